@@ -1,0 +1,80 @@
+import type { DType } from './dtype.js';
+import type { NDArray } from './ndarray.js';
+
+/** Unary elementwise kernels. Float ones give float results; the rest keep the dtype. */
+export type UnaryOp =
+  | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'reciprocal'
+  | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'erf' | 'floor' | 'ceil' | 'round' | 'softplus';
+
+/** Binary elementwise kernels (arithmetic). */
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+
+/** Comparisons, giving bool. */
+export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+/** Reductions that give one value per reduced slice. */
+export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
+
+/** Reductions that give an int32 index per reduced slice. */
+export type ArgReduceOp = 'argmax' | 'argmin';
+
+/**
+ * The kernels every backend provides. The frontend (the NDArray functions) validates arguments,
+ * promotes dtypes and broadcasts shapes; a backend only computes. Inputs may be any strided view
+ * (broadcast dimensions have stride 0). Unless `out` is given, results are new contiguous arrays.
+ *
+ * The pure-TypeScript backend (`jsBackend`) implements all of it and is the reference;
+ * a faster backend may take over any subset and delegate the rest.
+ */
+export interface Backend {
+  readonly name: string;
+  /** out[i] = op(x[i]), computed in float64 and stored as `outDtype`. */
+  unary(op: UnaryOp, x: NDArray, outDtype: DType, out?: NDArray): NDArray;
+  /** out[i] = op(a[i], b[i]); `a` and `b` already have the output's shape (stride 0 where broadcast). */
+  binary(op: BinaryOp, a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray;
+  /** bool out[i] = a[i] op b[i]; same shape rules as `binary`. */
+  compare(op: CompareOp, a: NDArray, b: NDArray): NDArray;
+  /** out[i] = cond[i] ? a[i] : b[i]; all three already have the output's shape. */
+  where(cond: NDArray, a: NDArray, b: NDArray, outDtype: DType): NDArray;
+  /** out[i] = min(max(x[i], lo), hi). */
+  clamp(x: NDArray, lo: number, hi: number, outDtype: DType): NDArray;
+  /** Reduces over `axes` (sorted, distinct, non-empty or all); the result drops those axes. */
+  reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDtype: DType): NDArray;
+  /** Index of the first max (min) along `axis`; the result drops that axis. */
+  argReduce(op: ArgReduceOp, x: NDArray, axis: number): NDArray;
+  /**
+   * Batched matrix product: a is [...batch, m, k], b is [...batch, k, n] with identical batch shapes
+   * (stride 0 where broadcast), any strides (transposed views need no copy). Result [...batch, m, n].
+   */
+  matmul(a: NDArray, b: NDArray, outDtype: DType): NDArray;
+  /** Copies any view into a new contiguous array, converting to `dtype`. */
+  copy(x: NDArray, dtype: DType): NDArray;
+  /** Writes `src` (already of `dst`'s shape, stride 0 where broadcast) into the view `dst`. */
+  assign(dst: NDArray, src: NDArray): void;
+  /** out[..., i, ...] = x[..., index[i], ...] along `axis`; `index` is int32 of any shape (flattened). */
+  indexSelect(x: NDArray, axis: number, index: NDArray): NDArray;
+  /** torch.gather: out[i][j][k] = x[i][index[i][j][k]][k] along `axis`; out has index's shape. */
+  gather(x: NDArray, axis: number, index: NDArray): NDArray;
+  /** The inverse of gather: adds src into a zero tensor of `shape` at `index` along `axis`. */
+  scatterAdd(shape: readonly number[], axis: number, index: NDArray, src: NDArray): NDArray;
+}
+
+let current: Backend | undefined;
+let fallback: Backend | undefined;
+
+/** The backend that runs kernels now. */
+export function getBackend(): Backend {
+  const b = current ?? fallback;
+  if (b === undefined) throw new Error('chainrule: no backend registered (the tensor package did not load?)');
+  return b;
+}
+
+/** Chooses the backend for all later ops, e.g. `setBackend(jsBackend)` to force the reference kernels. */
+export function setBackend(backend: Backend): void {
+  current = backend;
+}
+
+/** Registers the always-available reference backend (done once by the package). */
+export function registerFallbackBackend(backend: Backend): void {
+  fallback = backend;
+}

@@ -1,0 +1,40 @@
+import { type DType, allocate } from '../../dtype.js';
+import { NDArray } from '../../ndarray.js';
+import { forEachRow, innerStride, rowLength } from './rows.js';
+
+/** Stores v as `dtype` stores it: bool is v != 0 (NaN counts as true, as in PyTorch). */
+function boolOf(v: number): number {
+  return v !== 0 ? 1 : 0;
+}
+
+/** Copies any view into a new contiguous array of `dtype`. */
+export function copy(x: NDArray, dtype: DType): NDArray {
+  const out = new NDArray(allocate(dtype, x.size), x.shape);
+  writeInto(out, x);
+  return out;
+}
+
+/** Writes src (already of dst's shape) into the view dst, converting to dst's dtype. */
+export function assign(dst: NDArray, src: NDArray): void {
+  writeInto(dst, src);
+}
+
+function writeInto(dst: NDArray, src: NDArray): void {
+  const o = dst.data, s = src.data;
+  const toBool = dst.dtype === 'bool' && src.dtype !== 'bool';
+  if (dst.isContiguous && src.isContiguous && !toBool) {
+    const n = src.size, so = src.offset, d0 = dst.offset;
+    if (dst.dtype === src.dtype && n > 64) {
+      o.set(s.subarray(so, so + n) as never, d0);
+      return;
+    }
+    for (let i = 0; i < n; i++) o[d0 + i] = s[so + i]!;
+    return;
+  }
+  const len = rowLength(src.shape), ss = innerStride(src), ds = innerStride(dst);
+  forEachRow(src.shape, [dst, src], (_row, offs) => {
+    let pd = offs[0]!, ps = offs[1]!;
+    if (toBool) for (let i = 0; i < len; i++, pd += ds, ps += ss) o[pd] = boolOf(s[ps]!);
+    else for (let i = 0; i < len; i++, pd += ds, ps += ss) o[pd] = s[ps]!;
+  });
+}

@@ -1,0 +1,143 @@
+import { type DType, allocate } from '../../dtype.js';
+import type { BinaryOp, CompareOp, UnaryOp } from '../../backend.js';
+import { NDArray } from '../../ndarray.js';
+import { erf, roundHalfEven, sigmoid, softplus } from './scalar-math.js';
+import { forEachRow, innerStride, rowLength } from './rows.js';
+
+type Fn1 = (x: number) => number;
+type Fn2 = (a: number, b: number) => number;
+
+const UNARY: Record<UnaryOp, Fn1> = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  sign: Math.sign,
+  exp: Math.exp,
+  log: Math.log,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+  sqrt: Math.sqrt,
+  square: (x) => x * x,
+  reciprocal: (x) => 1 / x,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  sigmoid,
+  relu: (x) => (x <= 0 ? 0 : x),
+  erf,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+  softplus,
+};
+
+const BINARY: Record<BinaryOp, Fn2> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum: Math.max,
+  minimum: Math.min,
+};
+
+const COMPARE: Record<CompareOp, Fn2> = {
+  eq: (a, b) => (a === b ? 1 : 0),
+  ne: (a, b) => (a !== b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+};
+
+/** A contiguous destination: the caller's `out`, or a new array. */
+function destination(shape: readonly number[], dtype: DType, out: NDArray | undefined): NDArray {
+  return out ?? new NDArray(allocate(dtype, shape.reduce((p, d) => p * d, 1)), shape);
+}
+
+/** Applies f to each element of x into a contiguous array. */
+export function map1(f: Fn1, x: NDArray, outDtype: DType, out?: NDArray): NDArray {
+  const dst = destination(x.shape, outDtype, out);
+  const o = dst.data, xd = x.data;
+  const base = dst.offset;
+  if (x.isContiguous) {
+    const n = x.size, xo = x.offset;
+    for (let i = 0; i < n; i++) o[base + i] = f(xd[xo + i]!);
+    return dst;
+  }
+  const len = rowLength(x.shape), xs = innerStride(x);
+  forEachRow(x.shape, [x], (row, offs) => {
+    let p = offs[0]!;
+    const start = base + row * len;
+    for (let i = 0; i < len; i++, p += xs) o[start + i] = f(xd[p]!);
+  });
+  return dst;
+}
+
+/** Applies f pairwise to a and b (same shape, stride 0 where broadcast) into a contiguous array. */
+export function map2(f: Fn2, a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray {
+  const dst = destination(a.shape, outDtype, out);
+  const o = dst.data, ad = a.data, bd = b.data;
+  const base = dst.offset;
+  const n = a.size;
+  if (a.isContiguous && b.isContiguous) {
+    const ao = a.offset, bo = b.offset;
+    for (let i = 0; i < n; i++) o[base + i] = f(ad[ao + i]!, bd[bo + i]!);
+    return dst;
+  }
+  const len = rowLength(a.shape), as = innerStride(a), bs = innerStride(b);
+  forEachRow(a.shape, [a, b], (row, offs) => {
+    let pa = offs[0]!, pb = offs[1]!;
+    const start = base + row * len;
+    for (let i = 0; i < len; i++, pa += as, pb += bs) o[start + i] = f(ad[pa]!, bd[pb]!);
+  });
+  return dst;
+}
+
+/** Fast loops for the four arithmetic ops on contiguous or scalar-broadcast operands. */
+function arithmeticFastPath(op: BinaryOp, a: NDArray, b: NDArray, dst: NDArray): boolean {
+  const aFlat = a.isContiguous, bFlat = b.isContiguous;
+  const aScalar = a.strides.every((s) => s === 0), bScalar = b.strides.every((s) => s === 0);
+  if (!((aFlat || aScalar) && (bFlat || bScalar))) return false;
+  const o = dst.data, ad = a.data, bd = b.data, n = a.size, base = dst.offset;
+  const as = aScalar ? 0 : 1, bs = bScalar ? 0 : 1;
+  let pa = a.offset, pb = b.offset;
+  switch (op) {
+    case 'add': for (let i = 0; i < n; i++, pa += as, pb += bs) o[base + i] = ad[pa]! + bd[pb]!; return true;
+    case 'sub': for (let i = 0; i < n; i++, pa += as, pb += bs) o[base + i] = ad[pa]! - bd[pb]!; return true;
+    case 'mul': for (let i = 0; i < n; i++, pa += as, pb += bs) o[base + i] = ad[pa]! * bd[pb]!; return true;
+    case 'div': for (let i = 0; i < n; i++, pa += as, pb += bs) o[base + i] = ad[pa]! / bd[pb]!; return true;
+    default: return false;
+  }
+}
+
+export function unary(op: UnaryOp, x: NDArray, outDtype: DType, out?: NDArray): NDArray {
+  return map1(UNARY[op], x, outDtype, out);
+}
+
+export function binary(op: BinaryOp, a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray {
+  if (outDtype === 'int32' && op === 'mul') return map2(Math.imul, a, b, outDtype, out);
+  const dst = destination(a.shape, outDtype, out);
+  if (arithmeticFastPath(op, a, b, dst)) return dst;
+  return map2(BINARY[op], a, b, outDtype, dst);
+}
+
+export function compare(op: CompareOp, a: NDArray, b: NDArray): NDArray {
+  return map2(COMPARE[op], a, b, 'bool');
+}
+
+export function clamp(x: NDArray, lo: number, hi: number, outDtype: DType): NDArray {
+  // NaN stays NaN, as in PyTorch
+  return map1((v) => (v !== v ? v : Math.min(Math.max(v, lo), hi)), x, outDtype);
+}
+
+export function where(cond: NDArray, a: NDArray, b: NDArray, outDtype: DType): NDArray {
+  const dst = destination(a.shape, outDtype, undefined);
+  const o = dst.data, cd = cond.data, ad = a.data, bd = b.data;
+  const len = rowLength(a.shape), cs = innerStride(cond), as = innerStride(a), bs = innerStride(b);
+  forEachRow(a.shape, [cond, a, b], (row, offs) => {
+    let pc = offs[0]!, pa = offs[1]!, pb = offs[2]!;
+    const start = row * len;
+    for (let i = 0; i < len; i++, pc += cs, pa += as, pb += bs) o[start + i] = cd[pc] ? ad[pa]! : bd[pb]!;
+  });
+  return dst;
+}

@@ -1,0 +1,78 @@
+import { allocate } from '../../dtype.js';
+import { NDArray } from '../../ndarray.js';
+import { contiguousStrides } from '../../shape.js';
+import { copy } from './copy.js';
+import { forEachRow, innerStride, rowLength } from './rows.js';
+
+/** Flat int32 values of an index array, in row-major order. */
+function indexValues(index: NDArray): ArrayLike<number> {
+  const c = index.isContiguous ? index : copy(index, index.dtype);
+  return c.data.subarray(c.offset, c.offset + c.size);
+}
+
+/** out = x with `axis` replaced by the picked positions (index flattened). */
+export function indexSelect(x: NDArray, axis: number, index: NDArray): NDArray {
+  const idx = indexValues(index);
+  const shape = [...x.shape];
+  shape[axis] = idx.length;
+  const out = new NDArray(allocate(x.dtype, shape.reduce((p, d) => p * d, 1)), shape);
+  for (let i = 0; i < idx.length; i++) {
+    const src = x.select(axis, idx[i]!);
+    const dst = out.select(axis, i);
+    writeView(dst, src);
+  }
+  return out;
+}
+
+function writeView(dst: NDArray, src: NDArray): void {
+  const o = dst.data, s = src.data;
+  const len = rowLength(src.shape), ss = innerStride(src), ds = innerStride(dst);
+  forEachRow(src.shape, [dst, src], (_row, offs) => {
+    let pd = offs[0]!, ps = offs[1]!;
+    for (let i = 0; i < len; i++, pd += ds, ps += ss) o[pd] = s[ps]!;
+  });
+}
+
+/**
+ * Visits every position of `shape` (row-major), giving the flat position, and the offset that the
+ * same multi-index has in `view` with its `axis` coordinate removed (to be added by the caller).
+ */
+function forEachAlongAxis(shape: readonly number[], axis: number, view: NDArray, body: (pos: number, coordOnAxis: number, offsetWithoutAxis: number) => void): void {
+  const strides = contiguousStrides(shape);
+  const n = shape.reduce((p, d) => p * d, 1);
+  for (let pos = 0; pos < n; pos++) {
+    let rest = pos;
+    let off = view.offset;
+    let onAxis = 0;
+    for (let d = 0; d < shape.length; d++) {
+      const c = Math.floor(rest / strides[d]!);
+      rest -= c * strides[d]!;
+      if (d === axis) onAxis = c;
+      else off += c * view.strides[d]!;
+    }
+    body(pos, onAxis, off);
+  }
+}
+
+/** out[..i..] = x[..index[..i..]..] along `axis`; out has index's shape. */
+export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
+  const idx = indexValues(index);
+  const out = new NDArray(allocate(x.dtype, index.size), index.shape);
+  const o = out.data, xd = x.data, step = x.strides[axis]!;
+  forEachAlongAxis(index.shape, axis, x, (pos, _c, off) => {
+    o[pos] = xd[off + idx[pos]! * step]!;
+  });
+  return out;
+}
+
+/** Zeros of `shape`, then out[..index[..i..]..] += src[..i..] along `axis`. */
+export function scatterAdd(shape: readonly number[], axis: number, index: NDArray, src: NDArray): NDArray {
+  const idx = indexValues(index);
+  const s = src.isContiguous ? src : copy(src, src.dtype);
+  const out = new NDArray(allocate(src.dtype, shape.reduce((p, d) => p * d, 1)), shape);
+  const o = out.data, sd = s.data, step = out.strides[axis]!;
+  forEachAlongAxis(index.shape, axis, out, (pos, _c, off) => {
+    o[off + idx[pos]! * step]! += sd[s.offset + pos]!;
+  });
+  return out;
+}

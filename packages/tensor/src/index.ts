@@ -1,0 +1,34 @@
+/**
+ * @chainrule/tensor: n-dimensional arrays (dtype, shape, strides, broadcasting), their kernels
+ * behind a backend interface, and seeded random numbers. It knows nothing of gradients.
+ *
+ * @example
+ * ```ts
+ * import { array, matmul } from '@chainrule/tensor';
+ * const a = array([[1, 2], [3, 4]]);
+ * console.log(matmul(a, a.transpose()).toString());
+ * ```
+ */
+import { registerFallbackBackend } from './backend.js';
+import { jsBackend } from './backends/js/index.js';
+import { installCopy } from './ndarray.js';
+import './methods.js';
+
+registerFallbackBackend(jsBackend);
+installCopy((x, dtype) => jsBackend.copy(x, dtype));
+
+export { NDArray } from './ndarray.js';
+export { type DType, type TypedArray, type FloatArray, DTYPES, allocate, dtypeOfArray, isFloat, promoteTypes, promoteWithScalar, floatResultType, castScalar } from './dtype.js';
+export { ShapeError, DTypeError, RangeError, fmtShape } from './errors.js';
+export { type Shape, sizeOf, contiguousStrides, shapesEqual, broadcastShapes, normalizeAxis, normalizeAxes, checkShape } from './shape.js';
+export { type Backend, type UnaryOp, type BinaryOp, type CompareOp, type ReduceOp, type ArgReduceOp, getBackend, setBackend } from './backend.js';
+export { jsBackend } from './backends/js/index.js';
+export { type NestedArray, type RandomOptions, array, fromTypedArray, full, fullLike, zeros, ones, arange, linspace, eye, rand, randn, randint } from './creation.js';
+export { Rng, defaultRng, manualSeed } from './random.js';
+export * from './ops/elementwise.js';
+export { type Axes, type VarianceOptions, keptShape, sum, prod, mean, max, min, argmax, argmin, variance, std, logsumexp } from './ops/reduce.js';
+export { matmul } from './ops/matmul.js';
+export { concat, stack, split } from './ops/join.js';
+export { indexSelect, gather, scatterAdd, oneHot } from './ops/select.js';
+export { type Operand, scalarArray } from './ops/operand.js';
+export { type PrintOptions, formatArray } from './print.js';

@@ -1,0 +1,128 @@
+import { type BinaryOp, type CompareOp, type UnaryOp, getBackend } from '../backend.js';
+import { type DType, floatResultType, isFloat } from '../dtype.js';
+import { DTypeError } from '../errors.js';
+import { NDArray } from '../ndarray.js';
+import { broadcastShapes } from '../shape.js';
+import { type Operand, resultDtype, toArray } from './operand.js';
+
+/** Unary ops whose result is always floating point (ints become float32). */
+const FLOAT_VALUED: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
+  'exp', 'log', 'log1p', 'expm1', 'sqrt', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'softplus',
+]);
+
+function unaryOp(op: UnaryOp, x: NDArray): NDArray {
+  let dtype: DType = x.dtype;
+  if (FLOAT_VALUED.has(op)) dtype = floatResultType(x.dtype);
+  else if (dtype === 'bool') dtype = 'int32';
+  return getBackend().unary(op, x, dtype);
+}
+
+/** Applies a binary op with NumPy broadcasting and PyTorch's dtype promotion. */
+function binaryOp(op: BinaryOp, a: Operand, b: Operand): NDArray {
+  const promoted = resultDtype(a, b);
+  const A = toArray(a, promoted), B = toArray(b, promoted);
+  let dtype: DType = promoted === 'bool' ? 'int32' : promoted;
+  if (op === 'div') dtype = floatResultType(promoted);
+  const shape = broadcastShapes(op, A.shape, B.shape);
+  return getBackend().binary(op, A.expand(shape), B.expand(shape), dtype);
+}
+
+function compareOp(op: CompareOp, a: Operand, b: Operand): NDArray {
+  const promoted = resultDtype(a, b);
+  const A = toArray(a, promoted), B = toArray(b, promoted);
+  const shape = broadcastShapes(op, A.shape, B.shape);
+  return getBackend().compare(op, A.expand(shape), B.expand(shape));
+}
+
+/** -x */
+export const neg = (x: NDArray): NDArray => unaryOp('neg', x);
+/** |x| */
+export const abs = (x: NDArray): NDArray => unaryOp('abs', x);
+/** -1, 0 or 1 (NaN stays NaN) */
+export const sign = (x: NDArray): NDArray => unaryOp('sign', x);
+/** e^x */
+export const exp = (x: NDArray): NDArray => unaryOp('exp', x);
+/** natural log */
+export const log = (x: NDArray): NDArray => unaryOp('log', x);
+/** log(1 + x), accurate near 0 */
+export const log1p = (x: NDArray): NDArray => unaryOp('log1p', x);
+/** e^x - 1, accurate near 0 */
+export const expm1 = (x: NDArray): NDArray => unaryOp('expm1', x);
+/** √x */
+export const sqrt = (x: NDArray): NDArray => unaryOp('sqrt', x);
+/** x² */
+export const square = (x: NDArray): NDArray => unaryOp('square', x);
+/** 1/x */
+export const reciprocal = (x: NDArray): NDArray => unaryOp('reciprocal', x);
+/** sin x */
+export const sin = (x: NDArray): NDArray => unaryOp('sin', x);
+/** cos x */
+export const cos = (x: NDArray): NDArray => unaryOp('cos', x);
+/** tanh x */
+export const tanh = (x: NDArray): NDArray => unaryOp('tanh', x);
+/** 1/(1+e^{-x}), stable for large |x| */
+export const sigmoid = (x: NDArray): NDArray => unaryOp('sigmoid', x);
+/** max(x, 0) */
+export const relu = (x: NDArray): NDArray => unaryOp('relu', x);
+/** the error function */
+export const erf = (x: NDArray): NDArray => unaryOp('erf', x);
+/** log(1+e^x) = max(x,0) + log1p(e^{-|x|}), which never overflows */
+export const softplus = (x: NDArray): NDArray => unaryOp('softplus', x);
+/** rounds down */
+export const floor = (x: NDArray): NDArray => unaryOp('floor', x);
+/** rounds up */
+export const ceil = (x: NDArray): NDArray => unaryOp('ceil', x);
+/** rounds half to even */
+export const round = (x: NDArray): NDArray => unaryOp('round', x);
+
+/** a + b, broadcast */
+export const add = (a: Operand, b: Operand): NDArray => binaryOp('add', a, b);
+/** a - b, broadcast */
+export const sub = (a: Operand, b: Operand): NDArray => binaryOp('sub', a, b);
+/** a · b elementwise, broadcast */
+export const mul = (a: Operand, b: Operand): NDArray => binaryOp('mul', a, b);
+/** a / b, broadcast; true division (ints give float32) */
+export const div = (a: Operand, b: Operand): NDArray => binaryOp('div', a, b);
+/** a^b, broadcast */
+export const pow = (a: Operand, b: Operand): NDArray => binaryOp('pow', a, b);
+/** elementwise max (NaN propagates) */
+export const maximum = (a: Operand, b: Operand): NDArray => binaryOp('maximum', a, b);
+/** elementwise min (NaN propagates) */
+export const minimum = (a: Operand, b: Operand): NDArray => binaryOp('minimum', a, b);
+
+/** a == b, bool */
+export const eq = (a: Operand, b: Operand): NDArray => compareOp('eq', a, b);
+/** a != b, bool */
+export const ne = (a: Operand, b: Operand): NDArray => compareOp('ne', a, b);
+/** a < b, bool */
+export const lt = (a: Operand, b: Operand): NDArray => compareOp('lt', a, b);
+/** a <= b, bool */
+export const le = (a: Operand, b: Operand): NDArray => compareOp('le', a, b);
+/** a > b, bool */
+export const gt = (a: Operand, b: Operand): NDArray => compareOp('gt', a, b);
+/** a >= b, bool */
+export const ge = (a: Operand, b: Operand): NDArray => compareOp('ge', a, b);
+
+/**
+ * cond ? a : b elementwise, all three broadcast together. `cond` must be bool.
+ * @example where(gt(x, 0), x, 0) // relu
+ */
+export function where(cond: NDArray, a: Operand, b: Operand): NDArray {
+  if (cond.dtype !== 'bool') throw new DTypeError('where', `condition must be bool, got ${cond.dtype}`);
+  const dtype = resultDtype(a, b);
+  const A = toArray(a, dtype), B = toArray(b, dtype);
+  const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, A.shape), B.shape);
+  return getBackend().where(cond.expand(shape), A.expand(shape), B.expand(shape), dtype);
+}
+
+/** Limits each element to [min, max]; either bound may be omitted. NaN stays NaN; if min > max, all become max (as PyTorch). */
+export function clamp(x: NDArray, min?: number, max?: number): NDArray {
+  const lo = min ?? -Infinity, hi = max ?? Infinity;
+  const dtype = !isFloat(x.dtype) && (!Number.isInteger(lo) && Number.isFinite(lo) || !Number.isInteger(hi) && Number.isFinite(hi)) ? 'float32' : x.dtype;
+  return getBackend().clamp(x, lo, hi, dtype === 'bool' ? 'int32' : dtype);
+}
+
+/** Converts to another dtype (a copy). */
+export function cast(x: NDArray, dtype: DType): NDArray {
+  return getBackend().copy(x, dtype);
+}

@@ -1,0 +1,8 @@
+import { fileURLToPath } from 'node:url';
+
+/** Tests import the packages' TypeScript sources, never a stale dist/. */
+export const sourceAliases = {
+  '@chainrule/tensor': fileURLToPath(new URL('./packages/tensor/src/index.ts', import.meta.url)),
+  '@chainrule/autograd': fileURLToPath(new URL('./packages/autograd/src/index.ts', import.meta.url)),
+  '@chainrule/nn': fileURLToPath(new URL('./packages/nn/src/index.ts', import.meta.url)),
+};

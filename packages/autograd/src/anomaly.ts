@@ -1,0 +1,84 @@
+import type { NDArray } from '@chainrule/tensor';
+import { AutogradError } from './errors.js';
+import type { Node } from './node.js';
+
+let enabled = false;
+
+/** Whether ops check their results for NaN/Inf and record where they were created. */
+export function isAnomalyEnabled(): boolean {
+  return enabled;
+}
+
+/** A forward or backward result that holds NaN or Inf, found in anomaly mode. */
+export class AnomalyError extends AutogradError {
+  constructor(
+    op: string,
+    detail: string,
+    /** Where the op was created: the first stack frame outside chainrule. */
+    readonly createdAt: string | undefined,
+  ) {
+    super(op, detail);
+  }
+}
+
+/**
+ * Runs `fn` with anomaly detection: every op checks its forward result, and every derivative
+ * rule its gradients, for NaN and Inf; the first offender throws an AnomalyError naming the op,
+ * where it was created and statistics of its inputs.
+ * @example
+ * ```ts
+ * detectAnomaly(() => tensor([0], { requiresGrad: true }).sqrt().sum().backward());
+ * // AnomalyError: sqrt: backward produced Infinity in the gradient of input 0 ...
+ * ```
+ */
+export function detectAnomaly<T>(fn: () => T): T {
+  const before = enabled;
+  enabled = true;
+  try {
+    return fn();
+  } finally {
+    enabled = before;
+  }
+}
+
+/** Count of NaN and infinite values in an array. */
+function nonFinite(x: NDArray): { nan: number; inf: number } {
+  let nan = 0, inf = 0;
+  const c = x.contiguous();
+  for (let i = 0; i < c.size; i++) {
+    const v = c.data[c.offset + i]!;
+    if (v !== v) nan++;
+    else if (v === Infinity || v === -Infinity) inf++;
+  }
+  return { nan, inf };
+}
+
+/** min / max / mean of the finite values, for anomaly reports. */
+export function summarize(x: NDArray): string {
+  const c = x.contiguous();
+  let lo = Infinity, hi = -Infinity, sum = 0, n = 0;
+  for (let i = 0; i < c.size; i++) {
+    const v = c.data[c.offset + i]!;
+    if (!Number.isFinite(v)) continue;
+    lo = Math.min(lo, v); hi = Math.max(hi, v); sum += v; n++;
+  }
+  const { nan, inf } = nonFinite(x);
+  return `shape [${x.shape.join(',')}] min ${lo} max ${hi} mean ${n ? sum / n : NaN} nan ${nan} inf ${inf}`;
+}
+
+/** The first stack line that is not inside chainrule's own sources. */
+export function userFrame(stack: string | undefined): string | undefined {
+  if (stack === undefined) return undefined;
+  const lines = stack.split('\n').slice(1).map((l) => l.trim());
+  return lines.find((l) => !/[\\/]packages[\\/](autograd|tensor)[\\/]/.test(l) && !l.includes('node:internal')) ?? lines[0];
+}
+
+/** Throws if `value` has NaN/Inf, naming the op, the phase and the inputs' statistics. */
+export function checkFinite(phase: 'forward' | 'backward', op: string, value: NDArray, inputs: readonly NDArray[], node: Node | null, which = ''): void {
+  const { nan, inf } = nonFinite(value);
+  if (nan === 0 && inf === 0) return;
+  const what = nan > 0 ? 'NaN' : 'Infinity';
+  const stats = inputs.map((x, i) => `  input ${i}: ${summarize(x)}`).join('\n');
+  const at = userFrame(node?.stack ?? new Error().stack);
+  throw new AnomalyError(op, `${phase} produced ${what}${which} (${nan} NaN, ${inf} Inf)\n  created at: ${at ?? 'unknown'}\n${stats}`, at);
+}

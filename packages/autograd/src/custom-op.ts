@@ -1,0 +1,63 @@
+import * as T from '@chainrule/tensor';
+import type { NDArray } from '@chainrule/tensor';
+import { AutogradError } from './errors.js';
+import { apply } from './ops/apply.js';
+import type { RuleContext } from './ops/table.js';
+import type { Tensor } from './tensor.js';
+
+/** A user-defined op: a forward on arrays and a backward written with tensor ops. */
+export interface CustomOpDefinition {
+  /** A name for errors, traces and graph pictures. */
+  name: string;
+  /** Computes the output from the inputs' values. */
+  forward: (...inputs: NDArray[]) => NDArray;
+  /**
+   * One gradient per input (or null), given the output's gradient, the inputs and the output.
+   * Write it with differentiable tensor ops if you want gradients of gradients.
+   */
+  backward: (grad: Tensor, inputs: readonly Tensor[], output: Tensor) => readonly (Tensor | null)[];
+}
+
+/** What a recorded custom op carries. */
+export interface CustomParams {
+  readonly definition: CustomOpDefinition;
+}
+
+export function customForward(inputs: readonly NDArray[], p: CustomParams): NDArray {
+  return p.definition.forward(...inputs);
+}
+
+export function customBackward(g: Tensor, ctx: RuleContext<CustomParams>): readonly (Tensor | null)[] {
+  const { definition } = ctx.params;
+  const grads = definition.backward(g, ctx.inputs, ctx.output);
+  if (grads.length !== ctx.inputs.length) {
+    throw new AutogradError(definition.name, `backward returned ${grads.length} gradients for ${ctx.inputs.length} inputs`);
+  }
+  grads.forEach((gi, i) => {
+    const x = ctx.inputs[i]!;
+    if (gi !== null && !T.shapesEqual(gi.shape, x.shape)) {
+      throw new AutogradError(definition.name, `backward returned a gradient of shape ${T.fmtShape(gi.shape)} for input ${i} of shape ${T.fmtShape(x.shape)}`);
+    }
+    if (gi !== null && gi.dtype !== x.dtype) {
+      throw new AutogradError(definition.name, `backward returned a ${gi.dtype} gradient for input ${i} of dtype ${x.dtype}`);
+    }
+  });
+  return grads;
+}
+
+/**
+ * Defines a differentiable op from a forward and a hand-written backward; chainrule checks the
+ * shapes and dtypes the backward returns. Verify it with `gradcheck`.
+ * @example
+ * ```ts
+ * const cube = customOp({
+ *   name: 'cube',
+ *   forward: (x) => x.mul(x).mul(x),
+ *   backward: (g, [x]) => [g.mul(x!.square()).mul(3)], // d x³ = 3x²
+ * });
+ * cube(tensor([2], { requiresGrad: true })); // 8
+ * ```
+ */
+export function customOp(definition: CustomOpDefinition): (...inputs: Tensor[]) => Tensor {
+  return (...inputs: Tensor[]) => apply('custom', inputs, { definition });
+}

@@ -1,0 +1,249 @@
+import * as T from '@chainrule/tensor';
+import type { NDArray } from '@chainrule/tensor';
+import type { Tensor } from '../tensor.js';
+import { customBackward, customForward } from '../custom-op.js';
+import type { OpName, OpParams } from './params.js';
+import * as F from './functions.js';
+
+/** What a derivative rule sees: the op's inputs and output (as graph tensors) and its parameters. */
+export interface RuleContext<P> {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly params: P;
+}
+
+/** Which recorded values a rule reads; an in-place edit of one of them before backward is an error. */
+export type Uses = 'none' | 'inputs' | 'output' | 'both';
+
+export interface DifferentiableOp<P> {
+  readonly forward: (inputs: readonly NDArray[], params: P) => NDArray;
+  readonly uses: Uses;
+  /**
+   * One gradient per input (null where none flows), each with its input's shape and dtype.
+   * Written with differentiable ops, so gradients of gradients work.
+   */
+  readonly backward: (grad: Tensor, ctx: RuleContext<P>) => readonly (Tensor | null)[];
+}
+
+export interface NonDifferentiableOp<P> {
+  readonly forward: (inputs: readonly NDArray[], params: P) => NDArray;
+  readonly differentiable: false;
+}
+
+export type OpDef<P> = DifferentiableOp<P> | NonDifferentiableOp<P>;
+
+/** Every op has an entry: leaving one out fails to compile. */
+type OpTable = { readonly [K in OpName]: OpDef<OpParams[K]> };
+
+const unary = (f: (x: NDArray) => NDArray) => (inputs: readonly NDArray[]): NDArray => f(inputs[0]!);
+const binary = (f: (a: NDArray, b: NDArray) => NDArray) => (inputs: readonly NDArray[]): NDArray => f(inputs[0]!, inputs[1]!);
+const nonDiff = <P>(forward: (inputs: readonly NDArray[], params: P) => NDArray): NonDifferentiableOp<P> => ({ forward, differentiable: false });
+
+/** The gradient of a reduction, reshaped with the reduced axes kept (size 1) so it broadcasts back. */
+function keptGrad(grad: Tensor, inputShape: readonly number[], axes: readonly number[], keepDims: boolean): Tensor {
+  return keepDims ? grad : F.reshape(grad, T.keptShape(inputShape, axes));
+}
+
+export const OPS: OpTable = {
+  // ---- unary ----
+  // d(-x) = -1
+  neg: { forward: unary(T.neg), uses: 'none', backward: (g) => [F.neg(g)] },
+  // d|x| = sign(x), 0 at 0
+  abs: { forward: unary(T.abs), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.sign(x!))] },
+  // d e^x = e^x
+  exp: { forward: unary(T.exp), uses: 'output', backward: (g, { output }) => [F.mul(g, output)] },
+  // d log x = 1/x
+  log: { forward: unary(T.log), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, x!)] },
+  // d log(1+x) = 1/(1+x)
+  log1p: { forward: unary(T.log1p), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, F.add(x!, 1))] },
+  // d (e^x - 1) = e^x
+  expm1: { forward: unary(T.expm1), uses: 'output', backward: (g, { output }) => [F.mul(g, F.add(output, 1))] },
+  // d √x = 1/(2√x)
+  sqrt: { forward: unary(T.sqrt), uses: 'output', backward: (g, { output }) => [F.div(g, F.mul(output, 2))] },
+  // d x² = 2x
+  square: { forward: unary(T.square), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(x!, 2))] },
+  // d (1/x) = -1/x²
+  reciprocal: { forward: unary(T.reciprocal), uses: 'output', backward: (g, { output }) => [F.neg(F.mul(g, F.square(output)))] },
+  // d sin x = cos x
+  sin: { forward: unary(T.sin), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.cos(x!))] },
+  // d cos x = -sin x
+  cos: { forward: unary(T.cos), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.neg(F.mul(g, F.sin(x!)))] },
+  // d tanh x = 1 - tanh(x)²
+  tanh: { forward: unary(T.tanh), uses: 'output', backward: (g, { output }) => [F.mul(g, F.sub(1, F.square(output)))] },
+  // d σ(x) = σ(x)(1 - σ(x))
+  sigmoid: { forward: unary(T.sigmoid), uses: 'output', backward: (g, { output }) => [F.mul(g, F.mul(output, F.sub(1, output)))] },
+  // d relu(x) = 1 if x > 0 else 0 (0 at 0, as PyTorch)
+  relu: { forward: unary(T.relu), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.gt(x!, 0))] },
+  // d erf x = (2/√π) e^{-x²}
+  erf: { forward: unary(T.erf), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(F.exp(F.neg(F.square(x!))), 2 / Math.sqrt(Math.PI)))] },
+  // d softplus(x) = σ(x)
+  softplus: { forward: unary(T.softplus), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.sigmoid(x!))] },
+  // d clamp(x) = 1 inside [min, max] (boundaries included, as PyTorch), 0 outside
+  clamp: {
+    forward: (inputs, p) => T.clamp(inputs[0]!, p.min, p.max),
+    uses: 'inputs',
+    backward: (g, { inputs: [x], params: p }) => [F.mul(F.mul(g, F.ge(x!, p.min)), F.le(x!, p.max))],
+  },
+  // d cast(x) = 1, cast back to x's dtype
+  cast: {
+    forward: (inputs, p) => T.cast(inputs[0]!, p.dtype),
+    uses: 'none',
+    backward: (g, { inputs: [x] }) => [F.cast(g, x!.dtype)],
+  },
+
+  // ---- binary (inputs already broadcast to one shape and dtype) ----
+  // d(a+b) = (1, 1)
+  add: { forward: binary(T.add), uses: 'none', backward: (g) => [g, g] },
+  // d(a-b) = (1, -1)
+  sub: { forward: binary(T.sub), uses: 'none', backward: (g) => [g, F.neg(g)] },
+  // d(ab) = (b, a)
+  mul: { forward: binary(T.mul), uses: 'inputs', backward: (g, { inputs: [a, b] }) => [F.mul(g, b!), F.mul(g, a!)] },
+  // d(a/b) = (1/b, -a/b²)
+  div: {
+    forward: binary(T.div),
+    uses: 'inputs',
+    backward: (g, { inputs: [a, b] }) => [F.div(g, b!), F.neg(F.div(F.mul(g, a!), F.square(b!)))],
+  },
+  // d a^b = (b a^(b-1), a^b log a); log a is masked to 0 where a <= 0 (double where: no NaN leaks)
+  pow: {
+    forward: binary(T.pow),
+    uses: 'both',
+    backward: (g, { inputs: [a, b], output }) => {
+      const positive = F.gt(a!, 0);
+      const safeLog = F.where(positive, F.log(F.where(positive, a!, 1)), 0);
+      return [F.mul(g, F.mul(b!, F.pow(a!, F.sub(b!, 1)))), F.mul(g, F.mul(output, safeLog))];
+    },
+  },
+  // d max(a,b) = 1 to the larger, split evenly on ties
+  maximum: { forward: binary(T.maximum), uses: 'inputs', backward: (g, { inputs: [a, b] }) => winnerGrads(g, F.gt(a!, b!), F.eq(a!, b!)) },
+  // d min(a,b) = 1 to the smaller, split evenly on ties
+  minimum: { forward: binary(T.minimum), uses: 'inputs', backward: (g, { inputs: [a, b] }) => winnerGrads(g, F.lt(a!, b!), F.eq(a!, b!)) },
+  // d where(c, a, b) = (none, c, not c)
+  where: {
+    forward: (inputs) => T.where(inputs[0]!, inputs[1]!, inputs[2]!),
+    uses: 'inputs',
+    backward: (g, { inputs: [c] }) => [null, F.where(c!, g, 0), F.where(c!, 0, g)],
+  },
+
+  // ---- reductions ----
+  // d Σx = 1 for every element: the gradient is broadcast back
+  sum: {
+    forward: (inputs, p) => T.sum(inputs[0]!, p.axes, p.keepDims),
+    uses: 'none',
+    backward: (g, { inputs: [x], params: p }) => [F.expand(keptGrad(g, x!.shape, p.axes, p.keepDims), x!.shape)],
+  },
+  // d max = 1 at the maxima, split evenly among ties
+  max: { forward: (inputs, p) => T.max(inputs[0]!, p.axes, p.keepDims), uses: 'both', backward: (g, ctx) => [extremumGrad(g, ctx)] },
+  // d min = 1 at the minima, split evenly among ties
+  min: { forward: (inputs, p) => T.min(inputs[0]!, p.axes, p.keepDims), uses: 'both', backward: (g, ctx) => [extremumGrad(g, ctx)] },
+  // d Πx / dx_i = Πx / x_i (undefined where x_i = 0)
+  prod: {
+    forward: (inputs, p) => T.prod(inputs[0]!, p.axes, p.keepDims),
+    uses: 'both',
+    backward: (g, { inputs: [x], output, params: p }) => {
+      const gk = keptGrad(g, x!.shape, p.axes, p.keepDims);
+      const ok = keptGrad(output, x!.shape, p.axes, p.keepDims);
+      return [F.div(F.mul(gk, ok), x!)];
+    },
+  },
+
+  // ---- linear algebra (both operands at least 2-D, batch dims already broadcast) ----
+  // d(AB) = (G Bᵀ, Aᵀ G)
+  matmul: {
+    forward: binary(T.matmul),
+    uses: 'inputs',
+    backward: (g, { inputs: [a, b] }) => [F.matmul(g, F.mT(b!)), F.matmul(F.mT(a!), g)],
+  },
+
+  // ---- shape and data movement ----
+  // d reshape = reshape back
+  reshape: { forward: (inputs, p) => inputs[0]!.reshape(p.shape), uses: 'none', backward: (g, { inputs: [x] }) => [F.reshape(g, x!.shape)] },
+  // d permute = the inverse permutation
+  permute: {
+    forward: (inputs, p) => inputs[0]!.permute(p.order),
+    uses: 'none',
+    backward: (g, { params: p }) => [F.permute(g, inversePermutation(p.order))],
+  },
+  // d expand = sum over the broadcast axes: the one place broadcasting is undone
+  expand: { forward: (inputs, p) => inputs[0]!.expand(p.shape), uses: 'none', backward: (g, { inputs: [x] }) => [F.sumToShape(g, x!.shape)] },
+  // d slice = the gradient placed back into zeros
+  slice: {
+    forward: (inputs, p) => inputs[0]!.slice(p.axis, p.start, p.stop, p.step),
+    uses: 'none',
+    backward: (g, { inputs: [x], params: p }) => [F.sliceBackward(g, [...x!.shape], p.axis, p.start, p.stop, p.step)],
+  },
+  // d (place into zeros) = take the slice again
+  sliceBackward: {
+    forward: (inputs, p) => {
+      const out = T.zeros(p.shape, inputs[0]!.dtype);
+      T.getBackend().assign(out.slice(p.axis, p.start, p.stop, p.step), inputs[0]!);
+      return out;
+    },
+    uses: 'none',
+    backward: (g, { params: p }) => [F.slice(g, p.axis, p.start, p.stop, p.step)],
+  },
+  // d concat = split the gradient into the inputs' pieces
+  concat: {
+    forward: (inputs, p) => T.concat(inputs, p.axis),
+    uses: 'none',
+    backward: (g, { inputs, params: p }) => {
+      let at = 0;
+      return inputs.map((x) => {
+        const n = x.shape[p.axis]!;
+        const piece = F.slice(g, p.axis, at, at + n, 1);
+        at += n;
+        return piece;
+      });
+    },
+  },
+  // d gather = scatter-add the gradient back to the picked positions
+  gather: {
+    forward: (inputs, p) => T.gather(inputs[0]!, p.axis, inputs[1]!),
+    uses: 'inputs',
+    backward: (g, { inputs: [x, index], params: p }) => [F.scatterAdd([...x!.shape], p.axis, index!, g), null],
+  },
+  // d scatterAdd = gather the gradient from the same positions
+  scatterAdd: {
+    forward: (inputs, p) => T.scatterAdd(p.shape, p.axis, inputs[0]!, inputs[1]!),
+    uses: 'inputs',
+    backward: (g, { inputs: [index], params: p }) => [null, F.gather(g, p.axis, index!)],
+  },
+
+  // ---- not differentiable: their results never require grad ----
+  sign: nonDiff(unary(T.sign)),
+  floor: nonDiff(unary(T.floor)),
+  ceil: nonDiff(unary(T.ceil)),
+  round: nonDiff(unary(T.round)),
+  eq: nonDiff(binary(T.eq)),
+  ne: nonDiff(binary(T.ne)),
+  lt: nonDiff(binary(T.lt)),
+  le: nonDiff(binary(T.le)),
+  gt: nonDiff(binary(T.gt)),
+  ge: nonDiff(binary(T.ge)),
+  argmax: nonDiff((inputs, p) => T.argmax(inputs[0]!, p.axis, p.keepDims)),
+  argmin: nonDiff((inputs, p) => T.argmin(inputs[0]!, p.axis, p.keepDims)),
+
+  // ---- user-defined ops (customOp): their own forward and backward ----
+  custom: { forward: customForward, uses: 'both', backward: customBackward },
+};
+
+/** Gradients of maximum/minimum: all to the winner, half each on a tie. */
+function winnerGrads(g: Tensor, aWins: Tensor, tie: Tensor): [Tensor, Tensor] {
+  const half = F.mul(F.mul(g, tie), 0.5);
+  return [F.add(F.mul(g, aWins), half), F.add(F.mul(g, F.logicalNot(F.logicalOr(aWins, tie))), half)];
+}
+
+/** max/min reductions: the gradient goes to the elements equal to the result, split evenly. */
+function extremumGrad(g: Tensor, { inputs: [x], output, params: p }: RuleContext<OpParams['max']>): Tensor {
+  const gk = keptGrad(g, x!.shape, p.axes, p.keepDims);
+  const ok = keptGrad(output, x!.shape, p.axes, p.keepDims);
+  const mask = F.eq(x!, ok);
+  const count = F.sum(F.cast(mask, x!.dtype), p.axes, true);
+  return F.div(F.mul(gk, mask), count);
+}
+
+function inversePermutation(order: readonly number[]): number[] {
+  const inv = new Array<number>(order.length);
+  order.forEach((o, i) => { inv[o] = i; });
+  return inv;
+}

@@ -1,2 +1,2 @@
 // The one list of test projects. `npm test` runs them all.
-export default ['packages/tensor', 'packages/autograd', 'packages/nn', 'examples'];
+export default ['packages/tensor', 'packages/autograd', 'packages/nn', 'packages/cli', 'examples'];

@@ -22,25 +22,55 @@ export function array(values: NestedArray, dtype?: DType): NDArray {
   }
   const dt: DType = dtype ?? (typeof probe === 'boolean' ? 'bool' : 'float32');
   const data = allocate(dt, sizeOf(shape));
+  const ndim = shape.length;
+  if (ndim === 0) {
+    data[0] = castScalar(leafValue(values, []), dt);
+    return new NDArray(data, shape);
+  }
+  // Iterative depth-first walk: nodes[d] is the list being visited at depth d, path[d] the position
+  // in it. Leaf rows (depth ndim-1) are copied in one tight loop; no per-element allocation.
+  const nodes = new Array<readonly NestedArray[]>(ndim);
+  const path = new Array<number>(ndim).fill(0);
+  nodes[0] = values as readonly NestedArray[];
+  const toBool = dt === 'bool';
   let at = 0;
-  // iterative walk with an explicit stack of (node, depth, path)
-  const stack: { node: NestedArray; depth: number; path: number[] }[] = [{ node: values, depth: 0, path: [] }];
-  while (stack.length > 0) {
-    const { node, depth, path } = stack.pop()!;
-    if (depth === shape.length) {
-      if (Array.isArray(node)) throw new ShapeError('array', `ragged nested array at ${fmtShape(path)}: expected a number, got an array`);
-      const v = typeof node === 'boolean' ? (node ? 1 : 0) : (node as number);
-      if (typeof v !== 'number') throw new DTypeError('array', `element at ${fmtShape(path)} is ${typeof node}, expected a number or boolean`);
-      data[at++] = castScalar(v, dt);
+  let d = 0;
+  while (d >= 0) {
+    const node = nodes[d]!;
+    if (d === ndim - 1) {
+      for (let i = 0; i < node.length; i++) {
+        const v = node[i];
+        if (typeof v === 'number' && !toBool) data[at++] = v;
+        else data[at++] = castScalar(leafValue(v!, [...path.slice(0, d), i]), dt);
+      }
+      d--;
+      if (d >= 0) path[d]!++;
       continue;
     }
-    if (!Array.isArray(node) || node.length !== shape[depth]) {
-      const got = Array.isArray(node) ? `length ${node.length}` : 'a number';
-      throw new ShapeError('array', `ragged nested array at ${fmtShape(path)}: expected length ${shape[depth]}, got ${got}`);
+    const i = path[d]!;
+    if (i === node.length) {
+      d--;
+      if (d >= 0) path[d]!++;
+      continue;
     }
-    for (let i = node.length - 1; i >= 0; i--) stack.push({ node: (node as readonly NestedArray[])[i]!, depth: depth + 1, path: [...path, i] });
+    const child = node[i]!;
+    if (!Array.isArray(child) || child.length !== shape[d + 1]) {
+      const got = Array.isArray(child) ? `length ${child.length}` : 'a number';
+      throw new ShapeError('array', `ragged nested array at ${fmtShape(path.slice(0, d + 1))}: expected length ${shape[d + 1]}, got ${got}`);
+    }
+    nodes[d + 1] = child as readonly NestedArray[];
+    path[d + 1] = 0;
+    d++;
   }
   return new NDArray(data, shape);
+}
+
+/** The number a leaf stands for (booleans are 0/1); arrays and other values are errors. */
+function leafValue(node: NestedArray, path: readonly number[]): number {
+  if (typeof node === 'number') return node;
+  if (typeof node === 'boolean') return node ? 1 : 0;
+  if (Array.isArray(node)) throw new ShapeError('array', `ragged nested array at ${fmtShape(path)}: expected a number, got an array`);
+  throw new DTypeError('array', `element at ${fmtShape(path)} is ${typeof node}, expected a number or boolean`);
 }
 
 /**
@@ -78,8 +108,9 @@ export function ones(shape: readonly number[], dtype: DType = 'float32'): NDArra
 export function arange(start: number, stop?: number, step = 1, dtype?: DType): NDArray {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
   if (step === 0 || !Number.isFinite(step)) throw new ShapeError('arange', `step must be finite and non-zero, got ${step}`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new ShapeError('arange', `bounds must be finite, got [${lo}, ${hi})`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
-  const dt = dtype ?? (Number.isInteger(lo) && Number.isInteger(step) ? 'int32' : 'float32');
+  const dt = dtype ?? (Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(step) ? 'int32' : 'float32');
   const data = allocate(dt, n);
   for (let i = 0; i < n; i++) data[i] = castScalar(lo + i * step, dt);
   return new NDArray(data, [n]);

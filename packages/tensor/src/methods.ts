@@ -67,7 +67,11 @@ NDArray.prototype.variance = function (axis?: red.Axes, options?: red.VarianceOp
 NDArray.prototype.std = function (axis?: red.Axes, options?: red.VarianceOptions) { return red.std(this, axis, options); };
 NDArray.prototype.logsumexp = function (axis?: red.Axes, keepDims?: boolean) { return red.logsumexp(this, axis, keepDims); };
 NDArray.prototype.matmul = function (b: NDArray) { return matmul(this, b); };
-NDArray.prototype.toString = function () { return `array(${formatArray(this).replaceAll('\n', '\n      ')}, dtype=${this.dtype})`; };
+NDArray.prototype.toString = function () {
+  // like PyTorch, an empty array of rank > 1 prints as [] and names its shape
+  const shape = this.size === 0 && this.ndim > 1 ? `, shape=[${this.shape.join(', ')}]` : '';
+  return `array(${formatArray(this, { indent: 'array('.length })}${shape}, dtype=${this.dtype})`;
+};
 NDArray.prototype.toArray = function () { return toNested(this); };
 
 /** Nested arrays, built iteratively (no recursion over the dimensions). */

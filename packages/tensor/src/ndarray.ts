@@ -196,6 +196,7 @@ export function installCopy(fn: (x: NDArray, dtype: DType) => NDArray): void {
 }
 
 function isRowMajor(shape: Shape, strides: Shape): boolean {
+  if (shape.includes(0)) return true; // no elements: every layout is row-major (as in PyTorch)
   let expected = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     const d = shape[i]!;

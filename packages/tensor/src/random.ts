@@ -1,3 +1,5 @@
+import { RangeError } from './errors.js';
+
 /**
  * The seeded generator: xoshiro128** (Blackman & Vigna) with its 128-bit state filled by
  * splitmix32 from a 32-bit seed. It uses only 32-bit integer arithmetic (Math.imul, shifts),
@@ -85,7 +87,7 @@ export class Rng {
   /** A uniform integer in [low, high). */
   int(low: number, high: number): number {
     const range = high - low;
-    if (!(range >= 1) || range > 0x100000000) throw new globalThis.RangeError(`randint: need low < high within 2^32, got [${low}, ${high})`);
+    if (!Number.isInteger(low) || !Number.isInteger(high) || !(range >= 1) || range > 0x100000000) throw new RangeError('randint', `need integers low < high with high - low <= 2^32, got [${low}, ${high})`);
     const limit = 0x100000000 - (0x100000000 % range);
     let u = this.nextUint32();
     while (u >= limit) u = this.nextUint32();

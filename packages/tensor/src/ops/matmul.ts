@@ -30,7 +30,8 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
     throw new ShapeError('matmul', `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${k} != ${kb})`);
   }
   const m = A.shape[A.ndim - 2]!, n = B.shape[B.ndim - 1]!;
-  const batch = broadcastShapes('matmul', A.shape.slice(0, -2), B.shape.slice(0, -2));
+  const batchA = A.shape.slice(0, -2), batchB = B.shape.slice(0, -2);
+  const batch = batchA.length === 0 ? batchB : batchB.length === 0 ? batchA : broadcastBatch(a.shape, b.shape, batchA, batchB);
   const dtype = promoteTypes(a.dtype, b.dtype);
   const backend = getBackend();
   const Ac = A.dtype === dtype ? A : backend.copy(A, dtype);
@@ -39,4 +40,15 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   if (a.ndim === 1) out = out.squeeze(out.ndim - 2);
   if (b.ndim === 1) out = out.squeeze(out.ndim - 1);
   return out;
+}
+
+/** Broadcasts the batch dimensions; the error names both full shapes. */
+function broadcastBatch(sa: readonly number[], sb: readonly number[], batchA: readonly number[], batchB: readonly number[]): readonly number[] {
+  try {
+    return broadcastShapes('matmul', batchA, batchB);
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
+    const detail = /\(dimension .*\)$/.exec(e.message)?.[0] ?? '';
+    throw new ShapeError('matmul', `batch dimensions of shapes ${fmtShape(sa)} and ${fmtShape(sb)} cannot be broadcast ${detail}`.trimEnd());
+  }
 }

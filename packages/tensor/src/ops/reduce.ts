@@ -111,6 +111,12 @@ export function std(x: NDArray, axis?: Axes, options: VarianceOptions = {}): NDA
 export function logsumexp(x: NDArray, axis?: Axes, keepDims = false): NDArray {
   const axes = normalizeAxes('logsumexp', axis, x.ndim);
   const xf = isFloat(x.dtype) ? x : cast(x, 'float32');
+  if (axes.some((a) => x.shape[a] === 0)) {
+    // log Σ over nothing = log 0 = -∞ (as PyTorch and SciPy)
+    const kept = keptShape(x.shape, axes);
+    const shape = keepDims ? kept : kept.filter((_, i) => !axes.includes(i));
+    return scalarLike(-Infinity, xf.dtype, shape).contiguous();
+  }
   const m = max(xf, axes, true);
   // an infinite max (all -inf, or +inf present) is shifted by 0 to avoid inf - inf
   const finite = getBackend().compare('lt', abs(m).expand(m.shape), scalarLike(Infinity, m.dtype, m.shape));

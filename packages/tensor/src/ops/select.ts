@@ -11,7 +11,10 @@ function checkIndex(op: string, index: NDArray, n: number, axis: number): void {
   const d = flat.data;
   for (let i = 0; i < flat.size; i++) {
     const v = d[flat.offset + i]!;
-    if (v < 0 || v >= n) throw new RangeError(op, `index ${v} is out of range for axis ${axis} of size ${n} (at flat position ${i} of the index)`);
+    if (v < 0 || v >= n) {
+      const what = axis < 0 ? `label ${v} is out of range for ${n} classes` : `index ${v} is out of range for axis ${axis} of size ${n}`;
+      throw new RangeError(op, `${what} (at flat position ${i} of the index)`);
+    }
   }
 }
 

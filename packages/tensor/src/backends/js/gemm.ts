@@ -18,8 +18,10 @@ const MC = 128;
 const NC = 1024;
 
 // Scratch reused between calls (JS is single-threaded, and gemm never re-enters itself).
-let packA = new Float64Array(MC * KC);
-let packB = new Float64Array(KC * NC);
+// A and B share one buffer: the micro-kernel then reads a single typed array, which V8 checks once
+// per iteration instead of twice (measurably faster). A's block is at [0, B0), B's block after it.
+const B0 = MC * KC;
+const pack = new Float64Array(B0 + KC * NC);
 let acc = new Float64Array(0);
 
 /**
@@ -56,9 +58,9 @@ export function gemm(m: number, n: number, k: number, a: GemmOperand, b: GemmOpe
         const mc = Math.min(MC, m - ic);
         packPanelsA(a, ic, mc, pc, kc);
         for (let jr = 0; jr < nc; jr += NR) {
-          const bOff = jr * kc; // panel jr/NR starts at (jr/NR)·NR·kc
+          const bOff = B0 + jr * kc; // panel jr/NR starts at (jr/NR)·NR·kc
           for (let ir = 0; ir < mc; ir += MR) {
-            microKernel(kc, packA, ir * kc, packB, bOff, acc, (ic + ir) * ncPad + jr, ncPad);
+            microKernel(kc, pack, ir * kc, bOff, acc, (ic + ir) * ncPad + jr, ncPad);
           }
         }
       }
@@ -94,10 +96,10 @@ function gemmSmall(m: number, n: number, k: number, a: GemmOperand, b: GemmOpera
   }
 }
 
-/** Packs rows [i0, i0+mc) × cols [p0, p0+kc) of A into MR-row panels: packA[panel·MR·kc + p·MR + r], zero-padded. */
+/** Packs rows [i0, i0+mc) × cols [p0, p0+kc) of A into MR-row panels: pack[panel·MR·kc + p·MR + r], zero-padded. */
 function packPanelsA(a: GemmOperand, i0: number, mc: number, p0: number, kc: number): void {
   const ad = a.data, rs = a.rowStride, cs = a.colStride;
-  const dst = packA;
+  const dst = pack;
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = Math.min(MR, mc - ir);
     let o = ir * kc;
@@ -121,13 +123,13 @@ function packPanelsA(a: GemmOperand, i0: number, mc: number, p0: number, kc: num
   }
 }
 
-/** Packs rows [p0, p0+kc) × cols [j0, j0+nc) of B into NR-column panels: packB[panel·NR·kc + p·NR + c], zero-padded. */
+/** Packs rows [p0, p0+kc) × cols [j0, j0+nc) of B into NR-column panels: pack[B0 + panel·NR·kc + p·NR + c], zero-padded. */
 function packPanelsB(b: GemmOperand, p0: number, kc: number, j0: number, nc: number): void {
   const bd = b.data, rs = b.rowStride, cs = b.colStride;
-  const dst = packB;
+  const dst = pack;
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = Math.min(NR, nc - jr);
-    let o = jr * kc;
+    let o = B0 + jr * kc;
     const base = b.offset + p0 * rs + (j0 + jr) * cs;
     if (cols === NR) {
       let s0 = base, s1 = base + cs, s2 = base + 2 * cs, s3 = base + 3 * cs;
@@ -148,8 +150,8 @@ function packPanelsB(b: GemmOperand, p0: number, kc: number, j0: number, nc: num
   }
 }
 
-/** acc[4×4 tile at cOff, row stride ldc] += Apanel(4×kc) · Bpanel(kc×4), p ascending. */
-function microKernel(kc: number, ap: Float64Array, aOff: number, bp: Float64Array, bOff: number,
+/** cc[4×4 tile at cOff, row stride ldc] += Apanel(4×kc) · Bpanel(kc×4), p ascending; both panels live in `pk`. */
+function microKernel(kc: number, pk: Float64Array, aOff: number, bOff: number,
   cc: Float64Array, cOff: number, ldc: number): void {
   const r1 = cOff + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
   let c00 = cc[cOff]!, c01 = cc[cOff + 1]!, c02 = cc[cOff + 2]!, c03 = cc[cOff + 3]!;
@@ -159,14 +161,14 @@ function microKernel(kc: number, ap: Float64Array, aOff: number, bp: Float64Arra
   let ai = aOff, bi = bOff;
   const end = aOff + kc * MR;
   while (ai < end) {
-    const b0 = bp[bi]!, b1 = bp[bi + 1]!, b2 = bp[bi + 2]!, b3 = bp[bi + 3]!;
-    const a0 = ap[ai]!;
+    const b0 = pk[bi]!, b1 = pk[bi + 1]!, b2 = pk[bi + 2]!, b3 = pk[bi + 3]!;
+    const a0 = pk[ai]!;
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-    const a1 = ap[ai + 1]!;
+    const a1 = pk[ai + 1]!;
     c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-    const a2 = ap[ai + 2]!;
+    const a2 = pk[ai + 2]!;
     c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-    const a3 = ap[ai + 3]!;
+    const a3 = pk[ai + 3]!;
     c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
     ai += MR;
     bi += NR;

@@ -1,0 +1,88 @@
+import { NDArray } from '@chainrule/tensor';
+import { littleEndianBytes } from './bytes.js';
+import { DTYPE_SIZE, type SafetensorsDType, TO_SAFETENSORS, WRITE_RANK } from './dtypes.js';
+import { CheckpointError } from './errors.js';
+
+/** Named arrays to write: a plain record or a Map. */
+export type TensorMap = Readonly<Record<string, NDArray>> | ReadonlyMap<string, NDArray>;
+
+/** The largest header the reader accepts (the reference implementation's limit). */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+interface Planned { name: string; dtype: SafetensorsDType; shape: readonly number[]; bytes: Uint8Array; begin: number }
+
+/**
+ * Serializes named arrays to the safetensors format: an 8-byte little-endian header length N,
+ * N bytes of compact JSON padded with spaces to a multiple of 8, then the row-major
+ * little-endian data. Tensors are laid out like the reference writer: by dtype alignment
+ * (F64, F32, I32, BOOL), then by name; `__metadata__` comes first in the header, its keys sorted.
+ * Views are written as their row-major contents.
+ * @throws CheckpointError (problem `encode`) for a value that is not an NDArray, the reserved
+ * name `__metadata__`, or a metadata value that is not a string. Nothing is produced then.
+ * @example
+ * ```ts
+ * const bytes = encodeSafetensors({ w: randn([3, 2]), b: zeros([2]) }, { epoch: '3' });
+ * decodeSafetensors(bytes).tensors.get('w')!.shape; // [3, 2]
+ * ```
+ */
+export function encodeSafetensors(tensors: TensorMap, metadata?: Readonly<Record<string, string>>): Uint8Array {
+  const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors as Readonly<Record<string, NDArray>>);
+  const planned: Planned[] = entries.map(([name, value]) => plan(name, value));
+  planned.sort((a, b) => WRITE_RANK[a.dtype] - WRITE_RANK[b.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  let dataLength = 0;
+  for (const p of planned) {
+    p.begin = dataLength;
+    dataLength += p.bytes.length;
+  }
+  const header = new TextEncoder().encode(headerJson(planned, checkMetadata(metadata)));
+  const padded = Math.ceil(header.length / 8) * 8;
+  if (padded > MAX_HEADER_BYTES) throw new CheckpointError('encode', `header would be ${padded} bytes, over the ${MAX_HEADER_BYTES}-byte limit`);
+  const out = new Uint8Array(8 + padded + dataLength);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, padded, true); // u64 little-endian: low word, high word stays 0
+  out.set(header, 8);
+  out.fill(0x20, 8 + header.length, 8 + padded);
+  for (const p of planned) out.set(p.bytes, 8 + padded + p.begin);
+  return out;
+}
+
+function plan(name: string, value: unknown): Planned {
+  if (name === '__metadata__') throw new CheckpointError('encode', 'the name "__metadata__" is reserved for metadata and cannot name a tensor');
+  if (!(value instanceof NDArray)) {
+    const got = value === null ? 'null' : typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
+    throw new CheckpointError('encode', `tensor "${name}" is not an NDArray (got ${got})`);
+  }
+  const dtype = TO_SAFETENSORS[value.dtype];
+  const c = value.contiguous();
+  const data = c.offset === 0 && c.data.length === c.size ? c.data : c.data.subarray(c.offset, c.offset + c.size);
+  const bytes = littleEndianBytes(data, dtype);
+  if (bytes.length !== c.size * DTYPE_SIZE[dtype]) throw new CheckpointError('encode', `tensor "${name}" storage does not match its shape`);
+  return { name, dtype, shape: [...value.shape], bytes, begin: 0 };
+}
+
+function checkMetadata(metadata: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
+  if (metadata === undefined) return undefined;
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw new CheckpointError('encode', 'metadata must be an object of strings');
+  const sorted: Record<string, string> = {};
+  for (const key of Object.keys(metadata).sort()) {
+    const v: unknown = metadata[key];
+    if (typeof v !== 'string') throw new CheckpointError('encode', `metadata "${key}" must be a string, got ${typeof v}`);
+    setOwn(sorted, key, v);
+  }
+  return sorted;
+}
+
+function headerJson(planned: readonly Planned[], metadata: Record<string, string> | undefined): string {
+  const parts: string[] = [];
+  if (metadata !== undefined) parts.push(`"__metadata__":${JSON.stringify(metadata)}`);
+  for (const p of planned) {
+    const info = { dtype: p.dtype, shape: p.shape, data_offsets: [p.begin, p.begin + p.bytes.length] };
+    parts.push(`${JSON.stringify(p.name)}:${JSON.stringify(info)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** Assigns as an own property even for a key like "__proto__" (plain assignment would not). */
+export function setOwn(target: Record<string, string>, key: string, value: string): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}

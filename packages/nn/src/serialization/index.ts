@@ -1,0 +1,16 @@
+/**
+ * Checkpoints in the safetensors format (https://github.com/huggingface/safetensors), which
+ * PyTorch users exchange weights in: F64, F32, I32 and BOOL arrays with a string metadata map.
+ *
+ * @example
+ * ```ts
+ * import { saveSafetensors, loadSafetensors } from '@chainrule/nn';
+ * saveSafetensors('/tmp/w.safetensors', { w: randn([2, 3]) }, { note: 'demo' });
+ * loadSafetensors('/tmp/w.safetensors').tensors.get('w');
+ * ```
+ */
+export { CheckpointError, type CheckpointProblem } from './errors.js';
+export { type TensorMap, MAX_HEADER_BYTES, encodeSafetensors } from './encode.js';
+export { type DecodedSafetensors, decodeSafetensors } from './decode.js';
+export { saveSafetensors, loadSafetensors } from './file.js';
+export type { SafetensorsDType } from './dtypes.js';

@@ -1,0 +1,158 @@
+// Matrix product kernels, generic over f32 / f64 (T). Blocked GotoBLAS-style:
+//   packB: all of B into column panels of NR = 2 vectors (8 f32 or 4 f64), zero-padded;
+//   gemmRows: rows [i0, i1) of C, packing MC×KC blocks of A into MR-row panels,
+//   and an MR×NR register tile of v128 accumulators.
+// Every C element is acc = 0; for p = 0..k-1: acc = acc + a[i,p]*b[p,j] (mul then add, rounded
+// to T at each step, no FMA), whatever the blocking, tile position or thread: the result does
+// not depend on how rows are split among threads.
+
+const MR: i32 = 4;
+const KC: i32 = 256;
+const MC: i32 = 64;
+
+/** Loads one T and splats it to all lanes (a single broadcast load). */
+// @ts-ignore: decorator
+@inline function splatLoad<T>(ptr: usize, off: usize): v128 {
+  return sizeof<T>() == 4 ? v128.load32_splat(ptr + off) : v128.load64_splat(ptr + off);
+}
+
+/** Elements per v128 for T. */
+@inline function lanes<T>(): i32 {
+  return 16 / <i32>sizeof<T>();
+}
+
+/**
+ * Packs the k×n matrix B (element (p, j) at b + (p*rs + j*cs)*sizeof<T>) into panels of NR
+ * columns: panel q holds rows 0..k-1, NR values each, at dst + (q*k*NR + p*NR)*sizeof<T>.
+ */
+export function packB<T>(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void {
+  const NR = 2 * lanes<T>();
+  const sz = <usize>sizeof<T>();
+  let o = dst;
+  for (let j0 = 0; j0 < n; j0 += NR) {
+    const cols = min(NR, n - j0);
+    for (let p = 0; p < k; p++) {
+      const row = b + <usize>(p * rs + j0 * cs) * sz;
+      if (cols == NR && cs == 1) {
+        v128.store(o, v128.load(row));
+        v128.store(o, v128.load(row, 16), 16);
+      } else {
+        for (let q = 0; q < NR; q++) {
+          store<T>(o + <usize>q * sz, q < cols ? load<T>(row + <usize>(q * cs) * sz) : <T>0);
+        }
+      }
+      o += <usize>NR * sz;
+    }
+  }
+}
+
+/** Packs rows [i0, i0+mc) × cols [p0, p0+kc) of A into MR-row panels at dst: [panel][p][r], zero-padded. */
+function packA<T>(i0: i32, mc: i32, p0: i32, kc: i32, a: usize, rs: i32, cs: i32, dst: usize): void {
+  const sz = <usize>sizeof<T>();
+  let o = dst;
+  for (let ir = 0; ir < mc; ir += MR) {
+    const rows = min(MR, mc - ir);
+    const base = a + <usize>((i0 + ir) * rs + p0 * cs) * sz;
+    if (rows == MR) {
+      const r1 = <usize>rs * sz;
+      const step = <usize>cs * sz;
+      let s = base;
+      for (let p = 0; p < kc; p++) {
+        for (let r = 0; r < MR; r++) store<T>(o + <usize>r * sz, load<T>(s + <usize>r * r1));
+        s += step;
+        o += <usize>MR * sz;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let r = 0; r < MR; r++) {
+          store<T>(o + <usize>r * sz, r < rows ? load<T>(base + <usize>(r * rs + p * cs) * sz) : <T>0);
+        }
+        o += <usize>MR * sz;
+      }
+    }
+  }
+}
+
+/**
+ * The 4×(2 vectors) register tile: C[0..4, 0..NR) (row stride ldc elements) = (accumulate ? C : 0)
+ * + Apanel(4×kc)·Bpanel(kc×NR), p ascending. (Written out by hand: AssemblyScript has no unrolling macros.)
+ */
+// @ts-ignore: decorator
+@inline function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, accumulate: bool): void {
+  const sz = <usize>sizeof<T>();
+  const ld = <usize>ldc * sz;
+  const c0 = c, c1 = c0 + ld, c2 = c1 + ld, c3 = c2 + ld;
+  let x00 = v128.splat<T>(<T>0), x01 = x00, x10 = x00, x11 = x00, x20 = x00, x21 = x00, x30 = x00, x31 = x00;
+  if (accumulate) {
+    x00 = v128.load(c0); x01 = v128.load(c0, 16);
+    x10 = v128.load(c1); x11 = v128.load(c1, 16);
+    x20 = v128.load(c2); x21 = v128.load(c2, 16);
+    x30 = v128.load(c3); x31 = v128.load(c3, 16);
+  }
+  let pa = ap, pb = bp;
+  const end = ap + <usize>kc * 4 * sz;
+  while (pa < end) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    const a0 = splatLoad<T>(pa, 0 * sz);
+    x00 = v128.add<T>(x00, v128.mul<T>(a0, b0)); x01 = v128.add<T>(x01, v128.mul<T>(a0, b1));
+    const a1 = splatLoad<T>(pa, 1 * sz);
+    x10 = v128.add<T>(x10, v128.mul<T>(a1, b0)); x11 = v128.add<T>(x11, v128.mul<T>(a1, b1));
+    const a2 = splatLoad<T>(pa, 2 * sz);
+    x20 = v128.add<T>(x20, v128.mul<T>(a2, b0)); x21 = v128.add<T>(x21, v128.mul<T>(a2, b1));
+    const a3 = splatLoad<T>(pa, 3 * sz);
+    x30 = v128.add<T>(x30, v128.mul<T>(a3, b0)); x31 = v128.add<T>(x31, v128.mul<T>(a3, b1));
+    pa += 4 * sz;
+    pb += 32;
+  }
+  v128.store(c0, x00); v128.store(c0, x01, 16);
+  v128.store(c1, x10); v128.store(c1, x11, 16);
+  v128.store(c2, x20); v128.store(c2, x21, 16);
+  v128.store(c3, x30); v128.store(c3, x31, 16);
+}
+
+/** Bytes of per-thread scratch gemmRows needs: the packed A block plus one edge tile. */
+export function gemmScratchBytes<T>(): i32 {
+  return (MC * KC + MR * 2 * lanes<T>()) * <i32>sizeof<T>();
+}
+
+/**
+ * Rows [i0, i1) of C = A·B, with B already packed by packB (bp). A's element (i, p) is at
+ * a + (i*ars + p*acs)*sizeof<T>; C is row-major with row stride ldc elements.
+ * `scratch` must hold gemmScratchBytes<T>() bytes, 16-byte aligned, private to the calling thread.
+ */
+export function gemmRows<T>(i0: i32, i1: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, bp: usize, c: usize, ldc: i32, scratch: usize): void {
+  const NR = 2 * lanes<T>();
+  const sz = <usize>sizeof<T>();
+  const tile = scratch + <usize>(MC * KC) * sz;
+  if (k == 0) {
+    for (let i = i0; i < i1; i++) memory.fill(c + <usize>(i * ldc) * sz, 0, <usize>n * sz);
+    return;
+  }
+  for (let ic = i0; ic < i1; ic += MC) {
+    const mc = min(MC, i1 - ic);
+    for (let pc = 0; pc < k; pc += KC) {
+      const kc = min(KC, k - pc);
+      const accumulate = pc > 0;
+      packA<T>(ic, mc, pc, kc, a, ars, acs, scratch);
+      for (let j0 = 0; j0 < n; j0 += NR) {
+        const nr = min(NR, n - j0);
+        const bpan = bp + <usize>(j0 * k + pc * NR) * sz;
+        for (let ir = 0; ir < mc; ir += MR) {
+          const mr = min(MR, mc - ir);
+          const ap = scratch + <usize>(ir * kc) * sz;
+          const cp = c + <usize>((ic + ir) * ldc + j0) * sz;
+          if (mr == MR && nr == NR) {
+            microKernel<T>(kc, ap, bpan, cp, ldc, accumulate);
+          } else {
+            if (accumulate) {
+              for (let r = 0; r < mr; r++) memory.copy(tile + <usize>(r * NR) * sz, cp + <usize>(r * ldc) * sz, <usize>nr * sz);
+            }
+            microKernel<T>(kc, ap, bpan, tile, NR, accumulate);
+            for (let r = 0; r < mr; r++) memory.copy(cp + <usize>(r * ldc) * sz, tile + <usize>(r * NR) * sz, <usize>nr * sz);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+// Entry point of the SIMD128 kernels, compiled by scripts/build-wasm.mjs into
+// src/backends/wasm/kernels.generated.ts. Every pointer is a byte offset into the imported linear
+// memory, which the TypeScript side manages; nothing here allocates.
+import { packB, gemmRows, gemmScratchBytes } from './gemm';
+import { binary, unary } from './elementwise';
+import { reduce } from './reduce';
+
+export function packB_f32(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void { packB<f32>(k, n, b, rs, cs, dst); }
+export function packB_f64(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void { packB<f64>(k, n, b, rs, cs, dst); }
+export function gemmRows_f32(i0: i32, i1: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, bp: usize, c: usize, ldc: i32, scratch: usize): void {
+  gemmRows<f32>(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
+}
+export function gemmRows_f64(i0: i32, i1: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, bp: usize, c: usize, ldc: i32, scratch: usize): void {
+  gemmRows<f64>(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
+}
+export function gemmScratchBytes_f32(): i32 { return gemmScratchBytes<f32>(); }
+export function gemmScratchBytes_f64(): i32 { return gemmScratchBytes<f64>(); }
+
+export function binary_f32(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+  binary<f32>(op, rows, cols, a, ars, ac, b, brs, bc, out);
+}
+export function binary_f64(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+  binary<f64>(op, rows, cols, a, ars, ac, b, brs, bc, out);
+}
+export function unary_f32(op: i32, n: i32, x: usize, out: usize): void { unary<f32>(op, n, x, out); }
+export function unary_f64(op: i32, n: i32, x: usize, out: usize): void { unary<f64>(op, n, x, out); }
+
+export function reduce_f32(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, acc: usize): void {
+  reduce<f32>(op, outer, r, inner, x, out, acc);
+}
+export function reduce_f64(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, acc: usize): void {
+  reduce<f64>(op, outer, r, inner, x, out, acc);
+}

@@ -1,0 +1,139 @@
+// Reductions of contiguous data viewed as [outer, r, inner]: out[o, i] = reduce_k x[o, k, i].
+// Sums of f32 data are accumulated in f64 and rounded once (like the TypeScript backend);
+// max/min propagate NaN.
+
+/** Reduce op codes (keep in sync with src/backends/wasm/ops.ts). */
+export const SUM = 0, RMAX = 1, RMIN = 2;
+
+// @ts-ignore: decorator
+@inline function vecPick<T>(op: i32, x: v128, y: v128): v128 {
+  return op == RMAX ? v128.max<T>(x, y) : v128.min<T>(x, y);
+}
+
+// @ts-ignore: decorator
+@inline function scaPick<T>(op: i32, x: T, y: T): T {
+  return op == RMAX ? max<T>(x, y) : min<T>(x, y);
+}
+
+/** Sum of n contiguous values, accumulated in f64 (4 f64 lanes × 2 accumulators, then the tail). */
+function sumRow<T>(n: i32, x: usize): f64 {
+  let s0 = f64x2.splat(0), s1 = s0, s2 = s0, s3 = s0;
+  let j = 0;
+  if (sizeof<T>() == 4) {
+    for (; j + 8 <= n; j += 8) {
+      const p = x + (<usize>j << 2);
+      const v = v128.load(p), w = v128.load(p, 16);
+      s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v));
+      s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+      s2 = f64x2.add(s2, f64x2.promote_low_f32x4(w));
+      s3 = f64x2.add(s3, f64x2.promote_low_f32x4(i32x4.shuffle(w, w, 2, 3, 0, 1)));
+    }
+  } else {
+    for (; j + 8 <= n; j += 8) {
+      const p = x + (<usize>j << 3);
+      s0 = f64x2.add(s0, v128.load(p));
+      s1 = f64x2.add(s1, v128.load(p, 16));
+      s2 = f64x2.add(s2, v128.load(p, 32));
+      s3 = f64x2.add(s3, v128.load(p, 48));
+    }
+  }
+  const t = f64x2.add(f64x2.add(s0, s1), f64x2.add(s2, s3));
+  let s = f64x2.extract_lane(t, 0) + f64x2.extract_lane(t, 1);
+  for (; j < n; j++) s += <f64>load<T>(x + <usize>j * sizeof<T>());
+  return s;
+}
+
+/** max/min of n ≥ 1 contiguous values. */
+// @ts-ignore: decorator
+@inline function pickRow<T>(op: i32, n: i32, x: usize): T {
+  const sz = <usize>sizeof<T>();
+  const L = 16 / <i32>sz;
+  let r = load<T>(x);
+  let j = 0;
+  if (n >= 2 * L) {
+    let v0 = v128.load(x), v1 = v128.load(x, 16);
+    for (j = 2 * L; j + 2 * L <= n; j += 2 * L) {
+      const p = x + <usize>j * sz;
+      v0 = vecPick<T>(op, v0, v128.load(p));
+      v1 = vecPick<T>(op, v1, v128.load(p, 16));
+    }
+    const v = vecPick<T>(op, v0, v1);
+    r = scaPick<T>(op, r, laneOf<T>(v, 0));
+    r = scaPick<T>(op, r, laneOf<T>(v, 1));
+    if (L == 4) {
+      r = scaPick<T>(op, r, laneOf<T>(v, 2));
+      r = scaPick<T>(op, r, laneOf<T>(v, 3));
+    }
+  }
+  for (; j < n; j++) r = scaPick<T>(op, r, load<T>(x + <usize>j * sz));
+  return r;
+}
+
+// @ts-ignore: decorator
+@inline function laneOf<T>(v: v128, q: i32): T {
+  // Lane indices must be constants: spell them out.
+  if (sizeof<T>() == 4) {
+    if (q == 0) return <T>f32x4.extract_lane(v, 0);
+    if (q == 1) return <T>f32x4.extract_lane(v, 1);
+    if (q == 2) return <T>f32x4.extract_lane(v, 2);
+    return <T>f32x4.extract_lane(v, 3);
+  }
+  return q == 0 ? <T>f64x2.extract_lane(v, 0) : <T>f64x2.extract_lane(v, 1);
+}
+
+/**
+ * out[o·inner + i] = reduce over k < r of x[(o·r + k)·inner + i], for op SUM / RMAX / RMIN.
+ * `acc` is f64 scratch of `inner` elements (used for f32 sums over a non-last axis). r ≥ 1 for max/min.
+ */
+export function reduce<T>(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, acc: usize): void {
+  const sz = <usize>sizeof<T>();
+  const L = 16 / <i32>sz;
+  for (let o = 0; o < outer; o++) {
+    const xo = x + <usize>(o * r * inner) * sz;
+    const oo = out + <usize>(o * inner) * sz;
+    if (inner == 1) {
+      if (op == SUM) store<T>(oo, <T>sumRow<T>(r, xo));
+      else if (op == RMAX) store<T>(oo, pickRow<T>(RMAX, r, xo));
+      else store<T>(oo, pickRow<T>(RMIN, r, xo));
+      continue;
+    }
+    if (op == SUM && sizeof<T>() == 4) {
+      memory.fill(acc, 0, <usize>inner << 3);
+      for (let k = 0; k < r; k++) {
+        const row = xo + <usize>(k * inner) * sz;
+        let i = 0;
+        for (; i + 4 <= inner; i += 4) {
+          const v = v128.load(row + (<usize>i << 2));
+          const pa = acc + (<usize>i << 3);
+          v128.store(pa, f64x2.add(v128.load(pa), f64x2.promote_low_f32x4(v)));
+          v128.store(pa, f64x2.add(v128.load(pa, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
+        }
+        for (; i < inner; i++) {
+          const pa = acc + (<usize>i << 3);
+          store<f64>(pa, load<f64>(pa) + <f64>load<f32>(row + (<usize>i << 2)));
+        }
+      }
+      for (let i = 0; i < inner; i++) store<f32>(oo + (<usize>i << 2), <f32>load<f64>(acc + (<usize>i << 3)));
+      continue;
+    }
+    // f64 sums and all max/min: accumulate in the output row itself, rows in order.
+    if (op == SUM) memory.fill(oo, 0, <usize>inner * sz);
+    else memory.copy(oo, xo, <usize>inner * sz);
+    for (let k = op == SUM ? 0 : 1; k < r; k++) {
+      const row = xo + <usize>(k * inner) * sz;
+      let i = 0;
+      for (; i + L <= inner; i += L) {
+        const po = oo + <usize>i * sz;
+        const v = v128.load(row + <usize>i * sz);
+        const cur = v128.load(po);
+        v128.store(po, op == SUM ? v128.add<T>(cur, v) : op == RMAX ? v128.max<T>(cur, v) : v128.min<T>(cur, v));
+      }
+      for (; i < inner; i++) {
+        const po = oo + <usize>i * sz;
+        const v = load<T>(row + <usize>i * sz);
+        const cur = load<T>(po);
+        store<T>(po, op == SUM ? cur + v : op == RMAX ? max<T>(cur, v) : min<T>(cur, v));
+      }
+    }
+  }
+}

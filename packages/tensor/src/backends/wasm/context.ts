@@ -1,0 +1,42 @@
+import { ThreadPool, maxThreads } from './pool.js';
+import { WasmHeap, align, kernelModule, sharedMemorySupported } from './runtime.js';
+
+/** Options of `createWasmBackend`. */
+export interface WasmBackendOptions {
+  /**
+   * Threads (the calling one included) for large matmuls. Defaults to the number of cores in Node
+   * and 1 elsewhere. Results are bit-identical for any value.
+   */
+  readonly threads?: number;
+  /** Matmuls with at least this many multiply-adds (batch·m·n·k) use the threads. Default 2^21 (128³). */
+  readonly parallelThreshold?: number;
+}
+
+/** Per-thread scratch for the gemm kernels: the packed A block (64×256 f64) and an edge tile, rounded up. */
+export const SCRATCH_STRIDE = 160 * 1024;
+
+/** Everything the wasm kernels of one backend share: memory, thread pool and settings. */
+export class WasmContext {
+  readonly heap: WasmHeap;
+  readonly pool: ThreadPool | undefined;
+  readonly threads: number;
+  readonly parallelThreshold: number;
+  /** Byte offset of thread 0's gemm scratch; thread t's is at scratch + t·SCRATCH_STRIDE. */
+  readonly scratch: number;
+  readonly scratchStride = SCRATCH_STRIDE;
+
+  constructor(options: WasmBackendOptions = {}) {
+    const wanted = Math.max(1, Math.floor(options.threads ?? maxThreads()));
+    const shared = wanted > 1 && sharedMemorySupported();
+    const threads = shared ? Math.min(wanted, maxThreads()) : 1;
+    this.heap = new WasmHeap(shared, threads * SCRATCH_STRIDE);
+    this.scratch = align(this.heap.fixedStart, 64);
+    const ex = this.heap.exports;
+    if (Math.max(ex.gemmScratchBytes_f32(), ex.gemmScratchBytes_f64()) + 64 > SCRATCH_STRIDE) {
+      throw new Error('chainrule wasm backend: gemm scratch larger than reserved');
+    }
+    this.pool = threads > 1 ? new ThreadPool(this.heap, threads, kernelModule(true)) : undefined;
+    this.threads = this.pool?.threads ?? 1;
+    this.parallelThreshold = options.parallelThreshold ?? 2 ** 21;
+  }
+}

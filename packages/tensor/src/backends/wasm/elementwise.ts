@@ -1,0 +1,126 @@
+import type { BinaryOp, UnaryOp } from '../../backend.js';
+import type { DType, FloatArray } from '../../dtype.js';
+import { NDArray } from '../../ndarray.js';
+import type { WasmContext } from './context.js';
+import { BINARY_CODES, UNARY_CODES } from './ops.js';
+import { type Staged, stage } from './stage.js';
+
+/** Below this many elements the TypeScript kernels win (no copies in and out). */
+const MIN_SIZE = 512;
+
+/** A dimension of an elementwise op after merging: its size and each input's stride. */
+interface Dim {
+  size: number;
+  sa: number;
+  sb: number;
+}
+
+/** Drops size-1 dimensions and merges neighbours that both inputs traverse as one. */
+function collapse(shape: readonly number[], sa: readonly number[], sb: readonly number[]): Dim[] {
+  const dims: Dim[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    const size = shape[d]!;
+    if (size === 1) continue;
+    const last = dims[dims.length - 1];
+    if (last !== undefined && last.sa === sa[d]! * size && last.sb === sb[d]! * size) {
+      last.size *= size;
+      last.sa = sa[d]!;
+      last.sb = sb[d]!;
+    } else {
+      dims.push({ size, sa: sa[d]!, sb: sb[d]! });
+    }
+  }
+  return dims;
+}
+
+function isFloatOut(outDtype: DType, out: NDArray | undefined): outDtype is 'float32' | 'float64' {
+  if (outDtype !== 'float32' && outDtype !== 'float64') return false;
+  return out === undefined || (out.dtype === outDtype && out.isContiguous);
+}
+
+/** The result array: `out` filled from wasm memory, or a new array. */
+function finish(ctx: WasmContext, f64: boolean, ptr: number, size: number, shape: readonly number[], out: NDArray | undefined): NDArray {
+  const bytes = f64 ? 8 : 4;
+  const view: FloatArray = f64 ? ctx.heap.viewF64() : ctx.heap.viewF32();
+  const start = ptr / bytes;
+  if (out !== undefined) {
+    (out.data as FloatArray).set(view.subarray(start, start + size), out.offset);
+    return out;
+  }
+  return new NDArray(view.slice(start, start + size), [...shape]);
+}
+
+/**
+ * a op b elementwise in wasm (see Backend.binary), or undefined when not handled: ops other than
+ * + − × ÷ max min, non-float or mixed dtypes, small arrays, or inner dimensions that are neither
+ * contiguous nor broadcast in both inputs (e.g. a transposed operand).
+ */
+export function wasmBinary(ctx: WasmContext, op: BinaryOp, a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray | undefined {
+  const code = BINARY_CODES[op];
+  if (code === undefined || !isFloatOut(outDtype, out) || a.dtype !== outDtype || b.dtype !== outDtype) return undefined;
+  const size = a.size;
+  if (size < MIN_SIZE) return undefined;
+  const dims = collapse(a.shape, a.strides, b.strides);
+  const inner = dims[dims.length - 1]!;
+  if ((inner.sa !== 0 && inner.sa !== 1) || (inner.sb !== 0 && inner.sb !== 1)) return undefined;
+  const f64 = outDtype === 'float64';
+  const bytes = f64 ? 8 : 4;
+  const heap = ctx.heap;
+  heap.reset();
+  try {
+    const A: Staged = stage(heap, a);
+    const B: Staged = stage(heap, b);
+    const o = heap.alloc(size * bytes);
+    const kernel = f64 ? heap.exports.binary_f64 : heap.exports.binary_f32;
+    const cols = inner.size;
+    const rowDim = dims.length >= 2 ? dims[dims.length - 2]! : { size: 1, sa: 0, sb: 0 };
+    const outer = dims.slice(0, Math.max(0, dims.length - 2));
+    const slab = rowDim.size * cols;
+    // Staged strides equal the view's (inputs are copied by span, never compacted, for these shapes:
+    // a broadcast or dense view spans at most its size); guard anyway.
+    if (A.strides !== a.strides || B.strides !== b.strides) return undefined;
+    const idx = new Array<number>(outer.length).fill(0);
+    let ao = A.base, bo = B.base;
+    for (let s = 0, count = size / slab; s < count; s++) {
+      kernel(code, rowDim.size, cols, A.ptr + ao * bytes, rowDim.sa, inner.sa, B.ptr + bo * bytes, rowDim.sb, inner.sb, o + s * slab * bytes);
+      for (let d = outer.length - 1; d >= 0; d--) {
+        ao += outer[d]!.sa;
+        bo += outer[d]!.sb;
+        if (++idx[d]! < outer[d]!.size) break;
+        ao -= outer[d]!.sa * outer[d]!.size;
+        bo -= outer[d]!.sb * outer[d]!.size;
+        idx[d] = 0;
+      }
+    }
+    return finish(ctx, f64, o, size, a.shape, out);
+  } finally {
+    heap.reset();
+  }
+}
+
+/** op(x) elementwise in wasm (see Backend.unary), or undefined when not handled. */
+export function wasmUnary(ctx: WasmContext, op: UnaryOp, x: NDArray, outDtype: DType, out?: NDArray): NDArray | undefined {
+  const code = UNARY_CODES[op];
+  if (code === undefined || !isFloatOut(outDtype, out) || x.dtype !== outDtype || x.size < MIN_SIZE) return undefined;
+  const f64 = outDtype === 'float64';
+  const heap = ctx.heap;
+  heap.reset();
+  try {
+    const X = stageDense(ctx, x);
+    if (X === undefined) return undefined;
+    (f64 ? heap.exports.unary_f64 : heap.exports.unary_f32)(code, x.size, X, X);
+    return finish(ctx, f64, X, x.size, x.shape, out);
+  } finally {
+    heap.reset();
+  }
+}
+
+/**
+ * Copies `x` into wasm memory as a row-major block and returns its byte offset, or undefined if
+ * that would need a gather (the TypeScript kernel then walks the view directly).
+ */
+export function stageDense(ctx: WasmContext, x: NDArray): number | undefined {
+  if (!x.isContiguous) return undefined;
+  const s = stage(ctx.heap, x);
+  return s.ptr + s.base * (x.dtype === 'float64' ? 8 : 4);
+}

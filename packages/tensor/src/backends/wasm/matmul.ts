@@ -1,0 +1,81 @@
+import type { DType } from '../../dtype.js';
+import { NDArray } from '../../ndarray.js';
+import type { WasmContext } from './context.js';
+import { MAX_JOB_BATCH } from './pool.js';
+import { stage } from './stage.js';
+
+/** Register tile rows (MR) of the kernels; chunks of C rows handed to threads are multiples of it. */
+const MR = 4;
+
+/** Below this many multiply-adds the TypeScript kernel is as fast (no copies in and out). */
+const MIN_WORK = 4096;
+
+/**
+ * Batched matmul in wasm (see Backend.matmul), or undefined when the arguments are not for it
+ * (non-float or mixed dtypes, empty or tiny products): the caller then uses the fallback.
+ */
+export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: DType): NDArray | undefined {
+  if (a.dtype !== outDtype || b.dtype !== outDtype || (outDtype !== 'float32' && outDtype !== 'float64')) return undefined;
+  const nd = a.ndim;
+  if (nd < 2 || b.ndim !== nd) return undefined;
+  const m = a.shape[nd - 2]!, k = a.shape[nd - 1]!, n = b.shape[nd - 1]!;
+  const batchShape = a.shape.slice(0, nd - 2);
+  const batch = batchShape.reduce((p, d) => p * d, 1);
+  if (batch * m * n === 0 || k === 0 || batch * m * n * k < MIN_WORK) return undefined;
+  const f64 = outDtype === 'float64';
+  const bytes = f64 ? 8 : 4;
+  const nr = f64 ? 4 : 8;
+  const heap = ctx.heap, ex = heap.exports;
+  heap.reset();
+  try {
+    const sa = stage(heap, a);
+    const sb = stage(heap, b);
+    const c = heap.alloc(batch * m * n * bytes);
+    const packedBytes = Math.ceil(n / nr) * nr * k * bytes;
+    const ars = sa.strides[nd - 2]!, acs = sa.strides[nd - 1]!;
+    const brs = sb.strides[nd - 2]!, bcs = sb.strides[nd - 1]!;
+    // Batch entries: [a, packed b, c] byte offsets. B is packed once per distinct B matrix (a batch
+    // dimension broadcast with stride 0 repeats it).
+    const table: number[] = [];
+    const packedAt = new Map<number, number>();
+    const idx = new Array<number>(batchShape.length).fill(0);
+    for (let t = 0; t < batch; t++) {
+      let ao = sa.base, bo = sb.base;
+      for (let d = 0; d < batchShape.length; d++) {
+        ao += idx[d]! * sa.strides[d]!;
+        bo += idx[d]! * sb.strides[d]!;
+      }
+      let bp = packedAt.get(bo);
+      if (bp === undefined) {
+        bp = heap.alloc(packedBytes);
+        (f64 ? ex.packB_f64 : ex.packB_f32)(k, n, sb.ptr + bo * bytes, brs, bcs, bp);
+        packedAt.set(bo, bp);
+      }
+      table.push(sa.ptr + ao * bytes, bp, c + t * m * n * bytes);
+      for (let d = batchShape.length - 1; d >= 0; d--) {
+        if (++idx[d]! < batchShape[d]!) break;
+        idx[d] = 0;
+      }
+    }
+    const pool = ctx.pool;
+    if (pool !== undefined && pool.healthy && batch * m * n * k >= ctx.parallelThreshold && m * batch >= 2 * MR) {
+      // About 4 chunks per thread, so a late-starting worker costs little.
+      const chunkRows = Math.max(MR, Math.ceil(m / Math.max(1, Math.ceil((4 * ctx.threads) / batch)) / MR) * MR);
+      for (let t0 = 0; t0 < batch; t0 += MAX_JOB_BATCH) {
+        pool.run({
+          f64, m, n, k, ars, acs, ldc: n, chunkRows,
+          scratch: ctx.scratch, scratchStride: ctx.scratchStride,
+          table: table.slice(3 * t0, 3 * Math.min(batch, t0 + MAX_JOB_BATCH)),
+        });
+      }
+    } else {
+      const rows = f64 ? ex.gemmRows_f64 : ex.gemmRows_f32;
+      for (let t = 0; t < batch; t++) rows(0, m, n, k, table[3 * t]!, ars, acs, table[3 * t + 1]!, table[3 * t + 2]!, n, ctx.scratch);
+    }
+    const view = f64 ? heap.viewF64() : heap.viewF32();
+    const data = view.slice(c / bytes, c / bytes + batch * m * n);
+    return new NDArray(data, [...batchShape, m, n]);
+  } finally {
+    heap.reset();
+  }
+}

@@ -1,0 +1,169 @@
+import type { WasmHeap } from './runtime.js';
+
+// A pool of worker threads sharing the wasm memory, for splitting the rows of large matmuls.
+//
+// Protocol (Int32 control words at the start of the shared memory):
+//   GEN    bumped (and notified) by the main thread for each job; workers wait on it.
+//   NEXT   the next chunk to claim (Atomics.add); set to BLOCKED while a job is being described.
+//   DONE   chunks finished; the thread finishing the last one notifies it.
+//   TOTAL  chunks in the job.
+//   JOB+i  the job's parameters (see GemmJob), read after a successful claim; TABLE+3b its batch entries.
+// The main thread claims chunks too, so a job completes even if no worker ever starts; it then waits
+// (Atomics.wait, allowed on Node's main thread) for chunks claimed by workers. Each chunk is a range
+// of C rows computed by the same kernel with the same per-element summation order, so the result is
+// the same whichever thread computes which chunk, and however many threads there are.
+//
+// Web Workers in browsers: TODO (the main thread may not block there, so it would need an async API).
+
+export const GEN = 0, NEXT = 1, DONE = 2, TOTAL = 3, JOB = 8, TABLE = 32;
+const BLOCKED = 1 << 30;
+
+/**
+ * A gemm job: C_b = A_b·B_b for each batch entry b (byte offsets of A_b, packed B_b and C_b),
+ * split into chunks of `chunkRows` rows. Scratch for thread `id` is at scratch + id·scratchStride.
+ */
+export interface GemmJob {
+  readonly f64: boolean;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly ars: number;
+  readonly acs: number;
+  readonly ldc: number;
+  readonly chunkRows: number;
+  readonly scratch: number;
+  readonly scratchStride: number;
+  /** [a, bp, c] byte offsets per batch entry; at most MAX_JOB_BATCH entries. */
+  readonly table: readonly number[];
+}
+
+/** Batch entries one job can describe (the table lives in the control words). */
+export const MAX_JOB_BATCH = 300;
+
+/**
+ * The worker's source (run with `eval: true`, CommonJS). It instantiates the kernels on the shared
+ * memory and claims chunks forever; the process never waits for it (the worker is unref'd).
+ */
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, id } = workerData;
+const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctrl = new Int32Array(memory.buffer, 0, 1024);
+${runChunks.toString()}
+let seen = workerData.gen;
+for (;;) {
+  Atomics.wait(ctrl, ${GEN}, seen);
+  seen = Atomics.load(ctrl, ${GEN});
+  runChunks(ex, ctrl, id);
+}
+`;
+
+/** The gemm entry points a chunk calls (the kernels' exports). */
+interface GemmExports {
+  gemmRows_f32(i0: number, i1: number, n: number, k: number, a: number, ars: number, acs: number, bp: number, c: number, ldc: number, scratch: number): void;
+  gemmRows_f64(i0: number, i1: number, n: number, k: number, a: number, ars: number, acs: number, bp: number, c: number, ldc: number, scratch: number): void;
+}
+
+/**
+ * Claims and computes chunks until none is left. Self-contained (its source text is also what the
+ * workers run), so it names the control slots by number: NEXT 1, DONE 2, TOTAL 3, JOB 8, TABLE 32.
+ */
+function runChunks(ex: GemmExports, ctrl: Int32Array, id: number): void {
+  for (;;) {
+    const chunk = Atomics.add(ctrl, 1, 1);
+    const total = Atomics.load(ctrl, 3);
+    if (chunk >= total) return;
+    const f64 = ctrl[8]! === 1;
+    const m = ctrl[9]!, n = ctrl[10]!, k = ctrl[11]!, ars = ctrl[12]!, acs = ctrl[13]!, ldc = ctrl[14]!;
+    const rowsPer = ctrl[15]!, perBatch = ctrl[16]!;
+    const scratch = ctrl[17]! + id * ctrl[18]!;
+    const batch = (chunk / perBatch) | 0;
+    const i0 = (chunk - batch * perBatch) * rowsPer;
+    const i1 = Math.min(m, i0 + rowsPer);
+    const t = 32 + 3 * batch;
+    const a = ctrl[t]!, bp = ctrl[t + 1]!, c = ctrl[t + 2]!;
+    if (f64) ex.gemmRows_f64(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
+    else ex.gemmRows_f32(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
+    if (Atomics.add(ctrl, 2, 1) + 1 === total) Atomics.notify(ctrl, 2);
+  }
+}
+
+interface NodeWorker {
+  unref(): void;
+  on(event: 'error' | 'exit', listener: (arg: unknown) => void): void;
+}
+type WorkerCtor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
+
+/** worker_threads and the core count when running in Node (without a static import, so browsers load this file too). */
+function nodeWorkers(): { Worker: WorkerCtor; cores: number } | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const get = proc?.getBuiltinModule;
+  if (typeof get !== 'function') return undefined;
+  const wt = get('node:worker_threads') as { Worker?: WorkerCtor; isMainThread?: boolean } | undefined;
+  const os = get('node:os') as { availableParallelism?: () => number; cpus: () => unknown[] } | undefined;
+  if (wt?.Worker === undefined || os === undefined || wt.isMainThread !== true) return undefined;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return { Worker: wt.Worker, cores };
+}
+
+/** The most threads (main included) this runtime can use for one kernel. */
+export function maxThreads(): number {
+  return nodeWorkers()?.cores ?? 1;
+}
+
+/** Starts and drives the workers; `threads` counts the main thread. */
+export class ThreadPool {
+  readonly threads: number;
+  private readonly ctrl: Int32Array;
+  private broken = false;
+
+  constructor(private readonly heap: WasmHeap, threads: number, module: WebAssembly.Module) {
+    this.ctrl = heap.controlWords();
+    const node = nodeWorkers();
+    const workers = node === undefined || !heap.shared ? 0 : Math.max(0, threads - 1);
+    this.threads = workers + 1;
+    Atomics.store(this.ctrl, NEXT, BLOCKED);
+    for (let id = 1; id <= workers; id++) {
+      const w = new node!.Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory: heap.memory, id, gen: Atomics.load(this.ctrl, GEN) },
+      });
+      w.on('error', () => { this.broken = true; });
+      w.unref();
+    }
+  }
+
+  /** Whether a worker failed (the main thread then does all the work, which stays correct). */
+  get healthy(): boolean {
+    return !this.broken;
+  }
+
+  /**
+   * Runs a gemm job on all threads and returns when every chunk is done. The job is written while
+   * claims are blocked, so no thread reads a half-written job.
+   */
+  run(job: GemmJob): void {
+    const c = this.ctrl;
+    const batch = job.table.length / 3;
+    const perBatch = Math.ceil(job.m / job.chunkRows);
+    const total = batch * perBatch;
+    if (batch > MAX_JOB_BATCH) throw new Error('ThreadPool.run: too many batch entries in one job');
+    Atomics.store(c, NEXT, BLOCKED);
+    const params = [job.f64 ? 1 : 0, job.m, job.n, job.k, job.ars, job.acs, job.ldc, job.chunkRows, perBatch, job.scratch, job.scratchStride];
+    for (let i = 0; i < params.length; i++) c[JOB + i] = params[i]!;
+    for (let i = 0; i < job.table.length; i++) c[TABLE + i] = job.table[i]!;
+    Atomics.store(c, TOTAL, total);
+    Atomics.store(c, DONE, 0);
+    Atomics.store(c, NEXT, 0);
+    Atomics.add(c, GEN, 1);
+    Atomics.notify(c, GEN);
+    runChunks(this.heap.exports, c, 0);
+    let waited = 0;
+    for (let done = Atomics.load(c, DONE); done < total; done = Atomics.load(c, DONE)) {
+      if (Atomics.wait(c, DONE, done, 1000) === 'timed-out' && ++waited > 60) {
+        throw new Error('chainrule wasm backend: worker threads stopped responding');
+      }
+    }
+    Atomics.store(c, NEXT, BLOCKED);
+  }
+}

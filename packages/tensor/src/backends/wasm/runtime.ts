@@ -1,0 +1,144 @@
+import { KERNELS_PLAIN_BASE64, KERNELS_SHARED_BASE64, MAX_PAGES } from './kernels.generated.js';
+
+/** The functions the AssemblyScript kernels export (pointers are byte offsets into linear memory). */
+export interface KernelExports {
+  packB_f32(k: number, n: number, b: number, rs: number, cs: number, dst: number): void;
+  packB_f64(k: number, n: number, b: number, rs: number, cs: number, dst: number): void;
+  gemmRows_f32(i0: number, i1: number, n: number, k: number, a: number, ars: number, acs: number, bp: number, c: number, ldc: number, scratch: number): void;
+  gemmRows_f64(i0: number, i1: number, n: number, k: number, a: number, ars: number, acs: number, bp: number, c: number, ldc: number, scratch: number): void;
+  gemmScratchBytes_f32(): number;
+  gemmScratchBytes_f64(): number;
+  binary_f32(op: number, rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
+  binary_f64(op: number, rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
+  unary_f32(op: number, n: number, x: number, out: number): void;
+  unary_f64(op: number, n: number, x: number, out: number): void;
+  reduce_f32(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
+  reduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
+}
+
+const PAGE = 65536;
+
+/** Bytes at the start of memory reserved for the thread pool's control words (the kernels have no static data). */
+export const CONTROL_BYTES = 4096;
+
+function decodeBase64(text: string): Uint8Array {
+  const bin = atob(text);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Whether this runtime can share wasm memory between threads. */
+export function sharedMemorySupported(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let compiled: { shared?: WebAssembly.Module; plain?: WebAssembly.Module } = {};
+
+/** The compiled kernels module (compiled once, synchronously). */
+export function kernelModule(shared: boolean): WebAssembly.Module {
+  const key = shared ? 'shared' : 'plain';
+  let m = compiled[key];
+  if (m === undefined) {
+    m = new WebAssembly.Module(decodeBase64(shared ? KERNELS_SHARED_BASE64 : KERNELS_PLAIN_BASE64));
+    compiled = { ...compiled, [key]: m };
+  }
+  return m;
+}
+
+/** The kernels' bytes (for validation and asynchronous compilation). */
+export function kernelBytes(shared: boolean): Uint8Array {
+  return decodeBase64(shared ? KERNELS_SHARED_BASE64 : KERNELS_PLAIN_BASE64);
+}
+
+/**
+ * One wasm instance and its linear memory, with a bump allocator for the operands of one kernel
+ * call (`reset` frees everything after the fixed area). Views are refreshed after the memory grows
+ * (a non-shared memory's buffer is replaced on growth).
+ */
+export class WasmHeap {
+  readonly memory: WebAssembly.Memory;
+  readonly exports: KernelExports;
+  readonly shared: boolean;
+  private top: number;
+  private base: number;
+  private buffer: ArrayBuffer | SharedArrayBuffer;
+  private f32: Float32Array;
+  private f64: Float64Array;
+
+  /** `fixedBytes` are reserved after the control words, for the whole life of the heap (see fixedStart). */
+  constructor(shared: boolean, fixedBytes: number) {
+    this.shared = shared;
+    const initialBytes = CONTROL_BYTES + fixedBytes + 16 * PAGE;
+    const initial = Math.ceil(initialBytes / PAGE);
+    this.memory = shared
+      ? new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared: true })
+      : new WebAssembly.Memory({ initial, maximum: MAX_PAGES });
+    const instance = new WebAssembly.Instance(kernelModule(shared), { env: { memory: this.memory } });
+    this.exports = instance.exports as unknown as KernelExports;
+    this.base = align(CONTROL_BYTES + fixedBytes, 64);
+    this.top = this.base;
+    this.buffer = this.memory.buffer;
+    this.f32 = new Float32Array(this.buffer);
+    this.f64 = new Float64Array(this.buffer);
+  }
+
+  /** Byte offset where the fixed area (after the control words) starts. */
+  get fixedStart(): number {
+    return CONTROL_BYTES;
+  }
+
+  /** Reserves `bytes` (64-byte aligned), growing the memory if needed. Returns the byte offset. */
+  alloc(bytes: number): number {
+    const p = this.top;
+    const end = align(p + bytes, 64);
+    if (end > this.memory.buffer.byteLength) {
+      const need = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
+      // Grow generously (at least double) so repeated calls don't grow step by step.
+      const pages = Math.max(need, Math.min(this.memory.buffer.byteLength / PAGE, MAX_PAGES - this.memory.buffer.byteLength / PAGE));
+      this.memory.grow(Math.max(need, pages));
+    }
+    this.top = end;
+    return p;
+  }
+
+  /** Frees every allocation made since construction (operands of the finished call). */
+  reset(): void {
+    this.top = this.base;
+  }
+
+  /** A float32 view of the whole memory (valid until the next alloc). */
+  viewF32(): Float32Array {
+    this.refresh();
+    return this.f32;
+  }
+
+  /** A float64 view of the whole memory (valid until the next alloc). */
+  viewF64(): Float64Array {
+    this.refresh();
+    return this.f64;
+  }
+
+  /** An Int32Array over the control words at the start of memory (stable: shared memory never moves). */
+  controlWords(): Int32Array {
+    return new Int32Array(this.memory.buffer, 0, CONTROL_BYTES / 4);
+  }
+
+  private refresh(): void {
+    if (this.buffer !== this.memory.buffer || this.f32.length * 4 !== this.memory.buffer.byteLength) {
+      this.buffer = this.memory.buffer;
+      this.f32 = new Float32Array(this.buffer);
+      this.f64 = new Float64Array(this.buffer);
+    }
+  }
+}
+
+export function align(x: number, to: number): number {
+  return Math.ceil(x / to) * to;
+}

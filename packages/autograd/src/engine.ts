@@ -1,11 +1,12 @@
 import * as T from '@chainrule/tensor';
-import { checkFinite, isAnomalyEnabled } from './anomaly.js';
 import { AutogradError } from './errors.js';
 import { enableGrad, noGrad } from './grad-mode.js';
 import type { Node } from './node.js';
-import { OPS, type DifferentiableOp, type RuleContext } from './ops/table.js';
-import { add } from './ops/functions.js';
+import { cast } from './ops/functions.js';
 import { Tensor } from './tensor.js';
+import { type GradSlot, addGradients, ownedCopy, runHooks, storeGrad } from './engine/accumulate.js';
+import { applyRule } from './engine/rule.js';
+import { Pass, countDependencies, countDependenciesToTargets } from './engine/walk.js';
 
 /** Options of `backward`. */
 export interface BackwardOptions {
@@ -26,153 +27,157 @@ export interface BackwardStep {
 
 /** Internal options: gradients for given tensors instead of accumulating into `.grad`. */
 export interface EngineOptions extends BackwardOptions {
-  /** Return gradients for these tensors (in order) and leave every `.grad` alone. */
+  /**
+   * Return gradients for these tensors (in order; null where none flows) and leave every
+   * `.grad` alone. Only the part of the graph that leads to a target runs.
+   */
   targets?: readonly Tensor[];
   /** Called for every node as its rule runs. */
   trace?: (step: BackwardStep) => void;
 }
 
+const NO_GRADS: readonly (Tensor | null)[] = [];
+
 /**
- * Runs the chain rule from `roots` (seeded with `seeds`) back through the graph, iteratively:
- * a first pass counts, for each node, how many consumers will send it a gradient; a second
- * pass runs a node's rule once all of them have, starting from a stack of ready nodes.
- * No recursion, so graphs of any depth work.
+ * Runs the chain rule from `roots` (seeded with `seeds`, one per root, of the root's shape)
+ * back through the graph, iteratively: a first pass counts, for each node, how many consumers
+ * will send it a gradient; a second pass runs a node's rule once all of them have, starting
+ * from a stack of ready nodes. No recursion, so graphs of any depth work. Roots that do not
+ * require grad contribute nothing.
+ *
+ * Without `targets`, gradients accumulate into the `.grad` of every leaf that requires grad
+ * (and of non-leaves that called `retainGrad()`); with `targets`, they are returned instead.
+ * @example
+ * ```ts
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const [gx] = runBackward([x.square()], [tensor([1, 1])], { targets: [x] }); // [2, 4]
+ * ```
  */
 export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], options: EngineOptions = {}): (Tensor | null)[] {
-  const { createGraph = false, targets, trace } = options;
+  if (seeds.length !== roots.length) throw new AutogradError('backward', `got ${seeds.length} seeds for ${roots.length} roots`);
+  const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph; // as PyTorch: a recorded backward keeps the graph
-  const run = (): (Tensor | null)[] => {
-    const deps = countDependencies(roots);
-    const pending = new Map<Node, Tensor>();
-    const leafGrads = new Map<Tensor, Tensor>();
-    const targetSet = targets ? new Set(targets) : undefined;
-    const targetGrads = new Map<Tensor, Tensor>();
+  const run = (): (Tensor | null)[] => backwardPass(roots, seeds, createGraph, retainGraph, options.targets, options.trace);
+  return createGraph ? enableGrad(run) : noGrad(run);
+}
 
-    const accumulate = <K>(map: Map<K, Tensor>, key: K, g: Tensor): void => {
-      const prev = map.get(key);
-      map.set(key, prev === undefined ? g : add(prev, g));
+function backwardPass(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  createGraph: boolean,
+  retainGraph: boolean,
+  targets: readonly Tensor[] | undefined,
+  trace: ((step: BackwardStep) => void) | undefined,
+): (Tensor | null)[] {
+  const pass = new Pass();
+  try {
+    const targetSet = targets === undefined ? undefined : new Set(targets);
+    if (targetSet === undefined) countDependencies(pass, roots);
+    else countDependenciesToTargets(pass, roots, targetSet);
+
+    const leafSlots = new Map<Tensor, GradSlot>();
+    const targetGrads = new Map<Tensor, Tensor>();
+    const slot: GradSlot = { grad: null as unknown as Tensor, owned: false }; // reused for nodes
+
+    const sendToLeaf = (leaf: Tensor, g: Tensor): void => {
+      const s = leafSlots.get(leaf);
+      if (s === undefined) leafSlots.set(leaf, { grad: g, owned: false });
+      else addGradients(s, g, createGraph);
     };
-    roots.forEach((root, i) => {
-      const seed = seeds[i]!;
-      if (root.node !== null) accumulate(pending, root.node, seed);
-      else accumulate(leafGrads, root, seed);
-    });
+    const sendToNode = (node: Node, g: Tensor): void => {
+      if (node.grad === null) {
+        node.grad = g;
+        node.gradOwned = false;
+        return;
+      }
+      slot.grad = node.grad;
+      slot.owned = node.gradOwned;
+      addGradients(slot, g, createGraph);
+      node.grad = slot.grad;
+      node.gradOwned = slot.owned;
+    };
 
     const ready: Node[] = [];
-    for (const root of roots) if (root.node !== null && deps.get(root.node) === 0 && !ready.includes(root.node)) ready.push(root.node);
+    for (let r = 0; r < roots.length; r++) {
+      const root = roots[r]!;
+      if (!root.requiresGrad) continue;
+      const seed = checkSeed(root, seeds[r]!);
+      const node = root.node;
+      if (node === null) {
+        if (targetSet === undefined || targetSet.has(root)) sendToLeaf(root, seed);
+        continue;
+      }
+      if (!pass.runs(node)) continue;
+      sendToNode(node, seed);
+      if (node.deps === 0 && !ready.includes(node)) ready.push(node);
+    }
 
     while (ready.length > 0) {
       const node = ready.pop()!;
-      let g = pending.get(node);
-      pending.delete(node);
       const inputs = node.inputs;
-      let gradInputs: readonly (Tensor | null)[] = [];
-      if (g !== undefined) {
-        if (node.hooks !== null) for (const hook of node.hooks) g = hook(g) ?? g;
+      let gradInputs = NO_GRADS;
+      if (node.grad !== null) {
+        slot.grad = node.grad;
+        slot.owned = node.gradOwned;
+        node.grad = null;
+        if (node.hooks !== null) runHooks(node.hooks, slot, `the output of '${node.op}'`);
         const out = node.output;
-        if (out !== null && out.retainsGrad) out.grad = createGraph ? g : g.detach();
-        if (targetSet?.has(out as Tensor)) accumulate(targetGrads, out as Tensor, g);
-        gradInputs = applyRule(node, g);
-        if (trace) trace({ node, gradOutput: g, gradInputs });
+        if (out !== null) {
+          if (out.retainsGrad && targetSet === undefined) storeGrad(out, slot, createGraph);
+          if (targetSet !== undefined && targetSet.has(out)) targetGrads.set(out, ownedCopy(slot, createGraph));
+        }
+        if (targetSet === undefined || anyInputRuns(pass, node, targetSet)) {
+          const g = slot.grad;
+          gradInputs = applyRule(node, g);
+          if (trace !== undefined) trace({ node, gradOutput: g, gradInputs });
+        }
       }
       for (let i = 0; i < inputs.length; i++) {
         const input = inputs[i]!;
         if (!input.requiresGrad) continue;
         const gi = gradInputs[i] ?? null;
-        if (input.node === null) {
-          if (gi !== null) accumulate(leafGrads, input, gi);
+        const child = input.node;
+        if (child === null) {
+          if (gi !== null && (targetSet === undefined || targetSet.has(input))) sendToLeaf(input, gi);
           continue;
         }
-        if (gi !== null) accumulate(pending, input.node, gi);
-        const left = deps.get(input.node)! - 1;
-        deps.set(input.node, left);
-        if (left === 0) ready.push(input.node);
+        if (!pass.runs(child)) continue;
+        if (gi !== null) sendToNode(child, gi);
+        if (--child.deps === 0) ready.push(child);
       }
-      if (!retainGraph) free(node);
+      if (!retainGraph) node.release();
     }
 
-    for (const [leaf, total] of leafGrads) {
-      let g = total;
-      if (leaf.hooks !== null) for (const hook of leaf.hooks) g = hook(g) ?? g;
-      if (targetSet !== undefined) {
-        if (targetSet.has(leaf)) accumulate(targetGrads, leaf, g);
-        continue;
-      }
-      const stored = createGraph ? g : g.detach();
-      leaf.grad = leaf.grad === null ? stored : createGraph ? add(leaf.grad, stored) : add(leaf.grad.detach(), stored);
+    for (const [leaf, s] of leafSlots) {
+      if (leaf.hooks !== null) runHooks(leaf.hooks, s, 'a leaf');
+      if (targetSet === undefined) storeGrad(leaf, s, createGraph);
+      else targetGrads.set(leaf, ownedCopy(s, createGraph));
     }
-    return targets ? targets.map((t) => targetGrads.get(t) ?? null) : [];
-  };
-  return createGraph ? enableGrad(run) : noGrad(run);
-}
-
-/** For every node reachable from the roots through tensors that require grad: how many edges point at it. */
-function countDependencies(roots: readonly Tensor[]): Map<Node, number> {
-  const deps = new Map<Node, number>();
-  const stack: Node[] = [];
-  for (const root of roots) {
-    if (root.node !== null && !deps.has(root.node)) {
-      deps.set(root.node, 0);
-      stack.push(root.node);
-    }
-  }
-  while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (node.freed) {
-      throw new AutogradError('backward', `trying to backward through the graph a second time (the saved values of '${node.op}' were freed by the first backward); pass { retainGraph: true } to the first backward if you need to`);
-    }
-    for (const input of node.inputs) {
-      const child = input.node;
-      if (child === null || !input.requiresGrad) continue;
-      const seen = deps.get(child);
-      if (seen === undefined) {
-        deps.set(child, 1);
-        stack.push(child);
-      } else deps.set(child, seen + 1);
-    }
-  }
-  return deps;
-}
-
-/** Runs a node's derivative rule after checking that its saved values were not edited in place. */
-function applyRule(node: Node, g: Tensor): readonly (Tensor | null)[] {
-  const def = OPS[node.op] as DifferentiableOp<unknown>;
-  checkVersions(node, def.uses);
-  const ctx: RuleContext<unknown> = { inputs: node.inputs, output: node.output!, params: node.params };
-  const grads = def.backward(g, ctx);
-  const anomaly = isAnomalyEnabled();
-  for (let i = 0; i < node.inputs.length; i++) {
-    const gi = grads[i];
-    const x = node.inputs[i]!;
-    if (gi === null || gi === undefined) continue;
-    if (!T.shapesEqual(gi.shape, x.shape)) {
-      throw new AutogradError(node.op, `the derivative rule returned a gradient of shape ${T.fmtShape(gi.shape)} for input ${i} of shape ${T.fmtShape(x.shape)}`);
-    }
-    if (anomaly) checkFinite('backward', node.op, gi.value, [g.value, ...node.inputs.map((t) => t.value)], node, ` in the gradient of input ${i}`);
-  }
-  return grads;
-}
-
-function checkVersions(node: Node, uses: string): void {
-  if (uses === 'inputs' || uses === 'both') {
-    node.inputs.forEach((x, i) => {
-      if (x.version !== node.inputVersions[i]) throw versionError(node, `input ${i}`, x, node.inputVersions[i]!);
-    });
-  }
-  if ((uses === 'output' || uses === 'both') && node.output !== null && node.output.version !== node.outputVersion) {
-    throw versionError(node, 'output', node.output, node.outputVersion);
+    return targets === undefined ? [] : targets.map((t) => targetGrads.get(t) ?? null);
+  } finally {
+    pass.finish();
   }
 }
 
-function versionError(node: Node, which: string, t: Tensor, expected: number): AutogradError {
-  return new AutogradError('backward', `one of the tensors needed for gradient computation has been modified by an in-place operation: the ${which} of '${node.op}' (shape ${T.fmtShape(t.shape)}) is at version ${t.version}; expected version ${expected}`);
+/** In a pass with targets: whether any input of `node` leads to a target (else its rule is skipped). */
+function anyInputRuns(pass: Pass, node: Node, targets: ReadonlySet<Tensor>): boolean {
+  for (const input of node.inputs) {
+    if (!input.requiresGrad) continue;
+    if (input.node === null ? targets.has(input) : pass.runs(input.node)) return true;
+  }
+  return false;
 }
 
-/** Drops what a used node holds, so its values can be collected. */
-function free(node: Node): void {
-  node.freed = true;
-  node.inputs = [];
-  node.output = null;
+/** A seed must have its root's shape; a seed of another dtype is cast to the root's (as PyTorch). */
+function checkSeed(root: Tensor, seed: Tensor): Tensor {
+  if (!T.shapesEqual(seed.shape, root.shape)) {
+    throw new AutogradError('backward', `gradOutput has shape ${T.fmtShape(seed.shape)}, expected the output's shape ${T.fmtShape(root.shape)}`);
+  }
+  if (seed.dtype === root.dtype) return seed;
+  if (!T.isFloat(seed.dtype) && seed.dtype !== 'int32') {
+    throw new T.DTypeError('backward', `gradOutput must be a number tensor, got ${seed.dtype}`);
+  }
+  return cast(seed, root.dtype);
 }
 
 /**
@@ -181,7 +186,7 @@ function free(node: Node): void {
  */
 export function backward(root: Tensor, gradOutput?: Tensor | number, options: BackwardOptions = {}): void {
   if (!root.requiresGrad) {
-    throw new AutogradError('backward', 'this tensor does not require grad and has no graph (did you create the inputs with { requiresGrad: true }, or run under noGrad?)');
+    throw new AutogradError('backward', 'element 0 of tensors does not require grad and does not have a graph (did you create the inputs with { requiresGrad: true }, or run under noGrad?)');
   }
   let seed: Tensor;
   if (gradOutput === undefined) {
@@ -190,9 +195,6 @@ export function backward(root: Tensor, gradOutput?: Tensor | number, options: Ba
   } else if (typeof gradOutput === 'number') {
     seed = new Tensor(T.full(root.shape, gradOutput, root.dtype));
   } else {
-    if (!T.shapesEqual(gradOutput.shape, root.shape)) {
-      throw new AutogradError('backward', `gradOutput has shape ${T.fmtShape(gradOutput.shape)}, expected the output's shape ${T.fmtShape(root.shape)}`);
-    }
     seed = gradOutput;
   }
   runBackward([root], [seed], options);

@@ -3,6 +3,9 @@ import type { Tensor } from './tensor.js';
 
 let nextId = 0;
 
+/** The inputs a node holds after backward has freed it. */
+const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
+
 /**
  * One recorded op in the graph: which op, its tensor inputs (the graph's edges), its
  * parameters, and the version of each input when it ran, so that an in-place edit of a
@@ -23,8 +26,28 @@ export class Node {
   /** Where the op was created (only recorded in anomaly mode). */
   stack: string | undefined;
 
+  /** @internal Scratch space of the backward pass that last visited this node (see engine.ts). */
+  runId = 0;
+  /** @internal Consumers that have not yet sent their gradient, in the current backward pass. */
+  deps = 0;
+  /** @internal Whether the current pass must run this node (some target lies below it). */
+  needed = true;
+  /** @internal The gradient accumulated so far for this node's output, in the current pass. */
+  grad: Tensor | null = null;
+  /** @internal Whether `grad` is storage the engine allocated (and so may add into in place). */
+  gradOwned = false;
+
   constructor(readonly op: OpName, inputs: readonly Tensor[], readonly params: unknown) {
     this.inputs = inputs;
-    this.inputVersions = inputs.map((t) => t.version);
+    const versions = new Array<number>(inputs.length);
+    for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i]!.version;
+    this.inputVersions = versions;
+  }
+
+  /** Drops the saved inputs and output (after a backward without retainGraph). */
+  release(): void {
+    this.freed = true;
+    this.inputs = NO_INPUTS;
+    this.output = null;
   }
 }

@@ -241,7 +241,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
    * A summary: the module tree with each layer's configuration and parameter count, then the
    * total. The notes' 3-4-2 network has 26 parameters.
    */
-  override toString(): string {
+  toString(): string {
     const lines: string[] = [];
     type Item = { name: string; module: AnyModule; depth: number } | { close: number };
     const stack: Item[] = [{ name: '', module: this as unknown as AnyModule, depth: 0 }];

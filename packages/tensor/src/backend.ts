@@ -1,5 +1,6 @@
 import type { DType } from './dtype.js';
 import type { NDArray } from './ndarray.js';
+import type { ConvGeometry } from './ops/conv.js';
 
 /** Unary elementwise kernels. Float ones give float results; the rest keep the dtype. */
 export type UnaryOp =
@@ -57,6 +58,13 @@ export interface Backend {
   gather(x: NDArray, axis: number, index: NDArray): NDArray;
   /** The inverse of gather: adds src into a zero tensor of `shape` at `index` along `axis`. */
   scatterAdd(shape: readonly number[], axis: number, index: NDArray, src: NDArray): NDArray;
+  /**
+   * im2col: x [N, C, H, W] (any strides) → [N, C·kh·kw, outH·outW], padValue outside the input.
+   * Optional: a backend without it gets the JS kernel.
+   */
+  im2col?(x: NDArray, geometry: ConvGeometry, padValue: number): NDArray;
+  /** col2im, im2col's adjoint: [N, C·kh·kw, L] → [N, C, H, W], summing overlaps. Optional like im2col. */
+  col2im?(cols: NDArray, geometry: ConvGeometry, channels: number, height: number, width: number): NDArray;
 }
 
 let current: Backend | undefined;

@@ -121,7 +121,7 @@ export function linspace(start: number, stop: number, num: number, dtype: DType 
   if (!Number.isInteger(num) || num < 0) throw new ShapeError('linspace', `num must be a non-negative integer, got ${num}`);
   const data = allocate(dtype, num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
-  for (let i = 0; i < num; i++) data[i] = castScalar(i === num - 1 && num > 1 ? stop : start + i * step, dtype);
+  for (let i = 0; i < num; i++) data[i] = castScalar(i === 0 ? start : i === num - 1 ? stop : start + i * step, dtype);
   return new NDArray(data, [num]);
 }
 

@@ -30,5 +30,6 @@ export { type Axes, type VarianceOptions, keptShape, sum, prod, mean, max, min, 
 export { matmul } from './ops/matmul.js';
 export { concat, stack, split } from './ops/join.js';
 export { indexSelect, gather, scatterAdd, oneHot } from './ops/select.js';
+export { type Pair, type ConvOptions, type ConvGeometry, convGeometry, im2col, col2im } from './ops/conv.js';
 export { type Operand, scalarArray } from './ops/operand.js';
 export { type PrintOptions, formatArray } from './print.js';

@@ -52,7 +52,12 @@ describe('array()', () => {
   });
 
   it('builds a 10000x784 array quickly', () => {
-    const rows = Array.from({ length: 10000 }, (_, i) => Array.from({ length: 784 }, (_, j) => (i * 31 + j) % 255));
+    const rows: number[][] = [];
+    for (let i = 0; i < 10000; i++) {
+      const row = new Array<number>(784);
+      for (let j = 0; j < 784; j++) row[j] = (i * 31 + j) % 255;
+      rows.push(row);
+    }
     const t0 = performance.now();
     const x = array(rows);
     const ms = performance.now() - t0;

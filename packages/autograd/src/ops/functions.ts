@@ -11,9 +11,23 @@ import { apply } from './apply.js';
 /** A tensor or a plain number (a constant). */
 export type TensorLike = Tensor | number;
 
-/** A constant 0-d tensor. */
+/** Parameters of the ops that take none (one shared object: no allocation per call). */
+const NONE: Record<string, never> = Object.freeze({}) as Record<string, never>;
+
+/** Cached 0-d constants per dtype (numbers in expressions, `x.mul(2)`); they are never written to. */
+const CONSTANTS: Record<DType, Map<number, Tensor>> = { float32: new Map(), float64: new Map(), int32: new Map(), bool: new Map() };
+const MAX_CACHED_CONSTANTS = 1024;
+
+/** A constant 0-d tensor (cached, except -0, which a Map would not tell from 0). */
 function constant(value: number, dtype: DType): Tensor {
-  return new Tensor(T.scalarArray(value, dtype));
+  if (Object.is(value, -0)) return new Tensor(T.scalarArray(value, dtype));
+  const cache = CONSTANTS[dtype];
+  let t = cache.get(value);
+  if (t === undefined) {
+    t = new Tensor(T.scalarArray(value, dtype));
+    if (cache.size < MAX_CACHED_CONSTANTS) cache.set(value, t);
+  }
+  return t;
 }
 
 function dtypeOf(a: TensorLike, b: TensorLike): DType {
@@ -36,42 +50,46 @@ function fit(t: Tensor, shape: readonly number[], dtype: DType): Tensor {
 type BinaryName = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
 
 function binaryOp(op: BinaryName, a: TensorLike, b: TensorLike): Tensor {
+  // the common case first: two float tensors of one dtype and shape need no cast or expand
+  if (typeof a !== 'number' && typeof b !== 'number' && a.dtype === b.dtype && isFloat(a.dtype) && T.shapesEqual(a.shape, b.shape)) {
+    return apply(op, [a, b], NONE);
+  }
   const promoted = dtypeOf(a, b);
   let dtype: DType = promoted === 'bool' ? 'int32' : promoted;
   if (op === 'div' || op === 'pow') dtype = isFloat(promoted) || op === 'div' ? floatResultType(promoted) : dtype;
   const A = asTensor(a, dtype), B = asTensor(b, dtype);
-  const shape = T.broadcastShapes(op, A.shape, B.shape);
-  return apply(op, [fit(A, shape, dtype), fit(B, shape, dtype)], {});
+  const shape = T.shapesEqual(A.shape, B.shape) ? A.shape : T.broadcastShapes(op, A.shape, B.shape);
+  return apply(op, [fit(A, shape, dtype), fit(B, shape, dtype)], NONE);
 }
 
 type CompareName = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 function compareOp(op: CompareName, a: TensorLike, b: TensorLike): Tensor {
   const dtype = dtypeOf(a, b);
-  return apply(op, [asTensor(a, dtype), asTensor(b, dtype)], {});
+  return apply(op, [asTensor(a, dtype), asTensor(b, dtype)], NONE);
 }
 
 // ---- unary ----
-export const neg = (x: Tensor): Tensor => apply('neg', [x], {});
-export const abs = (x: Tensor): Tensor => apply('abs', [x], {});
-export const exp = (x: Tensor): Tensor => apply('exp', [floatInput(x)], {});
-export const log = (x: Tensor): Tensor => apply('log', [floatInput(x)], {});
-export const log1p = (x: Tensor): Tensor => apply('log1p', [floatInput(x)], {});
-export const expm1 = (x: Tensor): Tensor => apply('expm1', [floatInput(x)], {});
-export const sqrt = (x: Tensor): Tensor => apply('sqrt', [floatInput(x)], {});
-export const square = (x: Tensor): Tensor => apply('square', [x], {});
-export const reciprocal = (x: Tensor): Tensor => apply('reciprocal', [floatInput(x)], {});
-export const sin = (x: Tensor): Tensor => apply('sin', [floatInput(x)], {});
-export const cos = (x: Tensor): Tensor => apply('cos', [floatInput(x)], {});
-export const tanh = (x: Tensor): Tensor => apply('tanh', [floatInput(x)], {});
-export const sigmoid = (x: Tensor): Tensor => apply('sigmoid', [floatInput(x)], {});
-export const relu = (x: Tensor): Tensor => apply('relu', [x], {});
-export const erf = (x: Tensor): Tensor => apply('erf', [floatInput(x)], {});
-export const softplus = (x: Tensor): Tensor => apply('softplus', [floatInput(x)], {});
-export const sign = (x: Tensor): Tensor => apply('sign', [x], {});
-export const floor = (x: Tensor): Tensor => apply('floor', [x], {});
-export const ceil = (x: Tensor): Tensor => apply('ceil', [x], {});
-export const round = (x: Tensor): Tensor => apply('round', [x], {});
+export const neg = (x: Tensor): Tensor => apply('neg', [x], NONE);
+export const abs = (x: Tensor): Tensor => apply('abs', [x], NONE);
+export const exp = (x: Tensor): Tensor => apply('exp', [floatInput(x)], NONE);
+export const log = (x: Tensor): Tensor => apply('log', [floatInput(x)], NONE);
+export const log1p = (x: Tensor): Tensor => apply('log1p', [floatInput(x)], NONE);
+export const expm1 = (x: Tensor): Tensor => apply('expm1', [floatInput(x)], NONE);
+export const sqrt = (x: Tensor): Tensor => apply('sqrt', [floatInput(x)], NONE);
+export const square = (x: Tensor): Tensor => apply('square', [x], NONE);
+export const reciprocal = (x: Tensor): Tensor => apply('reciprocal', [floatInput(x)], NONE);
+export const sin = (x: Tensor): Tensor => apply('sin', [floatInput(x)], NONE);
+export const cos = (x: Tensor): Tensor => apply('cos', [floatInput(x)], NONE);
+export const tanh = (x: Tensor): Tensor => apply('tanh', [floatInput(x)], NONE);
+export const sigmoid = (x: Tensor): Tensor => apply('sigmoid', [floatInput(x)], NONE);
+export const relu = (x: Tensor): Tensor => apply('relu', [x], NONE);
+export const erf = (x: Tensor): Tensor => apply('erf', [floatInput(x)], NONE);
+export const softplus = (x: Tensor): Tensor => apply('softplus', [floatInput(x)], NONE);
+export const sign = (x: Tensor): Tensor => apply('sign', [x], NONE);
+export const floor = (x: Tensor): Tensor => apply('floor', [x], NONE);
+export const ceil = (x: Tensor): Tensor => apply('ceil', [x], NONE);
+export const round = (x: Tensor): Tensor => apply('round', [x], NONE);
 
 /** Ints and bools become float32 before float-valued ops, so rules see float inputs. */
 function floatInput(x: Tensor): Tensor {
@@ -117,7 +135,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const A = asTensor(a, dtype), B = asTensor(b, dtype);
   const shape = T.broadcastShapes('where', T.broadcastShapes('where', cond.shape, A.shape), B.shape);
   const c = T.shapesEqual(cond.shape, shape) ? cond : new Tensor(cond.value.expand(shape));
-  return apply('where', [c, fit(A, shape, dtype), fit(B, shape, dtype)], {});
+  return apply('where', [c, fit(A, shape, dtype), fit(B, shape, dtype)], NONE);
 }
 
 // ---- reductions ----
@@ -202,7 +220,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const m = A.shape[A.ndim - 2]!, k = A.shape[A.ndim - 1]!, n = B.shape[B.ndim - 1]!;
   const batch = T.broadcastShapes('matmul', A.shape.slice(0, -2), B.shape.slice(0, -2));
   const dtype = promoteTypes(a.dtype, b.dtype);
-  let out = apply('matmul', [fit(A, [...batch, m, k], dtype), fit(B, [...batch, k, n], dtype)], {});
+  let out = apply('matmul', [fit(A, [...batch, m, k], dtype), fit(B, [...batch, k, n], dtype)], NONE);
   if (a.ndim === 1) out = squeeze(out, out.ndim - 2);
   if (b.ndim === 1) out = squeeze(out, out.ndim - 1);
   return out;

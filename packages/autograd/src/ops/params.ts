@@ -36,6 +36,9 @@ export interface OpParams {
   argmin: { axis: number | undefined; keepDims: boolean };
   // user-defined (customOp)
   custom: import('../custom-op.js').CustomParams;
+  // sliding windows (conv2d and pooling): im2col and its adjoint col2im
+  unfold: { options: import('@chainrule/tensor').ConvOptions; padValue: number };
+  fold: { outputSize: [number, number]; options: import('@chainrule/tensor').ConvOptions };
 }
 
 export type OpName = keyof OpParams;

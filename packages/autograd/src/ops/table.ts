@@ -1,9 +1,10 @@
 import * as T from '@chainrule/tensor';
 import type { NDArray } from '@chainrule/tensor';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { customBackward, customForward } from '../custom-op.js';
 import type { OpName, OpParams } from './params.js';
 import * as F from './functions.js';
+import { fold as foldCols, unfold as unfoldCols } from './conv.js';
 
 /** What a derivative rule sees: the op's inputs and output (as graph tensors) and its parameters. */
 export interface RuleContext<P> {
@@ -97,21 +98,38 @@ export const OPS: OpTable = {
   // d(a-b) = (1, -1)
   sub: { forward: binary(T.sub), uses: 'none', backward: (g) => [g, F.neg(g)] },
   // d(ab) = (b, a)
-  mul: { forward: binary(T.mul), uses: 'inputs', backward: (g, { inputs: [a, b] }) => [F.mul(g, b!), F.mul(g, a!)] },
+  mul: {
+    forward: binary(T.mul),
+    uses: 'inputs',
+    backward: (g, { inputs: [a, b] }) => [a!.requiresGrad ? F.mul(g, b!) : null, b!.requiresGrad ? F.mul(g, a!) : null],
+  },
   // d(a/b) = (1/b, -a/b²)
   div: {
     forward: binary(T.div),
     uses: 'inputs',
-    backward: (g, { inputs: [a, b] }) => [F.div(g, b!), F.neg(F.div(F.mul(g, a!), F.square(b!)))],
+    backward: (g, { inputs: [a, b] }) => [
+      a!.requiresGrad ? F.div(g, b!) : null,
+      b!.requiresGrad ? F.neg(F.div(F.mul(g, a!), F.square(b!))) : null,
+    ],
   },
-  // d a^b = (b a^(b-1), a^b log a); log a is masked to 0 where a <= 0 (double where: no NaN leaks)
+  // d a^b = (b a^(b-1), a^b log a). As PyTorch: the first is 0 where b = 0 (even at a = 0), the
+  // second 0 where a <= 0. Both masks are double wheres, so no inf or NaN leaks into any order.
   pow: {
     forward: binary(T.pow),
     uses: 'both',
     backward: (g, { inputs: [a, b], output }) => {
-      const positive = F.gt(a!, 0);
-      const safeLog = F.where(positive, F.log(F.where(positive, a!, 1)), 0);
-      return [F.mul(g, F.mul(b!, F.pow(a!, F.sub(b!, 1)))), F.mul(g, F.mul(output, safeLog))];
+      let ga: Tensor | null = null, gb: Tensor | null = null;
+      if (a!.requiresGrad) {
+        const zeroExponent = F.eq(b!, 0);
+        const safeB = F.where(zeroExponent, 1, b!);
+        ga = F.where(zeroExponent, 0, F.mul(g, F.mul(safeB, F.pow(a!, F.sub(safeB, 1)))));
+      }
+      if (b!.requiresGrad) {
+        const positive = F.gt(a!, 0);
+        const safeLog = F.where(positive, F.log(F.where(positive, a!, 1)), 0);
+        gb = F.mul(g, F.mul(output, safeLog));
+      }
+      return [ga, gb];
     },
   },
   // d max(a,b) = 1 to the larger, split evenly on ties
@@ -136,14 +154,14 @@ export const OPS: OpTable = {
   max: { forward: (inputs, p) => T.max(inputs[0]!, p.axes, p.keepDims), uses: 'both', backward: (g, ctx) => [extremumGrad(g, ctx)] },
   // d min = 1 at the minima, split evenly among ties
   min: { forward: (inputs, p) => T.min(inputs[0]!, p.axes, p.keepDims), uses: 'both', backward: (g, ctx) => [extremumGrad(g, ctx)] },
-  // d Πx / dx_i = Πx / x_i (undefined where x_i = 0)
+  // d Πx / dx_i = Π_{j≠i} x_j: Πx / x_i when no element is 0, else the exact products of the others
   prod: {
     forward: (inputs, p) => T.prod(inputs[0]!, p.axes, p.keepDims),
     uses: 'both',
     backward: (g, { inputs: [x], output, params: p }) => {
       const gk = keptGrad(g, x!.shape, p.axes, p.keepDims);
-      const ok = keptGrad(output, x!.shape, p.axes, p.keepDims);
-      return [F.div(F.mul(gk, ok), x!)];
+      if (!hasZero(x!.value)) return [F.div(F.mul(gk, keptGrad(output, x!.shape, p.axes, p.keepDims)), x!)];
+      return [F.mul(gk, productOfOthers(x!, p.axes))];
     },
   },
 
@@ -152,7 +170,7 @@ export const OPS: OpTable = {
   matmul: {
     forward: binary(T.matmul),
     uses: 'inputs',
-    backward: (g, { inputs: [a, b] }) => [F.matmul(g, F.mT(b!)), F.matmul(F.mT(a!), g)],
+    backward: (g, { inputs: [a, b] }) => [a!.requiresGrad ? F.matmul(g, F.mT(b!)) : null, b!.requiresGrad ? F.matmul(F.mT(a!), g) : null],
   },
 
   // ---- shape and data movement ----
@@ -225,6 +243,20 @@ export const OPS: OpTable = {
 
   // ---- user-defined ops (customOp): their own forward and backward ----
   custom: { forward: customForward, uses: 'both', backward: customBackward },
+
+  // ---- sliding windows: each is the other's adjoint, so gradients of any order work ----
+  // d unfold = fold: each column entry's gradient goes back to the input position it was read from
+  unfold: {
+    forward: (inputs, p) => T.im2col(inputs[0]!, p.options, p.padValue),
+    uses: 'none',
+    backward: (g, { inputs: [x], params: p }) => [foldCols(g, [x!.shape[2]!, x!.shape[3]!], p.options)],
+  },
+  // d fold = unfold (zero padding): each column entry reads the gradient of the position it was added to
+  fold: {
+    forward: (inputs, p) => T.col2im(inputs[0]!, p.outputSize, p.options),
+    uses: 'none',
+    backward: (g, { params: p }) => [unfoldCols(g, p.options, 0)],
+  },
 };
 
 /** Gradients of maximum/minimum: all to the winner, half each on a tie. */
@@ -240,6 +272,32 @@ function extremumGrad(g: Tensor, { inputs: [x], output, params: p }: RuleContext
   const mask = F.eq(x!, ok);
   const count = F.sum(F.cast(mask, x!.dtype), p.axes, true);
   return F.div(F.mul(gk, mask), count);
+}
+
+/** Whether any element is exactly 0. */
+function hasZero(x: NDArray): boolean {
+  const c = x.contiguous();
+  for (let i = 0; i < c.size; i++) if (c.data[c.offset + i] === 0) return true;
+  return false;
+}
+
+/**
+ * For each element, the product of the other elements of its reduced slice, without dividing
+ * (so zeros are exact, and it differentiates again correctly): the reduced axes are moved last
+ * and flattened to n, each slice is repeated n times with the diagonal set to 1, and multiplied out.
+ */
+function productOfOthers(x: Tensor, axes: readonly number[]): Tensor {
+  const kept = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const order = [...kept, ...axes];
+  const n = axes.reduce((p, a) => p * x.shape[a]!, 1);
+  const keptShape = kept.map((i) => x.shape[i]!);
+  const rows = F.reshape(F.permute(x, order), [...keptShape, n]);
+  const repeated = F.expand(F.unsqueeze(rows, -2), [...keptShape, n, n]);
+  const positions = T.arange(0, n, 1, 'int32');
+  const diagonal = new Tensor(T.eq(positions.reshape([n, 1]), positions.reshape([1, n])));
+  const others = F.prod(F.where(diagonal, 1, repeated), -1);
+  const unflat = F.reshape(others, order.map((i) => x.shape[i]!));
+  return F.permute(unflat, inversePermutation(order));
 }
 
 function inversePermutation(order: readonly number[]): number[] {

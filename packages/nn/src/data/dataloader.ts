@@ -1,4 +1,4 @@
-import { Rng } from '@chainrule/tensor';
+import { RangeError, Rng } from '@chainrule/tensor';
 import { type Collated, defaultCollate } from './collate.js';
 import { type Dataset, hasGetBatch } from './dataset.js';
 import { epochSeed, randomPermutation } from './permutation.js';
@@ -37,8 +37,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
 
   constructor(readonly dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const { batchSize = 1, shuffle = false, seed = 0, dropLast = false, collate } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new globalThis.RangeError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
-    if (!Number.isInteger(seed)) throw new globalThis.RangeError(`DataLoader: seed must be an integer, got ${seed}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('DataLoader', `batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(seed)) throw new RangeError('DataLoader', `seed must be an integer, got ${seed}`);
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.seed = seed;
@@ -59,7 +59,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
 
   /** Sets the epoch the next `for..of` runs (to resume a run). */
   setEpoch(epoch: number): void {
-    if (!Number.isInteger(epoch) || epoch < 0) throw new globalThis.RangeError(`DataLoader: epoch must be a non-negative integer, got ${epoch}`);
+    if (!Number.isInteger(epoch) || epoch < 0) throw new RangeError('DataLoader', `epoch must be a non-negative integer, got ${epoch}`);
     this.nextEpoch = epoch;
   }
 

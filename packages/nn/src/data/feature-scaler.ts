@@ -8,11 +8,12 @@ export class NotFittedError extends Error {
   }
 }
 
-/** Per-feature parameters: y = (x - shift) / scale + offset. */
+/** Per-feature parameters: y = (x - shift) / scale * gain + offset. */
 export interface AffineParams {
   shift: Float64Array;
   scale: Float64Array;
-  offset: Float64Array;
+  gain: number;
+  offset: number;
 }
 
 /** Rows [n, features] of x as float64 columns' view: the sample count, feature count and flat data. */
@@ -52,14 +53,14 @@ export abstract class FeatureScaler {
 
   /** Applies the learned scaling. */
   transform(x: NDArray): NDArray {
-    const { shift, scale, offset } = this.checked('transform', x);
-    return mapFeatures('transform', x, (v, j) => (v - shift[j]!) / scale[j]! + offset[j]!);
+    const { shift, scale, gain, offset } = this.checked('transform', x);
+    return mapFeatures('transform', x, (v, j) => ((v - shift[j]!) / scale[j]!) * gain + offset);
   }
 
   /** Undoes `transform`. */
   inverseTransform(y: NDArray): NDArray {
-    const { shift, scale, offset } = this.checked('inverseTransform', y);
-    return mapFeatures('inverseTransform', y, (v, j) => (v - offset[j]!) * scale[j]! + shift[j]!);
+    const { shift, scale, gain, offset } = this.checked('inverseTransform', y);
+    return mapFeatures('inverseTransform', y, (v, j) => ((v - offset) / gain) * scale[j]! + shift[j]!);
   }
 
   /** `fit(x)` then `transform(x)`. */

@@ -1,4 +1,4 @@
-import type { NDArray } from '@chainrule/tensor';
+import { type NDArray, RangeError } from '@chainrule/tensor';
 import { type AffineParams, FeatureScaler, NotFittedError } from './feature-scaler.js';
 
 /** Options of StandardScaler. */
@@ -59,7 +59,7 @@ export class StandardScaler extends FeatureScaler {
         scale[j] = sd > 0 || Number.isNaN(sd) ? sd : 1;
       }
     }
-    return { shift: this.withMean ? mean : new Float64Array(features), scale, offset: new Float64Array(features) };
+    return { shift: this.withMean ? mean : new Float64Array(features), scale, gain: 1, offset: 0 };
   }
 
   private need(what: string): AffineParams {
@@ -92,7 +92,7 @@ export class MinMaxScaler extends FeatureScaler {
     super();
     const range = options.featureRange ?? [0, 1];
     if (!(range[0] < range[1]) || !Number.isFinite(range[0]) || !Number.isFinite(range[1])) {
-      throw new globalThis.RangeError(`MinMaxScaler: featureRange must be finite [low, high] with low < high, got [${range.join(', ')}]`);
+      throw new RangeError('MinMaxScaler', `featureRange must be finite [low, high] with low < high, got [${range.join(', ')}]`);
     }
     this.featureRange = [range[0], range[1]];
   }
@@ -121,12 +121,10 @@ export class MinMaxScaler extends FeatureScaler {
     }
     const [lo, hi] = this.featureRange;
     this.range = { min, max };
-    // y = (x - min) / ((max - min) / (hi - lo)) + lo; a zero range is treated as 1
-    const scale = min.map((m, j) => {
-      const range = max[j]! - m;
-      return (range === 0 ? 1 : range) / (hi - lo);
-    });
-    return { shift: min, scale, offset: new Float64Array(features).fill(lo) };
+    // y = (x - min) / (max - min) * (hi - lo) + lo, dividing by the range first so a tiny range
+    // cannot underflow to 0; a zero range is treated as 1
+    const scale = min.map((m, j) => (max[j]! - m === 0 ? 1 : max[j]! - m));
+    return { shift: min, scale, gain: hi - lo, offset: lo };
   }
 
   private needRange(what: string): { min: Float64Array; max: Float64Array } {

@@ -1,3 +1,4 @@
+import { RangeError } from '@chainrule/tensor';
 import { type Dataset, Subset } from './dataset.js';
 import { randomPermutation } from './permutation.js';
 
@@ -37,7 +38,7 @@ export function trainValTestSplit(n: number, sizes: SplitSizes, seed?: number): 
 export function trainValTestSplit<T>(dataset: Dataset<T>, sizes: SplitSizes, seed?: number): DatasetSplit<T>;
 export function trainValTestSplit<T>(source: number | Dataset<T>, sizes: SplitSizes, seed = 0): IndexSplit | DatasetSplit<T> {
   const n = typeof source === 'number' ? source : source.length;
-  if (!Number.isInteger(n) || n < 0) throw new globalThis.RangeError(`trainValTestSplit: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError('trainValTestSplit', `n must be a non-negative integer, got ${n}`);
   const [train, val, test] = counts(n, sizes);
   const order = randomPermutation(n, seed);
   const split: IndexSplit = {
@@ -52,7 +53,7 @@ export function trainValTestSplit<T>(source: number | Dataset<T>, sizes: SplitSi
 function counts(n: number, sizes: SplitSizes): [number, number, number] {
   const values = [sizes.train, sizes.val, sizes.test];
   if (values.some((v) => typeof v !== 'number' || !(v >= 0))) {
-    throw new globalThis.RangeError(`trainValTestSplit: sizes must be non-negative numbers, got ${JSON.stringify(sizes)}`);
+    throw new RangeError('trainValTestSplit', `sizes must be non-negative numbers, got ${JSON.stringify(sizes)}`);
   }
   const total = values[0]! + values[1]! + values[2]!;
   if (Math.abs(total - 1) <= 1e-9) {
@@ -61,7 +62,7 @@ function counts(n: number, sizes: SplitSizes): [number, number, number] {
     return [n - val - test, val, test];
   }
   if (!values.every(Number.isInteger) || total > n) {
-    throw new globalThis.RangeError(`trainValTestSplit: sizes ${JSON.stringify(sizes)} are neither fractions summing to 1 nor integer counts summing to at most ${n}`);
+    throw new RangeError('trainValTestSplit', `sizes ${JSON.stringify(sizes)} are neither fractions summing to 1 nor integer counts summing to at most ${n}`);
   }
   return [sizes.train, sizes.val, sizes.test];
 }

@@ -1,4 +1,5 @@
 import type { Backend } from '../../backend.js';
+import { col2im, im2col } from './conv.js';
 import { assign, copy } from './copy.js';
 import { binary, clamp, compare, unary, where } from './elementwise.js';
 import { matmul } from './matmul.js';
@@ -21,4 +22,6 @@ export const jsBackend: Backend = {
   indexSelect,
   gather,
   scatterAdd,
+  im2col,
+  col2im,
 };

@@ -16,6 +16,22 @@ export function indexSelect(x: NDArray, axis: number, index: NDArray): NDArray {
   const shape = [...x.shape];
   shape[axis] = idx.length;
   const out = new NDArray(allocate(x.dtype, shape.reduce((p, d) => p * d, 1)), shape);
+  if (x.isContiguous) {
+    // contiguous input: each pick is one run of `inner` elements per outer position (embedding lookups)
+    const n = x.shape[axis]!;
+    const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
+    const outer = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
+    const xd = x.data, o = out.data;
+    let dst = 0;
+    for (let r = 0; r < outer; r++) {
+      const rowBase = x.offset + r * n * inner;
+      for (let i = 0; i < idx.length; i++, dst += inner) {
+        const src = rowBase + idx[i]! * inner;
+        o.set(xd.subarray(src, src + inner) as never, dst);
+      }
+    }
+    return out;
+  }
   for (let i = 0; i < idx.length; i++) {
     const src = x.select(axis, idx[i]!);
     const dst = out.select(axis, i);

@@ -8,7 +8,7 @@ export interface WasmBackendOptions {
    * and 1 elsewhere. Results are bit-identical for any value.
    */
   readonly threads?: number;
-  /** Matmuls with at least this many multiply-adds (batch·m·n·k) use the threads. Default 2^21 (128³). */
+  /** Matmuls with at least this many multiply-adds (batch·m·n·k) use the threads. Default 2^22 (about 160³). */
   readonly parallelThreshold?: number;
 }
 
@@ -18,7 +18,7 @@ export const SCRATCH_STRIDE = 160 * 1024;
 /** Everything the wasm kernels of one backend share: memory, thread pool and settings. */
 export class WasmContext {
   readonly heap: WasmHeap;
-  readonly pool: ThreadPool | undefined;
+  /** Threads (the calling one included) large matmuls are split across. */
   readonly threads: number;
   readonly parallelThreshold: number;
   /** Byte offset of thread 0's gemm scratch; thread t's is at scratch + t·SCRATCH_STRIDE. */
@@ -35,8 +35,15 @@ export class WasmContext {
     if (Math.max(ex.gemmScratchBytes_f32(), ex.gemmScratchBytes_f64()) + 64 > SCRATCH_STRIDE) {
       throw new Error('chainrule wasm backend: gemm scratch larger than reserved');
     }
-    this.pool = threads > 1 ? new ThreadPool(this.heap, threads, kernelModule(true)) : undefined;
-    this.threads = this.pool?.threads ?? 1;
-    this.parallelThreshold = options.parallelThreshold ?? 2 ** 21;
+    this.threads = threads;
+    this.parallelThreshold = options.parallelThreshold ?? 2 ** 22;
+  }
+
+  private started: ThreadPool | undefined;
+
+  /** The worker pool, started on first use (so merely creating the backend costs no threads). */
+  get pool(): ThreadPool | undefined {
+    if (this.threads > 1 && this.started === undefined) this.started = new ThreadPool(this.heap, this.threads, kernelModule(true));
+    return this.started;
   }
 }

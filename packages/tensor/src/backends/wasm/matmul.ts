@@ -57,8 +57,9 @@ export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: D
         idx[d] = 0;
       }
     }
-    const pool = ctx.pool;
-    if (pool !== undefined && pool.healthy && batch * m * n * k >= ctx.parallelThreshold && m * batch >= 2 * MR) {
+    const parallel = ctx.threads > 1 && batch * m * n * k >= ctx.parallelThreshold && m * batch >= 2 * MR;
+    const pool = parallel ? ctx.pool : undefined;
+    if (pool !== undefined && pool.healthy) {
       // About 4 chunks per thread, so a late-starting worker costs little.
       const chunkRows = Math.max(MR, Math.ceil(m / Math.max(1, Math.ceil((4 * ctx.threads) / batch)) / MR) * MR);
       for (let t0 = 0; t0 < batch; t0 += MAX_JOB_BATCH) {

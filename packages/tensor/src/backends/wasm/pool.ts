@@ -1,4 +1,5 @@
 import type { WasmHeap } from './runtime.js';
+import type { WasmModule } from './wasm-api.js';
 
 // A pool of worker threads sharing the wasm memory, for splitting the rows of large matmuls.
 //
@@ -100,6 +101,7 @@ function nodeWorkers(): { Worker: WorkerCtor; cores: number } | undefined {
   const get = proc?.getBuiltinModule;
   if (typeof get !== 'function') return undefined;
   const wt = get('node:worker_threads') as { Worker?: WorkerCtor; isMainThread?: boolean } | undefined;
+  // Only the main thread blocks in Atomics.wait for workers it owns; nested pools are not started.
   const os = get('node:os') as { availableParallelism?: () => number; cpus: () => unknown[] } | undefined;
   if (wt?.Worker === undefined || os === undefined || wt.isMainThread !== true) return undefined;
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
@@ -117,7 +119,7 @@ export class ThreadPool {
   private readonly ctrl: Int32Array;
   private broken = false;
 
-  constructor(private readonly heap: WasmHeap, threads: number, module: WebAssembly.Module) {
+  constructor(private readonly heap: WasmHeap, threads: number, module: WasmModule) {
     this.ctrl = heap.controlWords();
     const node = nodeWorkers();
     const workers = node === undefined || !heap.shared ? 0 : Math.max(0, threads - 1);

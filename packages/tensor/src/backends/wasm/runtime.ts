@@ -1,4 +1,5 @@
 import { KERNELS_PLAIN_BASE64, KERNELS_SHARED_BASE64, MAX_PAGES } from './kernels.generated.js';
+import { type WasmMemory, type WasmModule, requireWasm, wasmApi } from './wasm-api.js';
 
 /** The functions the AssemblyScript kernels export (pointers are byte offsets into linear memory). */
 export interface KernelExports {
@@ -30,23 +31,24 @@ function decodeBase64(text: string): Uint8Array {
 
 /** Whether this runtime can share wasm memory between threads. */
 export function sharedMemorySupported(): boolean {
-  if (typeof SharedArrayBuffer === 'undefined') return false;
+  const wasm = wasmApi();
+  if (typeof SharedArrayBuffer === 'undefined' || wasm === undefined) return false;
   try {
-    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    new wasm.Memory({ initial: 1, maximum: 1, shared: true });
     return true;
   } catch {
     return false;
   }
 }
 
-let compiled: { shared?: WebAssembly.Module; plain?: WebAssembly.Module } = {};
+let compiled: { shared?: WasmModule; plain?: WasmModule } = {};
 
 /** The compiled kernels module (compiled once, synchronously). */
-export function kernelModule(shared: boolean): WebAssembly.Module {
+export function kernelModule(shared: boolean): WasmModule {
   const key = shared ? 'shared' : 'plain';
   let m = compiled[key];
   if (m === undefined) {
-    m = new WebAssembly.Module(decodeBase64(shared ? KERNELS_SHARED_BASE64 : KERNELS_PLAIN_BASE64));
+    m = new (requireWasm().Module)(decodeBase64(shared ? KERNELS_SHARED_BASE64 : KERNELS_PLAIN_BASE64));
     compiled = { ...compiled, [key]: m };
   }
   return m;
@@ -63,7 +65,7 @@ export function kernelBytes(shared: boolean): Uint8Array {
  * (a non-shared memory's buffer is replaced on growth).
  */
 export class WasmHeap {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   readonly exports: KernelExports;
   readonly shared: boolean;
   private top: number;
@@ -77,10 +79,9 @@ export class WasmHeap {
     this.shared = shared;
     const initialBytes = CONTROL_BYTES + fixedBytes + 16 * PAGE;
     const initial = Math.ceil(initialBytes / PAGE);
-    this.memory = shared
-      ? new WebAssembly.Memory({ initial, maximum: MAX_PAGES, shared: true })
-      : new WebAssembly.Memory({ initial, maximum: MAX_PAGES });
-    const instance = new WebAssembly.Instance(kernelModule(shared), { env: { memory: this.memory } });
+    const wasm = requireWasm();
+    this.memory = new wasm.Memory(shared ? { initial, maximum: MAX_PAGES, shared: true } : { initial, maximum: MAX_PAGES });
+    const instance = new wasm.Instance(kernelModule(shared), { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as KernelExports;
     this.base = align(CONTROL_BYTES + fixedBytes, 64);
     this.top = this.base;

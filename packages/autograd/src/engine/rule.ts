@@ -1,0 +1,45 @@
+import * as T from '@chainrule/tensor';
+import { checkFinite, isAnomalyEnabled } from '../anomaly.js';
+import { AutogradError } from '../errors.js';
+import type { Node } from '../node.js';
+import { OPS, type DifferentiableOp, type Uses } from '../ops/table.js';
+import type { Tensor } from '../tensor.js';
+
+/** Runs a node's derivative rule after checking that its saved values were not edited in place. */
+export function applyRule(node: Node, g: Tensor): readonly (Tensor | null)[] {
+  const def = OPS[node.op] as DifferentiableOp<unknown>;
+  const inputs = node.inputs;
+  checkVersions(node, def.uses);
+  const grads = def.backward(g, { inputs, output: node.output!, params: node.params });
+  const anomaly = isAnomalyEnabled();
+  for (let i = 0; i < inputs.length; i++) {
+    const gi = grads[i];
+    if (gi === null || gi === undefined) continue;
+    const x = inputs[i]!;
+    if (!T.shapesEqual(gi.shape, x.shape)) {
+      throw new AutogradError(node.op, `the derivative rule returned a gradient of shape ${T.fmtShape(gi.shape)} for input ${i} of shape ${T.fmtShape(x.shape)}`);
+    }
+    if (gi.dtype !== x.dtype) {
+      throw new AutogradError(node.op, `the derivative rule returned a ${gi.dtype} gradient for input ${i} of dtype ${x.dtype}`);
+    }
+    if (anomaly) checkFinite('backward', node.op, gi.value, [g.value, ...inputs.map((t) => t.value)], node, ` in the gradient of input ${i}`);
+  }
+  return grads;
+}
+
+function checkVersions(node: Node, uses: Uses): void {
+  if (uses === 'inputs' || uses === 'both') {
+    const inputs = node.inputs;
+    for (let i = 0; i < inputs.length; i++) {
+      const x = inputs[i]!;
+      if (x.version !== node.inputVersions[i]) throw versionError(node, `input ${i}`, x, node.inputVersions[i]!);
+    }
+  }
+  if ((uses === 'output' || uses === 'both') && node.output !== null && node.output.version !== node.outputVersion) {
+    throw versionError(node, 'output', node.output, node.outputVersion);
+  }
+}
+
+function versionError(node: Node, which: string, t: Tensor, expected: number): AutogradError {
+  return new AutogradError('backward', `one of the tensors needed for gradient computation has been modified by an in-place operation: the ${which} of '${node.op}' (shape ${T.fmtShape(t.shape)}) is at version ${t.version}; expected version ${expected}`);
+}

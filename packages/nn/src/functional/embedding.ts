@@ -1,0 +1,21 @@
+import * as T from '@chainrule/tensor';
+import { type Tensor, indexSelect, mul, ne, reshape, unsqueeze } from '@chainrule/autograd';
+
+/**
+ * Looks up rows of `weight` [V, D] for int32 indices of any shape; the result is
+ * [...indices.shape, D]. Rows for `paddingIdx` come out as zeros and get no gradient.
+ */
+export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
+  if (indices.dtype !== 'int32') throw new T.DTypeError('embedding', `indices must be int32, got ${indices.dtype}`);
+  if (weight.ndim !== 2) throw new T.ShapeError('embedding', `weight must be [numEmbeddings, dim], got ${T.fmtShape(weight.shape)}`);
+  const flat = reshape(indices, [-1]);
+  const iv = flat.value.contiguous();
+  const n = weight.shape[0]!;
+  for (let i = 0; i < iv.size; i++) {
+    const v = iv.data[iv.offset + i]!;
+    if (v < 0 || v >= n) throw new T.RangeError('embedding', `index ${v} is out of range for ${n} embeddings`);
+  }
+  let rows = indexSelect(weight, 0, flat);
+  if (paddingIdx !== null) rows = mul(rows, unsqueeze(ne(flat, paddingIdx), 1));
+  return reshape(rows, [...indices.shape, weight.shape[1]!]);
+}

@@ -1,0 +1,188 @@
+/**
+ * Loss functions. Prediction and target must have exactly the same shape (a (3,1) prediction
+ * against a (3) target is a ShapeError, never a silent broadcast to (3,3)).
+ */
+import * as T from '@chainrule/tensor';
+import {
+  type Tensor, Tensor as TensorClass, abs, clamp, gather, gt, log, logSoftmax, mul, neg, softplus, square, squeeze, sub, sum, unsqueeze, where, add,
+} from '@chainrule/autograd';
+import type { Module } from '../module.js';
+
+/**
+ * How per-element losses are combined: their mean (default), their sum, none (the losses
+ * themselves), or `'quadratic'`: the notes' quadratic cost C = 1/(2n) Σ‖y − a‖², the sum
+ * halved and divided by the number of samples n (the first axis).
+ */
+export type Reduction = 'mean' | 'sum' | 'none';
+
+/** Options of the losses. */
+export interface LossOptions {
+  reduction?: Reduction;
+}
+
+/** Options of `mseLoss`, which also knows the quadratic cost. */
+export interface MseOptions {
+  reduction?: Reduction | 'quadratic';
+}
+
+function checkSameShape(op: string, pred: Tensor, target: Tensor): void {
+  if (!T.shapesEqual(pred.shape, target.shape)) {
+    throw new T.ShapeError(op, `prediction shape ${T.fmtShape(pred.shape)} and target shape ${T.fmtShape(target.shape)} differ; losses do not broadcast (reshape one of them)`);
+  }
+}
+
+function reduce(losses: Tensor, reduction: Reduction): Tensor {
+  if (reduction === 'none') return losses;
+  if (reduction === 'sum') return sum(losses);
+  return losses.mean();
+}
+
+/**
+ * Mean squared error, mean((pred − target)²). With `{ reduction: 'quadratic' }` it is the
+ * notes' quadratic cost C = 1/(2n) Σ‖y − a‖² over n samples (also `quadraticCost`).
+ * @example
+ * ```ts
+ * import { mseLoss } from '@chainrule/nn';
+ * import { tensor } from '@chainrule/autograd';
+ * mseLoss(tensor([1, 2]), tensor([0, 0])).item(); // 2.5
+ * mseLoss(tensor([[1, 2]]), tensor([[0, 0]]), { reduction: 'quadratic' }).item(); // 2.5 = (1 + 4) / 2
+ * ```
+ */
+export function mseLoss(pred: Tensor, target: Tensor, options: MseOptions = {}): Tensor {
+  checkSameShape('mseLoss', pred, target);
+  const sq = square(sub(pred, target));
+  const reduction = options.reduction ?? 'mean';
+  if (reduction === 'quadratic') {
+    const n = pred.ndim === 0 ? 1 : pred.shape[0]!;
+    return mul(sum(sq), 1 / (2 * n));
+  }
+  return reduce(sq, reduction);
+}
+
+/**
+ * The quadratic cost of the notes, C = 1/(2n) Σₓ ‖y(x) − a(x)‖², with n the number of samples
+ * (the first axis). Its gradient with respect to a is (a − y)/n.
+ */
+export function quadraticCost(pred: Tensor, target: Tensor): Tensor {
+  return mseLoss(pred, target, { reduction: 'quadratic' });
+}
+
+/** Mean absolute error, mean(|pred − target|). */
+export function l1Loss(pred: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  checkSameShape('l1Loss', pred, target);
+  return reduce(abs(sub(pred, target)), options.reduction ?? 'mean');
+}
+
+/** Options of `huberLoss`. */
+export interface HuberOptions extends LossOptions {
+  /** Where the loss turns from quadratic to linear (default 1). */
+  delta?: number;
+}
+
+/** Huber loss: ½d² where |d| ≤ δ, δ(|d| − ½δ) beyond, with d = pred − target. */
+export function huberLoss(pred: Tensor, target: Tensor, options: HuberOptions = {}): Tensor {
+  checkSameShape('huberLoss', pred, target);
+  const delta = options.delta ?? 1;
+  if (!(delta > 0)) throw new T.RangeError('huberLoss', `delta must be positive, got ${delta}`);
+  const d = sub(pred, target);
+  const a = abs(d);
+  const losses = where(gt(a, delta), mul(sub(a, delta / 2), delta), mul(square(d), 0.5));
+  return reduce(losses, options.reduction ?? 'mean');
+}
+
+/** log(p) with log(0) taken as −100 (PyTorch's clamp) and a zero gradient there instead of inf. */
+function clampedLog(p: Tensor): Tensor {
+  const positive = gt(p, 0);
+  return where(positive, clamp(log(where(positive, p, 1)), -100), -100);
+}
+
+/**
+ * Binary cross-entropy on probabilities: −[y log p + (1 − y) log(1 − p)], logs clamped at −100
+ * as PyTorch. Prefer `bceWithLogits`, which is stable for any logit.
+ */
+export function bce(prob: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  checkSameShape('bce', prob, target);
+  const losses = neg(add(mul(target, clampedLog(prob)), mul(sub(1, target), clampedLog(sub(1, prob)))));
+  return reduce(losses, options.reduction ?? 'mean');
+}
+
+/**
+ * Binary cross-entropy from logits z: softplus(z) − y·z = −[y log σ(z) + (1 − y) log(1 − σ(z))],
+ * exact for any z (from logit −800 with target 1 the loss is 800). Its gradient is σ(z) − y.
+ */
+export function bceWithLogits(logits: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  checkSameShape('bceWithLogits', logits, target);
+  return reduce(sub(softplus(logits), mul(target, logits)), options.reduction ?? 'mean');
+}
+
+/** Checks int32 class labels: shape = the input's without the class axis (1), values in [0, C). */
+function checkLabels(op: string, input: Tensor, target: Tensor): void {
+  const classes = input.ndim === 1 ? input.shape[0]! : input.shape[1]!;
+  const expected = input.ndim === 1 ? [] : input.shape.filter((_, i) => i !== 1);
+  if (!T.shapesEqual(target.shape, expected)) {
+    throw new T.ShapeError(op, `class-index target of shape ${T.fmtShape(target.shape)} does not fit input ${T.fmtShape(input.shape)} (expected ${T.fmtShape(expected)}: one label per sample)`);
+  }
+  const labels = target.value.contiguous();
+  for (let i = 0; i < labels.size; i++) {
+    const v = labels.data[labels.offset + i]!;
+    if (!(v >= 0 && v < classes)) throw new T.RangeError(op, `target ${v} is out of bounds for ${classes} classes`);
+  }
+}
+
+/** −logProbs[target] per sample, from log-probabilities with classes on axis 1 (axis 0 for 1-D). */
+function pickNegative(logProbs: Tensor, target: Tensor): Tensor {
+  if (logProbs.ndim === 1) return neg(squeeze(gather(logProbs, 0, unsqueeze(target, 0)), 0));
+  return neg(squeeze(gather(logProbs, 1, unsqueeze(target, 1)), 1));
+}
+
+function checkInput(op: string, input: Tensor): void {
+  if (input.ndim === 0) throw new T.ShapeError(op, 'input must have a class axis: [C], [N, C] or [N, C, ...], got a scalar');
+}
+
+/**
+ * Cross-entropy from logits (classes on axis 1, or axis 0 for one sample), via log-softmax so
+ * it is stable for any logit. The target is either int32 class labels (shape [N, ...]) or
+ * class probabilities of the logits' shape.
+ * @throws RangeError `crossEntropy: target 5 is out of bounds for 3 classes`
+ * @example
+ * ```ts
+ * import { crossEntropy } from '@chainrule/nn';
+ * import { tensor } from '@chainrule/autograd';
+ * crossEntropy(tensor([[2, 0, 0]]), tensor([0], { dtype: 'int32' })).item(); // 0.2395
+ * ```
+ */
+export function crossEntropy(logits: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  checkInput('crossEntropy', logits);
+  const axis = logits.ndim === 1 ? 0 : 1;
+  if (target.dtype === 'int32') {
+    checkLabels('crossEntropy', logits, target);
+    return reduce(pickNegative(logSoftmax(logits, axis), target), options.reduction ?? 'mean');
+  }
+  if (!T.isFloat(target.dtype)) throw new T.DTypeError('crossEntropy', `target must be int32 class labels or float probabilities, got ${target.dtype}`);
+  checkSameShape('crossEntropy', logits, target);
+  return reduce(neg(sum(mul(target, logSoftmax(logits, axis)), axis)), options.reduction ?? 'mean');
+}
+
+/** Negative log-likelihood from log-probabilities (e.g. a LogSoftmax output) and int32 labels. */
+export function nllLoss(logProbs: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  checkInput('nllLoss', logProbs);
+  if (target.dtype !== 'int32') throw new T.DTypeError('nllLoss', `target must be int32 class labels, got ${target.dtype}`);
+  checkLabels('nllLoss', logProbs, target);
+  return reduce(pickNegative(logProbs, target), options.reduction ?? 'mean');
+}
+
+/**
+ * The L2 regularization term of the notes, λ/(2n) Σ w², over the weights and not the biases
+ * (parameters whose name ends in `bias...` are left out). n is the training set size.
+ * Add it to the loss: `loss.add(l2Penalty(model, 5, 50000))`.
+ */
+export function l2Penalty(model: Module<never, unknown> | readonly Tensor[], lambda: number, n: number): Tensor {
+  if (!(n > 0)) throw new T.RangeError('l2Penalty', `n (the training set size) must be positive, got ${n}`);
+  const weights = Array.isArray(model)
+    ? (model as readonly Tensor[])
+    : (model as Module<never, unknown>).namedParameters().filter(([name]) => !/(^|\.)bias[^.]*$/.test(name)).map(([, p]) => p);
+  if (weights.length === 0) return new TensorClass(T.scalarArray(0, 'float32'));
+  let total = sum(square(weights[0]!));
+  for (let i = 1; i < weights.length; i++) total = add(total, sum(square(weights[i]!)));
+  return mul(total, lambda / (2 * n));
+}

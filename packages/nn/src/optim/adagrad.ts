@@ -1,0 +1,48 @@
+import * as T from '@chainrule/tensor';
+import { Tensor, add, div, mul, sqrt, square } from '@chainrule/autograd';
+import { type Hyperparameters, type LiveState, Optimizer, type ParamGroup, type ParamGroupInput } from './optimizer.js';
+
+/** Hyperparameters of AdaGrad (PyTorch's). */
+export interface AdaGradOptions extends Hyperparameters {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+}
+
+/**
+ * AdaGrad, as PyTorch's: g ← ∇ + λθ; η_t = η / (1 + (t − 1)·decay); s ← s + g²;
+ * θ ← θ − η_t g / (√s + ε).
+ * @example
+ * ```ts
+ * const opt = new AdaGrad(model.parameters(), { lr: 0.01 });
+ * ```
+ */
+export class AdaGrad extends Optimizer<AdaGradOptions> {
+  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdaGradOptions>[], options: Partial<AdaGradOptions> = {}) {
+    super('AdaGrad', params, { lr: 0.01, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...options });
+  }
+
+  protected override checkHyperparameters(h: Hyperparameters): void {
+    super.checkHyperparameters(h);
+    const o = h as Partial<AdaGradOptions>;
+    if (o.eps !== undefined && !(o.eps >= 0)) throw new T.RangeError('AdaGrad', `eps must be >= 0, got ${o.eps}`);
+    if (o.initialAccumulatorValue !== undefined && !(o.initialAccumulatorValue >= 0)) throw new T.RangeError('AdaGrad', `initialAccumulatorValue must be >= 0, got ${o.initialAccumulatorValue}`);
+  }
+
+  protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<AdaGradOptions>): void {
+    let sum = state.sum as Tensor | undefined;
+    if (sum === undefined) {
+      sum = new Tensor(T.full(p.shape, h.initialAccumulatorValue, p.dtype));
+      state.sum = sum;
+      state.step = 0;
+    }
+    const step = (state.step as number) + 1;
+    state.step = step;
+    const g = h.weightDecay === 0 ? grad : add(grad, mul(p, h.weightDecay));
+    const clr = h.lr / (1 + (step - 1) * h.lrDecay);
+    sum.addInPlace(square(g));
+    p.subInPlace(mul(div(g, add(sqrt(sum), h.eps)), clr));
+  }
+}

@@ -1,0 +1,91 @@
+import * as T from '@chainrule/tensor';
+import { type Tensor, add, div, maximum, mul, sqrt, square } from '@chainrule/autograd';
+import { type Hyperparameters, type LiveState, Optimizer, type ParamGroup, type ParamGroupInput, zerosState } from './optimizer.js';
+
+/** Hyperparameters of Adam and AdamW (PyTorch's). */
+export interface AdamOptions extends Hyperparameters {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+}
+
+function checkAdam(name: string, h: Hyperparameters): void {
+  const o = h as Partial<AdamOptions>;
+  for (const key of ['beta1', 'beta2'] as const) {
+    const b = o[key];
+    if (b !== undefined && !(b >= 0 && b < 1)) throw new T.RangeError(name, `${key} must be in [0, 1), got ${b}`);
+  }
+  if (o.eps !== undefined && !(o.eps >= 0)) throw new T.RangeError(name, `eps must be >= 0, got ${o.eps}`);
+  if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new T.RangeError(name, `weightDecay must be >= 0, got ${o.weightDecay}`);
+}
+
+/** The shared Adam moment update and step; `g` already includes any L2 term. */
+function adamStep(p: Tensor, g: Tensor, state: LiveState, h: AdamOptions): void {
+  if (state.exp_avg === undefined) {
+    state.step = 0;
+    state.exp_avg = zerosState(p);
+    state.exp_avg_sq = zerosState(p);
+    if (h.amsgrad) state.max_exp_avg_sq = zerosState(p);
+  }
+  const step = (state.step as number) + 1;
+  state.step = step;
+  const m = state.exp_avg as Tensor, v = state.exp_avg_sq as Tensor;
+  m.mulInPlace(h.beta1).addInPlace(mul(g, 1 - h.beta1));
+  v.mulInPlace(h.beta2).addInPlace(mul(square(g), 1 - h.beta2));
+  const bc1 = 1 - h.beta1 ** step;
+  const bc2 = 1 - h.beta2 ** step;
+  let second = v;
+  if (h.amsgrad) {
+    const vmax = (state.max_exp_avg_sq ??= zerosState(p)) as Tensor;
+    vmax.copyInPlace(maximum(vmax, v));
+    second = vmax;
+  }
+  const denom = add(div(sqrt(second), Math.sqrt(bc2)), h.eps);
+  p.subInPlace(mul(div(m, denom), h.lr / bc1));
+}
+
+/**
+ * Adam, as PyTorch's: g ← ∇ + λθ; m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²;
+ * θ ← θ − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε) (with `amsgrad`, v is the running max).
+ * @example
+ * ```ts
+ * const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ * ```
+ */
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdamOptions>[], options: Partial<AdamOptions> = {}) {
+    super('Adam', params, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false, ...options });
+  }
+
+  protected override checkHyperparameters(h: Hyperparameters): void {
+    super.checkHyperparameters(h);
+    checkAdam('Adam', h);
+  }
+
+  protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<AdamOptions>): void {
+    adamStep(p, h.weightDecay === 0 ? grad : add(grad, mul(p, h.weightDecay)), state, h);
+  }
+}
+
+/**
+ * AdamW (decoupled weight decay), as PyTorch's: θ ← θ(1 − ηλ), then the Adam step on the plain
+ * gradient. The default weight decay is 0.01.
+ */
+export class AdamW extends Optimizer<AdamOptions> {
+  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdamOptions>[], options: Partial<AdamOptions> = {}) {
+    super('AdamW', params, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, amsgrad: false, ...options });
+  }
+
+  protected override checkHyperparameters(h: Hyperparameters): void {
+    super.checkHyperparameters(h);
+    checkAdam('AdamW', h);
+  }
+
+  protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<AdamOptions>): void {
+    if (h.weightDecay !== 0) p.mulInPlace(1 - h.lr * h.weightDecay);
+    adamStep(p, grad, state, h);
+  }
+}

@@ -1,0 +1,60 @@
+import * as T from '@chainrule/tensor';
+import { type Tensor, add, div, mul, sqrt, square, sub } from '@chainrule/autograd';
+import { type Hyperparameters, type LiveState, Optimizer, type ParamGroup, type ParamGroupInput, zerosState } from './optimizer.js';
+
+/** Hyperparameters of RMSProp (PyTorch's). */
+export interface RMSPropOptions extends Hyperparameters {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+}
+
+/**
+ * RMSProp, as PyTorch's: g ← ∇ + λθ; s ← αs + (1 − α)g²; with `centered`, m ← αm + (1 − α)g and
+ * the denominator is √(s − m²) + ε, else √s + ε; with momentum μ: b ← μb + g/den, θ ← θ − ηb;
+ * otherwise θ ← θ − η g/den.
+ */
+export class RMSProp extends Optimizer<RMSPropOptions> {
+  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<RMSPropOptions>[], options: Partial<RMSPropOptions> = {}) {
+    super('RMSProp', params, { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...options });
+  }
+
+  protected override checkHyperparameters(h: Hyperparameters): void {
+    super.checkHyperparameters(h);
+    const o = h as Partial<RMSPropOptions>;
+    if (o.alpha !== undefined && !(o.alpha >= 0 && o.alpha <= 1)) throw new T.RangeError('RMSProp', `alpha must be in [0, 1], got ${o.alpha}`);
+    if (o.momentum !== undefined && !(o.momentum >= 0)) throw new T.RangeError('RMSProp', `momentum must be >= 0, got ${o.momentum}`);
+    if (o.eps !== undefined && !(o.eps >= 0)) throw new T.RangeError('RMSProp', `eps must be >= 0, got ${o.eps}`);
+  }
+
+  protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<RMSPropOptions>): void {
+    if (state.square_avg === undefined) {
+      state.step = 0;
+      state.square_avg = zerosState(p);
+      if (h.momentum > 0) state.momentum_buffer = zerosState(p);
+      if (h.centered) state.grad_avg = zerosState(p);
+    }
+    state.step = (state.step as number) + 1;
+    const g = h.weightDecay === 0 ? grad : add(grad, mul(p, h.weightDecay));
+    const sq = state.square_avg as Tensor;
+    sq.mulInPlace(h.alpha).addInPlace(mul(square(g), 1 - h.alpha));
+    let avg: Tensor;
+    if (h.centered) {
+      const ga = (state.grad_avg ??= zerosState(p)) as Tensor;
+      ga.mulInPlace(h.alpha).addInPlace(mul(g, 1 - h.alpha));
+      avg = add(sqrt(sub(sq, square(ga))), h.eps);
+    } else {
+      avg = add(sqrt(sq), h.eps);
+    }
+    if (h.momentum > 0) {
+      const buf = (state.momentum_buffer ??= zerosState(p)) as Tensor;
+      buf.mulInPlace(h.momentum).addInPlace(div(g, avg));
+      p.subInPlace(mul(buf, h.lr));
+    } else {
+      p.subInPlace(mul(div(g, avg), h.lr));
+    }
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The WebAssembly SIMD128 backend: matmul (batched, any strides, split across threads when large),
+ * elementwise + − × ÷ max min with broadcasting, neg/abs/sqrt/square/relu/reciprocal, and
+ * sum/max/min reductions, in float32 and float64. Everything else, and every case these kernels do
+ * not cover (other dtypes, small arrays, unusual layouts), goes to the fallback backend.
+ *
+ * @example
+ * ```ts
+ * import { jsBackend, setBackend } from '@chainrule/tensor';
+ * import { createWasmBackend, wasmSupported } from './backends/wasm/index.js';
+ * if (wasmSupported()) setBackend(createWasmBackend(jsBackend));
+ * ```
+ */
+import type { Backend } from '../../backend.js';
+import { WasmContext, type WasmBackendOptions } from './context.js';
+import { wasmBinary, wasmUnary } from './elementwise.js';
+import { wasmMatmul } from './matmul.js';
+import { wasmReduce } from './reduce.js';
+import { kernelBytes } from './runtime.js';
+import { wasmApi } from './wasm-api.js';
+
+export type { WasmBackendOptions } from './context.js';
+
+let supported: boolean | undefined;
+
+/**
+ * Whether this runtime can run the kernels: WebAssembly with SIMD128 (checked by validating the
+ * kernels' own binary, which uses it). Synchronous compilation of the 8 KiB module must also be
+ * allowed, which it is in Node, Deno, Bun and workers (browsers' main threads cap it at 4 KiB:
+ * there, create the backend in a worker, or TODO an async factory).
+ */
+export function wasmSupported(): boolean {
+  if (supported === undefined) {
+    try {
+      supported = wasmApi()?.validate(kernelBytes(false)) === true;
+    } catch {
+      supported = false;
+    }
+  }
+  return supported;
+}
+
+/**
+ * A backend running the hot kernels in WebAssembly and delegating the rest to `fallback`
+ * (normally the TypeScript `jsBackend`). In Node it starts `threads - 1` worker threads (unref'd:
+ * they never keep the process alive) used by matmuls above `parallelThreshold` multiply-adds;
+ * results do not depend on the thread count.
+ */
+export function createWasmBackend(fallback: Backend, options: WasmBackendOptions = {}): Backend {
+  const ctx = new WasmContext(options);
+  return {
+    name: 'wasm',
+    unary: (op, x, outDtype, out) => wasmUnary(ctx, op, x, outDtype, out) ?? fallback.unary(op, x, outDtype, out),
+    binary: (op, a, b, outDtype, out) => wasmBinary(ctx, op, a, b, outDtype, out) ?? fallback.binary(op, a, b, outDtype, out),
+    compare: (op, a, b) => fallback.compare(op, a, b),
+    where: (cond, a, b, outDtype) => fallback.where(cond, a, b, outDtype),
+    clamp: (x, lo, hi, outDtype) => fallback.clamp(x, lo, hi, outDtype),
+    reduce: (op, x, axes, outDtype) => wasmReduce(ctx, op, x, axes, outDtype) ?? fallback.reduce(op, x, axes, outDtype),
+    argReduce: (op, x, axis) => fallback.argReduce(op, x, axis),
+    matmul: (a, b, outDtype) => wasmMatmul(ctx, a, b, outDtype) ?? fallback.matmul(a, b, outDtype),
+    copy: (x, dtype) => fallback.copy(x, dtype),
+    assign: (dst, src) => fallback.assign(dst, src),
+    indexSelect: (x, axis, index) => fallback.indexSelect(x, axis, index),
+    gather: (x, axis, index) => fallback.gather(x, axis, index),
+    scatterAdd: (shape, axis, index, src) => fallback.scatterAdd(shape, axis, index, src),
+  };
+}
+
+/** How many threads (the calling one included) a backend made with these options uses. */
+export function wasmThreads(options: WasmBackendOptions = {}): number {
+  return new WasmContext(options).threads;
+}

@@ -1,0 +1,307 @@
+// The WebAssembly backend against the TypeScript reference backend, through the Backend interface
+// only, on random shapes, layouts and values.
+//
+// Tolerances (u32 = 2^-24, u64 = 2^-53 are the unit roundoffs):
+// - matmul float32: the wasm kernel accumulates in float32 (the TypeScript one in float64), so
+//   |wasm − js| ≤ 2·k·u32·Σp |a_ip·b_pj|  (the classical bound for recursive summation, ×2 for the
+//   final rounding of the reference).
+// - matmul float64: |wasm − js| ≤ 1e-12·Σp |a_ip·b_pj| (both sum in float64, in the same order:
+//   in practice they agree exactly).
+// - elementwise + − × ÷ max min, neg abs sqrt square relu reciprocal: bit-identical (all correctly
+//   rounded in both backends).
+// - sum: both accumulate in float64 in different orders: |wasm − js| ≤ 2·u32·|js| + r·2^-50·Σ|x|
+//   for float32 (one float32 rounding may go the other way), r·2^-50·Σ|x| for float64.
+// - max/min: identical values (a zero's sign may differ on ties of −0 and +0).
+// - threads: the 2-thread backend is bit-identical to the 1-thread one.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { NDArray, jsBackend, type Backend, type BinaryOp, type DType, type ReduceOp, type UnaryOp } from '../src/index.js';
+import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
+
+type FloatDType = 'float32' | 'float64';
+
+/** Counts the calls that reached the fallback, so tests can check the wasm kernels really ran. */
+function countingFallback(): { backend: Backend; calls: Record<string, number> } {
+  const calls: Record<string, number> = {};
+  const backend = new Proxy(jsBackend, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function' || typeof prop !== 'string') return v;
+      return (...args: unknown[]) => {
+        calls[prop] = (calls[prop] ?? 0) + 1;
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { backend, calls };
+}
+
+const one = countingFallback();
+const wasm1 = createWasmBackend(one.backend, { threads: 1 });
+// Threads for every matmul the wasm kernels take, however small, to exercise the pool.
+const wasm2 = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1 });
+
+/** Deterministic values in [-2, 2) (mulberry32), with an occasional exact zero. */
+function filler(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return u < 0.02 ? 0 : u * 4 - 2;
+  };
+}
+
+function randomArray(shape: readonly number[], dtype: FloatDType, seed: number, positive = false): NDArray {
+  const n = shape.reduce((p, d) => p * d, 1);
+  const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  const r = filler(seed);
+  for (let i = 0; i < n; i++) data[i] = positive ? Math.abs(r()) + 0.25 : r();
+  return new NDArray(data, [...shape]);
+}
+
+/** Row-major values of any view. */
+function values(x: NDArray): number[] {
+  return Array.from(jsBackend.copy(x, x.dtype).data);
+}
+
+function expectBitIdentical(got: NDArray, want: NDArray): void {
+  expect(got.shape).toEqual(want.shape);
+  expect(got.dtype).toBe(want.dtype);
+  expect(values(got)).toEqual(values(want));
+}
+
+function resetCalls(): void {
+  for (const key of Object.keys(one.calls)) delete one.calls[key];
+}
+
+describe('wasm backend', () => {
+  it('is supported here (Node 20 has SIMD128)', () => {
+    expect(wasmSupported()).toBe(true);
+  });
+
+  describe('matmul', () => {
+    /** Operand (rows × cols, within a batch) as a plain, transposed or strided (every other column) view. */
+    function operand(batch: readonly number[], rows: number, cols: number, layout: number, dtype: FloatDType, seed: number): NDArray {
+      if (layout === 1) return randomArray([...batch, cols, rows], dtype, seed).transpose(-1, -2);
+      if (layout === 2) return randomArray([...batch, rows, 2 * cols], dtype, seed).slice(-1, 0, undefined, 2);
+      if (layout === 3) return randomArray([...batch, rows, cols], dtype, seed).slice(-2, undefined, undefined, -1);
+      return randomArray([...batch, rows, cols], dtype, seed);
+    }
+
+    function absProduct(a: NDArray, b: NDArray): NDArray {
+      const abs = (x: NDArray): NDArray => jsBackend.unary('abs', x, x.dtype);
+      return jsBackend.matmul(abs(a), abs(b), 'float64');
+    }
+
+    function checkMatmul(a: NDArray, b: NDArray, dtype: FloatDType): void {
+      const k = a.shape[a.ndim - 1]!;
+      const want = jsBackend.matmul(a, b, dtype);
+      const got1 = wasm1.matmul(a, b, dtype);
+      const got2 = wasm2.matmul(a, b, dtype);
+      expect(got1.shape).toEqual(want.shape);
+      expect(got1.dtype).toBe(dtype);
+      // Results must not depend on the number of threads.
+      expectBitIdentical(got2, got1);
+      const bound = absProduct(a, b).data;
+      const scale = dtype === 'float32' ? 2 * k * 2 ** -24 : 1e-12;
+      const w = want.data, g = got1.data;
+      for (let i = 0; i < w.length; i++) {
+        const err = Math.abs(g[i]! - w[i]!);
+        if (!(err <= scale * bound[i]!)) {
+          throw new Error(`element ${i}: wasm ${g[i]} vs js ${w[i]} (|Δ| ${err} > ${scale * bound[i]!})`);
+        }
+      }
+    }
+
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`agrees with the js backend on random batched, transposed and strided operands (${dtype})`, () => {
+        fc.assert(
+          fc.property(
+            fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }),
+            fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }),
+            fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.nat(),
+            (batch, m, k, n, la, lb, broadcastB, seed) => {
+              const a = operand(batch, m, k, la, dtype, seed);
+              let b = operand(broadcastB ? batch.map(() => 1) : batch, k, n, lb, dtype, seed + 1);
+              if (broadcastB) b = b.expand([...batch, k, n]);
+              resetCalls();
+              checkMatmul(a, b, dtype);
+              const work = batch.reduce((p, d) => p * d, 1) * m * n * k;
+              if (work >= 4096) expect(one.calls.matmul ?? 0).toBe(0); // the wasm kernel ran
+            },
+          ),
+          { numRuns: 60 },
+        );
+      });
+
+      it(`agrees on sizes crossing the cache blocks, split across threads (${dtype})`, () => {
+        checkMatmul(randomArray([133, 300], dtype, 1), randomArray([300, 77], dtype, 2), dtype);
+        checkMatmul(randomArray([2, 70, 260], dtype, 3), randomArray([2, 61, 260], dtype, 4).transpose(-1, -2), dtype);
+        checkMatmul(randomArray([520, 9], dtype, 5).transpose(), randomArray([520, 66], dtype, 6), dtype);
+      });
+    }
+
+    it('propagates NaN and Infinity like the js backend', () => {
+      for (const dtype of ['float32', 'float64'] as const) {
+        const a = randomArray([20, 40], dtype, 7);
+        const b = randomArray([40, 30], dtype, 8);
+        a.data.fill(0, 0, 40); // row 0 is all zeros, yet 0·NaN is NaN
+        b.data[5 * 30 + 3] = NaN;
+        b.data[6 * 30 + 4] = Infinity;
+        const want = jsBackend.matmul(a, b, dtype);
+        const got = wasm1.matmul(a, b, dtype);
+        expect(Number.isNaN(got.data[3]!)).toBe(true);
+        expect(Number.isNaN(got.data[4]!)).toBe(true);
+        for (let i = 0; i < want.size; i++) {
+          expect(Number.isFinite(got.data[i]!)).toBe(Number.isFinite(want.data[i]!));
+          expect(Number.isNaN(got.data[i]!)).toBe(Number.isNaN(want.data[i]!));
+        }
+        expectBitIdentical(wasm2.matmul(a, b, dtype), got);
+      }
+    });
+  });
+
+  describe('elementwise', () => {
+    const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'];
+    const unaryOps: UnaryOp[] = ['neg', 'abs', 'sqrt', 'square', 'relu', 'reciprocal'];
+
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`binary ops are bit-identical with broadcasting (${dtype})`, () => {
+        fc.assert(
+          fc.property(
+            fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 4 }),
+            fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+            fc.constantFrom(...binaryOps), fc.boolean(), fc.nat(),
+            (shape, bcast, op, swap, seed) => {
+              // b broadcasts along the dims picked by `bcast` (size 1 there, then expanded).
+              const a = randomArray(shape, dtype, seed);
+              const bShape = shape.map((d, i) => (bcast[i] ? 1 : d));
+              let b = randomArray(bShape, dtype, seed + 1).expand(shape);
+              if (op === 'div') b = jsBackend.binary('maximum', jsBackend.unary('abs', b, dtype), jsBackend.binary('add', b, b, dtype), dtype);
+              const [x, y] = swap ? [b, a] : [a, b];
+              expectBitIdentical(wasm1.binary(op, x, y, dtype), jsBackend.binary(op, x, y, dtype));
+            },
+          ),
+          { numRuns: 120 },
+        );
+      });
+
+      it(`contiguous, scalar-broadcast and row-broadcast fast paths run in wasm (${dtype})`, () => {
+        const a = randomArray([64, 33], dtype, 11);
+        const cases: [NDArray, NDArray][] = [
+          [a, randomArray([64, 33], dtype, 12)],
+          [a, randomArray([], dtype, 13).expand([64, 33])],
+          [randomArray([1], dtype, 14).expand([64, 33]), a],
+          [a, randomArray([33], dtype, 15).expand([64, 33])], // bias add
+          [a, randomArray([64, 1], dtype, 16).expand([64, 33])],
+          [randomArray([3, 1, 40], dtype, 17).expand([3, 7, 40]), randomArray([7, 1], dtype, 18).expand([3, 7, 40])],
+        ];
+        for (const [x, y] of cases) {
+          for (const op of binaryOps) {
+            resetCalls();
+            expectBitIdentical(wasm1.binary(op, x, y, dtype), jsBackend.binary(op, x, y, dtype));
+            expect(one.calls.binary ?? 0).toBe(0);
+          }
+        }
+      });
+
+      it(`binary ops write into \`out\` (${dtype})`, () => {
+        const a = randomArray([40, 30], dtype, 21), b = randomArray([30], dtype, 22).expand([40, 30]);
+        const out = randomArray([40, 30], dtype, 23);
+        const res = wasm1.binary('add', a, b, dtype, out);
+        expect(res).toBe(out);
+        expectBitIdentical(out, jsBackend.binary('add', a, b, dtype));
+        // in place: out aliases an input
+        const c = randomArray([40, 30], dtype, 24);
+        const want = jsBackend.binary('mul', c, b, dtype);
+        wasm1.binary('mul', c, b, dtype, c);
+        expectBitIdentical(c, want);
+      });
+
+      it(`unary ops are bit-identical, specials included (${dtype})`, () => {
+        const x = randomArray([37, 29], dtype, 31);
+        x.data.set([0, -0, NaN, Infinity, -Infinity, 1e-30, -1e-30, 3.5, -3.5], 0);
+        for (const op of unaryOps) {
+          resetCalls();
+          const input = op === 'sqrt' ? jsBackend.unary('abs', x, dtype) : x;
+          expectBitIdentical(wasm1.unary(op, input, dtype), jsBackend.unary(op, input, dtype));
+          expect(one.calls.unary ?? 0).toBe(0);
+        }
+        // a non-contiguous view falls back, correctly
+        const t = x.transpose();
+        expectBitIdentical(wasm1.unary('relu', t, dtype), jsBackend.unary('relu', t, dtype));
+      });
+    }
+
+    it('leaves other dtypes and ops to the fallback', () => {
+      const a = randomArray([40, 30], 'float32', 41), b = randomArray([40, 30], 'float64', 42);
+      expectBitIdentical(wasm1.binary('add', a, b, 'float64'), jsBackend.binary('add', a, b, 'float64'));
+      expectBitIdentical(wasm1.binary('pow', a, a, 'float32'), jsBackend.binary('pow', a, a, 'float32'));
+      expectBitIdentical(wasm1.unary('exp', a, 'float32'), jsBackend.unary('exp', a, 'float32'));
+    });
+  });
+
+  describe('reductions', () => {
+    function checkReduce(op: ReduceOp, x: NDArray, axes: readonly number[], dtype: DType): void {
+      const want = jsBackend.reduce(op, x, axes, dtype);
+      const got = wasm1.reduce(op, x, axes, dtype);
+      expect(got.shape).toEqual(want.shape);
+      expect(got.dtype).toBe(want.dtype);
+      if (op !== 'sum') {
+        // identical values (=== treats −0 and +0 as equal; NaN must match NaN)
+        for (let i = 0; i < want.size; i++) {
+          const w = want.data[i]!, g = got.data[i]!;
+          expect(g === w || (Number.isNaN(g) && Number.isNaN(w))).toBe(true);
+        }
+        return;
+      }
+      const absSum = jsBackend.reduce('sum', jsBackend.unary('abs', x, 'float64'), axes, 'float64').data;
+      const r = axes.reduce((p, a) => p * x.shape[a]!, 1);
+      for (let i = 0; i < want.size; i++) {
+        const w = want.data[i]!, g = got.data[i]!;
+        const tol = (dtype === 'float32' ? 2 ** -23 * Math.abs(w) : 0) + r * 2 ** -50 * absSum[i]!;
+        if (!(Math.abs(g - w) <= tol)) throw new Error(`${op} element ${i}: wasm ${g} vs js ${w} (tol ${tol})`);
+      }
+    }
+
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`sum/max/min over a run of axes agree with the js backend (${dtype})`, () => {
+        fc.assert(
+          fc.property(
+            fc.array(fc.integer({ min: 1, max: 14 }), { minLength: 1, maxLength: 4 }),
+            fc.nat(), fc.nat(), fc.constantFrom<ReduceOp>('sum', 'max', 'min'), fc.nat(),
+            (shape, from, len, op, seed) => {
+              const a0 = from % shape.length;
+              const a1 = a0 + (len % (shape.length - a0));
+              const axes = Array.from({ length: a1 - a0 + 1 }, (_, i) => a0 + i);
+              checkReduce(op, randomArray(shape, dtype, seed), axes, dtype);
+            },
+          ),
+          { numRuns: 120 },
+        );
+      });
+
+      it(`row sums, column sums (bias gradients) and NaN run in wasm (${dtype})`, () => {
+        const x = randomArray([128, 100], dtype, 51);
+        for (const op of ['sum', 'max', 'min'] as const) {
+          for (const axes of [[1], [0], [0, 1]]) {
+            resetCalls();
+            checkReduce(op, x, axes, dtype);
+            expect(one.calls.reduce ?? 0).toBe(0);
+          }
+        }
+        const big = randomArray([1 << 16], dtype, 52);
+        checkReduce('sum', big, [0], dtype);
+        big.data[777] = NaN;
+        checkReduce('max', big, [0], dtype);
+        checkReduce('min', big.reshape([256, 256]), [0], dtype);
+        // non-contiguous input and axes that are not one run fall back
+        checkReduce('sum', x.transpose(), [1], dtype);
+        checkReduce('sum', randomArray([8, 9, 10], dtype, 53), [0, 2], dtype);
+      });
+    }
+  });
+});

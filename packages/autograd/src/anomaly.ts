@@ -3,10 +3,30 @@ import { AutogradError } from './errors.js';
 import type { Node } from './node.js';
 
 let enabled = false;
+/** How deep we are inside derivative rules (whose intermediate ops are not checked one by one). */
+let ruleDepth = 0;
 
 /** Whether ops check their results for NaN/Inf and record where they were created. */
 export function isAnomalyEnabled(): boolean {
   return enabled;
+}
+
+/** Whether an op's forward result is checked: in anomaly mode, except inside a derivative rule. */
+export function checksForward(): boolean {
+  return enabled && ruleDepth === 0;
+}
+
+/**
+ * Runs a derivative rule: the ops inside it are not checked one by one, so that a NaN or Inf is
+ * blamed on the op being differentiated (its gradients are checked afterwards), not on a helper.
+ */
+export function insideRule<T>(fn: () => T): T {
+  ruleDepth++;
+  try {
+    return fn();
+  } finally {
+    ruleDepth--;
+  }
 }
 
 /** A forward or backward result that holds NaN or Inf, found in anomaly mode. */
@@ -70,7 +90,7 @@ export function summarize(x: NDArray): string {
 export function userFrame(stack: string | undefined): string | undefined {
   if (stack === undefined) return undefined;
   const lines = stack.split('\n').slice(1).map((l) => l.trim());
-  return lines.find((l) => !/[\\/]packages[\\/](autograd|tensor)[\\/]/.test(l) && !l.includes('node:internal')) ?? lines[0];
+  return lines.find((l) => !/[\\/]packages[\\/](autograd|tensor)[\\/](src|dist)[\\/]/.test(l) && !l.includes('node:internal')) ?? lines[0];
 }
 
 /** Throws if `value` has NaN/Inf, naming the op, the phase and the inputs' statistics. */

@@ -28,4 +28,5 @@ export { customOp, type CustomOpDefinition, type CustomParams } from './custom-o
 export { type TensorFunction, type ArgnumsOptions, grad, valueAndGrad, vjp, jvp, jacobian, hessian, hvp } from './functional.js';
 export { type GradcheckOptions, type GradcheckResult, type InputCheck, type CheckedFunction, GradcheckError, gradcheck, assertGradcheck, gradgradcheck } from './gradcheck.js';
 export { detectAnomaly, isAnomalyEnabled, AnomalyError } from './anomaly.js';
+export * from './teaching/index.js';
 export { ShapeError, DTypeError, RangeError, type DType, NDArray, Rng, manualSeed } from '@chainrule/tensor';

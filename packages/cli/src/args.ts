@@ -10,6 +10,8 @@ export class UsageError extends Error {
 
 interface FlagBase {
   help: string;
+  /** Shown as the default in --help instead of the default value (e.g. when it depends on other flags). */
+  defaultText?: string;
 }
 export type FlagSpec =
   | (FlagBase & { kind: 'int'; default: number; min?: number; max?: number })
@@ -114,8 +116,8 @@ export function formatHelp(usage: string, description: string, specs: FlagSpecs)
   const lines = [`Usage: ${usage}`, '', description, '', 'Options:'];
   const rows = Object.entries(specs).map(([name, spec]) => {
     const value = spec.kind === 'bool' ? '' : spec.kind === 'choice' ? ` <${spec.choices.join('|')}>` : spec.kind === 'intList' ? ' <n,n,...>' : ` <${spec.kind}>`;
-    const def = Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default);
-    return [`  --${name}${value}`, `${spec.help} (default: ${def === "" ? "none" : def})`] as [string, string];
+    const def = spec.defaultText ?? (Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default));
+    return [`  --${name}${value}`, `${spec.help} (default: ${def === '' ? 'none' : def})`] as [string, string];
   });
   rows.push(['  --help', 'show this help']);
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;

@@ -31,6 +31,8 @@ export { Linear, type LinearOptions } from './layers/linear.js';
 export { Sequential, type TensorModule } from './layers/sequential.js';
 export * from './layers/activations.js';
 export { Flatten, Dropout, Embedding, type EmbeddingOptions } from './layers/basic.js';
+export { Conv2d, MaxPool2d, AvgPool2d, type Conv2dLayerOptions } from './layers/conv.js';
+export { RNNCell, LSTMCell, GRUCell, RNN, LSTM, GRU, type CellOptions, type RecurrentOptions } from './layers/recurrent.js';
 export { BatchNorm1d, LayerNorm, type BatchNormLayerOptions, type LayerNormOptions } from './layers/normalization.js';
 
 export * from './optim/index.js';

@@ -9,13 +9,29 @@
  * console.log(matmul(a, a.transpose()).toString());
  * ```
  */
-import { registerFallbackBackend } from './backend.js';
+import { registerFallbackBackend, setBackend } from './backend.js';
 import { jsBackend } from './backends/js/index.js';
+import { createWasmBackend, wasmSupported } from './backends/wasm/index.js';
 import { installCopy } from './ndarray.js';
 import './methods.js';
 
 registerFallbackBackend(jsBackend);
 installCopy((x, dtype) => jsBackend.copy(x, dtype));
+selectDefaultBackend();
+
+/**
+ * The WebAssembly SIMD backend where the runtime supports it, else the TypeScript one.
+ * `CHAINRULE_BACKEND=js` in the environment forces the reference kernels.
+ */
+function selectDefaultBackend(): void {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (env?.['CHAINRULE_BACKEND'] === 'js' || !wasmSupported()) return;
+  try {
+    setBackend(createWasmBackend(jsBackend));
+  } catch {
+    // e.g. a browser main thread that refuses synchronous compilation: keep the TypeScript kernels
+  }
+}
 
 export { NDArray } from './ndarray.js';
 export { type DType, type TypedArray, type FloatArray, DTYPES, allocate, dtypeOfArray, isFloat, promoteTypes, promoteWithScalar, floatResultType, castScalar } from './dtype.js';
@@ -23,6 +39,7 @@ export { ShapeError, DTypeError, RangeError, fmtShape } from './errors.js';
 export { type Shape, sizeOf, contiguousStrides, shapesEqual, broadcastShapes, normalizeAxis, normalizeAxes, checkShape } from './shape.js';
 export { type Backend, type UnaryOp, type BinaryOp, type CompareOp, type ReduceOp, type ArgReduceOp, getBackend, setBackend } from './backend.js';
 export { jsBackend } from './backends/js/index.js';
+export { createWasmBackend, wasmSupported, type WasmBackendOptions } from './backends/wasm/index.js';
 export { type NestedArray, type RandomOptions, array, fromTypedArray, full, fullLike, zeros, ones, arange, linspace, eye, rand, randn, randint } from './creation.js';
 export { Rng, defaultRng, manualSeed } from './random.js';
 export * from './ops/elementwise.js';

@@ -13,6 +13,8 @@
 //   for float32 (one float32 rounding may go the other way), r·2^-50·Σ|x| for float64.
 // - max/min: identical values (a zero's sign may differ on ties of −0 and +0).
 // - threads: the 2-thread backend is bit-identical to the 1-thread one.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NDArray, jsBackend, type Backend, type BinaryOp, type DType, type ReduceOp, type UnaryOp } from '../src/index.js';
@@ -80,6 +82,24 @@ function resetCalls(): void {
 describe('wasm backend', () => {
   it('is supported here (Node 20 has SIMD128)', () => {
     expect(wasmSupported()).toBe(true);
+  });
+
+  it('does not keep the process alive once its worker threads have run', () => {
+    const src = (rel: string): string => JSON.stringify(fileURLToPath(new URL(rel, import.meta.url)));
+    const code = `
+      import { NDArray, jsBackend } from ${src('../src/index.ts')};
+      import { createWasmBackend } from ${src('../src/backends/wasm/index.ts')};
+      const w = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1 });
+      const a = new NDArray(new Float32Array(256 * 256).fill(1), [256, 256]);
+      console.log(w.matmul(a, a, 'float32').data[0]);`;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0); // a hang would be killed by the timeout (status null)
+    expect(r.stdout.trim()).toBe('256');
   });
 
   describe('matmul', () => {

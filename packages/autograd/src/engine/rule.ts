@@ -1,5 +1,5 @@
 import * as T from '@chainrule/tensor';
-import { checkFinite, isAnomalyEnabled } from '../anomaly.js';
+import { checkFinite, insideRule, isAnomalyEnabled } from '../anomaly.js';
 import { AutogradError } from '../errors.js';
 import type { Node } from '../node.js';
 import { OPS, type DifferentiableOp, type Uses } from '../ops/table.js';
@@ -10,8 +10,9 @@ export function applyRule(node: Node, g: Tensor): readonly (Tensor | null)[] {
   const def = OPS[node.op] as DifferentiableOp<unknown>;
   const inputs = node.inputs;
   checkVersions(node, def.uses);
-  const grads = def.backward(g, { inputs, output: node.output!, params: node.params });
+  const ctx = { inputs, output: node.output!, params: node.params };
   const anomaly = isAnomalyEnabled();
+  const grads = anomaly ? insideRule(() => def.backward(g, ctx)) : def.backward(g, ctx);
   for (let i = 0; i < inputs.length; i++) {
     const gi = grads[i];
     if (gi === null || gi === undefined) continue;

@@ -1,5 +1,5 @@
 import { type NDArray, isFloat } from '@chainrule/tensor';
-import { checkFinite, isAnomalyEnabled } from '../anomaly.js';
+import { checkFinite, checksForward, isAnomalyEnabled } from '../anomaly.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { Node } from '../node.js';
 import { Tensor } from '../tensor.js';
@@ -33,16 +33,17 @@ export function apply<K extends OpName>(op: K, inputs: readonly Tensor[], params
   }
   const value = def.forward(arrays, params);
   const anomaly = isAnomalyEnabled();
+  const check = anomaly && checksForward();
   // a view shares its input's version counter (an in-place write through either is seen by both)
   const version = n > 0 && value.data === arrays[0]!.data && VIEW_OPS.has(op) ? inputs[0]!.versionCounter : undefined;
   if (!needsGrad || !isGradEnabled() || isNonDifferentiable(op) || !isFloat(value.dtype)) {
-    if (anomaly) checkFinite('forward', op, value, arrays, null);
+    if (check) checkFinite('forward', op, value, arrays, null);
     return version === undefined ? new Tensor(value) : new Tensor(value, { version });
   }
   const node = new Node(op, inputs, params);
   if (anomaly) {
     node.stack = new Error().stack;
-    checkFinite('forward', op, value, arrays, node);
+    if (check) checkFinite('forward', op, value, arrays, node);
   }
   return new Tensor(value, version === undefined ? { requiresGrad: true, node } : { requiresGrad: true, node, version });
 }

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor.js';
 import { customBackward, customForward } from '../custom-op.js';
 import type { OpName, OpParams } from './params.js';
 import * as F from './functions.js';
+import { isGradEnabled } from '../grad-mode.js';
 import { fold as foldCols, unfold as unfoldCols } from './conv.js';
 
 /** What a derivative rule sees: the op's inputs and output (as graph tensors) and its parameters. */
@@ -154,13 +155,15 @@ export const OPS: OpTable = {
   max: { forward: (inputs, p) => T.max(inputs[0]!, p.axes, p.keepDims), uses: 'both', backward: (g, ctx) => [extremumGrad(g, ctx)] },
   // d min = 1 at the minima, split evenly among ties
   min: { forward: (inputs, p) => T.min(inputs[0]!, p.axes, p.keepDims), uses: 'both', backward: (g, ctx) => [extremumGrad(g, ctx)] },
-  // d Πx / dx_i = Π_{j≠i} x_j: Πx / x_i when no element is 0, else the exact products of the others
+  // d Πx / dx_i = Π_{j≠i} x_j. A plain backward divides, Πx / x_i, when that is safe (no 0, no
+  // under- or overflow); otherwise, and whenever the backward is recorded to be differentiated
+  // again (where Πx / x_i would cancel catastrophically), the exact products of the others.
   prod: {
     forward: (inputs, p) => T.prod(inputs[0]!, p.axes, p.keepDims),
     uses: 'both',
     backward: (g, { inputs: [x], output, params: p }) => {
       const gk = keptGrad(g, x!.shape, p.axes, p.keepDims);
-      if (!hasZero(x!.value)) return [F.div(F.mul(gk, keptGrad(output, x!.shape, p.axes, p.keepDims)), x!)];
+      if (!isGradEnabled() && allNormal(output.value)) return [F.div(F.mul(gk, keptGrad(output, x!.shape, p.axes, p.keepDims)), x!)];
       return [F.mul(gk, productOfOthers(x!, p.axes))];
     },
   },
@@ -274,11 +277,15 @@ function extremumGrad(g: Tensor, { inputs: [x], output, params: p }: RuleContext
   return F.div(F.mul(gk, mask), count);
 }
 
-/** Whether any element is exactly 0. */
-function hasZero(x: NDArray): boolean {
+/** Whether every |element| is a finite normal number (so nothing is 0 and nothing underflowed). */
+function allNormal(x: NDArray): boolean {
+  const smallest = x.dtype === 'float32' ? 1.1754943508222875e-38 : 2.2250738585072014e-308;
   const c = x.contiguous();
-  for (let i = 0; i < c.size; i++) if (c.data[c.offset + i] === 0) return true;
-  return false;
+  for (let i = 0; i < c.size; i++) {
+    const v = Math.abs(c.data[c.offset + i]!);
+    if (!(v >= smallest && v < Infinity)) return false;
+  }
+  return true;
 }
 
 /**

@@ -33,7 +33,9 @@ function pointText(r: FormulaReport, o: FormatCheckOptions): string[] {
   lines.push(`f = ${formatNumber(r.value, o.digits ?? 6)}`);
   if (!r.ok) {
     const w = r.inputs[r.worstInput]!;
-    lines.push(`worst: ${w.name}${formatShape(w.worstIndex ?? [])}: hand ${formatNumber(w.worst!.hand, o.digits ?? 6)}, autograd ${formatNumber(w.worst!.autograd, o.digits ?? 6)} (|Δ| ${sci(w.maxAbsError)})`);
+    const e = w.worst!;
+    const digits = o.digits ?? 6;
+    lines.push(`worst: ${w.name} at ${formatShape(e.index)}: hand ${formatNumber(e.hand, digits)} vs autograd ${formatNumber(e.autograd, digits)} (hand − autograd = ${formatNumber(e.hand - e.autograd, digits)})`);
   }
   if (!r.truthAgrees) lines.push('warning: autograd and finite differences disagree here (a kink nearby, or a bug in an op); trust neither at this point');
   for (const input of r.inputs) lines.push('', ...inputLines(input, md, o));

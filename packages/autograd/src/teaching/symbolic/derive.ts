@@ -65,7 +65,7 @@ export function symbolicGradient(y: Tensor, x: Tensor, options: SymbolicOptions 
     const a = adjoint.get(n.id);
     if (a === undefined || n.node === null) continue;
     const args = n.inputs.map((i) => forward.get(i)!);
-    const locals = localExprs(n, args);
+    const locals = localExprs(n, args, forward.get(n.id)!);
     n.inputs.forEach((i, slot) => {
       const input = graph.nodes[i]!;
       if (!input.tensor.requiresGrad || locals[slot] === null) return;
@@ -127,8 +127,8 @@ function forwardExpr(n: GraphNode, [a, b]: readonly Expr[]): Expr {
   }
 }
 
-/** ∂out/∂input for each input, as expressions (null: no gradient). */
-function localExprs(n: GraphNode, [a, b]: readonly Expr[]): readonly (Expr | null)[] {
+/** ∂out/∂input for each input, as expressions (null: no gradient); `out` is the op's own expression (or name). */
+function localExprs(n: GraphNode, [a, b]: readonly Expr[], out: Expr): readonly (Expr | null)[] {
   switch (n.node!.op) {
     case 'add': return [num(1), num(1)];
     case 'sub': return [num(1), num(-1)];
@@ -136,17 +136,17 @@ function localExprs(n: GraphNode, [a, b]: readonly Expr[]): readonly (Expr | nul
     case 'div': return [div(num(1), b!), neg(div(a!, pow(b!, num(2))))];
     case 'pow': return [mul(b!, pow(a!, sub(b!, num(1)))), mul(pow(a!, b!), call('log', a!))];
     case 'neg': return [num(-1)];
-    case 'exp': return [call('exp', a!)];
+    case 'exp': return [out];
     case 'log': return [div(num(1), a!)];
     case 'log1p': return [div(num(1), add(num(1), a!))];
     case 'expm1': return [call('exp', a!)];
-    case 'sqrt': return [div(num(1), mul(num(2), call('sqrt', a!)))];
+    case 'sqrt': return [div(num(1), mul(num(2), out))];
     case 'square': return [mul(num(2), a!)];
     case 'reciprocal': return [neg(div(num(1), pow(a!, num(2))))];
     case 'sin': return [call('cos', a!)];
     case 'cos': return [neg(call('sin', a!))];
-    case 'tanh': return [sub(num(1), pow(call('tanh', a!), num(2)))];
-    case 'sigmoid': return [mul(call('sigmoid', a!), sub(num(1), call('sigmoid', a!)))];
+    case 'tanh': return [sub(num(1), pow(out, num(2)))];
+    case 'sigmoid': return [mul(out, sub(num(1), out))];
     case 'softplus': return [call('sigmoid', a!)];
     case 'erf': return [mul(div(num(2), call('sqrt', sym('π'))), call('exp', neg(pow(a!, num(2)))))];
     case 'abs': return [call('sign', a!)];

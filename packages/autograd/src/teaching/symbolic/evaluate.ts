@@ -4,9 +4,9 @@ import { type Expr, applyFunction } from './expr.js';
 /**
  * The value of an expression, with `values` for its symbols (π is known). Iterative: an
  * explicit post-order stack, each shared node evaluated once.
- * @example evaluate(symbolicGradient(y, w).expression, { w: 0.5, x: 2, b: -1 });
+ * @example evaluateExpression(symbolicGradient(y, w).expression, { w: 0.5, x: 2, b: -1 });
  */
-export function evaluate(expr: Expr, values: Readonly<Record<string, number>>): number {
+export function evaluateExpression(expr: Expr, values: Readonly<Record<string, number>>): number {
   const done = new Map<Expr, number>();
   const stack: { e: Expr; expanded: boolean }[] = [{ e: expr, expanded: false }];
   while (stack.length > 0) {

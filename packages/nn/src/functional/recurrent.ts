@@ -1,0 +1,48 @@
+/**
+ * One time step of the recurrent cells, PyTorch's equations and weight layouts
+ * (W_ih [G·H, I], W_hh [G·H, H] with the gates stacked along the first axis).
+ */
+import { type Tensor, add, mul, relu, sigmoid, split, sub, tanh } from '@chainrule/autograd';
+import { linear } from './linear.js';
+
+/** The weights of one cell (biases may be null). */
+export interface CellWeights {
+  weightIh: Tensor;
+  weightHh: Tensor;
+  biasIh: Tensor | null;
+  biasHh: Tensor | null;
+}
+
+/** The Elman RNN's nonlinearity. */
+export type RnnNonlinearity = 'tanh' | 'relu';
+
+/** h' = act(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh). */
+export function rnnCell(x: Tensor, h: Tensor, w: CellWeights, nonlinearity: RnnNonlinearity = 'tanh'): Tensor {
+  const pre = add(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh));
+  return nonlinearity === 'tanh' ? tanh(pre) : relu(pre);
+}
+
+/**
+ * LSTM: [i, f, g, o] = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh; c' = σ(f)·c + σ(i)·tanh(g);
+ * h' = σ(o)·tanh(c'). Returns [h', c'].
+ */
+export function lstmCell(x: Tensor, h: Tensor, c: Tensor, w: CellWeights): [Tensor, Tensor] {
+  const gates = add(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh));
+  const [i, f, g, o] = split(gates, w.weightHh.shape[1]!, -1) as [Tensor, Tensor, Tensor, Tensor];
+  const c2 = add(mul(sigmoid(f), c), mul(sigmoid(i), tanh(g)));
+  return [mul(sigmoid(o), tanh(c2)), c2];
+}
+
+/**
+ * GRU: r = σ(W_ir x + b_ir + W_hr h + b_hr); z = σ(W_iz x + b_iz + W_hz h + b_hz);
+ * n = tanh(W_in x + b_in + r·(W_hn h + b_hn)); h' = (1 − z)·n + z·h.
+ */
+export function gruCell(x: Tensor, h: Tensor, w: CellWeights): Tensor {
+  const hidden = w.weightHh.shape[1]!;
+  const [xr, xz, xn] = split(linear(x, w.weightIh, w.biasIh), hidden, -1) as [Tensor, Tensor, Tensor];
+  const [hr, hz, hn] = split(linear(h, w.weightHh, w.biasHh), hidden, -1) as [Tensor, Tensor, Tensor];
+  const r = sigmoid(add(xr, hr));
+  const z = sigmoid(add(xz, hz));
+  const n = tanh(add(xn, mul(r, hn)));
+  return add(mul(sub(1, z), n), mul(z, h));
+}

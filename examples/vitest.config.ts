@@ -3,5 +3,5 @@ import { sourceAliases } from '../vitest.aliases.js';
 
 export default defineProject({
   resolve: { alias: sourceAliases },
-  test: { name: 'examples', include: ['test/**/*.test.ts'], passWithNoTests: true },
+  test: { name: 'examples', include: ['test/**/*.test.ts'] },
 });

@@ -77,7 +77,6 @@ function backwardPass(
 
     const leafSlots = new Map<Tensor, GradSlot>();
     const targetGrads = new Map<Tensor, Tensor>();
-    const slot: GradSlot = { grad: null as unknown as Tensor, owned: false }; // reused for nodes
 
     const sendToLeaf = (leaf: Tensor, g: Tensor): void => {
       const s = leafSlots.get(leaf);
@@ -90,11 +89,10 @@ function backwardPass(
         node.gradOwned = false;
         return;
       }
-      slot.grad = node.grad;
-      slot.owned = node.gradOwned;
-      addGradients(slot, g, createGraph);
-      node.grad = slot.grad;
-      node.gradOwned = slot.owned;
+      const sum: GradSlot = { grad: node.grad, owned: node.gradOwned };
+      addGradients(sum, g, createGraph);
+      node.grad = sum.grad;
+      node.gradOwned = sum.owned;
     };
 
     const ready: Node[] = [];
@@ -117,8 +115,7 @@ function backwardPass(
       const inputs = node.inputs;
       let gradInputs = NO_GRADS;
       if (node.grad !== null) {
-        slot.grad = node.grad;
-        slot.owned = node.gradOwned;
+        const slot: GradSlot = { grad: node.grad, owned: node.gradOwned };
         node.grad = null;
         if (node.hooks !== null) runHooks(node.hooks, slot, `the output of '${node.op}'`);
         const out = node.output;

@@ -3,6 +3,9 @@ import type { Tensor } from './tensor.js';
 
 let nextId = 0;
 
+/** Shared version lists of 0..3 inputs that all are at version 0. */
+const ZEROS: readonly (readonly number[])[] = [0, 1, 2, 3].map((n) => Object.freeze(new Array<number>(n).fill(0)));
+
 /** The inputs a node holds after backward has freed it. */
 const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
 
@@ -39,9 +42,14 @@ export class Node {
 
   constructor(readonly op: OpName, inputs: readonly Tensor[], readonly params: unknown) {
     this.inputs = inputs;
-    const versions = new Array<number>(inputs.length);
-    for (let i = 0; i < inputs.length; i++) versions[i] = inputs[i]!.version;
-    this.inputVersions = versions;
+    let versions: number[] | undefined;
+    for (let i = 0; i < inputs.length; i++) {
+      const v = inputs[i]!.version;
+      if (v !== 0 && versions === undefined) versions = new Array<number>(inputs.length).fill(0);
+      if (versions !== undefined) versions[i] = v;
+    }
+    // inputs never written in place (nearly all) share one array of zeros
+    this.inputVersions = versions ?? (inputs.length < ZEROS.length ? ZEROS[inputs.length]! : new Array<number>(inputs.length).fill(0));
   }
 
   /** Drops the saved inputs and output (after a backward without retainGraph). */

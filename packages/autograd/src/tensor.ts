@@ -8,6 +8,9 @@ export interface VersionCounter {
   value: number;
 }
 
+/** No options: a leaf that needs no grad. */
+const NO_INIT: TensorInit = Object.freeze({});
+
 /** How a new tensor is made. */
 export interface TensorInit {
   requiresGrad?: boolean;
@@ -46,9 +49,10 @@ export class Tensor {
   hooks: ((grad: Tensor) => Tensor | void)[] | null = null;
   /** Whether backward stores this non-leaf's gradient in `.grad`. */
   retainsGrad = false;
-  readonly versionCounter: VersionCounter;
+  /** Made on first use: most tensors are never written in place, so they never need one. */
+  private counter: VersionCounter | null;
 
-  constructor(value: NDArray, init: TensorInit = {}) {
+  constructor(value: NDArray, init: TensorInit = NO_INIT) {
     const requiresGrad = init.requiresGrad ?? false;
     if (requiresGrad && !isFloat(value.dtype)) {
       throw new DTypeError('requiresGrad', `only floating point tensors can require gradients, got ${value.dtype}`);
@@ -56,11 +60,16 @@ export class Tensor {
     this.value = value;
     this.requiresGrad = requiresGrad;
     this.node = init.node ?? null;
-    this.versionCounter = init.version ?? { value: 0 };
+    this.counter = init.version ?? null;
     if (this.node !== null) {
       this.node.output = this;
-      this.node.outputVersion = this.versionCounter.value;
+      this.node.outputVersion = this.version;
     }
+  }
+
+  /** Shared by this tensor and its views; bumped by every in-place write to their storage. */
+  get versionCounter(): VersionCounter {
+    return (this.counter ??= { value: 0 });
   }
 
   get shape(): readonly number[] { return this.value.shape; }
@@ -70,7 +79,7 @@ export class Tensor {
   /** True for tensors made by the user rather than by an op. */
   get isLeaf(): boolean { return this.node === null; }
   /** The in-place version of the storage this tensor sees. */
-  get version(): number { return this.versionCounter.value; }
+  get version(): number { return this.counter === null ? 0 : this.counter.value; }
 
   /** The number in a one-element tensor. */
   item(): number {

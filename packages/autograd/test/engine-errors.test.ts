@@ -1,6 +1,6 @@
 // Every error of the engine: typed, naming the op and what was expected, and changing nothing.
 import { describe, expect, it } from 'vitest';
-import { AnomalyError, AutogradError, DTypeError, Tensor, customOp, detectAnomaly, noGrad, tensor, zeros } from '@chainrule/autograd';
+import { AnomalyError, DTypeError, Tensor, customOp, detectAnomaly, noGrad, tensor, zeros } from '@chainrule/autograd';
 
 const f64 = (v: number | number[], requiresGrad = true): Tensor => tensor(v, { dtype: 'float64', requiresGrad });
 

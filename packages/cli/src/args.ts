@@ -115,9 +115,12 @@ export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S
 export function formatHelp(usage: string, description: string, specs: FlagSpecs): string {
   const lines = [`Usage: ${usage}`, '', description, '', 'Options:'];
   const rows = Object.entries(specs).map(([name, spec]) => {
-    const value = spec.kind === 'bool' ? '' : spec.kind === 'choice' ? ` <${spec.choices.join('|')}>` : spec.kind === 'intList' ? ' <n,n,...>' : ` <${spec.kind}>`;
+    // a short choice list goes in the left column (<mse|ce>), a long one into the text
+    const inline = spec.kind === 'choice' && spec.choices.join('|').length <= 16;
+    const value = spec.kind === 'bool' ? '' : spec.kind === 'choice' ? (inline ? ` <${spec.choices.join('|')}>` : ' <name>') : spec.kind === 'intList' ? ' <n,n,...>' : ` <${spec.kind}>`;
+    const choices = spec.kind === 'choice' && !inline ? `; one of ${spec.choices.join(', ')}` : '';
     const def = spec.defaultText ?? (Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default));
-    return [`  --${name}${value}`, `${spec.help} (default: ${def === '' ? 'none' : def})`] as [string, string];
+    return [`  --${name}${value}`, `${spec.help}${choices} (default: ${def === '' ? 'none' : def})`] as [string, string];
   });
   rows.push(['  --help', 'show this help']);
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;

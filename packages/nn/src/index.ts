@@ -36,6 +36,7 @@ export { RNNCell, LSTMCell, GRUCell, RNN, LSTM, GRU, type CellOptions, type Recu
 export { BatchNorm1d, LayerNorm, type BatchNormLayerOptions, type LayerNormOptions } from './layers/normalization.js';
 
 export * from './optim/index.js';
+export * from './train/index.js';
 
 export * from './serialization/index.js';
 export * from './data/index.js';

@@ -196,8 +196,15 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
    */
   stateDict(): Map<string, NDArray> {
     const out = new Map<string, NDArray>();
-    for (const [name, p] of this.namedParameters()) out.set(name, T.getBackend().copy(p.value, p.dtype));
-    for (const [name, b] of this.namedBuffers()) out.set(name, T.getBackend().copy(b.value, b.dtype));
+    const seen = new Set<Parameter>();
+    const copy = (t: Tensor): NDArray => T.getBackend().copy(t.value, t.dtype);
+    // module by module, each one's parameters then its buffers (PyTorch's order)
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [name, p] of m.ownNamedParameters()) {
+        if (!seen.has(p)) { seen.add(p); out.set(joinName(prefix, name), copy(p)); }
+      }
+      for (const [name, b] of m.registeredBuffers) out.set(joinName(prefix, name), copy(b));
+    }
     return out;
   }
 
@@ -207,6 +214,15 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
    * throws a `StateDictError` listing all of them and changes nothing.
    */
   loadStateDict(state: StateDictInput, options: LoadStateDictOptions = {}): void {
+    this.prepareLoadStateDict(state, options)();
+  }
+
+  /**
+   * The checking half of `loadStateDict`: validates everything and returns a function that
+   * writes the values (used to load a model and an optimizer all-or-nothing).
+   * @throws StateDictError listing every problem.
+   */
+  prepareLoadStateDict(state: StateDictInput, options: LoadStateDictOptions = {}): () => void {
     const strict = options.strict ?? true;
     const entries = state instanceof Map ? [...(state as ReadonlyMap<string, NDArray | Tensor>).entries()] : Object.entries(state as Readonly<Record<string, NDArray | Tensor>>);
     const given = new Map<string, NDArray>();
@@ -229,7 +245,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     if (mismatched.length > 0 || (strict && (missing.length > 0 || unexpected.length > 0))) {
       throw new StateDictError(this.constructor.name, strict ? missing : [], strict ? unexpected : [], mismatched);
     }
-    noGrad(() => {
+    return () => noGrad(() => {
       for (const [key, target] of targets) {
         const src = given.get(key);
         if (src !== undefined) target.copyInPlace(new Tensor(src));

@@ -113,10 +113,11 @@ describe('BatchNorm1d', () => {
   it('keeps its buffers in the state dict under PyTorch names, and round-trips them', () => {
     const bn = new BatchNorm1d(2);
     bn.forward(randLeaf([5, 2], 3).cast('float32'));
-    const net = new Sequential(new Linear(2, 2), bn);
+    const net = new Sequential(new Linear(2, 2), bn, new Linear(2, 1));
     const keys = [...net.stateDict().keys()];
-    expect(keys).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked']);
-    const other = new Sequential(new Linear(2, 2), new BatchNorm1d(2));
+    // module by module, parameters then buffers, as PyTorch orders them
+    expect(keys).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked', '2.weight', '2.bias']);
+    const other = new Sequential(new Linear(2, 2), new BatchNorm1d(2), new Linear(2, 1));
     other.loadStateDict(net.stateDict());
     expect(flat((other.at(1) as BatchNorm1d).runningMean!)).toEqual(flat(bn.runningMean!));
     expect((other.at(1) as BatchNorm1d).numBatchesTracked!.item()).toBe(1);

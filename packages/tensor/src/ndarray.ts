@@ -2,6 +2,9 @@ import { type DType, type TypedArray, dtypeOfArray } from './dtype.js';
 import { RangeError, ShapeError, fmtShape } from './errors.js';
 import { type Shape, checkShape, contiguousStrides, normalizeAxis, shapesEqual, sizeOf } from './shape.js';
 
+/** The strides of every 0-d array (shared: a scalar allocates none). */
+const NO_STRIDES: Shape = Object.freeze([]);
+
 /**
  * An n-dimensional array: a typed-array buffer seen through a shape, strides and an offset.
  * Element (i0, i1, ...) lives at `data[offset + i0*strides[0] + i1*strides[1] + ...]`.
@@ -23,7 +26,7 @@ export class NDArray {
   constructor(
     readonly data: TypedArray,
     readonly shape: Shape,
-    readonly strides: Shape = contiguousStrides(shape),
+    readonly strides: Shape = shape.length === 0 ? NO_STRIDES : contiguousStrides(shape),
     readonly offset = 0,
   ) {
     this.dtype = dtypeOfArray(data);
@@ -133,6 +136,7 @@ export class NDArray {
 
   /** Broadcasts to `shape` without copying (stride 0 on the new and the size-1 dimensions). */
   expand(shape: readonly number[]): NDArray {
+    if (shapesEqual(shape, this.shape)) return this; // already that shape (the common case): no work
     checkShape('expand', shape);
     if (shape.length < this.ndim) {
       throw new ShapeError('expand', `cannot expand shape ${fmtShape(this.shape)} to ${fmtShape(shape)} (fewer dimensions)`);

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor.js';
 import { customBackward, customForward } from '../custom-op.js';
 import type { OpName, OpParams } from './params.js';
 import * as F from './functions.js';
+import { binary, unary } from './forward.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { fold as foldCols, unfold as unfoldCols } from './conv.js';
 
@@ -37,8 +38,6 @@ export type OpDef<P> = DifferentiableOp<P> | NonDifferentiableOp<P>;
 /** Every op has an entry: leaving one out fails to compile. */
 type OpTable = { readonly [K in OpName]: OpDef<OpParams[K]> };
 
-const unary = (f: (x: NDArray) => NDArray) => (inputs: readonly NDArray[]): NDArray => f(inputs[0]!);
-const binary = (f: (a: NDArray, b: NDArray) => NDArray) => (inputs: readonly NDArray[]): NDArray => f(inputs[0]!, inputs[1]!);
 const nonDiff = <P>(forward: (inputs: readonly NDArray[], params: P) => NDArray): NonDifferentiableOp<P> => ({ forward, differentiable: false });
 
 /** The gradient of a reduction, reshaped with the reduced axes kept (size 1) so it broadcasts back. */
@@ -49,33 +48,33 @@ function keptGrad(grad: Tensor, inputShape: readonly number[], axes: readonly nu
 export const OPS: OpTable = {
   // ---- unary ----
   // d(-x) = -1
-  neg: { forward: unary(T.neg), uses: 'none', backward: (g) => [F.neg(g)] },
+  neg: { forward: unary(T.neg, (x) => -x), uses: 'none', backward: (g) => [F.neg(g)] },
   // d|x| = sign(x), 0 at 0
-  abs: { forward: unary(T.abs), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.sign(x!))] },
+  abs: { forward: unary(T.abs, Math.abs), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.sign(x!))] },
   // d e^x = e^x
-  exp: { forward: unary(T.exp), uses: 'output', backward: (g, { output }) => [F.mul(g, output)] },
+  exp: { forward: unary(T.exp, Math.exp), uses: 'output', backward: (g, { output }) => [F.mul(g, output)] },
   // d log x = 1/x
-  log: { forward: unary(T.log), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, x!)] },
+  log: { forward: unary(T.log, Math.log), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, x!)] },
   // d log(1+x) = 1/(1+x)
-  log1p: { forward: unary(T.log1p), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, F.add(x!, 1))] },
+  log1p: { forward: unary(T.log1p, Math.log1p), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, F.add(x!, 1))] },
   // d (e^x - 1) = e^x
-  expm1: { forward: unary(T.expm1), uses: 'output', backward: (g, { output }) => [F.mul(g, F.add(output, 1))] },
+  expm1: { forward: unary(T.expm1, Math.expm1), uses: 'output', backward: (g, { output }) => [F.mul(g, F.add(output, 1))] },
   // d √x = 1/(2√x)
-  sqrt: { forward: unary(T.sqrt), uses: 'output', backward: (g, { output }) => [F.div(g, F.mul(output, 2))] },
+  sqrt: { forward: unary(T.sqrt, Math.sqrt), uses: 'output', backward: (g, { output }) => [F.div(g, F.mul(output, 2))] },
   // d x² = 2x
-  square: { forward: unary(T.square), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(x!, 2))] },
+  square: { forward: unary(T.square, (x) => x * x), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(x!, 2))] },
   // d (1/x) = -1/x²
-  reciprocal: { forward: unary(T.reciprocal), uses: 'output', backward: (g, { output }) => [F.neg(F.mul(g, F.square(output)))] },
+  reciprocal: { forward: unary(T.reciprocal, (x) => 1 / x), uses: 'output', backward: (g, { output }) => [F.neg(F.mul(g, F.square(output)))] },
   // d sin x = cos x
-  sin: { forward: unary(T.sin), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.cos(x!))] },
+  sin: { forward: unary(T.sin, Math.sin), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.cos(x!))] },
   // d cos x = -sin x
-  cos: { forward: unary(T.cos), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.neg(F.mul(g, F.sin(x!)))] },
+  cos: { forward: unary(T.cos, Math.cos), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.neg(F.mul(g, F.sin(x!)))] },
   // d tanh x = 1 - tanh(x)²
-  tanh: { forward: unary(T.tanh), uses: 'output', backward: (g, { output }) => [F.mul(g, F.sub(1, F.square(output)))] },
+  tanh: { forward: unary(T.tanh, Math.tanh), uses: 'output', backward: (g, { output }) => [F.mul(g, F.sub(1, F.square(output)))] },
   // d σ(x) = σ(x)(1 - σ(x))
   sigmoid: { forward: unary(T.sigmoid), uses: 'output', backward: (g, { output }) => [F.mul(g, F.mul(output, F.sub(1, output)))] },
   // d relu(x) = 1 if x > 0 else 0 (0 at 0, as PyTorch)
-  relu: { forward: unary(T.relu), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.gt(x!, 0))] },
+  relu: { forward: unary(T.relu, (x) => (x <= 0 ? 0 : x)), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.gt(x!, 0))] },
   // d erf x = (2/√π) e^{-x²}
   erf: { forward: unary(T.erf), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(F.exp(F.neg(F.square(x!))), 2 / Math.sqrt(Math.PI)))] },
   // d softplus(x) = σ(x)
@@ -95,35 +94,35 @@ export const OPS: OpTable = {
 
   // ---- binary (inputs already broadcast to one shape and dtype) ----
   // d(a+b) = (1, 1)
-  add: { forward: binary(T.add), uses: 'none', backward: (g) => [g, g] },
+  add: { forward: binary(T.add, (a, b) => a + b), uses: 'none', backward: (g) => [g, g] },
   // d(a-b) = (1, -1)
-  sub: { forward: binary(T.sub), uses: 'none', backward: (g) => [g, F.neg(g)] },
+  sub: { forward: binary(T.sub, (a, b) => a - b), uses: 'none', backward: (g) => [g, F.neg(g)] },
   // d(ab) = (b, a)
   mul: {
-    forward: binary(T.mul),
+    forward: binary(T.mul, (a, b) => a * b),
     uses: 'inputs',
     backward: (g, { inputs: [a, b] }) => [a!.requiresGrad ? F.mul(g, b!) : null, b!.requiresGrad ? F.mul(g, a!) : null],
   },
   // d(a/b) = (1/b, -a/b²)
   div: {
-    forward: binary(T.div),
+    forward: binary(T.div, (a, b) => a / b),
     uses: 'inputs',
     backward: (g, { inputs: [a, b] }) => [
       a!.requiresGrad ? F.div(g, b!) : null,
       b!.requiresGrad ? F.neg(F.div(F.mul(g, a!), F.square(b!))) : null,
     ],
   },
-  // d a^b = (b a^(b-1), a^b log a). As PyTorch: the first is 0 where b = 0 (even at a = 0), the
-  // second 0 where a <= 0. Both masks are double wheres, so no inf or NaN leaks into any order.
+  // d a^b = (b a^(b-1), a^b log a). The first is 0 at 0^0 (a^0 = 1 for every a), the second 0
+  // where a <= 0 (as PyTorch); both masks are double wheres, so no inf or NaN leaks into any order.
   pow: {
-    forward: binary(T.pow),
+    forward: binary(T.pow, Math.pow),
     uses: 'both',
     backward: (g, { inputs: [a, b], output }) => {
       let ga: Tensor | null = null, gb: Tensor | null = null;
       if (a!.requiresGrad) {
-        const zeroExponent = F.eq(b!, 0);
-        const safeB = F.where(zeroExponent, 1, b!);
-        ga = F.where(zeroExponent, 0, F.mul(g, F.mul(safeB, F.pow(a!, F.sub(safeB, 1)))));
+        const zeroToZero = F.logicalAnd(F.eq(b!, 0), F.eq(a!, 0));
+        const safeB = F.where(zeroToZero, 1, b!);
+        ga = F.where(zeroToZero, 0, F.mul(g, F.mul(safeB, F.pow(a!, F.sub(safeB, 1)))));
       }
       if (b!.requiresGrad) {
         const positive = F.gt(a!, 0);
@@ -134,9 +133,9 @@ export const OPS: OpTable = {
     },
   },
   // d max(a,b) = 1 to the larger, split evenly on ties
-  maximum: { forward: binary(T.maximum), uses: 'inputs', backward: (g, { inputs: [a, b] }) => winnerGrads(g, F.gt(a!, b!), F.eq(a!, b!)) },
+  maximum: { forward: binary(T.maximum, Math.max), uses: 'inputs', backward: (g, { inputs: [a, b] }) => winnerGrads(g, F.gt(a!, b!), F.eq(a!, b!)) },
   // d min(a,b) = 1 to the smaller, split evenly on ties
-  minimum: { forward: binary(T.minimum), uses: 'inputs', backward: (g, { inputs: [a, b] }) => winnerGrads(g, F.lt(a!, b!), F.eq(a!, b!)) },
+  minimum: { forward: binary(T.minimum, Math.min), uses: 'inputs', backward: (g, { inputs: [a, b] }) => winnerGrads(g, F.lt(a!, b!), F.eq(a!, b!)) },
   // d where(c, a, b) = (none, c, not c)
   where: {
     forward: (inputs) => T.where(inputs[0]!, inputs[1]!, inputs[2]!),

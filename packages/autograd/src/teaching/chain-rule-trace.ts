@@ -102,9 +102,13 @@ export function ruleOf(n: GraphNode): LocalDerivativeRule<unknown> {
  * ```
  */
 export function traceChainRule(y: Tensor, options: TraceOptions = {}): ChainRuleTrace {
-  const graph = collectGraph(y, 'explain');
-  const record = recordBackward(graph, 'explain', options.gradOutput);
-  return buildTrace(graph, record);
+  return traceFor(y, 'explain', options);
+}
+
+/** traceChainRule, with errors naming `caller`. */
+export function traceFor(y: Tensor, caller: string, options: TraceOptions = {}): ChainRuleTrace {
+  const graph = collectGraph(y, caller);
+  return buildTrace(graph, recordBackward(graph, caller, options.gradOutput));
 }
 
 /** Turns a recorded backward into trace data. */

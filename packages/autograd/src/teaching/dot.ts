@@ -24,10 +24,10 @@ export function toDot(y: Tensor, options: PictureOptions = {}): string {
     if (n.kind === 'leaf') attrs.push('style="rounded,filled,dashed"');
     if (n.kind === 'parameter' || n.isOutput) attrs.push('penwidth=2');
     if (n.isOutput) attrs.push('peripheries=2');
-    lines.push(`  ${n.key} [${attrs.join(', ')}];`);
+    lines.push(`  ${p.key} [${attrs.join(', ')}];`);
   }
   for (const e of picture.edges) {
-    const from = picture.nodes[e.from]!.graphNode.key, to = picture.nodes[e.to]!.graphNode.key;
+    const from = picture.nodes[e.from]!.key, to = picture.nodes[e.to]!.key;
     lines.push(`  ${from} -> ${to}${e.label === undefined ? '' : ` [label="${e.label}"]`};`);
   }
   lines.push('}');

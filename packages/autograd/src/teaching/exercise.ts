@@ -1,8 +1,9 @@
 import type { NDArray } from '@chainrule/tensor';
 import { AutogradError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
-import { type ChainRuleTrace, type GradientPart, traceChainRule } from './chain-rule-trace.js';
+import { type ChainRuleTrace, type GradientPart, traceFor } from './chain-rule-trace.js';
 import { type ValueFormat, elementsOf, formatShape, formatValue } from './format.js';
+import type { GraphNode } from './graph.js';
 
 /** What the student enters: the local derivatives, or the upstream gradients ∂y/∂node. */
 export type ExerciseMode = 'local' | 'upstream';
@@ -69,7 +70,7 @@ interface Item {
  * ```
  */
 export function createExercise(y: Tensor, options: ExerciseOptions): Exercise {
-  const trace = traceChainRule(y);
+  const trace = traceFor(y, 'createExercise');
   const fmt: ValueFormat = { digits: options.digits ?? 4, maxElements: options.maxElements ?? 8 };
   const atol = options.atol ?? 5e-4, rtol = options.rtol ?? 5e-3;
   const drafts = options.mode === 'local' ? localItems(trace, fmt) : upstreamItems(trace, fmt);
@@ -77,7 +78,7 @@ export function createExercise(y: Tensor, options: ExerciseOptions): Exercise {
   const items: Item[] = drafts.map((d, i) => ({ expected: d.expected, question: { number: i + 1, total: drafts.length, asked: d.asked, prompt: d.prompt, shape: d.expected.shape } }));
   let at = 0, correct = 0;
   const graphText = trace.forward.map((l) => `${l.node.label} = ${l.expression} = ${formatValue(l.value, fmt)}`).join('\n');
-  const leavesText = trace.graph.nodes.filter((n) => n.node === null).map((n) => `${n.label} = ${formatValue(n.tensor.value, fmt)}`).join(', ');
+  const leavesText = trace.graph.nodes.filter((n) => n.node === null && !isConstant(n)).map((n) => `${n.label} = ${formatValue(n.tensor.value, fmt)}`).join(', ');
   return {
     mode: options.mode,
     graphText: `inputs: ${leavesText}\n${graphText}`,
@@ -100,6 +101,11 @@ export function createExercise(y: Tensor, options: ExerciseOptions): Exercise {
   };
 }
 
+/** An unnamed constant, shown by its value (its label is that value). */
+function isConstant(n: GraphNode): boolean {
+  return n.node === null && !n.tensor.requiresGrad && n.tensor.name === undefined;
+}
+
 interface Draft {
   readonly asked: string;
   readonly prompt: string;
@@ -111,11 +117,12 @@ function localItems(trace: ChainRuleTrace, fmt: ValueFormat): Draft[] {
   const v = (x: NDArray): string => formatValue(x, fmt);
   const out: Draft[] = [];
   for (const s of trace.steps) {
-    const known = s.node.inputs.map((i) => trace.graph.nodes[i]!).map((n) => `${n.label} = ${v(n.tensor.value)}`);
+    const known = s.node.inputs.map((i) => trace.graph.nodes[i]!).filter((n) => !isConstant(n)).map((n) => `${n.label} = ${v(n.tensor.value)}`);
     for (const t of s.inputs) {
       if (t.kind !== 'factor' || t.local === null) continue;
       const asked = `∂${s.node.label}/∂${t.input.label}`;
-      out.push({ asked, prompt: `${s.node.label} = ${s.expression} with ${[...new Set(known)].join(', ')} (${s.node.label} = ${v(s.value)}). Local derivative ${asked} = ?`, expected: t.local });
+      const given = known.length === 0 ? '' : ` with ${[...new Set(known)].join(', ')}`;
+      out.push({ asked, prompt: `${s.node.label} = ${s.expression}${given} (${s.node.label} = ${v(s.value)}). Local derivative ${asked} = ?`, expected: t.local });
     }
   }
   return out;

@@ -38,7 +38,10 @@ export interface GraphView {
   readonly consumers: readonly (readonly number[])[];
 }
 
-/** Names a tensor for traces and pictures and returns it (for chaining). */
+/**
+ * Names a tensor for traces and pictures and returns it (for chaining).
+ * @example const q = named(x.add(y), 'q');
+ */
 export function named<T extends Tensor>(t: T, name: string): T {
   t.name = name;
   return t;
@@ -47,6 +50,7 @@ export function named<T extends Tensor>(t: T, name: string): T {
 /**
  * Walks the graph that made `root` (an explicit stack, no recursion) and numbers every tensor in
  * forward topological order.
+ * @example collectGraph(f).nodes.map((n) => n.label); // ['x', 'y', 'q', 'z', 'f']
  * @throws AutogradError when a backward without retainGraph has already freed the graph.
  */
 export function collectGraph(root: Tensor, caller = 'collectGraph'): GraphView {

@@ -40,12 +40,13 @@ export function toHtml(y: Tensor, options: HtmlOptions = {}): string {
   .legend { font-size: 13px; margin: 0 0 16px; }
   .legend .swatch { display: inline-block; width: 14px; height: 14px; border: 2px solid; border-radius: 4px; vertical-align: middle; margin: 0 4px 0 14px; }
   .graph { overflow: auto; border: 1px solid #ddd; border-radius: 6px; padding: 8px; }
+  .graph svg { max-width: 100%; height: auto; }
   pre { font-size: 13px; background: #f7f7f7; padding: 12px; border-radius: 6px; overflow: auto; }
 </style>
 </head>
 <body>
 <h1>${escapeXml(title)}</h1>
-<p class="legend">Inputs on the left, the output on the right; each box: name · op, shape, value, grad (∂${escapeXml(picture.graph.root.label)}/∂node).
+<p class="legend">From the inputs to the output; each box: name · op, shape, value, grad (∂${escapeXml(picture.graph.root.label)}/∂node).
 ${swatch(PALETTE.op.fill, PALETTE.op.stroke)}op${swatch(PALETTE.parameter.fill, PALETTE.parameter.stroke)}parameter (leaf with grad)${swatch(PALETTE.leaf.fill, PALETTE.leaf.stroke, 'border-style:dashed;')}leaf (data or constant)${swatch('#fff', PALETTE.output.stroke, 'border-style:double;border-width:4px;')}output</p>
 <div class="graph">
 ${svg}</div>

@@ -26,20 +26,25 @@ export interface Point {
 export interface Layout {
   /** Top-left corner of each box. */
   readonly positions: readonly Point[];
-  /** The column of each box (0 = leftmost). */
+  /** The layer of each box (0 = leftmost, or topmost for TB). */
   readonly columns: readonly number[];
-  /** For each edge: its points from the source's right side to the target's left side. */
+  /** For each edge: its points from the source's right (bottom) side to the target's left (top) side. */
   readonly edgePoints: readonly (readonly Point[])[];
   readonly width: number;
   readonly height: number;
 }
 
 export interface LayoutOptions {
+  /** LR: inputs on the left, the output on the right (default); TB: inputs at the top, the output at the bottom. */
+  direction?: 'LR' | 'TB';
+  /** Gap between layers. */
   columnGap?: number;
   rowGap?: number;
   margin?: number;
   /** Barycenter sweeps (each one left-to-right then right-to-left). */
   sweeps?: number;
+  /** Past this many dummy points in all, long edges are drawn straight across the layers (default 20000). */
+  maxDummies?: number;
 }
 
 /** A slot in a layer: a real box or a dummy point of a long edge. */
@@ -51,11 +56,12 @@ interface Slot {
 }
 
 /**
- * Lays boxes out in columns so every edge points right. Boxes without outgoing edges (the
- * output) go in the last column; every other box sits one column left of its leftmost consumer.
+ * Lays boxes out in layers so every edge points right (or down, for TB). Boxes without outgoing
+ * edges (the output) go in the last layer; every other box sits one layer before its earliest
+ * consumer.
  */
 export function layeredLayout(boxes: readonly LayoutBox[], edges: readonly LayoutEdge[], options: LayoutOptions = {}): Layout {
-  const columnGap = options.columnGap ?? 56, rowGap = options.rowGap ?? 18, margin = options.margin ?? 16;
+  const columnGap = options.columnGap ?? (options.direction === 'TB' ? 44 : 56), rowGap = options.rowGap ?? 18, margin = options.margin ?? 16;
   const sweeps = options.sweeps ?? 4;
   const n = boxes.length;
   const depth = longestPathDepths(n, edges);
@@ -70,9 +76,13 @@ export function layeredLayout(boxes: readonly LayoutBox[], edges: readonly Layou
     slotOf[b] = { layer, index: layers[layer]!.length };
     layers[layer]!.push({ box: b, key: b, preds: [], succs: [] });
   }
+  // long edges get a dummy point in every layer they cross, unless that would be too many
+  let span = 0;
+  for (const e of edges) span += Math.max(0, columns[e.to]! - columns[e.from]! - 1);
+  const withDummies = span <= (options.maxDummies ?? 20_000);
   const edgeSlots: { layer: number; index: number }[][] = edges.map((e, k) => {
     const chain = [slotOf[e.from]!];
-    for (let layer = columns[e.from]! + 1; layer < columns[e.to]!; layer++) {
+    for (let layer = columns[e.from]! + 1; withDummies && layer < columns[e.to]!; layer++) {
       const index = layers[layer]!.length;
       layers[layer]!.push({ box: -1, key: n + k, preds: [], succs: [] });
       chain.push({ layer, index });
@@ -80,6 +90,7 @@ export function layeredLayout(boxes: readonly LayoutBox[], edges: readonly Layou
     chain.push(slotOf[e.to]!);
     for (let i = 0; i + 1 < chain.length; i++) {
       const a = chain[i]!, b = chain[i + 1]!;
+      if (b.layer !== a.layer + 1) continue; // a long edge drawn straight: no neighbours to order by
       layers[a.layer]![a.index]!.succs.push(b.index);
       layers[b.layer]![b.index]!.preds.push(a.index);
     }
@@ -88,41 +99,54 @@ export function layeredLayout(boxes: readonly LayoutBox[], edges: readonly Layou
 
   const order = orderLayers(layers, sweeps);
 
-  // coordinates: columns left to right, slots stacked and centred vertically
-  const slotHeight = (s: Slot): number => (s.box < 0 ? 8 : boxes[s.box]!.height);
-  const colWidth = layers.map((layer) => Math.max(8, ...layer.map((s) => (s.box < 0 ? 8 : boxes[s.box]!.width))));
-  const colX: number[] = [];
-  let x = margin;
-  for (const w of colWidth) {
-    colX.push(x);
-    x += w + columnGap;
+  // coordinates: layers along the main axis (x for LR, y for TB), slots stacked and centred across it
+  const tb = options.direction === 'TB';
+  const along = (b: LayoutBox): number => (tb ? b.height : b.width);
+  const across = (b: LayoutBox): number => (tb ? b.width : b.height);
+  const slotAcross = (s: Slot): number => (s.box < 0 ? 8 : across(boxes[s.box]!));
+  const layerThickness = layers.map((layer) => Math.max(8, ...layer.map((s) => (s.box < 0 ? 8 : along(boxes[s.box]!)))));
+  const layerStart: number[] = [];
+  let main = margin;
+  for (const t of layerThickness) {
+    layerStart.push(main);
+    main += t + columnGap;
   }
-  const colHeight = order.map((o, l) => o.reduce((h, i) => h + slotHeight(layers[l]![i]!), 0) + rowGap * Math.max(0, o.length - 1));
-  const totalHeight = Math.max(0, ...colHeight);
+  const gap = tb ? columnGap / 2 : rowGap;
+  const layerLength = order.map((o, l) => o.reduce((h, i) => h + slotAcross(layers[l]![i]!), 0) + gap * Math.max(0, o.length - 1));
+  const totalAcross = Math.max(0, ...layerLength);
   const slotPos: Point[][] = layers.map((layer) => new Array<Point>(layer.length));
   order.forEach((o, l) => {
-    let y = margin + (totalHeight - colHeight[l]!) / 2;
+    let c = margin + (totalAcross - layerLength[l]!) / 2;
     for (const i of o) {
       const s = layers[l]![i]!;
-      const w = s.box < 0 ? 8 : boxes[s.box]!.width;
-      slotPos[l]![i] = { x: colX[l]! + (colWidth[l]! - w) / 2, y };
-      y += slotHeight(s) + rowGap;
+      const thickness = s.box < 0 ? 8 : along(boxes[s.box]!);
+      const m = layerStart[l]! + (layerThickness[l]! - thickness) / 2;
+      slotPos[l]![i] = tb ? { x: c, y: m } : { x: m, y: c };
+      c += slotAcross(s) + gap;
     }
   });
 
   const positions: Point[] = new Array(n);
   for (let b = 0; b < n; b++) positions[b] = slotPos[slotOf[b]!.layer]![slotOf[b]!.index]!;
-  const edgePoints = edges.map((_, k) => {
+  // a box's incoming edges arrive spread along its side, in edge order (so input order shows)
+  const inCount = new Array<number>(n).fill(0);
+  const inIndex = edges.map((e) => inCount[e.to]!++);
+  const edgePoints = edges.map((e, k) => {
     const chain = edgeSlots[k]!;
+    const last = chain.length - 1;
+    const share = (inIndex[k]! + 1) / (inCount[e.to]! + 1);
     return chain.map((c, i) => {
       const p = slotPos[c.layer]![c.index]!;
       const s = layers[c.layer]![c.index]!;
       if (s.box < 0) return { x: p.x + 4, y: p.y + 4 };
       const box = boxes[s.box]!;
-      return { x: i === 0 ? p.x + box.width : p.x, y: p.y + box.height / 2 };
+      const f = i === last ? share : 0.5;
+      if (tb) return { x: p.x + box.width * f, y: i === 0 ? p.y + box.height : p.y };
+      return { x: i === 0 ? p.x + box.width : p.x, y: p.y + box.height * f };
     });
   });
-  return { positions, columns, edgePoints, width: Math.max(0, x - columnGap + margin), height: totalHeight + 2 * margin };
+  const mainLength = main - columnGap + margin, acrossLength = totalAcross + 2 * margin;
+  return { positions, columns, edgePoints, width: Math.max(0, tb ? acrossLength : mainLength), height: tb ? mainLength : acrossLength };
 }
 
 /** depth[b] = the longest path from b to a box with no outgoing edge, found without recursion. */

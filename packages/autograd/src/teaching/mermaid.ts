@@ -17,10 +17,10 @@ export function toMermaid(y: Tensor, options: PictureOptions = {}): string {
     const n = p.graphNode;
     const text = `"${p.lines.map(escapeMermaid).join('<br/>')}"`;
     const shape = n.isOutput ? `[[${text}]]` : n.kind === 'parameter' ? `([${text}])` : `[${text}]`;
-    lines.push(`  ${n.key}${shape}`);
+    lines.push(`  ${p.key}${shape}`);
   }
   for (const e of picture.edges) {
-    const from = picture.nodes[e.from]!.graphNode.key, to = picture.nodes[e.to]!.graphNode.key;
+    const from = picture.nodes[e.from]!.key, to = picture.nodes[e.to]!.key;
     lines.push(`  ${from} -->${e.label === undefined ? '' : `|${e.label}|`} ${to}`);
   }
   lines.push(
@@ -30,7 +30,7 @@ export function toMermaid(y: Tensor, options: PictureOptions = {}): string {
     `  classDef output stroke:${PALETTE.output.stroke},stroke-width:3px`,
   );
   for (const kind of ['op', 'parameter', 'leaf', 'output'] as const) {
-    const keys = picture.nodes.filter((p) => p.classes.includes(kind)).map((p) => p.graphNode.key);
+    const keys = picture.nodes.filter((p) => p.classes.includes(kind)).map((p) => p.key);
     if (keys.length > 0) lines.push(`  class ${keys.join(',')} ${kind}`);
   }
   return lines.join('\n') + '\n';

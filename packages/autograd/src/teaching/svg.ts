@@ -4,6 +4,8 @@ import { PALETTE, type Picture, type PictureOptions, buildPicture } from './pict
 
 /** Options of `toSvg`. */
 export interface SvgOptions extends PictureOptions {
+  /** LR: inputs left, output right; TB: top to bottom; auto (default): LR up to 6 layers, else TB. */
+  direction?: 'LR' | 'TB' | 'auto';
   /** Prefix of the SVG's element ids, so several pictures can share one page (default `chainrule`). */
   idPrefix?: string;
 }
@@ -33,7 +35,8 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
     width: Math.ceil(Math.max(...p.lines.map((l) => [...l].length)) * CHAR_WIDTH + 2 * PAD_X),
     height: p.lines.length * LINE_HEIGHT + 2 * PAD_Y,
   }));
-  const layout = layeredLayout(boxes, picture.edges);
+  const direction = options.direction === 'LR' || options.direction === 'TB' ? options.direction : layerCount(picture) > 6 ? 'TB' : 'LR';
+  const layout = layeredLayout(boxes, picture.edges, { direction });
   const titleHeight = options.title === undefined ? 0 : 28;
   const width = Math.ceil(layout.width), height = Math.ceil(layout.height + titleHeight);
   const out: string[] = [];
@@ -48,14 +51,15 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
   out.push('<g class="edges" fill="none" stroke="#555" stroke-width="1.3">');
   picture.edges.forEach((e, k) => {
     const pts = layout.edgePoints[k]!;
-    out.push(`<path class="edge" data-from="${picture.nodes[e.from]!.graphNode.key}" data-to="${picture.nodes[e.to]!.graphNode.key}" d="${curve(pts)}" marker-end="url(#${prefix}-arrow)"/>`);
+    out.push(`<path class="edge" data-from="${picture.nodes[e.from]!.key}" data-to="${picture.nodes[e.to]!.key}" d="${curve(pts, direction)}" marker-end="url(#${prefix}-arrow)"/>`);
   });
   out.push('</g>');
   out.push('<g class="edge-labels" font-size="10" fill="#555">');
   picture.edges.forEach((e, k) => {
     if (e.label === undefined) return;
     const end = layout.edgePoints[k]![layout.edgePoints[k]!.length - 1]!;
-    out.push(`<text x="${fmt(end.x - 14)}" y="${fmt(end.y - 4)}">${escapeXml(e.label)}</text>`);
+    const at = direction === 'TB' ? { x: end.x + 4, y: end.y - 5 } : { x: end.x - 11, y: end.y - 3 };
+    out.push(`<text x="${fmt(at.x)}" y="${fmt(at.y)}">${escapeXml(e.label)}</text>`);
   });
   out.push('</g>');
   out.push('<g class="nodes">');
@@ -67,7 +71,7 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
     const stroke = n.isOutput ? PALETTE.output.stroke : colours.stroke;
     const strokeWidth = n.isOutput ? 2.5 : n.kind === 'parameter' ? 2 : 1.2;
     const dash = n.kind === 'leaf' ? ' stroke-dasharray="4 3"' : '';
-    out.push(`<g class="node ${p.classes.join(' ')}" id="${prefix}-${n.key}">`);
+    out.push(`<g class="node ${p.classes.join(' ')}" id="${prefix}-${p.key}">`);
     out.push(`<rect x="${fmt(x)}" y="${fmt(y)}" width="${box.width}" height="${box.height}" rx="6" fill="${colours.fill}" stroke="${stroke}" stroke-width="${strokeWidth}"${dash}/>`);
     if (n.isOutput) out.push(`<rect x="${fmt(x - 4)}" y="${fmt(y - 4)}" width="${box.width + 8}" height="${box.height + 8}" rx="9" fill="none" stroke="${stroke}" stroke-width="1"/>`);
     p.lines.forEach((line, j) => {
@@ -80,15 +84,27 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
   return out.join('\n') + '\n';
 }
 
-/** A smooth path through the points with horizontal tangents (an S-curve per segment). */
-function curve(points: readonly Point[]): string {
+/** A smooth path through the points, tangent to the flow (an S-curve per segment). */
+function curve(points: readonly Point[], direction: 'LR' | 'TB'): string {
   let d = `M${fmt(points[0]!.x)},${fmt(points[0]!.y)}`;
   for (let i = 1; i < points.length; i++) {
     const a = points[i - 1]!, b = points[i]!;
-    const mid = (a.x + b.x) / 2;
-    d += ` C${fmt(mid)},${fmt(a.y)} ${fmt(mid)},${fmt(b.y)} ${fmt(b.x)},${fmt(b.y)}`;
+    if (direction === 'TB') {
+      const mid = (a.y + b.y) / 2;
+      d += ` C${fmt(a.x)},${fmt(mid)} ${fmt(b.x)},${fmt(mid)} ${fmt(b.x)},${fmt(b.y)}`;
+    } else {
+      const mid = (a.x + b.x) / 2;
+      d += ` C${fmt(mid)},${fmt(a.y)} ${fmt(mid)},${fmt(b.y)} ${fmt(b.x)},${fmt(b.y)}`;
+    }
   }
   return d;
+}
+
+/** The number of layers: the longest path from a leaf to the output, plus one. */
+function layerCount(picture: Picture): number {
+  const depth = new Array<number>(picture.nodes.length).fill(0);
+  for (const e of picture.edges) depth[e.to] = Math.max(depth[e.to]!, depth[e.from]! + 1); // edges come in forward order
+  return Math.max(0, ...depth) + 1;
 }
 
 /** Coordinates to 0.1 px, so the text is stable. */

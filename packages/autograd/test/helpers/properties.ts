@@ -49,7 +49,9 @@ export function opsInGraph(t: Tensor): Set<OpName> {
   return ops;
 }
 
-const SEED = 20261121;
+const SEED = Number(process.env.CHAINRULE_PROPERTY_SEED ?? 20261121);
+/** Multiplies every property's run count (e.g. CHAINRULE_PROPERTY_RUNS=10 for a thorough local run). */
+const RUNS = Number(process.env.CHAINRULE_PROPERTY_RUNS ?? 1);
 
 export function runProperty(p: OpProperty): void {
   fc.assert(
@@ -63,7 +65,7 @@ export function runProperty(p: OpProperty): void {
         if (!second.ok) throw new Error(`second order, ${JSON.stringify(d)}\n${second.report}`);
       }
     }),
-    { numRuns: p.numRuns ?? 20, seed: SEED },
+    { numRuns: Math.round((p.numRuns ?? 20) * RUNS), seed: SEED },
   );
 }
 
@@ -79,6 +81,6 @@ export function runNonDifferentiable(p: NonDifferentiableProperty): void {
       const r = gradcheck(f, inputs);
       if (!r.ok) throw new Error(`${JSON.stringify(d)}\n${r.report}`);
     }),
-    { numRuns: 15, seed: SEED },
+    { numRuns: Math.round(15 * RUNS), seed: SEED },
   );
 }

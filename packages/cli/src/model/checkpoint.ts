@@ -2,7 +2,7 @@
  * Checkpoints of the CLI: the model's state dict in safetensors, with the architecture and the
  * training settings in `__metadata__` so that a checkpoint alone is enough to rebuild the model.
  */
-import { CheckpointError, StateDictError, loadSafetensors, saveSafetensors } from '@chainrule/nn';
+import { CheckpointError, StateDictError, encodeSafetensors, loadSafetensors, saveSafetensors } from '@chainrule/nn';
 import { existsSync } from 'node:fs';
 import { CliError, oneLine } from '../errors.js';
 import { type Architecture, architectureFromMetadata, architectureMetadata } from './architecture.js';
@@ -13,6 +13,11 @@ export interface LoadedModel {
   model: Mlp;
   architecture: Architecture;
   metadata: Record<string, string>;
+}
+
+/** The checkpoint's bytes: the state dict with the architecture and `extra` as metadata. */
+export function encodeModel(model: Mlp, extra: Readonly<Record<string, string>> = {}): Uint8Array {
+  return encodeSafetensors(model.stateDict(), { ...extra, ...architectureMetadata(model.architecture) });
 }
 
 /**

@@ -1,20 +1,62 @@
 import { randomBytes } from 'node:crypto';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CliError, oneLine } from '../errors.js';
 
+/** A file to write: its path and its bytes or text. */
+export interface OutputFile {
+  path: string;
+  data: Uint8Array | string;
+}
+
 /**
- * Writes `text` to `path` atomically: to a temporary file in the same folder, then renamed over
- * `path`, so a reader sees the old file or the new one, never half of one.
- * @throws CliError when the file cannot be written (the temporary file is removed, `path` is untouched).
+ * Writes several files all or nothing, as far as a file system allows: every file is first
+ * written in full (and fsynced) to a temporary name next to its target; only when all of them
+ * are written are they renamed over their targets. A failure while writing removes the
+ * temporary files and leaves every target untouched.
+ * @throws CliError naming the file that could not be written.
+ * @example
+ * ```ts
+ * writeFilesAtomic([{ path: 'runs/a.safetensors', data: bytes }, { path: 'runs/a.html', data: html }]);
+ * ```
  */
-export function writeFileAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+export function writeFilesAtomic(files: readonly OutputFile[]): void {
+  const temps: string[] = [];
   try {
-    writeFileSync(tmp, text, { flag: 'wx' });
-    renameSync(tmp, path);
+    for (const file of files) {
+      const tmp = join(dirname(file.path), `.${basename(file.path)}.${randomBytes(6).toString('hex')}.tmp`);
+      temps.push(tmp);
+      writeSynced(tmp, file.data, file.path);
+    }
   } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new CliError(`cannot write '${path}': ${oneLine(e)}`);
+    for (const tmp of temps) rmSync(tmp, { force: true });
+    throw e;
+  }
+  files.forEach((file, i) => {
+    try {
+      renameSync(temps[i]!, file.path);
+    } catch (e) {
+      for (const tmp of temps.slice(i)) rmSync(tmp, { force: true });
+      throw new CliError(`cannot write '${file.path}': ${oneLine(e)}`);
+    }
+  });
+}
+
+function writeSynced(tmp: string, data: Uint8Array | string, target: string): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', 0o644);
+  } catch (e) {
+    throw new CliError(`cannot write '${target}': ${oneLine(e)}`);
+  }
+  try {
+    let at = 0;
+    while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+    fsyncSync(fd);
+  } catch (e) {
+    throw new CliError(`cannot write '${target}': ${oneLine(e)}`);
+  } finally {
+    closeSync(fd);
   }
 }

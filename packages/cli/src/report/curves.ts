@@ -20,11 +20,21 @@ export function curveCharts(history: readonly EpochRecord[]): ChartSpec[] {
   ];
 }
 
-/** The same curves as terminal plots. */
+/**
+ * linePlot labels its x axis with sample indices 0..n-1; epochs count from 1, so the axis line
+ * `   0      n-1` is relabelled `   1        n`.
+ */
+function epochAxis(plot: string, epochs: number): string {
+  return plot.replace(/^( *)0( +)(\d+)$/m, (line, indent: string, gap: string, last: string) => {
+    if (Number(last) !== epochs - 1) return line;
+    const width = gap.length + last.length; // columns from after "0" to the end
+    return `${indent}1${String(epochs).padStart(width)}`;
+  });
+}
+
+/** The same curves as terminal plots, x axis in epochs. */
 export function terminalCurves(history: readonly EpochRecord[], width = 60): string {
-  const height = 10;
-  // a single epoch draws as a lone point; the x axis counts epochs from 0, as linePlot indexes
   return curveCharts(history)
-    .map((chart) => linePlot(chart.series, { title: `${chart.title} (x: epoch ${history.length > 1 ? `1..${history.length}` : '1'})`, width, height }))
+    .map((chart) => epochAxis(linePlot(chart.series, { title: `${chart.title}, by epoch`, width, height: 10 }), history.length))
     .join('\n\n');
 }

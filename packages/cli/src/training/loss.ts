@@ -3,8 +3,11 @@ import { Tensor } from '@chainrule/autograd';
 import { type NDArray, oneHot } from '@chainrule/tensor';
 import type { LossName } from '../model/architecture.js';
 
-/** A loss on a batch of outputs [n, C] against int32 labels [n]. */
-export type ClassificationLoss = (outputs: Tensor, labels: NDArray) => Tensor;
+/**
+ * A loss on a batch of outputs [n, C] against int32 labels [n] — or, with `encoded`, against
+ * targets already in the loss's form (one-hot rows for mse, labels for ce).
+ */
+export type ClassificationLoss = (outputs: Tensor, targets: NDArray, encoded?: boolean) => Tensor;
 
 /**
  * The loss of `name`: `mse` is the notes' quadratic cost C = 1/(2n) Σ‖y − a‖² against one-hot
@@ -15,8 +18,10 @@ export type ClassificationLoss = (outputs: Tensor, labels: NDArray) => Tensor;
  * ```
  */
 export function classificationLoss(name: LossName, classes: number): ClassificationLoss {
-  if (name === 'mse') return (outputs, labels) => quadraticCost(outputs, new Tensor(oneHot(labels, classes, outputs.dtype)));
-  return (outputs, labels) => crossEntropy(outputs, new Tensor(labels));
+  if (name === 'mse') {
+    return (outputs, targets, encoded = false) => quadraticCost(outputs, new Tensor(encoded ? targets : oneHot(targets, classes, outputs.dtype)));
+  }
+  return (outputs, targets) => crossEntropy(outputs, new Tensor(targets));
 }
 
 /** Human-readable name of a loss. */

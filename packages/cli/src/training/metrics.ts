@@ -1,6 +1,6 @@
-import type { Module } from '@chainrule/nn';
+import { type Module, confusionMatrix } from '@chainrule/nn';
 import { Tensor, noGrad } from '@chainrule/autograd';
-import { type NDArray, argmax, concat } from '@chainrule/tensor';
+import { type NDArray, concat } from '@chainrule/tensor';
 import type { ClassificationLoss } from './loss.js';
 
 /** Images [n, features] with int32 labels [n]. */
@@ -17,8 +17,8 @@ export interface Evaluation {
   accuracy: number;
   correct: number;
   total: number;
-  /** The predicted class of each sample. */
-  predictions: Int32Array;
+  /** `confusion[true][predicted]` counts. */
+  confusion: number[][];
 }
 
 /**
@@ -41,33 +41,19 @@ export function predictOutputs(model: Module, images: NDArray, chunk = 1000): ND
 }
 
 /**
- * Loss and accuracy of `model` on `set`.
+ * Loss, accuracy and confusion matrix of `model` on `set`, over `classes` classes.
  * @example
  * ```ts
- * const { accuracy } = evaluate(model, split.test, classificationLoss('mse', 10));
+ * const { accuracy, confusion } = evaluate(model, split.test, classificationLoss('mse', 10), 10);
  * ```
  */
-export function evaluate(model: Module, set: LabeledSet, loss: ClassificationLoss): Evaluation {
+export function evaluate(model: Module, set: LabeledSet, loss: ClassificationLoss, classes: number): Evaluation {
   const outputs = predictOutputs(model, set.images);
   const lossValue = noGrad(() => loss(new Tensor(outputs), set.labels).item());
-  const predicted = argmax(outputs, 1).contiguous();
-  const labels = set.labels.contiguous();
-  const total = labels.size;
-  const predictions = new Int32Array(total);
-  let correct = 0;
-  for (let i = 0; i < total; i++) {
-    predictions[i] = predicted.data[predicted.offset + i]!;
-    if (predictions[i] === labels.data[labels.offset + i]) correct++;
-  }
-  return { loss: lossValue, accuracy: total > 0 ? correct / total : NaN, correct, total, predictions };
-}
-
-/** Counts `matrix[true][predicted]` over `classes` classes. */
-export function confusionMatrix(labels: NDArray, predictions: Int32Array, classes: number): number[][] {
-  const matrix = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  const l = labels.contiguous();
-  for (let i = 0; i < predictions.length; i++) matrix[l.data[l.offset + i]!]![predictions[i]!]! += 1;
-  return matrix;
+  const confusion = confusionMatrix(outputs, set.labels, classes);
+  const correct = confusion.reduce((a, row, i) => a + row[i]!, 0);
+  const total = set.labels.size;
+  return { loss: lossValue, accuracy: total > 0 ? correct / total : NaN, correct, total, confusion };
 }
 
 /** `91.73%`. */

@@ -1,4 +1,4 @@
-import { AdaGrad, Adam, RMSProp, SGD } from '@chainrule/nn';
+import { AdaGrad, Adam, type Hyperparameters, type Optimizer, RMSProp, SGD } from '@chainrule/nn';
 import type { Tensor } from '@chainrule/autograd';
 import type { LossName } from '../model/architecture.js';
 
@@ -33,14 +33,8 @@ export function defaultLearningRate(optimizer: OptimizerName, loss: LossName): n
 /** The defaults table as one line, for --help. */
 export const LEARNING_RATE_DEFAULTS = 'sgd 3 (mse) / 0.1 (ce); momentum, nesterov 0.3 / 0.01; rmsprop, adam 0.001; adagrad 0.1 / 0.01';
 
-/** What the training loop needs of an optimizer. */
-export interface Stepper {
-  zeroGrad(): void;
-  step(): void;
-}
-
 /** Builds the optimizer over `params`. */
-export function makeOptimizer(name: OptimizerName, params: Tensor[], lr: number): Stepper {
+export function makeOptimizer(name: OptimizerName, params: Tensor[], lr: number): Optimizer<Hyperparameters> {
   switch (name) {
     case 'sgd':
       return new SGD(params, { lr });

@@ -9,9 +9,8 @@ import {
 import type { Module } from '../module.js';
 
 /**
- * How per-element losses are combined: their mean (default), their sum, none (the losses
- * themselves), or `'quadratic'`: the notes' quadratic cost C = 1/(2n) Σ‖y − a‖², the sum
- * halved and divided by the number of samples n (the first axis).
+ * How per-element losses are combined: their mean (default), their sum, or none (the losses
+ * themselves). `mseLoss` also takes `'quadratic'`, the notes' quadratic cost.
  */
 export type Reduction = 'mean' | 'sum' | 'none';
 

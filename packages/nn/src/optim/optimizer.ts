@@ -3,8 +3,10 @@ import { type NDArray } from '@chainrule/tensor';
 import { Tensor, noGrad } from '@chainrule/autograd';
 import { ModuleError } from '../errors.js';
 
-/** Hyperparameters: numbers and flags (a group's `lr`, `momentum`, `nesterov`, ...). */
-export type Hyperparameters = { lr: number } & Record<string, number | boolean>;
+/** Hyperparameters: numbers and flags (a group's `lr`, `momentum`, `nesterov`, ...); every optimizer has `lr`. */
+export interface Hyperparameters {
+  lr: number;
+}
 
 /** A group of parameters sharing hyperparameters (e.g. no weight decay on biases). */
 export type ParamGroup<H extends Hyperparameters> = { params: Tensor[] } & H;
@@ -114,6 +116,11 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    * on a problem it throws and changes nothing.
    */
   loadStateDict(dict: OptimizerStateDict): void {
+    this.prepareLoadStateDict(dict)();
+  }
+
+  /** The checking half of `loadStateDict`: validates and returns a function that writes. */
+  prepareLoadStateDict(dict: OptimizerStateDict): () => void {
     const op = `${this.name}.loadStateDict`;
     if (dict.paramGroups.length !== this.paramGroups.length) {
       throw new ModuleError(op, `the state has ${dict.paramGroups.length} parameter group(s), the optimizer ${this.paramGroups.length}`);
@@ -124,7 +131,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       if (g.params.length !== mine.params.length) throw new ModuleError(op, `group ${gi} has ${g.params.length} parameter(s) in the state, ${mine.params.length} in the optimizer`);
       for (const [k, v] of Object.entries(g.options)) {
         if (k === 'params') throw new ModuleError(op, `group ${gi}: "params" is not a hyperparameter`);
-        const current = (mine as Record<string, unknown>)[k];
+        const current = (mine as unknown as Record<string, unknown>)[k];
         if (current !== undefined && typeof current !== typeof v) throw new ModuleError(op, `group ${gi}: hyperparameter "${k}" is a ${typeof v} in the state, a ${typeof current} in the optimizer`);
       }
     });
@@ -143,13 +150,15 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       }
       restored.set(p, live);
     }
-    // everything checked: now write
-    dict.paramGroups.forEach((g, gi) => {
-      const mine = this.paramGroups[gi]! as Record<string, unknown>;
-      for (const [k, v] of Object.entries(g.options)) mine[k] = v;
-    });
-    this.state.clear();
-    for (const [p, s] of restored) this.state.set(p, s);
+    // everything checked: the returned function writes
+    return () => {
+      dict.paramGroups.forEach((g, gi) => {
+        const mine = this.paramGroups[gi]! as unknown as Record<string, unknown>;
+        for (const [k, v] of Object.entries(g.options)) mine[k] = v;
+      });
+      this.state.clear();
+      for (const [p, s] of restored) this.state.set(p, s);
+    };
   }
 }
 

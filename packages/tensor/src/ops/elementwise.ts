@@ -2,7 +2,7 @@ import { type BinaryOp, type CompareOp, type UnaryOp, getBackend } from '../back
 import { type DType, floatResultType, isFloat } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { NDArray } from '../ndarray.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, shapesEqual } from '../shape.js';
 import { type Operand, resultDtype, toArray } from './operand.js';
 
 /** Unary ops whose result is always floating point (ints become float32). */
@@ -23,6 +23,7 @@ function binaryOp(op: BinaryOp, a: Operand, b: Operand): NDArray {
   const A = toArray(a, promoted), B = toArray(b, promoted);
   let dtype: DType = promoted === 'bool' ? 'int32' : promoted;
   if (op === 'div') dtype = floatResultType(promoted);
+  if (shapesEqual(A.shape, B.shape)) return getBackend().binary(op, A, B, dtype); // nothing to broadcast
   const shape = broadcastShapes(op, A.shape, B.shape);
   return getBackend().binary(op, A.expand(shape), B.expand(shape), dtype);
 }

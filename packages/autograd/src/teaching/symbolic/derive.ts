@@ -37,9 +37,11 @@ export interface SymbolicGradient {
  * topological order with an explicit stack, then accumulating adjoints in reverse.
  * @example
  * ```ts
+ * const o = { requiresGrad: true, dtype: 'float64' } as const;
  * const w = named(tensor(0.5, o), 'w'), x = named(tensor(2, o), 'x'), b = named(tensor(-1, o), 'b');
- * const y = w.mul(x).add(b).tanh();
- * symbolicGradient(y, w).equation; // '∂t5/∂w = (1 - tanh(w·x + b)²)·x'
+ * const y = named(w.mul(x).add(b).tanh(), 'y');
+ * symbolicGradient(y, w).equation; // '∂y/∂w = (1 - tanh(w·x + b)²)·x'
+ * symbolicGradient(y, w).latex;    // '\\left(1 - \\tanh\\left(w \\cdot x + b\\right)^{2}\\right) \\cdot x'
  * ```
  * @throws AutogradError for a tensor with more than one element, or an op with no symbolic rule.
  */

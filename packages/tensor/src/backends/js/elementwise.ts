@@ -1,6 +1,7 @@
 import { type DType, allocate } from '../../dtype.js';
 import type { BinaryOp, CompareOp, UnaryOp } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
+import { sizeOf } from '../../shape.js';
 import { erf, roundHalfEven, sigmoid, softplus } from './scalar-math.js';
 import { forEachRow, innerStride, rowLength } from './rows.js';
 
@@ -51,7 +52,13 @@ const COMPARE: Record<CompareOp, Fn2> = {
 
 /** A contiguous destination: the caller's `out`, or a new array. */
 function destination(shape: readonly number[], dtype: DType, out: NDArray | undefined): NDArray {
-  return out ?? new NDArray(allocate(dtype, shape.reduce((p, d) => p * d, 1)), shape);
+  return out ?? new NDArray(allocate(dtype, sizeOf(shape)), shape);
+}
+
+/** Whether every stride is 0 (a scalar, possibly broadcast): a plain loop, no closure. */
+function allZero(strides: readonly number[]): boolean {
+  for (let i = 0; i < strides.length; i++) if (strides[i] !== 0) return false;
+  return true;
 }
 
 /** Applies f to each element of x into a contiguous array. */
@@ -96,7 +103,7 @@ export function map2(f: Fn2, a: NDArray, b: NDArray, outDtype: DType, out?: NDAr
 /** Fast loops for the four arithmetic ops on contiguous or scalar-broadcast operands. */
 function arithmeticFastPath(op: BinaryOp, a: NDArray, b: NDArray, dst: NDArray): boolean {
   const aFlat = a.isContiguous, bFlat = b.isContiguous;
-  const aScalar = a.strides.every((s) => s === 0), bScalar = b.strides.every((s) => s === 0);
+  const aScalar = allZero(a.strides), bScalar = allZero(b.strides);
   if (!((aFlat || aScalar) && (bFlat || bScalar))) return false;
   const o = dst.data, ad = a.data, bd = b.data, n = a.size, base = dst.offset;
   const as = aScalar ? 0 : 1, bs = bScalar ? 0 : 1;

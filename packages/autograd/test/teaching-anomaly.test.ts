@@ -1,0 +1,48 @@
+// Anomaly mode on the classic cases: log of 0 (forward), sqrt at 0 (backward) and the `where`
+// trap; the first op that made a NaN or an Infinity, where it was created, and its inputs. The ops
+// are created in examples/teaching/anomaly.ts, so "created at" must point there.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { AnomalyError } from '@chainrule/autograd';
+import { doubleWhere, logOfZero, sqrtAtZero, whereTrap } from '../../../examples/teaching/anomaly.js';
+
+const SOURCE = readFileSync(new URL('../../../examples/teaching/anomaly.ts', import.meta.url), 'utf8').split('\n');
+/** The 1-based line of examples/teaching/anomaly.ts holding `marker` inside function `fn`. */
+function lineOf(fn: string, marker: string): number {
+  const start = SOURCE.findIndex((l) => l.includes(`function ${fn}(`));
+  return start + SOURCE.slice(start).findIndex((l) => l.includes(marker)) + 1;
+}
+
+describe('detectAnomaly', () => {
+  it('log of 0: names log, the forward pass, the user’s line and the input’s statistics', () => {
+    const e = logOfZero();
+    expect(e).toBeInstanceOf(AnomalyError);
+    expect(e!.op).toBe('log');
+    expect(e!.message).toContain('log: forward produced Infinity (0 NaN, 1 Inf)');
+    expect(e!.createdAt).toContain(`examples/teaching/anomaly.ts:${lineOf('logOfZero', 'the log is created on this line')}:`);
+    expect(e!.message).toContain('input 0: shape [2] min 0 max 0.5 mean 0.25 nan 0 inf 0');
+  });
+
+  it('sqrt at 0: names sqrt’s backward, the line that created the sqrt, and the statistics of x', () => {
+    const e = sqrtAtZero();
+    expect(e).toBeInstanceOf(AnomalyError);
+    expect(e!.op).toBe('sqrt');
+    expect(e!.message).toContain('sqrt: backward produced Infinity in the gradient of input 0 (0 NaN, 1 Inf)');
+    expect(e!.createdAt).toContain(`examples/teaching/anomaly.ts:${lineOf('sqrtAtZero', 'the sqrt is created on this line')}:`);
+    expect(e!.message).toContain('shape [3] min 0 max 4 mean 1.6666666666666667 nan 0 inf 0'); // x = [0, 1, 4]
+  });
+
+  it('the where trap: names sqrt’s backward (0·∞ = NaN) and the line that created the sqrt', () => {
+    const e = whereTrap();
+    expect(e).toBeInstanceOf(AnomalyError);
+    expect(e!.op).toBe('sqrt');
+    expect(e!.message).toContain('sqrt: backward produced NaN in the gradient of input 0 (1 NaN, 0 Inf)');
+    expect(e!.createdAt).toContain(`examples/teaching/anomaly.ts:${lineOf('whereTrap', 'the sqrt is created on this line')}:`);
+  });
+
+  it('the double where has no anomaly and the right gradient [0, 1/(2√4)]', () => {
+    const { error, grad } = doubleWhere();
+    expect(error).toBeNull();
+    expect(grad!.toArray()).toEqual([0, 0.25]);
+  });
+});

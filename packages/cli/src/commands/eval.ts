@@ -1,0 +1,46 @@
+/** `chainrule eval <checkpoint>`: accuracy, loss and the confusion matrix of a saved model. */
+import { formatHelp, parseArgs } from '../args.js';
+import { type Io, println } from '../io.js';
+import { IMAGE_SIZE } from '../mnist.js';
+import { LOSSES, type LossName, layerSizes } from '../model/architecture.js';
+import { loadModel } from '../model/checkpoint.js';
+import { confusionTable } from '../report/ascii.js';
+import { classificationLoss } from '../training/loss.js';
+import { evaluate, percent } from '../training/metrics.js';
+import { SPLIT_PARTS, type SplitPart, checkInputSize, expectPositionals, splitPart, splitSeedOf, splitSeedWarning } from './shared.js';
+
+export const EVAL_FLAGS = {
+  split: { kind: 'choice', default: 'test', choices: SPLIT_PARTS, help: 'which part of the split to evaluate on' },
+  'split-seed': { kind: 'int', default: Number.NaN, defaultText: "the checkpoint's", help: 'seed of the train/validation/test split' },
+} as const;
+
+export const EVAL_USAGE = 'chainrule eval <checkpoint> [options]';
+export const EVAL_DESCRIPTION = 'Evaluates a checkpoint written by chainrule train on the MNIST split it was trained with (or --split-seed):\nprints the accuracy, the loss and the confusion matrix.';
+
+/** `chainrule eval`: returns the exit code. */
+export function evalCommand(argv: readonly string[], io: Io): number {
+  const parsed = parseArgs(argv, EVAL_FLAGS);
+  if (parsed.help) {
+    io.stdout.write(formatHelp(EVAL_USAGE, EVAL_DESCRIPTION, EVAL_FLAGS));
+    return 0;
+  }
+  const [path] = expectPositionals('eval', parsed.positional, ['checkpoint']) as [string];
+  const { model, architecture, metadata } = loadModel(path);
+  checkInputSize(architecture.inputs, IMAGE_SIZE, path);
+  const part = parsed.flags.split as SplitPart;
+  const seed = splitSeedOf(parsed.flags['split-seed'], metadata);
+  const { data } = splitPart(seed, part);
+  const loss: LossName = LOSSES.includes(metadata.loss as LossName) ? (metadata.loss as LossName) : architecture.output === 'sigmoid' ? 'mse' : 'ce';
+  const result = evaluate(model, data, classificationLoss(loss, architecture.classes), architecture.classes);
+  const out = io.stdout;
+  println(out, `checkpoint: ${path}`);
+  println(out, `model:      ${layerSizes(architecture)}, ${architecture.activation} hidden units, ${architecture.output} outputs`);
+  println(out, `data:       the ${part === 'val' ? 'validation' : part} split (${result.total.toLocaleString('en-US')} digits, split seed ${seed})`);
+  const warning = splitSeedWarning(seed, metadata);
+  if (warning !== undefined) println(out, warning);
+  println(out, `accuracy:   ${percent(result.accuracy)} (${result.correct} of ${result.total})`);
+  println(out, `loss:       ${result.loss.toFixed(4)} (${loss === 'mse' ? 'quadratic cost' : 'cross-entropy'})`);
+  println(out);
+  println(out, confusionTable(result.confusion));
+  return 0;
+}

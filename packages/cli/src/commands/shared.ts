@@ -1,0 +1,42 @@
+import { UsageError } from '../args.js';
+import { CliError } from '../errors.js';
+import { type MnistData, type MnistSplit, mnistSplit } from '../mnist.js';
+
+/** The parts of the split a command can look at. */
+export const SPLIT_PARTS = ['test', 'val', 'train'] as const;
+export type SplitPart = (typeof SPLIT_PARTS)[number];
+
+/** The split seed to use: the flag when given (not NaN), else the checkpoint's, else 0. */
+export function splitSeedOf(flag: number, metadata: Readonly<Record<string, string>>): number {
+  if (!Number.isNaN(flag)) return flag;
+  const saved = Number(metadata.split_seed ?? '0');
+  return Number.isInteger(saved) ? saved : 0;
+}
+
+/**
+ * A warning when `seed` is not the split the checkpoint was trained with: that split's test
+ * digits may include digits the model trained on, so its accuracy would be flattering.
+ */
+export function splitSeedWarning(seed: number, metadata: Readonly<Record<string, string>>): string | undefined {
+  const saved = metadata.split_seed;
+  if (saved === undefined || Number(saved) === seed) return undefined;
+  return `note: the checkpoint was trained on split seed ${saved}; split seed ${seed} mixes its training digits into every part`;
+}
+
+/** One part of the split with `seed`. */
+export function splitPart(seed: number, part: SplitPart): { data: MnistData; split: MnistSplit } {
+  const split = mnistSplit(seed);
+  return { data: split[part], split };
+}
+
+/** Exactly `names.length` positional arguments, or a usage error naming the first missing one. */
+export function expectPositionals(command: string, positional: readonly string[], names: readonly string[]): string[] {
+  if (positional.length < names.length) throw new UsageError(`missing <${names[positional.length]}> (see chainrule ${command} --help)`);
+  if (positional.length > names.length) throw new UsageError(`unexpected argument '${positional[names.length]}' (see chainrule ${command} --help)`);
+  return [...positional];
+}
+
+/** A model's input size must be the digits' 784 pixels. */
+export function checkInputSize(inputs: number, expected: number, path: string): void {
+  if (inputs !== expected) throw new CliError(`checkpoint '${path}' expects ${inputs} inputs, but MNIST digits have ${expected} pixels`);
+}

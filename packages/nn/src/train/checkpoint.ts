@@ -1,0 +1,140 @@
+/**
+ * Checkpoints: a model's parameters and buffers, and optionally an optimizer's state, in one
+ * safetensors file. Model tensors keep their own names (so the file is a plain weight file for
+ * other tools); optimizer state tensors are stored as `optimizer.state.<i>.<name>` and its
+ * hyperparameters and scalar state (step counts) as JSON in `__metadata__`.
+ */
+import { type NDArray } from '@chainrule/tensor';
+import type { AnyModule } from '../module.js';
+import type { Hyperparameters, Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
+import { CheckpointError } from '../serialization/errors.js';
+import { decodeSafetensors } from '../serialization/decode.js';
+import { encodeSafetensors } from '../serialization/encode.js';
+import { loadSafetensors, saveSafetensors } from '../serialization/file.js';
+
+const FORMAT_KEY = 'chainrule.format';
+const FORMAT = 'checkpoint/1';
+const OPTIMIZER_KEY = 'chainrule.optimizer';
+const PREFIX = 'optimizer.state.';
+
+/** What the optimizer part of the metadata holds. */
+interface OptimizerMeta {
+  name: string;
+  paramGroups: OptimizerStateDict['paramGroups'];
+  /** Numeric state per parameter index, e.g. { "0": { "step": 3 } }. */
+  scalars: Record<string, Record<string, number>>;
+}
+
+/** JSON cannot hold NaN or ±Infinity: they travel as strings. */
+const replacer = (_: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+const revive = (v: unknown): unknown => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v);
+
+function checkpointContents(model: AnyModule, optimizer: Optimizer<Hyperparameters> | undefined, metadata: Readonly<Record<string, string>>): [Map<string, NDArray>, Record<string, string>] {
+  const tensors = new Map<string, NDArray>();
+  for (const [k, v] of model.stateDict()) {
+    if (k.startsWith('optimizer.')) throw new CheckpointError('encode', `model key "${k}" uses the "optimizer." prefix that checkpoints reserve for optimizer state`);
+    tensors.set(k, v);
+  }
+  const meta: Record<string, string> = {};
+  for (const [k, v] of Object.entries(metadata)) {
+    if (k.startsWith('chainrule.')) throw new CheckpointError('encode', `metadata key "${k}" uses the reserved "chainrule." prefix`);
+    meta[k] = v;
+  }
+  meta[FORMAT_KEY] = FORMAT;
+  if (optimizer !== undefined) {
+    const dict = optimizer.stateDict();
+    const scalars: OptimizerMeta['scalars'] = {};
+    for (const [index, state] of Object.entries(dict.state)) {
+      for (const [name, value] of Object.entries(state)) {
+        if (typeof value === 'number') (scalars[index] ??= {})[name] = value;
+        else tensors.set(`${PREFIX}${index}.${name}`, value);
+      }
+    }
+    const info: OptimizerMeta = { name: optimizer.name, paramGroups: dict.paramGroups, scalars };
+    meta[OPTIMIZER_KEY] = JSON.stringify(info, replacer);
+  }
+  return [tensors, meta];
+}
+
+/**
+ * The checkpoint as bytes (see `saveCheckpoint`).
+ * @throws CheckpointError (problem `encode`) for reserved names.
+ */
+export function encodeCheckpoint(model: AnyModule, optimizer?: Optimizer<Hyperparameters>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
+  const [tensors, meta] = checkpointContents(model, optimizer, metadata);
+  return encodeSafetensors(tensors, meta);
+}
+
+/**
+ * Saves the model's state dict, and the optimizer's state when given, with string metadata
+ * (keys starting with `chainrule.` are reserved), to a safetensors file, atomically.
+ * @example
+ * ```ts
+ * saveCheckpoint('run.safetensors', model, optimizer, { epoch: '12' });
+ * const meta = loadCheckpoint('run.safetensors', model, optimizer); // { epoch: '12' }
+ * ```
+ */
+export function saveCheckpoint(path: string, model: AnyModule, optimizer?: Optimizer<Hyperparameters>, metadata: Readonly<Record<string, string>> = {}): void {
+  const [tensors, meta] = checkpointContents(model, optimizer, metadata);
+  saveSafetensors(path, tensors, meta);
+}
+
+function parseOptimizerMeta(text: string | undefined): OptimizerMeta {
+  if (text === undefined) throw new CheckpointError('metadata', 'the checkpoint holds no optimizer state');
+  let info: unknown;
+  try {
+    info = JSON.parse(text, (_, v: unknown) => revive(v));
+  } catch (e) {
+    throw new CheckpointError('metadata', `the optimizer metadata is not valid JSON: ${(e as Error).message}`, { cause: e });
+  }
+  const o = info as Partial<OptimizerMeta> | null;
+  if (o === null || typeof o !== 'object' || typeof o.name !== 'string' || !Array.isArray(o.paramGroups) || typeof o.scalars !== 'object' || o.scalars === null
+    || !o.paramGroups.every((g) => typeof g === 'object' && g !== null && Array.isArray(g.params) && typeof g.options === 'object' && g.options !== null)) {
+    throw new CheckpointError('metadata', 'the optimizer metadata lacks name, paramGroups or scalars');
+  }
+  return o as OptimizerMeta;
+}
+
+/**
+ * Restores a checkpoint from bytes into `model` (and `optimizer`), all or nothing: the file is
+ * validated, then the model's state dict and the optimizer's state are both checked, and only
+ * then written. Returns the user metadata.
+ * @throws CheckpointError for a truncated, corrupted or foreign file; StateDictError when the
+ * model does not match; ModuleError / ShapeError when the optimizer does not.
+ */
+export function decodeCheckpoint(bytes: Uint8Array, model: AnyModule, optimizer?: Optimizer<Hyperparameters>): Record<string, string> {
+  return restore(decodeSafetensors(bytes), model, optimizer);
+}
+
+/** Loads a checkpoint file written by `saveCheckpoint` (see `decodeCheckpoint`). */
+export function loadCheckpoint(path: string, model: AnyModule, optimizer?: Optimizer<Hyperparameters>): Record<string, string> {
+  return restore(loadSafetensors(path), model, optimizer);
+}
+
+function restore({ tensors, metadata }: { tensors: Map<string, NDArray>; metadata: Record<string, string> }, model: AnyModule, optimizer: Optimizer<Hyperparameters> | undefined): Record<string, string> {
+  if (metadata[FORMAT_KEY] !== undefined && metadata[FORMAT_KEY] !== FORMAT) {
+    throw new CheckpointError('metadata', `unsupported checkpoint format "${metadata[FORMAT_KEY]}" (this version reads "${FORMAT}")`);
+  }
+  const modelState = new Map<string, NDArray>();
+  const optimizerTensors = new Map<string, NDArray>();
+  for (const [k, v] of tensors) (k.startsWith('optimizer.') ? optimizerTensors : modelState).set(k, v);
+  const commitModel = model.prepareLoadStateDict(modelState);
+  let commitOptimizer = (): void => {};
+  if (optimizer !== undefined) {
+    const info = parseOptimizerMeta(metadata[OPTIMIZER_KEY]);
+    if (info.name !== optimizer.name) throw new CheckpointError('metadata', `the checkpoint holds ${info.name} state, not ${optimizer.name}`);
+    const state: Record<string, ParamState> = {};
+    for (const [index, scalars] of Object.entries(info.scalars)) state[index] = { ...scalars };
+    for (const [key, value] of optimizerTensors) {
+      const m = /^optimizer\.state\.(\d+)\.(.+)$/.exec(key);
+      if (m === null) throw new CheckpointError('entry', `unexpected optimizer tensor "${key}"`);
+      (state[m[1]!] ??= {})[m[2]!] = value;
+    }
+    commitOptimizer = optimizer.prepareLoadStateDict({ state, paramGroups: info.paramGroups });
+  }
+  commitModel();
+  commitOptimizer();
+  const user: Record<string, string> = {};
+  for (const [k, v] of Object.entries(metadata)) if (!k.startsWith('chainrule.')) user[k] = v;
+  return user;
+}

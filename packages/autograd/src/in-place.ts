@@ -51,3 +51,11 @@ export function copyInPlace(t: Tensor, src: TensorLike): Tensor {
   writeResult('copyInPlace', t, s.expand(T.broadcastShapes('copyInPlace', t.shape, s.shape)));
   return t;
 }
+
+/** t ← t + α·x (x of t's shape) in one pass, as optimizers update parameters; see T.addScaledInPlace. */
+export function addScaledInPlace(t: Tensor, x: Tensor, alpha: number): Tensor {
+  checkWritable('addScaledInPlace', t);
+  T.addScaledInPlace(t.value, x.value, alpha);
+  t.versionCounter.value++;
+  return t;
+}

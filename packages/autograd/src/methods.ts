@@ -6,7 +6,7 @@ import type { DType, VarianceOptions, Axes } from '@chainrule/tensor';
 import { backward, type BackwardOptions } from './engine.js';
 import * as F from './ops/functions.js';
 import type { TensorLike } from './ops/functions.js';
-import { binaryInPlace, copyInPlace } from './in-place.js';
+import { addScaledInPlace, binaryInPlace, copyInPlace } from './in-place.js';
 import { Tensor } from './tensor.js';
 
 type UnaryName = 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'reciprocal' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'erf' | 'softplus' | 'floor' | 'ceil' | 'round' | 'mT';
@@ -55,6 +55,8 @@ declare module './tensor.js' {
     divInPlace(b: TensorLike): Tensor;
     /** Copies src's values into t in place. */
     copyInPlace(src: TensorLike): Tensor;
+    /** t ← t + α·x in place, in one pass (x of t's shape; needs noGrad if t requires grad). */
+    addScaledInPlace(x: Tensor, alpha: number): Tensor;
     /** Nested JS arrays of the values. */
     toArray(): unknown;
     toString(): string;
@@ -109,6 +111,7 @@ P.subInPlace = function (b: TensorLike) { return binaryInPlace('sub', 'subInPlac
 P.mulInPlace = function (b: TensorLike) { return binaryInPlace('mul', 'mulInPlace', this, b); };
 P.divInPlace = function (b: TensorLike) { return binaryInPlace('div', 'divInPlace', this, b); };
 P.copyInPlace = function (src: TensorLike) { return copyInPlace(this, src); };
+P.addScaledInPlace = function (x: Tensor, alpha: number) { return addScaledInPlace(this, x, alpha); };
 P.toArray = function () { return this.value.toArray(); };
 P.toString = function () {
   const body = this.value.toString().replace(/^array\(/, 'tensor(').replace(/\n {6}/g, '\n       ');

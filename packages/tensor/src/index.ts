@@ -45,6 +45,7 @@ export { Rng, defaultRng, manualSeed } from './random.js';
 export * from './ops/elementwise.js';
 export { type Axes, type VarianceOptions, keptShape, sum, prod, mean, max, min, argmax, argmin, variance, std, logsumexp } from './ops/reduce.js';
 export { matmul } from './ops/matmul.js';
+export { addScaledInPlace } from './ops/axpy.js';
 export { concat, stack, split } from './ops/join.js';
 export { indexSelect, gather, scatterAdd, oneHot } from './ops/select.js';
 export { type Pair, type ConvOptions, type ConvGeometry, convGeometry, im2col, col2im } from './ops/conv.js';

@@ -35,6 +35,14 @@ export interface NonDifferentiableOp<P> {
 
 export type OpDef<P> = DifferentiableOp<P> | NonDifferentiableOp<P>;
 
+/** Whether the last two axes of x are a transpose of a row-major matrix (strides [1, rows]), like mT(W). */
+function transposedLayout(x: NDArray): boolean {
+  const nd = x.ndim;
+  if (nd < 2) return false;
+  const rows = x.shape[nd - 2]!, cols = x.shape[nd - 1]!;
+  return rows > 1 && cols > 1 && x.strides[nd - 2] === 1 && x.strides[nd - 1] === rows;
+}
+
 /** Every op has an entry: leaving one out fails to compile. */
 type OpTable = { readonly [K in OpName]: OpDef<OpParams[K]> };
 
@@ -172,7 +180,13 @@ export const OPS: OpTable = {
   matmul: {
     forward: binary(T.matmul),
     uses: 'inputs',
-    backward: (g, { inputs: [a, b] }) => [a!.requiresGrad ? F.matmul(g, F.mT(b!)) : null, b!.requiresGrad ? F.matmul(F.mT(a!), g) : null],
+    // d(AB) = dA·B + A·dB: ∂A = G·Bᵀ, ∂B = Aᵀ·G. An operand that is a transposed view (nn's x·Wᵀ)
+    // gets its gradient as the transpose of a contiguous product, ∂B = (Gᵀ·A)ᵀ, so that it arrives
+    // at the leaf in the leaf's own layout (same sums over the same index, no strided copy later).
+    backward: (g, { inputs: [a, b] }) => [
+      a!.requiresGrad ? (transposedLayout(a!.value) ? F.mT(F.matmul(b!, F.mT(g))) : F.matmul(g, F.mT(b!))) : null,
+      b!.requiresGrad ? (transposedLayout(b!.value) ? F.mT(F.matmul(F.mT(g), a!)) : F.matmul(F.mT(a!), g)) : null,
+    ],
   },
 
   // ---- shape and data movement ----

@@ -43,6 +43,6 @@ export class AdaGrad extends Optimizer<AdaGradOptions> {
     const g = h.weightDecay === 0 ? grad : add(grad, mul(p, h.weightDecay));
     const clr = h.lr / (1 + (step - 1) * h.lrDecay);
     sum.addInPlace(square(g));
-    p.subInPlace(mul(div(g, add(sqrt(sum), h.eps)), clr));
+    p.addScaledInPlace(div(g, add(sqrt(sum), h.eps)), -clr);
   }
 }

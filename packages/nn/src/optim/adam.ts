@@ -33,7 +33,7 @@ function adamStep(p: Tensor, g: Tensor, state: LiveState, h: AdamOptions): void 
   const step = (state.step as number) + 1;
   state.step = step;
   const m = state.exp_avg as Tensor, v = state.exp_avg_sq as Tensor;
-  m.mulInPlace(h.beta1).addInPlace(mul(g, 1 - h.beta1));
+  m.mulInPlace(h.beta1).addScaledInPlace(g, 1 - h.beta1);
   v.mulInPlace(h.beta2).addInPlace(mul(square(g), 1 - h.beta2));
   const bc1 = 1 - h.beta1 ** step;
   const bc2 = 1 - h.beta2 ** step;
@@ -44,7 +44,7 @@ function adamStep(p: Tensor, g: Tensor, state: LiveState, h: AdamOptions): void 
     second = vmax;
   }
   const denom = add(div(sqrt(second), Math.sqrt(bc2)), h.eps);
-  p.subInPlace(mul(div(m, denom), h.lr / bc1));
+  p.addScaledInPlace(div(m, denom), -(h.lr / bc1));
 }
 
 /**

@@ -44,7 +44,7 @@ export class RMSProp extends Optimizer<RMSPropOptions> {
     let avg: Tensor;
     if (h.centered) {
       const ga = (state.grad_avg ??= zerosState(p)) as Tensor;
-      ga.mulInPlace(h.alpha).addInPlace(mul(g, 1 - h.alpha));
+      ga.mulInPlace(h.alpha).addScaledInPlace(g, 1 - h.alpha);
       avg = add(sqrt(sub(sq, square(ga))), h.eps);
     } else {
       avg = add(sqrt(sq), h.eps);
@@ -52,9 +52,9 @@ export class RMSProp extends Optimizer<RMSPropOptions> {
     if (h.momentum > 0) {
       const buf = (state.momentum_buffer ??= zerosState(p)) as Tensor;
       buf.mulInPlace(h.momentum).addInPlace(div(g, avg));
-      p.subInPlace(mul(buf, h.lr));
+      p.addScaledInPlace(buf, -h.lr);
     } else {
-      p.subInPlace(mul(div(g, avg), h.lr));
+      p.addScaledInPlace(div(g, avg), -h.lr);
     }
   }
 }

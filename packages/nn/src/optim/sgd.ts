@@ -47,10 +47,12 @@ export class SGD extends Optimizer<SGDOptions> {
         buf = cloneState(g);
         state.momentum_buffer = buf;
       } else {
-        buf.mulInPlace(h.momentum).addInPlace(h.dampening === 0 ? g : mul(g, 1 - h.dampening));
+        buf.mulInPlace(h.momentum);
+        if (h.dampening === 0) buf.addInPlace(g);
+        else buf.addScaledInPlace(g, 1 - h.dampening);
       }
       g = h.nesterov ? add(g, mul(buf, h.momentum)) : buf;
     }
-    p.subInPlace(mul(g, h.lr));
+    p.addScaledInPlace(g, -h.lr); // θ ← θ − ηg in one pass
   }
 }

@@ -120,3 +120,19 @@ export function unary<T>(op: i32, n: i32, x: usize, out: usize): void {
     default: unRun<T>(RECIPROCAL, n, x, out); break;
   }
 }
+
+/** y[i] = y[i] + x[i]·α (axpy, in place): the product rounded to T, then the sum (no fused multiply-add). */
+export function axpy<T>(n: i32, y: usize, x: usize, alpha: T): void {
+  const sz = <usize>sizeof<T>();
+  const L = 16 / <i32>sz;
+  const av = v128.splat<T>(alpha);
+  let j = 0;
+  for (; j + L <= n; j += L) {
+    const o = <usize>j * sz;
+    v128.store(y + o, v128.add<T>(v128.load(y + o), v128.mul<T>(v128.load(x + o), av)));
+  }
+  for (; j < n; j++) {
+    const o = <usize>j * sz;
+    store<T>(y + o, load<T>(y + o) + load<T>(x + o) * alpha);
+  }
+}

@@ -2,7 +2,7 @@
 // src/backends/wasm/kernels.generated.ts. Every pointer is a byte offset into the imported linear
 // memory, which the TypeScript side manages; nothing here allocates.
 import { packB, gemmRows, gemmScratchBytes } from './gemm';
-import { binary, unary } from './elementwise';
+import { axpy, binary, unary } from './elementwise';
 import { reduce } from './reduce';
 
 export function packB_f32(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void { packB<f32>(k, n, b, rs, cs, dst); }
@@ -22,6 +22,8 @@ export function binary_f32(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac
 export function binary_f64(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
   binary<f64>(op, rows, cols, a, ars, ac, b, brs, bc, out);
 }
+export function axpy_f32(n: i32, y: usize, x: usize, alpha: f32): void { axpy<f32>(n, y, x, alpha); }
+export function axpy_f64(n: i32, y: usize, x: usize, alpha: f64): void { axpy<f64>(n, y, x, alpha); }
 export function unary_f32(op: i32, n: i32, x: usize, out: usize): void { unary<f32>(op, n, x, out); }
 export function unary_f64(op: i32, n: i32, x: usize, out: usize): void { unary<f64>(op, n, x, out); }
 

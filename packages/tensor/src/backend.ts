@@ -59,6 +59,11 @@ export interface Backend {
   /** The inverse of gather: adds src into a zero tensor of `shape` at `index` along `axis`. */
   scatterAdd(shape: readonly number[], axis: number, index: NDArray, src: NDArray): NDArray;
   /**
+   * y ← y + α·x in place, x of y's shape: the product rounded to y's dtype, then the sum (what
+   * `binary('add', y, binary('mul', x, α))` gives). Optional: without it the frontend runs those two ops.
+   */
+  addScaledInPlace?(y: NDArray, x: NDArray, alpha: number): void;
+  /**
    * im2col: x [N, C, H, W] (any strides) → [N, C·kh·kw, outH·outW], padValue outside the input.
    * Optional: a backend without it gets the JS kernel.
    */

@@ -39,6 +39,7 @@ export { ShapeError, DTypeError, RangeError, fmtShape } from './errors.js';
 export { type Shape, sizeOf, contiguousStrides, shapesEqual, broadcastShapes, normalizeAxis, normalizeAxes, checkShape } from './shape.js';
 export { type Backend, type UnaryOp, type BinaryOp, type CompareOp, type ReduceOp, type ArgReduceOp, getBackend, setBackend } from './backend.js';
 export { jsBackend } from './backends/js/index.js';
+export { SCALAR_UNARY, SCALAR_BINARY } from './backends/js/scalar-ops.js';
 export { createWasmBackend, wasmSupported, type WasmBackendOptions } from './backends/wasm/index.js';
 export { type NestedArray, type RandomOptions, array, fromTypedArray, full, fullLike, zeros, ones, arange, linspace, eye, rand, randn, randint } from './creation.js';
 export { Rng, defaultRng, manualSeed } from './random.js';

@@ -1,10 +1,11 @@
 /**
  * Forward helpers of the rule table. Elementwise ops on 0-d float arrays (the scalar path: a chain
  * of scalar ops is all bookkeeping and no arithmetic) are computed right here, with the same plain
- * JS math the TypeScript kernels use (every backend hands arrays this small to them), so a scalar
- * op skips the dispatch through the tensor package. Everything else goes to the tensor function.
+ * scalar definitions the TypeScript kernels map over arrays (`SCALAR_UNARY`/`SCALAR_BINARY`), so a
+ * scalar op skips the dispatch through the tensor package. Everything else goes to the tensor function.
  */
-import { type NDArray, NDArray as NDArrayClass } from '@chainrule/tensor';
+import * as T from '@chainrule/tensor';
+import { type BinaryOp, type NDArray, NDArray as NDArrayClass, type UnaryOp, SCALAR_BINARY, SCALAR_UNARY } from '@chainrule/tensor';
 
 type Forward = (inputs: readonly NDArray[]) => NDArray;
 
@@ -57,4 +58,14 @@ export function binary(f: (a: NDArray, b: NDArray) => NDArray, s?: (a: number, b
     const a = inputs[0]!, b = inputs[1]!;
     return isFloatScalar(a) && isFloatScalar(b) && a.dtype === b.dtype ? scalarResult(a, s(a.data[a.offset]!, b.data[b.offset]!)) : f(a, b);
   };
+}
+
+/** The forward of unary elementwise op `name`: the tensor function, with its scalar definition for 0-d floats. */
+export function unaryOp(name: UnaryOp): Forward {
+  return unary(T[name], SCALAR_UNARY[name]);
+}
+
+/** The forward of binary elementwise op `name`: the tensor function, with its scalar definition for 0-d floats. */
+export function binaryOp(name: BinaryOp): Forward {
+  return binary(T[name], SCALAR_BINARY[name]);
 }

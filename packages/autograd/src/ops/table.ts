@@ -4,7 +4,7 @@ import { Tensor } from '../tensor.js';
 import { customBackward, customForward } from '../custom-op.js';
 import type { OpName, OpParams } from './params.js';
 import * as F from './functions.js';
-import { binary, unary } from './forward.js';
+import { binary, binaryOp, unaryOp } from './forward.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { fold as foldCols, unfold as unfoldCols } from './conv.js';
 
@@ -56,37 +56,37 @@ function keptGrad(grad: Tensor, inputShape: readonly number[], axes: readonly nu
 export const OPS: OpTable = {
   // ---- unary ----
   // d(-x) = -1
-  neg: { forward: unary(T.neg, (x) => -x), uses: 'none', backward: (g) => [F.neg(g)] },
+  neg: { forward: unaryOp('neg'), uses: 'none', backward: (g) => [F.neg(g)] },
   // d|x| = sign(x), 0 at 0
-  abs: { forward: unary(T.abs, Math.abs), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.sign(x!))] },
+  abs: { forward: unaryOp('abs'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.sign(x!))] },
   // d e^x = e^x
-  exp: { forward: unary(T.exp, Math.exp), uses: 'output', backward: (g, { output }) => [F.mul(g, output)] },
+  exp: { forward: unaryOp('exp'), uses: 'output', backward: (g, { output }) => [F.mul(g, output)] },
   // d log x = 1/x
-  log: { forward: unary(T.log, Math.log), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, x!)] },
+  log: { forward: unaryOp('log'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, x!)] },
   // d log(1+x) = 1/(1+x)
-  log1p: { forward: unary(T.log1p, Math.log1p), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, F.add(x!, 1))] },
+  log1p: { forward: unaryOp('log1p'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, F.add(x!, 1))] },
   // d (e^x - 1) = e^x
-  expm1: { forward: unary(T.expm1, Math.expm1), uses: 'output', backward: (g, { output }) => [F.mul(g, F.add(output, 1))] },
+  expm1: { forward: unaryOp('expm1'), uses: 'output', backward: (g, { output }) => [F.mul(g, F.add(output, 1))] },
   // d √x = 1/(2√x)
-  sqrt: { forward: unary(T.sqrt, Math.sqrt), uses: 'output', backward: (g, { output }) => [F.div(g, F.mul(output, 2))] },
+  sqrt: { forward: unaryOp('sqrt'), uses: 'output', backward: (g, { output }) => [F.div(g, F.mul(output, 2))] },
   // d x² = 2x
-  square: { forward: unary(T.square, (x) => x * x), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(x!, 2))] },
+  square: { forward: unaryOp('square'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(x!, 2))] },
   // d (1/x) = -1/x²
-  reciprocal: { forward: unary(T.reciprocal, (x) => 1 / x), uses: 'output', backward: (g, { output }) => [F.neg(F.mul(g, F.square(output)))] },
+  reciprocal: { forward: unaryOp('reciprocal'), uses: 'output', backward: (g, { output }) => [F.neg(F.mul(g, F.square(output)))] },
   // d sin x = cos x
-  sin: { forward: unary(T.sin, Math.sin), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.cos(x!))] },
+  sin: { forward: unaryOp('sin'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.cos(x!))] },
   // d cos x = -sin x
-  cos: { forward: unary(T.cos, Math.cos), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.neg(F.mul(g, F.sin(x!)))] },
+  cos: { forward: unaryOp('cos'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.neg(F.mul(g, F.sin(x!)))] },
   // d tanh x = 1 - tanh(x)²
-  tanh: { forward: unary(T.tanh, Math.tanh), uses: 'output', backward: (g, { output }) => [F.mul(g, F.sub(1, F.square(output)))] },
+  tanh: { forward: unaryOp('tanh'), uses: 'output', backward: (g, { output }) => [F.mul(g, F.sub(1, F.square(output)))] },
   // d σ(x) = σ(x)(1 - σ(x))
-  sigmoid: { forward: unary(T.sigmoid), uses: 'output', backward: (g, { output }) => [F.mul(g, F.mul(output, F.sub(1, output)))] },
+  sigmoid: { forward: unaryOp('sigmoid'), uses: 'output', backward: (g, { output }) => [F.mul(g, F.mul(output, F.sub(1, output)))] },
   // d relu(x) = 1 if x > 0 else 0 (0 at 0, as PyTorch)
-  relu: { forward: unary(T.relu, (x) => (x <= 0 ? 0 : x)), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.gt(x!, 0))] },
+  relu: { forward: unaryOp('relu'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.gt(x!, 0))] },
   // d erf x = (2/√π) e^{-x²}
-  erf: { forward: unary(T.erf), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(F.exp(F.neg(F.square(x!))), 2 / Math.sqrt(Math.PI)))] },
+  erf: { forward: unaryOp('erf'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(F.exp(F.neg(F.square(x!))), 2 / Math.sqrt(Math.PI)))] },
   // d softplus(x) = σ(x)
-  softplus: { forward: unary(T.softplus), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.sigmoid(x!))] },
+  softplus: { forward: unaryOp('softplus'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.sigmoid(x!))] },
   // d clamp(x) = 1 inside [min, max] (boundaries included, as PyTorch), 0 outside
   clamp: {
     forward: (inputs, p) => T.clamp(inputs[0]!, p.min, p.max),
@@ -102,18 +102,18 @@ export const OPS: OpTable = {
 
   // ---- binary (inputs already broadcast to one shape and dtype) ----
   // d(a+b) = (1, 1)
-  add: { forward: binary(T.add, (a, b) => a + b), uses: 'none', backward: (g) => [g, g] },
+  add: { forward: binaryOp('add'), uses: 'none', backward: (g) => [g, g] },
   // d(a-b) = (1, -1)
-  sub: { forward: binary(T.sub, (a, b) => a - b), uses: 'none', backward: (g) => [g, F.neg(g)] },
+  sub: { forward: binaryOp('sub'), uses: 'none', backward: (g) => [g, F.neg(g)] },
   // d(ab) = (b, a)
   mul: {
-    forward: binary(T.mul, (a, b) => a * b),
+    forward: binaryOp('mul'),
     uses: 'inputs',
     backward: (g, { inputs: [a, b] }) => [a!.requiresGrad ? F.mul(g, b!) : null, b!.requiresGrad ? F.mul(g, a!) : null],
   },
   // d(a/b) = (1/b, -a/b²)
   div: {
-    forward: binary(T.div, (a, b) => a / b),
+    forward: binaryOp('div'),
     uses: 'inputs',
     backward: (g, { inputs: [a, b] }) => [
       a!.requiresGrad ? F.div(g, b!) : null,
@@ -123,7 +123,7 @@ export const OPS: OpTable = {
   // d a^b = (b a^(b-1), a^b log a). The first is 0 at 0^0 (a^0 = 1 for every a), the second 0
   // where a <= 0 (as PyTorch); both masks are double wheres, so no inf or NaN leaks into any order.
   pow: {
-    forward: binary(T.pow, Math.pow),
+    forward: binaryOp('pow'),
     uses: 'both',
     backward: (g, { inputs: [a, b], output }) => {
       let ga: Tensor | null = null, gb: Tensor | null = null;
@@ -141,9 +141,9 @@ export const OPS: OpTable = {
     },
   },
   // d max(a,b) = 1 to the larger, split evenly on ties
-  maximum: { forward: binary(T.maximum, Math.max), uses: 'inputs', backward: (g, { inputs: [a, b] }) => winnerGrads(g, F.gt(a!, b!), F.eq(a!, b!)) },
+  maximum: { forward: binaryOp('maximum'), uses: 'inputs', backward: (g, { inputs: [a, b] }) => winnerGrads(g, F.gt(a!, b!), F.eq(a!, b!)) },
   // d min(a,b) = 1 to the smaller, split evenly on ties
-  minimum: { forward: binary(T.minimum, Math.min), uses: 'inputs', backward: (g, { inputs: [a, b] }) => winnerGrads(g, F.lt(a!, b!), F.eq(a!, b!)) },
+  minimum: { forward: binaryOp('minimum'), uses: 'inputs', backward: (g, { inputs: [a, b] }) => winnerGrads(g, F.lt(a!, b!), F.eq(a!, b!)) },
   // d where(c, a, b) = (none, c, not c)
   where: {
     forward: (inputs) => T.where(inputs[0]!, inputs[1]!, inputs[2]!),
@@ -244,10 +244,10 @@ export const OPS: OpTable = {
   },
 
   // ---- not differentiable: their results never require grad ----
-  sign: nonDiff(unary(T.sign)),
-  floor: nonDiff(unary(T.floor)),
-  ceil: nonDiff(unary(T.ceil)),
-  round: nonDiff(unary(T.round)),
+  sign: nonDiff(unaryOp('sign')),
+  floor: nonDiff(unaryOp('floor')),
+  ceil: nonDiff(unaryOp('ceil')),
+  round: nonDiff(unaryOp('round')),
   eq: nonDiff(binary(T.eq)),
   ne: nonDiff(binary(T.ne)),
   lt: nonDiff(binary(T.lt)),

@@ -2,44 +2,11 @@ import { type DType, allocate } from '../../dtype.js';
 import type { BinaryOp, CompareOp, UnaryOp } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
 import { sizeOf } from '../../shape.js';
-import { erf, roundHalfEven, sigmoid, softplus } from './scalar-math.js';
+import { SCALAR_BINARY as BINARY, SCALAR_UNARY as UNARY } from './scalar-ops.js';
 import { forEachRow, innerStride, rowLength } from './rows.js';
 
 type Fn1 = (x: number) => number;
 type Fn2 = (a: number, b: number) => number;
-
-const UNARY: Record<UnaryOp, Fn1> = {
-  neg: (x) => -x,
-  abs: Math.abs,
-  sign: Math.sign,
-  exp: Math.exp,
-  log: Math.log,
-  log1p: Math.log1p,
-  expm1: Math.expm1,
-  sqrt: Math.sqrt,
-  square: (x) => x * x,
-  reciprocal: (x) => 1 / x,
-  sin: Math.sin,
-  cos: Math.cos,
-  tanh: Math.tanh,
-  sigmoid,
-  relu: (x) => (x <= 0 ? 0 : x),
-  erf,
-  floor: Math.floor,
-  ceil: Math.ceil,
-  round: roundHalfEven,
-  softplus,
-};
-
-const BINARY: Record<BinaryOp, Fn2> = {
-  add: (a, b) => a + b,
-  sub: (a, b) => a - b,
-  mul: (a, b) => a * b,
-  div: (a, b) => a / b,
-  pow: Math.pow,
-  maximum: Math.max,
-  minimum: Math.min,
-};
 
 const COMPARE: Record<CompareOp, Fn2> = {
   eq: (a, b) => (a === b ? 1 : 0),
@@ -129,7 +96,26 @@ export function binary(op: BinaryOp, a: NDArray, b: NDArray, outDtype: DType, ou
 }
 
 export function compare(op: CompareOp, a: NDArray, b: NDArray): NDArray {
-  return map2(COMPARE[op], a, b, 'bool');
+  const dst = destination(a.shape, 'bool', undefined);
+  if (compareFastPath(op, a, b, dst)) return dst;
+  return map2(COMPARE[op], a, b, 'bool', dst);
+}
+
+/** Fast loops for comparisons of contiguous or scalar-broadcast operands (relu's a > 0 mask). */
+function compareFastPath(op: CompareOp, a: NDArray, b: NDArray, dst: NDArray): boolean {
+  const aScalar = allZero(a.strides), bScalar = allZero(b.strides);
+  if (!((a.isContiguous || aScalar) && (b.isContiguous || bScalar))) return false;
+  const o = dst.data, ad = a.data, bd = b.data, n = a.size;
+  const as = aScalar ? 0 : 1, bs = bScalar ? 0 : 1;
+  let pa = a.offset, pb = b.offset;
+  switch (op) {
+    case 'gt': for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! > bd[pb]! ? 1 : 0; return true;
+    case 'lt': for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! < bd[pb]! ? 1 : 0; return true;
+    case 'ge': for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! >= bd[pb]! ? 1 : 0; return true;
+    case 'le': for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! <= bd[pb]! ? 1 : 0; return true;
+    case 'eq': for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! === bd[pb]! ? 1 : 0; return true;
+    default: for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! !== bd[pb]! ? 1 : 0; return true;
+  }
 }
 
 export function clamp(x: NDArray, lo: number, hi: number, outDtype: DType): NDArray {

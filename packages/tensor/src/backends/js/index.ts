@@ -1,4 +1,5 @@
 import type { Backend } from '../../backend.js';
+import { addScaledInPlace } from './axpy.js';
 import { col2im, im2col } from './conv.js';
 import { assign, copy } from './copy.js';
 import { binary, clamp, compare, unary, where } from './elementwise.js';
@@ -22,6 +23,7 @@ export const jsBackend: Backend = {
   indexSelect,
   gather,
   scatterAdd,
+  addScaledInPlace,
   im2col,
   col2im,
 };

@@ -124,3 +124,23 @@ export function stageDense(ctx: WasmContext, x: NDArray): number | undefined {
   const s = stage(ctx.heap, x);
   return s.ptr + s.base * (x.dtype === 'float64' ? 8 : 4);
 }
+
+/**
+ * y ← y + α·x in wasm (see Backend.addScaledInPlace), or false when not handled (other dtypes,
+ * small or non-contiguous arrays): x is copied in, y in and back out.
+ */
+export function wasmAddScaledInPlace(ctx: WasmContext, y: NDArray, x: NDArray, alpha: number): boolean {
+  const dtype = y.dtype;
+  if ((dtype !== 'float32' && dtype !== 'float64') || x.dtype !== dtype || y.size < MIN_SIZE || !y.isContiguous || !x.isContiguous) return false;
+  const f64 = dtype === 'float64';
+  const heap = ctx.heap;
+  heap.reset();
+  try {
+    const Y = stageDense(ctx, y)!, X = stageDense(ctx, x)!;
+    (f64 ? heap.exports.axpy_f64 : heap.exports.axpy_f32)(y.size, Y, X, alpha);
+    finish(ctx, f64, Y, y.size, y.shape, y);
+    return true;
+  } finally {
+    heap.reset();
+  }
+}

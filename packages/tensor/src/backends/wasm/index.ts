@@ -13,11 +13,12 @@
  */
 import type { Backend } from '../../backend.js';
 import { WasmContext, type WasmBackendOptions } from './context.js';
-import { wasmBinary, wasmUnary } from './elementwise.js';
+import { wasmAddScaledInPlace, wasmBinary, wasmUnary } from './elementwise.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmReduce } from './reduce.js';
 import { kernelBytes } from './runtime.js';
 import { wasmApi } from './wasm-api.js';
+import { scalarArray } from '../../ops/operand.js';
 
 export type { WasmBackendOptions } from './context.js';
 
@@ -63,6 +64,11 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     indexSelect: (x, axis, index) => fallback.indexSelect(x, axis, index),
     gather: (x, axis, index) => fallback.gather(x, axis, index),
     scatterAdd: (shape, axis, index, src) => fallback.scatterAdd(shape, axis, index, src),
+    addScaledInPlace: (y, x, alpha) => {
+      if (wasmAddScaledInPlace(ctx, y, x, alpha)) return;
+      if (fallback.addScaledInPlace !== undefined) fallback.addScaledInPlace(y, x, alpha);
+      else fallback.assign(y, fallback.binary('add', y, fallback.binary('mul', x, scalarArray(alpha, y.dtype).expand(x.shape), y.dtype), y.dtype));
+    },
   };
 }
 

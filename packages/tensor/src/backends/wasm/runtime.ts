@@ -12,6 +12,8 @@ export interface KernelExports {
   binary_f32(op: number, rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
   binary_f64(op: number, rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
   unary_f32(op: number, n: number, x: number, out: number): void;
+  axpy_f32(n: number, y: number, x: number, alpha: number): void;
+  axpy_f64(n: number, y: number, x: number, alpha: number): void;
   unary_f64(op: number, n: number, x: number, out: number): void;
   reduce_f32(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
   reduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;

@@ -1,5 +1,6 @@
 import type { FloatArray } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
+import { contiguousStrides } from '../../shape.js';
 import type { WasmHeap } from './runtime.js';
 
 /** An operand copied into wasm memory: element (i0, i1, ...) is at `ptr + (base + Σ i_d·strides[d])·bytes`. */
@@ -23,16 +24,6 @@ export function span(x: NDArray): { lo: number; hi: number } {
   return { lo, hi };
 }
 
-function contiguousStridesOf(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    s[d] = acc;
-    acc *= shape[d]!;
-  }
-  return s;
-}
-
 /**
  * Copies a float view into wasm memory with as little work as possible: the span of the buffer it
  * covers, in one `set` (a memcpy), when that span is not much larger than the view (dense views,
@@ -54,7 +45,7 @@ export function stage(heap: WasmHeap, x: NDArray): Staged {
   const ptr = heap.alloc(x.size * bytes);
   const view = f64 ? heap.viewF64() : heap.viewF32();
   gather(x, view, ptr / bytes);
-  return { ptr, base: 0, strides: contiguousStridesOf(x.shape) };
+  return { ptr, base: 0, strides: contiguousStrides(x.shape) };
 }
 
 /** Writes the elements of `x` in row-major order into `out` from index `at`. */

@@ -17,6 +17,24 @@ function checkWritable(op: string, t: Tensor): void {
   throw new AutogradError(op, 'in-place operations on tensors that are part of a recorded graph are not supported; use the out-of-place op, or run under noGrad');
 }
 
+/** In-place writes go into storage the tensor owns: a broadcast view (stride 0) would write one element many times. */
+function checkTarget(op: string, t: Tensor): void {
+  const axis = t.value.strides.findIndex((s, i) => s === 0 && t.shape[i]! > 1);
+  if (axis >= 0) {
+    throw new T.ShapeError(op, `the target is a broadcast view (stride 0 on axis ${axis} of shape ${T.fmtShape(t.shape)}); write into a tensor that owns its elements`);
+  }
+}
+
+/** PyTorch's in-place casting rule: a result may narrow within its kind (float64 into float32), never across kinds (float into int). */
+function kind(dtype: T.DType): number {
+  return dtype === 'bool' ? 0 : dtype === 'int32' ? 1 : 2;
+}
+
+/** The source as the kernel may read it while writing `t`: a copy if the two overlap. */
+function readable(t: Tensor, src: T.NDArray): T.NDArray {
+  return T.mayOverlap(t.value, src) ? T.getBackend().copy(src, src.dtype) : src;
+}
+
 function writeResult(op: string, t: Tensor, result: T.NDArray): void {
   if (!T.shapesEqual(result.shape, t.shape)) {
     throw new T.ShapeError(op, `the result has shape ${T.fmtShape(result.shape)} but the tensor written in place has shape ${T.fmtShape(t.shape)}`);
@@ -28,34 +46,43 @@ function writeResult(op: string, t: Tensor, result: T.NDArray): void {
 /** t ← t op other (other broadcast to t's shape), in place. */
 export function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: TensorLike): Tensor {
   checkWritable(name, t);
+  checkTarget(name, t);
+  const promoted = typeof other === 'number' ? T.promoteWithScalar(t.dtype, other) : T.promoteTypes(t.dtype, other.dtype);
+  const resultType = op === 'div' ? T.floatResultType(promoted) : promoted;
+  if (kind(resultType) > kind(t.dtype)) {
+    throw new T.DTypeError(name, `the result type ${resultType} cannot be stored in the ${t.dtype} tensor written in place`);
+  }
   const b = typeof other === 'number' ? T.scalarArray(other, t.dtype) : other.value;
   const shape = T.broadcastShapes(name, t.shape, b.shape);
   if (!T.shapesEqual(shape, t.shape)) {
     throw new T.ShapeError(name, `shape ${T.fmtShape(b.shape)} cannot be broadcast to the in-place target's shape ${T.fmtShape(t.shape)}`);
   }
   const backend = T.getBackend();
+  const src = readable(t, b.expand(shape));
   if (t.value.isContiguous) {
-    // elementwise kernels read each element before writing it, so the target may be an input
-    backend.binary(op, t.value, b.expand(shape), t.dtype, t.value);
+    // elementwise kernels read each element before writing it, so the target itself may be an input
+    backend.binary(op, t.value, src, t.dtype, t.value);
     t.versionCounter.value++;
     return t;
   }
-  writeResult(name, t, backend.binary(op, t.value, b.expand(shape), t.dtype));
+  writeResult(name, t, backend.binary(op, t.value, src, t.dtype));
   return t;
 }
 
 /** Copies `src` (broadcast) into t, in place. */
 export function copyInPlace(t: Tensor, src: TensorLike): Tensor {
   checkWritable('copyInPlace', t);
+  checkTarget('copyInPlace', t);
   const s = typeof src === 'number' ? T.scalarArray(src, t.dtype) : src.value;
-  writeResult('copyInPlace', t, s.expand(T.broadcastShapes('copyInPlace', t.shape, s.shape)));
+  writeResult('copyInPlace', t, readable(t, s.expand(T.broadcastShapes('copyInPlace', t.shape, s.shape))));
   return t;
 }
 
 /** t ← t + α·x (x of t's shape) in one pass, as optimizers update parameters; see T.addScaledInPlace. */
 export function addScaledInPlace(t: Tensor, x: Tensor, alpha: number): Tensor {
   checkWritable('addScaledInPlace', t);
-  T.addScaledInPlace(t.value, x.value, alpha);
+  checkTarget('addScaledInPlace', t);
+  T.addScaledInPlace(t.value, readable(t, x.value), alpha);
   t.versionCounter.value++;
   return t;
 }

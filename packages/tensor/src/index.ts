@@ -34,6 +34,7 @@ function selectDefaultBackend(): void {
 }
 
 export { NDArray } from './ndarray.js';
+export { mayOverlap, sameView } from './overlap.js';
 export { type DType, type TypedArray, type FloatArray, DTYPES, allocate, dtypeOfArray, isFloat, promoteTypes, promoteWithScalar, floatResultType, castScalar } from './dtype.js';
 export { ShapeError, DTypeError, RangeError, fmtShape } from './errors.js';
 export { type Shape, sizeOf, contiguousStrides, shapesEqual, broadcastShapes, normalizeAxis, normalizeAxes, checkShape } from './shape.js';

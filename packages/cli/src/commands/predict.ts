@@ -66,11 +66,11 @@ export function predictCommand(argv: readonly string[], io: Io): number {
     const seed = splitSeedOf(parsed.flags['split-seed'], metadata);
     const { data } = splitPart(seed, part);
     const n = data.labels.size;
-    if (index >= n) throw new UsageError(`predict: index ${index} is out of range for the ${part} split (0..${n - 1})`);
+    if (index >= n) throw new UsageError(`index ${index} is out of range for the ${part} split (0..${n - 1})`);
     const images = data.images.contiguous();
     pixels = Float32Array.from(images.data.subarray(images.offset + index * IMAGE_SIZE, images.offset + (index + 1) * IMAGE_SIZE));
     truth = data.labels.get(index);
-    source = `digit ${index} of the ${part === 'val' ? 'validation' : part} split (split seed ${seed})`;
+    source = `image ${index} of the ${part === 'val' ? 'validation' : part} split (split seed ${seed})`;
     const warning = splitSeedWarning(seed, metadata);
     if (warning !== undefined) source += `\n${warning}`;
   } else {

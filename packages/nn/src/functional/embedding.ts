@@ -1,9 +1,10 @@
 import * as T from '@chainrule/tensor';
-import { type Tensor, indexSelect, mul, ne, reshape, unsqueeze } from '@chainrule/autograd';
+import { type Tensor, eq, indexSelect, reshape, unsqueeze, where } from '@chainrule/autograd';
 
 /**
  * Looks up rows of `weight` [V, D] for int32 indices of any shape; the result is
- * [...indices.shape, D]. Rows for `paddingIdx` come out as zeros and get no gradient.
+ * [...indices.shape, D]. Rows looked up at `paddingIdx` keep their values but send no gradient to
+ * that row of the weight (as PyTorch's padding_idx).
  */
 export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
   if (indices.dtype !== 'int32') throw new T.DTypeError('embedding', `indices must be int32, got ${indices.dtype}`);
@@ -16,6 +17,7 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
     if (v < 0 || v >= n) throw new T.RangeError('embedding', `index ${v} is out of range for ${n} embeddings`);
   }
   let rows = indexSelect(weight, 0, flat);
-  if (paddingIdx !== null) rows = mul(rows, unsqueeze(ne(flat, paddingIdx), 1));
+  // d rows / d weight = 0 at the padding positions: the same values, but taken from a detached copy there
+  if (paddingIdx !== null) rows = where(unsqueeze(eq(flat, paddingIdx), 1), rows.detach(), rows);
   return reshape(rows, [...indices.shape, weight.shape[1]!]);
 }

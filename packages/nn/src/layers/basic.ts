@@ -49,7 +49,7 @@ export class Dropout extends Module {
 
 /** Options of `Embedding`. */
 export interface EmbeddingOptions extends LayerOptions {
-  /** An index whose row is zero and never trained. */
+  /** An index whose row starts at zero and never gets a gradient (the values it holds are returned as they are). */
   paddingIdx?: number;
 }
 

@@ -62,10 +62,10 @@ export class BatchNorm1d extends Module {
       throw new T.ShapeError('BatchNorm1d', `expected input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${T.fmtShape(x.shape)}`);
     }
     const running = this.runningMean !== null && this.runningVar !== null ? { mean: this.runningMean, variance: this.runningVar } : null;
-    if (this.training && this.numBatchesTracked !== null) {
-      this.numBatchesTracked.addInPlace(1);
-    }
-    return batchNorm(x, { weight: this.weight, bias: this.bias, running, training: this.training, momentum: this.momentum, eps: this.eps });
+    const out = batchNorm(x, { weight: this.weight, bias: this.bias, running, training: this.training, momentum: this.momentum, eps: this.eps });
+    // counted only once the batch went through: a failed forward changes no buffer
+    if (this.training && this.numBatchesTracked !== null) this.numBatchesTracked.addInPlace(1);
+    return out;
   }
 
   override extraRepr(): string {

@@ -132,8 +132,11 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       for (const [k, v] of Object.entries(g.options)) {
         if (k === 'params') throw new ModuleError(op, `group ${gi}: "params" is not a hyperparameter`);
         const current = (mine as unknown as Record<string, unknown>)[k];
-        if (current !== undefined && typeof current !== typeof v) throw new ModuleError(op, `group ${gi}: hyperparameter "${k}" is a ${typeof v} in the state, a ${typeof current} in the optimizer`);
+        if (current === undefined) throw new ModuleError(op, `group ${gi}: "${k}" is not a hyperparameter of ${this.name}`);
+        if (typeof current !== typeof v) throw new ModuleError(op, `group ${gi}: hyperparameter "${k}" is a ${typeof v} in the state, a ${typeof current} in the optimizer`);
       }
+      // the values must pass the same checks as the constructor's (no negative learning rate, betas in [0, 1)...)
+      this.checkHyperparameters({ ...(mine as unknown as Hyperparameters), ...g.options });
     });
     const restored = new Map<Tensor, LiveState>();
     for (const [key, saved] of Object.entries(dict.state)) {

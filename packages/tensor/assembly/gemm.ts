@@ -31,6 +31,27 @@ export function packB<T>(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize)
   let o = dst;
   for (let j0 = 0; j0 < n; j0 += NR) {
     const cols = min(NR, n - j0);
+    if (cols == NR && cs != 1) {
+      // A full panel of a strided B (e.g. a transposed weight, rs = 1): walk each column along p,
+      // so the loads follow memory and the stores stay inside this panel (k·NR values, in cache).
+      const dstep = <usize>NR * sz, rstep = <usize>rs * sz;
+      if (sz == 4 && rs == 1) {
+        packColumnsF32(k, b + <usize>(j0 * cs) * 4, <usize>cs * 4, o);
+        o += <usize>k * dstep;
+        continue;
+      }
+      for (let q = 0; q < NR; q++) {
+        let s = b + <usize>((j0 + q) * cs) * sz;
+        let d = o + <usize>q * sz;
+        for (let p = 0; p < k; p++) {
+          store<T>(d, load<T>(s));
+          s += rstep;
+          d += dstep;
+        }
+      }
+      o += <usize>k * dstep;
+      continue;
+    }
     for (let p = 0; p < k; p++) {
       const row = b + <usize>(p * rs + j0 * cs) * sz;
       if (cols == NR && cs == 1) {
@@ -43,6 +64,31 @@ export function packB<T>(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize)
       }
       o += <usize>NR * sz;
     }
+  }
+}
+
+/**
+ * packB's panel for float32 columns that are contiguous along p (rs = 1, column stride cs bytes):
+ * 8 columns starting at b into k rows of 8 at dst, four rows at a time by 4×4 transposes.
+ */
+function packColumnsF32(k: i32, b: usize, cs: usize, dst: usize): void {
+  let p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const at = b + <usize>p * 4;
+    for (let h = 0; h < 2; h++) {
+      const col = at + <usize>(4 * h) * cs;
+      const c0 = v128.load(col), c1 = v128.load(col + cs), c2 = v128.load(col + 2 * cs), c3 = v128.load(col + 3 * cs);
+      const t0 = v128.shuffle<f32>(c0, c1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(c0, c1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(c2, c3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(c2, c3, 2, 6, 3, 7);
+      const d = dst + <usize>(p * 8 + 4 * h) * 4;
+      v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      v128.store(d, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 32);
+      v128.store(d, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 64);
+      v128.store(d, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 96);
+    }
+  }
+  for (; p < k; p++) {
+    for (let q = 0; q < 8; q++) store<f32>(dst + <usize>(p * 8 + q) * 4, load<f32>(b + <usize>q * cs + <usize>p * 4));
   }
 }
 

@@ -7,6 +7,7 @@ import * as F from './functions.js';
 import { binary, binaryOp, unaryOp } from './forward.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { fold as foldCols, unfold as unfoldCols } from './conv.js';
+import { oneAxisExtremumGrad } from './extremum-grad.js';
 
 /** What a derivative rule sees: the op's inputs and output (as graph tensors) and its parameters. */
 export interface RuleContext<P> {
@@ -285,6 +286,11 @@ function winnerGrads(g: Tensor, aWins: Tensor, tie: Tensor): [Tensor, Tensor] {
 function extremumGrad(g: Tensor, { inputs: [x], output, params: p }: RuleContext<OpParams['max']>): Tensor {
   const gk = keptGrad(g, x!.shape, p.axes, p.keepDims);
   const ok = keptGrad(output, x!.shape, p.axes, p.keepDims);
+  if (!isGradEnabled() && p.axes.length === 1) {
+    // fused, bit-identical to the chain below (which stays for createGraph: it differentiates again)
+    const fused = oneAxisExtremumGrad(x!.value, ok.value, gk.value, p.axes[0]!);
+    if (fused !== undefined) return new Tensor(fused);
+  }
   const mask = F.eq(x!, ok);
   const count = F.sum(F.cast(mask, x!.dtype), p.axes, true);
   return F.div(F.mul(gk, mask), count);

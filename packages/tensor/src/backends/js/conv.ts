@@ -23,18 +23,22 @@ export function im2col(x: NDArray, g: ConvGeometry, padValue: number): NDArray {
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
           let dst = ((b * rows) + (ch * kh + i) * kw + j) * L;
-          for (let oy = 0; oy < outH; oy++) {
+          // output columns whose input column ix = ox·sw − pw + j·dw is inside [0, w)
+          const [lo, hi] = validRange(j * dw - pw, sw, w, outW);
+          for (let oy = 0; oy < outH; oy++, dst += outW) {
             const iy = oy * sh - ph + i * dh;
             if (iy < 0 || iy >= h) {
               out.fill(padValue as never, dst, dst + outW);
-              dst += outW;
               continue;
             }
-            const rowStart = plane + iy * w;
-            for (let ox = 0; ox < outW; ox++, dst++) {
-              const ix = ox * sw - pw + j * dw;
-              out[dst] = ix < 0 || ix >= w ? padValue : xd[rowStart + ix]!;
+            if (lo > 0) out.fill(padValue as never, dst, dst + lo);
+            let p = plane + iy * w + lo * sw - pw + j * dw;
+            if (sw === 1) {
+              for (let ox = lo; ox < hi; ox++) out[dst + ox] = xd[p++]!;
+            } else {
+              for (let ox = lo; ox < hi; ox++, p += sw) out[dst + ox] = xd[p]!;
             }
+            if (hi < outW) out.fill(padValue as never, dst + hi, dst + outW);
           }
         }
       }
@@ -62,18 +66,26 @@ export function col2im(cols: NDArray, g: ConvGeometry, channels: number, height:
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
           let at = base + ((b * rows) + (ch * kh + i) * kw + j) * L;
-          for (let oy = 0; oy < outH; oy++) {
+          const [lo, hi] = validRange(j * dw - pw, sw, width, outW);
+          for (let oy = 0; oy < outH; oy++, at += outW) {
             const iy = oy * sh - ph + i * dh;
-            if (iy < 0 || iy >= height) { at += outW; continue; }
-            const rowStart = plane + iy * width;
-            for (let ox = 0; ox < outW; ox++, at++) {
-              const ix = ox * sw - pw + j * dw;
-              if (ix >= 0 && ix < width) out[rowStart + ix] = (out[rowStart + ix] as number) + (cd[at] as number);
-            }
+            if (iy < 0 || iy >= height) continue;
+            let q = plane + iy * width + lo * sw - pw + j * dw;
+            for (let ox = lo; ox < hi; ox++, q += sw) out[q] = (out[q] as number) + (cd[at + ox] as number);
           }
         }
       }
     }
   }
   return new NDArray(out, [n, channels, height, width]);
+}
+
+/**
+ * The output columns [lo, hi) whose input column start + ox·stride lies in [0, size), for ox in
+ * [0, outSize): the only ones im2col reads and col2im writes (the rest are padding).
+ */
+function validRange(start: number, stride: number, size: number, outSize: number): [number, number] {
+  const lo = start >= 0 ? 0 : Math.ceil(-start / stride);
+  const hi = start >= size ? 0 : Math.ceil((size - start) / stride);
+  return [Math.min(lo, outSize), Math.max(Math.min(hi, outSize), Math.min(lo, outSize))];
 }

@@ -3,6 +3,7 @@ import type { BinaryOp, CompareOp, UnaryOp } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
 import { sizeOf } from '../../shape.js';
 import { SCALAR_BINARY as BINARY, SCALAR_UNARY as UNARY } from './scalar-ops.js';
+import { sigmoid } from './scalar-math.js';
 import { forEachRow, innerStride, rowLength } from './rows.js';
 
 type Fn1 = (x: number) => number;
@@ -84,8 +85,27 @@ function arithmeticFastPath(op: BinaryOp, a: NDArray, b: NDArray, dst: NDArray):
   }
 }
 
+/**
+ * Closure-free loops for the transcendental ops on a contiguous input (sigmoid, tanh, exp and log
+ * dominate activation layers): each calls the same scalar definition as SCALAR_UNARY, directly, so
+ * the results are identical and V8 inlines the call instead of going through map1's megamorphic f.
+ */
+function unaryFastPath(op: UnaryOp, x: NDArray, dst: NDArray): boolean {
+  if (!x.isContiguous) return false;
+  const o = dst.data, xd = x.data, n = x.size, base = dst.offset, p = x.offset;
+  switch (op) {
+    case 'sigmoid': for (let i = 0; i < n; i++) o[base + i] = sigmoid(xd[p + i]!); return true;
+    case 'tanh': for (let i = 0; i < n; i++) o[base + i] = Math.tanh(xd[p + i]!); return true;
+    case 'exp': for (let i = 0; i < n; i++) o[base + i] = Math.exp(xd[p + i]!); return true;
+    case 'log': for (let i = 0; i < n; i++) o[base + i] = Math.log(xd[p + i]!); return true;
+    default: return false;
+  }
+}
+
 export function unary(op: UnaryOp, x: NDArray, outDtype: DType, out?: NDArray): NDArray {
-  return map1(UNARY[op], x, outDtype, out);
+  const dst = destination(x.shape, outDtype, out);
+  if (unaryFastPath(op, x, dst)) return dst;
+  return map1(UNARY[op], x, outDtype, dst);
 }
 
 export function binary(op: BinaryOp, a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray {

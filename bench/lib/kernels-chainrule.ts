@@ -1,0 +1,40 @@
+// chainrule's candidates of the kernel benchmark (kernels.ts), built in a child process that loads
+// no other framework.
+import { NDArray, createWasmBackend, jsBackend, type Backend } from './chainrule.js';
+import { ELEMENTWISE_CASES, ELEMENTWISE_N, MATMUL_CASES, elementwiseInputs, random } from './kernel-cases.js';
+import type { Candidate } from './timing.js';
+
+/** The chainrule backends the tables compare. */
+export type ChainruleBackendName = 'js' | 'wasm 1T' | 'wasm 2T';
+
+function backendOf(name: ChainruleBackendName): Backend {
+  if (name === 'js') return jsBackend;
+  return createWasmBackend(jsBackend, { threads: name === 'wasm 1T' ? 1 : 2 });
+}
+
+/** The matmul candidate MATMUL_CASES[index] on one backend. */
+export function chainruleMatmul(backend: ChainruleBackendName, index: number): Candidate {
+  const { n, transB } = MATMUL_CASES[index]!;
+  const be = backendOf(backend);
+  const a = new NDArray(random(n * n, 1), [n, n]);
+  const b = transB ? new NDArray(random(n * n, 2), [n, n]).transpose() : new NDArray(random(n * n, 2), [n, n]);
+  return { fn: () => void be.matmul(a, b, 'float32') };
+}
+
+/** The elementwise candidate ELEMENTWISE_CASES[index] on one backend. */
+export function chainruleElementwise(backend: ChainruleBackendName, index: number): Candidate {
+  const be = backendOf(backend);
+  const { xd, yd, bias } = elementwiseInputs();
+  const x = new NDArray(xd, [ELEMENTWISE_N]), y = new NDArray(yd, [ELEMENTWISE_N]);
+  const x2 = new NDArray(xd, [1024, 1024]), b2 = new NDArray(bias, [1024]).expand([1024, 1024]);
+  const runs: (() => NDArray)[] = [
+    () => be.binary('add', x, y, 'float32'),
+    () => be.binary('add', x2, b2, 'float32'),
+    () => be.unary('relu', x, 'float32'),
+    () => be.reduce('sum', x, [0], 'float32'),
+    () => be.reduce('sum', x2, [0], 'float32'),
+  ];
+  if (runs.length !== ELEMENTWISE_CASES.length) throw new Error('kernels-chainrule: one run per elementwise case');
+  const run = runs[index]!;
+  return { fn: () => void run() };
+}

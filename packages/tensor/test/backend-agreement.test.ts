@@ -19,6 +19,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NDArray, jsBackend, type Backend, type BinaryOp, type DType, type ReduceOp, type UnaryOp } from '../src/index.js';
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
+import { filler } from './helpers.js';
 
 type FloatDType = 'float32' | 'float64';
 
@@ -38,28 +39,19 @@ function countingFallback(): { backend: Backend; calls: Record<string, number> }
   return { backend, calls };
 }
 
+/** Values in [-2, 2) with an occasional exact zero (2%). */
+const fillerWithZeros = (seed: number): (() => number) => filler(seed, 0.02);
+
 const one = countingFallback();
 const wasm1 = createWasmBackend(one.backend, { threads: 1 });
 // Threads for every matmul the wasm kernels take, however small, to exercise the pool.
 const wasm2 = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1 });
 
-/** Deterministic values in [-2, 2) (mulberry32), with an occasional exact zero. */
-function filler(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return u < 0.02 ? 0 : u * 4 - 2;
-  };
-}
 
 function randomArray(shape: readonly number[], dtype: FloatDType, seed: number, positive = false): NDArray {
   const n = shape.reduce((p, d) => p * d, 1);
   const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  const r = filler(seed);
+  const r = fillerWithZeros(seed);
   for (let i = 0; i < n; i++) data[i] = positive ? Math.abs(r()) + 0.25 : r();
   return new NDArray(data, [...shape]);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gemm, type GemmOperand } from '../src/backends/js/gemm.js';
 import type { FloatArray } from '../src/dtype.js';
+import { filler } from './helpers.js';
 
 type Kind = 'float32' | 'float64';
 
@@ -12,17 +13,6 @@ interface OperandSpec {
   readonly offset: number;
 }
 
-/** Deterministic pseudo-random values in [-2, 2) (mulberry32). */
-function filler(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 4 - 2;
-  };
-}
 
 function alloc(kind: Kind, n: number): FloatArray {
   return kind === 'float32' ? new Float32Array(n) : new Float64Array(n);

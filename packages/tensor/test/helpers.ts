@@ -97,3 +97,19 @@ export function expectClose(actual: readonly number[], expected: readonly number
 
 /** float32 unit roundoff. */
 export const F32_EPS = 2 ** -24;
+
+/**
+ * Deterministic pseudo-random values in [-2, 2) (mulberry32, independent of the library's Rng),
+ * with a fraction `zeros` of exact zeros.
+ */
+export function filler(seed: number, zeros = 0): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const u = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return u < zeros ? 0 : u * 4 - 2;
+  };
+}

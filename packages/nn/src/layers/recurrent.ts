@@ -151,6 +151,19 @@ abstract class SequenceBase extends Module<never, unknown> {
     return Array.from({ length: this.numLayers }, (_, l) => (given === undefined ? new Tensor(T.zeros([batch, this.hiddenSize], this.dtype)) : select(given, 0, l)));
   }
 
+  /**
+   * Runs `step` over every layer and time step of a time-major `seq`: layer l reads layer l-1's
+   * outputs, one per step, and `step` returns the new hidden state (its output). Gives the top
+   * layer's outputs, in time order.
+   */
+  protected runLayers(seq: Tensor, step: (xt: Tensor, layer: number, w: CellWeights) => Tensor): Tensor[] {
+    let inputs = Array.from({ length: seq.shape[0]! }, (_, t) => select(seq, 0, t));
+    this.layers.forEach((w, l) => {
+      inputs = inputs.map((xt) => step(xt, l, w));
+    });
+    return inputs;
+  }
+
   /** The outputs back in the caller's layout. */
   protected output(steps: Tensor[]): Tensor {
     const out = stack(steps, 0);
@@ -179,13 +192,9 @@ export class RNN extends SequenceBase {
   }
   forward(x: Tensor, h0?: Tensor): [Tensor, Tensor] {
     const seq = this.timeMajor(x);
-    const [steps, batch] = [seq.shape[0]!, seq.shape[1]!];
-    const h = this.initial('h0', h0, batch);
-    let inputs = Array.from({ length: steps }, (_, t) => select(seq, 0, t));
-    this.layers.forEach((w, l) => {
-      inputs = inputs.map((xt) => (h[l] = rnnCell(xt, h[l]!, w, this.nonlinearity)));
-    });
-    return [this.output(inputs), stack(h, 0)];
+    const h = this.initial('h0', h0, seq.shape[1]!);
+    const out = this.runLayers(seq, (xt, l, w) => (h[l] = rnnCell(xt, h[l]!, w, this.nonlinearity)));
+    return [this.output(out), stack(h, 0)];
   }
 }
 
@@ -196,17 +205,13 @@ export class LSTM extends SequenceBase {
   }
   forward(x: Tensor, state?: readonly [Tensor, Tensor]): [Tensor, [Tensor, Tensor]] {
     const seq = this.timeMajor(x);
-    const [steps, batch] = [seq.shape[0]!, seq.shape[1]!];
-    const h = this.initial('h0', state?.[0], batch);
-    const c = this.initial('c0', state?.[1], batch);
-    let inputs = Array.from({ length: steps }, (_, t) => select(seq, 0, t));
-    this.layers.forEach((w, l) => {
-      inputs = inputs.map((xt) => {
-        [h[l], c[l]] = lstmCell(xt, h[l]!, c[l]!, w);
-        return h[l]!;
-      });
+    const h = this.initial('h0', state?.[0], seq.shape[1]!);
+    const c = this.initial('c0', state?.[1], seq.shape[1]!);
+    const out = this.runLayers(seq, (xt, l, w) => {
+      [h[l], c[l]] = lstmCell(xt, h[l]!, c[l]!, w);
+      return h[l]!;
     });
-    return [this.output(inputs), [stack(h, 0), stack(c, 0)]];
+    return [this.output(out), [stack(h, 0), stack(c, 0)]];
   }
 }
 
@@ -217,12 +222,8 @@ export class GRU extends SequenceBase {
   }
   forward(x: Tensor, h0?: Tensor): [Tensor, Tensor] {
     const seq = this.timeMajor(x);
-    const [steps, batch] = [seq.shape[0]!, seq.shape[1]!];
-    const h = this.initial('h0', h0, batch);
-    let inputs = Array.from({ length: steps }, (_, t) => select(seq, 0, t));
-    this.layers.forEach((w, l) => {
-      inputs = inputs.map((xt) => (h[l] = gruCell(xt, h[l]!, w)));
-    });
-    return [this.output(inputs), stack(h, 0)];
+    const h = this.initial('h0', h0, seq.shape[1]!);
+    const out = this.runLayers(seq, (xt, l, w) => (h[l] = gruCell(xt, h[l]!, w)));
+    return [this.output(out), stack(h, 0)];
   }
 }

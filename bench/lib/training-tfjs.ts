@@ -48,9 +48,9 @@ async function tfjsCandidate(backend: 'cpu' | 'wasm', w: Workload, data: Batches
 
 /**
  * The gradient configs tfjs's optimizers need, which `register_all_gradients` would register but
- * Node cannot load (see scalar-chain.ts): tfjs-core 4.22's BatchMatMul, Add, Sub, Multiply, Sigmoid,
+ * Node cannot load (see lib/scalar-chain-tfjs.ts): tfjs-core 4.22's BatchMatMul, Add, Sub, Multiply, Sigmoid,
  * Relu, Square and Sum configs (src/gradients/*_grad.ts), ported onto the public API. Each is
- * registered only if missing (scalar-chain.ts registers Add and Multiply too).
+ * registered only if missing.
  */
 function registerTfjsGradients(): void {
   const { assertAndGetBroadcastShape, getReductionAxes } = tf.backend_util;

@@ -1,56 +1,10 @@
 // tfjs's candidates of the scalar-chain benchmark (scalar-chain.ts), each built in its own child process.
 import { stepsOf } from './scalar-chain-cases.js';
+import { registerTfjsGradients } from './tfjs-gradients.js';
 import { tf, useTfjs } from './tfjs.js';
 import type { Candidate } from './timing.js';
 
 type TfTensor = ReturnType<typeof tf.tensor>;
-
-/**
- * tf.grads needs the gradient configs that `@tensorflow/tfjs-core/dist/register_all_gradients`
- * registers, but those files are ES modules Node cannot load (extensionless imports), and the
- * CommonJS bundle Node loads leaves them out. These are tfjs-core 4.22's Add, Multiply and Tanh
- * configs (src/gradients/*_grad.ts), ported line by line onto the public API.
- */
-function registerTfjsGradients(): void {
-  const { assertAndGetBroadcastShape, getReductionAxes } = tf.backend_util;
-  const reduceTo = (res: TfTensor, shape: number[], out: number[]): TfTensor => {
-    const axes = getReductionAxes(shape, out);
-    return axes.length > 0 ? tf.reshape(tf.sum(res, axes), shape) : res;
-  };
-  const configs: Parameters<typeof tf.registerGradient>[0][] = [
-    {
-      kernelName: tf.Add,
-      inputsToSave: ['a', 'b'],
-      gradFunc: (dy, saved) => {
-        const [a, b] = saved as TfTensor[];
-        const out = assertAndGetBroadcastShape(a!.shape, b!.shape);
-        return { a: () => tf.reshape(reduceTo(dy as TfTensor, a!.shape, out), a!.shape), b: () => tf.reshape(reduceTo(dy as TfTensor, b!.shape, out), b!.shape) };
-      },
-    },
-    {
-      kernelName: tf.Multiply,
-      inputsToSave: ['a', 'b'],
-      gradFunc: (dy, saved) => {
-        const [a, b] = saved as TfTensor[];
-        const out = assertAndGetBroadcastShape(a!.shape, b!.shape);
-        return {
-          a: () => reduceTo(tf.mul(dy as TfTensor, tf.cast(b!, 'float32')), a!.shape, out),
-          b: () => reduceTo(tf.mul(dy as TfTensor, tf.cast(a!, 'float32')), b!.shape, out),
-        };
-      },
-    },
-    {
-      kernelName: tf.Tanh,
-      outputsToSave: [true],
-      gradFunc: (dy, saved) => {
-        const [y] = saved as TfTensor[];
-        // d tanh(x) = 1 - tanh(x)^2
-        return { x: () => tf.mul(tf.sub(tf.scalar(1), tf.square(y!)), dy as TfTensor) };
-      },
-    },
-  ];
-  for (const c of configs) if (tf.getGradient(c.kernelName) === undefined) tf.registerGradient(c);
-}
 
 /** One step of each chain, in the order of SCALAR_CHAIN_CASES. */
 const STEPS: readonly ((x: TfTensor, w: TfTensor, b: TfTensor) => TfTensor)[] = [

@@ -5,6 +5,13 @@ export function isGradEnabled(): boolean {
   return enabled;
 }
 
+/** @internal Turns recording on or off; returns the previous setting (for the engine, which restores it). */
+export function setGradEnabled(on: boolean): boolean {
+  const before = enabled;
+  enabled = on;
+  return before;
+}
+
 function withGradMode<T>(on: boolean, fn: () => T): T {
   const before = enabled;
   enabled = on;

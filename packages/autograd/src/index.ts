@@ -20,7 +20,7 @@ export { noGrad, enableGrad, isGradEnabled } from './grad-mode.js';
 export { backward, runBackward, type BackwardOptions, type BackwardStep, type EngineOptions } from './engine.js';
 export { type TensorOptions, type RandomTensorOptions, tensor, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye, rand, randn, randint } from './factories.js';
 export * from './ops/functions.js';
-export { OPS, type OpDef, type DifferentiableOp, type NonDifferentiableOp, type RuleContext, type Uses } from './ops/table.js';
+export { OPS, type OpDef, type DifferentiableOp, type NonDifferentiableOp, type RuleContext, type ScalarGrad, type Uses } from './ops/table.js';
 export { type OpName, type OpParams } from './ops/params.js';
 export { apply } from './ops/apply.js';
 export { unfold, fold } from './ops/conv.js';

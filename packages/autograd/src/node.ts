@@ -1,4 +1,5 @@
 import type { OpName } from './ops/params.js';
+import type { ScalarGrad } from './ops/table.js';
 import type { Tensor } from './tensor.js';
 
 let nextId = 0;
@@ -22,23 +23,17 @@ export class Node {
   output: Tensor | null = null;
   readonly inputVersions: readonly number[];
   outputVersion = 0;
-  /** Set after a backward without retainGraph: the saved values are gone. */
-  freed = false;
   /** Hooks registered on the (non-leaf) output tensor, applied to its gradient. */
   hooks: ((grad: Tensor) => Tensor | void)[] | null = null;
   /** Where the op was created (only recorded in anomaly mode). */
   stack: string | undefined;
+  /** The op's rules on numbers, set when its operands and output are 0-d floats of one dtype (see engine/scalar.ts). */
+  scalarRules: readonly ScalarGrad[] | undefined = undefined;
 
-  /** @internal Scratch space of the backward pass that last visited this node (see engine.ts). */
+  /** @internal The backward pass that last claimed this node (see engine/pass.ts). */
   runId = 0;
-  /** @internal Consumers that have not yet sent their gradient, in the current backward pass. */
-  deps = 0;
-  /** @internal Whether the current pass must run this node (some target lies below it). */
-  needed = true;
-  /** @internal The gradient accumulated so far for this node's output, in the current pass. */
-  grad: Tensor | null = null;
-  /** @internal Whether `grad` is storage the engine allocated (and so may add into in place). */
-  gradOwned = false;
+  /** @internal This node's index in that pass's scratch arrays. */
+  slot = 0;
 
   constructor(readonly op: OpName, inputs: readonly Tensor[], readonly params: unknown) {
     this.inputs = inputs;
@@ -52,9 +47,13 @@ export class Node {
     this.inputVersions = versions ?? (inputs.length < ZEROS.length ? ZEROS[inputs.length]! : new Array<number>(inputs.length).fill(0));
   }
 
+  /** Set after a backward without retainGraph: the saved values are gone. */
+  get freed(): boolean {
+    return this.inputs === NO_INPUTS;
+  }
+
   /** Drops the saved inputs and output (after a backward without retainGraph). */
   release(): void {
-    this.freed = true;
     this.inputs = NO_INPUTS;
     this.output = null;
   }

@@ -11,6 +11,11 @@ export interface VersionCounter {
 /** No options: a leaf that needs no grad. */
 const NO_INIT: TensorInit = Object.freeze({});
 
+/** The shape and strides of a 0-d array. */
+const SCALAR_SHAPE: readonly number[] = Object.freeze([]);
+/** What a scalar-path tensor is constructed with before its storage is set. */
+const PLACEHOLDER = new NDArray(new Float32Array(1), SCALAR_SHAPE);
+
 /** How a new tensor is made. */
 export interface TensorInit {
   requiresGrad?: boolean;
@@ -35,8 +40,11 @@ export interface TensorInit {
  * ```
  */
 export class Tensor {
-  /** The values. */
-  value: NDArray;
+  /** The values, once made: a scalar op's result is a number in shared storage until asked for them. */
+  private array: NDArray | null;
+  /** The storage of a 0-d result of the scalar path (its number is `storage[index]`); else null. */
+  private storage: Float32Array | Float64Array | null = null;
+  private index = 0;
   /** Whether gradients flow to this tensor. Only float tensors can require grad. */
   requiresGrad: boolean;
   /** The accumulated gradient (leaves, and non-leaves that called `retainGrad()`). */
@@ -57,7 +65,7 @@ export class Tensor {
     if (requiresGrad && !isFloat(value.dtype)) {
       throw new DTypeError('requiresGrad', `only floating point tensors can require gradients, got ${value.dtype}`);
     }
-    this.value = value;
+    this.array = value;
     this.requiresGrad = requiresGrad;
     this.node = init.node ?? null;
     this.counter = init.version ?? null;
@@ -67,15 +75,48 @@ export class Tensor {
     }
   }
 
+  /**
+   * @internal A 0-d float tensor holding `storage[index]` (the scalar path: see ops/scalar-storage.ts);
+   * its `value` is made on first use, a view of that same element, so writes through it are seen.
+   */
+  static ofScalar(storage: Float32Array | Float64Array, index: number, node: Node | null): Tensor {
+    const t = new Tensor(PLACEHOLDER, node === null ? NO_INIT : { requiresGrad: true, node });
+    t.array = null;
+    t.storage = storage;
+    t.index = index;
+    return t;
+  }
+
+  /** The values. */
+  get value(): NDArray {
+    return this.array ?? this.viewScalar();
+  }
+
+  set value(value: NDArray) {
+    this.array = value;
+    this.storage = null;
+  }
+
+  private viewScalar(): NDArray {
+    return (this.array = new NDArray(this.storage!, SCALAR_SHAPE, SCALAR_SHAPE, this.index));
+  }
+
+  /** @internal The number in a one-element tensor, without checks (the scalar path). */
+  readScalar(): number {
+    if (this.storage !== null) return this.storage[this.index]!;
+    const v = this.array!;
+    return v.data[v.offset]!;
+  }
+
   /** Shared by this tensor and its views; bumped by every in-place write to their storage. */
   get versionCounter(): VersionCounter {
     return (this.counter ??= { value: 0 });
   }
 
-  get shape(): readonly number[] { return this.value.shape; }
-  get dtype(): DType { return this.value.dtype; }
-  get ndim(): number { return this.value.ndim; }
-  get size(): number { return this.value.size; }
+  get shape(): readonly number[] { return this.array === null ? SCALAR_SHAPE : this.array.shape; }
+  get dtype(): DType { return this.array === null ? (this.storage instanceof Float32Array ? 'float32' : 'float64') : this.array.dtype; }
+  get ndim(): number { return this.array === null ? 0 : this.array.shape.length; }
+  get size(): number { return this.array === null ? 1 : this.array.size; }
   /** True for tensors made by the user rather than by an op. */
   get isLeaf(): boolean { return this.node === null; }
   /** The in-place version of the storage this tensor sees. */
@@ -83,7 +124,7 @@ export class Tensor {
 
   /** The number in a one-element tensor. */
   item(): number {
-    return this.value.item();
+    return this.array === null ? this.storage![this.index]! : this.array.item();
   }
 
   /** The same values, cut off from the graph (shares storage). */

@@ -21,7 +21,7 @@ function agree(op: OpName, values: number[], dtype: 'float32' | 'float64'): void
   const s = forward(scalar, {}), v = forward(vector, {});
   expect(s.shape).toEqual([]);
   expect(s.dtype).toBe(v.dtype);
-  expect(Object.is(s.data[0], v.data[0]), `${op}(${values.join(', ')}) in ${dtype}: ${s.data[0]} vs ${v.data[0]}`).toBe(true);
+  expect(Object.is(s.item(), v.item()), `${op}(${values.join(', ')}) in ${dtype}: ${s.item()} vs ${v.item()}`).toBe(true);
 }
 
 describe('the scalar path equals the tensor kernels', () => {

@@ -1,19 +1,23 @@
 // Matrix product kernels, generic over f32 / f64 (T). Blocked GotoBLAS-style:
 //   packB: all of B into column panels of NR = 2 vectors (8 f32 or 4 f64), zero-padded;
 //   gemmRows: rows [i0, i1) of C, packing MC×KC blocks of A into MR-row panels,
-//   and an MR×NR register tile of v128 accumulators.
-// Every C element is acc = 0; for p = 0..k-1: acc = acc + a[i,p]*b[p,j] (mul then add, rounded
-// to T at each step, no FMA), whatever the blocking, tile position or thread: the result does
-// not depend on how rows are split among threads.
+//   and an MR×NR register tile of v128 accumulators (MR = 4: 8 accumulators, 2 B vectors and the
+//   broadcast A values fit the 15 xmm registers V8 allocates; 5 or 6 rows spill, measured slower).
+// Every C element is acc = 0; for p = 0..k-1: acc = acc + a[i,p]*b[p,j], whatever the blocking,
+// tile position or thread: the result does not depend on how rows are split among threads.
+// Each step is a multiply then an add (two roundings), except in the relaxed-SIMD build
+// (ASC_FEATURE_RELAXED_SIMD), where it is f32x4/f64x2.relaxed_madd: fused (one rounding) on
+// hardware with FMA, as V8 lowers it on x64 and arm64. The order of the steps is the same.
 
 const MR: i32 = 4;
 const KC: i32 = 256;
 const MC: i32 = 64;
 
-/** Loads one T and splats it to all lanes (a single broadcast load). */
+/** acc + a·b, lane-wise: fused (relaxed_madd) in the relaxed-SIMD build, else multiply then add. */
 // @ts-ignore: decorator
-@inline function splatLoad<T>(ptr: usize, off: usize): v128 {
-  return sizeof<T>() == 4 ? v128.load32_splat(ptr + off) : v128.load64_splat(ptr + off);
+@inline function madd<T>(acc: v128, a: v128, b: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, acc);
+  return v128.add<T>(acc, v128.mul<T>(a, b));
 }
 
 /** Elements per v128 for T. */
@@ -58,9 +62,9 @@ export function packB<T>(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize)
         v128.store(o, v128.load(row));
         v128.store(o, v128.load(row, 16), 16);
       } else {
-        for (let q = 0; q < NR; q++) {
-          store<T>(o + <usize>q * sz, q < cols ? load<T>(row + <usize>(q * cs) * sz) : <T>0);
-        }
+        v128.store(o, v128.splat<T>(<T>0));
+        v128.store(o, v128.splat<T>(<T>0), 16);
+        for (let q = 0; q < cols; q++) store<T>(o + <usize>q * sz, load<T>(row + <usize>(q * cs) * sz));
       }
       o += <usize>NR * sz;
     }
@@ -92,6 +96,47 @@ function packColumnsF32(k: i32, b: usize, cs: usize, dst: usize): void {
   }
 }
 
+/**
+ * packA's panel for 4 rows that are contiguous along p (row stride rs bytes), from `base` into
+ * kc groups of 4 at dst by 4×4 (f32) or 2×2 (f64) transposes. Returns the end of what it wrote.
+ */
+// @ts-ignore: decorator
+@inline function packRowsContiguous<T>(kc: i32, base: usize, rs: usize, dst: usize): usize {
+  const sz = <usize>sizeof<T>();
+  let o = dst;
+  let s = base;
+  let p = 0;
+  if (sz == 4) {
+    for (; p + 4 <= kc; p += 4) {
+      const r0 = v128.load(s), r1 = v128.load(s + rs), r2 = v128.load(s + 2 * rs), r3 = v128.load(s + 3 * rs);
+      const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+      v128.store(o, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+      v128.store(o, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), 16);
+      v128.store(o, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), 32);
+      v128.store(o, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 48);
+      s += 16;
+      o += 64;
+    }
+  } else {
+    for (; p + 2 <= kc; p += 2) {
+      const r0 = v128.load(s), r1 = v128.load(s + rs), r2 = v128.load(s + 2 * rs), r3 = v128.load(s + 3 * rs);
+      v128.store(o, v128.shuffle<f64>(r0, r1, 0, 2));
+      v128.store(o, v128.shuffle<f64>(r2, r3, 0, 2), 16);
+      v128.store(o, v128.shuffle<f64>(r0, r1, 1, 3), 32);
+      v128.store(o, v128.shuffle<f64>(r2, r3, 1, 3), 48);
+      s += 16;
+      o += 64;
+    }
+  }
+  for (; p < kc; p++) {
+    for (let r: usize = 0; r < 4; r++) store<T>(o + r * sz, load<T>(s + r * rs));
+    s += sz;
+    o += 4 * sz;
+  }
+  return o;
+}
+
 /** Packs rows [i0, i0+mc) × cols [p0, p0+kc) of A into MR-row panels at dst: [panel][p][r], zero-padded. */
 function packA<T>(i0: i32, mc: i32, p0: i32, kc: i32, a: usize, rs: i32, cs: i32, dst: usize): void {
   const sz = <usize>sizeof<T>();
@@ -99,7 +144,19 @@ function packA<T>(i0: i32, mc: i32, p0: i32, kc: i32, a: usize, rs: i32, cs: i32
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = min(MR, mc - ir);
     const base = a + <usize>((i0 + ir) * rs + p0 * cs) * sz;
-    if (rows == MR) {
+    if (rows == MR && cs == 1) {
+      o = packRowsContiguous<T>(kc, base, <usize>rs * sz, o);
+    } else if (rows == MR && rs == 1) {
+      // A transposed (columns contiguous): each p's MR values are adjacent, one or two vector copies.
+      const step = <usize>cs * sz;
+      let s = base;
+      for (let p = 0; p < kc; p++) {
+        v128.store(o, v128.load(s));
+        if (sz == 8) v128.store(o, v128.load(s, 16), 16);
+        s += step;
+        o += <usize>MR * sz;
+      }
+    } else if (rows == MR) {
       const r1 = <usize>rs * sz;
       const step = <usize>cs * sz;
       let s = base;
@@ -121,7 +178,8 @@ function packA<T>(i0: i32, mc: i32, p0: i32, kc: i32, a: usize, rs: i32, cs: i32
 
 /**
  * The 4×(2 vectors) register tile: C[0..4, 0..NR) (row stride ldc elements) = (accumulate ? C : 0)
- * + Apanel(4×kc)·Bpanel(kc×NR), p ascending. (Written out by hand: AssemblyScript has no unrolling macros.)
+ * + Apanel(4×kc)·Bpanel(kc×NR), p ascending. (Written out by hand: AssemblyScript has no unrolling
+ * macros. Unrolling the p loop by 2 measured slower: V8 hoists the loads and spills.)
  */
 // @ts-ignore: decorator
 @inline function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, accumulate: bool): void {
@@ -140,14 +198,14 @@ function packA<T>(i0: i32, mc: i32, p0: i32, kc: i32, a: usize, rs: i32, cs: i32
   while (pa < end) {
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
-    const a0 = splatLoad<T>(pa, 0 * sz);
-    x00 = v128.add<T>(x00, v128.mul<T>(a0, b0)); x01 = v128.add<T>(x01, v128.mul<T>(a0, b1));
-    const a1 = splatLoad<T>(pa, 1 * sz);
-    x10 = v128.add<T>(x10, v128.mul<T>(a1, b0)); x11 = v128.add<T>(x11, v128.mul<T>(a1, b1));
-    const a2 = splatLoad<T>(pa, 2 * sz);
-    x20 = v128.add<T>(x20, v128.mul<T>(a2, b0)); x21 = v128.add<T>(x21, v128.mul<T>(a2, b1));
-    const a3 = splatLoad<T>(pa, 3 * sz);
-    x30 = v128.add<T>(x30, v128.mul<T>(a3, b0)); x31 = v128.add<T>(x31, v128.mul<T>(a3, b1));
+    const a0 = sizeof<T>() == 4 ? v128.load32_splat(pa, 0) : v128.load64_splat(pa, 0);
+    x00 = madd<T>(x00, a0, b0); x01 = madd<T>(x01, a0, b1);
+    const a1 = sizeof<T>() == 4 ? v128.load32_splat(pa, 4) : v128.load64_splat(pa, 8);
+    x10 = madd<T>(x10, a1, b0); x11 = madd<T>(x11, a1, b1);
+    const a2 = sizeof<T>() == 4 ? v128.load32_splat(pa, 8) : v128.load64_splat(pa, 16);
+    x20 = madd<T>(x20, a2, b0); x21 = madd<T>(x21, a2, b1);
+    const a3 = sizeof<T>() == 4 ? v128.load32_splat(pa, 12) : v128.load64_splat(pa, 24);
+    x30 = madd<T>(x30, a3, b0); x31 = madd<T>(x31, a3, b1);
     pa += 4 * sz;
     pb += 32;
   }
@@ -155,6 +213,45 @@ function packA<T>(i0: i32, mc: i32, p0: i32, kc: i32, a: usize, rs: i32, cs: i32
   v128.store(c1, x10); v128.store(c1, x11, 16);
   v128.store(c2, x20); v128.store(c2, x21, 16);
   v128.store(c3, x30); v128.store(c3, x31, 16);
+}
+
+/**
+ * microKernel for the first two rows of a 4-row A panel only (the last panel of an M with
+ * M mod 4 = 1 or 2, as in a batch of 10): half the work of the full tile on padding rows.
+ */
+// @ts-ignore: decorator
+@inline function microKernel2<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, accumulate: bool): void {
+  const sz = <usize>sizeof<T>();
+  const c0 = c, c1 = c0 + <usize>ldc * sz;
+  let x00 = v128.splat<T>(<T>0), x01 = x00, x10 = x00, x11 = x00;
+  if (accumulate) {
+    x00 = v128.load(c0); x01 = v128.load(c0, 16);
+    x10 = v128.load(c1); x11 = v128.load(c1, 16);
+  }
+  let pa = ap, pb = bp;
+  const end = ap + <usize>kc * 4 * sz;
+  while (pa < end) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    const a0 = sizeof<T>() == 4 ? v128.load32_splat(pa, 0) : v128.load64_splat(pa, 0);
+    x00 = madd<T>(x00, a0, b0); x01 = madd<T>(x01, a0, b1);
+    const a1 = sizeof<T>() == 4 ? v128.load32_splat(pa, 4) : v128.load64_splat(pa, 8);
+    x10 = madd<T>(x10, a1, b0); x11 = madd<T>(x11, a1, b1);
+    pa += 4 * sz;
+    pb += 32;
+  }
+  v128.store(c0, x00); v128.store(c0, x01, 16);
+  v128.store(c1, x10); v128.store(c1, x11, 16);
+}
+
+/** Copies rows×cols values of T from src (row stride ss bytes) to dst (row stride ds bytes). */
+// @ts-ignore: decorator
+@inline function copyTile<T>(rows: i32, cols: i32, src: usize, ss: usize, dst: usize, ds: usize): void {
+  for (let r = 0; r < rows; r++) {
+    for (let q = 0; q < cols; q++) store<T>(dst + <usize>q * sizeof<T>(), load<T>(src + <usize>q * sizeof<T>()));
+    src += ss;
+    dst += ds;
+  }
 }
 
 /** Bytes of per-thread scratch gemmRows needs: the packed A block plus one edge tile. */
@@ -191,11 +288,12 @@ export function gemmRows<T>(i0: i32, i1: i32, n: i32, k: i32, a: usize, ars: i32
           if (mr == MR && nr == NR) {
             microKernel<T>(kc, ap, bpan, cp, ldc, accumulate);
           } else {
-            if (accumulate) {
-              for (let r = 0; r < mr; r++) memory.copy(tile + <usize>(r * NR) * sz, cp + <usize>(r * ldc) * sz, <usize>nr * sz);
-            }
-            microKernel<T>(kc, ap, bpan, tile, NR, accumulate);
-            for (let r = 0; r < mr; r++) memory.copy(cp + <usize>(r * ldc) * sz, tile + <usize>(r * NR) * sz, <usize>nr * sz);
+            // An edge tile: computed in `tile` (row stride NR), only its mr×nr corner copied to/from C
+            // (element by element: memory.copy calls out of wasm, too slow for a few values).
+            if (accumulate) copyTile<T>(mr, nr, cp, <usize>ldc * sz, tile, <usize>NR * sz);
+            if (mr <= 2) microKernel2<T>(kc, ap, bpan, tile, NR, accumulate);
+            else microKernel<T>(kc, ap, bpan, tile, NR, accumulate);
+            copyTile<T>(mr, nr, tile, <usize>NR * sz, cp, <usize>ldc * sz);
           }
         }
       }

@@ -4,6 +4,8 @@
 import { packB, gemmRows, gemmScratchBytes } from './gemm';
 import { axpy, binary, unary } from './elementwise';
 import { reduce } from './reduce';
+import { compare } from './compare';
+import { convert } from './convert';
 
 export function packB_f32(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void { packB<f32>(k, n, b, rs, cs, dst); }
 export function packB_f64(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void { packB<f64>(k, n, b, rs, cs, dst); }
@@ -33,3 +35,11 @@ export function reduce_f32(op: i32, outer: i32, r: i32, inner: i32, x: usize, ou
 export function reduce_f64(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, acc: usize): void {
   reduce<f64>(op, outer, r, inner, x, out, acc);
 }
+
+export function compare_f32(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+  compare<f32>(op, rows, cols, a, ars, ac, b, brs, bc, out);
+}
+export function compare_f64(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+  compare<f64>(op, rows, cols, a, ars, ac, b, brs, bc, out);
+}
+export function convert_run(code: i32, n: i32, x: usize, out: usize): void { convert(code, n, x, out); }

@@ -20,7 +20,8 @@ installCopy((x, dtype) => jsBackend.copy(x, dtype));
 selectDefaultBackend();
 
 /**
- * The WebAssembly SIMD backend where the runtime supports it, else the TypeScript one.
+ * The WebAssembly SIMD backend where the runtime supports it, else the TypeScript one; decided
+ * once, synchronously, at import (never switched later), in Node and in browsers alike.
  * `CHAINRULE_BACKEND=js` in the environment forces the reference kernels.
  */
 function selectDefaultBackend(): void {
@@ -29,7 +30,7 @@ function selectDefaultBackend(): void {
   try {
     setBackend(createWasmBackend(jsBackend));
   } catch {
-    // e.g. a browser main thread that refuses synchronous compilation: keep the TypeScript kernels
+    // e.g. the main thread of Chrome < 114, which refuses to compile modules over 4 KiB synchronously: keep the TypeScript kernels
   }
 }
 

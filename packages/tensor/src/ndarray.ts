@@ -101,9 +101,22 @@ export class NDArray {
   /** Reorders the axes: result axis i is input axis `order[i]`. */
   permute(order: readonly number[]): NDArray {
     if (order.length !== this.ndim) throw new ShapeError('permute', `order ${fmtShape(order)} has ${order.length} axes, expected ${this.ndim}`);
-    const axes = order.map((a) => normalizeAxis('permute', a, this.ndim));
-    if (new Set(axes).size !== axes.length) throw new ShapeError('permute', `order ${fmtShape(order)} repeats an axis`);
-    return new NDArray(this.data, axes.map((a) => this.shape[a]!), axes.map((a) => this.strides[a]!), this.offset);
+    const n = this.ndim;
+    const shape = new Array<number>(n), strides = new Array<number>(n);
+    let seen = 0; // bit mask of the axes taken (ranks above 31 check with a Set below)
+    for (let i = 0; i < n; i++) {
+      const a = normalizeAxis('permute', order[i]!, n);
+      if (n <= 31) {
+        if (seen & (1 << a)) throw new ShapeError('permute', `order ${fmtShape(order)} repeats an axis`);
+        seen |= 1 << a;
+      }
+      shape[i] = this.shape[a]!;
+      strides[i] = this.strides[a]!;
+    }
+    if (n > 31 && new Set(order.map((a) => normalizeAxis('permute', a, n))).size !== n) {
+      throw new ShapeError('permute', `order ${fmtShape(order)} repeats an axis`);
+    }
+    return new NDArray(this.data, shape, strides, this.offset);
   }
 
   /**

@@ -58,8 +58,13 @@ export function normalizeAxis(op: string, axis: number, ndim: number): number {
 
 /** Resolves a set of axes (undefined means all), sorted and without repeats. */
 export function normalizeAxes(op: string, axes: number | readonly number[] | undefined, ndim: number): number[] {
-  if (axes === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof axes === 'number' ? [axes] : axes;
+  if (axes === undefined) {
+    const all = new Array<number>(ndim);
+    for (let i = 0; i < ndim; i++) all[i] = i;
+    return all;
+  }
+  if (typeof axes === 'number') return [normalizeAxis(op, axes, ndim)];
+  const list = axes;
   const out = list.map((a) => normalizeAxis(op, a, ndim));
   const sorted = [...out].sort((x, y) => x - y);
   for (let i = 1; i < sorted.length; i++) {

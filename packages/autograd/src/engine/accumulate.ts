@@ -8,6 +8,7 @@ import * as T from '@chainrule/tensor';
 import { AutogradError } from '../errors.js';
 import { add } from '../ops/functions.js';
 import { Tensor } from '../tensor.js';
+import { gradTensor, rounding } from './scalar.js';
 
 /** A gradient being summed, and whether its storage belongs to the engine. */
 export interface GradSlot {
@@ -60,5 +61,9 @@ export function storeGrad(t: Tensor, slot: GradSlot, createGraph: boolean): void
   if (!T.shapesEqual(t.grad.shape, slot.grad.shape)) {
     throw new AutogradError('backward', `cannot accumulate a gradient of shape ${T.fmtShape(slot.grad.shape)} into .grad of shape ${T.fmtShape(t.grad.shape)}; call zeroGrad() first`);
   }
-  t.grad = createGraph ? add(t.grad, slot.grad) : new Tensor(T.add(t.grad.value, slot.grad.value));
+  if (createGraph) t.grad = add(t.grad, slot.grad);
+  else if (t.grad.ndim === 0 && slot.grad.dtype === t.grad.dtype && T.isFloat(t.grad.dtype)) {
+    // 0-d floats (the scalar path): the same sum, rounded to the dtype as storing it rounds
+    t.grad = gradTensor(rounding(t.grad.dtype)(t.grad.readScalar() + slot.grad.readScalar()), t.grad.dtype);
+  } else t.grad = new Tensor(T.add(t.grad.value, slot.grad.value));
 }

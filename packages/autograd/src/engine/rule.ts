@@ -28,6 +28,16 @@ export function applyRule(node: Node, g: Tensor): readonly (Tensor | null)[] {
   return grads;
 }
 
+/** Throws if a saved value the rule of `node` reads was written in place after the op ran. */
+export function checkSavedValues(node: Node): void {
+  // nearly always nothing was written: then the rule's `uses` need not be looked up
+  const inputs = node.inputs;
+  let written = node.output !== null && node.output.version !== node.outputVersion;
+  for (let i = 0; i < inputs.length && !written; i++) written = inputs[i]!.version !== node.inputVersions[i];
+  if (written) checkVersions(node, (OPS[node.op] as DifferentiableOp<unknown>).uses);
+}
+
+/** Throws if a value the rule reads (per `uses`) was written in place after the op ran. */
 function checkVersions(node: Node, uses: Uses): void {
   if (uses === 'inputs' || uses === 'both') {
     const inputs = node.inputs;

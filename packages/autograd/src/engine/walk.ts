@@ -1,70 +1,12 @@
 /**
  * The first half of a backward pass: find the nodes it must run and, for each, how many
- * consumers will send it a gradient. Iterative (explicit stacks), so any depth works.
- *
- * The per-pass bookkeeping lives in scratch fields on the nodes themselves (no hash maps on
- * the hot path). A pass that starts inside another (a hook calling backward) saves the outer
- * pass's scratch of every node it takes over and puts it back when it ends.
+ * consumers will send it a gradient. Iterative (explicit stacks), so any depth works. The
+ * counts live in the pass's scratch arrays (pass.ts), not in hash maps.
  */
 import { AutogradError } from '../errors.js';
 import type { Node } from '../node.js';
 import type { Tensor } from '../tensor.js';
-
-let nextPassId = 1;
-/** Ids of the passes running now, outermost first. */
-const activePasses: number[] = [];
-
-interface SavedScratch {
-  readonly node: Node;
-  readonly runId: number;
-  readonly deps: number;
-  readonly needed: boolean;
-  readonly grad: Tensor | null;
-  readonly gradOwned: boolean;
-}
-
-/** One backward pass's claim on the nodes it visits. */
-export class Pass {
-  readonly id = nextPassId++;
-  private readonly saved: SavedScratch[] = [];
-
-  constructor() {
-    activePasses.push(this.id);
-  }
-
-  /** Makes `node` part of this pass, with fresh scratch; false if it already was. */
-  claim(node: Node): boolean {
-    if (node.runId === this.id) return false;
-    if (activePasses.length > 1 && activePasses.includes(node.runId)) {
-      this.saved.push({ node, runId: node.runId, deps: node.deps, needed: node.needed, grad: node.grad, gradOwned: node.gradOwned });
-    }
-    node.runId = this.id;
-    node.deps = 0;
-    node.needed = true;
-    node.grad = null;
-    node.gradOwned = false;
-    return true;
-  }
-
-  /** Whether `node` belongs to this pass and must run. */
-  runs(node: Node): boolean {
-    return node.runId === this.id && node.needed;
-  }
-
-  /** Ends the pass: an outer pass gets its scratch back. */
-  finish(): void {
-    for (let i = this.saved.length - 1; i >= 0; i--) {
-      const s = this.saved[i]!;
-      s.node.runId = s.runId;
-      s.node.deps = s.deps;
-      s.node.needed = s.needed;
-      s.node.grad = s.grad;
-      s.node.gradOwned = s.gradOwned;
-    }
-    const at = activePasses.lastIndexOf(this.id);
-    if (at >= 0) activePasses.splice(at, 1);
-  }
-}
+import type { Pass } from './pass.js';
 
 function freedError(node: Node): AutogradError {
   return new AutogradError('backward', `trying to backward through the graph a second time (the saved values of '${node.op}' were freed by the first backward); pass { retainGraph: true } to the first backward if you need to`);
@@ -86,7 +28,7 @@ export function countDependencies(pass: Pass, roots: readonly Tensor[]): void {
       const child = input.node;
       if (child === null) continue;
       if (pass.claim(child)) stack.push(child);
-      child.deps++;
+      pass.addDependency(child);
     }
   }
 }
@@ -101,7 +43,7 @@ export function countDependenciesToTargets(pass: Pass, roots: readonly Tensor[],
   const next: number[] = [];
   for (const root of roots) {
     if (!root.requiresGrad || root.node === null || !pass.claim(root.node)) continue;
-    root.node.needed = false;
+    pass.setNeeded(root.node, false);
     nodes.push(root.node);
     next.push(0);
   }
@@ -117,23 +59,23 @@ export function countDependenciesToTargets(pass: Pass, roots: readonly Tensor[],
       if (!input.requiresGrad) continue;
       const child = input.node;
       if (child === null) {
-        if (targets.has(input)) node.needed = true;
+        if (targets.has(input)) pass.setNeeded(node, true);
       } else if (pass.claim(child)) {
-        child.needed = false;
+        pass.setNeeded(child, false);
         nodes.push(child);
         next.push(0);
-      } else if (child.needed) node.needed = true;
+      } else if (pass.isNeeded(child)) pass.setNeeded(node, true);
       continue;
     }
     // all inputs done: decide, count the edges to needed children, tell the parent
     nodes.pop();
     next.pop();
-    if (node.output !== null && targets.has(node.output)) node.needed = true;
-    if (!node.needed) continue;
+    if (node.output !== null && targets.has(node.output)) pass.setNeeded(node, true);
+    if (!pass.isNeeded(node)) continue;
     for (let k = 0; k < inputs.length; k++) {
       const child = inputs[k]!.node;
-      if (child !== null && inputs[k]!.requiresGrad && pass.runs(child)) child.deps++;
+      if (child !== null && inputs[k]!.requiresGrad && pass.runs(child)) pass.addDependency(child);
     }
-    if (nodes.length > 0) nodes[nodes.length - 1]!.needed = true;
+    if (nodes.length > 0) pass.setNeeded(nodes[nodes.length - 1]!, true);
   }
 }

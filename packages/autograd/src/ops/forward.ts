@@ -5,41 +5,19 @@
  * scalar op skips the dispatch through the tensor package. Everything else goes to the tensor function.
  */
 import * as T from '@chainrule/tensor';
-import { type BinaryOp, type NDArray, NDArray as NDArrayClass, type UnaryOp, SCALAR_BINARY, SCALAR_UNARY } from '@chainrule/tensor';
+import { type BinaryOp, type NDArray, type UnaryOp, SCALAR_BINARY, SCALAR_UNARY } from '@chainrule/tensor';
+import { scalarArray } from './scalar-storage.js';
 
 type Forward = (inputs: readonly NDArray[]) => NDArray;
 
-function isFloatScalar(x: NDArray): boolean {
+/** Whether `x` is a 0-d float32 or float64 array (the scalar path). */
+export function isFloatScalar(x: NDArray): boolean {
   return x.shape.length === 0 && (x.dtype === 'float32' || x.dtype === 'float64');
 }
 
-/**
- * Scalars are carved out of small shared buffers, as Node's Buffer pool does for small buffers:
- * one ArrayBuffer per 32 scalars instead of one each, which the garbage collector feels most.
- * Their `data` is a 1-element view (mind `byteOffset` when reading `data.buffer`); a live scalar
- * keeps at most its 256-byte chunk alive.
- */
-const CHUNK_BYTES = 256;
-let chunk = new ArrayBuffer(CHUNK_BYTES);
-let used = 0;
-
-function scalarStorage(dtype: 'float32' | 'float64'): Float32Array | Float64Array {
-  const bytes = dtype === 'float32' ? 4 : 8;
-  if (used + bytes > CHUNK_BYTES) {
-    chunk = new ArrayBuffer(CHUNK_BYTES);
-    used = 0;
-  }
-  used += (bytes - (used % bytes)) % bytes; // align
-  const data = dtype === 'float32' ? new Float32Array(chunk, used, 1) : new Float64Array(chunk, used, 1);
-  used += bytes;
-  return data;
-}
-
-/** A 0-d result of the input's dtype (its shape array, [], is shared). */
+/** A 0-d result of the input's dtype. */
 function scalarResult(like: NDArray, value: number): NDArray {
-  const data = scalarStorage(like.dtype as 'float32' | 'float64');
-  data[0] = value;
-  return new NDArrayClass(data, like.shape);
+  return scalarArray(value, like.dtype as 'float32' | 'float64');
 }
 
 /** A unary op: `f` on arrays, `s` (if given) on one number for 0-d float inputs. */

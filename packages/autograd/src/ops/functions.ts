@@ -6,7 +6,7 @@
 import * as T from '@chainrule/tensor';
 import { type DType, floatResultType, isFloat, promoteTypes, promoteWithScalar } from '@chainrule/tensor';
 import { Tensor } from '../tensor.js';
-import { apply } from './apply.js';
+import { type ScalarUnaryName, apply, applyScalarUnary, applyScalarBinary } from './apply.js';
 
 /** A tensor or a plain number (a constant). */
 export type TensorLike = Tensor | number;
@@ -50,9 +50,17 @@ function fit(t: Tensor, shape: readonly number[], dtype: DType): Tensor {
 type BinaryName = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
 
 function binaryOp(op: BinaryName, a: TensorLike, b: TensorLike): Tensor {
-  // the common case first: two float tensors of one dtype and shape need no cast or expand
-  if (typeof a !== 'number' && typeof b !== 'number' && a.dtype === b.dtype && isFloat(a.dtype) && T.shapesEqual(a.shape, b.shape)) {
-    return apply(op, [a, b], NONE);
+  // the common cases first: two float tensors of one dtype and shape need no cast or expand
+  if (typeof a !== 'number' && typeof b !== 'number') {
+    const dtype = a.dtype;
+    if (dtype === b.dtype && isFloat(dtype)) {
+      if (a.ndim === 0 && b.ndim === 0) return applyScalarBinary(op, a, b);
+      if (T.shapesEqual(a.shape, b.shape)) return apply(op, [a, b], NONE);
+    }
+  } else if (typeof b === 'number' && typeof a !== 'number' && a.ndim === 0 && isFloat(a.dtype)) {
+    return applyScalarBinary(op, a, constant(b, a.dtype)); // a number never widens a float tensor
+  } else if (typeof a === 'number' && typeof b !== 'number' && b.ndim === 0 && isFloat(b.dtype)) {
+    return applyScalarBinary(op, constant(a, b.dtype), b);
   }
   const promoted = dtypeOf(a, b);
   let dtype: DType = promoted === 'bool' ? 'int32' : promoted;
@@ -70,26 +78,31 @@ function compareOp(op: CompareName, a: TensorLike, b: TensorLike): Tensor {
 }
 
 // ---- unary ----
-export const neg = (x: Tensor): Tensor => apply('neg', [x], NONE);
-export const abs = (x: Tensor): Tensor => apply('abs', [x], NONE);
-export const exp = (x: Tensor): Tensor => apply('exp', [floatInput(x)], NONE);
-export const log = (x: Tensor): Tensor => apply('log', [floatInput(x)], NONE);
-export const log1p = (x: Tensor): Tensor => apply('log1p', [floatInput(x)], NONE);
-export const expm1 = (x: Tensor): Tensor => apply('expm1', [floatInput(x)], NONE);
-export const sqrt = (x: Tensor): Tensor => apply('sqrt', [floatInput(x)], NONE);
-export const square = (x: Tensor): Tensor => apply('square', [x], NONE);
-export const reciprocal = (x: Tensor): Tensor => apply('reciprocal', [floatInput(x)], NONE);
-export const sin = (x: Tensor): Tensor => apply('sin', [floatInput(x)], NONE);
-export const cos = (x: Tensor): Tensor => apply('cos', [floatInput(x)], NONE);
-export const tanh = (x: Tensor): Tensor => apply('tanh', [floatInput(x)], NONE);
-export const sigmoid = (x: Tensor): Tensor => apply('sigmoid', [floatInput(x)], NONE);
-export const relu = (x: Tensor): Tensor => apply('relu', [x], NONE);
-export const erf = (x: Tensor): Tensor => apply('erf', [floatInput(x)], NONE);
-export const softplus = (x: Tensor): Tensor => apply('softplus', [floatInput(x)], NONE);
+export const neg = (x: Tensor): Tensor => unaryOp('neg', x);
+export const abs = (x: Tensor): Tensor => unaryOp('abs', x);
+export const exp = (x: Tensor): Tensor => unaryOp('exp', floatInput(x));
+export const log = (x: Tensor): Tensor => unaryOp('log', floatInput(x));
+export const log1p = (x: Tensor): Tensor => unaryOp('log1p', floatInput(x));
+export const expm1 = (x: Tensor): Tensor => unaryOp('expm1', floatInput(x));
+export const sqrt = (x: Tensor): Tensor => unaryOp('sqrt', floatInput(x));
+export const square = (x: Tensor): Tensor => unaryOp('square', x);
+export const reciprocal = (x: Tensor): Tensor => unaryOp('reciprocal', floatInput(x));
+export const sin = (x: Tensor): Tensor => unaryOp('sin', floatInput(x));
+export const cos = (x: Tensor): Tensor => unaryOp('cos', floatInput(x));
+export const tanh = (x: Tensor): Tensor => unaryOp('tanh', floatInput(x));
+export const sigmoid = (x: Tensor): Tensor => unaryOp('sigmoid', floatInput(x));
+export const relu = (x: Tensor): Tensor => unaryOp('relu', x);
+export const erf = (x: Tensor): Tensor => unaryOp('erf', floatInput(x));
+export const softplus = (x: Tensor): Tensor => unaryOp('softplus', floatInput(x));
 export const sign = (x: Tensor): Tensor => apply('sign', [x], NONE);
 export const floor = (x: Tensor): Tensor => apply('floor', [x], NONE);
 export const ceil = (x: Tensor): Tensor => apply('ceil', [x], NONE);
 export const round = (x: Tensor): Tensor => apply('round', [x], NONE);
+
+/** A differentiable unary op; a 0-d float operand takes the scalar path. */
+function unaryOp(op: ScalarUnaryName, x: Tensor): Tensor {
+  return x.ndim === 0 && isFloat(x.dtype) ? applyScalarUnary(op, x) : apply(op, [x], NONE);
+}
 
 /** Ints and bools become float32 before float-valued ops, so rules see float inputs. */
 function floatInput(x: Tensor): Tensor {
@@ -215,6 +228,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 0 || b.ndim === 0 || a.shape[a.ndim - 1] !== b.shape[Math.max(b.ndim - 2, 0)]) {
     return new Tensor(T.matmul(a.value, b.value)); // throws the tensor package's error
   }
+  // the common case first: two matrices of one dtype need no batch broadcast, cast or reshape
+  if (a.ndim === 2 && b.ndim === 2 && a.dtype === b.dtype) return apply('matmul', [a, b], NONE);
   const A = a.ndim === 1 ? unsqueeze(a, 0) : a;
   const B = b.ndim === 1 ? unsqueeze(b, 1) : b;
   const m = A.shape[A.ndim - 2]!, k = A.shape[A.ndim - 1]!, n = B.shape[B.ndim - 1]!;

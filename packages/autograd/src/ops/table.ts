@@ -19,6 +19,19 @@ export interface RuleContext<P> {
 /** Which recorded values a rule reads; an in-place edit of one of them before backward is an error. */
 export type Uses = 'none' | 'inputs' | 'output' | 'both';
 
+/**
+ * One input's gradient on plain numbers, for 0-d float operands (the scalar path of the engine):
+ * `g` the incoming gradient, `a` and `b` the inputs' values (`b` is NaN for a unary op), `out` the
+ * output's value, and `r` rounds to the operands' dtype (`Math.fround` for float32). It must round
+ * every intermediate result exactly where the tensor rule's ops store one, so both give the same bits.
+ * @example
+ * ```ts
+ * // tanh's rule F.mul(g, F.sub(1, F.square(output))) stores three results, so it rounds three times
+ * const tanhGrad: ScalarGrad = (g, _x, _y, out, r) => r(g * r(1 - r(out * out)));
+ * ```
+ */
+export type ScalarGrad = (g: number, a: number, b: number, out: number, r: (v: number) => number) => number;
+
 export interface DifferentiableOp<P> {
   readonly forward: (inputs: readonly NDArray[], params: P) => NDArray;
   readonly uses: Uses;
@@ -27,6 +40,11 @@ export interface DifferentiableOp<P> {
    * Written with differentiable ops, so gradients of gradients work.
    */
   readonly backward: (grad: Tensor, ctx: RuleContext<P>) => readonly (Tensor | null)[];
+  /**
+   * The same rule on numbers, one function per input, for elementwise ops: the engine uses it
+   * for 0-d float operands when no graph of the backward pass is recorded (no allocation per op).
+   */
+  readonly scalar?: readonly ScalarGrad[];
 }
 
 export interface NonDifferentiableOp<P> {
@@ -57,33 +75,33 @@ function keptGrad(grad: Tensor, inputShape: readonly number[], axes: readonly nu
 export const OPS: OpTable = {
   // ---- unary ----
   // d(-x) = -1
-  neg: { forward: unaryOp('neg'), uses: 'none', backward: (g) => [F.neg(g)] },
+  neg: { forward: unaryOp('neg'), uses: 'none', backward: (g) => [F.neg(g)], scalar: [(g) => -g] },
   // d|x| = sign(x), 0 at 0
   abs: { forward: unaryOp('abs'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.sign(x!))] },
   // d e^x = e^x
-  exp: { forward: unaryOp('exp'), uses: 'output', backward: (g, { output }) => [F.mul(g, output)] },
+  exp: { forward: unaryOp('exp'), uses: 'output', backward: (g, { output }) => [F.mul(g, output)], scalar: [(g, _x, _y, out, r) => r(g * out)] },
   // d log x = 1/x
-  log: { forward: unaryOp('log'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, x!)] },
+  log: { forward: unaryOp('log'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, x!)], scalar: [(g, x, _y, _out, r) => r(g / x)] },
   // d log(1+x) = 1/(1+x)
   log1p: { forward: unaryOp('log1p'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.div(g, F.add(x!, 1))] },
   // d (e^x - 1) = e^x
   expm1: { forward: unaryOp('expm1'), uses: 'output', backward: (g, { output }) => [F.mul(g, F.add(output, 1))] },
   // d √x = 1/(2√x)
-  sqrt: { forward: unaryOp('sqrt'), uses: 'output', backward: (g, { output }) => [F.div(g, F.mul(output, 2))] },
+  sqrt: { forward: unaryOp('sqrt'), uses: 'output', backward: (g, { output }) => [F.div(g, F.mul(output, 2))], scalar: [(g, _x, _y, out, r) => r(g / r(out * 2))] },
   // d x² = 2x
-  square: { forward: unaryOp('square'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(x!, 2))] },
+  square: { forward: unaryOp('square'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(x!, 2))], scalar: [(g, x, _y, _out, r) => r(g * r(x * 2))] },
   // d (1/x) = -1/x²
-  reciprocal: { forward: unaryOp('reciprocal'), uses: 'output', backward: (g, { output }) => [F.neg(F.mul(g, F.square(output)))] },
+  reciprocal: { forward: unaryOp('reciprocal'), uses: 'output', backward: (g, { output }) => [F.neg(F.mul(g, F.square(output)))], scalar: [(g, _x, _y, out, r) => -r(g * r(out * out))] },
   // d sin x = cos x
-  sin: { forward: unaryOp('sin'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.cos(x!))] },
+  sin: { forward: unaryOp('sin'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.cos(x!))], scalar: [(g, x, _y, _out, r) => r(g * r(Math.cos(x)))] },
   // d cos x = -sin x
-  cos: { forward: unaryOp('cos'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.neg(F.mul(g, F.sin(x!)))] },
+  cos: { forward: unaryOp('cos'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.neg(F.mul(g, F.sin(x!)))], scalar: [(g, x, _y, _out, r) => -r(g * r(Math.sin(x)))] },
   // d tanh x = 1 - tanh(x)²
-  tanh: { forward: unaryOp('tanh'), uses: 'output', backward: (g, { output }) => [F.mul(g, F.sub(1, F.square(output)))] },
+  tanh: { forward: unaryOp('tanh'), uses: 'output', backward: (g, { output }) => [F.mul(g, F.sub(1, F.square(output)))], scalar: [(g, _x, _y, out, r) => r(g * r(1 - r(out * out)))] },
   // d σ(x) = σ(x)(1 - σ(x))
-  sigmoid: { forward: unaryOp('sigmoid'), uses: 'output', backward: (g, { output }) => [F.mul(g, F.mul(output, F.sub(1, output)))] },
+  sigmoid: { forward: unaryOp('sigmoid'), uses: 'output', backward: (g, { output }) => [F.mul(g, F.mul(output, F.sub(1, output)))], scalar: [(g, _x, _y, out, r) => r(g * r(out * r(1 - out)))] },
   // d relu(x) = 1 if x > 0 else 0 (0 at 0, as PyTorch)
-  relu: { forward: unaryOp('relu'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.gt(x!, 0))] },
+  relu: { forward: unaryOp('relu'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.gt(x!, 0))], scalar: [(g, x) => g * (x > 0 ? 1 : 0)] },
   // d erf x = (2/√π) e^{-x²}
   erf: { forward: unaryOp('erf'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(F.exp(F.neg(F.square(x!))), 2 / Math.sqrt(Math.PI)))] },
   // d softplus(x) = σ(x)
@@ -103,14 +121,15 @@ export const OPS: OpTable = {
 
   // ---- binary (inputs already broadcast to one shape and dtype) ----
   // d(a+b) = (1, 1)
-  add: { forward: binaryOp('add'), uses: 'none', backward: (g) => [g, g] },
+  add: { forward: binaryOp('add'), uses: 'none', backward: (g) => [g, g], scalar: [(g) => g, (g) => g] },
   // d(a-b) = (1, -1)
-  sub: { forward: binaryOp('sub'), uses: 'none', backward: (g) => [g, F.neg(g)] },
+  sub: { forward: binaryOp('sub'), uses: 'none', backward: (g) => [g, F.neg(g)], scalar: [(g) => g, (g) => -g] },
   // d(ab) = (b, a)
   mul: {
     forward: binaryOp('mul'),
     uses: 'inputs',
     backward: (g, { inputs: [a, b] }) => [a!.requiresGrad ? F.mul(g, b!) : null, b!.requiresGrad ? F.mul(g, a!) : null],
+    scalar: [(g, _a, b, _out, r) => r(g * b), (g, a, _b, _out, r) => r(g * a)],
   },
   // d(a/b) = (1/b, -a/b²)
   div: {
@@ -120,6 +139,7 @@ export const OPS: OpTable = {
       a!.requiresGrad ? F.div(g, b!) : null,
       b!.requiresGrad ? F.neg(F.div(F.mul(g, a!), F.square(b!))) : null,
     ],
+    scalar: [(g, _a, b, _out, r) => r(g / b), (g, a, b, _out, r) => -r(r(g * a) / r(b * b))],
   },
   // d a^b = (b a^(b-1), a^b log a). The first is 0 at 0^0 (a^0 = 1 for every a), the second 0
   // where a <= 0 (as PyTorch); both masks are double wheres, so no inf or NaN leaks into any order.

@@ -68,7 +68,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
 
   /** Clears every parameter's gradient (sets it to null). */
   zeroGrad(): void {
-    for (const p of this.params) p.grad = null;
+    for (const group of this.paramGroups) for (const p of group.params) p.grad = null;
   }
 
   /** Updates each parameter that has a gradient, in place and without recording a graph. */

@@ -68,21 +68,47 @@ export function map2(f: Fn2, a: NDArray, b: NDArray, outDtype: DType, out?: NDAr
   return dst;
 }
 
-/** Fast loops for the four arithmetic ops on contiguous or scalar-broadcast operands. */
-function arithmeticFastPath(op: BinaryOp, a: NDArray, b: NDArray, dst: NDArray): boolean {
-  const aFlat = a.isContiguous, bFlat = b.isContiguous;
-  const aScalar = allZero(a.strides), bScalar = allZero(b.strides);
-  if (!((aFlat || aScalar) && (bFlat || bScalar))) return false;
-  const o = dst.data, ad = a.data, bd = b.data, n = a.size, base = dst.offset;
-  const as = aScalar ? 0 : 1, bs = bScalar ? 0 : 1;
-  let pa = a.offset, pb = b.offset;
-  switch (op) {
-    case 'add': for (let i = 0; i < n; i++, pa += as, pb += bs) o[base + i] = ad[pa]! + bd[pb]!; return true;
-    case 'sub': for (let i = 0; i < n; i++, pa += as, pb += bs) o[base + i] = ad[pa]! - bd[pb]!; return true;
-    case 'mul': for (let i = 0; i < n; i++, pa += as, pb += bs) o[base + i] = ad[pa]! * bd[pb]!; return true;
-    case 'div': for (let i = 0; i < n; i++, pa += as, pb += bs) o[base + i] = ad[pa]! / bd[pb]!; return true;
-    default: return false;
+/**
+ * The layout of two same-shape operands as rows × cols with each operand's row stride and a column
+ * stride of 0 or 1 (size-1 dimensions dropped, neighbours that both walk as one merged), or
+ * undefined when that takes more than two dimensions or another inner stride. Covers contiguous
+ * operands, scalars and the row / column broadcasts of bias adds.
+ */
+function rowsLayout(a: NDArray, b: NDArray): [rows: number, cols: number, ars: number, ac: number, brs: number, bc: number] | undefined {
+  const shape = a.shape, sa = a.strides, sb = b.strides;
+  let cols = 1, ac = 0, bc = 0, rows = 1, ars = 0, brs = 0, dims = 0;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const x = sa[d]!, y = sb[d]!;
+    if (dims === 0) { cols = n; ac = x; bc = y; dims = 1; continue; }
+    if (dims === 1 && x === ac * cols && y === bc * cols) { cols *= n; continue; } // merges into the row
+    if (dims === 1) { rows = n; ars = x; brs = y; dims = 2; continue; }
+    if (x === ars * rows && y === brs * rows) { rows *= n; continue; }
+    return undefined;
   }
+  if ((ac !== 0 && ac !== 1) || (bc !== 0 && bc !== 1)) return undefined;
+  return [rows, cols, ars, ac, brs, bc];
+}
+
+/** Fast loops for the four arithmetic ops on operands that rowsLayout covers. */
+function arithmeticFastPath(op: BinaryOp, a: NDArray, b: NDArray, dst: NDArray): boolean {
+  if (op !== 'add' && op !== 'sub' && op !== 'mul' && op !== 'div') return false;
+  const layout = rowsLayout(a, b);
+  if (layout === undefined) return false;
+  const [rows, cols, ars, as, brs, bs] = layout;
+  const o = dst.data, ad = a.data, bd = b.data, base = dst.offset;
+  for (let r = 0; r < rows; r++) {
+    let pa = a.offset + r * ars, pb = b.offset + r * brs;
+    const start = base + r * cols, end = start + cols;
+    switch (op) {
+      case 'add': for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! + bd[pb]!; break;
+      case 'sub': for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! - bd[pb]!; break;
+      case 'mul': for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! * bd[pb]!; break;
+      default: for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! / bd[pb]!; break;
+    }
+  }
+  return true;
 }
 
 /**

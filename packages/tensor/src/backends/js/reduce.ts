@@ -18,6 +18,8 @@ function reducedRuns(x: NDArray, axes: readonly number[]): { kept: number[]; inn
 }
 
 export function reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDtype: DType): NDArray {
+  const strided = x.isContiguous ? stridedRuns(x, axes) : undefined;
+  if (strided !== undefined) return reduceStrided(op, x, strided, outDtype);
   const { kept, inner, flat } = reducedRuns(x, axes);
   const outer = kept.reduce((p, d) => p * d, 1);
   const out = new NDArray(allocate(outDtype, outer), kept);
@@ -33,6 +35,60 @@ export function reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDty
       case 'min': acc = Infinity; for (; p < end; p++) { const v = d[p]!; if (v < acc || v !== v) acc = v; if (acc !== acc) { p = end; break; } } break;
     }
     o[r] = acc;
+  }
+  return out;
+}
+
+/** A contiguous input seen as [outer, r, inner] with the reduced axes the middle run and inner > 1. */
+interface StridedRuns {
+  kept: number[];
+  outer: number;
+  r: number;
+  inner: number;
+}
+
+/** The [outer, r, inner] view of a contiguous x reduced over one run of axes not at the end, or undefined. */
+function stridedRuns(x: NDArray, axes: readonly number[]): StridedRuns | undefined {
+  const a0 = axes[0]!, a1 = axes[axes.length - 1]!;
+  if (a1 - a0 + 1 !== axes.length || a1 === x.ndim - 1) return undefined;
+  let outer = 1, r = 1, inner = 1;
+  const kept: number[] = [];
+  for (let d = 0; d < x.ndim; d++) {
+    const n = x.shape[d]!;
+    if (d < a0) { outer *= n; kept.push(n); } else if (d <= a1) r *= n; else { inner *= n; kept.push(n); }
+  }
+  return inner > 1 ? { kept, outer, r, inner } : undefined;
+}
+
+/**
+ * Reduces the middle axis of [outer, r, inner] without moving it last (no transposing copy): each
+ * output still folds its r values in order k = 0, 1, ... with the same float64 accumulator and the
+ * same NaN rule as the run loop above, so the results are identical; only the loops are swapped.
+ */
+function reduceStrided(op: ReduceOp, x: NDArray, { kept, outer, r, inner }: StridedRuns, outDtype: DType): NDArray {
+  const out = new NDArray(allocate(outDtype, outer * inner), kept);
+  const o = out.data, d = x.data;
+  const acc = new Float64Array(inner);
+  for (let q = 0; q < outer; q++) {
+    const base = x.offset + q * r * inner;
+    if (op === 'sum' || op === 'prod') {
+      acc.fill(op === 'sum' ? 0 : 1);
+      for (let k = 0; k < r; k++) {
+        const row = base + k * inner;
+        if (op === 'sum') for (let i = 0; i < inner; i++) acc[i]! += d[row + i]!;
+        else for (let i = 0; i < inner; i++) acc[i]! *= d[row + i]!;
+      }
+    } else {
+      acc.fill(op === 'max' ? -Infinity : Infinity);
+      for (let k = 0; k < r; k++) {
+        const row = base + k * inner;
+        // once NaN, an accumulator stays NaN (v > NaN and v < NaN are false; NaN !== NaN is true)
+        if (op === 'max') for (let i = 0; i < inner; i++) { const v = d[row + i]!; if (v > acc[i]! || v !== v) acc[i] = v; }
+        else for (let i = 0; i < inner; i++) { const v = d[row + i]!; if (v < acc[i]! || v !== v) acc[i] = v; }
+      }
+    }
+    const at = q * inner;
+    for (let i = 0; i < inner; i++) o[at + i] = acc[i]!;
   }
   return out;
 }

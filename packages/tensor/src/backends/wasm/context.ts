@@ -1,11 +1,13 @@
-import { ThreadPool, maxThreads } from './pool.js';
+import { maxThreads } from './pool.js';
 import { WasmHeap, align, kernelModule, sharedMemorySupported } from './runtime.js';
+import { type GemmPool, startThreadPool } from './web-pool.js';
 
 /** Options of `createWasmBackend`. */
 export interface WasmBackendOptions {
   /**
    * Threads (the calling one included) for large matmuls. Defaults to the number of cores in Node
-   * and 1 elsewhere. Results are bit-identical for any value.
+   * and in cross-origin isolated pages (at most 8 there), and 1 elsewhere. Results are
+   * bit-identical for any value.
    */
   readonly threads?: number;
   /** Matmuls with at least this many multiply-adds (batch·m·n·k) use the threads. Default 2^22 (about 160³). */
@@ -39,11 +41,11 @@ export class WasmContext {
     this.parallelThreshold = options.parallelThreshold ?? 2 ** 22;
   }
 
-  private started: ThreadPool | undefined;
+  private started: GemmPool | undefined;
 
-  /** The worker pool, started on first use (so merely creating the backend costs no threads). */
-  get pool(): ThreadPool | undefined {
-    if (this.threads > 1 && this.started === undefined) this.started = new ThreadPool(this.heap, this.threads, kernelModule(true));
+  /** The worker pool (Node worker_threads or Web Workers), started on first use (so merely creating the backend costs no threads). */
+  get pool(): GemmPool | undefined {
+    if (this.threads > 1 && this.started === undefined) this.started = startThreadPool(this.heap, this.threads, kernelModule(true));
     return this.started;
   }
 }

@@ -3,13 +3,14 @@ import type { DType, FloatArray } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { BINARY_CODES, UNARY_CODES } from './ops.js';
+import type { WasmHeap } from './runtime.js';
 import { type Staged, stage } from './stage.js';
 
 /** Below this many elements the TypeScript kernels win (no copies in and out). */
-const MIN_SIZE = 512;
+export const MIN_SIZE = 512;
 
 /** A dimension of an elementwise op after merging: its size and each input's stride. */
-interface Dim {
+export interface Dim {
   size: number;
   sa: number;
   sb: number;
@@ -50,6 +51,58 @@ function finish(ctx: WasmContext, f64: boolean, ptr: number, size: number, shape
   return new NDArray(view.slice(start, start + size), [...shape]);
 }
 
+/** A kernel over rows × cols (see assembly/elementwise.ts): byte offsets, element strides, contiguous output. */
+export type RowsKernel = (rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number) => void;
+
+/**
+ * The layout of a two-input elementwise op on `a` and `b` (same shape, stride 0 where broadcast)
+ * as rows × cols slabs, or undefined when the inner dimension is neither contiguous nor broadcast in
+ * both inputs (e.g. a transposed operand).
+ */
+export function slabLayout(a: NDArray, b: NDArray): Dim[] | undefined {
+  const dims = collapse(a.shape, a.strides, b.strides);
+  const inner = dims[dims.length - 1]!;
+  if ((inner.sa !== 0 && inner.sa !== 1) || (inner.sb !== 0 && inner.sb !== 1)) return undefined;
+  return dims;
+}
+
+/**
+ * Stages `a` and `b` and runs `kernel` on every rows × cols slab of `dims` (from slabLayout),
+ * writing `outBytes` per element contiguously from `out`. Returns false (nothing run) if staging
+ * compacted an operand, which these layouts never need.
+ */
+export function runSlabs(heap: WasmHeap, a: NDArray, b: NDArray, dims: readonly Dim[], out: number, outBytes: number, kernel: RowsKernel): boolean {
+  const bytes = a.dtype === 'float64' ? 8 : 4;
+  const A: Staged = stage(heap, a);
+  const B: Staged = stage(heap, b);
+  // Staged strides equal the view's (inputs are copied by span, never compacted, for these shapes:
+  // a broadcast or dense view spans at most its size); guard anyway.
+  if (A.strides !== a.strides || B.strides !== b.strides) return false;
+  const inner = dims[dims.length - 1]!;
+  const cols = inner.size;
+  const rowDim = dims.length >= 2 ? dims[dims.length - 2]! : { size: 1, sa: 0, sb: 0 };
+  const slab = rowDim.size * cols;
+  if (dims.length <= 2) {
+    kernel(rowDim.size, cols, A.ptr + A.base * bytes, rowDim.sa, inner.sa, B.ptr + B.base * bytes, rowDim.sb, inner.sb, out);
+    return true;
+  }
+  const outer = dims.slice(0, dims.length - 2);
+  const idx = new Array<number>(outer.length).fill(0);
+  let ao = A.base, bo = B.base;
+  for (let s = 0, count = a.size / slab; s < count; s++) {
+    kernel(rowDim.size, cols, A.ptr + ao * bytes, rowDim.sa, inner.sa, B.ptr + bo * bytes, rowDim.sb, inner.sb, out + s * slab * outBytes);
+    for (let d = outer.length - 1; d >= 0; d--) {
+      ao += outer[d]!.sa;
+      bo += outer[d]!.sb;
+      if (++idx[d]! < outer[d]!.size) break;
+      ao -= outer[d]!.sa * outer[d]!.size;
+      bo -= outer[d]!.sb * outer[d]!.size;
+      idx[d] = 0;
+    }
+  }
+  return true;
+}
+
 /**
  * a op b elementwise in wasm (see Backend.binary), or undefined when not handled: ops other than
  * + − × ÷ max min, non-float or mixed dtypes, small arrays, or inner dimensions that are neither
@@ -60,39 +113,17 @@ export function wasmBinary(ctx: WasmContext, op: BinaryOp, a: NDArray, b: NDArra
   if (code === undefined || !isFloatOut(outDtype, out) || a.dtype !== outDtype || b.dtype !== outDtype) return undefined;
   const size = a.size;
   if (size < MIN_SIZE) return undefined;
-  const dims = collapse(a.shape, a.strides, b.strides);
-  const inner = dims[dims.length - 1]!;
-  if ((inner.sa !== 0 && inner.sa !== 1) || (inner.sb !== 0 && inner.sb !== 1)) return undefined;
+  const dims = slabLayout(a, b);
+  if (dims === undefined) return undefined;
   const f64 = outDtype === 'float64';
   const bytes = f64 ? 8 : 4;
   const heap = ctx.heap;
   heap.reset();
   try {
-    const A: Staged = stage(heap, a);
-    const B: Staged = stage(heap, b);
     const o = heap.alloc(size * bytes);
     const kernel = f64 ? heap.exports.binary_f64 : heap.exports.binary_f32;
-    const cols = inner.size;
-    const rowDim = dims.length >= 2 ? dims[dims.length - 2]! : { size: 1, sa: 0, sb: 0 };
-    const outer = dims.slice(0, Math.max(0, dims.length - 2));
-    const slab = rowDim.size * cols;
-    // Staged strides equal the view's (inputs are copied by span, never compacted, for these shapes:
-    // a broadcast or dense view spans at most its size); guard anyway.
-    if (A.strides !== a.strides || B.strides !== b.strides) return undefined;
-    const idx = new Array<number>(outer.length).fill(0);
-    let ao = A.base, bo = B.base;
-    for (let s = 0, count = size / slab; s < count; s++) {
-      kernel(code, rowDim.size, cols, A.ptr + ao * bytes, rowDim.sa, inner.sa, B.ptr + bo * bytes, rowDim.sb, inner.sb, o + s * slab * bytes);
-      for (let d = outer.length - 1; d >= 0; d--) {
-        ao += outer[d]!.sa;
-        bo += outer[d]!.sb;
-        if (++idx[d]! < outer[d]!.size) break;
-        ao -= outer[d]!.sa * outer[d]!.size;
-        bo -= outer[d]!.sb * outer[d]!.size;
-        idx[d] = 0;
-      }
-    }
-    return finish(ctx, f64, o, size, a.shape, out);
+    const ran = runSlabs(heap, a, b, dims, o, bytes, (rows, cols, pa, ars, ac, pb, brs, bc, po) => kernel(code, rows, cols, pa, ars, ac, pb, brs, bc, po));
+    return ran ? finish(ctx, f64, o, size, a.shape, out) : undefined;
   } finally {
     heap.reset();
   }

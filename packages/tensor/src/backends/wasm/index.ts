@@ -14,6 +14,8 @@
 import type { Backend } from '../../backend.js';
 import { WasmContext, type WasmBackendOptions } from './context.js';
 import { wasmAddScaledInPlace, wasmBinary, wasmUnary } from './elementwise.js';
+import { wasmCompare } from './compare.js';
+import { wasmConvert } from './convert.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmReduce } from './reduce.js';
 import { kernelBytes } from './runtime.js';
@@ -26,9 +28,10 @@ let supported: boolean | undefined;
 
 /**
  * Whether this runtime can run the kernels: WebAssembly with SIMD128 (checked by validating the
- * kernels' own binary, which uses it). Synchronous compilation of the 8 KiB module must also be
- * allowed, which it is in Node, Deno, Bun and workers (browsers' main threads cap it at 4 KiB:
- * there, create the backend in a worker, or TODO an async factory).
+ * kernels' own binary, which uses it). The module is compiled synchronously, which Node, Deno, Bun,
+ * workers and the main threads of current browsers allow (Chrome caps synchronous compilation on a
+ * page's main thread at 8 MiB; before Chrome 114 the cap was 4 KiB, and there `createWasmBackend`
+ * throws, so the import keeps the TypeScript backend).
  */
 export function wasmSupported(): boolean {
   if (supported === undefined) {
@@ -43,9 +46,11 @@ export function wasmSupported(): boolean {
 
 /**
  * A backend running the hot kernels in WebAssembly and delegating the rest to `fallback`
- * (normally the TypeScript `jsBackend`). In Node it starts `threads - 1` worker threads (unref'd:
- * they never keep the process alive) used by matmuls above `parallelThreshold` multiply-adds;
- * results do not depend on the thread count.
+ * (normally the TypeScript `jsBackend`). Matmuls above `parallelThreshold` multiply-adds are split
+ * across `threads - 1` workers started on first use: worker threads in Node (unref'd: they never
+ * keep the process alive), Web Workers in a cross-origin isolated page (served with
+ * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`;
+ * they join once the page yields to its event loop). Results do not depend on the thread count.
  */
 export function createWasmBackend(fallback: Backend, options: WasmBackendOptions = {}): Backend {
   const ctx = new WasmContext(options);
@@ -53,13 +58,13 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     name: 'wasm',
     unary: (op, x, outDtype, out) => wasmUnary(ctx, op, x, outDtype, out) ?? fallback.unary(op, x, outDtype, out),
     binary: (op, a, b, outDtype, out) => wasmBinary(ctx, op, a, b, outDtype, out) ?? fallback.binary(op, a, b, outDtype, out),
-    compare: (op, a, b) => fallback.compare(op, a, b),
+    compare: (op, a, b) => wasmCompare(ctx, op, a, b) ?? fallback.compare(op, a, b),
     where: (cond, a, b, outDtype) => fallback.where(cond, a, b, outDtype),
     clamp: (x, lo, hi, outDtype) => fallback.clamp(x, lo, hi, outDtype),
     reduce: (op, x, axes, outDtype) => wasmReduce(ctx, op, x, axes, outDtype) ?? fallback.reduce(op, x, axes, outDtype),
     argReduce: (op, x, axis) => fallback.argReduce(op, x, axis),
     matmul: (a, b, outDtype) => wasmMatmul(ctx, a, b, outDtype) ?? fallback.matmul(a, b, outDtype),
-    copy: (x, dtype) => fallback.copy(x, dtype),
+    copy: (x, dtype) => wasmConvert(ctx, x, dtype) ?? fallback.copy(x, dtype),
     assign: (dst, src) => fallback.assign(dst, src),
     indexSelect: (x, axis, index) => fallback.indexSelect(x, axis, index),
     gather: (x, axis, index) => fallback.gather(x, axis, index),

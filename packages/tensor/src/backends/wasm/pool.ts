@@ -1,5 +1,6 @@
 import type { WasmHeap } from './runtime.js';
 import type { WasmModule } from './wasm-api.js';
+import { webWorkerCores } from './web-env.js';
 
 // A pool of worker threads sharing the wasm memory, for splitting the rows of large matmuls.
 //
@@ -9,12 +10,13 @@ import type { WasmModule } from './wasm-api.js';
 //   DONE   chunks finished; the thread finishing the last one notifies it.
 //   TOTAL  chunks in the job.
 //   JOB+i  the job's parameters (see GemmJob), read after a successful claim; TABLE+3b its batch entries.
+//   4      chunks computed by Web Workers (web-pool.ts); 5-7 are free.
 // The main thread claims chunks too, so a job completes even if no worker ever starts; it then waits
 // (Atomics.wait, allowed on Node's main thread) for chunks claimed by workers. Each chunk is a range
 // of C rows computed by the same kernel with the same per-element summation order, so the result is
 // the same whichever thread computes which chunk, and however many threads there are.
 //
-// Web Workers in browsers: TODO (the main thread may not block there, so it would need an async API).
+// Web Workers in browsers: web-pool.ts (same protocol and runChunks; the page spins instead of waiting).
 
 export const GEN = 0, NEXT = 1, DONE = 2, TOTAL = 3, JOB = 8, TABLE = 32;
 const BLOCKED = 1 << 30;
@@ -69,7 +71,7 @@ interface GemmExports {
  * Claims and computes chunks until none is left. Self-contained (its source text is also what the
  * workers run), so it names the control slots by number: NEXT 1, DONE 2, TOTAL 3, JOB 8, TABLE 32.
  */
-function runChunks(ex: GemmExports, ctrl: Int32Array, id: number): void {
+export function runChunks(ex: GemmExports, ctrl: Int32Array, id: number): void {
   for (;;) {
     const chunk = Atomics.add(ctrl, 1, 1);
     const total = Atomics.load(ctrl, 3);
@@ -108,9 +110,35 @@ function nodeWorkers(): { Worker: WorkerCtor; cores: number } | undefined {
   return { Worker: wt.Worker, cores };
 }
 
-/** The most threads (main included) this runtime can use for one kernel. */
+/** The most threads (main included) this runtime can use for one kernel (Node's cores, a cross-origin isolated page's, else 1). */
 export function maxThreads(): number {
-  return nodeWorkers()?.cores ?? 1;
+  return nodeWorkers()?.cores ?? webWorkerCores() ?? 1;
+}
+
+/** Blocks claims (between jobs: a late worker then finds no chunk). */
+export function blockClaims(c: Int32Array): void {
+  Atomics.store(c, NEXT, BLOCKED);
+}
+
+/**
+ * Writes a gemm job into the control words while claims are blocked (so no thread reads a
+ * half-written job), opens it and wakes the workers. Returns the number of chunks.
+ */
+export function startJob(c: Int32Array, job: GemmJob): number {
+  const batch = job.table.length / 3;
+  const perBatch = Math.ceil(job.m / job.chunkRows);
+  const total = batch * perBatch;
+  if (batch > MAX_JOB_BATCH) throw new Error('ThreadPool.run: too many batch entries in one job');
+  blockClaims(c);
+  const params = [job.f64 ? 1 : 0, job.m, job.n, job.k, job.ars, job.acs, job.ldc, job.chunkRows, perBatch, job.scratch, job.scratchStride];
+  for (let i = 0; i < params.length; i++) c[JOB + i] = params[i]!;
+  for (let i = 0; i < job.table.length; i++) c[TABLE + i] = job.table[i]!;
+  Atomics.store(c, TOTAL, total);
+  Atomics.store(c, DONE, 0);
+  Atomics.store(c, NEXT, 0);
+  Atomics.add(c, GEN, 1);
+  Atomics.notify(c, GEN);
+  return total;
 }
 
 /** Starts and drives the workers; `threads` counts the main thread. */
@@ -124,7 +152,7 @@ export class ThreadPool {
     const node = nodeWorkers();
     const workers = node === undefined || !heap.shared ? 0 : Math.max(0, threads - 1);
     this.threads = workers + 1;
-    Atomics.store(this.ctrl, NEXT, BLOCKED);
+    blockClaims(this.ctrl);
     for (let id = 1; id <= workers; id++) {
       const w = new node!.Worker(WORKER_SOURCE, {
         eval: true,
@@ -146,19 +174,7 @@ export class ThreadPool {
    */
   run(job: GemmJob): void {
     const c = this.ctrl;
-    const batch = job.table.length / 3;
-    const perBatch = Math.ceil(job.m / job.chunkRows);
-    const total = batch * perBatch;
-    if (batch > MAX_JOB_BATCH) throw new Error('ThreadPool.run: too many batch entries in one job');
-    Atomics.store(c, NEXT, BLOCKED);
-    const params = [job.f64 ? 1 : 0, job.m, job.n, job.k, job.ars, job.acs, job.ldc, job.chunkRows, perBatch, job.scratch, job.scratchStride];
-    for (let i = 0; i < params.length; i++) c[JOB + i] = params[i]!;
-    for (let i = 0; i < job.table.length; i++) c[TABLE + i] = job.table[i]!;
-    Atomics.store(c, TOTAL, total);
-    Atomics.store(c, DONE, 0);
-    Atomics.store(c, NEXT, 0);
-    Atomics.add(c, GEN, 1);
-    Atomics.notify(c, GEN);
+    const total = startJob(c, job);
     runChunks(this.heap.exports, c, 0);
     let waited = 0;
     for (let done = Atomics.load(c, DONE); done < total; done = Atomics.load(c, DONE)) {
@@ -166,6 +182,6 @@ export class ThreadPool {
         throw new Error('chainrule wasm backend: worker threads stopped responding');
       }
     }
-    Atomics.store(c, NEXT, BLOCKED);
+    blockClaims(c);
   }
 }

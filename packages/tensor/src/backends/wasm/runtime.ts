@@ -17,6 +17,9 @@ export interface KernelExports {
   unary_f64(op: number, n: number, x: number, out: number): void;
   reduce_f32(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
   reduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
+  compare_f32(op: number, rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
+  compare_f64(op: number, rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
+  convert_run(code: number, n: number, x: number, out: number): void;
 }
 
 const PAGE = 65536;
@@ -75,6 +78,7 @@ export class WasmHeap {
   private buffer: ArrayBuffer | SharedArrayBuffer;
   private f32: Float32Array;
   private f64: Float64Array;
+  private u8: Uint8Array;
 
   /** `fixedBytes` are reserved after the control words, for the whole life of the heap (see fixedStart). */
   constructor(shared: boolean, fixedBytes: number) {
@@ -90,6 +94,7 @@ export class WasmHeap {
     this.buffer = this.memory.buffer;
     this.f32 = new Float32Array(this.buffer);
     this.f64 = new Float64Array(this.buffer);
+    this.u8 = new Uint8Array(this.buffer);
   }
 
   /** Byte offset where the fixed area (after the control words) starts. */
@@ -128,6 +133,12 @@ export class WasmHeap {
     return this.f64;
   }
 
+  /** A byte view of the whole memory (valid until the next alloc). */
+  viewU8(): Uint8Array {
+    this.refresh();
+    return this.u8;
+  }
+
   /** An Int32Array over the control words at the start of memory (stable: shared memory never moves). */
   controlWords(): Int32Array {
     return new Int32Array(this.memory.buffer, 0, CONTROL_BYTES / 4);
@@ -138,6 +149,7 @@ export class WasmHeap {
       this.buffer = this.memory.buffer;
       this.f32 = new Float32Array(this.buffer);
       this.f64 = new Float64Array(this.buffer);
+      this.u8 = new Uint8Array(this.buffer);
     }
   }
 }

@@ -1,0 +1,134 @@
+import { CONTROL_BYTES, type WasmHeap } from './runtime.js';
+import { DONE, GEN, ThreadPool, blockClaims, runChunks, startJob, type GemmJob } from './pool.js';
+import type { WasmModule } from './wasm-api.js';
+import { webWorkerCores } from './web-env.js';
+
+// Web Workers sharing the wasm memory, for the same gemm jobs as the Node pool (pool.ts): the same
+// control words, the same chunks and the same runChunks, whose source text is the workers' script
+// (a classic script from a Blob URL). Each worker is posted the compiled module and the shared
+// memory, instantiates the kernels on it and then blocks in Atomics.wait for jobs. A page's main
+// thread may not block, so after claiming chunks itself it spins on Atomics.load until the chunks
+// the workers claimed are done. A worker that has not started yet (browsers start workers only once
+// the page yields to its event loop) claims nothing, so a job never waits for it.
+//
+// Control word WORKER_CHUNKS (4; slots 4-7 are free in pool.ts's protocol) counts the chunks the
+// workers computed, so tests can see that they really ran.
+
+/** Control slot counting chunks computed by Web Workers (never reset). */
+const WORKER_CHUNKS = 4;
+
+/** What the gemm code needs of a thread pool, in Node or in a browser. */
+export interface GemmPool {
+  /** Threads (the calling one included) the pool may use. */
+  readonly threads: number;
+  /** Whether every worker is still usable (else the caller computes alone, which stays correct). */
+  readonly healthy: boolean;
+  /** Runs a gemm job on all threads; returns when every chunk is done. */
+  run(job: GemmJob): void;
+}
+
+/** The workers' script: runChunks, then a loop waiting for jobs. */
+const WEB_WORKER_SOURCE = `'use strict';
+const runChunks = ${runChunks.toString()};
+self.onmessage = (event) => {
+  self.onmessage = null;
+  const { module, memory, id, gen } = event.data;
+  const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  const ctrl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
+  const ex = {
+    gemmRows_f32(...args) { kernels.gemmRows_f32(...args); Atomics.add(ctrl, ${WORKER_CHUNKS}, 1); },
+    gemmRows_f64(...args) { kernels.gemmRows_f64(...args); Atomics.add(ctrl, ${WORKER_CHUNKS}, 1); },
+  };
+  self.postMessage('started');
+  let seen = gen;
+  for (;;) {
+    Atomics.wait(ctrl, ${GEN}, seen);
+    seen = Atomics.load(ctrl, ${GEN});
+    runChunks(ex, ctrl, id);
+  }
+};
+`;
+
+interface WebWorker {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message' | 'error' | 'messageerror', listener: (event: unknown) => void): void;
+}
+interface WebGlobals {
+  Worker: new (url: string, options?: { name?: string }) => WebWorker;
+  Blob: new (parts: string[], options: { type: string }) => object;
+  URL: { createObjectURL(blob: object): string; revokeObjectURL(url: string): void };
+  performance?: { now(): number };
+}
+
+/** How long the page waits for chunks that workers claimed before it gives up (ms). */
+const STALL_MS = 60_000;
+
+/** Starts and drives Web Workers; `threads` counts the page's own thread. */
+export class WebThreadPool implements GemmPool {
+  readonly threads: number;
+  private readonly ctrl: Int32Array;
+  private broken = false;
+  private running = 0;
+
+  constructor(private readonly heap: WasmHeap, threads: number, module: WasmModule) {
+    this.ctrl = heap.controlWords();
+    const workers = heap.shared ? Math.max(0, threads - 1) : 0;
+    this.threads = workers + 1;
+    blockClaims(this.ctrl);
+    if (workers === 0) return;
+    const g = globalThis as unknown as WebGlobals;
+    let url: string | undefined;
+    let settled = 0;
+    const settle = (): void => {
+      if (++settled === workers && url !== undefined) g.URL.revokeObjectURL(url);
+    };
+    try {
+      url = g.URL.createObjectURL(new g.Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
+      for (let id = 1; id <= workers; id++) {
+        const w = new g.Worker(url, { name: `chainrule-wasm-${id}` });
+        w.addEventListener('message', () => { this.running++; settle(); });
+        w.addEventListener('error', () => { this.broken = true; settle(); });
+        w.addEventListener('messageerror', () => { this.broken = true; });
+        w.postMessage({ module, memory: heap.memory, id, gen: Atomics.load(this.ctrl, GEN) });
+      }
+    } catch {
+      // e.g. a Content-Security-Policy without worker-src blob:; the page computes alone
+      this.broken = true;
+    }
+  }
+
+  /** Whether no worker failed. */
+  get healthy(): boolean {
+    return !this.broken;
+  }
+
+  /** Workers that have instantiated the kernels and wait for jobs (they start once the page yields). */
+  get runningWorkers(): number {
+    return this.running;
+  }
+
+  /** Chunks the workers (not the page) have computed so far, over all jobs. */
+  get workerChunks(): number {
+    return Atomics.load(this.ctrl, WORKER_CHUNKS);
+  }
+
+  run(job: GemmJob): void {
+    const c = this.ctrl;
+    const total = startJob(c, job);
+    runChunks(this.heap.exports, c, 0);
+    const clock = (globalThis as unknown as WebGlobals).performance ?? Date;
+    let since = -1;
+    for (let spins = 0; Atomics.load(c, DONE) < total; spins++) {
+      if ((spins & 0xffff) !== 0) continue;
+      const now = clock.now();
+      if (since < 0) since = now;
+      else if (now - since > STALL_MS) throw new Error('chainrule wasm backend: web workers stopped responding');
+    }
+    blockClaims(c);
+  }
+}
+
+/** The pool for this runtime: Web Workers in a cross-origin isolated page, else Node's worker_threads. */
+export function startThreadPool(heap: WasmHeap, threads: number, module: WasmModule): GemmPool {
+  return webWorkerCores() !== undefined ? new WebThreadPool(heap, threads, module) : new ThreadPool(heap, threads, module);
+}

@@ -14,29 +14,39 @@ function candidates(kind: 'Matmul' | 'Elementwise', index: number): Record<strin
     'chainrule js': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['js', index] },
     'chainrule wasm 1T': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['wasm 1T', index] },
     'chainrule wasm 2T': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['wasm 2T', index] },
+    ...(kind === 'Matmul'
+      ? {
+          'chainrule wasm FMA 1T': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['wasm FMA 1T', index], nodeFlags: [RELAXED] },
+          'chainrule wasm FMA 2T': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['wasm FMA 2T', index], nodeFlags: [RELAXED] },
+        }
+      : {}),
     'tfjs-cpu': { module: TFJS, factory: `tfjs${kind}`, args: ['cpu', index] },
     'tfjs-wasm': { module: TFJS, factory: `tfjs${kind}`, args: ['wasm', index] },
   };
 }
 
 const NAMES = ['chainrule js', 'chainrule wasm 1T', 'chainrule wasm 2T', 'tfjs-cpu', 'tfjs-wasm'];
+/** Node 20 accepts relaxed SIMD (f32x4.relaxed_madd: fused multiply-add) only behind this flag. */
+const RELAXED = '--experimental-wasm-relaxed-simd';
+const MATMUL_NAMES = ['chainrule js', 'chainrule wasm 1T', 'chainrule wasm 2T', 'chainrule wasm FMA 1T', 'chainrule wasm FMA 2T', 'tfjs-cpu', 'tfjs-wasm'];
 
 async function matmulSection(): Promise<BenchSection> {
   const rows: (string | number)[][] = [];
   for (const [index, { label, n }] of MATMUL_CASES.entries()) {
     const t = await timeInProcesses(candidates('Matmul', index), { rounds: n >= 1024 ? 3 : n >= 512 ? 5 : 7, targetMs: n >= 512 ? 150 : 60, warmup: n >= 1024 ? 1 : 2 });
     const g = (name: string): number => (2 * n ** 3) / t[name]! / 1e9;
-    rows.push([label, ...NAMES.map(g), g('chainrule js') / g('tfjs-cpu'), g('chainrule wasm 1T') / g('tfjs-wasm'), g('chainrule wasm 2T') / g('tfjs-wasm')]);
-    console.log(`matmul ${label}: ${NAMES.map((k) => `${k} ${g(k).toFixed(2)}`).join(', ')} GFLOP/s`);
+    rows.push([label, ...MATMUL_NAMES.map(g), g('chainrule js') / g('tfjs-cpu'), g('chainrule wasm 1T') / g('tfjs-wasm'), g('chainrule wasm 2T') / g('tfjs-wasm'), g('chainrule wasm FMA 2T') / g('tfjs-wasm')]);
+    console.log(`matmul ${label}: ${MATMUL_NAMES.map((k) => `${k} ${g(k).toFixed(2)}`).join(', ')} GFLOP/s`);
   }
   return {
     title: 'matmul float32, GFLOP/s (higher is better)',
-    columns: ['N', ...NAMES, 'js / tfjs-cpu', 'wasm 1T / tfjs-wasm', 'wasm 2T / tfjs-wasm'],
+    columns: ['N', ...MATMUL_NAMES, 'js / tfjs-cpu', 'wasm 1T / tfjs-wasm', 'wasm 2T / tfjs-wasm', 'wasm FMA 2T / tfjs-wasm'],
     rows,
     notes: [
       'C = A·B for N×N float32 matrices (A·Bᵀ: B is a transposed view, no copy), result read back (dataSync for tfjs).',
       'chainrule wasm includes copying the operands into wasm memory and the result out.',
       '2T: rows of C split between the main thread and one worker (bit-identical to 1T).',
+      `wasm FMA: the relaxed-SIMD build (f32x4.relaxed_madd, one rounding per multiply-add), chosen automatically where the runtime accepts relaxed SIMD (Node 22+, Chrome 114+); Node 20 needs \`${RELAXED}\`, which these child processes are given. Without it Node 20 runs the plain SIMD build (the wasm 1T/2T columns).`,
       'Each implementation runs in its own child process (one per implementation and row), timed round by round in turn.',
     ],
   };

@@ -15,6 +15,8 @@ export interface ChildCandidate {
   readonly factory: string;
   /** JSON-serialisable arguments. */
   readonly args: readonly unknown[];
+  /** Extra Node flags for the child (e.g. `--experimental-wasm-relaxed-simd`). */
+  readonly nodeFlags?: readonly string[];
 }
 
 /** Messages to a child. */
@@ -35,7 +37,7 @@ class Child {
   private readonly queue: ChildReply[] = [];
 
   constructor(c: ChildCandidate) {
-    this.proc = fork(CHILD, [c.module, c.factory, JSON.stringify(c.args)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.proc = fork(CHILD, [c.module, c.factory, JSON.stringify(c.args)], { execArgv: ['--import', 'tsx', ...(c.nodeFlags ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.proc.on('message', (m) => this.deliver(m as ChildReply));
     this.proc.on('exit', (code) => {
       if (code !== 0 && code !== null) this.fail(new Error(`benchmark child ${c.module}#${c.factory} exited with code ${code}`));

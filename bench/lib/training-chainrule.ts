@@ -1,7 +1,7 @@
 // The chainrule candidate of the training benchmark (training.ts), built in a child process that
 // loads no other framework.
 import { type Module, Linear, ReLU, SGD, Sequential, Sigmoid, crossEntropy, quadraticCost } from '@chainrule/nn';
-import { NDArray, Rng } from '@chainrule/tensor';
+import { NDArray, Rng, wasmKernelVariant } from '@chainrule/tensor';
 import { type Tensor, Tensor as CrTensor } from '@chainrule/autograd';
 import type { Candidate } from './timing.js';
 import { type Batches, type Workload, WORKLOADS, batchesOf } from './training-data.js';
@@ -33,8 +33,13 @@ function chainruleCandidate(w: Workload, data: Batches): Candidate {
 }
 
 
-/** The chainrule candidate for WORKLOADS[index] (the factory lib/processes.ts calls in a child). */
-export function chainruleTraining(index: number): Candidate {
+/**
+ * The chainrule candidate for WORKLOADS[index] (the factory lib/processes.ts calls in a child);
+ * `fused`: whether this child must be running the relaxed-SIMD (FMA) kernels.
+ */
+export function chainruleTraining(index: number, fused = false): Candidate {
+  const variant = wasmKernelVariant();
+  if ((variant === 'relaxed-simd') !== fused) throw new Error(`training-chainrule: expected the ${fused ? 'relaxed-simd' : 'simd'} kernels, got ${variant}`);
   const w = WORKLOADS[index]!;
   return chainruleCandidate(w, batchesOf(w.batch));
 }

@@ -5,12 +5,13 @@ import { OPS, type OpName } from '@chainrule/autograd';
 import { BINARY_PROPERTIES } from './properties/binary.js';
 import { CONV_PROPERTIES } from './properties/conv.js';
 import { CUSTOM_PROPERTIES } from './properties/custom.js';
+import { LINEAR_PROPERTIES } from './properties/linear.js';
 import { NON_DIFFERENTIABLE_PROPERTIES } from './properties/non-differentiable.js';
 import { REDUCTION_PROPERTIES } from './properties/reductions.js';
 import { STRUCTURE_PROPERTIES } from './properties/structure.js';
 import { UNARY_PROPERTIES } from './properties/unary.js';
 
-const differentiable = [...UNARY_PROPERTIES, ...BINARY_PROPERTIES, ...REDUCTION_PROPERTIES, ...STRUCTURE_PROPERTIES, ...CONV_PROPERTIES, ...CUSTOM_PROPERTIES].map((p) => p.op);
+const differentiable = [...UNARY_PROPERTIES, ...BINARY_PROPERTIES, ...REDUCTION_PROPERTIES, ...STRUCTURE_PROPERTIES, ...LINEAR_PROPERTIES, ...CONV_PROPERTIES, ...CUSTOM_PROPERTIES].map((p) => p.op);
 const nonDifferentiable = NON_DIFFERENTIABLE_PROPERTIES.map((p) => p.op);
 
 describe('rule table coverage', () => {

@@ -6,6 +6,7 @@ import { axpy, binary, unary } from './elementwise';
 import { reduce } from './reduce';
 import { compare } from './compare';
 import { convert } from './convert';
+import { activationGrad } from './activation-grad';
 
 export function packB_f32(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void { packB<f32>(k, n, b, rs, cs, dst); }
 export function packB_f64(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void { packB<f64>(k, n, b, rs, cs, dst); }
@@ -43,3 +44,6 @@ export function compare_f64(op: i32, rows: i32, cols: i32, a: usize, ars: i32, a
   compare<f64>(op, rows, cols, a, ars, ac, b, brs, bc, out);
 }
 export function convert_run(code: i32, n: i32, x: usize, out: usize): void { convert(code, n, x, out); }
+
+export function activationGrad_f32(op: i32, n: i32, g: usize, s: usize, out: usize): void { activationGrad<f32>(op, n, g, s, out); }
+export function activationGrad_f64(op: i32, n: i32, g: usize, s: usize, out: usize): void { activationGrad<f64>(op, n, g, s, out); }

@@ -1,5 +1,6 @@
 import type { DType } from './dtype.js';
 import type { NDArray } from './ndarray.js';
+import type { ActivationGradOp } from './ops/activation-grad.js';
 import type { ConvGeometry } from './ops/conv.js';
 
 /** Unary elementwise kernels. Float ones give float results; the rest keep the dtype. */
@@ -63,6 +64,12 @@ export interface Backend {
    * `binary('add', y, binary('mul', x, α))` gives). Optional: without it the frontend runs those two ops.
    */
   addScaledInPlace?(y: NDArray, x: NDArray, alpha: number): void;
+  /**
+   * g·f′ of an activation (see `activationGrad`): g and `saved` (the output y of sigmoid and tanh,
+   * the input x of relu) of one shape and float dtype; a new contiguous result with the unfused
+   * ops' bits. Optional: without it the frontend runs those ops.
+   */
+  activationGrad?(op: ActivationGradOp, g: NDArray, saved: NDArray): NDArray;
   /**
    * im2col: x [N, C, H, W] (any strides) → [N, C·kh·kw, outH·outW], padValue outside the input.
    * Optional: a backend without it gets the JS kernel.

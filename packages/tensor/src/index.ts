@@ -43,12 +43,14 @@ export { type Backend, type UnaryOp, type BinaryOp, type CompareOp, type ReduceO
 export { jsBackend } from './backends/js/index.js';
 export { SCALAR_UNARY, SCALAR_BINARY } from './backends/js/scalar-ops.js';
 export { createWasmBackend, wasmSupported, type WasmBackendOptions } from './backends/wasm/index.js';
+export { wasmKernelVariant, type WasmKernelVariant } from './backends/wasm/variant.js';
 export { type NestedArray, type RandomOptions, array, fromTypedArray, full, fullLike, zeros, ones, arange, linspace, eye, rand, randn, randint } from './creation.js';
 export { Rng, defaultRng, manualSeed } from './random.js';
 export * from './ops/elementwise.js';
 export { type Axes, type VarianceOptions, keptShape, sum, prod, mean, max, min, argmax, argmin, variance, std, logsumexp } from './ops/reduce.js';
 export { matmul } from './ops/matmul.js';
 export { addScaledInPlace } from './ops/axpy.js';
+export { type ActivationGradOp, activationGrad } from './ops/activation-grad.js';
 export { concat, stack, split } from './ops/join.js';
 export { indexSelect, gather, scatterAdd, oneHot } from './ops/select.js';
 export { type Pair, type ConvOptions, type ConvGeometry, convGeometry, im2col, col2im } from './ops/conv.js';

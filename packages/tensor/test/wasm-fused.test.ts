@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { NDArray, jsBackend } from '../src/index.js';
+import { NDArray, jsBackend, wasmKernelVariant } from '../src/index.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { KERNELS_FUSED } from '../src/backends/wasm/kernels.generated.js';
 
@@ -35,11 +35,12 @@ describe('wasm matmul builds', () => {
     const got = Array.from(new Set(wasm.matmul(new NDArray(a, [m, 2]), new NDArray(b, [2, n]), 'float32').data));
     // Fused where relaxed SIMD is accepted (on FMA hardware), else rounded after the multiply.
     expect(got).toEqual(KERNELS_FUSED ? [2 ** -40] : [0]);
+    expect(wasmKernelVariant()).toBe(KERNELS_FUSED ? 'relaxed-simd' : 'simd');
   });
 
   it('the relaxed-SIMD build is chosen where accepted, fuses, agrees with js and is bit-identical across threads', () => {
     const code = `
-      import { NDArray, jsBackend } from ${src('../src/index.ts')};
+      import { NDArray, jsBackend, wasmKernelVariant } from ${src('../src/index.ts')};
       import { createWasmBackend } from ${src('../src/backends/wasm/index.ts')};
       import { KERNELS_FUSED } from ${src('../src/backends/wasm/kernels.generated.ts')};
       ${probeProduct()}
@@ -59,7 +60,7 @@ describe('wasm matmul builds', () => {
           worst = Math.max(worst, Math.abs(got1[i] - want[i]) / (2 * k * 2 ** -24 * bound[i]));
         }
       }
-      console.log(JSON.stringify({ fused: KERNELS_FUSED, probe1: probe(one), probe2: probe(two), worst, identical }));`;
+      console.log(JSON.stringify({ fused: KERNELS_FUSED, variant: wasmKernelVariant(), probe1: probe(one), probe2: probe(two), worst, identical }));`;
     const run = (flags: string[]) => spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', code], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       encoding: 'utf8',
@@ -69,8 +70,9 @@ describe('wasm matmul builds', () => {
     if (r.status !== 0 && /bad option|unknown flag/i.test(r.stderr)) r = run([]); // engines where relaxed SIMD is no longer behind a flag
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout.trim()) as { fused: boolean; probe1: number[]; probe2: number[]; worst: number; identical: boolean };
+    const out = JSON.parse(r.stdout.trim()) as { fused: boolean; variant: string; probe1: number[]; probe2: number[]; worst: number; identical: boolean };
     expect(out.fused).toBe(true);
+    expect(out.variant).toBe('relaxed-simd');
     // relaxed_madd is fused on x64 with FMA3 and on arm64 (every machine this runs on has it).
     expect(out.probe1).toEqual([2 ** -40]);
     expect(out.probe2).toEqual([2 ** -40]);

@@ -2,7 +2,8 @@
  * How gradients are summed. While no graph of the backward pass is recorded, the engine adds
  * into storage it allocated itself ("owned"), in place, so a tensor used n times costs one
  * allocation, not n. A gradient a rule returned may alias other tensors (add's rule returns
- * its incoming gradient twice), so it is never written to, and `.grad` always gets its own copy.
+ * its incoming gradient twice), so it is never written to, and `.grad` gets its own copy, unless
+ * the engine proved it fresh (engine/fresh.ts): then the engine owns it from the start.
  */
 import * as T from '@chainrule/tensor';
 import { AutogradError } from '../errors.js';

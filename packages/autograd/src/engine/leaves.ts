@@ -34,14 +34,14 @@ export class LeafGrads {
     return s;
   }
 
-  /** Adds tensor `g` to `leaf`'s gradient. */
-  sendTensor(leaf: Tensor, g: Tensor): void {
+  /** Adds tensor `g` to `leaf`'s gradient; `fresh`: no one else holds g's storage (engine/fresh.ts), so the sum may own it. */
+  sendTensor(leaf: Tensor, g: Tensor, fresh = false): void {
     const s = this.sumOf(leaf);
     if (s.hasNumber) {
       s.slot = { grad: gradTensor(s.number, g.dtype), owned: true };
       s.hasNumber = false;
     }
-    if (s.slot === null) s.slot = { grad: g, owned: false };
+    if (s.slot === null) s.slot = { grad: g, owned: fresh && !this.createGraph };
     else addGradients(s.slot, g, this.createGraph);
   }
 

@@ -13,6 +13,7 @@ import { cast } from '../ops/functions.js';
 import type { ScalarGrad } from '../ops/table.js';
 import type { Tensor } from '../tensor.js';
 import { ownedCopy, runHooks, storeGrad } from './accumulate.js';
+import { isFreshGrad } from './fresh.js';
 import { LeafGrads } from './leaves.js';
 import { Pass } from './pass.js';
 import { applyRule, checkSavedValues } from './rule.js';
@@ -30,6 +31,8 @@ export class BackwardRun {
   private readonly targetGrads = new Map<Tensor, Tensor>();
   /** Whether nodes may run on numbers: no graph of the backward pass, no trace, no targets to hand back. */
   private readonly scalarPath: boolean;
+  /** Whether a leaf may own a fresh gradient a rule made (no recorded backward, no trace that keeps the rules' results). */
+  private readonly ownsFresh: boolean;
 
   constructor(
     private readonly createGraph: boolean,
@@ -41,6 +44,7 @@ export class BackwardRun {
     this.leaves = new LeafGrads(createGraph);
     this.targetSet = targets === undefined ? undefined : new Set(targets);
     this.scalarPath = !createGraph && trace === undefined && targets === undefined;
+    this.ownsFresh = !createGraph && trace === undefined;
   }
 
   run(roots: readonly Tensor[], seeds: readonly Tensor[]): (Tensor | null)[] {
@@ -116,7 +120,9 @@ export class BackwardRun {
       const gi = gradInputs[i] ?? null;
       const child = input.node;
       if (child === null) {
-        if (gi !== null && (targetSet === undefined || targetSet.has(input))) this.leaves.sendTensor(input, gi);
+        if (gi !== null && (targetSet === undefined || targetSet.has(input))) {
+          this.leaves.sendTensor(input, gi, this.ownsFresh && isFreshGrad(node, slot!.grad, gradInputs, i));
+        }
         continue;
       }
       if (!pass.runs(child)) continue;

@@ -241,6 +241,53 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
+/**
+ * A fully connected layer's map, as PyTorch's `F.linear`: y = x·Wᵀ + b, with x [..., in] (any
+ * leading dimensions, or none), W [out, in] and b [out] (or null): y is [..., out]. One recorded
+ * op: the product runs on W's transposed view (no copy) and b is added into it in place.
+ * Dtypes promote as in matmul and add (a cast node where they differ); the result is float.
+ * @throws ShapeError `linear: input [2,3] and weight [4,5] do not match (3 != 5)`
+ * @throws DTypeError `linear: expected float operands, got int32 and int32`
+ * @example
+ * ```ts
+ * import { linear, tensor } from '@chainrule/autograd';
+ * linear(tensor([[1, 2]]), tensor([[1, 0], [0, 1], [1, 1]]), tensor([0, 0, 1])).toArray(); // [[1, 2, 4]]
+ * ```
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkLinear(x, weight, bias);
+  const dtype = linearDtype(x, weight, bias);
+  // the common case first: operands of one float dtype need no cast
+  if (x.dtype === dtype && weight.dtype === dtype && (bias === null || bias.dtype === dtype)) {
+    return apply('linear', bias === null ? [x, weight] : [x, weight, bias], NONE);
+  }
+  const inputs = [cast(x, dtype), cast(weight, dtype)];
+  if (bias !== null) inputs.push(cast(bias, dtype));
+  return apply('linear', inputs, NONE);
+}
+
+/** Validates linear's shapes before anything runs (so a failed call records nothing). */
+function checkLinear(x: Tensor, weight: Tensor, bias: Tensor | null): void {
+  if (weight.ndim !== 2) throw new T.ShapeError('linear', `weight must be 2-D [out, in], got ${T.fmtShape(weight.shape)}`);
+  if (x.ndim === 0) throw new T.ShapeError('linear', `input must have at least 1 dimension [..., in], got ${T.fmtShape(x.shape)}`);
+  const k = x.shape[x.ndim - 1]!, kw = weight.shape[1]!;
+  if (k !== kw) throw new T.ShapeError('linear', `input ${T.fmtShape(x.shape)} and weight ${T.fmtShape(weight.shape)} do not match (${k} != ${kw})`);
+  if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
+    throw new T.ShapeError('linear', `bias must have shape [${weight.shape[0]}] for weight ${T.fmtShape(weight.shape)}, got ${T.fmtShape(bias.shape)}`);
+  }
+}
+
+/** The common dtype of linear's operands (matmul's and add's promotion); it must be a float. */
+function linearDtype(x: Tensor, weight: Tensor, bias: Tensor | null): DType {
+  let dtype = x.dtype === weight.dtype ? x.dtype : promoteTypes(x.dtype, weight.dtype);
+  if (bias !== null && bias.dtype !== dtype) dtype = promoteTypes(dtype, bias.dtype);
+  if (!isFloat(dtype)) {
+    const names = bias === null ? `${x.dtype} and ${weight.dtype}` : `${x.dtype}, ${weight.dtype} and ${bias.dtype}`;
+    throw new T.DTypeError('linear', `expected float operands, got ${names}`);
+  }
+  return dtype;
+}
+
 // ---- shape ----
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const target = x.value.reshape(shape).shape; // validates and resolves -1

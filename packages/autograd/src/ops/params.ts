@@ -20,6 +20,8 @@ export interface OpParams {
   prod: { axes: number[]; keepDims: boolean };
   // linear algebra
   matmul: None;
+  /** y = x·Wᵀ + b: inputs [x, W] or [x, W, b] */
+  linear: None;
   // shape and data movement
   reshape: { shape: number[] };
   permute: { order: number[] };

@@ -8,6 +8,8 @@ import { binary, binaryOp, unaryOp } from './forward.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { fold as foldCols, unfold as unfoldCols } from './conv.js';
 import { oneAxisExtremumGrad } from './extremum-grad.js';
+import { fusedActivationGrad } from './fused-grads.js';
+import { linearBackward, linearForward } from './linear.js';
 
 /** What a derivative rule sees: the op's inputs and output (as graph tensors) and its parameters. */
 export interface RuleContext<P> {
@@ -97,11 +99,11 @@ export const OPS: OpTable = {
   // d cos x = -sin x
   cos: { forward: unaryOp('cos'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.neg(F.mul(g, F.sin(x!)))], scalar: [(g, x, _y, _out, r) => -r(g * r(Math.sin(x)))] },
   // d tanh x = 1 - tanh(x)²
-  tanh: { forward: unaryOp('tanh'), uses: 'output', backward: (g, { output }) => [F.mul(g, F.sub(1, F.square(output)))], scalar: [(g, _x, _y, out, r) => r(g * r(1 - r(out * out)))] },
+  tanh: { forward: unaryOp('tanh'), uses: 'output', backward: (g, { output }) => [fusedActivationGrad('tanh', g, output) ?? F.mul(g, F.sub(1, F.square(output)))], scalar: [(g, _x, _y, out, r) => r(g * r(1 - r(out * out)))] },
   // d σ(x) = σ(x)(1 - σ(x))
-  sigmoid: { forward: unaryOp('sigmoid'), uses: 'output', backward: (g, { output }) => [F.mul(g, F.mul(output, F.sub(1, output)))], scalar: [(g, _x, _y, out, r) => r(g * r(out * r(1 - out)))] },
+  sigmoid: { forward: unaryOp('sigmoid'), uses: 'output', backward: (g, { output }) => [fusedActivationGrad('sigmoid', g, output) ?? F.mul(g, F.mul(output, F.sub(1, output)))], scalar: [(g, _x, _y, out, r) => r(g * r(out * r(1 - out)))] },
   // d relu(x) = 1 if x > 0 else 0 (0 at 0, as PyTorch)
-  relu: { forward: unaryOp('relu'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.gt(x!, 0))], scalar: [(g, x) => g * (x > 0 ? 1 : 0)] },
+  relu: { forward: unaryOp('relu'), uses: 'inputs', backward: (g, { inputs: [x] }) => [fusedActivationGrad('relu', g, x!) ?? F.mul(g, F.gt(x!, 0))], scalar: [(g, x) => g * (x > 0 ? 1 : 0)] },
   // d erf x = (2/√π) e^{-x²}
   erf: { forward: unaryOp('erf'), uses: 'inputs', backward: (g, { inputs: [x] }) => [F.mul(g, F.mul(F.exp(F.neg(F.square(x!))), 2 / Math.sqrt(Math.PI)))] },
   // d softplus(x) = σ(x)
@@ -123,7 +125,7 @@ export const OPS: OpTable = {
   // d(a+b) = (1, 1)
   add: { forward: binaryOp('add'), uses: 'none', backward: (g) => [g, g], scalar: [(g) => g, (g) => g] },
   // d(a-b) = (1, -1)
-  sub: { forward: binaryOp('sub'), uses: 'none', backward: (g) => [g, F.neg(g)], scalar: [(g) => g, (g) => -g] },
+  sub: { forward: binaryOp('sub'), uses: 'none', backward: (g, { inputs: [, b] }) => [g, b!.requiresGrad ? F.neg(g) : null], scalar: [(g) => g, (g) => -g] },
   // d(ab) = (b, a)
   mul: {
     forward: binaryOp('mul'),
@@ -209,6 +211,9 @@ export const OPS: OpTable = {
       b!.requiresGrad ? (transposedLayout(b!.value) ? F.mT(F.matmul(F.mT(g), a!)) : F.matmul(F.mT(a!), g)) : null,
     ],
   },
+
+  // d(x·Wᵀ + b) = (G·W, Gᵀ·x, Σ G over the leading axes), each only where its input requires grad
+  linear: { forward: linearForward, uses: 'inputs', backward: (g, { inputs }) => linearBackward(g, inputs) },
 
   // ---- shape and data movement ----
   // d reshape = reshape back

@@ -211,6 +211,16 @@ export const LOCAL_DERIVATIVES: LocalDerivativeTable = {
     expression: (c) => `${operand(c.inputs[0]!)} @ ${operand(c.inputs[1]!)}`,
     formulas: (c) => [`G·${operand(c.inputs[1]!)}ᵀ`, `${operand(c.inputs[0]!)}ᵀ·G`],
   },
+  // d(x·Wᵀ + b) = (G·W, Gᵀ·x, Σ G over the leading axes)
+  linear: {
+    kind: 'vjp',
+    expression: (c) => `${operand(c.inputs[0]!)} @ ${operand(c.inputs[1]!)}ᵀ` + (c.inputs.length > 2 ? ` + ${operand(c.inputs[2]!)}` : ''),
+    formulas: (c) => {
+      const rows = c.inputShapes[0]!.length > 2 ? ' (leading axes flattened)' : '';
+      const grads = [`G·${operand(c.inputs[1]!)}`, `Gᵀ·${operand(c.inputs[0]!)}${rows}`];
+      return c.inputs.length > 2 ? [...grads, `Σ of G over the leading axes`] : grads;
+    },
+  },
   // d reshape = reshape back
   reshape: {
     kind: 'vjp',

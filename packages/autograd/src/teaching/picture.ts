@@ -40,7 +40,7 @@ export interface Picture {
 }
 
 /** Ops whose inputs are not interchangeable: their arrows are numbered. */
-const ORDERED_OPS: ReadonlySet<string> = new Set(['sub', 'div', 'pow', 'matmul', 'where', 'concat', 'gather', 'scatterAdd', 'custom']);
+const ORDERED_OPS: ReadonlySet<string> = new Set(['sub', 'div', 'pow', 'matmul', 'linear', 'where', 'concat', 'gather', 'scatterAdd', 'custom']);
 
 /** Colours of the node kinds, shared by SVG, DOT and Mermaid. */
 export const PALETTE = {

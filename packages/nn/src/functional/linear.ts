@@ -1,8 +1,7 @@
-import * as T from '@chainrule/tensor';
-import { type Tensor, add, matmul, mT } from '@chainrule/autograd';
-
 /**
- * y = x Wᵀ + b with W [out, in] and b [out] (or null). The input is [..., in].
+ * y = x Wᵀ + b with W [out, in] and b [out] (or null). The input is [..., in]. This is autograd's
+ * fused `linear` op (one recorded node: the product on W's transposed view with b added in place).
+ * @throws ShapeError `linear: input [2,3] and weight [4,5] do not match (3 != 5)`
  * @example
  * ```ts
  * import { linear } from '@chainrule/nn';
@@ -10,10 +9,4 @@ import { type Tensor, add, matmul, mT } from '@chainrule/autograd';
  * linear(tensor([[1, 2]]), tensor([[1, 0], [0, 1], [1, 1]]), tensor([0, 0, 1])).toArray(); // [[1, 2, 4]]
  * ```
  */
-export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (weight.ndim !== 2 || x.ndim === 0 || x.shape[x.ndim - 1] !== weight.shape[1]) {
-    throw new T.ShapeError('linear', `input ${T.fmtShape(x.shape)} does not fit weight ${T.fmtShape(weight.shape)} (expected [..., ${weight.shape[1]}])`);
-  }
-  const y = matmul(x, mT(weight));
-  return bias === null ? y : add(y, bias);
-}
+export { linear } from '@chainrule/autograd';

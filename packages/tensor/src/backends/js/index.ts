@@ -1,4 +1,5 @@
 import type { Backend } from '../../backend.js';
+import { activationGrad } from './activation-grad.js';
 import { addScaledInPlace } from './axpy.js';
 import { col2im, im2col } from './conv.js';
 import { assign, copy } from './copy.js';
@@ -24,6 +25,7 @@ export const jsBackend: Backend = {
   gather,
   scatterAdd,
   addScaledInPlace,
+  activationGrad,
   im2col,
   col2im,
 };

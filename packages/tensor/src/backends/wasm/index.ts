@@ -13,6 +13,7 @@
  */
 import type { Backend } from '../../backend.js';
 import { WasmContext, type WasmBackendOptions } from './context.js';
+import { wasmActivationGrad } from './activation-grad.js';
 import { wasmAddScaledInPlace, wasmBinary, wasmUnary } from './elementwise.js';
 import { wasmCompare } from './compare.js';
 import { wasmConvert } from './convert.js';
@@ -21,6 +22,7 @@ import { wasmReduce } from './reduce.js';
 import { kernelBytes } from './runtime.js';
 import { wasmApi } from './wasm-api.js';
 import { scalarArray } from '../../ops/operand.js';
+import { composedActivationGrad } from '../../ops/activation-grad.js';
 
 export type { WasmBackendOptions } from './context.js';
 
@@ -74,6 +76,8 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
       if (fallback.addScaledInPlace !== undefined) fallback.addScaledInPlace(y, x, alpha);
       else fallback.assign(y, fallback.binary('add', y, fallback.binary('mul', x, scalarArray(alpha, y.dtype).expand(x.shape), y.dtype), y.dtype));
     },
+    activationGrad: (op, g, saved) => wasmActivationGrad(ctx, op, g, saved)
+      ?? (fallback.activationGrad !== undefined ? fallback.activationGrad(op, g, saved) : composedActivationGrad(fallback, op, g, saved)),
   };
 }
 

@@ -20,6 +20,8 @@ export interface KernelExports {
   compare_f32(op: number, rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
   compare_f64(op: number, rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
   convert_run(code: number, n: number, x: number, out: number): void;
+  activationGrad_f32(op: number, n: number, g: number, s: number, out: number): void;
+  activationGrad_f64(op: number, n: number, g: number, s: number, out: number): void;
 }
 
 const PAGE = 65536;

@@ -2,7 +2,7 @@
 // agreement with autograd at random points; iterative on deep graphs.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AutogradError, type Tensor, evaluateExpression, named, symbolicGradient, tensor } from '@chainrule/autograd';
+import { AutogradError, type Tensor, evaluateExpression, linear, named, symbolicGradient, tensor } from '@chainrule/autograd';
 import { add, call, div, mul, neg, num, pow, sub, sym } from '../src/teaching/symbolic/expr.js';
 import { neuronGraph, notesGraph } from '../../../examples/teaching/notes-graph.js';
 
@@ -28,6 +28,19 @@ describe('symbolicGradient', () => {
     expect(symbolicGradient(a, w).text).toBe('(1 - tanh(w·x + b)²)·x');
     expect(symbolicGradient(a, b).text).toBe('1 - tanh(w·x + b)²');
     expect(symbolicGradient(a, w).latex).toBe('\\left(1 - \\tanh\\left(w \\cdot x + b\\right)^{2}\\right) \\cdot x');
+  });
+
+  it('writes a one-unit linear layer (what nn.Linear records) as x·w + b', () => {
+    const x = named(tensor([0.7], { dtype: 'float64' }), 'x');
+    const w = named(tensor([[-1.3]], o), 'w'), b = named(tensor([0.4], o), 'b');
+    const a = named(linear(x, w, b).sigmoid(), 'a');
+    const dw = symbolicGradient(a, w), db = symbolicGradient(a, b);
+    expect(dw.text).toBe('σ(x·w + b)·(1 - σ(x·w + b))·x');
+    expect(db.text).toBe('σ(x·w + b)·(1 - σ(x·w + b))');
+    expect(symbolicGradient(linear(x, w), w).text).toBe('x');
+    a.backward();
+    expect(evaluateExpression(dw.expression, { x: 0.7, w: -1.3, b: 0.4 })).toBeCloseTo(w.grad!.item(), 12);
+    expect(evaluateExpression(db.expression, { x: 0.7, w: -1.3, b: 0.4 })).toBeCloseTo(b.grad!.item(), 12);
   });
 
   it('shows BP1 and BP4 in one line for a sigmoid neuron with the quadratic cost', () => {

@@ -98,8 +98,10 @@ function leafExpr(n: GraphNode): Expr {
 const UNSUPPORTED = (n: GraphNode): AutogradError => new AutogradError('symbolicGradient', `no symbolic rule for op '${n.op}' (at ${n.label})`);
 
 /** The op applied to its inputs' expressions. */
-function forwardExpr(n: GraphNode, [a, b]: readonly Expr[]): Expr {
+function forwardExpr(n: GraphNode, [a, b, c]: readonly Expr[]): Expr {
   switch (n.node!.op) {
+    // linear(x, W, b) = x·Wᵀ + b, on one element x·W + b
+    case 'linear': return c === undefined ? mul(a!, b!) : add(mul(a!, b!), c);
     case 'add': return add(a!, b!);
     case 'sub': return sub(a!, b!);
     case 'mul': case 'matmul': return mul(a!, b!);
@@ -130,8 +132,9 @@ function forwardExpr(n: GraphNode, [a, b]: readonly Expr[]): Expr {
 }
 
 /** ∂out/∂input for each input, as expressions (null: no gradient); `out` is the op's own expression (or name). */
-function localExprs(n: GraphNode, [a, b]: readonly Expr[], out: Expr): readonly (Expr | null)[] {
+function localExprs(n: GraphNode, [a, b, c]: readonly Expr[], out: Expr): readonly (Expr | null)[] {
   switch (n.node!.op) {
+    case 'linear': return c === undefined ? [b!, a!] : [b!, a!, num(1)];
     case 'add': return [num(1), num(1)];
     case 'sub': return [num(1), num(-1)];
     case 'mul': case 'matmul': return [b!, a!];

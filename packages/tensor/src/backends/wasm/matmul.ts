@@ -25,7 +25,12 @@ export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: D
   const f64 = outDtype === 'float64';
   const bytes = f64 ? 8 : 4;
   const nr = f64 ? 4 : 8;
-  const heap = ctx.heap, ex = heap.exports;
+  // Split across threads (on the shared memory the workers see) only when large enough; everything
+  // else runs on the calling thread's plain memory, where copies in and out are cheaper.
+  const parallel = ctx.threads > 1 && batch * m * n * k >= ctx.parallelThreshold && m * batch >= 2 * MR;
+  const pool = parallel ? ctx.pool : undefined;
+  const threaded = pool !== undefined && pool.healthy;
+  const heap = threaded ? ctx.sharedHeap : ctx.heap, ex = heap.exports;
   heap.reset();
   try {
     const sa = stage(heap, a);
@@ -49,9 +54,7 @@ export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: D
         return bp;
       }, c, m * n * bytes);
     }
-    const parallel = ctx.threads > 1 && batch * m * n * k >= ctx.parallelThreshold && m * batch >= 2 * MR;
-    const pool = parallel ? ctx.pool : undefined;
-    if (pool !== undefined && pool.healthy) {
+    if (threaded) {
       // About 4 chunks per thread, so a late-starting worker costs little.
       const chunkRows = Math.max(MR, Math.ceil(m / Math.max(1, Math.ceil((4 * ctx.threads) / batch)) / MR) * MR);
       for (let t0 = 0; t0 < batch; t0 += MAX_JOB_BATCH) {

@@ -5,10 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  type ActivationGradOp, type Backend, DTypeError, NDArray, ShapeError, activationGrad, getBackend, jsBackend, setBackend,
+  type ActivationGradOp, type Backend, DTypeError, NDArray, ShapeError, activationGrad, jsBackend,
 } from '../src/index.js';
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
 import { composedActivationGrad } from '../src/ops/activation-grad.js';
+import { withBackend } from './backend-helpers.js';
 
 type FloatDType = 'float32' | 'float64';
 
@@ -24,16 +25,6 @@ const counting: Backend = {
 
 const backends: [string, Backend][] = [['js', jsBackend]];
 if (wasmSupported()) backends.push(['wasm', createWasmBackend(counting, { threads: 1 })]);
-
-function withBackend<R>(b: Backend, f: () => R): R {
-  const before = getBackend();
-  setBackend(b);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
-}
 
 const OPS: readonly ActivationGradOp[] = ['sigmoid', 'tanh', 'relu'];
 const SPECIALS = [0, -0, NaN, Infinity, -Infinity, 1, -1, 1e-30, -1e-30, 1e30, -1e30, 0.5, 3.4e38, 1e-45, 2 ** -126];

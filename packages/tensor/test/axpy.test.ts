@@ -2,21 +2,12 @@
 // y + (x · α) give, on the TypeScript and the WebAssembly backends, for every layout and dtype.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { NDArray, ShapeError, addScaledInPlace, getBackend, jsBackend, setBackend, type Backend, type DType } from '../src/index.js';
+import { NDArray, ShapeError, addScaledInPlace, jsBackend, type Backend, type DType } from '../src/index.js';
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
+import { withBackend } from './backend-helpers.js';
 
 const backends: [string, Backend][] = [['js', jsBackend]];
 if (wasmSupported()) backends.push(['wasm', createWasmBackend(jsBackend, { threads: 1 })]);
-
-function withBackend<R>(b: Backend, f: () => R): R {
-  const before = getBackend();
-  setBackend(b);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
-}
 
 /** The reference: the two ops through the TypeScript backend, each rounded to the dtype. */
 function twoOps(y: NDArray, x: NDArray, alpha: number): number[] {

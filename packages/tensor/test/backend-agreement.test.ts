@@ -17,27 +17,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { NDArray, jsBackend, type Backend, type BinaryOp, type DType, type ReduceOp, type UnaryOp } from '../src/index.js';
+import { NDArray, jsBackend, type BinaryOp, type DType, type ReduceOp, type UnaryOp } from '../src/index.js';
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
 import { filler } from './helpers.js';
+import { countingFallback, expectBitIdentical } from './backend-helpers.js';
 
 type FloatDType = 'float32' | 'float64';
-
-/** Counts the calls that reached the fallback, so tests can check the wasm kernels really ran. */
-function countingFallback(): { backend: Backend; calls: Record<string, number> } {
-  const calls: Record<string, number> = {};
-  const backend = new Proxy(jsBackend, {
-    get(target, prop, receiver) {
-      const v = Reflect.get(target, prop, receiver) as unknown;
-      if (typeof v !== 'function' || typeof prop !== 'string') return v;
-      return (...args: unknown[]) => {
-        calls[prop] = (calls[prop] ?? 0) + 1;
-        return (v as (...a: unknown[]) => unknown).apply(target, args);
-      };
-    },
-  });
-  return { backend, calls };
-}
 
 /** Values in [-2, 2) with an occasional exact zero (2%). */
 const fillerWithZeros = (seed: number): (() => number) => filler(seed, 0.02);
@@ -54,17 +39,6 @@ function randomArray(shape: readonly number[], dtype: FloatDType, seed: number, 
   const r = fillerWithZeros(seed);
   for (let i = 0; i < n; i++) data[i] = positive ? Math.abs(r()) + 0.25 : r();
   return new NDArray(data, [...shape]);
-}
-
-/** Row-major values of any view. */
-function values(x: NDArray): number[] {
-  return Array.from(jsBackend.copy(x, x.dtype).data);
-}
-
-function expectBitIdentical(got: NDArray, want: NDArray): void {
-  expect(got.shape).toEqual(want.shape);
-  expect(got.dtype).toBe(want.dtype);
-  expect(values(got)).toEqual(values(want));
 }
 
 function resetCalls(): void {

@@ -5,20 +5,11 @@ import fc from 'fast-check';
 import { NDArray, jsBackend, type Backend, type CompareOp, type DType } from '../src/index.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { filler } from './helpers.js';
+import { countingFallback, expectBitIdentical } from './backend-helpers.js';
 
 type FloatDType = 'float32' | 'float64';
 
-const calls: Record<string, number> = {};
-const counting = new Proxy(jsBackend, {
-  get(target, prop, receiver) {
-    const v = Reflect.get(target, prop, receiver) as unknown;
-    if (typeof v !== 'function' || typeof prop !== 'string') return v;
-    return (...args: unknown[]) => {
-      calls[prop] = (calls[prop] ?? 0) + 1;
-      return (v as (...a: unknown[]) => unknown).apply(target, args);
-    };
-  },
-});
+const { backend: counting, calls } = countingFallback();
 const wasm: Backend = createWasmBackend(counting, { threads: 1 });
 
 function resetCalls(): void {
@@ -37,22 +28,6 @@ function randomArray(shape: readonly number[], dtype: FloatDType, seed: number):
     data[i] = u < -1.5 ? SPECIALS[Math.floor((u + 2) * 2 * SPECIALS.length) % SPECIALS.length]! : Math.round(u * 4) / 4;
   }
   return new NDArray(data, [...shape]);
-}
-
-/** Row-major raw values of any view (bool as 0/1). */
-function values(x: NDArray): number[] {
-  return Array.from(jsBackend.copy(x, x.dtype).data);
-}
-
-function expectBitIdentical(got: NDArray, want: NDArray): void {
-  expect(got.shape).toEqual(want.shape);
-  expect(got.dtype).toBe(want.dtype);
-  const g = values(got), w = values(want);
-  expect(g.length).toBe(w.length);
-  for (let i = 0; i < w.length; i++) {
-    // Object.is tells -0 from 0 and matches NaN with NaN
-    if (!Object.is(g[i], w[i])) throw new Error(`element ${i}: wasm ${g[i]} vs js ${w[i]}`);
-  }
 }
 
 const OPS: CompareOp[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];

@@ -1,0 +1,46 @@
+/** Test helpers for comparing backends: run under a backend, read raw values, compare bit for bit. */
+import { expect } from 'vitest';
+import { type Backend, type NDArray, getBackend, jsBackend, setBackend } from '../src/index.js';
+
+/** Runs `f` with `b` as the current backend, then restores the previous one. */
+export function withBackend<R>(b: Backend, f: () => R): R {
+  const before = getBackend();
+  setBackend(b);
+  try {
+    return f();
+  } finally {
+    setBackend(before);
+  }
+}
+
+/** Row-major raw values of any view (bool as 0/1). */
+export function rawValues(x: NDArray): number[] {
+  return Array.from(jsBackend.copy(x, x.dtype).data);
+}
+
+/** Same shape, dtype and bits (Object.is: -0 differs from 0, NaN matches NaN); names the first differing element. */
+export function expectBitIdentical(got: NDArray, want: NDArray): void {
+  expect(got.shape).toEqual(want.shape);
+  expect(got.dtype).toBe(want.dtype);
+  const g = rawValues(got), w = rawValues(want);
+  expect(g.length).toBe(w.length);
+  for (let i = 0; i < w.length; i++) {
+    if (!Object.is(g[i], w[i])) throw new Error(`element ${i}: got ${g[i]}, want ${w[i]}`);
+  }
+}
+
+/** A proxy of jsBackend counting the calls that reach it, to check that a wasm kernel really ran (no call to its fallback). */
+export function countingFallback(): { backend: Backend; calls: Record<string, number> } {
+  const calls: Record<string, number> = {};
+  const backend = new Proxy(jsBackend, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof v !== 'function' || typeof prop !== 'string') return v;
+      return (...args: unknown[]) => {
+        calls[prop] = (calls[prop] ?? 0) + 1;
+        return (v as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { backend, calls };
+}

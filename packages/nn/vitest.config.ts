@@ -3,5 +3,6 @@ import { sourceAliases } from '../../vitest.aliases.js';
 
 export default defineProject({
   resolve: { alias: sourceAliases },
-  test: { name: 'nn', include: ['test/**/*.test.ts'] },
+  // testTimeout: a hang guard, not a speed check; CI's shared 2-core machine has run the suite 5x slower than usual.
+  test: { name: 'nn', include: ['test/**/*.test.ts'], testTimeout: 60_000 },
 });

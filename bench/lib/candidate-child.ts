@@ -24,10 +24,17 @@ process.on('message', (raw) => {
     }
     await candidate.before?.();
     if (req.kind === 'calibrate') {
-      for (let i = 0; i < req.warmup; i++) candidate.fn();
+      // Warm up for at least `warmup` calls and `warmupMs` (the JIT tiers up and the heap settles
+      // over thousands of small calls), then estimate one call's time over at least 20 ms.
+      const until = performance.now() + (req.warmupMs ?? 0);
+      for (let i = 0; i < req.warmup || performance.now() < until; i++) candidate.fn();
       const t0 = performance.now();
-      candidate.fn();
-      reply({ kind: 'timed', seconds: (performance.now() - t0) / 1000 });
+      let calls = 0;
+      do {
+        candidate.fn();
+        calls++;
+      } while (performance.now() - t0 < 20);
+      reply({ kind: 'timed', seconds: (performance.now() - t0) / 1000 / calls });
       return;
     }
     const t0 = performance.now();

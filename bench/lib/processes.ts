@@ -21,7 +21,7 @@ export interface ChildCandidate {
 
 /** Messages to a child. */
 export type ChildRequest =
-  | { readonly kind: 'calibrate'; readonly warmup: number }
+  | { readonly kind: 'calibrate'; readonly warmup: number; readonly warmupMs?: number }
   | { readonly kind: 'round'; readonly reps: number }
   | { readonly kind: 'exit' };
 
@@ -87,7 +87,7 @@ class Child {
  */
 export async function timeInProcesses(
   candidates: Record<string, ChildCandidate>,
-  options: { rounds?: number; targetMs?: number; warmup?: number } = {},
+  options: { rounds?: number; targetMs?: number; warmup?: number; warmupMs?: number } = {},
 ): Promise<Record<string, number>> {
   const rounds = options.rounds ?? 7, targetMs = options.targetMs ?? 80;
   const names = Object.keys(candidates);
@@ -101,7 +101,7 @@ export async function timeInProcesses(
     }
     const reps: Record<string, number> = {}, best: Record<string, number> = {};
     for (const name of names) {
-      const dt = await children[name]!.time({ kind: 'calibrate', warmup: options.warmup ?? 2 });
+      const dt = await children[name]!.time({ kind: 'calibrate', warmup: options.warmup ?? 2, warmupMs: options.warmupMs ?? 500 });
       reps[name] = Math.max(1, Math.min(10_000, Math.round(targetMs / Math.max(dt * 1000, 1e-3))));
       best[name] = dt;
     }

@@ -12,8 +12,8 @@ const TFJS = new URL('./lib/kernels-tfjs.ts', import.meta.url).href;
 function candidates(kind: 'Matmul' | 'Elementwise', index: number): Record<string, ChildCandidate> {
   return {
     'chainrule js': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['js', index] },
-    'chainrule wasm 1T': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['wasm 1T', index] },
-    'chainrule wasm 2T': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['wasm 2T', index] },
+    'chainrule wasm 1T': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['wasm 1T', index], env: PLAIN },
+    'chainrule wasm 2T': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['wasm 2T', index], env: PLAIN },
     ...(kind === 'Matmul'
       ? {
           'chainrule wasm FMA 1T': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['wasm FMA 1T', index], nodeFlags: [RELAXED] },
@@ -26,6 +26,8 @@ function candidates(kind: 'Matmul' | 'Elementwise', index: number): Record<strin
 }
 
 const NAMES = ['chainrule js', 'chainrule wasm 1T', 'chainrule wasm 2T', 'tfjs-cpu', 'tfjs-wasm'];
+/** The plain rows keep the SIMD128-only build even where the runtime would choose the relaxed one (Node 22+). */
+const PLAIN = { CHAINRULE_WASM: 'simd' };
 /** Node 20 accepts relaxed SIMD (f32x4.relaxed_madd: fused multiply-add) only behind this flag. */
 const RELAXED = '--experimental-wasm-relaxed-simd';
 const MATMUL_NAMES = ['chainrule js', 'chainrule wasm 1T', 'chainrule wasm 2T', 'chainrule wasm FMA 1T', 'chainrule wasm FMA 2T', 'tfjs-cpu', 'tfjs-wasm'];

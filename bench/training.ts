@@ -16,7 +16,7 @@ export default async function training(): Promise<BenchSection[]> {
   const tfjs = new URL('./lib/training-tfjs.ts', import.meta.url).href;
   for (const [index, w] of WORKLOADS.entries()) {
     const candidates: Record<string, ChildCandidate> = {
-      chainrule: { module: chainrule, factory: 'chainruleTraining', args: [index, false] },
+      chainrule: { module: chainrule, factory: 'chainruleTraining', args: [index, false], env: { CHAINRULE_WASM: 'simd' } },
       'chainrule FMA': { module: chainrule, factory: 'chainruleTraining', args: [index, true], nodeFlags: ['--experimental-wasm-relaxed-simd'] },
       'tfjs-cpu': { module: tfjs, factory: 'tfjsTraining', args: ['cpu', index] },
       'tfjs-wasm': { module: tfjs, factory: 'tfjsTraining', args: ['wasm', index] },

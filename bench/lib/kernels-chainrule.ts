@@ -1,6 +1,6 @@
 // chainrule's candidates of the kernel benchmark (kernels.ts), built in a child process that loads
 // no other framework.
-import { NDArray, createWasmBackend, jsBackend, kernelsFused, type Backend } from './chainrule.js';
+import { NDArray, createWasmBackend, jsBackend, wasmKernelVariant, type Backend } from './chainrule.js';
 import { ELEMENTWISE_CASES, ELEMENTWISE_N, MATMUL_CASES, elementwiseInputs, random } from './kernel-cases.js';
 import type { Candidate } from './timing.js';
 
@@ -12,7 +12,7 @@ function backendOf(name: ChainruleBackendName): Backend {
   // The FMA rows run in a child started with --experimental-wasm-relaxed-simd (Node 20 needs the
   // flag; Node 22+ accepts relaxed SIMD by default): make sure the fused kernels were chosen.
   const fma = name.startsWith('wasm FMA');
-  if (fma !== kernelsFused()) throw new Error(`kernels-chainrule: '${name}' expects the ${fma ? 'relaxed-SIMD (FMA)' : 'plain SIMD'} kernels, but the other build was chosen`);
+  if (fma !== (wasmKernelVariant() === 'relaxed-simd')) throw new Error(`kernels-chainrule: '${name}' expects the ${fma ? 'relaxed-SIMD (FMA)' : 'plain SIMD'} kernels, but the other build was chosen`);
   return createWasmBackend(jsBackend, { threads: name.endsWith('1T') ? 1 : 2 });
 }
 

@@ -17,6 +17,8 @@ export interface ChildCandidate {
   readonly args: readonly unknown[];
   /** Extra Node flags for the child (e.g. `--experimental-wasm-relaxed-simd`). */
   readonly nodeFlags?: readonly string[];
+  /** Extra environment variables for the child (e.g. CHAINRULE_WASM=simd). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Messages to a child. */
@@ -37,7 +39,7 @@ class Child {
   private readonly queue: ChildReply[] = [];
 
   constructor(c: ChildCandidate) {
-    this.proc = fork(CHILD, [c.module, c.factory, JSON.stringify(c.args)], { execArgv: ['--import', 'tsx', ...(c.nodeFlags ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.proc = fork(CHILD, [c.module, c.factory, JSON.stringify(c.args)], { execArgv: ['--import', 'tsx', ...(c.nodeFlags ?? [])], env: { ...process.env, ...c.env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.proc.on('message', (m) => this.deliver(m as ChildReply));
     this.proc.on('exit', (code) => {
       if (code !== 0 && code !== null) this.fail(new Error(`benchmark child ${c.module}#${c.factory} exited with code ${code}`));

@@ -108,6 +108,12 @@ export const MAX_PAGES = ${MAX_PAGES};
 /** A tiny module using f32x4.relaxed_madd: engines validate it exactly when they accept relaxed SIMD. */
 export const RELAXED_PROBE_BASE64 = '${RELAXED_PROBE.toString('base64')}';
 
+/** CHAINRULE_WASM=simd in the environment keeps the SIMD128-only build (the same bits on every engine). */
+function relaxedSimdWanted(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.['CHAINRULE_WASM'] !== 'simd';
+}
+
 function relaxedSimdAccepted(): boolean {
   const wasm = (globalThis as { WebAssembly?: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
   if (wasm === undefined || typeof atob !== 'function') return false;
@@ -123,7 +129,7 @@ function relaxedSimdAccepted(): boolean {
  * relaxed SIMD: its matmul accumulates with relaxed_madd (fused, one rounding per step, on
  * hardware with FMA) instead of a multiply then an add; the order of the steps is the same.
  */
-export const KERNELS_FUSED: boolean = relaxedSimdAccepted();
+export const KERNELS_FUSED: boolean = relaxedSimdWanted() && relaxedSimdAccepted();
 
 /** The SIMD128-only kernels, importing a shared memory (threads). */
 export const KERNELS_SHARED_SIMD_BASE64 =

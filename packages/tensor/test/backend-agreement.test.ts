@@ -21,6 +21,8 @@ import { NDArray, jsBackend, type BinaryOp, type DType, type ReduceOp, type Unar
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
 import { filler } from './helpers.js';
 import { countingFallback, expectBitIdentical } from './backend-helpers.js';
+import { WasmContext } from '../src/backends/wasm/context.js';
+import { MIN_WORK, wasmMatmul } from '../src/backends/wasm/matmul.js';
 
 type FloatDType = 'float32' | 'float64';
 
@@ -66,6 +68,23 @@ describe('wasm backend', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0); // a hang would be killed by the timeout (status null)
     expect(r.stdout.trim()).toBe('256');
+  });
+
+  it('gets chunks computed by the worker thread, bit-identical to one thread', async () => {
+    // The worker starts asynchronously: repeat a large product until it has taken chunks, so this
+    // checks a product the worker really helped with, not one the calling thread did alone.
+    const ctx = new WasmContext({ threads: 2, parallelThreshold: 1 });
+    const single = new WasmContext({ threads: 1 });
+    const a = randomArray([96, 300], 'float32', 11), b = randomArray([300, 200], 'float32', 12).transpose().contiguous().transpose();
+    const want = wasmMatmul(single, a, b, 'float32')!;
+    let helped = false;
+    for (let i = 0; i < 200 && !helped; i++) {
+      const before = ctx.pool!.workerChunks;
+      expectBitIdentical(wasmMatmul(ctx, a, b, 'float32')!, want);
+      helped = ctx.pool!.workerChunks > before;
+      if (!helped) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(helped).toBe(true);
   });
 
   describe('matmul', () => {
@@ -116,7 +135,7 @@ describe('wasm backend', () => {
               resetCalls();
               checkMatmul(a, b, dtype);
               const work = batch.reduce((p, d) => p * d, 1) * m * n * k;
-              if (work >= 4096) expect(one.calls.matmul ?? 0).toBe(0); // the wasm kernel ran
+              if (work >= MIN_WORK) expect(one.calls.matmul ?? 0).toBe(0); // the wasm kernel ran
             },
           ),
           { numRuns: 60 },

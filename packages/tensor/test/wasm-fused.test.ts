@@ -61,10 +61,11 @@ describe('wasm matmul builds', () => {
         }
       }
       console.log(JSON.stringify({ fused: KERNELS_FUSED, variant: wasmKernelVariant(), probe1: probe(one), probe2: probe(two), worst, identical }));`;
-    const run = (flags: string[]) => spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', code], {
+    const run = (flags: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', code], {
       cwd: fileURLToPath(new URL('..', import.meta.url)),
       encoding: 'utf8',
       timeout: 30_000,
+      env: { ...process.env, ...env },
     });
     let r = run(['--experimental-wasm-relaxed-simd']);
     if (r.status !== 0 && /bad option|unknown flag/i.test(r.stderr)) r = run([]); // engines where relaxed SIMD is no longer behind a flag
@@ -78,5 +79,13 @@ describe('wasm matmul builds', () => {
     expect(out.probe2).toEqual([2 ** -40]);
     expect(out.identical).toBe(true);
     expect(out.worst).toBeLessThanOrEqual(1); // |wasm − js| ≤ 2·k·2^-24·Σ|a·b|, as for the unfused build
+
+    // CHAINRULE_WASM=simd keeps the SIMD128-only build even where relaxed SIMD is accepted.
+    const plain = run(['--experimental-wasm-relaxed-simd'], { CHAINRULE_WASM: 'simd' });
+    expect(plain.status).toBe(0);
+    const plainOut = JSON.parse(plain.stdout.trim()) as { fused: boolean; variant: string; probe1: number[]; worst: number };
+    expect(plainOut.variant).toBe('simd');
+    expect(plainOut.probe1).toEqual([0]);
+    expect(plainOut.worst).toBeLessThanOrEqual(1);
   });
 });

@@ -8,7 +8,7 @@ import { type Staged, stage } from './stage.js';
 const MR = 4;
 
 /** Below this many multiply-adds the TypeScript kernel is as fast (measured equal at 64, wasm 2x faster at 512). */
-const MIN_WORK = 256;
+export const MIN_WORK = 256;
 
 /**
  * Batched matmul in wasm (see Backend.matmul), or undefined when the arguments are not for it

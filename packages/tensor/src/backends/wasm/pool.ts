@@ -10,7 +10,9 @@ import { webWorkerCores } from './web-env.js';
 //   DONE   chunks finished; the thread finishing the last one notifies it.
 //   TOTAL  chunks in the job.
 //   JOB+i  the job's parameters (see GemmJob), read after a successful claim; TABLE+3b its batch entries.
-//   4      chunks computed by Web Workers (web-pool.ts); 5-7 are free.
+//   WORKER_CHUNKS  chunks computed by workers (not the calling thread), over all jobs.
+//   ACTIVE chunk claimers inside runChunks; a new job is written only once it is 0, so a claimer
+//          that took its ticket from the previous job never reads the new job's TOTAL.
 // The main thread claims chunks too, so a job completes even if no worker ever starts; it then waits
 // (Atomics.wait, allowed on Node's main thread) for chunks claimed by workers. Each chunk is a range
 // of C rows computed by the same kernel with the same per-element summation order, so the result is
@@ -18,7 +20,7 @@ import { webWorkerCores } from './web-env.js';
 //
 // Web Workers in browsers: web-pool.ts (same protocol and runChunks; the page spins instead of waiting).
 
-export const GEN = 0, NEXT = 1, DONE = 2, TOTAL = 3, JOB = 8, TABLE = 32;
+export const GEN = 0, NEXT = 1, DONE = 2, TOTAL = 3, WORKER_CHUNKS = 4, ACTIVE = 5, JOB = 8, TABLE = 32;
 const BLOCKED = 1 << 30;
 
 /**
@@ -68,26 +70,33 @@ interface GemmExports {
 }
 
 /**
- * Claims and computes chunks until none is left. Self-contained (its source text is also what the
- * workers run), so it names the control slots by number: NEXT 1, DONE 2, TOTAL 3, JOB 8, TABLE 32.
+ * Claims and computes chunks until none is left (`id` 0 is the calling thread, workers are 1, 2,
+ * ...). Self-contained (its source text is also what the workers run), so it names the control
+ * slots by number: NEXT 1, DONE 2, TOTAL 3, WORKER_CHUNKS 4, ACTIVE 5, JOB 8, TABLE 32.
  */
 export function runChunks(ex: GemmExports, ctrl: Int32Array, id: number): void {
-  for (;;) {
-    const chunk = Atomics.add(ctrl, 1, 1);
-    const total = Atomics.load(ctrl, 3);
-    if (chunk >= total) return;
-    const f64 = ctrl[8]! === 1;
-    const m = ctrl[9]!, n = ctrl[10]!, k = ctrl[11]!, ars = ctrl[12]!, acs = ctrl[13]!, ldc = ctrl[14]!;
-    const rowsPer = ctrl[15]!, perBatch = ctrl[16]!;
-    const scratch = ctrl[17]! + id * ctrl[18]!;
-    const batch = (chunk / perBatch) | 0;
-    const i0 = (chunk - batch * perBatch) * rowsPer;
-    const i1 = Math.min(m, i0 + rowsPer);
-    const t = 32 + 3 * batch;
-    const a = ctrl[t]!, bp = ctrl[t + 1]!, c = ctrl[t + 2]!;
-    if (f64) ex.gemmRows_f64(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
-    else ex.gemmRows_f32(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
-    if (Atomics.add(ctrl, 2, 1) + 1 === total) Atomics.notify(ctrl, 2);
+  Atomics.add(ctrl, 5, 1);
+  try {
+    for (;;) {
+      const chunk = Atomics.add(ctrl, 1, 1);
+      const total = Atomics.load(ctrl, 3);
+      if (chunk >= total) return;
+      const f64 = ctrl[8]! === 1;
+      const m = ctrl[9]!, n = ctrl[10]!, k = ctrl[11]!, ars = ctrl[12]!, acs = ctrl[13]!, ldc = ctrl[14]!;
+      const rowsPer = ctrl[15]!, perBatch = ctrl[16]!;
+      const scratch = ctrl[17]! + id * ctrl[18]!;
+      const batch = (chunk / perBatch) | 0;
+      const i0 = (chunk - batch * perBatch) * rowsPer;
+      const i1 = Math.min(m, i0 + rowsPer);
+      const t = 32 + 3 * batch;
+      const a = ctrl[t]!, bp = ctrl[t + 1]!, c = ctrl[t + 2]!;
+      if (f64) ex.gemmRows_f64(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
+      else ex.gemmRows_f32(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
+      if (id !== 0) Atomics.add(ctrl, 4, 1);
+      if (Atomics.add(ctrl, 2, 1) + 1 === total) Atomics.notify(ctrl, 2);
+    }
+  } finally {
+    Atomics.sub(ctrl, 5, 1);
   }
 }
 
@@ -121,6 +130,17 @@ export function blockClaims(c: Int32Array): void {
 }
 
 /**
+ * Waits (spinning: the window is a late claimer's few instructions between its ticket and its
+ * exit) until no thread is inside runChunks, so none of them can mix the old job with the new.
+ */
+function waitUntilNoClaimer(c: Int32Array): void {
+  const started = Date.now();
+  for (let spins = 0; Atomics.load(c, ACTIVE) !== 0; spins++) {
+    if ((spins & 0xffff) === 0 && Date.now() - started > 60_000) throw new Error('chainrule wasm backend: a worker thread never left its last job');
+  }
+}
+
+/**
  * Writes a gemm job into the control words while claims are blocked (so no thread reads a
  * half-written job), opens it and wakes the workers. Returns the number of chunks.
  */
@@ -130,6 +150,7 @@ export function startJob(c: Int32Array, job: GemmJob): number {
   const total = batch * perBatch;
   if (batch > MAX_JOB_BATCH) throw new Error('ThreadPool.run: too many batch entries in one job');
   blockClaims(c);
+  waitUntilNoClaimer(c);
   const params = [job.f64 ? 1 : 0, job.m, job.n, job.k, job.ars, job.acs, job.ldc, job.chunkRows, perBatch, job.scratch, job.scratchStride];
   for (let i = 0; i < params.length; i++) c[JOB + i] = params[i]!;
   for (let i = 0; i < job.table.length; i++) c[TABLE + i] = job.table[i]!;
@@ -166,6 +187,11 @@ export class ThreadPool {
   /** Whether a worker failed (the main thread then does all the work, which stays correct). */
   get healthy(): boolean {
     return !this.broken;
+  }
+
+  /** Chunks the workers (not the calling thread) have computed so far, over all jobs. */
+  get workerChunks(): number {
+    return Atomics.load(this.ctrl, WORKER_CHUNKS);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { CONTROL_BYTES, type WasmHeap } from './runtime.js';
-import { DONE, GEN, ThreadPool, blockClaims, runChunks, startJob, type GemmJob } from './pool.js';
+import { DONE, GEN, ThreadPool, WORKER_CHUNKS, blockClaims, runChunks, startJob, type GemmJob } from './pool.js';
 import type { WasmModule } from './wasm-api.js';
 import { webWorkerCores } from './web-env.js';
 
@@ -10,12 +10,6 @@ import { webWorkerCores } from './web-env.js';
 // thread may not block, so after claiming chunks itself it spins on Atomics.load until the chunks
 // the workers claimed are done. A worker that has not started yet (browsers start workers only once
 // the page yields to its event loop) claims nothing, so a job never waits for it.
-//
-// Control word WORKER_CHUNKS (4; slots 4-7 are free in pool.ts's protocol) counts the chunks the
-// workers computed, so tests can see that they really ran.
-
-/** Control slot counting chunks computed by Web Workers (never reset). */
-const WORKER_CHUNKS = 4;
 
 /** What the gemm code needs of a thread pool, in Node or in a browser. */
 export interface GemmPool {
@@ -23,6 +17,8 @@ export interface GemmPool {
   readonly threads: number;
   /** Whether every worker is still usable (else the caller computes alone, which stays correct). */
   readonly healthy: boolean;
+  /** Chunks the workers (not the calling thread) have computed so far, over all jobs. */
+  readonly workerChunks: number;
   /** Runs a gemm job on all threads; returns when every chunk is done. */
   run(job: GemmJob): void;
 }
@@ -35,16 +31,12 @@ self.onmessage = (event) => {
   const { module, memory, id, gen } = event.data;
   const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
   const ctrl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
-  const ex = {
-    gemmRows_f32(...args) { kernels.gemmRows_f32(...args); Atomics.add(ctrl, ${WORKER_CHUNKS}, 1); },
-    gemmRows_f64(...args) { kernels.gemmRows_f64(...args); Atomics.add(ctrl, ${WORKER_CHUNKS}, 1); },
-  };
   self.postMessage('started');
   let seen = gen;
   for (;;) {
     Atomics.wait(ctrl, ${GEN}, seen);
     seen = Atomics.load(ctrl, ${GEN});
-    runChunks(ex, ctrl, id);
+    runChunks(kernels, ctrl, id);
   }
 };
 `;

@@ -2,12 +2,11 @@
 // composed rules they stand for: identical gradients and identical parameters after SGD steps of
 // small sigmoid, tanh and ReLU MLPs (float32 and float64, TypeScript and WebAssembly backends, layers
 // above the wasm kernels' minimum size); a recorded backward still composes (and differentiates again).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Tensor, add, gradgradcheck, matmul, mean, mT, noGrad, relu, runBackward, sigmoid, square, sub, tanh, tensor,
 } from '../src/index.js';
 import { type Backend, NDArray, Rng, createWasmBackend, getBackend, jsBackend, setBackend, wasmSupported } from '@chainrule/tensor';
-import { setFusedGrads } from '../src/ops/fused-grads.js';
 
 type Activation = 'sigmoid' | 'tanh' | 'relu';
 type FloatDType = 'float32' | 'float64';
@@ -16,10 +15,6 @@ const ACTIVATIONS: Record<Activation, (x: Tensor) => Tensor> = { sigmoid, tanh, 
 
 const backends: [string, Backend][] = [['js', jsBackend]];
 if (wasmSupported()) backends.push(['wasm', createWasmBackend(jsBackend, { threads: 1 })]);
-
-afterEach(() => {
-  setFusedGrads(true);
-});
 
 function withBackend<R>(b: Backend, f: () => R): R {
   const before = getBackend();
@@ -47,9 +42,10 @@ function values(t: Tensor): number[] {
 /**
  * A few SGD steps of a 40-30-20-10 MLP (batch 24: hidden layers of 720 and 480 elements, on both
  * sides of the wasm kernels' 512), quadratic cost, with `act` between the layers (x·Wᵀ + b, as nn's
- * Linear). Returns every parameter's values before and after the steps.
+ * Linear). `recorded`: backward with createGraph, so the composed rules run instead of the fused
+ * ones. Returns every parameter's values before and after the steps.
  */
-function trainedParameters(act: Activation, dtype: FloatDType): { before: number[][]; after: number[][] } {
+function trainedParameters(act: Activation, dtype: FloatDType, recorded: boolean): { before: number[][]; after: number[][] } {
   const rng = new Rng(7);
   const sizes = [40, 30, 20, 10];
   const params: Tensor[] = [];
@@ -63,7 +59,7 @@ function trainedParameters(act: Activation, dtype: FloatDType): { before: number
   for (let step = 0; step < 4; step++) {
     let h = x;
     for (let l = 0; l < 3; l++) h = ACTIVATIONS[act](add(matmul(h, mT(params[2 * l]!)), params[2 * l + 1]!));
-    mean(square(sub(h, y))).backward();
+    mean(square(sub(h, y))).backward(undefined, { createGraph: recorded });
     noGrad(() => {
       for (const p of params) {
         p.subInPlace(p.grad!.mul(0.5));
@@ -79,9 +75,9 @@ describe('fused activation gradients', () => {
     for (const dtype of ['float32', 'float64'] as const) {
       for (const act of ['sigmoid', 'tanh', 'relu'] as const) {
         it(`${name} ${dtype} ${act}: SGD steps give the parameters the composed rules give, bit for bit`, () => {
-          const fused = withBackend(backend, () => trainedParameters(act, dtype));
-          setFusedGrads(false);
-          const composed = withBackend(backend, () => trainedParameters(act, dtype));
+          const fused = withBackend(backend, () => trainedParameters(act, dtype, false));
+          // a recorded backward (createGraph) runs the composed rules
+          const composed = withBackend(backend, () => trainedParameters(act, dtype, true));
           expect(fused.after).toEqual(composed.after);
           // the steps moved every parameter (so the comparison above compared gradients, not nothing)
           fused.after.forEach((p, i) => expect(p).not.toEqual(fused.before[i]));
@@ -96,15 +92,12 @@ describe('fused activation gradients', () => {
       for (const dtype of ['float32', 'float64'] as const) {
         const gv: number[] = [], xv: number[] = [];
         for (const a of specials) for (const b of specials) { gv.push(a); xv.push(b); }
-        const run = (): number[] => {
+        const run = (recorded: boolean): number[] => {
           const x = tensor(xv, { dtype, requiresGrad: true });
-          const [gx] = runBackward([ACTIVATIONS[act](x)], [tensor(gv, { dtype })], { targets: [x] });
+          const [gx] = runBackward([ACTIVATIONS[act](x)], [tensor(gv, { dtype })], { targets: [x], createGraph: recorded });
           return values(gx!);
         };
-        const fused = run();
-        setFusedGrads(false);
-        expect(fused).toEqual(run());
-        setFusedGrads(true);
+        expect(run(false)).toEqual(run(true)); // fused vs composed (recorded) rule
       }
     }
   });

@@ -185,6 +185,5 @@ describe('linear errors name the op and the shapes or dtypes', () => {
     const versions = [x.version, w.version];
     expect(() => A.linear(x, w)).toThrow(ShapeError);
     expect([x.version, w.version]).toEqual(versions);
-    expect([x.grad, w.grad]).toEqual([null, null]);
   });
 });

@@ -9,7 +9,7 @@ import type { Tensor } from '../tensor.js';
 export function applyRule(node: Node, g: Tensor): readonly (Tensor | null)[] {
   const def = OPS[node.op] as DifferentiableOp<unknown>;
   const inputs = node.inputs;
-  checkVersions(node, def.uses);
+  checkSavedValues(node);
   const ctx = { inputs, output: node.output!, params: node.params };
   const anomaly = isAnomalyEnabled();
   const grads = anomaly ? insideRule(() => def.backward(g, ctx)) : def.backward(g, ctx);

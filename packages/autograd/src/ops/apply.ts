@@ -4,7 +4,7 @@ import { isGradEnabled } from '../grad-mode.js';
 import { Node } from '../node.js';
 import { Tensor } from '../tensor.js';
 import { isFloatScalar } from './forward.js';
-import { scalarArray, scalarTensor } from './scalar-storage.js';
+import { scalarTensor } from './scalar-storage.js';
 import type { OpName, OpParams } from './params.js';
 import { OPS, type DifferentiableOp, type OpDef } from './table.js';
 
@@ -80,24 +80,14 @@ export function applyScalarBinary(op: ScalarBinaryName, a: Tensor, b: Tensor): T
   return record(op, [a, b], SCALAR_BINARY[op](a.readScalar(), b.readScalar()), a.dtype as 'float32' | 'float64', a.requiresGrad || b.requiresGrad);
 }
 
-/** The result tensor of a scalar-path op, with its node when the graph is recorded. */
+/**
+ * The result tensor of a scalar-path op, with its node when the graph is recorded. Anomaly mode
+ * (forward checks, creation stacks) takes the general `apply`, which gives the same value and node.
+ */
 function record(op: ScalarUnaryName | ScalarBinaryName, inputs: readonly Tensor[], v: number, dtype: 'float32' | 'float64', needsGrad: boolean): Tensor {
-  if (!isAnomalyEnabled()) {
-    if (!needsGrad || !isGradEnabled()) return scalarTensor(v, dtype, null);
-    const node = new Node(op, inputs, NONE);
-    node.scalarRules = (OPS[op] as DifferentiableOp<unknown>).scalar;
-    return scalarTensor(v, dtype, node);
-  }
-  const value = scalarArray(v, dtype);
-  const check = checksForward();
-  const arrays = inputs.map((t) => t.value);
-  if (!needsGrad || !isGradEnabled()) {
-    if (check) checkFinite('forward', op, value, arrays, null);
-    return new Tensor(value);
-  }
+  if (isAnomalyEnabled()) return apply(op, inputs, NONE);
+  if (!needsGrad || !isGradEnabled()) return scalarTensor(v, dtype, null);
   const node = new Node(op, inputs, NONE);
   node.scalarRules = (OPS[op] as DifferentiableOp<unknown>).scalar;
-  node.stack = new Error().stack;
-  if (check) checkFinite('forward', op, value, arrays, node);
-  return new Tensor(value, { requiresGrad: true, node });
+  return scalarTensor(v, dtype, node);
 }

@@ -8,27 +8,15 @@ import { type ActivationGradOp, activationGrad } from '@chainrule/tensor';
 import { isGradEnabled } from '../grad-mode.js';
 import { Tensor } from '../tensor.js';
 
-let enabled = true;
-
-/**
- * @internal Turns the fused gradients (and nothing else) on or off; returns the previous setting.
- * For tests and benchmarks that compare against the composed rules.
- */
-export function setFusedGrads(on: boolean): boolean {
-  const before = enabled;
-  enabled = on;
-  return before;
-}
-
 /**
  * g·f′ of `op` in one pass (`saved` is the output of sigmoid and tanh, the input of relu), or null
- * while the backward is being recorded (or the fused path is off): then the caller composes it.
+ * while the backward is being recorded: then the caller composes it.
  * @example
  * ```ts
  * const gx = fusedActivationGrad('sigmoid', g, output) ?? F.mul(g, F.mul(output, F.sub(1, output)));
  * ```
  */
 export function fusedActivationGrad(op: ActivationGradOp, g: Tensor, saved: Tensor): Tensor | null {
-  if (!enabled || isGradEnabled() || g.dtype !== saved.dtype) return null;
+  if (isGradEnabled() || g.dtype !== saved.dtype) return null;
   return new Tensor(activationGrad(op, g.value, saved.value));
 }

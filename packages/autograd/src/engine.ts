@@ -54,12 +54,9 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph; // as PyTorch: a recorded backward keeps the graph
   const before = setGradEnabled(createGraph); // the backward pass is recorded only when creating a graph
-  let run: BackwardRun | undefined;
   try {
-    run = new BackwardRun(createGraph, retainGraph, options.targets, options.trace);
-    return run.run(roots, seeds);
+    return new BackwardRun(createGraph, retainGraph, options.targets, options.trace).run(roots, seeds);
   } finally {
-    run?.pass.finish();
     setGradEnabled(before);
   }
 }

@@ -24,7 +24,7 @@ const NO_GRADS: readonly (Tensor | null)[] = [];
 
 /** One backward pass from start to end: the walk, the ready stack, and the gradients summed so far. */
 export class BackwardRun {
-  readonly pass: Pass;
+  private readonly pass: Pass;
   private readonly leaves: LeafGrads;
   private readonly ready: Node[] = [];
   private readonly targetSet: ReadonlySet<Tensor> | undefined;
@@ -47,29 +47,34 @@ export class BackwardRun {
     this.ownsFresh = !createGraph && trace === undefined;
   }
 
+  /** Runs the pass; its scratch goes back to the pool when it ends, normally or by an error. */
   run(roots: readonly Tensor[], seeds: readonly Tensor[]): (Tensor | null)[] {
-    const { pass, ready, targetSet } = this;
-    if (targetSet === undefined) countDependencies(pass, roots);
-    else countDependenciesToTargets(pass, roots, targetSet);
+    try {
+      const { pass, ready, targetSet } = this;
+      if (targetSet === undefined) countDependencies(pass, roots);
+      else countDependenciesToTargets(pass, roots, targetSet);
 
-    for (let r = 0; r < roots.length; r++) {
-      const root = roots[r]!;
-      if (!root.requiresGrad) continue;
-      const seed = checkSeed(root, seeds[r]!);
-      const node = root.node;
-      if (node === null) {
-        if (targetSet === undefined || targetSet.has(root)) this.leaves.sendTensor(root, seed);
-        continue;
+      for (let r = 0; r < roots.length; r++) {
+        const root = roots[r]!;
+        if (!root.requiresGrad) continue;
+        const seed = checkSeed(root, seeds[r]!);
+        const node = root.node;
+        if (node === null) {
+          if (targetSet === undefined || targetSet.has(root)) this.leaves.sendTensor(root, seed);
+          continue;
+        }
+        if (!pass.runs(node)) continue;
+        pass.sendTensor(node, seed);
+        if (pass.isReady(node) && !ready.includes(node)) ready.push(node);
       }
-      if (!pass.runs(node)) continue;
-      pass.sendTensor(node, seed);
-      if (pass.isReady(node) && !ready.includes(node)) ready.push(node);
-    }
 
-    this.drain();
-    this.storeLeafGrads();
-    const targets = this.targets;
-    return targets === undefined ? [] : targets.map((t) => this.targetGrads.get(t) ?? null);
+      this.drain();
+      this.storeLeafGrads();
+      const targets = this.targets;
+      return targets === undefined ? [] : targets.map((t) => this.targetGrads.get(t) ?? null);
+    } finally {
+      this.pass.finish();
+    }
   }
 
   /** Runs nodes while some are ready (all their consumers have sent their gradients). */

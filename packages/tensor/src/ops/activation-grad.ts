@@ -1,3 +1,4 @@
+import { isFloat } from '../dtype.js';
 import type { Backend } from '../backend.js';
 import { getBackend } from '../backend.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
@@ -26,7 +27,7 @@ export function activationGrad(op: ActivationGradOp, g: NDArray, saved: NDArray)
   if (!shapesEqual(g.shape, saved.shape)) {
     throw new ShapeError('activationGrad', `${op}: g has shape ${fmtShape(g.shape)}, expected the saved value's shape ${fmtShape(saved.shape)}`);
   }
-  if ((g.dtype !== 'float32' && g.dtype !== 'float64') || saved.dtype !== g.dtype) {
+  if (!isFloat(g.dtype) || saved.dtype !== g.dtype) {
     throw new DTypeError('activationGrad', `${op}: g is ${g.dtype} and the saved value ${saved.dtype}, expected one float dtype`);
   }
   const backend = getBackend();

@@ -1,4 +1,4 @@
-import type { FloatArray } from '../../dtype.js';
+import { type FloatArray, isFloat } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { ActivationGradOp } from '../../ops/activation-grad.js';
 import type { WasmContext } from './context.js';
@@ -13,7 +13,7 @@ const CODES: Record<ActivationGradOp, number> = { sigmoid: 0, tanh: 1, relu: 2 }
  */
 export function wasmActivationGrad(ctx: WasmContext, op: ActivationGradOp, g: NDArray, saved: NDArray): NDArray | undefined {
   const dtype = g.dtype;
-  if ((dtype !== 'float32' && dtype !== 'float64') || saved.dtype !== dtype || g.size < MIN_SIZE || !g.isContiguous || !saved.isContiguous) return undefined;
+  if (!isFloat(dtype) || saved.dtype !== dtype || g.size < MIN_SIZE || !g.isContiguous || !saved.isContiguous) return undefined;
   const f64 = dtype === 'float64';
   const heap = ctx.heap;
   heap.reset();

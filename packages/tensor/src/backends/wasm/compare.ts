@@ -1,3 +1,4 @@
+import { isFloat } from '../../dtype.js';
 import type { CompareOp } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
@@ -13,7 +14,7 @@ const COMPARE_CODES: Record<CompareOp, number> = { eq: 0, ne: 1, lt: 2, le: 3, g
  */
 export function wasmCompare(ctx: WasmContext, op: CompareOp, a: NDArray, b: NDArray): NDArray | undefined {
   const dtype = a.dtype;
-  if ((dtype !== 'float32' && dtype !== 'float64') || b.dtype !== dtype || a.size < MIN_SIZE) return undefined;
+  if (!isFloat(dtype) || b.dtype !== dtype || a.size < MIN_SIZE) return undefined;
   const dims = slabLayout(a, b);
   if (dims === undefined) return undefined;
   const code = COMPARE_CODES[op];

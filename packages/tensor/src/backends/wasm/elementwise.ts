@@ -1,5 +1,5 @@
 import type { BinaryOp, UnaryOp } from '../../backend.js';
-import type { DType, FloatArray } from '../../dtype.js';
+import { type DType, type FloatArray, isFloat } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { BINARY_CODES, UNARY_CODES } from './ops.js';
@@ -35,7 +35,7 @@ function collapse(shape: readonly number[], sa: readonly number[], sb: readonly 
 }
 
 function isFloatOut(outDtype: DType, out: NDArray | undefined): outDtype is 'float32' | 'float64' {
-  if (outDtype !== 'float32' && outDtype !== 'float64') return false;
+  if (!isFloat(outDtype)) return false;
   return out === undefined || (out.dtype === outDtype && out.isContiguous);
 }
 
@@ -162,7 +162,7 @@ export function stageDense(ctx: WasmContext, x: NDArray): number | undefined {
  */
 export function wasmAddScaledInPlace(ctx: WasmContext, y: NDArray, x: NDArray, alpha: number): boolean {
   const dtype = y.dtype;
-  if ((dtype !== 'float32' && dtype !== 'float64') || x.dtype !== dtype || y.size < MIN_SIZE || !y.isContiguous || !x.isContiguous) return false;
+  if (!isFloat(dtype) || x.dtype !== dtype || y.size < MIN_SIZE || !y.isContiguous || !x.isContiguous) return false;
   const f64 = dtype === 'float64';
   const heap = ctx.heap;
   heap.reset();

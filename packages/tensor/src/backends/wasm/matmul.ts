@@ -1,4 +1,4 @@
-import type { DType } from '../../dtype.js';
+import { type DType, isFloat } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { MAX_JOB_BATCH } from './pool.js';
@@ -15,7 +15,7 @@ export const MIN_WORK = 256;
  * (non-float or mixed dtypes, empty or tiny products): the caller then uses the fallback.
  */
 export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: DType): NDArray | undefined {
-  if (a.dtype !== outDtype || b.dtype !== outDtype || (outDtype !== 'float32' && outDtype !== 'float64')) return undefined;
+  if (a.dtype !== outDtype || b.dtype !== outDtype || !isFloat(outDtype)) return undefined;
   const nd = a.ndim;
   if (nd < 2 || b.ndim !== nd) return undefined;
   const m = a.shape[nd - 2]!, k = a.shape[nd - 1]!, n = b.shape[nd - 1]!;

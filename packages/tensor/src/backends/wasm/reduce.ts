@@ -1,5 +1,5 @@
 import type { ReduceOp } from '../../backend.js';
-import type { DType } from '../../dtype.js';
+import { type DType, isFloat } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { REDUCE_CODES } from './ops.js';
@@ -18,7 +18,7 @@ const MIN_SIZE = 512;
  */
 export function wasmReduce(ctx: WasmContext, op: ReduceOp, x: NDArray, axes: readonly number[], outDtype: DType): NDArray | undefined {
   const code = REDUCE_CODES[op];
-  if (code === undefined || x.dtype !== outDtype || (outDtype !== 'float32' && outDtype !== 'float64')) return undefined;
+  if (code === undefined || x.dtype !== outDtype || !isFloat(outDtype)) return undefined;
   if (x.size < MIN_SIZE || !x.isContiguous || axes.length === 0) return undefined;
   const a0 = axes[0]!, a1 = axes[axes.length - 1]!;
   if (a1 - a0 + 1 !== axes.length) return undefined;

@@ -103,18 +103,13 @@ export class NDArray {
     if (order.length !== this.ndim) throw new ShapeError('permute', `order ${fmtShape(order)} has ${order.length} axes, expected ${this.ndim}`);
     const n = this.ndim;
     const shape = new Array<number>(n), strides = new Array<number>(n);
-    let seen = 0; // bit mask of the axes taken (ranks above 31 check with a Set below)
+    const seen = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       const a = normalizeAxis('permute', order[i]!, n);
-      if (n <= 31) {
-        if (seen & (1 << a)) throw new ShapeError('permute', `order ${fmtShape(order)} repeats an axis`);
-        seen |= 1 << a;
-      }
+      if (seen[a] === 1) throw new ShapeError('permute', `order ${fmtShape(order)} repeats an axis`);
+      seen[a] = 1;
       shape[i] = this.shape[a]!;
       strides[i] = this.strides[a]!;
-    }
-    if (n > 31 && new Set(order.map((a) => normalizeAxis('permute', a, n))).size !== n) {
-      throw new ShapeError('permute', `order ${fmtShape(order)} repeats an axis`);
     }
     return new NDArray(this.data, shape, strides, this.offset);
   }

@@ -203,7 +203,11 @@ describe('transpose and permute', () => {
   it('rejects bad orders', () => {
     const x = zeros([2, 3]);
     expect(() => x.permute([0])).toThrow(ShapeError);
-    expect(() => x.permute([0, 0])).toThrow(ShapeError);
+    expect(() => x.permute([0, 0])).toThrow('permute: order [0,0] repeats an axis');
+    expect(() => x.permute([1, -1])).toThrow('permute: order [1,-1] repeats an axis'); // -1 is axis 1
+    const wide = zeros(new Array<number>(40).fill(1)); // above 31 axes too
+    expect(() => wide.permute([...Array.from({ length: 39 }, (_, i) => i), 0])).toThrow(/repeats an axis/);
+    expect(wide.permute(Array.from({ length: 40 }, (_, i) => 39 - i)).shape).toHaveLength(40);
     expect(() => x.permute([0, 2])).toThrow(RangeError);
     expect(() => x.transpose(0, 2)).toThrow('transpose: axis 2 is out of range for a tensor of rank 2');
   });

@@ -79,3 +79,28 @@ export function checkShape(op: string, shape: Shape): void {
     if (!Number.isInteger(d) || d < 0) throw new ShapeError(op, `invalid shape ${fmtShape(shape)}: dimensions must be non-negative integers`);
   }
 }
+
+/**
+ * A contiguous layout reduced over `axes` seen as [outer, r, inner]: the reduced axes must be one
+ * run of neighbouring axes (sorted, non-empty), r is their product, outer and inner the products
+ * before and after, and `kept` the shape of the result. Undefined when the axes are not one run.
+ */
+export function reductionRuns(shape: Shape, axes: readonly number[]): { outer: number; r: number; inner: number; kept: number[] } | undefined {
+  if (axes.length === 0) return undefined;
+  const a0 = axes[0]!, a1 = axes[axes.length - 1]!;
+  if (a1 - a0 + 1 !== axes.length) return undefined;
+  let outer = 1, r = 1, inner = 1;
+  const kept: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (d < a0) {
+      outer *= n;
+      kept.push(n);
+    } else if (d <= a1) r *= n;
+    else {
+      inner *= n;
+      kept.push(n);
+    }
+  }
+  return { outer, r, inner, kept };
+}

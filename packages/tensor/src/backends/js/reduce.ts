@@ -1,6 +1,7 @@
 import { type DType, allocate } from '../../dtype.js';
 import type { ArgReduceOp, ReduceOp } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
+import { reductionRuns } from '../../shape.js';
 import { copy } from './copy.js';
 
 /**
@@ -40,24 +41,12 @@ export function reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDty
 }
 
 /** A contiguous input seen as [outer, r, inner] with the reduced axes the middle run and inner > 1. */
-interface StridedRuns {
-  kept: number[];
-  outer: number;
-  r: number;
-  inner: number;
-}
+type StridedRuns = NonNullable<ReturnType<typeof reductionRuns>>;
 
-/** The [outer, r, inner] view of a contiguous x reduced over one run of axes not at the end, or undefined. */
+/** The [outer, r, inner] view of x reduced over one run of axes not at the end, or undefined. */
 function stridedRuns(x: NDArray, axes: readonly number[]): StridedRuns | undefined {
-  const a0 = axes[0]!, a1 = axes[axes.length - 1]!;
-  if (a1 - a0 + 1 !== axes.length || a1 === x.ndim - 1) return undefined;
-  let outer = 1, r = 1, inner = 1;
-  const kept: number[] = [];
-  for (let d = 0; d < x.ndim; d++) {
-    const n = x.shape[d]!;
-    if (d < a0) { outer *= n; kept.push(n); } else if (d <= a1) r *= n; else { inner *= n; kept.push(n); }
-  }
-  return inner > 1 ? { kept, outer, r, inner } : undefined;
+  const runs = reductionRuns(x.shape, axes);
+  return runs !== undefined && runs.inner > 1 ? runs : undefined;
 }
 
 /**

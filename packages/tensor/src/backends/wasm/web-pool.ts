@@ -80,7 +80,7 @@ export class WebThreadPool implements GemmPool {
         const w = new g.Worker(url, { name: `chainrule-wasm-${id}` });
         w.addEventListener('message', () => { this.running++; settle(); });
         w.addEventListener('error', () => { this.broken = true; settle(); });
-        w.addEventListener('messageerror', () => { this.broken = true; });
+        w.addEventListener('messageerror', () => { this.broken = true; settle(); });
         w.postMessage({ module, memory: heap.memory, id, gen: Atomics.load(this.ctrl, GEN) });
       }
     } catch {

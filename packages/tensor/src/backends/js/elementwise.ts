@@ -5,6 +5,7 @@ import { sizeOf } from '../../shape.js';
 import { SCALAR_BINARY as BINARY, SCALAR_UNARY as UNARY } from './scalar-ops.js';
 import { sigmoid } from './scalar-math.js';
 import { forEachRow, innerStride, rowLength } from './rows.js';
+import { slabLayout } from '../slab-layout.js';
 
 type Fn1 = (x: number) => number;
 type Fn2 = (a: number, b: number) => number;
@@ -70,25 +71,14 @@ export function map2(f: Fn2, a: NDArray, b: NDArray, outDtype: DType, out?: NDAr
 
 /**
  * The layout of two same-shape operands as rows × cols with each operand's row stride and a column
- * stride of 0 or 1 (size-1 dimensions dropped, neighbours that both walk as one merged), or
- * undefined when that takes more than two dimensions or another inner stride. Covers contiguous
- * operands, scalars and the row / column broadcasts of bias adds.
+ * stride of 0 or 1 (slabLayout's, when it needs at most two dimensions), or undefined. Covers
+ * contiguous operands, scalars and the row / column broadcasts of bias adds.
  */
 function rowsLayout(a: NDArray, b: NDArray): [rows: number, cols: number, ars: number, ac: number, brs: number, bc: number] | undefined {
-  const shape = a.shape, sa = a.strides, sb = b.strides;
-  let cols = 1, ac = 0, bc = 0, rows = 1, ars = 0, brs = 0, dims = 0;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const n = shape[d]!;
-    if (n === 1) continue;
-    const x = sa[d]!, y = sb[d]!;
-    if (dims === 0) { cols = n; ac = x; bc = y; dims = 1; continue; }
-    if (dims === 1 && x === ac * cols && y === bc * cols) { cols *= n; continue; } // merges into the row
-    if (dims === 1) { rows = n; ars = x; brs = y; dims = 2; continue; }
-    if (x === ars * rows && y === brs * rows) { rows *= n; continue; }
-    return undefined;
-  }
-  if ((ac !== 0 && ac !== 1) || (bc !== 0 && bc !== 1)) return undefined;
-  return [rows, cols, ars, ac, brs, bc];
+  const dims = slabLayout(a, b);
+  if (dims === undefined || dims.length > 2) return undefined;
+  const inner = dims[dims.length - 1]!, row = dims.length === 2 ? dims[0]! : { size: 1, sa: 0, sb: 0 };
+  return [row.size, inner.size, row.sa, inner.sa, row.sb, inner.sb];
 }
 
 /** Fast loops for the four arithmetic ops on operands that rowsLayout covers. */

@@ -2,7 +2,8 @@ import { isFloat } from '../../dtype.js';
 import type { CompareOp } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
-import { MIN_SIZE, runSlabs, slabLayout } from './elementwise.js';
+import { MIN_SIZE, runSlabs } from './elementwise.js';
+import { slabLayout } from '../slab-layout.js';
 
 /** Comparison codes shared with assembly/compare.ts. */
 const COMPARE_CODES: Record<CompareOp, number> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };

@@ -5,34 +5,10 @@ import type { WasmContext } from './context.js';
 import { BINARY_CODES, UNARY_CODES } from './ops.js';
 import type { WasmHeap } from './runtime.js';
 import { type Staged, stage } from './stage.js';
+import { type Dim, slabLayout } from '../slab-layout.js';
 
 /** Below this many elements the TypeScript kernels win (no copies in and out). */
 export const MIN_SIZE = 512;
-
-/** A dimension of an elementwise op after merging: its size and each input's stride. */
-export interface Dim {
-  size: number;
-  sa: number;
-  sb: number;
-}
-
-/** Drops size-1 dimensions and merges neighbours that both inputs traverse as one. */
-function collapse(shape: readonly number[], sa: readonly number[], sb: readonly number[]): Dim[] {
-  const dims: Dim[] = [];
-  for (let d = 0; d < shape.length; d++) {
-    const size = shape[d]!;
-    if (size === 1) continue;
-    const last = dims[dims.length - 1];
-    if (last !== undefined && last.sa === sa[d]! * size && last.sb === sb[d]! * size) {
-      last.size *= size;
-      last.sa = sa[d]!;
-      last.sb = sb[d]!;
-    } else {
-      dims.push({ size, sa: sa[d]!, sb: sb[d]! });
-    }
-  }
-  return dims;
-}
 
 function isFloatOut(outDtype: DType, out: NDArray | undefined): outDtype is 'float32' | 'float64' {
   if (!isFloat(outDtype)) return false;
@@ -53,18 +29,6 @@ function finish(ctx: WasmContext, f64: boolean, ptr: number, size: number, shape
 
 /** A kernel over rows × cols (see assembly/elementwise.ts): byte offsets, element strides, contiguous output. */
 export type RowsKernel = (rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number) => void;
-
-/**
- * The layout of a two-input elementwise op on `a` and `b` (same shape, stride 0 where broadcast)
- * as rows × cols slabs, or undefined when the inner dimension is neither contiguous nor broadcast in
- * both inputs (e.g. a transposed operand).
- */
-export function slabLayout(a: NDArray, b: NDArray): Dim[] | undefined {
-  const dims = collapse(a.shape, a.strides, b.strides);
-  const inner = dims[dims.length - 1]!;
-  if ((inner.sa !== 0 && inner.sa !== 1) || (inner.sb !== 0 && inner.sb !== 1)) return undefined;
-  return dims;
-}
 
 /**
  * Stages `a` and `b` and runs `kernel` on every rows × cols slab of `dims` (from slabLayout),

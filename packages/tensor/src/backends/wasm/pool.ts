@@ -162,29 +162,23 @@ export function startJob(c: Int32Array, job: GemmJob): number {
   return total;
 }
 
-/** Starts and drives the workers; `threads` counts the main thread. */
-export class ThreadPool {
+/**
+ * What the Node and the browser pools share: the control words, the health flag and `run`, which
+ * writes the job, computes chunks on the calling thread, then waits (as the runtime allows) for
+ * the chunks the workers claimed.
+ */
+export abstract class GemmPoolBase {
   readonly threads: number;
-  private readonly ctrl: Int32Array;
-  private broken = false;
+  protected readonly ctrl: Int32Array;
+  protected broken = false;
 
-  constructor(private readonly heap: WasmHeap, threads: number, module: WasmModule) {
+  constructor(protected readonly heap: WasmHeap, workers: number) {
     this.ctrl = heap.controlWords();
-    const node = nodeWorkers();
-    const workers = node === undefined || !heap.shared ? 0 : Math.max(0, threads - 1);
     this.threads = workers + 1;
     blockClaims(this.ctrl);
-    for (let id = 1; id <= workers; id++) {
-      const w = new node!.Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module, memory: heap.memory, id, gen: Atomics.load(this.ctrl, GEN) },
-      });
-      w.on('error', () => { this.broken = true; });
-      w.unref();
-    }
   }
 
-  /** Whether a worker failed (the main thread then does all the work, which stays correct). */
+  /** Whether every worker is still usable (else the calling thread does all the work, which stays correct). */
   get healthy(): boolean {
     return !this.broken;
   }
@@ -199,15 +193,40 @@ export class ThreadPool {
    * claims are blocked, so no thread reads a half-written job.
    */
   run(job: GemmJob): void {
+    const total = startJob(this.ctrl, job);
+    runChunks(this.heap.exports, this.ctrl, 0);
+    this.waitForChunks(total);
+    blockClaims(this.ctrl);
+  }
+
+  /** Returns once DONE reaches `total` (the chunks claimed by workers are finished). */
+  protected abstract waitForChunks(total: number): void;
+}
+
+/** Starts and drives Node worker threads; `threads` counts the main thread. */
+export class ThreadPool extends GemmPoolBase {
+  constructor(heap: WasmHeap, threads: number, module: WasmModule) {
+    const node = nodeWorkers();
+    const workers = node === undefined || !heap.shared ? 0 : Math.max(0, threads - 1);
+    super(heap, workers);
+    for (let id = 1; id <= workers; id++) {
+      const w = new node!.Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory: heap.memory, id, gen: Atomics.load(this.ctrl, GEN) },
+      });
+      w.on('error', () => { this.broken = true; });
+      w.unref();
+    }
+  }
+
+  /** Atomics.wait (allowed on Node's main thread), with a stall limit of a minute. */
+  protected waitForChunks(total: number): void {
     const c = this.ctrl;
-    const total = startJob(c, job);
-    runChunks(this.heap.exports, c, 0);
     let waited = 0;
     for (let done = Atomics.load(c, DONE); done < total; done = Atomics.load(c, DONE)) {
       if (Atomics.wait(c, DONE, done, 1000) === 'timed-out' && ++waited > 60) {
         throw new Error('chainrule wasm backend: worker threads stopped responding');
       }
     }
-    blockClaims(c);
   }
 }

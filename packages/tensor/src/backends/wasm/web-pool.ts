@@ -1,5 +1,5 @@
 import { CONTROL_BYTES, type WasmHeap } from './runtime.js';
-import { DONE, GEN, ThreadPool, WORKER_CHUNKS, blockClaims, runChunks, startJob, type GemmJob } from './pool.js';
+import { DONE, GEN, GemmPoolBase, ThreadPool, runChunks, type GemmJob } from './pool.js';
 import type { WasmModule } from './wasm-api.js';
 import { webWorkerCores } from './web-env.js';
 
@@ -56,17 +56,12 @@ interface WebGlobals {
 const STALL_MS = 60_000;
 
 /** Starts and drives Web Workers; `threads` counts the page's own thread. */
-export class WebThreadPool implements GemmPool {
-  readonly threads: number;
-  private readonly ctrl: Int32Array;
-  private broken = false;
+export class WebThreadPool extends GemmPoolBase implements GemmPool {
   private running = 0;
 
-  constructor(private readonly heap: WasmHeap, threads: number, module: WasmModule) {
-    this.ctrl = heap.controlWords();
+  constructor(heap: WasmHeap, threads: number, module: WasmModule) {
     const workers = heap.shared ? Math.max(0, threads - 1) : 0;
-    this.threads = workers + 1;
-    blockClaims(this.ctrl);
+    super(heap, workers);
     if (workers === 0) return;
     const g = globalThis as unknown as WebGlobals;
     let url: string | undefined;
@@ -89,25 +84,14 @@ export class WebThreadPool implements GemmPool {
     }
   }
 
-  /** Whether no worker failed. */
-  get healthy(): boolean {
-    return !this.broken;
-  }
-
   /** Workers that have instantiated the kernels and wait for jobs (they start once the page yields). */
   get runningWorkers(): number {
     return this.running;
   }
 
-  /** Chunks the workers (not the page) have computed so far, over all jobs. */
-  get workerChunks(): number {
-    return Atomics.load(this.ctrl, WORKER_CHUNKS);
-  }
-
-  run(job: GemmJob): void {
+  /** The page's thread may not block: it spins on DONE, with a stall limit of a minute. */
+  protected waitForChunks(total: number): void {
     const c = this.ctrl;
-    const total = startJob(c, job);
-    runChunks(this.heap.exports, c, 0);
     const clock = (globalThis as unknown as WebGlobals).performance ?? Date;
     let since = -1;
     for (let spins = 0; Atomics.load(c, DONE) < total; spins++) {
@@ -116,7 +100,6 @@ export class WebThreadPool implements GemmPool {
       if (since < 0) since = now;
       else if (now - since > STALL_MS) throw new Error('chainrule wasm backend: web workers stopped responding');
     }
-    blockClaims(c);
   }
 }
 

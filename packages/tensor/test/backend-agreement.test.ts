@@ -23,6 +23,7 @@ import { filler } from './helpers.js';
 import { countingFallback, expectBitIdentical } from './backend-helpers.js';
 import { WasmContext } from '../src/backends/wasm/context.js';
 import { MIN_WORK, wasmMatmul } from '../src/backends/wasm/matmul.js';
+import { MAX_JOB_BATCH } from '../src/backends/wasm/pool.js';
 
 type FloatDType = 'float32' | 'float64';
 
@@ -85,6 +86,33 @@ describe('wasm backend', () => {
       if (!helped) await new Promise((r) => setTimeout(r, 10));
     }
     expect(helped).toBe(true);
+  });
+
+  it('hands every chunk of a split product to the copy-out exactly once, over several jobs', () => {
+    // More batch entries than one job describes: the product runs as consecutive jobs, each chunk
+    // copied into the result as it finishes; every element must arrive, bit-identical.
+    const ctx = new WasmContext({ threads: 2, parallelThreshold: 1 });
+    const single = new WasmContext({ threads: 1 });
+    const batch = MAX_JOB_BATCH + 17;
+    const a = randomArray([batch, 9, 13], 'float64', 21), b = randomArray([batch, 13, 6], 'float64', 22);
+    const pool = ctx.pool!;
+    const run = pool.run.bind(pool);
+    const runs: number[][] = [];
+    pool.run = (job, onChunk) => {
+      const seen: number[] = [];
+      run(job, (chunk) => { seen.push(chunk); onChunk?.(chunk); });
+      runs.push(seen.sort((x, y) => x - y));
+    };
+    let got: NDArray;
+    try {
+      got = wasmMatmul(ctx, a, b, 'float64')!;
+    } finally {
+      pool.run = run;
+    }
+    expect(got.shape).toEqual([batch, 9, 6]);
+    expectBitIdentical(got, wasmMatmul(single, a, b, 'float64')!);
+    expect(runs.map((r) => r.length)).toEqual([MAX_JOB_BATCH, 17]); // one chunk per batch entry here
+    for (const r of runs) expect(r).toEqual([...Array(r.length).keys()]); // 0, 1, ..., each once
   });
 
   describe('matmul', () => {

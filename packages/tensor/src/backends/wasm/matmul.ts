@@ -1,7 +1,8 @@
-import { type DType, isFloat } from '../../dtype.js';
+import { type DType, type FloatArray, isFloat } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
-import { MAX_JOB_BATCH } from './pool.js';
+import { type GemmJob, MAX_JOB_BATCH } from './pool.js';
+import type { GemmPool } from './web-pool.js';
 import { type Staged, stage } from './stage.js';
 
 /** Register tile rows (MR) of the kernels; chunks of C rows handed to threads are multiples of it. */
@@ -54,26 +55,60 @@ export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: D
         return bp;
       }, c, m * n * bytes);
     }
-    if (threaded) {
-      // About 4 chunks per thread, so a late-starting worker costs little.
-      const chunkRows = Math.max(MR, Math.ceil(m / Math.max(1, Math.ceil((4 * ctx.threads) / batch)) / MR) * MR);
-      for (let t0 = 0; t0 < batch; t0 += MAX_JOB_BATCH) {
-        pool.run({
-          f64, m, n, k, ars, acs, ldc: n, chunkRows,
-          scratch: ctx.scratch, scratchStride: ctx.scratchStride,
-          table: table.slice(3 * t0, 3 * Math.min(batch, t0 + MAX_JOB_BATCH)),
-        });
-      }
-    } else {
-      const rows = f64 ? ex.gemmRows_f64 : ex.gemmRows_f32;
-      for (let t = 0; t < batch; t++) rows(0, m, n, k, table[3 * t]!, ars, acs, table[3 * t + 1]!, table[3 * t + 2]!, n, ctx.scratch);
-    }
+    if (threaded) return runThreaded(ctx, pool, { f64, m, n, k, ars, acs, batch, table, c }, batchShape);
+    const rows = f64 ? ex.gemmRows_f64 : ex.gemmRows_f32;
+    for (let t = 0; t < batch; t++) rows(0, m, n, k, table[3 * t]!, ars, acs, table[3 * t + 1]!, table[3 * t + 2]!, n, ctx.scratch);
     const view = f64 ? heap.viewF64() : heap.viewF32();
     const data = view.slice(c / bytes, c / bytes + batch * m * n);
     return new NDArray(data, [...batchShape, m, n]);
   } finally {
     heap.reset();
   }
+}
+
+/** Chunks of C rows per thread in a split matmul: enough that the last one to finish is short. */
+const CHUNKS_PER_THREAD = 8;
+
+/** A staged, packed product for the pool: sizes, A's strides, [a, packed b, c] per batch entry, and C. */
+interface SplitProduct {
+  readonly f64: boolean;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly ars: number;
+  readonly acs: number;
+  readonly batch: number;
+  readonly table: readonly number[];
+  /** Byte offset of C (batch × m × n, row-major) in the shared memory. */
+  readonly c: number;
+}
+
+/**
+ * Computes a staged product on every thread of `pool`, copying each chunk of C rows into the
+ * result as soon as it is finished (the calling thread does this between chunks and while it
+ * waits for the workers', so little copying is left after the last one).
+ */
+function runThreaded(ctx: WasmContext, pool: GemmPool, p: SplitProduct, batchShape: readonly number[]): NDArray {
+  const { f64, m, n, batch, c } = p;
+  const chunkRows = Math.max(MR, Math.ceil(m / Math.max(1, Math.ceil((CHUNKS_PER_THREAD * ctx.threads) / batch)) / MR) * MR);
+  const perBatch = Math.ceil(m / chunkRows);
+  const out = f64 ? new Float64Array(batch * m * n) : new Float32Array(batch * m * n);
+  const view: FloatArray = f64 ? ctx.sharedHeap.viewF64() : ctx.sharedHeap.viewF32();
+  const c0 = c / (f64 ? 8 : 4);
+  for (let t0 = 0; t0 < batch; t0 += MAX_JOB_BATCH) {
+    const job: GemmJob = {
+      f64, m, n, k: p.k, ars: p.ars, acs: p.acs, ldc: n, chunkRows,
+      scratch: ctx.scratch, scratchStride: ctx.scratchStride,
+      table: p.table.slice(3 * t0, 3 * Math.min(batch, t0 + MAX_JOB_BATCH)),
+    };
+    pool.run(job, (chunk) => {
+      const b = t0 + Math.floor(chunk / perBatch);
+      const i0 = (chunk % perBatch) * chunkRows;
+      const from = (b * m + i0) * n, to = (b * m + Math.min(m, i0 + chunkRows)) * n;
+      out.set(view.subarray(c0 + from, c0 + to), from);
+    });
+  }
+  return new NDArray(out, [...batchShape, m, n]);
 }
 
 /**

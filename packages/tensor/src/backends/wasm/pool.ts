@@ -1,4 +1,4 @@
-import type { WasmHeap } from './runtime.js';
+import { CONTROL_BYTES, type WasmHeap } from './runtime.js';
 import type { WasmModule } from './wasm-api.js';
 import { webWorkerCores } from './web-env.js';
 
@@ -7,21 +7,27 @@ import { webWorkerCores } from './web-env.js';
 // Protocol (Int32 control words at the start of the shared memory):
 //   GEN    bumped (and notified) by the main thread for each job; workers wait on it.
 //   NEXT   the next chunk to claim (Atomics.add); set to BLOCKED while a job is being described.
-//   DONE   chunks finished; the thread finishing the last one notifies it.
+//   DONE   chunks finished; every finished chunk notifies it.
 //   TOTAL  chunks in the job.
 //   JOB+i  the job's parameters (see GemmJob), read after a successful claim; TABLE+3b its batch entries.
 //   WORKER_CHUNKS  chunks computed by workers (not the calling thread), over all jobs.
 //   ACTIVE chunk claimers inside runChunks; a new job is written only once it is 0, so a claimer
 //          that took its ticket from the previous job never reads the new job's TOTAL.
+//   FLAGS+c  1 once chunk c is finished (its rows of C are written), set before DONE is counted.
 // The main thread claims chunks too, so a job completes even if no worker ever starts; it then waits
-// (Atomics.wait, allowed on Node's main thread) for chunks claimed by workers. Each chunk is a range
-// of C rows computed by the same kernel with the same per-element summation order, so the result is
-// the same whichever thread computes which chunk, and however many threads there are.
+// (Atomics.wait, allowed on Node's main thread) for chunks claimed by workers. While it waits, and
+// after each chunk of its own, it hands every finished chunk to the caller (which copies those rows
+// of C out of wasm memory), so little of that copy is left once the last chunk is done. Each chunk is
+// a range of C rows computed by the same kernel with the same per-element summation order, so the
+// result is the same whichever thread computes which chunk, and however many threads there are.
 //
 // Web Workers in browsers: web-pool.ts (same protocol and runChunks; the page spins instead of waiting).
 
-export const GEN = 0, NEXT = 1, DONE = 2, TOTAL = 3, WORKER_CHUNKS = 4, ACTIVE = 5, JOB = 8, TABLE = 32;
+export const GEN = 0, NEXT = 1, DONE = 2, TOTAL = 3, WORKER_CHUNKS = 4, ACTIVE = 5, JOB = 8, TABLE = 32, FLAGS = 1024;
 const BLOCKED = 1 << 30;
+
+/** Chunks one job may have (one done flag each, after the batch table in the control words). */
+export const MAX_JOB_CHUNKS = CONTROL_BYTES / 4 - FLAGS;
 
 /**
  * A gemm job: C_b = A_b·B_b for each batch entry b (byte offsets of A_b, packed B_b and C_b),
@@ -53,7 +59,7 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, id } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const ctrl = new Int32Array(memory.buffer, 0, 1024);
+const ctrl = new Int32Array(memory.buffer, 0, ${CONTROL_BYTES / 4});
 ${runChunks.toString()}
 let seen = workerData.gen;
 for (;;) {
@@ -71,10 +77,11 @@ interface GemmExports {
 
 /**
  * Claims and computes chunks until none is left (`id` 0 is the calling thread, workers are 1, 2,
- * ...). Self-contained (its source text is also what the workers run), so it names the control
- * slots by number: NEXT 1, DONE 2, TOTAL 3, WORKER_CHUNKS 4, ACTIVE 5, JOB 8, TABLE 32.
+ * ...); the calling thread passes `afterChunk`, run after each chunk it computes. Self-contained
+ * (its source text is also what the workers run), so it names the control slots by number:
+ * NEXT 1, DONE 2, TOTAL 3, WORKER_CHUNKS 4, ACTIVE 5, JOB 8, TABLE 32, FLAGS 1024.
  */
-export function runChunks(ex: GemmExports, ctrl: Int32Array, id: number): void {
+export function runChunks(ex: GemmExports, ctrl: Int32Array, id: number, afterChunk?: () => void): void {
   Atomics.add(ctrl, 5, 1);
   try {
     for (;;) {
@@ -92,8 +99,11 @@ export function runChunks(ex: GemmExports, ctrl: Int32Array, id: number): void {
       const a = ctrl[t]!, bp = ctrl[t + 1]!, c = ctrl[t + 2]!;
       if (f64) ex.gemmRows_f64(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
       else ex.gemmRows_f32(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
+      Atomics.store(ctrl, 1024 + chunk, 1);
       if (id !== 0) Atomics.add(ctrl, 4, 1);
-      if (Atomics.add(ctrl, 2, 1) + 1 === total) Atomics.notify(ctrl, 2);
+      Atomics.add(ctrl, 2, 1);
+      Atomics.notify(ctrl, 2);
+      if (afterChunk !== undefined) afterChunk();
     }
   } finally {
     Atomics.sub(ctrl, 5, 1);
@@ -149,8 +159,10 @@ export function startJob(c: Int32Array, job: GemmJob): number {
   const perBatch = Math.ceil(job.m / job.chunkRows);
   const total = batch * perBatch;
   if (batch > MAX_JOB_BATCH) throw new Error('ThreadPool.run: too many batch entries in one job');
+  if (total > MAX_JOB_CHUNKS) throw new Error('ThreadPool.run: too many chunks in one job');
   blockClaims(c);
   waitUntilNoClaimer(c);
+  c.fill(0, FLAGS, FLAGS + total);
   const params = [job.f64 ? 1 : 0, job.m, job.n, job.k, job.ars, job.acs, job.ldc, job.chunkRows, perBatch, job.scratch, job.scratchStride];
   for (let i = 0; i < params.length; i++) c[JOB + i] = params[i]!;
   for (let i = 0; i < job.table.length; i++) c[TABLE + i] = job.table[i]!;
@@ -190,17 +202,34 @@ export abstract class GemmPoolBase {
 
   /**
    * Runs a gemm job on all threads and returns when every chunk is done. The job is written while
-   * claims are blocked, so no thread reads a half-written job.
+   * claims are blocked, so no thread reads a half-written job. `onChunk(c)` is called on this
+   * thread once for each finished chunk c (in any order, some while other threads still compute),
+   * at the latest before `run` returns.
    */
-  run(job: GemmJob): void {
-    const total = startJob(this.ctrl, job);
-    runChunks(this.heap.exports, this.ctrl, 0);
-    this.waitForChunks(total);
-    blockClaims(this.ctrl);
+  run(job: GemmJob, onChunk?: (chunk: number) => void): void {
+    const c = this.ctrl;
+    const total = startJob(c, job);
+    let handed = 0, first = 0;
+    const handOver = (): void => {
+      for (let i = first; i < total; i++) {
+        if (Atomics.load(c, FLAGS + i) !== 1) continue;
+        c[FLAGS + i] = 2; // handed over (only this thread reads it again)
+        handed++;
+        if (onChunk !== undefined) onChunk(i);
+      }
+      while (first < total && c[FLAGS + first] === 2) first++;
+    };
+    runChunks(this.heap.exports, c, 0, handOver);
+    for (let done = Atomics.load(c, DONE); ; done = Atomics.load(c, DONE)) {
+      handOver();
+      if (handed === total) break;
+      if (done === Atomics.load(c, DONE)) this.waitForProgress(done);
+    }
+    blockClaims(c);
   }
 
-  /** Returns once DONE reaches `total` (the chunks claimed by workers are finished). */
-  protected abstract waitForChunks(total: number): void;
+  /** Returns once DONE differs from `seen` (another chunk finished), or throws after a long stall. */
+  protected abstract waitForProgress(seen: number): void;
 }
 
 /** Starts and drives Node worker threads; `threads` counts the main thread. */
@@ -220,13 +249,9 @@ export class ThreadPool extends GemmPoolBase {
   }
 
   /** Atomics.wait (allowed on Node's main thread), with a stall limit of a minute. */
-  protected waitForChunks(total: number): void {
-    const c = this.ctrl;
-    let waited = 0;
-    for (let done = Atomics.load(c, DONE); done < total; done = Atomics.load(c, DONE)) {
-      if (Atomics.wait(c, DONE, done, 1000) === 'timed-out' && ++waited > 60) {
-        throw new Error('chainrule wasm backend: worker threads stopped responding');
-      }
+  protected waitForProgress(seen: number): void {
+    for (let waited = 0; Atomics.wait(this.ctrl, DONE, seen, 1000) === 'timed-out';) {
+      if (++waited > 60) throw new Error('chainrule wasm backend: worker threads stopped responding');
     }
   }
 }

@@ -22,12 +22,21 @@ export interface KernelExports {
   convert_run(code: number, n: number, x: number, out: number): void;
   activationGrad_f32(op: number, n: number, g: number, s: number, out: number): void;
   activationGrad_f64(op: number, n: number, g: number, s: number, out: number): void;
+  argReduce_f32(op: number, outer: number, r: number, inner: number, x: number, out: number, best: number): void;
+  argReduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, best: number): void;
+  where_f32(rows: number, cols: number, c: number, crs: number, cc: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
+  where_f64(rows: number, cols: number, c: number, crs: number, cc: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
+  clamp_f32(n: number, x: number, out: number, lo: number, hi: number): void;
+  clamp_f64(n: number, x: number, out: number, lo: number, hi: number): void;
 }
 
 const PAGE = 65536;
 
-/** Bytes at the start of memory reserved for the thread pool's control words (the kernels have no static data). */
-export const CONTROL_BYTES = 4096;
+/**
+ * Bytes at the start of memory reserved for the thread pool's control words and per-chunk done
+ * flags (see pool.ts; the kernels have no static data).
+ */
+export const CONTROL_BYTES = 16384;
 
 function decodeBase64(text: string): Uint8Array {
   const bin = atob(text);

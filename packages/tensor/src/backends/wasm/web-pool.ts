@@ -19,8 +19,8 @@ export interface GemmPool {
   readonly healthy: boolean;
   /** Chunks the workers (not the calling thread) have computed so far, over all jobs. */
   readonly workerChunks: number;
-  /** Runs a gemm job on all threads; returns when every chunk is done. */
-  run(job: GemmJob): void;
+  /** Runs a gemm job on all threads; returns when every chunk is done, having called `onChunk` once per chunk. */
+  run(job: GemmJob, onChunk?: (chunk: number) => void): void;
 }
 
 /** The workers' script: runChunks, then a loop waiting for jobs. */
@@ -90,11 +90,11 @@ export class WebThreadPool extends GemmPoolBase implements GemmPool {
   }
 
   /** The page's thread may not block: it spins on DONE, with a stall limit of a minute. */
-  protected waitForChunks(total: number): void {
+  protected waitForProgress(seen: number): void {
     const c = this.ctrl;
     const clock = (globalThis as unknown as WebGlobals).performance ?? Date;
     let since = -1;
-    for (let spins = 0; Atomics.load(c, DONE) < total; spins++) {
+    for (let spins = 0; Atomics.load(c, DONE) === seen; spins++) {
       if ((spins & 0xffff) !== 0) continue;
       const now = clock.now();
       if (since < 0) since = now;

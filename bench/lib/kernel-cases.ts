@@ -29,8 +29,12 @@ export const ELEMENTWISE_CASES = [
   'add, 2²⁰ elements',
   'add bias row, 1024×1024 + 1024',
   'relu, 2²⁰ elements',
+  'exp, 2²⁰ elements',
+  'sigmoid, 2²⁰ elements',
+  'tanh, 2²⁰ elements',
   'sum, 2²⁰ elements',
   'sum over rows (bias grad), 1024×1024 → 1024',
+  'argmax along rows, 1024×1024 → 1024',
 ] as const;
 
 /** The inputs every implementation gets. */

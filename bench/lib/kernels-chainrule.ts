@@ -35,8 +35,12 @@ export function chainruleElementwise(backend: ChainruleBackendName, index: numbe
     () => be.binary('add', x, y, 'float32'),
     () => be.binary('add', x2, b2, 'float32'),
     () => be.unary('relu', x, 'float32'),
+    () => be.unary('exp', x, 'float32'),
+    () => be.unary('sigmoid', x, 'float32'),
+    () => be.unary('tanh', x, 'float32'),
     () => be.reduce('sum', x, [0], 'float32'),
     () => be.reduce('sum', x2, [0], 'float32'),
+    () => be.argReduce('argmax', x2, 1),
   ];
   if (runs.length !== ELEMENTWISE_CASES.length) throw new Error('kernels-chainrule: one run per elementwise case');
   const run = runs[index]!;

@@ -7,6 +7,9 @@ import { reduce } from './reduce';
 import { compare } from './compare';
 import { convert } from './convert';
 import { activationGrad } from './activation-grad';
+import { unaryMath } from './unary-math';
+import { argReduce } from './arg-reduce';
+import { where, clamp } from './select';
 
 export function packB_f32(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void { packB<f32>(k, n, b, rs, cs, dst); }
 export function packB_f64(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void { packB<f64>(k, n, b, rs, cs, dst); }
@@ -47,3 +50,20 @@ export function convert_run(code: i32, n: i32, x: usize, out: usize): void { con
 
 export function activationGrad_f32(op: i32, n: i32, g: usize, s: usize, out: usize): void { activationGrad<f32>(op, n, g, s, out); }
 export function activationGrad_f64(op: i32, n: i32, g: usize, s: usize, out: usize): void { activationGrad<f64>(op, n, g, s, out); }
+
+export function argReduce_f32(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, best: usize): void {
+  argReduce<f32>(op, outer, r, inner, x, out, best);
+}
+export function argReduce_f64(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, best: usize): void {
+  argReduce<f64>(op, outer, r, inner, x, out, best);
+}
+export function where_f32(rows: i32, cols: i32, c: usize, crs: i32, cc: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+  where<f32>(rows, cols, c, crs, cc, a, ars, ac, b, brs, bc, out);
+}
+export function where_f64(rows: i32, cols: i32, c: usize, crs: i32, cc: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+  where<f64>(rows, cols, c, crs, cc, a, ars, ac, b, brs, bc, out);
+}
+export function clamp_f32(n: i32, x: usize, out: usize, lo: f64, hi: f64): void { clamp<f32>(n, x, out, lo, hi); }
+export function clamp_f64(n: i32, x: usize, out: usize, lo: f64, hi: f64): void { clamp<f64>(n, x, out, lo, hi); }
+export function unaryMath_f32(op: i32, n: i32, x: usize, out: usize, scratch: usize): void { unaryMath<f32>(op, n, x, out, scratch); }
+export function unaryMath_f64(op: i32, n: i32, x: usize, out: usize, scratch: usize): void { unaryMath<f64>(op, n, x, out, scratch); }

@@ -1,9 +1,10 @@
 // Reductions of contiguous data viewed as [outer, r, inner]: out[o, i] = reduce_k x[o, k, i].
 // Sums of f32 data are accumulated in f64 and rounded once (like the TypeScript backend);
-// max/min propagate NaN.
+// max/min propagate NaN. Products are accumulated in f64, each output's factors multiplied in order
+// k = 0, 1, ... from 1 and rounded once: exactly the TypeScript backend's arithmetic.
 
 /** Reduce op codes (keep in sync with src/backends/wasm/ops.ts). */
-export const SUM = 0, RMAX = 1, RMIN = 2;
+export const SUM = 0, RMAX = 1, RMIN = 2, PROD = 3;
 
 // @ts-ignore: decorator
 @inline function vecPick<T>(op: i32, x: v128, y: v128): v128 {
@@ -86,6 +87,11 @@ function sumRow<T>(n: i32, x: usize): f64 {
  * `acc` is f64 scratch of `inner` elements (used for f32 sums over a non-last axis). r ≥ 1 for max/min.
  */
 export function reduce<T>(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, acc: usize): void {
+  if (op == PROD) {
+    if (inner == 1) prodRows<T>(outer, r, x, out);
+    else prodColumns<T>(outer, r, inner, x, out, acc);
+    return;
+  }
   const sz = <usize>sizeof<T>();
   const L = 16 / <i32>sz;
   for (let o = 0; o < outer; o++) {
@@ -135,5 +141,121 @@ export function reduce<T>(op: i32, outer: i32, r: i32, inner: i32, x: usize, out
         store<T>(po, op == SUM ? cur + v : op == RMAX ? max<T>(cur, v) : min<T>(cur, v));
       }
     }
+  }
+}
+
+/** Product of n contiguous values in f64, in order (one dependency chain: as the TypeScript loop). */
+// @ts-ignore: decorator
+@inline function prodRow<T>(n: i32, x: usize): f64 {
+  let p: f64 = 1;
+  for (let k = 0; k < n; k++) p *= <f64>load<T>(x + <usize>k * sizeof<T>());
+  return p;
+}
+
+/**
+ * out[o] = Π_k x[o·r + k] (inner = 1). Each product is one sequential chain, so eight rows are
+ * multiplied side by side (eight independent chains hide the multiply latency); the order within
+ * each row is unchanged. A single row stays one latency-bound chain, no faster than the
+ * TypeScript loop (src/backends/wasm/reduce.ts leaves it there).
+ */
+function prodRows<T>(outer: i32, r: i32, x: usize, out: usize): void {
+  const sz = <usize>sizeof<T>();
+  const rs = <usize>r * sz;
+  let o = 0;
+  for (; o + 8 <= outer; o += 8) {
+    const p = x + <usize>o * rs;
+    let s0: f64 = 1, s1: f64 = 1, s2: f64 = 1, s3: f64 = 1, s4: f64 = 1, s5: f64 = 1, s6: f64 = 1, s7: f64 = 1;
+    for (let k = 0; k < r; k++) {
+      const q = p + <usize>k * sz;
+      s0 *= <f64>load<T>(q);
+      s1 *= <f64>load<T>(q + rs);
+      s2 *= <f64>load<T>(q + 2 * rs);
+      s3 *= <f64>load<T>(q + 3 * rs);
+      s4 *= <f64>load<T>(q + 4 * rs);
+      s5 *= <f64>load<T>(q + 5 * rs);
+      s6 *= <f64>load<T>(q + 6 * rs);
+      s7 *= <f64>load<T>(q + 7 * rs);
+    }
+    const po = out + <usize>o * sz;
+    store<T>(po, <T>s0);
+    store<T>(po + sz, <T>s1);
+    store<T>(po + 2 * sz, <T>s2);
+    store<T>(po + 3 * sz, <T>s3);
+    store<T>(po + 4 * sz, <T>s4);
+    store<T>(po + 5 * sz, <T>s5);
+    store<T>(po + 6 * sz, <T>s6);
+    store<T>(po + 7 * sz, <T>s7);
+  }
+  // the last rows: four or two chains side by side, then one
+  if (o + 4 <= outer) {
+    const p = x + <usize>o * rs;
+    let s0: f64 = 1, s1: f64 = 1, s2: f64 = 1, s3: f64 = 1;
+    for (let k = 0; k < r; k++) {
+      const q = p + <usize>k * sz;
+      s0 *= <f64>load<T>(q);
+      s1 *= <f64>load<T>(q + rs);
+      s2 *= <f64>load<T>(q + 2 * rs);
+      s3 *= <f64>load<T>(q + 3 * rs);
+    }
+    const po = out + <usize>o * sz;
+    store<T>(po, <T>s0);
+    store<T>(po + sz, <T>s1);
+    store<T>(po + 2 * sz, <T>s2);
+    store<T>(po + 3 * sz, <T>s3);
+    o += 4;
+  }
+  if (o + 2 <= outer) {
+    const p = x + <usize>o * rs;
+    let s0: f64 = 1, s1: f64 = 1;
+    for (let k = 0; k < r; k++) {
+      const q = p + <usize>k * sz;
+      s0 *= <f64>load<T>(q);
+      s1 *= <f64>load<T>(q + rs);
+    }
+    const po = out + <usize>o * sz;
+    store<T>(po, <T>s0);
+    store<T>(po + sz, <T>s1);
+    o += 2;
+  }
+  if (o < outer) store<T>(out + <usize>o * sz, <T>prodRow<T>(r, x + <usize>o * rs));
+}
+
+/**
+ * out[o, i] = Π_k x[o, k, i] (inner > 1): f64 accumulators, one per i (`acc`, inner f64 values),
+ * multiplied row by row, two lanes at a time; each lane still takes its factors in order k.
+ */
+function prodColumns<T>(outer: i32, r: i32, inner: i32, x: usize, out: usize, acc: usize): void {
+  const sz = <usize>sizeof<T>();
+  const one = f64x2.splat(1);
+  for (let o = 0; o < outer; o++) {
+    const xo = x + <usize>(o * r * inner) * sz;
+    let i = 0;
+    for (; i + 2 <= inner; i += 2) v128.store(acc + (<usize>i << 3), one);
+    for (; i < inner; i++) store<f64>(acc + (<usize>i << 3), 1);
+    for (let k = 0; k < r; k++) {
+      const row = xo + <usize>(k * inner) * sz;
+      i = 0;
+      if (sizeof<T>() == 4) {
+        for (; i + 4 <= inner; i += 4) {
+          const v = v128.load(row + (<usize>i << 2));
+          const pa = acc + (<usize>i << 3);
+          v128.store(pa, f64x2.mul(v128.load(pa), f64x2.promote_low_f32x4(v)));
+          v128.store(pa, f64x2.mul(v128.load(pa, 16), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))), 16);
+        }
+      } else {
+        for (; i + 4 <= inner; i += 4) {
+          const q = row + (<usize>i << 3);
+          const pa = acc + (<usize>i << 3);
+          v128.store(pa, f64x2.mul(v128.load(pa), v128.load(q)));
+          v128.store(pa, f64x2.mul(v128.load(pa, 16), v128.load(q, 16)), 16);
+        }
+      }
+      for (; i < inner; i++) {
+        const pa = acc + (<usize>i << 3);
+        store<f64>(pa, load<f64>(pa) * <f64>load<T>(row + <usize>i * sz));
+      }
+    }
+    const oo = out + <usize>(o * inner) * sz;
+    for (i = 0; i < inner; i++) store<T>(oo + <usize>i * sz, <T>load<f64>(acc + (<usize>i << 3)));
   }
 }

@@ -5,6 +5,7 @@ import type { WasmContext } from './context.js';
 import { BINARY_CODES, UNARY_CODES } from './ops.js';
 import type { WasmHeap } from './runtime.js';
 import { type Staged, stage } from './stage.js';
+import { FIRST_MATH_CODE, mathKernelAgrees, runUnaryMath } from './unary-math.js';
 import { type Dim, slabLayout } from '../slab-layout.js';
 
 /** Below this many elements the TypeScript kernels win (no copies in and out). */
@@ -93,17 +94,24 @@ export function wasmBinary(ctx: WasmContext, op: BinaryOp, a: NDArray, b: NDArra
   }
 }
 
-/** op(x) elementwise in wasm (see Backend.unary), or undefined when not handled. */
+/**
+ * op(x) elementwise in wasm (see Backend.unary), or undefined when not handled: ops without a
+ * kernel, a math kernel that disagrees with Math.* on this engine (see unary-math.ts), non-float or
+ * mixed dtypes, small or non-contiguous arrays.
+ */
 export function wasmUnary(ctx: WasmContext, op: UnaryOp, x: NDArray, outDtype: DType, out?: NDArray): NDArray | undefined {
   const code = UNARY_CODES[op];
   if (code === undefined || !isFloatOut(outDtype, out) || x.dtype !== outDtype || x.size < MIN_SIZE) return undefined;
+  const math = code >= FIRST_MATH_CODE;
+  if (math && !mathKernelAgrees(ctx.heap, op)) return undefined;
   const f64 = outDtype === 'float64';
   const heap = ctx.heap;
   heap.reset();
   try {
     const X = stageDense(ctx, x);
     if (X === undefined) return undefined;
-    (f64 ? heap.exports.unary_f64 : heap.exports.unary_f32)(code, x.size, X, X);
+    if (math) runUnaryMath(heap, code, f64, x.size, X, X);
+    else (f64 ? heap.exports.unary_f64 : heap.exports.unary_f32)(code, x.size, X, X);
     return finish(ctx, f64, X, x.size, x.shape, out);
   } finally {
     heap.reset();

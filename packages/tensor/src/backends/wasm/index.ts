@@ -1,7 +1,8 @@
 /**
  * The WebAssembly SIMD128 backend: matmul (batched, any strides, split across threads when large),
- * elementwise + − × ÷ max min with broadcasting, neg/abs/sqrt/square/relu/reciprocal, and
- * sum/max/min reductions, in float32 and float64. Everything else, and every case these kernels do
+ * elementwise + − × ÷ max min with broadcasting, neg/abs/sqrt/square/relu/reciprocal,
+ * sum/max/min/prod reductions, argmax/argmin, where (with broadcasting) and clamp, in float32 and
+ * float64. Everything else, and every case these kernels do
  * not cover (other dtypes, small arrays, unusual layouts), goes to the fallback backend.
  *
  * @example
@@ -19,6 +20,9 @@ import { wasmCompare } from './compare.js';
 import { wasmConvert } from './convert.js';
 import { wasmMatmul } from './matmul.js';
 import { wasmReduce } from './reduce.js';
+import { wasmArgReduce } from './arg-reduce.js';
+import { wasmClamp } from './clamp.js';
+import { wasmWhere } from './where.js';
 import { kernelBytes } from './runtime.js';
 import { wasmApi } from './wasm-api.js';
 import { scalarArray } from '../../ops/operand.js';
@@ -61,10 +65,10 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     unary: (op, x, outDtype, out) => wasmUnary(ctx, op, x, outDtype, out) ?? fallback.unary(op, x, outDtype, out),
     binary: (op, a, b, outDtype, out) => wasmBinary(ctx, op, a, b, outDtype, out) ?? fallback.binary(op, a, b, outDtype, out),
     compare: (op, a, b) => wasmCompare(ctx, op, a, b) ?? fallback.compare(op, a, b),
-    where: (cond, a, b, outDtype) => fallback.where(cond, a, b, outDtype),
-    clamp: (x, lo, hi, outDtype) => fallback.clamp(x, lo, hi, outDtype),
+    where: (cond, a, b, outDtype) => wasmWhere(ctx, cond, a, b, outDtype) ?? fallback.where(cond, a, b, outDtype),
+    clamp: (x, lo, hi, outDtype) => wasmClamp(ctx, x, lo, hi, outDtype) ?? fallback.clamp(x, lo, hi, outDtype),
     reduce: (op, x, axes, outDtype) => wasmReduce(ctx, op, x, axes, outDtype) ?? fallback.reduce(op, x, axes, outDtype),
-    argReduce: (op, x, axis) => fallback.argReduce(op, x, axis),
+    argReduce: (op, x, axis) => wasmArgReduce(ctx, op, x, axis) ?? fallback.argReduce(op, x, axis),
     matmul: (a, b, outDtype) => wasmMatmul(ctx, a, b, outDtype) ?? fallback.matmul(a, b, outDtype),
     copy: (x, dtype) => wasmConvert(ctx, x, dtype) ?? fallback.copy(x, dtype),
     assign: (dst, src) => fallback.assign(dst, src),

@@ -7,15 +7,19 @@ import { REDUCE_CODES } from './ops.js';
 import { stage } from './stage.js';
 
 /** Below this many elements the TypeScript kernel wins. */
-const MIN_SIZE = 512;
+export const MIN_SIZE = 512;
 
 /**
- * sum / max / min over `axes` in wasm (see Backend.reduce), or undefined when not handled: other
- * ops, non-float or converting dtypes, small or empty inputs, axes that are not one consecutive run,
- * or views that are not row-major. The contiguous data is seen as [outer, r, inner], so both
- * "last axis" reductions (row sums) and "leading axis" ones (a bias gradient) need no transpose.
+ * sum / max / min / prod over `axes` in wasm (see Backend.reduce), or undefined when not handled:
+ * non-float or converting dtypes, small or empty inputs, axes that are not one consecutive run,
+ * views that are not row-major, and the product of everything into one value (one latency-bound
+ * chain of multiplications, measured no faster than the TypeScript loop). The contiguous data is
+ * seen as [outer, r, inner], so both "last axis" reductions (row sums) and "leading axis" ones (a
+ * bias gradient) need no transpose.
  * float32 sums are accumulated in float64, like the TypeScript backend, but in a different order
- * (several SIMD lanes), so they may differ from it in the last bit.
+ * (several SIMD lanes), so they may differ from it in the last bit. Products are bit-identical to
+ * the TypeScript backend: float64 accumulators, each output's factors in the same order; the
+ * speed comes from computing several outputs side by side, never from reordering one.
  */
 export function wasmReduce(ctx: WasmContext, op: ReduceOp, x: NDArray, axes: readonly number[], outDtype: DType): NDArray | undefined {
   const code = REDUCE_CODES[op];
@@ -24,6 +28,7 @@ export function wasmReduce(ctx: WasmContext, op: ReduceOp, x: NDArray, axes: rea
   const runs = reductionRuns(x.shape, axes);
   if (runs === undefined) return undefined;
   const { outer, r, inner, kept } = runs;
+  if (op === 'prod' && outer * inner === 1) return undefined;
   const f64 = outDtype === 'float64';
   const bytes = f64 ? 8 : 4;
   const heap = ctx.heap;

@@ -1,0 +1,31 @@
+import { type DType, type FloatArray, isFloat } from '../../dtype.js';
+import { NDArray } from '../../ndarray.js';
+import type { WasmContext } from './context.js';
+import { stageDense } from './elementwise.js';
+
+/** Below this many elements the TypeScript kernel wins (Node 20, through this glue: break-even between 128 and 256 elements). */
+export const CLAMP_MIN_SIZE = 256;
+
+/**
+ * min(max(x, lo), hi) elementwise in wasm (see Backend.clamp), or undefined when not handled
+ * (non-float or converting dtypes, small or non-contiguous inputs). Bit-identical to the TypeScript
+ * kernel: NaN stays NaN, clamp(−0, 0, 1) is +0, and for float32 the bounds are rounded to float32
+ * first, which gives the same bits as clamping in float64 and rounding the result (assembly/select.ts).
+ */
+export function wasmClamp(ctx: WasmContext, x: NDArray, lo: number, hi: number, outDtype: DType): NDArray | undefined {
+  if (!isFloat(outDtype) || x.dtype !== outDtype || x.size < CLAMP_MIN_SIZE) return undefined;
+  const f64 = outDtype === 'float64';
+  const heap = ctx.heap;
+  heap.reset();
+  try {
+    const X = stageDense(ctx, x);
+    if (X === undefined) return undefined;
+    const n = x.size;
+    (f64 ? heap.exports.clamp_f64 : heap.exports.clamp_f32)(n, X, X, lo, hi);
+    const view: FloatArray = f64 ? heap.viewF64() : heap.viewF32();
+    const start = X / (f64 ? 8 : 4);
+    return new NDArray(view.slice(start, start + n), [...x.shape]);
+  } finally {
+    heap.reset();
+  }
+}

@@ -1,7 +1,7 @@
-import { type DType, type FloatArray, isFloat } from '../../dtype.js';
-import { NDArray } from '../../ndarray.js';
+import { type DType, isFloat } from '../../dtype.js';
+import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
-import { stageDense } from './elementwise.js';
+import { finish, stageDense } from './elementwise.js';
 
 /** Below this many elements the TypeScript kernel wins (Node 20, through this glue: break-even between 128 and 256 elements). */
 export const CLAMP_MIN_SIZE = 256;
@@ -20,11 +20,8 @@ export function wasmClamp(ctx: WasmContext, x: NDArray, lo: number, hi: number, 
   try {
     const X = stageDense(ctx, x);
     if (X === undefined) return undefined;
-    const n = x.size;
-    (f64 ? heap.exports.clamp_f64 : heap.exports.clamp_f32)(n, X, X, lo, hi);
-    const view: FloatArray = f64 ? heap.viewF64() : heap.viewF32();
-    const start = X / (f64 ? 8 : 4);
-    return new NDArray(view.slice(start, start + n), [...x.shape]);
+    (f64 ? heap.exports.clamp_f64 : heap.exports.clamp_f32)(x.size, X, X, lo, hi);
+    return finish(ctx, f64, X, x.size, x.shape, undefined);
   } finally {
     heap.reset();
   }

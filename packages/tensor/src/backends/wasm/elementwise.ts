@@ -17,7 +17,7 @@ function isFloatOut(outDtype: DType, out: NDArray | undefined): outDtype is 'flo
 }
 
 /** The result array: `out` filled from wasm memory, or a new array. */
-function finish(ctx: WasmContext, f64: boolean, ptr: number, size: number, shape: readonly number[], out: NDArray | undefined): NDArray {
+export function finish(ctx: WasmContext, f64: boolean, ptr: number, size: number, shape: readonly number[], out: NDArray | undefined): NDArray {
   const bytes = f64 ? 8 : 4;
   const view: FloatArray = f64 ? ctx.heap.viewF64() : ctx.heap.viewF32();
   const start = ptr / bytes;

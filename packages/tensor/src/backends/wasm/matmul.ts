@@ -69,16 +69,9 @@ export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: D
 /** Chunks of C rows per thread in a split matmul: enough that the last one to finish is short. */
 const CHUNKS_PER_THREAD = 8;
 
-/** A staged, packed product for the pool: sizes, A's strides, [a, packed b, c] per batch entry, and C. */
-interface SplitProduct {
-  readonly f64: boolean;
-  readonly m: number;
-  readonly n: number;
-  readonly k: number;
-  readonly ars: number;
-  readonly acs: number;
+/** A staged, packed product for the pool: a job's sizes and A's strides, the batch entries' [a, packed b, c], and C. */
+interface SplitProduct extends Pick<GemmJob, 'f64' | 'm' | 'n' | 'k' | 'ars' | 'acs' | 'table'> {
   readonly batch: number;
-  readonly table: readonly number[];
   /** Byte offset of C (batch × m × n, row-major) in the shared memory. */
   readonly c: number;
 }

@@ -1,8 +1,9 @@
-import type { DType, FloatArray } from '../../dtype.js';
+import type { DType } from '../../dtype.js';
 import { isFloat } from '../../dtype.js';
-import { NDArray } from '../../ndarray.js';
+import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import type { WasmHeap } from './runtime.js';
+import { finish } from './elementwise.js';
 import { type Staged, span, stage } from './stage.js';
 import { type Dim3, slabLayout3 } from '../slab-layout3.js';
 
@@ -47,8 +48,7 @@ export function wasmWhere(ctx: WasmContext, cond: NDArray, a: NDArray, b: NDArra
       kernel(rows, cols, C.ptr + C.base + c, row.sc, inner.sc, A.ptr + (A.base + ao) * bytes, row.sa, inner.sa,
         B.ptr + (B.base + bo) * bytes, row.sb, inner.sb, o + slab * rows * cols * bytes);
     });
-    const view: FloatArray = f64 ? heap.viewF64() : heap.viewF32();
-    return new NDArray(view.slice(o / bytes, o / bytes + size), [...a.shape]);
+    return finish(ctx, f64, o, size, a.shape, undefined);
   } finally {
     heap.reset();
   }

@@ -83,8 +83,8 @@ function sumRow<T>(n: i32, x: usize): f64 {
 }
 
 /**
- * out[o·inner + i] = reduce over k < r of x[(o·r + k)·inner + i], for op SUM / RMAX / RMIN.
- * `acc` is f64 scratch of `inner` elements (used for f32 sums over a non-last axis). r ≥ 1 for max/min.
+ * out[o·inner + i] = reduce over k < r of x[(o·r + k)·inner + i], for op SUM / RMAX / RMIN / PROD.
+ * `acc` is f64 scratch of `inner` elements (f32 sums and all products over a non-last axis). r ≥ 1 for max/min.
  */
 export function reduce<T>(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, acc: usize): void {
   if (op == PROD) {

@@ -23,8 +23,8 @@ import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js'
 import { filler } from './helpers.js';
 import { countingFallback, expectBitIdentical } from './backend-helpers.js';
 import { WasmContext } from '../src/backends/wasm/context.js';
-import { MIN_WORK, wasmMatmul } from '../src/backends/wasm/matmul.js';
-import { MAX_JOB_BATCH } from '../src/backends/wasm/pool.js';
+import { MIN_WORK, chunkRowsFor, wasmMatmul } from '../src/backends/wasm/matmul.js';
+import { MAX_JOB_BATCH, MAX_JOB_CHUNKS } from '../src/backends/wasm/pool.js';
 
 type FloatDType = 'float32' | 'float64';
 
@@ -89,31 +89,50 @@ describe('wasm backend', () => {
     expect(helped).toBe(true);
   });
 
-  it('hands every chunk of a split product to the copy-out exactly once, over several jobs', () => {
+  it('cuts a split product into about 8 chunks per thread, never more than one job can flag', () => {
+    expect(Math.ceil(256 / chunkRowsFor(256, 1, 2))).toBe(16);
+    expect(chunkRowsFor(6, 1, 2)).toBe(4); // at least one register tile of rows
+    expect(Math.ceil(1000 / chunkRowsFor(1000, 50, 2))).toBe(1); // enough batch entries: one chunk each
+    for (const [m, batch, threads] of [[100_000, 1, 1000], [4096, 3, 512], [64, 300, 4096]] as const) {
+      const perBatch = Math.ceil(m / chunkRowsFor(m, batch, threads));
+      expect(Math.min(batch, MAX_JOB_BATCH) * perBatch).toBeLessThanOrEqual(MAX_JOB_CHUNKS);
+    }
+  });
+
+  it('hands every chunk of a split product to the copy-out exactly once, over several jobs', async () => {
     // More batch entries than one job describes: the product runs as consecutive jobs, each chunk
-    // copied into the result as it finishes; every element must arrive, bit-identical.
+    // copied into the result as it finishes; every element must arrive, bit-identical. Repeated
+    // until the worker has computed some of the chunks (it starts asynchronously).
     const ctx = new WasmContext({ threads: 2, parallelThreshold: 1 });
     const single = new WasmContext({ threads: 1 });
     const batch = MAX_JOB_BATCH + 17;
     const a = randomArray([batch, 9, 13], 'float64', 21), b = randomArray([batch, 13, 6], 'float64', 22);
+    const want = wasmMatmul(single, a, b, 'float64')!;
     const pool = ctx.pool!;
     const run = pool.run.bind(pool);
-    const runs: number[][] = [];
-    pool.run = (job, onChunk) => {
-      const seen: number[] = [];
-      run(job, (chunk) => { seen.push(chunk); onChunk?.(chunk); });
-      runs.push(seen.sort((x, y) => x - y));
-    };
-    let got: NDArray;
-    try {
-      got = wasmMatmul(ctx, a, b, 'float64')!;
-    } finally {
-      pool.run = run;
+    let helped = false;
+    for (let attempt = 0; attempt < 200 && !helped; attempt++) {
+      const runs: number[][] = [];
+      pool.run = (job, onChunk) => {
+        const seen: number[] = [];
+        run(job, (chunk) => { seen.push(chunk); onChunk?.(chunk); });
+        runs.push(seen.sort((x, y) => x - y));
+      };
+      const before = pool.workerChunks;
+      let got: NDArray;
+      try {
+        got = wasmMatmul(ctx, a, b, 'float64')!;
+      } finally {
+        pool.run = run;
+      }
+      expect(got.shape).toEqual([batch, 9, 6]);
+      expectBitIdentical(got, want);
+      expect(runs.map((r) => r.length)).toEqual([MAX_JOB_BATCH, 17]); // one chunk per batch entry here
+      for (const r of runs) expect(r).toEqual([...Array(r.length).keys()]); // 0, 1, ..., each once
+      helped = pool.workerChunks > before;
+      if (!helped) await new Promise((r) => setTimeout(r, 10));
     }
-    expect(got.shape).toEqual([batch, 9, 6]);
-    expectBitIdentical(got, wasmMatmul(single, a, b, 'float64')!);
-    expect(runs.map((r) => r.length)).toEqual([MAX_JOB_BATCH, 17]); // one chunk per batch entry here
-    for (const r of runs) expect(r).toEqual([...Array(r.length).keys()]); // 0, 1, ..., each once
+    expect(helped).toBe(true);
   });
 
   describe('matmul', () => {
@@ -276,9 +295,12 @@ describe('wasm backend', () => {
 
     it('leaves other dtypes and ops to the fallback', () => {
       const a = randomArray([40, 30], 'float32', 41), b = randomArray([40, 30], 'float64', 42);
+      resetCalls();
       expectBitIdentical(wasm1.binary('add', a, b, 'float64'), jsBackend.binary('add', a, b, 'float64'));
       expectBitIdentical(wasm1.binary('pow', a, a, 'float32'), jsBackend.binary('pow', a, a, 'float32'));
+      expect(one.calls.binary ?? 0).toBe(2);
       expectBitIdentical(wasm1.unary('exp', a, 'float64'), jsBackend.unary('exp', a, 'float64'));
+      expect(one.calls.unary ?? 0).toBe(1);
     });
   });
 

@@ -1,7 +1,7 @@
 import { type DType, type FloatArray, isFloat } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
-import { type GemmJob, MAX_JOB_BATCH } from './pool.js';
+import { type GemmJob, MAX_JOB_BATCH, MAX_JOB_CHUNKS } from './pool.js';
 import type { GemmPool } from './web-pool.js';
 import { type Staged, stage } from './stage.js';
 
@@ -77,13 +77,22 @@ interface SplitProduct extends Pick<GemmJob, 'f64' | 'm' | 'n' | 'k' | 'ars' | '
 }
 
 /**
+ * Rows of C per chunk: about CHUNKS_PER_THREAD chunks per thread over the batch, at least MR rows,
+ * and never more chunks in one job than its done flags (MAX_JOB_CHUNKS) can count.
+ */
+export function chunkRowsFor(m: number, batch: number, threads: number): number {
+  const perEntry = Math.min(Math.ceil((CHUNKS_PER_THREAD * threads) / batch), Math.floor(MAX_JOB_CHUNKS / Math.min(batch, MAX_JOB_BATCH)));
+  return Math.max(MR, Math.ceil(m / Math.max(1, perEntry) / MR) * MR);
+}
+
+/**
  * Computes a staged product on every thread of `pool`, copying each chunk of C rows into the
  * result as soon as it is finished (the calling thread does this between chunks and while it
  * waits for the workers', so little copying is left after the last one).
  */
 function runThreaded(ctx: WasmContext, pool: GemmPool, p: SplitProduct, batchShape: readonly number[]): NDArray {
   const { f64, m, n, batch, c } = p;
-  const chunkRows = Math.max(MR, Math.ceil(m / Math.max(1, Math.ceil((CHUNKS_PER_THREAD * ctx.threads) / batch)) / MR) * MR);
+  const chunkRows = chunkRowsFor(m, batch, ctx.threads);
   const perBatch = Math.ceil(m / chunkRows);
   const out = f64 ? new Float64Array(batch * m * n) : new Float32Array(batch * m * n);
   const view: FloatArray = f64 ? ctx.sharedHeap.viewF64() : ctx.sharedHeap.viewF32();

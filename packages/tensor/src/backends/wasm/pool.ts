@@ -99,8 +99,8 @@ export function runChunks(ex: GemmExports, ctrl: Int32Array, id: number, afterCh
       const a = ctrl[t]!, bp = ctrl[t + 1]!, c = ctrl[t + 2]!;
       if (f64) ex.gemmRows_f64(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
       else ex.gemmRows_f32(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
+      if (id !== 0) Atomics.add(ctrl, 4, 1); // counted before the flag, so it is current once run returns
       Atomics.store(ctrl, 1024 + chunk, 1);
-      if (id !== 0) Atomics.add(ctrl, 4, 1);
       Atomics.add(ctrl, 2, 1);
       Atomics.notify(ctrl, 2);
       if (afterChunk !== undefined) afterChunk();
@@ -219,13 +219,17 @@ export abstract class GemmPoolBase {
       }
       while (first < total && c[FLAGS + first] === 2) first++;
     };
-    runChunks(this.heap.exports, c, 0, handOver);
-    for (let done = Atomics.load(c, DONE); ; done = Atomics.load(c, DONE)) {
-      handOver();
-      if (handed === total) break;
-      if (done === Atomics.load(c, DONE)) this.waitForProgress(done);
+    try {
+      runChunks(this.heap.exports, c, 0, handOver);
+      for (let done = Atomics.load(c, DONE); ; done = Atomics.load(c, DONE)) {
+        handOver();
+        if (handed === total) break;
+        if (done === Atomics.load(c, DONE)) this.waitForProgress(done);
+      }
+    } finally {
+      // also after a stall or a throwing onChunk: no thread may claim a chunk of this job any more
+      blockClaims(c);
     }
-    blockClaims(c);
   }
 
   /** Returns once DONE differs from `seen` (another chunk finished), or throws after a long stall. */

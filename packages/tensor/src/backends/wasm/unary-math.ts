@@ -47,7 +47,7 @@ export function runUnaryMath(heap: WasmHeap, code: number, f64: boolean, n: numb
 }
 
 /** How many values the probe compares per op. */
-export const PROBE_COUNT = 4096;
+export const PROBE_COUNT = 65536;
 
 let probe: Float64Array | undefined;
 

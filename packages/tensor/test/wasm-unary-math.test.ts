@@ -12,6 +12,7 @@ import { UNARY_CODES } from '../src/backends/wasm/ops.js';
 import { PROBE_COUNT, mathKernelAgrees, probeAgrees, probeValues } from '../src/backends/wasm/unary-math.js';
 import { SCALAR_UNARY } from '../src/backends/js/scalar-ops.js';
 import { countingFallback, expectBitIdentical } from './backend-helpers.js';
+import { filler } from './helpers.js';
 
 type FloatDType = 'float32' | 'float64';
 
@@ -65,16 +66,10 @@ const TYPICAL: Record<string, [number, number]> = {
 
 const SPECIALS = [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 2.2250738585072014e-308, -2.2250738585072014e-308, 1, -1, 0.5, -0.5, 1.5, -2.5];
 
-/** A seeded generator (mulberry32) of uniforms in [0, 1). */
+/** A seeded generator of uniforms in [0, 1) (helpers.ts's filler, which draws in [-2, 2)). */
 function uniforms(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const draw = filler(seed);
+  return () => (draw() + 2) / 4;
 }
 
 /** x moved by `ulps` units in the last place (through its bits; finite x). */

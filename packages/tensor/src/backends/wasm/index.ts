@@ -1,9 +1,11 @@
 /**
  * The WebAssembly SIMD128 backend: matmul (batched, any strides, split across threads when large),
- * elementwise + − × ÷ max min with broadcasting, neg/abs/sqrt/square/relu/reciprocal,
- * sum/max/min/prod reductions, argmax/argmin, where (with broadcasting) and clamp, in float32 and
- * float64. Everything else, and every case these kernels do
- * not cover (other dtypes, small arrays, unusual layouts), goes to the fallback backend.
+ * elementwise + − × ÷ max min with broadcasting, every unary op (the transcendental ones as fdlibm
+ * ports, probed against Math.* on first use: see unary-math.ts), comparisons, dtype conversions,
+ * sum/max/min/prod reductions, argmax/argmin, where (with broadcasting), clamp and the fused
+ * training kernels, in float32 and float64. Everything else (copies into views, gathers), and
+ * every case these kernels do not cover (other dtypes, small arrays, unusual layouts), goes to the
+ * fallback backend.
  *
  * @example
  * ```ts

@@ -3,6 +3,7 @@
 //   best = x[0], at = 0; for k = 1, 2, ... while best is not NaN: if (x[k] > best || x[k] is NaN) take k
 // (< for argmin). So the answer is the first NaN's index if there is a NaN, else the first index
 // holding the extreme value, with −0 and +0 counting as equal (neither is > the other).
+import { laneOf } from './reduce';
 
 /** Arg-reduce op codes (keep in sync with src/backends/wasm/arg-reduce.ts). */
 export const ARGMAX = 0, ARGMIN = 1;
@@ -43,18 +44,6 @@ export const ARGMAX = 0, ARGMIN = 1;
   return op == ARGMAX ? max<T>(x, y) : min<T>(x, y);
 }
 
-/** Lane q (a constant after inlining) of v as T. */
-// @ts-ignore: decorator
-@inline function lane<T>(v: v128, q: i32): T {
-  if (sizeof<T>() == 4) {
-    if (q == 0) return <T>f32x4.extract_lane(v, 0);
-    if (q == 1) return <T>f32x4.extract_lane(v, 1);
-    if (q == 2) return <T>f32x4.extract_lane(v, 2);
-    return <T>f32x4.extract_lane(v, 3);
-  }
-  return q == 0 ? <T>f64x2.extract_lane(v, 0) : <T>f64x2.extract_lane(v, 1);
-}
-
 /**
  * The extreme of a contiguous row of n ≥ 4 vectors: wasm's min/max, which propagate NaN (any NaN
  * gives NaN). Which zero it returns on a −0/+0 tie does not matter: the search compares with ==.
@@ -73,8 +62,8 @@ export const ARGMAX = 0, ARGMIN = 1;
     v3 = pickVec<T>(op, v3, v128.load(p, 48));
   }
   const v = pickVec<T>(op, pickVec<T>(op, v0, v1), pickVec<T>(op, v2, v3));
-  let m = pickSca<T>(op, lane<T>(v, 0), lane<T>(v, 1));
-  if (L == 4) m = pickSca<T>(op, m, pickSca<T>(op, lane<T>(v, 2), lane<T>(v, 3)));
+  let m = pickSca<T>(op, laneOf<T>(v, 0), laneOf<T>(v, 1));
+  if (L == 4) m = pickSca<T>(op, m, pickSca<T>(op, laneOf<T>(v, 2), laneOf<T>(v, 3)));
   for (; j < n; j++) m = pickSca<T>(op, m, load<T>(x + <usize>j * sz));
   return m;
 }

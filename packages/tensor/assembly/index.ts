@@ -8,6 +8,7 @@ import { compare } from './compare';
 import { convert } from './convert';
 import { activationGrad } from './activation-grad';
 import { unaryMath } from './unary-math';
+import { TRIG_SCRATCH_BYTES } from './fdlibm-trig';
 import { argReduce } from './arg-reduce';
 import { where, clamp } from './select';
 
@@ -67,3 +68,4 @@ export function clamp_f32(n: i32, x: usize, out: usize, lo: f64, hi: f64): void 
 export function clamp_f64(n: i32, x: usize, out: usize, lo: f64, hi: f64): void { clamp<f64>(n, x, out, lo, hi); }
 export function unaryMath_f32(op: i32, n: i32, x: usize, out: usize, scratch: usize): void { unaryMath<f32>(op, n, x, out, scratch); }
 export function unaryMath_f64(op: i32, n: i32, x: usize, out: usize, scratch: usize): void { unaryMath<f64>(op, n, x, out, scratch); }
+export function unaryMathScratchBytes(): i32 { return TRIG_SCRATCH_BYTES; }

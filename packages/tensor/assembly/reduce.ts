@@ -70,8 +70,9 @@ function sumRow<T>(n: i32, x: usize): f64 {
   return r;
 }
 
+/** Lane q (a constant after inlining) of v as T. */
 // @ts-ignore: decorator
-@inline function laneOf<T>(v: v128, q: i32): T {
+@inline export function laneOf<T>(v: v128, q: i32): T {
   // Lane indices must be constants: spell them out.
   if (sizeof<T>() == 4) {
     if (q == 0) return <T>f32x4.extract_lane(v, 0);

@@ -26,13 +26,7 @@ function softplus(x: f64): f64 {
   return max<f64>(x, 0.0) + fdLog1p(fdExp(-abs(x)));
 }
 
-/** Math.sign: ±1, or x itself for ±0 and NaN. */
-// @ts-ignore: decorator
-@inline function signOf(x: f64): f64 {
-  return x > 0 ? 1.0 : x < 0 ? -1.0 : x;
-}
-
-/** One element of `op` in f64 (`scratch`: for sin and cos, see unaryMath). */
+/** One element of `op` (EXP … COS) in f64 (`scratch`: for sin and cos, see unaryMath). */
 // @ts-ignore: decorator
 @inline function scalarOp(op: i32, x: f64, scratch: usize): f64 {
   if (op == EXP) return fdExp(x);
@@ -44,11 +38,7 @@ function softplus(x: f64): f64 {
   if (op == SOFTPLUS) return softplus(x);
   if (op == ERF) return erf(x);
   if (op == SIN) return fdSin(x, scratch);
-  if (op == COS) return fdCos(x, scratch);
-  if (op == SIGN) return signOf(x);
-  if (op == FLOOR) return floor(x);
-  if (op == CEIL) return ceil(x);
-  return nearest(x); // ROUND: half to even
+  return fdCos(x, scratch); // COS (sign, floor, ceil and round go through runExact)
 }
 
 /** Whether the two-lane version of `op` covers both lanes of v (op ∈ EXP … ERF). */

@@ -22,6 +22,9 @@ export interface KernelExports {
   convert_run(code: number, n: number, x: number, out: number): void;
   activationGrad_f32(op: number, n: number, g: number, s: number, out: number): void;
   activationGrad_f64(op: number, n: number, g: number, s: number, out: number): void;
+  unaryMath_f32(op: number, n: number, x: number, out: number, scratch: number): void;
+  unaryMath_f64(op: number, n: number, x: number, out: number, scratch: number): void;
+  unaryMathScratchBytes(): number;
   argReduce_f32(op: number, outer: number, r: number, inner: number, x: number, out: number, best: number): void;
   argReduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, best: number): void;
   where_f32(rows: number, cols: number, c: number, crs: number, cc: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;

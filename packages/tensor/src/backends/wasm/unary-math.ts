@@ -18,31 +18,18 @@
 import type { UnaryOp } from '../../backend.js';
 import { SCALAR_UNARY } from '../js/scalar-ops.js';
 import { UNARY_CODES } from './ops.js';
-import type { KernelExports, WasmHeap } from './runtime.js';
+import type { WasmHeap } from './runtime.js';
 
 /** The first code of assembly/unary-math.ts's ops in UNARY_CODES (lower codes are assembly/elementwise.ts's). */
 export const FIRST_MATH_CODE = 6;
-
-/** Bytes of scratch memory the kernels need (sin and cos's argument reduction, erf's results: TRIG_SCRATCH_BYTES in assembly/fdlibm-trig.ts). */
-const SCRATCH_BYTES = 640;
-
-/** The exports of assembly/unary-math.ts (see assembly/index.ts). */
-interface UnaryMathExports {
-  unaryMath_f32(op: number, n: number, x: number, out: number, scratch: number): void;
-  unaryMath_f64(op: number, n: number, x: number, out: number, scratch: number): void;
-}
-
-function mathExports(heap: WasmHeap): UnaryMathExports {
-  return heap.exports as KernelExports & UnaryMathExports;
-}
 
 /**
  * Runs math kernel `code` on `n` contiguous elements at byte offset `x` of `heap`, writing them at
  * `out` (which may equal x). Allocates its scratch from `heap`.
  */
 export function runUnaryMath(heap: WasmHeap, code: number, f64: boolean, n: number, x: number, out: number): void {
-  const scratch = heap.alloc(SCRATCH_BYTES);
-  const ex = mathExports(heap);
+  const ex = heap.exports;
+  const scratch = heap.alloc(ex.unaryMathScratchBytes());
   (f64 ? ex.unaryMath_f64 : ex.unaryMath_f32)(code, n, x, out, scratch);
 }
 
@@ -128,6 +115,8 @@ const FAMILIES: readonly Family[] = [
 const EXACT: ReadonlySet<UnaryOp> = new Set<UnaryOp>(['sign', 'floor', 'ceil', 'round']);
 
 const verdicts = new Map<Family, boolean>();
+/** Each op's verdict once known, so a call after the first is one lookup. */
+const opVerdicts = new Map<UnaryOp, boolean>();
 
 /**
  * Whether `op`'s wasm kernel agrees with the TypeScript backend on this engine: its family is
@@ -135,6 +124,14 @@ const verdicts = new Map<Family, boolean>();
  * instance). Resets `heap` on first use. False for ops without a math kernel.
  */
 export function mathKernelAgrees(heap: WasmHeap, op: UnaryOp): boolean {
+  const known = opVerdicts.get(op);
+  if (known !== undefined) return known;
+  const ok = familyAgrees(heap, op);
+  opVerdicts.set(op, ok);
+  return ok;
+}
+
+function familyAgrees(heap: WasmHeap, op: UnaryOp): boolean {
   if (EXACT.has(op)) return true;
   const family = FAMILIES.find((f) => f.ops.includes(op));
   if (family === undefined) return false;

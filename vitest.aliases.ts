@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 export const sourceAliases = {
   '@chainrule/tensor': fileURLToPath(new URL('./packages/tensor/src/index.ts', import.meta.url)),
   '@chainrule/autograd': fileURLToPath(new URL('./packages/autograd/src/index.ts', import.meta.url)),
+  '@chainrule/teaching': fileURLToPath(new URL('./packages/teaching/src/index.ts', import.meta.url)),
+  '@chainrule/viz': fileURLToPath(new URL('./packages/viz/src/index.ts', import.meta.url)),
   '@chainrule/nn': fileURLToPath(new URL('./packages/nn/src/index.ts', import.meta.url)),
   '@chainrule/cli/mnist': fileURLToPath(new URL('./packages/cli/src/mnist.ts', import.meta.url)),
   '@chainrule/cli': fileURLToPath(new URL('./packages/cli/src/index.ts', import.meta.url)),

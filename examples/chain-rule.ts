@@ -31,7 +31,7 @@ if (isMain(import.meta.url)) {
   console.log('f(x, y, z) = (x + y)·z at x = -2, y = 5, z = -4\n');
   console.log('forward');
   console.log(`  q = x + y = ${r.q}`);
-  console.log(`  f = q · z = ${r.f}\n`);
+  console.log(`  f = q·z = ${r.f}\n`);
   console.log('backward (each gradient = local derivative × upstream gradient)');
   console.log(`  ∂f/∂f = 1`);
   console.log(`  ∂f/∂z = q = ${r.dfdz}`);

@@ -14,7 +14,8 @@
  *
  * Run: npx tsx examples/teaching/backprop-equations.ts
  */
-import { type FormulaReport, Rng, type SweepReport, type Tensor, checkFormula, formatCheck, rand, randn } from '@chainrule/autograd';
+import { Rng, type Tensor, rand, randn } from '@chainrule/autograd';
+import { type FormulaReport, type SweepReport, checkFormula, formatCheck } from '@chainrule/teaching';
 import { isMain } from '../lib/is-main.js';
 
 const F64 = { dtype: 'float64' } as const;

@@ -4,7 +4,8 @@
  *
  * Run: npx tsx examples/teaching/chain-rule-trace.ts
  */
-import { explain, named, tensor } from '@chainrule/autograd';
+import { tensor } from '@chainrule/autograd';
+import { explain, named } from '@chainrule/teaching';
 import { isMain } from '../lib/is-main.js';
 import { notesGraph } from './notes-graph.js';
 

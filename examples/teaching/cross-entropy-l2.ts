@@ -11,7 +11,8 @@
  *
  * Run: npx tsx examples/teaching/cross-entropy-l2.ts
  */
-import { type FormulaReport, Rng, type SweepReport, type Tensor, checkFormula, formatCheck, oneHot, randint, randn } from '@chainrule/autograd';
+import { Rng, type Tensor, oneHot, randint, randn } from '@chainrule/autograd';
+import { type FormulaReport, type SweepReport, checkFormula, formatCheck } from '@chainrule/teaching';
 import { isMain } from '../lib/is-main.js';
 
 const F64 = { dtype: 'float64' } as const;

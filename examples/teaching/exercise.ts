@@ -8,7 +8,8 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { type ExerciseMode, type Tensor, createExercise } from '@chainrule/autograd';
+import type { Tensor } from '@chainrule/autograd';
+import { type ExerciseMode, createExercise } from '@chainrule/teaching';
 import { isMain } from '../lib/is-main.js';
 import { neuronGraph, notesGraph } from './notes-graph.js';
 

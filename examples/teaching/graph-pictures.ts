@@ -7,7 +7,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Tensor, named, tensor, toDot, toHtml, toMermaid, toSvg } from '@chainrule/autograd';
+import { type Tensor, tensor } from '@chainrule/autograd';
+import { named, toDot, toHtml, toMermaid, toSvg } from '@chainrule/teaching';
 import { isMain } from '../lib/is-main.js';
 import { notesGraph } from './notes-graph.js';
 

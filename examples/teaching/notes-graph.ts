@@ -2,7 +2,8 @@
  * The notes' first example as a named graph: f(x, y, z) = (x + y)·z at x = -2, y = 5, z = -4,
  * with q = x + y. Shared by the teaching examples and their tests.
  */
-import { type Tensor, named, tensor } from '@chainrule/autograd';
+import { type Tensor, tensor } from '@chainrule/autograd';
+import { named } from '@chainrule/teaching';
 
 export interface NotesGraph {
   readonly x: Tensor;

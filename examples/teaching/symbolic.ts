@@ -4,7 +4,8 @@
  *
  * Run: npx tsx examples/teaching/symbolic.ts
  */
-import { type Tensor, named, symbolicGradient, tensor } from '@chainrule/autograd';
+import { type Tensor, tensor } from '@chainrule/autograd';
+import { named, symbolicGradient } from '@chainrule/teaching';
 import { isMain } from '../lib/is-main.js';
 import { neuronGraph, notesGraph } from './notes-graph.js';
 

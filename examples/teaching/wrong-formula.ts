@@ -6,7 +6,7 @@
  *
  * Run: npx tsx examples/teaching/wrong-formula.ts
  */
-import { type FormulaReport, checkFormula, formatCheck } from '@chainrule/autograd';
+import { type FormulaReport, checkFormula, formatCheck } from '@chainrule/teaching';
 import { isMain } from '../lib/is-main.js';
 import { crossEntropyProblem, handGradient, objective } from './cross-entropy-l2.js';
 

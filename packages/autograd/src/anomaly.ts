@@ -1,6 +1,6 @@
 import type { NDArray } from '@chainrule/tensor';
 import { AutogradError } from './errors.js';
-import type { Node } from './node.js';
+import type { Node } from './tensor.js';
 
 let enabled = false;
 /** How deep we are inside derivative rules (whose intermediate ops are not checked one by one). */

@@ -1,9 +1,10 @@
+/** User-defined ops: a forward on arrays and a backward written with tensor ops, as one record. */
 import * as T from '@chainrule/tensor';
 import type { NDArray } from '@chainrule/tensor';
 import { AutogradError } from './errors.js';
 import { apply } from './ops/apply.js';
-import type { RuleContext } from './ops/table.js';
-import type { Tensor } from './tensor.js';
+import { op, records } from './ops/records.js';
+import type { RuleContext, Tensor } from './tensor.js';
 
 /** A user-defined op: a forward on arrays and a backward written with tensor ops. */
 export interface CustomOpDefinition {
@@ -23,11 +24,8 @@ export interface CustomParams {
   readonly definition: CustomOpDefinition;
 }
 
-export function customForward(inputs: readonly NDArray[], p: CustomParams): NDArray {
-  return p.definition.forward(...inputs);
-}
-
-export function customBackward(g: Tensor, ctx: RuleContext<CustomParams>): readonly (Tensor | null)[] {
+/** Checks what a custom backward returned: one gradient per input, each of its input's shape and dtype. */
+function customBackward(g: Tensor, ctx: RuleContext<CustomParams>): readonly (Tensor | null)[] {
   const { definition } = ctx.params;
   const grads = definition.backward(g, ctx.inputs, ctx.output);
   if (grads.length !== ctx.inputs.length) {
@@ -45,6 +43,25 @@ export function customBackward(g: Tensor, ctx: RuleContext<CustomParams>): reado
   return grads;
 }
 
+export const CUSTOM_OPS = records({
+  // a custom op's own backward
+  custom: op<CustomParams>({
+    // the output's shape is known only by running the user's forward
+    infer: (inputs, p) => {
+      const out = p.definition.forward(...inputs.map((x) => T.zeros(x.shape, x.dtype)));
+      return { shape: out.shape, dtype: out.dtype };
+    },
+    forward: (inputs, p) => p.definition.forward(...inputs),
+    uses: 'both',
+    vjp: customBackward,
+    formula: {
+      kind: 'vjp',
+      show: (c) => `${c.params.definition.name}(${c.inputs.join(', ')})`,
+      vjp: (c) => c.inputs.map((_, i) => `${c.params.definition.name}'s backward(G), gradient ${i}`),
+    },
+  }),
+});
+
 /**
  * Defines a differentiable op from a forward and a hand-written backward; chainrule checks the
  * shapes and dtypes the backward returns. Verify it with `gradcheck`.
@@ -59,5 +76,5 @@ export function customBackward(g: Tensor, ctx: RuleContext<CustomParams>): reado
  * ```
  */
 export function customOp(definition: CustomOpDefinition): (...inputs: Tensor[]) => Tensor {
-  return (...inputs: Tensor[]) => apply('custom', inputs, { definition });
+  return (...inputs: Tensor[]) => apply(CUSTOM_OPS.custom, inputs, { definition });
 }

@@ -1,8 +1,7 @@
 import * as T from '@chainrule/tensor';
 import { AutogradError } from './errors.js';
 import { setGradEnabled } from './grad-mode.js';
-import type { Node } from './node.js';
-import { Tensor } from './tensor.js';
+import { type Node, Tensor } from './tensor.js';
 import { BackwardRun } from './engine/run.js';
 import { gradTensor } from './engine/scalar.js';
 

@@ -12,10 +12,9 @@ import * as T from '@chainrule/tensor';
 import { runBackward } from './engine.js';
 import { AutogradError } from './errors.js';
 import { enableGrad, isGradEnabled } from './grad-mode.js';
-import type { Node } from './node.js';
 import { apply } from './ops/apply.js';
-import * as F from './ops/functions.js';
-import { Tensor } from './tensor.js';
+import { SHAPE_OPS, reshape, stack } from './ops/defs/shape.js';
+import { type Node, Tensor } from './tensor.js';
 
 /** A function of tensors that returns a tensor. */
 export type TensorFunction = (...args: Tensor[]) => Tensor;
@@ -48,7 +47,7 @@ function normalizeArgnums(op: string, argnums: number | readonly number[], nargs
 
 /** A new tensor in the graph that equals `a` (a recorded identity), so its gradient can be asked for alone. */
 function alias(a: Tensor): Tensor {
-  return apply('reshape', [a], { shape: [...a.shape] });
+  return apply(SHAPE_OPS.reshape, [a], { shape: [...a.shape] });
 }
 
 /** Calls `f` with differentiable stand-ins for the arguments in `argnums`. */
@@ -239,7 +238,7 @@ export function jacobian(f: TensorFunction, options: ArgnumsOptions = {}): (...a
     }
     const blocks = inputs.map((x, k) => {
       const shape = [...output.shape, ...x.shape];
-      return output.size === 0 ? new Tensor(T.zeros(shape, x.dtype)) : F.reshape(F.stack(rows[k]!), shape);
+      return output.size === 0 ? new Tensor(T.zeros(shape, x.dtype)) : reshape(stack(rows[k]!), shape);
     });
     return typeof argnums === 'number' ? blocks[0]! : blocks;
   };

@@ -9,7 +9,8 @@
 import * as T from '@chainrule/tensor';
 import { AutogradError } from './errors.js';
 import { runBackward } from './engine.js';
-import * as F from './ops/functions.js';
+import { cast } from './ops/defs/cast.js';
+import { concat, reshape } from './ops/defs/shape.js';
 import { Tensor } from './tensor.js';
 import { type InputCheck, type Tolerances, compareMatrices, compareScalars, formatReport } from './gradcheck/compare.js';
 import { type CheckedFunction, analyticJacobians, callChecked, directionalDerivatives, numericJacobians } from './gradcheck/jacobians.js';
@@ -143,8 +144,8 @@ export function gradgradcheck(f: CheckedFunction, inputs: readonly Tensor[], opt
     const targets = xs.filter((x) => x.requiresGrad);
     const y = callChecked(f, xs);
     const grads = y.requiresGrad ? runBackward([y], [args[n]!], { targets, createGraph: true }) : targets.map(() => null);
-    const flat = grads.map((g, k) => (g === null ? new Tensor(T.zeros([targets[k]!.size], 'float64')) : F.reshape(F.cast(g, 'float64'), [-1])));
-    return F.concat(flat);
+    const flat = grads.map((g, k) => (g === null ? new Tensor(T.zeros([targets[k]!.size], 'float64')) : reshape(cast(g, 'float64'), [-1])));
+    return concat(flat);
   };
   const names = [...inputs.map((_, i) => `input ${i}`), 'gradOutput'];
   return check(backwardOfF, [...inputs, v], { ...options, names });

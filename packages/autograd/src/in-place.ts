@@ -2,7 +2,7 @@ import * as T from '@chainrule/tensor';
 import type { BinaryOp } from '@chainrule/tensor';
 import { AutogradError } from './errors.js';
 import { isGradEnabled } from './grad-mode.js';
-import type { TensorLike } from './ops/functions.js';
+import type { TensorLike } from './ops/operands.js';
 import type { Tensor } from './tensor.js';
 
 /**

@@ -1,20 +1,17 @@
-import { type DType, NDArray, isFloat } from '@chainrule/tensor';
-import { DTypeError } from '@chainrule/tensor';
-import type { Node } from './node.js';
+/**
+ * The recorded graph's vocabulary: `Tensor` (a value that may require grad), `Node` (the op that
+ * made a tensor, with its inputs and parameters) and `OpRecord` (everything about one op: its
+ * shape inference, kernel, derivative rule and formula). The three refer to each other, so they
+ * live in one module; the records themselves are in ops/defs/, the engine in engine/.
+ */
+import { type DType, DTypeError, type NDArray, isFloat } from '@chainrule/tensor';
 import { AutogradError } from './errors.js';
+import type { Formula } from './ops/formula.js';
 
 /** Shared by a tensor and its views: bumped by every in-place write. */
 export interface VersionCounter {
   value: number;
 }
-
-/** No options: a leaf that needs no grad. */
-const NO_INIT: TensorInit = Object.freeze({});
-
-/** The shape and strides of a 0-d array. */
-const SCALAR_SHAPE: readonly number[] = Object.freeze([]);
-/** What a scalar-path tensor is constructed with before its storage is set. */
-const PLACEHOLDER = new NDArray(new Float32Array(1), SCALAR_SHAPE);
 
 /** How a new tensor is made. */
 export interface TensorInit {
@@ -22,6 +19,9 @@ export interface TensorInit {
   node?: Node | null;
   version?: VersionCounter;
 }
+
+/** No options: a leaf that needs no grad. */
+const NO_INIT: TensorInit = Object.freeze({});
 
 /**
  * A differentiable n-d array. It wraps an `NDArray` (`value`) and records every op applied to
@@ -40,11 +40,8 @@ export interface TensorInit {
  * ```
  */
 export class Tensor {
-  /** The values, once made: a scalar op's result is a number in shared storage until asked for them. */
-  private array: NDArray | null;
-  /** The storage of a 0-d result of the scalar path (its number is `storage[index]`); else null. */
-  private storage: Float32Array | Float64Array | null = null;
-  private index = 0;
+  /** The values (an n-d array; a view of another tensor's storage after a view op). */
+  value: NDArray;
   /** Whether gradients flow to this tensor. Only float tensors can require grad. */
   requiresGrad: boolean;
   /** The accumulated gradient (leaves, and non-leaves that called `retainGrad()`). */
@@ -65,7 +62,7 @@ export class Tensor {
     if (requiresGrad && !isFloat(value.dtype)) {
       throw new DTypeError('requiresGrad', `only floating point tensors can require gradients, got ${value.dtype}`);
     }
-    this.array = value;
+    this.value = value;
     this.requiresGrad = requiresGrad;
     this.node = init.node ?? null;
     this.counter = init.version ?? null;
@@ -75,48 +72,15 @@ export class Tensor {
     }
   }
 
-  /**
-   * @internal A 0-d float tensor holding `storage[index]` (the scalar path: see ops/scalar-storage.ts);
-   * its `value` is made on first use, a view of that same element, so writes through it are seen.
-   */
-  static ofScalar(storage: Float32Array | Float64Array, index: number, node: Node | null): Tensor {
-    const t = new Tensor(PLACEHOLDER, node === null ? NO_INIT : { requiresGrad: true, node });
-    t.array = null;
-    t.storage = storage;
-    t.index = index;
-    return t;
-  }
-
-  /** The values. */
-  get value(): NDArray {
-    return this.array ?? this.viewScalar();
-  }
-
-  set value(value: NDArray) {
-    this.array = value;
-    this.storage = null;
-  }
-
-  private viewScalar(): NDArray {
-    return (this.array = new NDArray(this.storage!, SCALAR_SHAPE, SCALAR_SHAPE, this.index));
-  }
-
-  /** @internal The number in a one-element tensor, without checks (the scalar path). */
-  readScalar(): number {
-    if (this.storage !== null) return this.storage[this.index]!;
-    const v = this.array!;
-    return v.data[v.offset]!;
-  }
-
   /** Shared by this tensor and its views; bumped by every in-place write to their storage. */
   get versionCounter(): VersionCounter {
     return (this.counter ??= { value: 0 });
   }
 
-  get shape(): readonly number[] { return this.array === null ? SCALAR_SHAPE : this.array.shape; }
-  get dtype(): DType { return this.array === null ? (this.storage instanceof Float32Array ? 'float32' : 'float64') : this.array.dtype; }
-  get ndim(): number { return this.array === null ? 0 : this.array.shape.length; }
-  get size(): number { return this.array === null ? 1 : this.array.size; }
+  get shape(): readonly number[] { return this.value.shape; }
+  get dtype(): DType { return this.value.dtype; }
+  get ndim(): number { return this.value.shape.length; }
+  get size(): number { return this.value.size; }
   /** True for tensors made by the user rather than by an op. */
   get isLeaf(): boolean { return this.node === null; }
   /** The in-place version of the storage this tensor sees. */
@@ -124,7 +88,7 @@ export class Tensor {
 
   /** The number in a one-element tensor. */
   item(): number {
-    return this.array === null ? this.storage![this.index]! : this.array.item();
+    return this.value.item();
   }
 
   /** The same values, cut off from the graph (shares storage). */
@@ -165,5 +129,146 @@ export class Tensor {
   /** Clears the accumulated gradient. */
   zeroGrad(): void {
     this.grad = null;
+  }
+
+  /** Nested JS arrays of the values. */
+  toArray(): unknown {
+    return this.value.toArray();
+  }
+
+  /** The values as PyTorch prints them, with the op that made the tensor or `requiresGrad=true`. */
+  toString(): string {
+    const body = this.value.toString().replace(/^array\(/, 'tensor(').replace(/\n {6}/g, '\n       ');
+    const extra = this.node !== null ? `, op=${this.node.op}` : this.requiresGrad ? ', requiresGrad=true' : '';
+    return body.replace(/\)$/, `${extra})`);
+  }
+
+  /** `console.log(t)` and `util.inspect(t)` in Node print the values, as `toString` does. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/** Which recorded values a rule reads; an in-place edit of one of them before backward is an error. */
+export type Uses = 'none' | 'inputs' | 'output' | 'both';
+
+/** What a derivative rule sees: the op's inputs and output (as graph tensors) and its parameters. */
+export interface RuleContext<P> {
+  readonly inputs: readonly Tensor[];
+  readonly output: Tensor;
+  readonly params: P;
+}
+
+/**
+ * One input's gradient on plain numbers, for 0-d float operands (the scalar path of the engine):
+ * `g` the incoming gradient, `a` and `b` the inputs' values (`b` is NaN for a unary op), `out` the
+ * output's value, and `r` rounds to the operands' dtype (`Math.fround` for float32). It must round
+ * every intermediate result exactly where the tensor rule's ops store one, so both give the same bits.
+ * @example
+ * ```ts
+ * // tanh's rule g.mul(out.square().neg().add(1))... stores three results, so it rounds three times
+ * const tanhGrad: ScalarGrad = (g, _x, _y, out, r) => r(g * r(1 - r(out * out)));
+ * ```
+ */
+export type ScalarGrad = (g: number, a: number, b: number, out: number, r: (v: number) => number) => number;
+
+/** An elementwise op on plain numbers: its value and each input's gradient (see `ScalarGrad`). */
+export interface ScalarRule {
+  /** The op on one or two numbers, in float64 (as the TypeScript kernel maps it over arrays). */
+  readonly forward: (a: number, b: number) => number;
+  readonly grads: readonly ScalarGrad[];
+}
+
+/** The shape and dtype of an array, without its values: what shape inference works on. */
+export interface ArrayMeta {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+}
+
+/** A derivative rule: one gradient per input (null where none flows), written with differentiable ops. */
+export type Vjp<P> = (g: Tensor, ctx: RuleContext<P>) => readonly (Tensor | null)[];
+
+/**
+ * Everything about one op, in one place: its name and parameters (`P`), shape and dtype inference,
+ * the kernel it runs, its vector-Jacobian product (written with differentiable ops, so gradients of
+ * gradients work; null when it is not differentiable), its scalar twin for the fast path of 0-d
+ * floats, and its formula for the teaching tools. `infer` and `forward` work on arrays alone, with
+ * no `Tensor`. The records are in ops/defs/, one file per family.
+ */
+export interface OpRecord<P = unknown> {
+  readonly name: string;
+  /** The output's shape and dtype from the inputs' (inputs already broadcast and promoted). */
+  readonly infer: (inputs: readonly ArrayMeta[], params: P) => ArrayMeta;
+  /** Runs the kernel on arrays. */
+  readonly forward: (inputs: readonly NDArray[], params: P) => NDArray;
+  /** Which saved values `vjp` reads (an in-place edit of one is caught at backward time). */
+  readonly uses: Uses;
+  readonly vjp: Vjp<P> | null;
+  /** The same op and rule on numbers, for 0-d float operands of one dtype. */
+  readonly scalar?: ScalarRule;
+  /** Whether the result may be a view of the first input (it then shares its version counter). */
+  readonly view?: boolean;
+  readonly formula: Formula<P>;
+}
+
+let nextId = 0;
+
+/** Shared version lists of 0..3 inputs that all are at version 0. */
+const ZEROS: readonly (readonly number[])[] = [0, 1, 2, 3].map((n) => Object.freeze(new Array<number>(n).fill(0)));
+
+/** The inputs a node holds after backward has freed it. */
+const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
+
+/**
+ * One recorded op in the graph: its record, its tensor inputs (the graph's edges), its
+ * parameters, and the version of each input when it ran, so that an in-place edit of a
+ * saved value is caught at backward time.
+ */
+export class Node {
+  readonly id = nextId++;
+  /** The inputs; emptied once backward has used this node (unless the graph is retained). */
+  inputs: readonly Tensor[];
+  /** The tensor this node made; kept for rules that read the output (exp, tanh, sigmoid...). */
+  output: Tensor | null = null;
+  readonly inputVersions: readonly number[];
+  outputVersion = 0;
+  /** Hooks registered on the (non-leaf) output tensor, applied to its gradient. */
+  hooks: ((grad: Tensor) => Tensor | void)[] | null = null;
+  /** Where the op was created (only recorded in anomaly mode). */
+  stack: string | undefined;
+  /** The op's rules on numbers, set when its operands and output are 0-d floats of one dtype (see engine/scalar.ts). */
+  scalarRules: readonly ScalarGrad[] | undefined = undefined;
+
+  /** @internal The backward pass that last claimed this node (see engine/pass.ts). */
+  runId = 0;
+  /** @internal This node's index in that pass's scratch arrays. */
+  slot = 0;
+
+  constructor(readonly record: OpRecord<unknown>, inputs: readonly Tensor[], readonly params: unknown) {
+    this.inputs = inputs;
+    let versions: number[] | undefined;
+    for (let i = 0; i < inputs.length; i++) {
+      const v = inputs[i]!.version;
+      if (v !== 0 && versions === undefined) versions = new Array<number>(inputs.length).fill(0);
+      if (versions !== undefined) versions[i] = v;
+    }
+    // inputs never written in place (nearly all) share one array of zeros
+    this.inputVersions = versions ?? (inputs.length < ZEROS.length ? ZEROS[inputs.length]! : new Array<number>(inputs.length).fill(0));
+  }
+
+  /** The op's name (its record's). */
+  get op(): string {
+    return this.record.name;
+  }
+
+  /** Set after a backward without retainGraph: the saved values are gone. */
+  get freed(): boolean {
+    return this.inputs === NO_INPUTS;
+  }
+
+  /** Drops the saved inputs and output (after a backward without retainGraph). */
+  release(): void {
+    this.inputs = NO_INPUTS;
+    this.output = null;
   }
 }

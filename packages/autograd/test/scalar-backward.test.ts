@@ -5,12 +5,12 @@
 // and gradients of gradients where scalars meet them.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AnomalyError, AutogradError, type DifferentiableOp, NDArray, OPS, type OpName, Tensor, detectAnomaly, noGrad, runBackward, tensor } from '@chainrule/autograd';
+import { AnomalyError, AutogradError, NDArray, OP_RECORDS, type OpName, type OpRecord, Tensor, detectAnomaly, noGrad, runBackward, tensor } from '@chainrule/autograd';
 import * as A from '@chainrule/autograd';
 
 type Dtype = 'float32' | 'float64';
-const rulesOf = (op: OpName) => (OPS[op] as DifferentiableOp<unknown>).scalar;
-const WITH_SCALAR = (Object.keys(OPS) as OpName[]).filter((op) => rulesOf(op) !== undefined);
+const recordOf = (op: OpName) => OP_RECORDS[op] as OpRecord<unknown>;
+const WITH_SCALAR = (Object.keys(OP_RECORDS) as OpName[]).filter((op) => recordOf(op).scalar !== undefined);
 
 const special = fc.constantFrom(NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, 2, 1e-310, 3.4e38, 1e300, -3.25);
 const value = fc.oneof(fc.double(), special);
@@ -21,18 +21,18 @@ function array(v: number, dtype: Dtype, shape: number[]): NDArray {
 
 /** Each gradient of `op` from its tensor rule (on arrays of `shape`) and from its scalar rules. */
 function bothRules(op: OpName, values: number[], g: number, dtype: Dtype, shape: number[]): { tensor: number[]; scalar: number[] } {
-  const def = OPS[op] as DifferentiableOp<unknown>;
+  const def = recordOf(op);
   const arrays = values.map((v) => array(v, dtype, shape));
   const inputs = arrays.map((x) => new Tensor(x, { requiresGrad: true }));
   const output = new Tensor(def.forward(arrays, {}));
   const gt = new Tensor(array(g, dtype, shape));
-  const tensorGrads = noGrad(() => def.backward(gt, { inputs, output, params: {} }));
+  const tensorGrads = noGrad(() => def.vjp!(gt, { inputs, output, params: {} }));
   const round = dtype === 'float32' ? Math.fround : (v: number) => v;
   const [a, b] = inputs.map((t) => t.value.item());
   const gs = gt.item(), out = output.item();
   return {
     tensor: tensorGrads.map((t) => t!.value.item()),
-    scalar: def.scalar!.map((rule) => rule(gs, a!, b ?? NaN, out, round)),
+    scalar: def.scalar!.grads.map((rule) => rule(gs, a!, b ?? NaN, out, round)),
   };
 }
 
@@ -43,7 +43,7 @@ describe('scalar rules equal the tensor rules bit for bit', () => {
   for (const dtype of ['float32', 'float64'] as const) {
     for (const op of WITH_SCALAR) {
       it(`${op}, ${dtype}`, () => {
-        const arity = rulesOf(op)!.length;
+        const arity = recordOf(op).scalar!.grads.length;
         fc.assert(
           fc.property(fc.array(value, { minLength: arity, maxLength: arity }), value, (values, g) => {
             for (const shape of [[], [1]]) {

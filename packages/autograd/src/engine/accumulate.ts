@@ -7,7 +7,8 @@
  */
 import * as T from '@chainrule/tensor';
 import { AutogradError } from '../errors.js';
-import { add } from '../ops/functions.js';
+import { add } from '../ops/defs/binary.js';
+import { readScalar } from '../ops/scalar-storage.js';
 import { Tensor } from '../tensor.js';
 import { gradTensor, rounding } from './scalar.js';
 
@@ -65,6 +66,6 @@ export function storeGrad(t: Tensor, slot: GradSlot, createGraph: boolean): void
   if (createGraph) t.grad = add(t.grad, slot.grad);
   else if (t.grad.ndim === 0 && slot.grad.dtype === t.grad.dtype && T.isFloat(t.grad.dtype)) {
     // 0-d floats (the scalar path): the same sum, rounded to the dtype as storing it rounds
-    t.grad = gradTensor(rounding(t.grad.dtype)(t.grad.readScalar() + slot.grad.readScalar()), t.grad.dtype);
+    t.grad = gradTensor(rounding(t.grad.dtype)(readScalar(t.grad) + readScalar(slot.grad)), t.grad.dtype);
   } else t.grad = new Tensor(T.add(t.grad.value, slot.grad.value));
 }

@@ -6,8 +6,7 @@
  * when none of that can be: a built-in rule made it as one new contiguous array (no view of the
  * incoming gradient, of the node's inputs or output, and not returned for two inputs).
  */
-import type { Node } from '../node.js';
-import type { Tensor } from '../tensor.js';
+import type { Node, Tensor } from '../tensor.js';
 
 /**
  * Whether `grads[i]`, which the rule of `node` returned from incoming gradient `g`, is storage no

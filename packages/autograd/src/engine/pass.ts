@@ -7,8 +7,8 @@
  * backward) takes over the nodes it visits and gives them back to the outer pass when it ends.
  */
 import type { DType } from '@chainrule/tensor';
-import type { Node } from '../node.js';
-import type { Tensor } from '../tensor.js';
+import { readScalar } from '../ops/scalar-storage.js';
+import type { Node, Tensor } from '../tensor.js';
 import { type GradSlot, addGradients } from './accumulate.js';
 import { gradTensor } from './scalar.js';
 
@@ -179,7 +179,7 @@ export class Pass {
     if (kind === NUMBER) return this.numbers[slot]!;
     const grad = this.tensors[slot]!;
     this.tensors[slot] = null;
-    return grad.readScalar();
+    return readScalar(grad);
   }
 
   /** Ends the pass: an outer pass gets its nodes back. */

@@ -1,18 +1,16 @@
 import * as T from '@chainrule/tensor';
 import { checkFinite, insideRule, isAnomalyEnabled } from '../anomaly.js';
 import { AutogradError } from '../errors.js';
-import type { Node } from '../node.js';
-import { OPS, type DifferentiableOp, type Uses } from '../ops/table.js';
-import type { Tensor } from '../tensor.js';
+import type { Node, Tensor, Uses } from '../tensor.js';
 
 /** Runs a node's derivative rule after checking that its saved values were not edited in place. */
 export function applyRule(node: Node, g: Tensor): readonly (Tensor | null)[] {
-  const def = OPS[node.op] as DifferentiableOp<unknown>;
+  const vjp = node.record.vjp!;
   const inputs = node.inputs;
   checkSavedValues(node);
   const ctx = { inputs, output: node.output!, params: node.params };
   const anomaly = isAnomalyEnabled();
-  const grads = anomaly ? insideRule(() => def.backward(g, ctx)) : def.backward(g, ctx);
+  const grads = anomaly ? insideRule(() => vjp(g, ctx)) : vjp(g, ctx);
   for (let i = 0; i < inputs.length; i++) {
     const gi = grads[i];
     if (gi === null || gi === undefined) continue;
@@ -34,7 +32,7 @@ export function checkSavedValues(node: Node): void {
   const inputs = node.inputs;
   let written = node.output !== null && node.output.version !== node.outputVersion;
   for (let i = 0; i < inputs.length && !written; i++) written = inputs[i]!.version !== node.inputVersions[i];
-  if (written) checkVersions(node, (OPS[node.op] as DifferentiableOp<unknown>).uses);
+  if (written) checkVersions(node, node.record.uses);
 }
 
 /** Throws if a value the rule reads (per `uses`) was written in place after the op ran. */

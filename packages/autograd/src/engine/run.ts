@@ -8,10 +8,9 @@ import * as T from '@chainrule/tensor';
 import { isAnomalyEnabled } from '../anomaly.js';
 import { AutogradError } from '../errors.js';
 import type { BackwardStep } from '../engine.js';
-import type { Node } from '../node.js';
-import { cast } from '../ops/functions.js';
-import type { ScalarGrad } from '../ops/table.js';
-import type { Tensor } from '../tensor.js';
+import { cast } from '../ops/defs/cast.js';
+import { readScalar } from '../ops/scalar-storage.js';
+import type { Node, ScalarGrad, Tensor } from '../tensor.js';
 import { ownedCopy, runHooks, storeGrad } from './accumulate.js';
 import { isFreshGrad } from './fresh.js';
 import { LeafGrads } from './leaves.js';
@@ -146,7 +145,7 @@ export class BackwardRun {
     checkSavedValues(node);
     const inputs = node.inputs;
     const round = rounding(dtype);
-    const a = inputs[0]!.readScalar(), b = inputs.length > 1 ? inputs[1]!.readScalar() : NaN, o = out.readScalar();
+    const a = readScalar(inputs[0]!), b = inputs.length > 1 ? readScalar(inputs[1]!) : NaN, o = readScalar(out);
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i]!;
       if (!input.requiresGrad) continue;

@@ -8,10 +8,8 @@
  */
 import * as T from '@chainrule/tensor';
 import type { DType } from '@chainrule/tensor';
-import type { Node } from '../node.js';
-import type { ScalarGrad } from '../ops/table.js';
 import { scalarTensor } from '../ops/scalar-storage.js';
-import { Tensor } from '../tensor.js';
+import { type Node, type ScalarGrad, Tensor } from '../tensor.js';
 
 const identity = (v: number): number => v;
 

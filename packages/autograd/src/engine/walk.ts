@@ -4,8 +4,7 @@
  * counts live in the pass's scratch arrays (pass.ts), not in hash maps.
  */
 import { AutogradError } from '../errors.js';
-import type { Node } from '../node.js';
-import type { Tensor } from '../tensor.js';
+import type { Node, Tensor } from '../tensor.js';
 import type { Pass } from './pass.js';
 
 function freedError(node: Node): AutogradError {

@@ -1,33 +1,23 @@
-import { type NDArray, SCALAR_BINARY, SCALAR_UNARY, isFloat } from '@chainrule/tensor';
+/**
+ * Runs an op and records it. This module knows records only as values handed to it: it never
+ * imports the records (ops/defs/) nor anything that reads their rules (engine/).
+ */
+import { type NDArray, isFloat } from '@chainrule/tensor';
 import { checkFinite, checksForward, isAnomalyEnabled } from '../anomaly.js';
 import { isGradEnabled } from '../grad-mode.js';
-import { Node } from '../node.js';
-import { Tensor } from '../tensor.js';
-import { isFloatScalar } from './forward.js';
-import { scalarTensor } from './scalar-storage.js';
-import type { OpName, OpParams } from './params.js';
-import { OPS, type DifferentiableOp, type OpDef } from './table.js';
-
-/** Ops whose result may share its input's storage, and then its version counter. */
-const VIEW_OPS: ReadonlySet<OpName> = new Set<OpName>(['reshape', 'permute', 'expand', 'slice']);
-
-/** Ops whose results never require grad (built on first use: the table and this module import each other). */
-let nonDifferentiable: ReadonlySet<OpName> | undefined;
-function isNonDifferentiable(op: OpName): boolean {
-  nonDifferentiable ??= new Set((Object.keys(OPS) as OpName[]).filter((name) => 'differentiable' in OPS[name]));
-  return nonDifferentiable.has(op);
-}
-
-/** Parameters of the ops that take none. */
-const NONE: Record<string, never> = Object.freeze({}) as Record<string, never>;
+import { Node, type OpRecord, Tensor } from '../tensor.js';
+import { isFloatScalar, readScalar, scalarTensor } from './scalar-storage.js';
 
 /**
- * Runs op `op` forward and, when grad mode is on and some input requires grad, records a node
- * so backward can apply the op's rule. Results that are not floating point (casts to int, masks)
- * never require grad.
+ * Runs `record` forward on the inputs' values and, when grad mode is on and some input requires
+ * grad, records a node so backward can apply the record's rule. Results that are not floating
+ * point (casts to int, masks) and results of non-differentiable ops never require grad.
+ * @example
+ * ```ts
+ * const y = apply(UNARY_OPS.exp, [x], NONE); // what exp(x) does for a tensor x
+ * ```
  */
-export function apply<K extends OpName>(op: K, inputs: readonly Tensor[], params: OpParams[K]): Tensor {
-  const def = OPS[op] as OpDef<OpParams[K]>;
+export function apply<P>(record: OpRecord<P>, inputs: readonly Tensor[], params: P): Tensor {
   const n = inputs.length;
   const arrays: NDArray[] = new Array<NDArray>(n);
   let needsGrad = false;
@@ -36,21 +26,21 @@ export function apply<K extends OpName>(op: K, inputs: readonly Tensor[], params
     arrays[i] = t.value;
     if (t.requiresGrad) needsGrad = true;
   }
-  const value = def.forward(arrays, params);
+  const value = record.forward(arrays, params);
   const anomaly = isAnomalyEnabled();
   const check = anomaly && checksForward();
   // a view shares its input's version counter (an in-place write through either is seen by both)
-  const version = n > 0 && value.data === arrays[0]!.data && VIEW_OPS.has(op) ? inputs[0]!.versionCounter : undefined;
-  if (!needsGrad || !isGradEnabled() || isNonDifferentiable(op) || !isFloat(value.dtype)) {
-    if (check) checkFinite('forward', op, value, arrays, null);
+  const version = record.view === true && n > 0 && value.data === arrays[0]!.data ? inputs[0]!.versionCounter : undefined;
+  if (!needsGrad || !isGradEnabled() || record.vjp === null || !isFloat(value.dtype)) {
+    if (check) checkFinite('forward', record.name, value, arrays, null);
     return version === undefined ? new Tensor(value) : new Tensor(value, { version });
   }
-  const node = new Node(op, inputs, params);
-  const rules = (def as DifferentiableOp<OpParams[K]>).scalar;
-  if (rules !== undefined && allFloatScalars(value, arrays)) node.scalarRules = rules;
+  const node = new Node(record as OpRecord<unknown>, inputs, params);
+  const scalar = record.scalar;
+  if (scalar !== undefined && allFloatScalars(value, arrays)) node.scalarRules = scalar.grads;
   if (anomaly) {
     node.stack = new Error().stack;
-    if (check) checkFinite('forward', op, value, arrays, node);
+    if (check) checkFinite('forward', record.name, value, arrays, node);
   }
   return new Tensor(value, version === undefined ? { requiresGrad: true, node } : { requiresGrad: true, node, version });
 }
@@ -62,32 +52,27 @@ function allFloatScalars(value: NDArray, arrays: readonly NDArray[]): boolean {
   return true;
 }
 
-/** Differentiable elementwise unary ops that take no parameters (the scalar path's unary ops). */
-export type ScalarUnaryName = 'neg' | 'abs' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'reciprocal' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'erf' | 'softplus';
-/** Differentiable elementwise binary ops (the scalar path's binary ops). */
-export type ScalarBinaryName = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
-
 /**
- * `apply(op, [x])` for a 0-d float32/float64 `x` (the caller checks): the same result and graph,
- * computed with the op's scalar definition directly, without the array dispatch.
+ * `apply(record, inputs, params)` for 0-d float inputs of one dtype whose record has a scalar rule
+ * (the caller checks): the same result and graph, computed with the record's scalar definition
+ * directly, without the array dispatch. Anomaly mode takes the general `apply`, which gives the
+ * same value and node.
  */
-export function applyScalarUnary(op: ScalarUnaryName, x: Tensor): Tensor {
-  return record(op, [x], SCALAR_UNARY[op](x.readScalar()), x.dtype as 'float32' | 'float64', x.requiresGrad);
-}
-
-/** `apply(op, [a, b])` for 0-d float tensors of one dtype (the caller checks), as applyScalarUnary. */
-export function applyScalarBinary(op: ScalarBinaryName, a: Tensor, b: Tensor): Tensor {
-  return record(op, [a, b], SCALAR_BINARY[op](a.readScalar(), b.readScalar()), a.dtype as 'float32' | 'float64', a.requiresGrad || b.requiresGrad);
-}
-
-/**
- * The result tensor of a scalar-path op, with its node when the graph is recorded. Anomaly mode
- * (forward checks, creation stacks) takes the general `apply`, which gives the same value and node.
- */
-function record(op: ScalarUnaryName | ScalarBinaryName, inputs: readonly Tensor[], v: number, dtype: 'float32' | 'float64', needsGrad: boolean): Tensor {
-  if (isAnomalyEnabled()) return apply(op, inputs, NONE);
+export function applyScalar<P>(record: OpRecord<P>, inputs: readonly Tensor[], params: P): Tensor {
+  if (isAnomalyEnabled()) return apply(record, inputs, params);
+  const a = inputs[0]!;
+  const dtype = a.dtype as 'float32' | 'float64';
+  const scalar = record.scalar!;
+  let needsGrad = a.requiresGrad;
+  let v: number;
+  if (inputs.length === 1) v = scalar.forward(readScalar(a), NaN);
+  else {
+    const b = inputs[1]!;
+    needsGrad ||= b.requiresGrad;
+    v = scalar.forward(readScalar(a), readScalar(b));
+  }
   if (!needsGrad || !isGradEnabled()) return scalarTensor(v, dtype, null);
-  const node = new Node(op, inputs, NONE);
-  node.scalarRules = (OPS[op] as DifferentiableOp<unknown>).scalar;
+  const node = new Node(record as OpRecord<unknown>, inputs, params);
+  node.scalarRules = scalar.grads;
   return scalarTensor(v, dtype, node);
 }

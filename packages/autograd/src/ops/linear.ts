@@ -5,11 +5,9 @@
  */
 import * as T from '@chainrule/tensor';
 import type { NDArray } from '@chainrule/tensor';
-import type { Tensor } from '../tensor.js';
-import * as F from './functions.js';
 
 /** The number of rows of x with its leading dimensions flattened (1 for a 1-D x). */
-function leadingSize(shape: readonly number[]): number {
+export function leadingSize(shape: readonly number[]): number {
   let m = 1;
   for (let i = 0; i < shape.length - 1; i++) m *= shape[i]!;
   return m;
@@ -28,23 +26,4 @@ export function linearForward(inputs: readonly NDArray[]): NDArray {
   const y = T.matmul(rows, w.transpose());
   if (b !== undefined && y.size > 0) T.getBackend().binary('add', y, b.expand(y.shape), y.dtype, y);
   return flat ? y.reshape([...x.shape.slice(0, -1), nOut]) : y;
-}
-
-/**
- * The gradients of y = x·Wᵀ + b, each only where its input requires grad, written with
- * differentiable ops (so gradients of gradients work). G is flattened to rows like x.
- */
-export function linearBackward(g: Tensor, inputs: readonly Tensor[]): (Tensor | null)[] {
-  const x = inputs[0]!, w = inputs[1]!, b = inputs[2];
-  const nIn = w.shape[1]!, nOut = w.shape[0]!;
-  const m = leadingSize(x.shape);
-  const g2 = x.ndim === 2 ? g : F.reshape(g, [m, nOut]);
-  // ∂x = G·W (rows of G times W, back to x's shape)
-  const dx = x.requiresGrad ? F.reshape(F.matmul(g2, w), x.shape) : null;
-  // ∂W = Gᵀ·x (summed over all rows, i.e. every leading index)
-  const dw = w.requiresGrad ? F.matmul(F.mT(g2), x.ndim === 2 ? x : F.reshape(x, [m, nIn])) : null;
-  if (b === undefined) return [dx, dw];
-  // ∂b = Σ G over the leading axes
-  const db = b.requiresGrad ? (g.ndim === 1 ? g : F.sum(g, g.shape.slice(0, -1).map((_, i) => i))) : null;
-  return [dx, dw, db];
 }

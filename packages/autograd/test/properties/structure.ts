@@ -113,7 +113,9 @@ export const STRUCTURE_PROPERTIES: readonly OpProperty[] = [
       const n = full[axis]!;
       const s = start ?? (step > 0 ? 0 : n - 1);
       const e = stop ?? (step > 0 ? n : -n - 1);
-      return { inputs: [leaf(d)], f: (x) => A.sliceBackward(x, [...full], axis, s, e, step) };
+      // the op is slice's gradient: the vjp of slice at x's full shape, recorded as sliceBackward
+      const seed = A.zeros([...full], { dtype: 'float64' });
+      return { inputs: [leaf(d)], f: (x) => A.OP_RECORDS.slice.vjp(x, { inputs: [seed], output: x, params: { axis, start: s, stop: e, step } })[0]! };
     },
     secondOrder: true,
   }),

@@ -1,0 +1,44 @@
+/**
+ * Operands of the public op functions: a tensor or a plain number (a constant), and the dtype two
+ * operands promote to (PyTorch's rules: a plain number never widens a float tensor).
+ */
+import * as T from '@chainrule/tensor';
+import { type DType, promoteTypes, promoteWithScalar } from '@chainrule/tensor';
+import { Tensor } from '../tensor.js';
+
+/** A tensor or a plain number (a constant). */
+export type TensorLike = Tensor | number;
+
+/** Cached 0-d constants per dtype (numbers in expressions, `x.mul(2)`); they are never written to. */
+const CONSTANTS: Record<DType, Map<number, Tensor>> = { float32: new Map(), float64: new Map(), int32: new Map(), bool: new Map() };
+const MAX_CACHED_CONSTANTS = 1024;
+
+/** A constant 0-d tensor (cached, except -0, which a Map would not tell from 0). */
+export function constant(value: number, dtype: DType): Tensor {
+  if (Object.is(value, -0)) return new Tensor(T.scalarArray(value, dtype));
+  const cache = CONSTANTS[dtype];
+  let t = cache.get(value);
+  if (t === undefined) {
+    t = new Tensor(T.scalarArray(value, dtype));
+    if (cache.size < MAX_CACHED_CONSTANTS) cache.set(value, t);
+  }
+  return t;
+}
+
+/** The dtype `a` and `b` promote to. */
+export function dtypeOf(a: TensorLike, b: TensorLike): DType {
+  if (typeof a === 'number' && typeof b === 'number') return 'float32';
+  if (typeof a === 'number') return promoteWithScalar((b as Tensor).dtype, a);
+  if (typeof b === 'number') return promoteWithScalar(a.dtype, b);
+  return promoteTypes(a.dtype, b.dtype);
+}
+
+/** `x` as a tensor (a cached constant of `dtype` for a number). */
+export function asTensor(x: TensorLike, dtype: DType): Tensor {
+  return typeof x === 'number' ? constant(x, dtype) : x;
+}
+
+/** The number of elements over `axes` of `shape`. */
+export function countOver(shape: readonly number[], axes: readonly number[]): number {
+  return axes.reduce((p, a) => p * shape[a]!, 1);
+}

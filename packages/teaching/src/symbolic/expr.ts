@@ -1,0 +1,218 @@
+/**
+ * Expression trees for symbolic derivatives. Every constructor simplifies locally (constant
+ * folding, x·1, x+0, -(-x), ...) and writes the node's text and LaTeX from its children's,
+ * so nothing ever walks a tree recursively.
+ */
+import { AutogradError } from '@chainrule/autograd';
+import { formatNumber } from '../format.js';
+
+/** The functions an expression can call. */
+export type FunctionName = 'exp' | 'log' | 'sqrt' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'erf' | 'abs' | 'sign' | 'relu' | 'step';
+
+/** A node of an expression tree (shared freely: trees are DAGs). */
+export type Expr =
+  | ExprBase<'num'> & { readonly value: number }
+  | ExprBase<'sym'> & { readonly name: string }
+  | ExprBase<'add' | 'sub' | 'mul' | 'div' | 'pow'> & { readonly args: readonly [Expr, Expr] }
+  | ExprBase<'neg'> & { readonly args: readonly [Expr] }
+  | ExprBase<'fn'> & { readonly fn: FunctionName; readonly args: readonly [Expr] }
+  | ExprBase<'apply'> & { readonly name: string; readonly args: readonly Expr[] };
+
+interface ExprBase<K extends string> {
+  readonly kind: K;
+  /** Plain text, e.g. `(1 - tanh(w·x + b)²)·x`. */
+  readonly text: string;
+  readonly latex: string;
+  /** Binding strength of the text form: 1 sum, 2 product, 3 negation, 4 power, 5 atom. */
+  readonly prec: number;
+  /** Binding strength of the LaTeX form (a fraction is an atom there). */
+  readonly latexPrec: number;
+}
+
+/** Expressions longer than this are refused (derivatives of deep graphs swell). */
+export const MAX_EXPRESSION_LENGTH = 20_000;
+
+function check(text: string): void {
+  if (text.length > MAX_EXPRESSION_LENGTH) {
+    throw new AutogradError('symbolicGradient', `the expression grew past ${MAX_EXPRESSION_LENGTH} characters; name intermediate tensors and pass { keepNames: true } to stop expanding them`);
+  }
+}
+
+const paren = (s: string): string => `(${s})`;
+const lparen = (s: string): string => `\\left(${s}\\right)`;
+const wrap = (e: Expr, below: number): string => (e.prec < below ? paren(e.text) : e.text);
+const lwrap = (e: Expr, below: number): string => (e.latexPrec < below ? lparen(e.latex) : e.latex);
+
+/** A number. */
+export function num(value: number): Expr {
+  const text = formatNumber(value, 6);
+  const negative = value < 0;
+  const latex = text.includes('e') ? text.replace(/e([+-]?)(\d+)/, (_, sign: string, digits: string) => `\\times 10^{${sign === '-' ? '-' : ''}${digits}}`) : text;
+  return { kind: 'num', value, text, latex, prec: negative ? 3 : 5, latexPrec: negative ? 3 : 5 };
+}
+
+/** A variable (a leaf's label). `w1` is written w_{1} in LaTeX. */
+export function sym(name: string): Expr {
+  return { kind: 'sym', name, text: name, latex: latexName(name), prec: 5, latexPrec: 5 };
+}
+
+function latexName(name: string): string {
+  const m = /^([A-Za-z]+)_?(\d+)$/.exec(name);
+  if (m !== null) return `${m[1]!.length > 1 ? `\\mathrm{${m[1]}}` : m[1]}_{${m[2]}}`;
+  if (/^[A-Za-z]$/.test(name)) return name;
+  if (/^[A-Za-z]+$/.test(name)) return `\\mathrm{${name}}`;
+  return `\\mathrm{${name.replace(/([_{}#%&$])/g, '\\$1')}}`;
+}
+
+const isNum = (e: Expr): e is Extract<Expr, { kind: 'num' }> => e.kind === 'num';
+/** Whether e is the number v. */
+const is = (e: Expr, v: number): boolean => e.kind === 'num' && e.value === v;
+const same = (a: Expr, b: Expr): boolean => a === b || a.text === b.text;
+
+/** a + b */
+export function add(a: Expr, b: Expr): Expr {
+  if (isNum(a) && isNum(b)) return num(a.value + b.value);
+  if (is(a, 0)) return b;
+  if (is(b, 0)) return a;
+  if (b.kind === 'neg') return sub(a, b.args[0]);
+  if (isNum(b) && b.value < 0) return sub(a, num(-b.value));
+  if (same(a, b)) return mul(num(2), a);
+  const text = `${a.text} + ${b.text}`;
+  check(text);
+  return { kind: 'add', args: [a, b], text, latex: `${a.latex} + ${b.latex}`, prec: 1, latexPrec: 1 };
+}
+
+/** a - b */
+export function sub(a: Expr, b: Expr): Expr {
+  if (isNum(a) && isNum(b)) return num(a.value - b.value);
+  if (is(b, 0)) return a;
+  if (is(a, 0)) return neg(b);
+  if (b.kind === 'neg') return add(a, b.args[0]);
+  if (isNum(b) && b.value < 0) return add(a, num(-b.value));
+  if (same(a, b)) return num(0);
+  const text = `${a.text} - ${wrap(b, 2)}`;
+  check(text);
+  return { kind: 'sub', args: [a, b], text, latex: `${a.latex} - ${lwrap(b, 2)}`, prec: 1, latexPrec: 1 };
+}
+
+/** a · b (numbers move to the front: 2·x) */
+export function mul(a: Expr, b: Expr): Expr {
+  if (isNum(a) && isNum(b)) return num(a.value * b.value);
+  if (is(a, 0) || is(b, 0)) return num(0);
+  if (is(a, 1)) return b;
+  if (is(b, 1)) return a;
+  if (is(a, -1)) return neg(b);
+  if (is(b, -1)) return neg(a);
+  if (a.kind === 'neg') return neg(mul(a.args[0], b));
+  if (b.kind === 'neg') return neg(mul(a, b.args[0]));
+  if (isNum(a) && a.value < 0) return neg(mul(num(-a.value), b));
+  if (isNum(b) && b.value < 0) return neg(mul(num(-b.value), a));
+  if (isNum(b)) return mul(b, a);
+  if (isNum(a) && b.kind === 'mul' && isNum(b.args[0])) return mul(num(a.value * b.args[0].value), b.args[1]);
+  if (a.kind === 'div' && is(a.args[0], 1)) return div(b, a.args[1]);
+  if (b.kind === 'div' && is(b.args[0], 1)) return div(a, b.args[1]);
+  if (same(a, b)) return pow(a, num(2));
+  const text = `${wrap(a, 2)}·${wrap(b, 2)}`;
+  check(text);
+  return { kind: 'mul', args: [a, b], text, latex: `${lwrap(a, 2)} \\cdot ${lwrap(b, 2)}`, prec: 2, latexPrec: 2 };
+}
+
+/** a / b */
+export function div(a: Expr, b: Expr): Expr {
+  if (isNum(a) && isNum(b) && b.value !== 0) return num(a.value / b.value);
+  if (is(b, 1)) return a;
+  if (is(b, -1)) return neg(a);
+  if (is(a, 0)) return num(0);
+  if (a.kind === 'neg') return neg(div(a.args[0], b));
+  if (b.kind === 'neg') return neg(div(a, b.args[0]));
+  if (same(a, b)) return num(1);
+  const text = `${wrap(a, 2)}/${wrap(b, 3)}`;
+  check(text);
+  return { kind: 'div', args: [a, b], text, latex: `\\frac{${a.latex}}{${b.latex}}`, prec: 2, latexPrec: 5 };
+}
+
+const SUPERSCRIPTS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** a ^ b (x² for small whole exponents) */
+export function pow(a: Expr, b: Expr): Expr {
+  if (isNum(a) && isNum(b)) return num(a.value ** b.value);
+  if (is(b, 1)) return a;
+  if (is(b, 0)) return num(1);
+  const small = isNum(b) && Number.isInteger(b.value) && b.value >= 2 && b.value <= 9;
+  const text = small ? `${wrap(a, 5)}${SUPERSCRIPTS[b.value]}` : `${wrap(a, 5)}^${wrap(b, 5)}`;
+  check(text);
+  const base = a.kind === 'fn' && a.latexPrec === 5 && !a.latex.startsWith('\\sqrt') ? a.latex : lwrap(a, 5);
+  return { kind: 'pow', args: [a, b], text, latex: `${base}^{${b.latex}}`, prec: 4, latexPrec: 4 };
+}
+
+/** -a */
+export function neg(a: Expr): Expr {
+  if (isNum(a)) return num(-a.value);
+  if (a.kind === 'neg') return a.args[0];
+  const text = `-${wrap(a, 2)}`;
+  check(text);
+  return { kind: 'neg', args: [a], text, latex: `-${lwrap(a, 2)}`, prec: 3, latexPrec: 3 };
+}
+
+const TEXT_NAMES: Record<FunctionName, string> = { exp: 'exp', log: 'log', sqrt: '√', sin: 'sin', cos: 'cos', tanh: 'tanh', sigmoid: 'σ', erf: 'erf', abs: 'abs', sign: 'sign', relu: 'relu', step: 'step' };
+const LATEX_NAMES: Record<FunctionName, string> = { exp: '\\exp', log: '\\log', sqrt: '\\sqrt', sin: '\\sin', cos: '\\cos', tanh: '\\tanh', sigmoid: '\\sigma', erf: '\\operatorname{erf}', abs: '', sign: '\\operatorname{sign}', relu: '\\operatorname{relu}', step: '\\operatorname{step}' };
+
+/** The numeric value of a function (for folding and evaluation). */
+export function applyFunction(fn: FunctionName, x: number): number {
+  switch (fn) {
+    case 'exp': return Math.exp(x);
+    case 'log': return Math.log(x);
+    case 'sqrt': return Math.sqrt(x);
+    case 'sin': return Math.sin(x);
+    case 'cos': return Math.cos(x);
+    case 'tanh': return Math.tanh(x);
+    case 'sigmoid': return 1 / (1 + Math.exp(-x));
+    case 'erf': return erf(x);
+    case 'abs': return Math.abs(x);
+    case 'sign': return Math.sign(x);
+    case 'relu': return Math.max(x, 0);
+    case 'step': return x > 0 ? 1 : 0;
+  }
+}
+
+/** fn(a); a function of a number is folded to a number. */
+export function call(fn: FunctionName, a: Expr): Expr {
+  if (isNum(a)) return num(applyFunction(fn, a.value));
+  const text = fn === 'abs' ? `|${a.text}|` : fn === 'step' ? `[${a.text} > 0]` : `${TEXT_NAMES[fn]}(${a.text})`;
+  check(text);
+  let latex: string;
+  if (fn === 'sqrt') latex = `\\sqrt{${a.latex}}`;
+  else if (fn === 'exp') latex = `e^{${a.latex}}`;
+  else if (fn === 'abs') latex = `\\left|${a.latex}\\right|`;
+  else if (fn === 'step') latex = `[${a.latex} > 0]`;
+  else latex = `${LATEX_NAMES[fn]}${lparen(a.latex)}`;
+  return { kind: 'fn', fn, args: [a], text, latex, prec: 5, latexPrec: fn === 'exp' ? 4 : 5 };
+}
+
+/** erf from Numerical Recipes' erfc approximation (|error| < 1.2e-7: enough for folding constants). */
+function erf(x: number): number {
+  const t = 1 / (1 + 0.5 * Math.abs(x));
+  const y = 1 - t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  return x >= 0 ? y : -y;
+}
+
+/**
+ * A call of any other named function of the formula language (`log1p(x)`, `clamp(x, -1, 1)`,
+ * `atan2(a, b)`), kept as written. Two read as brackets: `inside(x, lo, hi)` is `[lo ≤ x ≤ hi]`
+ * and `wins(a, b)` is `[a > b]` with ½ on a tie.
+ */
+export function apply(name: string, args: readonly Expr[]): Expr {
+  let text: string, latex: string;
+  if (name === 'inside' && args.length === 3) {
+    text = `[${args[1]!.text} ≤ ${args[0]!.text} ≤ ${args[2]!.text}]`;
+    latex = `[${args[1]!.latex} \le ${args[0]!.latex} \le ${args[2]!.latex}]`;
+  } else if (name === 'wins' && args.length === 2) {
+    text = `[${args[0]!.text} > ${args[1]!.text}] (½ on a tie)`;
+    latex = `[${args[0]!.latex} > ${args[1]!.latex}]`;
+  } else {
+    text = `${name}(${args.map((a) => a.text).join(', ')})`;
+    latex = `\operatorname{${name}}${lparen(args.map((a) => a.latex).join(', '))}`;
+  }
+  check(text);
+  return { kind: 'apply', name, args, text, latex, prec: 5, latexPrec: 5 };
+}

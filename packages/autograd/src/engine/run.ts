@@ -7,7 +7,7 @@
 import * as T from '@chainrule/tensor';
 import { isAnomalyEnabled } from '../anomaly.js';
 import { AutogradError } from '../errors.js';
-import type { BackwardStep } from '../engine.js';
+import type { BackwardStep } from './options.js';
 import { cast } from '../ops/defs/cast.js';
 import { readScalar } from '../ops/scalar-storage.js';
 import type { Node, ScalarGrad, Tensor } from '../tensor.js';

@@ -53,11 +53,32 @@ const SEED = Number(process.env.CHAINRULE_PROPERTY_SEED ?? 20261121);
 /** Multiplies every property's run count (e.g. CHAINRULE_PROPERTY_RUNS=10 for a thorough local run). */
 const RUNS = Number(process.env.CHAINRULE_PROPERTY_RUNS ?? 1);
 
+/** Every node in the graph of `t`: its record's shape and dtype inference agrees with what its kernel made. */
+export function expectInferAgrees(t: Tensor): void {
+  if (t.node === null) return;
+  const seen = new Set<Node>([t.node]);
+  const stack: Node[] = [t.node];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    const meta = node.record.infer(node.inputs.map((x) => ({ shape: x.shape, dtype: x.dtype })), node.params);
+    const made = node.output!;
+    expect({ shape: [...meta.shape], dtype: meta.dtype }, `${node.op}'s infer`).toEqual({ shape: [...made.shape], dtype: made.dtype });
+    for (const input of node.inputs) {
+      if (input.node !== null && !seen.has(input.node)) {
+        seen.add(input.node);
+        stack.push(input.node);
+      }
+    }
+  }
+}
+
 export function runProperty(p: OpProperty): void {
   fc.assert(
     fc.property(p.cases, (d) => {
       const { inputs, f } = p.build(d);
-      expect(opsInGraph(f(...inputs)).has(p.op), `the function records '${p.op}'`).toBe(true);
+      const out = f(...inputs);
+      expect(opsInGraph(out).has(p.op), `the function records '${p.op}'`).toBe(true);
+      expectInferAgrees(out);
       const first = gradcheck(f, inputs, p.options);
       if (!first.ok) throw new Error(`first order, ${JSON.stringify(d)}\n${first.report}`);
       if (p.secondOrder) {

@@ -1,0 +1,41 @@
+// Shape and dtype inference of the records that are never recorded in a graph (the
+// non-differentiable ops), against what their kernels make; the differentiable ones are checked
+// on every node of every property test (helpers/properties.ts: expectInferAgrees).
+import { describe, expect, it } from 'vitest';
+import { NDArray, OP_RECORDS, type OpName, type OpRecord } from '@chainrule/autograd';
+
+const arr = (shape: number[], dtype: 'float32' | 'float64' | 'int32' = 'float64'): NDArray => {
+  const n = shape.reduce((p, d) => p * d, 1);
+  const data = dtype === 'float32' ? new Float32Array(n) : dtype === 'float64' ? new Float64Array(n) : new Int32Array(n);
+  for (let i = 0; i < n; i++) data[i] = ((i * 7) % 5) - 2.5;
+  return new NDArray(data, shape);
+};
+
+const CASES: [OpName, NDArray[], unknown][] = [
+  ['sign', [arr([2, 3])], {}],
+  ['floor', [arr([4], 'float32')], {}],
+  ['ceil', [arr([])], {}],
+  ['round', [arr([2, 1, 3], 'int32')], {}],
+  ...(['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const).map((op): [OpName, NDArray[], unknown] => [op, [arr([2, 3]), arr([2, 3])], {}]),
+  ['argmax', [arr([3, 4])], { axis: 1, keepDims: false }],
+  ['argmax', [arr([3, 4])], { axis: -2, keepDims: true }],
+  ['argmin', [arr([3, 4])], { axis: undefined, keepDims: false }],
+  ['argmin', [arr([2, 3, 4])], { axis: undefined, keepDims: true }],
+];
+
+describe('shape and dtype inference of the non-differentiable records', () => {
+  for (const [op, inputs, params] of CASES) {
+    it(`${op} ${JSON.stringify(params)} on ${inputs.map((x) => `[${x.shape.join(',')}] ${x.dtype}`).join(', ')}`, () => {
+      const record = OP_RECORDS[op] as OpRecord<unknown>;
+      expect(record.vjp).toBe(null);
+      const made = record.forward(inputs, params);
+      const meta = record.infer(inputs.map((x) => ({ shape: x.shape, dtype: x.dtype })), params);
+      expect({ shape: [...meta.shape], dtype: meta.dtype }).toEqual({ shape: [...made.shape], dtype: made.dtype });
+    });
+  }
+
+  it('covers every non-differentiable record', () => {
+    const none = (Object.keys(OP_RECORDS) as OpName[]).filter((op) => OP_RECORDS[op].vjp === null);
+    expect(new Set(CASES.map(([op]) => op))).toEqual(new Set(none));
+  });
+});

@@ -20,18 +20,18 @@ export { noGrad, enableGrad, isGradEnabled } from './grad-mode.js';
 export { backward, runBackward, type BackwardOptions, type BackwardStep, type EngineOptions } from './engine.js';
 export { type TensorOptions, type RandomTensorOptions, tensor, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye, rand, randn, randint } from './factories.js';
 
-// the ops, by family
+// the ops, by family: each family's file exports its public functions (and its record and method tables)
 export type { TensorLike } from './ops/operands.js';
-export { cast } from './ops/defs/cast.js';
-export { neg, abs, exp, log, log1p, expm1, sqrt, square, reciprocal, sin, cos, tanh, sigmoid, relu, erf, softplus, sign, floor, ceil, round, clamp } from './ops/defs/unary.js';
-export { add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, logicalNot, logicalOr, logicalAnd, where } from './ops/defs/binary.js';
-export { sum, max, min, prod, argmax, argmin } from './ops/defs/reduce.js';
-export { mean, variance, std, logsumexp, softmax, logSoftmax } from './ops/defs/softmax.js';
-export { reshape, flatten, permute, transpose, mT, expand, squeeze, unsqueeze, slice, select, concat, stack, split } from './ops/defs/shape.js';
-export { matmul, linear } from './ops/defs/linalg.js';
-export { gather, scatterAdd, indexSelect, oneHot } from './ops/defs/indexing.js';
-export { unfold, fold } from './ops/defs/window.js';
-export { customOp, type CustomOpDefinition, type CustomParams } from './custom-op.js';
+export * from './ops/defs/cast.js';
+export * from './ops/defs/unary.js';
+export * from './ops/defs/binary.js';
+export * from './ops/defs/reduce.js';
+export * from './ops/defs/softmax.js';
+export * from './ops/defs/shape.js';
+export * from './ops/defs/linalg.js';
+export * from './ops/defs/indexing.js';
+export * from './ops/defs/window.js';
+export { customOp, type CustomOpDefinition, type CustomParams, CUSTOM_OPS } from './custom-op.js';
 
 // the op records, for tools that read graphs (teaching, compilers)
 export { OP_RECORDS, opRecord, type OpName, type OpParams } from './ops/registry.js';

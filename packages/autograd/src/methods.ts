@@ -5,18 +5,18 @@
  */
 import { backward, type BackwardOptions } from './engine.js';
 import { addScaledInPlace, binaryInPlace, copyInPlace } from './in-place.js';
-import { METHODS as BINARY } from './ops/defs/binary.js';
-import { METHODS as CAST } from './ops/defs/cast.js';
-import { METHODS as INDEXING } from './ops/defs/indexing.js';
-import { METHODS as LINALG } from './ops/defs/linalg.js';
-import { METHODS as REDUCE } from './ops/defs/reduce.js';
-import { METHODS as SHAPE } from './ops/defs/shape.js';
-import { METHODS as SOFTMAX } from './ops/defs/softmax.js';
-import { METHODS as UNARY } from './ops/defs/unary.js';
+import { BINARY_METHODS } from './ops/defs/binary.js';
+import { CAST_METHODS } from './ops/defs/cast.js';
+import { INDEXING_METHODS } from './ops/defs/indexing.js';
+import { LINALG_METHODS } from './ops/defs/linalg.js';
+import { REDUCE_METHODS } from './ops/defs/reduce.js';
+import { SHAPE_METHODS } from './ops/defs/shape.js';
+import { SOFTMAX_METHODS } from './ops/defs/softmax.js';
+import { UNARY_METHODS } from './ops/defs/unary.js';
 import type { TensorLike } from './ops/operands.js';
 import { Tensor } from './tensor.js';
 
-const OP_METHODS = { ...CAST, ...UNARY, ...BINARY, ...REDUCE, ...SOFTMAX, ...SHAPE, ...LINALG, ...INDEXING };
+const OP_METHODS = { ...CAST_METHODS, ...UNARY_METHODS, ...BINARY_METHODS, ...REDUCE_METHODS, ...SOFTMAX_METHODS, ...SHAPE_METHODS, ...LINALG_METHODS, ...INDEXING_METHODS };
 
 /** `f(x, ...rest)` as the method `x.f(...rest)`. */
 type MethodsOf<M> = { [K in keyof M]: M[K] extends (x: Tensor, ...rest: infer A) => infer R ? (...rest: A) => R : never };

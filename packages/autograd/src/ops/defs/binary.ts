@@ -8,8 +8,8 @@ import { Tensor } from '../../tensor.js';
 import { apply, applyScalar } from '../apply.js';
 import { type TensorLike, asTensor, constant, dtypeOf } from '../operands.js';
 import { NONE, type None, type RecordSpec, binaryRecord, noGradRecord, op, records } from '../records.js';
+import { fit } from '../coerce.js';
 import { cast } from './cast.js';
-import { expand } from './shape.js';
 
 const bool = (inputs: readonly { shape: readonly number[] }[]): { shape: readonly number[]; dtype: DType } => ({ shape: inputs[0]!.shape, dtype: 'bool' });
 const compare = (kernel: CompareOp, symbol: string): RecordSpec<None> =>
@@ -101,12 +101,6 @@ function winnerGrads(g: Tensor, aWins: Tensor, tie: Tensor): [Tensor, Tensor] {
   return [add(mul(g, aWins), half), add(mul(g, logicalNot(logicalOr(aWins, tie))), half)];
 }
 
-/** Casts and expands `t` to the op's common dtype and shape (recorded, so both are undone in backward). */
-export function fit(t: Tensor, shape: readonly number[], dtype: DType): Tensor {
-  const c = t.dtype === dtype ? t : cast(t, dtype);
-  return T.shapesEqual(c.shape, shape) ? c : expand(c, shape);
-}
-
 type ArithmeticName = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
 
 /** A binary arithmetic op: 0-d floats of one dtype take the scalar path; else promote, broadcast, apply. */
@@ -187,7 +181,8 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   return apply(BINARY_OPS.where, [c, fit(A, shape, dtype), fit(B, shape, dtype)], NONE);
 }
 
-export const METHODS = {
+/** The binary ops' method forms (`x.add(y)`). */
+export const BINARY_METHODS = {
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge,
   /** `x.where(cond, other)`: x where cond holds, else other (PyTorch's `Tensor.where`). */
   where: (x: Tensor, cond: Tensor, other: TensorLike): Tensor => where(cond, x, other),

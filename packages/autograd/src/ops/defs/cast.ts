@@ -1,6 +1,6 @@
 /** Dtype conversion: the one op every other family uses to promote its operands. */
 import * as T from '@chainrule/tensor';
-import { type DType, isFloat } from '@chainrule/tensor';
+import type { DType } from '@chainrule/tensor';
 import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { op, records } from '../records.js';
@@ -28,9 +28,5 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   return apply(CAST_OPS.cast, [x], { dtype });
 }
 
-/** Ints and bools become float32 before float-valued ops, so rules see float inputs. */
-export function floatInput(x: Tensor): Tensor {
-  return isFloat(x.dtype) ? x : cast(x, 'float32');
-}
-
-export const METHODS = { cast };
+/** The method form `x.cast(dtype)`. */
+export const CAST_METHODS = { cast };

@@ -61,4 +61,5 @@ export function oneHot(labels: Tensor, numClasses: number, dtype: DType = 'float
   return new Tensor(T.oneHot(labels.value, numClasses, dtype));
 }
 
-export const METHODS = { gather, indexSelect };
+/** The method forms of this family's functions. */
+export const INDEXING_METHODS = { gather, indexSelect };

@@ -5,7 +5,7 @@ import { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { leadingSize, linearForward } from '../linear.js';
 import { NONE, op, records } from '../records.js';
-import { fit } from './binary.js';
+import { fit } from '../coerce.js';
 import { cast } from './cast.js';
 import { mT, reshape, squeeze, unsqueeze } from './shape.js';
 
@@ -142,4 +142,5 @@ function linearDtype(x: Tensor, weight: Tensor, bias: Tensor | null): DType {
   return dtype;
 }
 
-export const METHODS = { matmul };
+/** The method forms of this family's functions. */
+export const LINALG_METHODS = { matmul };

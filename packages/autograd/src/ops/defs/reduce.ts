@@ -9,7 +9,8 @@ import type { FormulaContext } from '../formula.js';
 import { noGradRecord, op, records } from '../records.js';
 import { div, eq, mul, where } from './binary.js';
 import { cast } from './cast.js';
-import { expand, inversePermutation, permute, reshape, unsqueeze } from './shape.js';
+import { inversePermutation } from '../axes.js';
+import { expand, permute, reshape, unsqueeze } from './shape.js';
 
 type ReduceParams = { axes: number[]; keepDims: boolean };
 type ArgParams = { axis: number | undefined; keepDims: boolean };
@@ -156,4 +157,5 @@ export function argmin(x: Tensor, axis?: number, keepDims = false): Tensor {
   return apply(REDUCE_OPS.argmin, [x], { axis, keepDims });
 }
 
-export const METHODS = { sum, max, min, prod, argmax, argmin };
+/** The method forms of this family's functions. */
+export const REDUCE_METHODS = { sum, max, min, prod, argmax, argmin };

@@ -7,6 +7,7 @@ import { type DType, promoteTypes } from '@chainrule/tensor';
 import { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { op, records } from '../records.js';
+import { broadcastAxes, inversePermutation } from '../axes.js';
 import { cast } from './cast.js';
 
 type SliceParams = { axis: number; start: number; stop: number; step: number };
@@ -116,22 +117,8 @@ function sliceLength(n: number, p: SliceParams): number {
   return Math.max(0, Math.ceil((e - s) / p.step));
 }
 
-/** The axes along which `expand` broadcast `from` to `to` (leading new axes and stretched 1s). */
-export function broadcastAxes(from: readonly number[], to: readonly number[]): number[] {
-  const lead = to.length - from.length;
-  const axes: number[] = [];
-  for (let i = 0; i < to.length; i++) if (i < lead || (from[i - lead] === 1 && to[i] !== 1)) axes.push(i);
-  return axes;
-}
-
-export function inversePermutation(order: readonly number[]): number[] {
-  const inv = new Array<number>(order.length);
-  order.forEach((o, i) => { inv[o] = i; });
-  return inv;
-}
-
 /** Sums a broadcast gradient back to `shape` (expand's gradient; sum is a method, from the reductions). */
-export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
   if (T.shapesEqual(g.shape, shape)) return g;
   return reshape(g.sum(broadcastAxes(shape, g.shape), true), shape);
 }
@@ -244,4 +231,5 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], axi
   });
 }
 
-export const METHODS = { reshape, flatten, permute, transpose, mT, expand, broadcastTo: expand, squeeze, unsqueeze, slice, select, split };
+/** The shape ops' method forms (`x.reshape(...)`). */
+export const SHAPE_METHODS = { reshape, flatten, permute, transpose, mT, expand, broadcastTo: expand, squeeze, unsqueeze, slice, select, split };

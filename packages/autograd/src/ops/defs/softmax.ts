@@ -6,7 +6,7 @@ import * as T from '@chainrule/tensor';
 import { Tensor } from '../../tensor.js';
 import { countOver } from '../operands.js';
 import { add, div, sub } from './binary.js';
-import { floatInput } from './cast.js';
+import { floatInput } from '../coerce.js';
 import { reshape } from './shape.js';
 import { sum } from './reduce.js';
 import { exp, log, sqrt, square } from './unary.js';
@@ -49,4 +49,5 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return sub(floatInput(x), logsumexp(x, axis, true));
 }
 
-export const METHODS = { mean, variance, std, logsumexp, softmax, logSoftmax };
+/** The method forms of this family's functions. */
+export const SOFTMAX_METHODS = { mean, variance, std, logsumexp, softmax, logSoftmax };

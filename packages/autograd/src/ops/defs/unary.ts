@@ -10,7 +10,7 @@ import { apply, applyScalar } from '../apply.js';
 import { fusedActivationGrad } from '../fused-grads.js';
 import { NONE, type None, noGradRecord, op, records, sameAsInput, unaryRecord } from '../records.js';
 import { add, ge, gt, le, mul, div, sub } from './binary.js';
-import { floatInput } from './cast.js';
+import { floatInput } from '../coerce.js';
 
 const unaryFormula = (out: string, d: string) => ({ kind: 'elementwise', args: ['x'], out, d: [d] }) as const;
 const rounding = (kernel: UnaryOp) => noGradRecord<None>(sameAsInput, (inputs) => T[kernel](inputs[0]!), { kind: 'none', show: (c) => `${kernel}(${c.inputs[0]})` });
@@ -147,4 +147,5 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   return apply(UNARY_OPS.clamp, [x], { min: min ?? -Infinity, max: max ?? Infinity });
 }
 
-export const METHODS = { neg, abs, exp, log, log1p, expm1, sqrt, square, reciprocal, sin, cos, tanh, sigmoid, relu, erf, softplus, sign, floor, ceil, round, clamp };
+/** The method forms of this family's functions. */
+export const UNARY_METHODS = { neg, abs, exp, log, log1p, expm1, sqrt, square, reciprocal, sin, cos, tanh, sigmoid, relu, erf, softplus, sign, floor, ceil, round, clamp };

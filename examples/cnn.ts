@@ -10,7 +10,8 @@
  *
  * Run: npx tsx examples/cnn.ts
  */
-import { Adam, Conv2d, CosineAnnealingLR, DataLoader, Flatten, Linear, MaxPool2d, ProgressBar, ReLU, Sequential, TensorDataset, crossEntropy, evaluate, fit } from '@chainrule/nn';
+import { Adam, Conv2d, CosineAnnealingLR, DataLoader, Flatten, Linear, MaxPool2d, ReLU, Sequential, TensorDataset, crossEntropy, evaluate, fit } from '@chainrule/nn';
+import { ProgressBar } from '@chainrule/viz';
 import { Rng } from '@chainrule/tensor';
 import { asImages, digits } from './lib/digits.js';
 import { isMain } from './lib/is-main.js';

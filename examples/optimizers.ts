@@ -1,12 +1,13 @@
 /**
- * Optimizers compared, as in the notes: plain SGD, SGD with momentum, RMSProp and Adam train the
+ * Optimizers compared, as in the notes: plain SGD, SGD with momentum, RMSprop and Adam train the
  * same 784-30-10 sigmoid network (same initial weights, same mini-batches) with the
  * cross-entropy cost, each at a usual learning rate. On the loss curves momentum descends
- * fastest; RMSProp and Adam start ahead of plain SGD and stay a little ahead.
+ * fastest; RMSprop and Adam start ahead of plain SGD and stay a little ahead.
  *
  * Run: npx tsx examples/optimizers.ts
  */
-import { Adam, DataLoader, Linear, type Optimizer, type Hyperparameters, RMSProp, SGD, Sequential, Sigmoid, TensorDataset, crossEntropy, evaluate, fit, linePlot } from '@chainrule/nn';
+import { Adam, DataLoader, Linear, type Optimizer, type Hyperparameters, RMSprop, SGD, Sequential, Sigmoid, TensorDataset, crossEntropy, evaluate, fit } from '@chainrule/nn';
+import { linePlot } from '@chainrule/viz';
 import type { Tensor } from '@chainrule/autograd';
 import { Rng } from '@chainrule/tensor';
 import { digits } from './lib/digits.js';
@@ -35,7 +36,7 @@ export interface OptimizerRun {
 export const CONTENDERS: readonly { name: string; make: (params: Tensor[]) => Optimizer<Hyperparameters> }[] = [
   { name: 'SGD lr 0.1', make: (p) => new SGD(p, { lr: 0.1 }) },
   { name: 'momentum 0.9, lr 0.1', make: (p) => new SGD(p, { lr: 0.1, momentum: 0.9 }) },
-  { name: 'RMSProp lr 0.001', make: (p) => new RMSProp(p, { lr: 0.001 }) },
+  { name: 'RMSprop lr 0.001', make: (p) => new RMSprop(p, { lr: 0.001 }) },
   { name: 'Adam lr 0.001', make: (p) => new Adam(p, { lr: 0.001 }) },
 ];
 

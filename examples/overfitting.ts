@@ -16,7 +16,8 @@
  *
  * Run: npx tsx examples/overfitting.ts
  */
-import { Dropout, Linear, SGD, Sequential, Sigmoid, type TensorModule, crossEntropy, evaluate, fit, l2Penalty, linePlot } from '@chainrule/nn';
+import { Dropout, Linear, SGD, Sequential, Sigmoid, type TensorModule, crossEntropy, evaluate, fit, l2Penalty } from '@chainrule/nn';
+import { linePlot } from '@chainrule/viz';
 import type { Tensor } from '@chainrule/autograd';
 import { Rng } from '@chainrule/tensor';
 import { type Digits, digits } from './lib/digits.js';

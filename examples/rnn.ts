@@ -9,7 +9,8 @@
  *
  * Run: npx tsx examples/rnn.ts
  */
-import { Adam, LSTM, Linear, Module, RNN, linePlot, mseLoss } from '@chainrule/nn';
+import { Adam, LSTM, Linear, Module, RNN, mseLoss } from '@chainrule/nn';
+import { linePlot } from '@chainrule/viz';
 import { Tensor, noGrad, select } from '@chainrule/autograd';
 import { Rng, mul, rand, sub, sum } from '@chainrule/tensor';
 import { isMain } from './lib/is-main.js';

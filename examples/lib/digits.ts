@@ -1,16 +1,22 @@
 /**
  * MNIST digits for the examples: the `mnist` package's 10,000 digits through the project's
  * loader (@chainrule/cli/mnist), split with a seed into 8,000 train / 1,000 validation / 1,000
- * test, and cut down to the sizes an example asks for.
+ * test, and cut down to the sizes an example asks for, as Tensors.
  */
 import { type MnistData, mnistSplit } from '@chainrule/cli/mnist';
-import type { NDArray } from '@chainrule/tensor';
+import { Tensor } from '@chainrule/autograd';
 
-/** Images [n, 784] float32 in [0, 1] and int32 labels [n] of each part. */
+/** Images [n, 784] float32 in [0, 1] and their int32 labels [n]. */
+export interface DigitData {
+  images: Tensor;
+  labels: Tensor;
+}
+
+/** The three parts of the split. */
 export interface Digits {
-  train: MnistData;
-  val: MnistData;
-  test: MnistData;
+  train: DigitData;
+  val: DigitData;
+  test: DigitData;
 }
 
 /** How many digits of each part to keep (default: all of it). */
@@ -22,9 +28,9 @@ export interface DigitSizes {
   seed?: number;
 }
 
-function head(data: MnistData, n: number | undefined): MnistData {
-  if (n === undefined || n >= data.labels.size) return data;
-  return { images: data.images.slice(0, 0, n), labels: data.labels.slice(0, 0, n) };
+function head(data: MnistData, n: number | undefined): DigitData {
+  const rows = n === undefined ? data.labels.size : Math.min(n, data.labels.size);
+  return { images: new Tensor(data.images.slice(0, 0, rows)), labels: new Tensor(data.labels.slice(0, 0, rows)) };
 }
 
 /** The first `train`, `val` and `test` digits of each part of the seeded split. */
@@ -34,6 +40,6 @@ export function digits(sizes: DigitSizes = {}): Digits {
 }
 
 /** The digits as images [n, 1, 28, 28] for convolutional nets. */
-export function asImages(images: NDArray): NDArray {
+export function asImages(images: Tensor): Tensor {
   return images.reshape([images.shape[0]!, 1, 28, 28]);
 }

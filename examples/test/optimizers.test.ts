@@ -6,8 +6,8 @@ describe('examples/optimizers', () => {
   const runs = compareOptimizers({ trainSize: 1000, epochs: 3 });
   const byName = Object.fromEntries(runs.map((r) => [r.name.split(' ')[0], r]));
 
-  it('runs SGD, momentum, RMSProp and Adam, each with loss points per quarter epoch', () => {
-    expect(runs.map((r) => r.name)).toEqual(['SGD lr 0.1', 'momentum 0.9, lr 0.1', 'RMSProp lr 0.001', 'Adam lr 0.001']);
+  it('runs SGD, momentum, RMSprop and Adam, each with loss points per quarter epoch', () => {
+    expect(runs.map((r) => r.name)).toEqual(['SGD lr 0.1', 'momentum 0.9, lr 0.1', 'RMSprop lr 0.001', 'Adam lr 0.001']);
     for (const r of runs) expect(r.losses).toHaveLength(12);
   });
 
@@ -17,7 +17,7 @@ describe('examples/optimizers', () => {
 
   it('momentum and the adaptive methods end below plain SGD at these learning rates', () => {
     const sgd = byName.SGD!.losses.at(-1)!;
-    for (const name of ['momentum', 'RMSProp', 'Adam']) expect(byName[name]!.losses.at(-1)!, name).toBeLessThan(sgd);
+    for (const name of ['momentum', 'RMSprop', 'Adam']) expect(byName[name]!.losses.at(-1)!, name).toBeLessThan(sgd);
     expect(byName.momentum!.testAccuracy).toBeGreaterThan(byName.SGD!.testAccuracy);
   });
 });

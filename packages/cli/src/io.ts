@@ -1,4 +1,4 @@
-import type { TextSink } from '@chainrule/nn';
+import type { TextSink } from '@chainrule/viz';
 
 /**
  * Where a command writes: human-readable results on `stdout`, progress and errors on `stderr`.

@@ -191,13 +191,22 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   }
 
   /**
-   * A snapshot of every parameter and buffer by dotted name, as contiguous copies (later
-   * training does not change it). Pass it to `saveSafetensors` or `loadStateDict`.
+   * A snapshot of every parameter and buffer by dotted name, as Tensors holding contiguous
+   * copies (later training does not change it; they record no graph and require no grad). Pass
+   * it to `saveSafetensors` or `loadStateDict`.
+   * @example
+   * ```ts
+   * import { Linear } from '@chainrule/nn';
+   * const a = new Linear(3, 2), b = new Linear(3, 2);
+   * const state = a.stateDict();
+   * [...state.keys()]; // ['weight', 'bias']
+   * b.loadStateDict(state); // b now computes what a does
+   * ```
    */
-  stateDict(): Map<string, NDArray> {
-    const out = new Map<string, NDArray>();
+  stateDict(): Map<string, Tensor> {
+    const out = new Map<string, Tensor>();
     const seen = new Set<Parameter>();
-    const copy = (t: Tensor): NDArray => T.getBackend().copy(t.value, t.dtype);
+    const copy = (t: Tensor): Tensor => new Tensor(T.getBackend().copy(t.value, t.dtype));
     // module by module, each one's parameters then its buffers (PyTorch's order)
     for (const [prefix, m] of this.namedModules()) {
       for (const [name, p] of m.ownNamedParameters()) {
@@ -209,7 +218,8 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   }
 
   /**
-   * Copies values into the parameters and buffers, in place. Everything is checked first
+   * Copies values (Tensors, or NDArrays for advanced use) into the parameters and buffers, in
+   * place. Everything is checked first
    * (missing and unexpected keys when strict, shapes and dtypes always); on any problem it
    * throws a `StateDictError` listing all of them and changes nothing.
    */

@@ -26,7 +26,7 @@ function trainSteps(net: Sequential, opt: Adam, n: number): void {
   }
 }
 
-const snapshot = (net: Sequential) => [...net.stateDict()].map(([k, v]) => [k, v.dtype, [...v.shape], Array.from(v.data as ArrayLike<number>)]);
+const snapshot = (net: Sequential) => [...net.stateDict()].map(([k, v]) => [k, v.dtype, [...v.shape], Array.from(v.value.data as ArrayLike<number>)]);
 
 describe('checkpoints', () => {
   it('round-trip a model and an Adam state bit for bit, and training resumes identically', () => {

@@ -1,23 +1,27 @@
-import { NDArray, RangeError as TensorRangeError, ShapeError, arange, array, fromTypedArray, zeros } from '@chainrule/tensor';
+import { NDArray, RangeError as TensorRangeError, ShapeError, array, fromTypedArray, zeros as zerosArray } from '@chainrule/tensor';
+import { Tensor, arange, select, tensor, zeros } from '@chainrule/autograd';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DataLoader, type Dataset, Subset, TensorDataset, defaultCollate, oneHot, randomPermutation } from '../src/data/index.js';
+import { DataLoader, type Dataset, Subset, TensorDataset, defaultCollate, randomPermutation } from '../src/data/index.js';
 
 /** x[i] = [i, 10i + 1, 10i + 2] (float32), y[i] = i (int32). */
-function toy(n: number): { x: NDArray; y: NDArray } {
+function toy(n: number): { x: Tensor; y: Tensor } {
   const x = new Float32Array(n * 3);
   for (let i = 0; i < n; i++) x.set([i, 10 * i + 1, 10 * i + 2], i * 3);
-  return { x: fromTypedArray(x, [n, 3]), y: arange(n, undefined, 1, 'int32') };
+  return { x: new Tensor(fromTypedArray(x, [n, 3])), y: arange(n, undefined, 1, { dtype: 'int32' }) };
 }
 
-const labelsOf = (batches: Iterable<NDArray[]>): number[][] => [...batches].map((b) => [...(b[1]!.contiguous().data)]);
+const labelsOf = (batches: Iterable<Tensor[]>): number[][] => [...batches].map((b) => b[1]!.toArray() as number[]);
+const valuesOf = (tensors: readonly Tensor[]): unknown[] => tensors.map((t) => t.toArray());
 
 describe('TensorDataset', () => {
-  it('indexes rows of every array', () => {
+  it('indexes rows of every tensor', () => {
     const { x, y } = toy(5);
     const ds = new TensorDataset(x, y);
     expect(ds.length).toBe(5);
+    expect(ds.tensors[0]).toBe(x);
     const [xi, yi] = ds.get(3);
+    expect(xi).toBeInstanceOf(Tensor);
     expect(xi!.toArray()).toEqual([3, 31, 32]);
     expect(yi!.item()).toBe(3);
     const [xb, yb] = ds.getBatch([4, 0]);
@@ -25,10 +29,11 @@ describe('TensorDataset', () => {
     expect(yb!.toArray()).toEqual([4, 0]);
   });
 
-  it('refuses arrays of different lengths and bad indices', () => {
+  it('refuses tensors of different lengths and bad indices', () => {
     expect(() => new TensorDataset(zeros([3, 2]), zeros([4]))).toThrow(ShapeError);
-    expect(() => new TensorDataset(zeros([3, 2]), zeros([4]))).toThrow(/array 1 has shape \[4\], expected first dimension 3/);
-    expect(() => new TensorDataset(array(1))).toThrow(ShapeError);
+    expect(() => new TensorDataset(zeros([3, 2]), zeros([4]))).toThrow(/tensor 1 has shape \[4\], expected first dimension 3/);
+    expect(() => new TensorDataset(tensor(1))).toThrow(ShapeError);
+    expect(() => new TensorDataset([1, 2] as unknown as Tensor)).toThrow(/argument 0 is not a Tensor/);
     const ds = new TensorDataset(zeros([3]));
     expect(() => ds.get(3)).toThrow(TensorRangeError);
     expect(() => ds.get(-1)).toThrow(/out of range/);
@@ -40,7 +45,7 @@ describe('TensorDataset', () => {
     const sub = new Subset(new TensorDataset(x, y), [5, 1, 3]);
     expect(sub.length).toBe(3);
     expect(sub.get(0)[1]!.item()).toBe(5);
-    expect(sub.getBatch!([2, 0])).toEqual(new TensorDataset(x, y).getBatch([3, 5]));
+    expect(valuesOf(sub.getBatch!([2, 0]) as Tensor[])).toEqual(valuesOf(new TensorDataset(x, y).getBatch([3, 5])));
     const plain: Dataset<number> = { length: 4, get: (i) => i * i };
     expect(new Subset(plain, [3]).getBatch).toBeUndefined();
     expect(() => new Subset(plain, [4])).toThrow(/out of range/);
@@ -99,7 +104,7 @@ describe('DataLoader', () => {
 
   it('uses the collate option, or the default collate when the dataset cannot batch', () => {
     const { x, y } = toy(7);
-    const plain: Dataset<[NDArray, number]> = { length: 7, get: (i) => [x.select(0, i), i] };
+    const plain: Dataset<[Tensor, number]> = { length: 7, get: (i) => [select(x, 0, i), i] };
     const batches = [...new DataLoader(plain, { batchSize: 3 })];
     expect(batches[0]![0].toArray()).toEqual(new TensorDataset(x).getBatch([0, 1, 2])[0]!.toArray());
     expect(batches[2]![1].dtype).toBe('int32');
@@ -119,7 +124,8 @@ describe('DataLoader', () => {
 
 describe('defaultCollate', () => {
   it('stacks arrays and gathers numbers, booleans, tuples and records', () => {
-    const out = defaultCollate([{ x: array([1, 2]), n: 1, f: 0.5, ok: true }, { x: array([3, 4]), n: 2, f: 1, ok: false }]);
+    const out = defaultCollate([{ x: tensor([1, 2]), n: 1, f: 0.5, ok: true }, { x: tensor([3, 4]), n: 2, f: 1, ok: false }]);
+    for (const t of [out.x, out.n, out.f, out.ok]) expect(t).toBeInstanceOf(Tensor);
     expect(out.x.toArray()).toEqual([[1, 2], [3, 4]]);
     expect(out.n.dtype).toBe('int32');
     expect(out.f.dtype).toBe('float32');
@@ -128,9 +134,10 @@ describe('defaultCollate', () => {
   });
 
   it('names the element that does not match', () => {
-    expect(() => defaultCollate([[array([1]), 1], [array([2]), 'a']] as unknown as [NDArray, number][])).toThrow(/item\[1\] of element 1 is string/);
+    expect(() => defaultCollate([[tensor([1]), 1], [tensor([2]), 'a']] as unknown as [Tensor, number][])).toThrow(/item\[1\] of element 1 is string/);
+    expect(() => defaultCollate([[tensor([1])], [1]] as unknown as [Tensor][])).toThrow(/item\[0\] of element 1 is not a Tensor/);
     expect(() => defaultCollate([])).toThrow(/empty/);
-    expect(() => defaultCollate([array([1]), array([1, 2])])).toThrow(ShapeError);
+    expect(() => defaultCollate([tensor([1]), tensor([1, 2])])).toThrow(ShapeError);
   });
 });
 
@@ -142,7 +149,24 @@ describe('helpers', () => {
     expect(randomPermutation(50, 10)).not.toEqual(p);
   });
 
-  it('re-exports oneHot', () => {
-    expect(oneHot(array([2, 0], 'int32'), 3).toArray()).toEqual([[0, 0, 1], [1, 0, 0]]);
+  it('accepts NDArrays (the storage type) where it takes tensors, and returns Tensors', () => {
+    const ds = new TensorDataset(fromTypedArray(new Float32Array([1, 2, 3, 4]), [2, 2]), array([0, 1], 'int32'));
+    expect(ds.tensors.every((t) => t instanceof Tensor)).toBe(true);
+    const [x0, y0] = ds.get(1);
+    expect(x0).toBeInstanceOf(Tensor);
+    expect([x0!.toArray(), y0!.item()]).toEqual([[3, 4], 1]);
+    const [xb] = [...new DataLoader(ds, { batchSize: 2 })][0]!;
+    expect(xb).toBeInstanceOf(Tensor);
+    const stacked = defaultCollate([zerosArray([2]), zeros([2])]);
+    expect(stacked).toBeInstanceOf(Tensor);
+    expect(stacked.shape).toEqual([2, 2]);
+    expect(stacked.value).toBeInstanceOf(NDArray);
+  });
+
+  it('dataset items record no graph, even from a tensor that requires grad', () => {
+    const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const [row] = new TensorDataset(w).get(0);
+    expect(row!.requiresGrad).toBe(false);
+    expect(row!.isLeaf).toBe(true);
   });
 });

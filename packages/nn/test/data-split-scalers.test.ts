@@ -1,10 +1,11 @@
-import { NDArray, ShapeError, arange, array, fromTypedArray, randn, Rng } from '@chainrule/tensor';
+import { ShapeError, array, fromTypedArray, Rng } from '@chainrule/tensor';
+import { Tensor, arange, randn, slice, tensor } from '@chainrule/autograd';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MinMaxScaler, NotFittedError, StandardScaler, Subset, TensorDataset, normalize, trainValTestSplit } from '../src/data/index.js';
 
 /** Column means and population standard deviations, computed here independently. */
-function columnStats(x: NDArray): { mean: number[]; std: number[] } {
+function columnStats(x: Tensor): { mean: number[]; std: number[] } {
   const rows = x.toArray() as number[][];
   const f = rows[0]!.length;
   const mean = Array.from({ length: f }, (_, j) => rows.reduce((s, r) => s + r[j]!, 0) / rows.length);
@@ -45,7 +46,7 @@ describe('trainValTestSplit', () => {
   });
 
   it('splits a dataset into Subsets', () => {
-    const ds = new TensorDataset(arange(10, undefined, 1, 'int32'));
+    const ds = new TensorDataset(arange(10, undefined, 1, { dtype: 'int32' }));
     const parts = trainValTestSplit(ds, { train: 6, val: 2, test: 2 }, 3);
     expect(parts.val).toBeInstanceOf(Subset);
     const idx = trainValTestSplit(10, { train: 6, val: 2, test: 2 }, 3);
@@ -62,7 +63,7 @@ describe('trainValTestSplit', () => {
 
 describe('StandardScaler', () => {
   const rng = new Rng(4);
-  const train = randn([200, 3], { rng, dtype: 'float64' }).mul(array([1, 5, 0.1], 'float64')).add(array([10, -3, 0], 'float64'));
+  const train = randn([200, 3], { rng, dtype: 'float64' }).mul(tensor([1, 5, 0.1], { dtype: 'float64' })).add(tensor([10, -3, 0], { dtype: 'float64' }));
   const test = randn([50, 3], { rng, dtype: 'float64' });
 
   it('gives columns of mean 0 and std 1 on the training data', () => {
@@ -86,20 +87,20 @@ describe('StandardScaler', () => {
   });
 
   it('keeps float32 as float32, centres constant features, and refuses misuse', () => {
-    const x = array([[1, 5], [3, 5]]);
+    const x = tensor([[1, 5], [3, 5]]);
     const scaler = new StandardScaler();
     expect(() => scaler.transform(x)).toThrow(NotFittedError);
     const z = scaler.fitTransform(x);
     expect(z.dtype).toBe('float32');
     expect(z.toArray()).toEqual([[-1, 0], [1, 0]]);
-    expect(() => scaler.transform(array([[1, 2, 3]]))).toThrow(ShapeError);
-    expect(() => scaler.transform(array([[1, 2, 3]]))).toThrow(/expected shape \[n,2\]/);
-    expect(() => scaler.fit(array([[1, 2, 3]]).slice(0, 0, 0))).toThrow(/at least one sample/);
-    expect(scaler.transform(array([[3, 5]])).toArray()).toEqual([[1, 0]]);
+    expect(() => scaler.transform(tensor([[1, 2, 3]]))).toThrow(ShapeError);
+    expect(() => scaler.transform(tensor([[1, 2, 3]]))).toThrow(/expected shape \[n,2\]/);
+    expect(() => scaler.fit(slice(tensor([[1, 2, 3]]), 0, 0, 0))).toThrow(/at least one sample/);
+    expect(scaler.transform(tensor([[3, 5]])).toArray()).toEqual([[1, 0]]);
   });
 
   it('can skip centring or scaling', () => {
-    const x = array([[1], [3]], 'float64');
+    const x = tensor([[1], [3]], { dtype: 'float64' });
     expect(new StandardScaler({ withMean: false }).fitTransform(x).toArray()).toEqual([[1], [3]]);
     expect(new StandardScaler({ withStd: false }).fitTransform(x).toArray()).toEqual([[-1], [1]]);
   });
@@ -108,7 +109,7 @@ describe('StandardScaler', () => {
 describe('MinMaxScaler', () => {
   it('maps the training range onto the feature range exactly at the ends', () => {
     fc.assert(fc.property(fc.array(fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 30 }), (rows) => {
-      const x = array(rows, 'float64');
+      const x = tensor(rows, { dtype: 'float64' });
       const scaler = new MinMaxScaler({ featureRange: [-1, 2] });
       const y = scaler.fitTransform(x).toArray() as number[][];
       for (let j = 0; j < 2; j++) {
@@ -130,23 +131,38 @@ describe('MinMaxScaler', () => {
   });
 
   it('does not clip unseen values and refuses an empty range', () => {
-    const scaler = new MinMaxScaler().fit(array([[0], [10]]));
-    expect(scaler.transform(array([[20], [-5]])).toArray()).toEqual([[2], [-0.5]]);
+    const scaler = new MinMaxScaler().fit(tensor([[0], [10]]));
+    expect(scaler.transform(tensor([[20], [-5]])).toArray()).toEqual([[2], [-0.5]]);
     expect(() => new MinMaxScaler({ featureRange: [1, 1] })).toThrow(/low < high/);
+  });
+});
+
+describe('NDArray inputs', () => {
+  it('are accepted by the scalers and normalize, which return Tensors', () => {
+    const x = array([[1, 10], [3, 30]], 'float64');
+    const scaler = new StandardScaler();
+    const z = scaler.fitTransform(x);
+    expect(z).toBeInstanceOf(Tensor);
+    expect(z.toArray()).toEqual([[-1, -1], [1, 1]]);
+    expect(scaler.mean).toBeInstanceOf(Tensor);
+    expect(scaler.inverseTransform(array([[0, 0]], 'float64')).toArray()).toEqual([[2, 20]]);
+    expect(new MinMaxScaler().fit(x).dataMax.toArray()).toEqual([3, 30]);
+    expect(normalize(array([[3, 4]], 'float64'))).toBeInstanceOf(Tensor);
+    expect(() => normalize([3, 4] as unknown as Tensor)).toThrow(/normalize: expected a Tensor/);
   });
 });
 
 describe('normalize', () => {
   it('scales rows to unit L2 norm and leaves zero rows alone', () => {
-    expect(normalize(array([[3, 4], [0, 0]], 'float64')).toArray()).toEqual([[0.6, 0.8], [0, 0]]);
+    expect(normalize(tensor([[3, 4], [0, 0]], { dtype: 'float64' })).toArray()).toEqual([[0.6, 0.8], [0, 0]]);
     const x = randn([20, 7], { rng: new Rng(1), dtype: 'float64' });
     for (const row of normalize(x).toArray() as number[][]) expect(Math.hypot(...row)).toBeCloseTo(1, 12);
   });
 
   it('does not overflow on huge values and works on any rank', () => {
-    const big = normalize(array([[1e300, 1e300]], 'float64')).toArray() as number[][];
+    const big = normalize(tensor([[1e300, 1e300]], { dtype: 'float64' })).toArray() as number[][];
     expect(big[0]![0]).toBeCloseTo(Math.SQRT1_2, 12);
-    const cube = normalize(fromTypedArray(new Float32Array([3, 4, 0, 5, 6, 8, 0, 0]), [2, 2, 2]));
+    const cube = normalize(new Tensor(fromTypedArray(new Float32Array([3, 4, 0, 5, 6, 8, 0, 0]), [2, 2, 2])));
     expect(cube.shape).toEqual([2, 2, 2]);
     expect(cube.toArray()).toEqual([[[0.6, 0.8].map(Math.fround), [0, 1]], [[0.6, 0.8].map(Math.fround), [0, 0]]]);
   });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as T from '@chainrule/tensor';
 import { Rng } from '@chainrule/tensor';
-import { Tensor, tensor } from '@chainrule/autograd';
-import { BatchNorm1d, Dropout, Embedding, Flatten, LayerNorm, Linear, Sequential, batchNorm, layerNorm, linear } from '@chainrule/nn';
+import { Tensor, linear, tensor } from '@chainrule/autograd';
+import { BatchNorm1d, Dropout, Embedding, Flatten, LayerNorm, Linear, Sequential, batchNorm, layerNorm } from '@chainrule/nn';
 import { checkGradients, expectClose, randLeaf } from './helpers.js';
 
 const flat = (t: Tensor | T.NDArray) => [(t instanceof Tensor ? t.value : t).toArray()].flat(Infinity as 1) as number[];

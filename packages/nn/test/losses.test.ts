@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as T from '@chainrule/tensor';
-import { Tensor, tensor } from '@chainrule/autograd';
+import { Tensor, logSoftmax, tensor } from '@chainrule/autograd';
 import {
-  Linear, Sequential, Sigmoid, bce, bceWithLogits, crossEntropy, huberLoss, l1Loss, l2Penalty, logSoftmax, mseLoss, nllLoss,
+  Linear, Sequential, Sigmoid, bce, bceWithLogits, crossEntropy, huberLoss, l1Loss, l2Penalty, mseLoss, nllLoss,
 } from '@chainrule/nn';
 import { checkGradients, expectClose, randLeaf } from './helpers.js';
 

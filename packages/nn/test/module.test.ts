@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as T from '@chainrule/tensor';
 import { Rng } from '@chainrule/tensor';
-import { Tensor, randn, tensor } from '@chainrule/autograd';
+import { Tensor, randn, tensor, zeros } from '@chainrule/autograd';
 import { Linear, Module, Parameter, ReLU, Sequential, Sigmoid, StateDictError } from '@chainrule/nn';
 
 const net342 = (seed = 0) => new Sequential(new Linear(3, 4, { rng: new Rng(seed) }), new Sigmoid(), new Linear(4, 2, { rng: new Rng(seed + 1) }));
@@ -65,6 +65,7 @@ describe('Module', () => {
     const a = net342(1);
     const b = net342(5);
     const snapshot = a.stateDict();
+    expect([...snapshot.values()].every((t) => t instanceof Tensor && !t.requiresGrad && t.isLeaf)).toBe(true);
     const before = (snapshot.get('0.weight')!.toArray() as number[][]).map((r) => [...r]);
     (a.at(0) as Linear).weight.value.set(123, 0, 0); // a later change does not reach the snapshot
     expect(snapshot.get('0.weight')!.toArray()).toEqual(before);
@@ -77,14 +78,15 @@ describe('Module', () => {
     const net = net342(2);
     const original = net.stateDict();
     const good = net342(9).stateDict();
-    const cases: [string, Map<string, T.NDArray>, RegExp][] = [];
-    const missing = new Map(good); missing.delete('2.bias');
+    const cases: [string, Map<string, Tensor | T.NDArray>, RegExp][] = [];
+    const missing = new Map<string, Tensor | T.NDArray>(good); missing.delete('2.bias');
     cases.push(['missing', missing, /missing key\(s\): "2\.bias"/]);
-    const unexpected = new Map(good); unexpected.set('3.weight', T.zeros([1]));
+    const unexpected = new Map<string, Tensor | T.NDArray>(good); unexpected.set('3.weight', zeros([1]));
     cases.push(['unexpected', unexpected, /unexpected key\(s\): "3\.weight"/]);
-    const shape = new Map(good); shape.set('0.weight', T.zeros([3, 4]));
+    const shape = new Map<string, Tensor | T.NDArray>(good); shape.set('0.weight', zeros([3, 4]));
     cases.push(['shape', shape, /"0\.weight": shape \[3,4\] in the state dict, \[4,3\] in the model/]);
-    const dtype = new Map(good); dtype.set('0.bias', T.zeros([4], 'float64'));
+    // NDArrays (the storage type) are accepted too
+    const dtype = new Map<string, Tensor | T.NDArray>(good); dtype.set('0.bias', T.zeros([4], 'float64'));
     cases.push(['dtype', dtype, /"0\.bias": dtype float64 in the state dict, float32 in the model/]);
     for (const [, dict, message] of cases) {
       expect(() => net.loadStateDict(dict)).toThrow(StateDictError);
@@ -97,10 +99,10 @@ describe('Module', () => {
     const net = net342(2);
     const src = net342(4).stateDict();
     src.delete('2.weight');
-    src.set('extra', T.zeros([1]));
+    src.set('extra', zeros([1]));
     net.loadStateDict(src, { strict: false });
     expect(net.namedParameters().find(([n]) => n === '0.weight')![1].value.toArray()).toEqual(src.get('0.weight')!.toArray());
-    src.set('0.bias', T.zeros([5]));
+    src.set('0.bias', zeros([5]));
     expect(() => net.loadStateDict(src, { strict: false })).toThrow(/shape \[5\]/);
   });
 

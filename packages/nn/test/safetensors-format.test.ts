@@ -1,5 +1,6 @@
 import { NDArray, arange, array, fromTypedArray, zeros } from '@chainrule/tensor';
 import { describe, expect, it } from 'vitest';
+import { Tensor, tensor } from '@chainrule/autograd';
 import { CheckpointError, decodeSafetensors, encodeSafetensors } from '../src/serialization/index.js';
 
 const ascii = (s: string): number[] => [...s].map((c) => c.charCodeAt(0));
@@ -85,9 +86,9 @@ describe('safetensors byte layout', () => {
     bits[4] = 0x7f800001; // a signalling NaN (converting to a JS number would quiet it)
     const d = new Float64Array([Number.NaN, -0, Infinity]);
     const back = decodeSafetensors(encodeSafetensors({ f: fromTypedArray(f), d: fromTypedArray(d) })).tensors;
-    expect([...new Uint32Array(back.get('f')!.data.buffer)]).toEqual([...bits]);
-    expect(Object.is(back.get('d')!.data[1], -0)).toBe(true);
-    expect(new Uint8Array(back.get('d')!.data.buffer)).toEqual(new Uint8Array(d.buffer));
+    expect([...new Uint32Array(back.get('f')!.value.data.buffer)]).toEqual([...bits]);
+    expect(Object.is(back.get('d')!.value.data[1], -0)).toBe(true);
+    expect(new Uint8Array(back.get('d')!.value.data.buffer)).toEqual(new Uint8Array(d.buffer));
   });
 
   it('copies data into aligned storage even when the file bytes sit at an odd offset', () => {
@@ -95,7 +96,7 @@ describe('safetensors byte layout', () => {
     const shifted = new Uint8Array(bytes.length + 3);
     shifted.set(bytes, 3);
     const x = decodeSafetensors(shifted.subarray(3)).tensors.get('x')!;
-    expect(x.data.byteOffset % 8).toBe(0);
+    expect(x.value.data.byteOffset % 8).toBe(0);
     shifted.fill(0);
     expect(x.toArray()).toEqual([1.5, 2.5]);
   });
@@ -193,10 +194,22 @@ describe('safetensors names', () => {
   });
 });
 
+describe('safetensors and Tensors', () => {
+  it('writes Tensors (and NDArrays) alike, and reads Tensors back', () => {
+    const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const bytes = encodeSafetensors({ w, b: array([5, 6]) });
+    expect([...bytes]).toEqual([...encodeSafetensors({ w: array([[1, 2], [3, 4]]), b: array([5, 6]) })]);
+    const back = decodeSafetensors(bytes).tensors;
+    expect(back.get('w')).toBeInstanceOf(Tensor);
+    expect(back.get('w')!.requiresGrad).toBe(false);
+    expect(back.get('w')!.toArray()).toEqual([[1, 2], [3, 4]]);
+  });
+});
+
 describe('safetensors writer validation', () => {
-  it('refuses values that are not arrays, the reserved name, and non-string metadata', () => {
+  it('refuses values that are not tensors, the reserved name, and non-string metadata', () => {
     const bad = { a: zeros([1]), b: [1, 2] } as unknown as Record<string, NDArray>;
-    expect(() => encodeSafetensors(bad)).toThrow(/tensor "b" is not an NDArray \(got Array\)/);
+    expect(() => encodeSafetensors(bad)).toThrow(/tensor "b" is not a Tensor or an NDArray \(got Array\)/);
     expect(() => encodeSafetensors({ __metadata__: zeros([1]) })).toThrow(CheckpointError);
     expect(() => encodeSafetensors({}, { n: 3 } as unknown as Record<string, string>)).toThrow(/"n" must be a string/);
   });

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import * as T from '@chainrule/tensor';
 import { Rng } from '@chainrule/tensor';
-import { Tensor } from '@chainrule/autograd';
+import { type Tensor, tensor } from '@chainrule/autograd';
 import { Adam, DataLoader, Linear, Sequential, Tanh, TensorDataset, accuracy, crossEntropy, evaluate, fit } from '@chainrule/nn';
 
 /** Two interleaved spirals: class k at angle 3π·t + kπ and radius t, with Gaussian noise. */
-function spiral(perClass: number, noise: number, rng: Rng): { x: T.NDArray; y: T.NDArray } {
+function spiral(perClass: number, noise: number, rng: Rng): { x: Tensor; y: Tensor } {
   const xs: number[][] = [], ys: number[] = [];
   for (let k = 0; k < 2; k++) {
     for (let i = 0; i < perClass; i++) {
@@ -15,7 +14,7 @@ function spiral(perClass: number, noise: number, rng: Rng): { x: T.NDArray; y: T
       ys.push(k);
     }
   }
-  return { x: T.array(xs), y: T.array(ys, 'int32') };
+  return { x: tensor(xs), y: tensor(ys, { dtype: 'int32' }) };
 }
 
 describe('two-class spiral', () => {
@@ -28,7 +27,7 @@ describe('two-class spiral', () => {
     const history = fit(net, { train: loader, val: test, loss: crossEntropy, optimizer: new Adam(net.parameters(), { lr: 0.01 }), epochs: 60, metrics: ['accuracy'] });
     const finalTest = evaluate(net, test, { loss: crossEntropy, metrics: ['accuracy'] });
     expect(finalTest.metrics.accuracy).toBeGreaterThanOrEqual(0.95);
-    expect(accuracy(net.forward(new Tensor(train.x)), train.y)).toBeGreaterThanOrEqual(0.95);
+    expect(accuracy(net.forward(train.x), train.y)).toBeGreaterThanOrEqual(0.95);
     expect(history.valLoss.at(-1)!).toBeLessThan(history.valLoss[0]! / 4);
     expect(history.metrics.valAccuracy!.at(-1)).toBe(finalTest.metrics.accuracy);
   });

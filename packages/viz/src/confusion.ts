@@ -1,4 +1,4 @@
-import { RangeError } from '@chainrule/tensor';
+import { rangeError } from './errors.js';
 import { escapeXml, px } from './escape.js';
 
 /** A confusion matrix: `matrix[t][p]` counts examples of true class t predicted as p. */
@@ -14,12 +14,12 @@ export interface ConfusionSpec {
 export function checkConfusion(spec: ConfusionSpec): void {
   const n = spec.matrix.length;
   spec.matrix.forEach((row, t) => {
-    if (!Array.isArray(row) || row.length !== n) throw new RangeError('confusion matrix', `row ${t} has ${Array.isArray(row) ? row.length : 'no'} entries, expected ${n} (the matrix must be square)`);
+    if (!Array.isArray(row) || row.length !== n) throw rangeError('confusion matrix', `row ${t} has ${Array.isArray(row) ? row.length : 'no'} entries, expected ${n} (the matrix must be square)`);
     row.forEach((v, p) => {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError('confusion matrix', `entry [${t}][${p}] is ${String(v)}, expected a non-negative count`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw rangeError('confusion matrix', `entry [${t}][${p}] is ${String(v)}, expected a non-negative count`);
     });
   });
-  if (spec.labels !== undefined && spec.labels.length !== n) throw new RangeError('confusion matrix', `${spec.labels.length} labels for ${n} classes`);
+  if (spec.labels !== undefined && spec.labels.length !== n) throw rangeError('confusion matrix', `${spec.labels.length} labels for ${n} classes`);
 }
 
 /**

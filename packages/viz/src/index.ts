@@ -1,9 +1,13 @@
 /**
- * Seeing training: a terminal progress bar, terminal line plots, and a self-contained HTML
- * report with SVG curves and a confusion-matrix heat map.
+ * @chainrule/viz: seeing training. A terminal progress bar, terminal line plots, and a
+ * self-contained HTML report with SVG curves and a confusion-matrix heat map. It depends on no
+ * other package: it draws numbers, whatever computed them.
  *
  * @example
  * ```ts
+ * import { linePlot, renderTrainingReport } from '@chainrule/viz';
+ * import { writeFileSync } from 'node:fs';
+ * const losses = [2.3, 1.1, 0.7, 0.5, 0.42];
  * console.log(linePlot([{ name: 'train', values: losses }], { height: 8 }));
  * writeFileSync('report.html', renderTrainingReport({ title: 'run 1', curves: [{ title: 'loss', series: [{ name: 'train', values: losses }] }] }));
  * ```

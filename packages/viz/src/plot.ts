@@ -1,4 +1,4 @@
-import { RangeError } from '@chainrule/tensor';
+import { rangeError } from './errors.js';
 import { formatTick } from './format.js';
 
 /** One named line of a plot. */
@@ -36,8 +36,8 @@ export const PLOT_MARKERS = ['*', '+', 'o', 'x', '#', '@', '%', '&'];
 export function linePlot(series: readonly number[] | readonly Series[], options: LinePlotOptions = {}): string {
   const list: Series[] = isNumbers(series) ? [{ name: 'y', values: series }] : [...series];
   const { width = 60, height = 12 } = options;
-  if (!Number.isInteger(width) || width < 2) throw new RangeError('linePlot', `width must be an integer >= 2, got ${width}`);
-  if (!Number.isInteger(height) || height < 2) throw new RangeError('linePlot', `height must be an integer >= 2, got ${height}`);
+  if (!Number.isInteger(width) || width < 2) throw rangeError('linePlot', `width must be an integer >= 2, got ${width}`);
+  if (!Number.isInteger(height) || height < 2) throw rangeError('linePlot', `height must be an integer >= 2, got ${height}`);
   const [lo, hi] = yRange(list, options);
   const grid: string[][] = Array.from({ length: height }, () => new Array<string>(width).fill(' '));
   const length = Math.max(0, ...list.map((s) => s.values.length));
@@ -91,7 +91,7 @@ function yRange(list: readonly Series[], options: LinePlotOptions): [number, num
   lo = options.yMin ?? lo;
   hi = options.yMax ?? hi;
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [0, 1];
-  if (lo > hi) throw new RangeError('linePlot', `yMin ${lo} is above yMax ${hi}`);
+  if (lo > hi) throw rangeError('linePlot', `yMin ${lo} is above yMax ${hi}`);
   if (lo === hi) return [lo - (Math.abs(lo) || 1) * 0.5, hi + (Math.abs(hi) || 1) * 0.5];
   return [lo, hi];
 }

@@ -1,4 +1,4 @@
-import { RangeError } from '@chainrule/tensor';
+import { rangeError } from './errors.js';
 import { formatDuration, formatRate } from './format.js';
 import type { TextSink } from './sink.js';
 
@@ -62,8 +62,8 @@ export class ProgressBar {
 
   constructor(options: ProgressBarOptions) {
     const { total, epochs, width = 24, plainLines = 4, redrawMs = 50 } = options;
-    if (!Number.isInteger(total) || total < 0) throw new RangeError('ProgressBar', `total must be a non-negative integer, got ${total}`);
-    if (!Number.isInteger(width) || width < 1) throw new RangeError('ProgressBar', `width must be a positive integer, got ${width}`);
+    if (!Number.isInteger(total) || total < 0) throw rangeError('ProgressBar', `total must be a non-negative integer, got ${total}`);
+    if (!Number.isInteger(width) || width < 1) throw rangeError('ProgressBar', `width must be a positive integer, got ${width}`);
     this.total = total;
     this.epochs = epochs;
     this.stream = options.stream ?? process.stderr;

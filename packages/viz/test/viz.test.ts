@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type TextSink, ProgressBar, confusionMatrixSvg, formatDuration, formatRate, linePlot, niceTicks, renderTrainingReport } from '../src/viz/index.js';
+import { type TextSink, ProgressBar, confusionMatrixSvg, formatDuration, formatRate, linePlot, niceTicks, renderTrainingReport } from '../src/index.js';
 
 /** A stream that records what is written. */
 function fakeStream(isTTY: boolean, columns?: number): TextSink & { out: string } {

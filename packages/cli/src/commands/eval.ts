@@ -6,7 +6,7 @@ import { LOSSES, type LossName, layerSizes } from '../model/architecture.js';
 import { loadModel } from '../model/checkpoint.js';
 import { confusionTable } from '../report/ascii.js';
 import { classificationLoss } from '../training/loss.js';
-import { evaluate, percent } from '../training/metrics.js';
+import { evaluateClassifier, percent } from '../training/metrics.js';
 import { SPLIT_PARTS, type SplitPart, checkInputSize, expectPositionals, splitPart, splitSeedOf, splitSeedWarning } from './shared.js';
 
 export const EVAL_FLAGS = {
@@ -31,7 +31,7 @@ export function evalCommand(argv: readonly string[], io: Io): number {
   const seed = splitSeedOf(parsed.flags['split-seed'], metadata);
   const { data } = splitPart(seed, part);
   const loss: LossName = LOSSES.includes(metadata.loss as LossName) ? (metadata.loss as LossName) : architecture.output === 'sigmoid' ? 'mse' : 'ce';
-  const result = evaluate(model, data, classificationLoss(loss, architecture.classes), architecture.classes);
+  const result = evaluateClassifier(model, data, classificationLoss(loss, architecture.classes), architecture.classes);
   const out = io.stdout;
   println(out, `checkpoint: ${path}`);
   println(out, `model:      ${layerSizes(architecture)}, ${architecture.activation} hidden units, ${architecture.output} outputs`);

@@ -3,7 +3,7 @@
  * writes a checkpoint and an HTML report. The default is Nielsen's network: 784-30-10 sigmoid
  * units, the quadratic cost, mini-batch SGD with batch 10 and learning rate 3.0.
  */
-import { ProgressBar } from '@chainrule/nn';
+import { ProgressBar } from '@chainrule/viz';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type FlagValues, type Parsed, UsageError, formatHelp, parseArgs } from '../args.js';
@@ -17,7 +17,7 @@ import { terminalCurves } from '../report/curves.js';
 import { type FinishedRun, runMetadata, runReportHtml, trainingSeconds } from '../report/run-files.js';
 import { writeFilesAtomic } from '../report/atomic-write.js';
 import { LOSS_DESCRIPTIONS, classificationLoss } from '../training/loss.js';
-import { type LabeledSet, evaluate, percent } from '../training/metrics.js';
+import { type LabeledSet, evaluateClassifier, percent } from '../training/metrics.js';
 import { LEARNING_RATE_DEFAULTS, OPTIMIZERS, type OptimizerName, defaultLearningRate, makeOptimizer } from '../training/optimizers.js';
 import { type EpochRecord, trainLoop } from '../training/loop.js';
 
@@ -138,7 +138,7 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
     },
   });
 
-  const test = evaluate(model, split.test, lossFn, architecture.classes);
+  const test = evaluateClassifier(model, split.test, lossFn, architecture.classes);
   println(out);
   println(out, terminalCurves(history) + (flags.l2 > 0 ? '\n(the losses include the L2 term)' : ''));
   println(out);

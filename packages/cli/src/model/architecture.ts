@@ -3,7 +3,7 @@
  * `__metadata__` of its safetensors checkpoint, so that `eval` and `predict` can rebuild it.
  */
 import { F } from '@chainrule/nn';
-import type { Tensor } from '@chainrule/autograd';
+import { type Tensor, relu, sigmoid, tanh } from '@chainrule/autograd';
 import { CliError } from '../errors.js';
 
 /** Hidden-layer nonlinearities the CLI offers. */
@@ -16,9 +16,9 @@ export type LossName = (typeof LOSSES)[number];
 
 /** The function of each activation name. */
 export const ACTIVATION_FUNCTIONS: Readonly<Record<ActivationName, (x: Tensor) => Tensor>> = {
-  sigmoid: (x) => F.sigmoid(x),
-  tanh: (x) => F.tanh(x),
-  relu: (x) => F.relu(x),
+  sigmoid: (x) => sigmoid(x),
+  tanh: (x) => tanh(x),
+  relu: (x) => relu(x),
   'leaky-relu': (x) => F.leakyRelu(x, 0.01),
   elu: (x) => F.elu(x, 1),
   gelu: (x) => F.gelu(x, 'none'),

@@ -1,5 +1,5 @@
-import { Dropout, Linear, Module, F } from '@chainrule/nn';
-import type { Tensor } from '@chainrule/autograd';
+import { Dropout, Linear, Module } from '@chainrule/nn';
+import { type Tensor, sigmoid } from '@chainrule/autograd';
 import { Rng } from '@chainrule/tensor';
 import { ACTIVATION_FUNCTIONS, type Architecture, layerSizes } from './architecture.js';
 
@@ -38,7 +38,7 @@ export class Mlp extends Module {
       if (this.drop !== null) h = this.drop.forward(h);
     }
     const out = this.layers[last]!.forward(h);
-    return this.architecture.output === 'sigmoid' ? F.sigmoid(out) : out;
+    return this.architecture.output === 'sigmoid' ? sigmoid(out) : out;
   }
 
   override extraRepr(): string {

@@ -1,4 +1,4 @@
-import { type ChartSpec, linePlot } from '@chainrule/nn';
+import { type ChartSpec, linePlot } from '@chainrule/viz';
 import type { EpochRecord } from '../training/loop.js';
 
 /** The loss and accuracy curves of a run, as chart specs (the HTML report draws these). */

@@ -1,5 +1,5 @@
 /** The contents of a finished run's files: the HTML report and the checkpoint metadata. */
-import { renderTrainingReport } from '@chainrule/nn';
+import { renderTrainingReport } from '@chainrule/viz';
 import { MNIST_SOURCE } from '../mnist.js';
 import { type Architecture, type LossName, layerSizes } from '../model/architecture.js';
 import type { EpochRecord } from '../training/loop.js';

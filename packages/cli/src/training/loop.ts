@@ -1,6 +1,6 @@
 import { DataLoader, type Hyperparameters, type Module, type Optimizer, TensorDataset, fit, l2Penalty } from '@chainrule/nn';
-import type { Tensor } from '@chainrule/autograd';
-import { type NDArray, oneHot } from '@chainrule/tensor';
+import { Tensor, oneHot } from '@chainrule/autograd';
+import type { NDArray } from '@chainrule/tensor';
 import type { LossName } from '../model/architecture.js';
 import { type ClassificationLoss, classificationLoss } from './loss.js';
 import type { LabeledSet } from './metrics.js';
@@ -61,12 +61,12 @@ export interface LoopResult {
  */
 export function trainLoop(model: Module, optimizer: Optimizer<Hyperparameters>, train: LabeledSet, val: LabeledSet, config: LoopConfig, callbacks: LoopCallbacks = {}): LoopResult {
   // the quadratic cost compares with one-hot targets; cross-entropy takes the labels
-  const targets = (labels: NDArray): NDArray => (config.loss === 'mse' ? oneHot(labels, config.classes, train.images.dtype) : labels);
+  const targets = (labels: NDArray): Tensor => (config.loss === 'mse' ? oneHot(new Tensor(labels), config.classes, train.images.dtype) : new Tensor(labels));
   const base: ClassificationLoss = classificationLoss(config.loss, config.classes);
   const n = train.images.shape[0]!;
-  const dataLoss = (pred: Tensor, target: Tensor): Tensor => base(pred, target.value, true);
+  const dataLoss = (pred: Tensor, target: Tensor): Tensor => base(pred, target, true);
   const loss = config.l2 > 0 ? (pred: Tensor, target: Tensor): Tensor => dataLoss(pred, target).add(l2Penalty(model, config.l2, n)) : dataLoss;
-  const loader = new DataLoader(new TensorDataset(train.images, targets(train.labels)), { batchSize: config.batchSize, shuffle: true, seed: config.seed });
+  const loader = new DataLoader(new TensorDataset(new Tensor(train.images), targets(train.labels)), { batchSize: config.batchSize, shuffle: true, seed: config.seed });
 
   const history: EpochRecord[] = [];
   let started = 0;
@@ -74,7 +74,7 @@ export function trainLoop(model: Module, optimizer: Optimizer<Hyperparameters>, 
   let samples = 0;
   const result = fit(model, {
     train: loader,
-    val: { x: val.images, y: targets(val.labels) },
+    val: { x: new Tensor(val.images), y: targets(val.labels) },
     batchSize: val.images.shape[0], // the validation pass in one chunk (training batches come from the loader)
     loss,
     optimizer,

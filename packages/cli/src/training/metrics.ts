@@ -1,9 +1,9 @@
-import { type Module, confusionMatrix } from '@chainrule/nn';
-import { Tensor, noGrad } from '@chainrule/autograd';
-import { type NDArray, concat } from '@chainrule/tensor';
+import { type Module, accuracy, confusionMatrix, evaluate } from '@chainrule/nn';
+import { Tensor } from '@chainrule/autograd';
+import type { NDArray } from '@chainrule/tensor';
 import type { ClassificationLoss } from './loss.js';
 
-/** Images [n, features] with int32 labels [n]. */
+/** Images [n, features] with int32 labels [n] (the arrays of the MNIST loader). */
 export interface LabeledSet {
   images: NDArray;
   labels: NDArray;
@@ -21,39 +21,28 @@ export interface Evaluation {
   confusion: number[][];
 }
 
-/**
- * The model's outputs [n, C] for all rows of `images`, in chunks of `chunk` rows, without
- * recording a graph. The model is put in evaluation mode and its mode restored afterwards.
- */
-export function predictOutputs(model: Module, images: NDArray, chunk = 1000): NDArray {
-  const wasTraining = model.training;
-  model.eval();
-  try {
-    return noGrad(() => {
-      const n = images.shape[0]!;
-      const parts: NDArray[] = [];
-      for (let start = 0; start < n; start += chunk) parts.push(model.forward(new Tensor(images.slice(0, start, Math.min(n, start + chunk)))).value);
-      return parts.length === 1 ? parts[0]! : concat(parts, 0);
-    });
-  } finally {
-    model.train(wasTraining);
-  }
-}
+/** Rows per forward pass of an evaluation (bounds the memory of the 8,000-digit training split). */
+export const EVAL_BATCH = 1000;
 
 /**
- * Loss, accuracy and confusion matrix of `model` on `set`, over `classes` classes.
+ * Loss, accuracy and confusion matrix of `model` on `set`, over `classes` classes: one pass of
+ * @chainrule/nn's `evaluate` (evaluation mode, no graph, `EVAL_BATCH` rows at a time) whose
+ * metric also adds each batch's confusion matrix to the total.
  * @example
  * ```ts
- * const { accuracy, confusion } = evaluate(model, split.test, classificationLoss('mse', 10), 10);
+ * const { accuracy, confusion } = evaluateClassifier(model, split.test, classificationLoss('mse', 10), 10);
  * ```
  */
-export function evaluate(model: Module, set: LabeledSet, loss: ClassificationLoss, classes: number): Evaluation {
-  const outputs = predictOutputs(model, set.images);
-  const lossValue = noGrad(() => loss(new Tensor(outputs), set.labels).item());
-  const confusion = confusionMatrix(outputs, set.labels, classes);
+export function evaluateClassifier(model: Module, set: LabeledSet, loss: ClassificationLoss, classes: number): Evaluation {
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  const tally = (pred: Tensor, target: Tensor): number => {
+    confusionMatrix(pred, target, classes).forEach((row, t) => row.forEach((count, p) => { confusion[t]![p]! += count; }));
+    return accuracy(pred, target);
+  };
+  const result = evaluate(model, { x: new Tensor(set.images), y: new Tensor(set.labels) }, { loss, metrics: { accuracy: tally }, batchSize: EVAL_BATCH });
   const correct = confusion.reduce((a, row, i) => a + row[i]!, 0);
   const total = set.labels.size;
-  return { loss: lossValue, accuracy: total > 0 ? correct / total : NaN, correct, total, confusion };
+  return { loss: result.loss, accuracy: total > 0 ? correct / total : NaN, correct, total, confusion };
 }
 
 /** `91.73%`. */

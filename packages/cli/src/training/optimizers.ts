@@ -1,4 +1,4 @@
-import { AdaGrad, Adam, type Hyperparameters, type Optimizer, RMSProp, SGD } from '@chainrule/nn';
+import { Adagrad, Adam, type Hyperparameters, type Optimizer, RMSprop, SGD } from '@chainrule/nn';
 import type { Tensor } from '@chainrule/autograd';
 import type { LossName } from '../model/architecture.js';
 
@@ -43,10 +43,10 @@ export function makeOptimizer(name: OptimizerName, params: Tensor[], lr: number)
     case 'nesterov':
       return new SGD(params, { lr, momentum: MOMENTUM, nesterov: true });
     case 'rmsprop':
-      return new RMSProp(params, { lr });
+      return new RMSprop(params, { lr });
     case 'adam':
       return new Adam(params, { lr });
     case 'adagrad':
-      return new AdaGrad(params, { lr });
+      return new Adagrad(params, { lr });
   }
 }

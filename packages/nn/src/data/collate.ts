@@ -1,10 +1,11 @@
-import { NDArray, array, stack } from '@chainrule/tensor';
+import { NDArray, array } from '@chainrule/tensor';
+import { Tensor, stack } from '@chainrule/autograd';
 
-/** What the default collate makes of a batch of `T`: arrays are stacked, numbers and booleans gathered, structure kept. */
-export type Collated<T> = T extends NDArray
-  ? NDArray
+/** What the default collate makes of a batch of `T`: tensors are stacked, numbers and booleans gathered, structure kept. */
+export type Collated<T> = T extends Tensor | NDArray
+  ? Tensor
   : T extends number | boolean
-    ? NDArray
+    ? Tensor
     : T extends readonly unknown[]
       ? { -readonly [K in keyof T]: Collated<T[K]> }
       : T extends object
@@ -12,10 +13,18 @@ export type Collated<T> = T extends NDArray
         : never;
 
 /**
- * The default batch maker: NDArrays are stacked on a new first axis; numbers become a 1-D
- * array (int32 when all are integers that fit, float32 otherwise); booleans a bool array;
- * tuples/arrays and plain objects are collated field by field.
- * @example defaultCollate([[x0, 3], [x1, 7]]); // [stack([x0, x1]), int32 [3, 7]]
+ * The default batch maker: Tensors (or NDArrays) are stacked on a new first axis into one
+ * Tensor; numbers become a 1-D Tensor (int32 when all are integers that fit, float32 otherwise);
+ * booleans a bool Tensor; tuples/arrays and plain objects are collated field by field.
+ * @throws TypeError for an empty batch, or items whose structure differs from the first one's.
+ * @example
+ * ```ts
+ * import { defaultCollate } from '@chainrule/nn';
+ * import { tensor } from '@chainrule/autograd';
+ * const [x, y] = defaultCollate([[tensor([1, 2]), 3], [tensor([4, 5]), 7]]);
+ * x.shape; // [2, 2]
+ * y.toArray(); // [3, 7] (int32)
+ * ```
  */
 export function defaultCollate<T>(items: readonly T[]): Collated<T> {
   if (items.length === 0) throw new TypeError('defaultCollate: cannot collate an empty batch');
@@ -24,11 +33,13 @@ export function defaultCollate<T>(items: readonly T[]): Collated<T> {
 
 function collate(items: readonly unknown[], where: string): unknown {
   const first = items[0];
-  if (first instanceof NDArray) {
-    items.forEach((x, k) => {
-      if (!(x instanceof NDArray)) throw new TypeError(`defaultCollate: ${where} of element ${k} is not an NDArray like element 0`);
+  if (first instanceof Tensor || first instanceof NDArray) {
+    const tensors = items.map((x, k) => {
+      if (x instanceof Tensor) return x;
+      if (x instanceof NDArray) return new Tensor(x);
+      throw new TypeError(`defaultCollate: ${where} of element ${k} is not a Tensor like element 0`);
     });
-    return stack(items as NDArray[]);
+    return stack(tensors);
   }
   if (typeof first === 'number') {
     const nums = items.map((x, k) => {
@@ -36,14 +47,14 @@ function collate(items: readonly unknown[], where: string): unknown {
       return x;
     });
     const int = nums.every((v) => Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff);
-    return array(nums, int ? 'int32' : 'float32');
+    return new Tensor(array(nums, int ? 'int32' : 'float32'));
   }
   if (typeof first === 'boolean') {
     const flags = items.map((x, k) => {
       if (typeof x !== 'boolean') throw new TypeError(`defaultCollate: ${where} of element ${k} is ${typeof x}, expected a boolean like element 0`);
       return x;
     });
-    return array(flags, 'bool');
+    return new Tensor(array(flags, 'bool'));
   }
   if (Array.isArray(first)) {
     items.forEach((x, k) => {

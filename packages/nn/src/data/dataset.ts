@@ -1,4 +1,5 @@
 import { NDArray, RangeError, ShapeError, fmtShape, fromTypedArray, indexSelect } from '@chainrule/tensor';
+import { Tensor } from '@chainrule/autograd';
 
 /**
  * Anything indexable with a length: item `i` for `0 <= i < length`.
@@ -40,42 +41,67 @@ function int32Index(op: string, indices: readonly number[], length: number): NDA
 }
 
 /**
- * Arrays that share their first axis, read row by row: item `i` is `[a[i], b[i], ...]`
- * (views, no copy). `getBatch` gathers rows with `indexSelect`, one copy per array.
+ * What `TensorDataset` holds and returns for arguments `A`: one `Tensor` per argument.
  * @example
  * ```ts
- * const ds = new TensorDataset(images, labels); // [n, 784] and [n]
- * const [x, y] = ds.get(0);                       // shapes [784] and []
+ * import type { TensorTuple } from '@chainrule/nn';
+ * import type { NDArray } from '@chainrule/tensor';
+ * import type { Tensor } from '@chainrule/autograd';
+ * type Item = TensorTuple<[Tensor, NDArray]>; // [Tensor, Tensor]
  * ```
  */
-export class TensorDataset<T extends NDArray[] = NDArray[]> implements BatchedDataset<T> {
-  readonly arrays: Readonly<T>;
-  readonly length: number;
+export type TensorTuple<A extends readonly (Tensor | NDArray)[]> = { -readonly [K in keyof A]: Tensor };
 
-  constructor(...arrays: T) {
-    if (arrays.length === 0) throw new ShapeError('TensorDataset', 'expected at least one array');
-    arrays.forEach((a, k) => {
-      if (!(a instanceof NDArray)) throw new TypeError(`TensorDataset: argument ${k} is not an NDArray`);
-      if (a.ndim === 0) throw new ShapeError('TensorDataset', `array ${k} is 0-d; every array needs a first axis to index`);
+/**
+ * Tensors that share their first axis, read row by row: item `i` is `[a[i], b[i], ...]`, as
+ * Tensors (views of the same storage, no copy). `getBatch` gathers rows with `indexSelect`, one
+ * copy per tensor. Items are data: they record no graph, even when an input requires grad.
+ * Takes `Tensor`s (or, for advanced use, `NDArray`s, which are wrapped); always returns `Tensor`s.
+ * @throws ShapeError for no arguments, a 0-d argument, or first dimensions that differ.
+ * @example
+ * ```ts
+ * import { TensorDataset } from '@chainrule/nn';
+ * import { randn, randint } from '@chainrule/autograd';
+ * const ds = new TensorDataset(randn([100, 784]), randint(0, 10, [100]));
+ * const [x, y] = ds.get(0);                // Tensors of shapes [784] and []
+ * const [xb, yb] = ds.getBatch([3, 1, 4]); // shapes [3, 784] and [3]
+ * ```
+ */
+export class TensorDataset<A extends (Tensor | NDArray)[] = Tensor[]> implements BatchedDataset<TensorTuple<A>> {
+  /** The tensors, in argument order. */
+  readonly tensors: Readonly<TensorTuple<A>>;
+  readonly length: number;
+  private readonly values: readonly NDArray[];
+
+  constructor(...tensors: A) {
+    if (tensors.length === 0) throw new ShapeError('TensorDataset', 'expected at least one tensor');
+    const values = tensors.map((t, k) => {
+      if (t instanceof Tensor) return t.value;
+      if (t instanceof NDArray) return t;
+      throw new TypeError(`TensorDataset: argument ${k} is not a Tensor`);
     });
-    const n = arrays[0]!.shape[0]!;
-    arrays.forEach((a, k) => {
+    values.forEach((a, k) => {
+      if (a.ndim === 0) throw new ShapeError('TensorDataset', `tensor ${k} is 0-d; every tensor needs a first axis to index`);
+    });
+    const n = values[0]!.shape[0]!;
+    values.forEach((a, k) => {
       if (a.shape[0] !== n) {
-        throw new ShapeError('TensorDataset', `array ${k} has shape ${fmtShape(a.shape)}, expected first dimension ${n} like array 0 ${fmtShape(arrays[0]!.shape)}`);
+        throw new ShapeError('TensorDataset', `tensor ${k} has shape ${fmtShape(a.shape)}, expected first dimension ${n} like tensor 0 ${fmtShape(values[0]!.shape)}`);
       }
     });
-    this.arrays = arrays;
+    this.values = values;
+    this.tensors = tensors.map((t) => (t instanceof Tensor ? t : new Tensor(t))) as TensorTuple<A>;
     this.length = n;
   }
 
-  get(index: number): T {
+  get(index: number): TensorTuple<A> {
     checkItemIndex('TensorDataset.get', index, this.length);
-    return this.arrays.map((a) => a.select(0, index)) as T;
+    return this.values.map((a) => new Tensor(a.select(0, index))) as TensorTuple<A>;
   }
 
-  getBatch(indices: readonly number[]): T {
+  getBatch(indices: readonly number[]): TensorTuple<A> {
     const index = int32Index('TensorDataset.getBatch', indices, this.length);
-    return this.arrays.map((a) => indexSelect(a, 0, index)) as T;
+    return this.values.map((a) => new Tensor(indexSelect(a, 0, index))) as TensorTuple<A>;
   }
 }
 

@@ -8,7 +8,7 @@
  * for (const [xb, yb] of new DataLoader(train, { batchSize: 32, shuffle: true, seed: 7 })) step(xb, yb);
  * ```
  */
-export { type Dataset, type BatchedDataset, TensorDataset, Subset } from './dataset.js';
+export { type Dataset, type BatchedDataset, type TensorTuple, TensorDataset, Subset } from './dataset.js';
 export { type Collated, defaultCollate } from './collate.js';
 export { type DataLoaderOptions, DataLoader } from './dataloader.js';
 export { type SplitSizes, type IndexSplit, type DatasetSplit, trainValTestSplit } from './split.js';
@@ -16,4 +16,3 @@ export { randomPermutation } from './permutation.js';
 export { NotFittedError, FeatureScaler } from './feature-scaler.js';
 export { type StandardScalerOptions, StandardScaler, type MinMaxScalerOptions, MinMaxScaler } from './scalers.js';
 export { normalize } from './normalize.js';
-export { oneHot } from '@chainrule/tensor';

@@ -1,12 +1,20 @@
 import { NDArray, ShapeError } from '@chainrule/tensor';
+import { Tensor } from '@chainrule/autograd';
+import { storageOf } from './feature-scaler.js';
 
 /**
  * Scales each row (the last axis) to unit L2 norm; all-zero rows stay zero. float64 input gives
- * float64, anything else float32.
- * @example normalize(array([[3, 4], [0, 0]])).toArray(); // [[0.6, 0.8], [0, 0]]
+ * float64, anything else float32. Takes a Tensor (or an NDArray) and returns a new Tensor that
+ * records no graph (this is preprocessing).
+ * @example
+ * ```ts
+ * import { normalize } from '@chainrule/nn';
+ * import { tensor } from '@chainrule/autograd';
+ * normalize(tensor([[3, 4], [0, 0]])).toArray(); // [[0.6, 0.8], [0, 0]]
+ * ```
  */
-export function normalize(x: NDArray): NDArray {
-  if (!(x instanceof NDArray)) throw new TypeError('normalize: expected an NDArray');
+export function normalize(input: Tensor | NDArray): Tensor {
+  const x = storageOf('normalize', input);
   if (x.ndim === 0) throw new ShapeError('normalize', 'expected at least one axis, got a 0-d array');
   const c = x.contiguous();
   const src = c.data;
@@ -28,5 +36,5 @@ export function normalize(x: NDArray): NDArray {
     const norm = big * Math.sqrt(ss);
     for (let j = 0; j < width; j++) out[row + j] = src[c.offset + row + j]! / norm;
   }
-  return new NDArray(out, [...x.shape]);
+  return new Tensor(new NDArray(out, [...x.shape]));
 }

@@ -1,4 +1,5 @@
-import { type NDArray, RangeError } from '@chainrule/tensor';
+import { RangeError } from '@chainrule/tensor';
+import type { Tensor } from '@chainrule/autograd';
 import { type AffineParams, FeatureScaler, NotFittedError } from './feature-scaler.js';
 
 /** Options of StandardScaler. */
@@ -30,14 +31,14 @@ export class StandardScaler extends FeatureScaler {
     this.withStd = options.withStd ?? true;
   }
 
-  /** The fitted per-feature means (float64, feature shape). */
-  get mean(): NDArray {
-    return this.featureArray(this.need('mean').shift);
+  /** The fitted per-feature means (a float64 Tensor in the feature shape). */
+  get mean(): Tensor {
+    return this.featureTensor(this.need('mean').shift);
   }
 
   /** The fitted per-feature scales (standard deviations, 1 for constant features). */
-  get scale(): NDArray {
-    return this.featureArray(this.need('scale').scale);
+  get scale(): Tensor {
+    return this.featureTensor(this.need('scale').scale);
   }
 
   protected computeParams(n: number, features: number, data: ArrayLike<number>): AffineParams {
@@ -99,14 +100,14 @@ export class MinMaxScaler extends FeatureScaler {
 
   private range: { min: Float64Array; max: Float64Array } | undefined;
 
-  /** The fitted per-feature minimums (float64, feature shape). */
-  get dataMin(): NDArray {
-    return this.featureArray(this.needRange('dataMin').min);
+  /** The fitted per-feature minimums (a float64 Tensor in the feature shape). */
+  get dataMin(): Tensor {
+    return this.featureTensor(this.needRange('dataMin').min);
   }
 
-  /** The fitted per-feature maximums (float64, feature shape). */
-  get dataMax(): NDArray {
-    return this.featureArray(this.needRange('dataMax').max);
+  /** The fitted per-feature maximums (a float64 Tensor in the feature shape). */
+  get dataMax(): Tensor {
+    return this.featureTensor(this.needRange('dataMax').max);
   }
 
   protected computeParams(n: number, features: number, data: ArrayLike<number>): AffineParams {

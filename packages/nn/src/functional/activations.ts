@@ -1,11 +1,11 @@
 /**
  * The activation functions of the notes' table (and a few more), as functions of tensors.
- * Each is built from differentiable ops, so gradients of any order work.
+ * Each is built from differentiable ops, so gradients of any order work. The sigmoid, tanh, relu,
+ * softmax and logSoftmax are @chainrule/autograd's own ops and are not repeated here.
  */
 import * as T from '@chainrule/tensor';
 import {
-  type Tensor, abs, add, customOp, div, erf, exp, expm1, gt, logSoftmax as agLogSoftmax, mul, relu as agRelu,
-  sigmoid as agSigmoid, softmax as agSoftmax, softplus as agSoftplus, sub, tanh as agTanh, where, zerosLike, Tensor as TensorClass,
+  type Tensor, abs, add, customOp, div, erf, exp, expm1, gt, mul, softplus as agSoftplus, sub, tanh, where, zerosLike, Tensor as TensorClass,
 } from '@chainrule/autograd';
 
 /** identity(x) = x; derivative 1. */
@@ -23,16 +23,6 @@ const stepOp = customOp({
 /** The binary step: 1 where x ≥ 0, else 0. Its gradient is 0 everywhere (nothing to learn from). */
 export function step(x: Tensor): Tensor {
   return stepOp(x);
-}
-
-/** σ(x) = 1 / (1 + e^{-x}); σ' = σ(1 - σ). */
-export function sigmoid(x: Tensor): Tensor {
-  return agSigmoid(x);
-}
-
-/** tanh(x); tanh' = 1 - tanh². */
-export function tanh(x: Tensor): Tensor {
-  return agTanh(x);
 }
 
 /** Parameters of Soboleva's modified tanh. */
@@ -56,11 +46,6 @@ export function softsign(x: Tensor): Tensor {
   return div(x, add(abs(x), 1));
 }
 
-/** relu(x) = max(0, x); derivative 1 for x > 0, else 0 (0 at 0, as PyTorch). */
-export function relu(x: Tensor): Tensor {
-  return agRelu(x);
-}
-
 /** leakyRelu(x) = x for x > 0, slope·x otherwise. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   return where(gt(x, 0), x, mul(x, negativeSlope));
@@ -75,7 +60,7 @@ export type GeluApproximate = 'none' | 'tanh';
 export function gelu(x: Tensor, approximate: GeluApproximate = 'none'): Tensor {
   if (approximate === 'tanh') {
     const inner = mul(add(x, mul(mul(mul(x, x), x), 0.044715)), Math.sqrt(2 / Math.PI));
-    return mul(mul(x, 0.5), add(agTanh(inner), 1));
+    return mul(mul(x, 0.5), add(tanh(inner), 1));
   }
   return mul(mul(x, 0.5), add(erf(mul(x, Math.SQRT1_2)), 1));
 }
@@ -100,12 +85,3 @@ export function elu(x: Tensor, alpha = 1): Tensor {
   return where(positive, x, mul(expm1(where(positive, 0, x)), alpha));
 }
 
-/** softmax along `axis` (default the last): e^x / Σe^x, computed stably. */
-export function softmax(x: Tensor, axis = -1): Tensor {
-  return agSoftmax(x, axis);
-}
-
-/** log-softmax along `axis` (default the last): x - logsumexp(x), never overflows. */
-export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return agLogSoftmax(x, axis);
-}

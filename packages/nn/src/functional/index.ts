@@ -1,7 +1,23 @@
-/** The functional forms: activations, losses, and the layer computations. */
-export * from './activations.js';
-export * from './losses.js';
-export { linear } from './linear.js';
+/**
+ * The functional forms (PyTorch's `torch.nn.functional`, reached as `F` from @chainrule/nn):
+ * activations, losses, and the layer computations. The activations that @chainrule/autograd
+ * already has with the same meaning (`sigmoid`, `tanh`, `relu`, `softmax`, `logSoftmax`) and its
+ * fused `linear` are not repeated here: import those from @chainrule/autograd. `softplus` is
+ * here because it differs: it takes PyTorch's `beta` and `threshold`.
+ *
+ * @example
+ * ```ts
+ * import { F } from '@chainrule/nn';
+ * import { tensor } from '@chainrule/autograd';
+ * F.softplus(tensor([-1, 0, 30]), 2).toArray(); // [0.0635, 0.3466, 30]
+ * F.gelu(tensor([1]), 'tanh').item();            // 0.8412
+ * ```
+ */
+export { identity, step, type SmhtOptions, smht, softsign, leakyRelu, type GeluApproximate, gelu, softplus, elu } from './activations.js';
+export {
+  type Reduction, type LossOptions, type MseOptions, type HuberOptions,
+  mseLoss, quadraticCost, l1Loss, huberLoss, bce, bceWithLogits, crossEntropy, nllLoss, l2Penalty,
+} from './losses.js';
 export { dropout } from './dropout.js';
 export { batchNorm, layerNorm, type BatchNormOptions, type RunningStats } from './normalization.js';
 export { embedding } from './embedding.js';

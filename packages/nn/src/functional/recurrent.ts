@@ -2,8 +2,7 @@
  * One time step of the recurrent cells, PyTorch's equations and weight layouts
  * (W_ih [G·H, I], W_hh [G·H, H] with the gates stacked along the first axis).
  */
-import { type Tensor, add, mul, relu, sigmoid, split, sub, tanh } from '@chainrule/autograd';
-import { linear } from './linear.js';
+import { type Tensor, add, linear, mul, relu, sigmoid, split, sub, tanh } from '@chainrule/autograd';
 
 /** The weights of one cell (biases may be null). */
 export interface CellWeights {

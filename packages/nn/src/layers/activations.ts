@@ -1,13 +1,14 @@
 /**
- * Activation layers: modules wrapping the functions in `functional/activations`, for use in
- * `Sequential`. None has parameters.
+ * Activation layers: modules wrapping the functions in `functional/activations` (and
+ * @chainrule/autograd's sigmoid, tanh, relu, softmax and logSoftmax), for use in `Sequential`.
+ * None has parameters.
  * @example
  * ```ts
  * import { Sequential, Linear, ReLU, GELU } from '@chainrule/nn';
  * const net = new Sequential(new Linear(2, 8), new GELU('tanh'), new Linear(8, 1));
  * ```
  */
-import type { Tensor } from '@chainrule/autograd';
+import { type Tensor, logSoftmax, relu, sigmoid, softmax, tanh } from '@chainrule/autograd';
 import { Module } from '../module.js';
 import * as F from '../functional/activations.js';
 
@@ -23,12 +24,12 @@ export class Step extends Module {
 
 /** The logistic sigmoid σ(x) = 1 / (1 + e^{-x}). */
 export class Sigmoid extends Module {
-  forward(x: Tensor): Tensor { return F.sigmoid(x); }
+  forward(x: Tensor): Tensor { return sigmoid(x); }
 }
 
 /** tanh(x). */
 export class Tanh extends Module {
-  forward(x: Tensor): Tensor { return F.tanh(x); }
+  forward(x: Tensor): Tensor { return tanh(x); }
 }
 
 /** Soboleva's modified tanh (e^{ax} - e^{-bx}) / (e^{cx} + e^{-dx}). */
@@ -49,7 +50,7 @@ export class Softsign extends Module {
 
 /** max(0, x). */
 export class ReLU extends Module {
-  forward(x: Tensor): Tensor { return F.relu(x); }
+  forward(x: Tensor): Tensor { return relu(x); }
 }
 
 /** x for x > 0, slope·x otherwise. */
@@ -83,13 +84,13 @@ export class ELU extends Module {
 /** softmax along an axis (default the last). */
 export class Softmax extends Module {
   constructor(readonly axis = -1) { super(); }
-  forward(x: Tensor): Tensor { return F.softmax(x, this.axis); }
+  forward(x: Tensor): Tensor { return softmax(x, this.axis); }
   override extraRepr(): string { return `axis=${this.axis}`; }
 }
 
 /** log-softmax along an axis (default the last). */
 export class LogSoftmax extends Module {
   constructor(readonly axis = -1) { super(); }
-  forward(x: Tensor): Tensor { return F.logSoftmax(x, this.axis); }
+  forward(x: Tensor): Tensor { return logSoftmax(x, this.axis); }
   override extraRepr(): string { return `axis=${this.axis}`; }
 }

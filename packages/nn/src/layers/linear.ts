@@ -1,9 +1,8 @@
 import * as T from '@chainrule/tensor';
-import type { Tensor } from '@chainrule/autograd';
+import { type Tensor, linear } from '@chainrule/autograd';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import * as init from '../init.js';
-import { linear } from '../functional/linear.js';
 import { type LayerOptions, checkPositiveInt, emptyParameter, layerDtype } from './options.js';
 
 /** Options of `Linear`. */

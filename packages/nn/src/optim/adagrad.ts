@@ -2,8 +2,8 @@ import * as T from '@chainrule/tensor';
 import { Tensor, add, div, mul, sqrt, square } from '@chainrule/autograd';
 import { type Hyperparameters, type LiveState, Optimizer, type ParamGroup, type ParamGroupInput } from './optimizer.js';
 
-/** Hyperparameters of AdaGrad (PyTorch's). */
-export interface AdaGradOptions extends Hyperparameters {
+/** Hyperparameters of Adagrad (PyTorch's). */
+export interface AdagradOptions extends Hyperparameters {
   lr: number;
   lrDecay: number;
   weightDecay: number;
@@ -12,26 +12,26 @@ export interface AdaGradOptions extends Hyperparameters {
 }
 
 /**
- * AdaGrad, as PyTorch's: g ← ∇ + λθ; η_t = η / (1 + (t − 1)·decay); s ← s + g²;
+ * Adagrad, as PyTorch's: g ← ∇ + λθ; η_t = η / (1 + (t − 1)·decay); s ← s + g²;
  * θ ← θ − η_t g / (√s + ε).
  * @example
  * ```ts
- * const opt = new AdaGrad(model.parameters(), { lr: 0.01 });
+ * const opt = new Adagrad(model.parameters(), { lr: 0.01 });
  * ```
  */
-export class AdaGrad extends Optimizer<AdaGradOptions> {
-  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdaGradOptions>[], options: Partial<AdaGradOptions> = {}) {
-    super('AdaGrad', params, { lr: 0.01, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...options });
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdagradOptions>[], options: Partial<AdagradOptions> = {}) {
+    super('Adagrad', params, { lr: 0.01, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...options });
   }
 
   protected override checkHyperparameters(h: Hyperparameters): void {
     super.checkHyperparameters(h);
-    const o = h as Partial<AdaGradOptions>;
-    if (o.eps !== undefined && !(o.eps >= 0)) throw new T.RangeError('AdaGrad', `eps must be >= 0, got ${o.eps}`);
-    if (o.initialAccumulatorValue !== undefined && !(o.initialAccumulatorValue >= 0)) throw new T.RangeError('AdaGrad', `initialAccumulatorValue must be >= 0, got ${o.initialAccumulatorValue}`);
+    const o = h as Partial<AdagradOptions>;
+    if (o.eps !== undefined && !(o.eps >= 0)) throw new T.RangeError('Adagrad', `eps must be >= 0, got ${o.eps}`);
+    if (o.initialAccumulatorValue !== undefined && !(o.initialAccumulatorValue >= 0)) throw new T.RangeError('Adagrad', `initialAccumulatorValue must be >= 0, got ${o.initialAccumulatorValue}`);
   }
 
-  protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<AdaGradOptions>): void {
+  protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<AdagradOptions>): void {
     let sum = state.sum as Tensor | undefined;
     if (sum === undefined) {
       sum = new Tensor(T.full(p.shape, h.initialAccumulatorValue, p.dtype));

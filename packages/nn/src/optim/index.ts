@@ -1,9 +1,9 @@
 export {
-  Optimizer, type Hyperparameters, type ParamGroup, type ParamGroupInput, type ParamState, type OptimizerStateDict, type LiveState,
+  Optimizer, type Hyperparameters, type ParamGroup, type ParamGroupInput, type ParamState, type OptimizerStateDict, type OptimizerStateDictInput, type LiveState,
 } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
-export { AdaGrad, type AdaGradOptions } from './adagrad.js';
-export { RMSProp, type RMSPropOptions } from './rmsprop.js';
+export { Adagrad, type AdagradOptions } from './adagrad.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { clipGradNorm } from './clip.js';
 export { LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR, type SchedulerStateDict } from './scheduler.js';

@@ -15,7 +15,7 @@ export type ParamGroup<H extends Hyperparameters> = { params: Tensor[] } & H;
 export type ParamGroupInput<H extends Hyperparameters> = { params: Iterable<Tensor> } & Partial<H>;
 
 /** One parameter's saved state: tensors (moment estimates) and numbers (the step count). */
-export type ParamState = Record<string, NDArray | number>;
+export type ParamState = Record<string, Tensor | number>;
 
 /**
  * An optimizer's state as plain data, like PyTorch's: `state[i]` for the i-th parameter
@@ -24,6 +24,23 @@ export type ParamState = Record<string, NDArray | number>;
 export interface OptimizerStateDict {
   state: Record<string, ParamState>;
   paramGroups: { params: number[]; options: Record<string, number | boolean> }[];
+}
+
+/**
+ * What `loadStateDict` accepts: an `OptimizerStateDict`, whose state tensors may also be
+ * NDArrays (the storage type, for advanced use).
+ * @example
+ * ```ts
+ * import { Linear, SGD, type OptimizerStateDictInput } from '@chainrule/nn';
+ * import { zeros } from '@chainrule/tensor';
+ * const fc = new Linear(2, 1, { bias: false });
+ * const state: OptimizerStateDictInput = { state: { '0': { momentum_buffer: zeros([1, 2]) } }, paramGroups: [{ params: [0], options: { lr: 0.1 } }] };
+ * new SGD(fc.parameters(), { lr: 0.5, momentum: 0.9 }).loadStateDict(state);
+ * ```
+ */
+export interface OptimizerStateDictInput {
+  state: Readonly<Record<string, Readonly<Record<string, Tensor | NDArray | number>>>>;
+  paramGroups: readonly { params: readonly number[]; options: Readonly<Record<string, number | boolean>> }[];
 }
 
 /** Live per-parameter state: tensors updated in place, and numbers. */
@@ -88,7 +105,21 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   /** Updates one parameter from its gradient (runs under noGrad). */
   protected abstract update(param: Tensor, grad: Tensor, state: LiveState, group: ParamGroup<H>): void;
 
-  /** The hyperparameters and state, copied (later steps do not change it). */
+  /**
+   * The hyperparameters and state, copied (later steps do not change it); state tensors are
+   * Tensors that record no graph.
+   * @example
+   * ```ts
+   * import { Adam, Linear } from '@chainrule/nn';
+   * import { randn } from '@chainrule/autograd';
+   * const model = new Linear(2, 1);
+   * const opt = new Adam(model.parameters());
+   * model.forward(randn([4, 2])).sum().backward();
+   * opt.step();
+   * const saved = opt.stateDict(); // saved.state['0'].exp_avg is a Tensor
+   * new Adam(model.parameters()).loadStateDict(saved);
+   * ```
+   */
   stateDict(): OptimizerStateDict {
     const state: Record<string, ParamState> = {};
     let index = 0;
@@ -98,7 +129,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
         const s = this.state.get(p);
         if (s !== undefined) {
           const saved: ParamState = {};
-          for (const [k, v] of Object.entries(s)) saved[k] = typeof v === 'number' ? v : T.getBackend().copy(v.value, v.dtype);
+          for (const [k, v] of Object.entries(s)) saved[k] = typeof v === 'number' ? v : new Tensor(T.getBackend().copy(v.value, v.dtype));
           state[String(index)] = saved;
         }
         indices.push(index++);
@@ -115,12 +146,12 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    * counts, each state tensor's shape and dtype against its parameter, hyperparameter types);
    * on a problem it throws and changes nothing.
    */
-  loadStateDict(dict: OptimizerStateDict): void {
+  loadStateDict(dict: OptimizerStateDictInput): void {
     this.prepareLoadStateDict(dict)();
   }
 
   /** The checking half of `loadStateDict`: validates and returns a function that writes. */
-  prepareLoadStateDict(dict: OptimizerStateDict): () => void {
+  prepareLoadStateDict(dict: OptimizerStateDictInput): () => void {
     const op = `${this.name}.loadStateDict`;
     if (dict.paramGroups.length !== this.paramGroups.length) {
       throw new ModuleError(op, `the state has ${dict.paramGroups.length} parameter group(s), the optimizer ${this.paramGroups.length}`);
@@ -144,9 +175,10 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       const p = Number.isInteger(index) ? params[index] : undefined;
       if (p === undefined) throw new ModuleError(op, `state for parameter ${key}, but the optimizer has ${params.length} parameter(s)`);
       const live: LiveState = {};
-      for (const [k, v] of Object.entries(saved)) {
-        if (typeof v === 'number') { live[k] = v; continue; }
-        if (!(v instanceof T.NDArray)) throw new ModuleError(op, `state ${key}.${k} is neither a number nor an NDArray`);
+      for (const [k, given] of Object.entries(saved)) {
+        if (typeof given === 'number') { live[k] = given; continue; }
+        const v: unknown = given instanceof Tensor ? given.value : given;
+        if (!(v instanceof T.NDArray)) throw new ModuleError(op, `state ${key}.${k} is neither a number nor a Tensor`);
         if (!T.shapesEqual(v.shape, p.shape)) throw new T.ShapeError(op, `state ${key}.${k} has shape ${T.fmtShape(v.shape)}, its parameter ${T.fmtShape(p.shape)}`);
         if (v.dtype !== p.dtype) throw new T.DTypeError(op, `state ${key}.${k} is ${v.dtype}, its parameter ${p.dtype}`);
         live[k] = new Tensor(T.getBackend().copy(v, v.dtype));

@@ -2,8 +2,8 @@ import * as T from '@chainrule/tensor';
 import { type Tensor, add, div, mul, sqrt, square, sub } from '@chainrule/autograd';
 import { type Hyperparameters, type LiveState, Optimizer, type ParamGroup, type ParamGroupInput, zerosState } from './optimizer.js';
 
-/** Hyperparameters of RMSProp (PyTorch's). */
-export interface RMSPropOptions extends Hyperparameters {
+/** Hyperparameters of RMSprop (PyTorch's). */
+export interface RMSpropOptions extends Hyperparameters {
   lr: number;
   alpha: number;
   eps: number;
@@ -13,24 +13,24 @@ export interface RMSPropOptions extends Hyperparameters {
 }
 
 /**
- * RMSProp, as PyTorch's: g ← ∇ + λθ; s ← αs + (1 − α)g²; with `centered`, m ← αm + (1 − α)g and
+ * RMSprop, as PyTorch's: g ← ∇ + λθ; s ← αs + (1 − α)g²; with `centered`, m ← αm + (1 − α)g and
  * the denominator is √(s − m²) + ε, else √s + ε; with momentum μ: b ← μb + g/den, θ ← θ − ηb;
  * otherwise θ ← θ − η g/den.
  */
-export class RMSProp extends Optimizer<RMSPropOptions> {
-  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<RMSPropOptions>[], options: Partial<RMSPropOptions> = {}) {
-    super('RMSProp', params, { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...options });
+export class RMSprop extends Optimizer<RMSpropOptions> {
+  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<RMSpropOptions>[], options: Partial<RMSpropOptions> = {}) {
+    super('RMSprop', params, { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...options });
   }
 
   protected override checkHyperparameters(h: Hyperparameters): void {
     super.checkHyperparameters(h);
-    const o = h as Partial<RMSPropOptions>;
-    if (o.alpha !== undefined && !(o.alpha >= 0 && o.alpha <= 1)) throw new T.RangeError('RMSProp', `alpha must be in [0, 1], got ${o.alpha}`);
-    if (o.momentum !== undefined && !(o.momentum >= 0)) throw new T.RangeError('RMSProp', `momentum must be >= 0, got ${o.momentum}`);
-    if (o.eps !== undefined && !(o.eps >= 0)) throw new T.RangeError('RMSProp', `eps must be >= 0, got ${o.eps}`);
+    const o = h as Partial<RMSpropOptions>;
+    if (o.alpha !== undefined && !(o.alpha >= 0 && o.alpha <= 1)) throw new T.RangeError('RMSprop', `alpha must be in [0, 1], got ${o.alpha}`);
+    if (o.momentum !== undefined && !(o.momentum >= 0)) throw new T.RangeError('RMSprop', `momentum must be >= 0, got ${o.momentum}`);
+    if (o.eps !== undefined && !(o.eps >= 0)) throw new T.RangeError('RMSprop', `eps must be >= 0, got ${o.eps}`);
   }
 
-  protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<RMSPropOptions>): void {
+  protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<RMSpropOptions>): void {
     if (state.square_avg === undefined) {
       state.step = 0;
       state.square_avg = zerosState(p);

@@ -1,4 +1,5 @@
 import { NDArray } from '@chainrule/tensor';
+import { Tensor } from '@chainrule/autograd';
 import { typedArrayFromLittleEndian } from './bytes.js';
 import { MAX_HEADER_BYTES } from './encode.js';
 import { CheckpointError } from './errors.js';
@@ -6,8 +7,8 @@ import { parseHeader } from './header.js';
 
 /** What a safetensors file holds. */
 export interface DecodedSafetensors {
-  /** The arrays by name, in file order; each owns freshly allocated, aligned storage. */
-  tensors: Map<string, NDArray>;
+  /** The tensors by name, in file order; each owns freshly allocated, aligned storage. */
+  tensors: Map<string, Tensor>;
   /** The `__metadata__` map ({} when absent). */
   metadata: Record<string, string>;
 }
@@ -20,7 +21,10 @@ export interface DecodedSafetensors {
  * @throws CheckpointError naming the problem (see its `problem` field).
  * @example
  * ```ts
+ * import { decodeSafetensors, encodeSafetensors } from '@chainrule/nn';
+ * import { ones } from '@chainrule/autograd';
  * const { tensors, metadata } = decodeSafetensors(encodeSafetensors({ x: ones([2]) }));
+ * tensors.get('x')!.toArray(); // [1, 1]
  * ```
  */
 export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
@@ -46,10 +50,10 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
       if (bytes[i]! > 1) throw new CheckpointError('value', `BOOL tensor "${e.name}" has byte ${bytes[i]} at element ${i - dataStart - e.begin}, expected 0 or 1`);
     }
   }
-  const tensors = new Map<string, NDArray>();
+  const tensors = new Map<string, Tensor>();
   for (const e of entries) {
     const data = typedArrayFromLittleEndian(bytes.subarray(dataStart + e.begin, dataStart + e.end), e.dtype);
-    tensors.set(e.name, new NDArray(data, e.shape));
+    tensors.set(e.name, new Tensor(new NDArray(data, e.shape)));
   }
   return { tensors, metadata };
 }

@@ -1,10 +1,11 @@
 import { NDArray } from '@chainrule/tensor';
+import { Tensor } from '@chainrule/autograd';
 import { littleEndianBytes } from './bytes.js';
 import { DTYPE_SIZE, type SafetensorsDType, TO_SAFETENSORS, WRITE_RANK } from './dtypes.js';
 import { CheckpointError } from './errors.js';
 
-/** Named arrays to write: a plain record or a Map. */
-export type TensorMap = Readonly<Record<string, NDArray>> | ReadonlyMap<string, NDArray>;
+/** Named tensors to write (NDArrays are accepted too, for advanced use): a plain record or a Map. */
+export type TensorMap = Readonly<Record<string, Tensor | NDArray>> | ReadonlyMap<string, Tensor | NDArray>;
 
 /** The largest header the reader accepts (the reference implementation's limit). */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -12,21 +13,23 @@ export const MAX_HEADER_BYTES = 100_000_000;
 interface Planned { name: string; dtype: SafetensorsDType; shape: readonly number[]; bytes: Uint8Array; begin: number }
 
 /**
- * Serializes named arrays to the safetensors format: an 8-byte little-endian header length N,
+ * Serializes named tensors to the safetensors format: an 8-byte little-endian header length N,
  * N bytes of compact JSON padded with spaces to a multiple of 8, then the row-major
  * little-endian data. Tensors are laid out like the reference writer: by dtype alignment
  * (F64, F32, I32, BOOL), then by name; `__metadata__` comes first in the header, its keys sorted.
  * Views are written as their row-major contents.
- * @throws CheckpointError (problem `encode`) for a value that is not an NDArray, the reserved
+ * @throws CheckpointError (problem `encode`) for a value that is not a Tensor or NDArray, the reserved
  * name `__metadata__`, or a metadata value that is not a string. Nothing is produced then.
  * @example
  * ```ts
+ * import { decodeSafetensors, encodeSafetensors } from '@chainrule/nn';
+ * import { randn, zeros } from '@chainrule/autograd';
  * const bytes = encodeSafetensors({ w: randn([3, 2]), b: zeros([2]) }, { epoch: '3' });
  * decodeSafetensors(bytes).tensors.get('w')!.shape; // [3, 2]
  * ```
  */
 export function encodeSafetensors(tensors: TensorMap, metadata?: Readonly<Record<string, string>>): Uint8Array {
-  const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors as Readonly<Record<string, NDArray>>);
+  const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors as Readonly<Record<string, Tensor | NDArray>>);
   const planned: Planned[] = entries.map(([name, value]) => plan(name, value));
   planned.sort((a, b) => WRITE_RANK[a.dtype] - WRITE_RANK[b.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let dataLength = 0;
@@ -48,9 +51,10 @@ export function encodeSafetensors(tensors: TensorMap, metadata?: Readonly<Record
 
 function plan(name: string, value: unknown): Planned {
   if (name === '__metadata__') throw new CheckpointError('encode', 'the name "__metadata__" is reserved for metadata and cannot name a tensor');
+  if (value instanceof Tensor) value = value.value;
   if (!(value instanceof NDArray)) {
     const got = value === null ? 'null' : typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
-    throw new CheckpointError('encode', `tensor "${name}" is not an NDArray (got ${got})`);
+    throw new CheckpointError('encode', `tensor "${name}" is not a Tensor or an NDArray (got ${got})`);
   }
   const dtype = TO_SAFETENSORS[value.dtype];
   const c = value.contiguous();

@@ -1,10 +1,12 @@
 /**
  * Checkpoints in the safetensors format (https://github.com/huggingface/safetensors), which
- * PyTorch users exchange weights in: F64, F32, I32 and BOOL arrays with a string metadata map.
+ * PyTorch users exchange weights in: F64, F32, I32 and BOOL tensors with a string metadata map.
+ * Writing takes Tensors (or NDArrays); reading returns Tensors.
  *
  * @example
  * ```ts
  * import { saveSafetensors, loadSafetensors } from '@chainrule/nn';
+ * import { randn } from '@chainrule/autograd';
  * saveSafetensors('/tmp/w.safetensors', { w: randn([2, 3]) }, { note: 'demo' });
  * loadSafetensors('/tmp/w.safetensors').tensors.get('w');
  * ```

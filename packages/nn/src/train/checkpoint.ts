@@ -4,7 +4,7 @@
  * other tools); optimizer state tensors are stored as `optimizer.state.<i>.<name>` and its
  * hyperparameters and scalar state (step counts) as JSON in `__metadata__`.
  */
-import { type NDArray } from '@chainrule/tensor';
+import type { Tensor } from '@chainrule/autograd';
 import type { AnyModule } from '../module.js';
 import type { Hyperparameters, Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import { CheckpointError } from '../serialization/errors.js';
@@ -29,8 +29,8 @@ interface OptimizerMeta {
 const replacer = (_: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
 const revive = (v: unknown): unknown => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v);
 
-function checkpointContents(model: AnyModule, optimizer: Optimizer<Hyperparameters> | undefined, metadata: Readonly<Record<string, string>>): [Map<string, NDArray>, Record<string, string>] {
-  const tensors = new Map<string, NDArray>();
+function checkpointContents(model: AnyModule, optimizer: Optimizer<Hyperparameters> | undefined, metadata: Readonly<Record<string, string>>): [Map<string, Tensor>, Record<string, string>] {
+  const tensors = new Map<string, Tensor>();
   for (const [k, v] of model.stateDict()) {
     if (k.startsWith('optimizer.')) throw new CheckpointError('encode', `model key "${k}" uses the "optimizer." prefix that checkpoints reserve for optimizer state`);
     tensors.set(k, v);
@@ -111,12 +111,12 @@ export function loadCheckpoint(path: string, model: AnyModule, optimizer?: Optim
   return restore(loadSafetensors(path), model, optimizer);
 }
 
-function restore({ tensors, metadata }: { tensors: Map<string, NDArray>; metadata: Record<string, string> }, model: AnyModule, optimizer: Optimizer<Hyperparameters> | undefined): Record<string, string> {
+function restore({ tensors, metadata }: { tensors: Map<string, Tensor>; metadata: Record<string, string> }, model: AnyModule, optimizer: Optimizer<Hyperparameters> | undefined): Record<string, string> {
   if (metadata[FORMAT_KEY] !== undefined && metadata[FORMAT_KEY] !== FORMAT) {
     throw new CheckpointError('metadata', `unsupported checkpoint format "${metadata[FORMAT_KEY]}" (this version reads "${FORMAT}")`);
   }
-  const modelState = new Map<string, NDArray>();
-  const optimizerTensors = new Map<string, NDArray>();
+  const modelState = new Map<string, Tensor>();
+  const optimizerTensors = new Map<string, Tensor>();
   for (const [k, v] of tensors) (k.startsWith('optimizer.') ? optimizerTensors : modelState).set(k, v);
   const commitModel = model.prepareLoadStateDict(modelState);
   let commitOptimizer = (): void => {};

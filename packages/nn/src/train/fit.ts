@@ -1,5 +1,5 @@
 import * as T from '@chainrule/tensor';
-import { type NDArray, Rng } from '@chainrule/tensor';
+import { Rng } from '@chainrule/tensor';
 import type { Tensor } from '@chainrule/autograd';
 import type { Hyperparameters, Optimizer } from '../optim/optimizer.js';
 import type { LRScheduler } from '../optim/scheduler.js';
@@ -121,7 +121,7 @@ export function fit(model: Model, options: FitOptions): History {
   const monitor: string = earlyStopping?.monitor ?? (val !== undefined ? 'valLoss' : 'trainLoss');
   const mode = earlyStopping?.mode ?? (monitor.endsWith('Loss') ? 'min' : 'max');
   let best = mode === 'min' ? Infinity : -Infinity;
-  let bestWeights: Map<string, NDArray> | null = null;
+  let bestWeights: Map<string, Tensor> | null = null;
   let waited = 0;
   const batches = batchCount(train, batchSize);
   const record = (name: string, value: number) => (history.metrics[name] ??= []).push(value);

@@ -1,4 +1,4 @@
-// erf as scalar-math.ts defines it (src/backends/js/scalar-math.ts: the series of e^{-x²}·Σ below 3,
+// erf as scalar-math.ts defines it (src/scalar-math.ts: the series of e^{-x²}·Σ below 3,
 // the continued fraction of erfc above), on the fdExp port, so results are bit-identical to the
 // TypeScript backend's; and a lane-wise version of the series for |x| < 3.
 import { fdExp } from './fdlibm-exp';

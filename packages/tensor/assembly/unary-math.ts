@@ -1,5 +1,5 @@
 // The transcendental and rounding unary kernels, generic over f32 / f64, bit-identical to the
-// TypeScript backend (src/backends/js/scalar-ops.ts, scalar-math.ts): each element is computed in
+// TypeScript backend (src/scalar-ops.ts, src/scalar-math.ts): each element is computed in
 // f64 with the fdlibm ports V8 uses for Math.* and, for f32, rounded once on the way out.
 // exp, expm1, tanh, sigmoid, log, log1p, softplus and erf run as f64x2 pairs (fdlibm-exp-simd.ts,
 // fdlibm-log-simd.ts, erf.ts) where all lanes are on the common path, and the scalar ports otherwise.

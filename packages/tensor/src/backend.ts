@@ -1,15 +1,19 @@
+/**
+ * The kernel contract: the `Backend` interface, the types its signatures use, and the registry of
+ * the backend in use. It imports types only, and nothing from ops/ or backends/ (which import it).
+ */
 import type { DType } from './dtype.js';
 import type { NDArray } from './ndarray.js';
-import type { ActivationGradOp } from './ops/activation-grad.js';
-import type { ConvGeometry } from './ops/conv.js';
+import type { SCALAR_BINARY, SCALAR_UNARY } from './scalar-ops.js';
 
-/** Unary elementwise kernels. Float ones give float results; the rest keep the dtype. */
-export type UnaryOp =
-  | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'reciprocal'
-  | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'erf' | 'floor' | 'ceil' | 'round' | 'softplus';
+/**
+ * Unary elementwise kernels: the keys of `SCALAR_UNARY`, so an op is added by adding its scalar
+ * definition there. Float ones give float results; the rest keep the dtype (ops/elementwise.ts).
+ */
+export type UnaryOp = keyof typeof SCALAR_UNARY;
 
-/** Binary elementwise kernels (arithmetic). */
-export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+/** Binary elementwise kernels (arithmetic): the keys of `SCALAR_BINARY`, like `UnaryOp`. */
+export type BinaryOp = keyof typeof SCALAR_BINARY;
 
 /** Comparisons, giving bool. */
 export type CompareOp = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
@@ -20,13 +24,26 @@ export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 /** Reductions that give an int32 index per reduced slice. */
 export type ArgReduceOp = 'argmax' | 'argmin';
 
+/** The activations whose gradient `activationGrad` computes in one pass. */
+export type ActivationGradOp = 'sigmoid' | 'tanh' | 'relu';
+
+/** A resolved window: kernel, stride, padding, dilation and the output's (height, width). */
+export interface ConvGeometry {
+  readonly kernel: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly padding: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly output: readonly [number, number];
+}
+
 /**
- * The kernels every backend provides. The frontend (the NDArray functions) validates arguments,
- * promotes dtypes and broadcasts shapes; a backend only computes. Inputs may be any strided view
- * (broadcast dimensions have stride 0). Unless `out` is given, results are new contiguous arrays.
+ * The kernels every backend provides, all of them. The frontend (the NDArray functions) validates
+ * arguments, promotes dtypes and broadcasts shapes; a backend only computes. Inputs may be any
+ * strided view (broadcast dimensions have stride 0). Unless `out` is given, results are new
+ * contiguous arrays.
  *
- * The pure-TypeScript backend (`jsBackend`) implements all of it and is the reference;
- * a faster backend may take over any subset and delegate the rest.
+ * The pure-TypeScript backend (`jsBackend`) implements all of it and is the reference. A faster
+ * backend implements any subset and gets the rest from the reference through `composeBackend`.
  */
 export interface Backend {
   readonly name: string;
@@ -61,23 +78,23 @@ export interface Backend {
   scatterAdd(shape: readonly number[], axis: number, index: NDArray, src: NDArray): NDArray;
   /**
    * y ← y + α·x in place, x of y's shape: the product rounded to y's dtype, then the sum (what
-   * `binary('add', y, binary('mul', x, α))` gives). Optional: without it the frontend runs those two ops.
+   * `binary('add', y, binary('mul', x, α))` gives, as `composedAddScaledInPlace` computes it).
    */
-  addScaledInPlace?(y: NDArray, x: NDArray, alpha: number): void;
+  addScaledInPlace(y: NDArray, x: NDArray, alpha: number): void;
   /**
    * g·f′ of an activation (see `activationGrad`): g and `saved` (the output y of sigmoid and tanh,
    * the input x of relu) of one shape and float dtype; a new contiguous result with the unfused
-   * ops' bits. Optional: without it the frontend runs those ops.
+   * ops' bits (those of `composedActivationGrad`).
    */
-  activationGrad?(op: ActivationGradOp, g: NDArray, saved: NDArray): NDArray;
-  /**
-   * im2col: x [N, C, H, W] (any strides) → [N, C·kh·kw, outH·outW], padValue outside the input.
-   * Optional: a backend without it gets the JS kernel.
-   */
-  im2col?(x: NDArray, geometry: ConvGeometry, padValue: number): NDArray;
-  /** col2im, im2col's adjoint: [N, C·kh·kw, L] → [N, C, H, W], summing overlaps. Optional like im2col. */
-  col2im?(cols: NDArray, geometry: ConvGeometry, channels: number, height: number, width: number): NDArray;
+  activationGrad(op: ActivationGradOp, g: NDArray, saved: NDArray): NDArray;
+  /** im2col: x [N, C, H, W] (any strides) → [N, C·kh·kw, outH·outW], padValue outside the input. */
+  im2col(x: NDArray, geometry: ConvGeometry, padValue: number): NDArray;
+  /** col2im, im2col's adjoint: [N, C·kh·kw, L] → [N, C, H, W], summing overlaps. */
+  col2im(cols: NDArray, geometry: ConvGeometry, channels: number, height: number, width: number): NDArray;
 }
+
+/** The kernel methods of the contract (every member but `name`). */
+export type KernelName = Exclude<keyof Backend, 'name'>;
 
 let current: Backend | undefined;
 let fallback: Backend | undefined;

@@ -39,9 +39,13 @@ export { mayOverlap, sameView } from './overlap.js';
 export { type DType, type TypedArray, type FloatArray, DTYPES, allocate, dtypeOfArray, isFloat, promoteTypes, promoteWithScalar, floatResultType, castScalar } from './dtype.js';
 export { ShapeError, DTypeError, RangeError, fmtShape } from './errors.js';
 export { type Shape, sizeOf, contiguousStrides, shapesEqual, broadcastShapes, normalizeAxis, normalizeAxes, checkShape } from './shape.js';
-export { type Backend, type UnaryOp, type BinaryOp, type CompareOp, type ReduceOp, type ArgReduceOp, getBackend, setBackend } from './backend.js';
+export {
+  type Backend, type UnaryOp, type BinaryOp, type CompareOp, type ReduceOp, type ArgReduceOp, type ActivationGradOp, type ConvGeometry,
+  getBackend, setBackend,
+} from './backend.js';
+export { type PartialBackend, composeBackend } from './backends/compose.js';
 export { jsBackend } from './backends/js/index.js';
-export { SCALAR_UNARY, SCALAR_BINARY } from './backends/js/scalar-ops.js';
+export { SCALAR_UNARY, SCALAR_BINARY } from './scalar-ops.js';
 export { createWasmBackend, wasmSupported, type WasmBackendOptions } from './backends/wasm/index.js';
 export { wasmKernelVariant, type WasmKernelVariant } from './backends/wasm/variant.js';
 export { type NestedArray, type RandomOptions, array, fromTypedArray, full, fullLike, zeros, ones, arange, linspace, eye, rand, randn, randint } from './creation.js';
@@ -50,9 +54,9 @@ export * from './ops/elementwise.js';
 export { type Axes, type VarianceOptions, keptShape, sum, prod, mean, max, min, argmax, argmin, variance, std, logsumexp } from './ops/reduce.js';
 export { matmul } from './ops/matmul.js';
 export { addScaledInPlace } from './ops/axpy.js';
-export { type ActivationGradOp, activationGrad } from './ops/activation-grad.js';
+export { activationGrad } from './ops/activation-grad.js';
 export { concat, stack, split } from './ops/join.js';
 export { indexSelect, gather, scatterAdd, oneHot } from './ops/select.js';
-export { type Pair, type ConvOptions, type ConvGeometry, convGeometry, im2col, col2im } from './ops/conv.js';
+export { type Pair, type ConvOptions, convGeometry, im2col, col2im } from './ops/conv.js';
 export { type Operand, scalarArray } from './ops/operand.js';
 export { type PrintOptions, formatArray } from './print.js';

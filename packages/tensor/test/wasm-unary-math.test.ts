@@ -10,7 +10,7 @@ import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { WasmContext } from '../src/backends/wasm/context.js';
 import { UNARY_CODES } from '../src/backends/wasm/ops.js';
 import { PROBE_COUNT, mathKernelAgrees, probeAgrees, probeValues } from '../src/backends/wasm/unary-math.js';
-import { SCALAR_UNARY } from '../src/backends/js/scalar-ops.js';
+import { SCALAR_UNARY } from '../src/scalar-ops.js';
 import { countingFallback, expectBitIdentical } from './backend-helpers.js';
 import { filler } from './helpers.js';
 

@@ -2,7 +2,6 @@ import { getBackend } from '../backend.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import type { NDArray } from '../ndarray.js';
 import { shapesEqual } from '../shape.js';
-import { scalarArray } from './operand.js';
 
 /**
  * y ← y + α·x in place (BLAS's axpy), the update step of the optimizers (θ ← θ − η·g is
@@ -19,14 +18,6 @@ export function addScaledInPlace(y: NDArray, x: NDArray, alpha: number): NDArray
   if (!shapesEqual(y.shape, x.shape)) {
     throw new ShapeError('addScaledInPlace', `x has shape ${fmtShape(x.shape)}, expected y's shape ${fmtShape(y.shape)}`);
   }
-  const backend = getBackend();
-  if (backend.addScaledInPlace !== undefined) {
-    backend.addScaledInPlace(y, x, alpha);
-    return y;
-  }
-  const dtype = y.dtype;
-  const scaled = backend.binary('mul', x, scalarArray(alpha, dtype).expand(x.shape), dtype);
-  if (y.isContiguous) backend.binary('add', y, scaled, dtype, y);
-  else backend.assign(y, backend.binary('add', y, scaled, dtype));
+  getBackend().addScaledInPlace(y, x, alpha);
   return y;
 }

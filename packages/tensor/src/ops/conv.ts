@@ -1,5 +1,4 @@
-import { getBackend } from '../backend.js';
-import { jsBackend } from '../backends/js/index.js';
+import { type ConvGeometry, getBackend } from '../backend.js';
 import { isFloat } from '../dtype.js';
 import { DTypeError, RangeError, ShapeError, fmtShape } from '../errors.js';
 import type { NDArray } from '../ndarray.js';
@@ -13,15 +12,6 @@ export interface ConvOptions {
   stride?: Pair;
   padding?: Pair;
   dilation?: Pair;
-}
-
-/** A resolved window: kernel, stride, padding, dilation and the output's (height, width). */
-export interface ConvGeometry {
-  readonly kernel: readonly [number, number];
-  readonly stride: readonly [number, number];
-  readonly padding: readonly [number, number];
-  readonly dilation: readonly [number, number];
-  readonly output: readonly [number, number];
 }
 
 function pair(op: string, name: string, v: Pair | undefined, fallback: number, min: number): [number, number] {
@@ -63,8 +53,7 @@ export function im2col(x: NDArray, options: ConvOptions, padValue = 0): NDArray 
   if (x.ndim !== 4) throw new ShapeError('im2col', `expected input [N, C, H, W], got ${fmtShape(x.shape)}`);
   if (!isFloat(x.dtype)) throw new DTypeError('im2col', `expected a float input, got ${x.dtype}`);
   const g = convGeometry('im2col', x.shape[2]!, x.shape[3]!, options);
-  const backend = getBackend();
-  return (backend.im2col ?? jsBackend.im2col!)(x, g, padValue);
+  return getBackend().im2col(x, g, padValue);
 }
 
 /**
@@ -81,6 +70,5 @@ export function col2im(cols: NDArray, outputSize: readonly [number, number], opt
   if (cols.shape[1]! % k !== 0 || cols.shape[2] !== L) {
     throw new ShapeError('col2im', `columns ${fmtShape(cols.shape)} do not fit a ${g.kernel[0]}x${g.kernel[1]} kernel over ${height}x${width} (expected [N, C·${k}, ${L}])`);
   }
-  const backend = getBackend();
-  return (backend.col2im ?? jsBackend.col2im!)(cols, g, cols.shape[1]! / k, height, width);
+  return getBackend().col2im(cols, g, cols.shape[1]! / k, height, width);
 }

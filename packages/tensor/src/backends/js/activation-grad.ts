@@ -1,5 +1,6 @@
+import type { ActivationGradOp, Backend } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
-import { type ActivationGradOp, composedActivationGrad } from '../../ops/activation-grad.js';
+import { composedActivationGrad } from '../compose.js';
 import { copy } from './copy.js';
 import { binary, compare, unary } from './elementwise.js';
 
@@ -69,3 +70,6 @@ function reluF32(o: Float32Array, g: Float32Array, go: number, x: Float32Array, 
 function reluF64(o: Float64Array, g: Float64Array, go: number, x: Float64Array, xo: number, n: number): void {
   for (let i = 0; i < n; i++) o[i] = g[go + i]! * (x[xo + i]! > 0 ? 1 : 0);
 }
+
+/** The fused activation-gradient kernel of the reference backend. */
+export const activationGradFamily = { activationGrad } satisfies Partial<Backend>;

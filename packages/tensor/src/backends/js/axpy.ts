@@ -1,7 +1,10 @@
-import { NDArray } from '../../ndarray.js';
+import type { Backend } from '../../backend.js';
+import type { NDArray } from '../../ndarray.js';
+import { composedAddScaledInPlace } from '../compose.js';
 import { assign } from './copy.js';
 import { binary } from './elementwise.js';
-import { allocate, castScalar } from '../../dtype.js';
+
+const KERNELS = { binary, assign };
 
 /**
  * y ← y + α·x in place (Backend.addScaledInPlace): the product rounded to y's dtype, then the
@@ -14,11 +17,7 @@ export function addScaledInPlace(y: NDArray, x: NDArray, alpha: number): void {
     if (dtype === 'float32') return axpyF32(y.data as Float32Array, y.offset, x.data as Float32Array, x.offset, y.size, alpha);
     if (dtype === 'float64') return axpyF64(y.data as Float64Array, y.offset, x.data as Float64Array, x.offset, y.size, alpha);
   }
-  const a = allocate(dtype, 1);
-  a[0] = castScalar(alpha, dtype);
-  const scaled = binary('mul', x, new NDArray(a, []).expand(x.shape), dtype);
-  if (y.isContiguous) binary('add', y, scaled, dtype, y);
-  else assign(y, binary('add', y, scaled, dtype));
+  composedAddScaledInPlace(KERNELS, y, x, alpha);
 }
 
 // One monomorphic loop per dtype (a loop over a union of typed arrays runs several times slower).
@@ -31,3 +30,6 @@ function axpyF32(yd: Float32Array, yo: number, xd: Float32Array, xo: number, n: 
 function axpyF64(yd: Float64Array, yo: number, xd: Float64Array, xo: number, n: number, alpha: number): void {
   for (let i = 0; i < n; i++) yd[yo + i] = yd[yo + i]! + xd[xo + i]! * alpha;
 }
+
+/** The in-place update kernel of the reference backend. */
+export const axpyFamily = { addScaledInPlace } satisfies Partial<Backend>;

@@ -1,6 +1,6 @@
+import type { Backend, ConvGeometry } from '../../backend.js';
 import { allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
-import type { ConvGeometry } from '../../ops/conv.js';
 import { copy } from './copy.js';
 
 /**
@@ -89,3 +89,6 @@ function validRange(start: number, stride: number, size: number, outSize: number
   const hi = start >= size ? 0 : Math.ceil((size - start) / stride);
   return [Math.min(lo, outSize), Math.max(Math.min(hi, outSize), Math.min(lo, outSize))];
 }
+
+/** The sliding-window kernels of the reference backend. */
+export const convFamily = { im2col, col2im } satisfies Partial<Backend>;

@@ -1,3 +1,4 @@
+import type { Backend } from '../../backend.js';
 import { type DType, allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import { forEachRow, innerStride, rowLength } from './rows.js';
@@ -38,3 +39,6 @@ function writeInto(dst: NDArray, src: NDArray): void {
     else for (let i = 0; i < len; i++, pd += ds, ps += ss) o[pd] = s[ps]!;
   });
 }
+
+/** The copying kernels of the reference backend. */
+export const copyFamily = { copy, assign } satisfies Partial<Backend>;

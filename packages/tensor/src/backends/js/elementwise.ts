@@ -1,9 +1,9 @@
 import { type DType, allocate } from '../../dtype.js';
-import type { BinaryOp, CompareOp, UnaryOp } from '../../backend.js';
+import type { Backend, BinaryOp, CompareOp, UnaryOp } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
 import { sizeOf } from '../../shape.js';
-import { SCALAR_BINARY as BINARY, SCALAR_UNARY as UNARY } from './scalar-ops.js';
-import { sigmoid } from './scalar-math.js';
+import { SCALAR_BINARY as BINARY, SCALAR_UNARY as UNARY } from '../../scalar-ops.js';
+import { sigmoid } from '../../scalar-math.js';
 import { forEachRow, innerStride, rowLength } from './rows.js';
 import { slabLayout } from '../slab-layout.js';
 
@@ -170,3 +170,6 @@ export function where(cond: NDArray, a: NDArray, b: NDArray, outDtype: DType): N
   });
   return dst;
 }
+
+/** The elementwise kernels of the reference backend. */
+export const elementwiseFamily = { unary, binary, compare, where, clamp } satisfies Partial<Backend>;

@@ -1,31 +1,26 @@
 import type { Backend } from '../../backend.js';
-import { activationGrad } from './activation-grad.js';
-import { addScaledInPlace } from './axpy.js';
-import { col2im, im2col } from './conv.js';
-import { assign, copy } from './copy.js';
-import { binary, clamp, compare, unary, where } from './elementwise.js';
-import { matmul } from './matmul.js';
-import { argReduce, reduce } from './reduce.js';
-import { gather, indexSelect, scatterAdd } from './select.js';
+import { activationGradFamily } from './activation-grad.js';
+import { axpyFamily } from './axpy.js';
+import { convFamily } from './conv.js';
+import { copyFamily } from './copy.js';
+import { elementwiseFamily } from './elementwise.js';
+import { matmulFamily } from './matmul.js';
+import { reduceFamily } from './reduce.js';
+import { selectFamily } from './select.js';
 
-/** The pure-TypeScript backend: every kernel, the fallback and the reference for faster backends. */
+/**
+ * The pure-TypeScript backend: every kernel, the fallback and the reference for faster backends.
+ * Assembled from one object per kernel family (each family file exports its kernels), so a kernel
+ * added to a family's object is part of it, and of every backend composed on it, with no edit here.
+ */
 export const jsBackend: Backend = {
   name: 'js',
-  unary,
-  binary,
-  compare,
-  where,
-  clamp,
-  reduce,
-  argReduce,
-  matmul,
-  copy,
-  assign,
-  indexSelect,
-  gather,
-  scatterAdd,
-  addScaledInPlace,
-  activationGrad,
-  im2col,
-  col2im,
+  ...elementwiseFamily,
+  ...reduceFamily,
+  ...matmulFamily,
+  ...copyFamily,
+  ...selectFamily,
+  ...axpyFamily,
+  ...activationGradFamily,
+  ...convFamily,
 };

@@ -1,3 +1,4 @@
+import type { Backend } from '../../backend.js';
 import { type DType, type FloatArray, allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import { forEachRow } from './rows.js';
@@ -25,3 +26,6 @@ export function matmul(a: NDArray, b: NDArray, outDtype: DType): NDArray {
   });
   return out;
 }
+
+/** The matrix-product kernel of the reference backend. */
+export const matmulFamily = { matmul } satisfies Partial<Backend>;

@@ -1,5 +1,5 @@
 import { type DType, allocate } from '../../dtype.js';
-import type { ArgReduceOp, ReduceOp } from '../../backend.js';
+import type { ArgReduceOp, Backend, ReduceOp } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
 import { reductionRuns } from '../../shape.js';
 import { copy } from './copy.js';
@@ -99,3 +99,6 @@ export function argReduce(op: ArgReduceOp, x: NDArray, axis: number): NDArray {
   }
   return out;
 }
+
+/** The reduction kernels of the reference backend. */
+export const reduceFamily = { reduce, argReduce } satisfies Partial<Backend>;

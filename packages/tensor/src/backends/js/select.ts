@@ -1,3 +1,4 @@
+import type { Backend } from '../../backend.js';
 import { allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import { contiguousStrides } from '../../shape.js';
@@ -92,3 +93,6 @@ export function scatterAdd(shape: readonly number[], axis: number, index: NDArra
   });
   return out;
 }
+
+/** The indexing kernels of the reference backend. */
+export const selectFamily = { indexSelect, gather, scatterAdd } satisfies Partial<Backend>;

@@ -3,7 +3,7 @@ import { isFloat } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import { reductionRuns } from '../../shape.js';
 import type { WasmContext } from './context.js';
-import { stage } from './stage.js';
+import { beginCall, stage } from './stage.js';
 
 /** Op codes of assembly/arg-reduce.ts. */
 const ARG_CODES: Record<ArgReduceOp, number> = { argmax: 0, argmin: 1 };
@@ -25,15 +25,10 @@ export function wasmArgReduce(ctx: WasmContext, op: ArgReduceOp, x: NDArray, axi
   const { outer, r, inner, kept } = runs;
   const f64 = dtype === 'float64';
   const bytes = f64 ? 8 : 4;
-  const heap = ctx.heap;
-  heap.reset();
-  try {
-    const X = stage(heap, x);
-    const o = heap.alloc(outer * inner * 4);
-    const best = heap.alloc(inner > 1 ? inner * bytes : 0);
-    (f64 ? heap.exports.argReduce_f64 : heap.exports.argReduce_f32)(ARG_CODES[op], outer, r, inner, X.ptr + X.base * bytes, o, best);
-    return new NDArray(new Int32Array(heap.viewU8().buffer, o, outer * inner).slice(), kept);
-  } finally {
-    heap.reset();
-  }
+  const heap = beginCall(ctx.heap);
+  const X = stage(heap, x);
+  const o = heap.alloc(outer * inner * 4);
+  const best = heap.alloc(inner > 1 ? inner * bytes : 0);
+  (f64 ? heap.exports.argReduce_f64 : heap.exports.argReduce_f32)(ARG_CODES[op], outer, r, inner, X.ptr + X.base * bytes, o, best);
+  return new NDArray(new Int32Array(heap.viewU8().buffer, o, outer * inner).slice(), kept);
 }

@@ -1,7 +1,7 @@
 import { type DType, isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
-import { finish, stageDense } from './elementwise.js';
+import { beginCall, finish, stageContiguous } from './stage.js';
 
 /** Below this many elements the TypeScript kernel wins (Node 20, through this glue: break-even between 128 and 256 elements). */
 export const CLAMP_MIN_SIZE = 256;
@@ -13,16 +13,10 @@ export const CLAMP_MIN_SIZE = 256;
  * first, which gives the same bits as clamping in float64 and rounding the result (assembly/select.ts).
  */
 export function wasmClamp(ctx: WasmContext, x: NDArray, lo: number, hi: number, outDtype: DType): NDArray | undefined {
-  if (!isFloat(outDtype) || x.dtype !== outDtype || x.size < CLAMP_MIN_SIZE) return undefined;
+  if (!isFloat(outDtype) || x.dtype !== outDtype || x.size < CLAMP_MIN_SIZE || !x.isContiguous) return undefined;
   const f64 = outDtype === 'float64';
-  const heap = ctx.heap;
-  heap.reset();
-  try {
-    const X = stageDense(ctx, x);
-    if (X === undefined) return undefined;
-    (f64 ? heap.exports.clamp_f64 : heap.exports.clamp_f32)(x.size, X, X, lo, hi);
-    return finish(ctx, f64, X, x.size, x.shape, undefined);
-  } finally {
-    heap.reset();
-  }
+  const heap = beginCall(ctx.heap);
+  const X = stageContiguous(heap, x);
+  (f64 ? heap.exports.clamp_f64 : heap.exports.clamp_f32)(x.size, X, X, lo, hi);
+  return finish(heap, f64, X, x.size, x.shape, undefined);
 }

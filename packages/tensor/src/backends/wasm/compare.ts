@@ -3,6 +3,7 @@ import type { CompareOp } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { MIN_SIZE, runSlabs } from './elementwise.js';
+import { beginCall } from './stage.js';
 import { slabLayout } from '../slab-layout.js';
 
 /** Comparison codes shared with assembly/compare.ts. */
@@ -19,16 +20,11 @@ export function wasmCompare(ctx: WasmContext, op: CompareOp, a: NDArray, b: NDAr
   const dims = slabLayout(a, b);
   if (dims === undefined) return undefined;
   const code = COMPARE_CODES[op];
-  const heap = ctx.heap;
-  heap.reset();
-  try {
-    const size = a.size;
-    const o = heap.alloc(size);
-    const kernel = dtype === 'float64' ? heap.exports.compare_f64 : heap.exports.compare_f32;
-    const ran = runSlabs(heap, a, b, dims, o, 1, (rows, cols, pa, ars, ac, pb, brs, bc, po) => kernel(code, rows, cols, pa, ars, ac, pb, brs, bc, po));
-    if (!ran) return undefined;
-    return new NDArray(heap.viewU8().slice(o, o + size), [...a.shape]);
-  } finally {
-    heap.reset();
-  }
+  const heap = beginCall(ctx.heap);
+  const size = a.size;
+  const o = heap.alloc(size);
+  const kernel = dtype === 'float64' ? heap.exports.compare_f64 : heap.exports.compare_f32;
+  const ran = runSlabs(heap, a, b, dims, o, 1, (rows, cols, pa, ars, ac, pb, brs, bc, po) => kernel(code, rows, cols, pa, ars, ac, pb, brs, bc, po));
+  if (!ran) return undefined;
+  return new NDArray(heap.viewU8().slice(o, o + size), [...a.shape]);
 }

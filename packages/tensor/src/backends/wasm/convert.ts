@@ -1,7 +1,8 @@
-import type { DType, TypedArray } from '../../dtype.js';
+import type { DType } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { MIN_SIZE } from './elementwise.js';
+import { beginCall, readFloats } from './stage.js';
 
 /** Conversion codes shared with assembly/convert.ts, by source then destination dtype. */
 const CONVERT_CODES: Partial<Record<DType, Partial<Record<DType, number>>>> = {
@@ -21,20 +22,13 @@ const BYTES: Record<DType, number> = { bool: 1, int32: 4, float32: 4, float64: 8
 export function wasmConvert(ctx: WasmContext, x: NDArray, dtype: DType): NDArray | undefined {
   const code = CONVERT_CODES[x.dtype]?.[dtype];
   if (code === undefined || x.size < MIN_SIZE || !x.isContiguous) return undefined;
-  const heap = ctx.heap;
-  heap.reset();
-  try {
-    const n = x.size;
-    const inBytes = BYTES[x.dtype], outBytes = BYTES[dtype];
-    const src = heap.alloc(n * inBytes);
-    const dst = heap.alloc(n * outBytes);
-    const u8 = heap.viewU8();
-    const data = x.data;
-    u8.set(new Uint8Array(data.buffer, data.byteOffset + x.offset * inBytes, n * inBytes), src);
-    heap.exports.convert_run(code, n, src, dst);
-    const out: TypedArray = dtype === 'float64' ? heap.viewF64().slice(dst / 8, dst / 8 + n) : heap.viewF32().slice(dst / 4, dst / 4 + n);
-    return new NDArray(out, [...x.shape]);
-  } finally {
-    heap.reset();
-  }
+  const heap = beginCall(ctx.heap);
+  const n = x.size;
+  const inBytes = BYTES[x.dtype], outBytes = BYTES[dtype];
+  const src = heap.alloc(n * inBytes);
+  const dst = heap.alloc(n * outBytes);
+  const data = x.data;
+  heap.viewU8().set(new Uint8Array(data.buffer, data.byteOffset + x.offset * inBytes, n * inBytes), src);
+  heap.exports.convert_run(code, n, src, dst);
+  return new NDArray(readFloats(heap, dtype === 'float64', dst, n), [...x.shape]);
 }

@@ -1,10 +1,10 @@
 import type { BinaryOp, UnaryOp } from '../../backend.js';
-import { type DType, type FloatArray, isFloat } from '../../dtype.js';
-import { NDArray } from '../../ndarray.js';
+import { type DType, isFloat } from '../../dtype.js';
+import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { BINARY_CODES, UNARY_CODES } from './ops.js';
 import type { WasmHeap } from './runtime.js';
-import { type Staged, stage } from './stage.js';
+import { type Staged, beginCall, finish, stage, stageContiguous } from './stage.js';
 import { FIRST_MATH_CODE, mathKernelAgrees, runUnaryMath } from './unary-math.js';
 import { type Dim, slabLayout } from '../slab-layout.js';
 
@@ -14,18 +14,6 @@ export const MIN_SIZE = 512;
 function isFloatOut(outDtype: DType, out: NDArray | undefined): outDtype is 'float32' | 'float64' {
   if (!isFloat(outDtype)) return false;
   return out === undefined || (out.dtype === outDtype && out.isContiguous);
-}
-
-/** The result array: `out` filled from wasm memory, or a new array. */
-export function finish(ctx: WasmContext, f64: boolean, ptr: number, size: number, shape: readonly number[], out: NDArray | undefined): NDArray {
-  const bytes = f64 ? 8 : 4;
-  const view: FloatArray = f64 ? ctx.heap.viewF64() : ctx.heap.viewF32();
-  const start = ptr / bytes;
-  if (out !== undefined) {
-    (out.data as FloatArray).set(view.subarray(start, start + size), out.offset);
-    return out;
-  }
-  return new NDArray(view.slice(start, start + size), [...shape]);
 }
 
 /** A kernel over rows × cols (see assembly/elementwise.ts): byte offsets, element strides, contiguous output. */
@@ -82,16 +70,11 @@ export function wasmBinary(ctx: WasmContext, op: BinaryOp, a: NDArray, b: NDArra
   if (dims === undefined) return undefined;
   const f64 = outDtype === 'float64';
   const bytes = f64 ? 8 : 4;
-  const heap = ctx.heap;
-  heap.reset();
-  try {
-    const o = heap.alloc(size * bytes);
-    const kernel = f64 ? heap.exports.binary_f64 : heap.exports.binary_f32;
-    const ran = runSlabs(heap, a, b, dims, o, bytes, (rows, cols, pa, ars, ac, pb, brs, bc, po) => kernel(code, rows, cols, pa, ars, ac, pb, brs, bc, po));
-    return ran ? finish(ctx, f64, o, size, a.shape, out) : undefined;
-  } finally {
-    heap.reset();
-  }
+  const heap = beginCall(ctx.heap);
+  const o = heap.alloc(size * bytes);
+  const kernel = f64 ? heap.exports.binary_f64 : heap.exports.binary_f32;
+  const ran = runSlabs(heap, a, b, dims, o, bytes, (rows, cols, pa, ars, ac, pb, brs, bc, po) => kernel(code, rows, cols, pa, ars, ac, pb, brs, bc, po));
+  return ran ? finish(heap, f64, o, size, a.shape, out) : undefined;
 }
 
 /**
@@ -104,28 +87,13 @@ export function wasmUnary(ctx: WasmContext, op: UnaryOp, x: NDArray, outDtype: D
   if (code === undefined || !isFloatOut(outDtype, out) || x.dtype !== outDtype || x.size < MIN_SIZE) return undefined;
   const math = code >= FIRST_MATH_CODE;
   if (math && !mathKernelAgrees(ctx.heap, op)) return undefined;
+  if (!x.isContiguous) return undefined; // the TypeScript kernel walks the view directly
   const f64 = outDtype === 'float64';
-  const heap = ctx.heap;
-  heap.reset();
-  try {
-    const X = stageDense(ctx, x);
-    if (X === undefined) return undefined;
-    if (math) runUnaryMath(heap, code, f64, x.size, X, X);
-    else (f64 ? heap.exports.unary_f64 : heap.exports.unary_f32)(code, x.size, X, X);
-    return finish(ctx, f64, X, x.size, x.shape, out);
-  } finally {
-    heap.reset();
-  }
-}
-
-/**
- * Copies `x` into wasm memory as a row-major block and returns its byte offset, or undefined if
- * that would need a gather (the TypeScript kernel then walks the view directly).
- */
-export function stageDense(ctx: WasmContext, x: NDArray): number | undefined {
-  if (!x.isContiguous) return undefined;
-  const s = stage(ctx.heap, x);
-  return s.ptr + s.base * (x.dtype === 'float64' ? 8 : 4);
+  const heap = beginCall(ctx.heap);
+  const X = stageContiguous(heap, x);
+  if (math) runUnaryMath(heap, code, f64, x.size, X, X);
+  else (f64 ? heap.exports.unary_f64 : heap.exports.unary_f32)(code, x.size, X, X);
+  return finish(heap, f64, X, x.size, x.shape, out);
 }
 
 /**
@@ -136,14 +104,9 @@ export function wasmAddScaledInPlace(ctx: WasmContext, y: NDArray, x: NDArray, a
   const dtype = y.dtype;
   if (!isFloat(dtype) || x.dtype !== dtype || y.size < MIN_SIZE || !y.isContiguous || !x.isContiguous) return false;
   const f64 = dtype === 'float64';
-  const heap = ctx.heap;
-  heap.reset();
-  try {
-    const Y = stageDense(ctx, y)!, X = stageDense(ctx, x)!;
-    (f64 ? heap.exports.axpy_f64 : heap.exports.axpy_f32)(y.size, Y, X, alpha);
-    finish(ctx, f64, Y, y.size, y.shape, y);
-    return true;
-  } finally {
-    heap.reset();
-  }
+  const heap = beginCall(ctx.heap);
+  const Y = stageContiguous(heap, y), X = stageContiguous(heap, x);
+  (f64 ? heap.exports.axpy_f64 : heap.exports.axpy_f32)(y.size, Y, X, alpha);
+  finish(heap, f64, Y, y.size, y.shape, y);
+  return true;
 }

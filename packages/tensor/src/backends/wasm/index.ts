@@ -15,6 +15,7 @@
  * ```
  */
 import type { Backend } from '../../backend.js';
+import { composeBackend } from '../compose.js';
 import { WasmContext, type WasmBackendOptions } from './context.js';
 import { wasmActivationGrad } from './activation-grad.js';
 import { wasmAddScaledInPlace, wasmBinary, wasmUnary } from './elementwise.js';
@@ -27,8 +28,6 @@ import { wasmClamp } from './clamp.js';
 import { wasmWhere } from './where.js';
 import { kernelBytes } from './runtime.js';
 import { wasmApi } from './wasm-api.js';
-import { scalarArray } from '../../ops/operand.js';
-import { composedActivationGrad } from '../../ops/activation-grad.js';
 
 export type { WasmBackendOptions } from './context.js';
 
@@ -62,7 +61,9 @@ export function wasmSupported(): boolean {
  */
 export function createWasmBackend(fallback: Backend, options: WasmBackendOptions = {}): Backend {
   const ctx = new WasmContext(options);
-  return {
+  // Each kernel tries wasm and hands the cases it declines to the fallback; every kernel not listed
+  // here (copies into views, gathers, im2col, ...) is the fallback's own, through composeBackend.
+  return composeBackend({
     name: 'wasm',
     unary: (op, x, outDtype, out) => wasmUnary(ctx, op, x, outDtype, out) ?? fallback.unary(op, x, outDtype, out),
     binary: (op, a, b, outDtype, out) => wasmBinary(ctx, op, a, b, outDtype, out) ?? fallback.binary(op, a, b, outDtype, out),
@@ -73,18 +74,11 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     argReduce: (op, x, axis) => wasmArgReduce(ctx, op, x, axis) ?? fallback.argReduce(op, x, axis),
     matmul: (a, b, outDtype) => wasmMatmul(ctx, a, b, outDtype) ?? fallback.matmul(a, b, outDtype),
     copy: (x, dtype) => wasmConvert(ctx, x, dtype) ?? fallback.copy(x, dtype),
-    assign: (dst, src) => fallback.assign(dst, src),
-    indexSelect: (x, axis, index) => fallback.indexSelect(x, axis, index),
-    gather: (x, axis, index) => fallback.gather(x, axis, index),
-    scatterAdd: (shape, axis, index, src) => fallback.scatterAdd(shape, axis, index, src),
     addScaledInPlace: (y, x, alpha) => {
-      if (wasmAddScaledInPlace(ctx, y, x, alpha)) return;
-      if (fallback.addScaledInPlace !== undefined) fallback.addScaledInPlace(y, x, alpha);
-      else fallback.assign(y, fallback.binary('add', y, fallback.binary('mul', x, scalarArray(alpha, y.dtype).expand(x.shape), y.dtype), y.dtype));
+      if (!wasmAddScaledInPlace(ctx, y, x, alpha)) fallback.addScaledInPlace(y, x, alpha);
     },
-    activationGrad: (op, g, saved) => wasmActivationGrad(ctx, op, g, saved)
-      ?? (fallback.activationGrad !== undefined ? fallback.activationGrad(op, g, saved) : composedActivationGrad(fallback, op, g, saved)),
-  };
+    activationGrad: (op, g, saved) => wasmActivationGrad(ctx, op, g, saved) ?? fallback.activationGrad(op, g, saved),
+  }, fallback);
 }
 
 /** How many threads (the calling one included) a backend made with these options uses. */

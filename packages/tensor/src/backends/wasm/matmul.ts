@@ -3,7 +3,7 @@ import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { type GemmJob, MAX_JOB_BATCH, MAX_JOB_CHUNKS } from './pool.js';
 import type { GemmPool } from './web-pool.js';
-import { type Staged, stage } from './stage.js';
+import { type Staged, beginCall, readFloats, stage } from './stage.js';
 
 /** Register tile rows (MR) of the kernels; chunks of C rows handed to threads are multiples of it. */
 const MR = 4;
@@ -31,39 +31,32 @@ export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: D
   const parallel = ctx.threads > 1 && batch * m * n * k >= ctx.parallelThreshold && m * batch >= 2 * MR;
   const pool = parallel ? ctx.pool : undefined;
   const threaded = pool !== undefined && pool.healthy;
-  const heap = threaded ? ctx.sharedHeap : ctx.heap, ex = heap.exports;
-  heap.reset();
-  try {
-    const sa = stage(heap, a);
-    const sb = stage(heap, b);
-    const c = heap.alloc(batch * m * n * bytes);
-    const packedBytes = Math.ceil(n / nr) * nr * k * bytes;
-    const ars = sa.strides[nd - 2]!, acs = sa.strides[nd - 1]!;
-    const brs = sb.strides[nd - 2]!, bcs = sb.strides[nd - 1]!;
-    // Batch entries: [a, packed b, c] byte offsets. B is packed once per distinct B matrix (a batch
-    // dimension broadcast with stride 0 repeats it).
-    const pack = f64 ? ex.packB_f64 : ex.packB_f32;
-    let table: number[];
-    if (batch === 1) {
+  const heap = beginCall(threaded ? ctx.sharedHeap : ctx.heap), ex = heap.exports;
+  const sa = stage(heap, a);
+  const sb = stage(heap, b);
+  const c = heap.alloc(batch * m * n * bytes);
+  const packedBytes = Math.ceil(n / nr) * nr * k * bytes;
+  const ars = sa.strides[nd - 2]!, acs = sa.strides[nd - 1]!;
+  const brs = sb.strides[nd - 2]!, bcs = sb.strides[nd - 1]!;
+  // Batch entries: [a, packed b, c] byte offsets. B is packed once per distinct B matrix (a batch
+  // dimension broadcast with stride 0 repeats it).
+  const pack = f64 ? ex.packB_f64 : ex.packB_f32;
+  let table: number[];
+  if (batch === 1) {
+    const bp = heap.alloc(packedBytes);
+    pack(k, n, sb.ptr + sb.base * bytes, brs, bcs, bp);
+    table = [sa.ptr + sa.base * bytes, bp, c];
+  } else {
+    table = batchTable(batchShape, sa, sb, bytes, (bo) => {
       const bp = heap.alloc(packedBytes);
-      pack(k, n, sb.ptr + sb.base * bytes, brs, bcs, bp);
-      table = [sa.ptr + sa.base * bytes, bp, c];
-    } else {
-      table = batchTable(batchShape, sa, sb, bytes, (bo) => {
-        const bp = heap.alloc(packedBytes);
-        pack(k, n, sb.ptr + bo * bytes, brs, bcs, bp);
-        return bp;
-      }, c, m * n * bytes);
-    }
-    if (threaded) return runThreaded(ctx, pool, { f64, m, n, k, ars, acs, batch, table, c }, batchShape);
-    const rows = f64 ? ex.gemmRows_f64 : ex.gemmRows_f32;
-    for (let t = 0; t < batch; t++) rows(0, m, n, k, table[3 * t]!, ars, acs, table[3 * t + 1]!, table[3 * t + 2]!, n, ctx.scratch);
-    const view = f64 ? heap.viewF64() : heap.viewF32();
-    const data = view.slice(c / bytes, c / bytes + batch * m * n);
-    return new NDArray(data, [...batchShape, m, n]);
-  } finally {
-    heap.reset();
+      pack(k, n, sb.ptr + bo * bytes, brs, bcs, bp);
+      return bp;
+    }, c, m * n * bytes);
   }
+  if (threaded) return runThreaded(ctx, pool, { f64, m, n, k, ars, acs, batch, table, c }, batchShape);
+  const rows = f64 ? ex.gemmRows_f64 : ex.gemmRows_f32;
+  for (let t = 0; t < batch; t++) rows(0, m, n, k, table[3 * t]!, ars, acs, table[3 * t + 1]!, table[3 * t + 2]!, n, ctx.scratch);
+  return new NDArray(readFloats(heap, f64, c, batch * m * n), [...batchShape, m, n]);
 }
 
 /** Chunks of C rows per thread in a split matmul: enough that the last one to finish is short. */

@@ -4,7 +4,7 @@ import { NDArray } from '../../ndarray.js';
 import { reductionRuns } from '../../shape.js';
 import type { WasmContext } from './context.js';
 import { REDUCE_CODES } from './ops.js';
-import { stage } from './stage.js';
+import { beginCall, readFloats, stage } from './stage.js';
 
 /** Below this many elements the TypeScript kernel wins. */
 export const MIN_SIZE = 512;
@@ -31,16 +31,10 @@ export function wasmReduce(ctx: WasmContext, op: ReduceOp, x: NDArray, axes: rea
   if (op === 'prod' && outer * inner === 1) return undefined;
   const f64 = outDtype === 'float64';
   const bytes = f64 ? 8 : 4;
-  const heap = ctx.heap;
-  heap.reset();
-  try {
-    const X = stage(heap, x);
-    const o = heap.alloc(outer * inner * bytes);
-    const acc = heap.alloc(inner * 8);
-    (f64 ? heap.exports.reduce_f64 : heap.exports.reduce_f32)(code, outer, r, inner, X.ptr + X.base * bytes, o, acc);
-    const view = f64 ? heap.viewF64() : heap.viewF32();
-    return new NDArray(view.slice(o / bytes, o / bytes + outer * inner), kept);
-  } finally {
-    heap.reset();
-  }
+  const heap = beginCall(ctx.heap);
+  const X = stage(heap, x);
+  const o = heap.alloc(outer * inner * bytes);
+  const acc = heap.alloc(inner * 8);
+  (f64 ? heap.exports.reduce_f64 : heap.exports.reduce_f32)(code, outer, r, inner, X.ptr + X.base * bytes, o, acc);
+  return new NDArray(readFloats(heap, f64, o, outer * inner), kept);
 }

@@ -130,7 +130,7 @@ export class WasmHeap {
     return p;
   }
 
-  /** Frees every allocation made since construction (operands of the finished call). */
+  /** Frees every allocation made since construction (the operands of the previous kernel call: see `beginCall` in stage.ts). */
   reset(): void {
     this.top = this.base;
   }

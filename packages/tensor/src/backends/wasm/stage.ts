@@ -1,7 +1,61 @@
+/**
+ * The wasm memory side of every kernel call, in one place: begin a call (free the last one's
+ * operands), copy operands in, copy results out. A kernel call is
+ *
+ *     const heap = beginCall(ctx.heap);
+ *     const x = stageContiguous(heap, xs);   // or stage() for any strided view
+ *     heap.exports.someKernel_f32(n, x, x);  // in place, or into heap.alloc(bytes)
+ *     return finish(heap, false, x, n, xs.shape, undefined);
+ *
+ * None of these allocates on the JS heap beyond the typed-array views and results it must make.
+ */
 import type { FloatArray } from '../../dtype.js';
-import type { NDArray } from '../../ndarray.js';
+import { NDArray } from '../../ndarray.js';
 import { contiguousStrides } from '../../shape.js';
 import type { WasmHeap } from './runtime.js';
+
+/**
+ * Starts a kernel call on `heap`: frees everything the previous call allocated (operands live from
+ * here until the next call begins, so a call that throws leaves nothing behind) and returns `heap`.
+ */
+export function beginCall(heap: WasmHeap): WasmHeap {
+  heap.reset();
+  return heap;
+}
+
+/**
+ * Copies a contiguous float array (x.isContiguous, x.size > 0) into a new block of `heap` and
+ * returns the block's byte offset: one `set` (a memcpy), the elements in row-major order.
+ */
+export function stageContiguous(heap: WasmHeap, x: NDArray): number {
+  const n = x.size;
+  if (x.dtype === 'float64') {
+    const ptr = heap.alloc(n * 8);
+    heap.viewF64().set((x.data as Float64Array).subarray(x.offset, x.offset + n), ptr / 8);
+    return ptr;
+  }
+  const ptr = heap.alloc(n * 4);
+  heap.viewF32().set((x.data as Float32Array).subarray(x.offset, x.offset + n), ptr / 4);
+  return ptr;
+}
+
+/** A copy of the `n` floats (float64 if `f64`, else float32) at byte offset `ptr` of `heap`. */
+export function readFloats(heap: WasmHeap, f64: boolean, ptr: number, n: number): FloatArray {
+  if (f64) return heap.viewF64().slice(ptr / 8, ptr / 8 + n);
+  return heap.viewF32().slice(ptr / 4, ptr / 4 + n);
+}
+
+/**
+ * The result of a call: the `size` floats at byte offset `ptr` copied into `out` (contiguous, of
+ * the result's dtype) when given, else into a new array of `shape`.
+ */
+export function finish(heap: WasmHeap, f64: boolean, ptr: number, size: number, shape: readonly number[], out: NDArray | undefined): NDArray {
+  if (out === undefined) return new NDArray(readFloats(heap, f64, ptr, size), [...shape]);
+  const bytes = f64 ? 8 : 4;
+  const view: FloatArray = f64 ? heap.viewF64() : heap.viewF32();
+  (out.data as FloatArray).set(view.subarray(ptr / bytes, ptr / bytes + size), out.offset);
+  return out;
+}
 
 /** An operand copied into wasm memory: element (i0, i1, ...) is at `ptr + (base + Σ i_d·strides[d])·bytes`. */
 export interface Staged {

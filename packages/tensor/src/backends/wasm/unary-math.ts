@@ -16,9 +16,10 @@
  * its exp and log. sign, floor, ceil and round are exact on every engine and not probed.
  */
 import type { UnaryOp } from '../../backend.js';
-import { SCALAR_UNARY } from '../js/scalar-ops.js';
+import { SCALAR_UNARY } from '../../scalar-ops.js';
 import { UNARY_CODES } from './ops.js';
 import type { WasmHeap } from './runtime.js';
+import { beginCall } from './stage.js';
 
 /** The first code of assembly/unary-math.ts's ops in UNARY_CODES (lower codes are assembly/elementwise.ts's). */
 export const FIRST_MATH_CODE = 6;
@@ -84,17 +85,13 @@ export function probeValues(): Float64Array {
  */
 export function probeAgrees(heap: WasmHeap, code: number, reference: (x: number) => number): boolean {
   const xs = probeValues();
-  heap.reset();
-  try {
-    const p = heap.alloc(xs.length * 8);
-    heap.viewF64().set(xs, p / 8);
-    runUnaryMath(heap, code, true, xs.length, p, p);
-    const got = heap.viewF64().subarray(p / 8, p / 8 + xs.length);
-    for (let i = 0; i < xs.length; i++) if (!Object.is(got[i], reference(xs[i]!))) return false;
-    return true;
-  } finally {
-    heap.reset();
-  }
+  beginCall(heap);
+  const p = heap.alloc(xs.length * 8);
+  heap.viewF64().set(xs, p / 8);
+  runUnaryMath(heap, code, true, xs.length, p, p);
+  const got = heap.viewF64().subarray(p / 8, p / 8 + xs.length);
+  for (let i = 0; i < xs.length; i++) if (!Object.is(got[i], reference(xs[i]!))) return false;
+  return true;
 }
 
 /** Kernels that rest on the same Math.* implementations, enabled together when the probed ones agree. */

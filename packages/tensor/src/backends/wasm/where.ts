@@ -3,8 +3,7 @@ import { isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import type { WasmHeap } from './runtime.js';
-import { finish } from './elementwise.js';
-import { type Staged, span, stage } from './stage.js';
+import { type Staged, beginCall, finish, span, stage } from './stage.js';
 import { type Dim3, slabLayout3 } from '../slab-layout3.js';
 
 /** Below this many elements the TypeScript kernel wins (Node 20, through this glue: break-even between 128 and 256 elements). */
@@ -34,24 +33,19 @@ export function wasmWhere(ctx: WasmContext, cond: NDArray, a: NDArray, b: NDArra
   if (dims === undefined) return undefined;
   const f64 = outDtype === 'float64';
   const bytes = f64 ? 8 : 4;
-  const heap = ctx.heap;
-  heap.reset();
-  try {
-    const C = stageBytes(heap, cond);
-    if (C === undefined) return undefined;
-    const A = stage(heap, a), B = stage(heap, b);
-    // Broadcast and dense views are copied by span, strides kept; a compacted operand would not match `dims`.
-    if (A.strides !== a.strides || B.strides !== b.strides) return undefined;
-    const o = heap.alloc(size * bytes);
-    const kernel = f64 ? heap.exports.where_f64 : heap.exports.where_f32;
-    forEachSlab(dims, (rows, cols, row, inner, c, ao, bo, slab) => {
-      kernel(rows, cols, C.ptr + C.base + c, row.sc, inner.sc, A.ptr + (A.base + ao) * bytes, row.sa, inner.sa,
-        B.ptr + (B.base + bo) * bytes, row.sb, inner.sb, o + slab * rows * cols * bytes);
-    });
-    return finish(ctx, f64, o, size, a.shape, undefined);
-  } finally {
-    heap.reset();
-  }
+  const heap = beginCall(ctx.heap);
+  const C = stageBytes(heap, cond);
+  if (C === undefined) return undefined;
+  const A = stage(heap, a), B = stage(heap, b);
+  // Broadcast and dense views are copied by span, strides kept; a compacted operand would not match `dims`.
+  if (A.strides !== a.strides || B.strides !== b.strides) return undefined;
+  const o = heap.alloc(size * bytes);
+  const kernel = f64 ? heap.exports.where_f64 : heap.exports.where_f32;
+  forEachSlab(dims, (rows, cols, row, inner, c, ao, bo, slab) => {
+    kernel(rows, cols, C.ptr + C.base + c, row.sc, inner.sc, A.ptr + (A.base + ao) * bytes, row.sa, inner.sa,
+      B.ptr + (B.base + bo) * bytes, row.sb, inner.sb, o + slab * rows * cols * bytes);
+  });
+  return finish(heap, f64, o, size, a.shape, undefined);
 }
 
 type SlabBody = (rows: number, cols: number, row: Dim3, inner: Dim3, c: number, a: number, b: number, slab: number) => void;

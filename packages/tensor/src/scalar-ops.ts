@@ -1,0 +1,50 @@
+/**
+ * The elementwise kernels' definitions on plain numbers: the one place their math is written, and
+ * the one list of their names (the contract's `UnaryOp` and `BinaryOp` are these tables' keys).
+ * The TypeScript backend maps them over arrays; autograd's scalar path applies them to 0-d tensors;
+ * the wasm backend runs the ops it has kernels for and hands every other one to its fallback (the
+ * TypeScript backend). Adding a line here adds an op to the kernels of every backend.
+ */
+import { erf, roundHalfEven, sigmoid, softplus } from './scalar-math.js';
+
+type Fn1 = (x: number) => number;
+type Fn2 = (a: number, b: number) => number;
+
+const UNARY = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  sign: Math.sign,
+  exp: Math.exp,
+  log: Math.log,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+  sqrt: Math.sqrt,
+  square: (x) => x * x,
+  reciprocal: (x) => 1 / x,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  sigmoid,
+  relu: (x) => (x <= 0 ? 0 : x),
+  erf,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+  softplus,
+} satisfies Record<string, Fn1>;
+
+const BINARY = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum: Math.max,
+  minimum: Math.min,
+} satisfies Record<string, Fn2>;
+
+/** Each unary kernel on one number, computed in float64. Its keys are the `UnaryOp` names. */
+export const SCALAR_UNARY: Readonly<Record<keyof typeof UNARY, Fn1>> = UNARY;
+
+/** Each binary kernel on two numbers, computed in float64. Its keys are the `BinaryOp` names. */
+export const SCALAR_BINARY: Readonly<Record<keyof typeof BINARY, Fn2>> = BINARY;

@@ -3,7 +3,7 @@
  * states only what is particular to its op: jax-js-style rule builders for the common families.
  */
 import * as T from '@chainrule/tensor';
-import { type BinaryOp, type DType, type NDArray, type UnaryOp, SCALAR_BINARY, SCALAR_UNARY, floatResultType } from '@chainrule/tensor';
+import { type BinaryOp, type NDArray, type UnaryOp, SCALAR_BINARY, SCALAR_UNARY } from '@chainrule/tensor';
 import type { ArrayMeta, OpRecord, ScalarGrad, Uses, Vjp } from '../tensor.js';
 import type { ElementwiseFormula, Formula, NoGradFormula } from './formula.js';
 import { isFloatScalar, scalarArray } from './scalar-storage.js';
@@ -41,14 +41,6 @@ export function records<S extends Record<string, { readonly uses: Uses }>>(table
 /** The input's shape and dtype (ops that keep both). */
 export const sameAsInput = (inputs: readonly ArrayMeta[]): ArrayMeta => inputs[0]!;
 
-/** Unary kernels whose result is floating point (ints become float32). */
-const FLOAT_VALUED: ReadonlySet<string> = new Set(['exp', 'log', 'log1p', 'expm1', 'sqrt', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'softplus']);
-
-/** The result dtype of unary kernel `kernel` on `dtype` (what the tensor package's function gives). */
-function unaryDtype(kernel: UnaryOp, dtype: DType): DType {
-  if (FLOAT_VALUED.has(kernel)) return floatResultType(dtype);
-  return dtype === 'bool' ? 'int32' : dtype;
-}
 
 /** A 0-d result of the input's dtype. */
 function scalarResult(like: NDArray, value: number): NDArray {
@@ -72,10 +64,10 @@ export function unaryRecord(kernel: UnaryOp, spec: UnarySpec): RecordSpec<None> 
   const s = SCALAR_UNARY[kernel];
   const forward = (inputs: readonly NDArray[]): NDArray => {
     const x = inputs[0]!;
-    return isFloatScalar(x) ? scalarResult(x, s(x.data[x.offset]!)) : T.getBackend().unary(kernel, x, unaryDtype(kernel, x.dtype));
+    return isFloatScalar(x) ? scalarResult(x, s(x.data[x.offset]!)) : T.unary(kernel, x);
   };
   const record: RecordSpec<None> = {
-    infer: (inputs) => ({ shape: inputs[0]!.shape, dtype: unaryDtype(kernel, inputs[0]!.dtype) }),
+    infer: (inputs) => ({ shape: inputs[0]!.shape, dtype: T.elementwiseResultDtype(kernel, inputs[0]!.dtype) }),
     forward,
     uses: spec.uses,
     vjp: spec.vjp,

@@ -1,28 +1,38 @@
 import { type BinaryOp, type CompareOp, type UnaryOp, getBackend } from '../backend.js';
 import { type DType, floatResultType, isFloat } from '../dtype.js';
 import { DTypeError } from '../errors.js';
+import { FLOAT_VALUED } from '../scalar-ops.js';
 import { NDArray } from '../ndarray.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
 import { type Operand, resultDtype, toArray } from './operand.js';
 
-/** Unary ops whose result is always floating point (ints become float32). */
-const FLOAT_VALUED: ReadonlySet<UnaryOp> = new Set<UnaryOp>([
-  'exp', 'log', 'log1p', 'expm1', 'sqrt', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'softplus',
-]);
-
-function unaryOp(op: UnaryOp, x: NDArray): NDArray {
-  let dtype: DType = x.dtype;
-  if (FLOAT_VALUED.has(op)) dtype = floatResultType(x.dtype);
-  else if (dtype === 'bool') dtype = 'int32';
-  return getBackend().unary(op, x, dtype);
+/**
+ * The dtype of elementwise kernel `op`'s result on inputs of (promoted) dtype `dtype`: float for the
+ * float-valued kernels (ints and bools give float32), int32 for bools, else `dtype`.
+ * @example elementwiseResultDtype('exp', 'int32'); // 'float32'
+ */
+export function elementwiseResultDtype(op: UnaryOp | BinaryOp, dtype: DType): DType {
+  if (FLOAT_VALUED.has(op)) return floatResultType(dtype);
+  return dtype === 'bool' ? 'int32' : dtype;
 }
 
-/** Applies a binary op with NumPy broadcasting and PyTorch's dtype promotion. */
-function binaryOp(op: BinaryOp, a: Operand, b: Operand): NDArray {
+/**
+ * Applies unary kernel `op` (any name of `SCALAR_UNARY`), with its result dtype.
+ * @example unary('exp', array([0, 1])); // [1, 2.718...] as float32
+ */
+export function unary(op: UnaryOp, x: NDArray): NDArray {
+  return getBackend().unary(op, x, elementwiseResultDtype(op, x.dtype));
+}
+
+/**
+ * Applies binary kernel `op` (any name of `SCALAR_BINARY`) with NumPy broadcasting and PyTorch's
+ * dtype promotion.
+ * @example binary('add', array([1, 2]), 1); // [2, 3]
+ */
+export function binary(op: BinaryOp, a: Operand, b: Operand): NDArray {
   const promoted = resultDtype(a, b);
   const A = toArray(a, promoted), B = toArray(b, promoted);
-  let dtype: DType = promoted === 'bool' ? 'int32' : promoted;
-  if (op === 'div') dtype = floatResultType(promoted);
+  const dtype = elementwiseResultDtype(op, promoted);
   if (shapesEqual(A.shape, B.shape)) return getBackend().binary(op, A, B, dtype); // nothing to broadcast
   const shape = broadcastShapes(op, A.shape, B.shape);
   return getBackend().binary(op, A.expand(shape), B.expand(shape), dtype);
@@ -36,60 +46,60 @@ function compareOp(op: CompareOp, a: Operand, b: Operand): NDArray {
 }
 
 /** -x */
-export const neg = (x: NDArray): NDArray => unaryOp('neg', x);
+export const neg = (x: NDArray): NDArray => unary('neg', x);
 /** |x| */
-export const abs = (x: NDArray): NDArray => unaryOp('abs', x);
+export const abs = (x: NDArray): NDArray => unary('abs', x);
 /** -1, 0 or 1 (NaN stays NaN) */
-export const sign = (x: NDArray): NDArray => unaryOp('sign', x);
+export const sign = (x: NDArray): NDArray => unary('sign', x);
 /** e^x */
-export const exp = (x: NDArray): NDArray => unaryOp('exp', x);
+export const exp = (x: NDArray): NDArray => unary('exp', x);
 /** natural log */
-export const log = (x: NDArray): NDArray => unaryOp('log', x);
+export const log = (x: NDArray): NDArray => unary('log', x);
 /** log(1 + x), accurate near 0 */
-export const log1p = (x: NDArray): NDArray => unaryOp('log1p', x);
+export const log1p = (x: NDArray): NDArray => unary('log1p', x);
 /** e^x - 1, accurate near 0 */
-export const expm1 = (x: NDArray): NDArray => unaryOp('expm1', x);
+export const expm1 = (x: NDArray): NDArray => unary('expm1', x);
 /** √x */
-export const sqrt = (x: NDArray): NDArray => unaryOp('sqrt', x);
+export const sqrt = (x: NDArray): NDArray => unary('sqrt', x);
 /** x² */
-export const square = (x: NDArray): NDArray => unaryOp('square', x);
+export const square = (x: NDArray): NDArray => unary('square', x);
 /** 1/x */
-export const reciprocal = (x: NDArray): NDArray => unaryOp('reciprocal', x);
+export const reciprocal = (x: NDArray): NDArray => unary('reciprocal', x);
 /** sin x */
-export const sin = (x: NDArray): NDArray => unaryOp('sin', x);
+export const sin = (x: NDArray): NDArray => unary('sin', x);
 /** cos x */
-export const cos = (x: NDArray): NDArray => unaryOp('cos', x);
+export const cos = (x: NDArray): NDArray => unary('cos', x);
 /** tanh x */
-export const tanh = (x: NDArray): NDArray => unaryOp('tanh', x);
+export const tanh = (x: NDArray): NDArray => unary('tanh', x);
 /** 1/(1+e^{-x}), stable for large |x| */
-export const sigmoid = (x: NDArray): NDArray => unaryOp('sigmoid', x);
+export const sigmoid = (x: NDArray): NDArray => unary('sigmoid', x);
 /** max(x, 0) */
-export const relu = (x: NDArray): NDArray => unaryOp('relu', x);
+export const relu = (x: NDArray): NDArray => unary('relu', x);
 /** the error function */
-export const erf = (x: NDArray): NDArray => unaryOp('erf', x);
+export const erf = (x: NDArray): NDArray => unary('erf', x);
 /** log(1+e^x) = max(x,0) + log1p(e^{-|x|}), which never overflows */
-export const softplus = (x: NDArray): NDArray => unaryOp('softplus', x);
+export const softplus = (x: NDArray): NDArray => unary('softplus', x);
 /** rounds down */
-export const floor = (x: NDArray): NDArray => unaryOp('floor', x);
+export const floor = (x: NDArray): NDArray => unary('floor', x);
 /** rounds up */
-export const ceil = (x: NDArray): NDArray => unaryOp('ceil', x);
+export const ceil = (x: NDArray): NDArray => unary('ceil', x);
 /** rounds half to even */
-export const round = (x: NDArray): NDArray => unaryOp('round', x);
+export const round = (x: NDArray): NDArray => unary('round', x);
 
 /** a + b, broadcast */
-export const add = (a: Operand, b: Operand): NDArray => binaryOp('add', a, b);
+export const add = (a: Operand, b: Operand): NDArray => binary('add', a, b);
 /** a - b, broadcast */
-export const sub = (a: Operand, b: Operand): NDArray => binaryOp('sub', a, b);
+export const sub = (a: Operand, b: Operand): NDArray => binary('sub', a, b);
 /** a · b elementwise, broadcast */
-export const mul = (a: Operand, b: Operand): NDArray => binaryOp('mul', a, b);
+export const mul = (a: Operand, b: Operand): NDArray => binary('mul', a, b);
 /** a / b, broadcast; true division (ints give float32) */
-export const div = (a: Operand, b: Operand): NDArray => binaryOp('div', a, b);
+export const div = (a: Operand, b: Operand): NDArray => binary('div', a, b);
 /** a^b, broadcast */
-export const pow = (a: Operand, b: Operand): NDArray => binaryOp('pow', a, b);
+export const pow = (a: Operand, b: Operand): NDArray => binary('pow', a, b);
 /** elementwise max (NaN propagates) */
-export const maximum = (a: Operand, b: Operand): NDArray => binaryOp('maximum', a, b);
+export const maximum = (a: Operand, b: Operand): NDArray => binary('maximum', a, b);
 /** elementwise min (NaN propagates) */
-export const minimum = (a: Operand, b: Operand): NDArray => binaryOp('minimum', a, b);
+export const minimum = (a: Operand, b: Operand): NDArray => binary('minimum', a, b);
 
 /** a == b, bool */
 export const eq = (a: Operand, b: Operand): NDArray => compareOp('eq', a, b);

@@ -3,7 +3,7 @@
  * `cast` nodes, so the rules see operands of one shape and dtype), comparisons, and `where`.
  */
 import * as T from '@chainrule/tensor';
-import { type CompareOp, type DType, floatResultType, isFloat } from '@chainrule/tensor';
+import { type BinaryOp, type CompareOp, type DType, isFloat } from '@chainrule/tensor';
 import { Tensor } from '../../tensor.js';
 import { apply, applyScalar } from '../apply.js';
 import { type TensorLike, asTensor, constant, dtypeOf } from '../operands.js';
@@ -101,7 +101,7 @@ function winnerGrads(g: Tensor, aWins: Tensor, tie: Tensor): [Tensor, Tensor] {
   return [add(mul(g, aWins), half), add(mul(g, logicalNot(logicalOr(aWins, tie))), half)];
 }
 
-type ArithmeticName = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+type ArithmeticName = BinaryOp;
 
 /** A binary arithmetic op: 0-d floats of one dtype take the scalar path; else promote, broadcast, apply. */
 function arithmetic(name: ArithmeticName, a: TensorLike, b: TensorLike): Tensor {
@@ -118,9 +118,7 @@ function arithmetic(name: ArithmeticName, a: TensorLike, b: TensorLike): Tensor 
   } else if (typeof a === 'number' && typeof b !== 'number' && b.ndim === 0 && isFloat(b.dtype) && record.scalar !== undefined) {
     return applyScalar(record, [constant(a, b.dtype), b], NONE);
   }
-  const promoted = dtypeOf(a, b);
-  let dtype: DType = promoted === 'bool' ? 'int32' : promoted;
-  if (name === 'div' || name === 'pow') dtype = isFloat(promoted) || name === 'div' ? floatResultType(promoted) : dtype;
+  const dtype = T.elementwiseResultDtype(name, dtypeOf(a, b));
   const A = asTensor(a, dtype), B = asTensor(b, dtype);
   const shape = T.shapesEqual(A.shape, B.shape) ? A.shape : T.broadcastShapes(name, A.shape, B.shape);
   return apply(record, [fit(A, shape, dtype), fit(B, shape, dtype)], NONE);

@@ -41,6 +41,7 @@ const BINARY = {
   pow: Math.pow,
   maximum: Math.max,
   minimum: Math.min,
+  atan2: Math.atan2,
 } satisfies Record<string, Fn2>;
 
 /** Each unary kernel on one number, computed in float64. Its keys are the `UnaryOp` names. */
@@ -51,5 +52,5 @@ export const SCALAR_BINARY: Readonly<Record<keyof typeof BINARY, Fn2>> = BINARY;
 
 /** The kernels whose result is floating point whatever their inputs (ints and bools give float32). */
 export const FLOAT_VALUED: ReadonlySet<keyof typeof UNARY | keyof typeof BINARY> = new Set([
-  'exp', 'log', 'log1p', 'expm1', 'sqrt', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'softplus', 'div',
+  'exp', 'log', 'log1p', 'expm1', 'sqrt', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'softplus', 'div', 'atan2',
 ] as const);

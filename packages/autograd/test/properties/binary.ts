@@ -22,6 +22,8 @@ export const BINARY_PROPERTIES: readonly OpProperty[] = [
   // a on k/2 + 0.25, b on k/2 (each ± 0.1): never within 0.05 of each other, so no ties
   binary('maximum', A.maximum, grid(0.25), grid(0)),
   binary('minimum', A.minimum, grid(0), grid(0.25)),
+  // a kept off 0: the branch cut of atan2 (a = 0, b < 0) and the origin are never crossed
+  binary('atan2', A.atan2, awayFromZero, smooth),
   property({
     op: 'where',
     cases: shapeArb().chain((full) =>

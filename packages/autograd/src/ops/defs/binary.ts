@@ -79,6 +79,15 @@ export const BINARY_OPS = records({
     vjp: (g, { inputs: [a, b] }) => winnerGrads(g, lt(a!, b!), eq(a!, b!)),
     formula: { kind: 'elementwise', args: ['a', 'b'], out: 'min(a, b)', d: ['wins(b, a)', 'wins(a, b)'] },
   }),
+  // d atan2(a, b) = (b/(a² + b²), -a/(a² + b²)): the angle of the point (b, a)
+  atan2: binaryRecord('atan2', {
+    uses: 'inputs',
+    vjp: (g, { inputs: [a, b] }) => {
+      const r2 = add(a!.square(), b!.square());
+      return [a!.requiresGrad ? mul(g, div(b!, r2)) : null, b!.requiresGrad ? mul(g, div(a!, r2)).neg() : null];
+    },
+    formula: { kind: 'elementwise', args: ['a', 'b'], out: 'atan2(a, b)', d: ['b/(a^2 + b^2)', '-a/(a^2 + b^2)'] },
+  }),
   // d where(c, a, b) = (none, c, not c)
   where: op({
     infer: (inputs) => inputs[1]!,
@@ -144,6 +153,14 @@ export const pow = (a: TensorLike, b: TensorLike): Tensor => arithmetic('pow', a
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('maximum', a, b);
 /** Elementwise min (NaN propagates); ties split the gradient evenly. */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('minimum', a, b);
+/**
+ * The angle of the point (b, a) in radians, in (-π, π], broadcast, as `Math.atan2(a, b)` elementwise.
+ * @example
+ * ```ts
+ * atan2(tensor([1, -1]), tensor([1, 0])).toArray(); // [0.7854, -1.5708]
+ * ```
+ */
+export const atan2 = (a: TensorLike, b: TensorLike): Tensor => arithmetic('atan2', a, b);
 /** a == b (bool, no gradient). */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => comparison('eq', a, b);
 /** a != b (bool). */
@@ -181,7 +198,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 /** The binary ops' method forms (`x.add(y)`). */
 export const BINARY_METHODS = {
-  add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge,
+  add, sub, mul, div, pow, maximum, minimum, atan2, eq, ne, lt, le, gt, ge,
   /** `x.where(cond, other)`: x where cond holds, else other (PyTorch's `Tensor.where`). */
   where: (x: Tensor, cond: Tensor, other: TensorLike): Tensor => where(cond, x, other),
 };

@@ -24,6 +24,9 @@ export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 /** Reductions that give an int32 index per reduced slice. */
 export type ArgReduceOp = 'argmax' | 'argmin';
 
+/** Running reductions (prefix scans) along one axis. */
+export type ScanOp = 'sum';
+
 /** The activations whose gradient `activationGrad` computes in one pass. */
 export type ActivationGradOp = 'sigmoid' | 'tanh' | 'relu';
 
@@ -61,6 +64,12 @@ export interface Backend {
   reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDtype: DType): NDArray;
   /** Index of the first max (min) along `axis`; the result drops that axis. */
   argReduce(op: ArgReduceOp, x: NDArray, axis: number): NDArray;
+  /**
+   * The running reduction along `axis` (from its last element back when `reverse`): out has x's
+   * shape, out[..., i, ...] = op over x[..., 0..i, ...]. Accumulated in float64, each element stored
+   * as `outDtype`.
+   */
+  scan(op: ScanOp, x: NDArray, axis: number, reverse: boolean, outDtype: DType): NDArray;
   /**
    * Batched matrix product: a is [...batch, m, k], b is [...batch, k, n] with identical batch shapes
    * (stride 0 where broadcast), any strides (transposed views need no copy). Result [...batch, m, n].

@@ -23,4 +23,11 @@ export const REDUCTION_PROPERTIES: readonly OpProperty[] = [
   reduction('min', A.min, distinct),
   // fast-check's doubles include exact zeros, so this also covers the product of the others at a 0
   reduction('prod', A.prod, smooth),
+  // any axis, negative ones included (a 0-d input has axes 0 and -1, as PyTorch)
+  property({
+    op: 'cumsum',
+    cases: shapeArb().chain((s) => fc.tuple(dataArb(s, smooth), fc.integer({ min: -Math.max(s.length, 1), max: Math.max(s.length, 1) - 1 }))),
+    build: ([d, axis]) => ({ inputs: [leaf(d)], f: (x) => A.cumsum(x, axis) }),
+    secondOrder: true,
+  }),
 ];

@@ -82,6 +82,19 @@ export const REDUCE_OPS = records({
     },
     formula: { kind: 'vjp', show: show('prod'), vjp: (c) => [`G·${c.out}/${c.inputs[0]}`], scalar: ONE },
   }),
+  // d cumsum(x)_i / dx_j = 1 for i ≥ j: the gradient is the running sum of G from the other end
+  cumsum: op<{ axis: number; reverse: boolean }>({
+    infer: ([x]) => ({ shape: x!.shape, dtype: x!.dtype === 'bool' ? 'int32' : x!.dtype }),
+    forward: ([x], p) => T.getBackend().scan('sum', x!, p.axis, p.reverse, x!.dtype === 'bool' ? 'int32' : x!.dtype),
+    uses: 'none',
+    vjp: (g, { params: p }) => [runningSum(g, p.axis, !p.reverse)],
+    formula: {
+      kind: 'vjp',
+      show: (c) => `cumsum(${c.inputs[0]}, axis ${c.params.axis}${c.params.reverse ? ', from the end' : ''})`,
+      vjp: (c) => [`the running sum of G along axis ${c.params.axis} from the ${c.params.reverse ? 'start' : 'end'} (∂outᵢ/∂xⱼ = 1 for i ${c.params.reverse ? '≤' : '≥'} j)`],
+      scalar: ONE,
+    },
+  }),
   argmax: argRecord('argmax'),
   argmin: argRecord('argmin'),
 });
@@ -148,6 +161,20 @@ export function min(x: Tensor, axis?: Axes, keepDims = false): Tensor {
 export function prod(x: Tensor, axis?: Axes, keepDims = false): Tensor {
   return apply(REDUCE_OPS.prod, [x], { axes: T.normalizeAxes('prod', axis, x.ndim), keepDims });
 }
+/**
+ * The running sum along `axis`, as `torch.cumsum(x, dim)`: out[..., i, ...] = Σ_{j ≤ i} x[..., j, ...]
+ * (summed in float64, each element stored in x's dtype; bools count as int32).
+ * @example
+ * ```ts
+ * cumsum(tensor([[1, 2, 3], [4, 5, 6]]), 1).toArray(); // [[1, 3, 6], [4, 9, 15]]
+ * ```
+ */
+export function cumsum(x: Tensor, axis: number): Tensor {
+  return runningSum(x, T.normalizeAxis('cumsum', axis, Math.max(x.ndim, 1)), false);
+}
+function runningSum(x: Tensor, axis: number, reverse: boolean): Tensor {
+  return apply(REDUCE_OPS.cumsum, [x], { axis, reverse });
+}
 /** The index of the first largest element along `axis` (of the flattened tensor by default); int32, no gradient. */
 export function argmax(x: Tensor, axis?: number, keepDims = false): Tensor {
   return apply(REDUCE_OPS.argmax, [x], { axis, keepDims });
@@ -158,4 +185,4 @@ export function argmin(x: Tensor, axis?: number, keepDims = false): Tensor {
 }
 
 /** The method forms of this family's functions. */
-export const REDUCE_METHODS = { sum, max, min, prod, argmax, argmin };
+export const REDUCE_METHODS = { sum, max, min, prod, cumsum, argmax, argmin };

@@ -1,2 +1,11 @@
 // The one list of test projects. `npm test` runs them all.
-export default ['packages/tensor', 'packages/autograd', 'packages/teaching', 'packages/viz', 'packages/nn', 'packages/cli', 'examples', 'tooling'];
+export default [
+  'packages/tensor',
+  'packages/autograd',
+  'packages/teaching',
+  'packages/viz',
+  'packages/nn',
+  'packages/cli',
+  'examples',
+  'tooling',
+];

@@ -19,11 +19,20 @@ export interface ChainRuleResult {
 
 export function chainRule(x0 = -2, y0 = 5, z0 = -4): ChainRuleResult {
   const opts = { requiresGrad: true, dtype: 'float64' as const };
-  const x = tensor(x0, opts), y = tensor(y0, opts), z = tensor(z0, opts);
+  const x = tensor(x0, opts),
+    y = tensor(y0, opts),
+    z = tensor(z0, opts);
   const q = x.add(y).retainGrad(); // keep ∂f/∂q, an intermediate gradient
   const f = q.mul(z);
   f.backward();
-  return { q: q.item(), f: f.item(), dfdx: x.grad!.item(), dfdy: y.grad!.item(), dfdz: z.grad!.item(), dfdq: q.grad!.item() };
+  return {
+    q: q.item(),
+    f: f.item(),
+    dfdx: x.grad!.item(),
+    dfdy: y.grad!.item(),
+    dfdz: z.grad!.item(),
+    dfdq: q.grad!.item(),
+  };
 }
 
 if (isMain(import.meta.url)) {

@@ -10,7 +10,21 @@
  *
  * Run: npx tsx examples/cnn.ts
  */
-import { Adam, Conv2d, CosineAnnealingLR, DataLoader, Flatten, Linear, MaxPool2d, ReLU, Sequential, TensorDataset, crossEntropy, evaluate, fit } from '@chainrule/nn';
+import {
+  Adam,
+  Conv2d,
+  CosineAnnealingLR,
+  DataLoader,
+  Flatten,
+  Linear,
+  MaxPool2d,
+  ReLU,
+  Sequential,
+  TensorDataset,
+  crossEntropy,
+  evaluate,
+  fit,
+} from '@chainrule/nn';
 import { ProgressBar } from '@chainrule/viz';
 import { Rng } from '@chainrule/tensor';
 import { asImages, digits } from './lib/digits.js';
@@ -41,9 +55,14 @@ export interface CnnResult {
 export function lenet(seed = 0): Sequential {
   const rng = new Rng(seed);
   return new Sequential(
-    new Conv2d(1, 8, 5, { rng }), new ReLU(), new MaxPool2d(2),
-    new Conv2d(8, 16, 5, { rng }), new ReLU(), new MaxPool2d(2),
-    new Flatten(), new Linear(16 * 4 * 4, 10, { rng }),
+    new Conv2d(1, 8, 5, { rng }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(8, 16, 5, { rng }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(16 * 4 * 4, 10, { rng }),
   );
 }
 
@@ -52,7 +71,11 @@ export function trainCnn(options: CnnOptions = {}): CnnResult {
   const { trainSize = 8000, epochs = 8, batchSize = 32, lr = 0.002, seed = 0, progress = false } = options;
   const data = digits({ train: trainSize });
   const model = lenet(seed);
-  const loader = new DataLoader(new TensorDataset(asImages(data.train.images), data.train.labels), { batchSize, shuffle: true, seed });
+  const loader = new DataLoader(new TensorDataset(asImages(data.train.images), data.train.labels), {
+    batchSize,
+    shuffle: true,
+    seed,
+  });
   const bar = progress ? new ProgressBar({ total: loader.length, epochs }) : undefined;
   const started = performance.now();
   const optimizer = new Adam(model.parameters(), { lr });
@@ -66,14 +89,21 @@ export function trainCnn(options: CnnOptions = {}): CnnResult {
     scheduler: new CosineAnnealingLR(optimizer, { tMax: epochs }),
     epochs,
     metrics: ['accuracy'],
-    callbacks: bar === undefined ? {} : {
-      onEpochStart: (e) => bar.startEpoch(e + 1),
-      onBatchEnd: (b) => bar.update(b.batch + 1, { loss: b.loss, samples: b.samples }),
-      onEpochEnd: (log) => bar.endEpoch({ 'val acc': `${(100 * log.val.accuracy!).toFixed(2)}%` }),
-    },
+    callbacks:
+      bar === undefined
+        ? {}
+        : {
+            onEpochStart: (e) => bar.startEpoch(e + 1),
+            onBatchEnd: (b) => bar.update(b.batch + 1, { loss: b.loss, samples: b.samples }),
+            onEpochEnd: (log) => bar.endEpoch({ 'val acc': `${(100 * log.val.accuracy!).toFixed(2)}%` }),
+          },
   });
   const seconds = (performance.now() - started) / 1000;
-  const testAccuracy = evaluate(model, { x: asImages(data.test.images), y: data.test.labels }, { metrics: ['accuracy'], batchSize: 500 }).metrics.accuracy!;
+  const testAccuracy = evaluate(
+    model,
+    { x: asImages(data.test.images), y: data.test.labels },
+    { metrics: ['accuracy'], batchSize: 500 },
+  ).metrics.accuracy!;
   return { parameters: model.parameterCount(), valAccuracy: history.metrics.valAccuracy ?? [], testAccuracy, seconds };
 }
 
@@ -82,5 +112,7 @@ if (isMain(import.meta.url)) {
   console.log(model.toString());
   console.log('\nAdam from lr 0.002 down to 0 on a cosine schedule, batch 32, 8 epochs on 8,000 digits:');
   const r = trainCnn({ progress: true });
-  console.log(`\ntest accuracy ${(100 * r.testAccuracy).toFixed(2)}% (${r.parameters.toLocaleString('en-US')} parameters, ${r.seconds.toFixed(0)} s of training)`);
+  console.log(
+    `\ntest accuracy ${(100 * r.testAccuracy).toFixed(2)}% (${r.parameters.toLocaleString('en-US')} parameters, ${r.seconds.toFixed(0)} s of training)`,
+  );
 }

@@ -50,7 +50,11 @@ export interface CustomOpReport {
 export function checkCustomOps(n = 3, inFeatures = 4, outFeatures = 2, seed = 0): CustomOpReport {
   const rng = new Rng(seed);
   const opts = { dtype: 'float64' as const, requiresGrad: true, rng };
-  const inputs: Tensor[] = [randn([n, inFeatures], opts), randn([inFeatures, outFeatures], opts), randn([outFeatures], opts)];
+  const inputs: Tensor[] = [
+    randn([n, inFeatures], opts),
+    randn([inFeatures, outFeatures], opts),
+    randn([outFeatures], opts),
+  ];
   return {
     correct: gradcheck((x, w, b) => sigmoidLayer(x!, w!, b!), inputs),
     buggy: gradcheck((x, w, b) => buggySigmoidLayer(x!, w!, b!), inputs),
@@ -62,7 +66,9 @@ if (isMain(import.meta.url)) {
   console.log('gradcheck of sigmoidLayer(x, W, b) = σ(xW + b) with the hand-written backward:');
   console.log(correct.report);
   console.log(`\n→ ${correct.ok ? 'passes' : 'FAILS'}\n`);
-  console.log('the same op with σ\'(z) written as σ(z) instead of σ(z)(1 − σ(z)):');
+  console.log("the same op with σ'(z) written as σ(z) instead of σ(z)(1 − σ(z)):");
   console.log(buggy.report);
-  console.log(`\n→ ${buggy.ok ? 'passes (?!)' : 'fails, as it should: the report names each input, the worst entry and both derivatives there'}`);
+  console.log(
+    `\n→ ${buggy.ok ? 'passes (?!)' : 'fails, as it should: the report names each input, the worst entry and both derivatives there'}`,
+  );
 }

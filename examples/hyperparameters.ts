@@ -8,7 +8,18 @@
  *
  * Run: npx tsx examples/hyperparameters.ts
  */
-import { Linear, SGD, Sequential, Sigmoid, type Trial, crossEntropy, evaluate, fit, gridSearch, randomSearch } from '@chainrule/nn';
+import {
+  Linear,
+  SGD,
+  Sequential,
+  Sigmoid,
+  type Trial,
+  crossEntropy,
+  evaluate,
+  fit,
+  gridSearch,
+  randomSearch,
+} from '@chainrule/nn';
 import { Rng } from '@chainrule/tensor';
 import { type Digits, digits } from './lib/digits.js';
 import { isMain } from './lib/is-main.js';
@@ -47,35 +58,59 @@ export interface SearchResult {
 function trainNetwork(data: Digits, p: Params, epochs: number, seed: number): Sequential {
   const rng = new Rng(seed);
   const model = new Sequential(new Linear(784, p.hidden, { rng }), new Sigmoid(), new Linear(p.hidden, 10, { rng }));
-  fit(model, { train: { x: data.train.images, y: data.train.labels }, batchSize: 10, seed, loss: crossEntropy, optimizer: new SGD(model.parameters(), { lr: p.lr }), epochs });
+  fit(model, {
+    train: { x: data.train.images, y: data.train.labels },
+    batchSize: 10,
+    seed,
+    loss: crossEntropy,
+    optimizer: new SGD(model.parameters(), { lr: p.lr }),
+    epochs,
+  });
   return model;
 }
 
-const accuracy = (model: Sequential, part: Digits['val']): number => evaluate(model, { x: part.images, y: part.labels }, { metrics: ['accuracy'] }).metrics.accuracy!;
+const accuracy = (model: Sequential, part: Digits['val']): number =>
+  evaluate(model, { x: part.images, y: part.labels }, { metrics: ['accuracy'] }).metrics.accuracy!;
 
 /** Runs the grid and the random search, each trial scored by validation accuracy. */
 export function searchHyperparameters(options: SearchOptions = {}): SearchResult {
   const {
-    trainSize = 2000, epochs = 3, lrs = [0.01, 0.1, 1], hiddens = [10, 30, 100],
-    randomTrials = 6, lrRange = [0.003, 3], hiddenRange = [10, 100], seed = 0,
+    trainSize = 2000,
+    epochs = 3,
+    lrs = [0.01, 0.1, 1],
+    hiddens = [10, 30, 100],
+    randomTrials = 6,
+    lrRange = [0.003, 3],
+    hiddenRange = [10, 100],
+    seed = 0,
   } = options;
   const data = digits({ train: trainSize });
   const score = (p: Params): number => accuracy(trainNetwork(data, p, epochs, seed), data.val);
   const grid = gridSearch({ lr: lrs, hidden: hiddens }, score);
-  const random = randomSearch({ lr: { logUniform: lrRange }, hidden: { int: hiddenRange } }, randomTrials, score, new Rng(seed + 1));
+  const random = randomSearch(
+    { lr: { logUniform: lrRange }, hidden: { int: hiddenRange } },
+    randomTrials,
+    score,
+    new Rng(seed + 1),
+  );
   const best = [...grid, ...random].reduce((a, b) => (b.score > a.score ? b : a));
   const bestTestAccuracy = accuracy(trainNetwork(data, best.params, epochs, seed), data.test);
   return { grid, random, best, bestTestAccuracy };
 }
 
-const fmt = (t: Trial<Params>): string => `lr ${t.params.lr.toPrecision(3).padStart(6)}  hidden ${String(t.params.hidden).padStart(3)}  validation ${(100 * t.score).toFixed(1)}%`;
+const fmt = (t: Trial<Params>): string =>
+  `lr ${t.params.lr.toPrecision(3).padStart(6)}  hidden ${String(t.params.hidden).padStart(3)}  validation ${(100 * t.score).toFixed(1)}%`;
 
 if (isMain(import.meta.url)) {
-  console.log('Each trial: 784-h-10 sigmoid, cross-entropy, SGD batch 10, 3 epochs on 2,000 digits; scored on 1,000 validation digits.\n');
+  console.log(
+    'Each trial: 784-h-10 sigmoid, cross-entropy, SGD batch 10, 3 epochs on 2,000 digits; scored on 1,000 validation digits.\n',
+  );
   const r = searchHyperparameters();
   console.log('grid search (3 × 3), best first:');
   for (const t of r.grid) console.log(`  ${fmt(t)}`);
   console.log('\nrandom search (6 draws: lr log-uniform in [0.003, 3], hidden in [10, 100]), best first:');
   for (const t of r.random) console.log(`  ${fmt(t)}`);
-  console.log(`\nbest: ${fmt(r.best)}; its test accuracy ${(100 * r.bestTestAccuracy).toFixed(1)}% (test data used once, for the winner)`);
+  console.log(
+    `\nbest: ${fmt(r.best)}; its test accuracy ${(100 * r.bestTestAccuracy).toFixed(1)}% (test data used once, for the winner)`,
+  );
 }

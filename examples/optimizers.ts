@@ -6,7 +6,21 @@
  *
  * Run: npx tsx examples/optimizers.ts
  */
-import { Adam, DataLoader, Linear, type Optimizer, type Hyperparameters, RMSprop, SGD, Sequential, Sigmoid, TensorDataset, crossEntropy, evaluate, fit } from '@chainrule/nn';
+import {
+  Adam,
+  DataLoader,
+  Linear,
+  type Optimizer,
+  type Hyperparameters,
+  RMSprop,
+  SGD,
+  Sequential,
+  Sigmoid,
+  TensorDataset,
+  crossEntropy,
+  evaluate,
+  fit,
+} from '@chainrule/nn';
 import { linePlot } from '@chainrule/viz';
 import type { Tensor } from '@chainrule/autograd';
 import { Rng } from '@chainrule/tensor';
@@ -47,7 +61,11 @@ export function compareOptimizers(options: OptimizersOptions = {}): OptimizerRun
   return CONTENDERS.map(({ name, make }) => {
     const rng = new Rng(seed);
     const model = new Sequential(new Linear(784, 30, { rng }), new Sigmoid(), new Linear(30, 10, { rng }));
-    const loader = new DataLoader(new TensorDataset(data.train.images, data.train.labels), { batchSize, shuffle: true, seed });
+    const loader = new DataLoader(new TensorDataset(data.train.images, data.train.labels), {
+      batchSize,
+      shuffle: true,
+      seed,
+    });
     const per = Math.max(1, Math.floor(loader.length / pointsPerEpoch));
     const losses: number[] = [];
     let sum = 0;
@@ -68,7 +86,8 @@ export function compareOptimizers(options: OptimizersOptions = {}): OptimizerRun
         },
       },
     });
-    const testAccuracy = evaluate(model, { x: data.test.images, y: data.test.labels }, { metrics: ['accuracy'] }).metrics.accuracy!;
+    const testAccuracy = evaluate(model, { x: data.test.images, y: data.test.labels }, { metrics: ['accuracy'] })
+      .metrics.accuracy!;
     return { name, losses, testAccuracy };
   });
 }
@@ -76,7 +95,15 @@ export function compareOptimizers(options: OptimizersOptions = {}): OptimizerRun
 if (isMain(import.meta.url)) {
   const runs = compareOptimizers();
   console.log('784-30-10 sigmoid, cross-entropy, batch 20, 8 epochs on 4,000 digits; same start for all.\n');
-  console.log(linePlot(runs.map((r) => ({ name: r.name, values: r.losses })), { title: 'training loss (mean of each quarter epoch)', height: 14, width: 64 }));
+  console.log(
+    linePlot(
+      runs.map((r) => ({ name: r.name, values: r.losses })),
+      { title: 'training loss (mean of each quarter epoch)', height: 14, width: 64 },
+    ),
+  );
   console.log('');
-  for (const r of runs) console.log(`${r.name.padEnd(22)} loss ${r.losses[0]!.toFixed(3)} → ${r.losses.at(-1)!.toFixed(3)}   test accuracy ${(100 * r.testAccuracy).toFixed(1)}%`);
+  for (const r of runs)
+    console.log(
+      `${r.name.padEnd(22)} loss ${r.losses[0]!.toFixed(3)} → ${r.losses.at(-1)!.toFixed(3)}   test accuracy ${(100 * r.testAccuracy).toFixed(1)}%`,
+    );
 }

@@ -16,7 +16,18 @@
  *
  * Run: npx tsx examples/overfitting.ts
  */
-import { Dropout, Linear, SGD, Sequential, Sigmoid, type TensorModule, crossEntropy, evaluate, fit, l2Penalty } from '@chainrule/nn';
+import {
+  Dropout,
+  Linear,
+  SGD,
+  Sequential,
+  Sigmoid,
+  type TensorModule,
+  crossEntropy,
+  evaluate,
+  fit,
+  l2Penalty,
+} from '@chainrule/nn';
 import { linePlot } from '@chainrule/viz';
 import type { Tensor } from '@chainrule/autograd';
 import { Rng } from '@chainrule/tensor';
@@ -58,7 +69,16 @@ export interface RunResult {
   bestEpoch: number;
 }
 
-const DEFAULTS: Required<OverfittingOptions> = { trainSize: 1000, epochs: 40, lr: 0.5, batchSize: 10, lambda: 3, dropout: 0.5, patience: 10, seed: 1 };
+const DEFAULTS: Required<OverfittingOptions> = {
+  trainSize: 1000,
+  epochs: 40,
+  lr: 0.5,
+  batchSize: 10,
+  lambda: 3,
+  dropout: 0.5,
+  patience: 10,
+  seed: 1,
+};
 
 function network(seed: number, dropout: number): Sequential {
   const rng = new Rng(seed);
@@ -76,14 +96,21 @@ function sumOfSquaredWeights(model: Sequential): number {
 }
 
 function accuracyOn(model: Sequential, data: Digits['train']): number {
-  return evaluate(model, { x: data.images, y: data.labels }, { metrics: ['accuracy'], batchSize: 1000 }).metrics.accuracy!;
+  return evaluate(model, { x: data.images, y: data.labels }, { metrics: ['accuracy'], batchSize: 1000 }).metrics
+    .accuracy!;
 }
 
-function train(name: string, data: Digits, o: Required<OverfittingOptions>, remedy: { lambda?: number; dropout?: number; earlyStopping?: boolean }): RunResult {
+function train(
+  name: string,
+  data: Digits,
+  o: Required<OverfittingOptions>,
+  remedy: { lambda?: number; dropout?: number; earlyStopping?: boolean },
+): RunResult {
   const model = network(o.seed, remedy.dropout ?? 0);
   const n = data.train.labels.size;
   const lambda = remedy.lambda ?? 0;
-  const loss = (pred: Tensor, target: Tensor): Tensor => (lambda > 0 ? crossEntropy(pred, target).add(l2Penalty(model, lambda, n)) : crossEntropy(pred, target));
+  const loss = (pred: Tensor, target: Tensor): Tensor =>
+    lambda > 0 ? crossEntropy(pred, target).add(l2Penalty(model, lambda, n)) : crossEntropy(pred, target);
   const trainAccuracy: number[] = [];
   const testAccuracy: number[] = [];
   const history = fit(model, {
@@ -95,7 +122,9 @@ function train(name: string, data: Digits, o: Required<OverfittingOptions>, reme
     optimizer: new SGD(model.parameters(), { lr: o.lr }),
     epochs: o.epochs,
     metrics: ['accuracy'],
-    ...(remedy.earlyStopping === true ? { earlyStopping: { patience: o.patience, monitor: 'valAccuracy' as const, restoreBestWeights: true } } : {}),
+    ...(remedy.earlyStopping === true
+      ? { earlyStopping: { patience: o.patience, monitor: 'valAccuracy' as const, restoreBestWeights: true } }
+      : {}),
     callbacks: {
       onEpochEnd: () => {
         trainAccuracy.push(accuracyOn(model, data.train));
@@ -132,14 +161,29 @@ const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 
 if (isMain(import.meta.url)) {
   const o = DEFAULTS;
-  console.log(`784-30-10 sigmoid, cross-entropy, SGD lr ${o.lr}, batch ${o.batchSize}, ${o.epochs} epochs on ${o.trainSize} training digits; test on 1,000 others.\n`);
+  console.log(
+    `784-30-10 sigmoid, cross-entropy, SGD lr ${o.lr}, batch ${o.batchSize}, ${o.epochs} epochs on ${o.trainSize} training digits; test on 1,000 others.\n`,
+  );
   const runs = overfitting();
   for (const r of runs) {
     // a leading NaN (drawn as nothing) makes the plot's x index equal the epoch number
     const curve = (values: number[]): number[] => [NaN, ...values.map((v) => 100 * v)];
-    console.log(linePlot([{ name: 'train accuracy (%)', values: curve(r.trainAccuracy) }, { name: 'test accuracy (%)', values: curve(r.testAccuracy) }], { title: `${r.name}: accuracy by epoch`, height: 8, width: 60 }));
-    console.log(`${r.name}: train ${pct(r.finalTrain)}, test ${pct(r.finalTest)}, gap ${(100 * (r.finalTrain - r.finalTest)).toFixed(1)} points${r.epochs < o.epochs || r.name.startsWith('early') ? ` (stopped after ${r.epochs} epochs, kept epoch ${r.bestEpoch})` : ''}\n`);
+    console.log(
+      linePlot(
+        [
+          { name: 'train accuracy (%)', values: curve(r.trainAccuracy) },
+          { name: 'test accuracy (%)', values: curve(r.testAccuracy) },
+        ],
+        { title: `${r.name}: accuracy by epoch`, height: 8, width: 60 },
+      ),
+    );
+    console.log(
+      `${r.name}: train ${pct(r.finalTrain)}, test ${pct(r.finalTest)}, gap ${(100 * (r.finalTrain - r.finalTest)).toFixed(1)} points${r.epochs < o.epochs || r.name.startsWith('early') ? ` (stopped after ${r.epochs} epochs, kept epoch ${r.bestEpoch})` : ''}\n`,
+    );
   }
   console.log('run                               train    test    gap');
-  for (const r of runs) console.log(`${r.name.padEnd(33)} ${pct(r.finalTrain).padStart(6)}  ${pct(r.finalTest).padStart(6)}  ${(100 * (r.finalTrain - r.finalTest)).toFixed(1).padStart(5)}`);
+  for (const r of runs)
+    console.log(
+      `${r.name.padEnd(33)} ${pct(r.finalTrain).padStart(6)}  ${pct(r.finalTest).padStart(6)}  ${(100 * (r.finalTrain - r.finalTest)).toFixed(1).padStart(5)}`,
+    );
 }

@@ -93,18 +93,36 @@ export function trainRecurrent(options: RnnOptions = {}): RnnRun[] {
       sum: test.y.value.get(i, 0),
       predicted: predicted.get(i, 0),
     }));
-    return { name: kind === 'rnn' ? `Elman RNN (tanh), ${hidden} units` : `LSTM, ${hidden} units`, losses, testMse, baselineMse, samples };
+    return {
+      name: kind === 'rnn' ? `Elman RNN (tanh), ${hidden} units` : `LSTM, ${hidden} units`,
+      losses,
+      testMse,
+      baselineMse,
+      samples,
+    };
   });
 }
 
 if (isMain(import.meta.url)) {
   console.log('Task: output the sum of 10 numbers drawn uniformly from [-1, 1), read one per step.');
-  console.log('Adam lr 0.01, 600 steps of 32 fresh sequences; yardstick: always guessing 0 has mean squared error 10/3 = 3.33.\n');
+  console.log(
+    'Adam lr 0.01, 600 steps of 32 fresh sequences; yardstick: always guessing 0 has mean squared error 10/3 = 3.33.\n',
+  );
   const runs = trainRecurrent();
-  console.log(linePlot(runs.map((r) => ({ name: r.name, values: r.losses })), { title: 'training loss (MSE), each tenth of the run', height: 10, width: 60 }));
+  console.log(
+    linePlot(
+      runs.map((r) => ({ name: r.name, values: r.losses })),
+      { title: 'training loss (MSE), each tenth of the run', height: 10, width: 60 },
+    ),
+  );
   console.log('');
   for (const r of runs) {
-    console.log(`${r.name}: test MSE ${r.testMse.toFixed(4)} (${(r.baselineMse / r.testMse).toFixed(0)}x below the yardstick ${r.baselineMse.toFixed(3)})`);
-    for (const s of r.samples) console.log(`  [${s.sequence.map((v) => (v >= 0 ? ' ' : '') + v.toFixed(2)).join(' ')}] sum ${s.sum.toFixed(3)}, predicted ${s.predicted.toFixed(3)}`);
+    console.log(
+      `${r.name}: test MSE ${r.testMse.toFixed(4)} (${(r.baselineMse / r.testMse).toFixed(0)}x below the yardstick ${r.baselineMse.toFixed(3)})`,
+    );
+    for (const s of r.samples)
+      console.log(
+        `  [${s.sequence.map((v) => (v >= 0 ? ' ' : '') + v.toFixed(2)).join(' ')}] sum ${s.sum.toFixed(3)}, predicted ${s.predicted.toFixed(3)}`,
+      );
   }
 }

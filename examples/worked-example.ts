@@ -14,14 +14,43 @@ export const PARAMETER_NAMES = ['w14', 'w15', 'w24', 'w25', 'w34', 'w35', 'w46',
 export type ParameterName = (typeof PARAMETER_NAMES)[number];
 
 export const INITIAL: Record<ParameterName, number> = {
-  w14: 0.2, w15: -0.3, w24: 0.4, w25: 0.1, w34: -0.5, w35: 0.2, w46: -0.3, w56: -0.2, b4: -0.4, b5: 0.2, b6: 0.1,
+  w14: 0.2,
+  w15: -0.3,
+  w24: 0.4,
+  w25: 0.1,
+  w34: -0.5,
+  w35: 0.2,
+  w46: -0.3,
+  w56: -0.2,
+  b4: -0.4,
+  b5: 0.2,
+  b6: 0.1,
 };
 
 /** The values the notes print, rounded as they are there. */
 export const NOTES = {
-  i4: -0.7, o4: 0.332, i5: 0.1, o5: 0.525, i6: -0.105, o6: 0.474,
-  err6: 0.1311, err5: -0.0065, err4: -0.0087,
-  updated: { w46: -0.261, w56: -0.138, b6: 0.218, w14: 0.192, w15: -0.306, w24: 0.4, w25: 0.1, w34: -0.508, w35: 0.194, b4: -0.408, b5: 0.194 },
+  i4: -0.7,
+  o4: 0.332,
+  i5: 0.1,
+  o5: 0.525,
+  i6: -0.105,
+  o6: 0.474,
+  err6: 0.1311,
+  err5: -0.0065,
+  err4: -0.0087,
+  updated: {
+    w46: -0.261,
+    w56: -0.138,
+    b6: 0.218,
+    w14: 0.192,
+    w15: -0.306,
+    w24: 0.4,
+    w25: 0.1,
+    w34: -0.508,
+    w35: 0.194,
+    b4: -0.408,
+    b5: 0.194,
+  },
 } as const;
 
 export interface WorkedExampleResult {

@@ -40,7 +40,8 @@ export type PageMode = 'isolated' | 'plain' | 'old-chrome';
 
 /** The first Chromium binary on this machine, or null. */
 export function findChromium(): string | null {
-  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome']) if (existsSync(p)) return p;
+  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'])
+    if (existsSync(p)) return p;
   return null;
 }
 
@@ -64,7 +65,10 @@ export async function bundlePage(): Promise<string> {
 }
 
 /** The headers that make a page cross-origin isolated (and so give it SharedArrayBuffer). */
-const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+const ISOLATION_HEADERS = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
 
 /** The page: reports an uncaught error (e.g. a failed import) to /result too, then runs page.js. */
 const HTML = `<!doctype html><meta charset="utf-8"><title>chainrule</title>
@@ -102,7 +106,9 @@ async function loadPage(chromium: string, script: string, mode: PageMode, timeou
         if (req.method === 'POST' && req.url === '/result') {
           let body = '';
           req.setEncoding('utf8');
-          req.on('data', (chunk: string) => { body += chunk; });
+          req.on('data', (chunk: string) => {
+            body += chunk;
+          });
           req.on('end', () => {
             res.writeHead(204, headers).end();
             clearTimeout(timer);
@@ -116,19 +122,39 @@ async function loadPage(chromium: string, script: string, mode: PageMode, timeou
         }
         if (req.url === '/' || req.url === '/page.js') {
           const js = req.url === '/page.js';
-          res.writeHead(200, { ...headers, 'content-type': js ? 'text/javascript' : 'text/html; charset=utf-8' }).end(js ? script : html);
+          res
+            .writeHead(200, { ...headers, 'content-type': js ? 'text/javascript' : 'text/html; charset=utf-8' })
+            .end(js ? script : html);
           return;
         }
         res.writeHead(404, headers).end();
       });
       server.listen(0, '127.0.0.1', () => {
         const { port } = server.address() as AddressInfo;
-        browser = spawn(chromium, [
-          '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-          '--no-first-run', '--disable-sync', '--disable-dev-shm-usage', `--user-data-dir=${join(folder, 'profile')}`, `http://127.0.0.1:${port}/`,
-        ], { stdio: 'ignore' });
-        browser.on('error', (e) => { clearTimeout(timer); reject(e); });
-        browser.on('exit', (code) => { clearTimeout(timer); reject(new Error(`Chromium exited (${code}) before the page reported`)); });
+        browser = spawn(
+          chromium,
+          [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--no-first-run',
+            '--disable-sync',
+            '--disable-dev-shm-usage',
+            `--user-data-dir=${join(folder, 'profile')}`,
+            `http://127.0.0.1:${port}/`,
+          ],
+          { stdio: 'ignore' },
+        );
+        browser.on('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+        browser.on('exit', (code) => {
+          clearTimeout(timer);
+          reject(new Error(`Chromium exited (${code}) before the page reported`));
+        });
       });
     });
   } finally {
@@ -165,7 +191,9 @@ async function removeFolder(folder: string): Promise<void> {
 export async function runInBrowser(mode: PageMode, script?: string, timeoutMs = 60_000): Promise<BrowserReport | null> {
   const chromium = findChromium();
   if (chromium === null) return null;
-  const r = (await loadPage(chromium, script ?? (await bundlePage()), mode, timeoutMs)) as BrowserReport | { error: string };
+  const r = (await loadPage(chromium, script ?? (await bundlePage()), mode, timeoutMs)) as
+    | BrowserReport
+    | { error: string };
   if ('error' in r) throw new Error(`the page failed: ${r.error}`);
   return r;
 }
@@ -175,17 +203,25 @@ function printReport(mode: PageMode, r: BrowserReport): void {
   console.log(`${mode}: backend ${r.backend}, crossOriginIsolated ${r.crossOriginIsolated}`);
   const t = r.threads;
   if (t !== null) {
-    const workers = t.webPool ? ` (${t.runningWorkers} web worker(s) running, ${t.workerChunks} chunk(s) computed by them)` : '';
+    const workers = t.webPool
+      ? ` (${t.runningWorkers} web worker(s) running, ${t.workerChunks} chunk(s) computed by them)`
+      : '';
     console.log(`  ${t.threads} thread(s)${workers}`);
-    console.log(`  256² matmul fingerprints: threaded ${t.fingerprintsThreaded.join(', ')}; one thread ${t.fingerprintSingle}; ` +
-      `default backend ${t.fingerprintDefault}; worst error ${t.worstErrorRatio.toFixed(3)} of the bound`);
+    console.log(
+      `  256² matmul fingerprints: threaded ${t.fingerprintsThreaded.join(', ')}; one thread ${t.fingerprintSingle}; ` +
+        `default backend ${t.fingerprintDefault}; worst error ${t.worstErrorRatio.toFixed(3)} of the bound`,
+    );
     for (const { n, msThreaded, msSingle } of t.timings) {
       const gflops = (ms: number): string => ((2 * n ** 3) / ms / 1e6).toFixed(1);
-      console.log(`  matmul ${n}: ${msThreaded.toFixed(2)} ms (${gflops(msThreaded)} GFLOP/s) on ${t.threads} thread(s), ` +
-        `${msSingle.toFixed(2)} ms (${gflops(msSingle)} GFLOP/s) on 1`);
+      console.log(
+        `  matmul ${n}: ${msThreaded.toFixed(2)} ms (${gflops(msThreaded)} GFLOP/s) on ${t.threads} thread(s), ` +
+          `${msSingle.toFixed(2)} ms (${gflops(msSingle)} GFLOP/s) on 1`,
+      );
     }
   }
-  console.log(`  XOR trained in ${r.xor.ms} ms, final loss ${r.xor.loss.toFixed(5)}, outputs ${r.xor.outputs.map((v) => v.toFixed(4)).join(' ')}`);
+  console.log(
+    `  XOR trained in ${r.xor.ms} ms, final loss ${r.xor.loss.toFixed(5)}, outputs ${r.xor.outputs.map((v) => v.toFixed(4)).join(' ')}`,
+  );
 }
 
 if (isMain(import.meta.url)) {

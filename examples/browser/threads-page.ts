@@ -88,11 +88,22 @@ export async function checkThreads(): Promise<ThreadsResult> {
   const timings: ThreadsResult['timings'] = [];
   for (const n of [256, 512]) {
     const [x, y] = matmulOperands(n, 11);
-    let msThreaded = Infinity, msSingle = Infinity;
+    let msThreaded = Infinity,
+      msSingle = Infinity;
     const last: NDArray[] = [];
     for (let round = 0; round < 4; round++) {
-      msThreaded = Math.min(msThreaded, bestMs(() => { last[0] = product(threaded, x, y); }, 2));
-      msSingle = Math.min(msSingle, bestMs(() => { last[1] = product(single, x, y); }, 2));
+      msThreaded = Math.min(
+        msThreaded,
+        bestMs(() => {
+          last[0] = product(threaded, x, y);
+        }, 2),
+      );
+      msSingle = Math.min(
+        msSingle,
+        bestMs(() => {
+          last[1] = product(single, x, y);
+        }, 2),
+      );
       await sleep(0);
     }
     timings.push({ n, msThreaded, msSingle, identical: fingerprint(last[0]!) === fingerprint(last[1]!) });

@@ -17,7 +17,12 @@ export function trainXor(): XorResult {
   const rng = new Rng(3);
   const model = new Sequential(new Linear(2, 2, { rng }), new Sigmoid(), new Linear(2, 1, { rng }), new Sigmoid());
   const opt = new SGD(model.parameters(), { lr: 2 });
-  const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+  const x = tensor([
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ]);
   const t = tensor([[0], [1], [1], [0]]);
   const started = Date.now();
   let loss = Number.NaN;

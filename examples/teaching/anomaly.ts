@@ -44,7 +44,11 @@ export function whereTrap(): AnomalyError | null {
 export function doubleWhere(): { error: AnomalyError | null; grad: Tensor | null } {
   const x = tensor([0, 4], F64_GRAD);
   const positive = x.gt(0);
-  const error = catchAnomaly(() => where(positive, where(positive, x, 1).sqrt(), 0).sum().backward());
+  const error = catchAnomaly(() =>
+    where(positive, where(positive, x, 1).sqrt(), 0)
+      .sum()
+      .backward(),
+  );
   return { error, grad: x.grad };
 }
 

@@ -25,11 +25,22 @@ export const sigmoidPrime = (z: Tensor): Tensor => z.sigmoid().mul(z.sigmoid().n
 
 /** C = 1/(2n) Σ ‖σ(Z²) − Y‖² from the output layer's weighted inputs Z². */
 export function costFromZ2(Z2: Tensor, Y: Tensor): Tensor {
-  return Z2.sigmoid().sub(Y).square().sum().div(2 * Y.shape[0]!);
+  return Z2.sigmoid()
+    .sub(Y)
+    .square()
+    .sum()
+    .div(2 * Y.shape[0]!);
 }
 
 /** The forward pass from the parameters: Z¹, A¹, Z², and the cost. */
-export function forward(X: Tensor, Y: Tensor, W1: Tensor, b1: Tensor, W2: Tensor, b2: Tensor): { Z1: Tensor; A1: Tensor; Z2: Tensor; C: Tensor } {
+export function forward(
+  X: Tensor,
+  Y: Tensor,
+  W1: Tensor,
+  b1: Tensor,
+  W2: Tensor,
+  b2: Tensor,
+): { Z1: Tensor; A1: Tensor; Z2: Tensor; C: Tensor } {
   const Z1 = X.matmul(W1.mT()).add(b1);
   const A1 = Z1.sigmoid();
   const Z2 = A1.matmul(W2.mT()).add(b2);
@@ -50,19 +61,36 @@ export function problem(seed = 7): { X: Tensor; Y: Tensor; params: Tensor[]; Z1:
   const rng = new Rng(seed);
   const X = randn([5, 3], { rng, ...F64 });
   const Y = rand([5, 2], { rng, ...F64 });
-  const params = [randn([4, 3], { rng, ...F64 }), randn([4], { rng, ...F64 }), randn([2, 4], { rng, ...F64 }), randn([2], { rng, ...F64 })];
+  const params = [
+    randn([4, 3], { rng, ...F64 }),
+    randn([4], { rng, ...F64 }),
+    randn([2, 4], { rng, ...F64 }),
+    randn([2], { rng, ...F64 }),
+  ];
   const { Z1, Z2 } = forward(X, Y, params[0]!, params[1]!, params[2]!, params[3]!);
-  params.forEach((p, i) => { p.name = ['W1', 'b1', 'W2', 'b2'][i]!; });
+  params.forEach((p, i) => {
+    p.name = ['W1', 'b1', 'W2', 'b2'][i]!;
+  });
   return { X, Y, params, Z1, Z2 };
 }
 
 /** Every check: BP1, BP2, BP3 + BP4 at one point, and BP3 + BP4 over random parameters. */
-export function backpropChecks(seed = 7): { bp1: FormulaReport; bp2: FormulaReport; bp34: FormulaReport; sweep: SweepReport } {
+export function backpropChecks(seed = 7): {
+  bp1: FormulaReport;
+  bp2: FormulaReport;
+  bp34: FormulaReport;
+  sweep: SweepReport;
+} {
   const { X, Y, params, Z1, Z2 } = problem(seed);
   const [, , W2, b2] = params as [Tensor, Tensor, Tensor, Tensor];
 
   // BP1: C as a function of Z² alone; its gradient is δᴸ
-  const r1 = checkFormula((z2) => costFromZ2(z2, Y), (z2) => bp1(z2, Y), [Z2], { names: ['Z2 (δ² = ∂C/∂Z²)'] });
+  const r1 = checkFormula(
+    (z2) => costFromZ2(z2, Y),
+    (z2) => bp1(z2, Y),
+    [Z2],
+    { names: ['Z2 (δ² = ∂C/∂Z²)'] },
+  );
 
   // BP2: C as a function of Z¹ alone; its gradient is δ¹, computed from δ² by BP2
   const costFromZ1 = (z1: Tensor): Tensor => costFromZ2(z1.sigmoid().matmul(W2.mT()).add(b2), Y);
@@ -78,15 +106,20 @@ export function backpropChecks(seed = 7): { bp1: FormulaReport; bp2: FormulaRepo
     return [bp4(delta1, X), bp3(delta1), bp4(delta2, f.A1), bp3(delta2)];
   };
   const r34 = checkFormula(cost, hand, params);
-  const sweep = checkFormula(cost, hand, { shapes: [[4, 3], [4], [2, 4], [2]], runs: 20, seed, names: ['W1', 'b1', 'W2', 'b2'] });
+  const sweep = checkFormula(cost, hand, {
+    shapes: [[4, 3], [4], [2, 4], [2]],
+    runs: 20,
+    seed,
+    names: ['W1', 'b1', 'W2', 'b2'],
+  });
   return { bp1: r1, bp2: r2, bp34: r34, sweep };
 }
 
 if (isMain(import.meta.url)) {
   const r = backpropChecks();
-  console.log('BP1: δᴸ = ∇ₐC ⊙ σ\'(zᴸ)\n');
+  console.log("BP1: δᴸ = ∇ₐC ⊙ σ'(zᴸ)\n");
   console.log(formatCheck(r.bp1));
-  console.log('BP2: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ\'(zˡ)\n');
+  console.log("BP2: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ'(zˡ)\n");
   console.log(formatCheck(r.bp2));
   console.log('BP3 and BP4: ∂C/∂bˡ = δˡ, ∂C/∂wˡ_jk = aˡ⁻¹_k δˡ_j\n');
   console.log(formatCheck(r.bp34));

@@ -18,7 +18,16 @@ export function notesTrace(): { text: string; markdown: string } {
 /** L = Σ (W + b)·W: b is broadcast over W's rows (an expand node) and W is used twice. */
 export function fanOutTrace(): string {
   const o = { requiresGrad: true, dtype: 'float64' } as const;
-  const W = named(tensor([[1, 2], [3, 4]], o), 'W');
+  const W = named(
+    tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      o,
+    ),
+    'W',
+  );
   const b = named(tensor([0.5, -1], o), 'b');
   const L = named(W.add(b).mul(W).sum(), 'L');
   return explain(L);

@@ -30,8 +30,15 @@ export function crossEntropyProblem(seed = 11): CrossEntropyProblem {
   const rng = new Rng(seed);
   const X = randn([6, 4], { rng, ...F64 });
   const Y = oneHot(randint(0, 3, [6], { rng }), 3, 'float64');
-  const params = [randn([4, 5], { rng, ...F64 }), randn([5], { rng, ...F64 }), randn([5, 3], { rng, ...F64 }), randn([3], { rng, ...F64 })];
-  params.forEach((p, i) => { p.name = ['W1', 'b1', 'W2', 'b2'][i]!; });
+  const params = [
+    randn([4, 5], { rng, ...F64 }),
+    randn([5], { rng, ...F64 }),
+    randn([5, 3], { rng, ...F64 }),
+    randn([3], { rng, ...F64 }),
+  ];
+  params.forEach((p, i) => {
+    p.name = ['W1', 'b1', 'W2', 'b2'][i]!;
+  });
   return { X, Y, lambda: 0.7, params };
 }
 
@@ -41,7 +48,9 @@ export function objective(p: CrossEntropyProblem): (W1: Tensor, b1: Tensor, W2: 
   return (W1, b1, W2, b2) => {
     const s1 = p.X.matmul(W1).add(b1).sigmoid();
     const s2 = s1.matmul(W2).add(b2).sigmoid();
-    const logLikelihood = p.Y.mul(s2.log()).add(p.Y.neg().add(1).mul(s2.neg().add(1).log())).sum();
+    const logLikelihood = p.Y.mul(s2.log())
+      .add(p.Y.neg().add(1).mul(s2.neg().add(1).log()))
+      .sum();
     const l2 = W1.square().sum().add(W2.square().sum());
     return logLikelihood.div(-m).add(l2.mul(p.lambda / (2 * m)));
   };
@@ -51,7 +60,10 @@ export function objective(p: CrossEntropyProblem): (W1: Tensor, b1: Tensor, W2: 
  * The hand-derived gradient of equation (1). `l2Factor` is the factor of W in the L2 term's
  * gradient: λ/m is right (the derivative of λ/(2m)·w² is λ/m·w).
  */
-export function handGradient(p: CrossEntropyProblem, l2Factor = p.lambda / p.X.shape[0]!): (W1: Tensor, b1: Tensor, W2: Tensor, b2: Tensor) => Tensor[] {
+export function handGradient(
+  p: CrossEntropyProblem,
+  l2Factor = p.lambda / p.X.shape[0]!,
+): (W1: Tensor, b1: Tensor, W2: Tensor, b2: Tensor) => Tensor[] {
   const m = p.X.shape[0]!;
   return (W1, b1, W2, b2) => {
     void b1;
@@ -59,7 +71,12 @@ export function handGradient(p: CrossEntropyProblem, l2Factor = p.lambda / p.X.s
     const s2 = s1.matmul(W2).add(b2).sigmoid();
     const delta2 = s2.sub(p.Y).div(m);
     const delta1 = delta2.matmul(W2.mT()).mul(s1.mul(s1.neg().add(1)));
-    return [p.X.mT().matmul(delta1).add(W1.mul(l2Factor)), delta1.sum(0), s1.mT().matmul(delta2).add(W2.mul(l2Factor)), delta2.sum(0)];
+    return [
+      p.X.mT().matmul(delta1).add(W1.mul(l2Factor)),
+      delta1.sum(0),
+      s1.mT().matmul(delta2).add(W2.mul(l2Factor)),
+      delta2.sum(0),
+    ];
   };
 }
 
@@ -67,7 +84,12 @@ export function handGradient(p: CrossEntropyProblem, l2Factor = p.lambda / p.X.s
 export function crossEntropyChecks(seed = 11): { point: FormulaReport; sweep: SweepReport } {
   const p = crossEntropyProblem(seed);
   const point = checkFormula(objective(p), handGradient(p), p.params);
-  const sweep = checkFormula(objective(p), handGradient(p), { shapes: [[4, 5], [5], [5, 3], [3]], runs: 20, seed, names: ['W1', 'b1', 'W2', 'b2'] });
+  const sweep = checkFormula(objective(p), handGradient(p), {
+    shapes: [[4, 5], [5], [5, 3], [3]],
+    runs: 20,
+    seed,
+    names: ['W1', 'b1', 'W2', 'b2'],
+  });
   return { point, sweep };
 }
 

@@ -55,12 +55,18 @@ export async function runExercise(run: ExerciseRun): Promise<ExerciseOutcome> {
   const echo = run.echo ?? !(input as Readable & { isTTY?: boolean }).isTTY;
   const graph = GRAPHS[run.graph];
   const exercise = createExercise(graph.build(), { mode });
-  const say = (s: string): void => { output.write(s); };
+  const say = (s: string): void => {
+    output.write(s);
+  };
   say(`Chain-rule exercise: ${graph.title}\n`);
-  say(mode === 'local'
-    ? 'Enter the local derivative of each op with respect to each input, from the output back.\n'
-    : 'Enter the gradient of the output with respect to each node (the upstream gradient), from the output back.\n');
-  say('Answers are numbers (several for a tensor, separated by spaces); three significant digits are enough. "q" quits.\n\n');
+  say(
+    mode === 'local'
+      ? 'Enter the local derivative of each op with respect to each input, from the output back.\n'
+      : 'Enter the gradient of the output with respect to each node (the upstream gradient), from the output back.\n',
+  );
+  say(
+    'Answers are numbers (several for a tensor, separated by spaces); three significant digits are enough. "q" quits.\n\n',
+  );
   say(`${exercise.graphText}\n\n`);
 
   const rl = createInterface({ input, terminal: false });
@@ -89,13 +95,19 @@ export async function runExercise(run: ExerciseRun): Promise<ExerciseOutcome> {
         continue;
       }
       const r = exercise.answer(values);
-      say(r.correct ? `  ✓ right: ${q.asked} = ${r.expectedText}\n` : `  ✗ not quite: ${q.asked} = ${r.expectedText} (you entered ${values.join(', ')})\n`);
+      say(
+        r.correct
+          ? `  ✓ right: ${q.asked} = ${r.expectedText}\n`
+          : `  ✗ not quite: ${q.asked} = ${r.expectedText} (you entered ${values.join(', ')})\n`,
+      );
     }
   } finally {
     rl.close();
   }
   const score = exercise.score;
-  say(`\nScore: ${score.correct} of ${score.answered} right${score.answered < score.total ? ` (${score.total - score.answered} not answered)` : ''}.\n`);
+  say(
+    `\nScore: ${score.correct} of ${score.answered} right${score.answered < score.total ? ` (${score.total - score.answered} not answered)` : ''}.\n`,
+  );
   return { ...score, finished };
 }
 

@@ -15,7 +15,17 @@ import { notesGraph } from './notes-graph.js';
 /** C = ½ Σ (σ(W·x + b) - t)² for one input x: a matmul, a broadcast and a sum. */
 export function layerGraph(): Tensor {
   const o = { requiresGrad: true, dtype: 'float64' } as const;
-  const W = named(tensor([[0.2, -0.4], [0.7, 0.1], [-0.3, 0.5]], o), 'W');
+  const W = named(
+    tensor(
+      [
+        [0.2, -0.4],
+        [0.7, 0.1],
+        [-0.3, 0.5],
+      ],
+      o,
+    ),
+    'W',
+  );
   const b = named(tensor([0.1, -0.2, 0.05], o), 'b');
   const x = named(tensor([1, 2], { dtype: 'float64' }), 'x');
   const t = named(tensor([0, 1, 0], { dtype: 'float64' }), 't');

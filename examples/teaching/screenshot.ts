@@ -31,10 +31,21 @@ export function findChromium(): string | null {
 
 /** Screenshots `htmlPath` into `pngPath` at the given window size. */
 export function screenshot(chromium: string, htmlPath: string, pngPath: string, width = 1100, height = 800): void {
-  execFileSync(chromium, [
-    '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--no-first-run', '--disable-dev-shm-usage',
-    `--screenshot=${pngPath}`, `--window-size=${width},${height}`, pathToFileURL(htmlPath).href,
-  ], { stdio: 'pipe', timeout: 60_000 });
+  execFileSync(
+    chromium,
+    [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--hide-scrollbars',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+      `--screenshot=${pngPath}`,
+      `--window-size=${width},${height}`,
+      pathToFileURL(htmlPath).href,
+    ],
+    { stdio: 'pipe', timeout: 60_000 },
+  );
 }
 
 /** What a screenshot shows: its size and how many pixels have each box colour. */
@@ -50,7 +61,11 @@ export interface ScreenshotCheck {
 const SIZES: Record<string, [number, number]> = { notes: [1000, 800], layer: [1000, 1500] };
 
 /** Writes the pictures to `folder`, screenshots the HTML pages (`notes`, `layer`) and inspects the PNGs. */
-export function screenshotPictures(chromium: string, folder: string, pages: readonly string[] = ['notes', 'layer']): ScreenshotCheck[] {
+export function screenshotPictures(
+  chromium: string,
+  folder: string,
+  pages: readonly string[] = ['notes', 'layer'],
+): ScreenshotCheck[] {
   writePictures(folder);
   return pages.map((name) => {
     const [width, height] = SIZES[name]!;
@@ -74,7 +89,9 @@ if (isMain(import.meta.url)) {
     console.log('No Chromium found (set CHROMIUM_PATH, or apt-get install -y chromium); nothing to do.');
   } else {
     for (const c of screenshotPictures(chromium, process.argv[2] ?? join(tmpdir(), 'chainrule-teaching'))) {
-      console.log(`${c.png}: ${c.width}x${c.height}, parameter boxes ${c.parameterFill} px, op boxes ${c.opFill} px, output border ${c.outputStroke} px`);
+      console.log(
+        `${c.png}: ${c.width}x${c.height}, parameter boxes ${c.parameterFill} px, op boxes ${c.opFill} px, output border ${c.outputStroke} px`,
+      );
     }
   }
 }

@@ -14,14 +14,22 @@ export function symbolicExamples(): { equation: string; latex: string }[] {
   const out: { equation: string; latex: string }[] = [];
   const add = (y: Tensor, x: Tensor, keepNames = false): void => {
     const g = symbolicGradient(y, x, { keepNames });
-    out.push({ equation: g.equation + (g.definitions.length > 0 ? `   where ${g.definitions.map((d) => `${d.name} = ${d.expression.text}`).join(', ')}` : ''), latex: g.latexEquation });
+    out.push({
+      equation:
+        g.equation +
+        (g.definitions.length > 0
+          ? `   where ${g.definitions.map((d) => `${d.name} = ${d.expression.text}`).join(', ')}`
+          : ''),
+      latex: g.latexEquation,
+    });
   };
   const { x, y, z, q, f } = notesGraph();
   for (const v of [x, y, z, q]) add(f, v);
   add(f, z, true);
 
   const o = { requiresGrad: true, dtype: 'float64' } as const;
-  const w = named(tensor(0.5, o), 'w'), b = named(tensor(-1, o), 'b');
+  const w = named(tensor(0.5, o), 'w'),
+    b = named(tensor(-1, o), 'b');
   const input = named(tensor(2, { dtype: 'float64' }), 'x');
   const a = named(w.mul(input).add(b).tanh(), 'a');
   add(a, w);

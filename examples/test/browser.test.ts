@@ -58,7 +58,10 @@ describe('chainrule in a browser', () => {
         expect(t.fingerprintsThreaded).toEqual([t.fingerprintSingle]);
         expect(t.fingerprintDefault).toBe(t.fingerprintSingle);
         expect(t.worstErrorRatio).toBeLessThanOrEqual(1);
-        expect(t.timings.map((x) => [x.n, x.identical])).toEqual([[256, true], [512, true]]);
+        expect(t.timings.map((x) => [x.n, x.identical])).toEqual([
+          [256, true],
+          [512, true],
+        ]);
       }
       // Shared or plain memory, the same engine runs the same kernel. (Another engine may not: where it
       // accepts relaxed SIMD the kernels fuse multiply and add, so Node 20 and Chromium differ.)

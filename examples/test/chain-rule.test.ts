@@ -24,7 +24,8 @@ describe('examples/worked-example', () => {
   it('agrees with the closed-form sigmoid backprop in float64', () => {
     const s = (v: number): number => 1 / (1 + Math.exp(-v));
     const p = INITIAL;
-    const o4 = s(p.w14 + p.w34 + p.b4), o5 = s(p.w15 + p.w35 + p.b5);
+    const o4 = s(p.w14 + p.w34 + p.b4),
+      o5 = s(p.w15 + p.w35 + p.b5);
     const o6 = s(o4 * p.w46 + o5 * p.w56 + p.b6);
     const err6 = o6 * (1 - o6) * (1 - o6);
     expect(r.errors.err6).toBeCloseTo(err6, 14);

@@ -21,7 +21,9 @@ describe('examples/custom-op', () => {
   });
 
   it('both versions compute the same forward value, σ(xW + b)', () => {
-    const x = tensor([[1, 2]], { dtype: 'float64' }), w = tensor([[0.5], [-0.25]], { dtype: 'float64' }), b = tensor([0.1], { dtype: 'float64' });
+    const x = tensor([[1, 2]], { dtype: 'float64' }),
+      w = tensor([[0.5], [-0.25]], { dtype: 'float64' }),
+      b = tensor([0.1], { dtype: 'float64' });
     const expected = 1 / (1 + Math.exp(-(1 * 0.5 + 2 * -0.25 + 0.1)));
     expect(sigmoidLayer(x, w, b).item()).toBeCloseTo(expected, 12);
     expect(buggySigmoidLayer(x, w, b).item()).toBeCloseTo(expected, 12);

@@ -3,11 +3,24 @@ import { searchHyperparameters } from '../hyperparameters.js';
 
 // A small budget (300 digits, 1 epoch per trial, a 2 × 2 grid, 3 random draws).
 describe('examples/hyperparameters', () => {
-  const r = searchHyperparameters({ trainSize: 300, epochs: 1, lrs: [1e-4, 0.5], hiddens: [10, 20], randomTrials: 3, lrRange: [0.01, 1], hiddenRange: [10, 40] });
+  const r = searchHyperparameters({
+    trainSize: 300,
+    epochs: 1,
+    lrs: [1e-4, 0.5],
+    hiddens: [10, 20],
+    randomTrials: 3,
+    lrRange: [0.01, 1],
+    hiddenRange: [10, 40],
+  });
 
   it('grid search tries every combination, best validation accuracy first', () => {
     expect(r.grid).toHaveLength(4);
-    expect(r.grid.map((t) => `${t.params.lr}/${t.params.hidden}`).sort()).toEqual(['0.0001/10', '0.0001/20', '0.5/10', '0.5/20']);
+    expect(r.grid.map((t) => `${t.params.lr}/${t.params.hidden}`).sort()).toEqual([
+      '0.0001/10',
+      '0.0001/20',
+      '0.5/10',
+      '0.5/20',
+    ]);
     for (let i = 1; i < r.grid.length; i++) expect(r.grid[i]!.score).toBeLessThanOrEqual(r.grid[i - 1]!.score);
   });
 

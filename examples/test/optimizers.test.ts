@@ -7,7 +7,12 @@ describe('examples/optimizers', () => {
   const byName = Object.fromEntries(runs.map((r) => [r.name.split(' ')[0], r]));
 
   it('runs SGD, momentum, RMSprop and Adam, each with loss points per quarter epoch', () => {
-    expect(runs.map((r) => r.name)).toEqual(['SGD lr 0.1', 'momentum 0.9, lr 0.1', 'RMSprop lr 0.001', 'Adam lr 0.001']);
+    expect(runs.map((r) => r.name)).toEqual([
+      'SGD lr 0.1',
+      'momentum 0.9, lr 0.1',
+      'RMSprop lr 0.001',
+      'Adam lr 0.001',
+    ]);
     for (const r of runs) expect(r.losses).toHaveLength(12);
   });
 

@@ -19,7 +19,11 @@ export function sourceFiles(dir: string): string[] {
   return out.sort();
 }
 
-const SPECIFIERS = [/^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]/gm, /^\s*import\s*['"]([^'"]+)['"]/gm, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
+const SPECIFIERS = [
+  /^\s*(?:import|export)\b[^'"]*?\bfrom\s*['"]([^'"]+)['"]/gm,
+  /^\s*import\s*['"]([^'"]+)['"]/gm,
+  /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+];
 
 /** The relative specifiers a source file imports or re-exports. */
 export function importsOf(source: string): string[] {
@@ -45,30 +49,47 @@ export function importGraph(files: readonly string[]): Map<string, string[]> {
 export function cycles(graph: ReadonlyMap<string, readonly string[]>, root: string): string[][] {
   // Tarjan's algorithm with an explicit stack (no recursion)
   let counter = 0;
-  const index = new Map<string, number>(), low = new Map<string, number>(), onStack = new Set<string>(), stack: string[] = [];
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    onStack = new Set<string>(),
+    stack: string[] = [];
   const found: string[][] = [];
   for (const start of graph.keys()) {
     if (index.has(start)) continue;
     const work: { v: string; i: number }[] = [{ v: start, i: 0 }];
-    index.set(start, counter); low.set(start, counter++); stack.push(start); onStack.add(start);
+    index.set(start, counter);
+    low.set(start, counter++);
+    stack.push(start);
+    onStack.add(start);
     while (work.length > 0) {
       const top = work[work.length - 1]!;
       const edges = graph.get(top.v) ?? [];
       if (top.i < edges.length) {
         const w = edges[top.i++]!;
         if (!index.has(w)) {
-          index.set(w, counter); low.set(w, counter++); stack.push(w); onStack.add(w);
+          index.set(w, counter);
+          low.set(w, counter++);
+          stack.push(w);
+          onStack.add(w);
           work.push({ v: w, i: 0 });
         } else if (onStack.has(w)) low.set(top.v, Math.min(low.get(top.v)!, index.get(w)!));
         continue;
       }
       work.pop();
-      if (work.length > 0) { const parent = work[work.length - 1]!.v; low.set(parent, Math.min(low.get(parent)!, low.get(top.v)!)); }
+      if (work.length > 0) {
+        const parent = work[work.length - 1]!.v;
+        low.set(parent, Math.min(low.get(parent)!, low.get(top.v)!));
+      }
       if (low.get(top.v) === index.get(top.v)) {
         const component: string[] = [];
         let w: string;
-        do { w = stack.pop()!; onStack.delete(w); component.push(w); } while (w !== top.v);
-        if (component.length > 1 || (graph.get(top.v) ?? []).includes(top.v)) found.push(component.map((f) => relative(root, f)).sort());
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== top.v);
+        if (component.length > 1 || (graph.get(top.v) ?? []).includes(top.v))
+          found.push(component.map((f) => relative(root, f)).sort());
       }
     }
   }

@@ -63,7 +63,8 @@ export function detectAnomaly<T>(fn: () => T): T {
 
 /** Count of NaN and infinite values in an array. */
 function nonFinite(x: NDArray): { nan: number; inf: number } {
-  let nan = 0, inf = 0;
+  let nan = 0,
+    inf = 0;
   const c = x.contiguous();
   for (let i = 0; i < c.size; i++) {
     const v = c.data[c.offset + i]!;
@@ -76,11 +77,17 @@ function nonFinite(x: NDArray): { nan: number; inf: number } {
 /** min / max / mean of the finite values, for anomaly reports. */
 export function summarize(x: NDArray): string {
   const c = x.contiguous();
-  let lo = Infinity, hi = -Infinity, sum = 0, n = 0;
+  let lo = Infinity,
+    hi = -Infinity,
+    sum = 0,
+    n = 0;
   for (let i = 0; i < c.size; i++) {
     const v = c.data[c.offset + i]!;
     if (!Number.isFinite(v)) continue;
-    lo = Math.min(lo, v); hi = Math.max(hi, v); sum += v; n++;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+    sum += v;
+    n++;
   }
   const { nan, inf } = nonFinite(x);
   return `shape [${x.shape.join(',')}] min ${lo} max ${hi} mean ${n ? sum / n : NaN} nan ${nan} inf ${inf}`;
@@ -89,16 +96,34 @@ export function summarize(x: NDArray): string {
 /** The first stack line that is not inside chainrule's own sources. */
 export function userFrame(stack: string | undefined): string | undefined {
   if (stack === undefined) return undefined;
-  const lines = stack.split('\n').slice(1).map((l) => l.trim());
-  return lines.find((l) => !/[\\/]packages[\\/](autograd|tensor)[\\/](src|dist)[\\/]/.test(l) && !l.includes('node:internal')) ?? lines[0];
+  const lines = stack
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim());
+  return (
+    lines.find(
+      (l) => !/[\\/]packages[\\/](autograd|tensor)[\\/](src|dist)[\\/]/.test(l) && !l.includes('node:internal'),
+    ) ?? lines[0]
+  );
 }
 
 /** Throws if `value` has NaN/Inf, naming the op, the phase and the inputs' statistics. */
-export function checkFinite(phase: 'forward' | 'backward', op: string, value: NDArray, inputs: readonly NDArray[], node: Node | null, which = ''): void {
+export function checkFinite(
+  phase: 'forward' | 'backward',
+  op: string,
+  value: NDArray,
+  inputs: readonly NDArray[],
+  node: Node | null,
+  which = '',
+): void {
   const { nan, inf } = nonFinite(value);
   if (nan === 0 && inf === 0) return;
   const what = nan > 0 ? 'NaN' : 'Infinity';
   const stats = inputs.map((x, i) => `  input ${i}: ${summarize(x)}`).join('\n');
   const at = userFrame(node?.stack ?? new Error().stack);
-  throw new AnomalyError(op, `${phase} produced ${what}${which} (${nan} NaN, ${inf} Inf)\n  created at: ${at ?? 'unknown'}\n${stats}`, at);
+  throw new AnomalyError(
+    op,
+    `${phase} produced ${what}${which} (${nan} NaN, ${inf} Inf)\n  created at: ${at ?? 'unknown'}\n${stats}`,
+    at,
+  );
 }

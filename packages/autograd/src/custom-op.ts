@@ -29,15 +29,24 @@ function customBackward(g: Tensor, ctx: RuleContext<CustomParams>): readonly (Te
   const { definition } = ctx.params;
   const grads = definition.backward(g, ctx.inputs, ctx.output);
   if (grads.length !== ctx.inputs.length) {
-    throw new AutogradError(definition.name, `backward returned ${grads.length} gradients for ${ctx.inputs.length} inputs`);
+    throw new AutogradError(
+      definition.name,
+      `backward returned ${grads.length} gradients for ${ctx.inputs.length} inputs`,
+    );
   }
   grads.forEach((gi, i) => {
     const x = ctx.inputs[i]!;
     if (gi !== null && !T.shapesEqual(gi.shape, x.shape)) {
-      throw new AutogradError(definition.name, `backward returned a gradient of shape ${T.fmtShape(gi.shape)} for input ${i} of shape ${T.fmtShape(x.shape)}`);
+      throw new AutogradError(
+        definition.name,
+        `backward returned a gradient of shape ${T.fmtShape(gi.shape)} for input ${i} of shape ${T.fmtShape(x.shape)}`,
+      );
     }
     if (gi !== null && gi.dtype !== x.dtype) {
-      throw new AutogradError(definition.name, `backward returned a ${gi.dtype} gradient for input ${i} of dtype ${x.dtype}`);
+      throw new AutogradError(
+        definition.name,
+        `backward returned a ${gi.dtype} gradient for input ${i} of dtype ${x.dtype}`,
+      );
     }
   });
   return grads;

@@ -23,8 +23,13 @@ export type { BackwardOptions, BackwardStep, EngineOptions } from './engine/opti
  * const [gx] = runBackward([x.square()], [tensor([1, 1])], { targets: [x] }); // [2, 4]
  * ```
  */
-export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], options: EngineOptions = {}): (Tensor | null)[] {
-  if (seeds.length !== roots.length) throw new AutogradError('backward', `got ${seeds.length} seeds for ${roots.length} roots`);
+export function runBackward(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  options: EngineOptions = {},
+): (Tensor | null)[] {
+  if (seeds.length !== roots.length)
+    throw new AutogradError('backward', `got ${seeds.length} seeds for ${roots.length} roots`);
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph; // as PyTorch: a recorded backward keeps the graph
   const before = setGradEnabled(createGraph); // the backward pass is recorded only when creating a graph
@@ -41,11 +46,18 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
  */
 export function backward(root: Tensor, gradOutput?: Tensor | number, options: BackwardOptions = {}): void {
   if (!root.requiresGrad) {
-    throw new AutogradError('backward', 'element 0 of tensors does not require grad and does not have a graph (did you create the inputs with { requiresGrad: true }, or run under noGrad?)');
+    throw new AutogradError(
+      'backward',
+      'element 0 of tensors does not require grad and does not have a graph (did you create the inputs with { requiresGrad: true }, or run under noGrad?)',
+    );
   }
   let seed: Tensor;
   if (gradOutput === undefined) {
-    if (root.size !== 1) throw new AutogradError('backward', `grad can be implicitly created only for scalar outputs; got shape ${T.fmtShape(root.shape)}: pass gradOutput`);
+    if (root.size !== 1)
+      throw new AutogradError(
+        'backward',
+        `grad can be implicitly created only for scalar outputs; got shape ${T.fmtShape(root.shape)}: pass gradOutput`,
+      );
     seed = root.ndim === 0 ? gradTensor(1, root.dtype) : new Tensor(T.ones(root.shape, root.dtype));
   } else if (typeof gradOutput === 'number') {
     seed = new Tensor(T.full(root.shape, gradOutput, root.dtype));

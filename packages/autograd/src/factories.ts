@@ -13,7 +13,8 @@ export interface RandomTensorOptions extends TensorOptions {
   rng?: Rng;
 }
 
-const wrap = (value: NDArray, options: TensorOptions): Tensor => new Tensor(value, { requiresGrad: options.requiresGrad ?? false });
+const wrap = (value: NDArray, options: TensorOptions): Tensor =>
+  new Tensor(value, { requiresGrad: options.requiresGrad ?? false });
 
 /**
  * A tensor from nested arrays, a number, a typed array or an NDArray. The dtype defaults to
@@ -62,7 +63,12 @@ export function randn(shape: readonly number[], options: RandomTensorOptions = {
   return wrap(T.randn(shape, randomOptions(options)), options);
 }
 /** Uniform integers in [low, high) from a seeded generator. */
-export function randint(low: number, high: number, shape: readonly number[], options: RandomTensorOptions = {}): Tensor {
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  options: RandomTensorOptions = {},
+): Tensor {
   return wrap(T.randint(low, high, shape, randomOptions(options)), options);
 }
 

@@ -37,7 +37,10 @@ function normalizeArgnums(op: string, argnums: number | readonly number[], nargs
   if (list.length === 0) throw new AutogradError(op, 'argnums is empty: name at least one argument to differentiate');
   const out = list.map((i) => {
     if (!Number.isInteger(i) || i < -nargs || i >= nargs) {
-      throw new T.RangeError(op, `argnums ${i} is out of range for a call with ${nargs} argument${nargs === 1 ? '' : 's'}`);
+      throw new T.RangeError(
+        op,
+        `argnums ${i} is out of range for a call with ${nargs} argument${nargs === 1 ? '' : 's'}`,
+      );
     }
     return i < 0 ? i + nargs : i;
   });
@@ -57,8 +60,10 @@ function trace(op: string, f: TensorFunction, args: readonly Tensor[], argnums: 
   const inputs = argnums.map((i) => {
     const a = args[i];
     if (!(a instanceof Tensor)) throw new AutogradError(op, `argument ${i} is not a Tensor`);
-    if (!T.isFloat(a.dtype)) throw new T.DTypeError(op, `argument ${i} is ${a.dtype}; only floating point arguments can be differentiated`);
-    const x = outer && a.requiresGrad ? alias(a) : new Tensor(a.value, { requiresGrad: true, version: a.versionCounter });
+    if (!T.isFloat(a.dtype))
+      throw new T.DTypeError(op, `argument ${i} is ${a.dtype}; only floating point arguments can be differentiated`);
+    const x =
+      outer && a.requiresGrad ? alias(a) : new Tensor(a.value, { requiresGrad: true, version: a.versionCounter });
     callArgs[i] = x;
     return x;
   });
@@ -106,15 +111,22 @@ function pullback(traced: Traced, seed: Tensor, retainGraph: boolean): Tensor[] 
 
 function scalarOutput(op: string, output: Tensor): void {
   if (output.size !== 1) {
-    throw new AutogradError(op, `f must return a single number (one element), got shape ${T.fmtShape(output.shape)}; use vjp or jacobian for other outputs`);
+    throw new AutogradError(
+      op,
+      `f must return a single number (one element), got shape ${T.fmtShape(output.shape)}; use vjp or jacobian for other outputs`,
+    );
   }
 }
 
 function checkTangents(op: string, primals: readonly Tensor[], tangents: readonly Tensor[]): void {
-  if (tangents.length !== primals.length) throw new AutogradError(op, `got ${tangents.length} tangents for ${primals.length} primals`);
+  if (tangents.length !== primals.length)
+    throw new AutogradError(op, `got ${tangents.length} tangents for ${primals.length} primals`);
   tangents.forEach((v, i) => {
     if (!T.shapesEqual(v.shape, primals[i]!.shape)) {
-      throw new T.ShapeError(op, `tangent ${i} has shape ${T.fmtShape(v.shape)}, expected its primal's shape ${T.fmtShape(primals[i]!.shape)}`);
+      throw new T.ShapeError(
+        op,
+        `tangent ${i} has shape ${T.fmtShape(v.shape)}, expected its primal's shape ${T.fmtShape(primals[i]!.shape)}`,
+      );
     }
   });
 }
@@ -124,7 +136,12 @@ function valueOf(traced: Traced): Tensor {
   return traced.createGraph ? traced.output : traced.output.detach();
 }
 
-function gradAndValue(op: string, f: TensorFunction, args: readonly Tensor[], argnums: readonly number[]): [Tensor, Tensor[]] {
+function gradAndValue(
+  op: string,
+  f: TensorFunction,
+  args: readonly Tensor[],
+  argnums: readonly number[],
+): [Tensor, Tensor[]] {
   const traced = trace(op, f, args, normalizeArgnums(op, argnums, args.length));
   scalarOutput(op, traced.output);
   const seed = new Tensor(T.ones(traced.output.shape, traced.output.dtype));
@@ -159,9 +176,18 @@ export function grad(f: TensorFunction, options: ArgnumsOptions = {}): (...args:
  * const [loss, g] = valueAndGrad((w: Tensor) => w.square().sum())(w);
  * ```
  */
-export function valueAndGrad(f: TensorFunction, options?: ArgnumsOptions<number>): (...args: Tensor[]) => [Tensor, Tensor];
-export function valueAndGrad(f: TensorFunction, options: ArgnumsOptions<readonly number[]>): (...args: Tensor[]) => [Tensor, Tensor[]];
-export function valueAndGrad(f: TensorFunction, options: ArgnumsOptions = {}): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
+export function valueAndGrad(
+  f: TensorFunction,
+  options?: ArgnumsOptions<number>,
+): (...args: Tensor[]) => [Tensor, Tensor];
+export function valueAndGrad(
+  f: TensorFunction,
+  options: ArgnumsOptions<readonly number[]>,
+): (...args: Tensor[]) => [Tensor, Tensor[]];
+export function valueAndGrad(
+  f: TensorFunction,
+  options: ArgnumsOptions = {},
+): (...args: Tensor[]) => [Tensor, Tensor | Tensor[]] {
   const argnums = options.argnums ?? 0;
   return (...args) => {
     const [value, grads] = gradAndValue('valueAndGrad', f, args, typeof argnums === 'number' ? [argnums] : argnums);
@@ -179,10 +205,18 @@ export function valueAndGrad(f: TensorFunction, options: ArgnumsOptions = {}): (
  * ```
  */
 export function vjp(f: TensorFunction, primals: readonly Tensor[]): [Tensor, (cotangent: Tensor) => Tensor[]] {
-  const traced = trace('vjp', f, primals, primals.map((_, i) => i));
+  const traced = trace(
+    'vjp',
+    f,
+    primals,
+    primals.map((_, i) => i),
+  );
   const back = (cotangent: Tensor): Tensor[] => {
     if (!T.shapesEqual(cotangent.shape, traced.output.shape)) {
-      throw new T.ShapeError('vjp', `the cotangent has shape ${T.fmtShape(cotangent.shape)}, expected the output's shape ${T.fmtShape(traced.output.shape)}`);
+      throw new T.ShapeError(
+        'vjp',
+        `the cotangent has shape ${T.fmtShape(cotangent.shape)}, expected the output's shape ${T.fmtShape(traced.output.shape)}`,
+      );
     }
     return pullback(traced, cotangent, true);
   };
@@ -199,12 +233,18 @@ export function vjp(f: TensorFunction, primals: readonly Tensor[]): [Tensor, (co
  */
 export function jvp(f: TensorFunction, primals: readonly Tensor[], tangents: readonly Tensor[]): [Tensor, Tensor] {
   checkTangents('jvp', primals, tangents);
-  const traced = trace('jvp', f, primals, primals.map((_, i) => i));
+  const traced = trace(
+    'jvp',
+    f,
+    primals,
+    primals.map((_, i) => i),
+  );
   const { output, inputs } = traced;
   if (!output.requiresGrad) return [valueOf(traced), zerosLike(output)];
   const u = new Tensor(T.zeros(output.shape, output.dtype), { requiresGrad: true }); // any value: Jᵀu is linear in u
   const grads = runBackward([output], [u], { targets: inputs, createGraph: true });
-  const roots: Tensor[] = [], seeds: Tensor[] = [];
+  const roots: Tensor[] = [],
+    seeds: Tensor[] = [];
   grads.forEach((g, i) => {
     if (g !== null) {
       roots.push(g);
@@ -224,7 +264,10 @@ export function jvp(f: TensorFunction, primals: readonly Tensor[], tangents: rea
  * ```
  */
 export function jacobian(f: TensorFunction, options?: ArgnumsOptions<number>): (...args: Tensor[]) => Tensor;
-export function jacobian(f: TensorFunction, options: ArgnumsOptions<readonly number[]>): (...args: Tensor[]) => Tensor[];
+export function jacobian(
+  f: TensorFunction,
+  options: ArgnumsOptions<readonly number[]>,
+): (...args: Tensor[]) => Tensor[];
 export function jacobian(f: TensorFunction, options: ArgnumsOptions = {}): (...args: Tensor[]) => Tensor | Tensor[] {
   const argnums = options.argnums ?? 0;
   return (...args) => {
@@ -253,12 +296,17 @@ export function jacobian(f: TensorFunction, options: ArgnumsOptions = {}): (...a
  * ```
  */
 export function hessian(f: TensorFunction, options?: ArgnumsOptions<number>): (...args: Tensor[]) => Tensor;
-export function hessian(f: TensorFunction, options: ArgnumsOptions<readonly number[]>): (...args: Tensor[]) => Tensor[][];
+export function hessian(
+  f: TensorFunction,
+  options: ArgnumsOptions<readonly number[]>,
+): (...args: Tensor[]) => Tensor[][];
 export function hessian(f: TensorFunction, options: ArgnumsOptions = {}): (...args: Tensor[]) => Tensor | Tensor[][] {
   const argnums = options.argnums ?? 0;
   return (...args) => {
     const idx = normalizeArgnums('hessian', argnums, args.length);
-    const blocks = idx.map((i) => idx.map((j) => jacobian((...a: Tensor[]) => grad(f, { argnums: i })(...a), { argnums: j })(...args)));
+    const blocks = idx.map((i) =>
+      idx.map((j) => jacobian((...a: Tensor[]) => grad(f, { argnums: i })(...a), { argnums: j })(...args)),
+    );
     return typeof argnums === 'number' ? blocks[0]![0]! : blocks;
   };
 }
@@ -273,12 +321,21 @@ export function hessian(f: TensorFunction, options: ArgnumsOptions = {}): (...ar
  */
 export function hvp(f: TensorFunction, primals: readonly Tensor[], tangents: readonly Tensor[]): [Tensor, Tensor[]] {
   checkTangents('hvp', primals, tangents);
-  const traced = trace('hvp', f, primals, primals.map((_, i) => i));
+  const traced = trace(
+    'hvp',
+    f,
+    primals,
+    primals.map((_, i) => i),
+  );
   const { output, inputs } = traced;
   scalarOutput('hvp', output);
   if (!output.requiresGrad) return [valueOf(traced), inputs.map(zerosLike)];
-  const grads = runBackward([output], [new Tensor(T.ones(output.shape, output.dtype))], { targets: inputs, createGraph: true });
-  const roots: Tensor[] = [], seeds: Tensor[] = [];
+  const grads = runBackward([output], [new Tensor(T.ones(output.shape, output.dtype))], {
+    targets: inputs,
+    createGraph: true,
+  });
+  const roots: Tensor[] = [],
+    seeds: Tensor[] = [];
   grads.forEach((g, i) => {
     if (g !== null) {
       roots.push(g);

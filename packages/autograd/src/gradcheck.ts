@@ -12,8 +12,20 @@ import { runBackward } from './engine.js';
 import { cast } from './ops/defs/cast.js';
 import { concat, reshape } from './ops/defs/shape.js';
 import { Tensor } from './tensor.js';
-import { type InputCheck, type Tolerances, compareMatrices, compareScalars, formatReport } from './gradcheck/compare.js';
-import { type CheckedFunction, analyticJacobians, callChecked, directionalDerivatives, numericJacobians } from './gradcheck/jacobians.js';
+import {
+  type InputCheck,
+  type Tolerances,
+  compareMatrices,
+  compareScalars,
+  formatReport,
+} from './gradcheck/compare.js';
+import {
+  type CheckedFunction,
+  analyticJacobians,
+  callChecked,
+  directionalDerivatives,
+  numericJacobians,
+} from './gradcheck/jacobians.js';
 
 export type { InputCheck } from './gradcheck/compare.js';
 export type { CheckedFunction } from './gradcheck/jacobians.js';
@@ -58,7 +70,10 @@ interface InternalOptions extends GradcheckOptions {
 function tolerances(options: GradcheckOptions): Tolerances {
   const t = { eps: options.eps ?? 1e-6, atol: options.atol ?? 1e-5, rtol: options.rtol ?? 1e-3 };
   if (!(t.eps > 0) || !(t.atol >= 0) || !(t.rtol >= 0)) {
-    throw new T.RangeError('gradcheck', `eps must be > 0 and atol, rtol >= 0; got eps ${t.eps}, atol ${t.atol}, rtol ${t.rtol}`);
+    throw new T.RangeError(
+      'gradcheck',
+      `eps must be > 0 and atol, rtol >= 0; got eps ${t.eps}, atol ${t.atol}, rtol ${t.rtol}`,
+    );
   }
   return t;
 }
@@ -77,9 +92,16 @@ function check(f: CheckedFunction, inputs: readonly Tensor[], options: InternalO
   const xs = float64Copies(inputs);
   const checked = xs.flatMap((x, i) => (x.requiresGrad ? [i] : []));
   if (checked.length === 0) {
-    throw new AutogradError('gradcheck', 'no input requires grad: create the inputs to check with { requiresGrad: true }');
+    throw new AutogradError(
+      'gradcheck',
+      'no input requires grad: create the inputs to check with { requiresGrad: true }',
+    );
   }
-  const label = (i: number): { index: number; name: string; shape: readonly number[] } => ({ index: i, name: options.names?.[i] ?? `input ${i}`, shape: xs[i]!.shape });
+  const label = (i: number): { index: number; name: string; shape: readonly number[] } => ({
+    index: i,
+    name: options.names?.[i] ?? `input ${i}`,
+    shape: xs[i]!.shape,
+  });
   let checks: InputCheck[];
   let allZero: boolean[];
   if (options.fast) {
@@ -94,7 +116,11 @@ function check(f: CheckedFunction, inputs: readonly Tensor[], options: InternalO
     allZero = analytic.map((m) => m.data.every((v) => v === 0));
   }
   const ok = checks.every((c) => c.ok);
-  const result: GradcheckResult = { ok, inputs: checks, report: formatReport(checks, tol, options.fast ? 'fast' : 'full', allZero) };
+  const result: GradcheckResult = {
+    ok,
+    inputs: checks,
+    report: formatReport(checks, tol, options.fast ? 'fast' : 'full', allZero),
+  };
   if (!ok && options.raise) throw new GradcheckError(result);
   return result;
 }
@@ -113,12 +139,20 @@ function check(f: CheckedFunction, inputs: readonly Tensor[], options: InternalO
  * r.ok; // true; r.report says which input and element failed otherwise
  * ```
  */
-export function gradcheck(f: CheckedFunction, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckResult {
+export function gradcheck(
+  f: CheckedFunction,
+  inputs: readonly Tensor[],
+  options: GradcheckOptions = {},
+): GradcheckResult {
   return check(f, inputs, options);
 }
 
 /** `gradcheck` that throws a GradcheckError (with the report as message) when the check fails. */
-export function assertGradcheck(f: CheckedFunction, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckResult {
+export function assertGradcheck(
+  f: CheckedFunction,
+  inputs: readonly Tensor[],
+  options: GradcheckOptions = {},
+): GradcheckResult {
   return check(f, inputs, { ...options, raise: true });
 }
 
@@ -132,19 +166,32 @@ export function assertGradcheck(f: CheckedFunction, inputs: readonly Tensor[], o
  * gradgradcheck((x) => x.sigmoid(), [x]).ok; // true
  * ```
  */
-export function gradgradcheck(f: CheckedFunction, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckResult {
+export function gradgradcheck(
+  f: CheckedFunction,
+  inputs: readonly Tensor[],
+  options: GradcheckOptions = {},
+): GradcheckResult {
   if (!inputs.some((x) => x instanceof Tensor && x.requiresGrad)) {
-    throw new AutogradError('gradgradcheck', 'no input requires grad: create the inputs to check with { requiresGrad: true }');
+    throw new AutogradError(
+      'gradgradcheck',
+      'no input requires grad: create the inputs to check with { requiresGrad: true }',
+    );
   }
   const probe = callChecked(f, float64Copies(inputs));
-  const v = new Tensor(T.randn(probe.shape, { rng: new T.Rng(options.seed ?? 0), dtype: 'float64' }), { requiresGrad: true });
+  const v = new Tensor(T.randn(probe.shape, { rng: new T.Rng(options.seed ?? 0), dtype: 'float64' }), {
+    requiresGrad: true,
+  });
   const n = inputs.length;
   const backwardOfF = (...args: Tensor[]): Tensor => {
     const xs = args.slice(0, n);
     const targets = xs.filter((x) => x.requiresGrad);
     const y = callChecked(f, xs);
-    const grads = y.requiresGrad ? runBackward([y], [args[n]!], { targets, createGraph: true }) : targets.map(() => null);
-    const flat = grads.map((g, k) => (g === null ? new Tensor(T.zeros([targets[k]!.size], 'float64')) : reshape(cast(g, 'float64'), [-1])));
+    const grads = y.requiresGrad
+      ? runBackward([y], [args[n]!], { targets, createGraph: true })
+      : targets.map(() => null);
+    const flat = grads.map((g, k) =>
+      g === null ? new Tensor(T.zeros([targets[k]!.size], 'float64')) : reshape(cast(g, 'float64'), [-1]),
+    );
     return concat(flat);
   };
   const names = [...inputs.map((_, i) => `input ${i}`), 'gradOutput'];

@@ -12,16 +12,25 @@ import type { Tensor } from './tensor.js';
 function checkWritable(op: string, t: Tensor): void {
   if (!t.requiresGrad || !isGradEnabled()) return;
   if (t.isLeaf) {
-    throw new AutogradError(op, 'a leaf tensor that requires grad is being used in an in-place operation; do the update inside noGrad(() => ...)');
+    throw new AutogradError(
+      op,
+      'a leaf tensor that requires grad is being used in an in-place operation; do the update inside noGrad(() => ...)',
+    );
   }
-  throw new AutogradError(op, 'in-place operations on tensors that are part of a recorded graph are not supported; use the out-of-place op, or run under noGrad');
+  throw new AutogradError(
+    op,
+    'in-place operations on tensors that are part of a recorded graph are not supported; use the out-of-place op, or run under noGrad',
+  );
 }
 
 /** In-place writes go into storage the tensor owns: a broadcast view (stride 0) would write one element many times. */
 function checkTarget(op: string, t: Tensor): void {
   const axis = t.value.strides.findIndex((s, i) => s === 0 && t.shape[i]! > 1);
   if (axis >= 0) {
-    throw new T.ShapeError(op, `the target is a broadcast view (stride 0 on axis ${axis} of shape ${T.fmtShape(t.shape)}); write into a tensor that owns its elements`);
+    throw new T.ShapeError(
+      op,
+      `the target is a broadcast view (stride 0 on axis ${axis} of shape ${T.fmtShape(t.shape)}); write into a tensor that owns its elements`,
+    );
   }
 }
 
@@ -37,7 +46,10 @@ function readable(t: Tensor, src: T.NDArray): T.NDArray {
 
 function writeResult(op: string, t: Tensor, result: T.NDArray): void {
   if (!T.shapesEqual(result.shape, t.shape)) {
-    throw new T.ShapeError(op, `the result has shape ${T.fmtShape(result.shape)} but the tensor written in place has shape ${T.fmtShape(t.shape)}`);
+    throw new T.ShapeError(
+      op,
+      `the result has shape ${T.fmtShape(result.shape)} but the tensor written in place has shape ${T.fmtShape(t.shape)}`,
+    );
   }
   T.getBackend().assign(t.value, result);
   t.versionCounter.value++;
@@ -47,15 +59,22 @@ function writeResult(op: string, t: Tensor, result: T.NDArray): void {
 export function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: TensorLike): Tensor {
   checkWritable(name, t);
   checkTarget(name, t);
-  const promoted = typeof other === 'number' ? T.promoteWithScalar(t.dtype, other) : T.promoteTypes(t.dtype, other.dtype);
+  const promoted =
+    typeof other === 'number' ? T.promoteWithScalar(t.dtype, other) : T.promoteTypes(t.dtype, other.dtype);
   const resultType = op === 'div' ? T.floatResultType(promoted) : promoted;
   if (kind(resultType) > kind(t.dtype)) {
-    throw new T.DTypeError(name, `the result type ${resultType} cannot be stored in the ${t.dtype} tensor written in place`);
+    throw new T.DTypeError(
+      name,
+      `the result type ${resultType} cannot be stored in the ${t.dtype} tensor written in place`,
+    );
   }
   const b = typeof other === 'number' ? T.scalarArray(other, t.dtype) : other.value;
   const shape = T.broadcastShapes(name, t.shape, b.shape);
   if (!T.shapesEqual(shape, t.shape)) {
-    throw new T.ShapeError(name, `shape ${T.fmtShape(b.shape)} cannot be broadcast to the in-place target's shape ${T.fmtShape(t.shape)}`);
+    throw new T.ShapeError(
+      name,
+      `shape ${T.fmtShape(b.shape)} cannot be broadcast to the in-place target's shape ${T.fmtShape(t.shape)}`,
+    );
   }
   const backend = T.getBackend();
   const src = readable(t, b.expand(shape));

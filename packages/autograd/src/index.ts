@@ -18,7 +18,22 @@ export { Tensor, Node, type TensorInit, type VersionCounter } from './tensor.js'
 export { AutogradError } from './errors.js';
 export { noGrad, enableGrad, isGradEnabled } from './grad-mode.js';
 export { backward, runBackward, type BackwardOptions, type BackwardStep, type EngineOptions } from './engine.js';
-export { type TensorOptions, type RandomTensorOptions, tensor, zeros, ones, full, zerosLike, onesLike, arange, linspace, eye, rand, randn, randint } from './factories.js';
+export {
+  type TensorOptions,
+  type RandomTensorOptions,
+  tensor,
+  zeros,
+  ones,
+  full,
+  zerosLike,
+  onesLike,
+  arange,
+  linspace,
+  eye,
+  rand,
+  randn,
+  randint,
+} from './factories.js';
 
 // the ops, by family: each family's file exports its public functions (and its record and method tables)
 export type { TensorLike } from './ops/operands.js';
@@ -36,10 +51,36 @@ export { customOp, type CustomOpDefinition, type CustomParams, CUSTOM_OPS } from
 // the op records, for tools that read graphs (teaching, compilers)
 export { OP_RECORDS, opRecord, type OpName, type OpParams } from './ops/registry.js';
 export type { OpRecord, RuleContext, ScalarGrad, ScalarRule, Uses, Vjp, ArrayMeta } from './tensor.js';
-export type { Formula, FormulaContext, FormulaText, ElementwiseFormula, VjpFormula, NoGradFormula } from './ops/formula.js';
+export type {
+  Formula,
+  FormulaContext,
+  FormulaText,
+  ElementwiseFormula,
+  VjpFormula,
+  NoGradFormula,
+} from './ops/formula.js';
 
 // transforms and checks
-export { type TensorFunction, type ArgnumsOptions, grad, valueAndGrad, vjp, jvp, jacobian, hessian, hvp } from './functional.js';
-export { type GradcheckOptions, type GradcheckResult, type InputCheck, type CheckedFunction, GradcheckError, gradcheck, assertGradcheck, gradgradcheck } from './gradcheck.js';
+export {
+  type TensorFunction,
+  type ArgnumsOptions,
+  grad,
+  valueAndGrad,
+  vjp,
+  jvp,
+  jacobian,
+  hessian,
+  hvp,
+} from './functional.js';
+export {
+  type GradcheckOptions,
+  type GradcheckResult,
+  type InputCheck,
+  type CheckedFunction,
+  GradcheckError,
+  gradcheck,
+  assertGradcheck,
+  gradgradcheck,
+} from './gradcheck.js';
 export { detectAnomaly, isAnomalyEnabled, AnomalyError } from './anomaly.js';
 export { ShapeError, DTypeError, RangeError, type DType, NDArray, Rng, manualSeed } from '@chainrule/tensor';

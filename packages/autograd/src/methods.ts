@@ -16,10 +16,21 @@ import { UNARY_METHODS } from './ops/defs/unary.js';
 import type { TensorLike } from './ops/operands.js';
 import { Tensor } from './tensor.js';
 
-const OP_METHODS = { ...CAST_METHODS, ...UNARY_METHODS, ...BINARY_METHODS, ...REDUCE_METHODS, ...SOFTMAX_METHODS, ...SHAPE_METHODS, ...LINALG_METHODS, ...INDEXING_METHODS };
+const OP_METHODS = {
+  ...CAST_METHODS,
+  ...UNARY_METHODS,
+  ...BINARY_METHODS,
+  ...REDUCE_METHODS,
+  ...SOFTMAX_METHODS,
+  ...SHAPE_METHODS,
+  ...LINALG_METHODS,
+  ...INDEXING_METHODS,
+};
 
 /** `f(x, ...rest)` as the method `x.f(...rest)`. */
-type MethodsOf<M> = { [K in keyof M]: M[K] extends (x: Tensor, ...rest: infer A) => infer R ? (...rest: A) => R : never };
+type MethodsOf<M> = {
+  [K in keyof M]: M[K] extends (x: Tensor, ...rest: infer A) => infer R ? (...rest: A) => R : never;
+};
 type OpMethods = MethodsOf<typeof OP_METHODS>;
 
 declare module './tensor.js' {
@@ -47,19 +58,41 @@ type Rest = (x: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => u
 /** The method calling `fn` with `this` first; one wrapper per arity, so the hot one- and two-operand ops pass no extra arguments. */
 function methodOf(fn: AnyOp): (this: Tensor, ...args: unknown[]) => unknown {
   const f = fn as unknown as Rest;
-  if (fn.length <= 1) return function (this: Tensor) { return f(this); };
-  if (fn.length === 2) return function (this: Tensor, a: unknown) { return f(this, a); };
-  return function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) { return f(this, a, b, c, d); };
+  if (fn.length <= 1)
+    return function (this: Tensor) {
+      return f(this);
+    };
+  if (fn.length === 2)
+    return function (this: Tensor, a: unknown) {
+      return f(this, a);
+    };
+  return function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) {
+    return f(this, a, b, c, d);
+  };
 }
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
 for (const [name, fn] of Object.entries(OP_METHODS)) proto[name] = methodOf(fn as AnyOp);
 
 const P = Tensor.prototype;
-P.backward = function (gradOutput?: Tensor | number, options?: BackwardOptions) { backward(this, gradOutput, options); };
-P.addInPlace = function (b: TensorLike) { return binaryInPlace('add', 'addInPlace', this, b); };
-P.subInPlace = function (b: TensorLike) { return binaryInPlace('sub', 'subInPlace', this, b); };
-P.mulInPlace = function (b: TensorLike) { return binaryInPlace('mul', 'mulInPlace', this, b); };
-P.divInPlace = function (b: TensorLike) { return binaryInPlace('div', 'divInPlace', this, b); };
-P.copyInPlace = function (src: TensorLike) { return copyInPlace(this, src); };
-P.addScaledInPlace = function (x: Tensor, alpha: number) { return addScaledInPlace(this, x, alpha); };
+P.backward = function (gradOutput?: Tensor | number, options?: BackwardOptions) {
+  backward(this, gradOutput, options);
+};
+P.addInPlace = function (b: TensorLike) {
+  return binaryInPlace('add', 'addInPlace', this, b);
+};
+P.subInPlace = function (b: TensorLike) {
+  return binaryInPlace('sub', 'subInPlace', this, b);
+};
+P.mulInPlace = function (b: TensorLike) {
+  return binaryInPlace('mul', 'mulInPlace', this, b);
+};
+P.divInPlace = function (b: TensorLike) {
+  return binaryInPlace('div', 'divInPlace', this, b);
+};
+P.copyInPlace = function (src: TensorLike) {
+  return copyInPlace(this, src);
+};
+P.addScaledInPlace = function (x: Tensor, alpha: number) {
+  return addScaledInPlace(this, x, alpha);
+};

@@ -77,14 +77,26 @@ export class Tensor {
     return (this.counter ??= { value: 0 });
   }
 
-  get shape(): readonly number[] { return this.value.shape; }
-  get dtype(): DType { return this.value.dtype; }
-  get ndim(): number { return this.value.shape.length; }
-  get size(): number { return this.value.size; }
+  get shape(): readonly number[] {
+    return this.value.shape;
+  }
+  get dtype(): DType {
+    return this.value.dtype;
+  }
+  get ndim(): number {
+    return this.value.shape.length;
+  }
+  get size(): number {
+    return this.value.size;
+  }
   /** True for tensors made by the user rather than by an op. */
-  get isLeaf(): boolean { return this.node === null; }
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
   /** The in-place version of the storage this tensor sees. */
-  get version(): number { return this.counter === null ? 0 : this.counter.value; }
+  get version(): number {
+    return this.counter === null ? 0 : this.counter.value;
+  }
 
   /** The number in a one-element tensor. */
   item(): number {
@@ -98,8 +110,10 @@ export class Tensor {
 
   /** Sets requiresGrad on a leaf (returns this, for chaining). */
   requiresGrad_(flag = true): this {
-    if (!this.isLeaf && !flag) throw new AutogradError('requiresGrad_', 'only leaves can stop requiring grad; use detach() for a non-leaf');
-    if (flag && !isFloat(this.dtype)) throw new DTypeError('requiresGrad', `only floating point tensors can require gradients, got ${this.dtype}`);
+    if (!this.isLeaf && !flag)
+      throw new AutogradError('requiresGrad_', 'only leaves can stop requiring grad; use detach() for a non-leaf');
+    if (flag && !isFloat(this.dtype))
+      throw new DTypeError('requiresGrad', `only floating point tensors can require gradients, got ${this.dtype}`);
     this.requiresGrad = flag;
     return this;
   }
@@ -109,7 +123,8 @@ export class Tensor {
    * replacement gradient. Returns a function that removes the hook.
    */
   registerHook(hook: (grad: Tensor) => Tensor | void): () => void {
-    if (!this.requiresGrad) throw new AutogradError('registerHook', 'cannot register a hook on a tensor that does not require grad');
+    if (!this.requiresGrad)
+      throw new AutogradError('registerHook', 'cannot register a hook on a tensor that does not require grad');
     const list = this.node !== null ? (this.node.hooks ??= []) : (this.hooks ??= []);
     list.push(hook);
     return () => {
@@ -120,7 +135,8 @@ export class Tensor {
 
   /** Keeps this non-leaf's gradient in `.grad` after backward. */
   retainGrad(): this {
-    if (!this.requiresGrad) throw new AutogradError('retainGrad', 'cannot retain the grad of a tensor that does not require grad');
+    if (!this.requiresGrad)
+      throw new AutogradError('retainGrad', 'cannot retain the grad of a tensor that does not require grad');
     this.retainsGrad = true;
     if (this.node !== null) this.node.output = this;
     return this;
@@ -138,7 +154,10 @@ export class Tensor {
 
   /** The values as PyTorch prints them, with the op that made the tensor or `requiresGrad=true`. */
   toString(): string {
-    const body = this.value.toString().replace(/^array\(/, 'tensor(').replace(/\n {6}/g, '\n       ');
+    const body = this.value
+      .toString()
+      .replace(/^array\(/, 'tensor(')
+      .replace(/\n {6}/g, '\n       ');
     const extra = this.node !== null ? `, op=${this.node.op}` : this.requiresGrad ? ', requiresGrad=true' : '';
     return body.replace(/\)$/, `${extra})`);
   }
@@ -244,7 +263,11 @@ export class Node {
   /** @internal This node's index in that pass's scratch arrays. */
   slot = 0;
 
-  constructor(readonly record: OpRecord<unknown>, inputs: readonly Tensor[], readonly params: unknown) {
+  constructor(
+    readonly record: OpRecord<unknown>,
+    inputs: readonly Tensor[],
+    readonly params: unknown,
+  ) {
     this.inputs = inputs;
     let versions: number[] | undefined;
     for (let i = 0; i < inputs.length; i++) {
@@ -253,7 +276,8 @@ export class Node {
       if (versions !== undefined) versions[i] = v;
     }
     // inputs never written in place (nearly all) share one array of zeros
-    this.inputVersions = versions ?? (inputs.length < ZEROS.length ? ZEROS[inputs.length]! : new Array<number>(inputs.length).fill(0));
+    this.inputVersions =
+      versions ?? (inputs.length < ZEROS.length ? ZEROS[inputs.length]! : new Array<number>(inputs.length).fill(0));
   }
 
   /** The op's name (its record's). */

@@ -1,6 +1,14 @@
 // The backward engine: accumulation, fan-out, retainGraph, grad modes, freeing, and the deep chain.
 import { describe, expect, it } from 'vitest';
-import { AutogradError, Tensor, enableGrad, isGradEnabled, noGrad, runBackward, tensor } from '@chainrule/autograd';
+import {
+  AutogradError,
+  type Tensor,
+  enableGrad,
+  isGradEnabled,
+  noGrad,
+  runBackward,
+  tensor,
+} from '@chainrule/autograd';
 
 const f64 = (v: number | number[], requiresGrad = true): Tensor => tensor(v, { dtype: 'float64', requiresGrad });
 
@@ -37,7 +45,8 @@ describe('accumulation into .grad', () => {
   });
 
   it('gives every leaf its own gradient storage, never an alias of another tensor', () => {
-    const a = f64([1, 2]), b = f64([3, 4]);
+    const a = f64([1, 2]),
+      b = f64([3, 4]);
     const seed = tensor([1, 1], { dtype: 'float64' });
     a.add(b).backward(seed); // add's rule passes the same gradient to both inputs
     expect(a.grad!.toArray()).toEqual([1, 1]);
@@ -105,10 +114,18 @@ describe('noGrad and enableGrad', () => {
   });
 
   it('restores the mode when the callback throws', () => {
-    expect(() => noGrad(() => { throw new Error('boom'); })).toThrow('boom');
+    expect(() =>
+      noGrad(() => {
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
     expect(isGradEnabled()).toBe(true);
     noGrad(() => {
-      expect(() => enableGrad(() => { throw new Error('boom'); })).toThrow('boom');
+      expect(() =>
+        enableGrad(() => {
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
       expect(isGradEnabled()).toBe(false);
     });
   });
@@ -130,7 +147,7 @@ describe('non-float results', () => {
 });
 
 describe('createGraph: gradients of gradients', () => {
-  it('differentiates x.grad again: f = x³, f\' = 3x², f\'\' = 6x', () => {
+  it("differentiates x.grad again: f = x³, f' = 3x², f'' = 6x", () => {
     const x = f64(2);
     x.pow(3).backward(undefined, { createGraph: true });
     const g = x.grad!;
@@ -144,12 +161,16 @@ describe('createGraph: gradients of gradients', () => {
 
 describe('targets (what the functional transforms use)', () => {
   it('returns gradients for the targets, leaves .grad alone, and runs only the part of the graph that leads to them', () => {
-    const x = f64(2), w = f64(5);
+    const x = f64(2),
+      w = f64(5);
     const a = x.mul(3); // leads to x
     const b = w.exp(); // leads only to w
     const y = a.add(b);
     const ran: string[] = [];
-    const [gx, gw] = runBackward([y], [tensor(1, { dtype: 'float64' })], { targets: [x, a], trace: (s) => ran.push(s.node.op) });
+    const [gx, gw] = runBackward([y], [tensor(1, { dtype: 'float64' })], {
+      targets: [x, a],
+      trace: (s) => ran.push(s.node.op),
+    });
     expect(gx!.item()).toBe(3);
     expect(gw!.item()).toBe(1); // a non-leaf target: ∂y/∂a
     expect(ran.sort()).toEqual(['add', 'mul']); // exp (w's branch) never ran
@@ -158,7 +179,8 @@ describe('targets (what the functional transforms use)', () => {
   });
 
   it('gives null for a target the output does not depend on', () => {
-    const x = f64(1), z = f64(2);
+    const x = f64(1),
+      z = f64(2);
     const [g] = runBackward([x.mul(2)], [tensor(1, { dtype: 'float64' })], { targets: [z] });
     expect(g).toBe(null);
   });
@@ -169,7 +191,9 @@ describe('a deep chain', () => {
     // y_{k+1} = y_k·w + b with w = 1, b = 1, y_0 = 0: y_k = k, so after n steps
     // ∂y/∂b = n, ∂y/∂w = Σ_{k<n} y_k = n(n-1)/2, ∂y/∂y_0 = wⁿ = 1 (all exact in float64)
     const n = 500_000; // two ops per step
-    const w = f64(1), b = f64(1), y0 = f64(0);
+    const w = f64(1),
+      b = f64(1),
+      y0 = f64(0);
     let y = y0;
     for (let k = 0; k < n; k++) y = y.mul(w).add(b);
     y.backward();

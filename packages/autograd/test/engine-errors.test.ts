@@ -1,6 +1,15 @@
 // Every error of the engine: typed, naming the op and what was expected, and changing nothing.
 import { describe, expect, it } from 'vitest';
-import { AnomalyError, DTypeError, Tensor, customOp, detectAnomaly, noGrad, tensor, zeros } from '@chainrule/autograd';
+import {
+  AnomalyError,
+  DTypeError,
+  type Tensor,
+  customOp,
+  detectAnomaly,
+  noGrad,
+  tensor,
+  zeros,
+} from '@chainrule/autograd';
 
 const f64 = (v: number | number[], requiresGrad = true): Tensor => tensor(v, { dtype: 'float64', requiresGrad });
 
@@ -12,7 +21,9 @@ describe('backward errors', () => {
 
   it('gradOutput must have the output shape', () => {
     const y = f64([1, 2]).mul(2);
-    expect(() => y.backward(tensor([1, 2, 3], { dtype: 'float64' }))).toThrow(/gradOutput has shape \[3\], expected the output's shape \[2\]/);
+    expect(() => y.backward(tensor([1, 2, 3], { dtype: 'float64' }))).toThrow(
+      /gradOutput has shape \[3\], expected the output's shape \[2\]/,
+    );
   });
 
   it('backward on a tensor that needs no grad', () => {
@@ -23,7 +34,9 @@ describe('backward errors', () => {
 describe('requiresGrad only on floats', () => {
   it('refuses int32 and bool tensors', () => {
     expect(() => tensor([1, 2], { dtype: 'int32', requiresGrad: true })).toThrow(DTypeError);
-    expect(() => tensor([true], { requiresGrad: true })).toThrow(/only floating point tensors can require gradients, got bool/);
+    expect(() => tensor([true], { requiresGrad: true })).toThrow(
+      /only floating point tensors can require gradients, got bool/,
+    );
     expect(() => zeros([2], { dtype: 'int32' }).requiresGrad_()).toThrow(/got int32/);
   });
 });
@@ -44,7 +57,9 @@ describe('in-place rules and the version counter', () => {
     const c = tensor([3, 4], { dtype: 'float64' }); // needs no grad, so in-place is allowed
     const y = x.mul(c).sum(); // mul saves c
     c.mulInPlace(2);
-    expect(() => y.backward()).toThrow(/modified by an in-place operation: the input 1 of 'mul' \(shape \[2\]\) is at version 1; expected version 0/);
+    expect(() => y.backward()).toThrow(
+      /modified by an in-place operation: the input 1 of 'mul' \(shape \[2\]\) is at version 1; expected version 0/,
+    );
     expect(x.grad).toBe(null);
   });
 
@@ -58,7 +73,10 @@ describe('in-place rules and the version counter', () => {
   it('a view shares its base version: writing the base invalidates what was saved from the view', () => {
     const base = tensor([1, 2, 3, 4], { dtype: 'float64' });
     const view = base.reshape([2, 2]);
-    const x = f64([[1, 1], [1, 1]] as unknown as number[]);
+    const x = f64([
+      [1, 1],
+      [1, 1],
+    ] as unknown as number[]);
     const y = x.mul(view).sum();
     base.addInPlace(1);
     expect(view.version).toBe(1);
@@ -75,7 +93,13 @@ describe('in-place rules and the version counter', () => {
   });
 
   it('a reshape that had to copy does not share the version counter', () => {
-    const base = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+    const base = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { dtype: 'float64' },
+    );
     const copy = base.transpose().reshape([4]); // not contiguous: a copy
     base.addInPlace(1);
     expect(copy.version).toBe(0);
@@ -98,7 +122,9 @@ describe('customOp', () => {
 
   it('a backward of the wrong shape is an error naming the op and both shapes', () => {
     const x = f64([1, 3]);
-    expect(() => square(true)(x).sum().backward()).toThrow(/mySquare: backward returned a gradient of shape \[\] for input 0 of shape \[2\]/);
+    expect(() => square(true)(x).sum().backward()).toThrow(
+      /mySquare: backward returned a gradient of shape \[\] for input 0 of shape \[2\]/,
+    );
     expect(x.grad).toBe(null);
   });
 
@@ -107,7 +133,9 @@ describe('customOp', () => {
     const twoGrads = customOp({ name: 'two', forward: (a) => a!.mul(2), backward: (g) => [g, g] });
     expect(() => twoGrads(x).sum().backward()).toThrow(/two: backward returned 2 gradients for 1 inputs/);
     const float32 = customOp({ name: 'f32', forward: (a) => a!.mul(2), backward: (g) => [g.cast('float32')] });
-    expect(() => float32(x).sum().backward()).toThrow(/f32: backward returned a float32 gradient for input 0 of dtype float64/);
+    expect(() => float32(x).sum().backward()).toThrow(
+      /f32: backward returned a float32 gradient for input 0 of dtype float64/,
+    );
   });
 });
 

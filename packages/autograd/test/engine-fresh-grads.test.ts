@@ -12,9 +12,12 @@ const shares = (a: Tensor, b: Tensor): boolean => a.value.data === b.value.data;
 
 describe('leaves keep fresh gradients without a copy', () => {
   it('owns a fresh rule result: the leaf gradient is that array, and it is correct', () => {
-    const x = f64([1, 2, 3]), w = f64([4, 5, 6]);
+    const x = f64([1, 2, 3]),
+      w = f64([4, 5, 6]);
     let seen: Tensor | undefined;
-    x.registerHook((g) => { seen = g; });
+    x.registerHook((g) => {
+      seen = g;
+    });
     mul(x, w).backward(f64([1, 1, 1], false));
     expect(values(x.grad!)).toEqual([4, 5, 6]);
     expect(x.grad).toBe(seen); // not copied: the tensor the hook saw is .grad
@@ -27,7 +30,8 @@ describe('leaves keep fresh gradients without a copy', () => {
   });
 
   it('a leaf fed the seed through add gets a copy, not the seed', () => {
-    const a = f64([1, 2]), b = f64([3, 4]);
+    const a = f64([1, 2]),
+      b = f64([3, 4]);
     const seed = f64([5, 6], false);
     add(a, b).backward(seed);
     expect(shares(a.grad!, seed)).toBe(false);
@@ -38,7 +42,7 @@ describe('leaves keep fresh gradients without a copy', () => {
     expect(values(seed)).toEqual([5, 6]);
   });
 
-  it('x + x: the sum of the passed-through gradient twice is the engine\'s own, the seed untouched', () => {
+  it("x + x: the sum of the passed-through gradient twice is the engine's own, the seed untouched", () => {
     const x = f64([1, 2]);
     const seed = f64([5, 6], false);
     add(x, x).backward(seed);
@@ -50,7 +54,8 @@ describe('leaves keep fresh gradients without a copy', () => {
   it('a fresh result and a passed-through gradient for one leaf: summed into fresh storage, the seed untouched', () => {
     // y = x·w + x: add passes the seed to x and to the product, whose rule makes a fresh x gradient
     for (const order of ['fresh first', 'fresh last'] as const) {
-      const x = f64([1, 2]), w = f64([3, 4]);
+      const x = f64([1, 2]),
+        w = f64([3, 4]);
       const seed = f64([1, 10], false);
       (order === 'fresh first' ? add(mul(x, w), x) : add(x, mul(x, w))).backward(seed);
       expect(values(x.grad!)).toEqual([4, 50]);
@@ -60,14 +65,37 @@ describe('leaves keep fresh gradients without a copy', () => {
   });
 
   it('a leaf used through a view (reshape, transpose) gets a copy of the viewed gradient', () => {
-    const x = f64([[1, 2], [3, 4]]);
+    const x = f64([
+      [1, 2],
+      [3, 4],
+    ]);
     const seed = f64([1, 2, 3, 4], false);
     x.reshape([4]).backward(seed);
     expect(shares(x.grad!, seed)).toBe(false);
     expect(values(x.grad!)).toEqual([1, 2, 3, 4]);
-    const y = f64([[1, 2], [3, 4]]);
-    const out = mul(y.mT(), f64([[1, 1], [1, 1]], false)); // y's gradient: the transposed fresh product
-    out.backward(f64([[1, 2], [3, 4]], false));
+    const y = f64([
+      [1, 2],
+      [3, 4],
+    ]);
+    const out = mul(
+      y.mT(),
+      f64(
+        [
+          [1, 1],
+          [1, 1],
+        ],
+        false,
+      ),
+    ); // y's gradient: the transposed fresh product
+    out.backward(
+      f64(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        false,
+      ),
+    );
     expect(y.grad!.value.isContiguous).toBe(true);
     expect(values(y.grad!)).toEqual([1, 3, 2, 4]);
   });
@@ -83,8 +111,9 @@ describe('leaves keep fresh gradients without a copy', () => {
     expect(shares(h.grad!, seed)).toBe(false);
   });
 
-  it('a leaf hook\'s replacement is copied (the hook\'s owner may change it later)', () => {
-    const x = f64([1, 2]), w = f64([3, 4]);
+  it("a leaf hook's replacement is copied (the hook's owner may change it later)", () => {
+    const x = f64([1, 2]),
+      w = f64([3, 4]);
     const replacement = f64([7, 8], false);
     x.registerHook(() => replacement);
     mul(x, w).backward(f64([1, 1], false));
@@ -93,7 +122,7 @@ describe('leaves keep fresh gradients without a copy', () => {
     expect(values(x.grad!)).toEqual([7, 8]);
   });
 
-  it('a custom op\'s result is copied (its backward may return storage it keeps)', () => {
+  it("a custom op's result is copied (its backward may return storage it keeps)", () => {
     const kept = f64([9, 9], false);
     const op = customOp({
       name: 'returnsKept',
@@ -107,7 +136,8 @@ describe('leaves keep fresh gradients without a copy', () => {
   });
 
   it('a later backward accumulates into a new tensor: an earlier .grad someone holds is left as it was', () => {
-    const x = f64([1, 2]), w = f64([3, 4]);
+    const x = f64([1, 2]),
+      w = f64([3, 4]);
     const y = mul(x, w);
     y.backward(f64([1, 1], false), { retainGraph: true });
     const first = x.grad!;
@@ -117,7 +147,8 @@ describe('leaves keep fresh gradients without a copy', () => {
   });
 
   it('targets get the fresh result, and a seed passed through is copied', () => {
-    const x = f64([1, 2]), w = f64([3, 4]);
+    const x = f64([1, 2]),
+      w = f64([3, 4]);
     const seed = f64([1, 1], false);
     const [gx, gw] = runBackward([mul(x, w)], [seed], { targets: [x, w] });
     expect(values(gx!)).toEqual([3, 4]);
@@ -128,7 +159,8 @@ describe('leaves keep fresh gradients without a copy', () => {
 });
 
 describe('isFreshGrad', () => {
-  const x = f64([1, 2, 3]), w = f64([4, 5, 6]);
+  const x = f64([1, 2, 3]),
+    w = f64([4, 5, 6]);
   const y = mul(x, w);
   const node = y.node!;
   const g = f64([1, 1, 1], false);
@@ -153,7 +185,25 @@ describe('isFreshGrad', () => {
     const big = f64([1, 2, 3, 4], false);
     expect(isFreshGrad(node, g, [new Tensor(big.value.slice(0, 1, 4)), null], 0)).toBe(false);
     expect(isFreshGrad(node, g, [new Tensor(big.value.slice(0, 0, 3)), null], 0)).toBe(false);
-    expect(isFreshGrad(node, g, [new Tensor(f64([[1, 2], [3, 4]], false).value.transpose()), null], 0)).toBe(false);
+    expect(
+      isFreshGrad(
+        node,
+        g,
+        [
+          new Tensor(
+            f64(
+              [
+                [1, 2],
+                [3, 4],
+              ],
+              false,
+            ).value.transpose(),
+          ),
+          null,
+        ],
+        0,
+      ),
+    ).toBe(false);
     expect(isFreshGrad(node, g, [tensor(1, { dtype: 'float64' }), null], 0)).toBe(false);
     expect(isFreshGrad(node, g, [f64([1], false), null], 0)).toBe(false);
   });

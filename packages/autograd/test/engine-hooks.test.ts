@@ -1,7 +1,7 @@
 // Hooks on leaves and non-leaves, replacement gradients, retainGrad, and a backward started
 // from inside another one.
 import { describe, expect, it } from 'vitest';
-import { AutogradError, Tensor, runBackward, tensor } from '@chainrule/autograd';
+import { AutogradError, type Tensor, runBackward, tensor } from '@chainrule/autograd';
 
 const f64 = (v: number | number[], requiresGrad = true): Tensor => tensor(v, { dtype: 'float64', requiresGrad });
 
@@ -34,7 +34,9 @@ describe('hooks', () => {
   it('a hook that returns nothing leaves the gradient as it is; the remover takes it off', () => {
     const x = f64(1);
     let calls = 0;
-    const remove = x.registerHook(() => { calls++; });
+    const remove = x.registerHook(() => {
+      calls++;
+    });
     x.mul(2).backward();
     expect(x.grad!.item()).toBe(2);
     remove();

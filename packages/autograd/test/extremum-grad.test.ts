@@ -6,7 +6,11 @@ import { NDArray, Rng } from '@chainrule/tensor';
 import { Tensor, max, min, runBackward } from '../src/index.js';
 
 /** Small integers, so that many windows have ties; signed gradients, so −0 can appear. */
-function makeCase(seed: number, shape: number[], dtype: 'float32' | 'float64'): { x: Tensor; g: (s: readonly number[]) => Tensor } {
+function makeCase(
+  seed: number,
+  shape: number[],
+  dtype: 'float32' | 'float64',
+): { x: Tensor; g: (s: readonly number[]) => Tensor } {
   const rng = new Rng(seed);
   const size = shape.reduce((a, b) => a * b, 1);
   const make = (n: number, f: () => number): Float32Array | Float64Array => {
@@ -14,8 +18,23 @@ function makeCase(seed: number, shape: number[], dtype: 'float32' | 'float64'): 
     for (let i = 0; i < n; i++) out[i] = f();
     return out;
   };
-  const x = new Tensor(new NDArray(make(size, () => Math.floor(rng.uniform() * 3)), shape), { requiresGrad: true });
-  const g = (s: readonly number[]): Tensor => new Tensor(new NDArray(make(s.reduce((a, b) => a * b, 1), () => rng.uniform() * 2 - 1.3), [...s]));
+  const x = new Tensor(
+    new NDArray(
+      make(size, () => Math.floor(rng.uniform() * 3)),
+      shape,
+    ),
+    { requiresGrad: true },
+  );
+  const g = (s: readonly number[]): Tensor =>
+    new Tensor(
+      new NDArray(
+        make(
+          s.reduce((a, b) => a * b, 1),
+          () => rng.uniform() * 2 - 1.3,
+        ),
+        [...s],
+      ),
+    );
   return { x, g };
 }
 
@@ -24,7 +43,10 @@ function bits(t: Tensor): string[] {
 }
 
 describe('max/min backward, fused path', () => {
-  for (const [name, op] of [['max', max], ['min', min]] as const) {
+  for (const [name, op] of [
+    ['max', max],
+    ['min', min],
+  ] as const) {
     it(`${name}: equals the recorded chain bit for bit (ties split evenly)`, () => {
       fc.assert(
         fc.property(

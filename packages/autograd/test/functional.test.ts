@@ -1,8 +1,23 @@
 // The functional transforms against Jacobians and Hessians derived by hand.
 import { describe, expect, it } from 'vitest';
-import { AutogradError, type Tensor, grad, hessian, hvp, jacobian, jvp, noGrad, randn, Rng, tensor, valueAndGrad, vjp } from '@chainrule/autograd';
+import {
+  AutogradError,
+  type Tensor,
+  grad,
+  hessian,
+  hvp,
+  jacobian,
+  jvp,
+  noGrad,
+  randn,
+  Rng,
+  tensor,
+  valueAndGrad,
+  vjp,
+} from '@chainrule/autograd';
 
-const f64 = (v: number | number[] | number[][], requiresGrad = false): Tensor => tensor(v, { dtype: 'float64', requiresGrad });
+const f64 = (v: number | number[] | number[][], requiresGrad = false): Tensor =>
+  tensor(v, { dtype: 'float64', requiresGrad });
 const rng = new Rng(7);
 const rand = (shape: number[]): Tensor => randn(shape, { dtype: 'float64', rng });
 
@@ -24,17 +39,31 @@ describe('grad', () => {
     const x = f64([1, -2, 0.5]);
     const f = (t: Tensor) => t.pow(3).sum();
     expectClose(grad(f)(x).toArray(), [3, 12, 0.75]);
-    expectClose(hessian(f)(x).toArray(), [[6, 0, 0], [0, -12, 0], [0, 0, 3]]);
+    expectClose(hessian(f)(x).toArray(), [
+      [6, 0, 0],
+      [0, -12, 0],
+      [0, 0, 3],
+    ]);
   });
 
   it('of x·y with argnums [0, 1] is [y, x]; the Hessian blocks are 0, I, I, 0', () => {
-    const x = f64([1, 2, 3]), y = f64([-1, 0.5, 4]);
+    const x = f64([1, 2, 3]),
+      y = f64([-1, 0.5, 4]);
     const dot = (a: Tensor, b: Tensor) => a.mul(b).sum();
     const [gx, gy] = grad(dot, { argnums: [0, 1] })(x, y);
     expect(gx!.toArray()).toEqual(y.toArray());
     expect(gy!.toArray()).toEqual(x.toArray());
     const H = hessian(dot, { argnums: [0, 1] })(x, y);
-    const I = [[1, 0, 0], [0, 1, 0], [0, 0, 1]], O = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+    const I = [
+        [1, 0, 0],
+        [0, 1, 0],
+        [0, 0, 1],
+      ],
+      O = [
+        [0, 0, 0],
+        [0, 0, 0],
+        [0, 0, 0],
+      ];
     expectClose(H[0]![0]!.toArray(), O);
     expectClose(H[0]![1]!.toArray(), I);
     expectClose(H[1]![0]!.toArray(), I);
@@ -42,17 +71,22 @@ describe('grad', () => {
   });
 
   it('of the quadratic form xᵀAx is (A + Aᵀ)x, and its Hessian A + Aᵀ', () => {
-    const A = rand([3, 3]), x = rand([3]);
+    const A = rand([3, 3]),
+      x = rand([3]);
     const f = (t: Tensor) => t.matmul(A.matmul(t));
     const a = A.toArray() as number[][];
     const sym = a.map((row, i) => row.map((v, j) => v + a[j]![i]!));
     const xs = values(x);
-    expectClose(grad(f)(x).toArray(), sym.map((row) => row.reduce((s, v, j) => s + v * xs[j]!, 0)));
+    expectClose(
+      grad(f)(x).toArray(),
+      sym.map((row) => row.reduce((s, v, j) => s + v * xs[j]!, 0)),
+    );
     expectClose(hessian(f)(x).toArray(), sym);
   });
 
   it('differentiates with respect to a later argument (argnums 1, and -1)', () => {
-    const x = f64(2), y = f64(3);
+    const x = f64(2),
+      y = f64(3);
     const f = (a: Tensor, b: Tensor) => a.mul(b.square()); // ∂f/∂b = 2ab
     expect(grad(f, { argnums: 1 })(x, y).item()).toBe(12);
     expect(grad(f, { argnums: -1 })(x, y).item()).toBe(12);
@@ -110,8 +144,12 @@ describe('grad', () => {
   });
 
   it('refuses a function whose output is not one number, bad argnums, and int arguments', () => {
-    expect(() => grad((t: Tensor) => t.mul(2))(f64([1, 2]))).toThrow(/f must return a single number .* got shape \[2\]; use vjp or jacobian/);
-    expect(() => grad((t: Tensor) => t.sum(), { argnums: 2 })(f64([1]))).toThrow(/argnums 2 is out of range for a call with 1 argument/);
+    expect(() => grad((t: Tensor) => t.mul(2))(f64([1, 2]))).toThrow(
+      /f must return a single number .* got shape \[2\]; use vjp or jacobian/,
+    );
+    expect(() => grad((t: Tensor) => t.sum(), { argnums: 2 })(f64([1]))).toThrow(
+      /argnums 2 is out of range for a call with 1 argument/,
+    );
     expect(() => grad((a: Tensor) => a.sum(), { argnums: [0, 0] })(f64([1]))).toThrow(AutogradError);
     expect(() => grad((t: Tensor) => t.sum())(tensor([1], { dtype: 'int32' }))).toThrow(/argument 0 is int32/);
   });
@@ -140,13 +178,17 @@ describe('jacobian', () => {
   });
 
   it('has shape [...output, ...input], for several arguments', () => {
-    const a = rand([2, 3]), b = rand([3]);
+    const a = rand([2, 3]),
+      b = rand([3]);
     const [ja, jb] = jacobian((p: Tensor, q: Tensor) => p.matmul(q), { argnums: [0, 1] })(a, b);
     expect(ja!.shape).toEqual([2, 2, 3]);
     expect(jb!.shape).toEqual([2, 3]);
     // d(Ab)_i / dA_jk = δ_ij b_k;  d(Ab)_i / db_k = A_ik
     const bv = values(b);
-    expectClose(ja!.toArray(), [0, 1].map((i) => [0, 1].map((j) => bv.map((bk) => (i === j ? bk : 0)))));
+    expectClose(
+      ja!.toArray(),
+      [0, 1].map((i) => [0, 1].map((j) => bv.map((bk) => (i === j ? bk : 0)))),
+    );
     expectClose(jb!.toArray(), a.toArray());
   });
 });
@@ -158,19 +200,31 @@ describe('vjp, jvp, hvp', () => {
 
   it('vjp: the pullback gives vᵀJ, and may be called again', () => {
     const [y, back] = vjp(f, [x]);
-    expectClose(y.toArray(), values(x).map((v) => v * v * Math.sin(v)));
+    expectClose(
+      y.toArray(),
+      values(x).map((v) => v * v * Math.sin(v)),
+    );
     const v = f64([1, -2, 0.5]);
-    expectClose(back(v)[0]!.toArray(), diag.map((d, i) => d * values(v)[i]!));
+    expectClose(
+      back(v)[0]!.toArray(),
+      diag.map((d, i) => d * values(v)[i]!),
+    );
     expectClose(back(f64([1, 1, 1]))[0]!.toArray(), diag);
   });
 
   it('jvp: J·v equals jacobian(f)·v, for a non-diagonal Jacobian too', () => {
     const v = f64([1, -2, 0.5]);
-    expectClose(jvp(f, [x], [v])[1].toArray(), diag.map((d, i) => d * values(v)[i]!));
+    expectClose(
+      jvp(f, [x], [v])[1].toArray(),
+      diag.map((d, i) => d * values(v)[i]!),
+    );
     const A = rand([2, 3]);
     const g = (t: Tensor) => A.matmul(t.tanh());
     const J = jacobian(g)(x).toArray() as number[][];
-    expectClose(jvp(g, [x], [v])[1].toArray(), J.map((row) => row.reduce((s, a, k) => s + a * values(v)[k]!, 0)));
+    expectClose(
+      jvp(g, [x], [v])[1].toArray(),
+      J.map((row) => row.reduce((s, a, k) => s + a * values(v)[k]!, 0)),
+    );
   });
 
   it('hvp: H·v equals hessian(f)·v', () => {
@@ -180,7 +234,10 @@ describe('vjp, jvp, hvp', () => {
     const H = hessian(h)(x).toArray() as number[][];
     const [value, [hv]] = hvp(h, [x], [v]);
     expect(value.item()).toBeCloseTo(h(x).item(), 12);
-    expectClose(hv!.toArray(), H.map((row) => row.reduce((s, a, k) => s + a * values(v)[k]!, 0)));
+    expectClose(
+      hv!.toArray(),
+      H.map((row) => row.reduce((s, a, k) => s + a * values(v)[k]!, 0)),
+    );
   });
 
   it('checks the tangents and the cotangent', () => {

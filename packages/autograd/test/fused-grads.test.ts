@@ -4,9 +4,31 @@
 // above the wasm kernels' minimum size); a recorded backward still composes (and differentiates again).
 import { describe, expect, it } from 'vitest';
 import {
-  Tensor, add, gradgradcheck, matmul, mean, mT, noGrad, relu, runBackward, sigmoid, square, sub, tanh, tensor,
+  Tensor,
+  add,
+  gradgradcheck,
+  matmul,
+  mean,
+  mT,
+  noGrad,
+  relu,
+  runBackward,
+  sigmoid,
+  square,
+  sub,
+  tanh,
+  tensor,
 } from '../src/index.js';
-import { type Backend, NDArray, Rng, createWasmBackend, getBackend, jsBackend, setBackend, wasmSupported } from '@chainrule/tensor';
+import {
+  type Backend,
+  NDArray,
+  Rng,
+  createWasmBackend,
+  getBackend,
+  jsBackend,
+  setBackend,
+  wasmSupported,
+} from '@chainrule/tensor';
 
 type Activation = 'sigmoid' | 'tanh' | 'relu';
 type FloatDType = 'float32' | 'float64';
@@ -45,7 +67,11 @@ function values(t: Tensor): number[] {
  * Linear). `recorded`: backward with createGraph, so the composed rules run instead of the fused
  * ones. Returns every parameter's values before and after the steps.
  */
-function trainedParameters(act: Activation, dtype: FloatDType, recorded: boolean): { before: number[][]; after: number[][] } {
+function trainedParameters(
+  act: Activation,
+  dtype: FloatDType,
+  recorded: boolean,
+): { before: number[][]; after: number[][] } {
   const rng = new Rng(7);
   const sizes = [40, 30, 20, 10];
   const params: Tensor[] = [];
@@ -90,11 +116,19 @@ describe('fused activation gradients', () => {
     const specials = [0, -0, NaN, Infinity, -Infinity, 1, -1, 0.5, 1e-40];
     for (const act of ['sigmoid', 'tanh', 'relu'] as const) {
       for (const dtype of ['float32', 'float64'] as const) {
-        const gv: number[] = [], xv: number[] = [];
-        for (const a of specials) for (const b of specials) { gv.push(a); xv.push(b); }
+        const gv: number[] = [],
+          xv: number[] = [];
+        for (const a of specials)
+          for (const b of specials) {
+            gv.push(a);
+            xv.push(b);
+          }
         const run = (recorded: boolean): number[] => {
           const x = tensor(xv, { dtype, requiresGrad: true });
-          const [gx] = runBackward([ACTIVATIONS[act](x)], [tensor(gv, { dtype })], { targets: [x], createGraph: recorded });
+          const [gx] = runBackward([ACTIVATIONS[act](x)], [tensor(gv, { dtype })], {
+            targets: [x],
+            createGraph: recorded,
+          });
           return values(gx!);
         };
         expect(run(false)).toEqual(run(true)); // fused vs composed (recorded) rule
@@ -121,7 +155,9 @@ describe('rules skip gradients no input needs', () => {
     const pred = tensor([1, 2, 3], { dtype: 'float64', requiresGrad: true });
     const target = tensor([0, 5, 1], { dtype: 'float64' });
     const steps: (Tensor | null)[][] = [];
-    runBackward([sub(pred, target)], [tensor([1, 1, 1], { dtype: 'float64' })], { trace: (s) => steps.push([...s.gradInputs]) });
+    runBackward([sub(pred, target)], [tensor([1, 1, 1], { dtype: 'float64' })], {
+      trace: (s) => steps.push([...s.gradInputs]),
+    });
     expect(steps).toHaveLength(1);
     expect(values(steps[0]![0]!)).toEqual([1, 1, 1]);
     expect(steps[0]![1]).toBe(null);

@@ -1,9 +1,21 @@
 // gradcheck itself: it passes correct derivatives, and a wrong one is named precisely.
 import { describe, expect, it } from 'vitest';
-import { AutogradError, GradcheckError, type Tensor, assertGradcheck, customOp, gradcheck, gradgradcheck, randn, Rng, tensor } from '@chainrule/autograd';
+import {
+  AutogradError,
+  GradcheckError,
+  type Tensor,
+  assertGradcheck,
+  customOp,
+  gradcheck,
+  gradgradcheck,
+  randn,
+  Rng,
+  tensor,
+} from '@chainrule/autograd';
 
 const rng = new Rng(3);
-const leaf = (shape: number[], dtype: 'float32' | 'float64' = 'float64'): Tensor => randn(shape, { dtype, rng, requiresGrad: true });
+const leaf = (shape: number[], dtype: 'float32' | 'float64' = 'float64'): Tensor =>
+  randn(shape, { dtype, rng, requiresGrad: true });
 
 /** x² with a derivative that is wrong (2x + 1 instead of 2x) at one flat position of the input. */
 function squareWrongAt(position: number) {
@@ -20,7 +32,8 @@ function squareWrongAt(position: number) {
 
 describe('gradcheck', () => {
   it('passes correct derivatives of several inputs, reporting each', () => {
-    const a = leaf([2, 3]), b = leaf([3]);
+    const a = leaf([2, 3]),
+      b = leaf([3]);
     const r = gradcheck((x, y) => x.mul(y).tanh().sum(0), [a, b]);
     expect(r.ok).toBe(true);
     expect(r.inputs.map((c) => c.index)).toEqual([0, 1]);
@@ -71,7 +84,9 @@ describe('gradcheck', () => {
     // the same central differences taken in float32 are far off (why gradcheck casts)
     const h = 1e-6;
     const f32 = (u: number) => Math.fround(Math.tanh(Math.fround(u)));
-    const errors = [0.1, 0.5, 0.9, 1.3].map((v) => Math.abs((f32(v + h) - f32(v - h)) / (2 * h) - (1 - Math.tanh(v) ** 2)));
+    const errors = [0.1, 0.5, 0.9, 1.3].map((v) =>
+      Math.abs((f32(v + h) - f32(v - h)) / (2 * h) - (1 - Math.tanh(v) ** 2)),
+    );
     expect(Math.max(...errors)).toBeGreaterThan(1e-3);
   });
 

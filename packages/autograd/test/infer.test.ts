@@ -6,7 +6,8 @@ import { NDArray, OP_RECORDS, type OpName, type OpRecord } from '@chainrule/auto
 
 const arr = (shape: number[], dtype: 'float32' | 'float64' | 'int32' = 'float64'): NDArray => {
   const n = shape.reduce((p, d) => p * d, 1);
-  const data = dtype === 'float32' ? new Float32Array(n) : dtype === 'float64' ? new Float64Array(n) : new Int32Array(n);
+  const data =
+    dtype === 'float32' ? new Float32Array(n) : dtype === 'float64' ? new Float64Array(n) : new Int32Array(n);
   for (let i = 0; i < n; i++) data[i] = ((i * 7) % 5) - 2.5;
   return new NDArray(data, shape);
 };
@@ -16,7 +17,11 @@ const CASES: [OpName, NDArray[], unknown][] = [
   ['floor', [arr([4], 'float32')], {}],
   ['ceil', [arr([])], {}],
   ['round', [arr([2, 1, 3], 'int32')], {}],
-  ...(['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const).map((op): [OpName, NDArray[], unknown] => [op, [arr([2, 3]), arr([2, 3])], {}]),
+  ...(['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const).map((op): [OpName, NDArray[], unknown] => [
+    op,
+    [arr([2, 3]), arr([2, 3])],
+    {},
+  ]),
   ['argmax', [arr([3, 4])], { axis: 1, keepDims: false }],
   ['argmax', [arr([3, 4])], { axis: -2, keepDims: true }],
   ['argmin', [arr([3, 4])], { axis: undefined, keepDims: false }],
@@ -29,7 +34,10 @@ describe('shape and dtype inference of the non-differentiable records', () => {
       const record = OP_RECORDS[op] as OpRecord<unknown>;
       expect(record.vjp).toBe(null);
       const made = record.forward(inputs, params);
-      const meta = record.infer(inputs.map((x) => ({ shape: x.shape, dtype: x.dtype })), params);
+      const meta = record.infer(
+        inputs.map((x) => ({ shape: x.shape, dtype: x.dtype })),
+        params,
+      );
       expect({ shape: [...meta.shape], dtype: meta.dtype }).toEqual({ shape: [...made.shape], dtype: made.dtype });
     });
   }

@@ -5,7 +5,13 @@ import { tensor } from '@chainrule/autograd';
 
 describe('printing a tensor', () => {
   it('util.inspect (what console.log uses) prints the values, not the fields', () => {
-    const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const x = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
     expect(inspect(x)).toBe(x.toString());
     expect(inspect(x)).toBe('tensor([[1., 2.],\n        [3., 4.]], dtype=float32, requiresGrad=true)');
     expect(inspect(x)).not.toMatch(/value|versionCounter|hooks|storage/);

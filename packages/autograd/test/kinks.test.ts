@@ -18,12 +18,24 @@ describe('conventions at kinks', () => {
 
   it('max over all elements splits the gradient evenly among ties; over an axis, per slice', () => {
     expect(gradOf(f64([3, 1, 3, 3]), (x) => A.max(x))).toEqual([1 / 3, 0, 1 / 3, 1 / 3]);
-    expect(gradOf(f64([[2, 2], [1, 5]]), (x) => A.max(x, 1))).toEqual([[0.5, 0.5], [0, 1]]);
+    expect(
+      gradOf(
+        f64([
+          [2, 2],
+          [1, 5],
+        ]),
+        (x) => A.max(x, 1),
+      ),
+    ).toEqual([
+      [0.5, 0.5],
+      [0, 1],
+    ]);
     expect(gradOf(f64([-1, -1, 0]), (x) => A.min(x))).toEqual([0.5, 0.5, 0]);
   });
 
   it('maximum/minimum of equal values give half to each', () => {
-    const a = f64([1, 2]), b = f64([1, 0]);
+    const a = f64([1, 2]),
+      b = f64([1, 0]);
     A.maximum(a, b).sum().backward();
     expect(a.grad!.toArray()).toEqual([0.5, 1]);
     expect(b.grad!.toArray()).toEqual([0.5, 0]);
@@ -39,15 +51,17 @@ describe('conventions at kinks', () => {
     expect(gradOf(f64([0.5]), (x) => x.add(A.sign(x)).add(A.floor(x)).add(A.round(x)))).toEqual([1]);
   });
 
-  it("pow: d(a^b)/da = 0 where b = 0 (even at a = 0), d/db = 0 where a <= 0", () => {
-    const a = f64([0, 0, 2, -2]), b = f64([0, 2, 0, 2]);
+  it('pow: d(a^b)/da = 0 where b = 0 (even at a = 0), d/db = 0 where a <= 0', () => {
+    const a = f64([0, 0, 2, -2]),
+      b = f64([0, 2, 0, 2]);
     A.pow(a, b).sum().backward();
     expect(a.grad!.toArray()).toEqual([0, 0, 0, -4]);
     expect(b.grad!.toArray()).toEqual([0, 0, Math.log(2), 0]);
   });
 
   it('pow keeps the mixed second derivative at b = 0 for a > 0: ∂²(a^b)/∂a∂b = 1/a there', () => {
-    const a = f64([0.5]), b = f64([0]);
+    const a = f64([0.5]),
+      b = f64([0]);
     A.pow(a, b).sum().backward(undefined, { createGraph: true });
     const ga = a.grad!; // b·a^(b-1) = 0
     expect(ga.toArray()).toEqual([0]);
@@ -73,7 +87,18 @@ describe('prod at zeros: the product of the others, exactly', () => {
 
   it('two zeros: 0 everywhere; per slice along an axis', () => {
     expect(gradOf(f64([0, 4, 0]), (x) => A.prod(x))).toEqual([0, 0, 0]);
-    expect(gradOf(f64([[1, 0, 5], [2, 3, 4]]), (x) => A.prod(x, 1))).toEqual([[0, 5, 0], [12, 8, 6]]);
+    expect(
+      gradOf(
+        f64([
+          [1, 0, 5],
+          [2, 3, 4],
+        ]),
+        (x) => A.prod(x, 1),
+      ),
+    ).toEqual([
+      [0, 5, 0],
+      [12, 8, 6],
+    ]);
   });
 
   it('second derivatives at a zero: ∂²(xyz)/∂x∂y = z', () => {

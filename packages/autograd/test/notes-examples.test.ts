@@ -7,7 +7,9 @@ const scalar = (v: number, requiresGrad = true) => tensor(v, { dtype: 'float64',
 
 describe('f(x, y, z) = (x + y)·z at x = -2, y = 5, z = -4', () => {
   it('gives q = 3, f = -12, df/dx = z = -4, df/dy = z = -4, df/dz = q = 3', () => {
-    const x = scalar(-2), y = scalar(5), z = scalar(-4);
+    const x = scalar(-2),
+      y = scalar(5),
+      z = scalar(-4);
     const q = x.add(y).retainGrad();
     const f = q.mul(z);
     f.backward();
@@ -30,8 +32,13 @@ describe('f = (wx·x + wy·y)·wq + wz·z at (x, y, z) = (-3, 7, -5)', () => {
   for (const w of cases) {
     it(`with weights ${JSON.stringify(w)}`, () => {
       const [x, y, z] = [-3, 7, -5];
-      const wx = scalar(w.wx), wy = scalar(w.wy), wq = scalar(w.wq), wz = scalar(w.wz);
-      const X = scalar(x, false), Y = scalar(y, false), Z = scalar(z, false);
+      const wx = scalar(w.wx),
+        wy = scalar(w.wy),
+        wq = scalar(w.wq),
+        wz = scalar(w.wz);
+      const X = scalar(x, false),
+        Y = scalar(y, false),
+        Z = scalar(z, false);
       const f = wx.mul(X).add(wy.mul(Y)).mul(wq).add(wz.mul(Z));
       f.backward();
       const q = w.wx * x + w.wy * y;

@@ -11,7 +11,15 @@ import { REDUCTION_PROPERTIES } from './properties/reductions.js';
 import { STRUCTURE_PROPERTIES } from './properties/structure.js';
 import { UNARY_PROPERTIES } from './properties/unary.js';
 
-const differentiable = [...UNARY_PROPERTIES, ...BINARY_PROPERTIES, ...REDUCTION_PROPERTIES, ...STRUCTURE_PROPERTIES, ...LINEAR_PROPERTIES, ...CONV_PROPERTIES, ...CUSTOM_PROPERTIES].map((p) => p.op);
+const differentiable = [
+  ...UNARY_PROPERTIES,
+  ...BINARY_PROPERTIES,
+  ...REDUCTION_PROPERTIES,
+  ...STRUCTURE_PROPERTIES,
+  ...LINEAR_PROPERTIES,
+  ...CONV_PROPERTIES,
+  ...CUSTOM_PROPERTIES,
+].map((p) => p.op);
 const nonDifferentiable = NON_DIFFERENTIABLE_PROPERTIES.map((p) => p.op);
 
 describe('rule table coverage', () => {

@@ -11,11 +11,15 @@ const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
 /** Runs one example; returns what it printed, one string per console.log call. */
 function run(source: string): string[] {
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const js = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
   const body = js.replace(/import\s*\{([^}]*)\}\s*from\s*'@chainrule\/autograd';/g, 'const {$1} = lib;');
   expect(body).not.toMatch(/\bimport\b/);
   const printed: string[] = [];
-  const console = { log: (...xs: unknown[]) => printed.push(xs.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')) };
+  const console = {
+    log: (...xs: unknown[]) => printed.push(xs.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ')),
+  };
   new Function('lib', 'console', body)(lib, console);
   return printed;
 }

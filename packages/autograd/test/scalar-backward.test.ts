@@ -5,7 +5,19 @@
 // and gradients of gradients where scalars meet them.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AnomalyError, AutogradError, NDArray, OP_RECORDS, type OpName, type OpRecord, Tensor, detectAnomaly, noGrad, runBackward, tensor } from '@chainrule/autograd';
+import {
+  AnomalyError,
+  AutogradError,
+  NDArray,
+  OP_RECORDS,
+  type OpName,
+  type OpRecord,
+  Tensor,
+  detectAnomaly,
+  noGrad,
+  runBackward,
+  tensor,
+} from '@chainrule/autograd';
 import * as A from '@chainrule/autograd';
 
 type Dtype = 'float32' | 'float64';
@@ -20,7 +32,13 @@ function array(v: number, dtype: Dtype, shape: number[]): NDArray {
 }
 
 /** Each gradient of `op` from its tensor rule (on arrays of `shape`) and from its scalar rules. */
-function bothRules(op: OpName, values: number[], g: number, dtype: Dtype, shape: number[]): { tensor: number[]; scalar: number[] } {
+function bothRules(
+  op: OpName,
+  values: number[],
+  g: number,
+  dtype: Dtype,
+  shape: number[],
+): { tensor: number[]; scalar: number[] } {
   const def = recordOf(op);
   const arrays = values.map((v) => array(v, dtype, shape));
   const inputs = arrays.map((x) => new Tensor(x, { requiresGrad: true }));
@@ -29,7 +47,8 @@ function bothRules(op: OpName, values: number[], g: number, dtype: Dtype, shape:
   const tensorGrads = noGrad(() => def.vjp!(gt, { inputs, output, params: {} }));
   const round = dtype === 'float32' ? Math.fround : (v: number) => v;
   const [a, b] = inputs.map((t) => t.value.item());
-  const gs = gt.item(), out = output.item();
+  const gs = gt.item(),
+    out = output.item();
   return {
     tensor: tensorGrads.map((t) => t!.value.item()),
     scalar: def.scalar!.grads.map((rule) => rule(gs, a!, b ?? NaN, out, round)),
@@ -38,7 +57,25 @@ function bothRules(op: OpName, values: number[], g: number, dtype: Dtype, shape:
 
 describe('scalar rules equal the tensor rules bit for bit', () => {
   it('covers the elementwise ops of the scalar path', () => {
-    expect(WITH_SCALAR).toEqual(expect.arrayContaining(['add', 'sub', 'mul', 'div', 'neg', 'exp', 'log', 'sqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'relu']));
+    expect(WITH_SCALAR).toEqual(
+      expect.arrayContaining([
+        'add',
+        'sub',
+        'mul',
+        'div',
+        'neg',
+        'exp',
+        'log',
+        'sqrt',
+        'square',
+        'reciprocal',
+        'sin',
+        'cos',
+        'tanh',
+        'sigmoid',
+        'relu',
+      ]),
+    );
   });
   for (const dtype of ['float32', 'float64'] as const) {
     for (const op of WITH_SCALAR) {
@@ -49,7 +86,10 @@ describe('scalar rules equal the tensor rules bit for bit', () => {
             for (const shape of [[], [1]]) {
               const { tensor: t, scalar: s } = bothRules(op, values, g, dtype, shape);
               for (let i = 0; i < arity; i++) {
-                expect(Object.is(t[i], s[i]), `${op}(${values.join(', ')}), g ${g}, ${dtype}, input ${i}, shape [${shape}]: ${t[i]} vs ${s[i]}`).toBe(true);
+                expect(
+                  Object.is(t[i], s[i]),
+                  `${op}(${values.join(', ')}), g ${g}, ${dtype}, input ${i}, shape [${shape}]: ${t[i]} vs ${s[i]}`,
+                ).toBe(true);
               }
             }
           }),
@@ -64,7 +104,12 @@ describe('scalar rules equal the tensor rules bit for bit', () => {
  * A random graph of scalar ops over three leaves: each step applies an op to earlier values (so
  * values are shared), or to an earlier value and a plain number on either side.
  */
-type Step = { op: 'add' | 'sub' | 'mul' | 'div' | 'tanh' | 'sigmoid' | 'sin' | 'square' | 'neg' | 'exp'; a: number; b: number; number: 'none' | 'left' | 'right' };
+type Step = {
+  op: 'add' | 'sub' | 'mul' | 'div' | 'tanh' | 'sigmoid' | 'sin' | 'square' | 'neg' | 'exp';
+  a: number;
+  b: number;
+  number: 'none' | 'left' | 'right';
+};
 const step = fc.record({
   op: fc.constantFrom<Step['op']>('add', 'sub', 'mul', 'div', 'tanh', 'sigmoid', 'sin', 'square', 'neg', 'exp'),
   a: fc.nat(),
@@ -75,7 +120,8 @@ const step = fc.record({
 function build(steps: readonly Step[], leaves: readonly Tensor[]): Tensor[] {
   const values: Tensor[] = [...leaves];
   for (const s of steps) {
-    const x = values[s.a % values.length]!, y = values[s.b % values.length]!;
+    const x = values[s.a % values.length]!,
+      y = values[s.b % values.length]!;
     const f = A[s.op] as (p: Tensor | number, q: Tensor | number) => Tensor;
     const c = 0.75 + (s.b % 5) / 4; // a plain number in [0.75, 1.75]
     const binary = ['add', 'sub', 'mul', 'div'].includes(s.op);
@@ -126,19 +172,21 @@ describe('backward on the scalar path equals the tensor path bit for bit', () =>
 
   it('a 0-d leaf that also reaches the output through a broadcast (tensor) path', () => {
     const run = (tensorPath: boolean) => {
-      const w = tensor(0.3, { requiresGrad: true }), v = tensor([1, 2, 3], { requiresGrad: true });
+      const w = tensor(0.3, { requiresGrad: true }),
+        v = tensor([1, 2, 3], { requiresGrad: true });
       let x = w;
       for (let i = 0; i < 5; i++) x = x.mul(w).add(0.1).tanh();
       const y = v.mul(x).sum().mul(w).add(x.mul(w));
       runBackward([y], [tensor(1)], tensorPath ? { trace: () => {} } : {});
       return [w.grad!.item(), ...(v.grad!.toArray() as number[])];
     };
-    const fast = run(false), slow = run(true);
+    const fast = run(false),
+      slow = run(true);
     expect(fast.map((g, i) => Object.is(g, slow[i]))).toEqual([true, true, true, true]);
   });
 });
 
-describe('the scalar path keeps the engine\'s behaviour', () => {
+describe("the scalar path keeps the engine's behaviour", () => {
   it('accumulates into .grad over several backward passes', () => {
     const w = tensor(2, { dtype: 'float64', requiresGrad: true });
     w.mul(w).backward();
@@ -200,7 +248,8 @@ describe('the scalar path keeps the engine\'s behaviour', () => {
 
 describe('scalar results', () => {
   it('make their array on first use, a view whose in-place writes they see', () => {
-    const a = tensor(2, { dtype: 'float64' }), b = tensor(3, { dtype: 'float64' });
+    const a = tensor(2, { dtype: 'float64' }),
+      b = tensor(3, { dtype: 'float64' });
     const c = a.mul(b);
     expect([c.shape, c.ndim, c.size, c.dtype, c.item()]).toEqual([[], 0, 1, 'float64', 6]);
     const v = c.value;
@@ -224,9 +273,12 @@ describe('scalar results', () => {
         for (const k of [0, 7, 8, 15, 16, 19]) {
           const before = made.map((t) => t.item());
           write(made[k]!);
-          const expected = name === 'copyInPlace' ? -4 : name === 'mulInPlace' ? before[k]! * delta : before[k]! + delta;
+          const expected =
+            name === 'copyInPlace' ? -4 : name === 'mulInPlace' ? before[k]! * delta : before[k]! + delta;
           expect(made[k]!.item(), `${name} on result ${k}`).toBe(expected);
-          made.forEach((t, i) => { if (i !== k) expect(t.item(), `${name} on result ${k} left result ${i} alone`).toBe(before[i]); });
+          made.forEach((t, i) => {
+            if (i !== k) expect(t.item(), `${name} on result ${k} left result ${i} alone`).toBe(before[i]);
+          });
           write(made[k]!); // a second write goes through the array made by the first
           expect(made[k]!.value.item()).toBe(made[k]!.item());
         }

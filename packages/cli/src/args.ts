@@ -25,10 +25,13 @@ export type FlagSpecs = Record<string, FlagSpec>;
 
 /** The parsed value type of each flag. */
 export type FlagValues<S extends FlagSpecs> = {
-  [K in keyof S]: S[K] extends { kind: 'int' | 'float' } ? number
-    : S[K] extends { kind: 'intList' } ? number[]
-    : S[K] extends { kind: 'bool' } ? boolean
-    : string;
+  [K in keyof S]: S[K] extends { kind: 'int' | 'float' }
+    ? number
+    : S[K] extends { kind: 'intList' }
+      ? number[]
+      : S[K] extends { kind: 'bool' }
+        ? boolean
+        : string;
 };
 
 export interface Parsed<S extends FlagSpecs> {
@@ -50,10 +53,16 @@ function convert(flag: string, spec: FlagSpec, raw: string): number | string | n
     case 'int':
     case 'float': {
       const v = parseNumber(flag, raw, spec.kind === 'int');
-      if (spec.min !== undefined && (v < spec.min || (spec.kind === 'float' && spec.exclusiveMin === true && v === spec.min))) {
-        throw new UsageError(`--${flag}: must be ${spec.kind === 'float' && spec.exclusiveMin ? 'greater than' : 'at least'} ${spec.min}, got ${raw}`);
+      if (
+        spec.min !== undefined &&
+        (v < spec.min || (spec.kind === 'float' && spec.exclusiveMin === true && v === spec.min))
+      ) {
+        throw new UsageError(
+          `--${flag}: must be ${spec.kind === 'float' && spec.exclusiveMin ? 'greater than' : 'at least'} ${spec.min}, got ${raw}`,
+        );
       }
-      if (spec.max !== undefined && v > spec.max) throw new UsageError(`--${flag}: must be at most ${spec.max}, got ${raw}`);
+      if (spec.max !== undefined && v > spec.max)
+        throw new UsageError(`--${flag}: must be at most ${spec.max}, got ${raw}`);
       return v;
     }
     case 'intList': {
@@ -65,7 +74,8 @@ function convert(flag: string, spec: FlagSpec, raw: string): number | string | n
       });
     }
     case 'choice':
-      if (!spec.choices.includes(raw)) throw new UsageError(`--${flag}: expected one of ${spec.choices.join(', ')}, got '${raw}'`);
+      if (!spec.choices.includes(raw))
+        throw new UsageError(`--${flag}: expected one of ${spec.choices.join(', ')}, got '${raw}'`);
       return raw;
     case 'bool':
       if (raw === 'true' || raw === '') return true;
@@ -89,7 +99,8 @@ export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S
       continue;
     }
     if (!arg.startsWith('--')) {
-      if (arg.startsWith('-') && arg.length > 1 && Number.isNaN(Number(arg))) throw new UsageError(`unknown option '${arg}' (see --help)`);
+      if (arg.startsWith('-') && arg.length > 1 && Number.isNaN(Number(arg)))
+        throw new UsageError(`unknown option '${arg}' (see --help)`);
       positional.push(arg);
       continue;
     }
@@ -102,7 +113,8 @@ export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S
     else if (spec.kind === 'bool') raw = argv[i + 1] === 'true' || argv[i + 1] === 'false' ? argv[++i]! : '';
     else {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new UsageError(`--${name}: missing value`);
+      if (next === undefined || (next.startsWith('--') && next.length > 2))
+        throw new UsageError(`--${name}: missing value`);
       raw = next;
       i++;
     }
@@ -117,10 +129,22 @@ export function formatHelp(usage: string, description: string, specs: FlagSpecs)
   const rows = Object.entries(specs).map(([name, spec]) => {
     // a short choice list goes in the left column (<mse|ce>), a long one into the text
     const inline = spec.kind === 'choice' && spec.choices.join('|').length <= 16;
-    const value = spec.kind === 'bool' ? '' : spec.kind === 'choice' ? (inline ? ` <${spec.choices.join('|')}>` : ' <name>') : spec.kind === 'intList' ? ' <n,n,...>' : ` <${spec.kind}>`;
+    const value =
+      spec.kind === 'bool'
+        ? ''
+        : spec.kind === 'choice'
+          ? inline
+            ? ` <${spec.choices.join('|')}>`
+            : ' <name>'
+          : spec.kind === 'intList'
+            ? ' <n,n,...>'
+            : ` <${spec.kind}>`;
     const choices = spec.kind === 'choice' && !inline ? `; one of ${spec.choices.join(', ')}` : '';
     const def = spec.defaultText ?? (Array.isArray(spec.default) ? spec.default.join(',') : String(spec.default));
-    return [`  --${name}${value}`, `${spec.help}${choices} (default: ${def === '' ? 'none' : def})`] as [string, string];
+    return [`  --${name}${value}`, `${spec.help}${choices} (default: ${def === '' ? 'none' : def})`] as [
+      string,
+      string,
+    ];
   });
   rows.push(['  --help', 'show this help']);
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;

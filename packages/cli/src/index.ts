@@ -11,9 +11,34 @@
 export { main, topLevelHelp } from './main.js';
 export { type Io, processIo } from './io.js';
 export { CliError } from './errors.js';
-export { UsageError, parseArgs, formatHelp, type FlagSpec, type FlagSpecs, type FlagValues, type Parsed } from './args.js';
-export { type MnistData, type MnistSplit, MNIST_SOURCE, MNIST_SPLIT_SIZES, IMAGE_SIZE, loadMnist, mnistSplit } from './mnist.js';
-export { type Architecture, type ActivationName, type LossName, ACTIVATIONS, LOSSES, CHECKPOINT_FORMAT, architectureMetadata, architectureFromMetadata } from './model/architecture.js';
+export {
+  UsageError,
+  parseArgs,
+  formatHelp,
+  type FlagSpec,
+  type FlagSpecs,
+  type FlagValues,
+  type Parsed,
+} from './args.js';
+export {
+  type MnistData,
+  type MnistSplit,
+  MNIST_SOURCE,
+  MNIST_SPLIT_SIZES,
+  IMAGE_SIZE,
+  loadMnist,
+  mnistSplit,
+} from './mnist.js';
+export {
+  type Architecture,
+  type ActivationName,
+  type LossName,
+  ACTIVATIONS,
+  LOSSES,
+  CHECKPOINT_FORMAT,
+  architectureMetadata,
+  architectureFromMetadata,
+} from './model/architecture.js';
 export { Mlp } from './model/mlp.js';
 export { type LoadedModel, saveModel, loadModel } from './model/checkpoint.js';
 export { type GrayImage, ImageFormatError } from './image/gray-image.js';

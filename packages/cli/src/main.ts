@@ -13,9 +13,15 @@ import { type Io, println, processIo } from './io.js';
 type Command = (argv: readonly string[], io: Io) => number;
 
 const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
-  train: { run: trainCommand, summary: "train a digit classifier on MNIST (default: Nielsen's 784-30-10 sigmoid network)" },
+  train: {
+    run: trainCommand,
+    summary: "train a digit classifier on MNIST (default: Nielsen's 784-30-10 sigmoid network)",
+  },
   eval: { run: evalCommand, summary: 'accuracy, loss and confusion matrix of a checkpoint on the test split' },
-  predict: { run: predictCommand, summary: 'classify one digit (a test index or a 28x28 PNG/PGM) and show it as ASCII art' },
+  predict: {
+    run: predictCommand,
+    summary: 'classify one digit (a test index or a 28x28 PNG/PGM) and show it as ASCII art',
+  },
 };
 
 /** The top-level help. */
@@ -58,21 +64,33 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         return 0;
       }
       const target = COMMANDS[topic];
-      if (target === undefined) throw new UsageError(`unknown command '${topic}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
+      if (target === undefined)
+        throw new UsageError(`unknown command '${topic}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
       return target.run(['--help'], io);
     }
     const target = COMMANDS[command];
     if (target === undefined) {
-      throw new UsageError(command.startsWith('-') ? `expected a command before '${command}' (see chainrule --help)` : `unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')}; see chainrule --help)`);
+      throw new UsageError(
+        command.startsWith('-')
+          ? `expected a command before '${command}' (see chainrule --help)`
+          : `unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')}; see chainrule --help)`,
+      );
     }
     return target.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError || e instanceof CliError) {
-      println(io.stderr, `chainrule${command !== undefined && COMMANDS[command] !== undefined ? ` ${command}` : ''}: ${oneLine(e)}`);
+      println(
+        io.stderr,
+        `chainrule${command !== undefined && COMMANDS[command] !== undefined ? ` ${command}` : ''}: ${oneLine(e)}`,
+      );
       return 2;
     }
-    println(io.stderr, `chainrule: internal error: ${oneLine(e)}${process.env.CHAINRULE_DEBUG === undefined ? ' (set CHAINRULE_DEBUG=1 for the stack trace)' : ''}`);
-    if (process.env.CHAINRULE_DEBUG !== undefined && e instanceof Error && e.stack !== undefined) io.stderr.write(`${e.stack}\n`);
+    println(
+      io.stderr,
+      `chainrule: internal error: ${oneLine(e)}${process.env.CHAINRULE_DEBUG === undefined ? ' (set CHAINRULE_DEBUG=1 for the stack trace)' : ''}`,
+    );
+    if (process.env.CHAINRULE_DEBUG !== undefined && e instanceof Error && e.stack !== undefined)
+      io.stderr.write(`${e.stack}\n`);
     return 1;
   }
 }

@@ -17,7 +17,7 @@
  * train.images.shape; // [8000, 784], float32 in [0, 1]
  * ```
  */
-import { NDArray, Rng, fromTypedArray, indexSelect } from '@chainrule/tensor';
+import { type NDArray, Rng, fromTypedArray, indexSelect } from '@chainrule/tensor';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -37,7 +37,13 @@ export interface MnistSplit {
 }
 
 /** Where the digits come from. */
-export const MNIST_SOURCE = { package: 'mnist', version: '1.1.0', license: 'MIT', url: 'https://github.com/cazala/mnist', digits: 10_000 } as const;
+export const MNIST_SOURCE = {
+  package: 'mnist',
+  version: '1.1.0',
+  license: 'MIT',
+  url: 'https://github.com/cazala/mnist',
+  digits: 10_000,
+} as const;
 
 export const IMAGE_SIZE = 784;
 
@@ -62,7 +68,8 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistData {
   const useCache = (options.cache ?? true) && new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   const root = dirname(createRequire(import.meta.url).resolve('mnist/package.json'));
   const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
-  if (version !== MNIST_SOURCE.version) throw new Error(`loadMnist: expected the mnist package ${MNIST_SOURCE.version}, found ${version} at ${root}`);
+  if (version !== MNIST_SOURCE.version)
+    throw new Error(`loadMnist: expected the mnist package ${MNIST_SOURCE.version}, found ${version} at ${root}`);
   const cacheFile = join(root, '..', '.cache', 'chainrule', `mnist-${version}.f32`);
   const decoded = (useCache ? readCache(cacheFile) : undefined) ?? parseDigitFiles(root);
   if (useCache && decoded.fromFiles) writeCache(cacheFile, decoded);
@@ -78,7 +85,11 @@ export function loadMnist(options: LoadMnistOptions = {}): MnistData {
   return result;
 }
 
-interface Decoded { images: Float32Array; counts: number[]; fromFiles: boolean }
+interface Decoded {
+  images: Float32Array;
+  counts: number[];
+  fromFiles: boolean;
+}
 
 /** Parses the ten digit files of the package at `root`. */
 function parseDigitFiles(root: string): Decoded {
@@ -86,7 +97,8 @@ function parseDigitFiles(root: string): Decoded {
   for (let d = 0; d < 10; d++) {
     const file = join(root, 'src', 'digits', `${d}.json`);
     const values = parseDataArray(readFileSync(file), file);
-    if (values.length % IMAGE_SIZE !== 0) throw new Error(`loadMnist: ${file} holds ${values.length} values, not a multiple of ${IMAGE_SIZE}`);
+    if (values.length % IMAGE_SIZE !== 0)
+      throw new Error(`loadMnist: ${file} holds ${values.length} values, not a multiple of ${IMAGE_SIZE}`);
     perDigit.push(values);
   }
   const counts = perDigit.map((v) => v.length / IMAGE_SIZE);
@@ -144,7 +156,11 @@ export function mnistSplit(seed = 0): MnistSplit {
   const { images, labels } = loadMnist();
   const order = permutation(labels.size, new Rng(seed));
   const { train, val } = MNIST_SPLIT_SIZES;
-  const indices = { train: order.slice(0, train), val: order.slice(train, train + val), test: order.slice(train + val) };
+  const indices = {
+    train: order.slice(0, train),
+    val: order.slice(train, train + val),
+    test: order.slice(train + val),
+  };
   const take = (idx: number[]): MnistData => {
     const index = fromTypedArray(Int32Array.from(idx));
     return { images: indexSelect(images, 0, index), labels: indexSelect(labels, 0, index) };
@@ -190,16 +206,19 @@ export function parseDataArray(bytes: Uint8Array, file = 'input'): Float32Array 
         digits++;
         if (fraction >= 0) fraction++;
       } else if (c === 0x2e /* . */ && fraction < 0) fraction = 0;
-      else if (c === 0x2d || c === 0x2b || c === 0x65 || c === 0x45) simple = false; // sign or exponent
+      else if (c === 0x2d || c === 0x2b || c === 0x65 || c === 0x45)
+        simple = false; // sign or exponent
       else break;
     }
-    if (i === start) throw new Error(`parseDataArray: ${file}: expected a number at byte ${start}, got "${text(start)}"`);
+    if (i === start)
+      throw new Error(`parseDataArray: ${file}: expected a number at byte ${start}, got "${text(start)}"`);
     if (simple && digits > 0 && digits <= 15 && fraction <= 22) {
       // mantissa and 10^k are exact doubles, so one correctly rounded division equals JSON.parse's result
       out[count++] = fraction > 0 ? mantissa / POW10[fraction]! : mantissa;
     } else {
       const v = Number(text(start, i - start));
-      if (Number.isNaN(v)) throw new Error(`parseDataArray: ${file}: "${text(start, i - start)}" at byte ${start} is not a number`);
+      if (Number.isNaN(v))
+        throw new Error(`parseDataArray: ${file}: "${text(start, i - start)}" at byte ${start} is not a number`);
       out[count++] = v;
     }
     while (i < n && isSpace(bytes[i]!)) i++;

@@ -37,10 +37,17 @@ describe('parseArgs', () => {
   });
   it('shows a long choice list in the text, and defaultText instead of the default value', () => {
     const text = formatHelp('x', 'X.', {
-      act: { kind: 'choice', default: 'sigmoid', choices: ['sigmoid', 'tanh', 'relu', 'leaky-relu'], help: 'activation' },
+      act: {
+        kind: 'choice',
+        default: 'sigmoid',
+        choices: ['sigmoid', 'tanh', 'relu', 'leaky-relu'],
+        help: 'activation',
+      },
       rate: { kind: 'float', default: Number.NaN, defaultText: '3 for mse', help: 'learning rate' },
     });
-    expect(text).toMatch(/^ {2}--act <name> +activation; one of sigmoid, tanh, relu, leaky-relu \(default: sigmoid\)$/m);
+    expect(text).toMatch(
+      /^ {2}--act <name> +activation; one of sigmoid, tanh, relu, leaky-relu \(default: sigmoid\)$/m,
+    );
     expect(text).toMatch(/^ {2}--rate <float> +learning rate \(default: 3 for mse\)$/m);
     expect(text).not.toContain('NaN');
   });

@@ -26,7 +26,7 @@ function percentAfter(text: string, label: string): number {
 
 /** The ten `class  p%` lines of predict's output, as fractions. */
 function probabilities(stdout: string): number[] {
-  const lines = stdout.split('\n').filter((l) => /^ ?\d  +[0-9.]+% [█·]/.test(l));
+  const lines = stdout.split('\n').filter((l) => /^ ?\d {2,}[0-9.]+% [█·]/.test(l));
   expect(lines).toHaveLength(10);
   return lines.map((l) => Number(/([0-9.]+)%/.exec(l)![1]) / 100);
 }
@@ -61,7 +61,20 @@ describe('chainrule train', () => {
 
   it('stores the architecture and the settings in the checkpoint metadata', () => {
     const { tensors, metadata } = decodeSafetensors(readFileSync(checkpoint));
-    expect(metadata).toMatchObject({ format: 'chainrule-mlp/1', inputs: '784', hidden: '30', classes: '10', activation: 'sigmoid', output: 'sigmoid', loss: 'mse', optimizer: 'sgd', lr: '3', batch_size: '10', epochs: '1', split_seed: '0' });
+    expect(metadata).toMatchObject({
+      format: 'chainrule-mlp/1',
+      inputs: '784',
+      hidden: '30',
+      classes: '10',
+      activation: 'sigmoid',
+      output: 'sigmoid',
+      loss: 'mse',
+      optimizer: 'sgd',
+      lr: '3',
+      batch_size: '10',
+      epochs: '1',
+      split_seed: '0',
+    });
     expect([...tensors.keys()].sort()).toEqual(['fc1.bias', 'fc1.weight', 'fc2.bias', 'fc2.weight']);
     expect(tensors.get('fc1.weight')!.shape).toEqual([30, 784]);
     expect(Number(metadata.test_accuracy) * 100).toBeCloseTo(percentAfter(trained.stdout, 'test accuracy:'), 1);
@@ -81,13 +94,41 @@ describe('chainrule train', () => {
 
   it('trains other architectures from flags: two hidden layers, relu, cross-entropy, adam, dropout, L2', async () => {
     const ck = join(dir, 'relu.safetensors');
-    const r = await run(['train', '--epochs', '1', '--train-size', '500', '--hidden', '16,12', '--activation', 'relu', '--loss', 'ce', '--optimizer', 'adam', '--dropout', '0.2', '--l2', '1', '--checkpoint', ck, '--report', join(dir, 'relu.html')]);
+    const r = await run([
+      'train',
+      '--epochs',
+      '1',
+      '--train-size',
+      '500',
+      '--hidden',
+      '16,12',
+      '--activation',
+      'relu',
+      '--loss',
+      'ce',
+      '--optimizer',
+      'adam',
+      '--dropout',
+      '0.2',
+      '--l2',
+      '1',
+      '--checkpoint',
+      ck,
+      '--report',
+      join(dir, 'relu.html'),
+    ]);
     for (const line of r.stderr.trimEnd().split('\n')) expect(line).toMatch(/^epoch 1\/1 /); // progress only
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('784-16-12-10, relu hidden units, logits outputs');
     expect(r.stdout).toContain('cross-entropy, adam lr 0.001, batch 10, 1 epoch, L2 λ 1, dropout 0.2');
     const { metadata, tensors } = decodeSafetensors(readFileSync(ck));
-    expect(metadata).toMatchObject({ hidden: '16,12', activation: 'relu', output: 'logits', dropout: '0.2', loss: 'ce' });
+    expect(metadata).toMatchObject({
+      hidden: '16,12',
+      activation: 'relu',
+      output: 'logits',
+      dropout: '0.2',
+      loss: 'ce',
+    });
     expect(tensors.get('fc3.weight')!.shape).toEqual([10, 12]);
     // eval rebuilds this architecture from the metadata
     const e = await run(['eval', ck]);
@@ -99,9 +140,24 @@ describe('chainrule train', () => {
 describe('chainrule train --patience (early stopping)', () => {
   it('stops when the validation accuracy stalls and saves the best epoch, which eval reproduces', async () => {
     const ck = join(dir, 'early.safetensors');
-    const r = await run(['train', '--patience', '1', '--epochs', '10', '--train-size', '300', '--checkpoint', ck, '--report', join(dir, 'early.html')]);
+    const r = await run([
+      'train',
+      '--patience',
+      '1',
+      '--epochs',
+      '10',
+      '--train-size',
+      '300',
+      '--checkpoint',
+      ck,
+      '--report',
+      join(dir, 'early.html'),
+    ]);
     expect(r.code).toBe(0);
-    const m = /stopped early after epoch (\d+); kept the weights of epoch (\d+) \(validation accuracy ([0-9.]+)%\)/.exec(r.stdout);
+    const m =
+      /stopped early after epoch (\d+); kept the weights of epoch (\d+) \(validation accuracy ([0-9.]+)%\)/.exec(
+        r.stdout,
+      );
     expect(m, r.stdout).not.toBeNull();
     const [stopped, best] = [Number(m![1]), Number(m![2])];
     expect(stopped).toBe(best + 1);
@@ -127,12 +183,17 @@ describe('chainrule eval', () => {
     expect((await run(['eval', checkpoint])).stdout).not.toContain('note:');
     const r = await run(['eval', checkpoint, '--split-seed', '1']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('note: the checkpoint was trained on split seed 0; split seed 1 mixes its training digits into every part');
+    expect(r.stdout).toContain(
+      'note: the checkpoint was trained on split seed 0; split seed 1 mixes its training digits into every part',
+    );
   });
 
   it('prints a confusion matrix whose rows count the validation split classes', async () => {
     const r = await run(['eval', checkpoint, '--split', 'val']);
-    const rows = r.stdout.split('\n').filter((l) => /^\d +\d/.test(l)).map((l) => l.trim().split(/\s+/).slice(1, 11).map(Number));
+    const rows = r.stdout
+      .split('\n')
+      .filter((l) => /^\d +\d/.test(l))
+      .map((l) => l.trim().split(/\s+/).slice(1, 11).map(Number));
     expect(rows).toHaveLength(10);
     const { val } = mnistSplit(0);
     const counts = new Array<number>(10).fill(0);
@@ -145,7 +206,8 @@ describe('chainrule eval', () => {
 
 describe('chainrule predict', () => {
   const split = mnistSplit(0);
-  const digit = (k: number): Float32Array => Float32Array.from(split.test.images.data.subarray(k * IMAGE_SIZE, (k + 1) * IMAGE_SIZE));
+  const digit = (k: number): Float32Array =>
+    Float32Array.from(split.test.images.data.subarray(k * IMAGE_SIZE, (k + 1) * IMAGE_SIZE));
 
   it('shows a test digit as ASCII art with its class probabilities', async () => {
     const r = await run(['predict', checkpoint, '3']);
@@ -164,8 +226,14 @@ describe('chainrule predict', () => {
     const k = 3;
     const pixels = digit(k);
     const file = join(dir, 'digit.pgm');
-    writeFileSync(file, `P2\n# test digit ${k}\n28 28\n1000\n${Array.from(pixels, (v) => Math.round(v * 1000)).join(' ')}\n`);
-    const [fromFile, fromIndex] = [await run(['predict', checkpoint, file]), await run(['predict', checkpoint, String(k)])];
+    writeFileSync(
+      file,
+      `P2\n# test digit ${k}\n28 28\n1000\n${Array.from(pixels, (v) => Math.round(v * 1000)).join(' ')}\n`,
+    );
+    const [fromFile, fromIndex] = [
+      await run(['predict', checkpoint, file]),
+      await run(['predict', checkpoint, String(k)]),
+    ];
     expect(fromFile.code).toBe(0);
     expect(probabilities(fromFile.stdout)).toEqual(probabilities(fromIndex.stdout));
   });
@@ -175,7 +243,16 @@ describe('chainrule predict', () => {
     const pixels = digit(k);
     const file = join(dir, 'digit.png');
     // dark ink on white paper, as someone would draw it
-    writeFileSync(file, encodePng({ width: 28, height: 28, colorType: 0, samples: Uint8Array.from(pixels, (v) => Math.round((1 - v) * 255)), filters: [4, 1, 2] }));
+    writeFileSync(
+      file,
+      encodePng({
+        width: 28,
+        height: 28,
+        colorType: 0,
+        samples: Uint8Array.from(pixels, (v) => Math.round((1 - v) * 255)),
+        filters: [4, 1, 2],
+      }),
+    );
     const r = await run(['predict', checkpoint, file]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('inverted');
@@ -202,11 +279,31 @@ describe('help', () => {
     for (const c of ['train', 'eval', 'predict']) expect(r.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
   });
   it.each([
-    ['train', ['--hidden', '--activation', '--loss', '--optimizer', '--lr', '--batch-size', '--epochs', '--seed', '--l2', '--dropout', '--out-dir', '--checkpoint', '--report']],
+    [
+      'train',
+      [
+        '--hidden',
+        '--activation',
+        '--loss',
+        '--optimizer',
+        '--lr',
+        '--batch-size',
+        '--epochs',
+        '--seed',
+        '--l2',
+        '--dropout',
+        '--out-dir',
+        '--checkpoint',
+        '--report',
+      ],
+    ],
     ['eval', ['--split', '--split-seed']],
     ['predict', ['--split', '--invert']],
   ])('%s --help lists its flags', async (command, flags) => {
-    for (const argv of [[command, '--help'], ['help', command]]) {
+    for (const argv of [
+      [command, '--help'],
+      ['help', command],
+    ]) {
       const r = await run(argv);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: chainrule ${command}`));
@@ -246,7 +343,10 @@ describe('errors: one line on stderr, exit code 2, nothing written', () => {
     [['eval', 'CHECKPOINT', 'extra'], /^chainrule eval: unexpected argument 'extra'/],
     [['eval', join(dir, 'nope.safetensors')], /checkpoint '.*nope.safetensors' does not exist$/],
     [['eval', dir], /checkpoint '.*' is not a valid safetensors file: could not read/],
-    [['eval', 'CORRUPT'], /checkpoint '.*corrupt.safetensors' is not a valid safetensors file: header length \d+ is over the 100000000-byte limit/],
+    [
+      ['eval', 'CORRUPT'],
+      /checkpoint '.*corrupt.safetensors' is not a valid safetensors file: header length \d+ is over the 100000000-byte limit/,
+    ],
     [['eval', 'TRUNCATED'], /checkpoint '.*truncated.safetensors' is not a valid safetensors file/],
     [['eval', 'BARE'], /has no chainrule architecture in its metadata/],
     [['predict', 'CHECKPOINT'], /missing <index or image>/],
@@ -258,7 +358,13 @@ describe('errors: one line on stderr, exit code 2, nothing written', () => {
   ])('%j', async (argv, message) => {
     const small = join(dir, 'small.pgm');
     writeFileSync(small, 'P2 2 1 255 0 0\n');
-    const paths: Record<string, string> = { CORRUPT: corrupt, TRUNCATED: truncated, BARE: bare, CHECKPOINT: checkpoint, SMALL: small };
+    const paths: Record<string, string> = {
+      CORRUPT: corrupt,
+      TRUNCATED: truncated,
+      BARE: bare,
+      CHECKPOINT: checkpoint,
+      SMALL: small,
+    };
     const before = readdirSync(dir).sort();
     const r = await run(argv.map((a) => paths[a] ?? a));
     expectUsageFailure(r, message);
@@ -280,7 +386,23 @@ describe('errors: one line on stderr, exit code 2, nothing written', () => {
     const bytes = readFileSync(checkpoint);
     const html = readFileSync(report, 'utf8');
     // a learning rate this large drives ReLU logits to infinity within the first epoch
-    const r = await run(['train', '--epochs', '1', '--train-size', '200', '--loss', 'ce', '--activation', 'relu', '--lr', '1e12', '--checkpoint', checkpoint, '--report', report]);
+    const r = await run([
+      'train',
+      '--epochs',
+      '1',
+      '--train-size',
+      '200',
+      '--loss',
+      'ce',
+      '--activation',
+      'relu',
+      '--lr',
+      '1e12',
+      '--checkpoint',
+      checkpoint,
+      '--report',
+      report,
+    ]);
     expectUsageFailure(r, /^chainrule train: training diverged in epoch 1 .*try a smaller --lr$/, true);
     expect(readFileSync(checkpoint).equals(bytes)).toBe(true);
     expect(readFileSync(report, 'utf8')).toBe(html);

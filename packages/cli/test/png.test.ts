@@ -63,8 +63,20 @@ describe('decodePng', () => {
   });
 
   it.each([
-    ['a bad signature', (b: Buffer) => { b[1] = 0; }, /not a PNG file/],
-    ['a flipped data byte', (b: Buffer) => { b[b.length - 20]! ^= 0xff; }, /CRC mismatch in chunk IDAT/],
+    [
+      'a bad signature',
+      (b: Buffer) => {
+        b[1] = 0;
+      },
+      /not a PNG file/,
+    ],
+    [
+      'a flipped data byte',
+      (b: Buffer) => {
+        b[b.length - 20]! ^= 0xff;
+      },
+      /CRC mismatch in chunk IDAT/,
+    ],
   ])('refuses %s', (_, damage, message) => {
     const file = encodePng({ width: 4, height: 4, colorType: 0, samples: bytes(16, 1) });
     damage(file);

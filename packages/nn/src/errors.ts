@@ -27,7 +27,10 @@ export class StateDictError extends Error {
 /** Wrong use of a module, a layer's configuration or an optimizer (the op is named first). */
 export class ModuleError extends Error {
   override readonly name = 'ModuleError';
-  constructor(readonly op: string, detail: string) {
+  constructor(
+    readonly op: string,
+    detail: string,
+  ) {
     super(`${op}: ${detail}`);
   }
 }

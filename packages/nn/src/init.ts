@@ -24,7 +24,9 @@ export type Nonlinearity = 'linear' | 'identity' | 'conv' | 'sigmoid' | 'tanh' |
 export type FanMode = 'fanIn' | 'fanOut';
 
 /** A seeded generator (the default one when omitted). */
-export interface InitRng { rng?: Rng }
+export interface InitRng {
+  rng?: Rng;
+}
 
 function write(t: Tensor, values: NDArray): Tensor {
   noGrad(() => t.copyInPlace(new Tensor(values)));
@@ -68,7 +70,11 @@ export function normal(t: Tensor, mean = 0, std = 1, options: InitRng = {}): Ten
 
 /** [fanIn, fanOut] of a weight shaped [out, in, ...kernel] (needs at least 2 axes). */
 export function fans(shape: readonly number[]): [number, number] {
-  if (shape.length < 2) throw new ModuleError('init.fans', `fan in and fan out need a weight with at least 2 axes, got shape ${T.fmtShape(shape)}`);
+  if (shape.length < 2)
+    throw new ModuleError(
+      'init.fans',
+      `fan in and fan out need a weight with at least 2 axes, got shape ${T.fmtShape(shape)}`,
+    );
   const receptive = shape.slice(2).reduce((a, b) => a * b, 1);
   return [shape[1]! * receptive, shape[0]! * receptive];
 }
@@ -79,16 +85,26 @@ export function fans(shape: readonly number[]): [number, number] {
  */
 export function calculateGain(nonlinearity: Nonlinearity, param = 0.01): number {
   switch (nonlinearity) {
-    case 'linear': case 'identity': case 'conv': case 'sigmoid': return 1;
-    case 'tanh': return 5 / 3;
-    case 'relu': return Math.SQRT2;
-    case 'leakyRelu': return Math.sqrt(2 / (1 + param * param));
-    case 'selu': return 3 / 4;
+    case 'linear':
+    case 'identity':
+    case 'conv':
+    case 'sigmoid':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leakyRelu':
+      return Math.sqrt(2 / (1 + param * param));
+    case 'selu':
+      return 3 / 4;
   }
 }
 
 /** Options of the Xavier (Glorot) initializers. */
-export interface XavierOptions extends InitRng { gain?: number }
+export interface XavierOptions extends InitRng {
+  gain?: number;
+}
 
 /** Glorot uniform: U(-a, a) with a = gain·√(6 / (fanIn + fanOut)). */
 export function xavierUniform(t: Tensor, options: XavierOptions = {}): Tensor {

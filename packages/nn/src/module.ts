@@ -75,7 +75,10 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     const out: [string, AnyModule][] = [];
     const seen = new Set<AnyModule>();
     for (const [name, m] of this.registeredModules) {
-      if (!seen.has(m)) { seen.add(m); out.push([name, m]); }
+      if (!seen.has(m)) {
+        seen.add(m);
+        out.push([name, m]);
+      }
     }
     for (const [name, value] of Object.entries(this)) {
       if (value instanceof Module && !seen.has(value as AnyModule)) {
@@ -117,10 +120,16 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     const out: [string, Parameter][] = [];
     const seen = new Set<Parameter>();
     for (const [name, p] of this.registeredParameters) {
-      if (p !== null && !seen.has(p)) { seen.add(p); out.push([name, p]); }
+      if (p !== null && !seen.has(p)) {
+        seen.add(p);
+        out.push([name, p]);
+      }
     }
     for (const [name, value] of Object.entries(this)) {
-      if (value instanceof Parameter && !seen.has(value)) { seen.add(value); out.push([name, value]); }
+      if (value instanceof Parameter && !seen.has(value)) {
+        seen.add(value);
+        out.push([name, value]);
+      }
     }
     return out;
   }
@@ -131,7 +140,10 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     const seen = new Set<Parameter>();
     for (const [prefix, m] of this.namedModules()) {
       for (const [name, p] of m.ownNamedParameters()) {
-        if (!seen.has(p)) { seen.add(p); out.push([joinName(prefix, name), p]); }
+        if (!seen.has(p)) {
+          seen.add(p);
+          out.push([joinName(prefix, name), p]);
+        }
       }
     }
     return out;
@@ -184,9 +196,13 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   to(dtype: DType): this {
     if (!isFloat(dtype)) throw new DTypeError('Module.to', `parameters must be float32 or float64, got ${dtype}`);
     for (const p of this.parameters()) {
-      if (p.dtype !== dtype) { p.value = T.cast(p.value, dtype); p.grad = null; }
+      if (p.dtype !== dtype) {
+        p.value = T.cast(p.value, dtype);
+        p.grad = null;
+      }
     }
-    for (const [, b] of this.namedBuffers()) if (isFloat(b.dtype) && b.dtype !== dtype) b.value = T.cast(b.value, dtype);
+    for (const [, b] of this.namedBuffers())
+      if (isFloat(b.dtype) && b.dtype !== dtype) b.value = T.cast(b.value, dtype);
     return this;
   }
 
@@ -210,7 +226,10 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     // module by module, each one's parameters then its buffers (PyTorch's order)
     for (const [prefix, m] of this.namedModules()) {
       for (const [name, p] of m.ownNamedParameters()) {
-        if (!seen.has(p)) { seen.add(p); out.set(joinName(prefix, name), copy(p)); }
+        if (!seen.has(p)) {
+          seen.add(p);
+          out.set(joinName(prefix, name), copy(p));
+        }
       }
       for (const [name, b] of m.registeredBuffers) out.set(joinName(prefix, name), copy(b));
     }
@@ -234,7 +253,10 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
    */
   prepareLoadStateDict(state: StateDictInput, options: LoadStateDictOptions = {}): () => void {
     const strict = options.strict ?? true;
-    const entries = state instanceof Map ? [...(state as ReadonlyMap<string, NDArray | Tensor>).entries()] : Object.entries(state as Readonly<Record<string, NDArray | Tensor>>);
+    const entries =
+      state instanceof Map
+        ? [...(state as ReadonlyMap<string, NDArray | Tensor>).entries()]
+        : Object.entries(state as Readonly<Record<string, NDArray | Tensor>>);
     const given = new Map<string, NDArray>();
     for (const [k, v] of entries) given.set(k, v instanceof Tensor ? v.value : v);
     const targets = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
@@ -247,7 +269,10 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
       if (!(src instanceof T.NDArray)) {
         mismatched.push({ key, detail: 'the value is not an NDArray or a Tensor' });
       } else if (!T.shapesEqual(src.shape, target.shape)) {
-        mismatched.push({ key, detail: `shape ${T.fmtShape(src.shape)} in the state dict, ${T.fmtShape(target.shape)} in the model` });
+        mismatched.push({
+          key,
+          detail: `shape ${T.fmtShape(src.shape)} in the state dict, ${T.fmtShape(target.shape)} in the model`,
+        });
       } else if (src.dtype !== target.dtype) {
         mismatched.push({ key, detail: `dtype ${src.dtype} in the state dict, ${target.dtype} in the model` });
       }
@@ -255,12 +280,13 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     if (mismatched.length > 0 || (strict && (missing.length > 0 || unexpected.length > 0))) {
       throw new StateDictError(this.constructor.name, strict ? missing : [], strict ? unexpected : [], mismatched);
     }
-    return () => noGrad(() => {
-      for (const [key, target] of targets) {
-        const src = given.get(key);
-        if (src !== undefined) target.copyInPlace(new Tensor(src));
-      }
-    });
+    return () =>
+      noGrad(() => {
+        for (const [key, target] of targets) {
+          const src = given.get(key);
+          if (src !== undefined) target.copyInPlace(new Tensor(src));
+        }
+      });
   }
 
   /**
@@ -273,21 +299,30 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     const stack: Item[] = [{ name: '', module: this as unknown as AnyModule, depth: 0 }];
     while (stack.length > 0) {
       const item = stack.pop()!;
-      if ('close' in item) { lines.push(`${'  '.repeat(item.close)})`); continue; }
+      if ('close' in item) {
+        lines.push(`${'  '.repeat(item.close)})`);
+        continue;
+      }
       const { name, module, depth } = item;
       const kids = module.namedChildren();
       const extra = module.extraRepr();
       const count = module.parameterCount();
       const note = count > 0 ? `  # ${count.toLocaleString('en-US')} params` : '';
       const head = `${'  '.repeat(depth)}${name === '' ? '' : `(${name}): `}${module.constructor.name}(${extra}`;
-      if (kids.length === 0) { lines.push(`${head})${note}`); continue; }
+      if (kids.length === 0) {
+        lines.push(`${head})${note}`);
+        continue;
+      }
       lines.push(`${head}${note}`);
       stack.push({ close: depth });
-      for (let i = kids.length - 1; i >= 0; i--) stack.push({ name: kids[i]![0], module: kids[i]![1], depth: depth + 1 });
+      for (let i = kids.length - 1; i >= 0; i--)
+        stack.push({ name: kids[i]![0], module: kids[i]![1], depth: depth + 1 });
     }
     const total = this.parameterCount();
     const trainable = this.parameterCount(true);
-    lines.push(`Total parameters: ${total.toLocaleString('en-US')}${trainable === total ? '' : ` (trainable: ${trainable.toLocaleString('en-US')})`}`);
+    lines.push(
+      `Total parameters: ${total.toLocaleString('en-US')}${trainable === total ? '' : ` (trainable: ${trainable.toLocaleString('en-US')})`}`,
+    );
     return lines.join('\n');
   }
 }
@@ -297,5 +332,6 @@ function joinName(prefix: string, name: string): string {
 }
 
 function checkName(op: string, name: string): void {
-  if (name === '' || name.includes('.')) throw new ModuleError(op, `a name must be non-empty and contain no ".", got "${name}"`);
+  if (name === '' || name.includes('.'))
+    throw new ModuleError(op, `a name must be non-empty and contain no ".", got "${name}"`);
 }

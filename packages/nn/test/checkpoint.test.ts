@@ -6,15 +6,37 @@ import * as T from '@chainrule/tensor';
 import { Rng } from '@chainrule/tensor';
 import { tensor } from '@chainrule/autograd';
 import {
-  Adam, BatchNorm1d, CheckpointError, Linear, ReLU, SGD, Sequential, StateDictError, crossEntropy, decodeCheckpoint, encodeCheckpoint,
-  loadCheckpoint, loadSafetensors, saveCheckpoint,
+  Adam,
+  BatchNorm1d,
+  CheckpointError,
+  Linear,
+  ReLU,
+  SGD,
+  Sequential,
+  StateDictError,
+  crossEntropy,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  loadCheckpoint,
+  loadSafetensors,
+  saveCheckpoint,
 } from '@chainrule/nn';
 
 let dir = '';
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'chainrule-ckpt-')); });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'chainrule-ckpt-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
-const makeNet = (seed: number) => new Sequential(new Linear(3, 5, { rng: new Rng(seed) }), new BatchNorm1d(5), new ReLU(), new Linear(5, 2, { rng: new Rng(seed + 1) }));
+const makeNet = (seed: number) =>
+  new Sequential(
+    new Linear(3, 5, { rng: new Rng(seed) }),
+    new BatchNorm1d(5),
+    new ReLU(),
+    new Linear(5, 2, { rng: new Rng(seed + 1) }),
+  );
 const x = tensor(T.randn([8, 3], { rng: new Rng(1) }));
 const y = tensor([0, 1, 1, 0, 1, 0, 0, 1], { dtype: 'int32' });
 
@@ -26,7 +48,8 @@ function trainSteps(net: Sequential, opt: Adam, n: number): void {
   }
 }
 
-const snapshot = (net: Sequential) => [...net.stateDict()].map(([k, v]) => [k, v.dtype, [...v.shape], Array.from(v.value.data as ArrayLike<number>)]);
+const snapshot = (net: Sequential) =>
+  [...net.stateDict()].map(([k, v]) => [k, v.dtype, [...v.shape], Array.from(v.value.data as ArrayLike<number>)]);
 
 describe('checkpoints', () => {
   it('round-trip a model and an Adam state bit for bit, and training resumes identically', () => {
@@ -56,7 +79,9 @@ describe('checkpoints', () => {
     const path = join(dir, 'layout.safetensors');
     saveCheckpoint(path, net, opt);
     const { tensors, metadata } = loadSafetensors(path);
-    expect([...tensors.keys()].filter((k) => !k.startsWith('optimizer.')).sort()).toEqual([...net.stateDict().keys()].sort());
+    expect([...tensors.keys()].filter((k) => !k.startsWith('optimizer.')).sort()).toEqual(
+      [...net.stateDict().keys()].sort(),
+    );
     expect(tensors.has('optimizer.state.0.exp_avg')).toBe(true);
     expect(tensors.has('optimizer.state.3.exp_avg_sq')).toBe(true);
     expect(JSON.parse(metadata['chainrule.optimizer']!).scalars['0']).toEqual({ step: 1 });
@@ -68,7 +93,9 @@ describe('checkpoints', () => {
     const other = makeNet(4);
     expect(decodeCheckpoint(bytes, other)).toEqual({ a: 'b' });
     expect(snapshot(other)).toEqual(snapshot(net));
-    expect(() => decodeCheckpoint(bytes, makeNet(5), new SGD(makeNet(5).parameters(), { lr: 1 }))).toThrow('safetensors: the checkpoint holds no optimizer state');
+    expect(() => decodeCheckpoint(bytes, makeNet(5), new SGD(makeNet(5).parameters(), { lr: 1 }))).toThrow(
+      'safetensors: the checkpoint holds no optimizer state',
+    );
   });
 
   it('a truncated or corrupted file gives a clear error and loads nothing', () => {
@@ -100,20 +127,28 @@ describe('checkpoints', () => {
     const wrong = new Sequential(new Linear(3, 4), new BatchNorm1d(4), new ReLU(), new Linear(4, 2));
     const before = [...wrong.stateDict()].map(([k, v]) => [k, v.toArray()]);
     expect(() => decodeCheckpoint(bytes, wrong)).toThrow(StateDictError);
-    expect(() => decodeCheckpoint(bytes, wrong)).toThrow(/"0\.weight": shape \[5,3\] in the state dict, \[4,3\] in the model/);
+    expect(() => decodeCheckpoint(bytes, wrong)).toThrow(
+      /"0\.weight": shape \[5,3\] in the state dict, \[4,3\] in the model/,
+    );
     expect([...wrong.stateDict()].map(([k, v]) => [k, v.toArray()])).toEqual(before);
     // right model, wrong optimizer: the model must stay untouched too
     const target = makeNet(9);
     const targetBefore = snapshot(target);
-    expect(() => decodeCheckpoint(bytes, target, new SGD(target.parameters(), { lr: 0.1 }))).toThrow('safetensors: the checkpoint holds Adam state, not SGD');
+    expect(() => decodeCheckpoint(bytes, target, new SGD(target.parameters(), { lr: 0.1 }))).toThrow(
+      'safetensors: the checkpoint holds Adam state, not SGD',
+    );
     expect(snapshot(target)).toEqual(targetBefore);
     // an optimizer over fewer parameters
-    expect(() => decodeCheckpoint(bytes, target, new Adam(target.parameters().slice(0, 2)))).toThrow(/group 0 has 6 parameter\(s\) in the state, 2 in the optimizer/);
+    expect(() => decodeCheckpoint(bytes, target, new Adam(target.parameters().slice(0, 2)))).toThrow(
+      /group 0 has 6 parameter\(s\) in the state, 2 in the optimizer/,
+    );
     expect(snapshot(target)).toEqual(targetBefore);
   });
 
   it('refuses reserved names', () => {
-    expect(() => encodeCheckpoint(makeNet(1), undefined, { 'chainrule.format': 'x' })).toThrow(/reserved "chainrule\." prefix/);
+    expect(() => encodeCheckpoint(makeNet(1), undefined, { 'chainrule.format': 'x' })).toThrow(
+      /reserved "chainrule\." prefix/,
+    );
   });
 
   it('keeps the file on disk unchanged when a save fails', () => {

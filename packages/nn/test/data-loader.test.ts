@@ -1,8 +1,22 @@
-import { NDArray, RangeError as TensorRangeError, ShapeError, array, fromTypedArray, zeros as zerosArray } from '@chainrule/tensor';
+import {
+  NDArray,
+  RangeError as TensorRangeError,
+  ShapeError,
+  array,
+  fromTypedArray,
+  zeros as zerosArray,
+} from '@chainrule/tensor';
 import { Tensor, arange, select, tensor, zeros } from '@chainrule/autograd';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DataLoader, type Dataset, Subset, TensorDataset, defaultCollate, randomPermutation } from '../src/data/index.js';
+import {
+  DataLoader,
+  type Dataset,
+  Subset,
+  TensorDataset,
+  defaultCollate,
+  randomPermutation,
+} from '../src/data/index.js';
 
 /** x[i] = [i, 10i + 1, 10i + 2] (float32), y[i] = i (int32). */
 function toy(n: number): { x: Tensor; y: Tensor } {
@@ -25,13 +39,18 @@ describe('TensorDataset', () => {
     expect(xi!.toArray()).toEqual([3, 31, 32]);
     expect(yi!.item()).toBe(3);
     const [xb, yb] = ds.getBatch([4, 0]);
-    expect(xb!.toArray()).toEqual([[4, 41, 42], [0, 1, 2]]);
+    expect(xb!.toArray()).toEqual([
+      [4, 41, 42],
+      [0, 1, 2],
+    ]);
     expect(yb!.toArray()).toEqual([4, 0]);
   });
 
   it('refuses tensors of different lengths and bad indices', () => {
     expect(() => new TensorDataset(zeros([3, 2]), zeros([4]))).toThrow(ShapeError);
-    expect(() => new TensorDataset(zeros([3, 2]), zeros([4]))).toThrow(/tensor 1 has shape \[4\], expected first dimension 3/);
+    expect(() => new TensorDataset(zeros([3, 2]), zeros([4]))).toThrow(
+      /tensor 1 has shape \[4\], expected first dimension 3/,
+    );
     expect(() => new TensorDataset(tensor(1))).toThrow(ShapeError);
     expect(() => new TensorDataset([1, 2] as unknown as Tensor)).toThrow(/argument 0 is not a Tensor/);
     const ds = new TensorDataset(zeros([3]));
@@ -54,25 +73,36 @@ describe('TensorDataset', () => {
 
 describe('DataLoader', () => {
   it('has ceil(n/b) batches, or floor with dropLast, of the right shapes', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 12 }), fc.boolean(), fc.boolean(), (n, b, dropLast, shuffle) => {
-      const { x, y } = toy(n);
-      const loader = new DataLoader(new TensorDataset(x, y), { batchSize: b, dropLast, shuffle, seed: 3 });
-      const batches = [...loader];
-      expect(batches.length).toBe(loader.length);
-      expect(loader.length).toBe(dropLast ? Math.floor(n / b) : Math.ceil(n / b));
-      batches.forEach((batch, k) => {
-        const size = k < batches.length - 1 || dropLast ? b : n - b * k;
-        expect(batch[0]!.shape).toEqual([size, 3]);
-        expect(batch[1]!.shape).toEqual([size]);
-        // rows stay paired: x row i is [i, 10i+1, 10i+2] for label i
-        const xs = batch[0]!.toArray() as number[][];
-        (batch[1]!.toArray() as number[]).forEach((label, r) => expect(xs[r]).toEqual([label, 10 * label + 1, 10 * label + 2]));
-      });
-      const seen = batches.flatMap((batch) => batch[1]!.toArray() as number[]);
-      expect(new Set(seen).size).toBe(seen.length);
-      if (!dropLast) expect([...seen].sort((p, q) => p - q)).toEqual(Array.from({ length: n }, (_, i) => i));
-      if (!shuffle) expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => i));
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.boolean(),
+        fc.boolean(),
+        (n, b, dropLast, shuffle) => {
+          const { x, y } = toy(n);
+          const loader = new DataLoader(new TensorDataset(x, y), { batchSize: b, dropLast, shuffle, seed: 3 });
+          const batches = [...loader];
+          expect(batches.length).toBe(loader.length);
+          expect(loader.length).toBe(dropLast ? Math.floor(n / b) : Math.ceil(n / b));
+          batches.forEach((batch, k) => {
+            const size = k < batches.length - 1 || dropLast ? b : n - b * k;
+            expect(batch[0]!.shape).toEqual([size, 3]);
+            expect(batch[1]!.shape).toEqual([size]);
+            // rows stay paired: x row i is [i, 10i+1, 10i+2] for label i
+            const xs = batch[0]!.toArray() as number[][];
+            (batch[1]!.toArray() as number[]).forEach((label, r) =>
+              expect(xs[r]).toEqual([label, 10 * label + 1, 10 * label + 2]),
+            );
+          });
+          const seen = batches.flatMap((batch) => batch[1]!.toArray() as number[]);
+          expect(new Set(seen).size).toBe(seen.length);
+          if (!dropLast) expect([...seen].sort((p, q) => p - q)).toEqual(Array.from({ length: n }, (_, i) => i));
+          if (!shuffle) expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => i));
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('reshuffles each epoch, deterministically from the seed', () => {
@@ -109,7 +139,12 @@ describe('DataLoader', () => {
     expect(batches[0]![0].toArray()).toEqual(new TensorDataset(x).getBatch([0, 1, 2])[0]!.toArray());
     expect(batches[2]![1].dtype).toBe('int32');
     expect(batches[2]![1].toArray()).toEqual([6]);
-    const sums = [...new DataLoader(new TensorDataset(x, y), { batchSize: 3, collate: (items) => items.reduce((s, [, yi]) => s + yi!.item(), 0) })];
+    const sums = [
+      ...new DataLoader(new TensorDataset(x, y), {
+        batchSize: 3,
+        collate: (items) => items.reduce((s, [, yi]) => s + yi!.item(), 0),
+      }),
+    ];
     expect(sums).toEqual([3, 12, 6]);
   });
 
@@ -124,9 +159,15 @@ describe('DataLoader', () => {
 
 describe('defaultCollate', () => {
   it('stacks arrays and gathers numbers, booleans, tuples and records', () => {
-    const out = defaultCollate([{ x: tensor([1, 2]), n: 1, f: 0.5, ok: true }, { x: tensor([3, 4]), n: 2, f: 1, ok: false }]);
+    const out = defaultCollate([
+      { x: tensor([1, 2]), n: 1, f: 0.5, ok: true },
+      { x: tensor([3, 4]), n: 2, f: 1, ok: false },
+    ]);
     for (const t of [out.x, out.n, out.f, out.ok]) expect(t).toBeInstanceOf(Tensor);
-    expect(out.x.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(out.x.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(out.n.dtype).toBe('int32');
     expect(out.f.dtype).toBe('float32');
     expect(out.f.toArray()).toEqual([0.5, 1]);
@@ -134,8 +175,15 @@ describe('defaultCollate', () => {
   });
 
   it('names the element that does not match', () => {
-    expect(() => defaultCollate([[tensor([1]), 1], [tensor([2]), 'a']] as unknown as [Tensor, number][])).toThrow(/item\[1\] of element 1 is string/);
-    expect(() => defaultCollate([[tensor([1])], [1]] as unknown as [Tensor][])).toThrow(/item\[0\] of element 1 is not a Tensor/);
+    expect(() =>
+      defaultCollate([
+        [tensor([1]), 1],
+        [tensor([2]), 'a'],
+      ] as unknown as [Tensor, number][]),
+    ).toThrow(/item\[1\] of element 1 is string/);
+    expect(() => defaultCollate([[tensor([1])], [1]] as unknown as [Tensor][])).toThrow(
+      /item\[0\] of element 1 is not a Tensor/,
+    );
     expect(() => defaultCollate([])).toThrow(/empty/);
     expect(() => defaultCollate([tensor([1]), tensor([1, 2])])).toThrow(ShapeError);
   });
@@ -164,7 +212,13 @@ describe('helpers', () => {
   });
 
   it('dataset items record no graph, even from a tensor that requires grad', () => {
-    const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const w = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
     const [row] = new TensorDataset(w).get(0);
     expect(row!.requiresGrad).toBe(false);
     expect(row!.isLeaf).toBe(true);

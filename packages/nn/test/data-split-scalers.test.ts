@@ -2,7 +2,15 @@ import { ShapeError, array, fromTypedArray, Rng } from '@chainrule/tensor';
 import { Tensor, arange, randn, slice, tensor } from '@chainrule/autograd';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MinMaxScaler, NotFittedError, StandardScaler, Subset, TensorDataset, normalize, trainValTestSplit } from '../src/data/index.js';
+import {
+  MinMaxScaler,
+  NotFittedError,
+  StandardScaler,
+  Subset,
+  TensorDataset,
+  normalize,
+  trainValTestSplit,
+} from '../src/data/index.js';
 
 /** Column means and population standard deviations, computed here independently. */
 function columnStats(x: Tensor): { mean: number[]; std: number[] } {
@@ -15,15 +23,17 @@ function columnStats(x: Tensor): { mean: number[]; std: number[] } {
 
 describe('trainValTestSplit', () => {
   it('gives disjoint parts of the requested counts covering the chosen items', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 300 }), fc.nat(), fc.integer(), (n, r, seed) => {
-      const train = r % (n + 1);
-      const val = Math.floor((n - train) / 2);
-      const test = n - train - val;
-      const s = trainValTestSplit(n, { train, val, test }, seed);
-      expect([s.train.length, s.val.length, s.test.length]).toEqual([train, val, test]);
-      const all = [...s.train, ...s.val, ...s.test].sort((a, b) => a - b);
-      expect(all).toEqual(Array.from({ length: n }, (_, i) => i));
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 300 }), fc.nat(), fc.integer(), (n, r, seed) => {
+        const train = r % (n + 1);
+        const val = Math.floor((n - train) / 2);
+        const test = n - train - val;
+        const s = trainValTestSplit(n, { train, val, test }, seed);
+        expect([s.train.length, s.val.length, s.test.length]).toEqual([train, val, test]);
+        const all = [...s.train, ...s.val, ...s.test].sort((a, b) => a - b);
+        expect(all).toEqual(Array.from({ length: n }, (_, i) => i));
+      }),
+    );
   });
 
   it('takes fractions, rounding val and test and giving train the rest', () => {
@@ -63,7 +73,9 @@ describe('trainValTestSplit', () => {
 
 describe('StandardScaler', () => {
   const rng = new Rng(4);
-  const train = randn([200, 3], { rng, dtype: 'float64' }).mul(tensor([1, 5, 0.1], { dtype: 'float64' })).add(tensor([10, -3, 0], { dtype: 'float64' }));
+  const train = randn([200, 3], { rng, dtype: 'float64' })
+    .mul(tensor([1, 5, 0.1], { dtype: 'float64' }))
+    .add(tensor([10, -3, 0], { dtype: 'float64' }));
   const test = randn([50, 3], { rng, dtype: 'float64' });
 
   it('gives columns of mean 0 and std 1 on the training data', () => {
@@ -81,18 +93,26 @@ describe('StandardScaler', () => {
     const scaler = new StandardScaler().fit(train);
     const { mean, std } = columnStats(train);
     const z = scaler.transform(test).toArray() as number[][];
-    (test.toArray() as number[][]).forEach((row, i) => row.forEach((v, j) => expect(z[i]![j]).toBeCloseTo((v - mean[j]!) / std[j]!, 12)));
+    (test.toArray() as number[][]).forEach((row, i) =>
+      row.forEach((v, j) => expect(z[i]![j]).toBeCloseTo((v - mean[j]!) / std[j]!, 12)),
+    );
     const back = scaler.inverseTransform(scaler.transform(test)).toArray() as number[][];
     (test.toArray() as number[][]).forEach((row, i) => row.forEach((v, j) => expect(back[i]![j]).toBeCloseTo(v, 12)));
   });
 
   it('keeps float32 as float32, centres constant features, and refuses misuse', () => {
-    const x = tensor([[1, 5], [3, 5]]);
+    const x = tensor([
+      [1, 5],
+      [3, 5],
+    ]);
     const scaler = new StandardScaler();
     expect(() => scaler.transform(x)).toThrow(NotFittedError);
     const z = scaler.fitTransform(x);
     expect(z.dtype).toBe('float32');
-    expect(z.toArray()).toEqual([[-1, 0], [1, 0]]);
+    expect(z.toArray()).toEqual([
+      [-1, 0],
+      [1, 0],
+    ]);
     expect(() => scaler.transform(tensor([[1, 2, 3]]))).toThrow(ShapeError);
     expect(() => scaler.transform(tensor([[1, 2, 3]]))).toThrow(/expected shape \[n,2\]/);
     expect(() => scaler.fit(slice(tensor([[1, 2, 3]]), 0, 0, 0))).toThrow(/at least one sample/);
@@ -108,26 +128,34 @@ describe('StandardScaler', () => {
 
 describe('MinMaxScaler', () => {
   it('maps the training range onto the feature range exactly at the ends', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: -1e6, max: 1e6, noNaN: true })), { minLength: 1, maxLength: 30 }), (rows) => {
-      const x = tensor(rows, { dtype: 'float64' });
-      const scaler = new MinMaxScaler({ featureRange: [-1, 2] });
-      const y = scaler.fitTransform(x).toArray() as number[][];
-      for (let j = 0; j < 2; j++) {
-        const col = rows.map((r) => r[j]!);
-        const lo = Math.min(...col);
-        const hi = Math.max(...col);
-        y.forEach((r, i) => {
-          expect(r[j]!).toBeGreaterThanOrEqual(-1 - 1e-9);
-          expect(r[j]!).toBeLessThanOrEqual(2 + 1e-9);
-          if (col[i] === lo) expect(r[j]).toBe(-1);
-          if (col[i] === hi && hi !== lo) expect(r[j]).toBeCloseTo(2, 9);
-        });
-        expect((scaler.dataMin.toArray() as number[])[j]).toBe(lo);
-        expect((scaler.dataMax.toArray() as number[])[j]).toBe(hi);
-      }
-      const back = scaler.inverseTransform(scaler.transform(x)).toArray() as number[][];
-      back.forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(rows[i]![j]!, 3)));
-    }));
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: -1e6, max: 1e6, noNaN: true })),
+          { minLength: 1, maxLength: 30 },
+        ),
+        (rows) => {
+          const x = tensor(rows, { dtype: 'float64' });
+          const scaler = new MinMaxScaler({ featureRange: [-1, 2] });
+          const y = scaler.fitTransform(x).toArray() as number[][];
+          for (let j = 0; j < 2; j++) {
+            const col = rows.map((r) => r[j]!);
+            const lo = Math.min(...col);
+            const hi = Math.max(...col);
+            y.forEach((r, i) => {
+              expect(r[j]!).toBeGreaterThanOrEqual(-1 - 1e-9);
+              expect(r[j]!).toBeLessThanOrEqual(2 + 1e-9);
+              if (col[i] === lo) expect(r[j]).toBe(-1);
+              if (col[i] === hi && hi !== lo) expect(r[j]).toBeCloseTo(2, 9);
+            });
+            expect((scaler.dataMin.toArray() as number[])[j]).toBe(lo);
+            expect((scaler.dataMax.toArray() as number[])[j]).toBe(hi);
+          }
+          const back = scaler.inverseTransform(scaler.transform(x)).toArray() as number[][];
+          back.forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(rows[i]![j]!, 3)));
+        },
+      ),
+    );
   });
 
   it('does not clip unseen values and refuses an empty range', () => {
@@ -139,11 +167,20 @@ describe('MinMaxScaler', () => {
 
 describe('NDArray inputs', () => {
   it('are accepted by the scalers and normalize, which return Tensors', () => {
-    const x = array([[1, 10], [3, 30]], 'float64');
+    const x = array(
+      [
+        [1, 10],
+        [3, 30],
+      ],
+      'float64',
+    );
     const scaler = new StandardScaler();
     const z = scaler.fitTransform(x);
     expect(z).toBeInstanceOf(Tensor);
-    expect(z.toArray()).toEqual([[-1, -1], [1, 1]]);
+    expect(z.toArray()).toEqual([
+      [-1, -1],
+      [1, 1],
+    ]);
     expect(scaler.mean).toBeInstanceOf(Tensor);
     expect(scaler.inverseTransform(array([[0, 0]], 'float64')).toArray()).toEqual([[2, 20]]);
     expect(new MinMaxScaler().fit(x).dataMax.toArray()).toEqual([3, 30]);
@@ -154,7 +191,20 @@ describe('NDArray inputs', () => {
 
 describe('normalize', () => {
   it('scales rows to unit L2 norm and leaves zero rows alone', () => {
-    expect(normalize(tensor([[3, 4], [0, 0]], { dtype: 'float64' })).toArray()).toEqual([[0.6, 0.8], [0, 0]]);
+    expect(
+      normalize(
+        tensor(
+          [
+            [3, 4],
+            [0, 0],
+          ],
+          { dtype: 'float64' },
+        ),
+      ).toArray(),
+    ).toEqual([
+      [0.6, 0.8],
+      [0, 0],
+    ]);
     const x = randn([20, 7], { rng: new Rng(1), dtype: 'float64' });
     for (const row of normalize(x).toArray() as number[][]) expect(Math.hypot(...row)).toBeCloseTo(1, 12);
   });
@@ -164,6 +214,9 @@ describe('normalize', () => {
     expect(big[0]![0]).toBeCloseTo(Math.SQRT1_2, 12);
     const cube = normalize(new Tensor(fromTypedArray(new Float32Array([3, 4, 0, 5, 6, 8, 0, 0]), [2, 2, 2])));
     expect(cube.shape).toEqual([2, 2, 2]);
-    expect(cube.toArray()).toEqual([[[0.6, 0.8].map(Math.fround), [0, 1]], [[0.6, 0.8].map(Math.fround), [0, 0]]]);
+    expect(cube.toArray()).toEqual([
+      [[0.6, 0.8].map(Math.fround), [0, 1]],
+      [[0.6, 0.8].map(Math.fround), [0, 0]],
+    ]);
   });
 });

@@ -6,7 +6,11 @@ import * as T from '@chainrule/tensor';
 import { Tensor } from '@chainrule/autograd';
 import { expect } from 'vitest';
 
-export interface CheckOptions { eps?: number; atol?: number; rtol?: number }
+export interface CheckOptions {
+  eps?: number;
+  atol?: number;
+  rtol?: number;
+}
 
 /**
  * Compares the analytic gradient of sum(f(inputs) · w) (w a fixed random weighting, so every
@@ -15,7 +19,8 @@ export interface CheckOptions { eps?: number; atol?: number; rtol?: number }
  */
 export function checkGradients(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[], options: CheckOptions = {}): void {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
-  for (const x of inputs) if (x.requiresGrad && x.dtype !== 'float64') throw new Error('checkGradients: inputs must be float64');
+  for (const x of inputs)
+    if (x.requiresGrad && x.dtype !== 'float64') throw new Error('checkGradients: inputs must be float64');
   const out0 = f(...inputs);
   const weights = T.rand(out0.shape, { rng: new T.Rng(12345), dtype: 'float64' });
   const scalar = (): number => {
@@ -29,7 +34,8 @@ export function checkGradients(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[],
     if (!x.requiresGrad) return;
     const data = x.value.data as Float64Array;
     if (!x.value.isContiguous || x.value.offset !== 0) throw new Error('checkGradients: inputs must be contiguous');
-    const analytic = x.grad === null ? new Float64Array(x.size) : (T.cast(x.grad.value, 'float64').contiguous().data as Float64Array);
+    const analytic =
+      x.grad === null ? new Float64Array(x.size) : (T.cast(x.grad.value, 'float64').contiguous().data as Float64Array);
     for (let i = 0; i < data.length; i++) {
       const orig = data[i]!;
       data[i] = orig + eps;

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import * as T from '@chainrule/tensor';
 import { Rng } from '@chainrule/tensor';
-import { Tensor } from '@chainrule/autograd';
+import type { Tensor } from '@chainrule/autograd';
 import { Parameter, init } from '@chainrule/nn';
 
 const values = (t: Tensor) => [t.value.toArray()].flat(Infinity as 1) as number[];
 const stats = (v: number[]) => {
   const m = v.reduce((a, b) => a + b, 0) / v.length;
-  return { mean: m, std: Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / v.length), maxAbs: Math.max(...v.map(Math.abs)) };
+  return {
+    mean: m,
+    std: Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / v.length),
+    maxAbs: Math.max(...v.map(Math.abs)),
+  };
 };
 const param = (shape: number[], dtype: T.DType = 'float32') => new Parameter(T.zeros(shape, dtype));
 
@@ -39,7 +43,9 @@ describe('init', () => {
     const n = stats(values(init.normal(param([200, 100], 'float64'), 3, 0.5, { rng: new Rng(2) })));
     expect(Math.abs(n.mean - 3)).toBeLessThan(0.02);
     expect(Math.abs(n.std - 0.5)).toBeLessThan(0.01);
-    expect(values(init.normal(param([10]), 0, 1, { rng: new Rng(7) }))).toEqual(values(init.normal(param([10]), 0, 1, { rng: new Rng(7) })));
+    expect(values(init.normal(param([10]), 0, 1, { rng: new Rng(7) }))).toEqual(
+      values(init.normal(param([10]), 0, 1, { rng: new Rng(7) })),
+    );
   });
 
   it('xavier (Glorot) uses √(6/(fanIn+fanOut)) and √(2/(fanIn+fanOut))', () => {
@@ -55,7 +61,9 @@ describe('init', () => {
   it('kaiming (He) uses gain/√fan with fanIn or fanOut', () => {
     const n = stats(values(init.kaimingNormal(param([100, 400]), { nonlinearity: 'relu', rng: new Rng(5) })));
     expect(Math.abs(n.std / Math.sqrt(2 / 400) - 1)).toBeLessThan(0.02);
-    const out = stats(values(init.kaimingNormal(param([100, 400]), { nonlinearity: 'relu', mode: 'fanOut', rng: new Rng(5) })));
+    const out = stats(
+      values(init.kaimingNormal(param([100, 400]), { nonlinearity: 'relu', mode: 'fanOut', rng: new Rng(5) })),
+    );
     expect(Math.abs(out.std / Math.sqrt(2 / 100) - 1)).toBeLessThan(0.02);
     const u = stats(values(init.kaimingUniform(param([50, 400]), { a: Math.sqrt(5), rng: new Rng(6) })));
     expect(u.maxAbs).toBeLessThanOrEqual(1 / Math.sqrt(400));

@@ -3,7 +3,17 @@ import fc from 'fast-check';
 import * as T from '@chainrule/tensor';
 import { Rng } from '@chainrule/tensor';
 import { Tensor, linear, tensor } from '@chainrule/autograd';
-import { BatchNorm1d, Dropout, Embedding, Flatten, LayerNorm, Linear, Sequential, batchNorm, layerNorm } from '@chainrule/nn';
+import {
+  BatchNorm1d,
+  Dropout,
+  Embedding,
+  Flatten,
+  LayerNorm,
+  Linear,
+  Sequential,
+  batchNorm,
+  layerNorm,
+} from '@chainrule/nn';
 import { checkGradients, expectClose, randLeaf } from './helpers.js';
 
 const flat = (t: Tensor | T.NDArray) => [(t instanceof Tensor ? t.value : t).toArray()].flat(Infinity as 1) as number[];
@@ -12,8 +22,12 @@ const meanOf = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 describe('Linear', () => {
   it('computes x Wᵀ + b', () => {
     const fc1 = new Linear(3, 2, { dtype: 'float64' });
-    const W = fc1.weight.toArray() as number[][], b = fc1.bias!.toArray() as number[];
-    const x = [[1, 2, 3], [-1, 0.5, 2]];
+    const W = fc1.weight.toArray() as number[][],
+      b = fc1.bias!.toArray() as number[];
+    const x = [
+      [1, 2, 3],
+      [-1, 0.5, 2],
+    ];
     const ref = x.map((row) => W.map((w, j) => w.reduce((s, wk, k) => s + wk * row[k]!, 0) + b[j]!));
     expectClose(fc1.forward(tensor(x, { dtype: 'float64' })).toArray(), ref, 1e-15);
     expect(fc1.forward(randLeaf([4, 5, 3], 1)).shape).toEqual([4, 5, 2]);
@@ -21,13 +35,14 @@ describe('Linear', () => {
 
   it('initializes W and b from U(−1/√in, 1/√in) (PyTorch default), seeded', () => {
     const fc1 = new Linear(100, 50, { rng: new Rng(3) });
-    const w = flat(fc1.weight), b = flat(fc1.bias!);
+    const w = flat(fc1.weight),
+      b = flat(fc1.bias!);
     const bound = 1 / Math.sqrt(100);
     expect(Math.max(...w.map(Math.abs))).toBeLessThanOrEqual(bound);
     expect(Math.max(...w.map(Math.abs))).toBeGreaterThan(0.99 * bound); // 5000 draws reach the edge
     expect(Math.max(...b.map(Math.abs))).toBeLessThanOrEqual(bound);
     // the variance of U(−a, a) is a²/3
-    expect(Math.abs(meanOf(w.map((v) => v * v)) / (bound * bound / 3) - 1)).toBeLessThan(0.05);
+    expect(Math.abs(meanOf(w.map((v) => v * v)) / ((bound * bound) / 3) - 1)).toBeLessThan(0.05);
     expect(flat(new Linear(100, 50, { rng: new Rng(3) }).weight)).toEqual(w);
     expect(flat(new Linear(100, 50, { rng: new Rng(4) }).weight)).not.toEqual(w);
   });
@@ -39,13 +54,24 @@ describe('Linear', () => {
     expect(l.parameters().length).toBe(1);
     expect(() => new Linear(0, 3)).toThrow('Linear: inFeatures must be a positive integer, got 0');
     expect(() => new Linear(2, 3, { dtype: 'int32' })).toThrow(T.DTypeError);
-    expect(() => l.forward(tensor([[1, 2, 3]], { dtype: 'float64' }))).toThrow('Linear: expected input of shape [..., 2], got [1,3]');
+    expect(() => l.forward(tensor([[1, 2, 3]], { dtype: 'float64' }))).toThrow(
+      'Linear: expected input of shape [..., 2], got [1,3]',
+    );
   });
 
   it('gradient-checks for random shapes', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 99 }), (n, i, o, seed) => {
-      checkGradients(linear, [randLeaf([n, i], seed), randLeaf([o, i], seed + 1), randLeaf([o], seed + 2)]);
-    }), { numRuns: 15, seed: 1 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 99 }),
+        (n, i, o, seed) => {
+          checkGradients(linear, [randLeaf([n, i], seed), randLeaf([o, i], seed + 1), randLeaf([o], seed + 2)]);
+        },
+      ),
+      { numRuns: 15, seed: 1 },
+    );
   });
 });
 
@@ -87,7 +113,15 @@ describe('Dropout', () => {
 describe('BatchNorm1d', () => {
   it('normalizes each channel in training and updates the running statistics', () => {
     const bn = new BatchNorm1d(3, { dtype: 'float64' });
-    const x = tensor([[1, 10, -2], [3, 20, -2.5], [5, 60, 4], [7, 10, 0]], { dtype: 'float64' });
+    const x = tensor(
+      [
+        [1, 10, -2],
+        [3, 20, -2.5],
+        [5, 60, 4],
+        [7, 10, 0],
+      ],
+      { dtype: 'float64' },
+    );
     const y = bn.forward(x).toArray() as number[][];
     const cols = [0, 1, 2].map((c) => (x.toArray() as number[][]).map((r) => r[c]!));
     for (let c = 0; c < 3; c++) {
@@ -99,14 +133,27 @@ describe('BatchNorm1d', () => {
     }
     const mu = cols.map(meanOf);
     const unbiased = cols.map((col, c) => col.reduce((s, t) => s + (t - mu[c]!) ** 2, 0) / 3);
-    expectClose(flat(bn.runningMean!), mu.map((m) => 0.1 * m), 1e-15);
-    expectClose(flat(bn.runningVar!), unbiased.map((u) => 0.9 + 0.1 * u), 1e-15);
+    expectClose(
+      flat(bn.runningMean!),
+      mu.map((m) => 0.1 * m),
+      1e-15,
+    );
+    expectClose(
+      flat(bn.runningVar!),
+      unbiased.map((u) => 0.9 + 0.1 * u),
+      1e-15,
+    );
     expect(bn.numBatchesTracked!.item()).toBe(1);
     // eval uses the running statistics
     bn.eval();
     const z = bn.forward(tensor([[1, 2, 3]], { dtype: 'float64' })).toArray() as number[][];
-    const rm = flat(bn.runningMean!), rv = flat(bn.runningVar!);
-    expectClose(z[0], [1, 2, 3].map((v, c) => (v - rm[c]!) / Math.sqrt(rv[c]! + 1e-5)), 1e-14);
+    const rm = flat(bn.runningMean!),
+      rv = flat(bn.runningVar!);
+    expectClose(
+      z[0],
+      [1, 2, 3].map((v, c) => (v - rm[c]!) / Math.sqrt(rv[c]! + 1e-5)),
+      1e-14,
+    );
     expect(bn.numBatchesTracked!.item()).toBe(1);
   });
 
@@ -116,7 +163,17 @@ describe('BatchNorm1d', () => {
     const net = new Sequential(new Linear(2, 2), bn, new Linear(2, 1));
     const keys = [...net.stateDict().keys()];
     // module by module, parameters then buffers, as PyTorch orders them
-    expect(keys).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked', '2.weight', '2.bias']);
+    expect(keys).toEqual([
+      '0.weight',
+      '0.bias',
+      '1.weight',
+      '1.bias',
+      '1.running_mean',
+      '1.running_var',
+      '1.num_batches_tracked',
+      '2.weight',
+      '2.bias',
+    ]);
     const other = new Sequential(new Linear(2, 2), new BatchNorm1d(2), new Linear(2, 1));
     other.loadStateDict(net.stateDict());
     expect(flat((other.at(1) as BatchNorm1d).runningMean!)).toEqual(flat(bn.runningMean!));
@@ -127,13 +184,26 @@ describe('BatchNorm1d', () => {
     const bn = new BatchNorm1d(3, { dtype: 'float64' });
     expect(bn.forward(randLeaf([4, 3, 5], 1)).shape).toEqual([4, 3, 5]);
     expect(() => bn.forward(randLeaf([4, 2], 1))).toThrow('BatchNorm1d: expected input [N, 3] or [N, 3, L], got [4,2]');
-    fc.assert(fc.property(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 1, max: 3 }), fc.boolean(), fc.integer({ min: 0, max: 99 }), (n, c, threeD, seed) => {
-      const x = randLeaf(threeD ? [n, c, 2] : [n, c], seed, 2);
-      const gamma = randLeaf([c], seed + 1), beta = randLeaf([c], seed + 2);
-      checkGradients((a, g, b) => batchNorm(a, { weight: g, bias: b, training: true }), [x, gamma, beta]);
-      const running = { mean: new Tensor(T.randn([c], { rng: new Rng(seed), dtype: 'float64' })), variance: new Tensor(T.add(T.rand([c], { rng: new Rng(seed), dtype: 'float64' }), 0.5)) };
-      checkGradients((a, g, b) => batchNorm(a, { weight: g, bias: b, training: false, running }), [x, gamma, beta]);
-    }), { numRuns: 12, seed: 2 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 99 }),
+        (n, c, threeD, seed) => {
+          const x = randLeaf(threeD ? [n, c, 2] : [n, c], seed, 2);
+          const gamma = randLeaf([c], seed + 1),
+            beta = randLeaf([c], seed + 2);
+          checkGradients((a, g, b) => batchNorm(a, { weight: g, bias: b, training: true }), [x, gamma, beta]);
+          const running = {
+            mean: new Tensor(T.randn([c], { rng: new Rng(seed), dtype: 'float64' })),
+            variance: new Tensor(T.add(T.rand([c], { rng: new Rng(seed), dtype: 'float64' }), 0.5)),
+          };
+          checkGradients((a, g, b) => batchNorm(a, { weight: g, bias: b, training: false, running }), [x, gamma, beta]);
+        },
+      ),
+      { numRuns: 12, seed: 2 },
+    );
   });
 });
 
@@ -148,9 +218,20 @@ describe('LayerNorm', () => {
       expect(Math.abs(meanOf(v.map((t) => t * t)) - 1)).toBeLessThan(1e-3);
     }
     expect(() => ln.forward(randLeaf([4, 3, 2], 1))).toThrow(/does not end in the normalized shape \[2,3\]/);
-    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 2, max: 4 }), fc.integer({ min: 0, max: 99 }), (n, d, seed) => {
-      checkGradients((a, g, b) => layerNorm(a, [d], g, b), [randLeaf([n, d], seed, 2), randLeaf([d], seed + 1), randLeaf([d], seed + 2)]);
-    }), { numRuns: 12, seed: 3 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 2, max: 4 }),
+        fc.integer({ min: 0, max: 99 }),
+        (n, d, seed) => {
+          checkGradients(
+            (a, g, b) => layerNorm(a, [d], g, b),
+            [randLeaf([n, d], seed, 2), randLeaf([d], seed + 1), randLeaf([d], seed + 2)],
+          );
+        },
+      ),
+      { numRuns: 12, seed: 3 },
+    );
   });
 });
 
@@ -159,13 +240,30 @@ describe('Embedding', () => {
     const emb = new Embedding(5, 3, { dtype: 'float64', rng: new Rng(2), paddingIdx: 0 });
     const W = emb.weight.toArray() as number[][];
     expect(W[0]).toEqual([0, 0, 0]);
-    const idx = tensor([[1, 4], [1, 0]], { dtype: 'int32' });
+    const idx = tensor(
+      [
+        [1, 4],
+        [1, 0],
+      ],
+      { dtype: 'int32' },
+    );
     const out = emb.forward(idx);
     expect(out.shape).toEqual([2, 2, 3]);
-    expect(out.toArray()).toEqual([[W[1], W[4]], [W[1], [0, 0, 0]]]);
+    expect(out.toArray()).toEqual([
+      [W[1], W[4]],
+      [W[1], [0, 0, 0]],
+    ]);
     out.sum().backward();
-    expect(emb.weight.grad!.toArray()).toEqual([[0, 0, 0], [2, 2, 2], [0, 0, 0], [0, 0, 0], [1, 1, 1]]);
-    expect(() => emb.forward(tensor([5], { dtype: 'int32' }))).toThrow('embedding: index 5 is out of range for 5 embeddings');
+    expect(emb.weight.grad!.toArray()).toEqual([
+      [0, 0, 0],
+      [2, 2, 2],
+      [0, 0, 0],
+      [0, 0, 0],
+      [1, 1, 1],
+    ]);
+    expect(() => emb.forward(tensor([5], { dtype: 'int32' }))).toThrow(
+      'embedding: index 5 is out of range for 5 embeddings',
+    );
     expect(() => emb.forward(tensor([1]))).toThrow(T.DTypeError);
   });
 });

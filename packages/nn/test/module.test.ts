@@ -4,11 +4,12 @@ import { Rng } from '@chainrule/tensor';
 import { Tensor, randn, tensor, zeros } from '@chainrule/autograd';
 import { Linear, Module, Parameter, ReLU, Sequential, Sigmoid, StateDictError } from '@chainrule/nn';
 
-const net342 = (seed = 0) => new Sequential(new Linear(3, 4, { rng: new Rng(seed) }), new Sigmoid(), new Linear(4, 2, { rng: new Rng(seed + 1) }));
+const net342 = (seed = 0) =>
+  new Sequential(new Linear(3, 4, { rng: new Rng(seed) }), new Sigmoid(), new Linear(4, 2, { rng: new Rng(seed + 1) }));
 const net3441 = () => new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 4), new ReLU(), new Linear(4, 1));
 
 describe('Module', () => {
-  it('counts the notes\' examples: 3-4-2 has 26 parameters and 3-4-4-1 has 41', () => {
+  it("counts the notes' examples: 3-4-2 has 26 parameters and 3-4-4-1 has 41", () => {
     expect(net342().parameterCount()).toBe(3 * 4 + 4 + 4 * 2 + 2);
     expect(net342().parameterCount()).toBe(26);
     expect(net3441().parameterCount()).toBe(41);
@@ -21,8 +22,15 @@ describe('Module', () => {
   });
 
   it('names parameters with dotted paths, children in registration order', () => {
-    const names = net342().namedParameters().map(([n, p]) => [n, p.shape]);
-    expect(names).toEqual([['0.weight', [4, 3]], ['0.bias', [4]], ['2.weight', [2, 4]], ['2.bias', [2]]]);
+    const names = net342()
+      .namedParameters()
+      .map(([n, p]) => [n, p.shape]);
+    expect(names).toEqual([
+      ['0.weight', [4, 3]],
+      ['0.bias', [4]],
+      ['2.weight', [2, 4]],
+      ['2.bias', [2]],
+    ]);
   });
 
   it('finds parameters and modules among the properties of a subclass (own parameters first, as PyTorch)', () => {
@@ -30,10 +38,17 @@ describe('Module', () => {
       encoder = new Sequential(new Linear(2, 3), new ReLU());
       head = new Linear(3, 1, { bias: false });
       scale = new Parameter(T.ones([1]));
-      forward(x: Tensor): Tensor { return this.head.forward(this.encoder.forward(x)).mul(this.scale); }
+      forward(x: Tensor): Tensor {
+        return this.head.forward(this.encoder.forward(x)).mul(this.scale);
+      }
     }
     const net = new Net();
-    expect(net.namedParameters().map(([n]) => n)).toEqual(['scale', 'encoder.0.weight', 'encoder.0.bias', 'head.weight']);
+    expect(net.namedParameters().map(([n]) => n)).toEqual([
+      'scale',
+      'encoder.0.weight',
+      'encoder.0.bias',
+      'head.weight',
+    ]);
     expect(net.namedModules().map(([n]) => n)).toEqual(['', 'encoder', 'encoder.0', 'encoder.1', 'head']);
     expect(net.forward(randn([5, 2])).shape).toEqual([5, 1]);
   });
@@ -55,7 +70,10 @@ describe('Module', () => {
 
   it('zeroGrad clears every gradient', () => {
     const net = net342();
-    net.forward(randn([2, 3])).sum().backward();
+    net
+      .forward(randn([2, 3]))
+      .sum()
+      .backward();
     expect(net.parameters().every((p) => p.grad !== null)).toBe(true);
     net.zeroGrad();
     expect(net.parameters().every((p) => p.grad === null)).toBe(true);
@@ -79,14 +97,18 @@ describe('Module', () => {
     const original = net.stateDict();
     const good = net342(9).stateDict();
     const cases: [string, Map<string, Tensor | T.NDArray>, RegExp][] = [];
-    const missing = new Map<string, Tensor | T.NDArray>(good); missing.delete('2.bias');
+    const missing = new Map<string, Tensor | T.NDArray>(good);
+    missing.delete('2.bias');
     cases.push(['missing', missing, /missing key\(s\): "2\.bias"/]);
-    const unexpected = new Map<string, Tensor | T.NDArray>(good); unexpected.set('3.weight', zeros([1]));
+    const unexpected = new Map<string, Tensor | T.NDArray>(good);
+    unexpected.set('3.weight', zeros([1]));
     cases.push(['unexpected', unexpected, /unexpected key\(s\): "3\.weight"/]);
-    const shape = new Map<string, Tensor | T.NDArray>(good); shape.set('0.weight', zeros([3, 4]));
+    const shape = new Map<string, Tensor | T.NDArray>(good);
+    shape.set('0.weight', zeros([3, 4]));
     cases.push(['shape', shape, /"0\.weight": shape \[3,4\] in the state dict, \[4,3\] in the model/]);
     // NDArrays (the storage type) are accepted too
-    const dtype = new Map<string, Tensor | T.NDArray>(good); dtype.set('0.bias', T.zeros([4], 'float64'));
+    const dtype = new Map<string, Tensor | T.NDArray>(good);
+    dtype.set('0.bias', T.zeros([4], 'float64'));
     cases.push(['dtype', dtype, /"0\.bias": dtype float64 in the state dict, float32 in the model/]);
     for (const [, dict, message] of cases) {
       expect(() => net.loadStateDict(dict)).toThrow(StateDictError);
@@ -101,7 +123,12 @@ describe('Module', () => {
     src.delete('2.weight');
     src.set('extra', zeros([1]));
     net.loadStateDict(src, { strict: false });
-    expect(net.namedParameters().find(([n]) => n === '0.weight')![1].value.toArray()).toEqual(src.get('0.weight')!.toArray());
+    expect(
+      net
+        .namedParameters()
+        .find(([n]) => n === '0.weight')![1]
+        .value.toArray(),
+    ).toEqual(src.get('0.weight')!.toArray());
     src.set('0.bias', zeros([5]));
     expect(() => net.loadStateDict(src, { strict: false })).toThrow(/shape \[5\]/);
   });

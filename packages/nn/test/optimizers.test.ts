@@ -7,7 +7,11 @@ import * as T from '@chainrule/tensor';
 import { Tensor, tensor } from '@chainrule/autograd';
 import { Adagrad, Adam, AdamW, type Optimizer, Parameter, RMSprop, SGD, clipGradNorm } from '@chainrule/nn';
 
-const A = [[3, 0.5, 0], [0.5, 2, -0.3], [0, -0.3, 1]];
+const A = [
+  [3, 0.5, 0],
+  [0.5, 2, -0.3],
+  [0, -0.3, 1],
+];
 const b = [1, -2, 0.5];
 const theta0 = [0.7, -1.1, 2.0];
 const STEPS = 25;
@@ -48,11 +52,13 @@ function reference(update: (theta: number[], g: number[], t: number) => void): n
 
 function expectTrajectory(actual: number[][], expected: number[][]): void {
   expect(actual.length).toBe(expected.length);
-  actual.forEach((row, t) => row.forEach((v, i) => {
-    if (!(Math.abs(v - expected[t]![i]!) <= 1e-12 * (1 + Math.abs(expected[t]![i]!)))) {
-      throw new Error(`step ${t + 1}, element ${i}: ${v} vs reference ${expected[t]![i]}`);
-    }
-  }));
+  actual.forEach((row, t) =>
+    row.forEach((v, i) => {
+      if (!(Math.abs(v - expected[t]![i]!) <= 1e-12 * (1 + Math.abs(expected[t]![i]!)))) {
+        throw new Error(`step ${t + 1}, element ${i}: ${v} vs reference ${expected[t]![i]}`);
+      }
+    }),
+  );
   // the trajectory moved, so the comparison is not vacuous
   expect(Math.abs(actual.at(-1)![0]! - theta0[0]!)).toBeGreaterThan(1e-3);
 }
@@ -78,7 +84,10 @@ describe('SGD', () => {
           th[i] = th[i]! - o.lr * g;
         }
       });
-      expectTrajectory(run((p) => new SGD([p], o)), expected);
+      expectTrajectory(
+        run((p) => new SGD([p], o)),
+        expected,
+      );
     });
   }
 
@@ -92,7 +101,10 @@ describe('SGD', () => {
 });
 
 describe('Adagrad', () => {
-  for (const o of [{ lr: 0.3, lrDecay: 0, weightDecay: 0, eps: 1e-10, initialAccumulatorValue: 0 }, { lr: 0.5, lrDecay: 0.05, weightDecay: 0.1, eps: 1e-6, initialAccumulatorValue: 0.2 }]) {
+  for (const o of [
+    { lr: 0.3, lrDecay: 0, weightDecay: 0, eps: 1e-10, initialAccumulatorValue: 0 },
+    { lr: 0.5, lrDecay: 0.05, weightDecay: 0.1, eps: 1e-6, initialAccumulatorValue: 0.2 },
+  ]) {
     it(`follows the update equations with ${JSON.stringify(o)}`, () => {
       const sum = [0, 0, 0].map(() => o.initialAccumulatorValue);
       const expected = reference((th, g0, t) => {
@@ -103,7 +115,10 @@ describe('Adagrad', () => {
           th[i] = th[i]! - (clr * g) / (Math.sqrt(sum[i]!) + o.eps);
         }
       });
-      expectTrajectory(run((p) => new Adagrad([p], o)), expected);
+      expectTrajectory(
+        run((p) => new Adagrad([p], o)),
+        expected,
+      );
     });
   }
 });
@@ -115,7 +130,9 @@ describe('RMSprop', () => {
     { lr: 0.005, alpha: 0.95, eps: 1e-8, weightDecay: 0, momentum: 0.3, centered: true },
   ]) {
     it(`follows the update equations with ${JSON.stringify(o)}`, () => {
-      const sq = zeros3(), ga = zeros3(), buf = zeros3();
+      const sq = zeros3(),
+        ga = zeros3(),
+        buf = zeros3();
       const expected = reference((th, g0) => {
         for (let i = 0; i < 3; i++) {
           const g = g0[i]! + o.weightDecay * th[i]!;
@@ -135,13 +152,21 @@ describe('RMSprop', () => {
           }
         }
       });
-      expectTrajectory(run((p) => new RMSprop([p], o)), expected);
+      expectTrajectory(
+        run((p) => new RMSprop([p], o)),
+        expected,
+      );
     });
   }
 });
 
-function adamReference(o: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; amsgrad: boolean }, decoupled: boolean): number[][] {
-  const m = zeros3(), v = zeros3(), vmax = zeros3();
+function adamReference(
+  o: { lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; amsgrad: boolean },
+  decoupled: boolean,
+): number[][] {
+  const m = zeros3(),
+    v = zeros3(),
+    vmax = zeros3();
   return reference((th, g0, t) => {
     for (let i = 0; i < 3; i++) {
       let g = g0[i]!;
@@ -164,11 +189,17 @@ describe('Adam and AdamW', () => {
     { lr: 0.1, beta1: 0.9, beta2: 0.9, eps: 1e-8, weightDecay: 0, amsgrad: true },
   ]) {
     it(`Adam follows the update equations with ${JSON.stringify(o)}`, () => {
-      expectTrajectory(run((p) => new Adam([p], o)), adamReference(o, false));
+      expectTrajectory(
+        run((p) => new Adam([p], o)),
+        adamReference(o, false),
+      );
     });
     it(`AdamW follows the update equations with ${JSON.stringify({ ...o, weightDecay: 0.2 })}`, () => {
       const w = { ...o, weightDecay: 0.2 };
-      expectTrajectory(run((p) => new AdamW([p], w)), adamReference(w, true));
+      expectTrajectory(
+        run((p) => new AdamW([p], w)),
+        adamReference(w, true),
+      );
     });
   }
 
@@ -189,13 +220,20 @@ describe('optimizer state', () => {
     it(`${name}: stateDict / loadStateDict resumes the same trajectory bit for bit`, () => {
       const p1 = new Parameter(T.array(theta0, 'float64'));
       const opt1 = make([p1]);
-      const stepOnce = (p: Parameter, opt: Optimizer) => { opt.zeroGrad(); lossOf(p).backward(); opt.step(); };
+      const stepOnce = (p: Parameter, opt: Optimizer) => {
+        opt.zeroGrad();
+        lossOf(p).backward();
+        opt.step();
+      };
       for (let i = 0; i < 4; i++) stepOnce(p1, opt1);
       const saved = opt1.stateDict();
       const p2 = new Parameter(T.getBackend().copy(p1.value, 'float64'));
       const opt2 = make([p2]);
       opt2.loadStateDict(saved);
-      for (let i = 0; i < 4; i++) { stepOnce(p1, opt1); stepOnce(p2, opt2); }
+      for (let i = 0; i < 4; i++) {
+        stepOnce(p1, opt1);
+        stepOnce(p2, opt2);
+      }
       expect(p2.value.toArray()).toEqual(p1.value.toArray());
       // the saved dict is a copy: later steps did not change it
       expect(opt1.stateDict()).not.toEqual(saved);
@@ -221,11 +259,17 @@ describe('optimizer state', () => {
     const bad = { ...good, state: { '0': { ...good.state['0']!, exp_avg: new Tensor(T.zeros([4], 'float64')) } } };
     const expAvg = () => (opt.stateDict().state['0']!.exp_avg as Tensor).toArray();
     const before = expAvg();
-    expect(() => opt.loadStateDict(bad)).toThrow('Adam.loadStateDict: state 0.exp_avg has shape [4], its parameter [3]');
+    expect(() => opt.loadStateDict(bad)).toThrow(
+      'Adam.loadStateDict: state 0.exp_avg has shape [4], its parameter [3]',
+    );
     expect(expAvg()).toEqual(before);
-    expect(() => opt.loadStateDict({ state: {}, paramGroups: [] })).toThrow('Adam.loadStateDict: the state has 0 parameter group(s), the optimizer 1');
+    expect(() => opt.loadStateDict({ state: {}, paramGroups: [] })).toThrow(
+      'Adam.loadStateDict: the state has 0 parameter group(s), the optimizer 1',
+    );
     const lrBefore = opt.paramGroups[0]!.lr;
-    expect(() => opt.loadStateDict({ state: { '7': {} }, paramGroups: [{ params: [0], options: { lr: 5 } }] })).toThrow(/state for parameter 7/);
+    expect(() => opt.loadStateDict({ state: { '7': {} }, paramGroups: [{ params: [0], options: { lr: 5 } }] })).toThrow(
+      /state for parameter 7/,
+    );
     expect(opt.paramGroups[0]!.lr).toBe(lrBefore);
   });
 
@@ -243,7 +287,8 @@ describe('optimizer state', () => {
 
 describe('clipGradNorm', () => {
   it('scales all gradients together to the max norm and returns the norm before', () => {
-    const a = new Parameter(T.zeros([2], 'float64')), c = new Parameter(T.zeros([1], 'float64'));
+    const a = new Parameter(T.zeros([2], 'float64')),
+      c = new Parameter(T.zeros([1], 'float64'));
     a.grad = tensor([3, 0], { dtype: 'float64' });
     c.grad = tensor([4], { dtype: 'float64' });
     expect(clipGradNorm([a, c], 1)).toBe(5);

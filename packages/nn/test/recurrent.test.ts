@@ -12,24 +12,34 @@ const arr = (t: Tensor) => t.toArray() as number[][];
 const vec = (t: Tensor) => t.toArray() as number[];
 const weightsOf = (m: { namedParameters(): [string, Tensor][] }, suffix = '') => {
   const p = new Map(m.namedParameters());
-  return { Wih: arr(p.get(`weight_ih${suffix}`)!), Whh: arr(p.get(`weight_hh${suffix}`)!), bih: vec(p.get(`bias_ih${suffix}`)!), bhh: vec(p.get(`bias_hh${suffix}`)!) };
+  return {
+    Wih: arr(p.get(`weight_ih${suffix}`)!),
+    Whh: arr(p.get(`weight_hh${suffix}`)!),
+    bih: vec(p.get(`bias_ih${suffix}`)!),
+    bhh: vec(p.get(`bias_hh${suffix}`)!),
+  };
 };
 const f64 = { dtype: 'float64' as const };
 
 describe('cells against the equations written out', () => {
-  const x = [0.3, -1.2, 0.8], h = [0.5, -0.1];
+  const x = [0.3, -1.2, 0.8],
+    h = [0.5, -0.1];
 
-  it('RNNCell: h\' = tanh(W_ih x + b_ih + W_hh h + b_hh), or ReLU', () => {
+  it("RNNCell: h' = tanh(W_ih x + b_ih + W_hh h + b_hh), or ReLU", () => {
     for (const nonlinearity of ['tanh', 'relu'] as const) {
       const cell = new RNNCell(3, 2, { ...f64, rng: new Rng(1), nonlinearity });
       const w = weightsOf(cell);
       const pre = vadd(mv(w.Wih, x), w.bih, mv(w.Whh, h), w.bhh);
       const ref = pre.map(nonlinearity === 'tanh' ? Math.tanh : (v) => Math.max(0, v));
-      expectClose(cell.forward(new Tensor(T.array([x], 'float64')), new Tensor(T.array([h], 'float64'))).toArray(), [ref], 1e-15);
+      expectClose(
+        cell.forward(new Tensor(T.array([x], 'float64')), new Tensor(T.array([h], 'float64'))).toArray(),
+        [ref],
+        1e-15,
+      );
     }
   });
 
-  it('LSTMCell: gates i, f, g, o in PyTorch\'s order', () => {
+  it("LSTMCell: gates i, f, g, o in PyTorch's order", () => {
     const cell = new LSTMCell(3, 2, { ...f64, rng: new Rng(2) });
     const c = [0.2, -0.7];
     const w = weightsOf(cell);
@@ -37,7 +47,10 @@ describe('cells against the equations written out', () => {
     const [i, f, g, o] = [0, 1, 2, 3].map((k) => gates.slice(2 * k, 2 * k + 2));
     const c2 = c.map((cv, j) => sig(f![j]!) * cv + sig(i![j]!) * Math.tanh(g![j]!));
     const h2 = c2.map((cv, j) => sig(o![j]!) * Math.tanh(cv));
-    const [hOut, cOut] = cell.forward(new Tensor(T.array([x], 'float64')), [new Tensor(T.array([h], 'float64')), new Tensor(T.array([c], 'float64'))]);
+    const [hOut, cOut] = cell.forward(new Tensor(T.array([x], 'float64')), [
+      new Tensor(T.array([h], 'float64')),
+      new Tensor(T.array([c], 'float64')),
+    ]);
     expectClose(hOut.toArray(), [h2], 1e-15);
     expectClose(cOut.toArray(), [c2], 1e-15);
   });
@@ -45,41 +58,71 @@ describe('cells against the equations written out', () => {
   it('GRUCell: r, z, n with r applied to W_hn h + b_hn', () => {
     const cell = new GRUCell(3, 2, { ...f64, rng: new Rng(3) });
     const w = weightsOf(cell);
-    const xi = vadd(mv(w.Wih, x), w.bih), hh = vadd(mv(w.Whh, h), w.bhh);
+    const xi = vadd(mv(w.Wih, x), w.bih),
+      hh = vadd(mv(w.Whh, h), w.bhh);
     const r = [0, 1].map((j) => sig(xi[j]! + hh[j]!));
     const z = [0, 1].map((j) => sig(xi[2 + j]! + hh[2 + j]!));
     const n = [0, 1].map((j) => Math.tanh(xi[4 + j]! + r[j]! * hh[4 + j]!));
     const ref = [0, 1].map((j) => (1 - z[j]!) * n[j]! + z[j]! * h[j]!);
-    expectClose(cell.forward(new Tensor(T.array([x], 'float64')), new Tensor(T.array([h], 'float64'))).toArray(), [ref], 1e-15);
+    expectClose(
+      cell.forward(new Tensor(T.array([x], 'float64')), new Tensor(T.array([h], 'float64'))).toArray(),
+      [ref],
+      1e-15,
+    );
   });
 
   it('states default to zeros, 1-D inputs work, wrong sizes are refused', () => {
     const cell = new RNNCell(3, 2, f64);
     expect(cell.forward(randLeaf([3], 1)).shape).toEqual([2]);
-    expect(cell.forward(randLeaf([4, 3], 1)).toArray()).toEqual(cell.forward(randLeaf([4, 3], 1), new Tensor(T.zeros([4, 2], 'float64'))).toArray());
+    expect(cell.forward(randLeaf([4, 3], 1)).toArray()).toEqual(
+      cell.forward(randLeaf([4, 3], 1), new Tensor(T.zeros([4, 2], 'float64'))).toArray(),
+    );
     expect(() => cell.forward(randLeaf([4, 2], 1))).toThrow('RNNCell: expected input [N, 3] or [3], got [4,2]');
   });
 });
 
 describe('sequence layers', () => {
-  it('have PyTorch\'s parameter names and counts', () => {
+  it("have PyTorch's parameter names and counts", () => {
     expect(new LSTM(10, 20).parameterCount()).toBe(4 * 20 * (10 + 20) + 2 * 4 * 20);
     expect(new GRU(10, 20).parameterCount()).toBe(3 * 20 * 30 + 2 * 3 * 20);
     expect(new RNN(10, 20, { numLayers: 2 }).parameterCount()).toBe(20 * 10 + 20 * 20 + 40 + 20 * 20 + 20 * 20 + 40);
     expect(new RNN(3, 4, { numLayers: 2 }).namedParameters().map(([n]) => n)).toEqual([
-      'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1',
+      'weight_ih_l0',
+      'weight_hh_l0',
+      'bias_ih_l0',
+      'bias_hh_l0',
+      'weight_ih_l1',
+      'weight_hh_l1',
+      'bias_ih_l1',
+      'bias_hh_l1',
     ]);
     const bound = 1 / Math.sqrt(20);
-    expect(new LSTM(10, 20).parameters().every((p) => (p.toArray() as number[] | number[][]).flat().every((v) => Math.abs(v) <= bound))).toBe(true);
+    expect(
+      new LSTM(10, 20)
+        .parameters()
+        .every((p) => (p.toArray() as number[] | number[][]).flat().every((v) => Math.abs(v) <= bound)),
+    ).toBe(true);
   });
 
   it('equal stepping the cells by hand, layer over layer', () => {
     for (const Kind of ['RNN', 'LSTM', 'GRU'] as const) {
-      const layer = Kind === 'RNN' ? new RNN(3, 4, { ...f64, numLayers: 2, rng: new Rng(5) }) : Kind === 'LSTM' ? new LSTM(3, 4, { ...f64, numLayers: 2, rng: new Rng(5) }) : new GRU(3, 4, { ...f64, numLayers: 2, rng: new Rng(5) });
+      const layer =
+        Kind === 'RNN'
+          ? new RNN(3, 4, { ...f64, numLayers: 2, rng: new Rng(5) })
+          : Kind === 'LSTM'
+            ? new LSTM(3, 4, { ...f64, numLayers: 2, rng: new Rng(5) })
+            : new GRU(3, 4, { ...f64, numLayers: 2, rng: new Rng(5) });
       const cells = [0, 1].map((l) => {
-        const cell = Kind === 'RNN' ? new RNNCell(l === 0 ? 3 : 4, 4, f64) : Kind === 'LSTM' ? new LSTMCell(l === 0 ? 3 : 4, 4, f64) : new GRUCell(l === 0 ? 3 : 4, 4, f64);
+        const cell =
+          Kind === 'RNN'
+            ? new RNNCell(l === 0 ? 3 : 4, 4, f64)
+            : Kind === 'LSTM'
+              ? new LSTMCell(l === 0 ? 3 : 4, 4, f64)
+              : new GRUCell(l === 0 ? 3 : 4, 4, f64);
         const sd = layer.stateDict();
-        cell.loadStateDict(new Map(['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'].map((k) => [k, sd.get(`${k}_l${l}`)!])));
+        cell.loadStateDict(
+          new Map(['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh'].map((k) => [k, sd.get(`${k}_l${l}`)!])),
+        );
         return cell;
       });
       const x = randLeaf([5, 2, 3], 7);
@@ -120,10 +163,29 @@ describe('sequence layers', () => {
     const lstm = new LSTM(2, 3, { ...f64, numLayers: 2, rng: new Rng(12) });
     const gru = new GRU(2, 3, { ...f64, numLayers: 2, rng: new Rng(13) });
     const x = randLeaf([4, 2, 2], 3);
-    const h0 = randLeaf([2, 2, 3], 4, 0.5), c0 = randLeaf([2, 2, 3], 5, 0.5);
-    checkGradients((a, h) => { const [o, hN] = rnn.forward(a, h); return o.sum().add(hN.square().sum()); }, [x, h0, ...rnn.parameters()]);
-    checkGradients((a, h, c) => { const [o, [hN, cN]] = lstm.forward(a, [h, c]); return o.sum().add(hN.mul(cN).sum()); }, [x, h0, c0, ...lstm.parameters()]);
-    checkGradients((a, h) => { const [o] = gru.forward(a, h); return o; }, [x, h0, ...gru.parameters()]);
+    const h0 = randLeaf([2, 2, 3], 4, 0.5),
+      c0 = randLeaf([2, 2, 3], 5, 0.5);
+    checkGradients(
+      (a, h) => {
+        const [o, hN] = rnn.forward(a, h);
+        return o.sum().add(hN.square().sum());
+      },
+      [x, h0, ...rnn.parameters()],
+    );
+    checkGradients(
+      (a, h, c) => {
+        const [o, [hN, cN]] = lstm.forward(a, [h, c]);
+        return o.sum().add(hN.mul(cN).sum());
+      },
+      [x, h0, c0, ...lstm.parameters()],
+    );
+    checkGradients(
+      (a, h) => {
+        const [o] = gru.forward(a, h);
+        return o;
+      },
+      [x, h0, ...gru.parameters()],
+    );
   });
 
   it('an LSTM learns to output the running sign of a sequence sum', async () => {
@@ -136,7 +198,12 @@ describe('sequence layers', () => {
     const target = new Tensor(T.tanh(T.mul(T.sum(data, [1]), 2)));
     const loss = () => mseLoss(head.forward(lstm.forward(new Tensor(data))[0].select(1, 5)), target);
     const first = loss().item();
-    for (let i = 0; i < 120; i++) { opt.zeroGrad(); const l = loss(); l.backward(); opt.step(); }
+    for (let i = 0; i < 120; i++) {
+      opt.zeroGrad();
+      const l = loss();
+      l.backward();
+      opt.step();
+    }
     expect(loss().item()).toBeLessThan(first / 5);
   });
 });

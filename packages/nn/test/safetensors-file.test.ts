@@ -1,4 +1,4 @@
-import { NDArray, array, zeros } from '@chainrule/tensor';
+import { type NDArray, array, zeros } from '@chainrule/tensor';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +14,23 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('saveSafetensors / loadSafetensors', () => {
   it('round-trips through a file', () => {
     const path = join(dir, 'model.safetensors');
-    saveSafetensors(path, { w: array([[1, 2], [3, 4]]), b: array([0.5], 'float64') }, { epoch: '3' });
+    saveSafetensors(
+      path,
+      {
+        w: array([
+          [1, 2],
+          [3, 4],
+        ]),
+        b: array([0.5], 'float64'),
+      },
+      { epoch: '3' },
+    );
     const { tensors, metadata } = loadSafetensors(path);
     expect(metadata).toEqual({ epoch: '3' });
-    expect(tensors.get('w')!.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(tensors.get('w')!.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(tensors.get('b')!.toArray()).toEqual([0.5]);
     expect(readdirSync(dir)).toEqual(['model.safetensors']);
   });

@@ -1,4 +1,4 @@
-import { NDArray, arange, array, fromTypedArray, zeros } from '@chainrule/tensor';
+import { type NDArray, arange, array, fromTypedArray, zeros } from '@chainrule/tensor';
 import { describe, expect, it } from 'vitest';
 import { Tensor, tensor } from '@chainrule/autograd';
 import { CheckpointError, decodeSafetensors, encodeSafetensors } from '../src/serialization/index.js';
@@ -27,7 +27,8 @@ function expectProblem(bytes: Uint8Array, problem: string, message?: RegExp): vo
 
 describe('safetensors byte layout', () => {
   // written by hand from the spec: u64 LE header length, compact JSON padded with spaces, LE data
-  const header = '{"__metadata__":{"k":"v"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"I32","shape":[],"data_offsets":[8,12]}}';
+  const header =
+    '{"__metadata__":{"k":"v"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"I32","shape":[],"data_offsets":[8,12]}}';
   const data = [0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0, 0x07, 0x00, 0x00, 0x00]; // 1.0f, -2.0f, int 7
   const fixture = rawFile(header, data);
 
@@ -48,16 +49,22 @@ describe('safetensors byte layout', () => {
   });
 
   it('sorts by dtype alignment, then name, and pads the header with spaces', () => {
-    const bytes = encodeSafetensors(new Map([
-      ['z', array([true, false], 'bool')], ['y', array([1], 'int32')], ['b', array([1], 'float32')],
-      ['a', array([1], 'float32')], ['x', array([1], 'float64')],
-    ]));
+    const bytes = encodeSafetensors(
+      new Map([
+        ['z', array([true, false], 'bool')],
+        ['y', array([1], 'int32')],
+        ['b', array([1], 'float32')],
+        ['a', array([1], 'float32')],
+        ['x', array([1], 'float64')],
+      ]),
+    );
     const n = new DataView(bytes.buffer).getUint32(0, true);
     const text = new TextDecoder().decode(bytes.subarray(8, 8 + n));
     expect(n % 8).toBe(0);
     expect(text).toMatch(/^\{.*\} *$/);
     const order = Object.entries(JSON.parse(text) as Record<string, { data_offsets: number[] }>)
-      .sort((p, q) => p[1].data_offsets[0]! - q[1].data_offsets[0]!).map(([k]) => k);
+      .sort((p, q) => p[1].data_offsets[0]! - q[1].data_offsets[0]!)
+      .map(([k]) => k);
     expect(order).toEqual(['x', 'a', 'b', 'y', 'z']);
     expect(text).not.toContain('__metadata__');
   });
@@ -139,14 +146,26 @@ describe('safetensors reader validation', () => {
   it('refuses duplicate keys, at the top level and inside entries, even when escaped', () => {
     expectProblem(rawFile(`{${f32('a', [2], 0, 8)},${f32('a', [2], 0, 8)}}`, bytes8), 'duplicate-key', /"a"/);
     expectProblem(rawFile(`{${f32('a', [2], 0, 8)},${f32('\\u0061', [2], 0, 8)}}`, bytes8), 'duplicate-key', /"a"/);
-    expectProblem(rawFile('{"a":{"dtype":"F32","dtype":"F32","shape":[2],"data_offsets":[0,8]}}', bytes8), 'duplicate-key', /"dtype" inside "a"/);
+    expectProblem(
+      rawFile('{"a":{"dtype":"F32","dtype":"F32","shape":[2],"data_offsets":[0,8]}}', bytes8),
+      'duplicate-key',
+      /"dtype" inside "a"/,
+    );
     expectProblem(rawFile('{"__metadata__":{"k":"1","k":"2"}}', []), 'duplicate-key', /"k"/);
     // the same key in different objects is fine
-    expect(decodeSafetensors(rawFile('{"__metadata__":{"dtype":"x"},"dtype":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}', [])).metadata).toEqual({ dtype: 'x' });
+    expect(
+      decodeSafetensors(
+        rawFile('{"__metadata__":{"dtype":"x"},"dtype":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}', []),
+      ).metadata,
+    ).toEqual({ dtype: 'x' });
   });
 
   it('refuses unknown and unsupported dtypes', () => {
-    expectProblem(rawFile('{"a":{"dtype":"F17","shape":[2],"data_offsets":[0,8]}}', bytes8), 'dtype', /"F17" is unknown/);
+    expectProblem(
+      rawFile('{"a":{"dtype":"F17","shape":[2],"data_offsets":[0,8]}}', bytes8),
+      'dtype',
+      /"F17" is unknown/,
+    );
     expectProblem(rawFile('{"a":{"dtype":"F16","shape":[4],"data_offsets":[0,8]}}', bytes8), 'dtype', /not supported/);
   });
 
@@ -155,12 +174,20 @@ describe('safetensors reader validation', () => {
     expectProblem(rawFile('{"a":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}}', bytes8), 'shape');
     expectProblem(rawFile('{"a":{"dtype":"F32","shape":[2],"data_offsets":[8,0]}}', bytes8), 'offsets');
     expectProblem(rawFile('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0]}}', bytes8), 'offsets');
-    expectProblem(rawFile('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"x":1}}', bytes8), 'entry', /expected exactly/);
+    expectProblem(
+      rawFile('{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8],"x":1}}', bytes8),
+      'entry',
+      /expected exactly/,
+    );
     expectProblem(rawFile('{"a":{"dtype":"F32","shape":[2]}}', bytes8), 'entry');
   });
 
   it('refuses holes, overlaps and a buffer longer or shorter than the tensors', () => {
-    expectProblem(rawFile(`{${f32('a', [1], 0, 4)},${f32('b', [1], 8, 12)}}`, [...bytes8, 0, 0, 0, 0]), 'offsets', /hole/);
+    expectProblem(
+      rawFile(`{${f32('a', [1], 0, 4)},${f32('b', [1], 8, 12)}}`, [...bytes8, 0, 0, 0, 0]),
+      'offsets',
+      /hole/,
+    );
     expectProblem(rawFile(`{${f32('a', [1], 4, 8)}}`, bytes8), 'offsets', /hole/);
     expectProblem(rawFile(`{${f32('a', [2], 0, 8)},${f32('b', [1], 4, 8)}}`, bytes8), 'offsets', /overlapping/);
     expectProblem(rawFile(`{${f32('a', [1], 0, 4)}}`, bytes8), 'offsets', /cover 4 bytes but the data buffer has 8/);
@@ -179,14 +206,21 @@ describe('safetensors reader validation', () => {
   });
 
   it('refuses bool bytes other than 0 and 1', () => {
-    expectProblem(rawFile('{"m":{"dtype":"BOOL","shape":[2],"data_offsets":[0,2]}}', [1, 2]), 'value', /byte 2 at element 1/);
+    expectProblem(
+      rawFile('{"m":{"dtype":"BOOL","shape":[2],"data_offsets":[0,2]}}', [1, 2]),
+      'value',
+      /byte 2 at element 1/,
+    );
   });
 });
 
 describe('safetensors names', () => {
   it('keeps keys such as "__proto__" in names and metadata', () => {
     const meta = JSON.parse('{"__proto__":"p","constructor":"c"}') as Record<string, string>;
-    const tensors = new Map([['__proto__', zeros([1])], ['héllo wörld ✓', zeros([2])]]);
+    const tensors = new Map([
+      ['__proto__', zeros([1])],
+      ['héllo wörld ✓', zeros([2])],
+    ]);
     const back = decodeSafetensors(encodeSafetensors(tensors, meta));
     expect(Object.keys(back.metadata).sort()).toEqual(['__proto__', 'constructor']);
     expect(back.metadata['__proto__']).toBe('p');
@@ -196,13 +230,30 @@ describe('safetensors names', () => {
 
 describe('safetensors and Tensors', () => {
   it('writes Tensors (and NDArrays) alike, and reads Tensors back', () => {
-    const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const w = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
     const bytes = encodeSafetensors({ w, b: array([5, 6]) });
-    expect([...bytes]).toEqual([...encodeSafetensors({ w: array([[1, 2], [3, 4]]), b: array([5, 6]) })]);
+    expect([...bytes]).toEqual([
+      ...encodeSafetensors({
+        w: array([
+          [1, 2],
+          [3, 4],
+        ]),
+        b: array([5, 6]),
+      }),
+    ]);
     const back = decodeSafetensors(bytes).tensors;
     expect(back.get('w')).toBeInstanceOf(Tensor);
     expect(back.get('w')!.requiresGrad).toBe(false);
-    expect(back.get('w')!.toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(back.get('w')!.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 });
 

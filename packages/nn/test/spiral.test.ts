@@ -1,11 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@chainrule/tensor';
 import { type Tensor, tensor } from '@chainrule/autograd';
-import { Adam, DataLoader, Linear, Sequential, Tanh, TensorDataset, accuracy, crossEntropy, evaluate, fit } from '@chainrule/nn';
+import {
+  Adam,
+  DataLoader,
+  Linear,
+  Sequential,
+  Tanh,
+  TensorDataset,
+  accuracy,
+  crossEntropy,
+  evaluate,
+  fit,
+} from '@chainrule/nn';
 
 /** Two interleaved spirals: class k at angle 3π·t + kπ and radius t, with Gaussian noise. */
 function spiral(perClass: number, noise: number, rng: Rng): { x: Tensor; y: Tensor } {
-  const xs: number[][] = [], ys: number[] = [];
+  const xs: number[][] = [],
+    ys: number[] = [];
   for (let k = 0; k < 2; k++) {
     for (let i = 0; i < perClass; i++) {
       const t = 0.05 + (0.95 * i) / perClass;
@@ -22,9 +34,22 @@ describe('two-class spiral', () => {
     const rng = new Rng(2024);
     const train = spiral(200, 0.02, rng);
     const test = spiral(100, 0.02, rng);
-    const net = new Sequential(new Linear(2, 32, { rng }), new Tanh(), new Linear(32, 32, { rng }), new Tanh(), new Linear(32, 2, { rng }));
+    const net = new Sequential(
+      new Linear(2, 32, { rng }),
+      new Tanh(),
+      new Linear(32, 32, { rng }),
+      new Tanh(),
+      new Linear(32, 2, { rng }),
+    );
     const loader = new DataLoader(new TensorDataset(train.x, train.y), { batchSize: 32, shuffle: true, seed: 1 });
-    const history = fit(net, { train: loader, val: test, loss: crossEntropy, optimizer: new Adam(net.parameters(), { lr: 0.01 }), epochs: 60, metrics: ['accuracy'] });
+    const history = fit(net, {
+      train: loader,
+      val: test,
+      loss: crossEntropy,
+      optimizer: new Adam(net.parameters(), { lr: 0.01 }),
+      epochs: 60,
+      metrics: ['accuracy'],
+    });
     const finalTest = evaluate(net, test, { loss: crossEntropy, metrics: ['accuracy'] });
     expect(finalTest.metrics.accuracy).toBeGreaterThanOrEqual(0.95);
     expect(accuracy(net.forward(train.x), train.y)).toBeGreaterThanOrEqual(0.95);

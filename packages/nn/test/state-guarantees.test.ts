@@ -7,7 +7,12 @@ describe('a failed call changes nothing', () => {
     const bn = new BatchNorm1d(2);
     expect(() => bn.forward(tensor([[1, 2]]))).toThrow();
     expect(bn.numBatchesTracked!.item()).toBe(0);
-    bn.forward(tensor([[1, 2], [3, 5]]));
+    bn.forward(
+      tensor([
+        [1, 2],
+        [3, 5],
+      ]),
+    );
     expect(bn.numBatchesTracked!.item()).toBe(1);
   });
 
@@ -21,7 +26,7 @@ describe('a failed call changes nothing', () => {
     expect(opt.paramGroups[0]!.lr).toBe(0.01);
   });
 
-  it('Optimizer.loadStateDict refuses another optimizer\'s hyperparameters', () => {
+  it("Optimizer.loadStateDict refuses another optimizer's hyperparameters", () => {
     const p = tensor([1, 2], { requiresGrad: true });
     const sgd = new SGD([p], { lr: 0.1, momentum: 0.9 });
     const adam = new Adam([p], { lr: 0.01 });
@@ -39,6 +44,10 @@ describe('Embedding paddingIdx (as PyTorch padding_idx)', () => {
     const out = emb.forward(idx);
     expect(out.select(0, 0).toArray()).toEqual([5, 5]);
     out.sum().backward();
-    expect(emb.weight.grad!.toArray()).toEqual([[0, 0], [0, 0], [1, 1]]);
+    expect(emb.weight.grad!.toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+      [1, 1],
+    ]);
   });
 });

@@ -3,8 +3,23 @@ import * as T from '@chainrule/tensor';
 import { Rng } from '@chainrule/tensor';
 import { tensor } from '@chainrule/autograd';
 import {
-  type EpochLog, type Module, Linear, ReduceLROnPlateau, SGD, Sequential, Sigmoid, StepLR, accuracy, confusionMatrix, crossEntropy, evaluate, fit, gridSearch,
-  mseLoss, predictedClasses, randomSearch,
+  type EpochLog,
+  type Module,
+  Linear,
+  ReduceLROnPlateau,
+  SGD,
+  Sequential,
+  Sigmoid,
+  StepLR,
+  accuracy,
+  confusionMatrix,
+  crossEntropy,
+  evaluate,
+  fit,
+  gridSearch,
+  mseLoss,
+  predictedClasses,
+  randomSearch,
 } from '@chainrule/nn';
 
 /** y = 2x₀ − x₁ + 0.5 plus noise. */
@@ -20,20 +35,45 @@ const weightsOf = (m: Module) => [...m.stateDict()].map(([k, v]) => [k, v.toArra
 
 describe('metrics', () => {
   it('accuracy and predictedClasses from scores, binary outputs, one-hot targets', () => {
-    const scores = tensor([[2, 1, 0], [0, 3, 1], [1, 0, 5], [4, 0, 0]]);
+    const scores = tensor([
+      [2, 1, 0],
+      [0, 3, 1],
+      [1, 0, 5],
+      [4, 0, 0],
+    ]);
     const labels = tensor([0, 1, 1, 2], { dtype: 'int32' });
     expect(Array.from(predictedClasses(scores))).toEqual([0, 1, 2, 0]);
     expect(accuracy(scores, labels)).toBe(0.5);
-    expect(accuracy(scores, tensor([[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0]]))).toBe(1);
+    expect(
+      accuracy(
+        scores,
+        tensor([
+          [1, 0, 0],
+          [0, 1, 0],
+          [0, 0, 1],
+          [1, 0, 0],
+        ]),
+      ),
+    ).toBe(1);
     expect(accuracy(tensor([[0.9], [0.2], [0.6]]), tensor([[1], [0], [0]]))).toBeCloseTo(2 / 3, 15);
     expect(accuracy(tensor([1.5, -0.2]), tensor([1, 0]), { threshold: 0 })).toBe(1);
     expect(() => accuracy(scores, tensor([0, 1], { dtype: 'int32' }))).toThrow('accuracy: 4 predictions for 2 targets');
   });
 
   it('confusionMatrix counts true class by predicted class', () => {
-    const scores = tensor([[2, 1, 0], [0, 3, 1], [1, 0, 5], [4, 0, 0], [0, 0, 1]]);
+    const scores = tensor([
+      [2, 1, 0],
+      [0, 3, 1],
+      [1, 0, 5],
+      [4, 0, 0],
+      [0, 0, 1],
+    ]);
     const labels = tensor([0, 1, 1, 2, 2], { dtype: 'int32' });
-    expect(confusionMatrix(scores, labels, 3)).toEqual([[1, 0, 0], [0, 1, 1], [1, 0, 1]]);
+    expect(confusionMatrix(scores, labels, 3)).toEqual([
+      [1, 0, 0],
+      [0, 1, 1],
+      [1, 0, 1],
+    ]);
     expect(() => confusionMatrix(scores, labels, 2)).toThrow(/out of range for 2 classes/);
   });
 });
@@ -45,11 +85,26 @@ describe('fit and evaluate', () => {
     const calls = { start: 0, batch: 0, end: 0 };
     const batchLosses: number[] = [];
     const history = fit(net, {
-      train: data, val: linearData(32, 2), loss: mseLoss, optimizer: new SGD(net.parameters(), { lr: 0.1 }), epochs: 12, batchSize: 16, seed: 4,
+      train: data,
+      val: linearData(32, 2),
+      loss: mseLoss,
+      optimizer: new SGD(net.parameters(), { lr: 0.1 }),
+      epochs: 12,
+      batchSize: 16,
+      seed: 4,
       callbacks: {
-        onEpochStart: () => { calls.start++; },
-        onBatchEnd: (b) => { calls.batch++; batchLosses.push(b.loss); expect(b.batches).toBe(4); expect(b.samples).toBe(16); },
-        onEpochEnd: () => { calls.end++; },
+        onEpochStart: () => {
+          calls.start++;
+        },
+        onBatchEnd: (b) => {
+          calls.batch++;
+          batchLosses.push(b.loss);
+          expect(b.batches).toBe(4);
+          expect(b.samples).toBe(16);
+        },
+        onEpochEnd: () => {
+          calls.end++;
+        },
       },
     });
     expect(calls).toEqual({ start: 12, batch: 48, end: 12 });
@@ -70,11 +125,23 @@ describe('fit and evaluate', () => {
   });
 
   it('accepts any iterable of [x, y] batches and reports metrics', () => {
-    const xs = T.array([[0, 0], [0, 1], [1, 0], [1, 1]]);
+    const xs = T.array([
+      [0, 0],
+      [0, 1],
+      [1, 0],
+      [1, 1],
+    ]);
     const ys = T.array([0, 1, 1, 1], 'int32');
     const batches: [T.NDArray, T.NDArray][] = [[xs, ys]];
     const net = new Linear(2, 2, { rng: new Rng(5) });
-    const history = fit(net, { train: batches, val: batches, loss: crossEntropy, optimizer: new SGD(net.parameters(), { lr: 0.5 }), epochs: 200, metrics: ['accuracy'] });
+    const history = fit(net, {
+      train: batches,
+      val: batches,
+      loss: crossEntropy,
+      optimizer: new SGD(net.parameters(), { lr: 0.5 }),
+      epochs: 200,
+      metrics: ['accuracy'],
+    });
     expect(history.metrics.trainAccuracy!.length).toBe(200);
     expect(history.metrics.valAccuracy!.at(-1)).toBe(1);
     expect(evaluate(net, batches, { metrics: { correct: (p, t) => accuracy(p, t) * 4 } }).metrics.correct).toBe(4);
@@ -87,9 +154,19 @@ describe('fit and evaluate', () => {
     const opt = new SGD(net.parameters(), { lr: 0.1 });
     const snapshots: ReturnType<typeof weightsOf>[] = [];
     const history = fit(net, {
-      train: data, val: data, loss: mseLoss, optimizer: opt, epochs: 50, shuffle: false,
+      train: data,
+      val: data,
+      loss: mseLoss,
+      optimizer: opt,
+      epochs: 50,
+      shuffle: false,
       earlyStopping: { patience: 2, restoreBestWeights: true },
-      callbacks: { onEpochEnd: (log: EpochLog) => { snapshots.push(weightsOf(net)); if (log.epoch === 3) opt.paramGroups[0]!.lr = 3; } },
+      callbacks: {
+        onEpochEnd: (log: EpochLog) => {
+          snapshots.push(weightsOf(net));
+          if (log.epoch === 3) opt.paramGroups[0]!.lr = 3;
+        },
+      },
     });
     expect(history.stoppedEarly).toBe(true);
     const best = history.valLoss.indexOf(Math.min(...history.valLoss));
@@ -102,21 +179,49 @@ describe('fit and evaluate', () => {
   it('early stopping can monitor an accuracy (higher is better); a missing monitor is an error', () => {
     const batches: [T.NDArray, T.NDArray][] = [[T.array([[0], [1]]), T.array([0, 1], 'int32')]];
     const net = new Linear(1, 2, { rng: new Rng(1) });
-    const h = fit(net, { train: batches, val: batches, loss: crossEntropy, optimizer: new SGD(net.parameters(), { lr: 0.5 }), epochs: 100, metrics: ['accuracy'], earlyStopping: { patience: 3, monitor: 'valAccuracy' } });
+    const h = fit(net, {
+      train: batches,
+      val: batches,
+      loss: crossEntropy,
+      optimizer: new SGD(net.parameters(), { lr: 0.5 }),
+      epochs: 100,
+      metrics: ['accuracy'],
+      earlyStopping: { patience: 3, monitor: 'valAccuracy' },
+    });
     expect(h.stoppedEarly).toBe(true);
     expect(h.metrics.valAccuracy![h.bestEpoch]).toBe(1);
-    expect(() => fit(net, { train: batches, loss: crossEntropy, optimizer: new SGD(net.parameters(), { lr: 0.1 }), epochs: 1, earlyStopping: { patience: 1, monitor: 'valLoss' } })).toThrow(/monitors "valLoss"/);
+    expect(() =>
+      fit(net, {
+        train: batches,
+        loss: crossEntropy,
+        optimizer: new SGD(net.parameters(), { lr: 0.1 }),
+        epochs: 1,
+        earlyStopping: { patience: 1, monitor: 'valLoss' },
+      }),
+    ).toThrow(/monitors "valLoss"/);
   });
 
   it('steps a scheduler once per epoch, and a plateau scheduler with the monitored loss', () => {
     const data = linearData(16, 8);
     const net = new Linear(2, 1);
     const opt = new SGD(net.parameters(), { lr: 0.1 });
-    const h = fit(net, { train: data, loss: mseLoss, optimizer: opt, epochs: 5, scheduler: new StepLR(opt, { stepSize: 2, gamma: 0.5 }) });
+    const h = fit(net, {
+      train: data,
+      loss: mseLoss,
+      optimizer: opt,
+      epochs: 5,
+      scheduler: new StepLR(opt, { stepSize: 2, gamma: 0.5 }),
+    });
     expect(h.epochs.map((e) => e.lr)).toEqual([0.1, 0.1, 0.05, 0.05, 0.025]);
     const opt2 = new SGD(net.parameters(), { lr: 0.2 });
     const plateau = new ReduceLROnPlateau(opt2, { patience: 1, factor: 0.5 });
-    fit(net, { train: data, loss: (p, t) => mseLoss(p, t).mul(0).add(1), optimizer: opt2, epochs: 4, scheduler: plateau });
+    fit(net, {
+      train: data,
+      loss: (p, t) => mseLoss(p, t).mul(0).add(1),
+      optimizer: opt2,
+      epochs: 4,
+      scheduler: plateau,
+    });
     // constant loss 1: improves once (from ∞), then two bad epochs → one reduction
     expect(opt2.paramGroups[0]!.lr).toBe(0.1);
   });
@@ -126,18 +231,24 @@ describe('schedulers', () => {
   it('StepLR, ExponentialLR and CosineAnnealingLR follow their formulas', async () => {
     const { ExponentialLR, CosineAnnealingLR } = await import('@chainrule/nn');
     const p = new Linear(1, 1).parameters();
-    const a = new SGD(p, { lr: 1 }), b = new SGD(p, { lr: 1 }), c = new SGD(p, { lr: 1 });
-    const step = new StepLR(a, { stepSize: 3, gamma: 0.1 }), exp = new ExponentialLR(b, { gamma: 0.9 }), cos = new CosineAnnealingLR(c, { tMax: 4, etaMin: 0.2 });
+    const a = new SGD(p, { lr: 1 }),
+      b = new SGD(p, { lr: 1 }),
+      c = new SGD(p, { lr: 1 });
+    const step = new StepLR(a, { stepSize: 3, gamma: 0.1 }),
+      exp = new ExponentialLR(b, { gamma: 0.9 }),
+      cos = new CosineAnnealingLR(c, { tMax: 4, etaMin: 0.2 });
     const seen: number[][] = [];
     for (let e = 1; e <= 6; e++) {
-      step.step(); exp.step(); cos.step();
+      step.step();
+      exp.step();
+      cos.step();
       seen.push([a.paramGroups[0]!.lr, b.paramGroups[0]!.lr, c.paramGroups[0]!.lr]);
     }
     seen.forEach(([s, x, k], i) => {
       const e = i + 1;
       expect(s).toBeCloseTo(0.1 ** Math.floor(e / 3), 15);
       expect(x).toBeCloseTo(0.9 ** e, 15);
-      expect(k).toBeCloseTo(0.2 + 0.8 * (1 + Math.cos((Math.PI * e) / 4)) / 2, 15);
+      expect(k).toBeCloseTo(0.2 + (0.8 * (1 + Math.cos((Math.PI * e) / 4))) / 2, 15);
     });
     expect(seen[3]![2]).toBeCloseTo(0.2, 15);
     const restored = new StepLR(new SGD(p, { lr: 1 }), { stepSize: 3, gamma: 0.1 });
@@ -148,7 +259,10 @@ describe('schedulers', () => {
   it('ReduceLROnPlateau waits `patience` bad epochs, honours cooldown and minLr', () => {
     const opt = new SGD(new Linear(1, 1).parameters(), { lr: 1 });
     const s = new ReduceLROnPlateau(opt, { patience: 2, factor: 0.5, cooldown: 1, minLr: 0.3 });
-    const lrs = [5, 4, 4, 4, 4, 4, 4, 4, 4].map((v) => { s.step(v); return opt.paramGroups[0]!.lr; });
+    const lrs = [5, 4, 4, 4, 4, 4, 4, 4, 4].map((v) => {
+      s.step(v);
+      return opt.paramGroups[0]!.lr;
+    });
     expect(lrs).toEqual([1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.3]);
   });
 });
@@ -161,14 +275,26 @@ describe('hyperparameter search', () => {
       return -Math.abs(Math.log10(lr)) + hidden / 100;
     });
     expect(seen).toEqual(['0.1/4', '0.1/8', '1/4', '1/8', '10/4', '10/8']);
-    expect(trials.map((t) => t.params)).toEqual([{ lr: 1, hidden: 8 }, { lr: 1, hidden: 4 }, { lr: 0.1, hidden: 8 }, { lr: 10, hidden: 8 }, { lr: 0.1, hidden: 4 }, { lr: 10, hidden: 4 }]);
+    expect(trials.map((t) => t.params)).toEqual([
+      { lr: 1, hidden: 8 },
+      { lr: 1, hidden: 4 },
+      { lr: 0.1, hidden: 8 },
+      { lr: 10, hidden: 8 },
+      { lr: 0.1, hidden: 4 },
+      { lr: 10, hidden: 4 },
+    ]);
     const asLoss = gridSearch({ a: [3, 1, 2] }, ({ a }) => ({ score: a, extra: a * 2 }), { mode: 'min' });
     expect(asLoss.map((t) => t.score)).toEqual([1, 2, 3]);
     expect(asLoss[0]!.result).toEqual({ score: 1, extra: 2 });
   });
 
   it('randomSearch draws from lists and ranges with a seeded generator', () => {
-    const space = { lr: { logUniform: [1e-4, 1e-1] as const }, units: { int: [2, 5] as const }, act: ['relu', 'tanh'], dropout: { uniform: [0, 0.5] as const } };
+    const space = {
+      lr: { logUniform: [1e-4, 1e-1] as const },
+      units: { int: [2, 5] as const },
+      act: ['relu', 'tanh'],
+      dropout: { uniform: [0, 0.5] as const },
+    };
     const run = () => randomSearch(space, 20, (p) => p.units - p.lr, new Rng(3));
     const trials = run();
     expect(trials.length).toBe(20);
@@ -187,11 +313,21 @@ describe('hyperparameter search', () => {
 
   it('finds a good learning rate for a real (tiny) training run', () => {
     const data = linearData(32, 9);
-    const trials = gridSearch({ lr: [1e-4, 0.1] }, ({ lr }) => {
-      const net = new Sequential(new Linear(2, 1, { rng: new Rng(1) }), new Sigmoid());
-      const h = fit(net, { train: data, val: data, loss: mseLoss, optimizer: new SGD(net.parameters(), { lr }), epochs: 5 });
-      return { score: h.valLoss.at(-1)!, history: h };
-    }, { mode: 'min' });
+    const trials = gridSearch(
+      { lr: [1e-4, 0.1] },
+      ({ lr }) => {
+        const net = new Sequential(new Linear(2, 1, { rng: new Rng(1) }), new Sigmoid());
+        const h = fit(net, {
+          train: data,
+          val: data,
+          loss: mseLoss,
+          optimizer: new SGD(net.parameters(), { lr }),
+          epochs: 5,
+        });
+        return { score: h.valLoss.at(-1)!, history: h };
+      },
+      { mode: 'min' },
+    );
     expect(trials[0]!.params.lr).toBe(0.1);
     expect(trials[0]!.score).toBeLessThan(trials[1]!.score);
   });

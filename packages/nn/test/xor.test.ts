@@ -4,7 +4,12 @@ import { tensor } from '@chainrule/autograd';
 import { Linear, SGD, Sequential, Sigmoid, quadraticCost, mseLoss } from '@chainrule/nn';
 
 describe('XOR', () => {
-  const x = tensor([[0, 0], [0, 1], [1, 0], [1, 1]]);
+  const x = tensor([
+    [0, 0],
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ]);
   const y = tensor([[0], [1], [1], [0]]);
 
   it('a 2-2-1 sigmoid MLP learns XOR with the quadratic cost and plain SGD', () => {

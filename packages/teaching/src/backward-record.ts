@@ -20,15 +20,25 @@ export interface BackwardRecord {
 export function recordBackward(graph: GraphView, caller: string, gradOutput?: Tensor): BackwardRecord {
   const root = graph.root.tensor;
   if (!root.requiresGrad) {
-    throw new AutogradError(caller, 'the output does not require grad, so there is no chain rule to show (create the inputs with { requiresGrad: true })');
+    throw new AutogradError(
+      caller,
+      'the output does not require grad, so there is no chain rule to show (create the inputs with { requiresGrad: true })',
+    );
   }
   let seed: Tensor;
   if (gradOutput === undefined) {
-    if (root.size !== 1) throw new AutogradError(caller, `grad can be implicitly created only for scalar outputs; got shape ${T.fmtShape(root.shape)}: pass { gradOutput }`);
+    if (root.size !== 1)
+      throw new AutogradError(
+        caller,
+        `grad can be implicitly created only for scalar outputs; got shape ${T.fmtShape(root.shape)}: pass { gradOutput }`,
+      );
     seed = new Tensor(T.ones(root.shape, root.dtype));
   } else {
     if (!T.shapesEqual(gradOutput.shape, root.shape)) {
-      throw new AutogradError(caller, `gradOutput has shape ${T.fmtShape(gradOutput.shape)}, expected the output's shape ${T.fmtShape(root.shape)}`);
+      throw new AutogradError(
+        caller,
+        `gradOutput has shape ${T.fmtShape(gradOutput.shape)}, expected the output's shape ${T.fmtShape(root.shape)}`,
+      );
     }
     seed = gradOutput;
   }

@@ -120,13 +120,21 @@ export function buildTrace(graph: GraphView, record: BackwardRecord): ChainRuleT
     const rule = ruleOf(n);
     const ctx = formulaContext(graph, n);
     const formulas = rule.kind === 'none' ? [] : rule.formulas(ctx);
-    const locals = rule.kind === 'factor' ? rule.values(n.inputs.map((i) => graph.nodes[i]!.tensor.value), n.tensor.value, n.node!.params) : [];
+    const locals =
+      rule.kind === 'factor'
+        ? rule.values(
+            n.inputs.map((i) => graph.nodes[i]!.tensor.value),
+            n.tensor.value,
+            n.node!.params,
+          )
+        : [];
     const inputs: InputTerm[] = [];
     n.inputs.forEach((id, slot) => {
       const input = graph.nodes[id]!;
       const g = s.gradInputs[slot];
       const formula = formulas[slot];
-      if (!input.tensor.requiresGrad || g === null || g === undefined || formula === null || formula === undefined) return;
+      if (!input.tensor.requiresGrad || g === null || g === undefined || formula === null || formula === undefined)
+        return;
       inputs.push({
         input,
         slot,
@@ -136,7 +144,14 @@ export function buildTrace(graph: GraphView, record: BackwardRecord): ChainRuleT
         gradient: g.value,
       });
     });
-    return { step: k + 1, node: n, expression: rule.expression(ctx), value: n.tensor.value, upstream: { total: s.gradOutput.value, parts: summed(n).parts }, inputs };
+    return {
+      step: k + 1,
+      node: n,
+      expression: rule.expression(ctx),
+      value: n.tensor.value,
+      upstream: { total: s.gradOutput.value, parts: summed(n).parts },
+      inputs,
+    };
   });
 
   const leaves: LeafGradient[] = graph.nodes
@@ -149,7 +164,12 @@ export function buildTrace(graph: GraphView, record: BackwardRecord): ChainRuleT
 }
 
 /** ∂root/∂t with one part per use of t (each consumer's share, in forward order). */
-function summedGradient(graph: GraphView, record: BackwardRecord, stepOf: ReadonlyMap<Node, BackwardStep>, n: GraphNode): SummedGradient {
+function summedGradient(
+  graph: GraphView,
+  record: BackwardRecord,
+  stepOf: ReadonlyMap<Node, BackwardStep>,
+  n: GraphNode,
+): SummedGradient {
   const total = (record.gradients.get(n.tensor) ?? record.seed).value;
   if (n.isOutput) return { total: record.seed.value, parts: [] };
   const parts: GradientPart[] = [];

@@ -115,7 +115,12 @@ export interface SweepReport {
  * console.log(formatCheck(report));
  * ```
  */
-export function checkFormula(f: ScalarFunction, handGrad: GradientFunction, inputs: readonly FormulaInput[], options?: CheckFormulaOptions): FormulaReport;
+export function checkFormula(
+  f: ScalarFunction,
+  handGrad: GradientFunction,
+  inputs: readonly FormulaInput[],
+  options?: CheckFormulaOptions,
+): FormulaReport;
 export function checkFormula(f: ScalarFunction, handGrad: GradientFunction, sweep: SweepOptions): SweepReport;
 export function checkFormula(
   f: ScalarFunction,
@@ -124,7 +129,9 @@ export function checkFormula(
   options: CheckFormulaOptions = {},
 ): FormulaReport | SweepReport {
   if (isInputList(inputsOrSweep)) {
-    const names = inputsOrSweep.map((x, k) => options.names?.[k] ?? (x instanceof Tensor ? x.name : undefined) ?? `x${k}`);
+    const names = inputsOrSweep.map(
+      (x, k) => options.names?.[k] ?? (x instanceof Tensor ? x.name : undefined) ?? `x${k}`,
+    );
     return compareAt(f, handGrad, inputsOrSweep.map(toFloat64), names, options);
   }
   return sweep(f, handGrad, inputsOrSweep);
@@ -139,13 +146,16 @@ function toFloat64(x: FormulaInput): NDArray {
   return T.getBackend().copy(value, 'float64');
 }
 
-const fromValues = (values: readonly number[], shape: readonly number[]): NDArray => new NDArray(Float64Array.from(values), shape);
+const fromValues = (values: readonly number[], shape: readonly number[]): NDArray =>
+  new NDArray(Float64Array.from(values), shape);
 
 function sweep(f: ScalarFunction, handGrad: GradientFunction, options: SweepOptions): SweepReport {
   const { shapes, runs = 20, seed = 0, min = -2, max = 2, shrink = true } = options;
   const names = shapes.map((_, k) => options.names?.[k] ?? `x${k}`);
   if (!(min < max) || !Number.isFinite(min) || !Number.isFinite(max)) {
-    throw new globalThis.RangeError(`checkFormula: the sweep's range must be finite with min < max, got [${min}, ${max}]`);
+    throw new globalThis.RangeError(
+      `checkFormula: the sweep's range must be finite with min < max, got [${min}, ${max}]`,
+    );
   }
   const value = uniformValue(min, max);
   const arbitraries = shapes.map((s) => {
@@ -154,12 +164,18 @@ function sweep(f: ScalarFunction, handGrad: GradientFunction, options: SweepOpti
   });
   let worst: { report: FormulaReport; ratio: number } | null = null;
   let first: FormulaReport | null = null;
-  let thrown: unknown = undefined;
+  let thrown: unknown;
   let tried = 0;
   const property = fc.property(fc.tuple(...arbitraries), (values) => {
     if (thrown !== undefined) return true;
     try {
-      const report = compareAt(f, handGrad, values.map((v, k) => fromValues(v, shapes[k]!)), names, options);
+      const report = compareAt(
+        f,
+        handGrad,
+        values.map((v, k) => fromValues(v, shapes[k]!)),
+        names,
+        options,
+      );
       if (first === null) {
         tried++;
         const ratio = violation(report);
@@ -177,11 +193,33 @@ function sweep(f: ScalarFunction, handGrad: GradientFunction, options: SweepOpti
   const range: [number, number] = [min, max];
   if (first === null || !details.failed || details.counterexample === null) {
     if (worst === null) throw new AutogradError('checkFormula', `the sweep ran no point (runs = ${runs})`);
-    return { kind: 'sweep', ok: true, runs: tried, seed, range, worst: (worst as { report: FormulaReport }).report, failure: null };
+    return {
+      kind: 'sweep',
+      ok: true,
+      runs: tried,
+      seed,
+      range,
+      worst: (worst as { report: FormulaReport }).report,
+      failure: null,
+    };
   }
   const [values] = details.counterexample;
-  const shrunk = compareAt(f, handGrad, values.map((v, k) => fromValues(v, shapes[k]!)), names, options);
-  return { kind: 'sweep', ok: false, runs: tried, seed, range, worst: first, failure: { first, shrunk, shrinks: details.numShrinks } };
+  const shrunk = compareAt(
+    f,
+    handGrad,
+    values.map((v, k) => fromValues(v, shapes[k]!)),
+    names,
+    options,
+  );
+  return {
+    kind: 'sweep',
+    ok: false,
+    runs: tried,
+    seed,
+    range,
+    worst: first,
+    failure: { first, shrunk, shrinks: details.numShrinks },
+  };
 }
 
 const STEPS = 2 ** 30;
@@ -191,7 +229,8 @@ const STEPS = 2 ** 30;
  * shrinking towards 0 when the range holds it, else towards min.
  */
 function uniformValue(min: number, max: number): fc.Arbitrary<number> {
-  if (min < 0 && max > 0) return fc.integer({ min: -STEPS, max: STEPS }).map((i) => (i < 0 ? (i / STEPS) * -min : (i / STEPS) * max));
+  if (min < 0 && max > 0)
+    return fc.integer({ min: -STEPS, max: STEPS }).map((i) => (i < 0 ? (i / STEPS) * -min : (i / STEPS) * max));
   return fc.integer({ min: 0, max: STEPS }).map((i) => min + ((max - min) * i) / STEPS);
 }
 
@@ -205,7 +244,13 @@ function violation(report: FormulaReport): number {
 }
 
 /** The three-way comparison at one point. */
-function compareAt(f: ScalarFunction, handGrad: GradientFunction, point: readonly NDArray[], names: readonly string[], options: CheckFormulaOptions): FormulaReport {
+function compareAt(
+  f: ScalarFunction,
+  handGrad: GradientFunction,
+  point: readonly NDArray[],
+  names: readonly string[],
+  options: CheckFormulaOptions,
+): FormulaReport {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3 } = options;
   const leaves = point.map((v) => new Tensor(v, { requiresGrad: true }));
   const y = f(...leaves);
@@ -216,14 +261,21 @@ function compareAt(f: ScalarFunction, handGrad: GradientFunction, point: readonl
     : leaves.map(() => null);
   const hand = handGradients(handGrad, point, names);
   const inputs = point.map((x, k): InputComparison => {
-    const autoValues = auto[k] === null || auto[k] === undefined ? new Array<number>(x.size).fill(0) : [...T.getBackend().copy(auto[k]!.value, 'float64').data];
+    const autoValues =
+      auto[k] === null || auto[k] === undefined
+        ? new Array<number>(x.size).fill(0)
+        : [...T.getBackend().copy(auto[k]!.value, 'float64').data];
     const handValues = [...hand[k]!.data];
     const fd = finiteDifferences(f, point, k, eps);
     return compareInput(names[k]!, x.shape, handValues, autoValues, fd, atol, rtol);
   });
   let worstInput = 0;
-  inputs.forEach((c, k) => { if (c.maxAbsError > inputs[worstInput]!.maxAbsError) worstInput = k; });
-  const truthAgrees = inputs.every((c) => c.elements.every((e) => Math.abs(e.autograd - e.finiteDiff) <= atol + rtol * Math.abs(e.finiteDiff)));
+  inputs.forEach((c, k) => {
+    if (c.maxAbsError > inputs[worstInput]!.maxAbsError) worstInput = k;
+  });
+  const truthAgrees = inputs.every((c) =>
+    c.elements.every((e) => Math.abs(e.autograd - e.finiteDiff) <= atol + rtol * Math.abs(e.finiteDiff)),
+  );
   return {
     kind: 'point',
     ok: inputs.every((c) => c.ok),
@@ -239,9 +291,16 @@ function compareAt(f: ScalarFunction, handGrad: GradientFunction, point: readonl
 }
 
 function checkOutput(y: Tensor): void {
-  if (y.size !== 1) throw new AutogradError('checkFormula', `f must return a scalar (one element); it returned shape ${T.fmtShape(y.shape)}`);
+  if (y.size !== 1)
+    throw new AutogradError(
+      'checkFormula',
+      `f must return a scalar (one element); it returned shape ${T.fmtShape(y.shape)}`,
+    );
   if (y.dtype !== 'float64') {
-    throw new DTypeError('checkFormula', `f returned ${y.dtype}; the check runs in float64, so create f's constants with { dtype: 'float64' }`);
+    throw new DTypeError(
+      'checkFormula',
+      `f returned ${y.dtype}; the check runs in float64, so create f's constants with { dtype: 'float64' }`,
+    );
   }
 }
 
@@ -250,15 +309,24 @@ function handGradients(handGrad: GradientFunction, point: readonly NDArray[], na
   const result = noGrad(() => handGrad(...point.map((x) => new Tensor(T.getBackend().copy(x, 'float64')))));
   const list: readonly Tensor[] = result instanceof Tensor ? [result] : result;
   if (list.length !== point.length) {
-    throw new AutogradError('checkFormula', `the hand-derived gradient returned ${list.length} tensor${list.length === 1 ? '' : 's'} for ${point.length} input${point.length === 1 ? '' : 's'}`);
+    throw new AutogradError(
+      'checkFormula',
+      `the hand-derived gradient returned ${list.length} tensor${list.length === 1 ? '' : 's'} for ${point.length} input${point.length === 1 ? '' : 's'}`,
+    );
   }
   return list.map((g, k) => {
     const x = point[k]!;
     if (!T.shapesEqual(g.shape, x.shape)) {
-      throw new ShapeError('checkFormula', `the hand-derived gradient of ${names[k]} has shape ${T.fmtShape(g.shape)}, expected the input's shape ${T.fmtShape(x.shape)}`);
+      throw new ShapeError(
+        'checkFormula',
+        `the hand-derived gradient of ${names[k]} has shape ${T.fmtShape(g.shape)}, expected the input's shape ${T.fmtShape(x.shape)}`,
+      );
     }
     if (g.dtype !== 'float64') {
-      throw new DTypeError('checkFormula', `the hand-derived gradient of ${names[k]} is ${g.dtype}; compute it in float64 (constants with { dtype: 'float64' })`);
+      throw new DTypeError(
+        'checkFormula',
+        `the hand-derived gradient of ${names[k]} is ${g.dtype}; compute it in float64 (constants with { dtype: 'float64' })`,
+      );
     }
     return T.getBackend().copy(g.value, 'float64');
   });
@@ -268,10 +336,11 @@ function handGradients(handGrad: GradientFunction, point: readonly NDArray[], na
 function finiteDifferences(f: ScalarFunction, point: readonly NDArray[], k: number, eps: number): number[] {
   const base = point[k]!;
   const data = Float64Array.from(base.data as Float64Array);
-  const evaluate = (): number => noGrad(() => {
-    const args = point.map((x, i) => new Tensor(i === k ? new NDArray(Float64Array.from(data), base.shape) : x));
-    return f(...args).item();
-  });
+  const evaluate = (): number =>
+    noGrad(() => {
+      const args = point.map((x, i) => new Tensor(i === k ? new NDArray(Float64Array.from(data), base.shape) : x));
+      return f(...args).item();
+    });
   const out = new Array<number>(data.length);
   for (let j = 0; j < data.length; j++) {
     const v = data[j]!;
@@ -285,17 +354,36 @@ function finiteDifferences(f: ScalarFunction, point: readonly NDArray[], k: numb
   return out;
 }
 
-function compareInput(name: string, shape: readonly number[], hand: readonly number[], auto: readonly number[], fd: readonly number[], atol: number, rtol: number): InputComparison {
+function compareInput(
+  name: string,
+  shape: readonly number[],
+  hand: readonly number[],
+  auto: readonly number[],
+  fd: readonly number[],
+  atol: number,
+  rtol: number,
+): InputComparison {
   const elements = hand.map((h, j): ElementComparison => {
     const a = auto[j]!;
     const absError = Math.abs(h - a);
     const relError = a !== 0 ? absError / Math.abs(a) : absError === 0 ? 0 : Infinity;
-    return { index: unravelIndex(j, shape), hand: h, autograd: a, finiteDiff: fd[j]!, absError, relError, ok: absError <= atol + rtol * Math.abs(a) };
+    return {
+      index: unravelIndex(j, shape),
+      hand: h,
+      autograd: a,
+      finiteDiff: fd[j]!,
+      absError,
+      relError,
+      ok: absError <= atol + rtol * Math.abs(a),
+    };
   });
   let worst: ElementComparison | null = null;
-  let maxRel = 0, autoFd = 0, handFd = 0;
+  let maxRel = 0,
+    autoFd = 0,
+    handFd = 0;
   for (const e of elements) {
-    if (worst === null || e.absError > worst.absError || (Number.isNaN(e.absError) && !Number.isNaN(worst.absError))) worst = e;
+    if (worst === null || e.absError > worst.absError || (Number.isNaN(e.absError) && !Number.isNaN(worst.absError)))
+      worst = e;
     maxRel = Math.max(maxRel, e.relError);
     autoFd = Math.max(autoFd, Math.abs(e.autograd - e.finiteDiff));
     handFd = Math.max(handFd, Math.abs(e.hand - e.finiteDiff));

@@ -11,7 +11,11 @@ import { PALETTE, type PictureOptions, buildPicture } from './picture.js';
  */
 export function toDot(y: Tensor, options: PictureOptions = {}): string {
   const picture = buildPicture(y, 'toDot', options);
-  const lines = ['digraph chainrule {', '  rankdir=LR;', '  node [shape=box, style="rounded,filled", fontname="monospace", fontsize=11];'];
+  const lines = [
+    'digraph chainrule {',
+    '  rankdir=LR;',
+    '  node [shape=box, style="rounded,filled", fontname="monospace", fontsize=11];',
+  ];
   if (options.title !== undefined) lines.push(`  label="${escapeDot(options.title)}";`, '  labelloc=t;');
   for (const p of picture.nodes) {
     const n = p.graphNode;
@@ -27,7 +31,8 @@ export function toDot(y: Tensor, options: PictureOptions = {}): string {
     lines.push(`  ${p.key} [${attrs.join(', ')}];`);
   }
   for (const e of picture.edges) {
-    const from = picture.nodes[e.from]!.key, to = picture.nodes[e.to]!.key;
+    const from = picture.nodes[e.from]!.key,
+      to = picture.nodes[e.to]!.key;
     lines.push(`  ${from} -> ${to}${e.label === undefined ? '' : ` [label="${e.label}"]`};`);
   }
   lines.push('}');

@@ -71,32 +71,54 @@ interface Item {
 export function createExercise(y: Tensor, options: ExerciseOptions): Exercise {
   const trace = traceFor(y, 'createExercise');
   const fmt: ValueFormat = { digits: options.digits ?? 4, maxElements: options.maxElements ?? 8 };
-  const atol = options.atol ?? 5e-4, rtol = options.rtol ?? 5e-3;
+  const atol = options.atol ?? 5e-4,
+    rtol = options.rtol ?? 5e-3;
   const drafts = options.mode === 'local' ? localItems(trace, fmt) : upstreamItems(trace, fmt);
-  if (drafts.length === 0) throw new AutogradError('createExercise', `the graph of ${trace.root.label} has nothing to ask in ${options.mode} mode`);
-  const items: Item[] = drafts.map((d, i) => ({ expected: d.expected, question: { number: i + 1, total: drafts.length, asked: d.asked, prompt: d.prompt, shape: d.expected.shape } }));
-  let at = 0, correct = 0;
-  const graphText = trace.forward.map((l) => `${l.node.label} = ${l.expression} = ${formatValue(l.value, fmt)}`).join('\n');
-  const leavesText = trace.graph.nodes.filter((n) => n.node === null && !isConstant(n)).map((n) => `${n.label} = ${formatValue(n.tensor.value, fmt)}`).join(', ');
+  if (drafts.length === 0)
+    throw new AutogradError(
+      'createExercise',
+      `the graph of ${trace.root.label} has nothing to ask in ${options.mode} mode`,
+    );
+  const items: Item[] = drafts.map((d, i) => ({
+    expected: d.expected,
+    question: { number: i + 1, total: drafts.length, asked: d.asked, prompt: d.prompt, shape: d.expected.shape },
+  }));
+  let at = 0,
+    correct = 0;
+  const graphText = trace.forward
+    .map((l) => `${l.node.label} = ${l.expression} = ${formatValue(l.value, fmt)}`)
+    .join('\n');
+  const leavesText = trace.graph.nodes
+    .filter((n) => n.node === null && !isConstant(n))
+    .map((n) => `${n.label} = ${formatValue(n.tensor.value, fmt)}`)
+    .join(', ');
   return {
     mode: options.mode,
     graphText: `inputs: ${leavesText}\n${graphText}`,
     current: () => items[at]?.question ?? null,
     answer(value) {
       const item = items[at];
-      if (item === undefined) throw new AutogradError('exercise', 'the exercise is done: there is no question to answer');
+      if (item === undefined)
+        throw new AutogradError('exercise', 'the exercise is done: there is no question to answer');
       const given = typeof value === 'number' ? [value] : [...value];
       const expected = elementsOf(item.expected);
       if (given.length !== expected.length) {
-        throw new AutogradError('exercise', `${item.question.asked} has ${expected.length} element${expected.length === 1 ? '' : 's'} (shape ${formatShape(item.expected.shape)}); got ${given.length}`);
+        throw new AutogradError(
+          'exercise',
+          `${item.question.asked} has ${expected.length} element${expected.length === 1 ? '' : 's'} (shape ${formatShape(item.expected.shape)}); got ${given.length}`,
+        );
       }
       const ok = given.every((g, i) => Math.abs(g - expected[i]!) <= atol + rtol * Math.abs(expected[i]!));
       if (ok) correct++;
       at++;
       return { correct: ok, expected, expectedText: formatValue(item.expected, fmt), given, question: item.question };
     },
-    get done() { return at >= items.length; },
-    get score() { return { correct, answered: at, total: items.length }; },
+    get done() {
+      return at >= items.length;
+    },
+    get score() {
+      return { correct, answered: at, total: items.length };
+    },
   };
 }
 
@@ -116,12 +138,19 @@ function localItems(trace: ChainRuleTrace, fmt: ValueFormat): Draft[] {
   const v = (x: NDArray): string => formatValue(x, fmt);
   const out: Draft[] = [];
   for (const s of trace.steps) {
-    const known = s.node.inputs.map((i) => trace.graph.nodes[i]!).filter((n) => !isConstant(n)).map((n) => `${n.label} = ${v(n.tensor.value)}`);
+    const known = s.node.inputs
+      .map((i) => trace.graph.nodes[i]!)
+      .filter((n) => !isConstant(n))
+      .map((n) => `${n.label} = ${v(n.tensor.value)}`);
     for (const t of s.inputs) {
       if (t.kind !== 'factor' || t.local === null) continue;
       const asked = `∂${s.node.label}/∂${t.input.label}`;
       const given = known.length === 0 ? '' : ` with ${[...new Set(known)].join(', ')}`;
-      out.push({ asked, prompt: `${s.node.label} = ${s.expression}${given} (${s.node.label} = ${v(s.value)}). Local derivative ${asked} = ?`, expected: t.local });
+      out.push({
+        asked,
+        prompt: `${s.node.label} = ${s.expression}${given} (${s.node.label} = ${v(s.value)}). Local derivative ${asked} = ?`,
+        expected: t.local,
+      });
     }
   }
   return out;
@@ -135,18 +164,30 @@ function upstreamItems(trace: ChainRuleTrace, fmt: ValueFormat): Draft[] {
   const usesOf = (parts: readonly GradientPart[]): string => {
     const users = [...new Set(parts.map((p) => p.via.id))];
     const steps = users.map((id) => trace.steps.find((s) => s.node.id === id)).filter((s) => s !== undefined);
-    return steps.map((s) => `${s.node.label} = ${s.expression} (∂${f}/∂${s.node.label} = ${v(s.upstream.total)})`).join('; ');
+    return steps
+      .map((s) => `${s.node.label} = ${s.expression} (∂${f}/∂${s.node.label} = ${v(s.upstream.total)})`)
+      .join('; ');
   };
   for (const s of trace.steps) {
     if (s.node.isOutput) continue;
     const asked = `∂${f}/∂${s.node.label}`;
-    const many = s.upstream.parts.length > 1 ? ` (${s.node.label} is used ${s.upstream.parts.length} times: add the parts)` : '';
-    out.push({ asked, prompt: `${s.node.label} = ${v(s.value)} is used by ${usesOf(s.upstream.parts)}.${many} ${asked} = ?`, expected: s.upstream.total });
+    const many =
+      s.upstream.parts.length > 1 ? ` (${s.node.label} is used ${s.upstream.parts.length} times: add the parts)` : '';
+    out.push({
+      asked,
+      prompt: `${s.node.label} = ${v(s.value)} is used by ${usesOf(s.upstream.parts)}.${many} ${asked} = ?`,
+      expected: s.upstream.total,
+    });
   }
   for (const l of trace.leaves) {
     const asked = `∂${f}/∂${l.node.label}`;
-    const many = l.gradient.parts.length > 1 ? ` (${l.node.label} is used ${l.gradient.parts.length} times: add the parts)` : '';
-    out.push({ asked, prompt: `${l.node.label} = ${v(l.value)} is used by ${usesOf(l.gradient.parts)}.${many} ${asked} = ?`, expected: l.gradient.total });
+    const many =
+      l.gradient.parts.length > 1 ? ` (${l.node.label} is used ${l.gradient.parts.length} times: add the parts)` : '';
+    out.push({
+      asked,
+      prompt: `${l.node.label} = ${v(l.value)} is used by ${usesOf(l.gradient.parts)}.${many} ${asked} = ?`,
+      expected: l.gradient.total,
+    });
   }
   return out;
 }

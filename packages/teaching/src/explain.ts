@@ -1,6 +1,13 @@
 import type { NDArray } from '@chainrule/tensor';
 import type { Tensor } from '@chainrule/autograd';
-import { type ChainRuleStep, type ChainRuleTrace, type InputTerm, type SummedGradient, type TraceOptions, traceChainRule } from './chain-rule-trace.js';
+import {
+  type ChainRuleStep,
+  type ChainRuleTrace,
+  type InputTerm,
+  type SummedGradient,
+  type TraceOptions,
+  traceChainRule,
+} from './chain-rule-trace.js';
 import { type ValueFormat, formatValue } from './format.js';
 
 /** Options of `explain`. */
@@ -38,7 +45,9 @@ function text(trace: ChainRuleTrace, fmt: ValueFormat): string {
   const v = (x: NDArray): string => formatValue(x, fmt);
   const f = trace.root.label;
   const lines: string[] = [];
-  lines.push(`Chain rule for ${f} = ${v(trace.root.tensor.value)}: ${trace.steps.length} step${trace.steps.length === 1 ? '' : 's'}, from ${f} back to its inputs`);
+  lines.push(
+    `Chain rule for ${f} = ${v(trace.root.tensor.value)}: ${trace.steps.length} step${trace.steps.length === 1 ? '' : 's'}, from ${f} back to its inputs`,
+  );
   lines.push('', 'Forward pass');
   for (const line of trace.forward) lines.push(`  ${line.node.label} = ${line.expression} = ${v(line.value)}`);
   lines.push('', `Backward pass (G is the upstream gradient ∂${f}/∂out)`);
@@ -59,7 +68,9 @@ function text(trace: ChainRuleTrace, fmt: ValueFormat): string {
     lines.push('', `Gradients of the inputs`);
     const heads = trace.leaves.map((l) => `${l.node.label} = ${v(l.value)}`);
     const width = Math.max(...heads.map((h) => h.length));
-    trace.leaves.forEach((l, i) => lines.push(`  ${heads[i]!.padEnd(width)}   ${upstreamText(f, l.node.label, l.gradient, fmt)}`));
+    trace.leaves.forEach((l, i) =>
+      lines.push(`  ${heads[i]!.padEnd(width)}   ${upstreamText(f, l.node.label, l.gradient, fmt)}`),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -83,7 +94,8 @@ function localText(f: string, s: ChainRuleStep, t: InputTerm, fmt: ValueFormat):
 /** `∂f/∂x = ∂f/∂q · ∂q/∂x = -4 · 1 = -4`. */
 function productText(f: string, s: ChainRuleStep, t: InputTerm, fmt: ValueFormat): string {
   const v = (x: NDArray): string => formatValue(x, fmt);
-  const out = s.node.label, x = t.input.label;
+  const out = s.node.label,
+    x = t.input.label;
   if (t.kind === 'vjp') return `= ${v(t.gradient)}`;
   const chain = s.node.isOutput ? '' : `${d(f, out)} ${times(s, t)} ${d(out, x)} = `;
   return `${d(f, x)} = ${chain}${productValues(s, t, fmt)} = ${v(t.gradient)}`;
@@ -109,15 +121,40 @@ function markdown(trace: ChainRuleTrace, fmt: ValueFormat): string {
   lines.push(`**Forward pass**`, '', row(['node', 'op', 'expression', 'value']), '| --- | --- | --- | --- |');
   for (const l of trace.forward) lines.push(row([l.node.label, l.node.op, l.expression, v(l.value)]));
   lines.push('', `**Backward pass** (${f} back to its inputs; G is the upstream gradient ${d(f, 'out')})`, '');
-  lines.push(row(['step', 'node', 'op', 'input', 'local derivative', 'local value', `upstream ${d(f, 'out')}`, `${d(f, 'input')} through this op`]));
+  lines.push(
+    row([
+      'step',
+      'node',
+      'op',
+      'input',
+      'local derivative',
+      'local value',
+      `upstream ${d(f, 'out')}`,
+      `${d(f, 'input')} through this op`,
+    ]),
+  );
   lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const s of trace.steps) {
     const up = upstreamCell(s.upstream, fmt);
     for (const t of s.inputs) {
-      const local = t.kind === 'factor' ? `${d(s.node.label, t.input.label)} = ${t.formula}` : `${d(f, t.input.label)} = ${t.formula}`;
+      const local =
+        t.kind === 'factor'
+          ? `${d(s.node.label, t.input.label)} = ${t.formula}`
+          : `${d(f, t.input.label)} = ${t.formula}`;
       const localValue = t.local === null ? '' : v(t.local);
       const product = t.kind === 'factor' ? `${productValues(s, t, fmt)} = ${v(t.gradient)}` : v(t.gradient);
-      lines.push(row([String(s.step), `${s.node.label} = ${s.expression}`, s.node.op, t.input.label, local, localValue, up, product]));
+      lines.push(
+        row([
+          String(s.step),
+          `${s.node.label} = ${s.expression}`,
+          s.node.op,
+          t.input.label,
+          local,
+          localValue,
+          up,
+          product,
+        ]),
+      );
     }
   }
   if (trace.leaves.length > 0) {

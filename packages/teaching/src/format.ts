@@ -74,7 +74,9 @@ export function formatValue(x: NDArray, format: ValueFormat = {}): string {
 /** Shape and min / max / mean of an array's values. */
 export function summarizeValues(values: readonly number[], shape: readonly number[], digits = 4): string {
   if (values.length === 0) return `${formatShape(shape)} (empty)`;
-  let lo = Infinity, hi = -Infinity, sum = 0;
+  let lo = Infinity,
+    hi = -Infinity,
+    sum = 0;
   for (const v of values) {
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);

@@ -24,10 +24,12 @@ export function toHtml(y: Tensor, options: HtmlOptions = {}): string {
   const title = options.title ?? `Graph of ${picture.graph.root.label}`;
   const svg = renderSvg(picture, { ...options, title: undefined });
   const canTrace = y.requiresGrad && (y.size === 1 || options.gradOutput !== undefined) && (options.grads ?? true);
-  const traceText = (options.trace ?? true) && canTrace
-    ? formatTrace(buildTrace(picture.graph, recordBackward(picture.graph, 'toHtml', options.gradOutput)), options)
-    : undefined;
-  const swatch = (fill: string, stroke: string, extra = ''): string => `<span class="swatch" style="background:${fill};border-color:${stroke};${extra}"></span>`;
+  const traceText =
+    (options.trace ?? true) && canTrace
+      ? formatTrace(buildTrace(picture.graph, recordBackward(picture.graph, 'toHtml', options.gradOutput)), options)
+      : undefined;
+  const swatch = (fill: string, stroke: string, extra = ''): string =>
+    `<span class="swatch" style="background:${fill};border-color:${stroke};${extra}"></span>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -22,8 +22,24 @@ export { type GraphNode, type GraphNodeKind, type GraphView, collectGraph, named
 export { type ValueFormat, formatNumber, formatValue } from './format.js';
 
 // The chain-rule trace; each op's local derivative is read from the formula in its record.
-export { type FactorRule, type LocalDerivativeRule, type NoGradRule, type VjpRule, localDerivative } from './local-derivatives.js';
-export { type ChainRuleStep, type ChainRuleTrace, type ForwardLine, type GradientPart, type InputTerm, type LeafGradient, type SummedGradient, type TraceOptions, traceChainRule } from './chain-rule-trace.js';
+export {
+  type FactorRule,
+  type LocalDerivativeRule,
+  type NoGradRule,
+  type VjpRule,
+  localDerivative,
+} from './local-derivatives.js';
+export {
+  type ChainRuleStep,
+  type ChainRuleTrace,
+  type ForwardLine,
+  type GradientPart,
+  type InputTerm,
+  type LeafGradient,
+  type SummedGradient,
+  type TraceOptions,
+  traceChainRule,
+} from './chain-rule-trace.js';
 export { type ExplainOptions, explain, formatTrace } from './explain.js';
 
 // Pictures of the graph.
@@ -34,7 +50,18 @@ export { type SvgOptions, toSvg } from './svg.js';
 export { type HtmlOptions, toHtml } from './html.js';
 
 // Hand-derived gradients against autograd and finite differences.
-export { type CheckFormulaOptions, type ElementComparison, type FormulaInput, type FormulaReport, type GradientFunction, type InputComparison, type ScalarFunction, type SweepOptions, type SweepReport, checkFormula } from './check-formula.js';
+export {
+  type CheckFormulaOptions,
+  type ElementComparison,
+  type FormulaInput,
+  type FormulaReport,
+  type GradientFunction,
+  type InputComparison,
+  type ScalarFunction,
+  type SweepOptions,
+  type SweepReport,
+  checkFormula,
+} from './check-formula.js';
 export { type FormatCheckOptions, formatCheck } from './format-check.js';
 
 // Symbolic derivatives of scalar graphs.
@@ -44,4 +71,11 @@ export { evaluateExpression } from './symbolic/evaluate.js';
 export { type ParseScope, parseFormula } from './symbolic/parse.js';
 
 // Graded exercises, node by node.
-export { type Exercise, type ExerciseMode, type ExerciseOptions, type ExerciseQuestion, type ExerciseResult, createExercise } from './exercise.js';
+export {
+  type Exercise,
+  type ExerciseMode,
+  type ExerciseOptions,
+  type ExerciseQuestion,
+  type ExerciseResult,
+  createExercise,
+} from './exercise.js';

@@ -60,8 +60,14 @@ interface Slot {
  * edges (the output) go in the last layer; every other box sits one layer before its earliest
  * consumer.
  */
-export function layeredLayout(boxes: readonly LayoutBox[], edges: readonly LayoutEdge[], options: LayoutOptions = {}): Layout {
-  const columnGap = options.columnGap ?? (options.direction === 'TB' ? 44 : 56), rowGap = options.rowGap ?? 18, margin = options.margin ?? 16;
+export function layeredLayout(
+  boxes: readonly LayoutBox[],
+  edges: readonly LayoutEdge[],
+  options: LayoutOptions = {},
+): Layout {
+  const columnGap = options.columnGap ?? (options.direction === 'TB' ? 44 : 56),
+    rowGap = options.rowGap ?? 18,
+    margin = options.margin ?? 16;
   const sweeps = options.sweeps ?? 4;
   const n = boxes.length;
   const depth = longestPathDepths(n, edges);
@@ -89,7 +95,8 @@ export function layeredLayout(boxes: readonly LayoutBox[], edges: readonly Layou
     }
     chain.push(slotOf[e.to]!);
     for (let i = 0; i + 1 < chain.length; i++) {
-      const a = chain[i]!, b = chain[i + 1]!;
+      const a = chain[i]!,
+        b = chain[i + 1]!;
       if (b.layer !== a.layer + 1) continue; // a long edge drawn straight: no neighbours to order by
       layers[a.layer]![a.index]!.succs.push(b.index);
       layers[b.layer]![b.index]!.preds.push(a.index);
@@ -104,7 +111,9 @@ export function layeredLayout(boxes: readonly LayoutBox[], edges: readonly Layou
   const along = (b: LayoutBox): number => (tb ? b.height : b.width);
   const across = (b: LayoutBox): number => (tb ? b.width : b.height);
   const slotAcross = (s: Slot): number => (s.box < 0 ? 8 : across(boxes[s.box]!));
-  const layerThickness = layers.map((layer) => Math.max(8, ...layer.map((s) => (s.box < 0 ? 8 : along(boxes[s.box]!)))));
+  const layerThickness = layers.map((layer) =>
+    Math.max(8, ...layer.map((s) => (s.box < 0 ? 8 : along(boxes[s.box]!)))),
+  );
   const layerStart: number[] = [];
   let main = margin;
   for (const t of layerThickness) {
@@ -112,7 +121,9 @@ export function layeredLayout(boxes: readonly LayoutBox[], edges: readonly Layou
     main += t + columnGap;
   }
   const gap = tb ? columnGap / 2 : rowGap;
-  const layerLength = order.map((o, l) => o.reduce((h, i) => h + slotAcross(layers[l]![i]!), 0) + gap * Math.max(0, o.length - 1));
+  const layerLength = order.map(
+    (o, l) => o.reduce((h, i) => h + slotAcross(layers[l]![i]!), 0) + gap * Math.max(0, o.length - 1),
+  );
   const totalAcross = Math.max(0, ...layerLength);
   const slotPos: Point[][] = layers.map((layer) => new Array<Point>(layer.length));
   order.forEach((o, l) => {
@@ -145,8 +156,15 @@ export function layeredLayout(boxes: readonly LayoutBox[], edges: readonly Layou
       return { x: i === 0 ? p.x + box.width : p.x, y: p.y + box.height * f };
     });
   });
-  const mainLength = main - columnGap + margin, acrossLength = totalAcross + 2 * margin;
-  return { positions, columns, edgePoints, width: Math.max(0, tb ? acrossLength : mainLength), height: tb ? mainLength : acrossLength };
+  const mainLength = main - columnGap + margin,
+    acrossLength = totalAcross + 2 * margin;
+  return {
+    positions,
+    columns,
+    edgePoints,
+    width: Math.max(0, tb ? acrossLength : mainLength),
+    height: tb ? mainLength : acrossLength,
+  };
 }
 
 /** depth[b] = the longest path from b to a box with no outgoing edge, found without recursion. */
@@ -190,7 +208,12 @@ function orderLayers(layers: readonly Slot[][], sweeps: number): number[][] {
   return order;
 }
 
-function byBarycenter(layer: readonly Slot[], current: readonly number[], neighbourOrder: readonly number[], side: 'preds' | 'succs'): number[] {
+function byBarycenter(
+  layer: readonly Slot[],
+  current: readonly number[],
+  neighbourOrder: readonly number[],
+  side: 'preds' | 'succs',
+): number[] {
   const rank = new Map<number, number>();
   neighbourOrder.forEach((slot, r) => rank.set(slot, r));
   const bary = new Map<number, number>();
@@ -205,14 +228,18 @@ function byBarycenter(layer: readonly Slot[], current: readonly number[], neighb
 function countCrossings(layers: readonly Slot[][], order: readonly number[][]): number {
   let crossings = 0;
   for (let l = 0; l + 1 < layers.length; l++) {
-    const top = new Map<number, number>(), bottom = new Map<number, number>();
+    const top = new Map<number, number>(),
+      bottom = new Map<number, number>();
     order[l]!.forEach((slot, r) => top.set(slot, r));
     order[l + 1]!.forEach((slot, r) => bottom.set(slot, r));
     const segs: [number, number][] = [];
-    layers[l]!.forEach((s, i) => { for (const t of s.succs) segs.push([top.get(i)!, bottom.get(t)!]); });
+    layers[l]!.forEach((s, i) => {
+      for (const t of s.succs) segs.push([top.get(i)!, bottom.get(t)!]);
+    });
     for (let i = 0; i < segs.length; i++) {
       for (let j = i + 1; j < segs.length; j++) {
-        const [a1, b1] = segs[i]!, [a2, b2] = segs[j]!;
+        const [a1, b1] = segs[i]!,
+          [a2, b2] = segs[j]!;
         if ((a1 - a2) * (b1 - b2) < 0) crossings++;
       }
     }

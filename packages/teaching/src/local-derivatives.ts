@@ -67,7 +67,9 @@ function build(record: OpRecord<unknown>): LocalDerivativeRule {
   if (f.kind === 'vjp') return { kind: 'vjp', expression: f.show, formulas: f.vjp };
   const labelled = (c: FormulaContext<unknown>): { out: Expr; names: Record<string, Expr> } => {
     const names: Record<string, Expr> = {};
-    f.args.forEach((a, i) => { names[a] = labelExpr(c.inputs[i] ?? '0'); });
+    f.args.forEach((a, i) => {
+      names[a] = labelExpr(c.inputs[i] ?? '0');
+    });
     const out = parseFormula(f.out, { names, params: c.params });
     return { out, names: { ...names, out } };
   };
@@ -80,8 +82,12 @@ function build(record: OpRecord<unknown>): LocalDerivativeRule {
     },
     values: (inputs, output, params) => {
       const values: Record<string, Value> = { out: output };
-      f.args.forEach((a, i) => { values[a] = inputs[i]!; });
-      return f.d.map((d) => (d === null ? null : asArray(evaluateValue(parseFormula(d, { names: {}, params }), values), output)));
+      f.args.forEach((a, i) => {
+        values[a] = inputs[i]!;
+      });
+      return f.d.map((d) =>
+        d === null ? null : asArray(evaluateValue(parseFormula(d, { names: {}, params }), values), output),
+      );
     },
   };
 }

@@ -20,7 +20,8 @@ export function toMermaid(y: Tensor, options: PictureOptions = {}): string {
     lines.push(`  ${p.key}${shape}`);
   }
   for (const e of picture.edges) {
-    const from = picture.nodes[e.from]!.key, to = picture.nodes[e.to]!.key;
+    const from = picture.nodes[e.from]!.key,
+      to = picture.nodes[e.to]!.key;
     lines.push(`  ${from} -->${e.label === undefined ? '' : `|${e.label}|`} ${to}`);
   }
   lines.push(

@@ -40,7 +40,18 @@ export interface Picture {
 }
 
 /** Ops whose inputs are not interchangeable: their arrows are numbered. */
-const ORDERED_OPS: ReadonlySet<string> = new Set(['sub', 'div', 'pow', 'matmul', 'linear', 'where', 'concat', 'gather', 'scatterAdd', 'custom']);
+const ORDERED_OPS: ReadonlySet<string> = new Set([
+  'sub',
+  'div',
+  'pow',
+  'matmul',
+  'linear',
+  'where',
+  'concat',
+  'gather',
+  'scatterAdd',
+  'custom',
+]);
 
 /** Colours of the node kinds, shared by SVG, DOT and Mermaid. */
 export const PALETTE = {
@@ -77,7 +88,8 @@ export function buildPicture(y: Tensor, caller: string, options: PictureOptions 
     };
   };
   // an unnamed constant used by several ops is drawn next to each use, not as one far-away box
-  const copied = (n: GraphNode): boolean => n.kind === 'leaf' && n.tensor.name === undefined && graph.consumers[n.id]!.length > 1;
+  const copied = (n: GraphNode): boolean =>
+    n.kind === 'leaf' && n.tensor.name === undefined && graph.consumers[n.id]!.length > 1;
   const nodes: PictureNode[] = [];
   const boxOf = new Map<number, number>();
   for (const n of graph.nodes) {

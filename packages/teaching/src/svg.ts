@@ -13,7 +13,8 @@ export interface SvgOptions extends PictureOptions {
 const FONT_SIZE = 12;
 const CHAR_WIDTH = 7.3; // a 12px monospace glyph
 const LINE_HEIGHT = 16;
-const PAD_X = 10, PAD_Y = 8;
+const PAD_X = 10,
+  PAD_Y = 8;
 
 /**
  * The graph that made `y` as a self-contained SVG (no Graphviz): a layered layout with inputs on
@@ -35,23 +36,36 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
     width: Math.ceil(Math.max(...p.lines.map((l) => [...l].length)) * CHAR_WIDTH + 2 * PAD_X),
     height: p.lines.length * LINE_HEIGHT + 2 * PAD_Y,
   }));
-  const direction = options.direction === 'LR' || options.direction === 'TB' ? options.direction : layerCount(picture) > 6 ? 'TB' : 'LR';
+  const direction =
+    options.direction === 'LR' || options.direction === 'TB'
+      ? options.direction
+      : layerCount(picture) > 6
+        ? 'TB'
+        : 'LR';
   const layout = layeredLayout(boxes, picture.edges, { direction });
   const titleHeight = options.title === undefined ? 0 : 28;
-  const width = Math.ceil(layout.width), height = Math.ceil(layout.height + titleHeight);
+  const width = Math.ceil(layout.width),
+    height = Math.ceil(layout.height + titleHeight);
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace" font-size="${FONT_SIZE}">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace" font-size="${FONT_SIZE}">`,
+  );
   if (options.title !== undefined) out.push(`<title>${escapeXml(options.title)}</title>`);
   out.push('<defs>');
-  out.push(`<marker id="${prefix}-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker>`);
+  out.push(
+    `<marker id="${prefix}-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker>`,
+  );
   out.push('</defs>');
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
-  if (options.title !== undefined) out.push(`<text x="16" y="20" font-size="14" font-weight="bold" fill="#222">${escapeXml(options.title)}</text>`);
+  if (options.title !== undefined)
+    out.push(`<text x="16" y="20" font-size="14" font-weight="bold" fill="#222">${escapeXml(options.title)}</text>`);
   out.push(`<g transform="translate(0 ${titleHeight})">`);
   out.push('<g class="edges" fill="none" stroke="#555" stroke-width="1.3">');
   picture.edges.forEach((e, k) => {
     const pts = layout.edgePoints[k]!;
-    out.push(`<path class="edge" data-from="${picture.nodes[e.from]!.key}" data-to="${picture.nodes[e.to]!.key}" d="${curve(pts, direction)}" marker-end="url(#${prefix}-arrow)"/>`);
+    out.push(
+      `<path class="edge" data-from="${picture.nodes[e.from]!.key}" data-to="${picture.nodes[e.to]!.key}" d="${curve(pts, direction)}" marker-end="url(#${prefix}-arrow)"/>`,
+    );
   });
   out.push('</g>');
   out.push('<g class="edge-labels" font-size="10" fill="#555">');
@@ -72,11 +86,18 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
     const strokeWidth = n.isOutput ? 2.5 : n.kind === 'parameter' ? 2 : 1.2;
     const dash = n.kind === 'leaf' ? ' stroke-dasharray="4 3"' : '';
     out.push(`<g class="node ${p.classes.join(' ')}" id="${prefix}-${p.key}">`);
-    out.push(`<rect x="${fmt(x)}" y="${fmt(y)}" width="${box.width}" height="${box.height}" rx="6" fill="${colours.fill}" stroke="${stroke}" stroke-width="${strokeWidth}"${dash}/>`);
-    if (n.isOutput) out.push(`<rect x="${fmt(x - 4)}" y="${fmt(y - 4)}" width="${box.width + 8}" height="${box.height + 8}" rx="9" fill="none" stroke="${stroke}" stroke-width="1"/>`);
+    out.push(
+      `<rect x="${fmt(x)}" y="${fmt(y)}" width="${box.width}" height="${box.height}" rx="6" fill="${colours.fill}" stroke="${stroke}" stroke-width="${strokeWidth}"${dash}/>`,
+    );
+    if (n.isOutput)
+      out.push(
+        `<rect x="${fmt(x - 4)}" y="${fmt(y - 4)}" width="${box.width + 8}" height="${box.height + 8}" rx="9" fill="none" stroke="${stroke}" stroke-width="1"/>`,
+      );
     p.lines.forEach((line, j) => {
       const weight = j === 0 ? ' font-weight="bold"' : '';
-      out.push(`<text x="${fmt(x + PAD_X)}" y="${fmt(y + PAD_Y + (j + 1) * LINE_HEIGHT - 4)}" fill="#1d1d1d"${weight}>${escapeXml(line)}</text>`);
+      out.push(
+        `<text x="${fmt(x + PAD_X)}" y="${fmt(y + PAD_Y + (j + 1) * LINE_HEIGHT - 4)}" fill="#1d1d1d"${weight}>${escapeXml(line)}</text>`,
+      );
     });
     out.push('</g>');
   });
@@ -88,7 +109,8 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
 function curve(points: readonly Point[], direction: 'LR' | 'TB'): string {
   let d = `M${fmt(points[0]!.x)},${fmt(points[0]!.y)}`;
   for (let i = 1; i < points.length; i++) {
-    const a = points[i - 1]!, b = points[i]!;
+    const a = points[i - 1]!,
+      b = points[i]!;
     if (direction === 'TB') {
       const mid = (a.y + b.y) / 2;
       d += ` C${fmt(a.x)},${fmt(mid)} ${fmt(b.x)},${fmt(mid)} ${fmt(b.x)},${fmt(b.y)}`;

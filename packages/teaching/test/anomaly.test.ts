@@ -19,7 +19,9 @@ describe('detectAnomaly', () => {
     expect(e).toBeInstanceOf(AnomalyError);
     expect(e!.op).toBe('log');
     expect(e!.message).toContain('log: forward produced Infinity (0 NaN, 1 Inf)');
-    expect(e!.createdAt).toContain(`examples/teaching/anomaly.ts:${lineOf('logOfZero', 'the log is created on this line')}:`);
+    expect(e!.createdAt).toContain(
+      `examples/teaching/anomaly.ts:${lineOf('logOfZero', 'the log is created on this line')}:`,
+    );
     expect(e!.message).toContain('input 0: shape [2] min 0 max 0.5 mean 0.25 nan 0 inf 0');
   });
 
@@ -28,7 +30,9 @@ describe('detectAnomaly', () => {
     expect(e).toBeInstanceOf(AnomalyError);
     expect(e!.op).toBe('sqrt');
     expect(e!.message).toContain('sqrt: backward produced Infinity in the gradient of input 0 (0 NaN, 1 Inf)');
-    expect(e!.createdAt).toContain(`examples/teaching/anomaly.ts:${lineOf('sqrtAtZero', 'the sqrt is created on this line')}:`);
+    expect(e!.createdAt).toContain(
+      `examples/teaching/anomaly.ts:${lineOf('sqrtAtZero', 'the sqrt is created on this line')}:`,
+    );
     expect(e!.message).toContain('shape [3] min 0 max 4 mean 1.6666666666666667 nan 0 inf 0'); // x = [0, 1, 4]
   });
 
@@ -37,7 +41,9 @@ describe('detectAnomaly', () => {
     expect(e).toBeInstanceOf(AnomalyError);
     expect(e!.op).toBe('sqrt');
     expect(e!.message).toContain('sqrt: backward produced NaN in the gradient of input 0 (1 NaN, 0 Inf)');
-    expect(e!.createdAt).toContain(`examples/teaching/anomaly.ts:${lineOf('whereTrap', 'the sqrt is created on this line')}:`);
+    expect(e!.createdAt).toContain(
+      `examples/teaching/anomaly.ts:${lineOf('whereTrap', 'the sqrt is created on this line')}:`,
+    );
   });
 
   it('the double where has no anomaly and the right gradient [0, 1/(2√4)]', () => {

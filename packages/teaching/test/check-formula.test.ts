@@ -19,11 +19,16 @@ describe('checkFormula at one point', () => {
     const r = checkFormula(f, right, [POINT]);
     expect(r.ok).toBe(true);
     expect(r.truthAgrees).toBe(true);
-    expect(r.value).toBeCloseTo(POINT.reduce((s, v) => s + v * Math.sin(v), 0), 14);
+    expect(r.value).toBeCloseTo(
+      POINT.reduce((s, v) => s + v * Math.sin(v), 0),
+      14,
+    );
     const input = r.inputs[0]!;
     expect(input.maxAbsError).toBeLessThan(1e-14);
     expect(input.autogradVsFiniteDiff).toBeLessThan(1e-7);
-    input.elements.forEach((e, i) => expect(e.autograd).toBeCloseTo(Math.sin(POINT[i]!) + POINT[i]! * Math.cos(POINT[i]!), 14));
+    input.elements.forEach((e, i) =>
+      expect(e.autograd).toBeCloseTo(Math.sin(POINT[i]!) + POINT[i]! * Math.cos(POINT[i]!), 14),
+    );
   });
 
   it('pinpoints a wrong formula: the worst index is where the forgotten term sin(xᵢ) is largest', () => {
@@ -45,15 +50,32 @@ describe('checkFormula at one point', () => {
   it('reports element positions in multi-dimensional inputs, and every input separately', () => {
     const g = (a: Tensor, b: Tensor): Tensor => a.matmul(b).square().sum();
     // ∂/∂A Σ(AB)² = 2(AB)Bᵀ, ∂/∂B = 2Aᵀ(AB); the hand version scales B's gradient by 1.5 at [1,0] only
-    const A = [[1, 2], [0.5, -1], [2, 0]], B = [[0.3, -0.2], [1, 0.4]];
+    const A = [
+        [1, 2],
+        [0.5, -1],
+        [2, 0],
+      ],
+      B = [
+        [0.3, -0.2],
+        [1, 0.4],
+      ];
     const hand = (a: Tensor, b: Tensor): Tensor[] => {
       const ab = a.matmul(b);
       const gb = a.mT().matmul(ab).mul(2);
-      const bump = tensor([[1, 1], [1.5, 1]], { dtype: 'float64' });
+      const bump = tensor(
+        [
+          [1, 1],
+          [1.5, 1],
+        ],
+        { dtype: 'float64' },
+      );
       return [ab.matmul(b.mT()).mul(2), gb.mul(bump)];
     };
     const r = checkFormula(g, hand, [A, B], { names: ['A', 'B'] });
-    expect(r.inputs.map((c) => [c.name, c.ok])).toEqual([['A', true], ['B', false]]);
+    expect(r.inputs.map((c) => [c.name, c.ok])).toEqual([
+      ['A', true],
+      ['B', false],
+    ]);
     expect(r.worstInput).toBe(1);
     expect(r.inputs[1]!.worstIndex).toEqual([1, 0]);
     expect(r.inputs[1]!.elements.filter((e) => !e.ok).map((e) => e.index)).toEqual([[1, 0]]);
@@ -75,13 +97,29 @@ describe('checkFormula at one point', () => {
   it('refuses bad input with typed errors', () => {
     expect(() => checkFormula(f, (x) => x.sum(), [POINT])).toThrow(ShapeError);
     expect(() => checkFormula(f, (x) => [x, x], [POINT])).toThrow(AutogradError);
-    expect(() => checkFormula((x) => x.mul(2), (x) => x, [POINT])).toThrow(/scalar/);
-    expect(() => checkFormula((x) => x.cast('float32').sum(), (x) => x, [POINT])).toThrow(DTypeError);
+    expect(() =>
+      checkFormula(
+        (x) => x.mul(2),
+        (x) => x,
+        [POINT],
+      ),
+    ).toThrow(/scalar/);
+    expect(() =>
+      checkFormula(
+        (x) => x.cast('float32').sum(),
+        (x) => x,
+        [POINT],
+      ),
+    ).toThrow(DTypeError);
     expect(() => checkFormula(f, (x) => x.cast('float32'), [POINT])).toThrow(DTypeError);
   });
 
   it('compares with zeros where f does not use an input', () => {
-    const r = checkFormula((a: Tensor) => a.sum(), (a: Tensor, b: Tensor) => [a.mul(0).add(1), b.mul(0)], [[1, 2], [3]]);
+    const r = checkFormula(
+      (a: Tensor) => a.sum(),
+      (a: Tensor, b: Tensor) => [a.mul(0).add(1), b.mul(0)],
+      [[1, 2], [3]],
+    );
     expect(r.ok).toBe(true);
     expect(r.inputs[1]!.elements[0]!.autograd).toBe(0);
     expect(r.inputs[1]!.elements[0]!.relError).toBe(0);
@@ -119,17 +157,22 @@ describe('checkFormula sweeps (fast-check)', () => {
 
 describe('the notes’ formulas, verified', () => {
   const checks = backpropChecks();
-  it('BP1: δᴸ = ∇ₐC ⊙ σ\'(zᴸ) is ∂C/∂zᴸ', () => {
+  it("BP1: δᴸ = ∇ₐC ⊙ σ'(zᴸ) is ∂C/∂zᴸ", () => {
     expect(checks.bp1.ok).toBe(true);
     expect(checks.bp1.inputs[0]!.maxAbsError).toBeLessThan(1e-14);
     expect(checks.bp1.inputs[0]!.autogradVsFiniteDiff).toBeLessThan(1e-8);
   });
-  it('BP2: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ\'(zˡ) is ∂C/∂zˡ', () => {
+  it("BP2: δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ'(zˡ) is ∂C/∂zˡ", () => {
     expect(checks.bp2.ok).toBe(true);
     expect(checks.bp2.inputs[0]!.maxAbsError).toBeLessThan(1e-14);
   });
   it('BP3 and BP4 give ∂C/∂b and ∂C/∂w for both layers, at one point and on 20 random ones', () => {
-    expect(checks.bp34.inputs.map((c) => [c.name, c.ok])).toEqual([['W1', true], ['b1', true], ['W2', true], ['b2', true]]);
+    expect(checks.bp34.inputs.map((c) => [c.name, c.ok])).toEqual([
+      ['W1', true],
+      ['b1', true],
+      ['W2', true],
+      ['b2', true],
+    ]);
     for (const c of checks.bp34.inputs) expect(c.maxAbsError).toBeLessThan(1e-14);
     expect(checks.sweep.ok).toBe(true);
     expect(checks.sweep.runs).toBe(20);
@@ -147,13 +190,18 @@ describe('the notes’ formulas, verified', () => {
     const p = crossEntropyProblem();
     const rows = (t: Tensor): number[][] => t.toArray() as number[][];
     const [W1, b1, W2, b2] = p.params.map((t) => t.toArray()) as [number[][], number[], number[][], number[]];
-    const X = rows(p.X), Y = rows(p.Y), m = X.length;
+    const X = rows(p.X),
+      Y = rows(p.Y),
+      m = X.length;
     const sigma = (v: number): number => 1 / (1 + Math.exp(-v));
-    const layer = (a: number[], W: number[][], b: number[]): number[] => b.map((bj, j) => sigma(a.reduce((s, ai, i) => s + ai * W[i]![j]!, bj)));
+    const layer = (a: number[], W: number[][], b: number[]): number[] =>
+      b.map((bj, j) => sigma(a.reduce((s, ai, i) => s + ai * W[i]![j]!, bj)));
     let E = 0;
     X.forEach((x, i) => {
       const out = layer(layer(x, W1, b1), W2, b2);
-      out.forEach((s, k) => { E -= (Y[i]![k]! * Math.log(s) + (1 - Y[i]![k]!) * Math.log(1 - s)) / m; });
+      out.forEach((s, k) => {
+        E -= (Y[i]![k]! * Math.log(s) + (1 - Y[i]![k]!) * Math.log(1 - s)) / m;
+      });
     });
     for (const W of [W1, W2]) for (const row of W) for (const w of row) E += (p.lambda / (2 * m)) * w * w;
     expect(objective(p)(...(p.params as [Tensor, Tensor, Tensor, Tensor])).item()).toBeCloseTo(E, 12);
@@ -163,13 +211,22 @@ describe('the notes’ formulas, verified', () => {
     const r = wrongL2Check();
     const p = crossEntropyProblem();
     expect(r.ok).toBe(false);
-    expect(r.inputs.map((c) => [c.name, c.ok])).toEqual([['W1', false], ['b1', true], ['W2', false], ['b2', true]]);
+    expect(r.inputs.map((c) => [c.name, c.ok])).toEqual([
+      ['W1', false],
+      ['b1', true],
+      ['W2', false],
+      ['b2', true],
+    ]);
     // the discrepancy at each weight is -λ/(2m)·w: largest where |w| is largest
     const m = p.X.shape[0]!;
     let best = { input: -1, index: [] as number[], w: 0 };
-    [0, 2].forEach((k) => (p.params[k]!.toArray() as number[][]).forEach((row, i) => row.forEach((w, j) => {
-      if (Math.abs(w) > Math.abs(best.w)) best = { input: k, index: [i, j], w };
-    })));
+    [0, 2].forEach((k) =>
+      (p.params[k]!.toArray() as number[][]).forEach((row, i) =>
+        row.forEach((w, j) => {
+          if (Math.abs(w) > Math.abs(best.w)) best = { input: k, index: [i, j], w };
+        }),
+      ),
+    );
     expect(r.worstInput).toBe(best.input);
     const worst = r.inputs[best.input]!;
     expect(worst.worstIndex).toEqual(best.index);

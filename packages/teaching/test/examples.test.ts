@@ -20,11 +20,22 @@ describe('examples/teaching', () => {
   it('graph-pictures: writes DOT, Mermaid, SVG and HTML for both graphs', () => {
     const folder = mkdtempSync(join(tmpdir(), 'chainrule-pictures-'));
     const files = writePictures(folder);
-    expect(files.map((f) => basename(f))).toEqual(['notes.dot', 'notes.mmd', 'notes.svg', 'notes.html', 'layer.dot', 'layer.mmd', 'layer.svg', 'layer.html']);
+    expect(files.map((f) => basename(f))).toEqual([
+      'notes.dot',
+      'notes.mmd',
+      'notes.svg',
+      'notes.html',
+      'layer.dot',
+      'layer.mmd',
+      'layer.svg',
+      'layer.html',
+    ]);
     expect(readFileSync(join(folder, 'notes.dot'), 'utf8')).toMatch(/^digraph chainrule \{/);
     expect(readFileSync(join(folder, 'layer.mmd'), 'utf8')).toContain('flowchart LR');
     expect(readFileSync(join(folder, 'layer.svg'), 'utf8')).toMatch(/^<svg xmlns/);
-    expect(readFileSync(join(folder, 'notes.html'), 'utf8')).toContain('<h1>f = (x + y)·z at x = -2, y = 5, z = -4</h1>');
+    expect(readFileSync(join(folder, 'notes.html'), 'utf8')).toContain(
+      '<h1>f = (x + y)·z at x = -2, y = 5, z = -4</h1>',
+    );
   });
 
   it('symbolic: the derivatives of the notes’ graph and of a sigmoid neuron', () => {

@@ -42,9 +42,16 @@ describe('createExercise', () => {
       const r = ex.answer(0);
       seen.push([q.asked, r.expected]);
     }
-    expect(seen).toEqual([['∂f/∂q', [-4]], ['∂f/∂z', [3]], ['∂q/∂x', [1]], ['∂q/∂y', [1]]]);
+    expect(seen).toEqual([
+      ['∂f/∂q', [-4]],
+      ['∂f/∂z', [3]],
+      ['∂q/∂x', [1]],
+      ['∂q/∂y', [1]],
+    ]);
     expect(ex.score.correct).toBe(0);
-    expect(createExercise(notesGraph().f, { mode: 'local' }).current()!.prompt).toBe('f = q·z with q = 3, z = -4 (f = -12). Local derivative ∂f/∂q = ?');
+    expect(createExercise(notesGraph().f, { mode: 'local' }).current()!.prompt).toBe(
+      'f = q·z with q = 3, z = -4 (f = -12). Local derivative ∂f/∂q = ?',
+    );
   });
 
   it('accepts three significant digits and rejects two', () => {
@@ -91,8 +98,15 @@ describe('the terminal program', () => {
   it('runs over a pipe: grades, shows the right value after a wrong answer, re-asks after junk', async () => {
     const output = new PassThrough();
     let text = '';
-    output.on('data', (chunk: Buffer) => { text += chunk.toString(); });
-    const outcome = await runExercise({ input: Readable.from(['-4\n3\nnot a number\n-4\n-4\n']), output, mode: 'upstream', graph: 'notes' });
+    output.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    const outcome = await runExercise({
+      input: Readable.from(['-4\n3\nnot a number\n-4\n-4\n']),
+      output,
+      mode: 'upstream',
+      graph: 'notes',
+    });
     expect(outcome).toEqual({ correct: 2, answered: 4, total: 4, finished: true });
     expect(text).toContain('[1/4] q = 3 is used by f = q·z (∂f/∂f = 1). ∂f/∂q = ? -4\n  ✓ right: ∂f/∂q = -4');
     expect(text).toContain('∂f/∂x = ? 3\n  ✗ not quite: ∂f/∂x = -4 (you entered 3)');
@@ -104,7 +118,9 @@ describe('the terminal program', () => {
   it('stops cleanly when the input ends early', async () => {
     const output = new PassThrough();
     let text = '';
-    output.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+    output.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
     const outcome = await runExercise({ input: Readable.from(['0.5\n']), output, mode: 'local', graph: 'neuron' });
     expect(outcome.finished).toBe(false);
     expect(outcome.answered).toBe(1);
@@ -115,19 +131,30 @@ describe('the terminal program', () => {
     // map @chainrule/* to the TypeScript sources, so no build is needed
     const dir = mkdtempSync(join(tmpdir(), 'chainrule-tsx-'));
     const tsconfig = join(dir, 'tsconfig.json');
-    writeFileSync(tsconfig, JSON.stringify({
-      compilerOptions: {
-        baseUrl: ROOT,
-        paths: { '@chainrule/tensor': ['packages/tensor/src/index.ts'], '@chainrule/autograd': ['packages/autograd/src/index.ts'], '@chainrule/teaching': ['packages/teaching/src/index.ts'] },
+    writeFileSync(
+      tsconfig,
+      JSON.stringify({
+        compilerOptions: {
+          baseUrl: ROOT,
+          paths: {
+            '@chainrule/tensor': ['packages/tensor/src/index.ts'],
+            '@chainrule/autograd': ['packages/autograd/src/index.ts'],
+            '@chainrule/teaching': ['packages/teaching/src/index.ts'],
+          },
+        },
+      }),
+    );
+    const run = spawnSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'examples/teaching/exercise.ts', '--mode', 'local'],
+      {
+        cwd: ROOT,
+        input: '-4\n3\n1\n2\n',
+        encoding: 'utf8',
+        env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
+        timeout: 60_000,
       },
-    }));
-    const run = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'examples/teaching/exercise.ts', '--mode', 'local'], {
-      cwd: ROOT,
-      input: '-4\n3\n1\n2\n',
-      encoding: 'utf8',
-      env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
-      timeout: 60_000,
-    });
+    );
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Local derivative ∂f/∂q = ? -4\n  ✓ right: ∂f/∂q = -4');

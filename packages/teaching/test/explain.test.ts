@@ -26,7 +26,11 @@ describe('explain: the notes example f = (x + y)·z at (-2, 5, -4)', () => {
       ['x', '1', 1, -4],
       ['y', '1', 1, -4],
     ]);
-    expect(trace.leaves.map((l) => [l.node.label, values(l.gradient.total)[0]])).toEqual([['x', -4], ['y', -4], ['z', 3]]);
+    expect(trace.leaves.map((l) => [l.node.label, values(l.gradient.total)[0]])).toEqual([
+      ['x', -4],
+      ['y', -4],
+      ['z', 3],
+    ]);
   });
 
   it('agrees with a plain backward() on a fresh copy of the graph', () => {
@@ -57,7 +61,9 @@ describe('explain: the notes example f = (x + y)·z at (-2, 5, -4)', () => {
 
   it('keeps its full text stable', async () => {
     await expect(explain(notesGraph().f)).toMatchFileSnapshot('__snapshots__/teaching/notes-trace.txt');
-    await expect(explain(notesGraph().f, { format: 'markdown' })).toMatchFileSnapshot('__snapshots__/teaching/notes-trace.md');
+    await expect(explain(notesGraph().f, { format: 'markdown' })).toMatchFileSnapshot(
+      '__snapshots__/teaching/notes-trace.md',
+    );
   });
 
   it('writes a Markdown table with one row per (op, input)', () => {
@@ -92,7 +98,16 @@ describe('explain: the notes example f = (x + y)·z at (-2, 5, -4)', () => {
 describe('explain: fan-out and broadcasting', () => {
   // L = Σ (W + b)·W: b is broadcast over the rows of W (an expand), W is used twice
   const build = (): { W: Tensor; b: Tensor; L: Tensor } => {
-    const W = named(tensor([[1, 2], [3, 4]], o), 'W');
+    const W = named(
+      tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        o,
+      ),
+      'W',
+    );
     const b = named(tensor([0.5, -1], o), 'b');
     return { W, b, L: named(W.add(b).mul(W).sum(), 'L') };
   };
@@ -103,9 +118,14 @@ describe('explain: fan-out and broadcasting', () => {
     expect(W.gradient.parts).toHaveLength(2);
     const parts = W.gradient.parts.map((p) => values(p.value));
     // by hand: through W + b the factor is 1 (upstream W); through (W + b)·W the factor is W + b
-    expect(parts).toEqual([[1, 2, 3, 4], [1.5, 1, 3.5, 3]]);
+    expect(parts).toEqual([
+      [1, 2, 3, 4],
+      [1.5, 1, 3.5, 3],
+    ]);
     expect(values(W.gradient.total)).toEqual([2.5, 3, 6.5, 7]);
-    expect(explain(build().L)).toContain('∂L/∂W = [[1, 2], [3, 4]] + [[1.5, 1], [3.5, 3]] = [[2.5, 3], [6.5, 7]]   (sum over the 2 uses of W');
+    expect(explain(build().L)).toContain(
+      '∂L/∂W = [[1, 2], [3, 4]] + [[1.5, 1], [3.5, 3]] = [[2.5, 3], [6.5, 7]]   (sum over the 2 uses of W',
+    );
   });
 
   it('undoes the broadcast of b with a sum over axis 0 in the expand step', () => {
@@ -118,7 +138,13 @@ describe('explain: fan-out and broadcasting', () => {
   });
 
   it('summarizes large tensors and shows small ones in full', () => {
-    const A = named(tensor(Array.from({ length: 30 }, (_, i) => [i, -i]), o), 'A');
+    const A = named(
+      tensor(
+        Array.from({ length: 30 }, (_, i) => [i, -i]),
+        o,
+      ),
+      'A',
+    );
     const text = explain(named(A.tanh().sum(), 's'));
     expect(text).toMatch(/A = \[30,2\] min -29 max 29 mean 0/);
     expect(explain(build().L)).toContain('b = [0.5, -1]');
@@ -147,16 +173,23 @@ describe('the local-derivative table', () => {
       for (const form of forms) {
         const names = Object.fromEntries(form.args.map((a) => [a, sym(a)]));
         expect(() => parseFormula(form.out, { names, params }), `${op}: ${form.out}`).not.toThrow();
-        for (const d of form.d) if (d !== null) expect(() => parseFormula(d, { names: { ...names, out: sym('out') }, params }), `${op}: ${d}`).not.toThrow();
+        for (const d of form.d)
+          if (d !== null)
+            expect(
+              () => parseFormula(d, { names: { ...names, out: sym('out') }, params }),
+              `${op}: ${d}`,
+            ).not.toThrow();
         expect(form.d.length, op).toBe(form.args.length);
       }
     }
   });
 
   it('writes the formulas of the issue', () => {
-    const A = named(tensor([[1, 2]], o), 'A'), B = named(tensor([[3], [4]], o), 'B');
+    const A = named(tensor([[1, 2]], o), 'A'),
+      B = named(tensor([[3], [4]], o), 'B');
     const x = named(tensor(0.3, o), 'x');
-    const formulas = (y: Tensor): string[] => traceChainRule(named(y.sum(), 'L')).steps.flatMap((s) => s.inputs.map((t) => t.formula));
+    const formulas = (y: Tensor): string[] =>
+      traceChainRule(named(y.sum(), 'L')).steps.flatMap((s) => s.inputs.map((t) => t.formula));
     expect(formulas(A.matmul(B))).toContain('G·Bᵀ');
     expect(formulas(A.matmul(B))).toContain('Aᵀ·G');
     expect(formulas(x.tanh())).toContain('1 - tanh(x)²');
@@ -168,19 +201,40 @@ describe('the local-derivative table', () => {
   const b = (): Tensor => named(tensor([1.9, 0.4, -0.8], o), 'b');
   const pos = (): Tensor => named(tensor([0.7, 1.3, 2.1], o), 'p');
   const cases: [string, () => Tensor][] = [
-    ['neg', () => a().neg()], ['abs', () => a().abs()], ['exp', () => a().exp()], ['log', () => pos().log()],
-    ['log1p', () => pos().log1p()], ['expm1', () => a().expm1()], ['sqrt', () => pos().sqrt()], ['square', () => a().square()],
-    ['reciprocal', () => a().reciprocal()], ['sin', () => a().sin()], ['cos', () => a().cos()], ['tanh', () => a().tanh()],
-    ['sigmoid', () => a().sigmoid()], ['relu', () => a().relu()], ['erf', () => a().erf()], ['softplus', () => a().softplus()],
-    ['clamp', () => a().clamp(-1, 1)], ['cast', () => named(tensor([0.5, 2], { requiresGrad: true, dtype: 'float32' }), 'h').cast('float64')],
-    ['add', () => a().add(b())], ['sub', () => a().sub(b())], ['mul', () => a().mul(b())], ['div', () => a().div(b())],
-    ['pow', () => pos().pow(b())], ['maximum', () => a().maximum(b())], ['minimum', () => a().minimum(b())],
+    ['neg', () => a().neg()],
+    ['abs', () => a().abs()],
+    ['exp', () => a().exp()],
+    ['log', () => pos().log()],
+    ['log1p', () => pos().log1p()],
+    ['expm1', () => a().expm1()],
+    ['sqrt', () => pos().sqrt()],
+    ['square', () => a().square()],
+    ['reciprocal', () => a().reciprocal()],
+    ['sin', () => a().sin()],
+    ['cos', () => a().cos()],
+    ['tanh', () => a().tanh()],
+    ['sigmoid', () => a().sigmoid()],
+    ['relu', () => a().relu()],
+    ['erf', () => a().erf()],
+    ['softplus', () => a().softplus()],
+    ['clamp', () => a().clamp(-1, 1)],
+    ['cast', () => named(tensor([0.5, 2], { requiresGrad: true, dtype: 'float32' }), 'h').cast('float64')],
+    ['add', () => a().add(b())],
+    ['sub', () => a().sub(b())],
+    ['mul', () => a().mul(b())],
+    ['div', () => a().div(b())],
+    ['pow', () => pos().pow(b())],
+    ['maximum', () => a().maximum(b())],
+    ['minimum', () => a().minimum(b())],
     ['where', () => where(a().gt(0), a(), b())],
   ];
   for (const [op, make] of cases) {
     it(`${op}: upstream ⊙ local = the engine's gradient`, () => {
       const y = make();
-      const weights = tensor(Array.from({ length: y.size }, (_, i) => 0.5 + i), { dtype: y.dtype }).reshape(y.shape);
+      const weights = tensor(
+        Array.from({ length: y.size }, (_, i) => 0.5 + i),
+        { dtype: y.dtype },
+      ).reshape(y.shape);
       const trace = traceChainRule(named(y.mul(weights).sum(), 'L'));
       const step = trace.steps.find((s) => s.node.op === op)!;
       expect(step.inputs.length).toBeGreaterThan(0);

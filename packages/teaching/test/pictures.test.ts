@@ -12,11 +12,19 @@ import { layerGraph } from '../../../examples/teaching/graph-pictures.js';
 import { notesGraph } from '../../../examples/teaching/notes-graph.js';
 import { findChromium, screenshotPictures } from '../../../examples/teaching/screenshot.js';
 
-interface Box { key: string; classes: string; x: number; y: number; w: number; h: number }
+interface Box {
+  key: string;
+  classes: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 /** The node boxes of an SVG (first rect of each node group). */
 function boxesOf(svg: string): Box[] {
-  const re = /<g class="node ([^"]+)" id="chainrule-(n[\d_]+)">\n<rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.]+)" height="([\d.]+)"/g;
+  const re =
+    /<g class="node ([^"]+)" id="chainrule-(n[\d_]+)">\n<rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.]+)" height="([\d.]+)"/g;
   return [...svg.matchAll(re)].map((m) => ({ classes: m[1]!, key: m[2]!, x: +m[3]!, y: +m[4]!, w: +m[5]!, h: +m[6]! }));
 }
 
@@ -93,7 +101,9 @@ describe('graph pictures of f = (x + y)·z', () => {
 
   it('SVG and HTML keep their text stable', async () => {
     await expect(toSvg(notesGraph().f)).toMatchFileSnapshot('__snapshots__/teaching/notes.svg');
-    await expect(toHtml(notesGraph().f, { title: 'f = (x + y)·z' })).toMatchFileSnapshot('__snapshots__/teaching/notes.html');
+    await expect(toHtml(notesGraph().f, { title: 'f = (x + y)·z' })).toMatchFileSnapshot(
+      '__snapshots__/teaching/notes.html',
+    );
   });
 
   it('SVG: boxes do not overlap, every edge points right, inputs before the ops that use them', () => {
@@ -101,12 +111,15 @@ describe('graph pictures of f = (x + y)·z', () => {
     const boxes = boxesOf(svg);
     expect(boxes.map((b) => b.key)).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
     expect(boxes.map((b) => b.classes)).toEqual(['parameter', 'parameter', 'op', 'parameter', 'op output']);
-    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i]!, boxes[j]!), `${boxes[i]!.key} ${boxes[j]!.key}`).toBe(false);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++)
+        expect(overlap(boxes[i]!, boxes[j]!), `${boxes[i]!.key} ${boxes[j]!.key}`).toBe(false);
     const byKey = new Map(boxes.map((b) => [b.key, b]));
     const edges = edgesOf(svg);
     expect(edges.map((e) => `${e.from}->${e.to}`)).toEqual(['n0->n2', 'n1->n2', 'n2->n4', 'n3->n4']);
     for (const e of edges) {
-      const from = byKey.get(e.from)!, to = byKey.get(e.to)!;
+      const from = byKey.get(e.from)!,
+        to = byKey.get(e.to)!;
       expect(e.start[0]).toBeCloseTo(from.x + from.w, 0); // leaves the source's right side
       expect(e.end[0]).toBeCloseTo(to.x, 0); // reaches the target's left side
       expect(e.end[0]).toBeGreaterThan(e.start[0]);
@@ -127,29 +140,42 @@ describe('graph pictures of f = (x + y)·z', () => {
 describe('graph pictures of other graphs', () => {
   it('marks plain leaves (data, constants) apart from parameters and shows no grad for them', () => {
     const dot = toDot(layerGraph());
-    expect(dot).toMatch(/n\d+ \[label="t · leaf\\nshape \[3\] float64\\nvalue \[0, 1, 0\]\\ngrad —", [^\]]*style="rounded,filled,dashed"/);
+    expect(dot).toMatch(
+      /n\d+ \[label="t · leaf\\nshape \[3\] float64\\nvalue \[0, 1, 0\]\\ngrad —", [^\]]*style="rounded,filled,dashed"/,
+    );
     expect(dot).toContain('label="b · parameter\\nshape [3] float64\\nvalue [0.1, -0.2, 0.05]\\ngrad [');
     expect(dot).toContain('0.5 · leaf');
     expect(dot).toMatch(/-> n\d+ \[label="0"\];/); // matmul's inputs are numbered
   });
 
   it('summarizes large tensors in the boxes', () => {
-    const W = named(tensor(Array.from({ length: 4 }, (_, i) => [i, i + 1, i + 2]), { requiresGrad: true, dtype: 'float64' }), 'W');
-    expect(toDot(named(W.square().sum(), 'L'))).toContain('W · parameter\\nshape [4,3] float64\\nvalue [4,3] min 0 max 5 mean 2.5\\ngrad [4,3] min 0 max 10 mean 5');
+    const W = named(
+      tensor(
+        Array.from({ length: 4 }, (_, i) => [i, i + 1, i + 2]),
+        { requiresGrad: true, dtype: 'float64' },
+      ),
+      'W',
+    );
+    expect(toDot(named(W.square().sum(), 'L'))).toContain(
+      'W · parameter\\nshape [4,3] float64\\nvalue [4,3] min 0 max 5 mean 2.5\\ngrad [4,3] min 0 max 10 mean 5',
+    );
   });
 
   it('draws a non-scalar output without grads unless gradOutput is given', () => {
     const x = named(tensor([1, 2], { requiresGrad: true, dtype: 'float64' }), 'x');
     const y = named(x.mul(3), 'y');
     expect(toDot(y)).toContain('y · mul · output\\nshape [2] float64\\nvalue [3, 6]\\ngrad —');
-    expect(toDot(y, { gradOutput: tensor([1, 1], { dtype: 'float64' }) })).toContain('x · parameter\\nshape [2] float64\\nvalue [1, 2]\\ngrad [3, 3]');
+    expect(toDot(y, { gradOutput: tensor([1, 1], { dtype: 'float64' }) })).toContain(
+      'x · parameter\\nshape [2] float64\\nvalue [1, 2]\\ngrad [3, 3]',
+    );
     expect(toDot(named(x.sum(), 's'), { grads: false })).toContain('grad —');
   });
 
   it('lays a deep graph top to bottom, with no overlaps and every edge pointing down', () => {
     const svg = toSvg(layerGraph());
     const boxes = boxesOf(svg);
-    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i]!, boxes[j]!)).toBe(false);
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) expect(overlap(boxes[i]!, boxes[j]!)).toBe(false);
     const byKey = new Map(boxes.map((b) => [b.key, b]));
     for (const e of edgesOf(svg)) {
       expect(e.end[1]).toBeCloseTo(byKey.get(e.to)!.y, 0);
@@ -185,7 +211,13 @@ describe('layeredLayout', () => {
   it('puts a box one layer before its earliest consumer and the output last', () => {
     // 0 -> 2, 1 -> 2, 2 -> 4, 3 -> 4 (the notes graph), plus a long edge 0 -> 4
     const boxes = Array.from({ length: 5 }, () => ({ width: 40, height: 20 }));
-    const layout = layeredLayout(boxes, [{ from: 0, to: 2 }, { from: 1, to: 2 }, { from: 2, to: 4 }, { from: 3, to: 4 }, { from: 0, to: 4 }]);
+    const layout = layeredLayout(boxes, [
+      { from: 0, to: 2 },
+      { from: 1, to: 2 },
+      { from: 2, to: 4 },
+      { from: 3, to: 4 },
+      { from: 0, to: 4 },
+    ]);
     expect(layout.columns).toEqual([0, 0, 1, 1, 2]);
     expect(layout.edgePoints[4]).toHaveLength(3); // a dummy point in the middle layer
   });
@@ -193,7 +225,12 @@ describe('layeredLayout', () => {
   it('orders a layer by barycenters to remove a crossing', () => {
     // a0 -> b1, a1 -> b0: in id order the two edges cross
     const boxes = Array.from({ length: 5 }, () => ({ width: 40, height: 20 }));
-    const edges = [{ from: 0, to: 3 }, { from: 1, to: 2 }, { from: 2, to: 4 }, { from: 3, to: 4 }];
+    const edges = [
+      { from: 0, to: 3 },
+      { from: 1, to: 2 },
+      { from: 2, to: 4 },
+      { from: 3, to: 4 },
+    ];
     const layout = layeredLayout(boxes, edges);
     const y = (b: number): number => layout.positions[b]!.y;
     expect(Math.sign(y(0) - y(1))).toBe(Math.sign(y(3) - y(2)));

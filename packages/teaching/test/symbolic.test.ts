@@ -23,7 +23,8 @@ describe('symbolicGradient', () => {
   });
 
   it('writes a tanh neuron’s derivative with the chain rule visible', () => {
-    const w = named(tensor(0.5, o), 'w'), b = named(tensor(-1, o), 'b');
+    const w = named(tensor(0.5, o), 'w'),
+      b = named(tensor(-1, o), 'b');
     const x = named(tensor(2, { dtype: 'float64' }), 'x');
     const a = named(w.mul(x).add(b).tanh(), 'a');
     expect(symbolicGradient(a, w).text).toBe('(1 - tanh(w·x + b)²)·x');
@@ -33,9 +34,11 @@ describe('symbolicGradient', () => {
 
   it('writes a one-unit linear layer (what nn.Linear records) as x·w + b', () => {
     const x = named(tensor([0.7], { dtype: 'float64' }), 'x');
-    const w = named(tensor([[-1.3]], o), 'w'), b = named(tensor([0.4], o), 'b');
+    const w = named(tensor([[-1.3]], o), 'w'),
+      b = named(tensor([0.4], o), 'b');
     const a = named(linear(x, w, b).sigmoid(), 'a');
-    const dw = symbolicGradient(a, w), db = symbolicGradient(a, b);
+    const dw = symbolicGradient(a, w),
+      db = symbolicGradient(a, b);
     expect(dw.text).toBe('σ(x·w + b)·(1 - σ(x·w + b))·x');
     expect(db.text).toBe('σ(x·w + b)·(1 - σ(x·w + b))');
     expect(symbolicGradient(linear(x, w), w).text).toBe('x');
@@ -49,7 +52,13 @@ describe('symbolicGradient', () => {
     expect(symbolicGradient(C, w).text).toBe('(σ(w·x + b) - t)·σ(w·x + b)·(1 - σ(w·x + b))·x');
     const kept = symbolicGradient(C, w, { keepNames: true });
     expect(kept.text).toBe('e·a·(1 - a)·x'); // (aᴸ - y) σ'(zᴸ) a_k: BP1 times BP4's a
-    expect(kept.definitions.map((d) => `${d.name} = ${d.expression.text}`)).toEqual(['u = w·x', 'z = u + b', 'a = σ(z)', 'e = a - t', 's = e²']);
+    expect(kept.definitions.map((d) => `${d.name} = ${d.expression.text}`)).toEqual([
+      'u = w·x',
+      'z = u + b',
+      'a = σ(z)',
+      'e = a - t',
+      's = e²',
+    ]);
   });
 
   it('is 0 for an input the output does not depend on, and 1 for the output itself', () => {
@@ -61,17 +70,33 @@ describe('symbolicGradient', () => {
 
   it('agrees with autograd at random points for a graph of many ops', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.2, max: 2, noNaN: true }), fc.double({ min: -1.5, max: 1.5, noNaN: true }), (u0, v0) => {
-        const u = named(tensor(u0, o), 'u'), v = named(tensor(v0, o), 'v');
-        const y = u.log().mul(v.sin()).add(u.sqrt().div(v.square().add(1))).sub(v.tanh().mul(u.exp()))
-          .add(u.pow(v).reciprocal()).add(v.sigmoid().mul(u.cos())).add(v.softplus()).add(u.log1p().mul(v.expm1())).neg();
-        y.backward(undefined, { retainGraph: true });
-        for (const [t, name] of [[u, 'u'], [v, 'v']] as const) {
-          const g = symbolicGradient(y, t);
-          const value = evaluateExpression(g.expression, { u: u0, v: v0 });
-          expect(value, `${name}: ${g.text}`).toBeCloseTo(t.grad!.item(), 9);
-        }
-      }),
+      fc.property(
+        fc.double({ min: 0.2, max: 2, noNaN: true }),
+        fc.double({ min: -1.5, max: 1.5, noNaN: true }),
+        (u0, v0) => {
+          const u = named(tensor(u0, o), 'u'),
+            v = named(tensor(v0, o), 'v');
+          const y = u
+            .log()
+            .mul(v.sin())
+            .add(u.sqrt().div(v.square().add(1)))
+            .sub(v.tanh().mul(u.exp()))
+            .add(u.pow(v).reciprocal())
+            .add(v.sigmoid().mul(u.cos()))
+            .add(v.softplus())
+            .add(u.log1p().mul(v.expm1()))
+            .neg();
+          y.backward(undefined, { retainGraph: true });
+          for (const [t, name] of [
+            [u, 'u'],
+            [v, 'v'],
+          ] as const) {
+            const g = symbolicGradient(y, t);
+            const value = evaluateExpression(g.expression, { u: u0, v: v0 });
+            expect(value, `${name}: ${g.text}`).toBeCloseTo(t.grad!.item(), 9);
+          }
+        },
+      ),
       { numRuns: 25, seed: 3 },
     );
   });
@@ -86,7 +111,8 @@ describe('symbolicGradient', () => {
   it('refuses non-scalar graphs, ops without a symbolic rule, and runaway expressions', () => {
     const m = named(tensor([1, 2], o), 'm');
     expect(() => symbolicGradient(m.sum(), m)).toThrow(/scalar graphs/);
-    const a = named(tensor(1, o), 'a'), b = named(tensor(2, o), 'b');
+    const a = named(tensor(1, o), 'a'),
+      b = named(tensor(2, o), 'b');
     const twice = customOp({ name: 'twice', forward: (x) => x.mul(2), backward: (g) => [g.mul(2)] });
     expect(() => symbolicGradient(twice(a), a)).toThrow(/no symbolic rule for op 'twice'/);
     expect(symbolicGradient(a.maximum(b), a).text).toBe('[a > b] (½ on a tie)');
@@ -98,7 +124,8 @@ describe('symbolicGradient', () => {
 });
 
 describe('expression simplification', () => {
-  const x = sym('x'), y = sym('y');
+  const x = sym('x'),
+    y = sym('y');
   it('folds constants and drops neutral elements', () => {
     expect(add(num(2), num(3)).text).toBe('5');
     expect(mul(x, num(1)).text).toBe('x');

@@ -4,7 +4,7 @@
 /** Op codes (keep in sync with src/backends/wasm/activation-grad.ts). */
 export const SIGMOID = 0, TANH = 1, RELU = 2;
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function gradVec<T>(op: i32, g: v128, s: v128): v128 {
   const one = v128.splat<T>(<T>1);
   // d σ = y·(1 − y)
@@ -15,14 +15,14 @@ export const SIGMOID = 0, TANH = 1, RELU = 2;
   return v128.mul<T>(g, v128.and(v128.gt<T>(s, v128.splat<T>(<T>0)), one));
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function gradSca<T>(op: i32, g: T, s: T): T {
   if (op == SIGMOID) return g * (s * (<T>1 - s));
   if (op == TANH) return g * (<T>1 - s * s);
   return g * (s > <T>0 ? <T>1 : <T>0);
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function gradRun<T>(op: i32, n: i32, g: usize, s: usize, out: usize): void {
   const sz = <usize>sizeof<T>();
   const L = 16 / <i32>sz;

@@ -9,19 +9,19 @@ import { laneOf } from './reduce';
 export const ARGMAX = 0, ARGMIN = 1;
 
 /** Whether the scan takes v over best (best not NaN): v beats best, or v is NaN. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function takes<T>(op: i32, v: T, best: T): bool {
   return op == ARGMAX ? !(v <= best) : !(v >= best);
 }
 
 /** Lane masks of `takes` with the "best is not NaN" guard: best == best && !(v <= best) (argmax). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function takesVec<T>(op: i32, v: v128, best: v128): v128 {
   return v128.andnot(v128.eq<T>(best, best), op == ARGMAX ? v128.le<T>(v, best) : v128.ge<T>(v, best));
 }
 
 /** The TypeScript scan itself, over a contiguous row of n ≥ 1 values. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function scanRow<T>(op: i32, n: i32, x: usize): i32 {
   let best = load<T>(x), at = 0;
   for (let k = 1; k < n && best == best; k++) {
@@ -34,12 +34,12 @@ export const ARGMAX = 0, ARGMIN = 1;
   return at;
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function pickVec<T>(op: i32, x: v128, y: v128): v128 {
   return op == ARGMAX ? v128.max<T>(x, y) : v128.min<T>(x, y);
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function pickSca<T>(op: i32, x: T, y: T): T {
   return op == ARGMAX ? max<T>(x, y) : min<T>(x, y);
 }
@@ -48,7 +48,7 @@ export const ARGMAX = 0, ARGMIN = 1;
  * The extreme of a contiguous row of n ≥ 4 vectors: wasm's min/max, which propagate NaN (any NaN
  * gives NaN). Which zero it returns on a −0/+0 tie does not matter: the search compares with ==.
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function extreme<T>(op: i32, n: i32, x: usize): T {
   const sz = <usize>sizeof<T>();
   const L = 16 / <i32>sz;
@@ -72,7 +72,7 @@ export const ARGMAX = 0, ARGMIN = 1;
  * The first index k < n with x[k] == m (m not NaN), or with x[k] NaN (m NaN); one exists. Tests
  * four vectors at a time and stops at the first block holding a match.
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function firstMatch<T>(n: i32, x: usize, m: T): i32 {
   const sz = <usize>sizeof<T>();
   const L = 16 / <i32>sz;
@@ -95,7 +95,7 @@ export const ARGMAX = 0, ARGMIN = 1;
 }
 
 /** The index of a contiguous row of n ≥ 1 values: the scan for short rows, else extreme + first match. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function argRow<T>(op: i32, n: i32, x: usize): i32 {
   if (n < 64 / <i32>sizeof<T>() * 2) return scanRow<T>(op, n, x);
   return firstMatch<T>(n, x, extreme<T>(op, n, x));
@@ -105,7 +105,7 @@ export const ARGMAX = 0, ARGMIN = 1;
  * inner > 1: the scan, run for every i at once, two or four lanes at a time. `best` is scratch of
  * `inner` T values; the running indices live in the output row.
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function argColumns<T>(op: i32, r: i32, inner: i32, x: usize, out: usize, best: usize): void {
   const sz = <usize>sizeof<T>();
   memory.copy(best, x, <usize>inner * sz);
@@ -141,7 +141,7 @@ export const ARGMAX = 0, ARGMIN = 1;
   }
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function argRuns<T>(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, best: usize): void {
   const sz = <usize>sizeof<T>();
   for (let o = 0; o < outer; o++) {

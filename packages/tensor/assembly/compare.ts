@@ -6,7 +6,7 @@
 /** Comparison op codes (keep in sync with src/backends/wasm/compare.ts). */
 export const EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5;
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function cmpVec<T>(op: i32, x: v128, y: v128): v128 {
   if (op == EQ) return v128.eq<T>(x, y);
   if (op == NE) return v128.ne<T>(x, y);
@@ -16,7 +16,7 @@ export const EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5;
   return v128.ge<T>(x, y);
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function cmpSca<T>(op: i32, x: T, y: T): u8 {
   if (op == EQ) return <u8>(x == y);
   if (op == NE) return <u8>(x != y);
@@ -27,20 +27,20 @@ export const EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5;
 }
 
 /** The k-th vector of a 16-element block: loaded (contiguous, c = 1) or the splat `s` (broadcast, c = 0). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function vecAt(p: usize, c: i32, s: v128, k: i32): v128 {
   return c == 1 ? v128.load(p + <usize>(k << 4)) : s;
 }
 
 /** Four 32-bit lane masks (all ones or zero) of 16 elements, as 16 bytes 0 or 1. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function bytesOf(m0: v128, m1: v128, m2: v128, m3: v128): v128 {
   const narrow = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(m0, m1), i16x8.narrow_i32x4_s(m2, m3));
   return v128.and(narrow, i8x16.splat(1));
 }
 
 /** 16 comparison results as bytes. `ac`/`bc` are constants after inlining. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function block16<T>(op: i32, a: usize, ac: i32, as: v128, b: usize, bc: i32, bs: v128): v128 {
   if (sizeof<T>() == 4) {
     return bytesOf(
@@ -59,7 +59,7 @@ export const EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5;
 }
 
 /** One row: out[j] = a[j·ac] op b[j·bc] for ac, bc ∈ {0, 1}. `op` is a constant after inlining. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function cmpRow<T>(op: i32, n: i32, a: usize, ac: i32, b: usize, bc: i32, out: usize): void {
   const sz = <usize>sizeof<T>();
   const none = v128.splat<i32>(0);
@@ -78,7 +78,7 @@ export const EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5;
   }
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function cmpRows<T>(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
   const sz = <usize>sizeof<T>();
   for (let i = 0; i < rows; i++) {

@@ -8,7 +8,7 @@ export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5;
 /** Unary op codes (keep in sync with src/backends/wasm/ops.ts). */
 export const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, RELU = 4, RECIPROCAL = 5;
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function binVec<T>(op: i32, x: v128, y: v128): v128 {
   if (op == ADD) return v128.add<T>(x, y);
   if (op == SUB) return v128.sub<T>(x, y);
@@ -18,7 +18,7 @@ export const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, RELU = 4, RECIPROCAL = 5;
   return v128.min<T>(x, y);
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function binSca<T>(op: i32, x: T, y: T): T {
   if (op == ADD) return x + y;
   if (op == SUB) return x - y;
@@ -29,7 +29,7 @@ export const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, RELU = 4, RECIPROCAL = 5;
 }
 
 /** One row: out[j] = op(a[j·ac], b[j·bc]) for ac, bc ∈ {0, 1}. `op` is a constant after inlining. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function binRow<T>(op: i32, n: i32, a: usize, ac: i32, b: usize, bc: i32, out: usize): void {
   const sz = <usize>sizeof<T>();
   const L = 16 / <i32>sz;
@@ -57,7 +57,7 @@ export const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, RELU = 4, RECIPROCAL = 5;
   }
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function binRows<T>(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
   const sz = <usize>sizeof<T>();
   for (let i = 0; i < rows; i++) {
@@ -77,7 +77,7 @@ export function binary<T>(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac:
   }
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function unVec<T>(op: i32, x: v128): v128 {
   if (op == NEG) return v128.neg<T>(x);
   if (op == ABS) return v128.abs<T>(x);
@@ -87,7 +87,7 @@ export function binary<T>(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac:
   return v128.div<T>(v128.splat<T>(<T>1), x);
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function unSca<T>(op: i32, x: T): T {
   if (op == NEG) return -x;
   if (op == ABS) return abs<T>(x);
@@ -97,7 +97,7 @@ export function binary<T>(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac:
   return <T>1 / x;
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function unRun<T>(op: i32, n: i32, x: usize, out: usize): void {
   const sz = <usize>sizeof<T>();
   const L = 16 / <i32>sz;

@@ -50,7 +50,7 @@ export function erf(x: f64): f64 {
 }
 
 /** Whether both lanes are in erfVec's range: |x| < 3 (the series); false for NaN. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function erfCovers(x: v128): bool {
   return i64x2.all_true(f64x2.lt(f64x2.abs(x), sp(3.0)));
 }
@@ -60,7 +60,7 @@ export function erf(x: f64): f64 {
  * loop), bit-identical to erf: the same series, each lane's sum frozen once its own stopping test
  * has passed (the loop runs until all have). Writes the four results to dst, dst + 16, ….
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function erfVec4(x0: v128, x1: v128, x2: v128, x3: v128, dst: usize): void {
   const a0 = f64x2.abs(x0), a1 = f64x2.abs(x1), a2 = f64x2.abs(x2), a3 = f64x2.abs(x3);
   const q0 = mul(a0, a0), q1 = mul(a1, a1), q2 = mul(a2, a2), q3 = mul(a3, a3);
@@ -87,7 +87,7 @@ export function erf(x: f64): f64 {
 }
 
 /** (2/√π)·e^{-x²}·sum, negated for x < 0 (not for −0). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function erfFinish(x: v128, x2: v128, sum: v128): v128 {
   const r = mul(mul(sp(TWO_OVER_SQRT_PI), expVec(f64x2.neg(x2))), sum);
   return pick(f64x2.lt(x, sp(0.0)), f64x2.neg(r), r);

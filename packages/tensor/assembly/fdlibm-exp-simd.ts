@@ -10,14 +10,14 @@ import { add, div, intBitsOf, mul, pick, signBits, sp, sub } from './f64x2-ops';
 import { INV_LN2, LN2_HI, LN2_LO, P1, P2, P3, P4, P5, Q1, Q2, Q3, Q4, Q5 } from './fdlibm-exp';
 
 /** Smallest |x| fdlibm reduces (its test hx > 0x3fd62e42, about 0.5 ln2). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function reduceMin(): f64 { return fromWords(0x3fd62e43, 0); }
 
 /**
  * k = trunc(x/ln2 ± 1/2) (fdlibm's `(int)(invln2*x + halF[xsb])`) where |x| > 0.5 ln2, 0 elsewhere;
  * as f64 lanes.
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function reductionK(x: v128, ax: v128): v128 {
   const half = v128.or(sp(0.5), signBits(x)); // ±0.5 with x's sign
   const k = f64x2.trunc(add(mul(sp(INV_LN2), x), half));
@@ -25,19 +25,19 @@ import { INV_LN2, LN2_HI, LN2_LO, P1, P2, P3, P4, P5, Q1, Q2, Q3, Q4, Q5 } from 
 }
 
 /** 2^k for integral f64 lanes -1022 ≤ k ≤ 1023: k's bits via 1.5·2^52 + k, moved into the exponent. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function pow2Lanes(k: v128): v128 {
   return i64x2.shl(i64x2.add(intBitsOf(k), i64x2.splat(1023)), 52); // the offset's bits shift out
 }
 
 /** Whether both lanes are in expVec's range: |x| < 708 (so −1021 ≤ k ≤ 1021, no overflow or subnormal result); false for NaN. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function expCovers(x: v128): bool {
   return i64x2.all_true(f64x2.lt(f64x2.abs(x), sp(708.0)));
 }
 
 /** e^x lane-wise, bit-identical to fdExp, for lanes with |x| < 708. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function expVec(x: v128): v128 {
   const ax = f64x2.abs(x);
   const k = reductionK(x, ax);
@@ -54,7 +54,7 @@ import { INV_LN2, LN2_HI, LN2_LO, P1, P2, P3, P4, P5, Q1, Q2, Q3, Q4, Q5 } from 
 }
 
 /** Whether both lanes are in expm1Vec's range: |x| < 700; false for NaN. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function expm1Covers(x: v128): bool {
   return i64x2.all_true(f64x2.lt(f64x2.abs(x), sp(700.0)));
 }
@@ -63,7 +63,7 @@ import { INV_LN2, LN2_HI, LN2_LO, P1, P2, P3, P4, P5, Q1, Q2, Q3, Q4, Q5 } from 
  * e^x − 1 lane-wise, bit-identical to fdExpm1, for lanes with 2^-54 ≤ |x| < 700 and not
  * x ≤ −56 ln2 (the lanes fdExpm1 returns early); other lanes are unspecified.
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function expm1Core(x: v128, ax: v128): v128 {
   const k = reductionK(x, ax);
   const hi = sub(x, mul(k, sp(LN2_HI)));
@@ -94,7 +94,7 @@ import { INV_LN2, LN2_HI, LN2_LO, P1, P2, P3, P4, P5, Q1, Q2, Q3, Q4, Q5 } from 
 }
 
 /** e^x − 1 lane-wise, bit-identical to fdExpm1, for lanes with |x| < 700. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function expm1Vec(x: v128): v128 {
   const ax = f64x2.abs(x);
   let res = expm1Core(x, ax);
@@ -105,13 +105,13 @@ import { INV_LN2, LN2_HI, LN2_LO, P1, P2, P3, P4, P5, Q1, Q2, Q3, Q4, Q5 } from 
 }
 
 /** Whether both lanes are in tanhVec's range: finite. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function tanhCovers(x: v128): bool {
   return i64x2.all_true(f64x2.lt(f64x2.abs(x), sp(Infinity)));
 }
 
 /** tanh x lane-wise, bit-identical to fdTanh, for finite lanes. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function tanhVec(x: v128): v128 {
   const ax = f64x2.abs(x);
   const big = f64x2.ge(ax, sp(1.0));
@@ -126,7 +126,7 @@ import { INV_LN2, LN2_HI, LN2_LO, P1, P2, P3, P4, P5, Q1, Q2, Q3, Q4, Q5 } from 
 }
 
 /** σ(x) lane-wise, bit-identical to the scalar sigmoid on fdExp, for lanes with |x| < 708. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function sigmoidVec(x: v128): v128 {
   // x ≥ 0: 1/(1 + e^-x); x < 0: e^x/(1 + e^x); either way e = e^-|x|
   const e = expVec(f64x2.neg(f64x2.abs(x)));

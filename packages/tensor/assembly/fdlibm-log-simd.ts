@@ -8,10 +8,10 @@ import { LG1, LG2, LG3, LG4, LG5, LG6, LG7 } from './fdlibm-log';
 import { add, div, mul, pick, sp, sub, toF64 } from './f64x2-ops';
 import { expCovers, expVec } from './fdlibm-exp-simd';
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function isp(x: i64): v128 { return i64x2.splat(x); }
 /** x with each lane's high word replaced by the low 32 bits of `hi`'s lane. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function withHigh(x: v128, hi: v128): v128 {
   return v128.or(v128.and(x, isp(0xFFFFFFFF)), i64x2.shl(hi, 32));
 }
@@ -20,7 +20,7 @@ import { expCovers, expVec } from './fdlibm-exp-simd';
  * Whether both lanes are in logVec's range: 2^-1022 ≤ x < ∞ (positive, normal; false for NaN), and
  * not within 2^-20 of a power of two (fdlibm's branch for |f| < 2^-20, left to the scalar port).
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function logCovers(x: v128): bool {
   const hx = v128.and(i64x2.shr_u(x, 32), isp(0x000fffff));
   const near1 = i64x2.lt_s(v128.and(i64x2.add(hx, isp(2)), isp(0x000fffff)), isp(3));
@@ -29,7 +29,7 @@ import { expCovers, expVec } from './fdlibm-exp-simd';
 }
 
 /** ln x lane-wise, bit-identical to fdLog, for the lanes logCovers accepts. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function logVec(x: v128): v128 {
   const hx0 = i64x2.shr_u(x, 32); // high word (positive here; shr_u: x64 has no 64-bit arithmetic shift before AVX-512)
   let k = i64x2.sub(i64x2.shr_u(hx0, 20), isp(1023));
@@ -59,13 +59,13 @@ import { expCovers, expVec } from './fdlibm-exp-simd';
 }
 
 /** Whether both lanes are in log1pVec's range: −1 < x < 2^53; false for NaN. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function log1pCovers(x: v128): bool {
   return i64x2.all_true(v128.and(f64x2.gt(x, sp(-1.0)), f64x2.lt(x, sp(9007199254740992.0))));
 }
 
 /** ln(1 + x) lane-wise, bit-identical to fdLog1p, for lanes with −1 < x < 2^53. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function log1pVec(x: v128): v128 {
   const hx = i64x2.shr_u(x, 32); // high word, unsigned
   // fdlibm takes f = x, k = 0 for √2/2 − 1 <= x < √2 − 1: its signed test hx < 0x3FDA827A && (hx > 0 ||
@@ -112,13 +112,13 @@ import { expCovers, expVec } from './fdlibm-exp-simd';
 }
 
 /** Whether both lanes are in softplusVec's range: |x| < 708 (that of e^-|x|); false for NaN. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function softplusCovers(x: v128): bool {
   return expCovers(x);
 }
 
 /** max(x, 0) + log1p(e^-|x|) lane-wise, bit-identical to the scalar softplus, for |x| < 708. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function softplusVec(x: v128): v128 {
   const e = expVec(f64x2.neg(f64x2.abs(x))); // in (0, 1]: log1pVec's range
   return add(f64x2.max(x, sp(0.0)), log1pVec(e));

@@ -101,13 +101,13 @@ function pio2Piece(i: i32): f64 {
   }
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function ldF(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function stF(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function ldI(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function stI(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
 
 /**

@@ -14,7 +14,7 @@ const KC: i32 = 256;
 const MC: i32 = 64;
 
 /** acc + a·b, lane-wise: fused (relaxed_madd) in the relaxed-SIMD build, else multiply then add. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function madd<T>(acc: v128, a: v128, b: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, acc);
   return v128.add<T>(acc, v128.mul<T>(a, b));
@@ -100,7 +100,7 @@ function packColumnsF32(k: i32, b: usize, cs: usize, dst: usize): void {
  * packA's panel for 4 rows that are contiguous along p (row stride rs bytes), from `base` into
  * kc groups of 4 at dst by 4×4 (f32) or 2×2 (f64) transposes. Returns the end of what it wrote.
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function packRowsContiguous<T>(kc: i32, base: usize, rs: usize, dst: usize): usize {
   const sz = <usize>sizeof<T>();
   let o = dst;
@@ -181,7 +181,7 @@ function packA<T>(i0: i32, mc: i32, p0: i32, kc: i32, a: usize, rs: i32, cs: i32
  * + Apanel(4×kc)·Bpanel(kc×NR), p ascending. (Written out by hand: AssemblyScript has no unrolling
  * macros. Unrolling the p loop by 2 measured slower: V8 hoists the loads and spills.)
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, accumulate: bool): void {
   const sz = <usize>sizeof<T>();
   const ld = <usize>ldc * sz;
@@ -219,7 +219,7 @@ function packA<T>(i0: i32, mc: i32, p0: i32, kc: i32, a: usize, rs: i32, cs: i32
  * microKernel for the first two rows of a 4-row A panel only (the last panel of an M with
  * M mod 4 = 1 or 2, as in a batch of 10): half the work of the full tile on padding rows.
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function microKernel2<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32, accumulate: bool): void {
   const sz = <usize>sizeof<T>();
   const c0 = c, c1 = c0 + <usize>ldc * sz;
@@ -245,7 +245,7 @@ function packA<T>(i0: i32, mc: i32, p0: i32, kc: i32, a: usize, rs: i32, cs: i32
 }
 
 /** Copies rows×cols values of T from src (row stride ss bytes) to dst (row stride ds bytes). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function copyTile<T>(rows: i32, cols: i32, src: usize, ss: usize, dst: usize, ds: usize): void {
   for (let r = 0; r < rows; r++) {
     for (let q = 0; q < cols; q++) store<T>(dst + <usize>q * sizeof<T>(), load<T>(src + <usize>q * sizeof<T>()));

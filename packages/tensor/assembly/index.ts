@@ -12,27 +12,89 @@ import { TRIG_SCRATCH_BYTES } from './fdlibm-trig';
 import { argReduce } from './arg-reduce';
 import { where, clamp } from './select';
 
-export function packB_f32(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void { packB<f32>(k, n, b, rs, cs, dst); }
-export function packB_f64(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void { packB<f64>(k, n, b, rs, cs, dst); }
-export function gemmRows_f32(i0: i32, i1: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, bp: usize, c: usize, ldc: i32, scratch: usize): void {
+export function packB_f32(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void {
+  packB<f32>(k, n, b, rs, cs, dst);
+}
+export function packB_f64(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void {
+  packB<f64>(k, n, b, rs, cs, dst);
+}
+export function gemmRows_f32(
+  i0: i32,
+  i1: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  bp: usize,
+  c: usize,
+  ldc: i32,
+  scratch: usize,
+): void {
   gemmRows<f32>(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
 }
-export function gemmRows_f64(i0: i32, i1: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, bp: usize, c: usize, ldc: i32, scratch: usize): void {
+export function gemmRows_f64(
+  i0: i32,
+  i1: i32,
+  n: i32,
+  k: i32,
+  a: usize,
+  ars: i32,
+  acs: i32,
+  bp: usize,
+  c: usize,
+  ldc: i32,
+  scratch: usize,
+): void {
   gemmRows<f64>(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
 }
-export function gemmScratchBytes_f32(): i32 { return gemmScratchBytes<f32>(); }
-export function gemmScratchBytes_f64(): i32 { return gemmScratchBytes<f64>(); }
+export function gemmScratchBytes_f32(): i32 {
+  return gemmScratchBytes<f32>();
+}
+export function gemmScratchBytes_f64(): i32 {
+  return gemmScratchBytes<f64>();
+}
 
-export function binary_f32(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+export function binary_f32(
+  op: i32,
+  rows: i32,
+  cols: i32,
+  a: usize,
+  ars: i32,
+  ac: i32,
+  b: usize,
+  brs: i32,
+  bc: i32,
+  out: usize,
+): void {
   binary<f32>(op, rows, cols, a, ars, ac, b, brs, bc, out);
 }
-export function binary_f64(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+export function binary_f64(
+  op: i32,
+  rows: i32,
+  cols: i32,
+  a: usize,
+  ars: i32,
+  ac: i32,
+  b: usize,
+  brs: i32,
+  bc: i32,
+  out: usize,
+): void {
   binary<f64>(op, rows, cols, a, ars, ac, b, brs, bc, out);
 }
-export function axpy_f32(n: i32, y: usize, x: usize, alpha: f32): void { axpy<f32>(n, y, x, alpha); }
-export function axpy_f64(n: i32, y: usize, x: usize, alpha: f64): void { axpy<f64>(n, y, x, alpha); }
-export function unary_f32(op: i32, n: i32, x: usize, out: usize): void { unary<f32>(op, n, x, out); }
-export function unary_f64(op: i32, n: i32, x: usize, out: usize): void { unary<f64>(op, n, x, out); }
+export function axpy_f32(n: i32, y: usize, x: usize, alpha: f32): void {
+  axpy<f32>(n, y, x, alpha);
+}
+export function axpy_f64(n: i32, y: usize, x: usize, alpha: f64): void {
+  axpy<f64>(n, y, x, alpha);
+}
+export function unary_f32(op: i32, n: i32, x: usize, out: usize): void {
+  unary<f32>(op, n, x, out);
+}
+export function unary_f64(op: i32, n: i32, x: usize, out: usize): void {
+  unary<f64>(op, n, x, out);
+}
 
 export function reduce_f32(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, acc: usize): void {
   reduce<f32>(op, outer, r, inner, x, out, acc);
@@ -41,16 +103,44 @@ export function reduce_f64(op: i32, outer: i32, r: i32, inner: i32, x: usize, ou
   reduce<f64>(op, outer, r, inner, x, out, acc);
 }
 
-export function compare_f32(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+export function compare_f32(
+  op: i32,
+  rows: i32,
+  cols: i32,
+  a: usize,
+  ars: i32,
+  ac: i32,
+  b: usize,
+  brs: i32,
+  bc: i32,
+  out: usize,
+): void {
   compare<f32>(op, rows, cols, a, ars, ac, b, brs, bc, out);
 }
-export function compare_f64(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+export function compare_f64(
+  op: i32,
+  rows: i32,
+  cols: i32,
+  a: usize,
+  ars: i32,
+  ac: i32,
+  b: usize,
+  brs: i32,
+  bc: i32,
+  out: usize,
+): void {
   compare<f64>(op, rows, cols, a, ars, ac, b, brs, bc, out);
 }
-export function convert_run(code: i32, n: i32, x: usize, out: usize): void { convert(code, n, x, out); }
+export function convert_run(code: i32, n: i32, x: usize, out: usize): void {
+  convert(code, n, x, out);
+}
 
-export function activationGrad_f32(op: i32, n: i32, g: usize, s: usize, out: usize): void { activationGrad<f32>(op, n, g, s, out); }
-export function activationGrad_f64(op: i32, n: i32, g: usize, s: usize, out: usize): void { activationGrad<f64>(op, n, g, s, out); }
+export function activationGrad_f32(op: i32, n: i32, g: usize, s: usize, out: usize): void {
+  activationGrad<f32>(op, n, g, s, out);
+}
+export function activationGrad_f64(op: i32, n: i32, g: usize, s: usize, out: usize): void {
+  activationGrad<f64>(op, n, g, s, out);
+}
 
 export function argReduce_f32(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, best: usize): void {
   argReduce<f32>(op, outer, r, inner, x, out, best);
@@ -58,14 +148,50 @@ export function argReduce_f32(op: i32, outer: i32, r: i32, inner: i32, x: usize,
 export function argReduce_f64(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, best: usize): void {
   argReduce<f64>(op, outer, r, inner, x, out, best);
 }
-export function where_f32(rows: i32, cols: i32, c: usize, crs: i32, cc: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+export function where_f32(
+  rows: i32,
+  cols: i32,
+  c: usize,
+  crs: i32,
+  cc: i32,
+  a: usize,
+  ars: i32,
+  ac: i32,
+  b: usize,
+  brs: i32,
+  bc: i32,
+  out: usize,
+): void {
   where<f32>(rows, cols, c, crs, cc, a, ars, ac, b, brs, bc, out);
 }
-export function where_f64(rows: i32, cols: i32, c: usize, crs: i32, cc: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+export function where_f64(
+  rows: i32,
+  cols: i32,
+  c: usize,
+  crs: i32,
+  cc: i32,
+  a: usize,
+  ars: i32,
+  ac: i32,
+  b: usize,
+  brs: i32,
+  bc: i32,
+  out: usize,
+): void {
   where<f64>(rows, cols, c, crs, cc, a, ars, ac, b, brs, bc, out);
 }
-export function clamp_f32(n: i32, x: usize, out: usize, lo: f64, hi: f64): void { clamp<f32>(n, x, out, lo, hi); }
-export function clamp_f64(n: i32, x: usize, out: usize, lo: f64, hi: f64): void { clamp<f64>(n, x, out, lo, hi); }
-export function unaryMath_f32(op: i32, n: i32, x: usize, out: usize, scratch: usize): void { unaryMath<f32>(op, n, x, out, scratch); }
-export function unaryMath_f64(op: i32, n: i32, x: usize, out: usize, scratch: usize): void { unaryMath<f64>(op, n, x, out, scratch); }
-export function unaryMathScratchBytes(): i32 { return TRIG_SCRATCH_BYTES; }
+export function clamp_f32(n: i32, x: usize, out: usize, lo: f64, hi: f64): void {
+  clamp<f32>(n, x, out, lo, hi);
+}
+export function clamp_f64(n: i32, x: usize, out: usize, lo: f64, hi: f64): void {
+  clamp<f64>(n, x, out, lo, hi);
+}
+export function unaryMath_f32(op: i32, n: i32, x: usize, out: usize, scratch: usize): void {
+  unaryMath<f32>(op, n, x, out, scratch);
+}
+export function unaryMath_f64(op: i32, n: i32, x: usize, out: usize, scratch: usize): void {
+  unaryMath<f64>(op, n, x, out, scratch);
+}
+export function unaryMathScratchBytes(): i32 {
+  return TRIG_SCRATCH_BYTES;
+}

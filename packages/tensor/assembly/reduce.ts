@@ -6,12 +6,12 @@
 /** Reduce op codes (keep in sync with src/backends/wasm/ops.ts). */
 export const SUM = 0, RMAX = 1, RMIN = 2, PROD = 3;
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function vecPick<T>(op: i32, x: v128, y: v128): v128 {
   return op == RMAX ? v128.max<T>(x, y) : v128.min<T>(x, y);
 }
 
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function scaPick<T>(op: i32, x: T, y: T): T {
   return op == RMAX ? max<T>(x, y) : min<T>(x, y);
 }
@@ -45,7 +45,7 @@ function sumRow<T>(n: i32, x: usize): f64 {
 }
 
 /** max/min of n ≥ 1 contiguous values. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function pickRow<T>(op: i32, n: i32, x: usize): T {
   const sz = <usize>sizeof<T>();
   const L = 16 / <i32>sz;
@@ -71,7 +71,7 @@ function sumRow<T>(n: i32, x: usize): f64 {
 }
 
 /** Lane q (a constant after inlining) of v as T. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline export function laneOf<T>(v: v128, q: i32): T {
   // Lane indices must be constants: spell them out.
   if (sizeof<T>() == 4) {
@@ -146,7 +146,7 @@ export function reduce<T>(op: i32, outer: i32, r: i32, inner: i32, x: usize, out
 }
 
 /** Product of n contiguous values in f64, in order (one dependency chain: as the TypeScript loop). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function prodRow<T>(n: i32, x: usize): f64 {
   let p: f64 = 1;
   for (let k = 0; k < n; k++) p *= <f64>load<T>(x + <usize>k * sizeof<T>());

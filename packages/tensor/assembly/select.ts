@@ -8,13 +8,13 @@
 // arithmetic, so every bit (NaN payloads, zero signs) comes through unchanged.
 
 /** The k-th vector of a block: loaded (contiguous, c = 1) or the splat `s` (broadcast, c = 0). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function vecAt(p: usize, c: i32, s: v128, k: i32): v128 {
   return c == 1 ? v128.load(p + <usize>(k << 4)) : s;
 }
 
 /** Row of n values: a copy of a contiguous row (c = 1) or n copies of one value (c = 0). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function fillRow<T>(n: i32, src: usize, c: i32, out: usize): void {
   const sz = <usize>sizeof<T>();
   if (c == 1) {
@@ -29,7 +29,7 @@
 }
 
 /** 16 condition bytes (any non-zero is true) → 16 byte masks (0xff / 0). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function byteMask(c: usize): v128 {
   return i8x16.ne(v128.load(c), i8x16.splat(0));
 }
@@ -39,7 +39,7 @@
  * after inlining), 16 elements a block: the 16 byte masks are sign-extended to 4 (f32) or 8 (f64)
  * lane masks for bitselect.
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function whereRow<T>(n: i32, c: usize, a: usize, ac: i32, b: usize, bc: i32, out: usize): void {
   const sz = <usize>sizeof<T>();
   const as = v128.splat<T>(load<T>(a)), bs = v128.splat<T>(load<T>(b));

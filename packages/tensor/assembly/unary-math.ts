@@ -27,7 +27,7 @@ function softplus(x: f64): f64 {
 }
 
 /** One element of `op` (EXP … COS) in f64 (`scratch`: for sin and cos, see unaryMath). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function scalarOp(op: i32, x: f64, scratch: usize): f64 {
   if (op == EXP) return fdExp(x);
   if (op == LOG) return fdLog(x);
@@ -42,7 +42,7 @@ function softplus(x: f64): f64 {
 }
 
 /** Whether the two-lane version of `op` covers both lanes of v (op ∈ EXP … ERF). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function covers(op: i32, v: v128): bool {
   if (op == EXPM1) return expm1Covers(v);
   if (op == TANH) return tanhCovers(v);
@@ -54,7 +54,7 @@ function softplus(x: f64): f64 {
 }
 
 /** The two-lane version of `op` (op ∈ EXP … SOFTPLUS; erf goes four pairs at a time, erfVec4). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function vecOp(op: i32, v: v128): v128 {
   if (op == EXP) return expVec(v);
   if (op == EXPM1) return expm1Vec(v);
@@ -66,19 +66,19 @@ function softplus(x: f64): f64 {
 }
 
 /** One element through the scalar port: T → f64 → op → T. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function scalarAt<T>(op: i32, x: usize, out: usize, j: i32, scratch: usize): void {
   const o = <usize>j * sizeof<T>();
   store<T>(out + o, <T>scalarOp(op, <f64>load<T>(x + o), scratch));
 }
 
 /** f32 lanes 0–1 and 2–3 of v as two f64x2. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function promoteLow(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function promoteHigh(v: v128): v128 { return f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 0)); }
 /** Two f64x2 rounded to one f32x4. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function demote2(a: v128, b: v128): v128 {
   return i64x2.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 2);
 }
@@ -87,7 +87,7 @@ function softplus(x: f64): f64 {
  * Eight elements at a time as four f64x2 (four independent dependency chains keep the core busy:
  * about 1.6x faster than one) where all lanes are covered, the scalar port elsewhere.
  */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function runVec<T>(op: i32, n: i32, x: usize, out: usize, scratch: usize): void {
   let j = 0;
   for (; j + 8 <= n; j += 8) {
@@ -120,13 +120,13 @@ function softplus(x: f64): f64 {
 }
 
 /** Every element through the scalar port. */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function runScalar<T>(op: i32, n: i32, x: usize, out: usize, scratch: usize): void {
   for (let j = 0; j < n; j++) scalarAt<T>(op, x, out, j, scratch);
 }
 
 /** sign, floor, ceil, round in T directly (exact: their results are representable in T). */
-// @ts-ignore: decorator
+// @ts-expect-error: decorator
 @inline function runExact<T>(op: i32, n: i32, x: usize, out: usize): void {
   const sz = <usize>sizeof<T>();
   const L = 16 / <i32>sz;

@@ -31,16 +31,25 @@ const MAX_PAGES = 65536;
 
 const common = [
   join(srcDir, 'index.ts'),
-  '-O3', '--noAssert',
-  '--runtime', 'stub',
-  '--importMemory', '--noExportMemory',
-  '--initialMemory', '1',
-  '--maximumMemory', String(MAX_PAGES),
-  '--use', 'abort=',
-  '--enable', 'simd',
+  '-O3',
+  '--noAssert',
+  '--runtime',
+  'stub',
+  '--importMemory',
+  '--noExportMemory',
+  '--initialMemory',
+  '1',
+  '--maximumMemory',
+  String(MAX_PAGES),
+  '--use',
+  'abort=',
+  '--enable',
+  'simd',
 ];
 
-const sources = readdirSync(srcDir).filter((f) => f.endsWith('.ts')).sort();
+const sources = readdirSync(srcDir)
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
 const hash = createHash('sha256');
 hash.update(JSON.stringify(common.slice(1)));
 hash.update(readFileSync(fileURLToPath(import.meta.url)));
@@ -59,7 +68,12 @@ async function compile(extra) {
       if (name.endsWith('.wasm')) binary = contents;
     },
     stdout: { write: () => true },
-    stderr: { write: (s) => { errors.push(String(s)); return true; } },
+    stderr: {
+      write: (s) => {
+        errors.push(String(s));
+        return true;
+      },
+    },
   });
   if (error || binary === undefined) {
     throw new Error(`asc failed: ${error?.message ?? 'no output'}\n${errors.join('')}`);
@@ -79,20 +93,61 @@ const plainRelaxed = await compile(RELAXED);
  * f32x4.relaxed_madd of its parameters). Engines validate it exactly when they accept relaxed SIMD.
  */
 const RELAXED_PROBE = Buffer.from([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
-  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type: (v128 v128 v128) -> v128
-  0x03, 0x02, 0x01, 0x00, // one function of type 0
-  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // local.get 0..2, f32x4.relaxed_madd
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version 1
+  0x01,
+  0x08,
+  0x01,
+  0x60,
+  0x03,
+  0x7b,
+  0x7b,
+  0x7b,
+  0x01,
+  0x7b, // type: (v128 v128 v128) -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, // one function of type 0
+  0x0a,
+  0x0d,
+  0x01,
+  0x0b,
+  0x00,
+  0x20,
+  0x00,
+  0x20,
+  0x01,
+  0x20,
+  0x02,
+  0xfd,
+  0x85,
+  0x02,
+  0x0b, // local.get 0..2, f32x4.relaxed_madd
 ]);
 
 // The SIMD-only modules must validate with this very engine; the relaxed ones exactly where the probe does.
-for (const [name, bytes] of [['shared', shared], ['plain', plain]]) {
+for (const [name, bytes] of [
+  ['shared', shared],
+  ['plain', plain],
+]) {
   if (!WebAssembly.validate(bytes)) throw new Error(`build-wasm: the ${name} module does not validate`);
 }
 const relaxedHere = WebAssembly.validate(RELAXED_PROBE);
-for (const [name, bytes] of [['shared relaxed', sharedRelaxed], ['plain relaxed', plainRelaxed]]) {
+for (const [name, bytes] of [
+  ['shared relaxed', sharedRelaxed],
+  ['plain relaxed', plainRelaxed],
+]) {
   if (WebAssembly.validate(bytes) !== relaxedHere) {
-    throw new Error(`build-wasm: the ${name} module ${relaxedHere ? 'does not validate' : 'validates without relaxed SIMD'}`);
+    throw new Error(
+      `build-wasm: the ${name} module ${relaxedHere ? 'does not validate' : 'validates without relaxed SIMD'}`,
+    );
   }
 }
 
@@ -155,4 +210,6 @@ export const KERNELS_PLAIN_BASE64 = KERNELS_FUSED ? KERNELS_PLAIN_RELAXED_BASE64
 `;
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, text);
-console.log(`build-wasm: wrote ${outFile} (${shared.length} + ${plain.length} + ${sharedRelaxed.length} + ${plainRelaxed.length} bytes of wasm)`);
+console.log(
+  `build-wasm: wrote ${outFile} (${shared.length} + ${plain.length} + ${sharedRelaxed.length} + ${plainRelaxed.length} bytes of wasm)`,
+);

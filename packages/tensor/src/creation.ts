@@ -56,7 +56,10 @@ export function array(values: NestedArray, dtype?: DType): NDArray {
     const child = node[i]!;
     if (!Array.isArray(child) || child.length !== shape[d + 1]) {
       const got = Array.isArray(child) ? `length ${child.length}` : 'a number';
-      throw new ShapeError('array', `ragged nested array at ${fmtShape(path.slice(0, d + 1))}: expected length ${shape[d + 1]}, got ${got}`);
+      throw new ShapeError(
+        'array',
+        `ragged nested array at ${fmtShape(path.slice(0, d + 1))}: expected length ${shape[d + 1]}, got ${got}`,
+      );
     }
     nodes[d + 1] = child as readonly NestedArray[];
     path[d + 1] = 0;
@@ -69,7 +72,8 @@ export function array(values: NestedArray, dtype?: DType): NDArray {
 function leafValue(node: NestedArray, path: readonly number[]): number {
   if (typeof node === 'number') return node;
   if (typeof node === 'boolean') return node ? 1 : 0;
-  if (Array.isArray(node)) throw new ShapeError('array', `ragged nested array at ${fmtShape(path)}: expected a number, got an array`);
+  if (Array.isArray(node))
+    throw new ShapeError('array', `ragged nested array at ${fmtShape(path)}: expected a number, got an array`);
   throw new DTypeError('array', `element at ${fmtShape(path)} is ${typeof node}, expected a number or boolean`);
 }
 
@@ -79,7 +83,11 @@ function leafValue(node: NestedArray, path: readonly number[]): number {
  */
 export function fromTypedArray(data: TypedArray, shape: readonly number[] = [data.length]): NDArray {
   checkShape('fromTypedArray', shape);
-  if (sizeOf(shape) !== data.length) throw new ShapeError('fromTypedArray', `shape ${fmtShape(shape)} needs ${sizeOf(shape)} elements, the array has ${data.length}`);
+  if (sizeOf(shape) !== data.length)
+    throw new ShapeError(
+      'fromTypedArray',
+      `shape ${fmtShape(shape)} needs ${sizeOf(shape)} elements, the array has ${data.length}`,
+    );
   return new NDArray(data, [...shape]);
 }
 
@@ -107,8 +115,10 @@ export function ones(shape: readonly number[], dtype: DType = 'float32'): NDArra
  */
 export function arange(start: number, stop?: number, step = 1, dtype?: DType): NDArray {
   const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
-  if (step === 0 || !Number.isFinite(step)) throw new ShapeError('arange', `step must be finite and non-zero, got ${step}`);
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new ShapeError('arange', `bounds must be finite, got [${lo}, ${hi})`);
+  if (step === 0 || !Number.isFinite(step))
+    throw new ShapeError('arange', `step must be finite and non-zero, got ${step}`);
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    throw new ShapeError('arange', `bounds must be finite, got [${lo}, ${hi})`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const dt = dtype ?? (Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(step) ? 'int32' : 'float32');
   const data = allocate(dt, n);
@@ -118,7 +128,8 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): N
 
 /** `num` evenly spaced values from start to stop, both included. */
 export function linspace(start: number, stop: number, num: number, dtype: DType = 'float32'): NDArray {
-  if (!Number.isInteger(num) || num < 0) throw new ShapeError('linspace', `num must be a non-negative integer, got ${num}`);
+  if (!Number.isInteger(num) || num < 0)
+    throw new ShapeError('linspace', `num must be a non-negative integer, got ${num}`);
   const data = allocate(dtype, num);
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = castScalar(i === 0 ? start : i === num - 1 ? stop : start + i * step, dtype);
@@ -139,7 +150,12 @@ export interface RandomOptions {
   dtype?: DType;
 }
 
-function randomFloats(op: string, shape: readonly number[], options: RandomOptions, draw: (rng: Rng, dtype: DType) => number): NDArray {
+function randomFloats(
+  op: string,
+  shape: readonly number[],
+  options: RandomOptions,
+  draw: (rng: Rng, dtype: DType) => number,
+): NDArray {
   checkShape(op, shape);
   const dtype = options.dtype ?? 'float32';
   if (!isFloat(dtype)) throw new DTypeError(op, `dtype must be float32 or float64, got ${dtype}`);

@@ -14,10 +14,14 @@ const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 
 /** Allocates zeroed storage of `size` elements for `dtype`. */
 export function allocate(dtype: DType, size: number): TypedArray {
   switch (dtype) {
-    case 'float32': return new Float32Array(size);
-    case 'float64': return new Float64Array(size);
-    case 'int32': return new Int32Array(size);
-    case 'bool': return new Uint8Array(size);
+    case 'float32':
+      return new Float32Array(size);
+    case 'float64':
+      return new Float64Array(size);
+    case 'int32':
+      return new Int32Array(size);
+    case 'bool':
+      return new Uint8Array(size);
   }
 }
 
@@ -59,9 +63,13 @@ export function floatResultType(dtype: DType): 'float32' | 'float64' {
 /** Converts a JS number to what storing it in `dtype` keeps. */
 export function castScalar(value: number, dtype: DType): number {
   switch (dtype) {
-    case 'float32': return Math.fround(value);
-    case 'float64': return value;
-    case 'int32': return value | 0;
-    case 'bool': return value !== 0 ? 1 : 0;
+    case 'float32':
+      return Math.fround(value);
+    case 'float64':
+      return value;
+    case 'int32':
+      return value | 0;
+    case 'bool':
+      return value !== 0 ? 1 : 0;
   }
 }

@@ -6,7 +6,10 @@
 /** Shapes that do not fit the op: broadcasting, matmul, reshape, concat. */
 export class ShapeError extends Error {
   override readonly name = 'ShapeError';
-  constructor(readonly op: string, detail: string) {
+  constructor(
+    readonly op: string,
+    detail: string,
+  ) {
     super(`${op}: ${detail}`);
   }
 }
@@ -14,7 +17,10 @@ export class ShapeError extends Error {
 /** A dtype the op does not accept. */
 export class DTypeError extends TypeError {
   override readonly name = 'DTypeError';
-  constructor(readonly op: string, detail: string) {
+  constructor(
+    readonly op: string,
+    detail: string,
+  ) {
     super(`${op}: ${detail}`);
   }
 }
@@ -22,7 +28,10 @@ export class DTypeError extends TypeError {
 /** An axis or index out of range. It is also a JS `RangeError`. */
 class ChainruleRangeError extends globalThis.RangeError {
   override readonly name = 'RangeError';
-  constructor(readonly op: string, detail: string) {
+  constructor(
+    readonly op: string,
+    detail: string,
+  ) {
     super(`${op}: ${detail}`);
   }
 }

@@ -36,22 +36,80 @@ function selectDefaultBackend(): void {
 
 export { NDArray } from './ndarray.js';
 export { mayOverlap, sameView } from './overlap.js';
-export { type DType, type TypedArray, type FloatArray, DTYPES, allocate, dtypeOfArray, isFloat, promoteTypes, promoteWithScalar, floatResultType, castScalar } from './dtype.js';
-export { ShapeError, DTypeError, RangeError, fmtShape } from './errors.js';
-export { type Shape, sizeOf, contiguousStrides, shapesEqual, broadcastShapes, normalizeAxis, normalizeAxes, checkShape } from './shape.js';
 export {
-  type Backend, type UnaryOp, type BinaryOp, type CompareOp, type ReduceOp, type ArgReduceOp, type ActivationGradOp, type ConvGeometry,
-  getBackend, setBackend,
+  type DType,
+  type TypedArray,
+  type FloatArray,
+  DTYPES,
+  allocate,
+  dtypeOfArray,
+  isFloat,
+  promoteTypes,
+  promoteWithScalar,
+  floatResultType,
+  castScalar,
+} from './dtype.js';
+export { ShapeError, DTypeError, RangeError, fmtShape } from './errors.js';
+export {
+  type Shape,
+  sizeOf,
+  contiguousStrides,
+  shapesEqual,
+  broadcastShapes,
+  normalizeAxis,
+  normalizeAxes,
+  checkShape,
+} from './shape.js';
+export {
+  type Backend,
+  type UnaryOp,
+  type BinaryOp,
+  type CompareOp,
+  type ReduceOp,
+  type ArgReduceOp,
+  type ActivationGradOp,
+  type ConvGeometry,
+  getBackend,
+  setBackend,
 } from './backend.js';
 export { type PartialBackend, composeBackend } from './backends/compose.js';
 export { jsBackend } from './backends/js/index.js';
 export { SCALAR_UNARY, SCALAR_BINARY } from './scalar-ops.js';
 export { createWasmBackend, wasmSupported, type WasmBackendOptions } from './backends/wasm/index.js';
 export { wasmKernelVariant, type WasmKernelVariant } from './backends/wasm/variant.js';
-export { type NestedArray, type RandomOptions, array, fromTypedArray, full, fullLike, zeros, ones, arange, linspace, eye, rand, randn, randint } from './creation.js';
+export {
+  type NestedArray,
+  type RandomOptions,
+  array,
+  fromTypedArray,
+  full,
+  fullLike,
+  zeros,
+  ones,
+  arange,
+  linspace,
+  eye,
+  rand,
+  randn,
+  randint,
+} from './creation.js';
 export { Rng, defaultRng, manualSeed } from './random.js';
 export * from './ops/elementwise.js';
-export { type Axes, type VarianceOptions, keptShape, sum, prod, mean, max, min, argmax, argmin, variance, std, logsumexp } from './ops/reduce.js';
+export {
+  type Axes,
+  type VarianceOptions,
+  keptShape,
+  sum,
+  prod,
+  mean,
+  max,
+  min,
+  argmax,
+  argmin,
+  variance,
+  std,
+  logsumexp,
+} from './ops/reduce.js';
 export { matmul } from './ops/matmul.js';
 export { addScaledInPlace } from './ops/axpy.js';
 export { activationGrad } from './ops/activation-grad.js';

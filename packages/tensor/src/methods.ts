@@ -10,19 +10,64 @@ import * as red from './ops/reduce.js';
 import { matmul } from './ops/matmul.js';
 import { formatArray } from './print.js';
 
-type Unary = 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'reciprocal' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'erf' | 'softplus' | 'floor' | 'ceil' | 'round';
+type Unary =
+  | 'neg'
+  | 'abs'
+  | 'sign'
+  | 'exp'
+  | 'log'
+  | 'log1p'
+  | 'expm1'
+  | 'sqrt'
+  | 'square'
+  | 'reciprocal'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'sigmoid'
+  | 'relu'
+  | 'erf'
+  | 'softplus'
+  | 'floor'
+  | 'ceil'
+  | 'round';
 type Binary = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 declare module './ndarray.js' {
   interface NDArray {
-    neg(): NDArray; abs(): NDArray; sign(): NDArray; exp(): NDArray; log(): NDArray; log1p(): NDArray;
-    expm1(): NDArray; sqrt(): NDArray; square(): NDArray; reciprocal(): NDArray; sin(): NDArray; cos(): NDArray;
-    tanh(): NDArray; sigmoid(): NDArray; relu(): NDArray; erf(): NDArray; softplus(): NDArray;
-    floor(): NDArray; ceil(): NDArray; round(): NDArray;
-    add(b: Operand): NDArray; sub(b: Operand): NDArray; mul(b: Operand): NDArray; div(b: Operand): NDArray;
-    pow(b: Operand): NDArray; maximum(b: Operand): NDArray; minimum(b: Operand): NDArray;
-    eq(b: Operand): NDArray; ne(b: Operand): NDArray; lt(b: Operand): NDArray; le(b: Operand): NDArray;
-    gt(b: Operand): NDArray; ge(b: Operand): NDArray;
+    neg(): NDArray;
+    abs(): NDArray;
+    sign(): NDArray;
+    exp(): NDArray;
+    log(): NDArray;
+    log1p(): NDArray;
+    expm1(): NDArray;
+    sqrt(): NDArray;
+    square(): NDArray;
+    reciprocal(): NDArray;
+    sin(): NDArray;
+    cos(): NDArray;
+    tanh(): NDArray;
+    sigmoid(): NDArray;
+    relu(): NDArray;
+    erf(): NDArray;
+    softplus(): NDArray;
+    floor(): NDArray;
+    ceil(): NDArray;
+    round(): NDArray;
+    add(b: Operand): NDArray;
+    sub(b: Operand): NDArray;
+    mul(b: Operand): NDArray;
+    div(b: Operand): NDArray;
+    pow(b: Operand): NDArray;
+    maximum(b: Operand): NDArray;
+    minimum(b: Operand): NDArray;
+    eq(b: Operand): NDArray;
+    ne(b: Operand): NDArray;
+    lt(b: Operand): NDArray;
+    le(b: Operand): NDArray;
+    gt(b: Operand): NDArray;
+    ge(b: Operand): NDArray;
     clamp(min?: number, max?: number): NDArray;
     cast(dtype: DType): NDArray;
     sum(axis?: red.Axes, keepDims?: boolean): NDArray;
@@ -43,41 +88,109 @@ declare module './ndarray.js' {
 }
 
 const proto = NDArray.prototype as unknown as Record<string, unknown>;
-const unaries: Unary[] = ['neg', 'abs', 'sign', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'square', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'erf', 'softplus', 'floor', 'ceil', 'round'];
+const unaries: Unary[] = [
+  'neg',
+  'abs',
+  'sign',
+  'exp',
+  'log',
+  'log1p',
+  'expm1',
+  'sqrt',
+  'square',
+  'reciprocal',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'relu',
+  'erf',
+  'softplus',
+  'floor',
+  'ceil',
+  'round',
+];
 for (const name of unaries) {
   const fn = ew[name];
-  proto[name] = function (this: NDArray) { return fn(this); };
+  proto[name] = function (this: NDArray) {
+    return fn(this);
+  };
 }
-const binaries: Binary[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge'];
+const binaries: Binary[] = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+];
 for (const name of binaries) {
   const fn = ew[name];
-  proto[name] = function (this: NDArray, b: Operand) { return fn(this, b); };
+  proto[name] = function (this: NDArray, b: Operand) {
+    return fn(this, b);
+  };
 }
 
-NDArray.prototype.clamp = function (min?: number, max?: number) { return ew.clamp(this, min, max); };
-NDArray.prototype.cast = function (dtype: DType) { return ew.cast(this, dtype); };
-NDArray.prototype.sum = function (axis?: red.Axes, keepDims?: boolean) { return red.sum(this, axis, keepDims); };
-NDArray.prototype.prod = function (axis?: red.Axes, keepDims?: boolean) { return red.prod(this, axis, keepDims); };
-NDArray.prototype.mean = function (axis?: red.Axes, keepDims?: boolean) { return red.mean(this, axis, keepDims); };
-NDArray.prototype.max = function (axis?: red.Axes, keepDims?: boolean) { return red.max(this, axis, keepDims); };
-NDArray.prototype.min = function (axis?: red.Axes, keepDims?: boolean) { return red.min(this, axis, keepDims); };
-NDArray.prototype.argmax = function (axis?: number, keepDims?: boolean) { return red.argmax(this, axis, keepDims); };
-NDArray.prototype.argmin = function (axis?: number, keepDims?: boolean) { return red.argmin(this, axis, keepDims); };
-NDArray.prototype.variance = function (axis?: red.Axes, options?: red.VarianceOptions) { return red.variance(this, axis, options); };
-NDArray.prototype.std = function (axis?: red.Axes, options?: red.VarianceOptions) { return red.std(this, axis, options); };
-NDArray.prototype.logsumexp = function (axis?: red.Axes, keepDims?: boolean) { return red.logsumexp(this, axis, keepDims); };
-NDArray.prototype.matmul = function (b: NDArray) { return matmul(this, b); };
+NDArray.prototype.clamp = function (min?: number, max?: number) {
+  return ew.clamp(this, min, max);
+};
+NDArray.prototype.cast = function (dtype: DType) {
+  return ew.cast(this, dtype);
+};
+NDArray.prototype.sum = function (axis?: red.Axes, keepDims?: boolean) {
+  return red.sum(this, axis, keepDims);
+};
+NDArray.prototype.prod = function (axis?: red.Axes, keepDims?: boolean) {
+  return red.prod(this, axis, keepDims);
+};
+NDArray.prototype.mean = function (axis?: red.Axes, keepDims?: boolean) {
+  return red.mean(this, axis, keepDims);
+};
+NDArray.prototype.max = function (axis?: red.Axes, keepDims?: boolean) {
+  return red.max(this, axis, keepDims);
+};
+NDArray.prototype.min = function (axis?: red.Axes, keepDims?: boolean) {
+  return red.min(this, axis, keepDims);
+};
+NDArray.prototype.argmax = function (axis?: number, keepDims?: boolean) {
+  return red.argmax(this, axis, keepDims);
+};
+NDArray.prototype.argmin = function (axis?: number, keepDims?: boolean) {
+  return red.argmin(this, axis, keepDims);
+};
+NDArray.prototype.variance = function (axis?: red.Axes, options?: red.VarianceOptions) {
+  return red.variance(this, axis, options);
+};
+NDArray.prototype.std = function (axis?: red.Axes, options?: red.VarianceOptions) {
+  return red.std(this, axis, options);
+};
+NDArray.prototype.logsumexp = function (axis?: red.Axes, keepDims?: boolean) {
+  return red.logsumexp(this, axis, keepDims);
+};
+NDArray.prototype.matmul = function (b: NDArray) {
+  return matmul(this, b);
+};
 NDArray.prototype.toString = function () {
   // like PyTorch, an empty array of rank > 1 prints as [] and names its shape
   const shape = this.size === 0 && this.ndim > 1 ? `, shape=[${this.shape.join(', ')}]` : '';
   return `array(${formatArray(this, { indent: 'array('.length })}${shape}, dtype=${this.dtype})`;
 };
-NDArray.prototype.toArray = function () { return toNested(this); };
+NDArray.prototype.toArray = function () {
+  return toNested(this);
+};
 
 /** Nested arrays, built iteratively (no recursion over the dimensions). */
 function toNested(x: NDArray): unknown {
   const c = x.contiguous();
-  const read = (i: number): number | boolean => (x.dtype === 'bool' ? c.data[c.offset + i] !== 0 : c.data[c.offset + i]!);
+  const read = (i: number): number | boolean =>
+    x.dtype === 'bool' ? c.data[c.offset + i] !== 0 : c.data[c.offset + i]!;
   if (x.ndim === 0) return read(0);
   // build from the innermost axis outwards
   let level: unknown[] = Array.from({ length: x.size }, (_, i) => read(i));

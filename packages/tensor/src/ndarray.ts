@@ -50,17 +50,23 @@ export class NDArray {
 
   /** The value of a one-element array. */
   item(): number {
-    if (this.size !== 1) throw new ShapeError('item', `only one-element arrays can be read as a number, got shape ${fmtShape(this.shape)}`);
+    if (this.size !== 1)
+      throw new ShapeError(
+        'item',
+        `only one-element arrays can be read as a number, got shape ${fmtShape(this.shape)}`,
+      );
     return this.data[this.offset]!;
   }
 
   private flatIndex(op: string, index: readonly number[]): number {
-    if (index.length !== this.ndim) throw new ShapeError(op, `expected ${this.ndim} indices for shape ${fmtShape(this.shape)}, got ${index.length}`);
+    if (index.length !== this.ndim)
+      throw new ShapeError(op, `expected ${this.ndim} indices for shape ${fmtShape(this.shape)}, got ${index.length}`);
     let p = this.offset;
     for (let i = 0; i < index.length; i++) {
       const n = this.shape[i]!;
       let k = index[i]!;
-      if (!Number.isInteger(k) || k < -n || k >= n) throw new RangeError(op, `index ${k} is out of range for dimension ${i} of size ${n}`);
+      if (!Number.isInteger(k) || k < -n || k >= n)
+        throw new RangeError(op, `index ${k} is out of range for dimension ${i} of size ${n}`);
       if (k < 0) k += n;
       p += k * this.strides[i]!;
     }
@@ -77,7 +83,8 @@ export class NDArray {
   reshape(shape: readonly number[]): NDArray {
     const target = inferShape(shape, this.size);
     if (shapesEqual(target, this.shape)) return this;
-    if (this.isContiguous || this.size === 0) return new NDArray(this.data, target, contiguousStrides(target), this.offset);
+    if (this.isContiguous || this.size === 0)
+      return new NDArray(this.data, target, contiguousStrides(target), this.offset);
     const strides = viewStrides(this.shape, this.strides, target);
     if (strides !== undefined) return new NDArray(this.data, target, strides, this.offset);
     const copy = this.contiguous();
@@ -100,9 +107,11 @@ export class NDArray {
 
   /** Reorders the axes: result axis i is input axis `order[i]`. */
   permute(order: readonly number[]): NDArray {
-    if (order.length !== this.ndim) throw new ShapeError('permute', `order ${fmtShape(order)} has ${order.length} axes, expected ${this.ndim}`);
+    if (order.length !== this.ndim)
+      throw new ShapeError('permute', `order ${fmtShape(order)} has ${order.length} axes, expected ${this.ndim}`);
     const n = this.ndim;
-    const shape = new Array<number>(n), strides = new Array<number>(n);
+    const shape = new Array<number>(n),
+      strides = new Array<number>(n);
     const seen = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       const a = normalizeAxis('permute', order[i]!, n);
@@ -120,7 +129,8 @@ export class NDArray {
    */
   slice(axis: number, start?: number, stop?: number, step = 1): NDArray {
     const ax = normalizeAxis('slice', axis, this.ndim);
-    if (!Number.isInteger(step) || step === 0) throw new ShapeError('slice', `step must be a non-zero integer, got ${step}`);
+    if (!Number.isInteger(step) || step === 0)
+      throw new ShapeError('slice', `step must be a non-zero integer, got ${step}`);
     const n = this.shape[ax]!;
     const [first, count] = sliceRange(n, start, stop, step);
     const shape = [...this.shape];
@@ -135,7 +145,8 @@ export class NDArray {
   select(axis: number, i: number): NDArray {
     const ax = normalizeAxis('select', axis, this.ndim);
     const n = this.shape[ax]!;
-    if (!Number.isInteger(i) || i < -n || i >= n) throw new RangeError('select', `index ${i} is out of range for dimension ${ax} of size ${n}`);
+    if (!Number.isInteger(i) || i < -n || i >= n)
+      throw new RangeError('select', `index ${i} is out of range for dimension ${ax} of size ${n}`);
     const k = i < 0 ? i + n : i;
     const shape = this.shape.filter((_, d) => d !== ax);
     const strides = this.strides.filter((_, d) => d !== ax);
@@ -147,7 +158,10 @@ export class NDArray {
     if (shapesEqual(shape, this.shape)) return this; // already that shape (the common case): no work
     checkShape('expand', shape);
     if (shape.length < this.ndim) {
-      throw new ShapeError('expand', `cannot expand shape ${fmtShape(this.shape)} to ${fmtShape(shape)} (fewer dimensions)`);
+      throw new ShapeError(
+        'expand',
+        `cannot expand shape ${fmtShape(this.shape)} to ${fmtShape(shape)} (fewer dimensions)`,
+      );
     }
     const lead = shape.length - this.ndim;
     const strides = new Array<number>(shape.length).fill(0);
@@ -156,7 +170,10 @@ export class NDArray {
       const to = shape[lead + i]!;
       if (from === to) strides[lead + i] = this.strides[i]!;
       else if (from !== 1) {
-        throw new ShapeError('expand', `cannot expand shape ${fmtShape(this.shape)} to ${fmtShape(shape)} (dimension ${lead + i}: ${from} vs ${to})`);
+        throw new ShapeError(
+          'expand',
+          `cannot expand shape ${fmtShape(this.shape)} to ${fmtShape(shape)} (dimension ${lead + i}: ${from} vs ${to})`,
+        );
       }
     }
     if (shapesEqual(shape, this.shape)) return this;
@@ -176,7 +193,11 @@ export class NDArray {
       const list = typeof axes === 'number' ? [axes] : axes;
       drop = new Set(list.map((a) => normalizeAxis('squeeze', a, this.ndim)));
       for (const a of drop) {
-        if (this.shape[a] !== 1) throw new ShapeError('squeeze', `axis ${a} has size ${this.shape[a]}, expected 1 (shape ${fmtShape(this.shape)})`);
+        if (this.shape[a] !== 1)
+          throw new ShapeError(
+            'squeeze',
+            `axis ${a} has size ${this.shape[a]}, expected 1 (shape ${fmtShape(this.shape)})`,
+          );
       }
     }
     const keep = (_: number, i: number): boolean => !drop.has(i);
@@ -223,13 +244,16 @@ function isRowMajor(shape: Shape, strides: Shape): boolean {
 function inferShape(shape: readonly number[], size: number): number[] {
   const out = [...shape];
   const unknown = out.indexOf(-1);
-  if (unknown !== out.lastIndexOf(-1)) throw new ShapeError('reshape', `only one dimension can be -1, got ${fmtShape(shape)}`);
+  if (unknown !== out.lastIndexOf(-1))
+    throw new ShapeError('reshape', `only one dimension can be -1, got ${fmtShape(shape)}`);
   for (const d of out) {
-    if (d !== -1 && (!Number.isInteger(d) || d < 0)) throw new ShapeError('reshape', `invalid dimension ${d} in shape ${fmtShape(shape)}`);
+    if (d !== -1 && (!Number.isInteger(d) || d < 0))
+      throw new ShapeError('reshape', `invalid dimension ${d} in shape ${fmtShape(shape)}`);
   }
   if (unknown >= 0) {
     const known = out.reduce((p, d) => (d === -1 ? p : p * d), 1);
-    if (known === 0 || size % known !== 0) throw new ShapeError('reshape', `shape ${fmtShape(shape)} is invalid for ${size} elements`);
+    if (known === 0 || size % known !== 0)
+      throw new ShapeError('reshape', `shape ${fmtShape(shape)} is invalid for ${size} elements`);
     out[unknown] = size / known;
   }
   if (sizeOf(out) !== size) throw new ShapeError('reshape', `shape ${fmtShape(shape)} is invalid for ${size} elements`);

@@ -85,9 +85,12 @@ function renderNested(x: NDArray, cell: (v: number) => string, edge: number, ind
 function numberFormatter(dtype: string, values: readonly number[], precision: number): (v: number) => string {
   if (dtype === 'bool') return (v) => (v ? 'true' : 'false');
   if (dtype === 'int32') return (v) => String(v);
-  const special = (v: number): string | undefined => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : undefined);
+  const special = (v: number): string | undefined =>
+    Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : undefined;
   // PyTorch's rule (torch/_tensor_str.py): look at the finite non-zero magnitudes only.
-  let lo = Infinity, hi = 0, integral = true;
+  let lo = Infinity,
+    hi = 0,
+    integral = true;
   for (const v of values) {
     if (!Number.isFinite(v) || v === 0) continue;
     const a = Math.abs(v);

@@ -87,7 +87,8 @@ export class Rng {
   /** A uniform integer in [low, high). */
   int(low: number, high: number): number {
     const range = high - low;
-    if (!Number.isInteger(low) || !Number.isInteger(high) || !(range >= 1) || range > 0x100000000) throw new RangeError('randint', `need integers low < high with high - low <= 2^32, got [${low}, ${high})`);
+    if (!Number.isInteger(low) || !Number.isInteger(high) || !(range >= 1) || range > 0x100000000)
+      throw new RangeError('randint', `need integers low < high with high - low <= 2^32, got [${low}, ${high})`);
     const limit = 0x100000000 - (0x100000000 % range);
     let u = this.nextUint32();
     while (u >= limit) u = this.nextUint32();

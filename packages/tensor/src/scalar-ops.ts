@@ -52,5 +52,18 @@ export const SCALAR_BINARY: Readonly<Record<keyof typeof BINARY, Fn2>> = BINARY;
 
 /** The kernels whose result is floating point whatever their inputs (ints and bools give float32). */
 export const FLOAT_VALUED: ReadonlySet<keyof typeof UNARY | keyof typeof BINARY> = new Set([
-  'exp', 'log', 'log1p', 'expm1', 'sqrt', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'softplus', 'div', 'atan2',
+  'exp',
+  'log',
+  'log1p',
+  'expm1',
+  'sqrt',
+  'reciprocal',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'erf',
+  'softplus',
+  'div',
+  'atan2',
 ] as const);

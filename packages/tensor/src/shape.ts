@@ -39,7 +39,10 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     if (da === db || db === 1) out[i] = da;
     else if (da === 1) out[i] = db;
     else {
-      throw new ShapeError(op, `shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast (dimension ${i}: ${da} vs ${db})`);
+      throw new ShapeError(
+        op,
+        `shapes ${fmtShape(a)} and ${fmtShape(b)} cannot be broadcast (dimension ${i}: ${da} vs ${db})`,
+      );
     }
   }
   return out;
@@ -76,7 +79,8 @@ export function normalizeAxes(op: string, axes: number | readonly number[] | und
 /** Checks that a shape is a list of non-negative integers. */
 export function checkShape(op: string, shape: Shape): void {
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new ShapeError(op, `invalid shape ${fmtShape(shape)}: dimensions must be non-negative integers`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new ShapeError(op, `invalid shape ${fmtShape(shape)}: dimensions must be non-negative integers`);
   }
 }
 
@@ -85,11 +89,17 @@ export function checkShape(op: string, shape: Shape): void {
  * run of neighbouring axes (sorted, non-empty), r is their product, outer and inner the products
  * before and after, and `kept` the shape of the result. Undefined when the axes are not one run.
  */
-export function reductionRuns(shape: Shape, axes: readonly number[]): { outer: number; r: number; inner: number; kept: number[] } | undefined {
+export function reductionRuns(
+  shape: Shape,
+  axes: readonly number[],
+): { outer: number; r: number; inner: number; kept: number[] } | undefined {
   if (axes.length === 0) return undefined;
-  const a0 = axes[0]!, a1 = axes[axes.length - 1]!;
+  const a0 = axes[0]!,
+    a1 = axes[axes.length - 1]!;
   if (a1 - a0 + 1 !== axes.length) return undefined;
-  let outer = 1, r = 1, inner = 1;
+  let outer = 1,
+    r = 1,
+    inner = 1;
   const kept: number[] = [];
   for (let d = 0; d < shape.length; d++) {
     const n = shape[d]!;

@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  type ActivationGradOp, type Backend, DTypeError, NDArray, ShapeError, activationGrad, jsBackend,
+  type ActivationGradOp,
+  type Backend,
+  DTypeError,
+  NDArray,
+  ShapeError,
+  activationGrad,
+  jsBackend,
 } from '../src/index.js';
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
 import { composedActivationGrad } from '../src/backends/compose.js';
@@ -33,7 +39,9 @@ const SPECIALS = [0, -0, NaN, Infinity, -Infinity, 1, -1, 1e-30, -1e-30, 1e30, -
 function values(n: number, seed: number): number[] {
   let s = seed >>> 0;
   const rnd = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  return Array.from({ length: n }, () => (rnd() < 0.1 ? SPECIALS[Math.floor(rnd() * SPECIALS.length)]! : (rnd() - 0.5) * 4));
+  return Array.from({ length: n }, () =>
+    rnd() < 0.1 ? SPECIALS[Math.floor(rnd() * SPECIALS.length)]! : (rnd() - 0.5) * 4,
+  );
 }
 
 function filled(dtype: FloatDType, v: readonly number[], shape: number[]): NDArray {
@@ -59,12 +67,18 @@ describe('activationGrad', () => {
             fc.integer({ min: 0, max: 2 ** 31 - 1 }),
             (op, rows, cols, layout, seed) => {
               const n = rows * cols;
-              const gv = values(n, seed), sv = values(n, seed ^ 0x5bd1e995);
-              let g = filled(dtype, gv, [rows, cols]), saved = filled(dtype, sv, [rows, cols]);
+              const gv = values(n, seed),
+                sv = values(n, seed ^ 0x5bd1e995);
+              let g = filled(dtype, gv, [rows, cols]),
+                saved = filled(dtype, sv, [rows, cols]);
               if (layout === 'offset') {
                 // contiguous views that start inside their buffers
-                g = filled(dtype, [7, ...gv], [n + 1]).slice(0, 1).reshape([rows, cols]);
-                saved = filled(dtype, [9, 9, ...sv], [n + 2]).slice(0, 2).reshape([rows, cols]);
+                g = filled(dtype, [7, ...gv], [n + 1])
+                  .slice(0, 1)
+                  .reshape([rows, cols]);
+                saved = filled(dtype, [9, 9, ...sv], [n + 2])
+                  .slice(0, 2)
+                  .reshape([rows, cols]);
               } else if (layout === 'transposed-g') g = filled(dtype, gv, [cols, rows]).transpose();
               else if (layout === 'transposed-saved') saved = filled(dtype, sv, [cols, rows]).transpose();
               const expected = elements(composedActivationGrad(jsBackend, op, g, saved));
@@ -80,9 +94,16 @@ describe('activationGrad', () => {
 
       it(`${name} ${dtype}: every special value against every other, through the SIMD body and the tail`, () => {
         // 15 × 15 pairs, repeated to 675 elements (above the wasm kernel's minimum size, not a multiple of 4)
-        const gv: number[] = [], sv: number[] = [];
-        for (let r = 0; r < 3; r++) for (const a of SPECIALS) for (const b of SPECIALS) { gv.push(a); sv.push(b); }
-        const g = filled(dtype, gv, [gv.length]), saved = filled(dtype, sv, [sv.length]);
+        const gv: number[] = [],
+          sv: number[] = [];
+        for (let r = 0; r < 3; r++)
+          for (const a of SPECIALS)
+            for (const b of SPECIALS) {
+              gv.push(a);
+              sv.push(b);
+            }
+        const g = filled(dtype, gv, [gv.length]),
+          saved = filled(dtype, sv, [sv.length]);
         for (const op of OPS) {
           const expected = elements(composedActivationGrad(jsBackend, op, g, saved));
           expect(elements(withBackend(backend, () => activationGrad(op, g, saved)))).toEqual(expected);
@@ -93,7 +114,9 @@ describe('activationGrad', () => {
 
   it('takes the documented values: sigmoid g·y(1−y), tanh g(1−y²), relu g·[x>0] with 0 at 0', () => {
     const g = filled('float64', [2, 2, 2, -3], [4]);
-    expect(elements(activationGrad('sigmoid', g, filled('float64', [0.5, 0.25, 0, 1], [4])))).toEqual([0.5, 0.375, 0, -0]);
+    expect(elements(activationGrad('sigmoid', g, filled('float64', [0.5, 0.25, 0, 1], [4])))).toEqual([
+      0.5, 0.375, 0, -0,
+    ]);
     expect(elements(activationGrad('tanh', g, filled('float64', [0.5, -0.5, 0, 1], [4])))).toEqual([1.5, 1.5, 2, -0]);
     expect(elements(activationGrad('relu', g, filled('float64', [1, -1, 0, NaN], [4])))).toEqual([2, 0, 0, -0]);
   });
@@ -115,6 +138,8 @@ describe('activationGrad', () => {
     const a = filled('float32', [1, 2], [2]);
     expect(() => activationGrad('relu', a, filled('float32', [1, 2, 3], [3]))).toThrow(ShapeError);
     expect(() => activationGrad('relu', a, filled('float64', [1, 2], [2]))).toThrow(DTypeError);
-    expect(() => activationGrad('relu', new NDArray(Int32Array.from([1, 2]), [2]), new NDArray(Int32Array.from([1, 2]), [2]))).toThrow(DTypeError);
+    expect(() =>
+      activationGrad('relu', new NDArray(Int32Array.from([1, 2]), [2]), new NDArray(Int32Array.from([1, 2]), [2])),
+    ).toThrow(DTypeError);
   });
 });

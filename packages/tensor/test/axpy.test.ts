@@ -35,7 +35,8 @@ describe('addScaledInPlace', () => {
               let s = seed;
               const rnd = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 8;
               const n = rows * cols;
-              const yv = Array.from({ length: n }, rnd), xv = Array.from({ length: n }, rnd);
+              const yv = Array.from({ length: n }, rnd),
+                xv = Array.from({ length: n }, rnd);
               // transposed: y is a [cols, rows] buffer seen as [rows, cols]
               const y = transposed ? filled(dtype, yv, [cols, rows]).transpose() : filled(dtype, yv, [rows, cols]);
               const x = filled(dtype, xv, [rows, cols]);
@@ -50,8 +51,10 @@ describe('addScaledInPlace', () => {
     }
     it(`${name}: a 30×784 float32 weight (the wasm kernel's size range) matches the two ops`, () => {
       const n = 30 * 784;
-      const yv = Array.from({ length: n }, (_, i) => Math.sin(i) * 0.1), xv = Array.from({ length: n }, (_, i) => Math.cos(i * 1.7));
-      const y = filled('float32', yv, [30, 784]), x = filled('float32', xv, [30, 784]);
+      const yv = Array.from({ length: n }, (_, i) => Math.sin(i) * 0.1),
+        xv = Array.from({ length: n }, (_, i) => Math.cos(i * 1.7));
+      const y = filled('float32', yv, [30, 784]),
+        x = filled('float32', xv, [30, 784]);
       const expected = twoOps(y, x, -3);
       withBackend(backend, () => addScaledInPlace(y, x, -3));
       expect(Array.from(y.data as Float32Array)).toEqual(expected);

@@ -36,7 +36,6 @@ const wasm1 = createWasmBackend(one.backend, { threads: 1 });
 // Threads for every matmul the wasm kernels take, however small, to exercise the pool.
 const wasm2 = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1 });
 
-
 function randomArray(shape: readonly number[], dtype: FloatDType, seed: number, positive = false): NDArray {
   const n = shape.reduce((p, d) => p * d, 1);
   const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
@@ -77,7 +76,8 @@ describe('wasm backend', () => {
     // checks a product the worker really helped with, not one the calling thread did alone.
     const ctx = new WasmContext({ threads: 2, parallelThreshold: 1 });
     const single = new WasmContext({ threads: 1 });
-    const a = randomArray([96, 300], 'float32', 11), b = randomArray([300, 200], 'float32', 12).transpose().contiguous().transpose();
+    const a = randomArray([96, 300], 'float32', 11),
+      b = randomArray([300, 200], 'float32', 12).transpose().contiguous().transpose();
     const want = wasmMatmul(single, a, b, 'float32')!;
     let helped = false;
     for (let i = 0; i < 200 && !helped; i++) {
@@ -93,7 +93,11 @@ describe('wasm backend', () => {
     expect(Math.ceil(256 / chunkRowsFor(256, 1, 2))).toBe(16);
     expect(chunkRowsFor(6, 1, 2)).toBe(4); // at least one register tile of rows
     expect(Math.ceil(1000 / chunkRowsFor(1000, 50, 2))).toBe(1); // enough batch entries: one chunk each
-    for (const [m, batch, threads] of [[100_000, 1, 1000], [4096, 3, 512], [64, 300, 4096]] as const) {
+    for (const [m, batch, threads] of [
+      [100_000, 1, 1000],
+      [4096, 3, 512],
+      [64, 300, 4096],
+    ] as const) {
       const perBatch = Math.ceil(m / chunkRowsFor(m, batch, threads));
       expect(Math.min(batch, MAX_JOB_BATCH) * perBatch).toBeLessThanOrEqual(MAX_JOB_CHUNKS);
     }
@@ -106,7 +110,8 @@ describe('wasm backend', () => {
     const ctx = new WasmContext({ threads: 2, parallelThreshold: 1 });
     const single = new WasmContext({ threads: 1 });
     const batch = MAX_JOB_BATCH + 17;
-    const a = randomArray([batch, 9, 13], 'float64', 21), b = randomArray([batch, 13, 6], 'float64', 22);
+    const a = randomArray([batch, 9, 13], 'float64', 21),
+      b = randomArray([batch, 13, 6], 'float64', 22);
     const want = wasmMatmul(single, a, b, 'float64')!;
     const pool = ctx.pool!;
     const run = pool.run.bind(pool);
@@ -115,7 +120,10 @@ describe('wasm backend', () => {
       const runs: number[][] = [];
       pool.run = (job, onChunk) => {
         const seen: number[] = [];
-        run(job, (chunk) => { seen.push(chunk); onChunk?.(chunk); });
+        run(job, (chunk) => {
+          seen.push(chunk);
+          onChunk?.(chunk);
+        });
         runs.push(seen.sort((x, y) => x - y));
       };
       const before = pool.workerChunks;
@@ -137,7 +145,14 @@ describe('wasm backend', () => {
 
   describe('matmul', () => {
     /** Operand (rows × cols, within a batch) as a plain, transposed or strided (every other column) view. */
-    function operand(batch: readonly number[], rows: number, cols: number, layout: number, dtype: FloatDType, seed: number): NDArray {
+    function operand(
+      batch: readonly number[],
+      rows: number,
+      cols: number,
+      layout: number,
+      dtype: FloatDType,
+      seed: number,
+    ): NDArray {
       if (layout === 1) return randomArray([...batch, cols, rows], dtype, seed).transpose(-1, -2);
       if (layout === 2) return randomArray([...batch, rows, 2 * cols], dtype, seed).slice(-1, 0, undefined, 2);
       if (layout === 3) return randomArray([...batch, rows, cols], dtype, seed).slice(-2, undefined, undefined, -1);
@@ -160,7 +175,8 @@ describe('wasm backend', () => {
       expectBitIdentical(got2, got1);
       const bound = absProduct(a, b).data;
       const scale = dtype === 'float32' ? 2 * k * 2 ** -24 : 1e-12;
-      const w = want.data, g = got1.data;
+      const w = want.data,
+        g = got1.data;
       for (let i = 0; i < w.length; i++) {
         const err = Math.abs(g[i]! - w[i]!);
         if (!(err <= scale * bound[i]!)) {
@@ -174,8 +190,13 @@ describe('wasm backend', () => {
         fc.assert(
           fc.property(
             fc.array(fc.integer({ min: 1, max: 3 }), { maxLength: 2 }),
-            fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 70 }),
-            fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.boolean(), fc.nat(),
+            fc.integer({ min: 1, max: 70 }),
+            fc.integer({ min: 1, max: 70 }),
+            fc.integer({ min: 1, max: 70 }),
+            fc.integer({ min: 0, max: 3 }),
+            fc.integer({ min: 0, max: 3 }),
+            fc.boolean(),
+            fc.nat(),
             (batch, m, k, n, la, lb, broadcastB, seed) => {
               const a = operand(batch, m, k, la, dtype, seed);
               let b = operand(broadcastB ? batch.map(() => 1) : batch, k, n, lb, dtype, seed + 1);
@@ -195,7 +216,11 @@ describe('wasm backend', () => {
         checkMatmul(randomArray([2, 70, 260], dtype, 3), randomArray([2, 61, 260], dtype, 4).transpose(-1, -2), dtype);
         checkMatmul(randomArray([520, 9], dtype, 5).transpose(), randomArray([520, 66], dtype, 6), dtype);
         // few rows, many columns, batched with a broadcast B
-        checkMatmul(randomArray([2, 30, 140], dtype, 9), randomArray([140, 270], dtype, 10).expand([2, 140, 270]), dtype);
+        checkMatmul(
+          randomArray([2, 30, 140], dtype, 9),
+          randomArray([140, 270], dtype, 10).expand([2, 140, 270]),
+          dtype,
+        );
       });
     }
 
@@ -222,8 +247,26 @@ describe('wasm backend', () => {
   describe('elementwise', () => {
     const binaryOps: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum'];
     // sin and cos are in wasm-unary-math.test.ts (engines with glibc-derived sin/cos keep them in TypeScript)
-    const unaryOps: UnaryOp[] = ['neg', 'abs', 'sqrt', 'square', 'relu', 'reciprocal',
-      'exp', 'log', 'log1p', 'expm1', 'tanh', 'sigmoid', 'softplus', 'erf', 'sign', 'floor', 'ceil', 'round'];
+    const unaryOps: UnaryOp[] = [
+      'neg',
+      'abs',
+      'sqrt',
+      'square',
+      'relu',
+      'reciprocal',
+      'exp',
+      'log',
+      'log1p',
+      'expm1',
+      'tanh',
+      'sigmoid',
+      'softplus',
+      'erf',
+      'sign',
+      'floor',
+      'ceil',
+      'round',
+    ];
 
     for (const dtype of ['float32', 'float64'] as const) {
       it(`binary ops are bit-identical with broadcasting (${dtype})`, () => {
@@ -231,13 +274,21 @@ describe('wasm backend', () => {
           fc.property(
             fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 4 }),
             fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-            fc.constantFrom(...binaryOps), fc.boolean(), fc.nat(),
+            fc.constantFrom(...binaryOps),
+            fc.boolean(),
+            fc.nat(),
             (shape, bcast, op, swap, seed) => {
               // b broadcasts along the dims picked by `bcast` (size 1 there, then expanded).
               const a = randomArray(shape, dtype, seed);
               const bShape = shape.map((d, i) => (bcast[i] ? 1 : d));
               let b = randomArray(bShape, dtype, seed + 1).expand(shape);
-              if (op === 'div') b = jsBackend.binary('maximum', jsBackend.unary('abs', b, dtype), jsBackend.binary('add', b, b, dtype), dtype);
+              if (op === 'div')
+                b = jsBackend.binary(
+                  'maximum',
+                  jsBackend.unary('abs', b, dtype),
+                  jsBackend.binary('add', b, b, dtype),
+                  dtype,
+                );
               const [x, y] = swap ? [b, a] : [a, b];
               expectBitIdentical(wasm1.binary(op, x, y, dtype), jsBackend.binary(op, x, y, dtype));
             },
@@ -266,7 +317,8 @@ describe('wasm backend', () => {
       });
 
       it(`binary ops write into \`out\` (${dtype})`, () => {
-        const a = randomArray([40, 30], dtype, 21), b = randomArray([30], dtype, 22).expand([40, 30]);
+        const a = randomArray([40, 30], dtype, 21),
+          b = randomArray([30], dtype, 22).expand([40, 30]);
         const out = randomArray([40, 30], dtype, 23);
         const res = wasm1.binary('add', a, b, dtype, out);
         expect(res).toBe(out);
@@ -294,7 +346,8 @@ describe('wasm backend', () => {
     }
 
     it('leaves other dtypes and ops to the fallback', () => {
-      const a = randomArray([40, 30], 'float32', 41), b = randomArray([40, 30], 'float64', 42);
+      const a = randomArray([40, 30], 'float32', 41),
+        b = randomArray([40, 30], 'float64', 42);
       resetCalls();
       expectBitIdentical(wasm1.binary('add', a, b, 'float64'), jsBackend.binary('add', a, b, 'float64'));
       expectBitIdentical(wasm1.binary('pow', a, a, 'float32'), jsBackend.binary('pow', a, a, 'float32'));
@@ -313,7 +366,8 @@ describe('wasm backend', () => {
       if (op !== 'sum') {
         // identical values (=== treats −0 and +0 as equal; NaN must match NaN)
         for (let i = 0; i < want.size; i++) {
-          const w = want.data[i]!, g = got.data[i]!;
+          const w = want.data[i]!,
+            g = got.data[i]!;
           expect(g === w || (Number.isNaN(g) && Number.isNaN(w))).toBe(true);
         }
         return;
@@ -321,7 +375,8 @@ describe('wasm backend', () => {
       const absSum = jsBackend.reduce('sum', jsBackend.unary('abs', x, 'float64'), axes, 'float64').data;
       const r = axes.reduce((p, a) => p * x.shape[a]!, 1);
       for (let i = 0; i < want.size; i++) {
-        const w = want.data[i]!, g = got.data[i]!;
+        const w = want.data[i]!,
+          g = got.data[i]!;
         const tol = (dtype === 'float32' ? 2 ** -23 * Math.abs(w) : 0) + r * 2 ** -50 * absSum[i]!;
         if (!(Math.abs(g - w) <= tol)) throw new Error(`${op} element ${i}: wasm ${g} vs js ${w} (tol ${tol})`);
       }
@@ -332,7 +387,10 @@ describe('wasm backend', () => {
         fc.assert(
           fc.property(
             fc.array(fc.integer({ min: 1, max: 14 }), { minLength: 1, maxLength: 4 }),
-            fc.nat(), fc.nat(), fc.constantFrom<ReduceOp>('sum', 'max', 'min'), fc.nat(),
+            fc.nat(),
+            fc.nat(),
+            fc.constantFrom<ReduceOp>('sum', 'max', 'min'),
+            fc.nat(),
             (shape, from, len, op, seed) => {
               const a0 = from % shape.length;
               const a1 = a0 + (len % (shape.length - a0));

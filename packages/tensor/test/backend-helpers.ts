@@ -22,7 +22,8 @@ export function rawValues(x: NDArray): number[] {
 export function expectBitIdentical(got: NDArray, want: NDArray): void {
   expect(got.shape).toEqual(want.shape);
   expect(got.dtype).toBe(want.dtype);
-  const g = rawValues(got), w = rawValues(want);
+  const g = rawValues(got),
+    w = rawValues(want);
   expect(g.length).toBe(w.length);
   for (let i = 0; i < w.length; i++) {
     if (!Object.is(g[i], w[i])) throw new Error(`element ${i}: got ${g[i]}, want ${w[i]}`);

@@ -4,7 +4,14 @@
 // UnaryOp and BinaryOp) runs on every backend with the reference's bits, wasm kernel or not.
 import { describe, expect, it } from 'vitest';
 import {
-  type Backend, type BinaryOp, type UnaryOp, NDArray, SCALAR_BINARY, SCALAR_UNARY, composeBackend, jsBackend,
+  type Backend,
+  type BinaryOp,
+  type UnaryOp,
+  NDArray,
+  SCALAR_BINARY,
+  SCALAR_UNARY,
+  composeBackend,
+  jsBackend,
 } from '../src/index.js';
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
 import { filler } from './helpers.js';
@@ -32,7 +39,10 @@ function randomArray(n: number, dtype: 'float32' | 'float64', seed: number): NDA
 describe('composeBackend', () => {
   it("takes the partial backend's kernels and the reference's for every other one, as they are", () => {
     let calls = 0;
-    const own = { name: 'own', matmul: (a: NDArray, b: NDArray, t: 'float32' | 'float64') => (calls++, jsBackend.matmul(a, b, t)) };
+    const own = {
+      name: 'own',
+      matmul: (a: NDArray, b: NDArray, t: 'float32' | 'float64') => (calls++, jsBackend.matmul(a, b, t)),
+    };
     const composed = composeBackend(own, jsBackend);
     expect(composed.name).toBe('own');
     expect(composed.matmul).toBe(own.matmul);
@@ -63,7 +73,8 @@ describe('the contract', () => {
     it('the wasm backend has every kernel of the reference', () => {
       const wasm = backends[1]![1];
       expect(Object.keys(wasm).sort()).toEqual(Object.keys(jsBackend).sort());
-      for (const key of Object.keys(jsBackend) as (keyof Backend)[]) expect(typeof wasm[key]).toBe(typeof jsBackend[key]);
+      for (const key of Object.keys(jsBackend) as (keyof Backend)[])
+        expect(typeof wasm[key]).toBe(typeof jsBackend[key]);
     });
   }
 
@@ -72,14 +83,18 @@ describe('the contract', () => {
       it(`${name} ${dtype}: every op of SCALAR_UNARY and SCALAR_BINARY gives the scalar definition's bits, small and large`, () => {
         const round = dtype === 'float32' ? Math.fround : (v: number): number => v;
         for (const n of [5, 1000]) {
-          const a = randomArray(n, dtype, 3 + n), b = randomArray(n, dtype, 4 + n);
+          const a = randomArray(n, dtype, 3 + n),
+            b = randomArray(n, dtype, 4 + n);
           for (const op of Object.keys(SCALAR_UNARY) as UnaryOp[]) {
             const got = backend.unary(op, a, dtype);
             expect([op, Array.from(got.data)]).toEqual([op, Array.from(a.data, (v) => round(SCALAR_UNARY[op](v)))]);
           }
           for (const op of Object.keys(SCALAR_BINARY) as BinaryOp[]) {
             const got = backend.binary(op, a, b, dtype);
-            expect([op, Array.from(got.data)]).toEqual([op, Array.from(a.data, (v, i) => round(SCALAR_BINARY[op](v, b.data[i]!)))]);
+            expect([op, Array.from(got.data)]).toEqual([
+              op,
+              Array.from(a.data, (v, i) => round(SCALAR_BINARY[op](v, b.data[i]!))),
+            ]);
           }
         }
       });

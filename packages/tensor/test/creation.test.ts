@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  DTypeError, ShapeError, arange, array, eye, fromTypedArray, full, fullLike, linspace, ones, zeros, type NestedArray,
+  DTypeError,
+  ShapeError,
+  arange,
+  array,
+  eye,
+  fromTypedArray,
+  full,
+  fullLike,
+  linspace,
+  ones,
+  zeros,
+  type NestedArray,
 } from '@chainrule/tensor';
 import { allIndices, at, product, shapeArb, values } from './helpers.js';
 
@@ -15,14 +26,21 @@ function nested(shape: readonly number[], f: (i: number) => number, base = 0): N
 describe('array()', () => {
   it('reads nested arrays of any shape in row-major order', () => {
     fc.assert(
-      fc.property(shapeArb({ maxRank: 4, minDim: 0 }), fc.constantFrom('float32', 'float64', 'int32') as fc.Arbitrary<'float32' | 'float64' | 'int32'>, (shape, dtype) => {
-        const x = array(nested(shape, (i) => i * 3 - 7), dtype);
-        expect(x.dtype).toBe(dtype);
-        // an empty nested array stops at its first empty level, as NumPy does
-        const stop = shape.indexOf(0);
-        expect(x.shape).toEqual(stop < 0 ? shape : shape.slice(0, stop + 1));
-        expect(values(x)).toEqual(allIndices(x.shape).map((_, i) => i * 3 - 7));
-      }),
+      fc.property(
+        shapeArb({ maxRank: 4, minDim: 0 }),
+        fc.constantFrom('float32', 'float64', 'int32') as fc.Arbitrary<'float32' | 'float64' | 'int32'>,
+        (shape, dtype) => {
+          const x = array(
+            nested(shape, (i) => i * 3 - 7),
+            dtype,
+          );
+          expect(x.dtype).toBe(dtype);
+          // an empty nested array stops at its first empty level, as NumPy does
+          const stop = shape.indexOf(0);
+          expect(x.shape).toEqual(stop < 0 ? shape : shape.slice(0, stop + 1));
+          expect(values(x)).toEqual(allIndices(x.shape).map((_, i) => i * 3 - 7));
+        },
+      ),
       { numRuns: 100 },
     );
   });
@@ -30,9 +48,15 @@ describe('array()', () => {
   it('defaults to float32 (rounding), bool for booleans; a scalar gives a 0-d array', () => {
     expect(array([0.1, 2]).dtype).toBe('float32');
     expect(values(array([0.1, 2]))).toEqual([Math.fround(0.1), 2]);
-    const b = array([[true, false], [false, true]]);
+    const b = array([
+      [true, false],
+      [false, true],
+    ]);
     expect(b.dtype).toBe('bool');
-    expect(b.toArray()).toEqual([[true, false], [false, true]]);
+    expect(b.toArray()).toEqual([
+      [true, false],
+      [false, true],
+    ]);
     expect(array(5).shape).toEqual([]);
     expect(array(5).item()).toBe(5);
     expect(array([]).shape).toEqual([0]);
@@ -44,9 +68,21 @@ describe('array()', () => {
   it('names the ragged position', () => {
     expect(() => array([[1, 2], [3]])).toThrow(ShapeError);
     expect(() => array([[1, 2], [3]])).toThrow('array: ragged nested array at [1]: expected length 2, got length 1');
-    expect(() => array([[[1], [2]], [[3], [4, 5]]])).toThrow('array: ragged nested array at [1,1]: expected length 1, got length 2');
-    expect(() => array([[1, 2], 3] as NestedArray)).toThrow('array: ragged nested array at [1]: expected length 2, got a number');
-    expect(() => array([[1, 2], [3, [4]]] as NestedArray)).toThrow('array: ragged nested array at [1,1]: expected a number, got an array');
+    expect(() =>
+      array([
+        [[1], [2]],
+        [[3], [4, 5]],
+      ]),
+    ).toThrow('array: ragged nested array at [1,1]: expected length 1, got length 2');
+    expect(() => array([[1, 2], 3] as NestedArray)).toThrow(
+      'array: ragged nested array at [1]: expected length 2, got a number',
+    );
+    expect(() =>
+      array([
+        [1, 2],
+        [3, [4]],
+      ] as NestedArray),
+    ).toThrow('array: ragged nested array at [1,1]: expected a number, got an array');
     expect(() => array([[], [1]])).toThrow('array: ragged nested array at [1]: expected length 0, got length 1');
     expect(() => array([1, 'x'] as unknown as NestedArray)).toThrow(DTypeError);
   });
@@ -84,18 +120,30 @@ describe('fromTypedArray and fills', () => {
 
   it('zeros, ones, full, fullLike', () => {
     fc.assert(
-      fc.property(shapeArb({ minDim: 0 }), fc.constantFrom('float32', 'float64', 'int32', 'bool') as fc.Arbitrary<'float32' | 'float64' | 'int32' | 'bool'>, fc.double({ min: -5, max: 5, noNaN: true }), (shape, dtype, v) => {
-        const store = dtype === 'float32' ? Math.fround(v) : dtype === 'int32' ? v | 0 : dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
-        for (const [x, want] of [[zeros(shape, dtype), 0], [ones(shape, dtype), 1], [full(shape, v, dtype), store]] as const) {
-          expect(x.shape).toEqual(shape);
-          expect(x.dtype).toBe(dtype);
-          expect(x.size).toBe(product(shape));
-          expect(values(x).every((e) => Object.is(e, want) || e === want)).toBe(true);
-        }
-        const l = fullLike(zeros(shape, dtype), 1);
-        expect(l.dtype).toBe(dtype);
-        expect(l.shape).toEqual(shape);
-      }),
+      fc.property(
+        shapeArb({ minDim: 0 }),
+        fc.constantFrom('float32', 'float64', 'int32', 'bool') as fc.Arbitrary<
+          'float32' | 'float64' | 'int32' | 'bool'
+        >,
+        fc.double({ min: -5, max: 5, noNaN: true }),
+        (shape, dtype, v) => {
+          const store =
+            dtype === 'float32' ? Math.fround(v) : dtype === 'int32' ? v | 0 : dtype === 'bool' ? (v !== 0 ? 1 : 0) : v;
+          for (const [x, want] of [
+            [zeros(shape, dtype), 0],
+            [ones(shape, dtype), 1],
+            [full(shape, v, dtype), store],
+          ] as const) {
+            expect(x.shape).toEqual(shape);
+            expect(x.dtype).toBe(dtype);
+            expect(x.size).toBe(product(shape));
+            expect(values(x).every((e) => Object.is(e, want) || e === want)).toBe(true);
+          }
+          const l = fullLike(zeros(shape, dtype), 1);
+          expect(l.dtype).toBe(dtype);
+          expect(l.shape).toEqual(shape);
+        },
+      ),
       { numRuns: 60 },
     );
     expect(zeros([2, 3]).dtype).toBe('float32');
@@ -107,14 +155,19 @@ describe('fromTypedArray and fills', () => {
 describe('arange, linspace, eye', () => {
   it('arange follows NumPy: ceil((stop - start) / step) values start + i·step', () => {
     fc.assert(
-      fc.property(fc.integer({ min: -20, max: 20 }), fc.integer({ min: -20, max: 20 }), fc.integer({ min: -5, max: 5 }).filter((s) => s !== 0), (a, b, step) => {
-        const x = arange(a, b, step);
-        const want: number[] = [];
-        if (step > 0) for (let v = a; v < b; v += step) want.push(v);
-        else for (let v = a; v > b; v += step) want.push(v);
-        expect(x.dtype).toBe('int32');
-        expect(values(x)).toEqual(want);
-      }),
+      fc.property(
+        fc.integer({ min: -20, max: 20 }),
+        fc.integer({ min: -20, max: 20 }),
+        fc.integer({ min: -5, max: 5 }).filter((s) => s !== 0),
+        (a, b, step) => {
+          const x = arange(a, b, step);
+          const want: number[] = [];
+          if (step > 0) for (let v = a; v < b; v += step) want.push(v);
+          else for (let v = a; v > b; v += step) want.push(v);
+          expect(x.dtype).toBe('int32');
+          expect(values(x)).toEqual(want);
+        },
+      ),
       { numRuns: 200 },
     );
     expect(values(arange(4))).toEqual([0, 1, 2, 3]);
@@ -130,28 +183,44 @@ describe('arange, linspace, eye', () => {
 
   it('linspace includes both ends and is evenly spaced', () => {
     fc.assert(
-      fc.property(fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: -100, max: 100, noNaN: true }), fc.integer({ min: 0, max: 20 }), (a, b, n) => {
-        const x = values(linspace(a, b, n, 'float64'));
-        expect(x.length).toBe(n);
-        if (n >= 1) expect(x[0]).toBe(a);
-        if (n >= 2) {
-          expect(x[n - 1]).toBe(b);
-          const step = (b - a) / (n - 1);
-          x.forEach((v, i) => expect(Math.abs(v - (a + i * step))).toBeLessThanOrEqual(1e-12 * (Math.abs(a) + Math.abs(b) + 1)));
-        }
-      }),
+      fc.property(
+        fc.double({ min: -100, max: 100, noNaN: true }),
+        fc.double({ min: -100, max: 100, noNaN: true }),
+        fc.integer({ min: 0, max: 20 }),
+        (a, b, n) => {
+          const x = values(linspace(a, b, n, 'float64'));
+          expect(x.length).toBe(n);
+          if (n >= 1) expect(x[0]).toBe(a);
+          if (n >= 2) {
+            expect(x[n - 1]).toBe(b);
+            const step = (b - a) / (n - 1);
+            x.forEach((v, i) =>
+              expect(Math.abs(v - (a + i * step))).toBeLessThanOrEqual(1e-12 * (Math.abs(a) + Math.abs(b) + 1)),
+            );
+          }
+        },
+      ),
       { numRuns: 100 },
     );
     expect(() => linspace(0, 1, -1)).toThrow(ShapeError);
   });
 
   it('eye is 1 on the diagonal, 0 elsewhere, any n×m', () => {
-    for (const [n, m] of [[0, 0], [1, 1], [3, 3], [2, 4], [4, 2]] as const) {
+    for (const [n, m] of [
+      [0, 0],
+      [1, 1],
+      [3, 3],
+      [2, 4],
+      [4, 2],
+    ] as const) {
       const e = eye(n, m, 'float64');
       expect(e.shape).toEqual([n, m]);
       for (const idx of allIndices([n, m])) expect(at(e, idx)).toBe(idx[0] === idx[1] ? 1 : 0);
     }
     expect(eye(3).dtype).toBe('float32');
-    expect(eye(2, 2, 'bool').toArray()).toEqual([[true, false], [false, true]]);
+    expect(eye(2, 2, 'bool').toArray()).toEqual([
+      [true, false],
+      [false, true],
+    ]);
   });
 });

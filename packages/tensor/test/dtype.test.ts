@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import * as T from '@chainrule/tensor';
-import { type DType, DTYPES, array, cast, concat, matmul, mean, promoteTypes, promoteWithScalar, sum, where, zeros } from '@chainrule/tensor';
+import {
+  type DType,
+  DTYPES,
+  array,
+  cast,
+  concat,
+  matmul,
+  mean,
+  promoteTypes,
+  promoteWithScalar,
+  sum,
+  where,
+  zeros,
+} from '@chainrule/tensor';
 import { values } from './helpers.js';
 
 const ORDER: DType[] = ['bool', 'int32', 'float32', 'float64'];
@@ -15,21 +28,24 @@ function sample(dtype: DType): T.NDArray {
 describe('dtype promotion', () => {
   it('promoteTypes is the order bool < int32 < float32 < float64 (commutative, associative)', () => {
     expect([...DTYPES].sort()).toEqual([...ORDER].sort());
-    for (const a of ORDER) for (const b of ORDER) {
-      expect(promoteTypes(a, b)).toBe(wider(a, b));
-      expect(promoteTypes(a, b)).toBe(promoteTypes(b, a));
-      for (const c of ORDER) expect(promoteTypes(promoteTypes(a, b), c)).toBe(promoteTypes(a, promoteTypes(b, c)));
-    }
+    for (const a of ORDER)
+      for (const b of ORDER) {
+        expect(promoteTypes(a, b)).toBe(wider(a, b));
+        expect(promoteTypes(a, b)).toBe(promoteTypes(b, a));
+        for (const c of ORDER) expect(promoteTypes(promoteTypes(a, b), c)).toBe(promoteTypes(a, promoteTypes(b, c)));
+      }
   });
 
   it('array ⊕ array: arithmetic gives the wider dtype (bool ⊕ bool gives int32), div always a float', () => {
-    for (const a of ORDER) for (const b of ORDER) {
-      const w = wider(a, b);
-      const arith = w === 'bool' ? 'int32' : w;
-      for (const op of ['add', 'sub', 'mul', 'maximum', 'minimum', 'pow'] as const) expect(T[op](sample(a), sample(b)).dtype, `${op}(${a}, ${b})`).toBe(arith);
-      expect(T.div(sample(a), sample(b)).dtype).toBe(isFloatType(w) ? w : 'float32');
-      for (const op of ['eq', 'lt', 'ge'] as const) expect(T[op](sample(a), sample(b)).dtype).toBe('bool');
-    }
+    for (const a of ORDER)
+      for (const b of ORDER) {
+        const w = wider(a, b);
+        const arith = w === 'bool' ? 'int32' : w;
+        for (const op of ['add', 'sub', 'mul', 'maximum', 'minimum', 'pow'] as const)
+          expect(T[op](sample(a), sample(b)).dtype, `${op}(${a}, ${b})`).toBe(arith);
+        expect(T.div(sample(a), sample(b)).dtype).toBe(isFloatType(w) ? w : 'float32');
+        for (const op of ['eq', 'lt', 'ge'] as const) expect(T[op](sample(a), sample(b)).dtype).toBe('bool');
+      }
   });
 
   it('the documented cases, with their values', () => {

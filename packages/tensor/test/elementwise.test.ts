@@ -4,7 +4,23 @@ import * as T from '@chainrule/tensor';
 import { DTypeError, ShapeError, array, clamp, fromTypedArray, where } from '@chainrule/tensor';
 import { finite, fromValues, values } from './helpers.js';
 
-type UnaryName = 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt' | 'square' | 'reciprocal' | 'sin' | 'cos' | 'tanh' | 'relu' | 'floor' | 'ceil';
+type UnaryName =
+  | 'neg'
+  | 'abs'
+  | 'sign'
+  | 'exp'
+  | 'log'
+  | 'log1p'
+  | 'expm1'
+  | 'sqrt'
+  | 'square'
+  | 'reciprocal'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'relu'
+  | 'floor'
+  | 'ceil';
 
 /** References straight from Math.* and the definitions. */
 const UNARY_REF: Record<UnaryName, (x: number) => number> = {
@@ -38,7 +54,8 @@ function sameNumbers(got: readonly number[], want: readonly number[]): void {
   want.forEach((w, i) => {
     const g = got[i]!;
     // -0 and 0 may differ only where the reference does not care about the sign of zero
-    if (!(Object.is(g, w) || (g === 0 && w === 0) || (Number.isNaN(g) && Number.isNaN(w)))) expect.fail(`element ${i}: got ${g}, expected ${w}`);
+    if (!(Object.is(g, w) || (g === 0 && w === 0) || (Number.isNaN(g) && Number.isNaN(w))))
+      expect.fail(`element ${i}: got ${g}, expected ${w}`);
   });
 }
 
@@ -54,7 +71,10 @@ describe('unary ops against Math.*', () => {
           const x32 = fromValues(xs, [xs.length], 'float32');
           const y32 = (x32[name] as () => T.NDArray).call(x32);
           expect(y32.dtype).toBe('float32');
-          sameNumbers(values(y32), values(x32).map((v) => Math.fround(UNARY_REF[name](v))));
+          sameNumbers(
+            values(y32),
+            values(x32).map((v) => Math.fround(UNARY_REF[name](v))),
+          );
         }),
         { numRuns: 60 },
       );
@@ -70,9 +90,19 @@ describe('unary ops against Math.*', () => {
 
   it('work on strided views (transposed, reversed, broadcast)', () => {
     const x = fromValues([1, 2, 3, 4, 5, 6], [2, 3]);
-    expect(T.square(x.transpose()).toArray()).toEqual([[1, 16], [4, 25], [9, 36]]);
-    expect(T.neg(x.slice(1, undefined, undefined, -1)).toArray()).toEqual([[-3, -2, -1], [-6, -5, -4]]);
-    expect(T.abs(fromValues([-2], [1]).expand([2, 3])).toArray()).toEqual([[2, 2, 2], [2, 2, 2]]);
+    expect(T.square(x.transpose()).toArray()).toEqual([
+      [1, 16],
+      [4, 25],
+      [9, 36],
+    ]);
+    expect(T.neg(x.slice(1, undefined, undefined, -1)).toArray()).toEqual([
+      [-3, -2, -1],
+      [-6, -5, -4],
+    ]);
+    expect(T.abs(fromValues([-2], [1]).expand([2, 3])).toArray()).toEqual([
+      [2, 2, 2],
+      [2, 2, 2],
+    ]);
   });
 });
 
@@ -120,7 +150,9 @@ describe('erf', () => {
 describe('round, sigmoid, softplus', () => {
   it('round is half to even', () => {
     const xs = [0.5, 1.5, 2.5, 3.5, -0.5, -1.5, -2.5, 2.4999999, 2.5000001, -3.5, 1e16, 4503599627370495.5];
-    expect(values(T.round(fromValues(xs, [xs.length])))).toEqual([0, 2, 2, 4, -0, -2, -2, 2, 3, -4, 1e16, 4503599627370496]);
+    expect(values(T.round(fromValues(xs, [xs.length])))).toEqual([
+      0, 2, 2, 4, -0, -2, -2, 2, 3, -4, 1e16, 4503599627370496,
+    ]);
     fc.assert(
       fc.property(fc.integer({ min: -1e6, max: 1e6 }), fc.double({ min: -0.49, max: 0.49, noNaN: true }), (k, f) => {
         const [h, r] = values(T.round(fromValues([k + 0.5, k + f], [2])));
@@ -144,7 +176,9 @@ describe('round, sigmoid, softplus', () => {
       expect(p[0]).toBe(0);
       expect(p[2]).toBe(dt === 'float32' ? Math.fround(Math.LN2) : Math.LN2);
       expect(p[4]).toBe(800);
-      expect(p[3]).toBe(dt === 'float32' ? Math.fround(30 + Math.log1p(Math.exp(-30))) : 30 + Math.log1p(Math.exp(-30)));
+      expect(p[3]).toBe(
+        dt === 'float32' ? Math.fround(30 + Math.log1p(Math.exp(-30))) : 30 + Math.log1p(Math.exp(-30)),
+      );
     }
   });
 
@@ -181,13 +215,28 @@ describe('binary ops', () => {
     it(`${name} against the JS definition (NaN and infinities included), and a scalar operand on either side`, () => {
       fc.assert(
         fc.property(fc.array(fc.tuple(anyDouble, anyDouble), { maxLength: 10 }), (pairs) => {
-          const a = fromValues(pairs.map((p) => p[0]), [pairs.length]);
-          const b = fromValues(pairs.map((p) => p[1]), [pairs.length]);
-          sameNumbers(values(T[name](a, b)), pairs.map(([x, y]) => REF[name](x, y)));
+          const a = fromValues(
+            pairs.map((p) => p[0]),
+            [pairs.length],
+          );
+          const b = fromValues(
+            pairs.map((p) => p[1]),
+            [pairs.length],
+          );
+          sameNumbers(
+            values(T[name](a, b)),
+            pairs.map(([x, y]) => REF[name](x, y)),
+          );
           if (pairs.length > 0) {
             const s = pairs[0]![1];
-            sameNumbers(values(T[name](a, s)), pairs.map(([x]) => REF[name](x, s)));
-            sameNumbers(values(T[name](s, a)), pairs.map(([x]) => REF[name](s, x)));
+            sameNumbers(
+              values(T[name](a, s)),
+              pairs.map(([x]) => REF[name](x, s)),
+            );
+            sameNumbers(
+              values(T[name](s, a)),
+              pairs.map(([x]) => REF[name](s, x)),
+            );
           }
         }),
         { numRuns: 60 },
@@ -196,7 +245,12 @@ describe('binary ops', () => {
   }
 
   it('pow corner cases follow Math.pow; maximum/minimum propagate NaN from either side', () => {
-    expect(values(T.pow(array([0, -8, 2, -2], 'float64'), array([0, 1 / 3, -1, 3], 'float64')))).toEqual([1, NaN, 0.5, -8]);
+    expect(values(T.pow(array([0, -8, 2, -2], 'float64'), array([0, 1 / 3, -1, 3], 'float64')))).toEqual([
+      1,
+      NaN,
+      0.5,
+      -8,
+    ]);
     expect(values(T.maximum(array([NaN, 1, 2], 'float64'), array([0, NaN, 1], 'float64')))).toEqual([NaN, NaN, 2]);
     expect(values(T.minimum(array([NaN, 1, 2], 'float64'), array([0, NaN, 1], 'float64')))).toEqual([NaN, NaN, 1]);
   });
@@ -210,16 +264,26 @@ describe('binary ops', () => {
 
 describe('comparisons', () => {
   const REF = {
-    eq: (a: number, b: number) => a === b, ne: (a: number, b: number) => a !== b,
-    lt: (a: number, b: number) => a < b, le: (a: number, b: number) => a <= b,
-    gt: (a: number, b: number) => a > b, ge: (a: number, b: number) => a >= b,
+    eq: (a: number, b: number) => a === b,
+    ne: (a: number, b: number) => a !== b,
+    lt: (a: number, b: number) => a < b,
+    le: (a: number, b: number) => a <= b,
+    gt: (a: number, b: number) => a > b,
+    ge: (a: number, b: number) => a >= b,
   };
   for (const name of Object.keys(REF) as (keyof typeof REF)[]) {
     it(`${name} gives bool, NaN compares false (ne true)`, () => {
       fc.assert(
         fc.property(fc.array(fc.tuple(anyDouble, anyDouble), { maxLength: 10 }), (pairs) => {
-          const a = fromValues(pairs.map((p) => p[0]), [pairs.length]);
-          const b = fromValues(pairs.map((p) => p[1]), [pairs.length], 'float32');
+          const a = fromValues(
+            pairs.map((p) => p[0]),
+            [pairs.length],
+          );
+          const b = fromValues(
+            pairs.map((p) => p[1]),
+            [pairs.length],
+            'float32',
+          );
           const c = T[name](a, b);
           expect(c.dtype).toBe('bool');
           // b was stored as float32: compare against the float32 values (promoted to float64)
@@ -233,7 +297,10 @@ describe('comparisons', () => {
   it('broadcast and give booleans from toArray', () => {
     const c = T.gt(array([[1], [5]]), array([2, 4, 6]));
     expect(c.shape).toEqual([2, 3]);
-    expect(c.toArray()).toEqual([[false, false, false], [true, true, false]]);
+    expect(c.toArray()).toEqual([
+      [false, false, false],
+      [true, true, false],
+    ]);
     expect(T.eq(array([1, 2], 'int32'), 2).toArray()).toEqual([false, true]);
   });
 });
@@ -241,16 +308,25 @@ describe('comparisons', () => {
 describe('where and clamp', () => {
   it('where picks per element, broadcasting all three', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer(), fc.integer()), { minLength: 1, maxLength: 8 }), (rows) => {
-        const cond = fromTypedArray(Uint8Array.from(rows.map((r) => (r[0] ? 1 : 0))), [rows.length, 1]);
-        const a = fromValues(rows.map((r) => r[1]), [rows.length, 1]);
-        const b = fromValues(rows.map((r) => r[2]), [1, rows.length]);
-        const w = where(cond, a, b);
-        expect(w.shape).toEqual([rows.length, rows.length]);
-        rows.forEach(([c, x], i) => rows.forEach(([, , y], j) => expect(w.get(i, j)).toBe(c ? x : y)));
-        const s = where(cond, a, -1);
-        rows.forEach(([c, x], i) => expect(s.get(i, 0)).toBe(c ? x : -1));
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.integer(), fc.integer()), { minLength: 1, maxLength: 8 }),
+        (rows) => {
+          const cond = fromTypedArray(Uint8Array.from(rows.map((r) => (r[0] ? 1 : 0))), [rows.length, 1]);
+          const a = fromValues(
+            rows.map((r) => r[1]),
+            [rows.length, 1],
+          );
+          const b = fromValues(
+            rows.map((r) => r[2]),
+            [1, rows.length],
+          );
+          const w = where(cond, a, b);
+          expect(w.shape).toEqual([rows.length, rows.length]);
+          rows.forEach(([c, x], i) => rows.forEach(([, , y], j) => expect(w.get(i, j)).toBe(c ? x : y)));
+          const s = where(cond, a, -1);
+          rows.forEach(([c, x], i) => expect(s.get(i, 0)).toBe(c ? x : -1));
+        },
+      ),
       { numRuns: 60 },
     );
     expect(() => where(array([1, 0]), 1, 2)).toThrow(DTypeError);
@@ -264,8 +340,14 @@ describe('where and clamp', () => {
         const x = fromValues(xs, [xs.length]);
         const expected = xs.map((v) => (Number.isNaN(v) ? NaN : Math.min(Math.max(v, lo), hi)));
         sameNumbers(values(clamp(x, lo, hi)), expected);
-        sameNumbers(values(x.clamp(lo)), xs.map((v) => (Number.isNaN(v) ? NaN : Math.max(v, lo))));
-        sameNumbers(values(x.clamp(undefined, hi)), xs.map((v) => (Number.isNaN(v) ? NaN : Math.min(v, hi))));
+        sameNumbers(
+          values(x.clamp(lo)),
+          xs.map((v) => (Number.isNaN(v) ? NaN : Math.max(v, lo))),
+        );
+        sameNumbers(
+          values(x.clamp(undefined, hi)),
+          xs.map((v) => (Number.isNaN(v) ? NaN : Math.min(v, hi))),
+        );
       }),
       { numRuns: 100 },
     );

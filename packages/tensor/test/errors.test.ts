@@ -13,8 +13,16 @@ function thrown(f: () => unknown): unknown {
 
 describe('error messages of issue #2', () => {
   const cases: [string, () => unknown, Function][] = [
-    ['matmul: shapes [2,3] and [4,5] cannot be multiplied (3 != 4)', () => matmul(zeros([2, 3]), zeros([4, 5])), ShapeError],
-    ['add: shapes [3] and [4] cannot be broadcast (dimension 0: 3 vs 4)', () => add(zeros([3]), zeros([4])), ShapeError],
+    [
+      'matmul: shapes [2,3] and [4,5] cannot be multiplied (3 != 4)',
+      () => matmul(zeros([2, 3]), zeros([4, 5])),
+      ShapeError,
+    ],
+    [
+      'add: shapes [3] and [4] cannot be broadcast (dimension 0: 3 vs 4)',
+      () => add(zeros([3]), zeros([4])),
+      ShapeError,
+    ],
     ['sum: axis 2 is out of range for a tensor of rank 2', () => sum(zeros([2, 3]), 2), RangeError],
     ['reshape: shape [4] is invalid for 6 elements', () => zeros([6]).reshape([4]), ShapeError],
   ];

@@ -13,7 +13,6 @@ interface OperandSpec {
   readonly offset: number;
 }
 
-
 function alloc(kind: Kind, n: number): FloatArray {
   return kind === 'float32' ? new Float32Array(n) : new Float64Array(n);
 }
@@ -37,14 +36,24 @@ function naive(m: number, n: number, k: number, a: GemmOperand, b: GemmOperand, 
     for (let j = 0; j < n; j++) {
       let s = 0;
       for (let p = 0; p < k; p++) {
-        s += a.data[a.offset + i * a.rowStride + p * a.colStride]! * b.data[b.offset + p * b.rowStride + j * b.colStride]!;
+        s +=
+          a.data[a.offset + i * a.rowStride + p * a.colStride]! * b.data[b.offset + p * b.rowStride + j * b.colStride]!;
       }
       c[cOffset + i * n + j] = s;
     }
   }
 }
 
-function check(kind: Kind, m: number, n: number, k: number, sa: OperandSpec, sb: OperandSpec, cOffset: number, seed: number): void {
+function check(
+  kind: Kind,
+  m: number,
+  n: number,
+  k: number,
+  sa: OperandSpec,
+  sb: OperandSpec,
+  cOffset: number,
+  seed: number,
+): void {
   const rand = filler(seed);
   const a = makeOperand(kind, m, k, sa, rand);
   const b = makeOperand(kind, k, n, sb, rand);
@@ -93,7 +102,9 @@ describe('gemm (pure TypeScript)', () => {
   }
 
   it('propagates NaN and Infinity (no skipping of zero terms)', () => {
-    const m = 9, n = 7, k = 600;
+    const m = 9,
+      n = 7,
+      k = 600;
     for (const kind of ['float32', 'float64'] as const) {
       const rand = filler(5);
       const spec = { transposed: false, padRow: 0, padCol: 0, offset: 0 };

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { type DType, NDArray, fromTypedArray } from '@chainrule/tensor';
+import { type DType, type NDArray, fromTypedArray } from '@chainrule/tensor';
 
 export function product(shape: readonly number[]): number {
   return shape.reduce((p, d) => p * d, 1);
@@ -50,15 +50,20 @@ export function values(x: NDArray): number[] {
 /** A float64 array of `shape` whose row-major contents are `vals`. */
 export function fromValues(vals: readonly number[], shape: readonly number[], dtype: DType = 'float64'): NDArray {
   const data =
-    dtype === 'float64' ? Float64Array.from(vals)
-    : dtype === 'float32' ? Float32Array.from(vals)
-    : dtype === 'int32' ? Int32Array.from(vals)
-    : Uint8Array.from(vals.map((v) => (v ? 1 : 0)));
+    dtype === 'float64'
+      ? Float64Array.from(vals)
+      : dtype === 'float32'
+        ? Float32Array.from(vals)
+        : dtype === 'int32'
+          ? Int32Array.from(vals)
+          : Uint8Array.from(vals.map((v) => (v ? 1 : 0)));
   return fromTypedArray(data, shape);
 }
 
 /** Shapes of rank minRank..maxRank with dimensions minDim..maxDim. */
-export function shapeArb(opts: { minRank?: number; maxRank?: number; minDim?: number; maxDim?: number } = {}): fc.Arbitrary<number[]> {
+export function shapeArb(
+  opts: { minRank?: number; maxRank?: number; minDim?: number; maxDim?: number } = {},
+): fc.Arbitrary<number[]> {
   const { minRank = 0, maxRank = 4, minDim = 1, maxDim = 4 } = opts;
   return fc.array(fc.integer({ min: minDim, max: maxDim }), { minLength: minRank, maxLength: maxRank });
 }
@@ -72,13 +77,21 @@ export function finite(lo = 10): fc.Arbitrary<number> {
 }
 
 /** A float64 array of a given shape filled from `elem`. */
-export function arrayOf(shape: readonly number[], elem: fc.Arbitrary<number> = smallInt, dtype: DType = 'float64'): fc.Arbitrary<NDArray> {
+export function arrayOf(
+  shape: readonly number[],
+  elem: fc.Arbitrary<number> = smallInt,
+  dtype: DType = 'float64',
+): fc.Arbitrary<NDArray> {
   const n = product(shape);
   return fc.array(elem, { minLength: n, maxLength: n }).map((v) => fromValues(v, shape, dtype));
 }
 
 /** A shape and a float64 array of it. */
-export function shapedArray(opts: Parameters<typeof shapeArb>[0] = {}, elem: fc.Arbitrary<number> = smallInt, dtype: DType = 'float64'): fc.Arbitrary<NDArray> {
+export function shapedArray(
+  opts: Parameters<typeof shapeArb>[0] = {},
+  elem: fc.Arbitrary<number> = smallInt,
+  dtype: DType = 'float64',
+): fc.Arbitrary<NDArray> {
   return shapeArb(opts).chain((s) => arrayOf(s, elem, dtype));
 }
 
@@ -86,12 +99,15 @@ export function shapedArray(opts: Parameters<typeof shapeArb>[0] = {}, elem: fc.
 export function expectClose(actual: readonly number[], expected: readonly number[], rtol: number, atol = 0): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!, e = expected[i]!;
+    const a = actual[i]!,
+      e = expected[i]!;
     if (Number.isNaN(e) || !Number.isFinite(e)) {
-      if (!Object.is(a, e) && !(Number.isNaN(a) && Number.isNaN(e))) expect.fail(`element ${i}: got ${a}, expected ${e}`);
+      if (!Object.is(a, e) && !(Number.isNaN(a) && Number.isNaN(e)))
+        expect.fail(`element ${i}: got ${a}, expected ${e}`);
       continue;
     }
-    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) expect.fail(`element ${i}: got ${a}, expected ${e} (rtol ${rtol}, atol ${atol})`);
+    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e)))
+      expect.fail(`element ${i}: got ${a}, expected ${e} (rtol ${rtol}, atol ${atol})`);
   }
 }
 

@@ -1,7 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  DTypeError, RangeError, ShapeError, array, concat, gather, indexSelect, oneHot, scatterAdd, split, stack, zeros,
+  DTypeError,
+  RangeError,
+  ShapeError,
+  array,
+  concat,
+  gather,
+  indexSelect,
+  oneHot,
+  scatterAdd,
+  split,
+  stack,
+  zeros,
 } from '@chainrule/tensor';
 import { allIndices, arrayOf, at, fromValues, shapeArb, shapedArray, smallInt, values } from './helpers.js';
 
@@ -12,13 +23,19 @@ describe('concat, stack, split', () => {
     fc.assert(
       fc.property(
         shapeArb({ minRank: 1, maxRank: 3 }).chain((s) =>
-          fc.tuple(
-            fc.integer({ min: -s.length, max: s.length - 1 }),
-            fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
-          ).chain(([axis, lens]) => {
-            const ax = axis < 0 ? axis + s.length : axis;
-            return fc.tuple(fc.constant(ax), fc.constant(axis), fc.tuple(...lens.map((l) => arrayOf(s.map((d, i) => (i === ax ? l : d))))));
-          }),
+          fc
+            .tuple(
+              fc.integer({ min: -s.length, max: s.length - 1 }),
+              fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
+            )
+            .chain(([axis, lens]) => {
+              const ax = axis < 0 ? axis + s.length : axis;
+              return fc.tuple(
+                fc.constant(ax),
+                fc.constant(axis),
+                fc.tuple(...lens.map((l) => arrayOf(s.map((d, i) => (i === ax ? l : d))))),
+              );
+            }),
         ),
         ([ax, axis, parts]) => {
           const c = concat(parts, axis);
@@ -50,7 +67,10 @@ describe('concat, stack, split', () => {
   it('split by chunk size: equal chunks, the last smaller', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 1, max: 5 }), (n, k) => {
-        const x = fromValues(Array.from({ length: n }, (_, i) => i), [n]);
+        const x = fromValues(
+          Array.from({ length: n }, (_, i) => i),
+          [n],
+        );
         const parts = split(x, k);
         const sizes = parts.map((p) => p.size);
         expect(sizes.reduce((p, s) => p + s, 0)).toBe(n);
@@ -65,7 +85,12 @@ describe('concat, stack, split', () => {
   it('stack adds a new axis: stack(xs, axis).select(axis, i) is xs[i]', () => {
     fc.assert(
       fc.property(
-        shapeArb({ maxRank: 3 }).chain((s) => fc.tuple(fc.array(arrayOf(s), { minLength: 1, maxLength: 4 }), fc.integer({ min: -(s.length + 1), max: s.length }))),
+        shapeArb({ maxRank: 3 }).chain((s) =>
+          fc.tuple(
+            fc.array(arrayOf(s), { minLength: 1, maxLength: 4 }),
+            fc.integer({ min: -(s.length + 1), max: s.length }),
+          ),
+        ),
         ([xs, axis]) => {
           const st = stack(xs, axis);
           const ax = axis < 0 ? axis + xs[0]!.ndim + 1 : axis;
@@ -94,8 +119,15 @@ describe('indexSelect, gather, scatterAdd, oneHot', () => {
     fc.assert(
       fc.property(
         shapedArray({ minRank: 1, maxRank: 3 }).chain((x) =>
-          fc.integer({ min: 0, max: x.ndim - 1 }).chain((ax) =>
-            fc.tuple(fc.constant(x), fc.constant(ax), fc.array(fc.integer({ min: 0, max: x.shape[ax]! - 1 }), { maxLength: 5 }))),
+          fc
+            .integer({ min: 0, max: x.ndim - 1 })
+            .chain((ax) =>
+              fc.tuple(
+                fc.constant(x),
+                fc.constant(ax),
+                fc.array(fc.integer({ min: 0, max: x.shape[ax]! - 1 }), { maxLength: 5 }),
+              ),
+            ),
         ),
         ([x, ax, idx]) => {
           const y = indexSelect(x, ax - x.ndim, int32(idx));
@@ -127,10 +159,16 @@ describe('indexSelect, gather, scatterAdd, oneHot', () => {
           fc.integer({ min: 0, max: x.ndim - 1 }).chain((ax) => {
             const ishape = x.shape.map((d, i) => (i === ax ? d + 1 : d)); // index may be longer on the axis
             return fc.tuple(
-              fc.constant(x), fc.constant(ax),
+              fc.constant(x),
+              fc.constant(ax),
               fc.tuple(...ishape.map((d) => fc.integer({ min: 1, max: d }))).chain((s) =>
                 fc.tuple(
-                  fc.array(fc.integer({ min: 0, max: x.shape[ax]! - 1 }), { minLength: s.reduce((p, d) => p * d, 1), maxLength: s.reduce((p, d) => p * d, 1) }).map((v) => int32(v, s)),
+                  fc
+                    .array(fc.integer({ min: 0, max: x.shape[ax]! - 1 }), {
+                      minLength: s.reduce((p, d) => p * d, 1),
+                      maxLength: s.reduce((p, d) => p * d, 1),
+                    })
+                    .map((v) => int32(v, s)),
                   arrayOf(s, smallInt),
                 ),
               ),
@@ -166,15 +204,27 @@ describe('indexSelect, gather, scatterAdd, oneHot', () => {
 
   it('oneHot puts a 1 at each label', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }).chain((k) => fc.tuple(fc.constant(k), fc.array(fc.integer({ min: 0, max: k - 1 }), { maxLength: 6 }))), ([k, labels]) => {
-        const h = oneHot(int32(labels, [labels.length]), k);
-        expect(h.shape).toEqual([labels.length, k]);
-        expect(h.dtype).toBe('float32');
-        labels.forEach((l, i) => { for (let c = 0; c < k; c++) expect(h.get(i, c)).toBe(c === l ? 1 : 0); });
-      }),
+      fc.property(
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((k) => fc.tuple(fc.constant(k), fc.array(fc.integer({ min: 0, max: k - 1 }), { maxLength: 6 }))),
+        ([k, labels]) => {
+          const h = oneHot(int32(labels, [labels.length]), k);
+          expect(h.shape).toEqual([labels.length, k]);
+          expect(h.dtype).toBe('float32');
+          labels.forEach((l, i) => {
+            for (let c = 0; c < k; c++) expect(h.get(i, c)).toBe(c === l ? 1 : 0);
+          });
+        },
+      ),
       { numRuns: 60 },
     );
-    expect(oneHot(array([[0, 2]], 'int32'), 3, 'float64').toArray()).toEqual([[[1, 0, 0], [0, 0, 1]]]);
+    expect(oneHot(array([[0, 2]], 'int32'), 3, 'float64').toArray()).toEqual([
+      [
+        [1, 0, 0],
+        [0, 0, 1],
+      ],
+    ]);
   });
 
   it('range and dtype errors', () => {

@@ -6,7 +6,12 @@ import fc from 'fast-check';
 import { NDArray, jsBackend, type BinaryOp } from '@chainrule/tensor';
 import { allIndices, at, filler } from './helpers.js';
 
-const REF: Record<string, (a: number, b: number) => number> = { add: (a, b) => a + b, sub: (a, b) => a - b, mul: (a, b) => a * b, div: (a, b) => a / b };
+const REF: Record<string, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+};
 
 function randomArray(shape: readonly number[], seed: number, extra = 0): NDArray {
   const n = shape.reduce((p, d) => p * d, 1) + extra;
@@ -20,8 +25,11 @@ describe('js binary arithmetic layouts', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 0, maxLength: 4 }),
-        fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }), fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-        fc.constantFrom<BinaryOp>('add', 'sub', 'mul', 'div'), fc.boolean(), fc.nat(),
+        fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+        fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+        fc.constantFrom<BinaryOp>('add', 'sub', 'mul', 'div'),
+        fc.boolean(),
+        fc.nat(),
         (shape, bcastA, bcastB, op, transpose, seed) => {
           const base = randomArray(shape, seed, seed % 3);
           const a = transpose && shape.length >= 2 ? randomArray([...shape].reverse(), seed + 7).transpose() : base;
@@ -34,7 +42,8 @@ describe('js binary arithmetic layouts', () => {
           for (const idx of allIndices(shape)) {
             const flat = idx.reduce((p, k, d) => p * shape[d]! + k, 0);
             const want = Math.fround(REF[op]!(at(a2, idx), at(b, idx)));
-            if (!Object.is(got.data[got.offset + flat], want)) throw new Error(`${op} at [${idx}]: ${got.data[got.offset + flat]} vs ${want}`);
+            if (!Object.is(got.data[got.offset + flat], want))
+              throw new Error(`${op} at [${idx}]: ${got.data[got.offset + flat]} vs ${want}`);
           }
         },
       ),
@@ -43,7 +52,8 @@ describe('js binary arithmetic layouts', () => {
   });
 
   it('writes into a given output at its offset', () => {
-    const a = randomArray([3, 4], 1), b = randomArray([4], 2).expand([3, 4]);
+    const a = randomArray([3, 4], 1),
+      b = randomArray([4], 2).expand([3, 4]);
     const out = new NDArray(new Float32Array(15), [3, 4], undefined, 3);
     jsBackend.binary('add', a, b, 'float32', out);
     for (const idx of allIndices([3, 4])) expect(at(out, idx)).toBe(Math.fround(at(a, idx) + at(b, idx)));

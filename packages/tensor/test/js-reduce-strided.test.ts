@@ -10,7 +10,8 @@ function randomArray(shape: readonly number[], dtype: DType, seed: number): NDAr
   const n = shape.reduce((p, d) => p * d, 1);
   const r = filler(seed, 0.05);
   const specials = [NaN, -0, 0, Infinity, -Infinity];
-  const data = dtype === 'float64' ? new Float64Array(n) : dtype === 'float32' ? new Float32Array(n) : new Int32Array(n);
+  const data =
+    dtype === 'float64' ? new Float64Array(n) : dtype === 'float32' ? new Float32Array(n) : new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const u = r();
     data[i] = dtype === 'int32' ? Math.round(u * 3) : u > 1.96 ? specials[i % specials.length]! : u * 1e3;
@@ -23,7 +24,11 @@ describe('js reduce over leading and middle axes', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 2, maxLength: 4 }),
-        fc.nat(), fc.nat(), fc.constantFrom<ReduceOp>('sum', 'prod', 'max', 'min'), fc.constantFrom<DType>('float32', 'float64', 'int32'), fc.nat(),
+        fc.nat(),
+        fc.nat(),
+        fc.constantFrom<ReduceOp>('sum', 'prod', 'max', 'min'),
+        fc.constantFrom<DType>('float32', 'float64', 'int32'),
+        fc.nat(),
         (shape, from, len, op, dtype, seed) => {
           const last = shape.length - 2; // the run ends before the last axis: the in-place path
           const a0 = from % (last + 1);
@@ -38,8 +43,10 @@ describe('js reduce over leading and middle axes', () => {
           const got = jsBackend.reduce(op, x, axes, outDtype);
           const want = jsBackend.reduce(op, moved, lastAxes, outDtype);
           expect(got.shape).toEqual(want.shape);
-          const g = Array.from(got.data), w = Array.from(want.data);
-          for (let i = 0; i < w.length; i++) if (!Object.is(g[i], w[i])) throw new Error(`${op} ${i}: ${g[i]} vs ${w[i]}`);
+          const g = Array.from(got.data),
+            w = Array.from(want.data);
+          for (let i = 0; i < w.length; i++)
+            if (!Object.is(g[i], w[i])) throw new Error(`${op} ${i}: ${g[i]} vs ${w[i]}`);
         },
       ),
       { numRuns: 300 },
@@ -50,6 +57,8 @@ describe('js reduce over leading and middle axes', () => {
     const base = randomArray([5 * 6 * 4 + 3], 'float32', 9);
     const x = new NDArray(base.data, [5, 6, 4], [24, 4, 1], 3);
     const moved = jsBackend.copy(x.permute([1, 2, 0]), 'float32');
-    expect(Array.from(jsBackend.reduce('sum', x, [0], 'float32').data)).toEqual(Array.from(jsBackend.reduce('sum', moved, [2], 'float32').data));
+    expect(Array.from(jsBackend.reduce('sum', x, [0], 'float32').data)).toEqual(
+      Array.from(jsBackend.reduce('sum', moved, [2], 'float32').data),
+    );
   });
 });

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Backend, DTypeError, NDArray, ShapeError, array, getBackend, matmul, setBackend, zeros } from '@chainrule/tensor';
+import {
+  type Backend,
+  DTypeError,
+  type NDArray,
+  ShapeError,
+  array,
+  getBackend,
+  matmul,
+  setBackend,
+  zeros,
+} from '@chainrule/tensor';
 import { F32_EPS, allIndices, arrayOf, at, finite, values } from './helpers.js';
 
 /**
@@ -10,10 +20,14 @@ import { F32_EPS, allIndices, arrayOf, at, finite, values } from './helpers.js';
 function reference(a: NDArray, b: NDArray): { shape: number[]; out: number[]; mag: number[]; k: number } {
   const as = a.ndim === 1 ? [1, a.shape[0]!] : [...a.shape];
   const bs = b.ndim === 1 ? [b.shape[0]!, 1] : [...b.shape];
-  const m = as[as.length - 2]!, k = as[as.length - 1]!, n = bs[bs.length - 1]!;
-  const ba = as.slice(0, -2), bb = bs.slice(0, -2);
+  const m = as[as.length - 2]!,
+    k = as[as.length - 1]!,
+    n = bs[bs.length - 1]!;
+  const ba = as.slice(0, -2),
+    bb = bs.slice(0, -2);
   const nb = Math.max(ba.length, bb.length);
-  const pa = [...Array(nb - ba.length).fill(1), ...ba], pb = [...Array(nb - bb.length).fill(1), ...bb];
+  const pa = [...Array(nb - ba.length).fill(1), ...ba],
+    pb = [...Array(nb - bb.length).fill(1), ...bb];
   const batch = pa.map((d, i) => (d === 1 ? pb[i]! : d));
   const readA = (bi: number[], i: number, p: number): number => {
     const lead = bi.slice(nb - ba.length).map((c, j) => (ba[j] === 1 ? 0 : c));
@@ -23,11 +37,13 @@ function reference(a: NDArray, b: NDArray): { shape: number[]; out: number[]; ma
     const lead = bi.slice(nb - bb.length).map((c, t) => (bb[t] === 1 ? 0 : c));
     return b.ndim === 1 ? at(b, [p]) : at(b, [...lead, p, j]);
   };
-  const out: number[] = [], mag: number[] = [];
+  const out: number[] = [],
+    mag: number[] = [];
   for (const bi of allIndices(batch)) {
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < n; j++) {
-        let s = 0, g = 0;
+        let s = 0,
+          g = 0;
         for (let p = 0; p < k; p++) {
           const t = readA(bi, i, p) * readB(bi, p, j);
           s += t;
@@ -97,20 +113,48 @@ describe('matmul', () => {
   });
 
   it('matches a naive triple loop: 1-D operands, broadcast batch dims, transposed views, float32/float64', () => {
-    fc.assert(fc.property(caseArb, ({ a, b, dtype }) => expectMatmul(a, b, dtype)), { numRuns: 200 });
+    fc.assert(
+      fc.property(caseArb, ({ a, b, dtype }) => expectMatmul(a, b, dtype)),
+      { numRuns: 200 },
+    );
   });
 
   it('passes transposed views to the kernel without copying them', () => {
     saved = getBackend();
     const inner = saved;
     const seen: NDArray[] = [];
-    setBackend({ ...inner, name: 'spy', matmul: (x, y, d) => { seen.push(x, y); return inner.matmul(x, y, d); } });
-    const a = array([[1, 2, 3], [4, 5, 6]], 'float64');
-    const b = array([[1, 0], [0, 1], [1, 1], [2, 2]], 'float64');
+    setBackend({
+      ...inner,
+      name: 'spy',
+      matmul: (x, y, d) => {
+        seen.push(x, y);
+        return inner.matmul(x, y, d);
+      },
+    });
+    const a = array(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      'float64',
+    );
+    const b = array(
+      [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+        [2, 2],
+      ],
+      'float64',
+    );
     const c = matmul(a.transpose(), b.transpose()); // [3,2] @ [2,4]
     expect(seen[0]!.data).toBe(a.data);
     expect(seen[1]!.data).toBe(b.data);
-    expect(c.toArray()).toEqual([[1, 4, 5, 10], [2, 5, 7, 14], [3, 6, 9, 18]]);
+    expect(c.toArray()).toEqual([
+      [1, 4, 5, 10],
+      [2, 5, 7, 14],
+      [3, 6, 9, 18],
+    ]);
   });
 
   it('(2,0) @ (0,3) gives zeros; empty m or n give empty results', () => {
@@ -126,13 +170,51 @@ describe('matmul', () => {
     const v = array([1, 2, 3], 'float64');
     expect(matmul(v, v).shape).toEqual([]);
     expect(matmul(v, v).item()).toBe(14);
-    expect(matmul(array([[1, 2], [3, 4]]), array([5, 6])).toArray()).toEqual([17, 39]);
-    expect(matmul(array([5, 6]), array([[1, 2], [3, 4]])).toArray()).toEqual([23, 34]);
-    expect(array([[1, 2], [3, 4]]).matmul(array([[1], [1]])).toArray()).toEqual([[3], [7]]);
+    expect(
+      matmul(
+        array([
+          [1, 2],
+          [3, 4],
+        ]),
+        array([5, 6]),
+      ).toArray(),
+    ).toEqual([17, 39]);
+    expect(
+      matmul(
+        array([5, 6]),
+        array([
+          [1, 2],
+          [3, 4],
+        ]),
+      ).toArray(),
+    ).toEqual([23, 34]);
+    expect(
+      array([
+        [1, 2],
+        [3, 4],
+      ])
+        .matmul(array([[1], [1]]))
+        .toArray(),
+    ).toEqual([[3], [7]]);
   });
 
   it('NaN and Infinity propagate', () => {
-    const c = matmul(array([[NaN, 1], [1, 1]], 'float64'), array([[0, 0], [0, Infinity]], 'float64'));
+    const c = matmul(
+      array(
+        [
+          [NaN, 1],
+          [1, 1],
+        ],
+        'float64',
+      ),
+      array(
+        [
+          [0, 0],
+          [0, Infinity],
+        ],
+        'float64',
+      ),
+    );
     expect(Number.isNaN(c.get(0, 0))).toBe(true);
     expect(c.get(1, 1)).toBe(Infinity);
     expect(Number.isNaN(c.get(0, 1))).toBe(true); // NaN·0 + 1·inf
@@ -140,9 +222,13 @@ describe('matmul', () => {
 
   it('errors name the shapes', () => {
     expect(() => matmul(zeros([2, 3]), zeros([4, 5]))).toThrow(ShapeError);
-    expect(() => matmul(zeros([2, 3]), zeros([4, 5]))).toThrow('matmul: shapes [2,3] and [4,5] cannot be multiplied (3 != 4)');
+    expect(() => matmul(zeros([2, 3]), zeros([4, 5]))).toThrow(
+      'matmul: shapes [2,3] and [4,5] cannot be multiplied (3 != 4)',
+    );
     expect(() => matmul(zeros([3]), zeros([4]))).toThrow('matmul: shapes [3] and [4] cannot be multiplied (3 != 4)');
-    expect(() => matmul(zeros([2, 2, 3]), zeros([3, 3, 4]))).toThrow('matmul: batch dimensions of shapes [2,2,3] and [3,3,4] cannot be broadcast (dimension 0: 2 vs 3)');
+    expect(() => matmul(zeros([2, 2, 3]), zeros([3, 3, 4]))).toThrow(
+      'matmul: batch dimensions of shapes [2,2,3] and [3,3,4] cannot be broadcast (dimension 0: 2 vs 3)',
+    );
     expect(() => matmul(zeros([]), zeros([2]))).toThrow(ShapeError);
     expect(() => matmul(zeros([2, 2], 'int32'), zeros([2, 2]))).toThrow(DTypeError);
     expect(() => matmul(zeros([2, 2], 'bool'), zeros([2, 2], 'bool'))).toThrow(DTypeError);

@@ -7,12 +7,19 @@ import { arange, array, formatArray, zeros } from '@chainrule/tensor';
 // value; more than 1000 elements summarized with the first and last 3 of each axis.
 describe('toString', () => {
   it('small arrays', () => {
-    expect(array([[1, 2], [3, 4]]).toString()).toBe('array([[1., 2.],\n       [3., 4.]], dtype=float32)');
+    expect(
+      array([
+        [1, 2],
+        [3, 4],
+      ]).toString(),
+    ).toBe('array([[1., 2.],\n       [3., 4.]], dtype=float32)');
     expect(array([1.5, -2.25]).toString()).toBe('array([ 1.5000, -2.2500], dtype=float32)');
     expect(array([1, 2000], 'float64').toString()).toBe('array([1.0000e+00, 2.0000e+03], dtype=float64)');
     expect(array([0.00001, 1], 'float64').toString()).toBe('array([1.0000e-05, 1.0000e+00], dtype=float64)');
     expect(array([1e9, 2e9], 'float64').toString()).toBe('array([1.0000e+09, 2.0000e+09], dtype=float64)');
-    expect(array([1, NaN, Infinity, -Infinity], 'float64').toString()).toBe('array([1., nan, inf, -inf], dtype=float64)');
+    expect(array([1, NaN, Infinity, -Infinity], 'float64').toString()).toBe(
+      'array([1., nan, inf, -inf], dtype=float64)',
+    );
     expect(array([NaN, 1.5], 'float64').toString()).toBe('array([   nan, 1.5000], dtype=float64)');
     expect(array([-5, 0, 12], 'int32').toString()).toBe('array([-5,  0, 12], dtype=int32)');
     expect(array([true, false]).toString()).toBe('array([ true, false], dtype=bool)');
@@ -22,11 +29,7 @@ describe('toString', () => {
 
   it('three dimensions get a blank line between blocks', () => {
     expect(arange(8).reshape([2, 2, 2]).toString()).toBe(
-      'array([[[0, 1],\n' +
-      '        [2, 3]],\n' +
-      '\n' +
-      '       [[4, 5],\n' +
-      '        [6, 7]]], dtype=int32)',
+      'array([[[0, 1],\n' + '        [2, 3]],\n' + '\n' + '       [[4, 5],\n' + '        [6, 7]]], dtype=int32)',
     );
   });
 
@@ -39,22 +42,22 @@ describe('toString', () => {
     expect(arange(2000).toString()).toBe('array([   0,    1,    2,  ..., 1997, 1998, 1999], dtype=int32)');
     expect(arange(2000).reshape([40, 50]).toString()).toBe(
       'array([[   0,    1,    2,  ...,   47,   48,   49],\n' +
-      '       [  50,   51,   52,  ...,   97,   98,   99],\n' +
-      '       [ 100,  101,  102,  ...,  147,  148,  149],\n' +
-      '       ...,\n' +
-      '       [1850, 1851, 1852,  ..., 1897, 1898, 1899],\n' +
-      '       [1900, 1901, 1902,  ..., 1947, 1948, 1949],\n' +
-      '       [1950, 1951, 1952,  ..., 1997, 1998, 1999]], dtype=int32)',
+        '       [  50,   51,   52,  ...,   97,   98,   99],\n' +
+        '       [ 100,  101,  102,  ...,  147,  148,  149],\n' +
+        '       ...,\n' +
+        '       [1850, 1851, 1852,  ..., 1897, 1898, 1899],\n' +
+        '       [1900, 1901, 1902,  ..., 1947, 1948, 1949],\n' +
+        '       [1950, 1951, 1952,  ..., 1997, 1998, 1999]], dtype=int32)',
     );
     // short axes of a large array are shown whole
     expect(arange(2000).reshape([1000, 2]).toString()).toBe(
       'array([[   0,    1],\n' +
-      '       [   2,    3],\n' +
-      '       [   4,    5],\n' +
-      '       ...,\n' +
-      '       [1994, 1995],\n' +
-      '       [1996, 1997],\n' +
-      '       [1998, 1999]], dtype=int32)',
+        '       [   2,    3],\n' +
+        '       [   4,    5],\n' +
+        '       ...,\n' +
+        '       [1994, 1995],\n' +
+        '       [1996, 1997],\n' +
+        '       [1998, 1999]], dtype=int32)',
     );
     // the threshold is "more than 1000"
     expect(arange(1000).toString()).not.toContain('...');
@@ -63,7 +66,13 @@ describe('toString', () => {
   });
 
   it('prints views by their logical layout', () => {
-    const t = array([[1, 2, 3], [4, 5, 6]], 'int32').transpose();
+    const t = array(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      'int32',
+    ).transpose();
     expect(t.toString()).toBe('array([[1, 4],\n       [2, 5],\n       [3, 6]], dtype=int32)');
   });
 

@@ -54,7 +54,8 @@ describe('Rng', () => {
           const r = new Rng(seed);
           return [r.nextUint32(), r.uniform(), r.uniform24(), r.normal(), r.normal(), r.normal(), r.int(-5, 1000)];
         };
-        const a = draw(s1), b = draw(s1);
+        const a = draw(s1),
+          b = draw(s1);
         a.forEach((v, i) => expect(Object.is(v, b[i])).toBe(true));
         if (s1 !== s2) expect(draw(s2)).not.toEqual(a);
       }),
@@ -122,12 +123,13 @@ describe('Rng', () => {
     expect(Math.abs(c / (N - 1))).toBeLessThan(5 / Math.sqrt(N));
     // P(|Z| > 2) = 0.0455; binomial SE sqrt(p(1-p)/N)
     const tail = xs.filter((v) => Math.abs(v) > 2).length / N;
-    expect(Math.abs(tail - 0.0455003)).toBeLessThan(5 * Math.sqrt(0.0455 * 0.9545 / N));
+    expect(Math.abs(tail - 0.0455003)).toBeLessThan(5 * Math.sqrt((0.0455 * 0.9545) / N));
   });
 
   it('randint: within [low, high), each value equally likely (chi-square within 5 sd)', () => {
     const r = new Rng(5);
-    const k = 10, low = -3;
+    const k = 10,
+      low = -3;
     const counts = new Array<number>(k).fill(0);
     let outside = 0;
     for (let i = 0; i < N; i++) {
@@ -146,7 +148,7 @@ describe('Rng', () => {
     let below = 0;
     for (let i = 0; i < 20000; i++) if (rb.int(0, big) < 2 ** 30) below++;
     // P = 1/3 exactly; modulo bias would give 1/2
-    expect(Math.abs(below / 20000 - 1 / 3)).toBeLessThan(5 * Math.sqrt((1 / 3) * (2 / 3) / 20000));
+    expect(Math.abs(below / 20000 - 1 / 3)).toBeLessThan(5 * Math.sqrt(((1 / 3) * (2 / 3)) / 20000));
   });
 
   it('array creators draw from the given generator', () => {

@@ -1,9 +1,35 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type NDArray, RangeError, ShapeError, argmax, argmin, array, logsumexp, max, mean, min, prod, std, sum, variance, zeros,
+  type NDArray,
+  RangeError,
+  ShapeError,
+  argmax,
+  argmin,
+  array,
+  logsumexp,
+  max,
+  mean,
+  min,
+  prod,
+  std,
+  sum,
+  variance,
+  zeros,
 } from '@chainrule/tensor';
-import { F32_EPS, allIndices, arrayOf, at, expectClose, finite, fromValues, product, shapeArb, smallInt, values } from './helpers.js';
+import {
+  F32_EPS,
+  allIndices,
+  arrayOf,
+  at,
+  expectClose,
+  finite,
+  fromValues,
+  product,
+  shapeArb,
+  smallInt,
+  values,
+} from './helpers.js';
 
 type Op = 'sum' | 'prod' | 'mean' | 'max' | 'min' | 'var' | 'std' | 'logsumexp';
 
@@ -11,25 +37,37 @@ type Op = 'sum' | 'prod' | 'mean' | 'max' | 'min' | 'var' | 'std' | 'logsumexp';
  * Naive reduction: groups the elements of x by their coordinates on the kept axes (row-major
  * iteration, so each group sees its elements in row-major order) and folds each group.
  */
-function reference(x: NDArray, axes: readonly number[], op: Op, correction = 1): { shape: number[]; kept: number[]; out: number[] } {
+function reference(
+  x: NDArray,
+  axes: readonly number[],
+  op: Op,
+  correction = 1,
+): { shape: number[]; kept: number[]; out: number[] } {
   const keep = x.shape.map((_, i) => !axes.includes(i));
   const shape = x.shape.filter((_, i) => keep[i]);
   const kept = x.shape.map((d, i) => (keep[i] ? d : 1));
   const groups: number[][] = Array.from({ length: product(shape) }, () => []);
   for (const idx of allIndices(x.shape)) {
     let g = 0;
-    idx.forEach((k, i) => { if (keep[i]) g = g * x.shape[i]! + k; });
+    idx.forEach((k, i) => {
+      if (keep[i]) g = g * x.shape[i]! + k;
+    });
     groups[g]!.push(at(x, idx));
   }
   const out = groups.map((v) => {
     const n = v.length;
     const total = v.reduce((p, e) => p + e, 0);
     switch (op) {
-      case 'sum': return total;
-      case 'prod': return v.reduce((p, e) => p * e, 1);
-      case 'mean': return total / n;
-      case 'max': return v.reduce((p, e) => (Number.isNaN(p) || Number.isNaN(e) ? NaN : Math.max(p, e)), -Infinity);
-      case 'min': return v.reduce((p, e) => (Number.isNaN(p) || Number.isNaN(e) ? NaN : Math.min(p, e)), Infinity);
+      case 'sum':
+        return total;
+      case 'prod':
+        return v.reduce((p, e) => p * e, 1);
+      case 'mean':
+        return total / n;
+      case 'max':
+        return v.reduce((p, e) => (Number.isNaN(p) || Number.isNaN(e) ? NaN : Math.max(p, e)), -Infinity);
+      case 'min':
+        return v.reduce((p, e) => (Number.isNaN(p) || Number.isNaN(e) ? NaN : Math.min(p, e)), Infinity);
       case 'var':
       case 'std': {
         const m = total / n;
@@ -53,7 +91,14 @@ function caseArb(elem: fc.Arbitrary<number>, opts: { empty?: boolean; dtype?: 'f
   return shapeArb({ maxRank: 4, minDim: opts.empty ? 0 : 1 }).chain((s) =>
     fc.tuple(
       arrayOf(s, elem, opts.dtype ?? 'float64'),
-      fc.option(fc.subarray(s.map((_, i) => i)).chain((axes) => fc.tuple(...axes.map((a) => fc.constantFrom(a, a - s.length))).map((written) => ({ axes, written }))), { nil: undefined }),
+      fc.option(
+        fc
+          .subarray(s.map((_, i) => i))
+          .chain((axes) =>
+            fc.tuple(...axes.map((a) => fc.constantFrom(a, a - s.length))).map((written) => ({ axes, written })),
+          ),
+        { nil: undefined },
+      ),
       fc.boolean(),
     ),
   );
@@ -61,18 +106,33 @@ function caseArb(elem: fc.Arbitrary<number>, opts: { empty?: boolean; dtype?: 'f
 
 function run(op: Op, x: NDArray, axis: number[] | undefined, keepDims: boolean, correction?: number): NDArray {
   switch (op) {
-    case 'sum': return sum(x, axis, keepDims);
-    case 'prod': return prod(x, axis, keepDims);
-    case 'mean': return mean(x, axis, keepDims);
-    case 'max': return max(x, axis, keepDims);
-    case 'min': return min(x, axis, keepDims);
-    case 'var': return variance(x, axis, correction === undefined ? { keepDims } : { keepDims, correction });
-    case 'std': return std(x, axis, correction === undefined ? { keepDims } : { keepDims, correction });
-    case 'logsumexp': return logsumexp(x, axis, keepDims);
+    case 'sum':
+      return sum(x, axis, keepDims);
+    case 'prod':
+      return prod(x, axis, keepDims);
+    case 'mean':
+      return mean(x, axis, keepDims);
+    case 'max':
+      return max(x, axis, keepDims);
+    case 'min':
+      return min(x, axis, keepDims);
+    case 'var':
+      return variance(x, axis, correction === undefined ? { keepDims } : { keepDims, correction });
+    case 'std':
+      return std(x, axis, correction === undefined ? { keepDims } : { keepDims, correction });
+    case 'logsumexp':
+      return logsumexp(x, axis, keepDims);
   }
 }
 
-function check(op: Op, elem: fc.Arbitrary<number>, rtol: number, atol: number, opts: { empty?: boolean; dtype?: 'float32' | 'float64' } = {}, numRuns = 120): void {
+function check(
+  op: Op,
+  elem: fc.Arbitrary<number>,
+  rtol: number,
+  atol: number,
+  opts: { empty?: boolean; dtype?: 'float32' | 'float64' } = {},
+  numRuns = 120,
+): void {
   fc.assert(
     fc.property(caseArb(elem, opts), fc.constantFrom(0, 1, 2), ([x, ax, keepDims], correction) => {
       const axes = ax === undefined ? x.shape.map((_, i) => i) : ax.axes;
@@ -103,9 +163,11 @@ describe('reductions against a naive reference (random axes, negative axes, keep
   it('variance with correction 0, 1, 2', () => check('var', finite(100), 1e-12, 1e-10, { empty: true }));
   it('std with correction 0, 1, 2', () => check('std', finite(100), 1e-12, 1e-10, { empty: true }));
   it('logsumexp', () => check('logsumexp', finite(50), 1e-14, 1e-13, { empty: true }));
-  it('float32 sums are the float64 sum rounded once', () => check('sum', finite(100), F32_EPS, 1e-30, { dtype: 'float32' }));
+  it('float32 sums are the float64 sum rounded once', () =>
+    check('sum', finite(100), F32_EPS, 1e-30, { dtype: 'float32' }));
   it('float32 max of random floats is exact', () => check('max', finite(100), 0, 0, { dtype: 'float32' }));
-  it('float32 mean is within float32 rounding', () => check('mean', finite(100), 2 * F32_EPS, 1e-30, { dtype: 'float32' }));
+  it('float32 mean is within float32 rounding', () =>
+    check('mean', finite(100), 2 * F32_EPS, 1e-30, { dtype: 'float32' }));
 
   it('whole-tensor reductions give 0-d arrays (or all-ones shapes with keepDims)', () => {
     const x = fromValues([1, 2, 3, 4, 5, 6], [2, 3]);
@@ -127,10 +189,19 @@ describe('argmax and argmin', () => {
   it('give the first index of the extreme along an axis, or in the flattened array', () => {
     fc.assert(
       fc.property(
-        shapeArb({ minRank: 1, maxRank: 4 }).chain((s) => fc.tuple(arrayOf(s, fc.integer({ min: -3, max: 3 })), fc.integer({ min: -s.length, max: s.length - 1 }), fc.boolean())),
+        shapeArb({ minRank: 1, maxRank: 4 }).chain((s) =>
+          fc.tuple(
+            arrayOf(s, fc.integer({ min: -3, max: 3 })),
+            fc.integer({ min: -s.length, max: s.length - 1 }),
+            fc.boolean(),
+          ),
+        ),
         ([x, axis, keepDims]) => {
           const ax = axis < 0 ? axis + x.ndim : axis;
-          for (const [fn, better] of [[argmax, (a: number, b: number) => a > b], [argmin, (a: number, b: number) => a < b]] as const) {
+          for (const [fn, better] of [
+            [argmax, (a: number, b: number) => a > b],
+            [argmin, (a: number, b: number) => a < b],
+          ] as const) {
             const y = fn(x, axis, keepDims);
             expect(y.dtype).toBe('int32');
             const outShape = x.shape.filter((_, i) => i !== ax);
@@ -148,7 +219,9 @@ describe('argmax and argmin', () => {
             // flattened
             const flat = values(x);
             let best = 0;
-            flat.forEach((v, i) => { if (better(v, flat[best]!)) best = i; });
+            flat.forEach((v, i) => {
+              if (better(v, flat[best]!)) best = i;
+            });
             expect(fn(x).item()).toBe(best);
           }
         },
@@ -167,7 +240,13 @@ describe('argmax and argmin', () => {
 
 describe('NaN, infinities and empty inputs', () => {
   it('NaN propagates through max/min/sum', () => {
-    const x = array([[1, NaN], [3, 4]], 'float64');
+    const x = array(
+      [
+        [1, NaN],
+        [3, 4],
+      ],
+      'float64',
+    );
     expect(values(max(x, 1))).toEqual([NaN, 4]);
     expect(values(min(x, 0))).toEqual([1, NaN]);
     expect(Number.isNaN(sum(x).item())).toBe(true);
@@ -192,11 +271,30 @@ describe('NaN, infinities and empty inputs', () => {
     expect(logsumexp(array([-1000, -1000], 'float64')).item()).toBeCloseTo(-1000 + Math.LN2, 12);
     expect(logsumexp(array([-Infinity, -Infinity], 'float64')).item()).toBe(-Infinity);
     expect(logsumexp(array([Infinity, 0], 'float64')).item()).toBe(Infinity);
-    expect(values(logsumexp(array([[0, -Infinity], [1e4, 1e4]], 'float64'), 1))).toEqual([0, 1e4 + Math.LN2]);
+    expect(
+      values(
+        logsumexp(
+          array(
+            [
+              [0, -Infinity],
+              [1e4, 1e4],
+            ],
+            'float64',
+          ),
+          1,
+        ),
+      ),
+    ).toEqual([0, 1e4 + Math.LN2]);
   });
 
   it('integer and bool inputs: sums stay int32, means become float32', () => {
-    const i = array([[1, 2], [3, 4]], 'int32');
+    const i = array(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      'int32',
+    );
     expect(sum(i).dtype).toBe('int32');
     expect(sum(i).item()).toBe(10);
     expect(mean(i).dtype).toBe('float32');

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NDArray, RangeError, ShapeError, arange, array, zeros } from '@chainrule/tensor';
+import { type NDArray, RangeError, ShapeError, arange, array, zeros } from '@chainrule/tensor';
 import { allIndices, arrayOf, at, product, ravel, shapeArb, shapedArray, unravel, values } from './helpers.js';
 
 /** Python's slice.indices: the positions a[start:stop:step] visits along an axis of length n. */
@@ -39,7 +39,9 @@ function viewOf(shape: readonly number[]): fc.Arbitrary<(x: NDArray) => NDArray>
   const axes = shape.map((_, i) => i);
   return fc.oneof(
     ident,
-    fc.shuffledSubarray(axes, { minLength: axes.length, maxLength: axes.length }).map((order) => (x: NDArray) => x.permute(order)),
+    fc
+      .shuffledSubarray(axes, { minLength: axes.length, maxLength: axes.length })
+      .map((order) => (x: NDArray) => x.permute(order)),
     fc.integer({ min: 0, max: shape.length - 1 }).map((ax) => (x: NDArray) => x.slice(ax, undefined, undefined, -1)),
   );
 }
@@ -48,50 +50,66 @@ function viewOf(shape: readonly number[]): fc.Arbitrary<(x: NDArray) => NDArray>
 const viewedArray = shapedArray({ minRank: 1, maxRank: 4 }).chain((x) =>
   fc.oneof(
     fc.constant(x),
-    fc.shuffledSubarray(x.shape.map((_, i) => i), { minLength: x.ndim, maxLength: x.ndim }).map((order) => x.permute(order)),
-    fc.tuple(fc.integer({ min: 0, max: x.ndim - 1 }), fc.integer({ min: -3, max: 3 }).filter((s) => s !== 0)).map(([ax, step]) => x.slice(ax, undefined, undefined, step)),
+    fc
+      .shuffledSubarray(
+        x.shape.map((_, i) => i),
+        { minLength: x.ndim, maxLength: x.ndim },
+      )
+      .map((order) => x.permute(order)),
+    fc
+      .tuple(
+        fc.integer({ min: 0, max: x.ndim - 1 }),
+        fc.integer({ min: -3, max: 3 }).filter((s) => s !== 0),
+      )
+      .map(([ax, step]) => x.slice(ax, undefined, undefined, step)),
   ),
 );
 
 describe('reshape', () => {
   it('keeps row-major order, and is a view of contiguous input', () => {
     fc.assert(
-      fc.property(reshapePair.chain(([from, to]) => fc.tuple(arrayOf(from), fc.constant(to))), ([x, target]) => {
-        const n = x.size;
-        const y = x.reshape(target);
-        expect(y.shape).toEqual(target);
-        expect(values(y)).toEqual(values(x));
-        expect(y.data).toBe(x.data); // contiguous input: no copy
-        if (target.length > 0) {
-          const withInfer = [...target];
-          withInfer[0] = -1;
-          if (n > 0) expect(x.reshape(withInfer).shape).toEqual(target);
-        }
-      }),
+      fc.property(
+        reshapePair.chain(([from, to]) => fc.tuple(arrayOf(from), fc.constant(to))),
+        ([x, target]) => {
+          const n = x.size;
+          const y = x.reshape(target);
+          expect(y.shape).toEqual(target);
+          expect(values(y)).toEqual(values(x));
+          expect(y.data).toBe(x.data); // contiguous input: no copy
+          if (target.length > 0) {
+            const withInfer = [...target];
+            withInfer[0] = -1;
+            if (n > 0) expect(x.reshape(withInfer).shape).toEqual(target);
+          }
+        },
+      ),
       { numRuns: 150 },
     );
   });
 
   it('of a non-contiguous view gives the same elements, a view where strides allow it', () => {
     fc.assert(
-      fc.property(reshapePair.chain(([from, to]) => fc.tuple(arrayOf(from), fc.constant(to), viewOf(from))), ([x0, target, view]) => {
-        const x = view(x0);
-        const y = x.reshape(target);
-        expect(values(y)).toEqual(values(x));
-        // whenever some strides can show the elements in the new shape, reshape must not copy
-        if (viewPossible(x, target)) expect(y.data).toBe(x.data);
-        if (y.data === x.data) {
-          // a view: writing through it must show in x at the same row-major position
-          if (y.size > 0) {
-            const f = y.size - 1;
-            const idx = unravel(f, y.shape);
-            const old = at(y, idx);
-            y.set(old + 1000, ...idx);
-            expect(at(x, unravel(f, x.shape))).toBe(old + 1000);
-            y.set(old, ...idx);
+      fc.property(
+        reshapePair.chain(([from, to]) => fc.tuple(arrayOf(from), fc.constant(to), viewOf(from))),
+        ([x0, target, view]) => {
+          const x = view(x0);
+          const y = x.reshape(target);
+          expect(values(y)).toEqual(values(x));
+          // whenever some strides can show the elements in the new shape, reshape must not copy
+          if (viewPossible(x, target)) expect(y.data).toBe(x.data);
+          if (y.data === x.data) {
+            // a view: writing through it must show in x at the same row-major position
+            if (y.size > 0) {
+              const f = y.size - 1;
+              const idx = unravel(f, y.shape);
+              const old = at(y, idx);
+              y.set(old + 1000, ...idx);
+              expect(at(x, unravel(f, x.shape))).toBe(old + 1000);
+              y.set(old, ...idx);
+            }
           }
-        }
-      }),
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -143,7 +161,10 @@ function group(factors: readonly number[], cuts: readonly boolean[]): number[] {
 
 /** Two shapes with the same element count: two groupings of one factor list, the second shuffled. */
 const reshapePair = fc
-  .array(fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.constant(0) }), { maxLength: 6 })
+  .array(
+    fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 1, max: 3 }) }, { weight: 1, arbitrary: fc.constant(0) }),
+    { maxLength: 6 },
+  )
   .chain((f) =>
     fc.tuple(
       fc.constant(f),
@@ -158,7 +179,15 @@ describe('transpose and permute', () => {
   it('permute moves axes, shares the buffer, and round-trips with the inverse order', () => {
     fc.assert(
       fc.property(
-        shapedArray({ minRank: 0, maxRank: 4 }).chain((x) => fc.tuple(fc.constant(x), fc.shuffledSubarray(x.shape.map((_, i) => i), { minLength: x.ndim, maxLength: x.ndim }))),
+        shapedArray({ minRank: 0, maxRank: 4 }).chain((x) =>
+          fc.tuple(
+            fc.constant(x),
+            fc.shuffledSubarray(
+              x.shape.map((_, i) => i),
+              { minLength: x.ndim, maxLength: x.ndim },
+            ),
+          ),
+        ),
         ([x, order]) => {
           const y = x.permute(order);
           expect(y.data).toBe(x.data);
@@ -187,7 +216,8 @@ describe('transpose and permute', () => {
         const t = x.transpose();
         expect(t.data).toBe(x.data);
         for (const idx of allIndices(t.shape)) expect(t.get(...idx)).toBe(at(x, [...idx].reverse()));
-        const i = i0 % x.ndim, j = j0 % x.ndim;
+        const i = i0 % x.ndim,
+          j = j0 % x.ndim;
         const s = x.transpose(i, j - x.ndim);
         for (const idx of allIndices(s.shape)) {
           const src = [...idx];
@@ -219,7 +249,13 @@ describe('slice', () => {
     fc.assert(
       fc.property(
         shapedArray({ minRank: 1, maxRank: 3, minDim: 0, maxDim: 6 }).chain((x) =>
-          fc.tuple(fc.constant(x), fc.integer({ min: -x.ndim, max: x.ndim - 1 }), bound, bound, fc.integer({ min: -4, max: 4 }).filter((s) => s !== 0)),
+          fc.tuple(
+            fc.constant(x),
+            fc.integer({ min: -x.ndim, max: x.ndim - 1 }),
+            bound,
+            bound,
+            fc.integer({ min: -4, max: 4 }).filter((s) => s !== 0),
+          ),
         ),
         ([x, axis, start, stop, step]) => {
           const ax = axis < 0 ? axis + x.ndim : axis;
@@ -286,13 +322,17 @@ describe('expand, squeeze, unsqueeze, select', () => {
 
   it('expand rejects incompatible targets', () => {
     expect(() => zeros([2, 3]).expand([3])).toThrow(ShapeError);
-    expect(() => zeros([2, 3]).expand([4, 3])).toThrow('expand: cannot expand shape [2,3] to [4,3] (dimension 0: 2 vs 4)');
+    expect(() => zeros([2, 3]).expand([4, 3])).toThrow(
+      'expand: cannot expand shape [2,3] to [4,3] (dimension 0: 2 vs 4)',
+    );
   });
 
   it('unsqueeze then squeeze round-trips; squeeze() drops every size-1 axis', () => {
     fc.assert(
       fc.property(
-        shapedArray({ maxRank: 3 }).chain((x) => fc.tuple(fc.constant(x), fc.integer({ min: -(x.ndim + 1), max: x.ndim }))),
+        shapedArray({ maxRank: 3 }).chain((x) =>
+          fc.tuple(fc.constant(x), fc.integer({ min: -(x.ndim + 1), max: x.ndim })),
+        ),
         ([x, axis]) => {
           const u = x.unsqueeze(axis);
           const ax = axis < 0 ? axis + x.ndim + 1 : axis;
@@ -316,14 +356,19 @@ describe('expand, squeeze, unsqueeze, select', () => {
     fc.assert(
       fc.property(
         shapedArray({ minRank: 1, maxRank: 4 }).chain((x) =>
-          fc.integer({ min: 0, max: x.ndim - 1 }).chain((ax) => fc.tuple(fc.constant(x), fc.constant(ax), fc.integer({ min: -x.shape[ax]!, max: x.shape[ax]! - 1 }))),
+          fc
+            .integer({ min: 0, max: x.ndim - 1 })
+            .chain((ax) =>
+              fc.tuple(fc.constant(x), fc.constant(ax), fc.integer({ min: -x.shape[ax]!, max: x.shape[ax]! - 1 })),
+            ),
         ),
         ([x, ax, i]) => {
           const y = x.select(ax, i);
           expect(y.data).toBe(x.data);
           expect(y.shape).toEqual(x.shape.filter((_, d) => d !== ax));
           const k = i < 0 ? i + x.shape[ax]! : i;
-          for (const idx of allIndices(y.shape)) expect(y.get(...idx)).toBe(at(x, [...idx.slice(0, ax), k, ...idx.slice(ax)]));
+          for (const idx of allIndices(y.shape))
+            expect(y.get(...idx)).toBe(at(x, [...idx.slice(0, ax), k, ...idx.slice(ax)]));
         },
       ),
       { numRuns: 100 },
@@ -384,7 +429,10 @@ describe('toArray', () => {
         const nested = x.toArray();
         const flat: number[] = [];
         const walk = (v: unknown, depth: number): void => {
-          if (depth === x.ndim) { flat.push(v as number); return; }
+          if (depth === x.ndim) {
+            flat.push(v as number);
+            return;
+          }
           expect(Array.isArray(v)).toBe(true);
           expect((v as unknown[]).length).toBe(x.shape[depth]);
           for (const e of v as unknown[]) walk(e, depth + 1);
@@ -398,4 +446,3 @@ describe('toArray', () => {
     expect(array([true, false]).toArray()).toEqual([true, false]);
   });
 });
-

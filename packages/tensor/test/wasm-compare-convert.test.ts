@@ -39,10 +39,16 @@ describe('wasm compare', () => {
         fc.property(
           fc.array(fc.integer({ min: 1, max: 13 }), { minLength: 1, maxLength: 4 }),
           fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
-          fc.constantFrom(...OPS), fc.boolean(), fc.nat(),
+          fc.constantFrom(...OPS),
+          fc.boolean(),
+          fc.nat(),
           (shape, bcast, op, swap, seed) => {
             const a = randomArray(shape, dtype, seed);
-            const b = randomArray(shape.map((d, i) => (bcast[i] ? 1 : d)), dtype, seed + 1).expand(shape);
+            const b = randomArray(
+              shape.map((d, i) => (bcast[i] ? 1 : d)),
+              dtype,
+              seed + 1,
+            ).expand(shape);
             const [x, y] = swap ? [b, a] : [a, b];
             expectBitIdentical(wasm.compare(op, x, y), jsBackend.compare(op, x, y));
           },
@@ -73,10 +79,18 @@ describe('wasm compare', () => {
   }
 
   it('leaves mixed, integer and transposed inputs to the fallback, correctly', () => {
-    const a = randomArray([40, 30], 'float32', 7), b = randomArray([40, 30], 'float64', 8);
-    const i = new NDArray(Int32Array.from({ length: 1200 }, (_, k) => k % 7), [40, 30]);
+    const a = randomArray([40, 30], 'float32', 7),
+      b = randomArray([40, 30], 'float64', 8);
+    const i = new NDArray(
+      Int32Array.from({ length: 1200 }, (_, k) => k % 7),
+      [40, 30],
+    );
     const t = randomArray([30, 40], 'float32', 9).transpose();
-    for (const [x, y] of [[a, b], [i, i], [t, a]] as const) {
+    for (const [x, y] of [
+      [a, b],
+      [i, i],
+      [t, a],
+    ] as const) {
       resetCalls();
       expectBitIdentical(wasm.compare('lt', x, y), jsBackend.compare('lt', x, y));
       expect(calls.compare).toBe(1);
@@ -95,17 +109,29 @@ describe('wasm dtype conversion (copy to another dtype)', () => {
     }
     if (dtype === 'int32') {
       const big = [2 ** 31 - 1, -(2 ** 31), 16777217, -16777219, 123456789];
-      return new NDArray(Int32Array.from({ length: n }, (_, k) => (k % 9 === 0 ? big[k % big.length]! : (k * 7919) % 2001 - 1000)), [n]);
+      return new NDArray(
+        Int32Array.from({ length: n }, (_, k) => (k % 9 === 0 ? big[k % big.length]! : ((k * 7919) % 2001) - 1000)),
+        [n],
+      );
     }
-    return new NDArray(Uint8Array.from({ length: n }, (_, k) => ((k * 2654435761) >>> 7) & 1), [n]);
+    return new NDArray(
+      Uint8Array.from({ length: n }, (_, k) => ((k * 2654435761) >>> 7) & 1),
+      [n],
+    );
   }
 
   const PAIRS: [DType, DType][] = [
-    ['bool', 'float32'], ['bool', 'float64'], ['float32', 'float64'], ['float64', 'float32'], ['int32', 'float32'], ['int32', 'float64'],
+    ['bool', 'float32'],
+    ['bool', 'float64'],
+    ['float32', 'float64'],
+    ['float64', 'float32'],
+    ['int32', 'float32'],
+    ['int32', 'float64'],
   ];
   for (const [from, to] of PAIRS) {
     it(`${from} → ${to} is bit-identical to the js backend and runs in wasm`, () => {
-      for (const n of [512, 517, 1000, 4099]) { // the 2-D view of 512 has 508 elements: js
+      for (const n of [512, 517, 1000, 4099]) {
+        // the 2-D view of 512 has 508 elements: js
         const x = source(from, n, n);
         resetCalls();
         expectBitIdentical(wasm.copy(x, to), jsBackend.copy(x, to));
@@ -121,7 +147,12 @@ describe('wasm dtype conversion (copy to another dtype)', () => {
 
   it('leaves same-dtype, to-int and strided copies to the fallback, correctly', () => {
     const f = source('float32', 600, 1);
-    for (const [x, to] of [[f, 'float32'], [f, 'int32'], [f, 'bool'], [f.reshape([20, 30]).transpose(), 'float64']] as const) {
+    for (const [x, to] of [
+      [f, 'float32'],
+      [f, 'int32'],
+      [f, 'bool'],
+      [f.reshape([20, 30]).transpose(), 'float64'],
+    ] as const) {
       resetCalls();
       expectBitIdentical(wasm.copy(x, to), jsBackend.copy(x, to));
       expect(calls.copy).toBe(1);

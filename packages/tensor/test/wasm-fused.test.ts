@@ -28,10 +28,18 @@ function probeProduct(): string {
 describe('wasm matmul builds', () => {
   it('the SIMD128-only build multiplies then adds (when it is the one in use)', () => {
     const wasm = createWasmBackend(jsBackend, { threads: 1 });
-    const m = 64, n = 64;
-    const a = new Float32Array(m * 2), b = new Float32Array(2 * n);
-    for (let i = 0; i < m; i++) { a[2 * i] = -(1 + 2 ** -19); a[2 * i + 1] = 1 + 2 ** -20; }
-    for (let j = 0; j < n; j++) { b[j] = 1; b[n + j] = 1 + 2 ** -20; }
+    const m = 64,
+      n = 64;
+    const a = new Float32Array(m * 2),
+      b = new Float32Array(2 * n);
+    for (let i = 0; i < m; i++) {
+      a[2 * i] = -(1 + 2 ** -19);
+      a[2 * i + 1] = 1 + 2 ** -20;
+    }
+    for (let j = 0; j < n; j++) {
+      b[j] = 1;
+      b[n + j] = 1 + 2 ** -20;
+    }
     const got = Array.from(new Set(wasm.matmul(new NDArray(a, [m, 2]), new NDArray(b, [2, n]), 'float32').data));
     // Fused where relaxed SIMD is accepted (on FMA hardware), else rounded after the multiply.
     expect(got).toEqual(KERNELS_FUSED ? [2 ** -40] : [0]);
@@ -61,17 +69,25 @@ describe('wasm matmul builds', () => {
         }
       }
       console.log(JSON.stringify({ fused: KERNELS_FUSED, variant: wasmKernelVariant(), probe1: probe(one), probe2: probe(two), worst, identical }));`;
-    const run = (flags: string[], env: Record<string, string> = {}) => spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', code], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      encoding: 'utf8',
-      timeout: 30_000,
-      env: { ...process.env, ...env },
-    });
+    const run = (flags: string[], env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [...flags, '--import', 'tsx', '--input-type=module', '-e', code], {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        encoding: 'utf8',
+        timeout: 30_000,
+        env: { ...process.env, ...env },
+      });
     let r = run(['--experimental-wasm-relaxed-simd']);
     if (r.status !== 0 && /bad option|unknown flag/i.test(r.stderr)) r = run([]); // engines where relaxed SIMD is no longer behind a flag
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout.trim()) as { fused: boolean; variant: string; probe1: number[]; probe2: number[]; worst: number; identical: boolean };
+    const out = JSON.parse(r.stdout.trim()) as {
+      fused: boolean;
+      variant: string;
+      probe1: number[];
+      probe2: number[];
+      worst: number;
+      identical: boolean;
+    };
     expect(out.fused).toBe(true);
     expect(out.variant).toBe('relaxed-simd');
     // relaxed_madd is fused on x64 with FMA3 and on arm64 (every machine this runs on has it).
@@ -83,7 +99,12 @@ describe('wasm matmul builds', () => {
     // CHAINRULE_WASM=simd keeps the SIMD128-only build even where relaxed SIMD is accepted.
     const plain = run(['--experimental-wasm-relaxed-simd'], { CHAINRULE_WASM: 'simd' });
     expect(plain.status).toBe(0);
-    const plainOut = JSON.parse(plain.stdout.trim()) as { fused: boolean; variant: string; probe1: number[]; worst: number };
+    const plainOut = JSON.parse(plain.stdout.trim()) as {
+      fused: boolean;
+      variant: string;
+      probe1: number[];
+      worst: number;
+    };
     expect(plainOut.variant).toBe('simd');
     expect(plainOut.probe1).toEqual([0]);
     expect(plainOut.worst).toBeLessThanOrEqual(1);

@@ -21,8 +21,12 @@ describe.runIf(wasm !== undefined)('wasm matmul: packing B by layout', () => {
   it('a transposed, reversed or strided B gives the same bits as its contiguous copy', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 40 }),
-        fc.constantFrom('float32' as const, 'float64' as const), fc.constantFrom('transposed', 'reversed', 'strided'), fc.nat(1000),
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom('float32' as const, 'float64' as const),
+        fc.constantFrom('transposed', 'reversed', 'strided'),
+        fc.nat(1000),
         (m, k, n, dtype, layout, seed) => {
           const a = random([m, 64 + k], dtype, seed); // k ≥ 65, so that m·n·k passes the wasm threshold more often
           const kk = 64 + k;
@@ -42,8 +46,12 @@ describe.runIf(wasm !== undefined)('wasm matmul: packing B by layout', () => {
   it('a transposed, reversed or strided A gives the same bits as its contiguous copy, for any row count', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 40 }),
-        fc.constantFrom('float32' as const, 'float64' as const), fc.constantFrom('transposed', 'reversed', 'strided'), fc.nat(1000),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 70 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom('float32' as const, 'float64' as const),
+        fc.constantFrom('transposed', 'reversed', 'strided'),
+        fc.nat(1000),
         (m, k, n, dtype, layout, seed) => {
           const kk = 64 + k;
           const base = random(layout === 'transposed' ? [kk, m] : [m, layout === 'strided' ? 2 * kk : kk], dtype, seed);

@@ -39,13 +39,24 @@ function values(n: number, dtype: FloatDType, seed: number, special: number): Fl
   const r = filler(seed);
   for (let i = 0; i < n; i++) {
     const u = (r() + 2) / 4;
-    data[i] = u < special ? SPECIALS[Math.floor(((r() + 2) / 4) * SPECIALS.length)]! : Math.round(r() * 4) / 4 || (r() < 0 ? -0 : 0);
+    data[i] =
+      u < special
+        ? SPECIALS[Math.floor(((r() + 2) / 4) * SPECIALS.length)]!
+        : Math.round(r() * 4) / 4 || (r() < 0 ? -0 : 0);
   }
   return data;
 }
 
 function array(shape: readonly number[], dtype: FloatDType, seed: number, special = 0.03): NDArray {
-  return new NDArray(values(shape.reduce((p, d) => p * d, 1), dtype, seed, special), [...shape]);
+  return new NDArray(
+    values(
+      shape.reduce((p, d) => p * d, 1),
+      dtype,
+      seed,
+      special,
+    ),
+    [...shape],
+  );
 }
 
 const dtypes = fc.constantFrom<FloatDType>('float32', 'float64');
@@ -71,7 +82,9 @@ describe('wasm argmax / argmin', () => {
         const x = array(shape, dtype, seed, special);
         const axis = before.length;
         let got: NDArray | undefined;
-        const fell = fallbackCalls('argReduce', () => { got = wasm.argReduce(op, x, axis); });
+        const fell = fallbackCalls('argReduce', () => {
+          got = wasm.argReduce(op, x, axis);
+        });
         expectBitIdentical(got!, jsBackend.argReduce(op, x, axis));
         expect(fell).toBe(x.size < ARG_MIN_SIZE ? 1 : 0);
         if (fell === 0) ran++;
@@ -89,21 +102,35 @@ describe('wasm argmax / argmin', () => {
         const d = x.data;
         // row 0: equal maxima in different lanes and blocks; row 1: a NaN after the max and a second NaN;
         // row 2: −0 before +0 as the extremes; row 3: all −Inf; row 4: +Inf at the end; row 5: a NaN first
-        d[0 * length + 5] = 9; d[0 * length + 18] = 9; d[0 * length + length - 1] = 9;
-        d[0 * length + 6] = -9; d[0 * length + 33] = -9;
-        d[1 * length + 3] = 9; d[1 * length + 21] = NaN; d[1 * length + length - 2] = NaN;
+        d[0 * length + 5] = 9;
+        d[0 * length + 18] = 9;
+        d[0 * length + length - 1] = 9;
+        d[0 * length + 6] = -9;
+        d[0 * length + 33] = -9;
+        d[1 * length + 3] = 9;
+        d[1 * length + 21] = NaN;
+        d[1 * length + length - 2] = NaN;
         for (let k = 0; k < length; k++) d[2 * length + k] = k % 2 === 0 ? -1 : -2;
-        d[2 * length + 13] = -0; d[2 * length + 14] = 0;
+        d[2 * length + 13] = -0;
+        d[2 * length + 14] = 0;
         for (let k = 0; k < length; k++) d[3 * length + k] = -Infinity;
         d[4 * length + length - 1] = Infinity;
         d[5 * length] = NaN;
         for (const op of ['argmax', 'argmin'] as const) {
           let got: NDArray | undefined;
-          expect(fallbackCalls('argReduce', () => { got = wasm.argReduce(op, x, 1); })).toBe(0);
+          expect(
+            fallbackCalls('argReduce', () => {
+              got = wasm.argReduce(op, x, 1);
+            }),
+          ).toBe(0);
           expectBitIdentical(got!, jsBackend.argReduce(op, x, 1));
           // and along axis 0 (the column path) of the transposed copy
           const t = x.transpose().contiguous();
-          expect(fallbackCalls('argReduce', () => { got = wasm.argReduce(op, t, 0); })).toBe(0);
+          expect(
+            fallbackCalls('argReduce', () => {
+              got = wasm.argReduce(op, t, 0);
+            }),
+          ).toBe(0);
           expectBitIdentical(got!, jsBackend.argReduce(op, t, 0));
         }
         // the rule, spelled out on the rows built above (argmax)
@@ -116,10 +143,17 @@ describe('wasm argmax / argmin', () => {
 
   it('leaves integer and non-row-major inputs to the fallback, correctly', () => {
     const t = array([30, 20], 'float32', 3).transpose();
-    const i = new NDArray(Int32Array.from({ length: 600 }, (_, k) => (k * 7919) % 13), [20, 30]);
+    const i = new NDArray(
+      Int32Array.from({ length: 600 }, (_, k) => (k * 7919) % 13),
+      [20, 30],
+    );
     for (const x of [t, i]) {
       let got: NDArray | undefined;
-      expect(fallbackCalls('argReduce', () => { got = wasm.argReduce('argmax', x, 1); })).toBe(1);
+      expect(
+        fallbackCalls('argReduce', () => {
+          got = wasm.argReduce('argmax', x, 1);
+        }),
+      ).toBe(1);
       expectBitIdentical(got!, jsBackend.argReduce('argmax', x, 1));
     }
   });
@@ -143,13 +177,28 @@ describe('wasm where', () => {
         const n = shape.reduce((p, d) => p * d, 1);
         const r = filler(seed);
         const cshape = shape.map((d, i) => (bc[i] ? 1 : d));
-        const cond = new NDArray(Uint8Array.from({ length: cshape.reduce((p, d) => p * d, 1) }, () => (r() > 0 ? 1 : 0)), cshape).expand(shape);
-        let a = array(shape.map((d, i) => (ba[i] ? 1 : d)), dtype, seed + 1, 0.2).expand(shape);
+        const cond = new NDArray(
+          Uint8Array.from({ length: cshape.reduce((p, d) => p * d, 1) }, () => (r() > 0 ? 1 : 0)),
+          cshape,
+        ).expand(shape);
+        let a = array(
+          shape.map((d, i) => (ba[i] ? 1 : d)),
+          dtype,
+          seed + 1,
+          0.2,
+        ).expand(shape);
         // a reversed-axes copy seen through a transpose: same values, strides that are not row-major
         if (transposeA) a = a.contiguous().transpose().contiguous().transpose();
-        const b = array(shape.map((d, i) => (bb[i] ? 1 : d)), dtype, seed + 2, 0.2).expand(shape);
+        const b = array(
+          shape.map((d, i) => (bb[i] ? 1 : d)),
+          dtype,
+          seed + 2,
+          0.2,
+        ).expand(shape);
         let got: NDArray | undefined;
-        const fell = fallbackCalls('where', () => { got = wasm.where(cond, a, b, dtype); });
+        const fell = fallbackCalls('where', () => {
+          got = wasm.where(cond, a, b, dtype);
+        });
         expectBitIdentical(got!, jsBackend.where(cond, a, b, dtype));
         const handled = n >= WHERE_MIN_SIZE && slabLayout3(cond, a, b) !== undefined;
         expect(fell).toBe(handled ? 0 : 1);
@@ -164,14 +213,35 @@ describe('wasm where', () => {
     for (const dtype of ['float32', 'float64'] as const) {
       for (const cols of [16, 33, 256, 259]) {
         const x = array([17, cols], dtype, cols, 0.1);
-        const mask = jsBackend.compare('gt', x, new NDArray(dtype === 'float32' ? new Float32Array(1) : new Float64Array(1), []).expand([17, cols]));
+        const mask = jsBackend.compare(
+          'gt',
+          x,
+          new NDArray(dtype === 'float32' ? new Float32Array(1) : new Float64Array(1), []).expand([17, cols]),
+        );
         const zero = array([], dtype, 1, 0).expand([17, cols]);
-        const rowCond = new NDArray(Uint8Array.from({ length: 17 }, (_, k) => k % 3 & 1), [17, 1]).expand([17, cols]);
-        const colCond = new NDArray(Uint8Array.from({ length: cols }, (_, k) => (k * 5) % 7 > 2 ? 1 : 0), [cols]).expand([17, cols]);
+        const rowCond = new NDArray(
+          Uint8Array.from({ length: 17 }, (_, k) => (k % 3) & 1),
+          [17, 1],
+        ).expand([17, cols]);
+        const colCond = new NDArray(
+          Uint8Array.from({ length: cols }, (_, k) => ((k * 5) % 7 > 2 ? 1 : 0)),
+          [cols],
+        ).expand([17, cols]);
         const other = array([17, cols], dtype, cols + 1, 0.1);
-        for (const [c, a, b] of [[mask, x, zero], [mask, zero, x], [rowCond, x, other], [rowCond, zero, x], [colCond, x, other], [mask, zero, zero]] as const) {
+        for (const [c, a, b] of [
+          [mask, x, zero],
+          [mask, zero, x],
+          [rowCond, x, other],
+          [rowCond, zero, x],
+          [colCond, x, other],
+          [mask, zero, zero],
+        ] as const) {
           let got: NDArray | undefined;
-          expect(fallbackCalls('where', () => { got = wasm.where(c, a, b, dtype); })).toBe(0);
+          expect(
+            fallbackCalls('where', () => {
+              got = wasm.where(c, a, b, dtype);
+            }),
+          ).toBe(0);
           expectBitIdentical(got!, jsBackend.where(c, a, b, dtype));
         }
       }
@@ -179,10 +249,20 @@ describe('wasm where', () => {
   });
 
   it('leaves integer branches to the fallback, correctly', () => {
-    const c = new NDArray(Uint8Array.from({ length: 600 }, (_, k) => k & 1), [600]);
-    const i = new NDArray(Int32Array.from({ length: 600 }, (_, k) => k), [600]);
+    const c = new NDArray(
+      Uint8Array.from({ length: 600 }, (_, k) => k & 1),
+      [600],
+    );
+    const i = new NDArray(
+      Int32Array.from({ length: 600 }, (_, k) => k),
+      [600],
+    );
     let got: NDArray | undefined;
-    expect(fallbackCalls('where', () => { got = wasm.where(c, i, i, 'int32'); })).toBe(1);
+    expect(
+      fallbackCalls('where', () => {
+        got = wasm.where(c, i, i, 'int32');
+      }),
+    ).toBe(1);
     expectBitIdentical(got!, jsBackend.where(c, i, i, 'int32'));
   });
 });
@@ -190,17 +270,41 @@ describe('wasm where', () => {
 describe('wasm clamp', () => {
   // Bounds float32 cannot hold (0.1, 1/3, 1e39, tiny ones that round to ±0), signed zeros,
   // infinities, NaN, and lo > hi (everything becomes hi).
-  const BOUNDS = [0, -0, 0.1, -0.1, 1 / 3, -1 / 3, 0.25, -1.75, 1e-300, -1e-300, 1e-45, 7e-46, 1e39, -1e39, Infinity, -Infinity, NaN, 3.4028235677973366e38];
+  const BOUNDS = [
+    0,
+    -0,
+    0.1,
+    -0.1,
+    1 / 3,
+    -1 / 3,
+    0.25,
+    -1.75,
+    1e-300,
+    -1e-300,
+    1e-45,
+    7e-46,
+    1e39,
+    -1e39,
+    Infinity,
+    -Infinity,
+    NaN,
+    3.4028235677973366e38,
+  ];
 
   it('is bit-identical to the js backend for any bounds (rounded once to float32 or not) and runs in wasm', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 4 }),
-        fc.constantFrom(...BOUNDS), fc.constantFrom(...BOUNDS), dtypes, fc.nat(),
+        fc.constantFrom(...BOUNDS),
+        fc.constantFrom(...BOUNDS),
+        dtypes,
+        fc.nat(),
         (shape, lo, hi, dtype, seed) => {
           const x = array(shape, dtype, seed, 0.2);
           let got: NDArray | undefined;
-          const fell = fallbackCalls('clamp', () => { got = wasm.clamp(x, lo, hi, dtype); });
+          const fell = fallbackCalls('clamp', () => {
+            got = wasm.clamp(x, lo, hi, dtype);
+          });
           expectBitIdentical(got!, jsBackend.clamp(x, lo, hi, dtype));
           expect(fell).toBe(x.size < CLAMP_MIN_SIZE ? 1 : 0);
         },
@@ -211,11 +315,21 @@ describe('wasm clamp', () => {
 
   it('gives +0 for clamp(−0, 0, 1), as Math.max(−0, 0) does, and −0 for clamp(+0, −1, −0)', () => {
     for (const dtype of ['float32', 'float64'] as const) {
-      const negZeros = new NDArray(dtype === 'float32' ? new Float32Array(300).fill(-0) : new Float64Array(300).fill(-0), [300]);
+      const negZeros = new NDArray(
+        dtype === 'float32' ? new Float32Array(300).fill(-0) : new Float64Array(300).fill(-0),
+        [300],
+      );
       const zeros = new NDArray(dtype === 'float32' ? new Float32Array(300) : new Float64Array(300), [300]);
-      for (const [x, lo, hi, want] of [[negZeros, 0, 1, 0], [zeros, -1, -0, -0]] as const) {
+      for (const [x, lo, hi, want] of [
+        [negZeros, 0, 1, 0],
+        [zeros, -1, -0, -0],
+      ] as const) {
         let got: NDArray | undefined;
-        expect(fallbackCalls('clamp', () => { got = wasm.clamp(x, lo, hi, dtype); })).toBe(0);
+        expect(
+          fallbackCalls('clamp', () => {
+            got = wasm.clamp(x, lo, hi, dtype);
+          }),
+        ).toBe(0);
         expectBitIdentical(got!, jsBackend.clamp(x, lo, hi, dtype));
         expect(Object.is(got!.data[299], want)).toBe(true);
       }
@@ -223,11 +337,22 @@ describe('wasm clamp', () => {
   });
 
   it('leaves converting and non-contiguous inputs to the fallback, correctly', () => {
-    const i = new NDArray(Int32Array.from({ length: 600 }, (_, k) => k - 300), [600]);
+    const i = new NDArray(
+      Int32Array.from({ length: 600 }, (_, k) => k - 300),
+      [600],
+    );
     const t = array([20, 30], 'float64', 5).transpose();
-    for (const [x, dtype] of [[i, 'float32'], [i, 'int32'], [t, 'float64']] as const) {
+    for (const [x, dtype] of [
+      [i, 'float32'],
+      [i, 'int32'],
+      [t, 'float64'],
+    ] as const) {
       let got: NDArray | undefined;
-      expect(fallbackCalls('clamp', () => { got = wasm.clamp(x, -2.5, 100.5, dtype); })).toBe(1);
+      expect(
+        fallbackCalls('clamp', () => {
+          got = wasm.clamp(x, -2.5, 100.5, dtype);
+        }),
+      ).toBe(1);
       expectBitIdentical(got!, jsBackend.clamp(x, -2.5, 100.5, dtype));
     }
   });
@@ -252,13 +377,20 @@ describe('wasm prod', () => {
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 2, max: 24 }), { minLength: 1, maxLength: 3 }),
-        fc.nat(), fc.nat(), dtypes, fc.constantFrom(0, 0.01, 0.2), fc.nat(),
+        fc.nat(),
+        fc.nat(),
+        dtypes,
+        fc.constantFrom(0, 0.01, 0.2),
+        fc.nat(),
         (shape, first, count, dtype, special, seed) => {
-          const a0 = first % shape.length, a1 = a0 + (count % (shape.length - a0));
+          const a0 = first % shape.length,
+            a1 = a0 + (count % (shape.length - a0));
           const axes = Array.from({ length: a1 - a0 + 1 }, (_, k) => a0 + k);
           const x = factors(shape, dtype, seed, special);
           let got: NDArray | undefined;
-          const fell = fallbackCalls('reduce', () => { got = wasm.reduce('prod', x, axes, dtype); });
+          const fell = fallbackCalls('reduce', () => {
+            got = wasm.reduce('prod', x, axes, dtype);
+          });
           expectBitIdentical(got!, jsBackend.reduce('prod', x, axes, dtype));
           const outputs = x.size / axes.reduce((p, a) => p * shape[a]!, 1);
           const handled = x.size >= REDUCE_MIN_SIZE && outputs > 1;
@@ -277,7 +409,11 @@ describe('wasm prod', () => {
         const x = factors([rows, 600], dtype, rows, 0); // specials are the property test's: here every product is finite and rounds
         for (const axes of [[1], [0]]) {
           let got: NDArray | undefined;
-          expect(fallbackCalls('reduce', () => { got = wasm.reduce('prod', x, axes, dtype); })).toBe(0);
+          expect(
+            fallbackCalls('reduce', () => {
+              got = wasm.reduce('prod', x, axes, dtype);
+            }),
+          ).toBe(0);
           expectBitIdentical(got!, jsBackend.reduce('prod', x, axes, dtype));
         }
       }
@@ -286,9 +422,18 @@ describe('wasm prod', () => {
 
   it('leaves a whole-array product (one chain), non-consecutive axes and transposed inputs to the fallback, correctly', () => {
     const x = factors([8, 9, 10], 'float32', 1, 0);
-    for (const [v, axes] of [[x, [0, 1, 2]], [x.reshape([720]), [0]], [x, [0, 2]], [x.transpose(), [1]]] as const) {
+    for (const [v, axes] of [
+      [x, [0, 1, 2]],
+      [x.reshape([720]), [0]],
+      [x, [0, 2]],
+      [x.transpose(), [1]],
+    ] as const) {
       let got: NDArray | undefined;
-      expect(fallbackCalls('reduce', () => { got = wasm.reduce('prod', v, axes, 'float32'); })).toBe(1);
+      expect(
+        fallbackCalls('reduce', () => {
+          got = wasm.reduce('prod', v, axes, 'float32');
+        }),
+      ).toBe(1);
       expectBitIdentical(got!, jsBackend.reduce('prod', v, axes, 'float32'));
     }
   });

@@ -16,7 +16,22 @@ import { filler } from './helpers.js';
 
 type FloatDType = 'float32' | 'float64';
 
-const MATH_OPS: UnaryOp[] = ['exp', 'log', 'log1p', 'expm1', 'tanh', 'sigmoid', 'softplus', 'erf', 'sin', 'cos', 'sign', 'floor', 'ceil', 'round'];
+const MATH_OPS: UnaryOp[] = [
+  'exp',
+  'log',
+  'log1p',
+  'expm1',
+  'tanh',
+  'sigmoid',
+  'softplus',
+  'erf',
+  'sin',
+  'cos',
+  'sign',
+  'floor',
+  'ceil',
+  'round',
+];
 
 const { backend: counting, calls } = countingFallback();
 const wasm: Backend = createWasmBackend(counting, { threads: 1 });
@@ -43,16 +58,61 @@ function fromHigh(hi: number): number {
 
 /** The branch points of each algorithm (fdlibm's word tests) and of the SIMD paths' ranges. */
 const THRESHOLDS: Record<string, number[]> = {
-  exp: [0.5 * LN2, fromHigh(0x3fd62e43), 1.5 * LN2, 708, 709.782712893384, 745.1332191019411, 2 ** -28, 1, 1021 * LN2, 1022.5 * LN2],
-  expm1: [0.5 * LN2, 1.5 * LN2, 56 * LN2, 700, 709.782712893384, 2 ** -54, 0.25, 19.5 * LN2, 20 * LN2, 56.5 * LN2, 1023.5 * LN2],
+  exp: [
+    0.5 * LN2,
+    fromHigh(0x3fd62e43),
+    1.5 * LN2,
+    708,
+    709.782712893384,
+    745.1332191019411,
+    2 ** -28,
+    1,
+    1021 * LN2,
+    1022.5 * LN2,
+  ],
+  expm1: [
+    0.5 * LN2,
+    1.5 * LN2,
+    56 * LN2,
+    700,
+    709.782712893384,
+    2 ** -54,
+    0.25,
+    19.5 * LN2,
+    20 * LN2,
+    56.5 * LN2,
+    1023.5 * LN2,
+  ],
   tanh: [22, 1, 2 ** -28, 0.25 * LN2, 0.75 * LN2, 9.75 * LN2, 10 * LN2, 28.25 * LN2],
   sigmoid: [0, 708, 745.1332191019411, 2 ** -28, 0.5 * LN2, 1.5 * LN2, 36.7],
   softplus: [0, 708, 745.1332191019411, 2 ** -28, 0.5 * LN2, 1.5 * LN2, 36.7, 2 ** -54],
-  log: [1, 2, 2 ** -1022, 1 + 2 ** -20, 1 - 2 ** -20, Math.SQRT2, Math.SQRT1_2, fromHigh(0x3ff6147a), fromHigh(0x3ff6b851), 1e300],
-  log1p: [0, Math.SQRT2 - 1, Math.SQRT1_2 - 1, fromHigh(0x3fda827a), -fromHigh(0x3fd2bec4), 2 ** -29, 2 ** -54, 1, 2 ** 53, 2 ** -20],
+  log: [
+    1,
+    2,
+    2 ** -1022,
+    1 + 2 ** -20,
+    1 - 2 ** -20,
+    Math.SQRT2,
+    Math.SQRT1_2,
+    fromHigh(0x3ff6147a),
+    fromHigh(0x3ff6b851),
+    1e300,
+  ],
+  log1p: [
+    0,
+    Math.SQRT2 - 1,
+    Math.SQRT1_2 - 1,
+    fromHigh(0x3fda827a),
+    -fromHigh(0x3fd2bec4),
+    2 ** -29,
+    2 ** -54,
+    1,
+    2 ** 53,
+    2 ** -20,
+  ],
   erf: [3, 27, 2 ** -28, 0.5, 5.9],
-  sin: [Math.PI / 4, 3 * Math.PI / 4, Math.PI / 2, 2 ** 20 * (Math.PI / 2), 2 ** -27, 0.3, 0.78125, 1e22],
-  cos: [Math.PI / 4, 3 * Math.PI / 4, Math.PI / 2, 2 ** 20 * (Math.PI / 2), 2 ** -27, 0.3, 0.78125, 1e22],
+  sin: [Math.PI / 4, (3 * Math.PI) / 4, Math.PI / 2, 2 ** 20 * (Math.PI / 2), 2 ** -27, 0.3, 0.78125, 1e22],
+  cos: [Math.PI / 4, (3 * Math.PI) / 4, Math.PI / 2, 2 ** 20 * (Math.PI / 2), 2 ** -27, 0.3, 0.78125, 1e22],
   sign: [0, 1, 2 ** -149],
   floor: [0.5, 1.5, 2 ** 52, 2 ** 23, 2 ** 22 + 0.5],
   ceil: [0.5, 1.5, 2 ** 52, 2 ** 23, 2 ** 22 + 0.5],
@@ -61,10 +121,30 @@ const THRESHOLDS: Record<string, number[]> = {
 
 /** The range the op's typical (SIMD-path) inputs come from. */
 const TYPICAL: Record<string, [number, number]> = {
-  log: [0, 10], log1p: [-1, 10], sin: [-20, 20], cos: [-20, 20], erf: [-5, 5],
+  log: [0, 10],
+  log1p: [-1, 10],
+  sin: [-20, 20],
+  cos: [-20, 20],
+  erf: [-5, 5],
 };
 
-const SPECIALS = [0, -0, NaN, Infinity, -Infinity, 5e-324, -5e-324, 2.2250738585072014e-308, -2.2250738585072014e-308, 1, -1, 0.5, -0.5, 1.5, -2.5];
+const SPECIALS = [
+  0,
+  -0,
+  NaN,
+  Infinity,
+  -Infinity,
+  5e-324,
+  -5e-324,
+  2.2250738585072014e-308,
+  -2.2250738585072014e-308,
+  1,
+  -1,
+  0.5,
+  -0.5,
+  1.5,
+  -2.5,
+];
 
 /** A seeded generator of uniforms in [0, 1) (helpers.ts's filler, which draws in [-2, 2)). */
 function uniforms(seed: number): () => number {
@@ -151,7 +231,10 @@ describe('wasm transcendental and rounding kernels', () => {
       it(`${op} is bit-identical to the js backend on random shapes and values (${dtype})`, () => {
         fc.assert(
           fc.property(
-            fc.integer({ min: 8, max: 20 }), fc.integer({ min: 8, max: 16 }), fc.integer({ min: 8, max: 15 }), fc.nat(),
+            fc.integer({ min: 8, max: 20 }),
+            fc.integer({ min: 8, max: 16 }),
+            fc.integer({ min: 8, max: 15 }),
+            fc.nat(),
             (a, b, c, seed) => {
               const shape = [a, b, c]; // 512 … 4800 elements: above MIN_SIZE, any length mod 8
               checkOp(op, arrayOf(mathValues(op, a * b * c, seed), shape, dtype), dtype);

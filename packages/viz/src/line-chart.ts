@@ -37,16 +37,22 @@ export function lineChartSvg(spec: ChartSpec, size: ChartSize = {}): string {
   const n = Math.max(1, ...spec.series.map((s) => s.values.length));
   const finite = spec.series.flatMap((s) => s.values.filter(Number.isFinite));
   const yTicks = niceTicks(Math.min(...finite), Math.max(...finite), 6);
-  const xTicks = niceTicks(xStart, xStart + n - 1, 8).filter((t) => t >= xStart && t <= xStart + n - 1 && Number.isInteger(t));
+  const xTicks = niceTicks(xStart, xStart + n - 1, 8).filter(
+    (t) => t >= xStart && t <= xStart + n - 1 && Number.isInteger(t),
+  );
   const [y0, y1] = [yTicks[0]!, yTicks[yTicks.length - 1]!];
   const X = (x: number): number => m.left + (n > 1 ? ((x - xStart) / (n - 1)) * w : w / 2);
   const Y = (y: number): number => m.top + h - ((y - y0) / (y1 - y0)) * h;
   const out: string[] = [];
-  out.push(`<svg class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(spec.title)}">`);
+  out.push(
+    `<svg class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(spec.title)}">`,
+  );
   out.push(`<text x="${m.left}" y="18" class="title">${escapeXml(spec.title)}</text>`);
   for (const t of yTicks) {
     out.push(`<line x1="${m.left}" x2="${m.left + w}" y1="${px(Y(t))}" y2="${px(Y(t))}" class="grid"/>`);
-    out.push(`<text x="${m.left - 6}" y="${px(Y(t) + 4)}" text-anchor="end" class="tick">${escapeXml(formatTick(t))}</text>`);
+    out.push(
+      `<text x="${m.left - 6}" y="${px(Y(t) + 4)}" text-anchor="end" class="tick">${escapeXml(formatTick(t))}</text>`,
+    );
   }
   for (const t of xTicks) {
     out.push(`<line x1="${px(X(t))}" x2="${px(X(t))}" y1="${m.top + h}" y2="${m.top + h + 4}" class="axis"/>`);
@@ -54,9 +60,13 @@ export function lineChartSvg(spec: ChartSpec, size: ChartSize = {}): string {
   }
   out.push(`<line x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${m.top + h}" class="axis"/>`);
   out.push(`<line x1="${m.left}" x2="${m.left + w}" y1="${m.top + h}" y2="${m.top + h}" class="axis"/>`);
-  out.push(`<text x="${m.left + w / 2}" y="${height - 8}" text-anchor="middle" class="label">${escapeXml(spec.xLabel ?? 'epoch')}</text>`);
+  out.push(
+    `<text x="${m.left + w / 2}" y="${height - 8}" text-anchor="middle" class="label">${escapeXml(spec.xLabel ?? 'epoch')}</text>`,
+  );
   if (spec.yLabel !== undefined) {
-    out.push(`<text transform="translate(14 ${px(m.top + h / 2)}) rotate(-90)" text-anchor="middle" class="label">${escapeXml(spec.yLabel)}</text>`);
+    out.push(
+      `<text transform="translate(14 ${px(m.top + h / 2)}) rotate(-90)" text-anchor="middle" class="label">${escapeXml(spec.yLabel)}</text>`,
+    );
   }
   spec.series.forEach((s, k) => {
     const colour = PALETTE[k % PALETTE.length]!;
@@ -70,15 +80,20 @@ export function lineChartSvg(spec: ChartSpec, size: ChartSize = {}): string {
       d += `${pen ? 'L' : 'M'}${px(X(xStart + i))} ${px(Y(v))}`;
       pen = true;
     });
-    out.push(`<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" class="series"><title>${escapeXml(s.name)}</title></path>`);
+    out.push(
+      `<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" class="series"><title>${escapeXml(s.name)}</title></path>`,
+    );
     if (s.values.length <= 40) {
       s.values.forEach((v, i) => {
-        if (Number.isFinite(v)) out.push(`<circle cx="${px(X(xStart + i))}" cy="${px(Y(v))}" r="2.5" fill="${colour}"/>`);
+        if (Number.isFinite(v))
+          out.push(`<circle cx="${px(X(xStart + i))}" cy="${px(Y(v))}" r="2.5" fill="${colour}"/>`);
       });
     }
     // legend: one swatch and name per series, in a row under the title
     const lx = m.left + k * 130;
-    out.push(`<rect x="${lx}" y="28" width="14" height="4" fill="${colour}"/><text x="${lx + 19}" y="34" class="legend">${escapeXml(s.name)}</text>`);
+    out.push(
+      `<rect x="${lx}" y="28" width="14" height="4" fill="${colour}"/><text x="${lx + 19}" y="34" class="legend">${escapeXml(s.name)}</text>`,
+    );
   });
   out.push('</svg>');
   return out.join('\n');

@@ -36,8 +36,10 @@ export const PLOT_MARKERS = ['*', '+', 'o', 'x', '#', '@', '%', '&'];
 export function linePlot(series: readonly number[] | readonly Series[], options: LinePlotOptions = {}): string {
   const list: Series[] = isNumbers(series) ? [{ name: 'y', values: series }] : [...series];
   const { width = 60, height = 12 } = options;
-  if (!Number.isInteger(width) || width < 2) throw rangeError('linePlot', `width must be an integer >= 2, got ${width}`);
-  if (!Number.isInteger(height) || height < 2) throw rangeError('linePlot', `height must be an integer >= 2, got ${height}`);
+  if (!Number.isInteger(width) || width < 2)
+    throw rangeError('linePlot', `width must be an integer >= 2, got ${width}`);
+  if (!Number.isInteger(height) || height < 2)
+    throw rangeError('linePlot', `height must be an integer >= 2, got ${height}`);
   const [lo, hi] = yRange(list, options);
   const grid: string[][] = Array.from({ length: height }, () => new Array<string>(width).fill(' '));
   const length = Math.max(0, ...list.map((s) => s.values.length));
@@ -61,7 +63,11 @@ export function linePlot(series: readonly number[] | readonly Series[], options:
     });
   });
   // label the top and bottom rows and every 4th row between, keeping 2 rows clear above the bottom
-  const labels = grid.map((_, r) => (r === 0 || r === height - 1 || (r % 4 === 0 && r < height - 2) ? formatTick(hi - ((hi - lo) * r) / (height - 1)) : ''));
+  const labels = grid.map((_, r) =>
+    r === 0 || r === height - 1 || (r % 4 === 0 && r < height - 2)
+      ? formatTick(hi - ((hi - lo) * r) / (height - 1))
+      : '',
+  );
   const lw = Math.max(...labels.map((l) => l.length));
   const lines: string[] = [];
   if (options.title !== undefined) lines.push(options.title);
@@ -69,7 +75,10 @@ export function linePlot(series: readonly number[] | readonly Series[], options:
   lines.push(`${' '.repeat(lw)} └${'─'.repeat(width)}`);
   const last = String(Math.max(0, length - 1));
   lines.push(`${' '.repeat(lw + 2)}0${last.padStart(width - 1)}`);
-  if (list.length > 1) lines.push(`${' '.repeat(lw + 2)}${list.map((s, k) => `${PLOT_MARKERS[k % PLOT_MARKERS.length]} ${s.name}`).join('   ')}`);
+  if (list.length > 1)
+    lines.push(
+      `${' '.repeat(lw + 2)}${list.map((s, k) => `${PLOT_MARKERS[k % PLOT_MARKERS.length]} ${s.name}`).join('   ')}`,
+    );
   return lines.join('\n');
 }
 

@@ -62,8 +62,10 @@ export class ProgressBar {
 
   constructor(options: ProgressBarOptions) {
     const { total, epochs, width = 24, plainLines = 4, redrawMs = 50 } = options;
-    if (!Number.isInteger(total) || total < 0) throw rangeError('ProgressBar', `total must be a non-negative integer, got ${total}`);
-    if (!Number.isInteger(width) || width < 1) throw rangeError('ProgressBar', `width must be a positive integer, got ${width}`);
+    if (!Number.isInteger(total) || total < 0)
+      throw rangeError('ProgressBar', `total must be a non-negative integer, got ${total}`);
+    if (!Number.isInteger(width) || width < 1)
+      throw rangeError('ProgressBar', `width must be a positive integer, got ${width}`);
     this.total = total;
     this.epochs = epochs;
     this.stream = options.stream ?? process.stderr;
@@ -116,7 +118,9 @@ export class ProgressBar {
   /** Ends the epoch with a final line; `summary` entries are appended (`val acc 93.1%`). */
   endEpoch(summary: Readonly<Record<string, number | string>> = {}): void {
     const t = this.now();
-    const extra = Object.entries(summary).map(([k, v]) => ` ${k} ${typeof v === 'number' ? fmtLoss(v) : v}`).join('');
+    const extra = Object.entries(summary)
+      .map(([k, v]) => ` ${k} ${typeof v === 'number' ? fmtLoss(v) : v}`)
+      .join('');
     const elapsed = (t - this.started) / 1000;
     const text = `${this.line(t, true)} in ${formatDuration(elapsed)}${extra}`;
     this.stream.write(this.tty ? `\r${this.fit(text)}\x1b[K\n` : `${text}\n`);
@@ -127,14 +131,18 @@ export class ProgressBar {
     const elapsed = (t - this.started) / 1000;
     const frac = this.total === 0 ? 1 : Math.min(1, this.batch / this.total);
     const filled = Math.round(frac * this.width);
-    const bar = frac >= 1 ? '='.repeat(this.width) : `${'='.repeat(Math.max(0, filled - 1))}>${' '.repeat(this.width - Math.max(1, filled))}`;
+    const bar =
+      frac >= 1
+        ? '='.repeat(this.width)
+        : `${'='.repeat(Math.max(0, filled - 1))}>${' '.repeat(this.width - Math.max(1, filled))}`;
     const epoch = this.epochs === undefined ? `epoch ${this.epoch}` : `epoch ${this.epoch}/${this.epochs}`;
     const digits = String(this.total).length;
     const parts = [epoch, `[${bar}]`, `${String(this.batch).padStart(digits)}/${this.total}`];
     if (this.lossWeight > 0) parts.push(`loss ${fmtLoss(this.lossSum / this.lossWeight)}`);
     parts.push(`${formatRate(elapsed > 0 ? this.samples / elapsed : NaN)} samples/s`);
     // ETA: the mean time per batch so far times the batches left
-    if (!done) parts.push(`ETA ${formatDuration(this.batch > 0 ? (elapsed / this.batch) * (this.total - this.batch) : NaN)}`);
+    if (!done)
+      parts.push(`ETA ${formatDuration(this.batch > 0 ? (elapsed / this.batch) * (this.total - this.batch) : NaN)}`);
     return parts.join(' ');
   }
 

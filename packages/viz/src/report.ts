@@ -38,10 +38,15 @@ svg text{font-family:system-ui,sans-serif}.title{font-size:14px;font-weight:600}
  * ```
  */
 export function renderTrainingReport(report: TrainingReport): string {
-  const spec: ConfusionSpec | undefined = report.confusion === undefined ? undefined : { matrix: report.confusion, title: '', ...(report.labels === undefined ? {} : { labels: report.labels }) };
+  const spec: ConfusionSpec | undefined =
+    report.confusion === undefined
+      ? undefined
+      : { matrix: report.confusion, title: '', ...(report.labels === undefined ? {} : { labels: report.labels }) };
   if (spec !== undefined) checkConfusion(spec);
   const parts: string[] = [];
-  parts.push(`<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeXml(report.title)}</title>\n<style>\n${STYLE}\n</style>\n</head>\n<body>`);
+  parts.push(
+    `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeXml(report.title)}</title>\n<style>\n${STYLE}\n</style>\n</head>\n<body>`,
+  );
   parts.push(`<h1>${escapeXml(report.title)}</h1>`);
   if (report.curves.length > 0) {
     parts.push('<section class="charts">');
@@ -52,10 +57,15 @@ export function renderTrainingReport(report: TrainingReport): string {
     const total = spec.matrix.flat().reduce((a, b) => a + b, 0);
     const correct = spec.matrix.reduce((a, row, i) => a + row[i]!, 0);
     const accuracy = total > 0 ? `${((100 * correct) / total).toFixed(2)}% (${correct} of ${total})` : 'n/a';
-    parts.push(`<section>\n<h2>Confusion matrix</h2>\n<p>Accuracy ${accuracy}</p>\n<figure>\n${confusionMatrixSvg(spec)}\n</figure>\n</section>`);
+    parts.push(
+      `<section>\n<h2>Confusion matrix</h2>\n<p>Accuracy ${accuracy}</p>\n<figure>\n${confusionMatrixSvg(spec)}\n</figure>\n</section>`,
+    );
   }
   const notes = report.notes === undefined ? [] : typeof report.notes === 'string' ? [report.notes] : report.notes;
-  if (notes.length > 0) parts.push(`<section class="notes">\n<h2>Notes</h2>\n${notes.map((p) => `<p>${escapeXml(p)}</p>`).join('\n')}\n</section>`);
+  if (notes.length > 0)
+    parts.push(
+      `<section class="notes">\n<h2>Notes</h2>\n${notes.map((p) => `<p>${escapeXml(p)}</p>`).join('\n')}\n</section>`,
+    );
   parts.push('</body>\n</html>\n');
   return parts.join('\n');
 }

@@ -25,7 +25,14 @@ describe('README examples', () => {
       mkdirSync(scratch, { recursive: true });
       const file = join(scratch, `block-${i + 1}.ts`);
       writeFileSync(file, `${code}\nexport {};\n`);
-      const log = vi.spyOn(console, 'log').mockImplementation(process.env.SHOW_README === '1' ? (...a: unknown[]) => process.stdout.write(`${a.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ')}\n`) : () => {});
+      const log = vi
+        .spyOn(console, 'log')
+        .mockImplementation(
+          process.env.SHOW_README === '1'
+            ? (...a: unknown[]) =>
+                process.stdout.write(`${a.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ')}\n`)
+            : () => {},
+        );
       try {
         await import(/* @vite-ignore */ file);
       } finally {

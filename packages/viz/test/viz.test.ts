@@ -1,16 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { type TextSink, ProgressBar, confusionMatrixSvg, formatDuration, formatRate, linePlot, niceTicks, renderTrainingReport } from '../src/index.js';
+import {
+  type TextSink,
+  ProgressBar,
+  confusionMatrixSvg,
+  formatDuration,
+  formatRate,
+  linePlot,
+  niceTicks,
+  renderTrainingReport,
+} from '../src/index.js';
 
 /** A stream that records what is written. */
 function fakeStream(isTTY: boolean, columns?: number): TextSink & { out: string } {
-  const s = { out: '', isTTY, columns, write(chunk: string) { s.out += chunk; return true; } };
+  const s = {
+    out: '',
+    isTTY,
+    columns,
+    write(chunk: string) {
+      s.out += chunk;
+      return true;
+    },
+  };
   return s;
 }
 
 /** A clock advanced by hand, in ms. */
 function fakeClock(): { now: () => number; advance: (ms: number) => void } {
   let t = 1000;
-  return { now: () => t, advance: (ms) => { t += ms; } };
+  return {
+    now: () => t,
+    advance: (ms) => {
+      t += ms;
+    },
+  };
 }
 
 describe('ProgressBar', () => {
@@ -46,7 +68,8 @@ describe('ProgressBar', () => {
     expect(stream.out).not.toContain('\n');
     bar.endEpoch();
     expect(stream.out.endsWith('\n')).toBe(true);
-    for (const frame of stream.out.split('\r').slice(1)) expect(frame.replace('\x1b[K', '').trimEnd().length).toBeLessThan(40);
+    for (const frame of stream.out.split('\r').slice(1))
+      expect(frame.replace('\x1b[K', '').trimEnd().length).toBeLessThan(40);
   });
 
   it('throttles TTY redraws but always draws the last batch', () => {
@@ -101,7 +124,13 @@ describe('linePlot', () => {
   });
 
   it('draws several series with their markers and a legend, skipping non-finite values', () => {
-    const text = linePlot([{ name: 'train', values: [1, 0.5, 0.2] }, { name: 'val', values: [1.2, NaN, 0.4] }], { width: 21, height: 6, title: 'loss' });
+    const text = linePlot(
+      [
+        { name: 'train', values: [1, 0.5, 0.2] },
+        { name: 'val', values: [1.2, NaN, 0.4] },
+      ],
+      { width: 21, height: 6, title: 'loss' },
+    );
     expect(text.split('\n')[0]).toBe('loss');
     expect(text).toContain('* train');
     expect(text).toContain('+ val');
@@ -120,11 +149,21 @@ describe('linePlot', () => {
 });
 
 describe('HTML report', () => {
-  const confusion = [[97, 2, 1], [3, 88, 9], [0, 5, 95]];
+  const confusion = [
+    [97, 2, 1],
+    [3, 88, 9],
+    [0, 5, 95],
+  ];
   const html = renderTrainingReport({
     title: 'MNIST <784-30-10>',
     curves: [
-      { title: 'loss', series: [{ name: 'train', values: [0.9, 0.5, 0.31] }, { name: 'val', values: [0.95, 0.6, 0.4] }] },
+      {
+        title: 'loss',
+        series: [
+          { name: 'train', values: [0.9, 0.5, 0.31] },
+          { name: 'val', values: [0.95, 0.6, 0.4] },
+        ],
+      },
       { title: 'accuracy', yLabel: '%', series: [{ name: 'val', values: [80, 88, 92.8] }] },
     ],
     confusion,
@@ -154,9 +193,22 @@ describe('HTML report', () => {
   });
 
   it('refuses a confusion matrix that is not square or has bad counts', () => {
-    expect(() => renderTrainingReport({ title: 't', curves: [], confusion: [[1, 2], [3]] })).toThrow(/row 1 has 1 entries, expected 2/);
-    expect(() => renderTrainingReport({ title: 't', curves: [], confusion: [[1, -2], [3, 4]] })).toThrow(/\[0\]\[1\] is -2/);
-    expect(() => renderTrainingReport({ title: 't', curves: [], confusion: [[1]], labels: ['a', 'b'] })).toThrow(/2 labels for 1 classes/);
+    expect(() => renderTrainingReport({ title: 't', curves: [], confusion: [[1, 2], [3]] })).toThrow(
+      /row 1 has 1 entries, expected 2/,
+    );
+    expect(() =>
+      renderTrainingReport({
+        title: 't',
+        curves: [],
+        confusion: [
+          [1, -2],
+          [3, 4],
+        ],
+      }),
+    ).toThrow(/\[0\]\[1\] is -2/);
+    expect(() => renderTrainingReport({ title: 't', curves: [], confusion: [[1]], labels: ['a', 'b'] })).toThrow(
+      /2 labels for 1 classes/,
+    );
   });
 
   it('picks round ticks that cover the data', () => {

@@ -41,7 +41,10 @@ export function runHooks(hooks: readonly ((grad: Tensor) => Tensor | void)[], sl
     const r = hook(slot.grad);
     if (r === undefined || r === slot.grad) continue;
     if (!T.shapesEqual(r.shape, slot.grad.shape) || r.dtype !== slot.grad.dtype) {
-      throw new AutogradError('hook', `a hook on ${what} returned a ${r.dtype} gradient of shape ${T.fmtShape(r.shape)}, expected ${slot.grad.dtype} of shape ${T.fmtShape(slot.grad.shape)}`);
+      throw new AutogradError(
+        'hook',
+        `a hook on ${what} returned a ${r.dtype} gradient of shape ${T.fmtShape(r.shape)}, expected ${slot.grad.dtype} of shape ${T.fmtShape(slot.grad.shape)}`,
+      );
     }
     slot.grad = r;
     slot.owned = false;
@@ -61,7 +64,10 @@ export function storeGrad(t: Tensor, slot: GradSlot, createGraph: boolean): void
     return;
   }
   if (!T.shapesEqual(t.grad.shape, slot.grad.shape)) {
-    throw new AutogradError('backward', `cannot accumulate a gradient of shape ${T.fmtShape(slot.grad.shape)} into .grad of shape ${T.fmtShape(t.grad.shape)}; call zeroGrad() first`);
+    throw new AutogradError(
+      'backward',
+      `cannot accumulate a gradient of shape ${T.fmtShape(slot.grad.shape)} into .grad of shape ${T.fmtShape(t.grad.shape)}; call zeroGrad() first`,
+    );
   }
   if (createGraph) t.grad = add(t.grad, slot.grad);
   else if (t.grad.ndim === 0 && slot.grad.dtype === t.grad.dtype && T.isFloat(t.grad.dtype)) {

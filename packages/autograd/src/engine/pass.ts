@@ -17,7 +17,10 @@ let nextPassId = 1;
 const activePasses: number[] = [];
 
 /** What a node's gradient slot holds. */
-const EMPTY = 0, TENSOR = 1, OWNED_TENSOR = 2, NUMBER = 3;
+const EMPTY = 0,
+  TENSOR = 1,
+  OWNED_TENSOR = 2,
+  NUMBER = 3;
 
 /** A node's claim by an outer pass, saved while an inner pass uses the node. */
 interface SavedClaim {
@@ -40,7 +43,13 @@ const MAX_POOLED = 1 << 16;
 let pooled: Scratch | null = null;
 
 function newScratch(capacity: number): Scratch {
-  return { deps: new Int32Array(capacity), needed: new Uint8Array(capacity), kinds: new Uint8Array(capacity), numbers: new Float64Array(capacity), tensors: [] };
+  return {
+    deps: new Int32Array(capacity),
+    needed: new Uint8Array(capacity),
+    kinds: new Uint8Array(capacity),
+    numbers: new Float64Array(capacity),
+    tensors: [],
+  };
 }
 
 export class Pass {
@@ -69,7 +78,8 @@ export class Pass {
   /** Makes `node` part of this pass, with fresh scratch (needed, no dependencies, no gradient); false if it already was. */
   claim(node: Node): boolean {
     if (node.runId === this.id) return false;
-    if (activePasses.length > 1 && activePasses.includes(node.runId)) this.saved.push({ node, runId: node.runId, slot: node.slot });
+    if (activePasses.length > 1 && activePasses.includes(node.runId))
+      this.saved.push({ node, runId: node.runId, slot: node.slot });
     if (this.size === this.deps.length) this.grow();
     const slot = this.size++;
     node.runId = this.id;
@@ -83,7 +93,10 @@ export class Pass {
 
   private grow(): void {
     const n = this.deps.length * 2;
-    const deps = new Int32Array(n), needed = new Uint8Array(n), kinds = new Uint8Array(n), numbers = new Float64Array(n);
+    const deps = new Int32Array(n),
+      needed = new Uint8Array(n),
+      kinds = new Uint8Array(n),
+      numbers = new Float64Array(n);
     deps.set(this.deps);
     needed.set(this.needed);
     kinds.set(this.kinds);
@@ -193,7 +206,13 @@ export class Pass {
     if (at >= 0) activePasses.splice(at, 1);
     if (this.deps.length <= MAX_POOLED) {
       this.tensors.length = 0; // drop the gradients it still holds
-      pooled = { deps: this.deps, needed: this.needed, kinds: this.kinds, numbers: this.numbers, tensors: this.tensors };
+      pooled = {
+        deps: this.deps,
+        needed: this.needed,
+        kinds: this.kinds,
+        numbers: this.numbers,
+        tensors: this.tensors,
+      };
     }
   }
 }

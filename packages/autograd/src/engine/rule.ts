@@ -16,12 +16,26 @@ export function applyRule(node: Node, g: Tensor): readonly (Tensor | null)[] {
     if (gi === null || gi === undefined) continue;
     const x = inputs[i]!;
     if (!T.shapesEqual(gi.shape, x.shape)) {
-      throw new AutogradError(node.op, `the derivative rule returned a gradient of shape ${T.fmtShape(gi.shape)} for input ${i} of shape ${T.fmtShape(x.shape)}`);
+      throw new AutogradError(
+        node.op,
+        `the derivative rule returned a gradient of shape ${T.fmtShape(gi.shape)} for input ${i} of shape ${T.fmtShape(x.shape)}`,
+      );
     }
     if (gi.dtype !== x.dtype) {
-      throw new AutogradError(node.op, `the derivative rule returned a ${gi.dtype} gradient for input ${i} of dtype ${x.dtype}`);
+      throw new AutogradError(
+        node.op,
+        `the derivative rule returned a ${gi.dtype} gradient for input ${i} of dtype ${x.dtype}`,
+      );
     }
-    if (anomaly) checkFinite('backward', node.op, gi.value, [g.value, ...inputs.map((t) => t.value)], node, ` in the gradient of input ${i}`);
+    if (anomaly)
+      checkFinite(
+        'backward',
+        node.op,
+        gi.value,
+        [g.value, ...inputs.map((t) => t.value)],
+        node,
+        ` in the gradient of input ${i}`,
+      );
   }
   return grads;
 }
@@ -50,5 +64,8 @@ function checkVersions(node: Node, uses: Uses): void {
 }
 
 function versionError(node: Node, which: string, t: Tensor, expected: number): AutogradError {
-  return new AutogradError('backward', `one of the tensors needed for gradient computation has been modified by an in-place operation: the ${which} of '${node.op}' (shape ${T.fmtShape(t.shape)}) is at version ${t.version}; expected version ${expected}`);
+  return new AutogradError(
+    'backward',
+    `one of the tensors needed for gradient computation has been modified by an in-place operation: the ${which} of '${node.op}' (shape ${T.fmtShape(t.shape)}) is at version ${t.version}; expected version ${expected}`,
+  );
 }

@@ -145,7 +145,9 @@ export class BackwardRun {
     checkSavedValues(node);
     const inputs = node.inputs;
     const round = rounding(dtype);
-    const a = readScalar(inputs[0]!), b = inputs.length > 1 ? readScalar(inputs[1]!) : NaN, o = readScalar(out);
+    const a = readScalar(inputs[0]!),
+      b = inputs.length > 1 ? readScalar(inputs[1]!) : NaN,
+      o = readScalar(out);
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i]!;
       if (!input.requiresGrad) continue;
@@ -173,7 +175,10 @@ function anyInputRuns(pass: Pass, node: Node, targets: ReadonlySet<Tensor>): boo
 /** A seed must have its root's shape; a seed of another dtype is cast to the root's (as PyTorch). */
 function checkSeed(root: Tensor, seed: Tensor): Tensor {
   if (!T.shapesEqual(seed.shape, root.shape)) {
-    throw new AutogradError('backward', `gradOutput has shape ${T.fmtShape(seed.shape)}, expected the output's shape ${T.fmtShape(root.shape)}`);
+    throw new AutogradError(
+      'backward',
+      `gradOutput has shape ${T.fmtShape(seed.shape)}, expected the output's shape ${T.fmtShape(root.shape)}`,
+    );
   }
   if (seed.dtype === root.dtype) return seed;
   if (!T.isFloat(seed.dtype) && seed.dtype !== 'int32') {
@@ -181,4 +186,3 @@ function checkSeed(root: Tensor, seed: Tensor): Tensor {
   }
   return cast(seed, root.dtype);
 }
-

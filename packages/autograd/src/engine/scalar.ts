@@ -20,7 +20,9 @@ export function rounding(dtype: DType): (v: number) => number {
 
 /** A 0-d tensor holding `v` (a float32 or float64 gradient, already representable in `dtype`). */
 export function gradTensor(v: number, dtype: DType): Tensor {
-  return dtype === 'float32' || dtype === 'float64' ? scalarTensor(v, dtype, null) : new Tensor(T.scalarArray(v, dtype));
+  return dtype === 'float32' || dtype === 'float64'
+    ? scalarTensor(v, dtype, null)
+    : new Tensor(T.scalarArray(v, dtype));
 }
 
 /** The scalar rules of `node` when it can run on numbers: it has them (0-d float operands) and no hooks. */

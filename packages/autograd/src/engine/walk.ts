@@ -8,7 +8,10 @@ import type { Node, Tensor } from '../tensor.js';
 import type { Pass } from './pass.js';
 
 function freedError(node: Node): AutogradError {
-  return new AutogradError('backward', `trying to backward through the graph a second time (the saved values of '${node.op}' were freed by the first backward); pass { retainGraph: true } to the first backward if you need to`);
+  return new AutogradError(
+    'backward',
+    `trying to backward through the graph a second time (the saved values of '${node.op}' were freed by the first backward); pass { retainGraph: true } to the first backward if you need to`,
+  );
 }
 
 /** Claims every node reachable from the roots through tensors that require grad, counting the edges into each. */

@@ -53,11 +53,16 @@ export function compareMatrices(
   input: { index: number; name: string; shape: readonly number[] },
   outputShape: readonly number[],
 ): InputCheck {
-  let maxAbs = 0, maxRel = 0, failures = 0, sawNaN = false;
-  let worst = -1, worstExcess = -Infinity;
+  let maxAbs = 0,
+    maxRel = 0,
+    failures = 0,
+    sawNaN = false;
+  let worst = -1,
+    worstExcess = -Infinity;
   const n = analytic.data.length;
   for (let e = 0; e < n; e++) {
-    const a = analytic.data[e]!, v = numeric.data[e]!;
+    const a = analytic.data[e]!,
+      v = numeric.data[e]!;
     const err = Math.abs(a - v);
     const allowed = tol.atol + tol.rtol * Math.abs(v);
     const excess = Number.isNaN(err) ? Infinity : err / allowed;
@@ -88,7 +93,12 @@ export function compareMatrices(
 }
 
 /** One number compared (fast mode: uᵀJv along random directions). */
-export function compareScalars(a: number, v: number, tol: Tolerances, input: { index: number; name: string; shape: readonly number[] }): InputCheck {
+export function compareScalars(
+  a: number,
+  v: number,
+  tol: Tolerances,
+  input: { index: number; name: string; shape: readonly number[] },
+): InputCheck {
   const err = Math.abs(a - v);
   const ok = err <= tol.atol + tol.rtol * Math.abs(v);
   const scale = Math.max(Math.abs(a), Math.abs(v));
@@ -106,24 +116,39 @@ export function compareScalars(a: number, v: number, tol: Tolerances, input: { i
   };
 }
 
-const fmt = (x: number): string => (Number.isFinite(x) && x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6) ? x.toExponential(4) : String(Number(x.toPrecision(10))));
+const fmt = (x: number): string =>
+  Number.isFinite(x) && x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)
+    ? x.toExponential(4)
+    : String(Number(x.toPrecision(10)));
 const idx = (i: readonly number[]): string => `[${i.join(',')}]`;
 
 /** The human-readable verdict: one line per input, with the worst entry of each failed one. */
-export function formatReport(checks: readonly InputCheck[], tol: Tolerances, mode: 'full' | 'fast', analyticAllZero: readonly boolean[]): string {
+export function formatReport(
+  checks: readonly InputCheck[],
+  tol: Tolerances,
+  mode: 'full' | 'fast',
+  analyticAllZero: readonly boolean[],
+): string {
   const failed = checks.filter((c) => !c.ok).length;
   const how = mode === 'full' ? 'full Jacobian' : 'random directions uᵀJv';
-  const head = failed === 0
-    ? `gradcheck passed (${how}; eps ${fmt(tol.eps)}, atol ${fmt(tol.atol)}, rtol ${fmt(tol.rtol)})`
-    : `gradcheck failed for ${failed} of ${checks.length} input${checks.length === 1 ? '' : 's'} (${how}; eps ${fmt(tol.eps)}, atol ${fmt(tol.atol)}, rtol ${fmt(tol.rtol)})`;
+  const head =
+    failed === 0
+      ? `gradcheck passed (${how}; eps ${fmt(tol.eps)}, atol ${fmt(tol.atol)}, rtol ${fmt(tol.rtol)})`
+      : `gradcheck failed for ${failed} of ${checks.length} input${checks.length === 1 ? '' : 's'} (${how}; eps ${fmt(tol.eps)}, atol ${fmt(tol.atol)}, rtol ${fmt(tol.rtol)})`;
   const lines = checks.map((c, k) => {
     const what = `${c.name} (shape ${T.fmtShape(c.shape)})`;
     if (c.ok) return `  ${what}: ok, max |error| ${fmt(c.maxAbsError)}`;
-    const where = mode === 'full' ? `${c.name} index ${idx(c.worstIndex)}, output index ${idx(c.worstOutputIndex)}` : 'uᵀJv along a random direction';
+    const where =
+      mode === 'full'
+        ? `${c.name} index ${idx(c.worstIndex)}, output index ${idx(c.worstOutputIndex)}`
+        : 'uᵀJv along a random direction';
     const allowed = tol.atol + tol.rtol * Math.abs(c.numeric);
     let line = `  ${what}: FAILED; worst at ${where}: analytic ${fmt(c.analytic)}, numeric ${fmt(c.numeric)}, |error| ${fmt(Math.abs(c.analytic - c.numeric))} > allowed ${fmt(allowed)}`;
-    if (mode === 'full') line += `; ${c.failures} of ${c.entries} entries outside tolerance, max |error| ${fmt(c.maxAbsError)}, max relative error ${fmt(c.maxRelError)}`;
-    if (analyticAllZero[k]) line += '\n    (the analytic gradient is 0 everywhere: is the input detached, or only used through non-differentiable ops?)';
+    if (mode === 'full')
+      line += `; ${c.failures} of ${c.entries} entries outside tolerance, max |error| ${fmt(c.maxAbsError)}, max relative error ${fmt(c.maxRelError)}`;
+    if (analyticAllZero[k])
+      line +=
+        '\n    (the analytic gradient is 0 everywhere: is the input detached, or only used through non-differentiable ops?)';
     return line;
   });
   return [head, ...lines].join('\n');

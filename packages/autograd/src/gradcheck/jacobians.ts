@@ -37,7 +37,13 @@ function storage(x: Tensor): Float64Array {
 }
 
 /** Column j of ∂f/∂x_i ≈ (f(x + h e_j) - f(x - h e_j)) / 2h, for every element j of every checked input. */
-export function numericJacobians(f: CheckedFunction, inputs: readonly Tensor[], checked: readonly number[], eps: number, rows: number): Matrix[] {
+export function numericJacobians(
+  f: CheckedFunction,
+  inputs: readonly Tensor[],
+  checked: readonly number[],
+  eps: number,
+  rows: number,
+): Matrix[] {
   return checked.map((i) => {
     const data = storage(inputs[i]!);
     const cols = data.length;
@@ -48,10 +54,13 @@ export function numericJacobians(f: CheckedFunction, inputs: readonly Tensor[], 
       const plus = values(callChecked(f, inputs));
       data[j] = original - eps;
       const minus = values(callChecked(f, inputs));
-      const h = (original + eps) - (original - eps); // the step actually taken, after rounding
+      const h = original + eps - (original - eps); // the step actually taken, after rounding
       data[j] = original;
       if (plus.length !== rows || minus.length !== rows) {
-        throw new AutogradError('gradcheck', `f returned ${plus.length} elements after perturbing input ${i}, ${rows} before; its output size must not depend on the values`);
+        throw new AutogradError(
+          'gradcheck',
+          `f returned ${plus.length} elements after perturbing input ${i}, ${rows} before; its output size must not depend on the values`,
+        );
       }
       for (let r = 0; r < rows; r++) out[r * cols + j] = (plus[r]! - minus[r]!) / h;
     }

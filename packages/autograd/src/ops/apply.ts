@@ -30,7 +30,8 @@ export function apply<P>(record: OpRecord<P>, inputs: readonly Tensor[], params:
   const anomaly = isAnomalyEnabled();
   const check = anomaly && checksForward();
   // a view shares its input's version counter (an in-place write through either is seen by both)
-  const version = record.view === true && n > 0 && value.data === arrays[0]!.data ? inputs[0]!.versionCounter : undefined;
+  const version =
+    record.view === true && n > 0 && value.data === arrays[0]!.data ? inputs[0]!.versionCounter : undefined;
   if (!needsGrad || !isGradEnabled() || record.vjp === null || !isFloat(value.dtype)) {
     if (check) checkFinite('forward', record.name, value, arrays, null);
     return version === undefined ? new Tensor(value) : new Tensor(value, { version });
@@ -42,7 +43,10 @@ export function apply<P>(record: OpRecord<P>, inputs: readonly Tensor[], params:
     node.stack = new Error().stack;
     if (check) checkFinite('forward', record.name, value, arrays, node);
   }
-  return new Tensor(value, version === undefined ? { requiresGrad: true, node } : { requiresGrad: true, node, version });
+  return new Tensor(
+    value,
+    version === undefined ? { requiresGrad: true, node } : { requiresGrad: true, node, version },
+  );
 }
 
 /** Whether `value` and every input are 0-d float arrays of one dtype (so the node can use its scalar rules). */

@@ -11,6 +11,8 @@ export function broadcastAxes(from: readonly number[], to: readonly number[]): n
 /** The permutation that undoes `order`. */
 export function inversePermutation(order: readonly number[]): number[] {
   const inv = new Array<number>(order.length);
-  order.forEach((o, i) => { inv[o] = i; });
+  order.forEach((o, i) => {
+    inv[o] = i;
+  });
   return inv;
 }

@@ -16,18 +16,26 @@ import type { NDArray } from '@chainrule/tensor';
 export function oneAxisExtremumGrad(x: NDArray, out: NDArray, g: NDArray, axis: number): NDArray | undefined {
   const dtype = x.dtype;
   if ((dtype !== 'float32' && dtype !== 'float64') || g.dtype !== dtype || out.dtype !== dtype) return undefined;
-  const xc = x.contiguous(), oc = out.contiguous(), gc = g.contiguous();
+  const xc = x.contiguous(),
+    oc = out.contiguous(),
+    gc = g.contiguous();
   const shape = x.shape;
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let d = 0; d < axis; d++) outer *= shape[d]!;
   for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!;
   const r = shape[axis]!;
   const res = T.allocate(dtype, x.size);
-  const xd = xc.data, od = oc.data, gd = gc.data;
-  const xo = xc.offset, oo = oc.offset, go = gc.offset;
+  const xd = xc.data,
+    od = oc.data,
+    gd = gc.data;
+  const xo = xc.offset,
+    oo = oc.offset,
+    go = gc.offset;
   const counts = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
-    const kept = o * inner, base = o * r * inner;
+    const kept = o * inner,
+      base = o * r * inner;
     counts.fill(0);
     for (let j = 0; j < r; j++) {
       const row = base + j * inner;

@@ -19,8 +19,11 @@ export function leadingSize(shape: readonly number[]): number {
  * rounded exactly as matmul followed by add rounds it.
  */
 export function linearForward(inputs: readonly NDArray[]): NDArray {
-  const x = inputs[0]!, w = inputs[1]!, b = inputs[2];
-  const nIn = w.shape[1]!, nOut = w.shape[0]!;
+  const x = inputs[0]!,
+    w = inputs[1]!,
+    b = inputs[2];
+  const nIn = w.shape[1]!,
+    nOut = w.shape[0]!;
   const flat = x.ndim > 2;
   const rows = flat ? x.reshape([leadingSize(x.shape), nIn]) : x;
   const y = T.matmul(rows, w.transpose());

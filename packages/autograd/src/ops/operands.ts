@@ -10,7 +10,12 @@ import { Tensor } from '../tensor.js';
 export type TensorLike = Tensor | number;
 
 /** Cached 0-d constants per dtype (numbers in expressions, `x.mul(2)`); they are never written to. */
-const CONSTANTS: Record<DType, Map<number, Tensor>> = { float32: new Map(), float64: new Map(), int32: new Map(), bool: new Map() };
+const CONSTANTS: Record<DType, Map<number, Tensor>> = {
+  float32: new Map(),
+  float64: new Map(),
+  int32: new Map(),
+  bool: new Map(),
+};
 const MAX_CACHED_CONSTANTS = 1024;
 
 /** A constant 0-d tensor (cached, except -0, which a Map would not tell from 0). */

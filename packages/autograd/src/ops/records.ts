@@ -41,7 +41,6 @@ export function records<S extends Record<string, { readonly uses: Uses }>>(table
 /** The input's shape and dtype (ops that keep both). */
 export const sameAsInput = (inputs: readonly ArrayMeta[]): ArrayMeta => inputs[0]!;
 
-
 /** A 0-d result of the input's dtype. */
 function scalarResult(like: NDArray, value: number): NDArray {
   return scalarArray(value, like.dtype as 'float32' | 'float64');
@@ -92,8 +91,10 @@ export interface BinarySpec {
 export function binaryRecord(kernel: BinaryOp, spec: BinarySpec): RecordSpec<None> {
   const s = SCALAR_BINARY[kernel];
   const forward = (inputs: readonly NDArray[]): NDArray => {
-    const a = inputs[0]!, b = inputs[1]!;
-    if (isFloatScalar(a) && isFloatScalar(b) && a.dtype === b.dtype) return scalarResult(a, s(a.data[a.offset]!, b.data[b.offset]!));
+    const a = inputs[0]!,
+      b = inputs[1]!;
+    if (isFloatScalar(a) && isFloatScalar(b) && a.dtype === b.dtype)
+      return scalarResult(a, s(a.data[a.offset]!, b.data[b.offset]!));
     return T.getBackend().binary(kernel, a, b, a.dtype);
   };
   const record: RecordSpec<None> = {
@@ -107,7 +108,11 @@ export function binaryRecord(kernel: BinaryOp, spec: BinarySpec): RecordSpec<Non
 }
 
 /** A non-differentiable op: its results never require grad. */
-export function noGradRecord<P>(infer: OpRecord<P>['infer'], forward: OpRecord<P>['forward'], formula: NoGradFormula<P>): RecordSpec<P> {
+export function noGradRecord<P>(
+  infer: OpRecord<P>['infer'],
+  forward: OpRecord<P>['forward'],
+  formula: NoGradFormula<P>,
+): RecordSpec<P> {
   return { infer, forward, uses: 'none', vjp: null, formula };
 }
 

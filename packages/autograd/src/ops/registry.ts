@@ -16,7 +16,15 @@ import { WINDOW_OPS } from './defs/window.js';
 
 /** Every op's record, by name. */
 export const OP_RECORDS = {
-  ...CAST_OPS, ...UNARY_OPS, ...BINARY_OPS, ...REDUCE_OPS, ...SHAPE_OPS, ...LINALG_OPS, ...INDEXING_OPS, ...WINDOW_OPS, ...CUSTOM_OPS,
+  ...CAST_OPS,
+  ...UNARY_OPS,
+  ...BINARY_OPS,
+  ...REDUCE_OPS,
+  ...SHAPE_OPS,
+  ...LINALG_OPS,
+  ...INDEXING_OPS,
+  ...WINDOW_OPS,
+  ...CUSTOM_OPS,
 } as const;
 
 /** The name of every recorded op. */

@@ -3,7 +3,15 @@
 // the function really records the op it is meant to test.
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { type CheckedFunction, type GradcheckOptions, type Node, type OpName, Tensor, gradcheck, gradgradcheck } from '@chainrule/autograd';
+import {
+  type CheckedFunction,
+  type GradcheckOptions,
+  type Node,
+  type OpName,
+  type Tensor,
+  gradcheck,
+  gradgradcheck,
+} from '@chainrule/autograd';
 
 /** One op's property test. */
 export interface OpProperty<D = unknown> {
@@ -28,7 +36,8 @@ export interface NonDifferentiableProperty<D = unknown> {
 }
 
 export const property = <D>(p: OpProperty<D>): OpProperty => p as OpProperty;
-export const nonDifferentiable = <D>(p: NonDifferentiableProperty<D>): NonDifferentiableProperty => p as NonDifferentiableProperty;
+export const nonDifferentiable = <D>(p: NonDifferentiableProperty<D>): NonDifferentiableProperty =>
+  p as NonDifferentiableProperty;
 
 /** The ops recorded in the graph of `t` (iterative walk). */
 export function opsInGraph(t: Tensor): Set<OpName> {
@@ -60,9 +69,15 @@ export function expectInferAgrees(t: Tensor): void {
   const stack: Node[] = [t.node];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    const meta = node.record.infer(node.inputs.map((x) => ({ shape: x.shape, dtype: x.dtype })), node.params);
+    const meta = node.record.infer(
+      node.inputs.map((x) => ({ shape: x.shape, dtype: x.dtype })),
+      node.params,
+    );
     const made = node.output!;
-    expect({ shape: [...meta.shape], dtype: meta.dtype }, `${node.op}'s infer`).toEqual({ shape: [...made.shape], dtype: made.dtype });
+    expect({ shape: [...meta.shape], dtype: meta.dtype }, `${node.op}'s infer`).toEqual({
+      shape: [...made.shape],
+      dtype: made.dtype,
+    });
     for (const input of node.inputs) {
       if (input.node !== null && !seen.has(input.node)) {
         seen.add(input.node);

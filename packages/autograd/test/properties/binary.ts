@@ -3,14 +3,33 @@
 import fc from 'fast-check';
 import * as A from '@chainrule/autograd';
 import type { OpName, Tensor } from '@chainrule/autograd';
-import { type TensorData, type ValueKind, awayFromZero, broadcastPairArb, dataArb, grid, leaf, maskTensor, operandShapeArb, positive, shapeArb, sizeOf, smooth } from '../helpers/arbitraries.js';
+import {
+  type TensorData,
+  type ValueKind,
+  awayFromZero,
+  broadcastPairArb,
+  dataArb,
+  grid,
+  leaf,
+  maskTensor,
+  operandShapeArb,
+  positive,
+  shapeArb,
+  sizeOf,
+  smooth,
+} from '../helpers/arbitraries.js';
 import { type OpProperty, property } from '../helpers/properties.js';
 
 const pair = (ka: ValueKind, kb: ValueKind): fc.Arbitrary<[TensorData, TensorData]> =>
   broadcastPairArb().chain(([sa, sb]) => fc.tuple(dataArb(sa, ka), dataArb(sb, kb)));
 
 function binary(op: OpName, fn: (a: Tensor, b: Tensor) => Tensor, ka: ValueKind, kb: ValueKind): OpProperty {
-  return property({ op, cases: pair(ka, kb), build: ([a, b]) => ({ inputs: [leaf(a), leaf(b)], f: fn }), secondOrder: true });
+  return property({
+    op,
+    cases: pair(ka, kb),
+    build: ([a, b]) => ({ inputs: [leaf(a), leaf(b)], f: fn }),
+    secondOrder: true,
+  });
 }
 
 export const BINARY_PROPERTIES: readonly OpProperty[] = [
@@ -28,8 +47,13 @@ export const BINARY_PROPERTIES: readonly OpProperty[] = [
     op: 'where',
     cases: shapeArb().chain((full) =>
       fc.tuple(
-        operandShapeArb(full).chain((s) => fc.array(fc.boolean(), { minLength: sizeOf(s), maxLength: sizeOf(s) }).map((mask) => ({ shape: s, mask }))),
-        fc.tuple(operandShapeArb(full).chain((s) => dataArb(s, smooth)), operandShapeArb(full).chain((s) => dataArb(s, smooth))),
+        operandShapeArb(full).chain((s) =>
+          fc.array(fc.boolean(), { minLength: sizeOf(s), maxLength: sizeOf(s) }).map((mask) => ({ shape: s, mask })),
+        ),
+        fc.tuple(
+          operandShapeArb(full).chain((s) => dataArb(s, smooth)),
+          operandShapeArb(full).chain((s) => dataArb(s, smooth)),
+        ),
       ),
     ),
     build: ([c, [a, b]]) => {

@@ -46,10 +46,13 @@ export const LINEAR_PROPERTIES: readonly OpProperty[] = [
       const all = b === null ? [x, w] : [x, w, b];
       const checked = all.filter((t) => t.requiresGrad);
       // gradcheck perturbs the checked tensors; the constant ones are closed over
-      return { inputs: checked, f: (...ts: Tensor[]) => {
-        const pick = (t: Tensor): Tensor => (t.requiresGrad ? ts[checked.indexOf(t)]! : t);
-        return A.linear(pick(x), pick(w), b === null ? null : pick(b));
-      } };
+      return {
+        inputs: checked,
+        f: (...ts: Tensor[]) => {
+          const pick = (t: Tensor): Tensor => (t.requiresGrad ? ts[checked.indexOf(t)]! : t);
+          return A.linear(pick(x), pick(w), b === null ? null : pick(b));
+        },
+      };
     },
     secondOrder: true,
     numRuns: 30,

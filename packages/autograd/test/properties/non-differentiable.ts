@@ -5,7 +5,16 @@
 import fc from 'fast-check';
 import * as A from '@chainrule/autograd';
 import type { OpName, Tensor } from '@chainrule/autograd';
-import { type ValueKind, awayFromZero, broadcastPairArb, dataArb, distinct, grid, leaf, shapeArb } from '../helpers/arbitraries.js';
+import {
+  type ValueKind,
+  awayFromZero,
+  broadcastPairArb,
+  dataArb,
+  distinct,
+  grid,
+  leaf,
+  shapeArb,
+} from '../helpers/arbitraries.js';
 import { type NonDifferentiableProperty, nonDifferentiable } from '../helpers/properties.js';
 
 function unary(op: OpName, fn: (x: Tensor) => Tensor, kind: ValueKind): NonDifferentiableProperty {
@@ -24,7 +33,10 @@ function comparison(op: OpName, fn: (a: Tensor, b: Tensor) => Tensor): NonDiffer
   });
 }
 
-function argReduction(op: OpName, fn: (x: Tensor, axis: number, keepDims: boolean) => Tensor): NonDifferentiableProperty {
+function argReduction(
+  op: OpName,
+  fn: (x: Tensor, axis: number, keepDims: boolean) => Tensor,
+): NonDifferentiableProperty {
   return nonDifferentiable({
     op,
     cases: shapeArb(3, 3, 1).chain((s) => fc.tuple(dataArb(s, distinct), fc.integer({ min: 0, max: s.length - 1 }))),

@@ -26,7 +26,9 @@ export const REDUCTION_PROPERTIES: readonly OpProperty[] = [
   // any axis, negative ones included (a 0-d input has axes 0 and -1, as PyTorch)
   property({
     op: 'cumsum',
-    cases: shapeArb().chain((s) => fc.tuple(dataArb(s, smooth), fc.integer({ min: -Math.max(s.length, 1), max: Math.max(s.length, 1) - 1 }))),
+    cases: shapeArb().chain((s) =>
+      fc.tuple(dataArb(s, smooth), fc.integer({ min: -Math.max(s.length, 1), max: Math.max(s.length, 1) - 1 })),
+    ),
     build: ([d, axis]) => ({ inputs: [leaf(d)], f: (x) => A.cumsum(x, axis) }),
     secondOrder: true,
   }),

@@ -7,15 +7,29 @@ import { loadModel } from '../model/checkpoint.js';
 import { confusionTable } from '../report/ascii.js';
 import { classificationLoss } from '../training/loss.js';
 import { evaluateClassifier, percent } from '../training/metrics.js';
-import { SPLIT_PARTS, type SplitPart, checkInputSize, expectPositionals, splitPart, splitSeedOf, splitSeedWarning } from './shared.js';
+import {
+  SPLIT_PARTS,
+  type SplitPart,
+  checkInputSize,
+  expectPositionals,
+  splitPart,
+  splitSeedOf,
+  splitSeedWarning,
+} from './shared.js';
 
 export const EVAL_FLAGS = {
   split: { kind: 'choice', default: 'test', choices: SPLIT_PARTS, help: 'which part of the split to evaluate on' },
-  'split-seed': { kind: 'int', default: Number.NaN, defaultText: "the checkpoint's", help: 'seed of the train/validation/test split' },
+  'split-seed': {
+    kind: 'int',
+    default: Number.NaN,
+    defaultText: "the checkpoint's",
+    help: 'seed of the train/validation/test split',
+  },
 } as const;
 
 export const EVAL_USAGE = 'chainrule eval <checkpoint> [options]';
-export const EVAL_DESCRIPTION = 'Evaluates a checkpoint written by chainrule train on the MNIST split it was trained with (or --split-seed):\nprints the accuracy, the loss and the confusion matrix.';
+export const EVAL_DESCRIPTION =
+  'Evaluates a checkpoint written by chainrule train on the MNIST split it was trained with (or --split-seed):\nprints the accuracy, the loss and the confusion matrix.';
 
 /** `chainrule eval`: returns the exit code. */
 export function evalCommand(argv: readonly string[], io: Io): number {
@@ -30,12 +44,22 @@ export function evalCommand(argv: readonly string[], io: Io): number {
   const part = parsed.flags.split as SplitPart;
   const seed = splitSeedOf(parsed.flags['split-seed'], metadata);
   const { data } = splitPart(seed, part);
-  const loss: LossName = LOSSES.includes(metadata.loss as LossName) ? (metadata.loss as LossName) : architecture.output === 'sigmoid' ? 'mse' : 'ce';
+  const loss: LossName = LOSSES.includes(metadata.loss as LossName)
+    ? (metadata.loss as LossName)
+    : architecture.output === 'sigmoid'
+      ? 'mse'
+      : 'ce';
   const result = evaluateClassifier(model, data, classificationLoss(loss, architecture.classes), architecture.classes);
   const out = io.stdout;
   println(out, `checkpoint: ${path}`);
-  println(out, `model:      ${layerSizes(architecture)}, ${architecture.activation} hidden units, ${architecture.output} outputs`);
-  println(out, `data:       the ${part === 'val' ? 'validation' : part} split (${result.total.toLocaleString('en-US')} digits, split seed ${seed})`);
+  println(
+    out,
+    `model:      ${layerSizes(architecture)}, ${architecture.activation} hidden units, ${architecture.output} outputs`,
+  );
+  println(
+    out,
+    `data:       the ${part === 'val' ? 'validation' : part} split (${result.total.toLocaleString('en-US')} digits, split seed ${seed})`,
+  );
   const warning = splitSeedWarning(seed, metadata);
   if (warning !== undefined) println(out, warning);
   println(out, `accuracy:   ${percent(result.accuracy)} (${result.correct} of ${result.total})`);

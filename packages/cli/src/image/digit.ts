@@ -59,7 +59,9 @@ export function readDigitFile(path: string, invert: InvertMode = 'auto'): DigitI
     bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `image '${path}' does not exist` : `cannot read image '${path}': ${(e as Error).message}`);
+    throw new CliError(
+      code === 'ENOENT' ? `image '${path}' does not exist` : `cannot read image '${path}': ${(e as Error).message}`,
+    );
   }
   let image: GrayImage;
   try {
@@ -69,7 +71,9 @@ export function readDigitFile(path: string, invert: InvertMode = 'auto'): DigitI
     throw e;
   }
   if (image.width !== DIGIT_SIDE || image.height !== DIGIT_SIDE) {
-    throw new CliError(`image '${path}' is ${image.width}x${image.height}, expected ${DIGIT_SIDE}x${DIGIT_SIDE} (scale it down first)`);
+    throw new CliError(
+      `image '${path}' is ${image.width}x${image.height}, expected ${DIGIT_SIDE}x${DIGIT_SIDE} (scale it down first)`,
+    );
   }
   const inverted = invert === 'yes' || (invert === 'auto' && borderMean(image) > 0.5);
   const pixels = inverted ? image.pixels.map((v) => 1 - v) : image.pixels;

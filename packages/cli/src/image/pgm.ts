@@ -41,10 +41,14 @@ export function decodePgm(bytes: Uint8Array): GrayImage {
   const n = width * height;
   const pixels = new Float32Array(n);
   if (binary) {
-    if (at >= bytes.length || !isSpace(bytes[at]!)) throw new ImageFormatError('PGM header: expected one whitespace byte after maxval');
+    if (at >= bytes.length || !isSpace(bytes[at]!))
+      throw new ImageFormatError('PGM header: expected one whitespace byte after maxval');
     at++; // exactly one whitespace byte before the raster
     const size = maxval > 255 ? 2 : 1;
-    if (bytes.length - at < n * size) throw new ImageFormatError(`PGM truncated: ${bytes.length - at} bytes of pixels, expected ${n * size} for ${width}x${height}`);
+    if (bytes.length - at < n * size)
+      throw new ImageFormatError(
+        `PGM truncated: ${bytes.length - at} bytes of pixels, expected ${n * size} for ${width}x${height}`,
+      );
     for (let i = 0; i < n; i++) {
       const v = size === 2 ? (bytes[at + 2 * i]! << 8) | bytes[at + 2 * i + 1]! : bytes[at + i]!;
       if (v > maxval) throw new ImageFormatError(`PGM pixel ${i} is ${v}, above maxval ${maxval}`);
@@ -56,7 +60,8 @@ export function decodePgm(bytes: Uint8Array): GrayImage {
       try {
         v = token(`pixel ${i} of ${n}`);
       } catch (e) {
-        if (at >= bytes.length) throw new ImageFormatError(`PGM truncated: ${i} pixels, expected ${n} for ${width}x${height}`);
+        if (at >= bytes.length)
+          throw new ImageFormatError(`PGM truncated: ${i} pixels, expected ${n} for ${width}x${height}`);
         throw e;
       }
       if (v > maxval) throw new ImageFormatError(`PGM pixel ${i} is ${v}, above maxval ${maxval}`);

@@ -13,7 +13,13 @@ export const PNG_SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a
 
 /** Channels per pixel of each supported colour type. */
 const CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 4: 2, 6: 4 };
-const COLOR_NAMES: Readonly<Record<number, string>> = { 0: 'greyscale', 2: 'RGB', 3: 'palette', 4: 'grey+alpha', 6: 'RGBA' };
+const COLOR_NAMES: Readonly<Record<number, string>> = {
+  0: 'greyscale',
+  2: 'RGB',
+  3: 'palette',
+  4: 'grey+alpha',
+  6: 'RGBA',
+};
 
 /** True when `bytes` start with the PNG signature. */
 export function isPng(bytes: Uint8Array): boolean {
@@ -36,18 +42,27 @@ export function decodePng(bytes: Uint8Array): GrayImage {
   const idat: Uint8Array[] = [];
   let ended = false;
   while (at < bytes.length) {
-    if (at + 12 > bytes.length) throw new ImageFormatError(`PNG truncated: chunk header at byte ${at} runs past the end`);
+    if (at + 12 > bytes.length)
+      throw new ImageFormatError(`PNG truncated: chunk header at byte ${at} runs past the end`);
     const length = view.getUint32(at);
     const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
     const dataStart = at + 8;
     const dataEnd = dataStart + length;
-    if (dataEnd + 4 > bytes.length) throw new ImageFormatError(`PNG truncated: chunk ${type} at byte ${at} runs past the end`);
-    if (crc32(bytes, at + 4, dataEnd) !== view.getUint32(dataEnd)) throw new ImageFormatError(`PNG damaged: CRC mismatch in chunk ${type} at byte ${at}`);
+    if (dataEnd + 4 > bytes.length)
+      throw new ImageFormatError(`PNG truncated: chunk ${type} at byte ${at} runs past the end`);
+    if (crc32(bytes, at + 4, dataEnd) !== view.getUint32(dataEnd))
+      throw new ImageFormatError(`PNG damaged: CRC mismatch in chunk ${type} at byte ${at}`);
     const data = bytes.subarray(dataStart, dataEnd);
     if (type === 'IHDR') {
       if (length !== 13) throw new ImageFormatError(`PNG damaged: IHDR has ${length} bytes, expected 13`);
       const d = new DataView(data.buffer, data.byteOffset, data.byteLength);
-      header = { width: d.getUint32(0), height: d.getUint32(4), bitDepth: data[8]!, colorType: data[9]!, interlace: data[12]! };
+      header = {
+        width: d.getUint32(0),
+        height: d.getUint32(4),
+        bitDepth: data[8]!,
+        colorType: data[9]!,
+        interlace: data[12]!,
+      };
     } else if (type === 'IDAT') {
       idat.push(data);
     } else if (type === 'IEND') {
@@ -65,9 +80,12 @@ export function decodePng(bytes: Uint8Array): GrayImage {
   const { width, height, bitDepth, colorType, interlace } = header;
   const channels = CHANNELS[colorType];
   if (channels === undefined) {
-    throw new ImageFormatError(`PNG colour type ${colorType} (${COLOR_NAMES[colorType] ?? 'unknown'}) is not supported: save it as 8-bit greyscale, RGB or RGBA`);
+    throw new ImageFormatError(
+      `PNG colour type ${colorType} (${COLOR_NAMES[colorType] ?? 'unknown'}) is not supported: save it as 8-bit greyscale, RGB or RGBA`,
+    );
   }
-  if (bitDepth !== 8) throw new ImageFormatError(`PNG bit depth ${bitDepth} is not supported: save it with 8 bits per channel`);
+  if (bitDepth !== 8)
+    throw new ImageFormatError(`PNG bit depth ${bitDepth} is not supported: save it with 8 bits per channel`);
   if (interlace !== 0) throw new ImageFormatError('interlaced PNG is not supported: save it without interlacing');
   if (width === 0 || height === 0) throw new ImageFormatError(`PNG has an empty size ${width}x${height}`);
   if (idat.length === 0) throw new ImageFormatError('PNG damaged: no IDAT chunk');
@@ -78,7 +96,10 @@ export function decodePng(bytes: Uint8Array): GrayImage {
     throw new ImageFormatError(`PNG damaged: image data does not inflate (${(e as Error).message})`);
   }
   const stride = width * channels;
-  if (raw.length < height * (stride + 1)) throw new ImageFormatError(`PNG damaged: ${raw.length} bytes of image data, expected ${height * (stride + 1)} for ${width}x${height} ${COLOR_NAMES[colorType]}`);
+  if (raw.length < height * (stride + 1))
+    throw new ImageFormatError(
+      `PNG damaged: ${raw.length} bytes of image data, expected ${height * (stride + 1)} for ${width}x${height} ${COLOR_NAMES[colorType]}`,
+    );
   const samples = unfilter(raw, width, height, channels);
   return { width, height, pixels: toGray(samples, width * height, channels) };
 }
@@ -99,12 +120,23 @@ function unfilter(raw: Uint8Array, width: number, height: number, bpp: number): 
       const v = raw[src + x]!;
       let predicted: number;
       switch (filter) {
-        case 0: predicted = 0; break;
-        case 1: predicted = a; break;
-        case 2: predicted = b; break;
-        case 3: predicted = (a + b) >>> 1; break;
-        case 4: predicted = paeth(a, b, c); break;
-        default: throw new ImageFormatError(`PNG damaged: unknown filter type ${filter} on row ${y}`);
+        case 0:
+          predicted = 0;
+          break;
+        case 1:
+          predicted = a;
+          break;
+        case 2:
+          predicted = b;
+          break;
+        case 3:
+          predicted = (a + b) >>> 1;
+          break;
+        case 4:
+          predicted = paeth(a, b, c);
+          break;
+        default:
+          throw new ImageFormatError(`PNG damaged: unknown filter type ${filter} on row ${y}`);
       }
       out[row + x] = (v + predicted) & 0xff;
     }

@@ -73,21 +73,29 @@ export function architectureMetadata(arch: Architecture): Record<string, string>
 export function architectureFromMetadata(meta: Readonly<Record<string, string>>, source: string): Architecture {
   const bad = (detail: string): CliError => new CliError(`checkpoint '${source}' ${detail}`);
   if (meta.format !== CHECKPOINT_FORMAT) {
-    throw bad(meta.format === undefined ? `has no chainrule architecture in its metadata (expected format '${CHECKPOINT_FORMAT}'; was it written by 'chainrule train'?)` : `has format '${meta.format}', expected '${CHECKPOINT_FORMAT}'`);
+    throw bad(
+      meta.format === undefined
+        ? `has no chainrule architecture in its metadata (expected format '${CHECKPOINT_FORMAT}'; was it written by 'chainrule train'?)`
+        : `has format '${meta.format}', expected '${CHECKPOINT_FORMAT}'`,
+    );
   }
   const positive = (key: string): number => {
     const raw = meta[key];
     const v = Number(raw);
-    if (raw === undefined || !Number.isInteger(v) || v < 1) throw bad(`has an invalid '${key}' in its metadata: '${raw ?? ''}'`);
+    if (raw === undefined || !Number.isInteger(v) || v < 1)
+      throw bad(`has an invalid '${key}' in its metadata: '${raw ?? ''}'`);
     return v;
   };
   const hiddenRaw = meta.hidden ?? '';
   const hidden = hiddenRaw === '' ? [] : hiddenRaw.split(',').map(Number);
-  if (hidden.some((h) => !Number.isInteger(h) || h < 1)) throw bad(`has an invalid 'hidden' in its metadata: '${hiddenRaw}'`);
+  if (hidden.some((h) => !Number.isInteger(h) || h < 1))
+    throw bad(`has an invalid 'hidden' in its metadata: '${hiddenRaw}'`);
   const activation = meta.activation as ActivationName;
-  if (!ACTIVATIONS.includes(activation)) throw bad(`has an unknown activation '${meta.activation ?? ''}' (known: ${ACTIVATIONS.join(', ')})`);
+  if (!ACTIVATIONS.includes(activation))
+    throw bad(`has an unknown activation '${meta.activation ?? ''}' (known: ${ACTIVATIONS.join(', ')})`);
   const output = meta.output;
-  if (output !== 'sigmoid' && output !== 'logits') throw bad(`has an unknown output '${output ?? ''}' (expected sigmoid or logits)`);
+  if (output !== 'sigmoid' && output !== 'logits')
+    throw bad(`has an unknown output '${output ?? ''}' (expected sigmoid or logits)`);
   const dropout = Number(meta.dropout ?? '0');
   if (!(dropout >= 0 && dropout < 1)) throw bad(`has an invalid 'dropout' in its metadata: '${meta.dropout}'`);
   return { inputs: positive('inputs'), hidden, classes: positive('classes'), activation, output, dropout };

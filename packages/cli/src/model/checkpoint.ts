@@ -45,7 +45,10 @@ export function loadModel(path: string): LoadedModel {
   try {
     decoded = loadSafetensors(path);
   } catch (e) {
-    if (e instanceof CheckpointError) throw new CliError(`checkpoint '${path}' is not a valid safetensors file: ${oneLine(e).replace(/^safetensors: /, '')}`);
+    if (e instanceof CheckpointError)
+      throw new CliError(
+        `checkpoint '${path}' is not a valid safetensors file: ${oneLine(e).replace(/^safetensors: /, '')}`,
+      );
     throw e;
   }
   const architecture = architectureFromMetadata(decoded.metadata, path);
@@ -54,7 +57,8 @@ export function loadModel(path: string): LoadedModel {
   try {
     model.loadStateDict(decoded.tensors);
   } catch (e) {
-    if (e instanceof StateDictError) throw new CliError(`checkpoint '${path}' does not fit its architecture: ${oneLine(e)}`);
+    if (e instanceof StateDictError)
+      throw new CliError(`checkpoint '${path}' does not fit its architecture: ${oneLine(e)}`);
     throw e;
   }
   model.eval();
@@ -62,15 +66,22 @@ export function loadModel(path: string): LoadedModel {
 }
 
 /** Checks the weight shapes against the architecture before allocating a model for it. */
-function checkWeightShapes(arch: Architecture, tensors: ReadonlyMap<string, { shape: readonly number[] }>, path: string): void {
+function checkWeightShapes(
+  arch: Architecture,
+  tensors: ReadonlyMap<string, { shape: readonly number[] }>,
+  path: string,
+): void {
   const sizes = [arch.inputs, ...arch.hidden, arch.classes];
   for (let i = 1; i < sizes.length; i++) {
     const name = `fc${i}.weight`;
     const shape = tensors.get(name)?.shape;
     const expected = [sizes[i]!, sizes[i - 1]!];
-    if (shape === undefined) throw new CliError(`checkpoint '${path}' does not fit its architecture: no tensor '${name}'`);
+    if (shape === undefined)
+      throw new CliError(`checkpoint '${path}' does not fit its architecture: no tensor '${name}'`);
     if (shape.length !== 2 || shape[0] !== expected[0] || shape[1] !== expected[1]) {
-      throw new CliError(`checkpoint '${path}' does not fit its architecture: '${name}' has shape [${shape.join(', ')}], expected [${expected.join(', ')}]`);
+      throw new CliError(
+        `checkpoint '${path}' does not fit its architecture: '${name}' has shape [${shape.join(', ')}], expected [${expected.join(', ')}]`,
+      );
     }
   }
 }

@@ -19,7 +19,10 @@ export class Mlp extends Module {
   private readonly activate: (x: Tensor) => Tensor;
   private readonly drop: Dropout | null;
 
-  constructor(readonly architecture: Architecture, seed = 0) {
+  constructor(
+    readonly architecture: Architecture,
+    seed = 0,
+  ) {
     super();
     const rng = new Rng(seed);
     const sizes = [architecture.inputs, ...architecture.hidden, architecture.classes];

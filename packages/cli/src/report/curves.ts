@@ -35,6 +35,8 @@ function epochAxis(plot: string, epochs: number): string {
 /** The same curves as terminal plots, x axis in epochs. */
 export function terminalCurves(history: readonly EpochRecord[], width = 60): string {
   return curveCharts(history)
-    .map((chart) => epochAxis(linePlot(chart.series, { title: `${chart.title}, by epoch`, width, height: 10 }), history.length))
+    .map((chart) =>
+      epochAxis(linePlot(chart.series, { title: `${chart.title}, by epoch`, width, height: 10 }), history.length),
+    )
     .join('\n\n');
 }

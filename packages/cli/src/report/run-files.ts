@@ -45,7 +45,13 @@ export function runReportHtml(run: FinishedRun): string {
     `Test accuracy ${percent(run.test.accuracy)} (${run.test.correct} of ${run.test.total}); validation accuracy ${percent(last.valAccuracy)} after the last epoch; ${trainingSeconds(run).toFixed(1)} s of training.${run.stoppedEarly ? ` Stopped early; the saved weights are those of epoch ${run.bestEpoch}.` : ''}${l2Note}`,
   ];
   const confusion = run.test.confusion;
-  return renderTrainingReport({ title: `chainrule: ${run.name}`, curves: curveCharts(run.history), confusion, labels: confusion.map((_, i) => String(i)), notes });
+  return renderTrainingReport({
+    title: `chainrule: ${run.name}`,
+    curves: curveCharts(run.history),
+    confusion,
+    labels: confusion.map((_, i) => String(i)),
+    notes,
+  });
 }
 
 /** The run's settings and results for the checkpoint's `__metadata__` (the architecture is added when encoding). */

@@ -1,4 +1,12 @@
-import { DataLoader, type Hyperparameters, type Module, type Optimizer, TensorDataset, fit, l2Penalty } from '@chainrule/nn';
+import {
+  DataLoader,
+  type Hyperparameters,
+  type Module,
+  type Optimizer,
+  TensorDataset,
+  fit,
+  l2Penalty,
+} from '@chainrule/nn';
 import { Tensor, oneHot } from '@chainrule/autograd';
 import type { NDArray } from '@chainrule/tensor';
 import type { LossName } from '../model/architecture.js';
@@ -59,14 +67,29 @@ export interface LoopResult {
  *   { loss: 'mse', classes: 10, epochs: 10, batchSize: 10, seed: 0, l2: 0, patience: 0 });
  * ```
  */
-export function trainLoop(model: Module, optimizer: Optimizer<Hyperparameters>, train: LabeledSet, val: LabeledSet, config: LoopConfig, callbacks: LoopCallbacks = {}): LoopResult {
+export function trainLoop(
+  model: Module,
+  optimizer: Optimizer<Hyperparameters>,
+  train: LabeledSet,
+  val: LabeledSet,
+  config: LoopConfig,
+  callbacks: LoopCallbacks = {},
+): LoopResult {
   // the quadratic cost compares with one-hot targets; cross-entropy takes the labels
-  const targets = (labels: NDArray): Tensor => (config.loss === 'mse' ? oneHot(new Tensor(labels), config.classes, train.images.dtype) : new Tensor(labels));
+  const targets = (labels: NDArray): Tensor =>
+    config.loss === 'mse' ? oneHot(new Tensor(labels), config.classes, train.images.dtype) : new Tensor(labels);
   const base: ClassificationLoss = classificationLoss(config.loss, config.classes);
   const n = train.images.shape[0]!;
   const dataLoss = (pred: Tensor, target: Tensor): Tensor => base(pred, target, true);
-  const loss = config.l2 > 0 ? (pred: Tensor, target: Tensor): Tensor => dataLoss(pred, target).add(l2Penalty(model, config.l2, n)) : dataLoss;
-  const loader = new DataLoader(new TensorDataset(new Tensor(train.images), targets(train.labels)), { batchSize: config.batchSize, shuffle: true, seed: config.seed });
+  const loss =
+    config.l2 > 0
+      ? (pred: Tensor, target: Tensor): Tensor => dataLoss(pred, target).add(l2Penalty(model, config.l2, n))
+      : dataLoss;
+  const loader = new DataLoader(new TensorDataset(new Tensor(train.images), targets(train.labels)), {
+    batchSize: config.batchSize,
+    shuffle: true,
+    seed: config.seed,
+  });
 
   const history: EpochRecord[] = [];
   let started = 0;
@@ -80,7 +103,9 @@ export function trainLoop(model: Module, optimizer: Optimizer<Hyperparameters>, 
     optimizer,
     epochs: config.epochs,
     metrics: ['accuracy'],
-    ...(config.patience > 0 ? { earlyStopping: { patience: config.patience, monitor: 'valAccuracy' as const, restoreBestWeights: true } } : {}),
+    ...(config.patience > 0
+      ? { earlyStopping: { patience: config.patience, monitor: 'valAccuracy' as const, restoreBestWeights: true } }
+      : {}),
     callbacks: {
       onEpochStart: (epoch) => {
         started = performance.now();

@@ -18,7 +18,8 @@ export type ClassificationLoss = (outputs: Tensor, targets: Tensor, encoded?: bo
  */
 export function classificationLoss(name: LossName, classes: number): ClassificationLoss {
   if (name === 'mse') {
-    return (outputs, targets, encoded = false) => quadraticCost(outputs, encoded ? targets : oneHot(targets, classes, outputs.dtype));
+    return (outputs, targets, encoded = false) =>
+      quadraticCost(outputs, encoded ? targets : oneHot(targets, classes, outputs.dtype));
   }
   return (outputs, targets) => crossEntropy(outputs, targets);
 }

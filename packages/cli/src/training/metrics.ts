@@ -33,13 +33,26 @@ export const EVAL_BATCH = 1000;
  * const { accuracy, confusion } = evaluateClassifier(model, split.test, classificationLoss('mse', 10), 10);
  * ```
  */
-export function evaluateClassifier(model: Module, set: LabeledSet, loss: ClassificationLoss, classes: number): Evaluation {
+export function evaluateClassifier(
+  model: Module,
+  set: LabeledSet,
+  loss: ClassificationLoss,
+  classes: number,
+): Evaluation {
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   const tally = (pred: Tensor, target: Tensor): number => {
-    confusionMatrix(pred, target, classes).forEach((row, t) => row.forEach((count, p) => { confusion[t]![p]! += count; }));
+    confusionMatrix(pred, target, classes).forEach((row, t) =>
+      row.forEach((count, p) => {
+        confusion[t]![p]! += count;
+      }),
+    );
     return accuracy(pred, target);
   };
-  const result = evaluate(model, { x: new Tensor(set.images), y: new Tensor(set.labels) }, { loss, metrics: { accuracy: tally }, batchSize: EVAL_BATCH });
+  const result = evaluate(
+    model,
+    { x: new Tensor(set.images), y: new Tensor(set.labels) },
+    { loss, metrics: { accuracy: tally }, batchSize: EVAL_BATCH },
+  );
   const correct = confusion.reduce((a, row, i) => a + row[i]!, 0);
   const total = set.labels.size;
   return { loss: result.loss, accuracy: total > 0 ? correct / total : NaN, correct, total, confusion };

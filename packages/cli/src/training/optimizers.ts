@@ -31,7 +31,8 @@ export function defaultLearningRate(optimizer: OptimizerName, loss: LossName): n
 }
 
 /** The defaults table as one line, for --help. */
-export const LEARNING_RATE_DEFAULTS = 'sgd 3 (mse) / 0.1 (ce); momentum, nesterov 0.3 / 0.01; rmsprop, adam 0.001; adagrad 0.1 / 0.01';
+export const LEARNING_RATE_DEFAULTS =
+  'sgd 3 (mse) / 0.1 (ce); momentum, nesterov 0.3 / 0.01; rmsprop, adam 0.001; adagrad 0.1 / 0.01';
 
 /** Builds the optimizer over `params`. */
 export function makeOptimizer(name: OptimizerName, params: Tensor[], lr: number): Optimizer<Hyperparameters> {

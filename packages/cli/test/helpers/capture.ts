@@ -16,8 +16,18 @@ export async function run(argv: readonly string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io: Io = {
-    stdout: { write: (s: string) => { stdout += s; return true; } },
-    stderr: { write: (s: string) => { stderr += s; return true; } },
+    stdout: {
+      write: (s: string) => {
+        stdout += s;
+        return true;
+      },
+    },
+    stderr: {
+      write: (s: string) => {
+        stderr += s;
+        return true;
+      },
+    },
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };

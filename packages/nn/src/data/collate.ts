@@ -43,7 +43,10 @@ function collate(items: readonly unknown[], where: string): unknown {
   }
   if (typeof first === 'number') {
     const nums = items.map((x, k) => {
-      if (typeof x !== 'number') throw new TypeError(`defaultCollate: ${where} of element ${k} is ${typeof x}, expected a number like element 0`);
+      if (typeof x !== 'number')
+        throw new TypeError(
+          `defaultCollate: ${where} of element ${k} is ${typeof x}, expected a number like element 0`,
+        );
       return x;
     });
     const int = nums.every((v) => Number.isInteger(v) && v >= -0x80000000 && v <= 0x7fffffff);
@@ -51,23 +54,39 @@ function collate(items: readonly unknown[], where: string): unknown {
   }
   if (typeof first === 'boolean') {
     const flags = items.map((x, k) => {
-      if (typeof x !== 'boolean') throw new TypeError(`defaultCollate: ${where} of element ${k} is ${typeof x}, expected a boolean like element 0`);
+      if (typeof x !== 'boolean')
+        throw new TypeError(
+          `defaultCollate: ${where} of element ${k} is ${typeof x}, expected a boolean like element 0`,
+        );
       return x;
     });
     return new Tensor(array(flags, 'bool'));
   }
   if (Array.isArray(first)) {
     items.forEach((x, k) => {
-      if (!Array.isArray(x) || x.length !== first.length) throw new TypeError(`defaultCollate: ${where} of element ${k} is not an array of length ${first.length} like element 0`);
+      if (!Array.isArray(x) || x.length !== first.length)
+        throw new TypeError(
+          `defaultCollate: ${where} of element ${k} is not an array of length ${first.length} like element 0`,
+        );
     });
-    return first.map((_, j) => collate(items.map((x) => (x as unknown[])[j]), `${where}[${j}]`));
+    return first.map((_, j) =>
+      collate(
+        items.map((x) => (x as unknown[])[j]),
+        `${where}[${j}]`,
+      ),
+    );
   }
   if (typeof first === 'object' && first !== null) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(first)) {
-      out[key] = collate(items.map((x) => (x as Record<string, unknown>)[key]), `${where}.${key}`);
+      out[key] = collate(
+        items.map((x) => (x as Record<string, unknown>)[key]),
+        `${where}.${key}`,
+      );
     }
     return out;
   }
-  throw new TypeError(`defaultCollate: cannot collate ${where} of type ${first === null ? 'null' : typeof first}; pass a collate function`);
+  throw new TypeError(
+    `defaultCollate: cannot collate ${where} of type ${first === null ? 'null' : typeof first}; pass a collate function`,
+  );
 }

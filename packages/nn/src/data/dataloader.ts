@@ -35,9 +35,13 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   private readonly collate: ((items: T[]) => B) | undefined;
   private nextEpoch = 0;
 
-  constructor(readonly dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
+  constructor(
+    readonly dataset: Dataset<T>,
+    options: DataLoaderOptions<T, B> = {},
+  ) {
     const { batchSize = 1, shuffle = false, seed = 0, dropLast = false, collate } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('DataLoader', `batchSize must be a positive integer, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new RangeError('DataLoader', `batchSize must be a positive integer, got ${batchSize}`);
     if (!Number.isInteger(seed)) throw new RangeError('DataLoader', `seed must be an integer, got ${seed}`);
     this.batchSize = batchSize;
     this.shuffle = shuffle;
@@ -59,7 +63,8 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
 
   /** Sets the epoch the next `for..of` runs (to resume a run). */
   setEpoch(epoch: number): void {
-    if (!Number.isInteger(epoch) || epoch < 0) throw new RangeError('DataLoader', `epoch must be a non-negative integer, got ${epoch}`);
+    if (!Number.isInteger(epoch) || epoch < 0)
+      throw new RangeError('DataLoader', `epoch must be a non-negative integer, got ${epoch}`);
     this.nextEpoch = epoch;
   }
 

@@ -81,12 +81,16 @@ export class TensorDataset<A extends (Tensor | NDArray)[] = Tensor[]> implements
       throw new TypeError(`TensorDataset: argument ${k} is not a Tensor`);
     });
     values.forEach((a, k) => {
-      if (a.ndim === 0) throw new ShapeError('TensorDataset', `tensor ${k} is 0-d; every tensor needs a first axis to index`);
+      if (a.ndim === 0)
+        throw new ShapeError('TensorDataset', `tensor ${k} is 0-d; every tensor needs a first axis to index`);
     });
     const n = values[0]!.shape[0]!;
     values.forEach((a, k) => {
       if (a.shape[0] !== n) {
-        throw new ShapeError('TensorDataset', `tensor ${k} has shape ${fmtShape(a.shape)}, expected first dimension ${n} like tensor 0 ${fmtShape(values[0]!.shape)}`);
+        throw new ShapeError(
+          'TensorDataset',
+          `tensor ${k} has shape ${fmtShape(a.shape)}, expected first dimension ${n} like tensor 0 ${fmtShape(values[0]!.shape)}`,
+        );
       }
     });
     this.values = values;
@@ -114,14 +118,20 @@ export class Subset<T> implements Dataset<T> {
   /** Batch fetch, present only when the underlying dataset has one (it maps the indices through). */
   readonly getBatch?: (indices: readonly number[]) => unknown;
 
-  constructor(readonly dataset: Dataset<T>, indices: readonly number[]) {
+  constructor(
+    readonly dataset: Dataset<T>,
+    indices: readonly number[],
+  ) {
     indices.forEach((i) => checkItemIndex('Subset', i, dataset.length));
     this.indices = [...indices];
     if (hasGetBatch(dataset)) {
-      this.getBatch = (batch) => dataset.getBatch(batch.map((i) => {
-        checkItemIndex('Subset.getBatch', i, this.indices.length);
-        return this.indices[i]!;
-      }));
+      this.getBatch = (batch) =>
+        dataset.getBatch(
+          batch.map((i) => {
+            checkItemIndex('Subset.getBatch', i, this.indices.length);
+            return this.indices[i]!;
+          }),
+        );
     }
   }
 

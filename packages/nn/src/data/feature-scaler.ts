@@ -101,7 +101,10 @@ export abstract class FeatureScaler {
     if (this.params === undefined || this.featureShape === undefined) throw new NotFittedError(name);
     const value = storageOf(name, x);
     if (value.ndim === 0 || !shapesEqual(value.shape.slice(1), this.featureShape)) {
-      throw new ShapeError(name, `expected shape [n,${this.featureShape.join(',')}] (features as fitted), got ${fmtShape(value.shape)}`);
+      throw new ShapeError(
+        name,
+        `expected shape [n,${this.featureShape.join(',')}] (features as fitted), got ${fmtShape(value.shape)}`,
+      );
     }
     return value;
   }

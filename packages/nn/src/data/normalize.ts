@@ -25,7 +25,8 @@ export function normalize(input: Tensor | NDArray): Tensor {
     let big = 0;
     for (let j = 0; j < width; j++) big = Math.max(big, Math.abs(src[c.offset + row + j]!));
     if (big === 0 || !Number.isFinite(big)) {
-      for (let j = 0; j < width; j++) out[row + j] = big === 0 ? src[c.offset + row + j]! : src[c.offset + row + j]! / big;
+      for (let j = 0; j < width; j++)
+        out[row + j] = big === 0 ? src[c.offset + row + j]! : src[c.offset + row + j]! / big;
       continue;
     }
     let ss = 0;

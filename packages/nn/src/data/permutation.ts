@@ -6,7 +6,8 @@ import { RangeError, Rng } from '@chainrule/tensor';
  * @example randomPermutation(5, 42); // the same order on every machine
  */
 export function randomPermutation(n: number, rngOrSeed: Rng | number): number[] {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError('randomPermutation', `n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError('randomPermutation', `n must be a non-negative integer, got ${n}`);
   const rng = typeof rngOrSeed === 'number' ? new Rng(rngOrSeed) : rngOrSeed;
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {

@@ -93,7 +93,10 @@ export class MinMaxScaler extends FeatureScaler {
     super();
     const range = options.featureRange ?? [0, 1];
     if (!(range[0] < range[1]) || !Number.isFinite(range[0]) || !Number.isFinite(range[1])) {
-      throw new RangeError('MinMaxScaler', `featureRange must be finite [low, high] with low < high, got [${range.join(', ')}]`);
+      throw new RangeError(
+        'MinMaxScaler',
+        `featureRange must be finite [low, high] with low < high, got [${range.join(', ')}]`,
+      );
     }
     this.featureRange = [range[0], range[1]];
   }

@@ -36,9 +36,14 @@ export interface DatasetSplit<T> {
  */
 export function trainValTestSplit(n: number, sizes: SplitSizes, seed?: number): IndexSplit;
 export function trainValTestSplit<T>(dataset: Dataset<T>, sizes: SplitSizes, seed?: number): DatasetSplit<T>;
-export function trainValTestSplit<T>(source: number | Dataset<T>, sizes: SplitSizes, seed = 0): IndexSplit | DatasetSplit<T> {
+export function trainValTestSplit<T>(
+  source: number | Dataset<T>,
+  sizes: SplitSizes,
+  seed = 0,
+): IndexSplit | DatasetSplit<T> {
   const n = typeof source === 'number' ? source : source.length;
-  if (!Number.isInteger(n) || n < 0) throw new RangeError('trainValTestSplit', `n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError('trainValTestSplit', `n must be a non-negative integer, got ${n}`);
   const [train, val, test] = counts(n, sizes);
   const order = randomPermutation(n, seed);
   const split: IndexSplit = {
@@ -47,7 +52,11 @@ export function trainValTestSplit<T>(source: number | Dataset<T>, sizes: SplitSi
     test: order.slice(train + val, train + val + test),
   };
   if (typeof source === 'number') return split;
-  return { train: new Subset(source, split.train), val: new Subset(source, split.val), test: new Subset(source, split.test) };
+  return {
+    train: new Subset(source, split.train),
+    val: new Subset(source, split.val),
+    test: new Subset(source, split.test),
+  };
 }
 
 function counts(n: number, sizes: SplitSizes): [number, number, number] {
@@ -62,7 +71,10 @@ function counts(n: number, sizes: SplitSizes): [number, number, number] {
     return [n - val - test, val, test];
   }
   if (!values.every(Number.isInteger) || total > n) {
-    throw new RangeError('trainValTestSplit', `sizes ${JSON.stringify(sizes)} are neither fractions summing to 1 nor integer counts summing to at most ${n}`);
+    throw new RangeError(
+      'trainValTestSplit',
+      `sizes ${JSON.stringify(sizes)} are neither fractions summing to 1 nor integer counts summing to at most ${n}`,
+    );
   }
   return [sizes.train, sizes.val, sizes.test];
 }

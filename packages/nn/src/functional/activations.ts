@@ -5,7 +5,22 @@
  */
 import * as T from '@chainrule/tensor';
 import {
-  type Tensor, abs, add, customOp, div, erf, exp, expm1, gt, mul, softplus as agSoftplus, sub, tanh, where, zerosLike, Tensor as TensorClass,
+  type Tensor,
+  abs,
+  add,
+  customOp,
+  div,
+  erf,
+  exp,
+  expm1,
+  gt,
+  mul,
+  softplus as agSoftplus,
+  sub,
+  tanh,
+  where,
+  zerosLike,
+  Tensor as TensorClass,
 } from '@chainrule/autograd';
 
 /** identity(x) = x; derivative 1. */
@@ -26,7 +41,12 @@ export function step(x: Tensor): Tensor {
 }
 
 /** Parameters of Soboleva's modified tanh. */
-export interface SmhtOptions { a?: number; b?: number; c?: number; d?: number }
+export interface SmhtOptions {
+  a?: number;
+  b?: number;
+  c?: number;
+  d?: number;
+}
 
 /**
  * Soboleva's modified hyperbolic tangent: (e^{ax} - e^{-bx}) / (e^{cx} + e^{-dx}); all four
@@ -84,4 +104,3 @@ export function elu(x: Tensor, alpha = 1): Tensor {
   // double where: expm1 only sees non-positive inputs, so a large x cannot put inf into the gradient
   return where(positive, x, mul(expm1(where(positive, 0, x)), alpha));
 }
-

@@ -4,7 +4,7 @@
  * come from unfold's rule (fold, col2im) and matmul's.
  */
 import * as T from '@chainrule/tensor';
-import { type ConvOptions, type Pair } from '@chainrule/tensor';
+import type { ConvOptions, Pair } from '@chainrule/tensor';
 import { Tensor, add, div, matmul, max, mean, reshape, sum, unfold } from '@chainrule/autograd';
 
 /** Window options of conv2d: stride, padding and dilation, each a number or an (h, w) pair. */
@@ -31,7 +31,10 @@ function check4d(op: string, x: Tensor): void {
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, options: Conv2dOptions = {}): Tensor {
   check4d('conv2d', x);
   if (weight.ndim !== 4 || weight.shape[1] !== x.shape[1]) {
-    throw new T.ShapeError('conv2d', `weight ${T.fmtShape(weight.shape)} does not fit input ${T.fmtShape(x.shape)} (expected [outChannels, ${x.shape[1]}, kh, kw])`);
+    throw new T.ShapeError(
+      'conv2d',
+      `weight ${T.fmtShape(weight.shape)} does not fit input ${T.fmtShape(x.shape)} (expected [outChannels, ${x.shape[1]}, kh, kw])`,
+    );
   }
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
     throw new T.ShapeError('conv2d', `bias ${T.fmtShape(bias.shape)} does not fit ${weight.shape[0]} output channels`);
@@ -52,12 +55,24 @@ export interface PoolOptions {
   padding?: Pair;
 }
 
-function poolWindow(op: string, x: Tensor, options: PoolOptions & { dilation?: Pair }): { window: ConvOptions; out: readonly [number, number]; k: number } {
+function poolWindow(
+  op: string,
+  x: Tensor,
+  options: PoolOptions & { dilation?: Pair },
+): { window: ConvOptions; out: readonly [number, number]; k: number } {
   check4d(op, x);
-  const window: ConvOptions = { kernel: options.kernel, stride: options.stride ?? options.kernel, padding: options.padding ?? 0, dilation: options.dilation ?? 1 };
+  const window: ConvOptions = {
+    kernel: options.kernel,
+    stride: options.stride ?? options.kernel,
+    padding: options.padding ?? 0,
+    dilation: options.dilation ?? 1,
+  };
   const g = T.convGeometry(op, x.shape[2]!, x.shape[3]!, window);
   if (g.padding[0] * 2 > g.kernel[0] || g.padding[1] * 2 > g.kernel[1]) {
-    throw new T.RangeError(op, `padding ${g.padding[0]}x${g.padding[1]} must be at most half the kernel ${g.kernel[0]}x${g.kernel[1]}`);
+    throw new T.RangeError(
+      op,
+      `padding ${g.padding[0]}x${g.padding[1]} must be at most half the kernel ${g.kernel[0]}x${g.kernel[1]}`,
+    );
   }
   return { window, out: g.output, k: g.kernel[0] * g.kernel[1] };
 }

@@ -8,7 +8,8 @@ import { type Tensor, eq, indexSelect, reshape, unsqueeze, where } from '@chainr
  */
 export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | null = null): Tensor {
   if (indices.dtype !== 'int32') throw new T.DTypeError('embedding', `indices must be int32, got ${indices.dtype}`);
-  if (weight.ndim !== 2) throw new T.ShapeError('embedding', `weight must be [numEmbeddings, dim], got ${T.fmtShape(weight.shape)}`);
+  if (weight.ndim !== 2)
+    throw new T.ShapeError('embedding', `weight must be [numEmbeddings, dim], got ${T.fmtShape(weight.shape)}`);
   const flat = reshape(indices, [-1]);
   const iv = flat.value.contiguous();
   const n = weight.shape[0]!;

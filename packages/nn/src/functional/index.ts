@@ -15,10 +15,32 @@
  * ```
  */
 export { sigmoid, tanh, relu, softmax, logSoftmax, linear } from '@chainrule/autograd';
-export { identity, step, type SmhtOptions, smht, softsign, leakyRelu, type GeluApproximate, gelu, softplus, elu } from './activations.js';
 export {
-  type Reduction, type LossOptions, type MseOptions, type HuberOptions,
-  mseLoss, quadraticCost, l1Loss, huberLoss, bce, bceWithLogits, crossEntropy, nllLoss, l2Penalty,
+  identity,
+  step,
+  type SmhtOptions,
+  smht,
+  softsign,
+  leakyRelu,
+  type GeluApproximate,
+  gelu,
+  softplus,
+  elu,
+} from './activations.js';
+export {
+  type Reduction,
+  type LossOptions,
+  type MseOptions,
+  type HuberOptions,
+  mseLoss,
+  quadraticCost,
+  l1Loss,
+  huberLoss,
+  bce,
+  bceWithLogits,
+  crossEntropy,
+  nllLoss,
+  l2Penalty,
 } from './losses.js';
 export { dropout } from './dropout.js';
 export { batchNorm, layerNorm, type BatchNormOptions, type RunningStats } from './normalization.js';

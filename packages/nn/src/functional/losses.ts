@@ -4,7 +4,24 @@
  */
 import * as T from '@chainrule/tensor';
 import {
-  type Tensor, Tensor as TensorClass, abs, clamp, gather, gt, log, logSoftmax, mul, neg, softplus, square, squeeze, sub, sum, unsqueeze, where, add,
+  type Tensor,
+  Tensor as TensorClass,
+  abs,
+  clamp,
+  gather,
+  gt,
+  log,
+  logSoftmax,
+  mul,
+  neg,
+  softplus,
+  square,
+  squeeze,
+  sub,
+  sum,
+  unsqueeze,
+  where,
+  add,
 } from '@chainrule/autograd';
 import type { Module } from '../module.js';
 
@@ -26,7 +43,10 @@ export interface MseOptions {
 
 function checkSameShape(op: string, pred: Tensor, target: Tensor): void {
   if (!T.shapesEqual(pred.shape, target.shape)) {
-    throw new T.ShapeError(op, `prediction shape ${T.fmtShape(pred.shape)} and target shape ${T.fmtShape(target.shape)} differ; losses do not broadcast (reshape one of them)`);
+    throw new T.ShapeError(
+      op,
+      `prediction shape ${T.fmtShape(pred.shape)} and target shape ${T.fmtShape(target.shape)} differ; losses do not broadcast (reshape one of them)`,
+    );
   }
 }
 
@@ -119,7 +139,10 @@ function checkLabels(op: string, input: Tensor, target: Tensor): void {
   const classes = input.ndim === 1 ? input.shape[0]! : input.shape[1]!;
   const expected = input.ndim === 1 ? [] : input.shape.filter((_, i) => i !== 1);
   if (!T.shapesEqual(target.shape, expected)) {
-    throw new T.ShapeError(op, `class-index target of shape ${T.fmtShape(target.shape)} does not fit input ${T.fmtShape(input.shape)} (expected ${T.fmtShape(expected)}: one label per sample)`);
+    throw new T.ShapeError(
+      op,
+      `class-index target of shape ${T.fmtShape(target.shape)} does not fit input ${T.fmtShape(input.shape)} (expected ${T.fmtShape(expected)}: one label per sample)`,
+    );
   }
   const labels = target.value.contiguous();
   for (let i = 0; i < labels.size; i++) {
@@ -135,7 +158,8 @@ function pickNegative(logProbs: Tensor, target: Tensor): Tensor {
 }
 
 function checkInput(op: string, input: Tensor): void {
-  if (input.ndim === 0) throw new T.ShapeError(op, 'input must have a class axis: [C], [N, C] or [N, C, ...], got a scalar');
+  if (input.ndim === 0)
+    throw new T.ShapeError(op, 'input must have a class axis: [C], [N, C] or [N, C, ...], got a scalar');
 }
 
 /**
@@ -157,7 +181,11 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: LossOption
     checkLabels('crossEntropy', logits, target);
     return reduce(pickNegative(logSoftmax(logits, axis), target), options.reduction ?? 'mean');
   }
-  if (!T.isFloat(target.dtype)) throw new T.DTypeError('crossEntropy', `target must be int32 class labels or float probabilities, got ${target.dtype}`);
+  if (!T.isFloat(target.dtype))
+    throw new T.DTypeError(
+      'crossEntropy',
+      `target must be int32 class labels or float probabilities, got ${target.dtype}`,
+    );
   checkSameShape('crossEntropy', logits, target);
   return reduce(neg(sum(mul(target, logSoftmax(logits, axis)), axis)), options.reduction ?? 'mean');
 }
@@ -165,7 +193,8 @@ export function crossEntropy(logits: Tensor, target: Tensor, options: LossOption
 /** Negative log-likelihood from log-probabilities (e.g. a LogSoftmax output) and int32 labels. */
 export function nllLoss(logProbs: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   checkInput('nllLoss', logProbs);
-  if (target.dtype !== 'int32') throw new T.DTypeError('nllLoss', `target must be int32 class labels, got ${target.dtype}`);
+  if (target.dtype !== 'int32')
+    throw new T.DTypeError('nllLoss', `target must be int32 class labels, got ${target.dtype}`);
   checkLabels('nllLoss', logProbs, target);
   return reduce(pickNegative(logProbs, target), options.reduction ?? 'mean');
 }
@@ -179,7 +208,10 @@ export function l2Penalty(model: Module<never, unknown> | readonly Tensor[], lam
   if (!(n > 0)) throw new T.RangeError('l2Penalty', `n (the training set size) must be positive, got ${n}`);
   const weights = Array.isArray(model)
     ? (model as readonly Tensor[])
-    : (model as Module<never, unknown>).namedParameters().filter(([name]) => !/(^|\.)bias[^.]*$/.test(name)).map(([, p]) => p);
+    : (model as Module<never, unknown>)
+        .namedParameters()
+        .filter(([name]) => !/(^|\.)bias[^.]*$/.test(name))
+        .map(([, p]) => p);
   if (weights.length === 0) return new TensorClass(T.scalarArray(0, 'float32'));
   let total = sum(square(weights[0]!));
   for (let i = 1; i < weights.length; i++) total = add(total, sum(square(weights[i]!)));

@@ -25,7 +25,8 @@ export interface BatchNormOptions {
  * uses the running averages.
  */
 export function batchNorm(x: Tensor, options: BatchNormOptions = {}): Tensor {
-  if (x.ndim !== 2 && x.ndim !== 3) throw new T.ShapeError('batchNorm', `expected input [N, C] or [N, C, L], got ${T.fmtShape(x.shape)}`);
+  if (x.ndim !== 2 && x.ndim !== 3)
+    throw new T.ShapeError('batchNorm', `expected input [N, C] or [N, C, L], got ${T.fmtShape(x.shape)}`);
   const { weight = null, bias = null, running = null, training = true, momentum = 0.1, eps = 1e-5 } = options;
   const c = x.shape[1]!;
   const axes = x.ndim === 2 ? [0] : [0, 2];
@@ -33,7 +34,11 @@ export function batchNorm(x: Tensor, options: BatchNormOptions = {}): Tensor {
   let mu: Tensor, variance: Tensor;
   if (training || running === null) {
     const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
-    if (training && count <= 1) throw new T.ShapeError('batchNorm', `training needs more than one value per channel, got input ${T.fmtShape(x.shape)}`);
+    if (training && count <= 1)
+      throw new T.ShapeError(
+        'batchNorm',
+        `training needs more than one value per channel, got input ${T.fmtShape(x.shape)}`,
+      );
     mu = mean(x, axes, true);
     variance = mean(square(sub(x, mu)), axes, true);
     if (training && running !== null) {
@@ -57,10 +62,19 @@ export function batchNorm(x: Tensor, options: BatchNormOptions = {}): Tensor {
  * Layer normalization over the last `normalizedShape.length` axes: y = (x − μ)/√(σ² + ε)·γ + β
  * with the biased variance of each sample.
  */
-export function layerNorm(x: Tensor, normalizedShape: readonly number[], weight: Tensor | null = null, bias: Tensor | null = null, eps = 1e-5): Tensor {
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  eps = 1e-5,
+): Tensor {
   const k = normalizedShape.length;
   if (x.ndim < k || !T.shapesEqual(x.shape.slice(x.ndim - k), normalizedShape)) {
-    throw new T.ShapeError('layerNorm', `input ${T.fmtShape(x.shape)} does not end in the normalized shape ${T.fmtShape(normalizedShape)}`);
+    throw new T.ShapeError(
+      'layerNorm',
+      `input ${T.fmtShape(x.shape)} does not end in the normalized shape ${T.fmtShape(normalizedShape)}`,
+    );
   }
   const axes = normalizedShape.map((_, i) => x.ndim - k + i);
   const mu = mean(x, axes, true);

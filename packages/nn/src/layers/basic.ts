@@ -16,15 +16,26 @@ import { type LayerOptions, checkPositiveInt, emptyParameter, layerDtype } from 
  * @example new Flatten().forward(zeros([8, 1, 28, 28])).shape; // [8, 784]
  */
 export class Flatten extends Module {
-  constructor(readonly startDim = 1, readonly endDim = -1) { super(); }
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
+    super();
+  }
   forward(x: Tensor): Tensor {
     const s = T.normalizeAxis('Flatten', this.startDim, x.ndim);
     const e = T.normalizeAxis('Flatten', this.endDim, x.ndim);
-    if (e < s) throw new T.RangeError('Flatten', `endDim ${this.endDim} comes before startDim ${this.startDim} for input ${T.fmtShape(x.shape)}`);
+    if (e < s)
+      throw new T.RangeError(
+        'Flatten',
+        `endDim ${this.endDim} comes before startDim ${this.startDim} for input ${T.fmtShape(x.shape)}`,
+      );
     const mid = x.shape.slice(s, e + 1).reduce((a, b) => a * b, 1);
     return reshape(x, [...x.shape.slice(0, s), mid, ...x.shape.slice(e + 1)]);
   }
-  override extraRepr(): string { return `startDim=${this.startDim}, endDim=${this.endDim}`; }
+  override extraRepr(): string {
+    return `startDim=${this.startDim}, endDim=${this.endDim}`;
+  }
 }
 
 /**
@@ -38,13 +49,20 @@ export class Flatten extends Module {
  */
 export class Dropout extends Module {
   readonly rng: Rng;
-  constructor(readonly p = 0.5, options: { rng?: Rng } = {}) {
+  constructor(
+    readonly p = 0.5,
+    options: { rng?: Rng } = {},
+  ) {
     super();
     if (!(p >= 0 && p <= 1)) throw new T.RangeError('Dropout', `p must be in [0, 1], got ${p}`);
     this.rng = options.rng ?? defaultRng;
   }
-  forward(x: Tensor): Tensor { return dropout(x, this.p, this.training, this.rng); }
-  override extraRepr(): string { return `p=${this.p}`; }
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p, this.training, this.rng);
+  }
+  override extraRepr(): string {
+    return `p=${this.p}`;
+  }
 }
 
 /** Options of `Embedding`. */
@@ -60,7 +78,11 @@ export interface EmbeddingOptions extends LayerOptions {
 export class Embedding extends Module {
   readonly weight: Parameter;
   readonly paddingIdx: number | null;
-  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: EmbeddingOptions = {}) {
+  constructor(
+    readonly numEmbeddings: number,
+    readonly embeddingDim: number,
+    options: EmbeddingOptions = {},
+  ) {
     super();
     checkPositiveInt('Embedding', 'numEmbeddings', numEmbeddings);
     checkPositiveInt('Embedding', 'embeddingDim', embeddingDim);
@@ -69,12 +91,19 @@ export class Embedding extends Module {
     this.paddingIdx = options.paddingIdx ?? null;
     if (this.paddingIdx !== null) {
       if (!Number.isInteger(this.paddingIdx) || this.paddingIdx < 0 || this.paddingIdx >= numEmbeddings) {
-        throw new T.RangeError('Embedding', `paddingIdx ${this.paddingIdx} is out of range for ${numEmbeddings} embeddings`);
+        throw new T.RangeError(
+          'Embedding',
+          `paddingIdx ${this.paddingIdx} is out of range for ${numEmbeddings} embeddings`,
+        );
       }
       const row = this.weight.value.select(0, this.paddingIdx);
       T.getBackend().assign(row, T.zeros(row.shape, row.dtype));
     }
   }
-  forward(indices: Tensor): Tensor { return embedding(indices, this.weight, this.paddingIdx); }
-  override extraRepr(): string { return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, paddingIdx=${this.paddingIdx}`}`; }
+  forward(indices: Tensor): Tensor {
+    return embedding(indices, this.weight, this.paddingIdx);
+  }
+  override extraRepr(): string {
+    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, paddingIdx=${this.paddingIdx}`}`;
+  }
 }

@@ -13,7 +13,8 @@ export interface Conv2dLayerOptions extends LayerOptions, Conv2dOptions {
   bias?: boolean;
 }
 
-const pairText = (p: Pair | undefined, d: number) => (p === undefined ? `${d}` : typeof p === 'number' ? `${p}` : `(${p[0]}, ${p[1]})`);
+const pairText = (p: Pair | undefined, d: number) =>
+  p === undefined ? `${d}` : typeof p === 'number' ? `${p}` : `(${p[0]}, ${p[1]})`;
 
 /**
  * A 2-D convolution layer: [N, inChannels, H, W] → [N, outChannels, outH, outW], weight
@@ -31,7 +32,12 @@ export class Conv2d extends Module {
   readonly kernelSize: [number, number];
   readonly window: Conv2dOptions;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: Pair, options: Conv2dLayerOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    options: Conv2dLayerOptions = {},
+  ) {
     super();
     checkPositiveInt('Conv2d', 'inChannels', inChannels);
     checkPositiveInt('Conv2d', 'outChannels', outChannels);
@@ -65,7 +71,9 @@ export class MaxPool2d extends Module {
     super();
     this.options = { kernel: kernelSize, ...options };
   }
-  forward(x: Tensor): Tensor { return maxPool2d(x, this.options); }
+  forward(x: Tensor): Tensor {
+    return maxPool2d(x, this.options);
+  }
   override extraRepr(): string {
     return `kernelSize=${pairText(this.options.kernel, 1)}, stride=${pairText(this.options.stride ?? this.options.kernel, 1)}, padding=${pairText(this.options.padding, 0)}`;
   }
@@ -78,7 +86,9 @@ export class AvgPool2d extends Module {
     super();
     this.options = { kernel: kernelSize, ...options };
   }
-  forward(x: Tensor): Tensor { return avgPool2d(x, this.options); }
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.options);
+  }
   override extraRepr(): string {
     return `kernelSize=${pairText(this.options.kernel, 1)}, stride=${pairText(this.options.stride ?? this.options.kernel, 1)}, padding=${pairText(this.options.padding, 0)}`;
   }

@@ -36,7 +36,10 @@ export class BatchNorm1d extends Module {
   readonly eps: number;
   readonly momentum: number;
 
-  constructor(readonly numFeatures: number, options: BatchNormLayerOptions = {}) {
+  constructor(
+    readonly numFeatures: number,
+    options: BatchNormLayerOptions = {},
+  ) {
     super();
     checkPositiveInt('BatchNorm1d', 'numFeatures', numFeatures);
     const dtype = layerDtype('BatchNorm1d', options);
@@ -59,10 +62,23 @@ export class BatchNorm1d extends Module {
 
   forward(x: Tensor): Tensor {
     if ((x.ndim !== 2 && x.ndim !== 3) || x.shape[1] !== this.numFeatures) {
-      throw new T.ShapeError('BatchNorm1d', `expected input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${T.fmtShape(x.shape)}`);
+      throw new T.ShapeError(
+        'BatchNorm1d',
+        `expected input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${T.fmtShape(x.shape)}`,
+      );
     }
-    const running = this.runningMean !== null && this.runningVar !== null ? { mean: this.runningMean, variance: this.runningVar } : null;
-    const out = batchNorm(x, { weight: this.weight, bias: this.bias, running, training: this.training, momentum: this.momentum, eps: this.eps });
+    const running =
+      this.runningMean !== null && this.runningVar !== null
+        ? { mean: this.runningMean, variance: this.runningVar }
+        : null;
+    const out = batchNorm(x, {
+      weight: this.weight,
+      bias: this.bias,
+      running,
+      training: this.training,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
     // counted only once the batch went through: a failed forward changes no buffer
     if (this.training && this.numBatchesTracked !== null) this.numBatchesTracked.addInPlace(1);
     return out;

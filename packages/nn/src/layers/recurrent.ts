@@ -4,7 +4,7 @@
  * initialized U(−1/√H, 1/√H).
  */
 import * as T from '@chainrule/tensor';
-import { type DType, type Rng } from '@chainrule/tensor';
+import type { DType, Rng } from '@chainrule/tensor';
 import { Tensor, select, stack, transpose } from '@chainrule/autograd';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
@@ -22,7 +22,16 @@ type Kind = 'RNN' | 'LSTM' | 'GRU';
 const GATES: Record<Kind, number> = { RNN: 1, LSTM: 4, GRU: 3 };
 
 /** Makes and registers one layer's weights under PyTorch's names (suffix '' for cells, '_l0' ...). */
-function makeWeights(owner: Module<never, unknown>, kind: Kind, input: number, hidden: number, bias: boolean, dtype: DType, rng: Rng | undefined, suffix: string): CellWeights {
+function makeWeights(
+  owner: Module<never, unknown>,
+  kind: Kind,
+  input: number,
+  hidden: number,
+  bias: boolean,
+  dtype: DType,
+  rng: Rng | undefined,
+  suffix: string,
+): CellWeights {
   const g = GATES[kind] * hidden;
   const bound = 1 / Math.sqrt(hidden);
   const make = (name: string, shape: number[]): Parameter => {
@@ -51,14 +60,21 @@ function zeroState(x: Tensor, hidden: number, dtype: DType): Tensor {
 abstract class CellBase extends Module<never, unknown> {
   readonly weights: CellWeights;
   readonly dtype: DType;
-  constructor(kind: Kind, readonly inputSize: number, readonly hiddenSize: number, options: CellOptions) {
+  constructor(
+    kind: Kind,
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    options: CellOptions,
+  ) {
     super();
     checkPositiveInt(`${kind}Cell`, 'inputSize', inputSize);
     checkPositiveInt(`${kind}Cell`, 'hiddenSize', hiddenSize);
     this.dtype = layerDtype(`${kind}Cell`, options);
     this.weights = makeWeights(this, kind, inputSize, hiddenSize, options.bias ?? true, this.dtype, options.rng, '');
   }
-  override extraRepr(): string { return `${this.inputSize}, ${this.hiddenSize}, bias=${this.weights.biasIh !== null}`; }
+  override extraRepr(): string {
+    return `${this.inputSize}, ${this.hiddenSize}, bias=${this.weights.biasIh !== null}`;
+  }
 }
 
 /**
@@ -72,12 +88,21 @@ abstract class CellBase extends Module<never, unknown> {
  * ```
  */
 export class RNNCell extends CellBase {
-  constructor(inputSize: number, hiddenSize: number, readonly options: CellOptions & { nonlinearity?: RnnNonlinearity } = {}) {
+  constructor(
+    inputSize: number,
+    hiddenSize: number,
+    readonly options: CellOptions & { nonlinearity?: RnnNonlinearity } = {},
+  ) {
     super('RNN', inputSize, hiddenSize, options);
   }
   forward(x: Tensor, h?: Tensor): Tensor {
     checkStep('RNNCell', x, this.inputSize);
-    return rnnCell(x, h ?? zeroState(x, this.hiddenSize, this.dtype), this.weights, this.options.nonlinearity ?? 'tanh');
+    return rnnCell(
+      x,
+      h ?? zeroState(x, this.hiddenSize, this.dtype),
+      this.weights,
+      this.options.nonlinearity ?? 'tanh',
+    );
   }
 }
 
@@ -118,7 +143,12 @@ abstract class SequenceBase extends Module<never, unknown> {
   readonly numLayers: number;
   readonly batchFirst: boolean;
   readonly dtype: DType;
-  constructor(readonly kind: Kind, readonly inputSize: number, readonly hiddenSize: number, options: RecurrentOptions) {
+  constructor(
+    readonly kind: Kind,
+    readonly inputSize: number,
+    readonly hiddenSize: number,
+    options: RecurrentOptions,
+  ) {
     super();
     checkPositiveInt(kind, 'inputSize', inputSize);
     checkPositiveInt(kind, 'hiddenSize', hiddenSize);
@@ -127,7 +157,18 @@ abstract class SequenceBase extends Module<never, unknown> {
     this.batchFirst = options.batchFirst ?? false;
     this.dtype = layerDtype(kind, options);
     for (let l = 0; l < this.numLayers; l++) {
-      this.layers.push(makeWeights(this, kind, l === 0 ? inputSize : hiddenSize, hiddenSize, options.bias ?? true, this.dtype, options.rng, `_l${l}`));
+      this.layers.push(
+        makeWeights(
+          this,
+          kind,
+          l === 0 ? inputSize : hiddenSize,
+          hiddenSize,
+          options.bias ?? true,
+          this.dtype,
+          options.rng,
+          `_l${l}`,
+        ),
+      );
     }
   }
 
@@ -142,13 +183,18 @@ abstract class SequenceBase extends Module<never, unknown> {
 
   protected checkState(name: string, s: Tensor, batch: number): void {
     if (!T.shapesEqual(s.shape, [this.numLayers, batch, this.hiddenSize])) {
-      throw new T.ShapeError(this.kind, `${name} must be [${this.numLayers}, ${batch}, ${this.hiddenSize}], got ${T.fmtShape(s.shape)}`);
+      throw new T.ShapeError(
+        this.kind,
+        `${name} must be [${this.numLayers}, ${batch}, ${this.hiddenSize}], got ${T.fmtShape(s.shape)}`,
+      );
     }
   }
 
   protected initial(name: string, given: Tensor | undefined, batch: number): Tensor[] {
     if (given !== undefined) this.checkState(name, given, batch);
-    return Array.from({ length: this.numLayers }, (_, l) => (given === undefined ? new Tensor(T.zeros([batch, this.hiddenSize], this.dtype)) : select(given, 0, l)));
+    return Array.from({ length: this.numLayers }, (_, l) =>
+      given === undefined ? new Tensor(T.zeros([batch, this.hiddenSize], this.dtype)) : select(given, 0, l),
+    );
   }
 
   /**
@@ -186,7 +232,11 @@ abstract class SequenceBase extends Module<never, unknown> {
  */
 export class RNN extends SequenceBase {
   readonly nonlinearity: RnnNonlinearity;
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions & { nonlinearity?: RnnNonlinearity } = {}) {
+  constructor(
+    inputSize: number,
+    hiddenSize: number,
+    options: RecurrentOptions & { nonlinearity?: RnnNonlinearity } = {},
+  ) {
     super('RNN', inputSize, hiddenSize, options);
     this.nonlinearity = options.nonlinearity ?? 'tanh';
   }

@@ -20,15 +20,26 @@ export interface AdagradOptions extends Hyperparameters {
  * ```
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
-  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdagradOptions>[], options: Partial<AdagradOptions> = {}) {
-    super('Adagrad', params, { lr: 0.01, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, ...options });
+  constructor(
+    params: Iterable<Tensor> | readonly ParamGroupInput<AdagradOptions>[],
+    options: Partial<AdagradOptions> = {},
+  ) {
+    super('Adagrad', params, {
+      lr: 0.01,
+      lrDecay: 0,
+      weightDecay: 0,
+      initialAccumulatorValue: 0,
+      eps: 1e-10,
+      ...options,
+    });
   }
 
   protected override checkHyperparameters(h: Hyperparameters): void {
     super.checkHyperparameters(h);
     const o = h as Partial<AdagradOptions>;
     if (o.eps !== undefined && !(o.eps >= 0)) throw new T.RangeError('Adagrad', `eps must be >= 0, got ${o.eps}`);
-    if (o.initialAccumulatorValue !== undefined && !(o.initialAccumulatorValue >= 0)) throw new T.RangeError('Adagrad', `initialAccumulatorValue must be >= 0, got ${o.initialAccumulatorValue}`);
+    if (o.initialAccumulatorValue !== undefined && !(o.initialAccumulatorValue >= 0))
+      throw new T.RangeError('Adagrad', `initialAccumulatorValue must be >= 0, got ${o.initialAccumulatorValue}`);
   }
 
   protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<AdagradOptions>): void {

@@ -1,6 +1,13 @@
 import * as T from '@chainrule/tensor';
 import { type Tensor, add, div, maximum, mul, sqrt, square } from '@chainrule/autograd';
-import { type Hyperparameters, type LiveState, Optimizer, type ParamGroup, type ParamGroupInput, zerosState } from './optimizer.js';
+import {
+  type Hyperparameters,
+  type LiveState,
+  Optimizer,
+  type ParamGroup,
+  type ParamGroupInput,
+  zerosState,
+} from './optimizer.js';
 
 /** Hyperparameters of Adam and AdamW (PyTorch's). */
 export interface AdamOptions extends Hyperparameters {
@@ -19,7 +26,8 @@ function checkAdam(name: string, h: Hyperparameters): void {
     if (b !== undefined && !(b >= 0 && b < 1)) throw new T.RangeError(name, `${key} must be in [0, 1), got ${b}`);
   }
   if (o.eps !== undefined && !(o.eps >= 0)) throw new T.RangeError(name, `eps must be >= 0, got ${o.eps}`);
-  if (o.weightDecay !== undefined && !(o.weightDecay >= 0)) throw new T.RangeError(name, `weightDecay must be >= 0, got ${o.weightDecay}`);
+  if (o.weightDecay !== undefined && !(o.weightDecay >= 0))
+    throw new T.RangeError(name, `weightDecay must be >= 0, got ${o.weightDecay}`);
 }
 
 /** The shared Adam moment update and step; `g` already includes any L2 term. */
@@ -32,7 +40,8 @@ function adamStep(p: Tensor, g: Tensor, state: LiveState, h: AdamOptions): void 
   }
   const step = (state.step as number) + 1;
   state.step = step;
-  const m = state.exp_avg as Tensor, v = state.exp_avg_sq as Tensor;
+  const m = state.exp_avg as Tensor,
+    v = state.exp_avg_sq as Tensor;
   m.mulInPlace(h.beta1).addScaledInPlace(g, 1 - h.beta1);
   v.mulInPlace(h.beta2).addInPlace(mul(square(g), 1 - h.beta2));
   const bc1 = 1 - h.beta1 ** step;
@@ -57,7 +66,15 @@ function adamStep(p: Tensor, g: Tensor, state: LiveState, h: AdamOptions): void 
  */
 export class Adam extends Optimizer<AdamOptions> {
   constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdamOptions>[], options: Partial<AdamOptions> = {}) {
-    super('Adam', params, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false, ...options });
+    super('Adam', params, {
+      lr: 1e-3,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0,
+      amsgrad: false,
+      ...options,
+    });
   }
 
   protected override checkHyperparameters(h: Hyperparameters): void {
@@ -76,7 +93,15 @@ export class Adam extends Optimizer<AdamOptions> {
  */
 export class AdamW extends Optimizer<AdamOptions> {
   constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdamOptions>[], options: Partial<AdamOptions> = {}) {
-    super('AdamW', params, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, amsgrad: false, ...options });
+    super('AdamW', params, {
+      lr: 1e-3,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0.01,
+      amsgrad: false,
+      ...options,
+    });
   }
 
   protected override checkHyperparameters(h: Hyperparameters): void {

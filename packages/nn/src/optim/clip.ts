@@ -25,6 +25,9 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType
   }
   if (normType !== Infinity) total = total ** (1 / normType);
   const coef = maxNorm / (total + 1e-6);
-  if (coef < 1) noGrad(() => { for (const g of grads) g.mulInPlace(coef); });
+  if (coef < 1)
+    noGrad(() => {
+      for (const g of grads) g.mulInPlace(coef);
+    });
   return total;
 }

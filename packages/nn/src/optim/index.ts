@@ -1,5 +1,12 @@
 export {
-  Optimizer, type Hyperparameters, type ParamGroup, type ParamGroupInput, type ParamState, type OptimizerStateDict, type OptimizerStateDictInput, type LiveState,
+  Optimizer,
+  type Hyperparameters,
+  type ParamGroup,
+  type ParamGroupInput,
+  type ParamState,
+  type OptimizerStateDict,
+  type OptimizerStateDictInput,
+  type LiveState,
 } from './optimizer.js';
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adagrad, type AdagradOptions } from './adagrad.js';

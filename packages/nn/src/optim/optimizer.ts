@@ -1,5 +1,5 @@
 import * as T from '@chainrule/tensor';
-import { type NDArray } from '@chainrule/tensor';
+import type { NDArray } from '@chainrule/tensor';
 import { Tensor, noGrad } from '@chainrule/autograd';
 import { ModuleError } from '../errors.js';
 
@@ -55,7 +55,11 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   /** Per-parameter state (moment estimates, step counts), created lazily on the first step. */
   protected readonly state = new Map<Tensor, LiveState>();
 
-  constructor(readonly name: string, params: Iterable<Tensor> | readonly ParamGroupInput<H>[], readonly defaults: H) {
+  constructor(
+    readonly name: string,
+    params: Iterable<Tensor> | readonly ParamGroupInput<H>[],
+    readonly defaults: H,
+  ) {
     this.checkHyperparameters(defaults);
     const groups = isGroupList<H>(params) ? params : [{ params } as ParamGroupInput<H>];
     const seen = new Set<Tensor>();
@@ -63,8 +67,13 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       const list = [...g.params];
       for (const p of list) {
         if (!(p instanceof Tensor)) throw new ModuleError(name, `group ${gi} holds something that is not a Tensor`);
-        if (!p.isLeaf) throw new ModuleError(name, 'cannot optimize a non-leaf tensor (a parameter must be a leaf: use detach().requiresGrad_())');
-        if (seen.has(p)) throw new ModuleError(name, 'a parameter appears more than once (in one group or across groups)');
+        if (!p.isLeaf)
+          throw new ModuleError(
+            name,
+            'cannot optimize a non-leaf tensor (a parameter must be a leaf: use detach().requiresGrad_())',
+          );
+        if (seen.has(p))
+          throw new ModuleError(name, 'a parameter appears more than once (in one group or across groups)');
         seen.add(p);
       }
       const group = { ...defaults, ...g, params: list } as ParamGroup<H>;
@@ -95,7 +104,10 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
         for (const p of group.params) {
           if (p.grad === null) continue;
           let s = this.state.get(p);
-          if (s === undefined) { s = {}; this.state.set(p, s); }
+          if (s === undefined) {
+            s = {};
+            this.state.set(p, s);
+          }
           this.update(p, p.grad, s, group);
         }
       }
@@ -129,13 +141,15 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
         const s = this.state.get(p);
         if (s !== undefined) {
           const saved: ParamState = {};
-          for (const [k, v] of Object.entries(s)) saved[k] = typeof v === 'number' ? v : new Tensor(T.getBackend().copy(v.value, v.dtype));
+          for (const [k, v] of Object.entries(s))
+            saved[k] = typeof v === 'number' ? v : new Tensor(T.getBackend().copy(v.value, v.dtype));
           state[String(index)] = saved;
         }
         indices.push(index++);
       }
       const hyper: Record<string, number | boolean> = {};
-      for (const [k, v] of Object.entries(g)) if (k !== 'params' && (typeof v === 'number' || typeof v === 'boolean')) hyper[k] = v;
+      for (const [k, v] of Object.entries(g))
+        if (k !== 'params' && (typeof v === 'number' || typeof v === 'boolean')) hyper[k] = v;
       return { params: indices, options: hyper };
     });
     return { state, paramGroups };
@@ -154,17 +168,29 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   prepareLoadStateDict(dict: OptimizerStateDictInput): () => void {
     const op = `${this.name}.loadStateDict`;
     if (dict.paramGroups.length !== this.paramGroups.length) {
-      throw new ModuleError(op, `the state has ${dict.paramGroups.length} parameter group(s), the optimizer ${this.paramGroups.length}`);
+      throw new ModuleError(
+        op,
+        `the state has ${dict.paramGroups.length} parameter group(s), the optimizer ${this.paramGroups.length}`,
+      );
     }
     const params = this.params;
     dict.paramGroups.forEach((g, gi) => {
       const mine = this.paramGroups[gi]!;
-      if (g.params.length !== mine.params.length) throw new ModuleError(op, `group ${gi} has ${g.params.length} parameter(s) in the state, ${mine.params.length} in the optimizer`);
+      if (g.params.length !== mine.params.length)
+        throw new ModuleError(
+          op,
+          `group ${gi} has ${g.params.length} parameter(s) in the state, ${mine.params.length} in the optimizer`,
+        );
       for (const [k, v] of Object.entries(g.options)) {
         if (k === 'params') throw new ModuleError(op, `group ${gi}: "params" is not a hyperparameter`);
         const current = (mine as unknown as Record<string, unknown>)[k];
-        if (current === undefined) throw new ModuleError(op, `group ${gi}: "${k}" is not a hyperparameter of ${this.name}`);
-        if (typeof current !== typeof v) throw new ModuleError(op, `group ${gi}: hyperparameter "${k}" is a ${typeof v} in the state, a ${typeof current} in the optimizer`);
+        if (current === undefined)
+          throw new ModuleError(op, `group ${gi}: "${k}" is not a hyperparameter of ${this.name}`);
+        if (typeof current !== typeof v)
+          throw new ModuleError(
+            op,
+            `group ${gi}: hyperparameter "${k}" is a ${typeof v} in the state, a ${typeof current} in the optimizer`,
+          );
       }
       // the values must pass the same checks as the constructor's (no negative learning rate, betas in [0, 1)...)
       this.checkHyperparameters({ ...(mine as unknown as Hyperparameters), ...g.options });
@@ -173,14 +199,23 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     for (const [key, saved] of Object.entries(dict.state)) {
       const index = Number(key);
       const p = Number.isInteger(index) ? params[index] : undefined;
-      if (p === undefined) throw new ModuleError(op, `state for parameter ${key}, but the optimizer has ${params.length} parameter(s)`);
+      if (p === undefined)
+        throw new ModuleError(op, `state for parameter ${key}, but the optimizer has ${params.length} parameter(s)`);
       const live: LiveState = {};
       for (const [k, given] of Object.entries(saved)) {
-        if (typeof given === 'number') { live[k] = given; continue; }
+        if (typeof given === 'number') {
+          live[k] = given;
+          continue;
+        }
         const v: unknown = given instanceof Tensor ? given.value : given;
         if (!(v instanceof T.NDArray)) throw new ModuleError(op, `state ${key}.${k} is neither a number nor a Tensor`);
-        if (!T.shapesEqual(v.shape, p.shape)) throw new T.ShapeError(op, `state ${key}.${k} has shape ${T.fmtShape(v.shape)}, its parameter ${T.fmtShape(p.shape)}`);
-        if (v.dtype !== p.dtype) throw new T.DTypeError(op, `state ${key}.${k} is ${v.dtype}, its parameter ${p.dtype}`);
+        if (!T.shapesEqual(v.shape, p.shape))
+          throw new T.ShapeError(
+            op,
+            `state ${key}.${k} has shape ${T.fmtShape(v.shape)}, its parameter ${T.fmtShape(p.shape)}`,
+          );
+        if (v.dtype !== p.dtype)
+          throw new T.DTypeError(op, `state ${key}.${k} is ${v.dtype}, its parameter ${p.dtype}`);
         live[k] = new Tensor(T.getBackend().copy(v, v.dtype));
       }
       restored.set(p, live);
@@ -197,9 +232,16 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   }
 }
 
-function isGroupList<H extends Hyperparameters>(params: Iterable<Tensor> | readonly ParamGroupInput<H>[]): params is readonly ParamGroupInput<H>[] {
+function isGroupList<H extends Hyperparameters>(
+  params: Iterable<Tensor> | readonly ParamGroupInput<H>[],
+): params is readonly ParamGroupInput<H>[] {
   if (!Array.isArray(params)) return false;
-  return params.length > 0 && !(params[0] instanceof Tensor) && typeof params[0] === 'object' && 'params' in (params[0] as object);
+  return (
+    params.length > 0 &&
+    !(params[0] instanceof Tensor) &&
+    typeof params[0] === 'object' &&
+    'params' in (params[0] as object)
+  );
 }
 
 /** A state tensor shaped like the parameter, filled with zeros. */

@@ -45,10 +45,14 @@ export class ReduceLROnPlateau {
   cooldownCounter = 0;
   lastEpoch = 0;
 
-  constructor(readonly optimizer: Optimizer<Hyperparameters>, options: PlateauOptions = {}) {
+  constructor(
+    readonly optimizer: Optimizer<Hyperparameters>,
+    options: PlateauOptions = {},
+  ) {
     this.mode = options.mode ?? 'min';
     this.factor = options.factor ?? 0.1;
-    if (!(this.factor < 1 && this.factor >= 0)) throw new T.RangeError('ReduceLROnPlateau', `factor must be in [0, 1), got ${this.factor}`);
+    if (!(this.factor < 1 && this.factor >= 0))
+      throw new T.RangeError('ReduceLROnPlateau', `factor must be in [0, 1), got ${this.factor}`);
     this.patience = options.patience ?? 10;
     this.threshold = options.threshold ?? 1e-4;
     this.thresholdMode = options.thresholdMode ?? 'rel';
@@ -61,7 +65,8 @@ export class ReduceLROnPlateau {
   /** Whether `value` beats the best so far by more than the threshold. */
   isBetter(value: number): boolean {
     const { best, threshold } = this;
-    if (this.mode === 'min') return this.thresholdMode === 'rel' ? value < best * (1 - threshold) : value < best - threshold;
+    if (this.mode === 'min')
+      return this.thresholdMode === 'rel' ? value < best * (1 - threshold) : value < best - threshold;
     return this.thresholdMode === 'rel' ? value > best * (1 + threshold) : value > best + threshold;
   }
 

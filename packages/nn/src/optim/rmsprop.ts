@@ -1,6 +1,13 @@
 import * as T from '@chainrule/tensor';
 import { type Tensor, add, div, mul, sqrt, square, sub } from '@chainrule/autograd';
-import { type Hyperparameters, type LiveState, Optimizer, type ParamGroup, type ParamGroupInput, zerosState } from './optimizer.js';
+import {
+  type Hyperparameters,
+  type LiveState,
+  Optimizer,
+  type ParamGroup,
+  type ParamGroupInput,
+  zerosState,
+} from './optimizer.js';
 
 /** Hyperparameters of RMSprop (PyTorch's). */
 export interface RMSpropOptions extends Hyperparameters {
@@ -18,15 +25,28 @@ export interface RMSpropOptions extends Hyperparameters {
  * otherwise θ ← θ − η g/den.
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<RMSpropOptions>[], options: Partial<RMSpropOptions> = {}) {
-    super('RMSprop', params, { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, ...options });
+  constructor(
+    params: Iterable<Tensor> | readonly ParamGroupInput<RMSpropOptions>[],
+    options: Partial<RMSpropOptions> = {},
+  ) {
+    super('RMSprop', params, {
+      lr: 0.01,
+      alpha: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      momentum: 0,
+      centered: false,
+      ...options,
+    });
   }
 
   protected override checkHyperparameters(h: Hyperparameters): void {
     super.checkHyperparameters(h);
     const o = h as Partial<RMSpropOptions>;
-    if (o.alpha !== undefined && !(o.alpha >= 0 && o.alpha <= 1)) throw new T.RangeError('RMSprop', `alpha must be in [0, 1], got ${o.alpha}`);
-    if (o.momentum !== undefined && !(o.momentum >= 0)) throw new T.RangeError('RMSprop', `momentum must be >= 0, got ${o.momentum}`);
+    if (o.alpha !== undefined && !(o.alpha >= 0 && o.alpha <= 1))
+      throw new T.RangeError('RMSprop', `alpha must be in [0, 1], got ${o.alpha}`);
+    if (o.momentum !== undefined && !(o.momentum >= 0))
+      throw new T.RangeError('RMSprop', `momentum must be >= 0, got ${o.momentum}`);
     if (o.eps !== undefined && !(o.eps >= 0)) throw new T.RangeError('RMSprop', `eps must be >= 0, got ${o.eps}`);
   }
 

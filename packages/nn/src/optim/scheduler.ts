@@ -27,7 +27,9 @@ export abstract class LRScheduler {
   /** Advances one epoch and sets the new learning rates. */
   step(): void {
     this.lastEpoch++;
-    this.optimizer.paramGroups.forEach((g, i) => { g.lr = this.lrAt(this.baseLrs[i]!, this.lastEpoch); });
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = this.lrAt(this.baseLrs[i]!, this.lastEpoch);
+    });
   }
 
   /** The current learning rate of each group. */
@@ -42,11 +44,16 @@ export abstract class LRScheduler {
   /** Restores the epoch and base rates and sets the learning rates they give. */
   loadStateDict(state: SchedulerStateDict): void {
     if (state.baseLrs.length !== this.baseLrs.length) {
-      throw new T.ShapeError('LRScheduler.loadStateDict', `the state has ${state.baseLrs.length} group(s), the optimizer ${this.baseLrs.length}`);
+      throw new T.ShapeError(
+        'LRScheduler.loadStateDict',
+        `the state has ${state.baseLrs.length} group(s), the optimizer ${this.baseLrs.length}`,
+      );
     }
     this.lastEpoch = state.lastEpoch;
     this.baseLrs.splice(0, this.baseLrs.length, ...state.baseLrs);
-    this.optimizer.paramGroups.forEach((g, i) => { g.lr = this.lrAt(this.baseLrs[i]!, this.lastEpoch); });
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = this.lrAt(this.baseLrs[i]!, this.lastEpoch);
+    });
   }
 }
 
@@ -63,7 +70,8 @@ export class StepLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: Optimizer<Hyperparameters>, options: { stepSize: number; gamma?: number }) {
     super(optimizer);
-    if (!Number.isInteger(options.stepSize) || options.stepSize < 1) throw new T.RangeError('StepLR', `stepSize must be a positive integer, got ${options.stepSize}`);
+    if (!Number.isInteger(options.stepSize) || options.stepSize < 1)
+      throw new T.RangeError('StepLR', `stepSize must be a positive integer, got ${options.stepSize}`);
     this.stepSize = options.stepSize;
     this.gamma = options.gamma ?? 0.1;
   }

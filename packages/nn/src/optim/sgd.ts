@@ -1,6 +1,13 @@
 import * as T from '@chainrule/tensor';
 import { type Tensor, add, mul } from '@chainrule/autograd';
-import { type Hyperparameters, type LiveState, Optimizer, type ParamGroup, type ParamGroupInput, cloneState } from './optimizer.js';
+import {
+  type Hyperparameters,
+  type LiveState,
+  Optimizer,
+  type ParamGroup,
+  type ParamGroupInput,
+  cloneState,
+} from './optimizer.js';
 
 /** Hyperparameters of SGD (PyTorch's). */
 export interface SGDOptions extends Hyperparameters {
@@ -24,15 +31,20 @@ export interface SGDOptions extends Hyperparameters {
  * ```
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<SGDOptions>[], options: Partial<SGDOptions> & { lr: number }) {
+  constructor(
+    params: Iterable<Tensor> | readonly ParamGroupInput<SGDOptions>[],
+    options: Partial<SGDOptions> & { lr: number },
+  ) {
     super('SGD', params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
   }
 
   protected override checkHyperparameters(h: Hyperparameters): void {
     super.checkHyperparameters(h);
     const s = h as Partial<SGDOptions>;
-    if (s.momentum !== undefined && !(s.momentum >= 0)) throw new T.RangeError('SGD', `momentum must be >= 0, got ${s.momentum}`);
-    if (s.weightDecay !== undefined && !(s.weightDecay >= 0)) throw new T.RangeError('SGD', `weightDecay must be >= 0, got ${s.weightDecay}`);
+    if (s.momentum !== undefined && !(s.momentum >= 0))
+      throw new T.RangeError('SGD', `momentum must be >= 0, got ${s.momentum}`);
+    if (s.weightDecay !== undefined && !(s.weightDecay >= 0))
+      throw new T.RangeError('SGD', `weightDecay must be >= 0, got ${s.weightDecay}`);
     if (s.nesterov === true && (!((s.momentum ?? 0) > 0) || (s.dampening ?? 0) !== 0)) {
       throw new T.RangeError('SGD', 'Nesterov momentum needs momentum > 0 and dampening 0');
     }

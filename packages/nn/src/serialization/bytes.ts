@@ -6,7 +6,11 @@ import { DTYPE_SIZE, HOST_LITTLE_ENDIAN, type SafetensorsDType } from './dtypes.
  * copy written element by element as unsigned integers of the element's width, so float bits
  * (NaN payloads, signalling NaNs) pass through untouched. Bool storage is written as 0/1.
  */
-export function littleEndianBytes(data: TypedArray, dtype: SafetensorsDType, littleHost = HOST_LITTLE_ENDIAN): Uint8Array {
+export function littleEndianBytes(
+  data: TypedArray,
+  dtype: SafetensorsDType,
+  littleHost = HOST_LITTLE_ENDIAN,
+): Uint8Array {
   const size = DTYPE_SIZE[dtype];
   if (dtype === 'BOOL') return Uint8Array.from(data as Uint8Array, (v) => (v !== 0 ? 1 : 0));
   if (littleHost) return new Uint8Array(data.buffer, data.byteOffset, data.length * size);
@@ -26,7 +30,11 @@ export function littleEndianBytes(data: TypedArray, dtype: SafetensorsDType, lit
  * Copies little-endian `bytes` into a fresh, properly aligned typed array of `dtype` (the
  * file's bytes may sit at any offset, so a view is never returned). Bits are kept exactly.
  */
-export function typedArrayFromLittleEndian(bytes: Uint8Array, dtype: SafetensorsDType, littleHost = HOST_LITTLE_ENDIAN): TypedArray {
+export function typedArrayFromLittleEndian(
+  bytes: Uint8Array,
+  dtype: SafetensorsDType,
+  littleHost = HOST_LITTLE_ENDIAN,
+): TypedArray {
   const size = DTYPE_SIZE[dtype];
   const count = bytes.length / size;
   const copy = new Uint8Array(bytes.length); // `slice` would not do: on a Node Buffer it returns a view

@@ -29,13 +29,19 @@ export interface DecodedSafetensors {
  */
 export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   if (!(bytes instanceof Uint8Array)) throw new CheckpointError('input', 'expected a Uint8Array');
-  if (bytes.length < 8) throw new CheckpointError('truncated', `file has ${bytes.length} bytes, too short for the 8-byte header length`);
+  if (bytes.length < 8)
+    throw new CheckpointError('truncated', `file has ${bytes.length} bytes, too short for the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const low = view.getUint32(0, true);
   const high = view.getUint32(4, true);
   const n = high * 2 ** 32 + low;
-  if (n > MAX_HEADER_BYTES) throw new CheckpointError('header-too-large', `header length ${n} is over the ${MAX_HEADER_BYTES}-byte limit`);
-  if (8 + n > bytes.length) throw new CheckpointError('truncated', `header length ${n} reaches beyond the file (${bytes.length - 8} bytes after the length)`);
+  if (n > MAX_HEADER_BYTES)
+    throw new CheckpointError('header-too-large', `header length ${n} is over the ${MAX_HEADER_BYTES}-byte limit`);
+  if (8 + n > bytes.length)
+    throw new CheckpointError(
+      'truncated',
+      `header length ${n} reaches beyond the file (${bytes.length - 8} bytes after the length)`,
+    );
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes.subarray(8, 8 + n));
@@ -47,7 +53,11 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
   for (const e of entries) {
     if (e.dtype !== 'BOOL') continue;
     for (let i = dataStart + e.begin; i < dataStart + e.end; i++) {
-      if (bytes[i]! > 1) throw new CheckpointError('value', `BOOL tensor "${e.name}" has byte ${bytes[i]} at element ${i - dataStart - e.begin}, expected 0 or 1`);
+      if (bytes[i]! > 1)
+        throw new CheckpointError(
+          'value',
+          `BOOL tensor "${e.name}" has byte ${bytes[i]} at element ${i - dataStart - e.begin}, expected 0 or 1`,
+        );
     }
   }
   const tensors = new Map<string, Tensor>();

@@ -4,7 +4,12 @@
  * "\u0061" are the same key. Returns the first duplicate with its path, or undefined.
  */
 export function findDuplicateKey(text: string): { key: string; path: string } | undefined {
-  interface Frame { isObject: boolean; keys: Set<string>; expectKey: boolean; name: string }
+  interface Frame {
+    isObject: boolean;
+    keys: Set<string>;
+    expectKey: boolean;
+    name: string;
+  }
   const stack: Frame[] = [];
   let lastKey = '';
   for (let i = 0; i < text.length; i++) {
@@ -15,14 +20,26 @@ export function findDuplicateKey(text: string): { key: string; path: string } | 
       const top = stack[stack.length - 1];
       if (top?.isObject && top.expectKey) {
         const key = JSON.parse(text.slice(start, i + 1)) as string;
-        if (top.keys.has(key)) return { key, path: stack.map((f) => f.name).filter((n) => n !== '').join('.') };
+        if (top.keys.has(key))
+          return {
+            key,
+            path: stack
+              .map((f) => f.name)
+              .filter((n) => n !== '')
+              .join('.'),
+          };
         top.keys.add(key);
         top.expectKey = false;
         lastKey = key;
       }
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       const parent = stack[stack.length - 1];
-      stack.push({ isObject: c === 0x7b, keys: new Set(), expectKey: c === 0x7b, name: parent?.isObject ? lastKey : '' });
+      stack.push({
+        isObject: c === 0x7b,
+        keys: new Set(),
+        expectKey: c === 0x7b,
+        name: parent?.isObject ? lastKey : '',
+      });
     } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
       stack.pop();
     } else if (c === 0x2c /* , */) {

@@ -10,7 +10,13 @@ export type TensorMap = Readonly<Record<string, Tensor | NDArray>> | ReadonlyMap
 /** The largest header the reader accepts (the reference implementation's limit). */
 export const MAX_HEADER_BYTES = 100_000_000;
 
-interface Planned { name: string; dtype: SafetensorsDType; shape: readonly number[]; bytes: Uint8Array; begin: number }
+interface Planned {
+  name: string;
+  dtype: SafetensorsDType;
+  shape: readonly number[];
+  bytes: Uint8Array;
+  begin: number;
+}
 
 /**
  * Serializes named tensors to the safetensors format: an 8-byte little-endian header length N,
@@ -29,7 +35,10 @@ interface Planned { name: string; dtype: SafetensorsDType; shape: readonly numbe
  * ```
  */
 export function encodeSafetensors(tensors: TensorMap, metadata?: Readonly<Record<string, string>>): Uint8Array {
-  const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors as Readonly<Record<string, Tensor | NDArray>>);
+  const entries =
+    tensors instanceof Map
+      ? [...tensors.entries()]
+      : Object.entries(tensors as Readonly<Record<string, Tensor | NDArray>>);
   const planned: Planned[] = entries.map(([name, value]) => plan(name, value));
   planned.sort((a, b) => WRITE_RANK[a.dtype] - WRITE_RANK[b.dtype] || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   let dataLength = 0;
@@ -39,7 +48,8 @@ export function encodeSafetensors(tensors: TensorMap, metadata?: Readonly<Record
   }
   const header = new TextEncoder().encode(headerJson(planned, checkMetadata(metadata)));
   const padded = Math.ceil(header.length / 8) * 8;
-  if (padded > MAX_HEADER_BYTES) throw new CheckpointError('encode', `header would be ${padded} bytes, over the ${MAX_HEADER_BYTES}-byte limit`);
+  if (padded > MAX_HEADER_BYTES)
+    throw new CheckpointError('encode', `header would be ${padded} bytes, over the ${MAX_HEADER_BYTES}-byte limit`);
   const out = new Uint8Array(8 + padded + dataLength);
   const view = new DataView(out.buffer);
   view.setUint32(0, padded, true); // u64 little-endian: low word, high word stays 0
@@ -50,27 +60,32 @@ export function encodeSafetensors(tensors: TensorMap, metadata?: Readonly<Record
 }
 
 function plan(name: string, value: unknown): Planned {
-  if (name === '__metadata__') throw new CheckpointError('encode', 'the name "__metadata__" is reserved for metadata and cannot name a tensor');
+  if (name === '__metadata__')
+    throw new CheckpointError('encode', 'the name "__metadata__" is reserved for metadata and cannot name a tensor');
   if (value instanceof Tensor) value = value.value;
   if (!(value instanceof NDArray)) {
-    const got = value === null ? 'null' : typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
+    const got =
+      value === null ? 'null' : typeof value === 'object' ? (value.constructor?.name ?? 'object') : typeof value;
     throw new CheckpointError('encode', `tensor "${name}" is not a Tensor or an NDArray (got ${got})`);
   }
   const dtype = TO_SAFETENSORS[value.dtype];
   const c = value.contiguous();
   const data = c.offset === 0 && c.data.length === c.size ? c.data : c.data.subarray(c.offset, c.offset + c.size);
   const bytes = littleEndianBytes(data, dtype);
-  if (bytes.length !== c.size * DTYPE_SIZE[dtype]) throw new CheckpointError('encode', `tensor "${name}" storage does not match its shape`);
+  if (bytes.length !== c.size * DTYPE_SIZE[dtype])
+    throw new CheckpointError('encode', `tensor "${name}" storage does not match its shape`);
   return { name, dtype, shape: [...value.shape], bytes, begin: 0 };
 }
 
 function checkMetadata(metadata: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
   if (metadata === undefined) return undefined;
-  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) throw new CheckpointError('encode', 'metadata must be an object of strings');
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))
+    throw new CheckpointError('encode', 'metadata must be an object of strings');
   const sorted: Record<string, string> = {};
   for (const key of Object.keys(metadata).sort()) {
     const v: unknown = metadata[key];
-    if (typeof v !== 'string') throw new CheckpointError('encode', `metadata "${key}" must be a string, got ${typeof v}`);
+    if (typeof v !== 'string')
+      throw new CheckpointError('encode', `metadata "${key}" must be a string, got ${typeof v}`);
     setOwn(sorted, key, v);
   }
   return sorted;

@@ -23,7 +23,11 @@ export type CheckpointProblem =
  */
 export class CheckpointError extends Error {
   override readonly name = 'CheckpointError';
-  constructor(readonly problem: CheckpointProblem, detail: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly problem: CheckpointProblem,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
     super(`safetensors: ${detail}`, options);
   }
 }

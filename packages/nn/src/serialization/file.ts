@@ -16,7 +16,10 @@ function nodeFileApi(op: string): NodeFileApi {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const get = proc?.getBuiltinModule;
   if (typeof get !== 'function') {
-    throw new CheckpointError('io', `${op} needs Node's file system (Node 20.16 or later); in a browser, use encodeSafetensors / decodeSafetensors on bytes`);
+    throw new CheckpointError(
+      'io',
+      `${op} needs Node's file system (Node 20.16 or later); in a browser, use encodeSafetensors / decodeSafetensors on bytes`,
+    );
   }
   return {
     fs: get('node:fs') as NodeFileApi['fs'],

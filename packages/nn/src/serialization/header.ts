@@ -4,10 +4,19 @@ import { setOwn } from './encode.js';
 import { CheckpointError } from './errors.js';
 
 /** One validated header entry. */
-export interface HeaderEntry { name: string; dtype: SafetensorsDType; shape: number[]; begin: number; end: number }
+export interface HeaderEntry {
+  name: string;
+  dtype: SafetensorsDType;
+  shape: number[];
+  begin: number;
+  end: number;
+}
 
 /** A validated header: entries sorted by offset, and the metadata map. */
-export interface ParsedHeader { entries: HeaderEntry[]; metadata: Record<string, string> }
+export interface ParsedHeader {
+  entries: HeaderEntry[];
+  metadata: Record<string, string>;
+}
 
 const ENTRY_KEYS = ['data_offsets', 'dtype', 'shape'];
 
@@ -18,7 +27,8 @@ const ENTRY_KEYS = ['data_offsets', 'dtype', 'shape'];
  * the shapes.
  */
 export function parseHeader(text: string, dataLength: number): ParsedHeader {
-  if (!text.startsWith('{')) throw new CheckpointError('header-json', `header must start with "{", got ${JSON.stringify(text.slice(0, 8))}`);
+  if (!text.startsWith('{'))
+    throw new CheckpointError('header-json', `header must start with "{", got ${JSON.stringify(text.slice(0, 8))}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -27,7 +37,11 @@ export function parseHeader(text: string, dataLength: number): ParsedHeader {
   }
   if (!isPlainObject(parsed)) throw new CheckpointError('header-json', 'header must be a JSON object');
   const dup = findDuplicateKey(text);
-  if (dup !== undefined) throw new CheckpointError('duplicate-key', `header repeats the key "${dup.key}"${dup.path === '' ? '' : ` inside "${dup.path}"`}`);
+  if (dup !== undefined)
+    throw new CheckpointError(
+      'duplicate-key',
+      `header repeats the key "${dup.key}"${dup.path === '' ? '' : ` inside "${dup.path}"`}`,
+    );
   let metadata: Record<string, string> = {};
   const entries: HeaderEntry[] = [];
   for (const [name, value] of Object.entries(parsed)) {
@@ -43,29 +57,44 @@ function parseMetadata(value: unknown): Record<string, string> {
   if (!isPlainObject(value)) throw new CheckpointError('metadata', '"__metadata__" must be an object of strings');
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw new CheckpointError('metadata', `metadata "${k}" must be a string, got ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`);
+    if (typeof v !== 'string')
+      throw new CheckpointError(
+        'metadata',
+        `metadata "${k}" must be a string, got ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`,
+      );
     setOwn(out, k, v);
   }
   return out;
 }
 
 function parseEntry(name: string, value: unknown): HeaderEntry {
-  if (!isPlainObject(value)) throw new CheckpointError('entry', `tensor "${name}" must be an object with dtype, shape and data_offsets`);
+  if (!isPlainObject(value))
+    throw new CheckpointError('entry', `tensor "${name}" must be an object with dtype, shape and data_offsets`);
   const keys = Object.keys(value).sort();
   if (keys.join() !== ENTRY_KEYS.join()) {
-    throw new CheckpointError('entry', `tensor "${name}" has keys [${keys.join(', ')}], expected exactly [dtype, shape, data_offsets]`);
+    throw new CheckpointError(
+      'entry',
+      `tensor "${name}" has keys [${keys.join(', ')}], expected exactly [dtype, shape, data_offsets]`,
+    );
   }
   const { dtype, shape, data_offsets: offsets } = value as { dtype: unknown; shape: unknown; data_offsets: unknown };
-  if (typeof dtype !== 'string') throw new CheckpointError('dtype', `tensor "${name}" dtype must be a string, got ${typeof dtype}`);
+  if (typeof dtype !== 'string')
+    throw new CheckpointError('dtype', `tensor "${name}" dtype must be a string, got ${typeof dtype}`);
   if (!isSupported(dtype)) {
     const why = OTHER_SPEC_DTYPES.has(dtype) ? 'is not supported by chainrule' : 'is unknown';
     throw new CheckpointError('dtype', `tensor "${name}" dtype "${dtype}" ${why} (expected F64, F32, I32 or BOOL)`);
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
-    throw new CheckpointError('shape', `tensor "${name}" shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+    throw new CheckpointError(
+      'shape',
+      `tensor "${name}" shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`,
+    );
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
-    throw new CheckpointError('offsets', `tensor "${name}" data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)}`);
+    throw new CheckpointError(
+      'offsets',
+      `tensor "${name}" data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offsets)}`,
+    );
   }
   return { name, dtype, shape: shape as number[], begin: offsets[0] as number, end: offsets[1] as number };
 }
@@ -76,13 +105,24 @@ function checkLayout(entries: HeaderEntry[], dataLength: number): void {
   let at = 0;
   let previous = '';
   for (const e of entries) {
-    if (e.begin > at) throw new CheckpointError('offsets', `hole in the data: bytes [${at}, ${e.begin}) before tensor "${e.name}" belong to no tensor`);
-    if (e.begin < at) throw new CheckpointError('offsets', `tensor "${e.name}" starts at byte ${e.begin}, overlapping "${previous}" which ends at ${at}`);
+    if (e.begin > at)
+      throw new CheckpointError(
+        'offsets',
+        `hole in the data: bytes [${at}, ${e.begin}) before tensor "${e.name}" belong to no tensor`,
+      );
+    if (e.begin < at)
+      throw new CheckpointError(
+        'offsets',
+        `tensor "${e.name}" starts at byte ${e.begin}, overlapping "${previous}" which ends at ${at}`,
+      );
     let count = 1;
     for (const d of e.shape) count *= d;
     const expected = count * DTYPE_SIZE[e.dtype];
     if (!Number.isSafeInteger(expected) || e.end - e.begin !== expected) {
-      throw new CheckpointError('byte-count', `tensor "${e.name}" has ${e.end - e.begin} bytes, expected ${expected} (shape [${e.shape.join(',')}] × ${DTYPE_SIZE[e.dtype]} bytes of ${e.dtype})`);
+      throw new CheckpointError(
+        'byte-count',
+        `tensor "${e.name}" has ${e.end - e.begin} bytes, expected ${expected} (shape [${e.shape.join(',')}] × ${DTYPE_SIZE[e.dtype]} bytes of ${e.dtype})`,
+      );
     }
     at = e.end;
     previous = e.name;

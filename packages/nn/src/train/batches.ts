@@ -1,5 +1,5 @@
 import * as T from '@chainrule/tensor';
-import { type NDArray, Rng } from '@chainrule/tensor';
+import type { NDArray, Rng } from '@chainrule/tensor';
 import { Tensor } from '@chainrule/autograd';
 
 /** One batch: inputs and targets, as tensors or arrays. */
@@ -17,14 +17,21 @@ export type BatchSource = Iterable<Batch> | ArrayData;
 export const asTensor = (t: Tensor | NDArray): Tensor => (t instanceof Tensor ? t : new Tensor(t));
 
 function isArrayData(source: BatchSource): source is ArrayData {
-  return typeof source === 'object' && source !== null && 'x' in source && 'y' in source && !(Symbol.iterator in source);
+  return (
+    typeof source === 'object' && source !== null && 'x' in source && 'y' in source && !(Symbol.iterator in source)
+  );
 }
 
 /**
  * The batches of one pass. Whole arrays are cut into batches of `batchSize` (all at once when
  * omitted), shuffled when `rng` is given; an iterable is iterated afresh (a DataLoader reshuffles).
  */
-export function* batchesOf(op: string, source: BatchSource, batchSize: number | undefined, rng: Rng | null): Generator<[Tensor, Tensor]> {
+export function* batchesOf(
+  op: string,
+  source: BatchSource,
+  batchSize: number | undefined,
+  rng: Rng | null,
+): Generator<[Tensor, Tensor]> {
   if (!isArrayData(source)) {
     for (const batch of source) {
       if (!Array.isArray(batch) || batch.length < 2) throw new TypeError(`${op}: each batch must be an [x, y] pair`);
@@ -32,13 +39,18 @@ export function* batchesOf(op: string, source: BatchSource, batchSize: number | 
     }
     return;
   }
-  const x = asTensor(source.x).value, y = asTensor(source.y).value;
+  const x = asTensor(source.x).value,
+    y = asTensor(source.y).value;
   if (x.ndim === 0 || y.ndim === 0 || x.shape[0] !== y.shape[0]) {
-    throw new T.ShapeError(op, `x ${T.fmtShape(x.shape)} and y ${T.fmtShape(y.shape)} must have the same first axis (one row per sample)`);
+    throw new T.ShapeError(
+      op,
+      `x ${T.fmtShape(x.shape)} and y ${T.fmtShape(y.shape)} must have the same first axis (one row per sample)`,
+    );
   }
   const n = x.shape[0]!;
   const size = batchSize ?? n;
-  if (!Number.isInteger(size) || size < 1) throw new T.RangeError(op, `batchSize must be a positive integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new T.RangeError(op, `batchSize must be a positive integer, got ${size}`);
   if (rng === null && size >= n) {
     yield [new Tensor(x), new Tensor(y)];
     return;

@@ -27,17 +27,27 @@ interface OptimizerMeta {
 
 /** JSON cannot hold NaN or ±Infinity: they travel as strings. */
 const replacer = (_: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
-const revive = (v: unknown): unknown => (v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v);
+const revive = (v: unknown): unknown =>
+  v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v;
 
-function checkpointContents(model: AnyModule, optimizer: Optimizer<Hyperparameters> | undefined, metadata: Readonly<Record<string, string>>): [Map<string, Tensor>, Record<string, string>] {
+function checkpointContents(
+  model: AnyModule,
+  optimizer: Optimizer<Hyperparameters> | undefined,
+  metadata: Readonly<Record<string, string>>,
+): [Map<string, Tensor>, Record<string, string>] {
   const tensors = new Map<string, Tensor>();
   for (const [k, v] of model.stateDict()) {
-    if (k.startsWith('optimizer.')) throw new CheckpointError('encode', `model key "${k}" uses the "optimizer." prefix that checkpoints reserve for optimizer state`);
+    if (k.startsWith('optimizer.'))
+      throw new CheckpointError(
+        'encode',
+        `model key "${k}" uses the "optimizer." prefix that checkpoints reserve for optimizer state`,
+      );
     tensors.set(k, v);
   }
   const meta: Record<string, string> = {};
   for (const [k, v] of Object.entries(metadata)) {
-    if (k.startsWith('chainrule.')) throw new CheckpointError('encode', `metadata key "${k}" uses the reserved "chainrule." prefix`);
+    if (k.startsWith('chainrule.'))
+      throw new CheckpointError('encode', `metadata key "${k}" uses the reserved "chainrule." prefix`);
     meta[k] = v;
   }
   meta[FORMAT_KEY] = FORMAT;
@@ -60,7 +70,11 @@ function checkpointContents(model: AnyModule, optimizer: Optimizer<Hyperparamete
  * The checkpoint as bytes (see `saveCheckpoint`).
  * @throws CheckpointError (problem `encode`) for reserved names.
  */
-export function encodeCheckpoint(model: AnyModule, optimizer?: Optimizer<Hyperparameters>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
+export function encodeCheckpoint(
+  model: AnyModule,
+  optimizer?: Optimizer<Hyperparameters>,
+  metadata: Readonly<Record<string, string>> = {},
+): Uint8Array {
   const [tensors, meta] = checkpointContents(model, optimizer, metadata);
   return encodeSafetensors(tensors, meta);
 }
@@ -74,7 +88,12 @@ export function encodeCheckpoint(model: AnyModule, optimizer?: Optimizer<Hyperpa
  * const meta = loadCheckpoint('run.safetensors', model, optimizer); // { epoch: '12' }
  * ```
  */
-export function saveCheckpoint(path: string, model: AnyModule, optimizer?: Optimizer<Hyperparameters>, metadata: Readonly<Record<string, string>> = {}): void {
+export function saveCheckpoint(
+  path: string,
+  model: AnyModule,
+  optimizer?: Optimizer<Hyperparameters>,
+  metadata: Readonly<Record<string, string>> = {},
+): void {
   const [tensors, meta] = checkpointContents(model, optimizer, metadata);
   saveSafetensors(path, tensors, meta);
 }
@@ -85,11 +104,27 @@ function parseOptimizerMeta(text: string | undefined): OptimizerMeta {
   try {
     info = JSON.parse(text, (_, v: unknown) => revive(v));
   } catch (e) {
-    throw new CheckpointError('metadata', `the optimizer metadata is not valid JSON: ${(e as Error).message}`, { cause: e });
+    throw new CheckpointError('metadata', `the optimizer metadata is not valid JSON: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   const o = info as Partial<OptimizerMeta> | null;
-  if (o === null || typeof o !== 'object' || typeof o.name !== 'string' || !Array.isArray(o.paramGroups) || typeof o.scalars !== 'object' || o.scalars === null
-    || !o.paramGroups.every((g) => typeof g === 'object' && g !== null && Array.isArray(g.params) && typeof g.options === 'object' && g.options !== null)) {
+  if (
+    o === null ||
+    typeof o !== 'object' ||
+    typeof o.name !== 'string' ||
+    !Array.isArray(o.paramGroups) ||
+    typeof o.scalars !== 'object' ||
+    o.scalars === null ||
+    !o.paramGroups.every(
+      (g) =>
+        typeof g === 'object' &&
+        g !== null &&
+        Array.isArray(g.params) &&
+        typeof g.options === 'object' &&
+        g.options !== null,
+    )
+  ) {
     throw new CheckpointError('metadata', 'the optimizer metadata lacks name, paramGroups or scalars');
   }
   return o as OptimizerMeta;
@@ -102,18 +137,33 @@ function parseOptimizerMeta(text: string | undefined): OptimizerMeta {
  * @throws CheckpointError for a truncated, corrupted or foreign file; StateDictError when the
  * model does not match; ModuleError / ShapeError when the optimizer does not.
  */
-export function decodeCheckpoint(bytes: Uint8Array, model: AnyModule, optimizer?: Optimizer<Hyperparameters>): Record<string, string> {
+export function decodeCheckpoint(
+  bytes: Uint8Array,
+  model: AnyModule,
+  optimizer?: Optimizer<Hyperparameters>,
+): Record<string, string> {
   return restore(decodeSafetensors(bytes), model, optimizer);
 }
 
 /** Loads a checkpoint file written by `saveCheckpoint` (see `decodeCheckpoint`). */
-export function loadCheckpoint(path: string, model: AnyModule, optimizer?: Optimizer<Hyperparameters>): Record<string, string> {
+export function loadCheckpoint(
+  path: string,
+  model: AnyModule,
+  optimizer?: Optimizer<Hyperparameters>,
+): Record<string, string> {
   return restore(loadSafetensors(path), model, optimizer);
 }
 
-function restore({ tensors, metadata }: { tensors: Map<string, Tensor>; metadata: Record<string, string> }, model: AnyModule, optimizer: Optimizer<Hyperparameters> | undefined): Record<string, string> {
+function restore(
+  { tensors, metadata }: { tensors: Map<string, Tensor>; metadata: Record<string, string> },
+  model: AnyModule,
+  optimizer: Optimizer<Hyperparameters> | undefined,
+): Record<string, string> {
   if (metadata[FORMAT_KEY] !== undefined && metadata[FORMAT_KEY] !== FORMAT) {
-    throw new CheckpointError('metadata', `unsupported checkpoint format "${metadata[FORMAT_KEY]}" (this version reads "${FORMAT}")`);
+    throw new CheckpointError(
+      'metadata',
+      `unsupported checkpoint format "${metadata[FORMAT_KEY]}" (this version reads "${FORMAT}")`,
+    );
   }
   const modelState = new Map<string, Tensor>();
   const optimizerTensors = new Map<string, Tensor>();
@@ -122,7 +172,8 @@ function restore({ tensors, metadata }: { tensors: Map<string, Tensor>; metadata
   let commitOptimizer = (): void => {};
   if (optimizer !== undefined) {
     const info = parseOptimizerMeta(metadata[OPTIMIZER_KEY]);
-    if (info.name !== optimizer.name) throw new CheckpointError('metadata', `the checkpoint holds ${info.name} state, not ${optimizer.name}`);
+    if (info.name !== optimizer.name)
+      throw new CheckpointError('metadata', `the checkpoint holds ${info.name} state, not ${optimizer.name}`);
     const state: Record<string, ParamState> = {};
     for (const [index, scalars] of Object.entries(info.scalars)) state[index] = { ...scalars };
     for (const [key, value] of optimizerTensors) {

@@ -28,10 +28,11 @@ export interface EvaluateResult {
 
 export function metricFns(metrics: Metrics | undefined): [string, MetricFn][] {
   if (metrics === undefined) return [];
-  if (Array.isArray(metrics)) return (metrics as readonly string[]).map((m) => {
-    if (m !== 'accuracy') throw new TypeError(`unknown metric "${m}" (give a function for custom metrics)`);
-    return ['accuracy', (p: Tensor, t: Tensor) => accuracy(p, t)];
-  });
+  if (Array.isArray(metrics))
+    return (metrics as readonly string[]).map((m) => {
+      if (m !== 'accuracy') throw new TypeError(`unknown metric "${m}" (give a function for custom metrics)`);
+      return ['accuracy', (p: Tensor, t: Tensor) => accuracy(p, t)];
+    });
   return Object.entries(metrics as Record<string, MetricFn>);
 }
 
@@ -45,7 +46,9 @@ export class Averages {
     this.lossSum += loss * n;
     for (const [k, v] of values) this.sums.set(k, (this.sums.get(k) ?? 0) + v * n);
   }
-  get loss(): number { return this.lossSum / this.samples; }
+  get loss(): number {
+    return this.lossSum / this.samples;
+  }
   metrics(): Record<string, number> {
     const out: Record<string, number> = {};
     for (const [k, v] of this.sums) out[k] = v / this.samples;
@@ -71,7 +74,11 @@ export function evaluate(model: Model, data: BatchSource, options: EvaluateOptio
       for (const [x, y] of batchesOf('evaluate', data, options.batchSize, null)) {
         const pred = model.forward(x);
         const loss = options.loss === undefined ? NaN : options.loss(pred, y).item();
-        avg.add(x.shape[0] ?? 1, loss, fns.map(([k, f]) => [k, f(pred, y)]));
+        avg.add(
+          x.shape[0] ?? 1,
+          loss,
+          fns.map(([k, f]) => [k, f(pred, y)]),
+        );
       }
       return { loss: avg.loss, metrics: avg.metrics(), samples: avg.samples };
     });

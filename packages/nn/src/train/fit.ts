@@ -114,7 +114,8 @@ function batchCount(source: BatchSource, batchSize: number | undefined): number 
  */
 export function fit(model: Model, options: FitOptions): History {
   const { train, val, loss, optimizer, epochs, batchSize, metrics, callbacks = {}, earlyStopping, scheduler } = options;
-  if (!Number.isInteger(epochs) || epochs < 0) throw new T.RangeError('fit', `epochs must be a non-negative integer, got ${epochs}`);
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new T.RangeError('fit', `epochs must be a non-negative integer, got ${epochs}`);
   const rng = (options.shuffle ?? true) ? new Rng(options.seed ?? 0) : null;
   const fns = metricFns(metrics);
   const history: History = { trainLoss: [], valLoss: [], metrics: {}, epochs: [], bestEpoch: -1, stoppedEarly: false };
@@ -141,7 +142,11 @@ export function fit(model: Model, options: FitOptions): History {
       optimizer.step();
       const n = x.shape[0] ?? 1;
       const value = l.item();
-      avg.add(n, value, fns.map(([k, f]) => [k, f(pred.detach(), y)]));
+      avg.add(
+        n,
+        value,
+        fns.map(([k, f]) => [k, f(pred.detach(), y)]),
+      );
       callbacks.onBatchEnd?.({ epoch, batch: b++, batches, loss: value, samples: n });
     }
     const log: EpochLog = { epoch, trainLoss: avg.loss, train: avg.metrics(), val: {}, lr, ms: 0 };
@@ -157,7 +162,10 @@ export function fit(model: Model, options: FitOptions): History {
     log.ms = Date.now() - started;
     history.epochs.push(log);
 
-    const values: Record<string, number> = { trainLoss: log.trainLoss, ...(log.valLoss === undefined ? {} : { valLoss: log.valLoss }) };
+    const values: Record<string, number> = {
+      trainLoss: log.trainLoss,
+      ...(log.valLoss === undefined ? {} : { valLoss: log.valLoss }),
+    };
     for (const [k, v] of Object.entries(log.train)) values[`train${capitalize(k)}`] = v;
     for (const [k, v] of Object.entries(log.val)) values[`val${capitalize(k)}`] = v;
     if (scheduler !== undefined) {
@@ -168,7 +176,10 @@ export function fit(model: Model, options: FitOptions): History {
 
     if (earlyStopping !== undefined) {
       const current = values[monitor];
-      if (current === undefined) throw new TypeError(`fit: early stopping monitors "${monitor}", but the epoch logged only ${Object.keys(values).join(', ')}`);
+      if (current === undefined)
+        throw new TypeError(
+          `fit: early stopping monitors "${monitor}", but the epoch logged only ${Object.keys(values).join(', ')}`,
+        );
       const delta = earlyStopping.minDelta ?? 0;
       const improved = mode === 'min' ? current < best - delta : current > best + delta;
       if (improved) {

@@ -1,6 +1,29 @@
-export { type Batch, type ArrayData, type BatchSource } from './batches.js';
+export type { Batch, ArrayData, BatchSource } from './batches.js';
 export { accuracy, confusionMatrix, predictedClasses, type ClassOptions } from './metrics.js';
-export { evaluate, type EvaluateOptions, type EvaluateResult, type MetricFn, type Metrics, type Model } from './evaluate.js';
-export { fit, type FitOptions, type FitCallbacks, type EpochLog, type BatchLog, type EarlyStopping, type Monitor, type History } from './fit.js';
-export { gridSearch, randomSearch, type Distribution, type Trial, type TrialResult, type SearchOptions } from './search.js';
+export {
+  evaluate,
+  type EvaluateOptions,
+  type EvaluateResult,
+  type MetricFn,
+  type Metrics,
+  type Model,
+} from './evaluate.js';
+export {
+  fit,
+  type FitOptions,
+  type FitCallbacks,
+  type EpochLog,
+  type BatchLog,
+  type EarlyStopping,
+  type Monitor,
+  type History,
+} from './fit.js';
+export {
+  gridSearch,
+  randomSearch,
+  type Distribution,
+  type Trial,
+  type TrialResult,
+  type SearchOptions,
+} from './search.js';
 export { saveCheckpoint, loadCheckpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.js';

@@ -1,5 +1,5 @@
 import * as T from '@chainrule/tensor';
-import { type NDArray } from '@chainrule/tensor';
+import type { NDArray } from '@chainrule/tensor';
 import { Tensor } from '@chainrule/autograd';
 
 /** A tensor or an array. */
@@ -26,7 +26,10 @@ export function predictedClasses(pred: Scores, options: ClassOptions = {}): Int3
     const threshold = options.threshold ?? 0.5;
     return Int32Array.from((p.reshape([-1]).toArray() as number[]).map((v) => (v > threshold ? 1 : 0)));
   }
-  throw new T.ShapeError('predictedClasses', `expected class scores [N, C], binary outputs [N] or [N, 1], or int32 labels; got ${T.fmtShape(p.shape)}`);
+  throw new T.ShapeError(
+    'predictedClasses',
+    `expected class scores [N, C], binary outputs [N] or [N, 1], or int32 labels; got ${T.fmtShape(p.shape)}`,
+  );
 }
 
 /** True class indices from int32 labels, one-hot / probability rows [N, C], or 0/1 floats. */
@@ -45,7 +48,8 @@ function trueClasses(target: Scores): Int32Array {
  * ```
  */
 export function accuracy(pred: Scores, target: Scores, options: ClassOptions = {}): number {
-  const p = predictedClasses(pred, options), t = trueClasses(target);
+  const p = predictedClasses(pred, options),
+    t = trueClasses(target);
   if (p.length !== t.length) throw new T.ShapeError('accuracy', `${p.length} predictions for ${t.length} targets`);
   if (p.length === 0) return NaN;
   let hits = 0;
@@ -60,13 +64,24 @@ export function accuracy(pred: Scores, target: Scores, options: ClassOptions = {
  * confusionMatrix(tensor([[2, 1], [0, 3], [1, 0]]), tensor([0, 1, 1], { dtype: 'int32' }), 2); // [[1, 0], [1, 1]]
  * ```
  */
-export function confusionMatrix(pred: Scores, target: Scores, numClasses: number, options: ClassOptions = {}): number[][] {
-  const p = predictedClasses(pred, options), t = trueClasses(target);
-  if (p.length !== t.length) throw new T.ShapeError('confusionMatrix', `${p.length} predictions for ${t.length} targets`);
+export function confusionMatrix(
+  pred: Scores,
+  target: Scores,
+  numClasses: number,
+  options: ClassOptions = {},
+): number[][] {
+  const p = predictedClasses(pred, options),
+    t = trueClasses(target);
+  if (p.length !== t.length)
+    throw new T.ShapeError('confusionMatrix', `${p.length} predictions for ${t.length} targets`);
   const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   for (let i = 0; i < p.length; i++) {
     const [a, b] = [t[i]!, p[i]!];
-    if (a < 0 || a >= numClasses || b < 0 || b >= numClasses) throw new T.RangeError('confusionMatrix', `class ${a < 0 || a >= numClasses ? a : b} is out of range for ${numClasses} classes`);
+    if (a < 0 || a >= numClasses || b < 0 || b >= numClasses)
+      throw new T.RangeError(
+        'confusionMatrix',
+        `class ${a < 0 || a >= numClasses ? a : b} is out of range for ${numClasses} classes`,
+      );
     m[a]![b]!++;
   }
   return m;

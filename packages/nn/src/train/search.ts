@@ -2,7 +2,11 @@ import * as T from '@chainrule/tensor';
 import { type Rng, defaultRng } from '@chainrule/tensor';
 
 /** A value to draw in random search: pick from a list, or sample a range. */
-export type Distribution<V> = readonly V[] | { uniform: readonly [number, number] } | { logUniform: readonly [number, number] } | { int: readonly [number, number] };
+export type Distribution<V> =
+  | readonly V[]
+  | { uniform: readonly [number, number] }
+  | { logUniform: readonly [number, number] }
+  | { int: readonly [number, number] };
 
 /** What a trial's training function returns: the validation score, or an object holding it. */
 export type TrialResult = number | { score: number; [extra: string]: unknown };
@@ -71,7 +75,8 @@ function draw<V>(name: string, d: Distribution<V>, rng: Rng): V | number {
   if ('uniform' in spec) return spec.uniform[0] + rng.uniform() * (spec.uniform[1] - spec.uniform[0]);
   if ('logUniform' in spec) {
     const [lo, hi] = spec.logUniform;
-    if (!(lo > 0 && hi > 0)) throw new T.RangeError('randomSearch', `"${name}": logUniform bounds must be positive, got [${lo}, ${hi}]`);
+    if (!(lo > 0 && hi > 0))
+      throw new T.RangeError('randomSearch', `"${name}": logUniform bounds must be positive, got [${lo}, ${hi}]`);
     return Math.exp(Math.log(lo) + rng.uniform() * (Math.log(hi) - Math.log(lo)));
   }
   return rng.int(spec.int[0], spec.int[1] + 1);
@@ -94,7 +99,8 @@ export function randomSearch<S extends Record<string, Distribution<unknown>>>(
   options: SearchOptions = {},
 ): Trial<{ [K in keyof S]: Drawn<S[K]> }>[] {
   type P = { [K in keyof S]: Drawn<S[K]> };
-  if (!Number.isInteger(n) || n < 0) throw new T.RangeError('randomSearch', `n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new T.RangeError('randomSearch', `n must be a non-negative integer, got ${n}`);
   const trials: Trial<P>[] = [];
   for (let t = 0; t < n; t++) {
     const params = Object.fromEntries(Object.entries(space).map(([k, d]) => [k, draw(k, d, rng)])) as P;

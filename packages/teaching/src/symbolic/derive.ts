@@ -52,9 +52,18 @@ export function symbolicGradient(y: Tensor, x: Tensor, options: SymbolicOptions 
   const definitions: Definition[] = [];
   for (const n of graph.nodes) {
     if (n.tensor.size !== 1) {
-      throw new AutogradError('symbolicGradient', `works on scalar graphs; ${n.label}${n.node === null ? '' : ` (${n.op})`} has shape [${n.tensor.shape.join(',')}]`);
+      throw new AutogradError(
+        'symbolicGradient',
+        `works on scalar graphs; ${n.label}${n.node === null ? '' : ` (${n.op})`} has shape [${n.tensor.shape.join(',')}]`,
+      );
     }
-    const expanded = n.node === null ? leafExpr(n) : forwardExpr(n, n.inputs.map((i) => forward.get(i)!));
+    const expanded =
+      n.node === null
+        ? leafExpr(n)
+        : forwardExpr(
+            n,
+            n.inputs.map((i) => forward.get(i)!),
+          );
     const keep = options.keepNames === true && n.node !== null && n.tensor.name !== undefined && !n.isOutput;
     if (keep) definitions.push({ name: n.label, expression: expanded });
     forward.set(n.id, keep ? sym(n.label) : expanded);
@@ -76,8 +85,9 @@ export function symbolicGradient(y: Tensor, x: Tensor, options: SymbolicOptions 
       adjoint.set(i, before === undefined ? term : add(before, term));
     });
   }
-  const expression = target === undefined ? num(0) : adjoint.get(target.id) ?? num(0);
-  const yName = graph.root.label, xName = target?.label ?? x.name ?? 'x';
+  const expression = target === undefined ? num(0) : (adjoint.get(target.id) ?? num(0));
+  const yName = graph.root.label,
+    xName = target?.label ?? x.name ?? 'x';
   return {
     expression,
     text: expression.text,
@@ -95,7 +105,8 @@ function leafExpr(n: GraphNode): Expr {
   return num(n.tensor.item());
 }
 
-const UNSUPPORTED = (n: GraphNode): AutogradError => new AutogradError('symbolicGradient', `no symbolic rule for op '${n.op}' (at ${n.label})`);
+const UNSUPPORTED = (n: GraphNode): AutogradError =>
+  new AutogradError('symbolicGradient', `no symbolic rule for op '${n.op}' (at ${n.label})`);
 
 /** The one-element reading of a node's op (its record's elementwise formula, or the scalar form of another op). */
 function scalarForm(n: GraphNode): Omit<ElementwiseFormula, 'kind' | 'show'> {
@@ -108,7 +119,9 @@ function scalarForm(n: GraphNode): Omit<ElementwiseFormula, 'kind' | 'show'> {
 /** The formula's names bound to the inputs' expressions (a missing optional input, like linear's bias, is 0). */
 function bind(n: GraphNode, args: readonly Expr[]): Record<string, Expr> {
   const names: Record<string, Expr> = {};
-  scalarForm(n).args.forEach((a, i) => { names[a] = args[i] ?? num(0); });
+  scalarForm(n).args.forEach((a, i) => {
+    names[a] = args[i] ?? num(0);
+  });
   return names;
 }
 
@@ -120,5 +133,7 @@ function forwardExpr(n: GraphNode, args: readonly Expr[]): Expr {
 /** ∂out/∂input for each input, as expressions (null: no gradient); `out` is the op's own expression (or name). */
 function localExprs(n: GraphNode, args: readonly Expr[], out: Expr): readonly (Expr | null)[] {
   const names = { ...bind(n, args), out };
-  return scalarForm(n).d.slice(0, args.length).map((d) => (d === null ? null : parseFormula(d, { names, params: n.node!.params })));
+  return scalarForm(n)
+    .d.slice(0, args.length)
+    .map((d) => (d === null ? null : parseFormula(d, { names, params: n.node!.params })));
 }

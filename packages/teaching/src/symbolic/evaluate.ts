@@ -22,7 +22,10 @@ export function evaluateValue(expr: Expr, values: Readonly<Record<string, Value>
     const top = stack.pop()!;
     const e = top.e;
     if (done.has(e)) continue;
-    if (e.kind === 'num') { done.set(e, e.value); continue; }
+    if (e.kind === 'num') {
+      done.set(e, e.value);
+      continue;
+    }
     if (e.kind === 'sym') {
       const v = e.name === 'π' ? Math.PI : values[e.name];
       if (v === undefined) throw new AutogradError('evaluate', `no value for the symbol '${e.name}'`);
@@ -38,14 +41,30 @@ export function evaluateValue(expr: Expr, values: Readonly<Record<string, Value>
     const [a, b] = args;
     let v: Value;
     switch (e.kind) {
-      case 'add': v = arithmetic.add(a!, b!); break;
-      case 'sub': v = arithmetic.sub(a!, b!); break;
-      case 'mul': v = arithmetic.mul(a!, b!); break;
-      case 'div': v = arithmetic.div(a!, b!); break;
-      case 'pow': v = arithmetic.pow(a!, b!); break;
-      case 'neg': v = arithmetic.neg(a!); break;
-      case 'fn': v = typeof a === 'number' ? applyFunction(e.fn, a) : applyNamed(e.fn, [a!]); break;
-      case 'apply': v = applyNamed(e.name, args); break;
+      case 'add':
+        v = arithmetic.add(a!, b!);
+        break;
+      case 'sub':
+        v = arithmetic.sub(a!, b!);
+        break;
+      case 'mul':
+        v = arithmetic.mul(a!, b!);
+        break;
+      case 'div':
+        v = arithmetic.div(a!, b!);
+        break;
+      case 'pow':
+        v = arithmetic.pow(a!, b!);
+        break;
+      case 'neg':
+        v = arithmetic.neg(a!);
+        break;
+      case 'fn':
+        v = typeof a === 'number' ? applyFunction(e.fn, a) : applyNamed(e.fn, [a!]);
+        break;
+      case 'apply':
+        v = applyNamed(e.name, args);
+        break;
     }
     done.set(e, v);
   }

@@ -7,16 +7,28 @@ import { AutogradError } from '@chainrule/autograd';
 import { formatNumber } from '../format.js';
 
 /** The functions an expression can call. */
-export type FunctionName = 'exp' | 'log' | 'sqrt' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'erf' | 'abs' | 'sign' | 'relu' | 'step';
+export type FunctionName =
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'sigmoid'
+  | 'erf'
+  | 'abs'
+  | 'sign'
+  | 'relu'
+  | 'step';
 
 /** A node of an expression tree (shared freely: trees are DAGs). */
 export type Expr =
-  | ExprBase<'num'> & { readonly value: number }
-  | ExprBase<'sym'> & { readonly name: string }
-  | ExprBase<'add' | 'sub' | 'mul' | 'div' | 'pow'> & { readonly args: readonly [Expr, Expr] }
-  | ExprBase<'neg'> & { readonly args: readonly [Expr] }
-  | ExprBase<'fn'> & { readonly fn: FunctionName; readonly args: readonly [Expr] }
-  | ExprBase<'apply'> & { readonly name: string; readonly args: readonly Expr[] };
+  | (ExprBase<'num'> & { readonly value: number })
+  | (ExprBase<'sym'> & { readonly name: string })
+  | (ExprBase<'add' | 'sub' | 'mul' | 'div' | 'pow'> & { readonly args: readonly [Expr, Expr] })
+  | (ExprBase<'neg'> & { readonly args: readonly [Expr] })
+  | (ExprBase<'fn'> & { readonly fn: FunctionName; readonly args: readonly [Expr] })
+  | (ExprBase<'apply'> & { readonly name: string; readonly args: readonly Expr[] });
 
 interface ExprBase<K extends string> {
   readonly kind: K;
@@ -34,7 +46,10 @@ export const MAX_EXPRESSION_LENGTH = 20_000;
 
 function check(text: string): void {
   if (text.length > MAX_EXPRESSION_LENGTH) {
-    throw new AutogradError('symbolicGradient', `the expression grew past ${MAX_EXPRESSION_LENGTH} characters; name intermediate tensors and pass { keepNames: true } to stop expanding them`);
+    throw new AutogradError(
+      'symbolicGradient',
+      `the expression grew past ${MAX_EXPRESSION_LENGTH} characters; name intermediate tensors and pass { keepNames: true } to stop expanding them`,
+    );
   }
 }
 
@@ -47,7 +62,12 @@ const lwrap = (e: Expr, below: number): string => (e.latexPrec < below ? lparen(
 export function num(value: number): Expr {
   const text = formatNumber(value, 6);
   const negative = value < 0;
-  const latex = text.includes('e') ? text.replace(/e([+-]?)(\d+)/, (_, sign: string, digits: string) => `\\times 10^{${sign === '-' ? '-' : ''}${digits}}`) : text;
+  const latex = text.includes('e')
+    ? text.replace(
+        /e([+-]?)(\d+)/,
+        (_, sign: string, digits: string) => `\\times 10^{${sign === '-' ? '-' : ''}${digits}}`,
+      )
+    : text;
   return { kind: 'num', value, text, latex, prec: negative ? 3 : 5, latexPrec: negative ? 3 : 5 };
 }
 
@@ -154,24 +174,62 @@ export function neg(a: Expr): Expr {
   return { kind: 'neg', args: [a], text, latex: `-${lwrap(a, 2)}`, prec: 3, latexPrec: 3 };
 }
 
-const TEXT_NAMES: Record<FunctionName, string> = { exp: 'exp', log: 'log', sqrt: '√', sin: 'sin', cos: 'cos', tanh: 'tanh', sigmoid: 'σ', erf: 'erf', abs: 'abs', sign: 'sign', relu: 'relu', step: 'step' };
-const LATEX_NAMES: Record<FunctionName, string> = { exp: '\\exp', log: '\\log', sqrt: '\\sqrt', sin: '\\sin', cos: '\\cos', tanh: '\\tanh', sigmoid: '\\sigma', erf: '\\operatorname{erf}', abs: '', sign: '\\operatorname{sign}', relu: '\\operatorname{relu}', step: '\\operatorname{step}' };
+const TEXT_NAMES: Record<FunctionName, string> = {
+  exp: 'exp',
+  log: 'log',
+  sqrt: '√',
+  sin: 'sin',
+  cos: 'cos',
+  tanh: 'tanh',
+  sigmoid: 'σ',
+  erf: 'erf',
+  abs: 'abs',
+  sign: 'sign',
+  relu: 'relu',
+  step: 'step',
+};
+const LATEX_NAMES: Record<FunctionName, string> = {
+  exp: '\\exp',
+  log: '\\log',
+  sqrt: '\\sqrt',
+  sin: '\\sin',
+  cos: '\\cos',
+  tanh: '\\tanh',
+  sigmoid: '\\sigma',
+  erf: '\\operatorname{erf}',
+  abs: '',
+  sign: '\\operatorname{sign}',
+  relu: '\\operatorname{relu}',
+  step: '\\operatorname{step}',
+};
 
 /** The numeric value of a function (for folding and evaluation). */
 export function applyFunction(fn: FunctionName, x: number): number {
   switch (fn) {
-    case 'exp': return Math.exp(x);
-    case 'log': return Math.log(x);
-    case 'sqrt': return Math.sqrt(x);
-    case 'sin': return Math.sin(x);
-    case 'cos': return Math.cos(x);
-    case 'tanh': return Math.tanh(x);
-    case 'sigmoid': return 1 / (1 + Math.exp(-x));
-    case 'erf': return erf(x);
-    case 'abs': return Math.abs(x);
-    case 'sign': return Math.sign(x);
-    case 'relu': return Math.max(x, 0);
-    case 'step': return x > 0 ? 1 : 0;
+    case 'exp':
+      return Math.exp(x);
+    case 'log':
+      return Math.log(x);
+    case 'sqrt':
+      return Math.sqrt(x);
+    case 'sin':
+      return Math.sin(x);
+    case 'cos':
+      return Math.cos(x);
+    case 'tanh':
+      return Math.tanh(x);
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-x));
+    case 'erf':
+      return erf(x);
+    case 'abs':
+      return Math.abs(x);
+    case 'sign':
+      return Math.sign(x);
+    case 'relu':
+      return Math.max(x, 0);
+    case 'step':
+      return x > 0 ? 1 : 0;
   }
 }
 
@@ -192,7 +250,24 @@ export function call(fn: FunctionName, a: Expr): Expr {
 /** erf from Numerical Recipes' erfc approximation (|error| < 1.2e-7: enough for folding constants). */
 function erf(x: number): number {
   const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y = 1 - t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const y =
+    1 -
+    t *
+      Math.exp(
+        -x * x -
+          1.26551223 +
+          t *
+            (1.00002368 +
+              t *
+                (0.37409196 +
+                  t *
+                    (0.09678418 +
+                      t *
+                        (-0.18628806 +
+                          t *
+                            (0.27886807 +
+                              t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      );
   return x >= 0 ? y : -y;
 }
 
@@ -205,13 +280,13 @@ export function apply(name: string, args: readonly Expr[]): Expr {
   let text: string, latex: string;
   if (name === 'inside' && args.length === 3) {
     text = `[${args[1]!.text} ≤ ${args[0]!.text} ≤ ${args[2]!.text}]`;
-    latex = `[${args[1]!.latex} \le ${args[0]!.latex} \le ${args[2]!.latex}]`;
+    latex = `[${args[1]!.latex} le ${args[0]!.latex} le ${args[2]!.latex}]`;
   } else if (name === 'wins' && args.length === 2) {
     text = `[${args[0]!.text} > ${args[1]!.text}] (½ on a tie)`;
     latex = `[${args[0]!.latex} > ${args[1]!.latex}]`;
   } else {
     text = `${name}(${args.map((a) => a.text).join(', ')})`;
-    latex = `\operatorname{${name}}${lparen(args.map((a) => a.latex).join(', '))}`;
+    latex = `operatorname{${name}}${lparen(args.map((a) => a.latex).join(', '))}`;
   }
   check(text);
   return { kind: 'apply', name, args, text, latex, prec: 5, latexPrec: 5 };

@@ -87,6 +87,7 @@ export const arithmetic = {
   mul: (a: Value, b: Value): Value => (isNumber(a) && isNumber(b) ? a * b : T.mul(a, b)),
   div: (a: Value, b: Value): Value => (isNumber(a) && isNumber(b) ? a / b : T.div(a, b)),
   /** x² as x·x (the kernels' square), other powers through pow. */
-  pow: (a: Value, b: Value): Value => (isNumber(a) && isNumber(b) ? a ** b : b === 2 && !isNumber(a) ? T.square(a) : T.pow(a, b)),
+  pow: (a: Value, b: Value): Value =>
+    isNumber(a) && isNumber(b) ? a ** b : b === 2 && !isNumber(a) ? T.square(a) : T.pow(a, b),
   neg: (a: Value): Value => (isNumber(a) ? -a : T.neg(a)),
 };

@@ -8,7 +8,20 @@ import { type Expr, type FunctionName, add, apply, call, div, mul, neg, num, pow
 import { isKnownFunction } from './functions.js';
 
 /** The functions with an expression form of their own (the rest are kept as `name(args)`). */
-const BUILT_IN: ReadonlySet<string> = new Set<FunctionName>(['exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'abs', 'sign', 'relu', 'step']);
+const BUILT_IN: ReadonlySet<string> = new Set<FunctionName>([
+  'exp',
+  'log',
+  'sqrt',
+  'sin',
+  'cos',
+  'tanh',
+  'sigmoid',
+  'erf',
+  'abs',
+  'sign',
+  'relu',
+  'step',
+]);
 
 /** How a formula's names and parameters become expressions. */
 export interface ParseScope {
@@ -48,7 +61,8 @@ export function parseFormula(source: string, scope: ParseScope): Expr {
   let i = 0;
   const peek = (): string | undefined => tokens[i];
   const expect = (t: string): void => {
-    if (tokens[i] !== t) throw new AutogradError('formula', `expected '${t}' in '${source}', found '${tokens[i] ?? 'the end'}'`);
+    if (tokens[i] !== t)
+      throw new AutogradError('formula', `expected '${t}' in '${source}', found '${tokens[i] ?? 'the end'}'`);
     i++;
   };
 

@@ -32,7 +32,11 @@ export type PartialBackend = Pick<Backend, 'name'> & Partial<Pick<Backend, Kerne
 export function composeBackend(own: PartialBackend, reference: Backend): Backend {
   const kernels: Record<string, unknown> = {};
   const ref = reference as unknown as Record<string, unknown>;
-  for (let o: object | null = reference; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+  for (
+    let o: object | null = reference;
+    o !== null && o !== Object.prototype;
+    o = Object.getPrototypeOf(o) as object | null
+  ) {
     const inherited = o !== reference;
     for (const name of Object.getOwnPropertyNames(o)) {
       const kernel = ref[name];
@@ -58,7 +62,12 @@ export type ActivationGradKernels = Pick<Backend, 'unary' | 'binary' | 'compare'
  * The unfused chain `activationGrad` stands for, op by op on `kernels`: sigmoid g·(y·(1−y)),
  * tanh g·(1−square(y)), relu g·cast(x > 0). The reference, and the path for any layout.
  */
-export function composedActivationGrad(kernels: ActivationGradKernels, op: ActivationGradOp, g: NDArray, saved: NDArray): NDArray {
+export function composedActivationGrad(
+  kernels: ActivationGradKernels,
+  op: ActivationGradOp,
+  g: NDArray,
+  saved: NDArray,
+): NDArray {
   const dtype = g.dtype;
   const shape = g.shape;
   if (op === 'relu') {
@@ -66,7 +75,8 @@ export function composedActivationGrad(kernels: ActivationGradKernels, op: Activ
     return kernels.binary('mul', g, kernels.copy(mask, dtype), dtype);
   }
   const one = scalar(1, dtype).expand(shape);
-  if (op === 'tanh') return kernels.binary('mul', g, kernels.binary('sub', one, kernels.unary('square', saved, dtype), dtype), dtype);
+  if (op === 'tanh')
+    return kernels.binary('mul', g, kernels.binary('sub', one, kernels.unary('square', saved, dtype), dtype), dtype);
   return kernels.binary('mul', g, kernels.binary('mul', saved, kernels.binary('sub', one, saved, dtype), dtype), dtype);
 }
 

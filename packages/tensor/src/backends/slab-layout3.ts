@@ -20,7 +20,9 @@ export function slabLayout3(c: NDArray, a: NDArray, b: NDArray): Dim3[] | undefi
   for (let d = 0; d < a.ndim; d++) {
     const size = a.shape[d]!;
     if (size === 1) continue;
-    const sc = c.strides[d]!, sa = a.strides[d]!, sb = b.strides[d]!;
+    const sc = c.strides[d]!,
+      sa = a.strides[d]!,
+      sb = b.strides[d]!;
     const last = dims[dims.length - 1];
     if (last !== undefined && last.sc === sc * size && last.sa === sa * size && last.sb === sb * size) {
       last.size *= size;

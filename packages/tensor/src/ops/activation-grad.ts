@@ -17,10 +17,16 @@ import { shapesEqual } from '../shape.js';
  */
 export function activationGrad(op: ActivationGradOp, g: NDArray, saved: NDArray): NDArray {
   if (!shapesEqual(g.shape, saved.shape)) {
-    throw new ShapeError('activationGrad', `${op}: g has shape ${fmtShape(g.shape)}, expected the saved value's shape ${fmtShape(saved.shape)}`);
+    throw new ShapeError(
+      'activationGrad',
+      `${op}: g has shape ${fmtShape(g.shape)}, expected the saved value's shape ${fmtShape(saved.shape)}`,
+    );
   }
   if (!isFloat(g.dtype) || saved.dtype !== g.dtype) {
-    throw new DTypeError('activationGrad', `${op}: g is ${g.dtype} and the saved value ${saved.dtype}, expected one float dtype`);
+    throw new DTypeError(
+      'activationGrad',
+      `${op}: g is ${g.dtype} and the saved value ${saved.dtype}, expected one float dtype`,
+    );
   }
   return getBackend().activationGrad(op, g, saved);
 }

@@ -16,7 +16,10 @@ import { shapesEqual } from '../shape.js';
  */
 export function addScaledInPlace(y: NDArray, x: NDArray, alpha: number): NDArray {
   if (!shapesEqual(y.shape, x.shape)) {
-    throw new ShapeError('addScaledInPlace', `x has shape ${fmtShape(x.shape)}, expected y's shape ${fmtShape(y.shape)}`);
+    throw new ShapeError(
+      'addScaledInPlace',
+      `x has shape ${fmtShape(x.shape)}, expected y's shape ${fmtShape(y.shape)}`,
+    );
   }
   getBackend().addScaledInPlace(y, x, alpha);
   return y;

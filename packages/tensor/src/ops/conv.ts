@@ -17,7 +17,11 @@ export interface ConvOptions {
 function pair(op: string, name: string, v: Pair | undefined, fallback: number, min: number): [number, number] {
   const p: [number, number] = v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
   for (const x of p) {
-    if (!Number.isInteger(x) || x < min) throw new RangeError(op, `${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer (or a pair of them), got ${JSON.stringify(v)}`);
+    if (!Number.isInteger(x) || x < min)
+      throw new RangeError(
+        op,
+        `${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer (or a pair of them), got ${JSON.stringify(v)}`,
+      );
   }
   return p;
 }
@@ -32,10 +36,14 @@ export function convGeometry(op: string, height: number, width: number, options:
   const stride = pair(op, 'stride', options.stride, 1, 1);
   const padding = pair(op, 'padding', options.padding, 0, 0);
   const dilation = pair(op, 'dilation', options.dilation, 1, 1);
-  const size = (n: number, a: 0 | 1) => Math.floor((n + 2 * padding[a] - dilation[a] * (kernel[a] - 1) - 1) / stride[a]) + 1;
+  const size = (n: number, a: 0 | 1) =>
+    Math.floor((n + 2 * padding[a] - dilation[a] * (kernel[a] - 1) - 1) / stride[a]) + 1;
   const output: [number, number] = [size(height, 0), size(width, 1)];
   if (output[0] < 1 || output[1] < 1) {
-    throw new ShapeError(op, `a ${kernel[0]}x${kernel[1]} kernel (dilation ${dilation[0]}x${dilation[1]}) does not fit an input of ${height}x${width} padded by ${padding[0]}x${padding[1]}: the output would be ${output[0]}x${output[1]}`);
+    throw new ShapeError(
+      op,
+      `a ${kernel[0]}x${kernel[1]} kernel (dilation ${dilation[0]}x${dilation[1]}) does not fit an input of ${height}x${width} padded by ${padding[0]}x${padding[1]}: the output would be ${output[0]}x${output[1]}`,
+    );
   }
   return { kernel, stride, padding, dilation, output };
 }
@@ -68,7 +76,10 @@ export function col2im(cols: NDArray, outputSize: readonly [number, number], opt
   const k = g.kernel[0] * g.kernel[1];
   const L = g.output[0] * g.output[1];
   if (cols.shape[1]! % k !== 0 || cols.shape[2] !== L) {
-    throw new ShapeError('col2im', `columns ${fmtShape(cols.shape)} do not fit a ${g.kernel[0]}x${g.kernel[1]} kernel over ${height}x${width} (expected [N, C·${k}, ${L}])`);
+    throw new ShapeError(
+      'col2im',
+      `columns ${fmtShape(cols.shape)} do not fit a ${g.kernel[0]}x${g.kernel[1]} kernel over ${height}x${width} (expected [N, C·${k}, ${L}])`,
+    );
   }
   return getBackend().col2im(cols, g, cols.shape[1]! / k, height, width);
 }

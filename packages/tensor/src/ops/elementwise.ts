@@ -2,7 +2,7 @@ import { type BinaryOp, type CompareOp, type UnaryOp, getBackend } from '../back
 import { type DType, floatResultType, isFloat } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { FLOAT_VALUED } from '../scalar-ops.js';
-import { NDArray } from '../ndarray.js';
+import type { NDArray } from '../ndarray.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
 import { type Operand, resultDtype, toArray } from './operand.js';
 
@@ -31,7 +31,8 @@ export function unary(op: UnaryOp, x: NDArray): NDArray {
  */
 export function binary(op: BinaryOp, a: Operand, b: Operand): NDArray {
   const promoted = resultDtype(a, b);
-  const A = toArray(a, promoted), B = toArray(b, promoted);
+  const A = toArray(a, promoted),
+    B = toArray(b, promoted);
   const dtype = elementwiseResultDtype(op, promoted);
   if (shapesEqual(A.shape, B.shape)) return getBackend().binary(op, A, B, dtype); // nothing to broadcast
   const shape = broadcastShapes(op, A.shape, B.shape);
@@ -40,7 +41,8 @@ export function binary(op: BinaryOp, a: Operand, b: Operand): NDArray {
 
 function compareOp(op: CompareOp, a: Operand, b: Operand): NDArray {
   const promoted = resultDtype(a, b);
-  const A = toArray(a, promoted), B = toArray(b, promoted);
+  const A = toArray(a, promoted),
+    B = toArray(b, promoted);
   const shape = broadcastShapes(op, A.shape, B.shape);
   return getBackend().compare(op, A.expand(shape), B.expand(shape));
 }
@@ -121,15 +123,21 @@ export const ge = (a: Operand, b: Operand): NDArray => compareOp('ge', a, b);
 export function where(cond: NDArray, a: Operand, b: Operand): NDArray {
   if (cond.dtype !== 'bool') throw new DTypeError('where', `condition must be bool, got ${cond.dtype}`);
   const dtype = resultDtype(a, b);
-  const A = toArray(a, dtype), B = toArray(b, dtype);
+  const A = toArray(a, dtype),
+    B = toArray(b, dtype);
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, A.shape), B.shape);
   return getBackend().where(cond.expand(shape), A.expand(shape), B.expand(shape), dtype);
 }
 
 /** Limits each element to [min, max]; either bound may be omitted. NaN stays NaN; if min > max, all become max (as PyTorch). */
 export function clamp(x: NDArray, min?: number, max?: number): NDArray {
-  const lo = min ?? -Infinity, hi = max ?? Infinity;
-  const dtype = !isFloat(x.dtype) && (!Number.isInteger(lo) && Number.isFinite(lo) || !Number.isInteger(hi) && Number.isFinite(hi)) ? 'float32' : x.dtype;
+  const lo = min ?? -Infinity,
+    hi = max ?? Infinity;
+  const dtype =
+    !isFloat(x.dtype) &&
+    ((!Number.isInteger(lo) && Number.isFinite(lo)) || (!Number.isInteger(hi) && Number.isFinite(hi)))
+      ? 'float32'
+      : x.dtype;
   return getBackend().clamp(x, lo, hi, dtype === 'bool' ? 'int32' : dtype);
 }
 

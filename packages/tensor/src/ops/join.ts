@@ -19,14 +19,23 @@ export function concat(arrays: readonly NDArray[], axis = 0): NDArray {
   arrays.forEach((x, i) => {
     const sameOther = x.ndim === first.ndim && x.shape.every((d, j) => j === ax || d === first.shape[j]);
     if (!sameOther) {
-      throw new ShapeError('concat', `array ${i} has shape ${fmtShape(x.shape)}, expected ${fmtShape(first.shape.map((d, j) => (j === ax ? -1 : d))).replace('-1', '*')} (sizes must match except on axis ${ax})`);
+      throw new ShapeError(
+        'concat',
+        `array ${i} has shape ${fmtShape(x.shape)}, expected ${fmtShape(first.shape.map((d, j) => (j === ax ? -1 : d))).replace('-1', '*')} (sizes must match except on axis ${ax})`,
+      );
     }
     dtype = promoteTypes(dtype, x.dtype);
     total += x.shape[ax]!;
   });
   const shape = [...first.shape];
   shape[ax] = total;
-  const out = new NDArray(allocate(dtype, shape.reduce((p, d) => p * d, 1)), shape);
+  const out = new NDArray(
+    allocate(
+      dtype,
+      shape.reduce((p, d) => p * d, 1),
+    ),
+    shape,
+  );
   let at = 0;
   for (const x of arrays) {
     const n = x.shape[ax]!;
@@ -45,11 +54,17 @@ export function stack(arrays: readonly NDArray[], axis = 0): NDArray {
   const first = arrays[0]!;
   arrays.forEach((x, i) => {
     if (!shapesEqual(x.shape, first.shape)) {
-      throw new ShapeError('stack', `array ${i} has shape ${fmtShape(x.shape)}, expected ${fmtShape(first.shape)} (all must match)`);
+      throw new ShapeError(
+        'stack',
+        `array ${i} has shape ${fmtShape(x.shape)}, expected ${fmtShape(first.shape)} (all must match)`,
+      );
     }
   });
   const ax = normalizeAxis('stack', axis, first.ndim + 1);
-  return concat(arrays.map((x) => x.unsqueeze(ax)), ax);
+  return concat(
+    arrays.map((x) => x.unsqueeze(ax)),
+    ax,
+  );
 }
 
 /**
@@ -62,7 +77,8 @@ export function split(x: NDArray, sizeOrSections: number | readonly number[], ax
   const n = x.shape[ax]!;
   let sizes: number[];
   if (typeof sizeOrSections === 'number') {
-    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0) throw new ShapeError('split', `chunk size must be a positive integer, got ${sizeOrSections}`);
+    if (!Number.isInteger(sizeOrSections) || sizeOrSections <= 0)
+      throw new ShapeError('split', `chunk size must be a positive integer, got ${sizeOrSections}`);
     sizes = [];
     for (let at = 0; at < n; at += sizeOrSections) sizes.push(Math.min(sizeOrSections, n - at));
     if (n === 0) sizes.push(0);
@@ -70,7 +86,10 @@ export function split(x: NDArray, sizeOrSections: number | readonly number[], ax
     sizes = [...sizeOrSections];
     const total = sizes.reduce((p, s) => p + s, 0);
     if (sizes.some((s) => !Number.isInteger(s) || s < 0) || total !== n) {
-      throw new ShapeError('split', `sizes ${fmtShape(sizes)} do not add up to ${n}, the length of axis ${ax} (shape ${fmtShape(x.shape)})`);
+      throw new ShapeError(
+        'split',
+        `sizes ${fmtShape(sizes)} do not add up to ${n}, the length of axis ${ax} (shape ${fmtShape(x.shape)})`,
+      );
     }
   }
   const out: NDArray[] = [];

@@ -17,7 +17,10 @@ import { broadcastShapes } from '../shape.js';
  */
 export function matmul(a: NDArray, b: NDArray): NDArray {
   if (a.ndim === 0 || b.ndim === 0) {
-    throw new ShapeError('matmul', `both operands need at least 1 dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`);
+    throw new ShapeError(
+      'matmul',
+      `both operands need at least 1 dimension, got shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)}`,
+    );
   }
   if (!isFloat(a.dtype) || !isFloat(b.dtype)) {
     throw new DTypeError('matmul', `expected float32 or float64 operands, got ${a.dtype} and ${b.dtype}`);
@@ -27,11 +30,17 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
   const k = A.shape[A.ndim - 1]!;
   const kb = B.shape[B.ndim - 2]!;
   if (k !== kb) {
-    throw new ShapeError('matmul', `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${k} != ${kb})`);
+    throw new ShapeError(
+      'matmul',
+      `shapes ${fmtShape(a.shape)} and ${fmtShape(b.shape)} cannot be multiplied (${k} != ${kb})`,
+    );
   }
-  const m = A.shape[A.ndim - 2]!, n = B.shape[B.ndim - 1]!;
-  const batchA = A.shape.slice(0, -2), batchB = B.shape.slice(0, -2);
-  const batch = batchA.length === 0 ? batchB : batchB.length === 0 ? batchA : broadcastBatch(a.shape, b.shape, batchA, batchB);
+  const m = A.shape[A.ndim - 2]!,
+    n = B.shape[B.ndim - 1]!;
+  const batchA = A.shape.slice(0, -2),
+    batchB = B.shape.slice(0, -2);
+  const batch =
+    batchA.length === 0 ? batchB : batchB.length === 0 ? batchA : broadcastBatch(a.shape, b.shape, batchA, batchB);
   const dtype = promoteTypes(a.dtype, b.dtype);
   const backend = getBackend();
   const Ac = A.dtype === dtype ? A : backend.copy(A, dtype);
@@ -43,12 +52,20 @@ export function matmul(a: NDArray, b: NDArray): NDArray {
 }
 
 /** Broadcasts the batch dimensions; the error names both full shapes. */
-function broadcastBatch(sa: readonly number[], sb: readonly number[], batchA: readonly number[], batchB: readonly number[]): readonly number[] {
+function broadcastBatch(
+  sa: readonly number[],
+  sb: readonly number[],
+  batchA: readonly number[],
+  batchB: readonly number[],
+): readonly number[] {
   try {
     return broadcastShapes('matmul', batchA, batchB);
   } catch (e) {
     if (!(e instanceof ShapeError)) throw e;
     const detail = /\(dimension .*\)$/.exec(e.message)?.[0] ?? '';
-    throw new ShapeError('matmul', `batch dimensions of shapes ${fmtShape(sa)} and ${fmtShape(sb)} cannot be broadcast ${detail}`.trimEnd());
+    throw new ShapeError(
+      'matmul',
+      `batch dimensions of shapes ${fmtShape(sa)} and ${fmtShape(sb)} cannot be broadcast ${detail}`.trimEnd(),
+    );
   }
 }

@@ -17,7 +17,10 @@ export function keptShape(shape: readonly number[], axes: readonly number[]): nu
 function reduceOp(op: ReduceOp, name: string, x: NDArray, axis: Axes, keepDims: boolean, dtype: DType): NDArray {
   const axes = normalizeAxes(name, axis, x.ndim);
   if ((op === 'max' || op === 'min') && axes.some((a) => x.shape[a] === 0)) {
-    throw new ShapeError(name, `cannot reduce over an empty dimension (shape ${fmtShape(x.shape)}); max and min of nothing are undefined`);
+    throw new ShapeError(
+      name,
+      `cannot reduce over an empty dimension (shape ${fmtShape(x.shape)}); max and min of nothing are undefined`,
+    );
   }
   const out = axes.length === 0 ? getBackend().copy(x, dtype) : getBackend().reduce(op, x, axes, dtype);
   return keepDims ? out.reshape(keptShape(x.shape, axes)) : out;
@@ -65,7 +68,8 @@ function argOp(op: ArgReduceOp, x: NDArray, axis: number | undefined, keepDims: 
     return keepDims ? out.reshape(x.shape.map(() => 1)) : out;
   }
   const ax = normalizeAxis(op, axis, x.ndim);
-  if (x.shape[ax] === 0) throw new ShapeError(op, `cannot take ${op} over empty axis ${ax} (shape ${fmtShape(x.shape)})`);
+  if (x.shape[ax] === 0)
+    throw new ShapeError(op, `cannot take ${op} over empty axis ${ax} (shape ${fmtShape(x.shape)})`);
   const out = getBackend().argReduce(op, x, ax);
   return keepDims ? out.reshape(keptShape(x.shape, [ax])) : out;
 }
@@ -93,7 +97,14 @@ export function variance(x: NDArray, axis?: Axes, options: VarianceOptions = {})
   const count = axes.reduce((p, a) => p * x.shape[a]!, 1);
   const xf = isFloat(x.dtype) ? x : cast(x, 'float32');
   const centered = sub(xf, mean(xf, axes, true));
-  const ss = reduceOp('sum', 'var', getBackend().binary('mul', centered, centered, centered.dtype), axes, keepDims, xf.dtype);
+  const ss = reduceOp(
+    'sum',
+    'var',
+    getBackend().binary('mul', centered, centered, centered.dtype),
+    axes,
+    keepDims,
+    xf.dtype,
+  );
   const denom = Math.max(count - correction, 0);
   return getBackend().binary('div', ss, scalarLike(denom, xf.dtype, ss.shape), xf.dtype);
 }
@@ -128,6 +139,11 @@ export function logsumexp(x: NDArray, axis?: Axes, keepDims = false): NDArray {
 
 /** A constant broadcast to `shape` (stride 0), for kernels that need equal shapes. */
 function scalarLike(value: number, dtype: DType, shape: readonly number[]): NDArray {
-  const data = dtype === 'float64' ? new Float64Array([value]) : dtype === 'float32' ? new Float32Array([value]) : new Int32Array([value]);
+  const data =
+    dtype === 'float64'
+      ? new Float64Array([value])
+      : dtype === 'float32'
+        ? new Float32Array([value])
+        : new Int32Array([value]);
   return new NDArray(data, []).expand(shape);
 }

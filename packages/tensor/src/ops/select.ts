@@ -12,7 +12,10 @@ function checkIndex(op: string, index: NDArray, n: number, axis: number): void {
   for (let i = 0; i < flat.size; i++) {
     const v = d[flat.offset + i]!;
     if (v < 0 || v >= n) {
-      const what = axis < 0 ? `label ${v} is out of range for ${n} classes` : `index ${v} is out of range for axis ${axis} of size ${n}`;
+      const what =
+        axis < 0
+          ? `label ${v} is out of range for ${n} classes`
+          : `index ${v} is out of range for axis ${axis} of size ${n}`;
       throw new RangeError(op, `${what} (at flat position ${i} of the index)`);
     }
   }
@@ -45,7 +48,10 @@ export function scatterAdd(shape: readonly number[], axis: number, index: NDArra
   const ax = normalizeAxis('scatterAdd', axis, shape.length);
   checkGatherShape('scatterAdd', shape, ax, index);
   if (index.shape.some((d, i) => d !== src.shape[i]) || index.ndim !== src.ndim) {
-    throw new ShapeError('scatterAdd', `src shape ${fmtShape(src.shape)} must equal index shape ${fmtShape(index.shape)}`);
+    throw new ShapeError(
+      'scatterAdd',
+      `src shape ${fmtShape(src.shape)} must equal index shape ${fmtShape(index.shape)}`,
+    );
   }
   checkIndex('scatterAdd', index, shape[ax]!, ax);
   return getBackend().scatterAdd(shape, ax, index, src);
@@ -53,7 +59,10 @@ export function scatterAdd(shape: readonly number[], axis: number, index: NDArra
 
 function checkGatherShape(op: string, shape: readonly number[], axis: number, index: NDArray): void {
   if (index.ndim !== shape.length || index.shape.some((d, i) => i !== axis && d > shape[i]!)) {
-    throw new ShapeError(op, `index shape ${fmtShape(index.shape)} does not fit shape ${fmtShape(shape)} on axis ${axis} (same rank, no larger on the other axes)`);
+    throw new ShapeError(
+      op,
+      `index shape ${fmtShape(index.shape)} does not fit shape ${fmtShape(shape)} on axis ${axis} (same rank, no larger on the other axes)`,
+    );
   }
 }
 
@@ -63,7 +72,8 @@ function checkGatherShape(op: string, shape: readonly number[], axis: number, in
  * @example oneHot(array([0, 2], 'int32'), 3).toArray(); // [[1, 0, 0], [0, 0, 1]]
  */
 export function oneHot(labels: NDArray, numClasses: number, dtype: DType = 'float32'): NDArray {
-  if (!Number.isInteger(numClasses) || numClasses <= 0) throw new ShapeError('oneHot', `numClasses must be a positive integer, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses <= 0)
+    throw new ShapeError('oneHot', `numClasses must be a positive integer, got ${numClasses}`);
   checkIndex('oneHot', labels, numClasses, -1);
   const flat = labels.contiguous();
   const out = allocate(dtype, flat.size * numClasses);

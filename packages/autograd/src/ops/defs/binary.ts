@@ -11,9 +11,15 @@ import { NONE, type None, type RecordSpec, binaryRecord, noGradRecord, op, recor
 import { fit } from '../coerce.js';
 import { cast } from './cast.js';
 
-const bool = (inputs: readonly { shape: readonly number[] }[]): { shape: readonly number[]; dtype: DType } => ({ shape: inputs[0]!.shape, dtype: 'bool' });
+const bool = (inputs: readonly { shape: readonly number[] }[]): { shape: readonly number[]; dtype: DType } => ({
+  shape: inputs[0]!.shape,
+  dtype: 'bool',
+});
 const compare = (kernel: CompareOp, symbol: string): RecordSpec<None> =>
-  noGradRecord<None>(bool, (inputs) => T[kernel](inputs[0]!, inputs[1]!), { kind: 'none', show: (c) => `${c.inputs[0]} ${symbol} ${c.inputs[1]}` });
+  noGradRecord<None>(bool, (inputs) => T[kernel](inputs[0]!, inputs[1]!), {
+    kind: 'none',
+    show: (c) => `${c.inputs[0]} ${symbol} ${c.inputs[1]}`,
+  });
 
 export const BINARY_OPS = records({
   // d(a+b) = (1, 1)
@@ -52,7 +58,8 @@ export const BINARY_OPS = records({
   pow: binaryRecord('pow', {
     uses: 'both',
     vjp: (g, { inputs: [a, b], output }) => {
-      let ga: Tensor | null = null, gb: Tensor | null = null;
+      let ga: Tensor | null = null,
+        gb: Tensor | null = null;
       if (a!.requiresGrad) {
         const zeroToZero = logicalAnd(eq(b!, 0), eq(a!, 0));
         const safeB = where(zeroToZero, 1, b!);
@@ -122,13 +129,26 @@ function arithmetic(name: ArithmeticName, a: TensorLike, b: TensorLike): Tensor 
       if (a.ndim === 0 && b.ndim === 0 && record.scalar !== undefined) return applyScalar(record, [a, b], NONE);
       if (T.shapesEqual(a.shape, b.shape)) return apply(record, [a, b], NONE);
     }
-  } else if (typeof b === 'number' && typeof a !== 'number' && a.ndim === 0 && isFloat(a.dtype) && record.scalar !== undefined) {
+  } else if (
+    typeof b === 'number' &&
+    typeof a !== 'number' &&
+    a.ndim === 0 &&
+    isFloat(a.dtype) &&
+    record.scalar !== undefined
+  ) {
     return applyScalar(record, [a, constant(b, a.dtype)], NONE); // a number never widens a float tensor
-  } else if (typeof a === 'number' && typeof b !== 'number' && b.ndim === 0 && isFloat(b.dtype) && record.scalar !== undefined) {
+  } else if (
+    typeof a === 'number' &&
+    typeof b !== 'number' &&
+    b.ndim === 0 &&
+    isFloat(b.dtype) &&
+    record.scalar !== undefined
+  ) {
     return applyScalar(record, [constant(a, b.dtype), b], NONE);
   }
   const dtype = T.elementwiseResultDtype(name, dtypeOf(a, b));
-  const A = asTensor(a, dtype), B = asTensor(b, dtype);
+  const A = asTensor(a, dtype),
+    B = asTensor(b, dtype);
   const shape = T.shapesEqual(A.shape, B.shape) ? A.shape : T.broadcastShapes(name, A.shape, B.shape);
   return apply(record, [fit(A, shape, dtype), fit(B, shape, dtype)], NONE);
 }
@@ -190,7 +210,8 @@ export const logicalAnd = (a: Tensor, b: Tensor): Tensor => ne(minimum(cast(a, '
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const dtype = dtypeOf(a, b);
-  const A = asTensor(a, dtype), B = asTensor(b, dtype);
+  const A = asTensor(a, dtype),
+    B = asTensor(b, dtype);
   const shape = T.broadcastShapes('where', T.broadcastShapes('where', cond.shape, A.shape), B.shape);
   const c = T.shapesEqual(cond.shape, shape) ? cond : new Tensor(cond.value.expand(shape));
   return apply(BINARY_OPS.where, [c, fit(A, shape, dtype), fit(B, shape, dtype)], NONE);
@@ -198,7 +219,20 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 
 /** The binary ops' method forms (`x.add(y)`). */
 export const BINARY_METHODS = {
-  add, sub, mul, div, pow, maximum, minimum, atan2, eq, ne, lt, le, gt, ge,
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  maximum,
+  minimum,
+  atan2,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
   /** `x.where(cond, other)`: x where cond holds, else other (PyTorch's `Tensor.where`). */
   where: (x: Tensor, cond: Tensor, other: TensorLike): Tensor => where(cond, x, other),
 };

@@ -12,7 +12,13 @@ export const CAST_OPS = records({
     forward: (inputs, p) => T.cast(inputs[0]!, p.dtype),
     uses: 'none',
     vjp: (g, { inputs: [x] }) => [cast(g, x!.dtype)],
-    formula: { kind: 'elementwise', args: ['x'], out: 'x', d: ['1'], show: (c) => `cast(${c.inputs[0]}, ${c.params.dtype})` },
+    formula: {
+      kind: 'elementwise',
+      args: ['x'],
+      out: 'x',
+      d: ['1'],
+      show: (c) => `cast(${c.inputs[0]}, ${c.params.dtype})`,
+    },
   }),
 });
 

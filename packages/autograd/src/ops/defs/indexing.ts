@@ -38,18 +38,26 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
 }
 /** Zeros of `shape` with `src` added at `index` along `axis` (gather's adjoint). */
 export function scatterAdd(shape: readonly number[], axis: number, index: Tensor, src: Tensor): Tensor {
-  return apply(INDEXING_OPS.scatterAdd, [index, src], { shape: [...shape], axis: T.normalizeAxis('scatterAdd', axis, shape.length) });
+  return apply(INDEXING_OPS.scatterAdd, [index, src], {
+    shape: [...shape],
+    axis: T.normalizeAxis('scatterAdd', axis, shape.length),
+  });
 }
 /** Whole slices along `axis` picked by a 1-D int32 index (embedding lookup); the gradient scatter-adds. */
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   const ax = T.normalizeAxis('indexSelect', axis, x.ndim);
-  if (index.ndim !== 1) throw new T.ShapeError('indexSelect', `index must be 1-D, got shape ${T.fmtShape(index.shape)}`);
+  if (index.ndim !== 1)
+    throw new T.ShapeError('indexSelect', `index must be 1-D, got shape ${T.fmtShape(index.shape)}`);
   if (index.dtype !== 'int32') throw new T.DTypeError('indexSelect', `index must be int32, got ${index.dtype}`);
   const n = x.shape[ax]!;
   const iv = index.value.contiguous();
   for (let i = 0; i < iv.size; i++) {
     const v = iv.data[iv.offset + i]!;
-    if (v < 0 || v >= n) throw new T.RangeError('indexSelect', `index ${v} is out of range for axis ${ax} of size ${n} (at position ${i})`);
+    if (v < 0 || v >= n)
+      throw new T.RangeError(
+        'indexSelect',
+        `index ${v} is out of range for axis ${ax} of size ${n} (at position ${i})`,
+      );
   }
   const shape = x.shape.map((d, i) => (i === ax ? index.size : d));
   const idxShape = x.shape.map((_, i) => (i === ax ? index.size : 1));

@@ -13,7 +13,8 @@ import { mT, reshape, squeeze, unsqueeze } from './shape.js';
 function transposedLayout(x: NDArray): boolean {
   const nd = x.ndim;
   if (nd < 2) return false;
-  const rows = x.shape[nd - 2]!, cols = x.shape[nd - 1]!;
+  const rows = x.shape[nd - 2]!,
+    cols = x.shape[nd - 1]!;
   return rows > 1 && cols > 1 && x.strides[nd - 2] === 1 && x.strides[nd - 1] === rows;
 }
 
@@ -29,7 +30,12 @@ export const LINALG_OPS = records({
       a!.requiresGrad ? (transposedLayout(a!.value) ? mT(matmul(b!, mT(g))) : matmul(g, mT(b!))) : null,
       b!.requiresGrad ? (transposedLayout(b!.value) ? mT(matmul(mT(g), a!)) : matmul(mT(a!), g)) : null,
     ],
-    formula: { kind: 'vjp', show: (c) => `${c.inputs[0]} @ ${c.inputs[1]}`, vjp: (c) => [`G·${c.inputs[1]}ᵀ`, `${c.inputs[0]}ᵀ·G`], scalar: { args: ['a', 'b'], out: 'a·b', d: ['b', 'a'] } },
+    formula: {
+      kind: 'vjp',
+      show: (c) => `${c.inputs[0]} @ ${c.inputs[1]}`,
+      vjp: (c) => [`G·${c.inputs[1]}ᵀ`, `${c.inputs[0]}ᵀ·G`],
+      scalar: { args: ['a', 'b'], out: 'a·b', d: ['b', 'a'] },
+    },
   }),
   // d(x·Wᵀ + b) = (G·W, Gᵀ·x, Σ G over the leading axes), each only where its input requires grad
   linear: op({
@@ -55,8 +61,11 @@ export const LINALG_OPS = records({
  * differentiable ops (so gradients of gradients work). G is flattened to rows like x.
  */
 function linearBackward(g: Tensor, inputs: readonly Tensor[]): (Tensor | null)[] {
-  const x = inputs[0]!, w = inputs[1]!, b = inputs[2];
-  const nIn = w.shape[1]!, nOut = w.shape[0]!;
+  const x = inputs[0]!,
+    w = inputs[1]!,
+    b = inputs[2];
+  const nIn = w.shape[1]!,
+    nOut = w.shape[0]!;
   const m = leadingSize(x.shape);
   const g2 = x.ndim === 2 ? g : reshape(g, [m, nOut]);
   // ∂x = G·W (rows of G times W, back to x's shape)
@@ -86,7 +95,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 2 && b.ndim === 2 && a.dtype === b.dtype) return apply(LINALG_OPS.matmul, [a, b], NONE);
   const A = a.ndim === 1 ? unsqueeze(a, 0) : a;
   const B = b.ndim === 1 ? unsqueeze(b, 1) : b;
-  const m = A.shape[A.ndim - 2]!, k = A.shape[A.ndim - 1]!, n = B.shape[B.ndim - 1]!;
+  const m = A.shape[A.ndim - 2]!,
+    k = A.shape[A.ndim - 1]!,
+    n = B.shape[B.ndim - 1]!;
   const batch = T.broadcastShapes('matmul', A.shape.slice(0, -2), B.shape.slice(0, -2));
   const dtype = promoteTypes(a.dtype, b.dtype);
   let out = apply(LINALG_OPS.matmul, [fit(A, [...batch, m, k], dtype), fit(B, [...batch, k, n], dtype)], NONE);
@@ -122,12 +133,22 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 
 /** Validates linear's shapes before anything runs (so a failed call records nothing). */
 function checkLinear(x: Tensor, weight: Tensor, bias: Tensor | null): void {
-  if (weight.ndim !== 2) throw new T.ShapeError('linear', `weight must be 2-D [out, in], got ${T.fmtShape(weight.shape)}`);
-  if (x.ndim === 0) throw new T.ShapeError('linear', `input must have at least 1 dimension [..., in], got ${T.fmtShape(x.shape)}`);
-  const k = x.shape[x.ndim - 1]!, kw = weight.shape[1]!;
-  if (k !== kw) throw new T.ShapeError('linear', `input ${T.fmtShape(x.shape)} and weight ${T.fmtShape(weight.shape)} do not match (${k} != ${kw})`);
+  if (weight.ndim !== 2)
+    throw new T.ShapeError('linear', `weight must be 2-D [out, in], got ${T.fmtShape(weight.shape)}`);
+  if (x.ndim === 0)
+    throw new T.ShapeError('linear', `input must have at least 1 dimension [..., in], got ${T.fmtShape(x.shape)}`);
+  const k = x.shape[x.ndim - 1]!,
+    kw = weight.shape[1]!;
+  if (k !== kw)
+    throw new T.ShapeError(
+      'linear',
+      `input ${T.fmtShape(x.shape)} and weight ${T.fmtShape(weight.shape)} do not match (${k} != ${kw})`,
+    );
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {
-    throw new T.ShapeError('linear', `bias must have shape [${weight.shape[0]}] for weight ${T.fmtShape(weight.shape)}, got ${T.fmtShape(bias.shape)}`);
+    throw new T.ShapeError(
+      'linear',
+      `bias must have shape [${weight.shape[0]}] for weight ${T.fmtShape(weight.shape)}, got ${T.fmtShape(bias.shape)}`,
+    );
   }
 }
 

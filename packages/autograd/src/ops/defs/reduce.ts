@@ -23,8 +23,12 @@ function reduced(inputs: readonly ArrayMeta[], p: ReduceParams): ArrayMeta {
 }
 
 /** How a reduction reads: `sum(x)` over everything, else with its axes. */
-const show = (name: string) => (c: FormulaContext<ReduceParams>): string =>
-  c.params.axes.length === c.inputShapes[0]!.length ? `${name}(${c.inputs[0]})` : `${name}(${c.inputs[0]}, axes [${c.params.axes.join(',')}])`;
+const show =
+  (name: string) =>
+  (c: FormulaContext<ReduceParams>): string =>
+    c.params.axes.length === c.inputShapes[0]!.length
+      ? `${name}(${c.inputs[0]})`
+      : `${name}(${c.inputs[0]}, axes [${c.params.axes.join(',')}])`;
 const ONE = { args: ['x'], out: 'x', d: ['1'] } as const;
 
 /** The gradient of a reduction, reshaped with the reduced axes kept (size 1) so it broadcasts back. */
@@ -32,16 +36,17 @@ function keptGrad(grad: Tensor, inputShape: readonly number[], axes: readonly nu
   return keepDims ? grad : reshape(grad, T.keptShape(inputShape, axes));
 }
 
-const argRecord = (name: 'argmax' | 'argmin') => noGradRecord<ArgParams>(
-  (inputs, p) => {
-    const x = inputs[0]!;
-    if (p.axis === undefined) return { shape: p.keepDims ? x.shape.map(() => 1) : [], dtype: 'int32' };
-    const ax = T.normalizeAxis(name, p.axis, x.shape.length);
-    return { shape: p.keepDims ? T.keptShape(x.shape, [ax]) : x.shape.filter((_, i) => i !== ax), dtype: 'int32' };
-  },
-  (inputs, p) => T[name](inputs[0]!, p.axis, p.keepDims),
-  { kind: 'none', show: (c) => `${name}(${c.inputs[0]})` },
-);
+const argRecord = (name: 'argmax' | 'argmin') =>
+  noGradRecord<ArgParams>(
+    (inputs, p) => {
+      const x = inputs[0]!;
+      if (p.axis === undefined) return { shape: p.keepDims ? x.shape.map(() => 1) : [], dtype: 'int32' };
+      const ax = T.normalizeAxis(name, p.axis, x.shape.length);
+      return { shape: p.keepDims ? T.keptShape(x.shape, [ax]) : x.shape.filter((_, i) => i !== ax), dtype: 'int32' };
+    },
+    (inputs, p) => T[name](inputs[0]!, p.axis, p.keepDims),
+    { kind: 'none', show: (c) => `${name}(${c.inputs[0]})` },
+  );
 
 export const REDUCE_OPS = records({
   // d Σx = 1 for every element: the gradient is broadcast back
@@ -50,7 +55,12 @@ export const REDUCE_OPS = records({
     forward: (inputs, p) => T.sum(inputs[0]!, p.axes, p.keepDims),
     uses: 'none',
     vjp: (g, { inputs: [x], params: p }) => [expand(keptGrad(g, x!.shape, p.axes, p.keepDims), x!.shape)],
-    formula: { kind: 'vjp', show: show('sum'), vjp: (c) => [`G copied to every element of ${T.fmtShape(c.inputShapes[0]!)} (∂Σ/∂xᵢ = 1)`], scalar: ONE },
+    formula: {
+      kind: 'vjp',
+      show: show('sum'),
+      vjp: (c) => [`G copied to every element of ${T.fmtShape(c.inputShapes[0]!)} (∂Σ/∂xᵢ = 1)`],
+      scalar: ONE,
+    },
   }),
   // d max = 1 at the maxima, split evenly among ties
   max: op<ReduceParams>({
@@ -58,7 +68,12 @@ export const REDUCE_OPS = records({
     forward: (inputs, p) => T.max(inputs[0]!, p.axes, p.keepDims),
     uses: 'both',
     vjp: (g, ctx) => [extremumGrad(g, ctx)],
-    formula: { kind: 'vjp', show: show('max'), vjp: (c) => [`G at the maxima of ${c.inputs[0]} (split among ties)`], scalar: ONE },
+    formula: {
+      kind: 'vjp',
+      show: show('max'),
+      vjp: (c) => [`G at the maxima of ${c.inputs[0]} (split among ties)`],
+      scalar: ONE,
+    },
   }),
   // d min = 1 at the minima, split evenly among ties
   min: op<ReduceParams>({
@@ -66,7 +81,12 @@ export const REDUCE_OPS = records({
     forward: (inputs, p) => T.min(inputs[0]!, p.axes, p.keepDims),
     uses: 'both',
     vjp: (g, ctx) => [extremumGrad(g, ctx)],
-    formula: { kind: 'vjp', show: show('min'), vjp: (c) => [`G at the minima of ${c.inputs[0]} (split among ties)`], scalar: ONE },
+    formula: {
+      kind: 'vjp',
+      show: show('min'),
+      vjp: (c) => [`G at the minima of ${c.inputs[0]} (split among ties)`],
+      scalar: ONE,
+    },
   }),
   // d Πx / dx_i = Π_{j≠i} x_j. A plain backward divides, Πx / x_i, when that is safe (no 0, no
   // under- or overflow); otherwise, and whenever the backward is recorded to be differentiated
@@ -77,7 +97,8 @@ export const REDUCE_OPS = records({
     uses: 'both',
     vjp: (g, { inputs: [x], output, params: p }) => {
       const gk = keptGrad(g, x!.shape, p.axes, p.keepDims);
-      if (!isGradEnabled() && allNormal(output.value)) return [div(mul(gk, keptGrad(output, x!.shape, p.axes, p.keepDims)), x!)];
+      if (!isGradEnabled() && allNormal(output.value))
+        return [div(mul(gk, keptGrad(output, x!.shape, p.axes, p.keepDims)), x!)];
       return [mul(gk, productOfOthers(x!, p.axes))];
     },
     formula: { kind: 'vjp', show: show('prod'), vjp: (c) => [`G·${c.out}/${c.inputs[0]}`], scalar: ONE },
@@ -91,7 +112,9 @@ export const REDUCE_OPS = records({
     formula: {
       kind: 'vjp',
       show: (c) => `cumsum(${c.inputs[0]}, axis ${c.params.axis}${c.params.reverse ? ', from the end' : ''})`,
-      vjp: (c) => [`the running sum of G along axis ${c.params.axis} from the ${c.params.reverse ? 'start' : 'end'} (∂outᵢ/∂xⱼ = 1 for i ${c.params.reverse ? '≤' : '≥'} j)`],
+      vjp: (c) => [
+        `the running sum of G along axis ${c.params.axis} from the ${c.params.reverse ? 'start' : 'end'} (∂outᵢ/∂xⱼ = 1 for i ${c.params.reverse ? '≤' : '≥'} j)`,
+      ],
       scalar: ONE,
     },
   }),
@@ -139,7 +162,10 @@ function productOfOthers(x: Tensor, axes: readonly number[]): Tensor {
   const positions = T.arange(0, n, 1, 'int32');
   const diagonal = new Tensor(T.eq(positions.reshape([n, 1]), positions.reshape([1, n])));
   const others = prod(where(diagonal, 1, repeated), -1);
-  const unflat = reshape(others, order.map((i) => x.shape[i]!));
+  const unflat = reshape(
+    others,
+    order.map((i) => x.shape[i]!),
+  );
   return permute(unflat, inversePermutation(order));
 }
 

@@ -23,7 +23,12 @@ export const SHAPE_OPS = records({
     uses: 'none',
     view: true,
     vjp: (g, { inputs: [x] }) => [reshape(g, x!.shape)],
-    formula: { kind: 'vjp', show: (c) => `reshape(${c.inputs[0]}, ${T.fmtShape(c.params.shape)})`, vjp: (c) => [`G reshaped to ${T.fmtShape(c.inputShapes[0]!)}`], scalar: ONE },
+    formula: {
+      kind: 'vjp',
+      show: (c) => `reshape(${c.inputs[0]}, ${T.fmtShape(c.params.shape)})`,
+      vjp: (c) => [`G reshaped to ${T.fmtShape(c.inputShapes[0]!)}`],
+      scalar: ONE,
+    },
   }),
   // d permute = the inverse permutation
   permute: op<{ order: number[] }>({
@@ -32,7 +37,12 @@ export const SHAPE_OPS = records({
     uses: 'none',
     view: true,
     vjp: (g, { params: p }) => [permute(g, inversePermutation(p.order))],
-    formula: { kind: 'vjp', show: (c) => `permute(${c.inputs[0]}, ${axesText(c.params.order)})`, vjp: (c) => [`G permuted by ${axesText(inversePermutation(c.params.order))}`], scalar: ONE },
+    formula: {
+      kind: 'vjp',
+      show: (c) => `permute(${c.inputs[0]}, ${axesText(c.params.order)})`,
+      vjp: (c) => [`G permuted by ${axesText(inversePermutation(c.params.order))}`],
+      scalar: ONE,
+    },
   }),
   // d expand = sum over the broadcast axes: the one place broadcasting is undone
   expand: op<{ shape: number[] }>({
@@ -50,7 +60,10 @@ export const SHAPE_OPS = records({
   }),
   // d slice = the gradient placed back into zeros
   slice: op<SliceParams>({
-    infer: (inputs, p) => ({ shape: inputs[0]!.shape.map((n, i) => (i === p.axis ? sliceLength(n, p) : n)), dtype: inputs[0]!.dtype }),
+    infer: (inputs, p) => ({
+      shape: inputs[0]!.shape.map((n, i) => (i === p.axis ? sliceLength(n, p) : n)),
+      dtype: inputs[0]!.dtype,
+    }),
     forward: (inputs, p) => inputs[0]!.slice(p.axis, p.start, p.stop, p.step),
     uses: 'none',
     view: true,
@@ -80,7 +93,10 @@ export const SHAPE_OPS = records({
   }),
   // d concat = split the gradient into the inputs' pieces
   concat: op<{ axis: number }>({
-    infer: (inputs, p) => ({ shape: inputs[0]!.shape.map((n, i) => (i === p.axis ? inputs.reduce((s, x) => s + x.shape[i]!, 0) : n)), dtype: inputs[0]!.dtype }),
+    infer: (inputs, p) => ({
+      shape: inputs[0]!.shape.map((n, i) => (i === p.axis ? inputs.reduce((s, x) => s + x.shape[i]!, 0) : n)),
+      dtype: inputs[0]!.dtype,
+    }),
     forward: (inputs, p) => T.concat(inputs, p.axis),
     uses: 'none',
     vjp: (g, { inputs, params: p }) => {
@@ -112,8 +128,10 @@ export const SHAPE_OPS = records({
 /** The length of Python's `range(n)[start:stop:step]`. */
 function sliceLength(n: number, p: SliceParams): number {
   const at = (v: number): number => (v < 0 ? v + n : v);
-  const lo = p.step > 0 ? 0 : -1, hi = p.step > 0 ? n : n - 1;
-  const s = Math.min(Math.max(at(p.start), lo), hi), e = Math.min(Math.max(at(p.stop), lo), hi);
+  const lo = p.step > 0 ? 0 : -1,
+    hi = p.step > 0 ? n : n - 1;
+  const s = Math.min(Math.max(at(p.start), lo), hi),
+    e = Math.min(Math.max(at(p.stop), lo), hi);
   return Math.max(0, Math.ceil((e - s) / p.step));
 }
 
@@ -154,8 +172,13 @@ export function permute(x: Tensor, order: readonly number[]): Tensor {
 }
 /** Reverses the axes, or swaps the two given ones. */
 export function transpose(x: Tensor, axis0?: number, axis1?: number): Tensor {
-  if (axis0 === undefined || axis1 === undefined) return permute(x, x.shape.map((_, i) => x.ndim - 1 - i));
-  const a = T.normalizeAxis('transpose', axis0, x.ndim), b = T.normalizeAxis('transpose', axis1, x.ndim);
+  if (axis0 === undefined || axis1 === undefined)
+    return permute(
+      x,
+      x.shape.map((_, i) => x.ndim - 1 - i),
+    );
+  const a = T.normalizeAxis('transpose', axis0, x.ndim),
+    b = T.normalizeAxis('transpose', axis1, x.ndim);
   const order = x.shape.map((_, i) => i);
   order[a] = b;
   order[b] = a;
@@ -205,7 +228,11 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   let dtype: DType = xs[0]!.dtype;
   for (const x of xs) dtype = promoteTypes(dtype, x.dtype);
   // the forward (T.concat) validates the shapes
-  return apply(SHAPE_OPS.concat, xs.map((x) => cast(x, dtype)), { axis: ax });
+  return apply(
+    SHAPE_OPS.concat,
+    xs.map((x) => cast(x, dtype)),
+    { axis: ax },
+  );
 }
 /** Joins tensors of one shape along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
@@ -213,10 +240,16 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   const ax = T.normalizeAxis('stack', axis, xs[0]!.ndim + 1);
   xs.forEach((x, i) => {
     if (!T.shapesEqual(x.shape, xs[0]!.shape)) {
-      throw new T.ShapeError('stack', `array ${i} has shape ${T.fmtShape(x.shape)}, expected ${T.fmtShape(xs[0]!.shape)} (all must match)`);
+      throw new T.ShapeError(
+        'stack',
+        `array ${i} has shape ${T.fmtShape(x.shape)}, expected ${T.fmtShape(xs[0]!.shape)} (all must match)`,
+      );
     }
   });
-  return concat(xs.map((x) => unsqueeze(x, ax)), ax);
+  return concat(
+    xs.map((x) => unsqueeze(x, ax)),
+    ax,
+  );
 }
 /** Pieces of `x` along `axis`: of one size (the last may be smaller), or of the given sizes. */
 export function split(x: Tensor, sizeOrSections: number | readonly number[], axis = 0): Tensor[] {
@@ -232,4 +265,17 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], axi
 }
 
 /** The shape ops' method forms (`x.reshape(...)`). */
-export const SHAPE_METHODS = { reshape, flatten, permute, transpose, mT, expand, broadcastTo: expand, squeeze, unsqueeze, slice, select, split };
+export const SHAPE_METHODS = {
+  reshape,
+  flatten,
+  permute,
+  transpose,
+  mT,
+  expand,
+  broadcastTo: expand,
+  squeeze,
+  unsqueeze,
+  slice,
+  select,
+  split,
+};

@@ -38,7 +38,12 @@ export function logsumexp(x: Tensor, axis?: Axes, keepDims = false): Tensor {
   const m = T.max(xf.value, axes, true);
   const shift = new Tensor(T.where(T.lt(T.abs(m), Infinity), m, 0));
   const out = add(log(sum(exp(sub(xf, shift)), axes, true)), shift);
-  return keepDims ? out : reshape(out, out.shape.filter((_, i) => !axes.includes(i)));
+  return keepDims
+    ? out
+    : reshape(
+        out,
+        out.shape.filter((_, i) => !axes.includes(i)),
+      );
 }
 /** e^x / Σe^x along `axis` (default the last), computed stably from the shifted values. */
 export function softmax(x: Tensor, axis = -1): Tensor {

@@ -13,21 +13,52 @@ import { add, ge, gt, le, mul, div, sub } from './binary.js';
 import { floatInput } from '../coerce.js';
 
 const unaryFormula = (out: string, d: string) => ({ kind: 'elementwise', args: ['x'], out, d: [d] }) as const;
-const rounding = (kernel: UnaryOp) => noGradRecord<None>(sameAsInput, (inputs) => T[kernel](inputs[0]!), { kind: 'none', show: (c) => `${kernel}(${c.inputs[0]})` });
+const rounding = (kernel: UnaryOp) =>
+  noGradRecord<None>(sameAsInput, (inputs) => T[kernel](inputs[0]!), {
+    kind: 'none',
+    show: (c) => `${kernel}(${c.inputs[0]})`,
+  });
 
 export const UNARY_OPS = records({
   // d(-x) = -1
-  neg: unaryRecord('neg', { uses: 'none', vjp: (g) => [neg(g)], scalarGrad: (g) => -g, formula: unaryFormula('-x', '-1') }),
+  neg: unaryRecord('neg', {
+    uses: 'none',
+    vjp: (g) => [neg(g)],
+    scalarGrad: (g) => -g,
+    formula: unaryFormula('-x', '-1'),
+  }),
   // d|x| = sign(x), 0 at 0
-  abs: unaryRecord('abs', { uses: 'inputs', vjp: (g, { inputs: [x] }) => [mul(g, sign(x!))], formula: unaryFormula('abs(x)', 'sign(x)') }),
+  abs: unaryRecord('abs', {
+    uses: 'inputs',
+    vjp: (g, { inputs: [x] }) => [mul(g, sign(x!))],
+    formula: unaryFormula('abs(x)', 'sign(x)'),
+  }),
   // d e^x = e^x
-  exp: unaryRecord('exp', { uses: 'output', vjp: (g, { output }) => [mul(g, output)], scalarGrad: (g, _x, _y, out, r) => r(g * out), formula: unaryFormula('exp(x)', 'out') }),
+  exp: unaryRecord('exp', {
+    uses: 'output',
+    vjp: (g, { output }) => [mul(g, output)],
+    scalarGrad: (g, _x, _y, out, r) => r(g * out),
+    formula: unaryFormula('exp(x)', 'out'),
+  }),
   // d log x = 1/x
-  log: unaryRecord('log', { uses: 'inputs', vjp: (g, { inputs: [x] }) => [div(g, x!)], scalarGrad: (g, x, _y, _out, r) => r(g / x), formula: unaryFormula('log(x)', '1/x') }),
+  log: unaryRecord('log', {
+    uses: 'inputs',
+    vjp: (g, { inputs: [x] }) => [div(g, x!)],
+    scalarGrad: (g, x, _y, _out, r) => r(g / x),
+    formula: unaryFormula('log(x)', '1/x'),
+  }),
   // d log(1+x) = 1/(1+x)
-  log1p: unaryRecord('log1p', { uses: 'inputs', vjp: (g, { inputs: [x] }) => [div(g, add(x!, 1))], formula: unaryFormula('log1p(x)', '1/(1 + x)') }),
+  log1p: unaryRecord('log1p', {
+    uses: 'inputs',
+    vjp: (g, { inputs: [x] }) => [div(g, add(x!, 1))],
+    formula: unaryFormula('log1p(x)', '1/(1 + x)'),
+  }),
   // d (e^x - 1) = e^x
-  expm1: unaryRecord('expm1', { uses: 'output', vjp: (g, { output }) => [mul(g, add(output, 1))], formula: unaryFormula('expm1(x)', 'exp(x)') }),
+  expm1: unaryRecord('expm1', {
+    uses: 'output',
+    vjp: (g, { output }) => [mul(g, add(output, 1))],
+    formula: unaryFormula('expm1(x)', 'exp(x)'),
+  }),
   // d √x = 1/(2√x)
   sqrt: unaryRecord('sqrt', {
     uses: 'output',
@@ -50,9 +81,19 @@ export const UNARY_OPS = records({
     formula: unaryFormula('1/x', '-1/x^2'),
   }),
   // d sin x = cos x
-  sin: unaryRecord('sin', { uses: 'inputs', vjp: (g, { inputs: [x] }) => [mul(g, cos(x!))], scalarGrad: (g, x, _y, _out, r) => r(g * r(Math.cos(x))), formula: unaryFormula('sin(x)', 'cos(x)') }),
+  sin: unaryRecord('sin', {
+    uses: 'inputs',
+    vjp: (g, { inputs: [x] }) => [mul(g, cos(x!))],
+    scalarGrad: (g, x, _y, _out, r) => r(g * r(Math.cos(x))),
+    formula: unaryFormula('sin(x)', 'cos(x)'),
+  }),
   // d cos x = -sin x
-  cos: unaryRecord('cos', { uses: 'inputs', vjp: (g, { inputs: [x] }) => [neg(mul(g, sin(x!)))], scalarGrad: (g, x, _y, _out, r) => -r(g * r(Math.sin(x))), formula: unaryFormula('cos(x)', '-sin(x)') }),
+  cos: unaryRecord('cos', {
+    uses: 'inputs',
+    vjp: (g, { inputs: [x] }) => [neg(mul(g, sin(x!)))],
+    scalarGrad: (g, x, _y, _out, r) => -r(g * r(Math.sin(x))),
+    formula: unaryFormula('cos(x)', '-sin(x)'),
+  }),
   // d tanh x = 1 - tanh(x)²
   tanh: unaryRecord('tanh', {
     uses: 'output',
@@ -81,7 +122,11 @@ export const UNARY_OPS = records({
     formula: unaryFormula('erf(x)', '2/sqrt(π)·exp(-x^2)'),
   }),
   // d softplus(x) = σ(x)
-  softplus: unaryRecord('softplus', { uses: 'inputs', vjp: (g, { inputs: [x] }) => [mul(g, sigmoid(x!))], formula: unaryFormula('softplus(x)', 'sigmoid(x)') }),
+  softplus: unaryRecord('softplus', {
+    uses: 'inputs',
+    vjp: (g, { inputs: [x] }) => [mul(g, sigmoid(x!))],
+    formula: unaryFormula('softplus(x)', 'sigmoid(x)'),
+  }),
   // d clamp(x) = 1 inside [min, max] (boundaries included, as PyTorch), 0 outside
   clamp: op<{ min: number; max: number }>({
     infer: sameAsInput,
@@ -98,7 +143,9 @@ export const UNARY_OPS = records({
 
 /** A differentiable unary op on a float input (0-d takes the scalar path). */
 function run(record: OpRecord<None>, x: Tensor): Tensor {
-  return x.ndim === 0 && record.scalar !== undefined && isFloat(x.dtype) ? applyScalar(record, [x], NONE) : apply(record, [x], NONE);
+  return x.ndim === 0 && record.scalar !== undefined && isFloat(x.dtype)
+    ? applyScalar(record, [x], NONE)
+    : apply(record, [x], NONE);
 }
 
 /** -x */
@@ -148,4 +195,26 @@ export function clamp(x: Tensor, min?: number, max?: number): Tensor {
 }
 
 /** The method forms of this family's functions. */
-export const UNARY_METHODS = { neg, abs, exp, log, log1p, expm1, sqrt, square, reciprocal, sin, cos, tanh, sigmoid, relu, erf, softplus, sign, floor, ceil, round, clamp };
+export const UNARY_METHODS = {
+  neg,
+  abs,
+  exp,
+  log,
+  log1p,
+  expm1,
+  sqrt,
+  square,
+  reciprocal,
+  sin,
+  cos,
+  tanh,
+  sigmoid,
+  relu,
+  erf,
+  softplus,
+  sign,
+  floor,
+  ceil,
+  round,
+  clamp,
+};

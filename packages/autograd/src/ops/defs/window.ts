@@ -16,7 +16,10 @@ export const WINDOW_OPS = records({
   unfold: op<UnfoldParams>({
     infer: ([x], p) => {
       const g = T.convGeometry('unfold', x!.shape[2]!, x!.shape[3]!, p.options);
-      return { shape: [x!.shape[0]!, x!.shape[1]! * g.kernel[0] * g.kernel[1], g.output[0] * g.output[1]], dtype: x!.dtype };
+      return {
+        shape: [x!.shape[0]!, x!.shape[1]! * g.kernel[0] * g.kernel[1], g.output[0] * g.output[1]],
+        dtype: x!.dtype,
+      };
     },
     forward: (inputs, p) => T.im2col(inputs[0]!, p.options, p.padValue),
     uses: 'none',
@@ -31,7 +34,10 @@ export const WINDOW_OPS = records({
   fold: op<FoldParams>({
     infer: ([cols], p) => {
       const [kh, kw] = T.convGeometry('fold', p.outputSize[0], p.outputSize[1], p.options).kernel;
-      return { shape: [cols!.shape[0]!, cols!.shape[1]! / (kh * kw), p.outputSize[0], p.outputSize[1]], dtype: cols!.dtype };
+      return {
+        shape: [cols!.shape[0]!, cols!.shape[1]! / (kh * kw), p.outputSize[0], p.outputSize[1]],
+        dtype: cols!.dtype,
+      };
     },
     forward: (inputs, p) => T.col2im(inputs[0]!, p.outputSize, p.options),
     uses: 'none',

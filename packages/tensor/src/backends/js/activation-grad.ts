@@ -16,14 +16,16 @@ export function activationGrad(op: ActivationGradOp, g: NDArray, saved: NDArray)
   const n = g.size;
   if (g.dtype === 'float32') {
     const out = new Float32Array(n);
-    const gd = g.data as Float32Array, sd = saved.data as Float32Array;
+    const gd = g.data as Float32Array,
+      sd = saved.data as Float32Array;
     if (op === 'sigmoid') sigmoidF32(out, gd, g.offset, sd, saved.offset, n);
     else if (op === 'tanh') tanhF32(out, gd, g.offset, sd, saved.offset, n);
     else reluF32(out, gd, g.offset, sd, saved.offset, n);
     return new NDArray(out, [...g.shape]);
   }
   const out = new Float64Array(n);
-  const gd = g.data as Float64Array, sd = saved.data as Float64Array;
+  const gd = g.data as Float64Array,
+    sd = saved.data as Float64Array;
   if (op === 'sigmoid') sigmoidF64(out, gd, g.offset, sd, saved.offset, n);
   else if (op === 'tanh') tanhF64(out, gd, g.offset, sd, saved.offset, n);
   else reluF64(out, gd, g.offset, sd, saved.offset, n);

@@ -11,18 +11,22 @@ import { copy } from './copy.js';
 export function im2col(x: NDArray, g: ConvGeometry, padValue: number): NDArray {
   const src = x.isContiguous ? x : copy(x, x.dtype);
   const [n, c, h, w] = src.shape as [number, number, number, number];
-  const [kh, kw] = g.kernel, [sh, sw] = g.stride, [ph, pw] = g.padding, [dh, dw] = g.dilation;
+  const [kh, kw] = g.kernel,
+    [sh, sw] = g.stride,
+    [ph, pw] = g.padding,
+    [dh, dw] = g.dilation;
   const [outH, outW] = g.output;
   const L = outH * outW;
   const rows = c * kh * kw;
   const out = allocate(x.dtype, n * rows * L);
-  const xd = src.data, base = src.offset;
+  const xd = src.data,
+    base = src.offset;
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
       const plane = base + (b * c + ch) * h * w;
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
-          let dst = ((b * rows) + (ch * kh + i) * kw + j) * L;
+          let dst = (b * rows + (ch * kh + i) * kw + j) * L;
           // output columns whose input column ix = ox·sw − pw + j·dw is inside [0, w)
           const [lo, hi] = validRange(j * dw - pw, sw, w, outW);
           for (let oy = 0; oy < outH; oy++, dst += outW) {
@@ -54,18 +58,22 @@ export function im2col(x: NDArray, g: ConvGeometry, padValue: number): NDArray {
 export function col2im(cols: NDArray, g: ConvGeometry, channels: number, height: number, width: number): NDArray {
   const src = cols.isContiguous ? cols : copy(cols, cols.dtype);
   const n = src.shape[0]!;
-  const [kh, kw] = g.kernel, [sh, sw] = g.stride, [ph, pw] = g.padding, [dh, dw] = g.dilation;
+  const [kh, kw] = g.kernel,
+    [sh, sw] = g.stride,
+    [ph, pw] = g.padding,
+    [dh, dw] = g.dilation;
   const [outH, outW] = g.output;
   const L = outH * outW;
   const rows = channels * kh * kw;
   const out = allocate(cols.dtype, n * channels * height * width);
-  const cd = src.data, base = src.offset;
+  const cd = src.data,
+    base = src.offset;
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < channels; ch++) {
       const plane = (b * channels + ch) * height * width;
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
-          let at = base + ((b * rows) + (ch * kh + i) * kw + j) * L;
+          let at = base + (b * rows + (ch * kh + i) * kw + j) * L;
           const [lo, hi] = validRange(j * dw - pw, sw, width, outW);
           for (let oy = 0; oy < outH; oy++, at += outW) {
             const iy = oy * sh - ph + i * dh;

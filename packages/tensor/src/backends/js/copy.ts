@@ -21,10 +21,13 @@ export function assign(dst: NDArray, src: NDArray): void {
 }
 
 function writeInto(dst: NDArray, src: NDArray): void {
-  const o = dst.data, s = src.data;
+  const o = dst.data,
+    s = src.data;
   const toBool = dst.dtype === 'bool' && src.dtype !== 'bool';
   if (dst.isContiguous && src.isContiguous && !toBool) {
-    const n = src.size, so = src.offset, d0 = dst.offset;
+    const n = src.size,
+      so = src.offset,
+      d0 = dst.offset;
     if (dst.dtype === src.dtype && n > 64) {
       o.set(s.subarray(so, so + n) as never, d0);
       return;
@@ -32,9 +35,12 @@ function writeInto(dst: NDArray, src: NDArray): void {
     for (let i = 0; i < n; i++) o[d0 + i] = s[so + i]!;
     return;
   }
-  const len = rowLength(src.shape), ss = innerStride(src), ds = innerStride(dst);
+  const len = rowLength(src.shape),
+    ss = innerStride(src),
+    ds = innerStride(dst);
   forEachRow(src.shape, [dst, src], (_row, offs) => {
-    let pd = offs[0]!, ps = offs[1]!;
+    let pd = offs[0]!,
+      ps = offs[1]!;
     if (toBool) for (let i = 0; i < len; i++, pd += ds, ps += ss) o[pd] = boolOf(s[ps]!);
     else for (let i = 0; i < len; i++, pd += ds, ps += ss) o[pd] = s[ps]!;
   });

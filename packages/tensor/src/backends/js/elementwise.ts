@@ -33,14 +33,17 @@ function allZero(strides: readonly number[]): boolean {
 /** Applies f to each element of x into a contiguous array. */
 export function map1(f: Fn1, x: NDArray, outDtype: DType, out?: NDArray): NDArray {
   const dst = destination(x.shape, outDtype, out);
-  const o = dst.data, xd = x.data;
+  const o = dst.data,
+    xd = x.data;
   const base = dst.offset;
   if (x.isContiguous) {
-    const n = x.size, xo = x.offset;
+    const n = x.size,
+      xo = x.offset;
     for (let i = 0; i < n; i++) o[base + i] = f(xd[xo + i]!);
     return dst;
   }
-  const len = rowLength(x.shape), xs = innerStride(x);
+  const len = rowLength(x.shape),
+    xs = innerStride(x);
   forEachRow(x.shape, [x], (row, offs) => {
     let p = offs[0]!;
     const start = base + row * len;
@@ -52,17 +55,23 @@ export function map1(f: Fn1, x: NDArray, outDtype: DType, out?: NDArray): NDArra
 /** Applies f pairwise to a and b (same shape, stride 0 where broadcast) into a contiguous array. */
 export function map2(f: Fn2, a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray {
   const dst = destination(a.shape, outDtype, out);
-  const o = dst.data, ad = a.data, bd = b.data;
+  const o = dst.data,
+    ad = a.data,
+    bd = b.data;
   const base = dst.offset;
   const n = a.size;
   if (a.isContiguous && b.isContiguous) {
-    const ao = a.offset, bo = b.offset;
+    const ao = a.offset,
+      bo = b.offset;
     for (let i = 0; i < n; i++) o[base + i] = f(ad[ao + i]!, bd[bo + i]!);
     return dst;
   }
-  const len = rowLength(a.shape), as = innerStride(a), bs = innerStride(b);
+  const len = rowLength(a.shape),
+    as = innerStride(a),
+    bs = innerStride(b);
   forEachRow(a.shape, [a, b], (row, offs) => {
-    let pa = offs[0]!, pb = offs[1]!;
+    let pa = offs[0]!,
+      pb = offs[1]!;
     const start = base + row * len;
     for (let i = 0; i < len; i++, pa += as, pb += bs) o[start + i] = f(ad[pa]!, bd[pb]!);
   });
@@ -74,10 +83,14 @@ export function map2(f: Fn2, a: NDArray, b: NDArray, outDtype: DType, out?: NDAr
  * stride of 0 or 1 (slabLayout's, when it needs at most two dimensions), or undefined. Covers
  * contiguous operands, scalars and the row / column broadcasts of bias adds.
  */
-function rowsLayout(a: NDArray, b: NDArray): [rows: number, cols: number, ars: number, ac: number, brs: number, bc: number] | undefined {
+function rowsLayout(
+  a: NDArray,
+  b: NDArray,
+): [rows: number, cols: number, ars: number, ac: number, brs: number, bc: number] | undefined {
   const dims = slabLayout(a, b);
   if (dims === undefined || dims.length > 2) return undefined;
-  const inner = dims[dims.length - 1]!, row = dims.length === 2 ? dims[0]! : { size: 1, sa: 0, sb: 0 };
+  const inner = dims[dims.length - 1]!,
+    row = dims.length === 2 ? dims[0]! : { size: 1, sa: 0, sb: 0 };
   return [row.size, inner.size, row.sa, inner.sa, row.sb, inner.sb];
 }
 
@@ -87,15 +100,28 @@ function arithmeticFastPath(op: BinaryOp, a: NDArray, b: NDArray, dst: NDArray):
   const layout = rowsLayout(a, b);
   if (layout === undefined) return false;
   const [rows, cols, ars, as, brs, bs] = layout;
-  const o = dst.data, ad = a.data, bd = b.data, base = dst.offset;
+  const o = dst.data,
+    ad = a.data,
+    bd = b.data,
+    base = dst.offset;
   for (let r = 0; r < rows; r++) {
-    let pa = a.offset + r * ars, pb = b.offset + r * brs;
-    const start = base + r * cols, end = start + cols;
+    let pa = a.offset + r * ars,
+      pb = b.offset + r * brs;
+    const start = base + r * cols,
+      end = start + cols;
     switch (op) {
-      case 'add': for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! + bd[pb]!; break;
-      case 'sub': for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! - bd[pb]!; break;
-      case 'mul': for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! * bd[pb]!; break;
-      default: for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! / bd[pb]!; break;
+      case 'add':
+        for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! + bd[pb]!;
+        break;
+      case 'sub':
+        for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! - bd[pb]!;
+        break;
+      case 'mul':
+        for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! * bd[pb]!;
+        break;
+      default:
+        for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! / bd[pb]!;
+        break;
     }
   }
   return true;
@@ -108,13 +134,26 @@ function arithmeticFastPath(op: BinaryOp, a: NDArray, b: NDArray, dst: NDArray):
  */
 function unaryFastPath(op: UnaryOp, x: NDArray, dst: NDArray): boolean {
   if (!x.isContiguous) return false;
-  const o = dst.data, xd = x.data, n = x.size, base = dst.offset, p = x.offset;
+  const o = dst.data,
+    xd = x.data,
+    n = x.size,
+    base = dst.offset,
+    p = x.offset;
   switch (op) {
-    case 'sigmoid': for (let i = 0; i < n; i++) o[base + i] = sigmoid(xd[p + i]!); return true;
-    case 'tanh': for (let i = 0; i < n; i++) o[base + i] = Math.tanh(xd[p + i]!); return true;
-    case 'exp': for (let i = 0; i < n; i++) o[base + i] = Math.exp(xd[p + i]!); return true;
-    case 'log': for (let i = 0; i < n; i++) o[base + i] = Math.log(xd[p + i]!); return true;
-    default: return false;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) o[base + i] = sigmoid(xd[p + i]!);
+      return true;
+    case 'tanh':
+      for (let i = 0; i < n; i++) o[base + i] = Math.tanh(xd[p + i]!);
+      return true;
+    case 'exp':
+      for (let i = 0; i < n; i++) o[base + i] = Math.exp(xd[p + i]!);
+      return true;
+    case 'log':
+      for (let i = 0; i < n; i++) o[base + i] = Math.log(xd[p + i]!);
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -139,18 +178,36 @@ export function compare(op: CompareOp, a: NDArray, b: NDArray): NDArray {
 
 /** Fast loops for comparisons of contiguous or scalar-broadcast operands (relu's a > 0 mask). */
 function compareFastPath(op: CompareOp, a: NDArray, b: NDArray, dst: NDArray): boolean {
-  const aScalar = allZero(a.strides), bScalar = allZero(b.strides);
+  const aScalar = allZero(a.strides),
+    bScalar = allZero(b.strides);
   if (!((a.isContiguous || aScalar) && (b.isContiguous || bScalar))) return false;
-  const o = dst.data, ad = a.data, bd = b.data, n = a.size;
-  const as = aScalar ? 0 : 1, bs = bScalar ? 0 : 1;
-  let pa = a.offset, pb = b.offset;
+  const o = dst.data,
+    ad = a.data,
+    bd = b.data,
+    n = a.size;
+  const as = aScalar ? 0 : 1,
+    bs = bScalar ? 0 : 1;
+  let pa = a.offset,
+    pb = b.offset;
   switch (op) {
-    case 'gt': for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! > bd[pb]! ? 1 : 0; return true;
-    case 'lt': for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! < bd[pb]! ? 1 : 0; return true;
-    case 'ge': for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! >= bd[pb]! ? 1 : 0; return true;
-    case 'le': for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! <= bd[pb]! ? 1 : 0; return true;
-    case 'eq': for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! === bd[pb]! ? 1 : 0; return true;
-    default: for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! !== bd[pb]! ? 1 : 0; return true;
+    case 'gt':
+      for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! > bd[pb]! ? 1 : 0;
+      return true;
+    case 'lt':
+      for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! < bd[pb]! ? 1 : 0;
+      return true;
+    case 'ge':
+      for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! >= bd[pb]! ? 1 : 0;
+      return true;
+    case 'le':
+      for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! <= bd[pb]! ? 1 : 0;
+      return true;
+    case 'eq':
+      for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! === bd[pb]! ? 1 : 0;
+      return true;
+    default:
+      for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! !== bd[pb]! ? 1 : 0;
+      return true;
   }
 }
 
@@ -161,10 +218,18 @@ export function clamp(x: NDArray, lo: number, hi: number, outDtype: DType): NDAr
 
 export function where(cond: NDArray, a: NDArray, b: NDArray, outDtype: DType): NDArray {
   const dst = destination(a.shape, outDtype, undefined);
-  const o = dst.data, cd = cond.data, ad = a.data, bd = b.data;
-  const len = rowLength(a.shape), cs = innerStride(cond), as = innerStride(a), bs = innerStride(b);
+  const o = dst.data,
+    cd = cond.data,
+    ad = a.data,
+    bd = b.data;
+  const len = rowLength(a.shape),
+    cs = innerStride(cond),
+    as = innerStride(a),
+    bs = innerStride(b);
   forEachRow(a.shape, [cond, a, b], (row, offs) => {
-    let pc = offs[0]!, pa = offs[1]!, pb = offs[2]!;
+    let pc = offs[0]!,
+      pa = offs[1]!,
+      pb = offs[2]!;
     const start = row * len;
     for (let i = 0; i < len; i++, pc += cs, pa += as, pb += bs) o[start + i] = cd[pc] ? ad[pa]! : bd[pb]!;
   });

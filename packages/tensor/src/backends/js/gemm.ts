@@ -34,7 +34,15 @@ let acc = new Float64Array(0);
  * — exactly what a naive triple loop computing in float64 gives, independent of blocking.
  * NaN and Infinity propagate (no zero skipping).
  */
-export function gemm(m: number, n: number, k: number, a: GemmOperand, b: GemmOperand, c: FloatArray, cOffset: number): void {
+export function gemm(
+  m: number,
+  n: number,
+  k: number,
+  a: GemmOperand,
+  b: GemmOperand,
+  c: FloatArray,
+  cOffset: number,
+): void {
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     c.fill(0, cOffset, cOffset + m * n);
@@ -78,14 +86,27 @@ function roundUp(x: number, to: number): number {
 }
 
 /** Small or degenerate (single row/column) products: the same summation order, no packing. */
-function gemmSmall(m: number, n: number, k: number, a: GemmOperand, b: GemmOperand, c: FloatArray, cOffset: number): void {
-  const ad = a.data, bd = b.data;
-  const ars = a.rowStride, acs = a.colStride, brs = b.rowStride, bcs = b.colStride;
+function gemmSmall(
+  m: number,
+  n: number,
+  k: number,
+  a: GemmOperand,
+  b: GemmOperand,
+  c: FloatArray,
+  cOffset: number,
+): void {
+  const ad = a.data,
+    bd = b.data;
+  const ars = a.rowStride,
+    acs = a.colStride,
+    brs = b.rowStride,
+    bcs = b.colStride;
   for (let i = 0; i < m; i++) {
     const aRow = a.offset + i * ars;
     for (let j = 0; j < n; j++) {
       let s = 0;
-      let ai = aRow, bi = b.offset + j * bcs;
+      let ai = aRow,
+        bi = b.offset + j * bcs;
       for (let p = 0; p < k; p++) {
         s += ad[ai]! * bd[bi]!;
         ai += acs;
@@ -98,21 +119,29 @@ function gemmSmall(m: number, n: number, k: number, a: GemmOperand, b: GemmOpera
 
 /** Packs rows [i0, i0+mc) × cols [p0, p0+kc) of A into MR-row panels: pack[panel·MR·kc + p·MR + r], zero-padded. */
 function packPanelsA(a: GemmOperand, i0: number, mc: number, p0: number, kc: number): void {
-  const ad = a.data, rs = a.rowStride, cs = a.colStride;
+  const ad = a.data,
+    rs = a.rowStride,
+    cs = a.colStride;
   const dst = pack;
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = Math.min(MR, mc - ir);
     let o = ir * kc;
     const base = a.offset + (i0 + ir) * rs + p0 * cs;
     if (rows === MR) {
-      let s0 = base, s1 = base + rs, s2 = base + 2 * rs, s3 = base + 3 * rs;
+      let s0 = base,
+        s1 = base + rs,
+        s2 = base + 2 * rs,
+        s3 = base + 3 * rs;
       for (let p = 0; p < kc; p++) {
         dst[o] = ad[s0]!;
         dst[o + 1] = ad[s1]!;
         dst[o + 2] = ad[s2]!;
         dst[o + 3] = ad[s3]!;
         o += MR;
-        s0 += cs; s1 += cs; s2 += cs; s3 += cs;
+        s0 += cs;
+        s1 += cs;
+        s2 += cs;
+        s3 += cs;
       }
     } else {
       for (let p = 0; p < kc; p++) {
@@ -125,21 +154,29 @@ function packPanelsA(a: GemmOperand, i0: number, mc: number, p0: number, kc: num
 
 /** Packs rows [p0, p0+kc) × cols [j0, j0+nc) of B into NR-column panels: pack[B0 + panel·NR·kc + p·NR + c], zero-padded. */
 function packPanelsB(b: GemmOperand, p0: number, kc: number, j0: number, nc: number): void {
-  const bd = b.data, rs = b.rowStride, cs = b.colStride;
+  const bd = b.data,
+    rs = b.rowStride,
+    cs = b.colStride;
   const dst = pack;
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = Math.min(NR, nc - jr);
     let o = B0 + jr * kc;
     const base = b.offset + p0 * rs + (j0 + jr) * cs;
     if (cols === NR) {
-      let s0 = base, s1 = base + cs, s2 = base + 2 * cs, s3 = base + 3 * cs;
+      let s0 = base,
+        s1 = base + cs,
+        s2 = base + 2 * cs,
+        s3 = base + 3 * cs;
       for (let p = 0; p < kc; p++) {
         dst[o] = bd[s0]!;
         dst[o + 1] = bd[s1]!;
         dst[o + 2] = bd[s2]!;
         dst[o + 3] = bd[s3]!;
         o += NR;
-        s0 += rs; s1 += rs; s2 += rs; s3 += rs;
+        s0 += rs;
+        s1 += rs;
+        s2 += rs;
+        s3 += rs;
       }
     } else {
       for (let p = 0; p < kc; p++) {
@@ -151,30 +188,79 @@ function packPanelsB(b: GemmOperand, p0: number, kc: number, j0: number, nc: num
 }
 
 /** cc[4×4 tile at cOff, row stride ldc] += Apanel(4×kc) · Bpanel(kc×4), p ascending; both panels live in `pk`. */
-function microKernel(kc: number, pk: Float64Array, aOff: number, bOff: number,
-  cc: Float64Array, cOff: number, ldc: number): void {
-  const r1 = cOff + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
-  let c00 = cc[cOff]!, c01 = cc[cOff + 1]!, c02 = cc[cOff + 2]!, c03 = cc[cOff + 3]!;
-  let c10 = cc[r1]!, c11 = cc[r1 + 1]!, c12 = cc[r1 + 2]!, c13 = cc[r1 + 3]!;
-  let c20 = cc[r2]!, c21 = cc[r2 + 1]!, c22 = cc[r2 + 2]!, c23 = cc[r2 + 3]!;
-  let c30 = cc[r3]!, c31 = cc[r3 + 1]!, c32 = cc[r3 + 2]!, c33 = cc[r3 + 3]!;
-  let ai = aOff, bi = bOff;
+function microKernel(
+  kc: number,
+  pk: Float64Array,
+  aOff: number,
+  bOff: number,
+  cc: Float64Array,
+  cOff: number,
+  ldc: number,
+): void {
+  const r1 = cOff + ldc,
+    r2 = r1 + ldc,
+    r3 = r2 + ldc;
+  let c00 = cc[cOff]!,
+    c01 = cc[cOff + 1]!,
+    c02 = cc[cOff + 2]!,
+    c03 = cc[cOff + 3]!;
+  let c10 = cc[r1]!,
+    c11 = cc[r1 + 1]!,
+    c12 = cc[r1 + 2]!,
+    c13 = cc[r1 + 3]!;
+  let c20 = cc[r2]!,
+    c21 = cc[r2 + 1]!,
+    c22 = cc[r2 + 2]!,
+    c23 = cc[r2 + 3]!;
+  let c30 = cc[r3]!,
+    c31 = cc[r3 + 1]!,
+    c32 = cc[r3 + 2]!,
+    c33 = cc[r3 + 3]!;
+  let ai = aOff,
+    bi = bOff;
   const end = aOff + kc * MR;
   while (ai < end) {
-    const b0 = pk[bi]!, b1 = pk[bi + 1]!, b2 = pk[bi + 2]!, b3 = pk[bi + 3]!;
+    const b0 = pk[bi]!,
+      b1 = pk[bi + 1]!,
+      b2 = pk[bi + 2]!,
+      b3 = pk[bi + 3]!;
     const a0 = pk[ai]!;
-    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c00 += a0 * b0;
+    c01 += a0 * b1;
+    c02 += a0 * b2;
+    c03 += a0 * b3;
     const a1 = pk[ai + 1]!;
-    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c10 += a1 * b0;
+    c11 += a1 * b1;
+    c12 += a1 * b2;
+    c13 += a1 * b3;
     const a2 = pk[ai + 2]!;
-    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c20 += a2 * b0;
+    c21 += a2 * b1;
+    c22 += a2 * b2;
+    c23 += a2 * b3;
     const a3 = pk[ai + 3]!;
-    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    c30 += a3 * b0;
+    c31 += a3 * b1;
+    c32 += a3 * b2;
+    c33 += a3 * b3;
     ai += MR;
     bi += NR;
   }
-  cc[cOff] = c00; cc[cOff + 1] = c01; cc[cOff + 2] = c02; cc[cOff + 3] = c03;
-  cc[r1] = c10; cc[r1 + 1] = c11; cc[r1 + 2] = c12; cc[r1 + 3] = c13;
-  cc[r2] = c20; cc[r2 + 1] = c21; cc[r2 + 2] = c22; cc[r2 + 3] = c23;
-  cc[r3] = c30; cc[r3 + 1] = c31; cc[r3 + 2] = c32; cc[r3 + 3] = c33;
+  cc[cOff] = c00;
+  cc[cOff + 1] = c01;
+  cc[cOff + 2] = c02;
+  cc[cOff + 3] = c03;
+  cc[r1] = c10;
+  cc[r1 + 1] = c11;
+  cc[r1 + 2] = c12;
+  cc[r1 + 3] = c13;
+  cc[r2] = c20;
+  cc[r2 + 1] = c21;
+  cc[r2 + 2] = c22;
+  cc[r2 + 3] = c23;
+  cc[r3] = c30;
+  cc[r3 + 1] = c31;
+  cc[r3 + 2] = c32;
+  cc[r3 + 3] = c33;
 }

@@ -24,16 +24,43 @@ export function reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDty
   const { kept, inner, flat } = reducedRuns(x, axes);
   const outer = kept.reduce((p, d) => p * d, 1);
   const out = new NDArray(allocate(outDtype, outer), kept);
-  const o = out.data, d = flat.data;
+  const o = out.data,
+    d = flat.data;
   let p = flat.offset;
   for (let r = 0; r < outer; r++) {
     const end = p + inner;
     let acc: number;
     switch (op) {
-      case 'sum': acc = 0; for (; p < end; p++) acc += d[p]!; break;
-      case 'prod': acc = 1; for (; p < end; p++) acc *= d[p]!; break;
-      case 'max': acc = -Infinity; for (; p < end; p++) { const v = d[p]!; if (v > acc || v !== v) acc = v; if (acc !== acc) { p = end; break; } } break;
-      case 'min': acc = Infinity; for (; p < end; p++) { const v = d[p]!; if (v < acc || v !== v) acc = v; if (acc !== acc) { p = end; break; } } break;
+      case 'sum':
+        acc = 0;
+        for (; p < end; p++) acc += d[p]!;
+        break;
+      case 'prod':
+        acc = 1;
+        for (; p < end; p++) acc *= d[p]!;
+        break;
+      case 'max':
+        acc = -Infinity;
+        for (; p < end; p++) {
+          const v = d[p]!;
+          if (v > acc || v !== v) acc = v;
+          if (acc !== acc) {
+            p = end;
+            break;
+          }
+        }
+        break;
+      case 'min':
+        acc = Infinity;
+        for (; p < end; p++) {
+          const v = d[p]!;
+          if (v < acc || v !== v) acc = v;
+          if (acc !== acc) {
+            p = end;
+            break;
+          }
+        }
+        break;
     }
     o[r] = acc;
   }
@@ -56,7 +83,8 @@ function stridedRuns(x: NDArray, axes: readonly number[]): StridedRuns | undefin
  */
 function reduceStrided(op: ReduceOp, x: NDArray, { kept, outer, r, inner }: StridedRuns, outDtype: DType): NDArray {
   const out = new NDArray(allocate(outDtype, outer * inner), kept);
-  const o = out.data, d = x.data;
+  const o = out.data,
+    d = x.data;
   const acc = new Float64Array(inner);
   for (let q = 0; q < outer; q++) {
     const base = x.offset + q * r * inner;
@@ -72,8 +100,16 @@ function reduceStrided(op: ReduceOp, x: NDArray, { kept, outer, r, inner }: Stri
       for (let k = 0; k < r; k++) {
         const row = base + k * inner;
         // once NaN, an accumulator stays NaN (v > NaN and v < NaN are false; NaN !== NaN is true)
-        if (op === 'max') for (let i = 0; i < inner; i++) { const v = d[row + i]!; if (v > acc[i]! || v !== v) acc[i] = v; }
-        else for (let i = 0; i < inner; i++) { const v = d[row + i]!; if (v < acc[i]! || v !== v) acc[i] = v; }
+        if (op === 'max')
+          for (let i = 0; i < inner; i++) {
+            const v = d[row + i]!;
+            if (v > acc[i]! || v !== v) acc[i] = v;
+          }
+        else
+          for (let i = 0; i < inner; i++) {
+            const v = d[row + i]!;
+            if (v < acc[i]! || v !== v) acc[i] = v;
+          }
       }
     }
     const at = q * inner;
@@ -86,14 +122,19 @@ export function argReduce(op: ArgReduceOp, x: NDArray, axis: number): NDArray {
   const { kept, inner, flat } = reducedRuns(x, [axis]);
   const outer = kept.reduce((p, d) => p * d, 1);
   const out = new NDArray(allocate('int32', outer), kept);
-  const o = out.data, d = flat.data;
+  const o = out.data,
+    d = flat.data;
   const better = op === 'argmax' ? (v: number, best: number) => v > best : (v: number, best: number) => v < best;
   for (let r = 0; r < outer; r++) {
     const start = flat.offset + r * inner;
-    let best = d[start]!, at = 0;
+    let best = d[start]!,
+      at = 0;
     for (let i = 1; i < inner && best === best; i++) {
       const v = d[start + i]!;
-      if (better(v, best) || v !== v) { best = v; at = i; }
+      if (better(v, best) || v !== v) {
+        best = v;
+        at = i;
+      }
     }
     o[r] = at;
   }
@@ -104,12 +145,15 @@ export function argReduce(op: ArgReduceOp, x: NDArray, axis: number): NDArray {
 export function scan(_op: ScanOp, x: NDArray, axis: number, reverse: boolean, outDtype: DType): NDArray {
   const c = x.contiguous();
   const shape = x.shape;
-  let outer = 1, inner = 1;
+  let outer = 1,
+    inner = 1;
   for (let k = 0; k < axis; k++) outer *= shape[k]!;
   for (let k = axis + 1; k < shape.length; k++) inner *= shape[k]!;
   const n = shape.length === 0 ? 1 : shape[axis]!;
   const out = new NDArray(allocate(outDtype, x.size), [...shape]);
-  const o = out.data, d = c.data, off = c.offset;
+  const o = out.data,
+    d = c.data,
+    off = c.offset;
   const acc = new Float64Array(inner);
   for (let b = 0; b < outer; b++) {
     acc.fill(0);

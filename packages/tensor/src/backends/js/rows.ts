@@ -11,7 +11,11 @@ export interface StridedView {
  * For each row, `body` gets the row's number and each operand's offset at the row's first element;
  * the caller steps through the row with the operands' innermost strides. Iterative, any rank.
  */
-export function forEachRow(shape: Shape, views: readonly StridedView[], body: (row: number, offsets: Int32Array | Float64Array) => void): void {
+export function forEachRow(
+  shape: Shape,
+  views: readonly StridedView[],
+  body: (row: number, offsets: Int32Array | Float64Array) => void,
+): void {
   const ndim = shape.length;
   const outer = ndim <= 1 ? 1 : shape.slice(0, ndim - 1).reduce((p, d) => p * d, 1);
   if (outer === 0 || (ndim > 0 && shape[ndim - 1] === 0)) return;

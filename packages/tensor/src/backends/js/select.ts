@@ -16,13 +16,20 @@ export function indexSelect(x: NDArray, axis: number, index: NDArray): NDArray {
   const idx = indexValues(index);
   const shape = [...x.shape];
   shape[axis] = idx.length;
-  const out = new NDArray(allocate(x.dtype, shape.reduce((p, d) => p * d, 1)), shape);
+  const out = new NDArray(
+    allocate(
+      x.dtype,
+      shape.reduce((p, d) => p * d, 1),
+    ),
+    shape,
+  );
   if (x.isContiguous) {
     // contiguous input: each pick is one run of `inner` elements per outer position (embedding lookups)
     const n = x.shape[axis]!;
     const inner = x.shape.slice(axis + 1).reduce((p, d) => p * d, 1);
     const outer = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
-    const xd = x.data, o = out.data;
+    const xd = x.data,
+      o = out.data;
     let dst = 0;
     for (let r = 0; r < outer; r++) {
       const rowBase = x.offset + r * n * inner;
@@ -42,10 +49,14 @@ export function indexSelect(x: NDArray, axis: number, index: NDArray): NDArray {
 }
 
 function writeView(dst: NDArray, src: NDArray): void {
-  const o = dst.data, s = src.data;
-  const len = rowLength(src.shape), ss = innerStride(src), ds = innerStride(dst);
+  const o = dst.data,
+    s = src.data;
+  const len = rowLength(src.shape),
+    ss = innerStride(src),
+    ds = innerStride(dst);
   forEachRow(src.shape, [dst, src], (_row, offs) => {
-    let pd = offs[0]!, ps = offs[1]!;
+    let pd = offs[0]!,
+      ps = offs[1]!;
     for (let i = 0; i < len; i++, pd += ds, ps += ss) o[pd] = s[ps]!;
   });
 }
@@ -54,7 +65,12 @@ function writeView(dst: NDArray, src: NDArray): void {
  * Visits every position of `shape` (row-major), giving the flat position, and the offset that the
  * same multi-index has in `view` with its `axis` coordinate removed (to be added by the caller).
  */
-function forEachAlongAxis(shape: readonly number[], axis: number, view: NDArray, body: (pos: number, coordOnAxis: number, offsetWithoutAxis: number) => void): void {
+function forEachAlongAxis(
+  shape: readonly number[],
+  axis: number,
+  view: NDArray,
+  body: (pos: number, coordOnAxis: number, offsetWithoutAxis: number) => void,
+): void {
   const strides = contiguousStrides(shape);
   const n = shape.reduce((p, d) => p * d, 1);
   for (let pos = 0; pos < n; pos++) {
@@ -75,7 +91,9 @@ function forEachAlongAxis(shape: readonly number[], axis: number, view: NDArray,
 export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
   const idx = indexValues(index);
   const out = new NDArray(allocate(x.dtype, index.size), index.shape);
-  const o = out.data, xd = x.data, step = x.strides[axis]!;
+  const o = out.data,
+    xd = x.data,
+    step = x.strides[axis]!;
   forEachAlongAxis(index.shape, axis, x, (pos, _c, off) => {
     o[pos] = xd[off + idx[pos]! * step]!;
   });
@@ -86,8 +104,16 @@ export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
 export function scatterAdd(shape: readonly number[], axis: number, index: NDArray, src: NDArray): NDArray {
   const idx = indexValues(index);
   const s = src.isContiguous ? src : copy(src, src.dtype);
-  const out = new NDArray(allocate(src.dtype, shape.reduce((p, d) => p * d, 1)), shape);
-  const o = out.data, sd = s.data, step = out.strides[axis]!;
+  const out = new NDArray(
+    allocate(
+      src.dtype,
+      shape.reduce((p, d) => p * d, 1),
+    ),
+    shape,
+  );
+  const o = out.data,
+    sd = s.data,
+    step = out.strides[axis]!;
   forEachAlongAxis(index.shape, axis, out, (pos, _c, off) => {
     o[off + idx[pos]! * step]! += sd[s.offset + pos]!;
   });

@@ -12,12 +12,19 @@ const CODES: Record<ActivationGradOp, number> = { sigmoid: 0, tanh: 1, relu: 2 }
  * g·f′ of an activation in wasm (see Backend.activationGrad), or undefined when not handled
  * (small or non-contiguous operands): g and the saved value are copied in, the result out.
  */
-export function wasmActivationGrad(ctx: WasmContext, op: ActivationGradOp, g: NDArray, saved: NDArray): NDArray | undefined {
+export function wasmActivationGrad(
+  ctx: WasmContext,
+  op: ActivationGradOp,
+  g: NDArray,
+  saved: NDArray,
+): NDArray | undefined {
   const dtype = g.dtype;
-  if (!isFloat(dtype) || saved.dtype !== dtype || g.size < MIN_SIZE || !g.isContiguous || !saved.isContiguous) return undefined;
+  if (!isFloat(dtype) || saved.dtype !== dtype || g.size < MIN_SIZE || !g.isContiguous || !saved.isContiguous)
+    return undefined;
   const f64 = dtype === 'float64';
   const heap = beginCall(ctx.heap);
-  const G = stageContiguous(heap, g), S = stageContiguous(heap, saved);
+  const G = stageContiguous(heap, g),
+    S = stageContiguous(heap, saved);
   const n = g.size;
   (f64 ? heap.exports.activationGrad_f64 : heap.exports.activationGrad_f32)(CODES[op], n, G, S, G);
   return new NDArray(readFloats(heap, f64, G, n), [...g.shape]);

@@ -29,6 +29,14 @@ export function wasmArgReduce(ctx: WasmContext, op: ArgReduceOp, x: NDArray, axi
   const X = stage(heap, x);
   const o = heap.alloc(outer * inner * 4);
   const best = heap.alloc(inner > 1 ? inner * bytes : 0);
-  (f64 ? heap.exports.argReduce_f64 : heap.exports.argReduce_f32)(ARG_CODES[op], outer, r, inner, X.ptr + X.base * bytes, o, best);
+  (f64 ? heap.exports.argReduce_f64 : heap.exports.argReduce_f32)(
+    ARG_CODES[op],
+    outer,
+    r,
+    inner,
+    X.ptr + X.base * bytes,
+    o,
+    best,
+  );
   return new NDArray(new Int32Array(heap.viewU8().buffer, o, outer * inner).slice(), kept);
 }

@@ -24,7 +24,9 @@ export function wasmCompare(ctx: WasmContext, op: CompareOp, a: NDArray, b: NDAr
   const size = a.size;
   const o = heap.alloc(size);
   const kernel = dtype === 'float64' ? heap.exports.compare_f64 : heap.exports.compare_f32;
-  const ran = runSlabs(heap, a, b, dims, o, 1, (rows, cols, pa, ars, ac, pb, brs, bc, po) => kernel(code, rows, cols, pa, ars, ac, pb, brs, bc, po));
+  const ran = runSlabs(heap, a, b, dims, o, 1, (rows, cols, pa, ars, ac, pb, brs, bc, po) =>
+    kernel(code, rows, cols, pa, ars, ac, pb, brs, bc, po),
+  );
   if (!ran) return undefined;
   return new NDArray(heap.viewU8().slice(o, o + size), [...a.shape]);
 }

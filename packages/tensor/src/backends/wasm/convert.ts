@@ -24,7 +24,8 @@ export function wasmConvert(ctx: WasmContext, x: NDArray, dtype: DType): NDArray
   if (code === undefined || x.size < MIN_SIZE || !x.isContiguous) return undefined;
   const heap = beginCall(ctx.heap);
   const n = x.size;
-  const inBytes = BYTES[x.dtype], outBytes = BYTES[dtype];
+  const inBytes = BYTES[x.dtype],
+    outBytes = BYTES[dtype];
   const src = heap.alloc(n * inBytes);
   const dst = heap.alloc(n * outBytes);
   const data = x.data;

@@ -17,14 +17,32 @@ function isFloatOut(outDtype: DType, out: NDArray | undefined): outDtype is 'flo
 }
 
 /** A kernel over rows × cols (see assembly/elementwise.ts): byte offsets, element strides, contiguous output. */
-export type RowsKernel = (rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number) => void;
+export type RowsKernel = (
+  rows: number,
+  cols: number,
+  a: number,
+  ars: number,
+  ac: number,
+  b: number,
+  brs: number,
+  bc: number,
+  out: number,
+) => void;
 
 /**
  * Stages `a` and `b` and runs `kernel` on every rows × cols slab of `dims` (from slabLayout),
  * writing `outBytes` per element contiguously from `out`. Returns false (nothing run) if staging
  * compacted an operand, which these layouts never need.
  */
-export function runSlabs(heap: WasmHeap, a: NDArray, b: NDArray, dims: readonly Dim[], out: number, outBytes: number, kernel: RowsKernel): boolean {
+export function runSlabs(
+  heap: WasmHeap,
+  a: NDArray,
+  b: NDArray,
+  dims: readonly Dim[],
+  out: number,
+  outBytes: number,
+  kernel: RowsKernel,
+): boolean {
   const bytes = a.dtype === 'float64' ? 8 : 4;
   const A: Staged = stage(heap, a);
   const B: Staged = stage(heap, b);
@@ -36,14 +54,35 @@ export function runSlabs(heap: WasmHeap, a: NDArray, b: NDArray, dims: readonly 
   const rowDim = dims.length >= 2 ? dims[dims.length - 2]! : { size: 1, sa: 0, sb: 0 };
   const slab = rowDim.size * cols;
   if (dims.length <= 2) {
-    kernel(rowDim.size, cols, A.ptr + A.base * bytes, rowDim.sa, inner.sa, B.ptr + B.base * bytes, rowDim.sb, inner.sb, out);
+    kernel(
+      rowDim.size,
+      cols,
+      A.ptr + A.base * bytes,
+      rowDim.sa,
+      inner.sa,
+      B.ptr + B.base * bytes,
+      rowDim.sb,
+      inner.sb,
+      out,
+    );
     return true;
   }
   const outer = dims.slice(0, dims.length - 2);
   const idx = new Array<number>(outer.length).fill(0);
-  let ao = A.base, bo = B.base;
+  let ao = A.base,
+    bo = B.base;
   for (let s = 0, count = a.size / slab; s < count; s++) {
-    kernel(rowDim.size, cols, A.ptr + ao * bytes, rowDim.sa, inner.sa, B.ptr + bo * bytes, rowDim.sb, inner.sb, out + s * slab * outBytes);
+    kernel(
+      rowDim.size,
+      cols,
+      A.ptr + ao * bytes,
+      rowDim.sa,
+      inner.sa,
+      B.ptr + bo * bytes,
+      rowDim.sb,
+      inner.sb,
+      out + s * slab * outBytes,
+    );
     for (let d = outer.length - 1; d >= 0; d--) {
       ao += outer[d]!.sa;
       bo += outer[d]!.sb;
@@ -61,9 +100,17 @@ export function runSlabs(heap: WasmHeap, a: NDArray, b: NDArray, dims: readonly 
  * + − × ÷ max min, non-float or mixed dtypes, small arrays, or inner dimensions that are neither
  * contiguous nor broadcast in both inputs (e.g. a transposed operand).
  */
-export function wasmBinary(ctx: WasmContext, op: BinaryOp, a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray | undefined {
+export function wasmBinary(
+  ctx: WasmContext,
+  op: BinaryOp,
+  a: NDArray,
+  b: NDArray,
+  outDtype: DType,
+  out?: NDArray,
+): NDArray | undefined {
   const code = BINARY_CODES[op];
-  if (code === undefined || !isFloatOut(outDtype, out) || a.dtype !== outDtype || b.dtype !== outDtype) return undefined;
+  if (code === undefined || !isFloatOut(outDtype, out) || a.dtype !== outDtype || b.dtype !== outDtype)
+    return undefined;
   const size = a.size;
   if (size < MIN_SIZE) return undefined;
   const dims = slabLayout(a, b);
@@ -73,7 +120,9 @@ export function wasmBinary(ctx: WasmContext, op: BinaryOp, a: NDArray, b: NDArra
   const heap = beginCall(ctx.heap);
   const o = heap.alloc(size * bytes);
   const kernel = f64 ? heap.exports.binary_f64 : heap.exports.binary_f32;
-  const ran = runSlabs(heap, a, b, dims, o, bytes, (rows, cols, pa, ars, ac, pb, brs, bc, po) => kernel(code, rows, cols, pa, ars, ac, pb, brs, bc, po));
+  const ran = runSlabs(heap, a, b, dims, o, bytes, (rows, cols, pa, ars, ac, pb, brs, bc, po) =>
+    kernel(code, rows, cols, pa, ars, ac, pb, brs, bc, po),
+  );
   return ran ? finish(heap, f64, o, size, a.shape, out) : undefined;
 }
 
@@ -82,7 +131,13 @@ export function wasmBinary(ctx: WasmContext, op: BinaryOp, a: NDArray, b: NDArra
  * kernel, a math kernel that disagrees with Math.* on this engine (see unary-math.ts), non-float or
  * mixed dtypes, small or non-contiguous arrays.
  */
-export function wasmUnary(ctx: WasmContext, op: UnaryOp, x: NDArray, outDtype: DType, out?: NDArray): NDArray | undefined {
+export function wasmUnary(
+  ctx: WasmContext,
+  op: UnaryOp,
+  x: NDArray,
+  outDtype: DType,
+  out?: NDArray,
+): NDArray | undefined {
   const code = UNARY_CODES[op];
   if (code === undefined || !isFloatOut(outDtype, out) || x.dtype !== outDtype || x.size < MIN_SIZE) return undefined;
   const math = code >= FIRST_MATH_CODE;
@@ -105,7 +160,8 @@ export function wasmAddScaledInPlace(ctx: WasmContext, y: NDArray, x: NDArray, a
   if (!isFloat(dtype) || x.dtype !== dtype || y.size < MIN_SIZE || !y.isContiguous || !x.isContiguous) return false;
   const f64 = dtype === 'float64';
   const heap = beginCall(ctx.heap);
-  const Y = stageContiguous(heap, y), X = stageContiguous(heap, x);
+  const Y = stageContiguous(heap, y),
+    X = stageContiguous(heap, x);
   (f64 ? heap.exports.axpy_f64 : heap.exports.axpy_f32)(y.size, Y, X, alpha);
   finish(heap, f64, Y, y.size, y.shape, y);
   return true;

@@ -63,22 +63,27 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   const ctx = new WasmContext(options);
   // Each kernel tries wasm and hands the cases it declines to the fallback; every kernel not listed
   // here (copies into views, gathers, im2col, ...) is the fallback's own, through composeBackend.
-  return composeBackend({
-    name: 'wasm',
-    unary: (op, x, outDtype, out) => wasmUnary(ctx, op, x, outDtype, out) ?? fallback.unary(op, x, outDtype, out),
-    binary: (op, a, b, outDtype, out) => wasmBinary(ctx, op, a, b, outDtype, out) ?? fallback.binary(op, a, b, outDtype, out),
-    compare: (op, a, b) => wasmCompare(ctx, op, a, b) ?? fallback.compare(op, a, b),
-    where: (cond, a, b, outDtype) => wasmWhere(ctx, cond, a, b, outDtype) ?? fallback.where(cond, a, b, outDtype),
-    clamp: (x, lo, hi, outDtype) => wasmClamp(ctx, x, lo, hi, outDtype) ?? fallback.clamp(x, lo, hi, outDtype),
-    reduce: (op, x, axes, outDtype) => wasmReduce(ctx, op, x, axes, outDtype) ?? fallback.reduce(op, x, axes, outDtype),
-    argReduce: (op, x, axis) => wasmArgReduce(ctx, op, x, axis) ?? fallback.argReduce(op, x, axis),
-    matmul: (a, b, outDtype) => wasmMatmul(ctx, a, b, outDtype) ?? fallback.matmul(a, b, outDtype),
-    copy: (x, dtype) => wasmConvert(ctx, x, dtype) ?? fallback.copy(x, dtype),
-    addScaledInPlace: (y, x, alpha) => {
-      if (!wasmAddScaledInPlace(ctx, y, x, alpha)) fallback.addScaledInPlace(y, x, alpha);
+  return composeBackend(
+    {
+      name: 'wasm',
+      unary: (op, x, outDtype, out) => wasmUnary(ctx, op, x, outDtype, out) ?? fallback.unary(op, x, outDtype, out),
+      binary: (op, a, b, outDtype, out) =>
+        wasmBinary(ctx, op, a, b, outDtype, out) ?? fallback.binary(op, a, b, outDtype, out),
+      compare: (op, a, b) => wasmCompare(ctx, op, a, b) ?? fallback.compare(op, a, b),
+      where: (cond, a, b, outDtype) => wasmWhere(ctx, cond, a, b, outDtype) ?? fallback.where(cond, a, b, outDtype),
+      clamp: (x, lo, hi, outDtype) => wasmClamp(ctx, x, lo, hi, outDtype) ?? fallback.clamp(x, lo, hi, outDtype),
+      reduce: (op, x, axes, outDtype) =>
+        wasmReduce(ctx, op, x, axes, outDtype) ?? fallback.reduce(op, x, axes, outDtype),
+      argReduce: (op, x, axis) => wasmArgReduce(ctx, op, x, axis) ?? fallback.argReduce(op, x, axis),
+      matmul: (a, b, outDtype) => wasmMatmul(ctx, a, b, outDtype) ?? fallback.matmul(a, b, outDtype),
+      copy: (x, dtype) => wasmConvert(ctx, x, dtype) ?? fallback.copy(x, dtype),
+      addScaledInPlace: (y, x, alpha) => {
+        if (!wasmAddScaledInPlace(ctx, y, x, alpha)) fallback.addScaledInPlace(y, x, alpha);
+      },
+      activationGrad: (op, g, saved) => wasmActivationGrad(ctx, op, g, saved) ?? fallback.activationGrad(op, g, saved),
     },
-    activationGrad: (op, g, saved) => wasmActivationGrad(ctx, op, g, saved) ?? fallback.activationGrad(op, g, saved),
-  }, fallback);
+    fallback,
+  );
 }
 
 /** How many threads (the calling one included) a backend made with these options uses. */

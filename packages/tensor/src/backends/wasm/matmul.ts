@@ -19,7 +19,9 @@ export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: D
   if (a.dtype !== outDtype || b.dtype !== outDtype || !isFloat(outDtype)) return undefined;
   const nd = a.ndim;
   if (nd < 2 || b.ndim !== nd) return undefined;
-  const m = a.shape[nd - 2]!, k = a.shape[nd - 1]!, n = b.shape[nd - 1]!;
+  const m = a.shape[nd - 2]!,
+    k = a.shape[nd - 1]!,
+    n = b.shape[nd - 1]!;
   const batchShape = a.shape.slice(0, nd - 2);
   const batch = batchShape.reduce((p, d) => p * d, 1);
   if (batch * m * n === 0 || k === 0 || batch * m * n * k < MIN_WORK) return undefined;
@@ -31,13 +33,16 @@ export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: D
   const parallel = ctx.threads > 1 && batch * m * n * k >= ctx.parallelThreshold && m * batch >= 2 * MR;
   const pool = parallel ? ctx.pool : undefined;
   const threaded = pool !== undefined && pool.healthy;
-  const heap = beginCall(threaded ? ctx.sharedHeap : ctx.heap), ex = heap.exports;
+  const heap = beginCall(threaded ? ctx.sharedHeap : ctx.heap),
+    ex = heap.exports;
   const sa = stage(heap, a);
   const sb = stage(heap, b);
   const c = heap.alloc(batch * m * n * bytes);
   const packedBytes = Math.ceil(n / nr) * nr * k * bytes;
-  const ars = sa.strides[nd - 2]!, acs = sa.strides[nd - 1]!;
-  const brs = sb.strides[nd - 2]!, bcs = sb.strides[nd - 1]!;
+  const ars = sa.strides[nd - 2]!,
+    acs = sa.strides[nd - 1]!;
+  const brs = sb.strides[nd - 2]!,
+    bcs = sb.strides[nd - 1]!;
   // Batch entries: [a, packed b, c] byte offsets. B is packed once per distinct B matrix (a batch
   // dimension broadcast with stride 0 repeats it).
   const pack = f64 ? ex.packB_f64 : ex.packB_f32;
@@ -47,15 +52,24 @@ export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: D
     pack(k, n, sb.ptr + sb.base * bytes, brs, bcs, bp);
     table = [sa.ptr + sa.base * bytes, bp, c];
   } else {
-    table = batchTable(batchShape, sa, sb, bytes, (bo) => {
-      const bp = heap.alloc(packedBytes);
-      pack(k, n, sb.ptr + bo * bytes, brs, bcs, bp);
-      return bp;
-    }, c, m * n * bytes);
+    table = batchTable(
+      batchShape,
+      sa,
+      sb,
+      bytes,
+      (bo) => {
+        const bp = heap.alloc(packedBytes);
+        pack(k, n, sb.ptr + bo * bytes, brs, bcs, bp);
+        return bp;
+      },
+      c,
+      m * n * bytes,
+    );
   }
   if (threaded) return runThreaded(ctx, pool, { f64, m, n, k, ars, acs, batch, table, c }, batchShape);
   const rows = f64 ? ex.gemmRows_f64 : ex.gemmRows_f32;
-  for (let t = 0; t < batch; t++) rows(0, m, n, k, table[3 * t]!, ars, acs, table[3 * t + 1]!, table[3 * t + 2]!, n, ctx.scratch);
+  for (let t = 0; t < batch; t++)
+    rows(0, m, n, k, table[3 * t]!, ars, acs, table[3 * t + 1]!, table[3 * t + 2]!, n, ctx.scratch);
   return new NDArray(readFloats(heap, f64, c, batch * m * n), [...batchShape, m, n]);
 }
 
@@ -74,7 +88,10 @@ interface SplitProduct extends Pick<GemmJob, 'f64' | 'm' | 'n' | 'k' | 'ars' | '
  * and never more chunks in one job than its done flags (MAX_JOB_CHUNKS) can count.
  */
 export function chunkRowsFor(m: number, batch: number, threads: number): number {
-  const perEntry = Math.min(Math.ceil((CHUNKS_PER_THREAD * threads) / batch), Math.floor(MAX_JOB_CHUNKS / Math.min(batch, MAX_JOB_BATCH)));
+  const perEntry = Math.min(
+    Math.ceil((CHUNKS_PER_THREAD * threads) / batch),
+    Math.floor(MAX_JOB_CHUNKS / Math.min(batch, MAX_JOB_BATCH)),
+  );
   return Math.max(MR, Math.ceil(m / Math.max(1, perEntry) / MR) * MR);
 }
 
@@ -92,14 +109,23 @@ function runThreaded(ctx: WasmContext, pool: GemmPool, p: SplitProduct, batchSha
   const c0 = c / (f64 ? 8 : 4);
   for (let t0 = 0; t0 < batch; t0 += MAX_JOB_BATCH) {
     const job: GemmJob = {
-      f64, m, n, k: p.k, ars: p.ars, acs: p.acs, ldc: n, chunkRows,
-      scratch: ctx.scratch, scratchStride: ctx.scratchStride,
+      f64,
+      m,
+      n,
+      k: p.k,
+      ars: p.ars,
+      acs: p.acs,
+      ldc: n,
+      chunkRows,
+      scratch: ctx.scratch,
+      scratchStride: ctx.scratchStride,
       table: p.table.slice(3 * t0, 3 * Math.min(batch, t0 + MAX_JOB_BATCH)),
     };
     pool.run(job, (chunk) => {
       const b = t0 + Math.floor(chunk / perBatch);
       const i0 = (chunk % perBatch) * chunkRows;
-      const from = (b * m + i0) * n, to = (b * m + Math.min(m, i0 + chunkRows)) * n;
+      const from = (b * m + i0) * n,
+        to = (b * m + Math.min(m, i0 + chunkRows)) * n;
       out.set(view.subarray(c0 + from, c0 + to), from);
     });
   }
@@ -111,15 +137,21 @@ function runThreaded(ctx: WasmContext, pool: GemmPool, p: SplitProduct, batchSha
  * packs the B matrix at element offset bo and returns where; it runs once per distinct offset.
  */
 function batchTable(
-  batchShape: readonly number[], sa: Staged, sb: Staged, bytes: number,
-  packAt: (bo: number) => number, c: number, cStride: number,
+  batchShape: readonly number[],
+  sa: Staged,
+  sb: Staged,
+  bytes: number,
+  packAt: (bo: number) => number,
+  c: number,
+  cStride: number,
 ): number[] {
   const batch = batchShape.reduce((p, d) => p * d, 1);
   const table: number[] = [];
   const packedAt = new Map<number, number>();
   const idx = new Array<number>(batchShape.length).fill(0);
   for (let t = 0; t < batch; t++) {
-    let ao = sa.base, bo = sb.base;
+    let ao = sa.base,
+      bo = sb.base;
     for (let d = 0; d < batchShape.length; d++) {
       ao += idx[d]! * sa.strides[d]!;
       bo += idx[d]! * sb.strides[d]!;

@@ -23,7 +23,15 @@ import { webWorkerCores } from './web-env.js';
 //
 // Web Workers in browsers: web-pool.ts (same protocol and runChunks; the page spins instead of waiting).
 
-export const GEN = 0, NEXT = 1, DONE = 2, TOTAL = 3, WORKER_CHUNKS = 4, ACTIVE = 5, JOB = 8, TABLE = 32, FLAGS = 1024;
+export const GEN = 0,
+  NEXT = 1,
+  DONE = 2,
+  TOTAL = 3,
+  WORKER_CHUNKS = 4,
+  ACTIVE = 5,
+  JOB = 8,
+  TABLE = 32,
+  FLAGS = 1024;
 const BLOCKED = 1 << 30;
 
 /** Chunks one job may have (one done flag each, after the batch table in the control words). */
@@ -71,8 +79,32 @@ for (;;) {
 
 /** The gemm entry points a chunk calls (the kernels' exports). */
 interface GemmExports {
-  gemmRows_f32(i0: number, i1: number, n: number, k: number, a: number, ars: number, acs: number, bp: number, c: number, ldc: number, scratch: number): void;
-  gemmRows_f64(i0: number, i1: number, n: number, k: number, a: number, ars: number, acs: number, bp: number, c: number, ldc: number, scratch: number): void;
+  gemmRows_f32(
+    i0: number,
+    i1: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    bp: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  gemmRows_f64(
+    i0: number,
+    i1: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    bp: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
 }
 
 /**
@@ -89,14 +121,22 @@ export function runChunks(ex: GemmExports, ctrl: Int32Array, id: number, afterCh
       const total = Atomics.load(ctrl, 3);
       if (chunk >= total) return;
       const f64 = ctrl[8]! === 1;
-      const m = ctrl[9]!, n = ctrl[10]!, k = ctrl[11]!, ars = ctrl[12]!, acs = ctrl[13]!, ldc = ctrl[14]!;
-      const rowsPer = ctrl[15]!, perBatch = ctrl[16]!;
+      const m = ctrl[9]!,
+        n = ctrl[10]!,
+        k = ctrl[11]!,
+        ars = ctrl[12]!,
+        acs = ctrl[13]!,
+        ldc = ctrl[14]!;
+      const rowsPer = ctrl[15]!,
+        perBatch = ctrl[16]!;
       const scratch = ctrl[17]! + id * ctrl[18]!;
       const batch = (chunk / perBatch) | 0;
       const i0 = (chunk - batch * perBatch) * rowsPer;
       const i1 = Math.min(m, i0 + rowsPer);
       const t = 32 + 3 * batch;
-      const a = ctrl[t]!, bp = ctrl[t + 1]!, c = ctrl[t + 2]!;
+      const a = ctrl[t]!,
+        bp = ctrl[t + 1]!,
+        c = ctrl[t + 2]!;
       if (f64) ex.gemmRows_f64(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
       else ex.gemmRows_f32(i0, i1, n, k, a, ars, acs, bp, c, ldc, scratch);
       if (id !== 0) Atomics.add(ctrl, 4, 1); // counted before the flag, so it is current once run returns
@@ -146,7 +186,8 @@ export function blockClaims(c: Int32Array): void {
 function waitUntilNoClaimer(c: Int32Array): void {
   const started = Date.now();
   for (let spins = 0; Atomics.load(c, ACTIVE) !== 0; spins++) {
-    if ((spins & 0xffff) === 0 && Date.now() - started > 60_000) throw new Error('chainrule wasm backend: a worker thread never left its last job');
+    if ((spins & 0xffff) === 0 && Date.now() - started > 60_000)
+      throw new Error('chainrule wasm backend: a worker thread never left its last job');
   }
 }
 
@@ -163,7 +204,19 @@ export function startJob(c: Int32Array, job: GemmJob): number {
   blockClaims(c);
   waitUntilNoClaimer(c);
   c.fill(0, FLAGS, FLAGS + total);
-  const params = [job.f64 ? 1 : 0, job.m, job.n, job.k, job.ars, job.acs, job.ldc, job.chunkRows, perBatch, job.scratch, job.scratchStride];
+  const params = [
+    job.f64 ? 1 : 0,
+    job.m,
+    job.n,
+    job.k,
+    job.ars,
+    job.acs,
+    job.ldc,
+    job.chunkRows,
+    perBatch,
+    job.scratch,
+    job.scratchStride,
+  ];
   for (let i = 0; i < params.length; i++) c[JOB + i] = params[i]!;
   for (let i = 0; i < job.table.length; i++) c[TABLE + i] = job.table[i]!;
   Atomics.store(c, TOTAL, total);
@@ -184,7 +237,10 @@ export abstract class GemmPoolBase {
   protected readonly ctrl: Int32Array;
   protected broken = false;
 
-  constructor(protected readonly heap: WasmHeap, workers: number) {
+  constructor(
+    protected readonly heap: WasmHeap,
+    workers: number,
+  ) {
     this.ctrl = heap.controlWords();
     this.threads = workers + 1;
     blockClaims(this.ctrl);
@@ -209,7 +265,8 @@ export abstract class GemmPoolBase {
   run(job: GemmJob, onChunk?: (chunk: number) => void): void {
     const c = this.ctrl;
     const total = startJob(c, job);
-    let handed = 0, first = 0;
+    let handed = 0,
+      first = 0;
     const handOver = (): void => {
       for (let i = first; i < total; i++) {
         if (Atomics.load(c, FLAGS + i) !== 1) continue;
@@ -247,14 +304,16 @@ export class ThreadPool extends GemmPoolBase {
         eval: true,
         workerData: { module, memory: heap.memory, id, gen: Atomics.load(this.ctrl, GEN) },
       });
-      w.on('error', () => { this.broken = true; });
+      w.on('error', () => {
+        this.broken = true;
+      });
       w.unref();
     }
   }
 
   /** Atomics.wait (allowed on Node's main thread), with a stall limit of a minute. */
   protected waitForProgress(seen: number): void {
-    for (let waited = 0; Atomics.wait(this.ctrl, DONE, seen, 1000) === 'timed-out';) {
+    for (let waited = 0; Atomics.wait(this.ctrl, DONE, seen, 1000) === 'timed-out'; ) {
       if (++waited > 60) throw new Error('chainrule wasm backend: worker threads stopped responding');
     }
   }

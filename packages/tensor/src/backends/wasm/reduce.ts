@@ -21,7 +21,13 @@ export const MIN_SIZE = 512;
  * the TypeScript backend: float64 accumulators, each output's factors in the same order; the
  * speed comes from computing several outputs side by side, never from reordering one.
  */
-export function wasmReduce(ctx: WasmContext, op: ReduceOp, x: NDArray, axes: readonly number[], outDtype: DType): NDArray | undefined {
+export function wasmReduce(
+  ctx: WasmContext,
+  op: ReduceOp,
+  x: NDArray,
+  axes: readonly number[],
+  outDtype: DType,
+): NDArray | undefined {
   const code = REDUCE_CODES[op];
   if (code === undefined || x.dtype !== outDtype || !isFloat(outDtype)) return undefined;
   if (x.size < MIN_SIZE || !x.isContiguous) return undefined;

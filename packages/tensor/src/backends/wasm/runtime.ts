@@ -5,20 +5,88 @@ import { type WasmMemory, type WasmModule, requireWasm, wasmApi } from './wasm-a
 export interface KernelExports {
   packB_f32(k: number, n: number, b: number, rs: number, cs: number, dst: number): void;
   packB_f64(k: number, n: number, b: number, rs: number, cs: number, dst: number): void;
-  gemmRows_f32(i0: number, i1: number, n: number, k: number, a: number, ars: number, acs: number, bp: number, c: number, ldc: number, scratch: number): void;
-  gemmRows_f64(i0: number, i1: number, n: number, k: number, a: number, ars: number, acs: number, bp: number, c: number, ldc: number, scratch: number): void;
+  gemmRows_f32(
+    i0: number,
+    i1: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    bp: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  gemmRows_f64(
+    i0: number,
+    i1: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    bp: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
   gemmScratchBytes_f32(): number;
   gemmScratchBytes_f64(): number;
-  binary_f32(op: number, rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
-  binary_f64(op: number, rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
+  binary_f32(
+    op: number,
+    rows: number,
+    cols: number,
+    a: number,
+    ars: number,
+    ac: number,
+    b: number,
+    brs: number,
+    bc: number,
+    out: number,
+  ): void;
+  binary_f64(
+    op: number,
+    rows: number,
+    cols: number,
+    a: number,
+    ars: number,
+    ac: number,
+    b: number,
+    brs: number,
+    bc: number,
+    out: number,
+  ): void;
   unary_f32(op: number, n: number, x: number, out: number): void;
   axpy_f32(n: number, y: number, x: number, alpha: number): void;
   axpy_f64(n: number, y: number, x: number, alpha: number): void;
   unary_f64(op: number, n: number, x: number, out: number): void;
   reduce_f32(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
   reduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
-  compare_f32(op: number, rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
-  compare_f64(op: number, rows: number, cols: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
+  compare_f32(
+    op: number,
+    rows: number,
+    cols: number,
+    a: number,
+    ars: number,
+    ac: number,
+    b: number,
+    brs: number,
+    bc: number,
+    out: number,
+  ): void;
+  compare_f64(
+    op: number,
+    rows: number,
+    cols: number,
+    a: number,
+    ars: number,
+    ac: number,
+    b: number,
+    brs: number,
+    bc: number,
+    out: number,
+  ): void;
   convert_run(code: number, n: number, x: number, out: number): void;
   activationGrad_f32(op: number, n: number, g: number, s: number, out: number): void;
   activationGrad_f64(op: number, n: number, g: number, s: number, out: number): void;
@@ -27,8 +95,34 @@ export interface KernelExports {
   unaryMathScratchBytes(): number;
   argReduce_f32(op: number, outer: number, r: number, inner: number, x: number, out: number, best: number): void;
   argReduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, best: number): void;
-  where_f32(rows: number, cols: number, c: number, crs: number, cc: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
-  where_f64(rows: number, cols: number, c: number, crs: number, cc: number, a: number, ars: number, ac: number, b: number, brs: number, bc: number, out: number): void;
+  where_f32(
+    rows: number,
+    cols: number,
+    c: number,
+    crs: number,
+    cc: number,
+    a: number,
+    ars: number,
+    ac: number,
+    b: number,
+    brs: number,
+    bc: number,
+    out: number,
+  ): void;
+  where_f64(
+    rows: number,
+    cols: number,
+    c: number,
+    crs: number,
+    cc: number,
+    a: number,
+    ars: number,
+    ac: number,
+    b: number,
+    brs: number,
+    bc: number,
+    out: number,
+  ): void;
   clamp_f32(n: number, x: number, out: number, lo: number, hi: number): void;
   clamp_f64(n: number, x: number, out: number, lo: number, hi: number): void;
 }
@@ -100,7 +194,9 @@ export class WasmHeap {
     const initialBytes = CONTROL_BYTES + fixedBytes + 16 * PAGE;
     const initial = Math.ceil(initialBytes / PAGE);
     const wasm = requireWasm();
-    this.memory = new wasm.Memory(shared ? { initial, maximum: MAX_PAGES, shared: true } : { initial, maximum: MAX_PAGES });
+    this.memory = new wasm.Memory(
+      shared ? { initial, maximum: MAX_PAGES, shared: true } : { initial, maximum: MAX_PAGES },
+    );
     const instance = new wasm.Instance(kernelModule(shared), { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as KernelExports;
     this.base = align(CONTROL_BYTES + fixedBytes, 64);
@@ -123,7 +219,10 @@ export class WasmHeap {
     if (end > this.memory.buffer.byteLength) {
       const need = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
       // Grow generously (at least double) so repeated calls don't grow step by step.
-      const pages = Math.max(need, Math.min(this.memory.buffer.byteLength / PAGE, MAX_PAGES - this.memory.buffer.byteLength / PAGE));
+      const pages = Math.max(
+        need,
+        Math.min(this.memory.buffer.byteLength / PAGE, MAX_PAGES - this.memory.buffer.byteLength / PAGE),
+      );
       this.memory.grow(Math.max(need, pages));
     }
     this.top = end;

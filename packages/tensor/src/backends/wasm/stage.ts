@@ -49,7 +49,14 @@ export function readFloats(heap: WasmHeap, f64: boolean, ptr: number, n: number)
  * The result of a call: the `size` floats at byte offset `ptr` copied into `out` (contiguous, of
  * the result's dtype) when given, else into a new array of `shape`.
  */
-export function finish(heap: WasmHeap, f64: boolean, ptr: number, size: number, shape: readonly number[], out: NDArray | undefined): NDArray {
+export function finish(
+  heap: WasmHeap,
+  f64: boolean,
+  ptr: number,
+  size: number,
+  shape: readonly number[],
+  out: NDArray | undefined,
+): NDArray {
   if (out === undefined) return new NDArray(readFloats(heap, f64, ptr, size), [...shape]);
   const bytes = f64 ? 8 : 4;
   const view: FloatArray = f64 ? heap.viewF64() : heap.viewF32();
@@ -69,7 +76,8 @@ export interface Staged {
 
 /** The first and last element the view touches in its buffer (negative strides included). */
 export function span(x: NDArray): { lo: number; hi: number } {
-  let lo = x.offset, hi = x.offset;
+  let lo = x.offset,
+    hi = x.offset;
   for (let d = 0; d < x.ndim; d++) {
     const ext = (x.shape[d]! - 1) * x.strides[d]!;
     if (ext < 0) lo += ext;
@@ -105,14 +113,18 @@ export function stage(heap: WasmHeap, x: NDArray): Staged {
 /** Writes the elements of `x` in row-major order into `out` from index `at`. */
 function gather(x: NDArray, out: FloatArray, at: number): void {
   const nd = x.ndim;
-  const shape = x.shape, strides = x.strides, data = x.data;
+  const shape = x.shape,
+    strides = x.strides,
+    data = x.data;
   if (nd === 0) {
     out[at] = data[x.offset]!;
     return;
   }
-  const inner = shape[nd - 1]!, is = strides[nd - 1]!;
+  const inner = shape[nd - 1]!,
+    is = strides[nd - 1]!;
   const idx = new Array<number>(nd).fill(0);
-  let off = x.offset, o = at;
+  let off = x.offset,
+    o = at;
   for (;;) {
     for (let j = 0, p = off; j < inner; j++, p += is) out[o++] = data[p]!;
     let d = nd - 2;

@@ -49,9 +49,41 @@ export function probeValues(): Float64Array {
   const v = new Float64Array(PROBE_COUNT);
   const ln2 = Math.LN2;
   const fixed = [
-    0, -0, NaN, Infinity, -Infinity, 5e-324, 2.2250738585072014e-308, 1, -1, 0.5, -0.5, 1.5, 2.5, -2.5,
-    2 ** -28, 2 ** -54, 2 ** -29, 0.5 * ln2, 1.5 * ln2, 56 * ln2, 708, 709.782712893384, 709.79, -745.13, -745.14,
-    22, 3, 27, Math.SQRT2 - 1, Math.SQRT1_2 - 1, Math.PI / 4, 3 * Math.PI / 4, Math.PI / 2, 2 ** 20 * (Math.PI / 2), 1e22,
+    0,
+    -0,
+    NaN,
+    Infinity,
+    -Infinity,
+    5e-324,
+    2.2250738585072014e-308,
+    1,
+    -1,
+    0.5,
+    -0.5,
+    1.5,
+    2.5,
+    -2.5,
+    2 ** -28,
+    2 ** -54,
+    2 ** -29,
+    0.5 * ln2,
+    1.5 * ln2,
+    56 * ln2,
+    708,
+    709.782712893384,
+    709.79,
+    -745.13,
+    -745.14,
+    22,
+    3,
+    27,
+    Math.SQRT2 - 1,
+    Math.SQRT1_2 - 1,
+    Math.PI / 4,
+    (3 * Math.PI) / 4,
+    Math.PI / 2,
+    2 ** 20 * (Math.PI / 2),
+    1e22,
   ];
   let i = 0;
   for (const x of fixed) {
@@ -64,7 +96,9 @@ export function probeValues(): Float64Array {
   }
   let s = 0x9e3779b9; // xorshift32
   const next = (): number => {
-    s ^= s << 13; s ^= s >>> 17; s ^= s << 5;
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
     return (s >>> 0) / 2 ** 32;
   };
   const scales = [1, 8, 40, 800];
@@ -104,7 +138,10 @@ interface Family {
 
 /** V8's and SpiderMonkey's fdlibm exp, log, log1p, expm1, tanh; and sin, cos, which V8 may take from glibc. */
 const FAMILIES: readonly Family[] = [
-  { probed: ['exp', 'log', 'log1p', 'expm1', 'tanh'], ops: ['exp', 'log', 'log1p', 'expm1', 'tanh', 'sigmoid', 'softplus', 'erf'] },
+  {
+    probed: ['exp', 'log', 'log1p', 'expm1', 'tanh'],
+    ops: ['exp', 'log', 'log1p', 'expm1', 'tanh', 'sigmoid', 'softplus', 'erf'],
+  },
   { probed: ['sin', 'cos'], ops: ['sin', 'cos'] },
 ];
 

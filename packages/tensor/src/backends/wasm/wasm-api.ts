@@ -20,7 +20,10 @@ export interface WasmMemoryDescriptor {
 
 export interface WasmApi {
   Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { readonly exports: Record<string, unknown> };
+  Instance: new (
+    module: WasmModule,
+    imports: Record<string, Record<string, unknown>>,
+  ) => { readonly exports: Record<string, unknown> };
   Memory: new (descriptor: WasmMemoryDescriptor) => WasmMemory;
   validate(bytes: Uint8Array): boolean;
 }

@@ -20,7 +20,8 @@ interface WebGlobals {
  */
 export function webWorkerCores(): number | undefined {
   const g = globalThis as WebGlobals;
-  if (g.crossOriginIsolated !== true || typeof g.Worker !== 'function' || typeof g.Blob !== 'function') return undefined;
+  if (g.crossOriginIsolated !== true || typeof g.Worker !== 'function' || typeof g.Blob !== 'function')
+    return undefined;
   if (typeof g.URL?.createObjectURL !== 'function') return undefined;
   const cores = g.navigator?.hardwareConcurrency;
   return Math.max(1, Math.min(MAX_WEB_THREADS, typeof cores === 'number' && cores >= 1 ? Math.floor(cores) : 1));

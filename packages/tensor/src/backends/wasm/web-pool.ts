@@ -73,9 +73,18 @@ export class WebThreadPool extends GemmPoolBase implements GemmPool {
       url = g.URL.createObjectURL(new g.Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }));
       for (let id = 1; id <= workers; id++) {
         const w = new g.Worker(url, { name: `chainrule-wasm-${id}` });
-        w.addEventListener('message', () => { this.running++; settle(); });
-        w.addEventListener('error', () => { this.broken = true; settle(); });
-        w.addEventListener('messageerror', () => { this.broken = true; settle(); });
+        w.addEventListener('message', () => {
+          this.running++;
+          settle();
+        });
+        w.addEventListener('error', () => {
+          this.broken = true;
+          settle();
+        });
+        w.addEventListener('messageerror', () => {
+          this.broken = true;
+          settle();
+        });
         w.postMessage({ module, memory: heap.memory, id, gen: Atomics.load(this.ctrl, GEN) });
       }
     } catch {
@@ -105,5 +114,7 @@ export class WebThreadPool extends GemmPoolBase implements GemmPool {
 
 /** The pool for this runtime: Web Workers in a cross-origin isolated page, else Node's worker_threads. */
 export function startThreadPool(heap: WasmHeap, threads: number, module: WasmModule): GemmPool {
-  return webWorkerCores() !== undefined ? new WebThreadPool(heap, threads, module) : new ThreadPool(heap, threads, module);
+  return webWorkerCores() !== undefined
+    ? new WebThreadPool(heap, threads, module)
+    : new ThreadPool(heap, threads, module);
 }

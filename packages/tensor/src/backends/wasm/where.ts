@@ -25,7 +25,13 @@ function stageBytes(heap: WasmHeap, x: NDArray): Staged | undefined {
  * that is neither contiguous nor broadcast in all three (e.g. a transposed operand). Every value is
  * moved bit for bit (no arithmetic), so the result is bit-identical to the TypeScript kernel.
  */
-export function wasmWhere(ctx: WasmContext, cond: NDArray, a: NDArray, b: NDArray, outDtype: DType): NDArray | undefined {
+export function wasmWhere(
+  ctx: WasmContext,
+  cond: NDArray,
+  a: NDArray,
+  b: NDArray,
+  outDtype: DType,
+): NDArray | undefined {
   if (!isFloat(outDtype) || cond.dtype !== 'bool' || a.dtype !== outDtype || b.dtype !== outDtype) return undefined;
   const size = a.size;
   if (size < WHERE_MIN_SIZE) return undefined;
@@ -36,19 +42,41 @@ export function wasmWhere(ctx: WasmContext, cond: NDArray, a: NDArray, b: NDArra
   const heap = beginCall(ctx.heap);
   const C = stageBytes(heap, cond);
   if (C === undefined) return undefined;
-  const A = stage(heap, a), B = stage(heap, b);
+  const A = stage(heap, a),
+    B = stage(heap, b);
   // Broadcast and dense views are copied by span, strides kept; a compacted operand would not match `dims`.
   if (A.strides !== a.strides || B.strides !== b.strides) return undefined;
   const o = heap.alloc(size * bytes);
   const kernel = f64 ? heap.exports.where_f64 : heap.exports.where_f32;
   forEachSlab(dims, (rows, cols, row, inner, c, ao, bo, slab) => {
-    kernel(rows, cols, C.ptr + C.base + c, row.sc, inner.sc, A.ptr + (A.base + ao) * bytes, row.sa, inner.sa,
-      B.ptr + (B.base + bo) * bytes, row.sb, inner.sb, o + slab * rows * cols * bytes);
+    kernel(
+      rows,
+      cols,
+      C.ptr + C.base + c,
+      row.sc,
+      inner.sc,
+      A.ptr + (A.base + ao) * bytes,
+      row.sa,
+      inner.sa,
+      B.ptr + (B.base + bo) * bytes,
+      row.sb,
+      inner.sb,
+      o + slab * rows * cols * bytes,
+    );
   });
   return finish(heap, f64, o, size, a.shape, undefined);
 }
 
-type SlabBody = (rows: number, cols: number, row: Dim3, inner: Dim3, c: number, a: number, b: number, slab: number) => void;
+type SlabBody = (
+  rows: number,
+  cols: number,
+  row: Dim3,
+  inner: Dim3,
+  c: number,
+  a: number,
+  b: number,
+  slab: number,
+) => void;
 
 /** Calls `body` for each rows × cols slab of `dims` in row-major order, with each operand's element offset. */
 function forEachSlab(dims: readonly Dim3[], body: SlabBody): void {
@@ -57,7 +85,9 @@ function forEachSlab(dims: readonly Dim3[], body: SlabBody): void {
   const outer = dims.slice(0, Math.max(0, dims.length - 2));
   const count = outer.reduce((p, d) => p * d.size, 1);
   const idx = new Array<number>(outer.length).fill(0);
-  let c = 0, a = 0, b = 0;
+  let c = 0,
+    a = 0,
+    b = 0;
   for (let s = 0; s < count; s++) {
     body(row.size, inner.size, row, inner, c, a, b, s);
     for (let d = outer.length - 1; d >= 0; d--) {

@@ -113,6 +113,7 @@ if (isMain(import.meta.url)) {
   console.log('\nAdam from lr 0.002 down to 0 on a cosine schedule, batch 32, 8 epochs on 8,000 digits:');
   const r = trainCnn({ progress: true });
   console.log(
-    `\ntest accuracy ${(100 * r.testAccuracy).toFixed(2)}% (${r.parameters.toLocaleString('en-US')} parameters, ${r.seconds.toFixed(0)} s of training)`,
+    `\ntest accuracy ${(100 * r.testAccuracy).toFixed(2)}% ` +
+      `(${r.parameters.toLocaleString('en-US')} parameters, ${r.seconds.toFixed(0)} s of training)`,
   );
 }

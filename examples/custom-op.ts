@@ -68,7 +68,8 @@ if (isMain(import.meta.url)) {
   console.log(`\n→ ${correct.ok ? 'passes' : 'FAILS'}\n`);
   console.log("the same op with σ'(z) written as σ(z) instead of σ(z)(1 − σ(z)):");
   console.log(buggy.report);
-  console.log(
-    `\n→ ${buggy.ok ? 'passes (?!)' : 'fails, as it should: the report names each input, the worst entry and both derivatives there'}`,
-  );
+  const verdict = buggy.ok
+    ? 'passes (?!)'
+    : 'fails, as it should: the report names each input, the worst entry and both derivatives there';
+  console.log(`\n→ ${verdict}`);
 }

@@ -112,5 +112,7 @@ if (isMain(import.meta.url)) {
     [0, 1],
     [1, 0],
     [1, 1],
-  ].forEach(([x, y], i) => console.log(`${x} ${y} -> ${fmt(t.outputs[i]!)}`));
+  ].forEach(([x, y], i) => {
+    console.log(`${x} ${y} -> ${fmt(t.outputs[i]!)}`);
+  });
 }

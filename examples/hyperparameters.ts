@@ -99,11 +99,13 @@ export function searchHyperparameters(options: SearchOptions = {}): SearchResult
 }
 
 const fmt = (t: Trial<Params>): string =>
-  `lr ${t.params.lr.toPrecision(3).padStart(6)}  hidden ${String(t.params.hidden).padStart(3)}  validation ${(100 * t.score).toFixed(1)}%`;
+  `lr ${t.params.lr.toPrecision(3).padStart(6)}  hidden ${String(t.params.hidden).padStart(3)}  validation ` +
+  `${(100 * t.score).toFixed(1)}%`;
 
 if (isMain(import.meta.url)) {
   console.log(
-    'Each trial: 784-h-10 sigmoid, cross-entropy, SGD batch 10, 3 epochs on 2,000 digits; scored on 1,000 validation digits.\n',
+    'Each trial: 784-h-10 sigmoid, cross-entropy, SGD batch 10, 3 epochs on 2,000 digits; ' +
+      'scored on 1,000 validation digits.\n',
   );
   const r = searchHyperparameters();
   console.log('grid search (3 × 3), best first:');
@@ -111,6 +113,7 @@ if (isMain(import.meta.url)) {
   console.log('\nrandom search (6 draws: lr log-uniform in [0.003, 3], hidden in [10, 100]), best first:');
   for (const t of r.random) console.log(`  ${fmt(t)}`);
   console.log(
-    `\nbest: ${fmt(r.best)}; its test accuracy ${(100 * r.bestTestAccuracy).toFixed(1)}% (test data used once, for the winner)`,
+    `\nbest: ${fmt(r.best)}; its test accuracy ${(100 * r.bestTestAccuracy).toFixed(1)}% ` +
+      `(test data used once, for the winner)`,
   );
 }

@@ -104,6 +104,7 @@ if (isMain(import.meta.url)) {
   console.log('');
   for (const r of runs)
     console.log(
-      `${r.name.padEnd(22)} loss ${r.losses[0]!.toFixed(3)} → ${r.losses.at(-1)!.toFixed(3)}   test accuracy ${(100 * r.testAccuracy).toFixed(1)}%`,
+      `${r.name.padEnd(22)} loss ${r.losses[0]!.toFixed(3)} → ${r.losses.at(-1)!.toFixed(3)}   test accuracy ` +
+        `${(100 * r.testAccuracy).toFixed(1)}%`,
     );
 }

@@ -162,7 +162,8 @@ const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 if (isMain(import.meta.url)) {
   const o = DEFAULTS;
   console.log(
-    `784-30-10 sigmoid, cross-entropy, SGD lr ${o.lr}, batch ${o.batchSize}, ${o.epochs} epochs on ${o.trainSize} training digits; test on 1,000 others.\n`,
+    `784-30-10 sigmoid, cross-entropy, SGD lr ${o.lr}, batch ${o.batchSize}, ` +
+      `${o.epochs} epochs on ${o.trainSize} training digits; test on 1,000 others.\n`,
   );
   const runs = overfitting();
   for (const r of runs) {
@@ -177,13 +178,17 @@ if (isMain(import.meta.url)) {
         { title: `${r.name}: accuracy by epoch`, height: 8, width: 60 },
       ),
     );
-    console.log(
-      `${r.name}: train ${pct(r.finalTrain)}, test ${pct(r.finalTest)}, gap ${(100 * (r.finalTrain - r.finalTest)).toFixed(1)} points${r.epochs < o.epochs || r.name.startsWith('early') ? ` (stopped after ${r.epochs} epochs, kept epoch ${r.bestEpoch})` : ''}\n`,
-    );
+    const stopped =
+      r.epochs < o.epochs || r.name.startsWith('early')
+        ? ` (stopped after ${r.epochs} epochs, kept epoch ${r.bestEpoch})`
+        : '';
+    const gap = (100 * (r.finalTrain - r.finalTest)).toFixed(1);
+    console.log(`${r.name}: train ${pct(r.finalTrain)}, test ${pct(r.finalTest)}, gap ${gap} points${stopped}\n`);
   }
   console.log('run                               train    test    gap');
   for (const r of runs)
     console.log(
-      `${r.name.padEnd(33)} ${pct(r.finalTrain).padStart(6)}  ${pct(r.finalTest).padStart(6)}  ${(100 * (r.finalTrain - r.finalTest)).toFixed(1).padStart(5)}`,
+      `${r.name.padEnd(33)} ${pct(r.finalTrain).padStart(6)}  ${pct(r.finalTest).padStart(6)}  ` +
+        `${(100 * (r.finalTrain - r.finalTest)).toFixed(1).padStart(5)}`,
     );
 }

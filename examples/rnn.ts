@@ -32,7 +32,10 @@ export class SequenceRegressor extends Module {
 
 /** What to run. */
 export interface RnnOptions {
-  /** Sequence length (default 10), hidden units (default 16), training steps (default 600), sequences per step (default 32). */
+  /**
+   * Sequence length (default 10), hidden units (default 16), training steps (default 600),
+   * sequences per step (default 32).
+   */
   length?: number;
   hidden?: number;
   steps?: number;
@@ -118,11 +121,13 @@ if (isMain(import.meta.url)) {
   console.log('');
   for (const r of runs) {
     console.log(
-      `${r.name}: test MSE ${r.testMse.toFixed(4)} (${(r.baselineMse / r.testMse).toFixed(0)}x below the yardstick ${r.baselineMse.toFixed(3)})`,
+      `${r.name}: test MSE ${r.testMse.toFixed(4)} ` +
+        `(${(r.baselineMse / r.testMse).toFixed(0)}x below the yardstick ${r.baselineMse.toFixed(3)})`,
     );
     for (const s of r.samples)
       console.log(
-        `  [${s.sequence.map((v) => (v >= 0 ? ' ' : '') + v.toFixed(2)).join(' ')}] sum ${s.sum.toFixed(3)}, predicted ${s.predicted.toFixed(3)}`,
+        `  [${s.sequence.map((v) => (v >= 0 ? ' ' : '') + v.toFixed(2)).join(' ')}] sum ${s.sum.toFixed(3)}, ` +
+          `predicted ${s.predicted.toFixed(3)}`,
       );
   }
 }

@@ -91,7 +91,8 @@ export function workedExample(learningRate = 0.9, target = 1): WorkedExampleResu
 if (isMain(import.meta.url)) {
   const r = workedExample();
   const row = (name: string, ours: number, notes: number): string =>
-    `  ${name.padEnd(5)} ${ours.toFixed(6).padStart(10)}   ${notes.toString().padStart(7)}   ${Math.abs(ours - notes) < 0.0015 ? 'agrees' : 'DIFFERS'}`;
+    `  ${name.padEnd(5)} ${ours.toFixed(6).padStart(10)}   ${notes.toString().padStart(7)}   ` +
+    `${Math.abs(ours - notes) < 0.0015 ? 'agrees' : 'DIFFERS'}`;
   console.log('One backpropagation step, input (1, 0, 1), target 1, learning rate 0.9\n');
   console.log('         chainrule     notes');
   console.log('node inputs and outputs');

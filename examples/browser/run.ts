@@ -72,7 +72,11 @@ const ISOLATION_HEADERS = {
 
 /** The page: reports an uncaught error (e.g. a failed import) to /result too, then runs page.js. */
 const HTML = `<!doctype html><meta charset="utf-8"><title>chainrule</title>
-<script>addEventListener('error', (e) => fetch('/result', { method: 'POST', body: JSON.stringify({ error: String(e.message) }) }));</script>
+<script>
+addEventListener('error', (e) =>
+  fetch('/result', { method: 'POST', body: JSON.stringify({ error: String(e.message) }) }),
+);
+</script>
 <body>running</body><script type="module" src="page.js"></script>`;
 
 /** A classic script run before the page: synchronous compilation capped at 4 KiB, with Chrome's message. */
@@ -80,7 +84,12 @@ const OLD_CHROME_LIMIT = `<script>
 (() => {
   const Module = WebAssembly.Module;
   const Capped = function Module(bytes, options) {
-    if (bytes.byteLength > 4096) throw new RangeError('WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 4KB. Use WebAssembly.compile, or compile on a worker thread.');
+    if (bytes.byteLength > 4096) {
+      throw new RangeError(
+        'WebAssembly.Compile is disallowed on the main thread, if the buffer size is larger than 4KB. ' +
+          'Use WebAssembly.compile, or compile on a worker thread.',
+      );
+    }
     return new Module(bytes, options);
   };
   Capped.prototype = Module.prototype;
@@ -220,7 +229,8 @@ function printReport(mode: PageMode, r: BrowserReport): void {
     }
   }
   console.log(
-    `  XOR trained in ${r.xor.ms} ms, final loss ${r.xor.loss.toFixed(5)}, outputs ${r.xor.outputs.map((v) => v.toFixed(4)).join(' ')}`,
+    `  XOR trained in ${r.xor.ms} ms, final loss ${r.xor.loss.toFixed(5)}, ` +
+      `outputs ${r.xor.outputs.map((v) => v.toFixed(4)).join(' ')}`,
   );
 }
 

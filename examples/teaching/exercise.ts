@@ -65,7 +65,8 @@ export async function runExercise(run: ExerciseRun): Promise<ExerciseOutcome> {
       : 'Enter the gradient of the output with respect to each node (the upstream gradient), from the output back.\n',
   );
   say(
-    'Answers are numbers (several for a tensor, separated by spaces); three significant digits are enough. "q" quits.\n\n',
+    'Answers are numbers (several for a tensor, separated by spaces); ' +
+      'three significant digits are enough. "q" quits.\n\n',
   );
   say(`${exercise.graphText}\n\n`);
 
@@ -106,7 +107,8 @@ export async function runExercise(run: ExerciseRun): Promise<ExerciseOutcome> {
   }
   const score = exercise.score;
   say(
-    `\nScore: ${score.correct} of ${score.answered} right${score.answered < score.total ? ` (${score.total - score.answered} not answered)` : ''}.\n`,
+    `\nScore: ${score.correct} of ${score.answered} ` +
+      `right${score.answered < score.total ? ` (${score.total - score.answered} not answered)` : ''}.\n`,
   );
   return { ...score, finished };
 }

@@ -24,7 +24,10 @@ export function notesGraph(x0 = -2, y0 = 5, z0 = -4): NotesGraph {
   return { x, y, z, q, f };
 }
 
-/** A sigmoid neuron with a quadratic cost: C = ½(σ(w·x + b) - t)², at w = 0.5, x = 1.5, b = -0.25, t = 1 (u = w·x, z = u + b, a = σ(z), e = a - t, s = e²). */
+/**
+ * A sigmoid neuron with a quadratic cost: C = ½(σ(w·x + b) - t)², at w = 0.5, x = 1.5, b = -0.25, t = 1
+ * (u = w·x, z = u + b, a = σ(z), e = a - t, s = e²).
+ */
 export function neuronGraph(): { readonly w: Tensor; readonly b: Tensor; readonly a: Tensor; readonly C: Tensor } {
   const o = { requiresGrad: true, dtype: 'float64' } as const;
   const w = named(tensor(0.5, o), 'w'),

@@ -18,9 +18,9 @@ const NAMES = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-s
 
 /** The path of a Chromium binary ($CHROMIUM_PATH, else the first on $PATH), or null. */
 export function findChromium(): string | null {
-  const fromEnv = process.env['CHROMIUM_PATH'];
+  const fromEnv = process.env.CHROMIUM_PATH;
   if (fromEnv !== undefined && existsSync(fromEnv)) return fromEnv;
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     for (const name of NAMES) {
       const path = join(dir, name);
       if (dir.length > 0 && existsSync(path)) return path;
@@ -90,7 +90,8 @@ if (isMain(import.meta.url)) {
   } else {
     for (const c of screenshotPictures(chromium, process.argv[2] ?? join(tmpdir(), 'chainrule-teaching'))) {
       console.log(
-        `${c.png}: ${c.width}x${c.height}, parameter boxes ${c.parameterFill} px, op boxes ${c.opFill} px, output border ${c.outputStroke} px`,
+        `${c.png}: ${c.width}x${c.height}, parameter boxes ${c.parameterFill} px, op boxes ${c.opFill} px, ` +
+          `output border ${c.outputStroke} px`,
       );
     }
   }

@@ -11,7 +11,9 @@ describe('examples/gates', () => {
     const { h1, h2, out } = xorCascade();
     expect(h1.map(Math.round)).toEqual([0, 1, 1, 1]);
     expect(h2.map(Math.round)).toEqual([1, 1, 1, 0]);
-    out.forEach((v, i) => expect(Math.abs(v - [0, 1, 1, 0][i]!)).toBeLessThan(1e-4));
+    out.forEach((v, i) => {
+      expect(Math.abs(v - [0, 1, 1, 0][i]!)).toBeLessThan(1e-4);
+    });
   });
   it('a 2-2-1 sigmoid MLP learns XOR', () => {
     const r = learnXor();

@@ -45,7 +45,10 @@ export function importGraph(files: readonly string[]): Map<string, string[]> {
   return graph;
 }
 
-/** The cycles of a graph, one per strongly connected component of more than one file (or a self-import), as paths relative to `root`. */
+/**
+ * The cycles of a graph, one per strongly connected component of more than one file (or a self-import), as paths
+ * relative to `root`.
+ */
 export function cycles(graph: ReadonlyMap<string, readonly string[]>, root: string): string[][] {
   // Tarjan's algorithm with an explicit stack (no recursion)
   let counter = 0;

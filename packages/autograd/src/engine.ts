@@ -48,7 +48,8 @@ export function backward(root: Tensor, gradOutput?: Tensor | number, options: Ba
   if (!root.requiresGrad) {
     throw new AutogradError(
       'backward',
-      'element 0 of tensors does not require grad and does not have a graph (did you create the inputs with { requiresGrad: true }, or run under noGrad?)',
+      'element 0 of tensors does not require grad and does not have a graph ' +
+        '(did you create the inputs with { requiresGrad: true }, or run under noGrad?)',
     );
   }
   let seed: Tensor;

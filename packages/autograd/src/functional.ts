@@ -113,7 +113,8 @@ function scalarOutput(op: string, output: Tensor): void {
   if (output.size !== 1) {
     throw new AutogradError(
       op,
-      `f must return a single number (one element), got shape ${T.fmtShape(output.shape)}; use vjp or jacobian for other outputs`,
+      `f must return a single number (one element), got shape ${T.fmtShape(output.shape)}; ` +
+        `use vjp or jacobian for other outputs`,
     );
   }
 }
@@ -215,7 +216,8 @@ export function vjp(f: TensorFunction, primals: readonly Tensor[]): [Tensor, (co
     if (!T.shapesEqual(cotangent.shape, traced.output.shape)) {
       throw new T.ShapeError(
         'vjp',
-        `the cotangent has shape ${T.fmtShape(cotangent.shape)}, expected the output's shape ${T.fmtShape(traced.output.shape)}`,
+        `the cotangent has shape ${T.fmtShape(cotangent.shape)}, ` +
+          `expected the output's shape ${T.fmtShape(traced.output.shape)}`,
       );
     }
     return pullback(traced, cotangent, true);
@@ -277,7 +279,9 @@ export function jacobian(f: TensorFunction, options: ArgnumsOptions = {}): (...a
     for (let j = 0; j < output.size; j++) {
       const e = T.zeros(output.shape, output.dtype); // row j of the identity
       e.data[j] = 1;
-      pullback(traced, new Tensor(e), true).forEach((g, k) => rows[k]!.push(g));
+      pullback(traced, new Tensor(e), true).forEach((g, k) => {
+        rows[k]!.push(g);
+      });
     }
     const blocks = inputs.map((x, k) => {
       const shape = [...output.shape, ...x.shape];

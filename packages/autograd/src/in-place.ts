@@ -19,7 +19,8 @@ function checkWritable(op: string, t: Tensor): void {
   }
   throw new AutogradError(
     op,
-    'in-place operations on tensors that are part of a recorded graph are not supported; use the out-of-place op, or run under noGrad',
+    'in-place operations on tensors that are part of a recorded graph are not supported; ' +
+      'use the out-of-place op, or run under noGrad',
   );
 }
 
@@ -29,12 +30,16 @@ function checkTarget(op: string, t: Tensor): void {
   if (axis >= 0) {
     throw new T.ShapeError(
       op,
-      `the target is a broadcast view (stride 0 on axis ${axis} of shape ${T.fmtShape(t.shape)}); write into a tensor that owns its elements`,
+      `the target is a broadcast view (stride 0 on axis ${axis} of shape ${T.fmtShape(t.shape)}); ` +
+        `write into a tensor that owns its elements`,
     );
   }
 }
 
-/** PyTorch's in-place casting rule: a result may narrow within its kind (float64 into float32), never across kinds (float into int). */
+/**
+ * PyTorch's in-place casting rule: a result may narrow within its kind (float64 into float32),
+ * never across kinds (float into int).
+ */
 function kind(dtype: T.DType): number {
   return dtype === 'bool' ? 0 : dtype === 'int32' ? 1 : 2;
 }
@@ -48,7 +53,8 @@ function writeResult(op: string, t: Tensor, result: T.NDArray): void {
   if (!T.shapesEqual(result.shape, t.shape)) {
     throw new T.ShapeError(
       op,
-      `the result has shape ${T.fmtShape(result.shape)} but the tensor written in place has shape ${T.fmtShape(t.shape)}`,
+      `the result has shape ${T.fmtShape(result.shape)} but the tensor written in place has shape ` +
+        `${T.fmtShape(t.shape)}`,
     );
   }
   T.getBackend().assign(t.value, result);

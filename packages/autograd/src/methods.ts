@@ -55,7 +55,10 @@ declare module './tensor.js' {
 type AnyOp = (x: Tensor, ...rest: never[]) => Tensor | Tensor[];
 type Rest = (x: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => unknown;
 
-/** The method calling `fn` with `this` first; one wrapper per arity, so the hot one- and two-operand ops pass no extra arguments. */
+/**
+ * The method calling `fn` with `this` first; one wrapper per arity,
+ * so the hot one- and two-operand ops pass no extra arguments.
+ */
 function methodOf(fn: AnyOp): (this: Tensor, ...args: unknown[]) => unknown {
   const f = fn as unknown as Rest;
   if (fn.length <= 1)

@@ -24,6 +24,12 @@ export interface TensorInit {
 const NO_INIT: TensorInit = Object.freeze({});
 
 /**
+ * A function applied to a gradient during backward: it returns a replacement gradient of the
+ * same shape and dtype, or nothing (undefined) to keep the gradient as it is.
+ */
+export type GradHook = ((grad: Tensor) => Tensor) | ((grad: Tensor) => void);
+
+/**
  * A differentiable n-d array. It wraps an `NDArray` (`value`) and records every op applied to
  * it in a graph, so `backward()` can apply the chain rule from an output back to every leaf
  * that requires grad.
@@ -51,7 +57,7 @@ export class Tensor {
   /** A label for graph pictures and traces. */
   name: string | undefined;
   /** Hooks on a leaf's gradient (a non-leaf's hooks live on its node). */
-  hooks: ((grad: Tensor) => Tensor | void)[] | null = null;
+  hooks: GradHook[] | null = null;
   /** Whether backward stores this non-leaf's gradient in `.grad`. */
   retainsGrad = false;
   /** Made on first use: most tensors are never written in place, so they never need one. */
@@ -74,7 +80,8 @@ export class Tensor {
 
   /** Shared by this tensor and its views; bumped by every in-place write to their storage. */
   get versionCounter(): VersionCounter {
-    return (this.counter ??= { value: 0 });
+    this.counter ??= { value: 0 };
+    return this.counter;
   }
 
   get shape(): readonly number[] {
@@ -122,10 +129,12 @@ export class Tensor {
    * Registers a function applied to this tensor's gradient during backward; it may return a
    * replacement gradient. Returns a function that removes the hook.
    */
-  registerHook(hook: (grad: Tensor) => Tensor | void): () => void {
+  registerHook(hook: GradHook): () => void {
     if (!this.requiresGrad)
       throw new AutogradError('registerHook', 'cannot register a hook on a tensor that does not require grad');
-    const list = this.node !== null ? (this.node.hooks ??= []) : (this.hooks ??= []);
+    const owner = this.node ?? this; // a non-leaf's hooks live on its node
+    owner.hooks ??= [];
+    const list = owner.hooks;
     list.push(hook);
     return () => {
       const i = list.indexOf(hook);
@@ -252,7 +261,7 @@ export class Node {
   readonly inputVersions: readonly number[];
   outputVersion = 0;
   /** Hooks registered on the (non-leaf) output tensor, applied to its gradient. */
-  hooks: ((grad: Tensor) => Tensor | void)[] | null = null;
+  hooks: GradHook[] | null = null;
   /** Where the op was created (only recorded in anomaly mode). */
   stack: string | undefined;
   /** The op's rules on numbers, set when its operands and output are 0-d floats of one dtype (see engine/scalar.ts). */

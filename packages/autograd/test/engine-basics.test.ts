@@ -33,7 +33,9 @@ describe('accumulation into .grad', () => {
     // y = Σ x·x + x + sin x: dy/dx = 2x + 1 + cos x
     x.mul(x).add(x).add(x.sin()).sum().backward();
     const expected = [1, -2, 0.5].map((v) => 2 * v + 1 + Math.cos(v));
-    (x.grad!.toArray() as number[]).forEach((g, i) => expect(g).toBeCloseTo(expected[i]!, 12));
+    (x.grad!.toArray() as number[]).forEach((g, i) => {
+      expect(g).toBeCloseTo(expected[i]!, 12);
+    });
   });
 
   it('sums fan-in of a non-leaf used by several consumers', () => {
@@ -160,23 +162,27 @@ describe('createGraph: gradients of gradients', () => {
 });
 
 describe('targets (what the functional transforms use)', () => {
-  it('returns gradients for the targets, leaves .grad alone, and runs only the part of the graph that leads to them', () => {
-    const x = f64(2),
-      w = f64(5);
-    const a = x.mul(3); // leads to x
-    const b = w.exp(); // leads only to w
-    const y = a.add(b);
-    const ran: string[] = [];
-    const [gx, gw] = runBackward([y], [tensor(1, { dtype: 'float64' })], {
-      targets: [x, a],
-      trace: (s) => ran.push(s.node.op),
-    });
-    expect(gx!.item()).toBe(3);
-    expect(gw!.item()).toBe(1); // a non-leaf target: ∂y/∂a
-    expect(ran.sort()).toEqual(['add', 'mul']); // exp (w's branch) never ran
-    expect(x.grad).toBe(null);
-    expect(w.grad).toBe(null);
-  });
+  it(
+    'returns gradients for the targets, leaves .grad alone, ' +
+      'and runs only the part of the graph that leads to them',
+    () => {
+      const x = f64(2),
+        w = f64(5);
+      const a = x.mul(3); // leads to x
+      const b = w.exp(); // leads only to w
+      const y = a.add(b);
+      const ran: string[] = [];
+      const [gx, gw] = runBackward([y], [tensor(1, { dtype: 'float64' })], {
+        targets: [x, a],
+        trace: (s) => ran.push(s.node.op),
+      });
+      expect(gx!.item()).toBe(3);
+      expect(gw!.item()).toBe(1); // a non-leaf target: ∂y/∂a
+      expect(ran.sort()).toEqual(['add', 'mul']); // exp (w's branch) never ran
+      expect(x.grad).toBe(null);
+      expect(w.grad).toBe(null);
+    },
+  );
 
   it('gives null for a target the output does not depend on', () => {
     const x = f64(1),

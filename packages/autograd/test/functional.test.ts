@@ -26,7 +26,9 @@ function expectClose(actual: unknown, expected: unknown, digits = 10): void {
   if (Array.isArray(expected)) {
     expect(Array.isArray(actual)).toBe(true);
     expect((actual as unknown[]).length).toBe(expected.length);
-    expected.forEach((e, i) => expectClose((actual as unknown[])[i], e, digits));
+    expected.forEach((e, i) => {
+      expectClose((actual as unknown[])[i], e, digits);
+    });
   } else {
     expect(actual as number).toBeCloseTo(expected as number, digits);
   }

@@ -106,7 +106,9 @@ describe('fused activation gradients', () => {
           const composed = withBackend(backend, () => trainedParameters(act, dtype, true));
           expect(fused.after).toEqual(composed.after);
           // the steps moved every parameter (so the comparison above compared gradients, not nothing)
-          fused.after.forEach((p, i) => expect(p).not.toEqual(fused.before[i]));
+          fused.after.forEach((p, i) => {
+            expect(p).not.toEqual(fused.before[i]);
+          });
         });
       }
     }
@@ -136,18 +138,22 @@ describe('fused activation gradients', () => {
     }
   });
 
-  it('composes while the backward is recorded: createGraph gives the same first gradient, and it differentiates again', () => {
-    for (const act of ['sigmoid', 'tanh'] as const) {
-      const x = tensor([-1.5, -0.2, 0.3, 2], { dtype: 'float64', requiresGrad: true });
-      const g = tensor([1, -2, 0.5, 3], { dtype: 'float64' });
-      const [plain] = runBackward([ACTIVATIONS[act](x)], [g], { targets: [x] });
-      const [recorded] = runBackward([ACTIVATIONS[act](x)], [g], { targets: [x], createGraph: true });
-      expect(recorded!.requiresGrad).toBe(true); // a graph: the composed rule ran
-      expect(plain!.requiresGrad).toBe(false);
-      expect(values(recorded!)).toEqual(values(plain!));
-      expect(gradgradcheck((t) => ACTIVATIONS[act](t), [x]).ok).toBe(true);
-    }
-  });
+  it(
+    'composes while the backward is recorded: createGraph gives the same first gradient, ' +
+      'and it differentiates again',
+    () => {
+      for (const act of ['sigmoid', 'tanh'] as const) {
+        const x = tensor([-1.5, -0.2, 0.3, 2], { dtype: 'float64', requiresGrad: true });
+        const g = tensor([1, -2, 0.5, 3], { dtype: 'float64' });
+        const [plain] = runBackward([ACTIVATIONS[act](x)], [g], { targets: [x] });
+        const [recorded] = runBackward([ACTIVATIONS[act](x)], [g], { targets: [x], createGraph: true });
+        expect(recorded!.requiresGrad).toBe(true); // a graph: the composed rule ran
+        expect(plain!.requiresGrad).toBe(false);
+        expect(values(recorded!)).toEqual(values(plain!));
+        expect(gradgradcheck((t) => ACTIVATIONS[act](t), [x]).ok).toBe(true);
+      }
+    },
+  );
 });
 
 describe('rules skip gradients no input needs', () => {

@@ -76,19 +76,22 @@ describe('gradcheck', () => {
     expect(assertGradcheck((t) => t.square(), [x]).ok).toBe(true);
   });
 
-  it('checks float32 inputs in float64 (where central differences are accurate), leaving the inputs as they were', () => {
-    const x = leaf([4], 'float32');
-    const before = Array.from(x.value.data);
-    expect(gradcheck((t) => t.tanh(), [x]).ok).toBe(true);
-    expect(Array.from(x.value.data)).toEqual(before);
-    // the same central differences taken in float32 are far off (why gradcheck casts)
-    const h = 1e-6;
-    const f32 = (u: number) => Math.fround(Math.tanh(Math.fround(u)));
-    const errors = [0.1, 0.5, 0.9, 1.3].map((v) =>
-      Math.abs((f32(v + h) - f32(v - h)) / (2 * h) - (1 - Math.tanh(v) ** 2)),
-    );
-    expect(Math.max(...errors)).toBeGreaterThan(1e-3);
-  });
+  it(
+    'checks float32 inputs in float64 (where central differences are accurate), ' + 'leaving the inputs as they were',
+    () => {
+      const x = leaf([4], 'float32');
+      const before = Array.from(x.value.data);
+      expect(gradcheck((t) => t.tanh(), [x]).ok).toBe(true);
+      expect(Array.from(x.value.data)).toEqual(before);
+      // the same central differences taken in float32 are far off (why gradcheck casts)
+      const h = 1e-6;
+      const f32 = (u: number) => Math.fround(Math.tanh(Math.fround(u)));
+      const errors = [0.1, 0.5, 0.9, 1.3].map((v) =>
+        Math.abs((f32(v + h) - f32(v - h)) / (2 * h) - (1 - Math.tanh(v) ** 2)),
+      );
+      expect(Math.max(...errors)).toBeGreaterThan(1e-3);
+    },
+  );
 
   it('flags a gradient that never arrives (a detached input)', () => {
     const x = leaf([2]);

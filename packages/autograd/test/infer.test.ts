@@ -30,7 +30,8 @@ const CASES: [OpName, NDArray[], unknown][] = [
 
 describe('shape and dtype inference of the non-differentiable records', () => {
   for (const [op, inputs, params] of CASES) {
-    it(`${op} ${JSON.stringify(params)} on ${inputs.map((x) => `[${x.shape.join(',')}] ${x.dtype}`).join(', ')}`, () => {
+    const operands = inputs.map((x) => `[${x.shape.join(',')}] ${x.dtype}`).join(', ');
+    it(`${op} ${JSON.stringify(params)} on ${operands}`, () => {
       const record = OP_RECORDS[op] as OpRecord<unknown>;
       expect(record.vjp).toBe(null);
       const made = record.forward(inputs, params);

@@ -75,7 +75,9 @@ describe('linear agrees with x.matmul(W.mT()).add(b)', () => {
           expect(got[i]!.shape).toEqual(want[i]!.shape);
           const a = valuesOf(got[i]!),
             r = valuesOf(want[i]!);
-          a.forEach((v, k) => expect(Math.abs(v - r[k]!)).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(r[k]!))));
+          a.forEach((v, k) => {
+            expect(Math.abs(v - r[k]!)).toBeLessThanOrEqual(1e-13 * (1 + Math.abs(r[k]!)));
+          });
         }
       }),
       { numRuns: 60, seed: SEED },
@@ -99,7 +101,9 @@ describe('linear agrees with x.matmul(W.mT()).add(b)', () => {
       const u = uniform([batch, nOut], 'float32', rng, false);
       const got = forwardAndGrads(A.linear, x, w, b, u),
         want = forwardAndGrads(composed, x, w, b, u);
-      ['output', '∂x', '∂W', '∂b'].forEach((what, i) => expectSameBits(got[i]!, want[i]!, what));
+      ['output', '∂x', '∂W', '∂b'].forEach((what, i) => {
+        expectSameBits(got[i]!, want[i]!, what);
+      });
     });
   }
 
@@ -188,13 +192,13 @@ describe('linear records one node', () => {
     const rule = OP_RECORDS.linear;
     const g = uniform([3, 2], 'float64', rng, false);
     const ctx = (inputs: Tensor[]): RuleContext<Record<string, never>> => ({ inputs, output: g, params: {} });
-    const onlyX = rule.vjp(g, ctx([x, w, b]));
+    const onlyX = rule.vjp!(g, ctx([x, w, b]));
     expect(onlyX.map((t) => t === null)).toEqual([false, true, true]);
-    const onlyB = rule.vjp(g, ctx([tensor(x.value), w, tensor(b.value, { requiresGrad: true })]));
+    const onlyB = rule.vjp!(g, ctx([tensor(x.value), w, tensor(b.value, { requiresGrad: true })]));
     expect(onlyB.map((t) => t === null)).toEqual([true, true, false]);
-    expect(rule.vjp(g, ctx([tensor(x.value), tensor(w.value, { requiresGrad: true })])).map((t) => t === null)).toEqual(
-      [true, false],
-    );
+    expect(
+      rule.vjp!(g, ctx([tensor(x.value), tensor(w.value, { requiresGrad: true })])).map((t) => t === null),
+    ).toEqual([true, false]);
   });
 });
 

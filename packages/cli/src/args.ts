@@ -58,7 +58,8 @@ function convert(flag: string, spec: FlagSpec, raw: string): number | string | n
         (v < spec.min || (spec.kind === 'float' && spec.exclusiveMin === true && v === spec.min))
       ) {
         throw new UsageError(
-          `--${flag}: must be ${spec.kind === 'float' && spec.exclusiveMin ? 'greater than' : 'at least'} ${spec.min}, got ${raw}`,
+          `--${flag}: must be ${spec.kind === 'float' && spec.exclusiveMin ? 'greater than' : 'at least'} ` +
+            `${spec.min}, got ${raw}`,
         );
       }
       if (spec.max !== undefined && v > spec.max)
@@ -148,6 +149,6 @@ export function formatHelp(usage: string, description: string, specs: FlagSpecs)
   });
   rows.push(['  --help', 'show this help']);
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
-  for (const [l, r] of rows) lines.push(l.padEnd(width) + r);
-  return lines.join('\n') + '\n';
+  for (const [l, r] of rows) lines.push(`${l.padEnd(width)}${r}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -85,10 +85,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       );
       return 2;
     }
-    println(
-      io.stderr,
-      `chainrule: internal error: ${oneLine(e)}${process.env.CHAINRULE_DEBUG === undefined ? ' (set CHAINRULE_DEBUG=1 for the stack trace)' : ''}`,
-    );
+    const hint = process.env.CHAINRULE_DEBUG === undefined ? ' (set CHAINRULE_DEBUG=1 for the stack trace)' : '';
+    println(io.stderr, `chainrule: internal error: ${oneLine(e)}${hint}`);
     if (process.env.CHAINRULE_DEBUG !== undefined && e instanceof Error && e.stack !== undefined)
       io.stderr.write(`${e.stack}\n`);
     return 1;

@@ -138,7 +138,9 @@ function writeCache(file: string, decoded: Decoded): void {
     mkdirSync(dirname(file), { recursive: true });
     const header = Buffer.alloc(CACHE_HEADER);
     header.write(MAGIC, 0, 'latin1');
-    decoded.counts.forEach((c, d) => header.writeUInt32LE(c, 8 + 4 * d));
+    decoded.counts.forEach((c, d) => {
+      header.writeUInt32LE(c, 8 + 4 * d);
+    });
     writeFileSync(tmp, Buffer.concat([header, new Uint8Array(decoded.images.buffer)]));
     renameSync(tmp, file);
   } catch {

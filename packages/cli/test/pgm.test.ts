@@ -25,7 +25,9 @@ describe('decodePgm', () => {
     const pixels = Float32Array.from({ length: 12 }, (_, i) => i / 11);
     const img = decodePgm(encodePgm({ width: 4, height: 3, pixels }));
     expect([img.width, img.height]).toEqual([4, 3]);
-    img.pixels.forEach((v, i) => expect(Math.abs(v - pixels[i]!)).toBeLessThanOrEqual(0.5 / 255 + 1e-7));
+    img.pixels.forEach((v, i) => {
+      expect(Math.abs(v - pixels[i]!)).toBeLessThanOrEqual(0.5 / 255 + 1e-7);
+    });
   });
 
   it.each([

@@ -320,9 +320,8 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     }
     const total = this.parameterCount();
     const trainable = this.parameterCount(true);
-    lines.push(
-      `Total parameters: ${total.toLocaleString('en-US')}${trainable === total ? '' : ` (trainable: ${trainable.toLocaleString('en-US')})`}`,
-    );
+    const trainableNote = trainable === total ? '' : ` (trainable: ${trainable.toLocaleString('en-US')})`;
+    lines.push(`Total parameters: ${total.toLocaleString('en-US')}${trainableNote}`);
     return lines.join('\n');
   }
 }

@@ -91,9 +91,9 @@ describe('DataLoader', () => {
             expect(batch[1]!.shape).toEqual([size]);
             // rows stay paired: x row i is [i, 10i+1, 10i+2] for label i
             const xs = batch[0]!.toArray() as number[][];
-            (batch[1]!.toArray() as number[]).forEach((label, r) =>
-              expect(xs[r]).toEqual([label, 10 * label + 1, 10 * label + 2]),
-            );
+            (batch[1]!.toArray() as number[]).forEach((label, r) => {
+              expect(xs[r]).toEqual([label, 10 * label + 1, 10 * label + 2]);
+            });
           });
           const seen = batches.flatMap((batch) => batch[1]!.toArray() as number[]);
           expect(new Set(seen).size).toBe(seen.length);

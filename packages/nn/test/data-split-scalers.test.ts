@@ -82,22 +82,36 @@ describe('StandardScaler', () => {
     const scaler = new StandardScaler();
     const z = scaler.fitTransform(train);
     const { mean, std } = columnStats(z);
-    mean.forEach((m) => expect(Math.abs(m)).toBeLessThan(1e-12));
-    std.forEach((s) => expect(s).toBeCloseTo(1, 12));
+    mean.forEach((m) => {
+      expect(Math.abs(m)).toBeLessThan(1e-12);
+    });
+    std.forEach((s) => {
+      expect(s).toBeCloseTo(1, 12);
+    });
     const stats = columnStats(train);
-    (scaler.mean.toArray() as number[]).forEach((m, j) => expect(m).toBeCloseTo(stats.mean[j]!, 12));
-    (scaler.scale.toArray() as number[]).forEach((s, j) => expect(s).toBeCloseTo(stats.std[j]!, 12));
+    (scaler.mean.toArray() as number[]).forEach((m, j) => {
+      expect(m).toBeCloseTo(stats.mean[j]!, 12);
+    });
+    (scaler.scale.toArray() as number[]).forEach((s, j) => {
+      expect(s).toBeCloseTo(stats.std[j]!, 12);
+    });
   });
 
   it('transforms other data with the training statistics and inverts', () => {
     const scaler = new StandardScaler().fit(train);
     const { mean, std } = columnStats(train);
     const z = scaler.transform(test).toArray() as number[][];
-    (test.toArray() as number[][]).forEach((row, i) =>
-      row.forEach((v, j) => expect(z[i]![j]).toBeCloseTo((v - mean[j]!) / std[j]!, 12)),
-    );
+    (test.toArray() as number[][]).forEach((row, i) => {
+      row.forEach((v, j) => {
+        expect(z[i]![j]).toBeCloseTo((v - mean[j]!) / std[j]!, 12);
+      });
+    });
     const back = scaler.inverseTransform(scaler.transform(test)).toArray() as number[][];
-    (test.toArray() as number[][]).forEach((row, i) => row.forEach((v, j) => expect(back[i]![j]).toBeCloseTo(v, 12)));
+    (test.toArray() as number[][]).forEach((row, i) => {
+      row.forEach((v, j) => {
+        expect(back[i]![j]).toBeCloseTo(v, 12);
+      });
+    });
   });
 
   it('keeps float32 as float32, centres constant features, and refuses misuse', () => {
@@ -152,7 +166,11 @@ describe('MinMaxScaler', () => {
             expect((scaler.dataMax.toArray() as number[])[j]).toBe(hi);
           }
           const back = scaler.inverseTransform(scaler.transform(x)).toArray() as number[][];
-          back.forEach((r, i) => r.forEach((v, j) => expect(v).toBeCloseTo(rows[i]![j]!, 3)));
+          back.forEach((r, i) => {
+            r.forEach((v, j) => {
+              expect(v).toBeCloseTo(rows[i]![j]!, 3);
+            });
+          });
         },
       ),
     );

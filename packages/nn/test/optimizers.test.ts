@@ -52,13 +52,13 @@ function reference(update: (theta: number[], g: number[], t: number) => void): n
 
 function expectTrajectory(actual: number[][], expected: number[][]): void {
   expect(actual.length).toBe(expected.length);
-  actual.forEach((row, t) =>
+  actual.forEach((row, t) => {
     row.forEach((v, i) => {
       if (!(Math.abs(v - expected[t]![i]!) <= 1e-12 * (1 + Math.abs(expected[t]![i]!)))) {
         throw new Error(`step ${t + 1}, element ${i}: ${v} vs reference ${expected[t]![i]}`);
       }
-    }),
-  );
+    });
+  });
   // the trajectory moved, so the comparison is not vacuous
   expect(Math.abs(actual.at(-1)![0]! - theta0[0]!)).toBeGreaterThan(1e-3);
 }

@@ -28,7 +28,8 @@ function expectProblem(bytes: Uint8Array, problem: string, message?: RegExp): vo
 describe('safetensors byte layout', () => {
   // written by hand from the spec: u64 LE header length, compact JSON padded with spaces, LE data
   const header =
-    '{"__metadata__":{"k":"v"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"I32","shape":[],"data_offsets":[8,12]}}';
+    '{"__metadata__":{"k":"v"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},' +
+    '"b":{"dtype":"I32","shape":[],"data_offsets":[8,12]}}';
   const data = [0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0, 0x07, 0x00, 0x00, 0x00]; // 1.0f, -2.0f, int 7
   const fixture = rawFile(header, data);
 
@@ -223,7 +224,7 @@ describe('safetensors names', () => {
     ]);
     const back = decodeSafetensors(encodeSafetensors(tensors, meta));
     expect(Object.keys(back.metadata).sort()).toEqual(['__proto__', 'constructor']);
-    expect(back.metadata['__proto__']).toBe('p');
+    expect(Object.getOwnPropertyDescriptor(back.metadata, '__proto__')?.value).toBe('p');
     expect([...back.tensors.keys()].sort()).toEqual(['__proto__', 'héllo wörld ✓']);
   });
 });

@@ -22,7 +22,8 @@ export function recordBackward(graph: GraphView, caller: string, gradOutput?: Te
   if (!root.requiresGrad) {
     throw new AutogradError(
       caller,
-      'the output does not require grad, so there is no chain rule to show (create the inputs with { requiresGrad: true })',
+      'the output does not require grad, so there is no chain rule to show ' +
+        '(create the inputs with { requiresGrad: true })',
     );
   }
   let seed: Tensor;
@@ -30,7 +31,8 @@ export function recordBackward(graph: GraphView, caller: string, gradOutput?: Te
     if (root.size !== 1)
       throw new AutogradError(
         caller,
-        `grad can be implicitly created only for scalar outputs; got shape ${T.fmtShape(root.shape)}: pass { gradOutput }`,
+        `grad can be implicitly created only for scalar outputs; ` +
+          `got shape ${T.fmtShape(root.shape)}: pass { gradOutput }`,
       );
     seed = new Tensor(T.ones(root.shape, root.dtype));
   } else {

@@ -311,7 +311,8 @@ function handGradients(handGrad: GradientFunction, point: readonly NDArray[], na
   if (list.length !== point.length) {
     throw new AutogradError(
       'checkFormula',
-      `the hand-derived gradient returned ${list.length} tensor${list.length === 1 ? '' : 's'} for ${point.length} input${point.length === 1 ? '' : 's'}`,
+      `the hand-derived gradient returned ${list.length} tensor${list.length === 1 ? '' : 's'} for ` +
+        `${point.length} input${point.length === 1 ? '' : 's'}`,
     );
   }
   return list.map((g, k) => {
@@ -319,13 +320,15 @@ function handGradients(handGrad: GradientFunction, point: readonly NDArray[], na
     if (!T.shapesEqual(g.shape, x.shape)) {
       throw new ShapeError(
         'checkFormula',
-        `the hand-derived gradient of ${names[k]} has shape ${T.fmtShape(g.shape)}, expected the input's shape ${T.fmtShape(x.shape)}`,
+        `the hand-derived gradient of ${names[k]} has shape ${T.fmtShape(g.shape)}, ` +
+          `expected the input's shape ${T.fmtShape(x.shape)}`,
       );
     }
     if (g.dtype !== 'float64') {
       throw new DTypeError(
         'checkFormula',
-        `the hand-derived gradient of ${names[k]} is ${g.dtype}; compute it in float64 (constants with { dtype: 'float64' })`,
+        `the hand-derived gradient of ${names[k]} is ${g.dtype}; ` +
+          `compute it in float64 (constants with { dtype: 'float64' })`,
       );
     }
     return T.getBackend().copy(g.value, 'float64');

@@ -36,7 +36,7 @@ export function toDot(y: Tensor, options: PictureOptions = {}): string {
     lines.push(`  ${from} -> ${to}${e.label === undefined ? '' : ` [label="${e.label}"]`};`);
   }
   lines.push('}');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function escapeDot(s: string): string {

@@ -10,7 +10,10 @@ export type ExerciseMode = 'local' | 'upstream';
 /** Options of `createExercise`. */
 export interface ExerciseOptions extends ValueFormat {
   mode: ExerciseMode;
-  /** An answer is right when |given − expected| ≤ atol + rtol·|expected| (defaults 5e-4 and 5e-3: three significant digits). */
+  /**
+   * An answer is right when |given − expected| ≤ atol + rtol·|expected|
+   * (defaults 5e-4 and 5e-3: three significant digits).
+   */
   atol?: number;
   rtol?: number;
 }
@@ -105,7 +108,8 @@ export function createExercise(y: Tensor, options: ExerciseOptions): Exercise {
       if (given.length !== expected.length) {
         throw new AutogradError(
           'exercise',
-          `${item.question.asked} has ${expected.length} element${expected.length === 1 ? '' : 's'} (shape ${formatShape(item.expected.shape)}); got ${given.length}`,
+          `${item.question.asked} has ${expected.length} element${expected.length === 1 ? '' : 's'} ` +
+            `(shape ${formatShape(item.expected.shape)}); got ${given.length}`,
         );
       }
       const ok = given.every((g, i) => Math.abs(g - expected[i]!) <= atol + rtol * Math.abs(expected[i]!));
@@ -148,7 +152,9 @@ function localItems(trace: ChainRuleTrace, fmt: ValueFormat): Draft[] {
       const given = known.length === 0 ? '' : ` with ${[...new Set(known)].join(', ')}`;
       out.push({
         asked,
-        prompt: `${s.node.label} = ${s.expression}${given} (${s.node.label} = ${v(s.value)}). Local derivative ${asked} = ?`,
+        prompt:
+          `${s.node.label} = ${s.expression}${given} ` +
+          `(${s.node.label} = ${v(s.value)}). Local derivative ${asked} = ?`,
         expected: t.local,
       });
     }

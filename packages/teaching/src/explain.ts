@@ -46,7 +46,8 @@ function text(trace: ChainRuleTrace, fmt: ValueFormat): string {
   const f = trace.root.label;
   const lines: string[] = [];
   lines.push(
-    `Chain rule for ${f} = ${v(trace.root.tensor.value)}: ${trace.steps.length} step${trace.steps.length === 1 ? '' : 's'}, from ${f} back to its inputs`,
+    `Chain rule for ${f} = ${v(trace.root.tensor.value)}: ` +
+      `${trace.steps.length} step${trace.steps.length === 1 ? '' : 's'}, from ${f} back to its inputs`,
   );
   lines.push('', 'Forward pass');
   for (const line of trace.forward) lines.push(`  ${line.node.label} = ${line.expression} = ${v(line.value)}`);
@@ -68,11 +69,11 @@ function text(trace: ChainRuleTrace, fmt: ValueFormat): string {
     lines.push('', `Gradients of the inputs`);
     const heads = trace.leaves.map((l) => `${l.node.label} = ${v(l.value)}`);
     const width = Math.max(...heads.map((h) => h.length));
-    trace.leaves.forEach((l, i) =>
-      lines.push(`  ${heads[i]!.padEnd(width)}   ${upstreamText(f, l.node.label, l.gradient, fmt)}`),
-    );
+    trace.leaves.forEach((l, i) => {
+      lines.push(`  ${heads[i]!.padEnd(width)}   ${upstreamText(f, l.node.label, l.gradient, fmt)}`);
+    });
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** `∂f/∂a = 2 + 3 = 5 (sum over the 2 uses of a: by t4, by t5)` or `∂f/∂q = -4`. */
@@ -161,7 +162,7 @@ function markdown(trace: ChainRuleTrace, fmt: ValueFormat): string {
     lines.push('', '**Gradients of the inputs**', '', row(['input', 'value', d(f, 'input')]), '| --- | --- | --- |');
     for (const l of trace.leaves) lines.push(row([l.node.label, v(l.value), upstreamCell(l.gradient, fmt)]));
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function upstreamCell(g: SummedGradient, fmt: ValueFormat): string {

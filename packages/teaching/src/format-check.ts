@@ -20,7 +20,7 @@ export interface FormatCheckOptions {
  * ```
  */
 export function formatCheck(report: FormulaReport | SweepReport, options: FormatCheckOptions = {}): string {
-  return (report.kind === 'sweep' ? sweepText(report, options) : pointText(report, options)).join('\n') + '\n';
+  return `${(report.kind === 'sweep' ? sweepText(report, options) : pointText(report, options)).join('\n')}\n`;
 }
 
 const sci = (v: number): string => formatNumber(v, 2);
@@ -32,7 +32,8 @@ function pointText(r: FormulaReport, o: FormatCheckOptions): string[] {
     ? 'OK: the hand-derived gradient matches autograd'
     : 'FAIL: the hand-derived gradient differs from autograd';
   lines.push(
-    `${md ? '**' : ''}checkFormula ${verdict}${md ? '**' : ''} (float64; tolerance |Δ| ≤ ${sci(r.atol)} + ${sci(r.rtol)}·|autograd|; finite differences with eps ${sci(r.eps)})`,
+    `${md ? '**' : ''}checkFormula ${verdict}${md ? '**' : ''} (float64; ` +
+      `tolerance |Δ| ≤ ${sci(r.atol)} + ${sci(r.rtol)}·|autograd|; finite differences with eps ${sci(r.eps)})`,
   );
   lines.push(`f = ${formatNumber(r.value, o.digits ?? 6)}`);
   if (!r.ok) {
@@ -40,12 +41,14 @@ function pointText(r: FormulaReport, o: FormatCheckOptions): string[] {
     const e = w.worst!;
     const digits = o.digits ?? 6;
     lines.push(
-      `worst: ${w.name} at ${formatShape(e.index)}: hand ${formatNumber(e.hand, digits)} vs autograd ${formatNumber(e.autograd, digits)} (hand − autograd = ${formatNumber(e.hand - e.autograd, digits)})`,
+      `worst: ${w.name} at ${formatShape(e.index)}: hand ${formatNumber(e.hand, digits)} vs autograd ` +
+        `${formatNumber(e.autograd, digits)} (hand − autograd = ${formatNumber(e.hand - e.autograd, digits)})`,
     );
   }
   if (!r.truthAgrees)
     lines.push(
-      'warning: autograd and finite differences disagree here (a kink nearby, or a bug in an op); trust neither at this point',
+      'warning: autograd and finite differences disagree here (a kink nearby, or a bug in an op); ' +
+        'trust neither at this point',
     );
   for (const input of r.inputs) lines.push('', ...inputLines(input, md, o));
   return lines;
@@ -59,7 +62,9 @@ function inputLines(c: InputComparison, md: boolean, o: FormatCheckOptions): str
     c.worstIndex === null
       ? 'empty'
       : `max |Δ| ${sci(c.maxAbsError)} at ${formatShape(c.worstIndex)}, max rel ${sci(c.maxRelError)}`;
-  const head = `${c.name} ${formatShape(c.shape)}: ${status}, ${worst}; autograd vs finite differences ${sci(c.autogradVsFiniteDiff)}`;
+  const head =
+    `${c.name} ${formatShape(c.shape)}: ${status}, ${worst}; ` +
+    `autograd vs finite differences ${sci(c.autogradVsFiniteDiff)}`;
   const rows = shownRows(c.elements, maxRows);
   const cells = (e: ElementComparison): string[] => [
     formatShape(e.index),
@@ -106,13 +111,15 @@ function sweepText(r: SweepReport, o: FormatCheckOptions): string[] {
   const range = `values in [${r.range[0]}, ${r.range[1]}]`;
   if (r.failure === null) {
     return [
-      `${md ? '**' : ''}checkFormula sweep OK${md ? '**' : ''}: ${r.runs} random points (fast-check seed ${r.seed}, ${range}); the worst point:`,
+      `${md ? '**' : ''}checkFormula sweep OK${md ? '**' : ''}: ` +
+        `${r.runs} random points (fast-check seed ${r.seed}, ${range}); the worst point:`,
       '',
       ...pointText(r.worst, o),
     ];
   }
   const lines = [
-    `${md ? '**' : ''}checkFormula sweep FAIL${md ? '**' : ''}: the hand-derived gradient differs from autograd at random point ${r.runs} (fast-check seed ${r.seed}, ${range})`,
+    `${md ? '**' : ''}checkFormula sweep FAIL${md ? '**' : ''}: the hand-derived gradient differs from ` +
+      `autograd at random point ${r.runs} (fast-check seed ${r.seed}, ${range})`,
     '',
   ];
   lines.push(...pointText(r.failure.first, o));

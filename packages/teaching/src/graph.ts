@@ -59,7 +59,7 @@ export function collectGraph(root: Tensor, caller = 'collectGraph'): GraphView {
   while (stack.length > 0) {
     const top = stack[stack.length - 1]!;
     const node = top.t.node;
-    if (node !== null && node.freed) throw freedError(caller, node);
+    if (node?.freed) throw freedError(caller, node);
     const inputs = node === null ? [] : node.inputs;
     if (top.next < inputs.length) {
       const input = inputs[top.next++]!;
@@ -73,7 +73,9 @@ export function collectGraph(root: Tensor, caller = 'collectGraph'): GraphView {
     order.push(top.t);
   }
   const ids = new Map<Tensor, number>();
-  order.forEach((t, i) => ids.set(t, i));
+  order.forEach((t, i) => {
+    ids.set(t, i);
+  });
   const nodes: GraphNode[] = order.map((t, id) => {
     const node = t.node;
     const kind: GraphNodeKind = node !== null ? 'op' : t.requiresGrad ? 'parameter' : 'leaf';
@@ -117,6 +119,7 @@ function constantLabel(t: Tensor): string | undefined {
 function freedError(caller: string, node: Node): AutogradError {
   return new AutogradError(
     caller,
-    `the graph was freed by a backward() without retainGraph (at op '${node.op}'): call ${caller}(y) instead of y.backward() (it runs the backward itself), or call y.backward({ retainGraph: true }) first`,
+    `the graph was freed by a backward() without retainGraph (at op '${node.op}'): call ${caller}(y) instead ` +
+      `of y.backward() (it runs the backward itself), or call y.backward({ retainGraph: true }) first`,
   );
 }

@@ -30,6 +30,11 @@ export function toHtml(y: Tensor, options: HtmlOptions = {}): string {
       : undefined;
   const swatch = (fill: string, stroke: string, extra = ''): string =>
     `<span class="swatch" style="background:${fill};border-color:${stroke};${extra}"></span>`;
+  const legend =
+    `${swatch(PALETTE.op.fill, PALETTE.op.stroke)}op` +
+    `${swatch(PALETTE.parameter.fill, PALETTE.parameter.stroke)}parameter (leaf with grad)` +
+    `${swatch(PALETTE.leaf.fill, PALETTE.leaf.stroke, 'border-style:dashed;')}leaf (data or constant)` +
+    `${swatch('#fff', PALETTE.output.stroke, 'border-style:double;border-width:4px;')}output`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -37,10 +42,12 @@ export function toHtml(y: Tensor, options: HtmlOptions = {}): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeXml(title)}</title>
 <style>
-  body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 24px; color: #1d1d1d; background: #fff; }
+  body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 24px; color: #1d1d1d; \
+background: #fff; }
   h1 { font-size: 20px; margin: 0 0 8px; }
   .legend { font-size: 13px; margin: 0 0 16px; }
-  .legend .swatch { display: inline-block; width: 14px; height: 14px; border: 2px solid; border-radius: 4px; vertical-align: middle; margin: 0 4px 0 14px; }
+  .legend .swatch { display: inline-block; width: 14px; height: 14px; border: 2px solid; border-radius: 4px; \
+vertical-align: middle; margin: 0 4px 0 14px; }
   .graph { overflow: auto; border: 1px solid #ddd; border-radius: 6px; padding: 8px; }
   .graph svg { max-width: 100%; height: auto; }
   pre { font-size: 13px; background: #f7f7f7; padding: 12px; border-radius: 6px; overflow: auto; }
@@ -48,8 +55,9 @@ export function toHtml(y: Tensor, options: HtmlOptions = {}): string {
 </head>
 <body>
 <h1>${escapeXml(title)}</h1>
-<p class="legend">From the inputs to the output; each box: name · op, shape, value, grad (∂${escapeXml(picture.graph.root.label)}/∂node).
-${swatch(PALETTE.op.fill, PALETTE.op.stroke)}op${swatch(PALETTE.parameter.fill, PALETTE.parameter.stroke)}parameter (leaf with grad)${swatch(PALETTE.leaf.fill, PALETTE.leaf.stroke, 'border-style:dashed;')}leaf (data or constant)${swatch('#fff', PALETTE.output.stroke, 'border-style:double;border-width:4px;')}output</p>
+<p class="legend">From the inputs to the output; each box: name · op, shape, value, grad \
+(∂${escapeXml(picture.graph.root.label)}/∂node).
+${legend}</p>
 <div class="graph">
 ${svg}</div>
 ${traceText === undefined ? '' : `<h2>Chain rule</h2>\n<pre>${escapeXml(traceText)}</pre>\n`}</body>

@@ -215,7 +215,9 @@ function byBarycenter(
   side: 'preds' | 'succs',
 ): number[] {
   const rank = new Map<number, number>();
-  neighbourOrder.forEach((slot, r) => rank.set(slot, r));
+  neighbourOrder.forEach((slot, r) => {
+    rank.set(slot, r);
+  });
   const bary = new Map<number, number>();
   current.forEach((slot, r) => {
     const ns = layer[slot]![side];
@@ -230,8 +232,12 @@ function countCrossings(layers: readonly Slot[][], order: readonly number[][]): 
   for (let l = 0; l + 1 < layers.length; l++) {
     const top = new Map<number, number>(),
       bottom = new Map<number, number>();
-    order[l]!.forEach((slot, r) => top.set(slot, r));
-    order[l + 1]!.forEach((slot, r) => bottom.set(slot, r));
+    order[l]!.forEach((slot, r) => {
+      top.set(slot, r);
+    });
+    order[l + 1]!.forEach((slot, r) => {
+      bottom.set(slot, r);
+    });
     const segs: [number, number][] = [];
     layers[l]!.forEach((s, i) => {
       for (const t of s.succs) segs.push([top.get(i)!, bottom.get(t)!]);

@@ -92,7 +92,9 @@ function build(record: OpRecord<unknown>): LocalDerivativeRule {
   };
 }
 
-/** A factor as an array of the output's shape and dtype (a constant such as 1 comes out as a number; a mask as bool). */
+/**
+ * A factor as an array of the output's shape and dtype (a constant such as 1 comes out as a number; a mask as bool).
+ */
 function asArray(v: Value, like: NDArray): NDArray {
   if (typeof v === 'number') return T.fullLike(like, v);
   return v.dtype === like.dtype ? v : T.cast(v, like.dtype);

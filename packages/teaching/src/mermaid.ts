@@ -34,7 +34,7 @@ export function toMermaid(y: Tensor, options: PictureOptions = {}): string {
     const keys = picture.nodes.filter((p) => p.classes.includes(kind)).map((p) => p.key);
     if (keys.length > 0) lines.push(`  class ${keys.join(',')} ${kind}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function escapeMermaid(s: string): string {

@@ -28,7 +28,10 @@ export interface PictureNode {
 export interface PictureEdge {
   readonly from: number;
   readonly to: number;
-  /** Indices into the picture's nodes. The input's position labels the arrow for ops whose input order matters (sub, div, matmul...). */
+  /**
+   * Indices into the picture's nodes. The input's position labels the arrow for ops whose input order matters
+   * (sub, div, matmul...).
+   */
   readonly label: string | undefined;
 }
 

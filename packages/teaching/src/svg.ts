@@ -48,12 +48,15 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
     height = Math.ceil(layout.height + titleHeight);
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace" font-size="${FONT_SIZE}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"` +
+      ` font-family="ui-monospace, SFMono-Regular, Menlo, Consolas, 'DejaVu Sans Mono', monospace"` +
+      ` font-size="${FONT_SIZE}">`,
   );
   if (options.title !== undefined) out.push(`<title>${escapeXml(options.title)}</title>`);
   out.push('<defs>');
   out.push(
-    `<marker id="${prefix}-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker>`,
+    `<marker id="${prefix}-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" ` +
+      `orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker>`,
   );
   out.push('</defs>');
   out.push(`<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`);
@@ -64,7 +67,8 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
   picture.edges.forEach((e, k) => {
     const pts = layout.edgePoints[k]!;
     out.push(
-      `<path class="edge" data-from="${picture.nodes[e.from]!.key}" data-to="${picture.nodes[e.to]!.key}" d="${curve(pts, direction)}" marker-end="url(#${prefix}-arrow)"/>`,
+      `<path class="edge" data-from="${picture.nodes[e.from]!.key}" data-to="${picture.nodes[e.to]!.key}" ` +
+        `d="${curve(pts, direction)}" marker-end="url(#${prefix}-arrow)"/>`,
     );
   });
   out.push('</g>');
@@ -87,22 +91,25 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
     const dash = n.kind === 'leaf' ? ' stroke-dasharray="4 3"' : '';
     out.push(`<g class="node ${p.classes.join(' ')}" id="${prefix}-${p.key}">`);
     out.push(
-      `<rect x="${fmt(x)}" y="${fmt(y)}" width="${box.width}" height="${box.height}" rx="6" fill="${colours.fill}" stroke="${stroke}" stroke-width="${strokeWidth}"${dash}/>`,
+      `<rect x="${fmt(x)}" y="${fmt(y)}" width="${box.width}" height="${box.height}" rx="6" ` +
+        `fill="${colours.fill}" stroke="${stroke}" stroke-width="${strokeWidth}"${dash}/>`,
     );
     if (n.isOutput)
       out.push(
-        `<rect x="${fmt(x - 4)}" y="${fmt(y - 4)}" width="${box.width + 8}" height="${box.height + 8}" rx="9" fill="none" stroke="${stroke}" stroke-width="1"/>`,
+        `<rect x="${fmt(x - 4)}" y="${fmt(y - 4)}" width="${box.width + 8}" height="${box.height + 8}" rx="9" ` +
+          `fill="none" stroke="${stroke}" stroke-width="1"/>`,
       );
     p.lines.forEach((line, j) => {
       const weight = j === 0 ? ' font-weight="bold"' : '';
       out.push(
-        `<text x="${fmt(x + PAD_X)}" y="${fmt(y + PAD_Y + (j + 1) * LINE_HEIGHT - 4)}" fill="#1d1d1d"${weight}>${escapeXml(line)}</text>`,
+        `<text x="${fmt(x + PAD_X)}" y="${fmt(y + PAD_Y + (j + 1) * LINE_HEIGHT - 4)}" ` +
+          `fill="#1d1d1d"${weight}>${escapeXml(line)}</text>`,
       );
     });
     out.push('</g>');
   });
   out.push('</g>', '</g>', '</svg>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** A smooth path through the points, tangent to the flow (an S-curve per segment). */
@@ -125,7 +132,8 @@ function curve(points: readonly Point[], direction: 'LR' | 'TB'): string {
 /** The number of layers: the longest path from a leaf to the output, plus one. */
 function layerCount(picture: Picture): number {
   const depth = new Array<number>(picture.nodes.length).fill(0);
-  for (const e of picture.edges) depth[e.to] = Math.max(depth[e.to]!, depth[e.from]! + 1); // edges come in forward order
+  // edges come in forward order
+  for (const e of picture.edges) depth[e.to] = Math.max(depth[e.to]!, depth[e.from]! + 1);
   return Math.max(0, ...depth) + 1;
 }
 

@@ -26,9 +26,9 @@ describe('checkFormula at one point', () => {
     const input = r.inputs[0]!;
     expect(input.maxAbsError).toBeLessThan(1e-14);
     expect(input.autogradVsFiniteDiff).toBeLessThan(1e-7);
-    input.elements.forEach((e, i) =>
-      expect(e.autograd).toBeCloseTo(Math.sin(POINT[i]!) + POINT[i]! * Math.cos(POINT[i]!), 14),
-    );
+    input.elements.forEach((e, i) => {
+      expect(e.autograd).toBeCloseTo(Math.sin(POINT[i]!) + POINT[i]! * Math.cos(POINT[i]!), 14);
+    });
   });
 
   it('pinpoints a wrong formula: the worst index is where the forgotten term sin(xᵢ) is largest', () => {
@@ -41,7 +41,9 @@ describe('checkFormula at one point', () => {
     expect(input.worstIndex).toEqual([worst]);
     expect(input.maxAbsError).toBeCloseTo(missing[worst]!, 12);
     expect(input.worst!.hand - input.worst!.autograd).toBeCloseTo(-Math.sin(POINT[worst]!), 12);
-    input.elements.forEach((e, i) => expect(e.absError).toBeCloseTo(missing[i]!, 12));
+    input.elements.forEach((e, i) => {
+      expect(e.absError).toBeCloseTo(missing[i]!, 12);
+    });
     const text = formatCheck(r);
     expect(text).toContain('checkFormula FAIL');
     expect(text).toContain(`worst: x0 at [${worst}]`);
@@ -220,13 +222,13 @@ describe('the notes’ formulas, verified', () => {
     // the discrepancy at each weight is -λ/(2m)·w: largest where |w| is largest
     const m = p.X.shape[0]!;
     let best = { input: -1, index: [] as number[], w: 0 };
-    [0, 2].forEach((k) =>
-      (p.params[k]!.toArray() as number[][]).forEach((row, i) =>
+    [0, 2].forEach((k) => {
+      (p.params[k]!.toArray() as number[][]).forEach((row, i) => {
         row.forEach((w, j) => {
           if (Math.abs(w) > Math.abs(best.w)) best = { input: k, index: [i, j], w };
-        }),
-      ),
-    );
+        });
+      });
+    });
     expect(r.worstInput).toBe(best.input);
     const worst = r.inputs[best.input]!;
     expect(worst.worstIndex).toEqual(best.index);

@@ -18,7 +18,8 @@ describe('createExercise', () => {
   it('upstream mode asks ∂f/∂q, ∂f/∂x, ∂f/∂y, ∂f/∂z and grades against the notes', () => {
     const ex = createExercise(notesGraph().f, { mode: 'upstream' });
     const asked: string[] = [];
-    const answers: Record<string, number> = { '∂f/∂q': -4, '∂f/∂x': -4, '∂f/∂y': 4, '∂f/∂z': 3 }; // ∂f/∂y is wrong on purpose
+    // ∂f/∂y is wrong on purpose
+    const answers: Record<string, number> = { '∂f/∂q': -4, '∂f/∂x': -4, '∂f/∂y': 4, '∂f/∂z': 3 };
     const results = [];
     while (!ex.done) {
       const q = ex.current()!;

@@ -242,7 +242,9 @@ describe('the local-derivative table', () => {
         expect(t.kind).toBe('factor');
         const product = values(T.mul(T.cast(step.upstream.total, 'float64'), T.cast(t.local!, 'float64')));
         const engine = values(t.gradient);
-        product.forEach((p, i) => expect(p).toBeCloseTo(engine[i]!, 6));
+        product.forEach((p, i) => {
+          expect(p).toBeCloseTo(engine[i]!, 6);
+        });
       }
     });
   }

@@ -23,8 +23,11 @@ interface Box {
 
 /** The node boxes of an SVG (first rect of each node group). */
 function boxesOf(svg: string): Box[] {
-  const re =
-    /<g class="node ([^"]+)" id="chainrule-(n[\d_]+)">\n<rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.]+)" height="([\d.]+)"/g;
+  const re = new RegExp(
+    /<g class="node ([^"]+)" id="chainrule-(n[\d_]+)">\n/.source +
+      /<rect x="([\d.-]+)" y="([\d.-]+)" width="([\d.]+)" height="([\d.]+)"/.source,
+    'g',
+  );
   return [...svg.matchAll(re)].map((m) => ({ classes: m[1]!, key: m[2]!, x: +m[3]!, y: +m[4]!, w: +m[5]!, h: +m[6]! }));
 }
 
@@ -45,11 +48,15 @@ describe('graph pictures of f = (x + y)·z', () => {
       "digraph chainrule {
         rankdir=LR;
         node [shape=box, style="rounded,filled", fontname="monospace", fontsize=11];
-        n0 [label="x · parameter\\nshape [] float64\\nvalue -2\\ngrad -4", fillcolor="#fff3dc", color="#c77c00", penwidth=2];
-        n1 [label="y · parameter\\nshape [] float64\\nvalue 5\\ngrad -4", fillcolor="#fff3dc", color="#c77c00", penwidth=2];
+        n0 [label="x · parameter\\nshape [] float64\\nvalue -2\\ngrad -4", fillcolor="#fff3dc", \
+color="#c77c00", penwidth=2];
+        n1 [label="y · parameter\\nshape [] float64\\nvalue 5\\ngrad -4", fillcolor="#fff3dc", \
+color="#c77c00", penwidth=2];
         n2 [label="q · add\\nshape [] float64\\nvalue 3\\ngrad -4", fillcolor="#eef3fb", color="#4a6fa5"];
-        n3 [label="z · parameter\\nshape [] float64\\nvalue -4\\ngrad 3", fillcolor="#fff3dc", color="#c77c00", penwidth=2];
-        n4 [label="f · mul · output\\nshape [] float64\\nvalue -12\\ngrad 1", fillcolor="#eef3fb", color="#b03a2e", penwidth=2, peripheries=2];
+        n3 [label="z · parameter\\nshape [] float64\\nvalue -4\\ngrad 3", fillcolor="#fff3dc", \
+color="#c77c00", penwidth=2];
+        n4 [label="f · mul · output\\nshape [] float64\\nvalue -12\\ngrad 1", fillcolor="#eef3fb", \
+color="#b03a2e", penwidth=2, peripheries=2];
         n0 -> n2;
         n1 -> n2;
         n2 -> n4;
@@ -248,7 +255,8 @@ describe('the HTML page in a browser', () => {
     const [shot] = screenshotPictures(chromium, folder, ['layer']);
     expect(readFileSync(shot!.png).subarray(1, 4).toString()).toBe('PNG');
     expect([shot!.width, shot!.height]).toEqual([1000, 1500]);
-    // the boxes' colours are on screen: parameter fill, op fill, the output's red border (the legend alone has far fewer)
+    // the boxes' colours are on screen: parameter fill, op fill, the output's red border
+    // (the legend alone has far fewer)
     expect(shot!.parameterFill).toBeGreaterThan(5000);
     expect(shot!.opFill).toBeGreaterThan(5000);
     expect(shot!.outputStroke).toBeGreaterThan(400);

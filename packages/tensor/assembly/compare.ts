@@ -51,10 +51,26 @@ export const EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5;
     );
   }
   // f64: two 64-bit masks per vector; keep the low 32 bits of each (lanes 0 and 2 of the i32 view)
-  const m0 = i32x4.shuffle(cmpVec<T>(op, vecAt(a, ac, as, 0), vecAt(b, bc, bs, 0)), cmpVec<T>(op, vecAt(a, ac, as, 1), vecAt(b, bc, bs, 1)), 0, 2, 4, 6);
-  const m1 = i32x4.shuffle(cmpVec<T>(op, vecAt(a, ac, as, 2), vecAt(b, bc, bs, 2)), cmpVec<T>(op, vecAt(a, ac, as, 3), vecAt(b, bc, bs, 3)), 0, 2, 4, 6);
-  const m2 = i32x4.shuffle(cmpVec<T>(op, vecAt(a, ac, as, 4), vecAt(b, bc, bs, 4)), cmpVec<T>(op, vecAt(a, ac, as, 5), vecAt(b, bc, bs, 5)), 0, 2, 4, 6);
-  const m3 = i32x4.shuffle(cmpVec<T>(op, vecAt(a, ac, as, 6), vecAt(b, bc, bs, 6)), cmpVec<T>(op, vecAt(a, ac, as, 7), vecAt(b, bc, bs, 7)), 0, 2, 4, 6);
+  const m0 = i32x4.shuffle(
+    cmpVec<T>(op, vecAt(a, ac, as, 0), vecAt(b, bc, bs, 0)),
+    cmpVec<T>(op, vecAt(a, ac, as, 1), vecAt(b, bc, bs, 1)),
+    0, 2, 4, 6
+  );
+  const m1 = i32x4.shuffle(
+    cmpVec<T>(op, vecAt(a, ac, as, 2), vecAt(b, bc, bs, 2)),
+    cmpVec<T>(op, vecAt(a, ac, as, 3), vecAt(b, bc, bs, 3)),
+    0, 2, 4, 6
+  );
+  const m2 = i32x4.shuffle(
+    cmpVec<T>(op, vecAt(a, ac, as, 4), vecAt(b, bc, bs, 4)),
+    cmpVec<T>(op, vecAt(a, ac, as, 5), vecAt(b, bc, bs, 5)),
+    0, 2, 4, 6
+  );
+  const m3 = i32x4.shuffle(
+    cmpVec<T>(op, vecAt(a, ac, as, 6), vecAt(b, bc, bs, 6)),
+    cmpVec<T>(op, vecAt(a, ac, as, 7), vecAt(b, bc, bs, 7)),
+    0, 2, 4, 6
+  );
   return bytesOf(m0, m1, m2, m3);
 }
 
@@ -65,7 +81,8 @@ export const EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5;
   const none = v128.splat<i32>(0);
   let j = 0;
   if (ac == 1 && bc == 1) {
-    for (; j + 16 <= n; j += 16) v128.store(out + <usize>j, block16<T>(op, a + <usize>j * sz, 1, none, b + <usize>j * sz, 1, none));
+    for (; j + 16 <= n; j += 16)
+      v128.store(out + <usize>j, block16<T>(op, a + <usize>j * sz, 1, none, b + <usize>j * sz, 1, none));
   } else if (ac == 0 && bc == 1) {
     const xs = v128.splat<T>(load<T>(a));
     for (; j + 16 <= n; j += 16) v128.store(out + <usize>j, block16<T>(op, a, 0, xs, b + <usize>j * sz, 1, none));
@@ -79,7 +96,9 @@ export const EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5;
 }
 
 // @ts-expect-error: decorator
-@inline function cmpRows<T>(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+@inline function cmpRows<T>(
+  op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize
+): void {
   const sz = <usize>sizeof<T>();
   for (let i = 0; i < rows; i++) {
     cmpRow<T>(op, cols, a + <usize>(i * ars) * sz, ac, b + <usize>(i * brs) * sz, bc, out + <usize>(i * cols));
@@ -87,7 +106,9 @@ export const EQ = 0, NE = 1, LT = 2, LE = 3, GT = 4, GE = 5;
 }
 
 /** bool out[i, j] = a[i·ars + j·ac] op b[i·brs + j·bc]; ac, bc ∈ {0, 1}; out is rows×cols bytes. */
-export function compare<T>(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+export function compare<T>(
+  op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize
+): void {
   switch (op) {
     case EQ: cmpRows<T>(EQ, rows, cols, a, ars, ac, b, brs, bc, out); break;
     case NE: cmpRows<T>(NE, rows, cols, a, ars, ac, b, brs, bc, out); break;

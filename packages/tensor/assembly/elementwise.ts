@@ -58,7 +58,9 @@ export const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, RELU = 4, RECIPROCAL = 5;
 }
 
 // @ts-expect-error: decorator
-@inline function binRows<T>(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+@inline function binRows<T>(
+  op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize
+): void {
   const sz = <usize>sizeof<T>();
   for (let i = 0; i < rows; i++) {
     binRow<T>(op, cols, a + <usize>(i * ars) * sz, ac, b + <usize>(i * brs) * sz, bc, out + <usize>(i * cols) * sz);
@@ -66,7 +68,9 @@ export const NEG = 0, ABS = 1, SQRT = 2, SQUARE = 3, RELU = 4, RECIPROCAL = 5;
 }
 
 /** out[i, j] = op(a[i·ars + j·ac], b[i·brs + j·bc]); ac, bc ∈ {0, 1}; out is rows×cols contiguous. */
-export function binary<T>(op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+export function binary<T>(
+  op: i32, rows: i32, cols: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize
+): void {
   switch (op) {
     case ADD: binRows<T>(ADD, rows, cols, a, ars, ac, b, brs, bc, out); break;
     case SUB: binRows<T>(SUB, rows, cols, a, ars, ac, b, brs, bc, out); break;

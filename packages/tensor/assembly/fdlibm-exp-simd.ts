@@ -30,7 +30,10 @@ import { INV_LN2, LN2_HI, LN2_LO, P1, P2, P3, P4, P5, Q1, Q2, Q3, Q4, Q5 } from 
   return i64x2.shl(i64x2.add(intBitsOf(k), i64x2.splat(1023)), 52); // the offset's bits shift out
 }
 
-/** Whether both lanes are in expVec's range: |x| < 708 (so −1021 ≤ k ≤ 1021, no overflow or subnormal result); false for NaN. */
+/**
+ * Whether both lanes are in expVec's range: |x| < 708 (so −1021 ≤ k ≤ 1021, no overflow or subnormal result);
+ * false for NaN.
+ */
 // @ts-expect-error: decorator
 @inline export function expCovers(x: v128): bool {
   return i64x2.all_true(f64x2.lt(f64x2.abs(x), sp(708.0)));
@@ -72,7 +75,8 @@ import { INV_LN2, LN2_HI, LN2_LO, P1, P2, P3, P4, P5, Q1, Q2, Q3, Q4, Q5 } from 
   const c = sub(sub(hi, r), lo); // 0 where k = 0
   const hfx = mul(sp(0.5), r);
   const hxs = mul(r, hfx);
-  const r1 = add(sp(1.0), mul(hxs, add(sp(Q1), mul(hxs, add(sp(Q2), mul(hxs, add(sp(Q3), mul(hxs, add(sp(Q4), mul(hxs, sp(Q5)))))))))));
+  const r1 = add(sp(1.0), mul(hxs, add(sp(Q1), mul(hxs, add(sp(Q2),
+    mul(hxs, add(sp(Q3), mul(hxs, add(sp(Q4), mul(hxs, sp(Q5)))))))))));
   const t = sub(sp(3.0), mul(r1, hfx));
   const e = mul(hxs, div(sub(r1, t), sub(sp(6.0), mul(r, t))));
   const res0 = sub(r, sub(mul(r, e), hxs)); // k = 0

@@ -264,7 +264,9 @@ export function gemmScratchBytes<T>(): i32 {
  * a + (i*ars + p*acs)*sizeof<T>; C is row-major with row stride ldc elements.
  * `scratch` must hold gemmScratchBytes<T>() bytes, 16-byte aligned, private to the calling thread.
  */
-export function gemmRows<T>(i0: i32, i1: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, bp: usize, c: usize, ldc: i32, scratch: usize): void {
+export function gemmRows<T>(
+  i0: i32, i1: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, bp: usize, c: usize, ldc: i32, scratch: usize
+): void {
   const NR = 2 * lanes<T>();
   const sz = <usize>sizeof<T>();
   const tile = scratch + <usize>(MC * KC) * sz;

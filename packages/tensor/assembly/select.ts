@@ -77,7 +77,10 @@
  * bytes, a, b and the rows × cols output are T. A condition broadcast along the row (cc = 0) picks
  * a whole row of a or of b.
  */
-export function where<T>(rows: i32, cols: i32, c: usize, crs: i32, cc: i32, a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize): void {
+export function where<T>(
+  rows: i32, cols: i32, c: usize, crs: i32, cc: i32,
+  a: usize, ars: i32, ac: i32, b: usize, brs: i32, bc: i32, out: usize
+): void {
   const sz = <usize>sizeof<T>();
   for (let i = 0; i < rows; i++) {
     const ci = c + <usize>(i * crs), ai = a + <usize>(i * ars) * sz, bi = b + <usize>(i * brs) * sz;

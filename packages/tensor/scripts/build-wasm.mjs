@@ -211,5 +211,6 @@ export const KERNELS_PLAIN_BASE64 = KERNELS_FUSED ? KERNELS_PLAIN_RELAXED_BASE64
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, text);
 console.log(
-  `build-wasm: wrote ${outFile} (${shared.length} + ${plain.length} + ${sharedRelaxed.length} + ${plainRelaxed.length} bytes of wasm)`,
+  `build-wasm: wrote ${outFile} ` +
+    `(${shared.length} + ${plain.length} + ${sharedRelaxed.length} + ${plainRelaxed.length} bytes of wasm)`,
 );

@@ -26,11 +26,12 @@ selectDefaultBackend();
  */
 function selectDefaultBackend(): void {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (env?.['CHAINRULE_BACKEND'] === 'js' || !wasmSupported()) return;
+  if (env?.CHAINRULE_BACKEND === 'js' || !wasmSupported()) return;
   try {
     setBackend(createWasmBackend(jsBackend));
   } catch {
-    // e.g. the main thread of Chrome < 114, which refuses to compile modules over 4 KiB synchronously: keep the TypeScript kernels
+    // e.g. the main thread of Chrome < 114, which refuses to compile modules over 4 KiB synchronously:
+    // keep the TypeScript kernels
   }
 }
 

@@ -30,8 +30,10 @@ export class NDArray {
     readonly offset = 0,
   ) {
     this.dtype = dtypeOfArray(data);
-    this.size = sizeOf(shape);
-    this.isContiguous = isRowMajor(shape, strides);
+    // 0-d arrays (one per scalar op on the scalar path) skip the shape walks
+    const scalar = shape.length === 0;
+    this.size = scalar ? 1 : sizeOf(shape);
+    this.isContiguous = scalar || isRowMajor(shape, strides);
   }
 
   get ndim(): number {

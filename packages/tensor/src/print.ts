@@ -67,7 +67,7 @@ function renderNested(x: NDArray, cell: (v: number) => string, edge: number, ind
     const depth = f.index.length;
     const idx = shownIndices(x.shape[depth]!, edge);
     const innermost = depth === x.ndim - 1;
-    const sep = innermost ? ', ' : ',' + '\n'.repeat(x.ndim - depth - 1) + ' '.repeat(indent + depth + 1);
+    const sep = innermost ? ', ' : `,${'\n'.repeat(x.ndim - depth - 1)}${' '.repeat(indent + depth + 1)}`;
     const frames: Frame[] = [{ kind: 'text', text: '[' }];
     idx.forEach((i, k) => {
       if (k > 0) frames.push({ kind: 'text', text: sep });

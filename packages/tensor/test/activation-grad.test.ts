@@ -38,7 +38,10 @@ const SPECIALS = [0, -0, NaN, Infinity, -Infinity, 1, -1, 1e-30, -1e-30, 1e30, -
 /** Values in [-2, 2] (the range of activations and their gradients), a tenth of them special. */
 function values(n: number, seed: number): number[] {
   let s = seed >>> 0;
-  const rnd = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const rnd = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
   return Array.from({ length: n }, () =>
     rnd() < 0.1 ? SPECIALS[Math.floor(rnd() * SPECIALS.length)]! : (rnd() - 0.5) * 4,
   );

@@ -33,7 +33,10 @@ describe('addScaledInPlace', () => {
             fc.integer({ min: 0, max: 2 ** 31 - 1 }),
             (rows, cols, transposed, alpha, seed) => {
               let s = seed;
-              const rnd = (): number => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 8;
+              const rnd = (): number => {
+                s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+                return (s / 2 ** 32 - 0.5) * 8;
+              };
               const n = rows * cols;
               const yv = Array.from({ length: n }, rnd),
                 xv = Array.from({ length: n }, rnd);

@@ -30,7 +30,10 @@ export function expectBitIdentical(got: NDArray, want: NDArray): void {
   }
 }
 
-/** A proxy of jsBackend counting the calls that reach it, to check that a wasm kernel really ran (no call to its fallback). */
+/**
+ * A proxy of jsBackend counting the calls that reach it, to check that a wasm kernel really ran
+ * (no call to its fallback).
+ */
 export function countingFallback(): { backend: Backend; calls: Record<string, number> } {
   const calls: Record<string, number> = {};
   const backend = new Proxy(jsBackend, {

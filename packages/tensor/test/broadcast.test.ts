@@ -57,7 +57,9 @@ describe('broadcasting', () => {
           expect(broadcastShapes('add', a, b)).toEqual(ref);
           expect(add(zeros(a), zeros(b)).shape).toEqual(ref);
         } else {
-          const msg = `add: shapes [${a.join(',')}] and [${b.join(',')}] cannot be broadcast (dimension ${ref.dim}: ${ref.da} vs ${ref.db})`;
+          const msg =
+            `add: shapes [${a.join(',')}] and [${b.join(',')}] cannot be broadcast (dimension ${ref.dim}: ` +
+            `${ref.da} vs ${ref.db})`;
           expect(() => add(zeros(a), zeros(b))).toThrow(ShapeError);
           expect(() => add(zeros(a), zeros(b))).toThrow(msg);
         }

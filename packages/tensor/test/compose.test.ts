@@ -41,7 +41,10 @@ describe('composeBackend', () => {
     let calls = 0;
     const own = {
       name: 'own',
-      matmul: (a: NDArray, b: NDArray, t: 'float32' | 'float64') => (calls++, jsBackend.matmul(a, b, t)),
+      matmul: (a: NDArray, b: NDArray, t: 'float32' | 'float64') => {
+        calls++;
+        return jsBackend.matmul(a, b, t);
+      },
     };
     const composed = composeBackend(own, jsBackend);
     expect(composed.name).toBe('own');
@@ -80,24 +83,28 @@ describe('the contract', () => {
 
   for (const [name, backend] of backends) {
     for (const dtype of ['float32', 'float64'] as const) {
-      it(`${name} ${dtype}: every op of SCALAR_UNARY and SCALAR_BINARY gives the scalar definition's bits, small and large`, () => {
-        const round = dtype === 'float32' ? Math.fround : (v: number): number => v;
-        for (const n of [5, 1000]) {
-          const a = randomArray(n, dtype, 3 + n),
-            b = randomArray(n, dtype, 4 + n);
-          for (const op of Object.keys(SCALAR_UNARY) as UnaryOp[]) {
-            const got = backend.unary(op, a, dtype);
-            expect([op, Array.from(got.data)]).toEqual([op, Array.from(a.data, (v) => round(SCALAR_UNARY[op](v)))]);
+      it(
+        `${name} ${dtype}: every op of SCALAR_UNARY and SCALAR_BINARY gives the scalar definition's ` +
+          `bits, small and large`,
+        () => {
+          const round = dtype === 'float32' ? Math.fround : (v: number): number => v;
+          for (const n of [5, 1000]) {
+            const a = randomArray(n, dtype, 3 + n),
+              b = randomArray(n, dtype, 4 + n);
+            for (const op of Object.keys(SCALAR_UNARY) as UnaryOp[]) {
+              const got = backend.unary(op, a, dtype);
+              expect([op, Array.from(got.data)]).toEqual([op, Array.from(a.data, (v) => round(SCALAR_UNARY[op](v)))]);
+            }
+            for (const op of Object.keys(SCALAR_BINARY) as BinaryOp[]) {
+              const got = backend.binary(op, a, b, dtype);
+              expect([op, Array.from(got.data)]).toEqual([
+                op,
+                Array.from(a.data, (v, i) => round(SCALAR_BINARY[op](v, b.data[i]!))),
+              ]);
+            }
           }
-          for (const op of Object.keys(SCALAR_BINARY) as BinaryOp[]) {
-            const got = backend.binary(op, a, b, dtype);
-            expect([op, Array.from(got.data)]).toEqual([
-              op,
-              Array.from(a.data, (v, i) => round(SCALAR_BINARY[op](v, b.data[i]!))),
-            ]);
-          }
-        }
-      });
+        },
+      );
     }
   }
 });

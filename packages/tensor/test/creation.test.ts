@@ -194,9 +194,9 @@ describe('arange, linspace, eye', () => {
           if (n >= 2) {
             expect(x[n - 1]).toBe(b);
             const step = (b - a) / (n - 1);
-            x.forEach((v, i) =>
-              expect(Math.abs(v - (a + i * step))).toBeLessThanOrEqual(1e-12 * (Math.abs(a) + Math.abs(b) + 1)),
-            );
+            x.forEach((v, i) => {
+              expect(Math.abs(v - (a + i * step))).toBeLessThanOrEqual(1e-12 * (Math.abs(a) + Math.abs(b) + 1));
+            });
           }
         },
       ),

@@ -12,7 +12,7 @@ function thrown(f: () => unknown): unknown {
 }
 
 describe('error messages of issue #2', () => {
-  const cases: [string, () => unknown, Function][] = [
+  const cases: [string, () => unknown, new (...args: never[]) => Error][] = [
     [
       'matmul: shapes [2,3] and [4,5] cannot be multiplied (3 != 4)',
       () => matmul(zeros([2, 3]), zeros([4, 5])),

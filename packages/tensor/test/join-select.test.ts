@@ -95,7 +95,9 @@ describe('concat, stack, split', () => {
           const st = stack(xs, axis);
           const ax = axis < 0 ? axis + xs[0]!.ndim + 1 : axis;
           expect(st.shape).toEqual([...xs[0]!.shape.slice(0, ax), xs.length, ...xs[0]!.shape.slice(ax)]);
-          xs.forEach((x, i) => expect(values(st.select(ax, i))).toEqual(values(x)));
+          xs.forEach((x, i) => {
+            expect(values(st.select(ax, i))).toEqual(values(x));
+          });
         },
       ),
       { numRuns: 80 },

@@ -81,12 +81,17 @@ function reference(
         if (!Number.isFinite(m)) return Math.log(v.reduce((p, e) => p + Math.exp(e), 0));
         return m + Math.log(v.reduce((p, e) => p + Math.exp(e - m), 0));
       }
+      default:
+        throw new Error(`reference: unknown op ${op satisfies never}`);
     }
   });
   return { shape, kept, out };
 }
 
-/** A shape (empty dimensions allowed when `empty`), an array of it, and a random set of axes written positive or negative. */
+/**
+ * A shape (empty dimensions allowed when `empty`), an array of it,
+ * and a random set of axes written positive or negative.
+ */
 function caseArb(elem: fc.Arbitrary<number>, opts: { empty?: boolean; dtype?: 'float32' | 'float64' } = {}) {
   return shapeArb({ maxRank: 4, minDim: opts.empty ? 0 : 1 }).chain((s) =>
     fc.tuple(

@@ -194,11 +194,15 @@ describe('transpose and permute', () => {
           expect(y.shape).toEqual(order.map((a) => x.shape[a]));
           for (const idx of allIndices(y.shape)) {
             const src = new Array<number>(x.ndim);
-            order.forEach((a, i) => (src[a] = idx[i]!));
+            order.forEach((a, i) => {
+              src[a] = idx[i]!;
+            });
             expect(y.get(...idx)).toBe(at(x, src));
           }
           const inverse = new Array<number>(order.length);
-          order.forEach((a, i) => (inverse[a] = i));
+          order.forEach((a, i) => {
+            inverse[a] = i;
+          });
           const back = y.permute(inverse);
           expect(back.shape).toEqual(x.shape);
           expect(back.strides).toEqual(x.strides);

@@ -103,6 +103,7 @@ describe('wasm dtype conversion (copy to another dtype)', () => {
     if (dtype === 'float32' || dtype === 'float64') {
       const x = randomArray([n], dtype, seed);
       // values float32 cannot hold exactly, and beyond its range
+      // biome-ignore lint/suspicious/noApproximativeNumericConstant: an input one ulp above e, not Math.E
       const extra = [0.1, 1 / 3, -2.7182818284590455, 1e39, -1e39, 3.4028235677973366e38, 1.401298464324817e-45, 7e-46];
       for (let k = 0; k < extra.length && k < n; k++) x.data[(k * 37) % n] = extra[k]!;
       return x;

@@ -170,44 +170,48 @@ describe('wasm where', () => {
     seed: fc.nat(),
   });
 
-  it('is bit-identical to the js backend with broadcasting in all three operands, and runs in wasm where the layout allows', () => {
-    let ran = 0;
-    fc.assert(
-      fc.property(cases, ({ shape, bc, ba, bb, transposeA, dtype, seed }) => {
-        const n = shape.reduce((p, d) => p * d, 1);
-        const r = filler(seed);
-        const cshape = shape.map((d, i) => (bc[i] ? 1 : d));
-        const cond = new NDArray(
-          Uint8Array.from({ length: cshape.reduce((p, d) => p * d, 1) }, () => (r() > 0 ? 1 : 0)),
-          cshape,
-        ).expand(shape);
-        let a = array(
-          shape.map((d, i) => (ba[i] ? 1 : d)),
-          dtype,
-          seed + 1,
-          0.2,
-        ).expand(shape);
-        // a reversed-axes copy seen through a transpose: same values, strides that are not row-major
-        if (transposeA) a = a.contiguous().transpose().contiguous().transpose();
-        const b = array(
-          shape.map((d, i) => (bb[i] ? 1 : d)),
-          dtype,
-          seed + 2,
-          0.2,
-        ).expand(shape);
-        let got: NDArray | undefined;
-        const fell = fallbackCalls('where', () => {
-          got = wasm.where(cond, a, b, dtype);
-        });
-        expectBitIdentical(got!, jsBackend.where(cond, a, b, dtype));
-        const handled = n >= WHERE_MIN_SIZE && slabLayout3(cond, a, b) !== undefined;
-        expect(fell).toBe(handled ? 0 : 1);
-        if (handled) ran++;
-      }),
-      { numRuns: 400, seed: 2 },
-    );
-    expect(ran).toBeGreaterThan(50); // the wasm kernel, not the fallback, answered many cases
-  });
+  it(
+    'is bit-identical to the js backend with broadcasting in all three operands, ' +
+      'and runs in wasm where the layout allows',
+    () => {
+      let ran = 0;
+      fc.assert(
+        fc.property(cases, ({ shape, bc, ba, bb, transposeA, dtype, seed }) => {
+          const n = shape.reduce((p, d) => p * d, 1);
+          const r = filler(seed);
+          const cshape = shape.map((d, i) => (bc[i] ? 1 : d));
+          const cond = new NDArray(
+            Uint8Array.from({ length: cshape.reduce((p, d) => p * d, 1) }, () => (r() > 0 ? 1 : 0)),
+            cshape,
+          ).expand(shape);
+          let a = array(
+            shape.map((d, i) => (ba[i] ? 1 : d)),
+            dtype,
+            seed + 1,
+            0.2,
+          ).expand(shape);
+          // a reversed-axes copy seen through a transpose: same values, strides that are not row-major
+          if (transposeA) a = a.contiguous().transpose().contiguous().transpose();
+          const b = array(
+            shape.map((d, i) => (bb[i] ? 1 : d)),
+            dtype,
+            seed + 2,
+            0.2,
+          ).expand(shape);
+          let got: NDArray | undefined;
+          const fell = fallbackCalls('where', () => {
+            got = wasm.where(cond, a, b, dtype);
+          });
+          expectBitIdentical(got!, jsBackend.where(cond, a, b, dtype));
+          const handled = n >= WHERE_MIN_SIZE && slabLayout3(cond, a, b) !== undefined;
+          expect(fell).toBe(handled ? 0 : 1);
+          if (handled) ran++;
+        }),
+        { numRuns: 400, seed: 2 },
+      );
+      expect(ran).toBeGreaterThan(50); // the wasm kernel, not the fallback, answered many cases
+    },
+  );
 
   it('runs in wasm for relu-like masks, scalar branches and a broadcast condition, any row length', () => {
     for (const dtype of ['float32', 'float64'] as const) {
@@ -406,7 +410,8 @@ describe('wasm prod', () => {
   it('runs in wasm for every row-group size (8, 4, 2, 1 rows side by side) and for leading axes', () => {
     for (const dtype of ['float32', 'float64'] as const) {
       for (const rows of [2, 3, 5, 7, 8, 9, 15, 16, 23]) {
-        const x = factors([rows, 600], dtype, rows, 0); // specials are the property test's: here every product is finite and rounds
+        // specials are the property test's: here every product is finite and rounds
+        const x = factors([rows, 600], dtype, rows, 0);
         for (const axes of [[1], [0]]) {
           let got: NDArray | undefined;
           expect(
@@ -420,21 +425,25 @@ describe('wasm prod', () => {
     }
   });
 
-  it('leaves a whole-array product (one chain), non-consecutive axes and transposed inputs to the fallback, correctly', () => {
-    const x = factors([8, 9, 10], 'float32', 1, 0);
-    for (const [v, axes] of [
-      [x, [0, 1, 2]],
-      [x.reshape([720]), [0]],
-      [x, [0, 2]],
-      [x.transpose(), [1]],
-    ] as const) {
-      let got: NDArray | undefined;
-      expect(
-        fallbackCalls('reduce', () => {
-          got = wasm.reduce('prod', v, axes, 'float32');
-        }),
-      ).toBe(1);
-      expectBitIdentical(got!, jsBackend.reduce('prod', v, axes, 'float32'));
-    }
-  });
+  it(
+    'leaves a whole-array product (one chain), ' +
+      'non-consecutive axes and transposed inputs to the fallback, correctly',
+    () => {
+      const x = factors([8, 9, 10], 'float32', 1, 0);
+      for (const [v, axes] of [
+        [x, [0, 1, 2]],
+        [x.reshape([720]), [0]],
+        [x, [0, 2]],
+        [x.transpose(), [1]],
+      ] as const) {
+        let got: NDArray | undefined;
+        expect(
+          fallbackCalls('reduce', () => {
+            got = wasm.reduce('prod', v, axes, 'float32');
+          }),
+        ).toBe(1);
+        expectBitIdentical(got!, jsBackend.reduce('prod', v, axes, 'float32'));
+      }
+    },
+  );
 });

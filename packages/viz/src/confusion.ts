@@ -46,35 +46,44 @@ export function confusionMatrixSvg(spec: ConfusionSpec): string {
   const height = top + n * cell + 26;
   const out: string[] = [];
   out.push(
-    `<svg class="confusion" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(spec.title ?? 'confusion matrix')}">`,
+    `<svg class="confusion" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" ` +
+      `aria-label="${escapeXml(spec.title ?? 'confusion matrix')}">`,
   );
   if (titled) out.push(`<text x="4" y="18" class="title">${escapeXml(spec.title ?? 'Confusion matrix')}</text>`);
   out.push(`<text x="${px(left + (n * cell) / 2)}" y="${top - 8}" text-anchor="middle" class="label">predicted</text>`);
   out.push(
-    `<text transform="translate(12 ${px(top + (n * cell) / 2)}) rotate(-90)" text-anchor="middle" class="label">true</text>`,
+    `<text transform="translate(12 ${px(top + (n * cell) / 2)}) rotate(-90)" text-anchor="middle" ` +
+      `class="label">true</text>`,
   );
   spec.matrix.forEach((row, t) => {
     const rowSum = row.reduce((a, b) => a + b, 0);
     row.forEach((count, p) => {
       const share = rowSum > 0 ? count / rowSum : 0;
       // white to deep blue as the row share goes 0 → 1
-      const fill = `rgb(${Math.round(255 - 247 * share)},${Math.round(255 - 207 * share)},${Math.round(255 - 148 * share)})`;
+      const red = Math.round(255 - 247 * share);
+      const green = Math.round(255 - 207 * share);
+      const blue = Math.round(255 - 148 * share);
+      const fill = `rgb(${red},${green},${blue})`;
       const x = left + p * cell;
       const y = top + t * cell;
       out.push(
-        `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${fill}" stroke="#fff"><title>true ${escapeXml(labels[t]!)}, predicted ${escapeXml(labels[p]!)}: ${count}</title></rect>`,
+        `<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${fill}" stroke="#fff">` +
+          `<title>true ${escapeXml(labels[t]!)}, predicted ${escapeXml(labels[p]!)}: ${count}</title></rect>`,
       );
       out.push(
-        `<text x="${px(x + cell / 2)}" y="${px(y + cell / 2 + 4)}" text-anchor="middle" class="count" fill="${share > 0.5 ? '#fff' : '#222'}">${count}</text>`,
+        `<text x="${px(x + cell / 2)}" y="${px(y + cell / 2 + 4)}" text-anchor="middle" class="count" ` +
+          `fill="${share > 0.5 ? '#fff' : '#222'}">${count}</text>`,
       );
     });
     out.push(
-      `<text x="${left - 6}" y="${px(top + t * cell + cell / 2 + 4)}" text-anchor="end" class="tick">${escapeXml(labels[t]!)}</text>`,
+      `<text x="${left - 6}" y="${px(top + t * cell + cell / 2 + 4)}" text-anchor="end" ` +
+        `class="tick">${escapeXml(labels[t]!)}</text>`,
     );
   });
   labels.forEach((l, p) => {
     out.push(
-      `<text x="${px(left + p * cell + cell / 2)}" y="${top + n * cell + 16}" text-anchor="middle" class="tick">${escapeXml(l)}</text>`,
+      `<text x="${px(left + p * cell + cell / 2)}" y="${top + n * cell + 16}" text-anchor="middle" ` +
+        `class="tick">${escapeXml(l)}</text>`,
     );
   });
   out.push('</svg>');

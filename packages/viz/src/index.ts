@@ -9,7 +9,10 @@
  * import { writeFileSync } from 'node:fs';
  * const losses = [2.3, 1.1, 0.7, 0.5, 0.42];
  * console.log(linePlot([{ name: 'train', values: losses }], { height: 8 }));
- * writeFileSync('report.html', renderTrainingReport({ title: 'run 1', curves: [{ title: 'loss', series: [{ name: 'train', values: losses }] }] }));
+ * writeFileSync(
+ *   'report.html',
+ *   renderTrainingReport({ title: 'run 1', curves: [{ title: 'loss', series: [{ name: 'train', values: losses }] }] }),
+ * );
  * ```
  */
 export type { TextSink } from './sink.js';

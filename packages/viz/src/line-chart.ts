@@ -45,7 +45,8 @@ export function lineChartSvg(spec: ChartSpec, size: ChartSize = {}): string {
   const Y = (y: number): number => m.top + h - ((y - y0) / (y1 - y0)) * h;
   const out: string[] = [];
   out.push(
-    `<svg class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(spec.title)}">`,
+    `<svg class="chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" ` +
+      `aria-label="${escapeXml(spec.title)}">`,
   );
   out.push(`<text x="${m.left}" y="18" class="title">${escapeXml(spec.title)}</text>`);
   for (const t of yTicks) {
@@ -61,11 +62,13 @@ export function lineChartSvg(spec: ChartSpec, size: ChartSize = {}): string {
   out.push(`<line x1="${m.left}" x2="${m.left}" y1="${m.top}" y2="${m.top + h}" class="axis"/>`);
   out.push(`<line x1="${m.left}" x2="${m.left + w}" y1="${m.top + h}" y2="${m.top + h}" class="axis"/>`);
   out.push(
-    `<text x="${m.left + w / 2}" y="${height - 8}" text-anchor="middle" class="label">${escapeXml(spec.xLabel ?? 'epoch')}</text>`,
+    `<text x="${m.left + w / 2}" y="${height - 8}" text-anchor="middle" ` +
+      `class="label">${escapeXml(spec.xLabel ?? 'epoch')}</text>`,
   );
   if (spec.yLabel !== undefined) {
     out.push(
-      `<text transform="translate(14 ${px(m.top + h / 2)}) rotate(-90)" text-anchor="middle" class="label">${escapeXml(spec.yLabel)}</text>`,
+      `<text transform="translate(14 ${px(m.top + h / 2)}) rotate(-90)" text-anchor="middle" ` +
+        `class="label">${escapeXml(spec.yLabel)}</text>`,
     );
   }
   spec.series.forEach((s, k) => {
@@ -81,7 +84,8 @@ export function lineChartSvg(spec: ChartSpec, size: ChartSize = {}): string {
       pen = true;
     });
     out.push(
-      `<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" class="series"><title>${escapeXml(s.name)}</title></path>`,
+      `<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" ` +
+        `class="series"><title>${escapeXml(s.name)}</title></path>`,
     );
     if (s.values.length <= 40) {
       s.values.forEach((v, i) => {
@@ -92,7 +96,8 @@ export function lineChartSvg(spec: ChartSpec, size: ChartSize = {}): string {
     // legend: one swatch and name per series, in a row under the title
     const lx = m.left + k * 130;
     out.push(
-      `<rect x="${lx}" y="28" width="14" height="4" fill="${colour}"/><text x="${lx + 19}" y="34" class="legend">${escapeXml(s.name)}</text>`,
+      `<rect x="${lx}" y="28" width="14" height="4" fill="${colour}"/><text x="${lx + 19}" y="34" ` +
+        `class="legend">${escapeXml(s.name)}</text>`,
     );
   });
   out.push('</svg>');

@@ -71,7 +71,9 @@ export function linePlot(series: readonly number[] | readonly Series[], options:
   const lw = Math.max(...labels.map((l) => l.length));
   const lines: string[] = [];
   if (options.title !== undefined) lines.push(options.title);
-  grid.forEach((cells, r) => lines.push(`${labels[r]!.padStart(lw)} ${labels[r] === '' ? '│' : '┤'}${cells.join('')}`));
+  grid.forEach((cells, r) => {
+    lines.push(`${labels[r]!.padStart(lw)} ${labels[r] === '' ? '│' : '┤'}${cells.join('')}`);
+  });
   lines.push(`${' '.repeat(lw)} └${'─'.repeat(width)}`);
   const last = String(Math.max(0, length - 1));
   lines.push(`${' '.repeat(lw + 2)}0${last.padStart(width - 1)}`);

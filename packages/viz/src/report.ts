@@ -26,7 +26,8 @@ svg text{font-family:system-ui,sans-serif}.title{font-size:14px;font-weight:600}
  * A self-contained HTML page: one inline SVG line chart per entry of `curves`, a confusion-matrix
  * heat map with counts and the overall accuracy, and notes. No scripts and no external assets, so
  * it opens anywhere and can be attached to a run.
- * @throws RangeError for a confusion matrix that is not square, has negative or non-finite counts, or mismatched labels.
+ * @throws RangeError for a confusion matrix that is not square, has negative or non-finite counts,
+ * or mismatched labels.
  * @example
  * ```ts
  * writeFileSync('report.html', renderTrainingReport({
@@ -45,7 +46,8 @@ export function renderTrainingReport(report: TrainingReport): string {
   if (spec !== undefined) checkConfusion(spec);
   const parts: string[] = [];
   parts.push(
-    `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>${escapeXml(report.title)}</title>\n<style>\n${STYLE}\n</style>\n</head>\n<body>`,
+    `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +
+      `<title>${escapeXml(report.title)}</title>\n<style>\n${STYLE}\n</style>\n</head>\n<body>`,
   );
   parts.push(`<h1>${escapeXml(report.title)}</h1>`);
   if (report.curves.length > 0) {
@@ -58,7 +60,8 @@ export function renderTrainingReport(report: TrainingReport): string {
     const correct = spec.matrix.reduce((a, row, i) => a + row[i]!, 0);
     const accuracy = total > 0 ? `${((100 * correct) / total).toFixed(2)}% (${correct} of ${total})` : 'n/a';
     parts.push(
-      `<section>\n<h2>Confusion matrix</h2>\n<p>Accuracy ${accuracy}</p>\n<figure>\n${confusionMatrixSvg(spec)}\n</figure>\n</section>`,
+      `<section>\n<h2>Confusion matrix</h2>\n<p>Accuracy ${accuracy}</p>\n` +
+        `<figure>\n${confusionMatrixSvg(spec)}\n</figure>\n</section>`,
     );
   }
   const notes = report.notes === undefined ? [] : typeof report.notes === 'string' ? [report.notes] : report.notes;

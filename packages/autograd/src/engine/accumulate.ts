@@ -9,7 +9,7 @@ import * as T from '@chainrule/tensor';
 import { AutogradError } from '../errors.js';
 import { add } from '../ops/defs/binary.js';
 import { readScalar } from '../ops/scalar-storage.js';
-import { Tensor } from '../tensor.js';
+import { type GradHook, Tensor } from '../tensor.js';
 import { gradTensor, rounding } from './scalar.js';
 
 /** A gradient being summed, and whether its storage belongs to the engine. */
@@ -36,14 +36,15 @@ export function addGradients(slot: GradSlot, g: Tensor, createGraph: boolean): v
 }
 
 /** Applies hooks in order; a hook may return a replacement of the same shape and dtype. */
-export function runHooks(hooks: readonly ((grad: Tensor) => Tensor | void)[], slot: GradSlot, what: string): void {
+export function runHooks(hooks: readonly GradHook[], slot: GradSlot, what: string): void {
   for (const hook of hooks) {
     const r = hook(slot.grad);
     if (r === undefined || r === slot.grad) continue;
     if (!T.shapesEqual(r.shape, slot.grad.shape) || r.dtype !== slot.grad.dtype) {
       throw new AutogradError(
         'hook',
-        `a hook on ${what} returned a ${r.dtype} gradient of shape ${T.fmtShape(r.shape)}, expected ${slot.grad.dtype} of shape ${T.fmtShape(slot.grad.shape)}`,
+        `a hook on ${what} returned a ${r.dtype} gradient of shape ${T.fmtShape(r.shape)}, ` +
+          `expected ${slot.grad.dtype} of shape ${T.fmtShape(slot.grad.shape)}`,
       );
     }
     slot.grad = r;
@@ -66,7 +67,8 @@ export function storeGrad(t: Tensor, slot: GradSlot, createGraph: boolean): void
   if (!T.shapesEqual(t.grad.shape, slot.grad.shape)) {
     throw new AutogradError(
       'backward',
-      `cannot accumulate a gradient of shape ${T.fmtShape(slot.grad.shape)} into .grad of shape ${T.fmtShape(t.grad.shape)}; call zeroGrad() first`,
+      `cannot accumulate a gradient of shape ${T.fmtShape(slot.grad.shape)} into .grad of shape ` +
+        `${T.fmtShape(t.grad.shape)}; call zeroGrad() first`,
     );
   }
   if (createGraph) t.grad = add(t.grad, slot.grad);

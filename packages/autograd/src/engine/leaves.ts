@@ -28,13 +28,19 @@ export class LeafGrads {
     const last = this.last;
     if (last !== null && last.leaf === leaf) return last;
     let s = this.before !== null && this.before.leaf === leaf ? this.before : this.sums.get(leaf);
-    if (s === undefined) this.sums.set(leaf, (s = new LeafSum(leaf)));
+    if (s === undefined) {
+      s = new LeafSum(leaf);
+      this.sums.set(leaf, s);
+    }
     this.before = last;
     this.last = s;
     return s;
   }
 
-  /** Adds tensor `g` to `leaf`'s gradient; `fresh`: no one else holds g's storage (engine/fresh.ts), so the sum may own it. */
+  /**
+   * Adds tensor `g` to `leaf`'s gradient; `fresh`: no one else holds g's storage (engine/fresh.ts),
+   * so the sum may own it.
+   */
   sendTensor(leaf: Tensor, g: Tensor, fresh = false): void {
     const s = this.sumOf(leaf);
     if (s.hasNumber) {

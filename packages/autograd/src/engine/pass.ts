@@ -75,7 +75,9 @@ export class Pass {
     this.tensors = scratch.tensors;
   }
 
-  /** Makes `node` part of this pass, with fresh scratch (needed, no dependencies, no gradient); false if it already was. */
+  /**
+   * Makes `node` part of this pass, with fresh scratch (needed, no dependencies, no gradient); false if it already was.
+   */
   claim(node: Node): boolean {
     if (node.runId === this.id) return false;
     if (activePasses.length > 1 && activePasses.includes(node.runId))

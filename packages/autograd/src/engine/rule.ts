@@ -18,7 +18,8 @@ export function applyRule(node: Node, g: Tensor): readonly (Tensor | null)[] {
     if (!T.shapesEqual(gi.shape, x.shape)) {
       throw new AutogradError(
         node.op,
-        `the derivative rule returned a gradient of shape ${T.fmtShape(gi.shape)} for input ${i} of shape ${T.fmtShape(x.shape)}`,
+        `the derivative rule returned a gradient of shape ${T.fmtShape(gi.shape)} for input ${i} of shape ` +
+          `${T.fmtShape(x.shape)}`,
       );
     }
     if (gi.dtype !== x.dtype) {
@@ -66,6 +67,8 @@ function checkVersions(node: Node, uses: Uses): void {
 function versionError(node: Node, which: string, t: Tensor, expected: number): AutogradError {
   return new AutogradError(
     'backward',
-    `one of the tensors needed for gradient computation has been modified by an in-place operation: the ${which} of '${node.op}' (shape ${T.fmtShape(t.shape)}) is at version ${t.version}; expected version ${expected}`,
+    `one of the tensors needed for gradient computation has been modified by an in-place operation: ` +
+      `the ${which} of '${node.op}' (shape ${T.fmtShape(t.shape)}) is at version ${t.version}; ` +
+      `expected version ${expected}`,
   );
 }

@@ -30,7 +30,9 @@ export class BackwardRun {
   private readonly targetGrads = new Map<Tensor, Tensor>();
   /** Whether nodes may run on numbers: no graph of the backward pass, no trace, no targets to hand back. */
   private readonly scalarPath: boolean;
-  /** Whether a leaf may own a fresh gradient a rule made (no recorded backward, no trace that keeps the rules' results). */
+  /**
+   * Whether a leaf may own a fresh gradient a rule made (no recorded backward, no trace that keeps the rules' results).
+   */
   private readonly ownsFresh: boolean;
 
   constructor(
@@ -110,7 +112,7 @@ export class BackwardRun {
       const out = node.output;
       if (out !== null) {
         if (out.retainsGrad && targetSet === undefined) storeGrad(out, slot, this.createGraph);
-        if (targetSet !== undefined && targetSet.has(out)) this.targetGrads.set(out, ownedCopy(slot, this.createGraph));
+        if (targetSet?.has(out)) this.targetGrads.set(out, ownedCopy(slot, this.createGraph));
       }
       if (targetSet === undefined || anyInputRuns(pass, node, targetSet)) {
         const g = slot.grad;

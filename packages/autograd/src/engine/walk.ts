@@ -10,7 +10,8 @@ import type { Pass } from './pass.js';
 function freedError(node: Node): AutogradError {
   return new AutogradError(
     'backward',
-    `trying to backward through the graph a second time (the saved values of '${node.op}' were freed by the first backward); pass { retainGraph: true } to the first backward if you need to`,
+    `trying to backward through the graph a second time (the saved values of '${node.op}' were freed by the ` +
+      `first backward); pass { retainGraph: true } to the first backward if you need to`,
   );
 }
 

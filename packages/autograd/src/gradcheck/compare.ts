@@ -134,7 +134,8 @@ export function formatReport(
   const head =
     failed === 0
       ? `gradcheck passed (${how}; eps ${fmt(tol.eps)}, atol ${fmt(tol.atol)}, rtol ${fmt(tol.rtol)})`
-      : `gradcheck failed for ${failed} of ${checks.length} input${checks.length === 1 ? '' : 's'} (${how}; eps ${fmt(tol.eps)}, atol ${fmt(tol.atol)}, rtol ${fmt(tol.rtol)})`;
+      : `gradcheck failed for ${failed} of ${checks.length} input${checks.length === 1 ? '' : 's'} (${how}; ` +
+        `eps ${fmt(tol.eps)}, atol ${fmt(tol.atol)}, rtol ${fmt(tol.rtol)})`;
   const lines = checks.map((c, k) => {
     const what = `${c.name} (shape ${T.fmtShape(c.shape)})`;
     if (c.ok) return `  ${what}: ok, max |error| ${fmt(c.maxAbsError)}`;
@@ -143,12 +144,17 @@ export function formatReport(
         ? `${c.name} index ${idx(c.worstIndex)}, output index ${idx(c.worstOutputIndex)}`
         : 'uᵀJv along a random direction';
     const allowed = tol.atol + tol.rtol * Math.abs(c.numeric);
-    let line = `  ${what}: FAILED; worst at ${where}: analytic ${fmt(c.analytic)}, numeric ${fmt(c.numeric)}, |error| ${fmt(Math.abs(c.analytic - c.numeric))} > allowed ${fmt(allowed)}`;
+    let line =
+      `  ${what}: FAILED; worst at ${where}: analytic ${fmt(c.analytic)}, numeric ${fmt(c.numeric)}, ` +
+      `|error| ${fmt(Math.abs(c.analytic - c.numeric))} > allowed ${fmt(allowed)}`;
     if (mode === 'full')
-      line += `; ${c.failures} of ${c.entries} entries outside tolerance, max |error| ${fmt(c.maxAbsError)}, max relative error ${fmt(c.maxRelError)}`;
+      line +=
+        `; ${c.failures} of ${c.entries} entries outside tolerance, max |error| ${fmt(c.maxAbsError)}, ` +
+        `max relative error ${fmt(c.maxRelError)}`;
     if (analyticAllZero[k])
       line +=
-        '\n    (the analytic gradient is 0 everywhere: is the input detached, or only used through non-differentiable ops?)';
+        '\n    (the analytic gradient is 0 everywhere: is the input detached, ' +
+        'or only used through non-differentiable ops?)';
     return line;
   });
   return [head, ...lines].join('\n');

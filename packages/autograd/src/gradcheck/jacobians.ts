@@ -59,7 +59,8 @@ export function numericJacobians(
       if (plus.length !== rows || minus.length !== rows) {
         throw new AutogradError(
           'gradcheck',
-          `f returned ${plus.length} elements after perturbing input ${i}, ${rows} before; its output size must not depend on the values`,
+          `f returned ${plus.length} elements after perturbing input ${i}, ${rows} before; ` +
+            `its output size must not depend on the values`,
         );
       }
       for (let r = 0; r < rows; r++) out[r * cols + j] = (plus[r]! - minus[r]!) / h;

@@ -52,7 +52,9 @@ export const awayFromZero: ValueKind = (n) =>
     n,
     fc.tuple(real(0.2, 2), fc.boolean()).map(([m, s]) => (s ? m : -m)),
   );
-/** k/2 + offset + jitter, jitter in [-0.1, 0.1]: with offsets 0 and 0.25 two such values never come closer than 0.05. */
+/**
+ * k/2 + offset + jitter, jitter in [-0.1, 0.1]: with offsets 0 and 0.25 two such values never come closer than 0.05.
+ */
 export const grid =
   (offset: number): ValueKind =>
   (n) =>

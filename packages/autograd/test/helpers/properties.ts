@@ -40,8 +40,8 @@ export const nonDifferentiable = <D>(p: NonDifferentiableProperty<D>): NonDiffer
   p as NonDifferentiableProperty;
 
 /** The ops recorded in the graph of `t` (iterative walk). */
-export function opsInGraph(t: Tensor): Set<OpName> {
-  const ops = new Set<OpName>();
+export function opsInGraph(t: Tensor): Set<string> {
+  const ops = new Set<string>();
   if (t.node === null) return ops;
   const seen = new Set<Node>([t.node]);
   const stack: Node[] = [t.node];

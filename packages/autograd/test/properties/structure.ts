@@ -61,7 +61,9 @@ const matmulCases = fc
     return fc.tuple(fc.constant(v), dataArb(sa, smooth), dataArb(sb, smooth));
   });
 
-/** Shapes with at least one axis, an axis of it, and slice bounds (possibly negative, or omitted) and a non-zero step. */
+/**
+ * Shapes with at least one axis, an axis of it, and slice bounds (possibly negative, or omitted) and a non-zero step.
+ */
 const sliceCases = shapeArb(3, 4, 1).chain((s) =>
   fc.integer({ min: 0, max: s.length - 1 }).chain((axis) => {
     const n = s[axis]!;
@@ -145,7 +147,8 @@ export const STRUCTURE_PROPERTIES: readonly OpProperty[] = [
               ? [...shape].reverse()
               : [1, ...shape, 1];
       const resolved = to.map((k) => (k === -1 ? sizeOf(shape) : k));
-      if (resolved.length === shape.length && resolved.every((k, i) => k === shape[i])) to = [...resolved, 1]; // a real reshape
+      // a real reshape
+      if (resolved.length === shape.length && resolved.every((k, i) => k === shape[i])) to = [...resolved, 1];
       // a transposed (non-contiguous) input makes reshape copy
       return { inputs: [leaf(d)], f: (x) => A.reshape(transposed ? A.transpose(x) : x, to) };
     },
@@ -199,7 +202,7 @@ export const STRUCTURE_PROPERTIES: readonly OpProperty[] = [
       return {
         inputs: [leaf(d)],
         f: (x) =>
-          A.OP_RECORDS.slice.vjp(x, { inputs: [seed], output: x, params: { axis, start: s, stop: e, step } })[0]!,
+          A.OP_RECORDS.slice.vjp!(x, { inputs: [seed], output: x, params: { axis, start: s, stop: e, step } })[0]!,
       };
     },
     secondOrder: true,

@@ -29,7 +29,8 @@ export const EVAL_FLAGS = {
 
 export const EVAL_USAGE = 'chainrule eval <checkpoint> [options]';
 export const EVAL_DESCRIPTION =
-  'Evaluates a checkpoint written by chainrule train on the MNIST split it was trained with (or --split-seed):\nprints the accuracy, the loss and the confusion matrix.';
+  'Evaluates a checkpoint written by chainrule train on the MNIST split it was trained with ' +
+  '(or --split-seed):\nprints the accuracy, the loss and the confusion matrix.';
 
 /** `chainrule eval`: returns the exit code. */
 export function evalCommand(argv: readonly string[], io: Io): number {
@@ -58,7 +59,8 @@ export function evalCommand(argv: readonly string[], io: Io): number {
   );
   println(
     out,
-    `data:       the ${part === 'val' ? 'validation' : part} split (${result.total.toLocaleString('en-US')} digits, split seed ${seed})`,
+    `data:       the ${part === 'val' ? 'validation' : part} split ` +
+      `(${result.total.toLocaleString('en-US')} digits, split seed ${seed})`,
   );
   const warning = splitSeedWarning(seed, metadata);
   if (warning !== undefined) println(out, warning);

@@ -110,10 +110,8 @@ export function predictCommand(argv: readonly string[], io: Io): number {
   const out = io.stdout;
   println(out, source);
   println(out, asciiDigit(pixels, DIGIT_SIDE));
-  println(
-    out,
-    `prediction: ${predicted} (${(100 * probabilities[predicted]!).toFixed(2)}%)${truth === undefined ? '' : `, true label ${truth}${truth === predicted ? ' ✓' : ' ✗'}`}`,
-  );
+  const truthNote = truth === undefined ? '' : `, true label ${truth}${truth === predicted ? ' ✓' : ' ✗'}`;
+  println(out, `prediction: ${predicted} (${(100 * probabilities[predicted]!).toFixed(2)}%)${truthNote}`);
   println(
     out,
     architecture.output === 'sigmoid'

@@ -20,7 +20,10 @@ export function splitSeedOf(flag: number, metadata: Readonly<Record<string, stri
 export function splitSeedWarning(seed: number, metadata: Readonly<Record<string, string>>): string | undefined {
   const saved = metadata.split_seed;
   if (saved === undefined || Number(saved) === seed) return undefined;
-  return `note: the checkpoint was trained on split seed ${saved}; split seed ${seed} mixes its training digits into every part`;
+  return (
+    `note: the checkpoint was trained on split seed ${saved}; ` +
+    `split seed ${seed} mixes its training digits into every part`
+  );
 }
 
 /** One part of the split with `seed`. */

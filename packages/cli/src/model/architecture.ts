@@ -75,7 +75,8 @@ export function architectureFromMetadata(meta: Readonly<Record<string, string>>,
   if (meta.format !== CHECKPOINT_FORMAT) {
     throw bad(
       meta.format === undefined
-        ? `has no chainrule architecture in its metadata (expected format '${CHECKPOINT_FORMAT}'; was it written by 'chainrule train'?)`
+        ? `has no chainrule architecture in its metadata (expected format '${CHECKPOINT_FORMAT}'; ` +
+            `was it written by 'chainrule train'?)`
         : `has format '${meta.format}', expected '${CHECKPOINT_FORMAT}'`,
     );
   }

@@ -80,7 +80,8 @@ function checkWeightShapes(
       throw new CliError(`checkpoint '${path}' does not fit its architecture: no tensor '${name}'`);
     if (shape.length !== 2 || shape[0] !== expected[0] || shape[1] !== expected[1]) {
       throw new CliError(
-        `checkpoint '${path}' does not fit its architecture: '${name}' has shape [${shape.join(', ')}], expected [${expected.join(', ')}]`,
+        `checkpoint '${path}' does not fit its architecture: '${name}' has shape [${shape.join(', ')}], ` +
+          `expected [${expected.join(', ')}]`,
       );
     }
   }

@@ -10,7 +10,10 @@ import { ACTIVATION_FUNCTIONS, type Architecture, layerSizes } from './architect
  * architecture says so. Weights start as PyTorch's default, drawn from `Rng(seed)`.
  * @example
  * ```ts
- * const net = new Mlp({ inputs: 784, hidden: [30], classes: 10, activation: 'sigmoid', output: 'sigmoid', dropout: 0 }, 0);
+ * const net = new Mlp(
+ *   { inputs: 784, hidden: [30], classes: 10, activation: 'sigmoid', output: 'sigmoid', dropout: 0 },
+ *   0,
+ * );
  * net.forward(x).shape; // [n, 10]
  * ```
  */
@@ -27,7 +30,9 @@ export class Mlp extends Module {
     const rng = new Rng(seed);
     const sizes = [architecture.inputs, ...architecture.hidden, architecture.classes];
     this.layers = sizes.slice(1).map((out, i) => new Linear(sizes[i]!, out, { rng }));
-    this.layers.forEach((layer, i) => this.registerModule(`fc${i + 1}`, layer));
+    this.layers.forEach((layer, i) => {
+      this.registerModule(`fc${i + 1}`, layer);
+    });
     this.activate = ACTIVATION_FUNCTIONS[architecture.activation];
     // the dropout masks get their own stream, so that p does not change the initial weights
     this.drop = architecture.dropout > 0 ? new Dropout(architecture.dropout, { rng: new Rng(seed + 0x5eed) }) : null;

@@ -37,7 +37,10 @@ export function classBars(probabilities: readonly number[], width = 40): string 
   return probabilities
     .map((p, i) => {
       const cells = Math.round(Math.min(1, Math.max(0, p)) * width);
-      return `${String(i).padStart(2)} ${`${(100 * p).toFixed(2)}%`.padStart(8)} ${'█'.repeat(cells)}${'·'.repeat(width - cells)}${i === best ? ' ◀' : ''}`;
+      return (
+        `${String(i).padStart(2)} ${`${(100 * p).toFixed(2)}%`.padStart(8)} ` +
+        `${'█'.repeat(cells)}${'·'.repeat(width - cells)}${i === best ? ' ◀' : ''}`
+      );
     })
     .join('\n');
 }
@@ -46,7 +49,8 @@ export function classBars(probabilities: readonly number[], width = 40): string 
 export function confusionTable(matrix: readonly (readonly number[])[]): string {
   const n = matrix.length;
   const cell = Math.max(4, ...matrix.flat().map((v) => String(v).length + 1));
-  const head = `${'true\\pred'.padEnd(10)}${Array.from({ length: n }, (_, j) => String(j).padStart(cell)).join('')}   recall`;
+  const columns = Array.from({ length: n }, (_, j) => String(j).padStart(cell)).join('');
+  const head = `${'true\\pred'.padEnd(10)}${columns}   recall`;
   const rows = matrix.map((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);
     const recall = total > 0 ? `${((100 * row[i]!) / total).toFixed(1)}%` : 'n/a';

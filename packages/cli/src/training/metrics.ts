@@ -41,11 +41,11 @@ export function evaluateClassifier(
 ): Evaluation {
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   const tally = (pred: Tensor, target: Tensor): number => {
-    confusionMatrix(pred, target, classes).forEach((row, t) =>
+    confusionMatrix(pred, target, classes).forEach((row, t) => {
       row.forEach((count, p) => {
         confusion[t]![p]! += count;
-      }),
-    );
+      });
+    });
     return accuracy(pred, target);
   };
   const result = evaluate(

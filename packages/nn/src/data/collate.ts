@@ -1,7 +1,9 @@
 import { NDArray, array } from '@chainrule/tensor';
 import { Tensor, stack } from '@chainrule/autograd';
 
-/** What the default collate makes of a batch of `T`: tensors are stacked, numbers and booleans gathered, structure kept. */
+/**
+ * What the default collate makes of a batch of `T`: tensors are stacked, numbers and booleans gathered, structure kept.
+ */
 export type Collated<T> = T extends Tensor | NDArray
   ? Tensor
   : T extends number | boolean
@@ -87,6 +89,7 @@ function collate(items: readonly unknown[], where: string): unknown {
     return out;
   }
   throw new TypeError(
-    `defaultCollate: cannot collate ${where} of type ${first === null ? 'null' : typeof first}; pass a collate function`,
+    `defaultCollate: cannot collate ${where} of type ${first === null ? 'null' : typeof first}; ` +
+      `pass a collate function`,
   );
 }

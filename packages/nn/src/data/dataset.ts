@@ -89,7 +89,8 @@ export class TensorDataset<A extends (Tensor | NDArray)[] = Tensor[]> implements
       if (a.shape[0] !== n) {
         throw new ShapeError(
           'TensorDataset',
-          `tensor ${k} has shape ${fmtShape(a.shape)}, expected first dimension ${n} like tensor 0 ${fmtShape(values[0]!.shape)}`,
+          `tensor ${k} has shape ${fmtShape(a.shape)}, ` +
+            `expected first dimension ${n} like tensor 0 ${fmtShape(values[0]!.shape)}`,
         );
       }
     });
@@ -122,7 +123,9 @@ export class Subset<T> implements Dataset<T> {
     readonly dataset: Dataset<T>,
     indices: readonly number[],
   ) {
-    indices.forEach((i) => checkItemIndex('Subset', i, dataset.length));
+    indices.forEach((i) => {
+      checkItemIndex('Subset', i, dataset.length);
+    });
     this.indices = [...indices];
     if (hasGetBatch(dataset)) {
       this.getBatch = (batch) =>

@@ -33,7 +33,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   if (weight.ndim !== 4 || weight.shape[1] !== x.shape[1]) {
     throw new T.ShapeError(
       'conv2d',
-      `weight ${T.fmtShape(weight.shape)} does not fit input ${T.fmtShape(x.shape)} (expected [outChannels, ${x.shape[1]}, kh, kw])`,
+      `weight ${T.fmtShape(weight.shape)} does not fit input ${T.fmtShape(x.shape)} ` +
+        `(expected [outChannels, ${x.shape[1]}, kh, kw])`,
     );
   }
   if (bias !== null && (bias.ndim !== 1 || bias.shape[0] !== weight.shape[0])) {

@@ -45,7 +45,8 @@ function checkSameShape(op: string, pred: Tensor, target: Tensor): void {
   if (!T.shapesEqual(pred.shape, target.shape)) {
     throw new T.ShapeError(
       op,
-      `prediction shape ${T.fmtShape(pred.shape)} and target shape ${T.fmtShape(target.shape)} differ; losses do not broadcast (reshape one of them)`,
+      `prediction shape ${T.fmtShape(pred.shape)} and target shape ${T.fmtShape(target.shape)} differ; ` +
+        `losses do not broadcast (reshape one of them)`,
     );
   }
 }
@@ -141,7 +142,8 @@ function checkLabels(op: string, input: Tensor, target: Tensor): void {
   if (!T.shapesEqual(target.shape, expected)) {
     throw new T.ShapeError(
       op,
-      `class-index target of shape ${T.fmtShape(target.shape)} does not fit input ${T.fmtShape(input.shape)} (expected ${T.fmtShape(expected)}: one label per sample)`,
+      `class-index target of shape ${T.fmtShape(target.shape)} does not fit input ${T.fmtShape(input.shape)} ` +
+        `(expected ${T.fmtShape(expected)}: one label per sample)`,
     );
   }
   const labels = target.value.contiguous();

@@ -104,6 +104,9 @@ export class Embedding extends Module {
     return embedding(indices, this.weight, this.paddingIdx);
   }
   override extraRepr(): string {
-    return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx === null ? '' : `, paddingIdx=${this.paddingIdx}`}`;
+    return (
+      `${this.numEmbeddings}, ` +
+      `${this.embeddingDim}${this.paddingIdx === null ? '' : `, paddingIdx=${this.paddingIdx}`}`
+    );
   }
 }

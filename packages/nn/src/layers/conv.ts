@@ -60,7 +60,11 @@ export class Conv2d extends Module {
   }
 
   override extraRepr(): string {
-    return `${this.inChannels}, ${this.outChannels}, kernelSize=(${this.kernelSize.join(', ')}), stride=${pairText(this.window.stride, 1)}, padding=${pairText(this.window.padding, 0)}, dilation=${pairText(this.window.dilation, 1)}, bias=${this.bias !== null}`;
+    return (
+      `${this.inChannels}, ${this.outChannels}, kernelSize=(${this.kernelSize.join(', ')}), ` +
+      `stride=${pairText(this.window.stride, 1)}, padding=${pairText(this.window.padding, 0)}, ` +
+      `dilation=${pairText(this.window.dilation, 1)}, bias=${this.bias !== null}`
+    );
   }
 }
 
@@ -75,7 +79,11 @@ export class MaxPool2d extends Module {
     return maxPool2d(x, this.options);
   }
   override extraRepr(): string {
-    return `kernelSize=${pairText(this.options.kernel, 1)}, stride=${pairText(this.options.stride ?? this.options.kernel, 1)}, padding=${pairText(this.options.padding, 0)}`;
+    return (
+      `kernelSize=${pairText(this.options.kernel, 1)}, ` +
+      `stride=${pairText(this.options.stride ?? this.options.kernel, 1)}, ` +
+      `padding=${pairText(this.options.padding, 0)}`
+    );
   }
 }
 
@@ -90,6 +98,10 @@ export class AvgPool2d extends Module {
     return avgPool2d(x, this.options);
   }
   override extraRepr(): string {
-    return `kernelSize=${pairText(this.options.kernel, 1)}, stride=${pairText(this.options.stride ?? this.options.kernel, 1)}, padding=${pairText(this.options.padding, 0)}`;
+    return (
+      `kernelSize=${pairText(this.options.kernel, 1)}, ` +
+      `stride=${pairText(this.options.stride ?? this.options.kernel, 1)}, ` +
+      `padding=${pairText(this.options.padding, 0)}`
+    );
   }
 }

@@ -85,7 +85,10 @@ export class BatchNorm1d extends Module {
   }
 
   override extraRepr(): string {
-    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight !== null}, trackRunningStats=${this.runningMean !== null}`;
+    return (
+      `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight !== null}, ` +
+      `trackRunningStats=${this.runningMean !== null}`
+    );
   }
 }
 

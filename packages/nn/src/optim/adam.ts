@@ -48,7 +48,8 @@ function adamStep(p: Tensor, g: Tensor, state: LiveState, h: AdamOptions): void 
   const bc2 = 1 - h.beta2 ** step;
   let second = v;
   if (h.amsgrad) {
-    const vmax = (state.max_exp_avg_sq ??= zerosState(p)) as Tensor;
+    state.max_exp_avg_sq ??= zerosState(p);
+    const vmax = state.max_exp_avg_sq as Tensor;
     vmax.copyInPlace(maximum(vmax, v));
     second = vmax;
   }

@@ -34,7 +34,10 @@ export interface OptimizerStateDict {
  * import { Linear, SGD, type OptimizerStateDictInput } from '@chainrule/nn';
  * import { zeros } from '@chainrule/tensor';
  * const fc = new Linear(2, 1, { bias: false });
- * const state: OptimizerStateDictInput = { state: { '0': { momentum_buffer: zeros([1, 2]) } }, paramGroups: [{ params: [0], options: { lr: 0.1 } }] };
+ * const state: OptimizerStateDictInput = {
+ *   state: { '0': { momentum_buffer: zeros([1, 2]) } },
+ *   paramGroups: [{ params: [0], options: { lr: 0.1 } }],
+ * };
  * new SGD(fc.parameters(), { lr: 0.5, momentum: 0.9 }).loadStateDict(state);
  * ```
  */

@@ -63,14 +63,16 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     sq.mulInPlace(h.alpha).addInPlace(mul(square(g), 1 - h.alpha));
     let avg: Tensor;
     if (h.centered) {
-      const ga = (state.grad_avg ??= zerosState(p)) as Tensor;
+      state.grad_avg ??= zerosState(p);
+      const ga = state.grad_avg as Tensor;
       ga.mulInPlace(h.alpha).addScaledInPlace(g, 1 - h.alpha);
       avg = add(sqrt(sub(sq, square(ga))), h.eps);
     } else {
       avg = add(sqrt(sq), h.eps);
     }
     if (h.momentum > 0) {
-      const buf = (state.momentum_buffer ??= zerosState(p)) as Tensor;
+      state.momentum_buffer ??= zerosState(p);
+      const buf = state.momentum_buffer as Tensor;
       buf.mulInPlace(h.momentum).addInPlace(div(g, avg));
       p.addScaledInPlace(buf, -h.lr);
     } else {

@@ -18,7 +18,8 @@ function nodeFileApi(op: string): NodeFileApi {
   if (typeof get !== 'function') {
     throw new CheckpointError(
       'io',
-      `${op} needs Node's file system (Node 20.16 or later); in a browser, use encodeSafetensors / decodeSafetensors on bytes`,
+      `${op} needs Node's file system (Node 20.16 or later); in a browser, ` +
+        `use encodeSafetensors / decodeSafetensors on bytes`,
     );
   }
   return {

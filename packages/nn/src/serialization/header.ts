@@ -121,7 +121,8 @@ function checkLayout(entries: HeaderEntry[], dataLength: number): void {
     if (!Number.isSafeInteger(expected) || e.end - e.begin !== expected) {
       throw new CheckpointError(
         'byte-count',
-        `tensor "${e.name}" has ${e.end - e.begin} bytes, expected ${expected} (shape [${e.shape.join(',')}] × ${DTYPE_SIZE[e.dtype]} bytes of ${e.dtype})`,
+        `tensor "${e.name}" has ${e.end - e.begin} bytes, ` +
+          `expected ${expected} (shape [${e.shape.join(',')}] × ${DTYPE_SIZE[e.dtype]} bytes of ${e.dtype})`,
       );
     }
     at = e.end;

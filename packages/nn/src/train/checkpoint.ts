@@ -56,8 +56,10 @@ function checkpointContents(
     const scalars: OptimizerMeta['scalars'] = {};
     for (const [index, state] of Object.entries(dict.state)) {
       for (const [name, value] of Object.entries(state)) {
-        if (typeof value === 'number') (scalars[index] ??= {})[name] = value;
-        else tensors.set(`${PREFIX}${index}.${name}`, value);
+        if (typeof value === 'number') {
+          scalars[index] ??= {};
+          scalars[index][name] = value;
+        } else tensors.set(`${PREFIX}${index}.${name}`, value);
       }
     }
     const info: OptimizerMeta = { name: optimizer.name, paramGroups: dict.paramGroups, scalars };
@@ -179,7 +181,9 @@ function restore(
     for (const [key, value] of optimizerTensors) {
       const m = /^optimizer\.state\.(\d+)\.(.+)$/.exec(key);
       if (m === null) throw new CheckpointError('entry', `unexpected optimizer tensor "${key}"`);
-      (state[m[1]!] ??= {})[m[2]!] = value;
+      const index = m[1]!;
+      state[index] ??= {};
+      state[index][m[2]!] = value;
     }
     commitOptimizer = optimizer.prepareLoadStateDict({ state, paramGroups: info.paramGroups });
   }

@@ -36,7 +36,7 @@ export interface BatchLog {
 export interface FitCallbacks {
   onEpochStart?: (epoch: number) => void;
   onBatchEnd?: (log: BatchLog) => void;
-  onEpochEnd?: (log: EpochLog) => void | boolean;
+  onEpochEnd?: ((log: EpochLog) => boolean) | ((log: EpochLog) => void);
 }
 
 /** What early stopping watches: a loss (lower is better) or a metric such as `valAccuracy` (higher is better). */
@@ -125,7 +125,11 @@ export function fit(model: Model, options: FitOptions): History {
   let bestWeights: Map<string, Tensor> | null = null;
   let waited = 0;
   const batches = batchCount(train, batchSize);
-  const record = (name: string, value: number) => (history.metrics[name] ??= []).push(value);
+  const record = (name: string, value: number): void => {
+    const series = history.metrics[name];
+    if (series === undefined) history.metrics[name] = [value];
+    else series.push(value);
+  };
 
   for (let epoch = 0; epoch < epochs; epoch++) {
     const started = Date.now();

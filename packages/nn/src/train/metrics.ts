@@ -9,7 +9,10 @@ const arrayOf = (t: Scores): NDArray => (t instanceof Tensor ? t.value : t);
 
 /** Options of `predictedClasses` and `accuracy`. */
 export interface ClassOptions {
-  /** For one-output (binary) predictions: the cut between class 0 and 1 (default 0.5, for probabilities; use 0 for logits). */
+  /**
+   * For one-output (binary) predictions: the cut between class 0 and 1
+   * (default 0.5, for probabilities; use 0 for logits).
+   */
   threshold?: number;
 }
 

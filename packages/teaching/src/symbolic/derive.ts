@@ -54,7 +54,8 @@ export function symbolicGradient(y: Tensor, x: Tensor, options: SymbolicOptions 
     if (n.tensor.size !== 1) {
       throw new AutogradError(
         'symbolicGradient',
-        `works on scalar graphs; ${n.label}${n.node === null ? '' : ` (${n.op})`} has shape [${n.tensor.shape.join(',')}]`,
+        `works on scalar graphs; ` +
+          `${n.label}${n.node === null ? '' : ` (${n.op})`} has shape [${n.tensor.shape.join(',')}]`,
       );
     }
     const expanded =

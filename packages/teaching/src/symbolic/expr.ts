@@ -48,7 +48,8 @@ function check(text: string): void {
   if (text.length > MAX_EXPRESSION_LENGTH) {
     throw new AutogradError(
       'symbolicGradient',
-      `the expression grew past ${MAX_EXPRESSION_LENGTH} characters; name intermediate tensors and pass { keepNames: true } to stop expanding them`,
+      `the expression grew past ${MAX_EXPRESSION_LENGTH} characters; ` +
+        `name intermediate tensors and pass { keepNames: true } to stop expanding them`,
     );
   }
 }

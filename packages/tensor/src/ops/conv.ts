@@ -20,7 +20,8 @@ function pair(op: string, name: string, v: Pair | undefined, fallback: number, m
     if (!Number.isInteger(x) || x < min)
       throw new RangeError(
         op,
-        `${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer (or a pair of them), got ${JSON.stringify(v)}`,
+        `${name} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer (or a pair of them), ` +
+          `got ${JSON.stringify(v)}`,
       );
   }
   return p;
@@ -42,7 +43,8 @@ export function convGeometry(op: string, height: number, width: number, options:
   if (output[0] < 1 || output[1] < 1) {
     throw new ShapeError(
       op,
-      `a ${kernel[0]}x${kernel[1]} kernel (dilation ${dilation[0]}x${dilation[1]}) does not fit an input of ${height}x${width} padded by ${padding[0]}x${padding[1]}: the output would be ${output[0]}x${output[1]}`,
+      `a ${kernel[0]}x${kernel[1]} kernel (dilation ${dilation[0]}x${dilation[1]}) does not fit an input of ` +
+        `${height}x${width} padded by ${padding[0]}x${padding[1]}: the output would be ${output[0]}x${output[1]}`,
     );
   }
   return { kernel, stride, padding, dilation, output };
@@ -78,7 +80,8 @@ export function col2im(cols: NDArray, outputSize: readonly [number, number], opt
   if (cols.shape[1]! % k !== 0 || cols.shape[2] !== L) {
     throw new ShapeError(
       'col2im',
-      `columns ${fmtShape(cols.shape)} do not fit a ${g.kernel[0]}x${g.kernel[1]} kernel over ${height}x${width} (expected [N, C·${k}, ${L}])`,
+      `columns ${fmtShape(cols.shape)} do not fit a ${g.kernel[0]}x${g.kernel[1]} kernel over ` +
+        `${height}x${width} (expected [N, C·${k}, ${L}])`,
     );
   }
   return getBackend().col2im(cols, g, cols.shape[1]! / k, height, width);

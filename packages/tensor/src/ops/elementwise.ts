@@ -129,7 +129,10 @@ export function where(cond: NDArray, a: Operand, b: Operand): NDArray {
   return getBackend().where(cond.expand(shape), A.expand(shape), B.expand(shape), dtype);
 }
 
-/** Limits each element to [min, max]; either bound may be omitted. NaN stays NaN; if min > max, all become max (as PyTorch). */
+/**
+ * Limits each element to [min, max]; either bound may be omitted. NaN stays NaN;
+ * if min > max, all become max (as PyTorch).
+ */
 export function clamp(x: NDArray, min?: number, max?: number): NDArray {
   const lo = min ?? -Infinity,
     hi = max ?? Infinity;

@@ -21,7 +21,9 @@ export function concat(arrays: readonly NDArray[], axis = 0): NDArray {
     if (!sameOther) {
       throw new ShapeError(
         'concat',
-        `array ${i} has shape ${fmtShape(x.shape)}, expected ${fmtShape(first.shape.map((d, j) => (j === ax ? -1 : d))).replace('-1', '*')} (sizes must match except on axis ${ax})`,
+        `array ${i} has shape ${fmtShape(x.shape)}, ` +
+          `expected ${fmtShape(first.shape.map((d, j) => (j === ax ? -1 : d))).replace('-1', '*')} ` +
+          `(sizes must match except on axis ${ax})`,
       );
     }
     dtype = promoteTypes(dtype, x.dtype);

@@ -61,7 +61,8 @@ function checkGatherShape(op: string, shape: readonly number[], axis: number, in
   if (index.ndim !== shape.length || index.shape.some((d, i) => i !== axis && d > shape[i]!)) {
     throw new ShapeError(
       op,
-      `index shape ${fmtShape(index.shape)} does not fit shape ${fmtShape(shape)} on axis ${axis} (same rank, no larger on the other axes)`,
+      `index shape ${fmtShape(index.shape)} does not fit shape ${fmtShape(shape)} on axis ${axis} (same rank, ` +
+        `no larger on the other axes)`,
     );
   }
 }

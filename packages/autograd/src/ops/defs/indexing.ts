@@ -64,7 +64,10 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   const full = T.getBackend().copy(index.value.reshape(idxShape).expand(shape), 'int32');
   return gather(x, ax, new Tensor(full));
 }
-/** One-hot rows for int32 labels (no gradient). @example oneHot(tensor([1], { dtype: 'int32' }), 3).toArray(); // [[0, 1, 0]] */
+/**
+ * One-hot rows for int32 labels (no gradient).
+ * @example oneHot(tensor([1], { dtype: 'int32' }), 3).toArray(); // [[0, 1, 0]]
+ */
 export function oneHot(labels: Tensor, numClasses: number, dtype: DType = 'float32'): Tensor {
   return new Tensor(T.oneHot(labels.value, numClasses, dtype));
 }

@@ -45,7 +45,7 @@ export const LINALG_OPS = records({
     vjp: (g, { inputs }) => linearBackward(g, inputs),
     formula: {
       kind: 'vjp',
-      show: (c) => `${c.inputs[0]} @ ${c.inputs[1]}ᵀ` + (c.inputs.length > 2 ? ` + ${c.inputs[2]}` : ''),
+      show: (c) => `${c.inputs[0]} @ ${c.inputs[1]}ᵀ${c.inputs.length > 2 ? ` + ${c.inputs[2]}` : ''}`,
       vjp: (c) => {
         const rows = c.inputShapes[0]!.length > 2 ? ' (leading axes flattened)' : '';
         const grads = [`G·${c.inputs[1]}`, `Gᵀ·${c.inputs[0]}${rows}`];

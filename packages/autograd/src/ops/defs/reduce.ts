@@ -113,7 +113,8 @@ export const REDUCE_OPS = records({
       kind: 'vjp',
       show: (c) => `cumsum(${c.inputs[0]}, axis ${c.params.axis}${c.params.reverse ? ', from the end' : ''})`,
       vjp: (c) => [
-        `the running sum of G along axis ${c.params.axis} from the ${c.params.reverse ? 'start' : 'end'} (∂outᵢ/∂xⱼ = 1 for i ${c.params.reverse ? '≤' : '≥'} j)`,
+        `the running sum of G along axis ${c.params.axis} from the ${c.params.reverse ? 'start' : 'end'} ` +
+          `(∂outᵢ/∂xⱼ = 1 for i ${c.params.reverse ? '≤' : '≥'} j)`,
       ],
       scalar: ONE,
     },

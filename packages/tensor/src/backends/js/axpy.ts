@@ -14,10 +14,14 @@ const KERNELS = { binary, assign };
 export function addScaledInPlace(y: NDArray, x: NDArray, alpha: number): void {
   const dtype = y.dtype;
   if (y.isContiguous && x.isContiguous && x.dtype === dtype) {
-    if (dtype === 'float32')
-      return axpyF32(y.data as Float32Array, y.offset, x.data as Float32Array, x.offset, y.size, alpha);
-    if (dtype === 'float64')
-      return axpyF64(y.data as Float64Array, y.offset, x.data as Float64Array, x.offset, y.size, alpha);
+    if (dtype === 'float32') {
+      axpyF32(y.data as Float32Array, y.offset, x.data as Float32Array, x.offset, y.size, alpha);
+      return;
+    }
+    if (dtype === 'float64') {
+      axpyF64(y.data as Float64Array, y.offset, x.data as Float64Array, x.offset, y.size, alpha);
+      return;
+    }
   }
   composedAddScaledInPlace(KERNELS, y, x, alpha);
 }

@@ -152,7 +152,9 @@ function packPanelsA(a: GemmOperand, i0: number, mc: number, p0: number, kc: num
   }
 }
 
-/** Packs rows [p0, p0+kc) × cols [j0, j0+nc) of B into NR-column panels: pack[B0 + panel·NR·kc + p·NR + c], zero-padded. */
+/**
+ * Packs rows [p0, p0+kc) × cols [j0, j0+nc) of B into NR-column panels: pack[B0 + panel·NR·kc + p·NR + c], zero-padded.
+ */
 function packPanelsB(b: GemmOperand, p0: number, kc: number, j0: number, nc: number): void {
   const bd = b.data,
     rs = b.rowStride,

@@ -3,7 +3,10 @@ import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { beginCall, finish, stageContiguous } from './stage.js';
 
-/** Below this many elements the TypeScript kernel wins (Node 20, through this glue: break-even between 128 and 256 elements). */
+/**
+ * Below this many elements the TypeScript kernel wins
+ * (Node 20, through this glue: break-even between 128 and 256 elements).
+ */
 export const CLAMP_MIN_SIZE = 256;
 
 /**

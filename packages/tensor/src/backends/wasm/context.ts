@@ -58,7 +58,10 @@ export class WasmContext {
     return this.shared;
   }
 
-  /** The worker pool (Node worker_threads or Web Workers) on `sharedHeap`, started on first use (so merely creating the backend costs no threads). */
+  /**
+   * The worker pool (Node worker_threads or Web Workers) on `sharedHeap`, started on first use
+   * (so merely creating the backend costs no threads).
+   */
   get pool(): GemmPool | undefined {
     if (this.threads > 1 && this.started === undefined)
       this.started = startThreadPool(this.sharedHeap, this.threads, kernelModule(true));

@@ -32,7 +32,7 @@ export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: D
   // else runs on the calling thread's plain memory, where copies in and out are cheaper.
   const parallel = ctx.threads > 1 && batch * m * n * k >= ctx.parallelThreshold && m * batch >= 2 * MR;
   const pool = parallel ? ctx.pool : undefined;
-  const threaded = pool !== undefined && pool.healthy;
+  const threaded = pool?.healthy === true;
   const heap = beginCall(threaded ? ctx.sharedHeap : ctx.heap),
     ex = heap.exports;
   const sa = stage(heap, a);

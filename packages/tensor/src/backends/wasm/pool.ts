@@ -169,7 +169,10 @@ function nodeWorkers(): { Worker: WorkerCtor; cores: number } | undefined {
   return { Worker: wt.Worker, cores };
 }
 
-/** The most threads (main included) this runtime can use for one kernel (Node's cores, a cross-origin isolated page's, else 1). */
+/**
+ * The most threads (main included) this runtime can use for one kernel
+ * (Node's cores, a cross-origin isolated page's, else 1).
+ */
 export function maxThreads(): number {
   return nodeWorkers()?.cores ?? webWorkerCores() ?? 1;
 }

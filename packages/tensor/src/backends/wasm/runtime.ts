@@ -229,7 +229,10 @@ export class WasmHeap {
     return p;
   }
 
-  /** Frees every allocation made since construction (the operands of the previous kernel call: see `beginCall` in stage.ts). */
+  /**
+   * Frees every allocation made since construction (the operands of the previous kernel call:
+   * see `beginCall` in stage.ts).
+   */
   reset(): void {
     this.top = this.base;
   }

@@ -6,10 +6,16 @@ import type { WasmHeap } from './runtime.js';
 import { type Staged, beginCall, finish, span, stage } from './stage.js';
 import { type Dim3, slabLayout3 } from '../slab-layout3.js';
 
-/** Below this many elements the TypeScript kernel wins (Node 20, through this glue: break-even between 128 and 256 elements). */
+/**
+ * Below this many elements the TypeScript kernel wins
+ * (Node 20, through this glue: break-even between 128 and 256 elements).
+ */
 export const WHERE_MIN_SIZE = 256;
 
-/** Copies a bool view's span into wasm memory (strides unchanged), or undefined if the span is much larger than the view. */
+/**
+ * Copies a bool view's span into wasm memory (strides unchanged),
+ * or undefined if the span is much larger than the view.
+ */
 function stageBytes(heap: WasmHeap, x: NDArray): Staged | undefined {
   const { lo, hi } = span(x);
   const n = hi - lo + 1;

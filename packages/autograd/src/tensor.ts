@@ -65,7 +65,8 @@ export class Tensor {
 
   constructor(value: NDArray, init: TensorInit = NO_INIT) {
     const requiresGrad = init.requiresGrad ?? false;
-    if (requiresGrad && !isFloat(value.dtype)) {
+    // (float32 or float64 written out: this runs once per recorded op, scalar ops included)
+    if (requiresGrad && value.dtype !== 'float32' && value.dtype !== 'float64') {
       throw new DTypeError('requiresGrad', `only floating point tensors can require gradients, got ${value.dtype}`);
     }
     this.value = value;

@@ -7,7 +7,6 @@
  * backward) takes over the nodes it visits and gives them back to the outer pass when it ends.
  */
 import type { DType } from '@chainrule/tensor';
-import { readScalar } from '../ops/scalar-storage.js';
 import type { Node, Tensor } from '../tensor.js';
 import { type GradSlot, addGradients } from './accumulate.js';
 import { gradTensor } from './scalar.js';
@@ -194,7 +193,8 @@ export class Pass {
     if (kind === NUMBER) return this.numbers[slot]!;
     const grad = this.tensors[slot]!;
     this.tensors[slot] = null;
-    return readScalar(grad);
+    const v = grad.value;
+    return v.data[v.offset]!;
   }
 
   /** Ends the pass: an outer pass gets its nodes back. */

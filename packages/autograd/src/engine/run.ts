@@ -9,7 +9,6 @@ import { isAnomalyEnabled } from '../anomaly.js';
 import { AutogradError } from '../errors.js';
 import type { BackwardStep } from './options.js';
 import { cast } from '../ops/defs/cast.js';
-import { readScalar } from '../ops/scalar-storage.js';
 import type { Node, ScalarGrad, Tensor } from '../tensor.js';
 import { ownedCopy, runHooks, storeGrad } from './accumulate.js';
 import { isFreshGrad } from './fresh.js';
@@ -147,9 +146,16 @@ export class BackwardRun {
     checkSavedValues(node);
     const inputs = node.inputs;
     const round = rounding(dtype);
-    const a = readScalar(inputs[0]!),
-      b = inputs.length > 1 ? readScalar(inputs[1]!) : NaN,
-      o = readScalar(out);
+    // the operands' numbers, read in place (0-d views: element `offset` of their storage)
+    const av = inputs[0]!.value,
+      ov = out.value;
+    const a = av.data[av.offset]!,
+      o = ov.data[ov.offset]!;
+    let b = NaN;
+    if (inputs.length > 1) {
+      const bv = inputs[1]!.value;
+      b = bv.data[bv.offset]!;
+    }
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i]!;
       if (!input.requiresGrad) continue;

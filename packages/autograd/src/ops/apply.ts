@@ -6,7 +6,7 @@ import { type NDArray, isFloat } from '@chainrule/tensor';
 import { checkFinite, checksForward, isAnomalyEnabled } from '../anomaly.js';
 import { isGradEnabled } from '../grad-mode.js';
 import { Node, type OpRecord, Tensor } from '../tensor.js';
-import { isFloatScalar, readScalar, scalarTensor } from './scalar-storage.js';
+import { isFloatScalar, scalarTensor } from './scalar-storage.js';
 
 /**
  * Runs `record` forward on the inputs' values and, when grad mode is on and some input requires
@@ -57,26 +57,31 @@ function allFloatScalars(value: NDArray, arrays: readonly NDArray[]): boolean {
 }
 
 /**
- * `apply(record, inputs, params)` for 0-d float inputs of one dtype whose record has a scalar rule
+ * `apply(record, [a, b], {})` for 0-d float inputs of one dtype whose record has a scalar rule
  * (the caller checks): the same result and graph, computed with the record's scalar definition
  * directly, without the array dispatch. Anomaly mode takes the general `apply`, which gives the
  * same value and node.
  */
-export function applyScalar<P>(record: OpRecord<P>, inputs: readonly Tensor[], params: P): Tensor {
-  if (isAnomalyEnabled()) return apply(record, inputs, params);
-  const a = inputs[0]!;
-  const dtype = a.dtype as 'float32' | 'float64';
+export function applyScalar(record: OpRecord<None>, a: Tensor, b?: Tensor): Tensor {
+  const inputs = b === undefined ? [a] : [a, b];
+  if (isAnomalyEnabled()) return apply(record, inputs, NONE);
   const scalar = record.scalar!;
-  let needsGrad = a.requiresGrad;
+  const av = a.value;
   let v: number;
-  if (inputs.length === 1) v = scalar.forward(readScalar(a), NaN);
+  let needsGrad = a.requiresGrad;
+  if (b === undefined) v = scalar.forward(av.data[av.offset]!, NaN);
   else {
-    const b = inputs[1]!;
+    const bv = b.value;
     needsGrad ||= b.requiresGrad;
-    v = scalar.forward(readScalar(a), readScalar(b));
+    v = scalar.forward(av.data[av.offset]!, bv.data[bv.offset]!);
   }
+  const dtype = av.dtype as 'float32' | 'float64';
   if (!needsGrad || !isGradEnabled()) return scalarTensor(v, dtype, null);
-  const node = new Node(record as OpRecord<unknown>, inputs, params);
+  const node = new Node(record as OpRecord<unknown>, inputs, NONE);
   node.scalarRules = scalar.grads;
   return scalarTensor(v, dtype, node);
 }
+
+/** The parameters of an elementwise op (it takes none). */
+type None = Record<string, never>;
+const NONE: None = Object.freeze({}) as None;

@@ -42,9 +42,20 @@ export function scalarArray(value: number, dtype: 'float32' | 'float64'): NDArra
   return new NDArray(chunk64, SCALAR_SHAPE, SCALAR_SHAPE, used64++);
 }
 
+/**
+ * How a recorded scalar result is made. One object, refilled per result: the constructor only reads
+ * it (the scalar path makes one tensor per op, and this saves an allocation each).
+ */
+const RECORDED: { requiresGrad: true; node: Node | null } = { requiresGrad: true, node: null };
+
 /** A 0-d float tensor holding `value` (rounded to float32 for float32), recorded by `node` if not null. */
 export function scalarTensor(value: number, dtype: 'float32' | 'float64', node: Node | null): Tensor {
-  return new Tensor(scalarArray(value, dtype), node === null ? NO_INIT : { requiresGrad: true, node });
+  const array = scalarArray(value, dtype);
+  if (node === null) return new Tensor(array, NO_INIT);
+  RECORDED.node = node;
+  const t = new Tensor(array, RECORDED);
+  RECORDED.node = null;
+  return t;
 }
 
 /** The number in a 0-d tensor, without checks (the scalar path). */

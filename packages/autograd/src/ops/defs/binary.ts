@@ -4,12 +4,15 @@
  */
 import * as T from '@chainrule/tensor';
 import { type BinaryOp, type CompareOp, type DType, isFloat } from '@chainrule/tensor';
-import { Tensor } from '../../tensor.js';
+import { type OpRecord, Tensor } from '../../tensor.js';
 import { apply, applyScalar } from '../apply.js';
 import { type TensorLike, asTensor, constant, dtypeOf } from '../operands.js';
-import { NONE, type None, type RecordSpec, binaryRecord, noGradRecord, op, records } from '../records.js';
+import { NONE as NO_PARAMS, type None, type RecordSpec, binaryRecord, noGradRecord, op, records } from '../records.js';
 import { fit } from '../coerce.js';
 import { cast } from './cast.js';
+
+/** The parameters of the ops that take none (held here: the hot scalar path reads it per op). */
+const NONE: None = NO_PARAMS;
 
 const bool = (inputs: readonly { shape: readonly number[] }[]): { shape: readonly number[]; dtype: DType } => ({
   shape: inputs[0]!.shape,
@@ -117,16 +120,13 @@ function winnerGrads(g: Tensor, aWins: Tensor, tie: Tensor): [Tensor, Tensor] {
   return [add(mul(g, aWins), half), add(mul(g, logicalNot(logicalOr(aWins, tie))), half)];
 }
 
-type ArithmeticName = BinaryOp;
-
 /** A binary arithmetic op: 0-d floats of one dtype take the scalar path; else promote, broadcast, apply. */
-function arithmetic(name: ArithmeticName, a: TensorLike, b: TensorLike): Tensor {
-  const record = BINARY_OPS[name];
+function arithmetic(record: OpRecord<None> & { readonly name: BinaryOp }, a: TensorLike, b: TensorLike): Tensor {
   // the common cases first: two float tensors of one dtype and shape need no cast or expand
   if (typeof a !== 'number' && typeof b !== 'number') {
     const dtype = a.dtype;
     if (dtype === b.dtype && isFloat(dtype)) {
-      if (a.ndim === 0 && b.ndim === 0 && record.scalar !== undefined) return applyScalar(record, [a, b], NONE);
+      if (a.ndim === 0 && b.ndim === 0 && record.scalar !== undefined) return applyScalar(record, a, b);
       if (T.shapesEqual(a.shape, b.shape)) return apply(record, [a, b], NONE);
     }
   } else if (
@@ -136,7 +136,7 @@ function arithmetic(name: ArithmeticName, a: TensorLike, b: TensorLike): Tensor 
     isFloat(a.dtype) &&
     record.scalar !== undefined
   ) {
-    return applyScalar(record, [a, constant(b, a.dtype)], NONE); // a number never widens a float tensor
+    return applyScalar(record, a, constant(b, a.dtype)); // a number never widens a float tensor
   } else if (
     typeof a === 'number' &&
     typeof b !== 'number' &&
@@ -144,8 +144,9 @@ function arithmetic(name: ArithmeticName, a: TensorLike, b: TensorLike): Tensor 
     isFloat(b.dtype) &&
     record.scalar !== undefined
   ) {
-    return applyScalar(record, [constant(a, b.dtype), b], NONE);
+    return applyScalar(record, constant(a, b.dtype), b);
   }
+  const name = record.name;
   const dtype = T.elementwiseResultDtype(name, dtypeOf(a, b));
   const A = asTensor(a, dtype),
     B = asTensor(b, dtype);
@@ -160,19 +161,19 @@ function comparison(name: CompareOp, a: TensorLike, b: TensorLike): Tensor {
 }
 
 /** a + b, broadcast. @example add(tensor([1, 2]), 1).toArray(); // [2, 3] */
-export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic('add', a, b);
+export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic(BINARY_OPS.add, a, b);
 /** a - b, broadcast. */
-export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a, b);
+export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic(BINARY_OPS.sub, a, b);
 /** a · b elementwise, broadcast. */
-export const mul = (a: TensorLike, b: TensorLike): Tensor => arithmetic('mul', a, b);
+export const mul = (a: TensorLike, b: TensorLike): Tensor => arithmetic(BINARY_OPS.mul, a, b);
 /** a / b, broadcast; true division (ints give float32). */
-export const div = (a: TensorLike, b: TensorLike): Tensor => arithmetic('div', a, b);
+export const div = (a: TensorLike, b: TensorLike): Tensor => arithmetic(BINARY_OPS.div, a, b);
 /** a^b, broadcast. */
-export const pow = (a: TensorLike, b: TensorLike): Tensor => arithmetic('pow', a, b);
+export const pow = (a: TensorLike, b: TensorLike): Tensor => arithmetic(BINARY_OPS.pow, a, b);
 /** Elementwise max (NaN propagates); ties split the gradient evenly. */
-export const maximum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('maximum', a, b);
+export const maximum = (a: TensorLike, b: TensorLike): Tensor => arithmetic(BINARY_OPS.maximum, a, b);
 /** Elementwise min (NaN propagates); ties split the gradient evenly. */
-export const minimum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('minimum', a, b);
+export const minimum = (a: TensorLike, b: TensorLike): Tensor => arithmetic(BINARY_OPS.minimum, a, b);
 /**
  * The angle of the point (b, a) in radians, in (-π, π], broadcast, as `Math.atan2(a, b)` elementwise.
  * @example
@@ -180,7 +181,7 @@ export const minimum = (a: TensorLike, b: TensorLike): Tensor => arithmetic('min
  * atan2(tensor([1, -1]), tensor([1, 0])).toArray(); // [0.7854, -1.5708]
  * ```
  */
-export const atan2 = (a: TensorLike, b: TensorLike): Tensor => arithmetic('atan2', a, b);
+export const atan2 = (a: TensorLike, b: TensorLike): Tensor => arithmetic(BINARY_OPS.atan2, a, b);
 /** a == b (bool, no gradient). */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => comparison('eq', a, b);
 /** a != b (bool). */

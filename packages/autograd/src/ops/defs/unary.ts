@@ -8,9 +8,12 @@ import { type UnaryOp, isFloat } from '@chainrule/tensor';
 import type { OpRecord, Tensor } from '../../tensor.js';
 import { apply, applyScalar } from '../apply.js';
 import { fusedActivationGrad } from '../fused-grads.js';
-import { NONE, type None, noGradRecord, op, records, sameAsInput, unaryRecord } from '../records.js';
+import { NONE as NO_PARAMS, type None, noGradRecord, op, records, sameAsInput, unaryRecord } from '../records.js';
 import { add, ge, gt, le, mul, div, sub } from './binary.js';
 import { floatInput } from '../coerce.js';
+
+/** The parameters of the ops that take none (held here: the hot scalar path reads it per op). */
+const NONE: None = NO_PARAMS;
 
 const unaryFormula = (out: string, d: string) => ({ kind: 'elementwise', args: ['x'], out, d: [d] }) as const;
 const rounding = (kernel: UnaryOp) =>
@@ -144,7 +147,7 @@ export const UNARY_OPS = records({
 /** A differentiable unary op on a float input (0-d takes the scalar path). */
 function run(record: OpRecord<None>, x: Tensor): Tensor {
   return x.ndim === 0 && record.scalar !== undefined && isFloat(x.dtype)
-    ? applyScalar(record, [x], NONE)
+    ? applyScalar(record, x)
     : apply(record, [x], NONE);
 }
 

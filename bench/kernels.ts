@@ -8,7 +8,10 @@ import { ELEMENTWISE_CASES, MATMUL_CASES } from './lib/kernel-cases.js';
 const CHAINRULE = new URL('./lib/kernels-chainrule.ts', import.meta.url).href;
 const TFJS = new URL('./lib/kernels-tfjs.ts', import.meta.url).href;
 
-/** The five implementations of a row, each built in its own process by `kind` (Matmul or Elementwise) and case index. */
+/**
+ * The implementations of a row (five, seven for matmul), each built in its own process by `kind` (Matmul or
+ * Elementwise) and case index.
+ */
 function candidates(kind: 'Matmul' | 'Elementwise', index: number): Record<string, ChildCandidate> {
   return {
     'chainrule js': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['js', index] },
@@ -16,8 +19,18 @@ function candidates(kind: 'Matmul' | 'Elementwise', index: number): Record<strin
     'chainrule wasm 2T': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['wasm 2T', index], env: PLAIN },
     ...(kind === 'Matmul'
       ? {
-          'chainrule wasm FMA 1T': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['wasm FMA 1T', index], nodeFlags: [RELAXED] },
-          'chainrule wasm FMA 2T': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['wasm FMA 2T', index], nodeFlags: [RELAXED] },
+          'chainrule wasm FMA 1T': {
+            module: CHAINRULE,
+            factory: `chainrule${kind}`,
+            args: ['wasm FMA 1T', index],
+            nodeFlags: [RELAXED],
+          },
+          'chainrule wasm FMA 2T': {
+            module: CHAINRULE,
+            factory: `chainrule${kind}`,
+            args: ['wasm FMA 2T', index],
+            nodeFlags: [RELAXED],
+          },
         }
       : {}),
     'tfjs-cpu': { module: TFJS, factory: `tfjs${kind}`, args: ['cpu', index] },
@@ -30,26 +43,56 @@ const NAMES = ['chainrule js', 'chainrule wasm 1T', 'chainrule wasm 2T', 'tfjs-c
 const PLAIN = { CHAINRULE_WASM: 'simd' };
 /** Node 20 accepts relaxed SIMD (f32x4.relaxed_madd: fused multiply-add) only behind this flag. */
 const RELAXED = '--experimental-wasm-relaxed-simd';
-const MATMUL_NAMES = ['chainrule js', 'chainrule wasm 1T', 'chainrule wasm 2T', 'chainrule wasm FMA 1T', 'chainrule wasm FMA 2T', 'tfjs-cpu', 'tfjs-wasm'];
+const MATMUL_NAMES = [
+  'chainrule js',
+  'chainrule wasm 1T',
+  'chainrule wasm 2T',
+  'chainrule wasm FMA 1T',
+  'chainrule wasm FMA 2T',
+  'tfjs-cpu',
+  'tfjs-wasm',
+];
 
 async function matmulSection(): Promise<BenchSection> {
   const rows: (string | number)[][] = [];
   for (const [index, { label, n }] of MATMUL_CASES.entries()) {
-    const t = await timeInProcesses(candidates('Matmul', index), { rounds: n >= 1024 ? 3 : n >= 512 ? 5 : 7, targetMs: n >= 512 ? 150 : 60, warmup: n >= 1024 ? 1 : 2 });
+    const t = await timeInProcesses(candidates('Matmul', index), {
+      rounds: n >= 1024 ? 3 : n >= 512 ? 5 : 7,
+      targetMs: n >= 512 ? 150 : 60,
+      warmup: n >= 1024 ? 1 : 2,
+    });
     const g = (name: string): number => (2 * n ** 3) / t[name]! / 1e9;
-    rows.push([label, ...MATMUL_NAMES.map(g), g('chainrule js') / g('tfjs-cpu'), g('chainrule wasm 1T') / g('tfjs-wasm'), g('chainrule wasm 2T') / g('tfjs-wasm'), g('chainrule wasm FMA 2T') / g('tfjs-wasm')]);
+    rows.push([
+      label,
+      ...MATMUL_NAMES.map(g),
+      g('chainrule js') / g('tfjs-cpu'),
+      g('chainrule wasm 1T') / g('tfjs-wasm'),
+      g('chainrule wasm 2T') / g('tfjs-wasm'),
+      g('chainrule wasm FMA 2T') / g('tfjs-wasm'),
+    ]);
     console.log(`matmul ${label}: ${MATMUL_NAMES.map((k) => `${k} ${g(k).toFixed(2)}`).join(', ')} GFLOP/s`);
   }
   return {
     title: 'matmul float32, GFLOP/s (higher is better)',
-    columns: ['N', ...MATMUL_NAMES, 'js / tfjs-cpu', 'wasm 1T / tfjs-wasm', 'wasm 2T / tfjs-wasm', 'wasm FMA 2T / tfjs-wasm'],
+    columns: [
+      'N',
+      ...MATMUL_NAMES,
+      'js / tfjs-cpu',
+      'wasm 1T / tfjs-wasm',
+      'wasm 2T / tfjs-wasm',
+      'wasm FMA 2T / tfjs-wasm',
+    ],
     rows,
     notes: [
       'C = A·B for N×N float32 matrices (A·Bᵀ: B is a transposed view, no copy), result read back (dataSync for tfjs).',
       'chainrule wasm includes copying the operands into wasm memory and the result out.',
       '2T: rows of C split between the main thread and one worker (bit-identical to 1T).',
-      `wasm FMA: the relaxed-SIMD build (f32x4.relaxed_madd, one rounding per multiply-add), chosen automatically where the runtime accepts relaxed SIMD (Node 22+, Chrome 114+); Node 20 needs \`${RELAXED}\`, which these child processes are given. Without it Node 20 runs the plain SIMD build (the wasm 1T/2T columns).`,
-      'Each implementation runs in its own child process (one per implementation and row), timed round by round in turn.',
+      'wasm FMA: the relaxed-SIMD build (f32x4.relaxed_madd, one rounding per multiply-add), chosen ' +
+        'automatically where the runtime accepts relaxed SIMD (Node 22+, Chrome 114+); ' +
+        `Node 20 needs \`${RELAXED}\`, which these child processes are given. ` +
+        'Without it Node 20 runs the plain SIMD build (the wasm 1T/2T columns).',
+      'Each implementation runs in its own child process (one per implementation and row), ' +
+        'timed round by round in turn.',
     ],
   };
 }
@@ -60,7 +103,12 @@ async function elementwiseSection(): Promise<BenchSection> {
     const w = { label };
     const t = await timeInProcesses(candidates('Elementwise', index), { rounds: 7, targetMs: 60 });
     const ms = (name: string): number => t[name]! * 1000;
-    rows.push([w.label, ...NAMES.map(ms), ms('tfjs-cpu') / ms('chainrule js'), ms('tfjs-wasm') / ms('chainrule wasm 1T')]);
+    rows.push([
+      w.label,
+      ...NAMES.map(ms),
+      ms('tfjs-cpu') / ms('chainrule js'),
+      ms('tfjs-wasm') / ms('chainrule wasm 1T'),
+    ]);
     console.log(`${w.label}: ${NAMES.map((k) => `${k} ${ms(k).toFixed(3)}`).join(', ')} ms`);
   }
   return {

@@ -22,7 +22,9 @@ export default async function scalarChain(): Promise<BenchSection[]> {
     const t = await timeInProcesses(candidates, { rounds: 5, targetMs: 150, warmup: 2 });
     const us = (name: string): number => (t[name]! * 1e6) / ops;
     rows.push([chain.label, ops, us('chainrule'), us('tfjs-cpu'), us('tfjs-cpu') / us('chainrule')]);
-    console.log(`${chain.label}: chainrule ${us('chainrule').toFixed(2)} µs/op, tfjs-cpu ${us('tfjs-cpu').toFixed(2)} µs/op`);
+    console.log(
+      `${chain.label}: chainrule ${us('chainrule').toFixed(2)} µs/op, tfjs-cpu ${us('tfjs-cpu').toFixed(2)} µs/op`,
+    );
   }
   return [
     {
@@ -30,10 +32,13 @@ export default async function scalarChain(): Promise<BenchSection[]> {
       columns: ['chain', 'ops', 'chainrule', 'tfjs-cpu', 'speed-up vs tfjs-cpu'],
       rows,
       notes: [
-        'One call builds the whole chain on 0-d float32 tensors from leaves w and b, runs backward, and reads both gradients.',
-        'chainrule: `x.backward()` (an iterative engine, graph freed after use); tfjs-cpu: `tf.grads` inside `tf.tidy`.',
+        'One call builds the whole chain on 0-d float32 tensors from leaves w and b, runs backward, and reads ' +
+          'both gradients.',
+        'chainrule: `x.backward()` (an iterative engine, graph freed after use); ' +
+          'tfjs-cpu: `tf.grads` inside `tf.tidy`.',
         'An op is one mul, add or tanh; the chain has 10,000 of them (or the nearest multiple of the step).',
-        'Each implementation runs in its own child process (one per implementation and chain), timed round by round in turn, so chainrule\'s garbage collector never works through tfjs\'s heap.',
+        'Each implementation runs in its own child process (one per implementation and chain), timed round by ' +
+          "round in turn, so chainrule's garbage collector never works through tfjs's heap.",
       ],
     },
   ];

@@ -9,7 +9,9 @@ const [moduleUrl, exportName, argsJson] = process.argv.slice(2);
 const mod = (await import(moduleUrl!)) as Record<string, unknown>;
 const factory = mod[exportName!];
 if (typeof factory !== 'function') throw new Error(`${moduleUrl} has no export ${exportName}`);
-const candidate = (await (factory as (...a: unknown[]) => Promise<Candidate> | Candidate)(...(JSON.parse(argsJson!) as unknown[])));
+const candidate = await (factory as (...a: unknown[]) => Promise<Candidate> | Candidate)(
+  ...(JSON.parse(argsJson!) as unknown[]),
+);
 
 const reply = (r: ChildReply): void => {
   process.send!(r);

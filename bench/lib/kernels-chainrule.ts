@@ -12,7 +12,11 @@ function backendOf(name: ChainruleBackendName): Backend {
   // The FMA rows run in a child started with --experimental-wasm-relaxed-simd (Node 20 needs the
   // flag; Node 22+ accepts relaxed SIMD by default): make sure the fused kernels were chosen.
   const fma = name.startsWith('wasm FMA');
-  if (fma !== (wasmKernelVariant() === 'relaxed-simd')) throw new Error(`kernels-chainrule: '${name}' expects the ${fma ? 'relaxed-SIMD (FMA)' : 'plain SIMD'} kernels, but the other build was chosen`);
+  if (fma !== (wasmKernelVariant() === 'relaxed-simd'))
+    throw new Error(
+      `kernels-chainrule: '${name}' expects the ${fma ? 'relaxed-SIMD (FMA)' : 'plain SIMD'} kernels, ` +
+        'but the other build was chosen',
+    );
   return createWasmBackend(jsBackend, { threads: name.endsWith('1T') ? 1 : 2 });
 }
 
@@ -29,8 +33,10 @@ export function chainruleMatmul(backend: ChainruleBackendName, index: number): C
 export function chainruleElementwise(backend: ChainruleBackendName, index: number): Candidate {
   const be = backendOf(backend);
   const { xd, yd, bias } = elementwiseInputs();
-  const x = new NDArray(xd, [ELEMENTWISE_N]), y = new NDArray(yd, [ELEMENTWISE_N]);
-  const x2 = new NDArray(xd, [1024, 1024]), b2 = new NDArray(bias, [1024]).expand([1024, 1024]);
+  const x = new NDArray(xd, [ELEMENTWISE_N]),
+    y = new NDArray(yd, [ELEMENTWISE_N]);
+  const x2 = new NDArray(xd, [1024, 1024]),
+    b2 = new NDArray(bias, [1024]).expand([1024, 1024]);
   const runs: (() => NDArray)[] = [
     () => be.binary('add', x, y, 'float32'),
     () => be.binary('add', x2, b2, 'float32'),

@@ -20,7 +20,8 @@ function readBack(run: () => TfTensor): Candidate {
 export async function tfjsMatmul(backend: 'cpu' | 'wasm', index: number): Promise<Candidate> {
   await useTfjs(backend);
   const { n, transB } = MATMUL_CASES[index]!;
-  const a = tf.tensor2d(random(n * n, 1), [n, n]), b = tf.tensor2d(random(n * n, 2), [n, n]);
+  const a = tf.tensor2d(random(n * n, 1), [n, n]),
+    b = tf.tensor2d(random(n * n, 2), [n, n]);
   return readBack(() => tf.matMul(a, b, false, transB));
 }
 
@@ -30,15 +31,44 @@ export async function tfjsElementwise(backend: 'cpu' | 'wasm', index: number): P
   const { xd, yd, bias } = elementwiseInputs();
   // only the chosen case's tensors are made
   const makers: (() => () => TfTensor)[] = [
-    () => { const p = tf.tensor1d(xd), q = tf.tensor1d(yd); return () => tf.add(p, q); },
-    () => { const p = tf.tensor2d(xd, [1024, 1024]), q = tf.tensor1d(bias); return () => tf.add(p, q); },
-    () => { const p = tf.tensor1d(xd); return () => tf.relu(p); },
-    () => { const p = tf.tensor1d(xd); return () => tf.exp(p); },
-    () => { const p = tf.tensor1d(xd); return () => tf.sigmoid(p); },
-    () => { const p = tf.tensor1d(xd); return () => tf.tanh(p); },
-    () => { const p = tf.tensor1d(xd); return () => tf.sum(p); },
-    () => { const p = tf.tensor2d(xd, [1024, 1024]); return () => tf.sum(p, 0); },
-    () => { const p = tf.tensor2d(xd, [1024, 1024]); return () => tf.argMax(p, 1); },
+    () => {
+      const p = tf.tensor1d(xd),
+        q = tf.tensor1d(yd);
+      return () => tf.add(p, q);
+    },
+    () => {
+      const p = tf.tensor2d(xd, [1024, 1024]),
+        q = tf.tensor1d(bias);
+      return () => tf.add(p, q);
+    },
+    () => {
+      const p = tf.tensor1d(xd);
+      return () => tf.relu(p);
+    },
+    () => {
+      const p = tf.tensor1d(xd);
+      return () => tf.exp(p);
+    },
+    () => {
+      const p = tf.tensor1d(xd);
+      return () => tf.sigmoid(p);
+    },
+    () => {
+      const p = tf.tensor1d(xd);
+      return () => tf.tanh(p);
+    },
+    () => {
+      const p = tf.tensor1d(xd);
+      return () => tf.sum(p);
+    },
+    () => {
+      const p = tf.tensor2d(xd, [1024, 1024]);
+      return () => tf.sum(p, 0);
+    },
+    () => {
+      const p = tf.tensor2d(xd, [1024, 1024]);
+      return () => tf.argMax(p, 1);
+    },
   ];
   if (makers.length !== ELEMENTWISE_CASES.length) throw new Error('kernels-tfjs: one run per elementwise case');
   return readBack(makers[index]!());

@@ -39,10 +39,15 @@ class Child {
   private readonly queue: ChildReply[] = [];
 
   constructor(c: ChildCandidate) {
-    this.proc = fork(CHILD, [c.module, c.factory, JSON.stringify(c.args)], { execArgv: ['--import', 'tsx', ...(c.nodeFlags ?? [])], env: { ...process.env, ...c.env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.proc = fork(CHILD, [c.module, c.factory, JSON.stringify(c.args)], {
+      execArgv: ['--import', 'tsx', ...(c.nodeFlags ?? [])],
+      env: { ...process.env, ...c.env },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     this.proc.on('message', (m) => this.deliver(m as ChildReply));
     this.proc.on('exit', (code) => {
-      if (code !== 0 && code !== null) this.fail(new Error(`benchmark child ${c.module}#${c.factory} exited with code ${code}`));
+      if (code !== 0 && code !== null)
+        this.fail(new Error(`benchmark child ${c.module}#${c.factory} exited with code ${code}`));
     });
   }
 
@@ -91,7 +96,8 @@ export async function timeInProcesses(
   candidates: Record<string, ChildCandidate>,
   options: { rounds?: number; targetMs?: number; warmup?: number; warmupMs?: number } = {},
 ): Promise<Record<string, number>> {
-  const rounds = options.rounds ?? 7, targetMs = options.targetMs ?? 80;
+  const rounds = options.rounds ?? 7,
+    targetMs = options.targetMs ?? 80;
   const names = Object.keys(candidates);
   const children: Record<string, Child> = {};
   try {
@@ -101,14 +107,20 @@ export async function timeInProcesses(
       children[name] = child;
       if ((await child.next()).kind !== 'ready') throw new Error(`benchmark child ${name} did not start`);
     }
-    const reps: Record<string, number> = {}, best: Record<string, number> = {};
+    const reps: Record<string, number> = {},
+      best: Record<string, number> = {};
     for (const name of names) {
-      const dt = await children[name]!.time({ kind: 'calibrate', warmup: options.warmup ?? 2, warmupMs: options.warmupMs ?? 500 });
+      const dt = await children[name]!.time({
+        kind: 'calibrate',
+        warmup: options.warmup ?? 2,
+        warmupMs: options.warmupMs ?? 500,
+      });
       reps[name] = Math.max(1, Math.min(10_000, Math.round(targetMs / Math.max(dt * 1000, 1e-3))));
       best[name] = dt;
     }
     for (let r = 0; r < rounds; r++) {
-      for (const name of names) best[name] = Math.min(best[name]!, await children[name]!.time({ kind: 'round', reps: reps[name]! }));
+      for (const name of names)
+        best[name] = Math.min(best[name]!, await children[name]!.time({ kind: 'round', reps: reps[name]! }));
     }
     return best;
   } finally {

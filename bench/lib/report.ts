@@ -17,7 +17,10 @@ export type BenchFile = () => Promise<readonly BenchSection[]>;
 /** The machine the numbers were taken on. */
 export function machine(): string {
   const cpus = os.cpus();
-  return `${cpus[0]?.model ?? 'unknown CPU'} × ${os.availableParallelism()} (${os.arch()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+  return (
+    `${cpus[0]?.model ?? 'unknown CPU'} × ${os.availableParallelism()} (${os.arch()}), ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`
+  );
 }
 
 function cell(v: string | number): string {

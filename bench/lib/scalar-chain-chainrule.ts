@@ -6,14 +6,19 @@ import { stepsOf } from './scalar-chain-cases.js';
 import type { Candidate } from './timing.js';
 
 /** One step of each chain, in the order of SCALAR_CHAIN_CASES. */
-const STEPS: readonly ((x: Tensor, w: Tensor, b: Tensor) => Tensor)[] = [(x, w, b) => x.mul(w).add(b), (x, w, b) => tanh(x.mul(w).add(b))];
+const STEPS: readonly ((x: Tensor, w: Tensor, b: Tensor) => Tensor)[] = [
+  (x, w, b) => x.mul(w).add(b),
+  (x, w, b) => tanh(x.mul(w).add(b)),
+];
 
 /** The chainrule candidate for SCALAR_CHAIN_CASES[index] (the factory lib/processes.ts calls in a child). */
 export function chainruleScalarChain(index: number): Candidate {
-  const step = STEPS[index]!, steps = stepsOf(index);
+  const step = STEPS[index]!,
+    steps = stepsOf(index);
   return {
     fn: () => {
-      const w = tensor(0.999, { requiresGrad: true }), b = tensor(0.001, { requiresGrad: true });
+      const w = tensor(0.999, { requiresGrad: true }),
+        b = tensor(0.001, { requiresGrad: true });
       let x = tensor(0.5);
       for (let i = 0; i < steps; i++) x = step(x, w, b);
       x.backward();

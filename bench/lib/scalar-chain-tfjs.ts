@@ -16,8 +16,11 @@ const STEPS: readonly ((x: TfTensor, w: TfTensor, b: TfTensor) => TfTensor)[] = 
 export async function tfjsScalarChain(index: number): Promise<Candidate> {
   registerTfjsGradients();
   await useTfjs('cpu');
-  const step = STEPS[index]!, steps = stepsOf(index);
-  const x0 = tf.scalar(0.5), w0 = tf.scalar(0.999), b0 = tf.scalar(0.001);
+  const step = STEPS[index]!,
+    steps = stepsOf(index);
+  const x0 = tf.scalar(0.5),
+    w0 = tf.scalar(0.999),
+    b0 = tf.scalar(0.001);
   const grads = tf.grads((w: TfTensor, b: TfTensor): TfTensor => {
     let x: TfTensor = x0;
     for (let i = 0; i < steps; i++) x = step(x, w, b);

@@ -24,9 +24,12 @@ export function registerTfjsGradients(): void {
         const [a, b] = saved as TfTensor[];
         const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
         const d = dy as TfTensor;
-        if (!transposeA && !transposeB) return { a: () => tf.matMul(d, b!, false, true), b: () => tf.matMul(a!, d, true, false) };
-        if (!transposeA && transposeB) return { a: () => tf.matMul(d, b!, false, false), b: () => tf.matMul(d, a!, true, false) };
-        if (transposeA && !transposeB) return { a: () => tf.matMul(b!, d, false, true), b: () => tf.matMul(a!, d, false, false) };
+        if (!transposeA && !transposeB)
+          return { a: () => tf.matMul(d, b!, false, true), b: () => tf.matMul(a!, d, true, false) };
+        if (!transposeA && transposeB)
+          return { a: () => tf.matMul(d, b!, false, false), b: () => tf.matMul(d, a!, true, false) };
+        if (transposeA && !transposeB)
+          return { a: () => tf.matMul(b!, d, false, true), b: () => tf.matMul(a!, d, false, false) };
         return { a: () => tf.matMul(b!, d, true, true), b: () => tf.matMul(d, a!, true, true) };
       },
     },
@@ -45,7 +48,10 @@ export function registerTfjsGradients(): void {
       gradFunc: (dy, saved) => {
         const [a, b] = saved as TfTensor[];
         const out = assertAndGetBroadcastShape(a!.shape, b!.shape);
-        return { a: () => reduceTo(dy as TfTensor, a!.shape, out), b: () => tf.neg(reduceTo(dy as TfTensor, b!.shape, out)) };
+        return {
+          a: () => reduceTo(dy as TfTensor, a!.shape, out),
+          b: () => tf.neg(reduceTo(dy as TfTensor, b!.shape, out)),
+        };
       },
     },
     {

@@ -32,7 +32,8 @@ export async function timeInterleaved(
   }
   for (let r = 0; r < rounds; r++) {
     for (const name of names) {
-      const c = candidates[name]!, n = reps[name]!;
+      const c = candidates[name]!,
+        n = reps[name]!;
       await c.before?.();
       const t0 = performance.now();
       for (let i = 0; i < n; i++) c.fn();

@@ -18,7 +18,10 @@ function chainruleCandidate(w: Workload, data: Batches): Candidate {
   const net = new Sequential(...layers);
   const opt = new SGD(net.parameters(), { lr: w.lr });
   const xs = data.x.map((d) => new CrTensor(new NDArray(d, [w.batch, w.sizes[0]!])));
-  const ys = w.loss === 'ce' ? data.labels.map((d) => new CrTensor(new NDArray(d, [w.batch]))) : data.oneHot.map((d) => new CrTensor(new NDArray(d, [w.batch, 10])));
+  const ys =
+    w.loss === 'ce'
+      ? data.labels.map((d) => new CrTensor(new NDArray(d, [w.batch])))
+      : data.oneHot.map((d) => new CrTensor(new NDArray(d, [w.batch, 10])));
   let step = 0;
   return {
     fn: () => {
@@ -32,14 +35,14 @@ function chainruleCandidate(w: Workload, data: Batches): Candidate {
   };
 }
 
-
 /**
  * The chainrule candidate for WORKLOADS[index] (the factory lib/processes.ts calls in a child);
  * `fused`: whether this child must be running the relaxed-SIMD (FMA) kernels.
  */
 export function chainruleTraining(index: number, fused = false): Candidate {
   const variant = wasmKernelVariant();
-  if ((variant === 'relaxed-simd') !== fused) throw new Error(`training-chainrule: expected the ${fused ? 'relaxed-simd' : 'simd'} kernels, got ${variant}`);
+  if ((variant === 'relaxed-simd') !== fused)
+    throw new Error(`training-chainrule: expected the ${fused ? 'relaxed-simd' : 'simd'} kernels, got ${variant}`);
   const w = WORKLOADS[index]!;
   return chainruleCandidate(w, batchesOf(w.batch));
 }

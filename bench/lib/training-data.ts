@@ -14,9 +14,30 @@ export interface Workload {
 }
 
 export const WORKLOADS: readonly Workload[] = [
-  { label: '784-30-10 sigmoid, quadratic cost, batch 10', sizes: [784, 30, 10], activation: 'sigmoid', loss: 'quadratic', batch: 10, lr: 3 },
-  { label: '784-30-10 sigmoid, quadratic cost, batch 128', sizes: [784, 30, 10], activation: 'sigmoid', loss: 'quadratic', batch: 128, lr: 3 },
-  { label: '784-256-256-10 ReLU, softmax cross-entropy, batch 128', sizes: [784, 256, 256, 10], activation: 'relu', loss: 'ce', batch: 128, lr: 0.1 },
+  {
+    label: '784-30-10 sigmoid, quadratic cost, batch 10',
+    sizes: [784, 30, 10],
+    activation: 'sigmoid',
+    loss: 'quadratic',
+    batch: 10,
+    lr: 3,
+  },
+  {
+    label: '784-30-10 sigmoid, quadratic cost, batch 128',
+    sizes: [784, 30, 10],
+    activation: 'sigmoid',
+    loss: 'quadratic',
+    batch: 128,
+    lr: 3,
+  },
+  {
+    label: '784-256-256-10 ReLU, softmax cross-entropy, batch 128',
+    sizes: [784, 256, 256, 10],
+    activation: 'relu',
+    loss: 'ce',
+    batch: 128,
+    lr: 0.1,
+  },
 ];
 
 /** Training data: 2,560 MNIST digits in a seeded random order, cut into batches up front. */
@@ -30,11 +51,14 @@ export interface Batches {
 
 export function batchesOf(batch: number): Batches {
   const { images, labels } = loadMnist();
-  const px = images.contiguous().data as Float32Array, pl = labels.contiguous().data as Int32Array;
+  const px = images.contiguous().data as Float32Array,
+    pl = labels.contiguous().data as Int32Array;
   const order = randomPermutation(images.shape[0]!, 7).slice(0, SAMPLES);
   const out: Batches = { x: [], labels: [], oneHot: [] };
   for (let s = 0; s + batch <= SAMPLES; s += batch) {
-    const x = new Float32Array(batch * 784), y = new Int32Array(batch), h = new Float32Array(batch * 10);
+    const x = new Float32Array(batch * 784),
+      y = new Int32Array(batch),
+      h = new Float32Array(batch * 10);
     for (let r = 0; r < batch; r++) {
       const i = order[s + r]!;
       x.set(px.subarray(i * 784, (i + 1) * 784), r * 784);
@@ -47,4 +71,3 @@ export function batchesOf(batch: number): Batches {
   }
   return out;
 }
-

@@ -12,7 +12,9 @@ async function tfjsCandidate(backend: 'cpu' | 'wasm', w: Workload, data: Batches
   const rng = new Rng(1);
   const vars: { w: ReturnType<typeof tf.variable>; b: ReturnType<typeof tf.variable> }[] = [];
   for (let i = 0; i + 1 < w.sizes.length; i++) {
-    const fanIn = w.sizes[i]!, fanOut = w.sizes[i + 1]!, bound = 1 / Math.sqrt(fanIn);
+    const fanIn = w.sizes[i]!,
+      fanOut = w.sizes[i + 1]!,
+      bound = 1 / Math.sqrt(fanIn);
     const wd = Float32Array.from({ length: fanIn * fanOut }, () => (rng.uniform() * 2 - 1) * bound);
     const bd = Float32Array.from({ length: fanOut }, () => (rng.uniform() * 2 - 1) * bound);
     // tfjs's own idiom: W is [in, out] and y = x·W + b
@@ -35,7 +37,9 @@ async function tfjsCandidate(backend: 'cpu' | 'wasm', w: Workload, data: Batches
   const lossOf = (x: TfTensor, y: TfTensor): TfTensor => {
     const out = forward(x);
     // quadratic: 1/(2n) Σ‖a − y‖²; ce: −1/n Σ y·logsoftmax(z)
-    return w.loss === 'ce' ? tf.mul(tf.sum(tf.mul(y, tf.logSoftmax(out))), -1 / w.batch) : tf.mul(tf.sum(tf.square(tf.sub(out, y))), 1 / (2 * w.batch));
+    return w.loss === 'ce'
+      ? tf.mul(tf.sum(tf.mul(y, tf.logSoftmax(out))), -1 / w.batch)
+      : tf.mul(tf.sum(tf.square(tf.sub(out, y))), 1 / (2 * w.batch));
   };
   let step = 0;
   return {

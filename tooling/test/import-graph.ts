@@ -1,10 +1,23 @@
 // The import graph of the packages' sources, read from their import and export lines (type-only
-// ones and `import('...')` type expressions included): what the no-cycles test walks.
+// ones and `import('...')` type expressions included): what the no-cycles test walks. Its file
+// walk, sourceFiles, also lists the files the line-length test reads.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-/** Every .ts file under `dir` (recursively; no node_modules or dist). */
-export function sourceFiles(dir: string): string[] {
+/** Which files sourceFiles returns, by the ends of their names. */
+export interface SourceFileOptions {
+  /** The name endings kept (default: .ts). */
+  readonly extensions?: readonly string[];
+  /** The name endings left out, though they end in one of `extensions` (default: .d.ts). */
+  readonly exclude?: readonly string[];
+}
+
+/**
+ * Every file under `dir` (recursively, sorted) whose name ends in one of `extensions` and in none of `exclude`; no
+ * node_modules, dist or dot folders.
+ */
+export function sourceFiles(dir: string, options: SourceFileOptions = {}): string[] {
+  const { extensions = ['.ts'], exclude = ['.d.ts'] } = options;
   const out: string[] = [];
   const stack = [dir];
   while (stack.length > 0) {
@@ -12,8 +25,8 @@ export function sourceFiles(dir: string): string[] {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) {
-        if (e.name !== 'node_modules' && e.name !== 'dist') stack.push(p);
-      } else if (e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')) out.push(p);
+        if (e.name !== 'node_modules' && e.name !== 'dist' && !e.name.startsWith('.')) stack.push(p);
+      } else if (extensions.some((x) => e.name.endsWith(x)) && !exclude.some((x) => e.name.endsWith(x))) out.push(p);
     }
   }
   return out.sort();

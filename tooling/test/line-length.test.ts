@@ -1,34 +1,21 @@
 // No source line over 120 characters. Biome's formatter wraps code at 120 columns, but it leaves
 // long strings, templates and comments as they are, and it does not format the AssemblyScript
 // kernels (packages/tensor/assembly): this test covers what it does not.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from './import-graph.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The most characters (code points) a line may have. */
 const MAX_LINE = 120;
 /** The folders checked, relative to the repository root. */
-const FOLDERS = ['packages', 'examples', 'tooling'];
+const FOLDERS = ['packages', 'examples', 'tooling', 'bench'];
 
 /** Every .ts and .mjs file under `dir`, recursively: no node_modules, dist or dot folders, no *.generated.ts. */
-function checkedFiles(dir: string): string[] {
-  const out: string[] = [];
-  const stack = [dir];
-  while (stack.length > 0) {
-    const d = stack.pop()!;
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) {
-        if (e.name !== 'node_modules' && e.name !== 'dist' && !e.name.startsWith('.')) stack.push(p);
-      } else if ((e.name.endsWith('.ts') || e.name.endsWith('.mjs')) && !e.name.endsWith('.generated.ts')) {
-        out.push(p);
-      }
-    }
-  }
-  return out.sort();
-}
+const checkedFiles = (dir: string): string[] =>
+  sourceFiles(dir, { extensions: ['.ts', '.mjs'], exclude: ['.generated.ts'] });
 
 /** The 1-based numbers and lengths of the lines of `text` longer than `max` code points. */
 function longLines(text: string, max = MAX_LINE): { line: number; length: number }[] {
@@ -54,6 +41,7 @@ describe('line length', () => {
     expect(files).toContain(join('packages', 'tensor', 'scripts', 'build-wasm.mjs'));
     expect(files).toContain(join('packages', 'tensor', 'assembly', 'gemm.ts'));
     expect(files).toContain(join('tooling', 'test', 'line-length.test.ts'));
+    expect(files).toContain(join('bench', 'lib', 'report.ts'));
     expect(files.some((f) => f.endsWith('.generated.ts') || f.split(/[\\/]/).includes('dist'))).toBe(false);
   });
 

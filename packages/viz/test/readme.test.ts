@@ -1,43 +1,4 @@
-/**
- * Runs every ```ts block of packages/viz/README.md as a module, so the examples stay runnable.
- * Each block is written to a scratch folder next to this test (so the package aliases resolve)
- * and imported; console output is silenced.
- */
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Every ```ts block of packages/viz/README.md runs as a module, so the examples stay runnable.
+import { describeReadmeBlocks } from '../../../tooling/readme-blocks.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const readme = readFileSync(join(here, '..', 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-const scratch = join(here, `.readme-${process.pid}`);
-
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-describe('README examples', () => {
-  it('has examples', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(3);
-  });
-  blocks.forEach((code, i) => {
-    const title = code.split('\n').find((l) => !l.startsWith('import') && l.trim() !== '') ?? '';
-    it(`block ${i + 1} runs: ${title.slice(0, 60)}`, { timeout: 30_000 }, async () => {
-      mkdirSync(scratch, { recursive: true });
-      const file = join(scratch, `block-${i + 1}.ts`);
-      writeFileSync(file, `${code}\nexport {};\n`);
-      const log = vi
-        .spyOn(console, 'log')
-        .mockImplementation(
-          process.env.SHOW_README === '1'
-            ? (...a: unknown[]) =>
-                process.stdout.write(`${a.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ')}\n`)
-            : () => {},
-        );
-      try {
-        await import(/* @vite-ignore */ file);
-      } finally {
-        log.mockRestore();
-      }
-    });
-  });
-});
+describeReadmeBlocks(import.meta.url, 3);

@@ -48,6 +48,22 @@ const argRecord = (name: 'argmax' | 'argmin') =>
     { kind: 'none', show: (c) => `${name}(${c.inputs[0]})` },
   );
 
+/** max or min over axes: the gradient goes to the elements equal to the result, split evenly among ties. */
+function extremumRecord(name: 'max' | 'min', where: string) {
+  return op<ReduceParams>({
+    infer: reduced,
+    forward: (inputs, p) => T[name](inputs[0]!, p.axes, p.keepDims),
+    uses: 'both',
+    vjp: (g, ctx) => [extremumGrad(g, ctx)],
+    formula: {
+      kind: 'vjp',
+      show: show(name),
+      vjp: (c) => [`G at the ${where} of ${c.inputs[0]} (split among ties)`],
+      scalar: ONE,
+    },
+  });
+}
+
 export const REDUCE_OPS = records({
   // d Σx = 1 for every element: the gradient is broadcast back
   sum: op<ReduceParams>({
@@ -63,31 +79,9 @@ export const REDUCE_OPS = records({
     },
   }),
   // d max = 1 at the maxima, split evenly among ties
-  max: op<ReduceParams>({
-    infer: reduced,
-    forward: (inputs, p) => T.max(inputs[0]!, p.axes, p.keepDims),
-    uses: 'both',
-    vjp: (g, ctx) => [extremumGrad(g, ctx)],
-    formula: {
-      kind: 'vjp',
-      show: show('max'),
-      vjp: (c) => [`G at the maxima of ${c.inputs[0]} (split among ties)`],
-      scalar: ONE,
-    },
-  }),
+  max: extremumRecord('max', 'maxima'),
   // d min = 1 at the minima, split evenly among ties
-  min: op<ReduceParams>({
-    infer: reduced,
-    forward: (inputs, p) => T.min(inputs[0]!, p.axes, p.keepDims),
-    uses: 'both',
-    vjp: (g, ctx) => [extremumGrad(g, ctx)],
-    formula: {
-      kind: 'vjp',
-      show: show('min'),
-      vjp: (c) => [`G at the minima of ${c.inputs[0]} (split among ties)`],
-      scalar: ONE,
-    },
-  }),
+  min: extremumRecord('min', 'minima'),
   // d Πx / dx_i = Π_{j≠i} x_j. A plain backward divides, Πx / x_i, when that is safe (no 0, no
   // under- or overflow); otherwise, and whenever the backward is recorded to be differentiated
   // again (where Πx / x_i would cancel catastrophically), the exact products of the others.

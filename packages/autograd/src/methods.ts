@@ -56,19 +56,11 @@ type AnyOp = (x: Tensor, ...rest: never[]) => Tensor | Tensor[];
 type Rest = (x: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) => unknown;
 
 /**
- * The method calling `fn` with `this` first; one wrapper per arity,
- * so the hot one- and two-operand ops pass no extra arguments.
+ * The method calling `fn` with `this` first and every argument passed on (a function's `length`
+ * stops at its first default parameter, so it cannot say how many there are).
  */
 function methodOf(fn: AnyOp): (this: Tensor, ...args: unknown[]) => unknown {
   const f = fn as unknown as Rest;
-  if (fn.length <= 1)
-    return function (this: Tensor) {
-      return f(this);
-    };
-  if (fn.length === 2)
-    return function (this: Tensor, a: unknown) {
-      return f(this, a);
-    };
   return function (this: Tensor, a?: unknown, b?: unknown, c?: unknown, d?: unknown) {
     return f(this, a, b, c, d);
   };

@@ -48,3 +48,37 @@ describe('shape and dtype inference of the non-differentiable records', () => {
     expect(new Set(CASES.map(([op]) => op))).toEqual(new Set(none));
   });
 });
+
+describe('shape and dtype inference at the edges', () => {
+  const b = (shape: number[]) => new NDArray(new Uint8Array(shape.reduce((p, d) => p * d, 1)), shape);
+  const f = (shape: number[]) => arr(shape, 'float64');
+  const i32 = (shape: number[]) => arr(shape, 'int32');
+  const EDGES: [OpName, NDArray[], unknown][] = [
+    ['gt', [f([]), f([2])], {}],
+    ['eq', [f([3, 1]), f([1, 4])], {}],
+    ['sign', [b([3])], {}],
+    ['round', [b([2, 2])], {}],
+    ['clamp', [i32([3])], { min: 0, max: 0.5 }],
+    ['clamp', [b([3])], { min: 0, max: 1 }],
+    ['clamp', [i32([3])], { min: -1, max: 1 }],
+    ['max', [b([2, 3])], { axes: [1], keepDims: false }],
+    ['min', [i32([2, 3])], { axes: [0, 1], keepDims: true }],
+    ['sum', [b([2, 3])], { axes: [1], keepDims: false }],
+    ['prod', [i32([2, 3])], { axes: [0], keepDims: false }],
+    ['exp', [i32([2])], {}],
+    ['neg', [b([2])], {}],
+  ];
+  for (const [op, inputs, params] of EDGES) {
+    const shown = inputs.map((x) => `[${x.shape.join(',')}] ${x.dtype}`);
+    it(`${op} ${JSON.stringify(params)} on ${shown.join(', ')}`, () => {
+      const ins = inputs;
+      const record = OP_RECORDS[op] as OpRecord<unknown>;
+      const made = record.forward(ins, params);
+      const meta = record.infer(
+        ins.map((x) => ({ shape: x.shape, dtype: x.dtype })),
+        params,
+      );
+      expect({ shape: [...meta.shape], dtype: meta.dtype }).toEqual({ shape: [...made.shape], dtype: made.dtype });
+    });
+  }
+});

@@ -70,7 +70,7 @@ function build(record: OpRecord<unknown>): LocalDerivativeRule {
     f.args.forEach((a, i) => {
       names[a] = labelExpr(c.inputs[i] ?? '0');
     });
-    const out = parseFormula(f.out, { names, params: c.params });
+    const out = parseFormula(f.out, { names, params: c.params, strict: true });
     return { out, names: { ...names, out } };
   };
   return {
@@ -78,15 +78,19 @@ function build(record: OpRecord<unknown>): LocalDerivativeRule {
     expression: (c) => (f.show === undefined ? labelled(c).out.text : f.show(c)),
     formulas: (c) => {
       const { names } = labelled(c);
-      return f.d.map((d) => (d === null ? null : parseFormula(d, { names, params: c.params }).text));
+      return f.d.map((d) => (d === null ? null : parseFormula(d, { names, params: c.params, strict: true }).text));
     },
     values: (inputs, output, params) => {
+      const symbols: Record<string, Expr> = { out: sym('out') };
+      for (const a of f.args) symbols[a] = sym(a);
       const values: Record<string, Value> = { out: output };
       f.args.forEach((a, i) => {
         values[a] = inputs[i]!;
       });
       return f.d.map((d) =>
-        d === null ? null : asArray(evaluateValue(parseFormula(d, { names: {}, params }), values), output),
+        d === null
+          ? null
+          : asArray(evaluateValue(parseFormula(d, { names: symbols, params, strict: true }), values), output),
       );
     },
   };

@@ -164,6 +164,11 @@ describe('explain: fan-out and broadcasting', () => {
 });
 
 describe('the local-derivative table', () => {
+  it('refuses a formula naming something that is not an argument (a typo such as `ot` for `out`)', () => {
+    expect(() => parseFormula('1 - ot^2', { names: { x: sym('x'), out: sym('out') }, strict: true })).toThrow(/'ot'/);
+    expect(parseFormula('2/sqrt(π)', { names: {}, strict: true }).text).toBe('2/√(π)');
+  });
+
   it('reads every record: "none" exactly for the non-differentiable ops, and every formula parses', () => {
     for (const [op, record] of Object.entries(OP_RECORDS)) {
       const f = record.formula;
@@ -172,11 +177,11 @@ describe('the local-derivative table', () => {
       const params = { min: -1, max: 1, dtype: 'float64' };
       for (const form of forms) {
         const names = Object.fromEntries(form.args.map((a) => [a, sym(a)]));
-        expect(() => parseFormula(form.out, { names, params }), `${op}: ${form.out}`).not.toThrow();
+        expect(() => parseFormula(form.out, { names, params, strict: true }), `${op}: ${form.out}`).not.toThrow();
         for (const d of form.d)
           if (d !== null)
             expect(
-              () => parseFormula(d, { names: { ...names, out: sym('out') }, params }),
+              () => parseFormula(d, { names: { ...names, out: sym('out') }, params, strict: true }),
               `${op}: ${d}`,
             ).not.toThrow();
         expect(form.d.length, op).toBe(form.args.length);

@@ -1,6 +1,6 @@
 /**
  * The scalar path of the backward pass. While no graph of the backward is recorded, a node whose
- * operands are all 0-d floats of one dtype and whose op has scalar rules (`scalar` in table.ts)
+ * operands are all 0-d floats of one dtype and whose op has scalar rules (the record's `scalar`)
  * receives and sends its gradients as plain numbers, so a chain of scalar ops allocates nothing
  * per op in backward. A number becomes a 0-d tensor again wherever a tensor is needed (hooks,
  * retainGrad, `.grad`, a tensor rule, a sum with a tensor gradient), with the same value: the

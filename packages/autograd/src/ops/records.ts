@@ -41,6 +41,11 @@ export function records<S extends Record<string, { readonly uses: Uses }>>(table
 /** The input's shape and dtype (ops that keep both). */
 export const sameAsInput = (inputs: readonly ArrayMeta[]): ArrayMeta => inputs[0]!;
 
+/** The shape and dtype of unary kernel `kernel`'s result (the input's shape, the kernel's dtype rule). */
+export function elementwiseMeta(kernel: UnaryOp): (inputs: readonly ArrayMeta[]) => ArrayMeta {
+  return (inputs) => ({ shape: inputs[0]!.shape, dtype: T.elementwiseResultDtype(kernel, inputs[0]!.dtype) });
+}
+
 /** A 0-d result of the input's dtype. */
 function scalarResult(like: NDArray, value: number): NDArray {
   return scalarArray(value, like.dtype as 'float32' | 'float64');
@@ -66,7 +71,7 @@ export function unaryRecord(kernel: UnaryOp, spec: UnarySpec): RecordSpec<None> 
     return isFloatScalar(x) ? scalarResult(x, s(x.data[x.offset]!)) : T.unary(kernel, x);
   };
   const record: RecordSpec<None> = {
-    infer: (inputs) => ({ shape: inputs[0]!.shape, dtype: T.elementwiseResultDtype(kernel, inputs[0]!.dtype) }),
+    infer: elementwiseMeta(kernel),
     forward,
     uses: spec.uses,
     vjp: spec.vjp,

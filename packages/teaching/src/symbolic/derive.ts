@@ -128,7 +128,7 @@ function bind(n: GraphNode, args: readonly Expr[]): Record<string, Expr> {
 
 /** The op applied to its inputs' expressions. */
 function forwardExpr(n: GraphNode, args: readonly Expr[]): Expr {
-  return parseFormula(scalarForm(n).out, { names: bind(n, args), params: n.node!.params });
+  return parseFormula(scalarForm(n).out, { names: bind(n, args), params: n.node!.params, strict: true });
 }
 
 /** ∂out/∂input for each input, as expressions (null: no gradient); `out` is the op's own expression (or name). */
@@ -136,5 +136,5 @@ function localExprs(n: GraphNode, args: readonly Expr[], out: Expr): readonly (E
   const names = { ...bind(n, args), out };
   return scalarForm(n)
     .d.slice(0, args.length)
-    .map((d) => (d === null ? null : parseFormula(d, { names, params: n.node!.params })));
+    .map((d) => (d === null ? null : parseFormula(d, { names, params: n.node!.params, strict: true })));
 }

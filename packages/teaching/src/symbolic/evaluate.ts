@@ -1,5 +1,5 @@
 import { AutogradError } from '@chainrule/autograd';
-import { type Expr, applyFunction } from './expr.js';
+import type { Expr } from './expr.js';
 import { type Value, applyNamed, arithmetic } from './functions.js';
 
 /**
@@ -60,7 +60,7 @@ export function evaluateValue(expr: Expr, values: Readonly<Record<string, Value>
         v = arithmetic.neg(a!);
         break;
       case 'fn':
-        v = typeof a === 'number' ? applyFunction(e.fn, a) : applyNamed(e.fn, [a!]);
+        v = applyNamed(e.fn, [a!]);
         break;
       case 'apply':
         v = applyNamed(e.name, args);

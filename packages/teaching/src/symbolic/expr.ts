@@ -5,6 +5,7 @@
  */
 import { AutogradError } from '@chainrule/autograd';
 import { formatNumber } from '../format.js';
+import { numberFunction } from './functions.js';
 
 /** The functions an expression can call. */
 export type FunctionName =
@@ -204,34 +205,9 @@ const LATEX_NAMES: Record<FunctionName, string> = {
   step: '\\operatorname{step}',
 };
 
-/** The numeric value of a function (for folding and evaluation). */
+/** The numeric value of a function (for folding and evaluation): the kernels' own scalar definitions. */
 export function applyFunction(fn: FunctionName, x: number): number {
-  switch (fn) {
-    case 'exp':
-      return Math.exp(x);
-    case 'log':
-      return Math.log(x);
-    case 'sqrt':
-      return Math.sqrt(x);
-    case 'sin':
-      return Math.sin(x);
-    case 'cos':
-      return Math.cos(x);
-    case 'tanh':
-      return Math.tanh(x);
-    case 'sigmoid':
-      return 1 / (1 + Math.exp(-x));
-    case 'erf':
-      return erf(x);
-    case 'abs':
-      return Math.abs(x);
-    case 'sign':
-      return Math.sign(x);
-    case 'relu':
-      return Math.max(x, 0);
-    case 'step':
-      return x > 0 ? 1 : 0;
-  }
+  return numberFunction(fn)(x);
 }
 
 /** fn(a); a function of a number is folded to a number. */
@@ -248,30 +224,6 @@ export function call(fn: FunctionName, a: Expr): Expr {
   return { kind: 'fn', fn, args: [a], text, latex, prec: 5, latexPrec: fn === 'exp' ? 4 : 5 };
 }
 
-/** erf from Numerical Recipes' erfc approximation (|error| < 1.2e-7: enough for folding constants). */
-function erf(x: number): number {
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y =
-    1 -
-    t *
-      Math.exp(
-        -x * x -
-          1.26551223 +
-          t *
-            (1.00002368 +
-              t *
-                (0.37409196 +
-                  t *
-                    (0.09678418 +
-                      t *
-                        (-0.18628806 +
-                          t *
-                            (0.27886807 +
-                              t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-      );
-  return x >= 0 ? y : -y;
-}
-
 /**
  * A call of any other named function of the formula language (`log1p(x)`, `clamp(x, -1, 1)`,
  * `atan2(a, b)`), kept as written. Two read as brackets: `inside(x, lo, hi)` is `[lo ≤ x ≤ hi]`
@@ -281,13 +233,13 @@ export function apply(name: string, args: readonly Expr[]): Expr {
   let text: string, latex: string;
   if (name === 'inside' && args.length === 3) {
     text = `[${args[1]!.text} ≤ ${args[0]!.text} ≤ ${args[2]!.text}]`;
-    latex = `[${args[1]!.latex} le ${args[0]!.latex} le ${args[2]!.latex}]`;
+    latex = `[${args[1]!.latex} \\le ${args[0]!.latex} \\le ${args[2]!.latex}]`;
   } else if (name === 'wins' && args.length === 2) {
     text = `[${args[0]!.text} > ${args[1]!.text}] (½ on a tie)`;
     latex = `[${args[0]!.latex} > ${args[1]!.latex}]`;
   } else {
     text = `${name}(${args.map((a) => a.text).join(', ')})`;
-    latex = `operatorname{${name}}${lparen(args.map((a) => a.latex).join(', '))}`;
+    latex = `\\operatorname{${name}}${lparen(args.map((a) => a.latex).join(', '))}`;
   }
   check(text);
   return { kind: 'apply', name, args, text, latex, prec: 5, latexPrec: 5 };

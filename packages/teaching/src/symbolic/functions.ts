@@ -3,40 +3,40 @@
  * and on arrays: what `evaluateExpression` and the chain-rule trace's local values compute.
  */
 import * as T from '@chainrule/tensor';
+import { AutogradError } from '@chainrule/autograd';
 import type { NDArray } from '@chainrule/tensor';
-import { applyFunction } from './expr.js';
 
 /** A value while evaluating: a plain number (constants) or an array (the op's operands). */
 export type Value = number | NDArray;
 
 const isNumber = (v: Value): v is number => typeof v === 'number';
-const scalarSigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 const wins = (a: number, b: number): number => (a > b ? 1 : a === b ? 0.5 : 0);
+const U = T.SCALAR_UNARY;
 
-/** Each function on numbers. */
+/** Each function on numbers: the tensor package's scalar definitions (the kernels' bits) where it has one. */
 const ON_NUMBERS: Readonly<Record<string, (...xs: number[]) => number>> = {
-  log1p: Math.log1p,
-  expm1: Math.expm1,
-  softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
-  atan2: Math.atan2,
+  exp: U.exp,
+  log: U.log,
+  log1p: U.log1p,
+  expm1: U.expm1,
+  sqrt: U.sqrt,
+  sin: U.sin,
+  cos: U.cos,
+  tanh: U.tanh,
+  sigmoid: U.sigmoid,
+  erf: U.erf,
+  softplus: U.softplus,
+  abs: U.abs,
+  sign: U.sign,
+  relu: U.relu,
+  step: (x) => (x > 0 ? 1 : 0),
+  atan2: T.SCALAR_BINARY.atan2,
+  max: Math.max,
+  min: Math.min,
   clamp: (x, lo, hi) => Math.min(Math.max(x, lo!), hi!),
   inside: (x, lo, hi) => (x >= lo! && x <= hi! ? 1 : 0),
   wins,
   where: (c, a, b) => (c !== 0 ? a! : b!),
-  max: Math.max,
-  min: Math.min,
-  exp: Math.exp,
-  log: Math.log,
-  sqrt: Math.sqrt,
-  sin: Math.sin,
-  cos: Math.cos,
-  tanh: Math.tanh,
-  sigmoid: scalarSigmoid,
-  erf: (x) => applyFunction('erf', x),
-  abs: Math.abs,
-  sign: Math.sign,
-  relu: (x) => Math.max(x, 0),
-  step: (x) => (x > 0 ? 1 : 0),
 };
 
 /** A 0/1 mask in the dtype of `like`. */
@@ -64,7 +64,16 @@ const ON_ARRAYS: Readonly<Record<string, (...xs: NDArray[]) => NDArray>> = {
   where: (c, a, b) => T.where(T.ne(c, 0), a!, b!),
   max: (a, b) => T.maximum(a, b!),
   min: (a, b) => T.minimum(a, b!),
+  atan2: (a, b) => T.binary('atan2', a, b!),
+  clamp: (x, lo, hi) => T.minimum(T.maximum(x, lo!), hi!),
 };
+
+/** The function `name` of the formula language on one number. */
+export function numberFunction(name: string): (...xs: number[]) => number {
+  const f = ON_NUMBERS[name];
+  if (f === undefined) throw new AutogradError('formula', `unknown function '${name}'`);
+  return f;
+}
 
 /** Whether the formula language knows function `name`. */
 export function isKnownFunction(name: string): boolean {
@@ -76,7 +85,7 @@ export function applyNamed(name: string, args: readonly Value[]): Value {
   if (args.every(isNumber)) return ON_NUMBERS[name]!(...(args as number[]));
   const f = ON_ARRAYS[name];
   const like = args.find((a): a is NDArray => !isNumber(a))!;
-  if (f === undefined) throw new Error(`no array form of '${name}'`);
+  if (f === undefined) throw new AutogradError('formula', `no array form of '${name}'`);
   return f(...args.map((a) => (isNumber(a) ? T.fullLike(like, a) : a)));
 }
 

@@ -29,6 +29,8 @@ export interface ParseScope {
   readonly names: Readonly<Record<string, Expr>>;
   /** Parameter values for `{name}` placeholders. */
   readonly params?: unknown;
+  /** Refuse names that are not in `names` (nor π): a record's formula may name only its arguments and `out`. */
+  readonly strict?: boolean;
 }
 
 const TOKEN = /\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?|Infinity|NaN|[\p{L}_][\p{L}\p{N}_]*|\{[A-Za-z_]\w*\}|[-+·*/^(),])/uy;
@@ -77,7 +79,17 @@ export function parseFormula(source: string, scope: ParseScope): Expr {
     if (/^(\d|Infinity|NaN)/.test(t)) return num(Number(t));
     if (t.startsWith('{')) return placeholder(t.slice(1, -1));
     if (!/^[\p{L}_]/u.test(t)) throw new AutogradError('formula', `unexpected '${t}' in '${source}'`);
-    if (peek() !== '(') return scope.names[t] ?? sym(t);
+    if (peek() !== '(') {
+      const bound = scope.names[t];
+      if (bound !== undefined) return bound;
+      if (scope.strict === true && t !== 'π') {
+        throw new AutogradError(
+          'formula',
+          `'${source}' names '${t}', which is not one of ${Object.keys(scope.names).join(', ')}`,
+        );
+      }
+      return sym(t);
+    }
     i++;
     const args: Expr[] = [];
     if (peek() !== ')') {

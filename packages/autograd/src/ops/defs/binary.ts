@@ -3,7 +3,7 @@
  * `cast` nodes, so the rules see operands of one shape and dtype), comparisons, and `where`.
  */
 import * as T from '@chainrule/tensor';
-import { type BinaryOp, type CompareOp, type DType, isFloat } from '@chainrule/tensor';
+import { type BinaryOp, type CompareOp, isFloat } from '@chainrule/tensor';
 import { type OpRecord, Tensor } from '../../tensor.js';
 import { apply, applyScalar } from '../apply.js';
 import { type TensorLike, asTensor, constant, dtypeOf } from '../operands.js';
@@ -14,15 +14,16 @@ import { cast } from './cast.js';
 /** The parameters of the ops that take none (held here: the hot scalar path reads it per op). */
 const NONE: None = NO_PARAMS;
 
-const bool = (inputs: readonly { shape: readonly number[] }[]): { shape: readonly number[]; dtype: DType } => ({
-  shape: inputs[0]!.shape,
-  dtype: 'bool',
-});
+/** A comparison's operands broadcast together (`comparison` below does not expand them); the result is bool. */
 const compare = (kernel: CompareOp, symbol: string): RecordSpec<None> =>
-  noGradRecord<None>(bool, (inputs) => T[kernel](inputs[0]!, inputs[1]!), {
-    kind: 'none',
-    show: (c) => `${c.inputs[0]} ${symbol} ${c.inputs[1]}`,
-  });
+  noGradRecord<None>(
+    ([a, b]) => ({ shape: T.broadcastShapes(kernel, a!.shape, b!.shape), dtype: 'bool' }),
+    (inputs) => T[kernel](inputs[0]!, inputs[1]!),
+    {
+      kind: 'none',
+      show: (c) => `${c.inputs[0]} ${symbol} ${c.inputs[1]}`,
+    },
+  );
 
 export const BINARY_OPS = records({
   // d(a+b) = (1, 1)

@@ -22,6 +22,11 @@ function reduced(inputs: readonly ArrayMeta[], p: ReduceParams): ArrayMeta {
   return { shape, dtype: x.dtype === 'bool' ? 'int32' : x.dtype };
 }
 
+/** max and min keep the input's dtype, bool included (sum and prod count bools as int32). */
+function extremumMeta(inputs: readonly ArrayMeta[], p: ReduceParams): ArrayMeta {
+  return { shape: reduced(inputs, p).shape, dtype: inputs[0]!.dtype };
+}
+
 /** How a reduction reads: `sum(x)` over everything, else with its axes. */
 const show =
   (name: string) =>
@@ -51,7 +56,7 @@ const argRecord = (name: 'argmax' | 'argmin') =>
 /** max or min over axes: the gradient goes to the elements equal to the result, split evenly among ties. */
 function extremumRecord(name: 'max' | 'min', where: string) {
   return op<ReduceParams>({
-    infer: reduced,
+    infer: extremumMeta,
     forward: (inputs, p) => T[name](inputs[0]!, p.axes, p.keepDims),
     uses: 'both',
     vjp: (g, ctx) => [extremumGrad(g, ctx)],

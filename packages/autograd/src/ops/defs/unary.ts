@@ -8,7 +8,7 @@ import { type UnaryOp, isFloat } from '@chainrule/tensor';
 import type { OpRecord, Tensor } from '../../tensor.js';
 import { apply, applyScalar } from '../apply.js';
 import { fusedActivationGrad } from '../fused-grads.js';
-import { NONE as NO_PARAMS, type None, noGradRecord, op, records, sameAsInput, unaryRecord } from '../records.js';
+import { NONE as NO_PARAMS, type None, elementwiseMeta, noGradRecord, op, records, unaryRecord } from '../records.js';
 import { add, ge, gt, le, mul, div, sub } from './binary.js';
 import { floatInput } from '../coerce.js';
 
@@ -17,7 +17,7 @@ const NONE: None = NO_PARAMS;
 
 const unaryFormula = (out: string, d: string) => ({ kind: 'elementwise', args: ['x'], out, d: [d] }) as const;
 const rounding = (kernel: UnaryOp) =>
-  noGradRecord<None>(sameAsInput, (inputs) => T[kernel](inputs[0]!), {
+  noGradRecord<None>(elementwiseMeta(kernel), (inputs) => T[kernel](inputs[0]!), {
     kind: 'none',
     show: (c) => `${kernel}(${c.inputs[0]})`,
   });
@@ -132,7 +132,7 @@ export const UNARY_OPS = records({
   }),
   // d clamp(x) = 1 inside [min, max] (boundaries included, as PyTorch), 0 outside
   clamp: op<{ min: number; max: number }>({
-    infer: sameAsInput,
+    infer: ([x], p) => ({ shape: x!.shape, dtype: T.clampResultDtype(x!.dtype, p.min, p.max) }),
     forward: (inputs, p) => T.clamp(inputs[0]!, p.min, p.max),
     uses: 'inputs',
     vjp: (g, { inputs: [x], params: p }) => [mul(mul(g, ge(x!, p.min)), le(x!, p.max))],

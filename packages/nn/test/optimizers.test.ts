@@ -267,9 +267,8 @@ describe('optimizer state', () => {
       'Adam.loadStateDict: the state has 0 parameter group(s), the optimizer 1',
     );
     const lrBefore = opt.paramGroups[0]!.lr;
-    expect(() => opt.loadStateDict({ state: { '7': {} }, paramGroups: [{ params: [0], options: { lr: 5 } }] })).toThrow(
-      /state for parameter 7/,
-    );
+    const groups = [{ params: [0], options: { ...good.paramGroups[0]!.options, lr: 5 } }];
+    expect(() => opt.loadStateDict({ state: { '7': {} }, paramGroups: groups })).toThrow(/state for parameter 7/);
     expect(opt.paramGroups[0]!.lr).toBe(lrBefore);
   });
 

@@ -24,6 +24,7 @@ import {
   add,
 } from '@chainrule/autograd';
 import type { Module } from '../module.js';
+import { checkTensor, checkUnitInterval, lossReduction } from './loss-checks.js';
 
 /**
  * How per-element losses are combined: their mean (default), their sum, or none (the losses
@@ -41,7 +42,12 @@ export interface MseOptions {
   reduction?: Reduction | 'quadratic';
 }
 
+/** The reductions every loss takes. */
+const REDUCTIONS: readonly Reduction[] = ['mean', 'sum', 'none'];
+
 function checkSameShape(op: string, pred: Tensor, target: Tensor): void {
+  checkTensor(op, 'the prediction', pred);
+  checkTensor(op, 'the target', target);
   if (!T.shapesEqual(pred.shape, target.shape)) {
     throw new T.ShapeError(
       op,
@@ -69,9 +75,9 @@ function reduce(losses: Tensor, reduction: Reduction): Tensor {
  * ```
  */
 export function mseLoss(pred: Tensor, target: Tensor, options: MseOptions = {}): Tensor {
+  const reduction = lossReduction('mseLoss', options, [...REDUCTIONS, 'quadratic']);
   checkSameShape('mseLoss', pred, target);
   const sq = square(sub(pred, target));
-  const reduction = options.reduction ?? 'mean';
   if (reduction === 'quadratic') {
     const n = pred.ndim === 0 ? 1 : pred.shape[0]!;
     return mul(sum(sq), 1 / (2 * n));
@@ -89,8 +95,9 @@ export function quadraticCost(pred: Tensor, target: Tensor): Tensor {
 
 /** Mean absolute error, mean(|pred − target|). */
 export function l1Loss(pred: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  const reduction = lossReduction('l1Loss', options, REDUCTIONS);
   checkSameShape('l1Loss', pred, target);
-  return reduce(abs(sub(pred, target)), options.reduction ?? 'mean');
+  return reduce(abs(sub(pred, target)), reduction);
 }
 
 /** Options of `huberLoss`. */
@@ -101,13 +108,15 @@ export interface HuberOptions extends LossOptions {
 
 /** Huber loss: ½d² where |d| ≤ δ, δ(|d| − ½δ) beyond, with d = pred − target. */
 export function huberLoss(pred: Tensor, target: Tensor, options: HuberOptions = {}): Tensor {
+  const reduction = lossReduction('huberLoss', options, REDUCTIONS, ['delta']);
   checkSameShape('huberLoss', pred, target);
   const delta = options.delta ?? 1;
-  if (!(delta > 0)) throw new T.RangeError('huberLoss', `delta must be positive, got ${delta}`);
+  if (typeof delta !== 'number' || !(delta > 0))
+    throw new T.RangeError('huberLoss', `delta must be positive, got ${delta}`);
   const d = sub(pred, target);
   const a = abs(d);
   const losses = where(gt(a, delta), mul(sub(a, delta / 2), delta), mul(square(d), 0.5));
-  return reduce(losses, options.reduction ?? 'mean');
+  return reduce(losses, reduction);
 }
 
 /** log(p) with log(0) taken as −100 (PyTorch's clamp) and a zero gradient there instead of inf. */
@@ -119,11 +128,15 @@ function clampedLog(p: Tensor): Tensor {
 /**
  * Binary cross-entropy on probabilities: −[y log p + (1 − y) log(1 − p)], logs clamped at −100
  * as PyTorch. Prefer `bceWithLogits`, which is stable for any logit.
+ * @throws RangeError when a prediction or a target is outside [0, 1] (or NaN)
  */
 export function bce(prob: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  const reduction = lossReduction('bce', options, REDUCTIONS);
   checkSameShape('bce', prob, target);
+  checkUnitInterval('bce', 'prediction', prob);
+  checkUnitInterval('bce', 'target', target);
   const losses = neg(add(mul(target, clampedLog(prob)), mul(sub(1, target), clampedLog(sub(1, prob)))));
-  return reduce(losses, options.reduction ?? 'mean');
+  return reduce(losses, reduction);
 }
 
 /**
@@ -131,14 +144,16 @@ export function bce(prob: Tensor, target: Tensor, options: LossOptions = {}): Te
  * exact for any z (from logit −800 with target 1 the loss is 800). Its gradient is σ(z) − y.
  */
 export function bceWithLogits(logits: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
+  const reduction = lossReduction('bceWithLogits', options, REDUCTIONS);
   checkSameShape('bceWithLogits', logits, target);
-  return reduce(sub(softplus(logits), mul(target, logits)), options.reduction ?? 'mean');
+  checkUnitInterval('bceWithLogits', 'target', target);
+  return reduce(sub(softplus(logits), mul(target, logits)), reduction);
 }
 
 /** Checks int32 class labels: shape = the input's without the class axis (1), values in [0, C). */
 function checkLabels(op: string, input: Tensor, target: Tensor): void {
   const classes = input.ndim === 1 ? input.shape[0]! : input.shape[1]!;
-  const expected = input.ndim === 1 ? [] : input.shape.filter((_, i) => i !== 1);
+  const expected = labelShape(input);
   if (!T.shapesEqual(target.shape, expected)) {
     throw new T.ShapeError(
       op,
@@ -159,9 +174,18 @@ function pickNegative(logProbs: Tensor, target: Tensor): Tensor {
   return neg(squeeze(gather(logProbs, 1, unsqueeze(target, 1)), 1));
 }
 
-function checkInput(op: string, input: Tensor): void {
+function checkInput(op: string, input: Tensor, target: Tensor): void {
+  checkTensor(op, 'the input', input);
+  checkTensor(op, 'the target', target);
   if (input.ndim === 0)
     throw new T.ShapeError(op, 'input must have a class axis: [C], [N, C] or [N, C, ...], got a scalar');
+  if (!T.isFloat(input.dtype))
+    throw new T.DTypeError(op, `input must be float32 or float64 (scores per class), got ${input.dtype}`);
+}
+
+/** The shape of class-index labels for `input`: its shape without the class axis. */
+function labelShape(input: Tensor): number[] {
+  return input.ndim === 1 ? [] : input.shape.filter((_, i) => i !== 1);
 }
 
 /**
@@ -177,28 +201,49 @@ function checkInput(op: string, input: Tensor): void {
  * ```
  */
 export function crossEntropy(logits: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
-  checkInput('crossEntropy', logits);
+  const reduction = lossReduction('crossEntropy', options, REDUCTIONS);
+  checkInput('crossEntropy', logits, target);
   const axis = logits.ndim === 1 ? 0 : 1;
   if (target.dtype === 'int32') {
     checkLabels('crossEntropy', logits, target);
-    return reduce(pickNegative(logSoftmax(logits, axis), target), options.reduction ?? 'mean');
+    return reduce(pickNegative(logSoftmax(logits, axis), target), reduction);
   }
   if (!T.isFloat(target.dtype))
     throw new T.DTypeError(
       'crossEntropy',
-      `target must be int32 class labels or float probabilities, got ${target.dtype}`,
+      `target must be int32 class indices or float probabilities, got ${target.dtype}`,
     );
-  checkSameShape('crossEntropy', logits, target);
-  return reduce(neg(sum(mul(target, logSoftmax(logits, axis)), axis)), options.reduction ?? 'mean');
+  if (!T.shapesEqual(logits.shape, target.shape)) {
+    const labels = labelShape(logits);
+    if (T.shapesEqual(target.shape, labels))
+      throw new T.DTypeError(
+        'crossEntropy',
+        `a ${target.dtype} target of shape ${T.fmtShape(target.shape)} looks like class indices, which need ` +
+          `{ dtype: 'int32' } (e.g. tensor(labels, { dtype: 'int32' })); a float target holds class ` +
+          `probabilities of the logits' shape ${T.fmtShape(logits.shape)}`,
+      );
+    throw new T.ShapeError(
+      'crossEntropy',
+      `a float target holds class probabilities and must have the logits' shape ${T.fmtShape(logits.shape)}, ` +
+        `got ${T.fmtShape(target.shape)}; class indices have shape ${T.fmtShape(labels)} and ` +
+        `need { dtype: 'int32' }`,
+    );
+  }
+  return reduce(neg(sum(mul(target, logSoftmax(logits, axis)), axis)), reduction);
 }
 
 /** Negative log-likelihood from log-probabilities (e.g. a LogSoftmax output) and int32 labels. */
 export function nllLoss(logProbs: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
-  checkInput('nllLoss', logProbs);
+  const reduction = lossReduction('nllLoss', options, REDUCTIONS);
+  checkInput('nllLoss', logProbs, target);
   if (target.dtype !== 'int32')
-    throw new T.DTypeError('nllLoss', `target must be int32 class labels, got ${target.dtype}`);
+    throw new T.DTypeError(
+      'nllLoss',
+      `target must be class indices with { dtype: 'int32' } (e.g. tensor(labels, { dtype: 'int32' })), ` +
+        `got ${target.dtype}`,
+    );
   checkLabels('nllLoss', logProbs, target);
-  return reduce(pickNegative(logProbs, target), options.reduction ?? 'mean');
+  return reduce(pickNegative(logProbs, target), reduction);
 }
 
 /**
@@ -207,7 +252,9 @@ export function nllLoss(logProbs: Tensor, target: Tensor, options: LossOptions =
  * Add it to the loss: `loss.add(l2Penalty(model, 5, 50000))`.
  */
 export function l2Penalty(model: Module<never, unknown> | readonly Tensor[], lambda: number, n: number): Tensor {
-  if (!(n > 0)) throw new T.RangeError('l2Penalty', `n (the training set size) must be positive, got ${n}`);
+  if (!(n > 0 && Number.isFinite(n)))
+    throw new T.RangeError('l2Penalty', `n (the training set size) must be positive, got ${n}`);
+  if (!Number.isFinite(lambda)) throw new T.RangeError('l2Penalty', `lambda must be a finite number, got ${lambda}`);
   const weights = Array.isArray(model)
     ? (model as readonly Tensor[])
     : (model as Module<never, unknown>)

@@ -1,6 +1,7 @@
 import * as T from '@chainrule/tensor';
 import { Tensor, add, div, mul, sqrt, square } from '@chainrule/autograd';
 import { type Hyperparameters, type LiveState, Optimizer, type ParamGroup, type ParamGroupInput } from './optimizer.js';
+import type { StateSchema } from './state-check.js';
 
 /** Hyperparameters of Adagrad (PyTorch's). */
 export interface AdagradOptions extends Hyperparameters {
@@ -24,14 +25,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     params: Iterable<Tensor> | readonly ParamGroupInput<AdagradOptions>[],
     options: Partial<AdagradOptions> = {},
   ) {
-    super('Adagrad', params, {
-      lr: 0.01,
-      lrDecay: 0,
-      weightDecay: 0,
-      initialAccumulatorValue: 0,
-      eps: 1e-10,
-      ...options,
-    });
+    super('Adagrad', params, { lr: 0.01, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10 }, options);
   }
 
   protected override checkHyperparameters(h: Hyperparameters): void {
@@ -40,6 +34,14 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     if (o.eps !== undefined && !(o.eps >= 0)) throw new T.RangeError('Adagrad', `eps must be >= 0, got ${o.eps}`);
     if (o.initialAccumulatorValue !== undefined && !(o.initialAccumulatorValue >= 0))
       throw new T.RangeError('Adagrad', `initialAccumulatorValue must be >= 0, got ${o.initialAccumulatorValue}`);
+    if (o.lrDecay !== undefined && !(o.lrDecay >= 0))
+      throw new T.RangeError('Adagrad', `lrDecay must be >= 0, got ${o.lrDecay}`);
+    if (o.weightDecay !== undefined && !(o.weightDecay >= 0))
+      throw new T.RangeError('Adagrad', `weightDecay must be >= 0, got ${o.weightDecay}`);
+  }
+
+  protected stateSchema(): StateSchema {
+    return { step: { kind: 'count', required: true }, sum: { kind: 'nonnegative', required: true } };
   }
 
   protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<AdagradOptions>): void {

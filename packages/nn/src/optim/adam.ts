@@ -8,6 +8,7 @@ import {
   type ParamGroupInput,
   zerosState,
 } from './optimizer.js';
+import type { StateSchema } from './state-check.js';
 
 /** Hyperparameters of Adam and AdamW (PyTorch's). */
 export interface AdamOptions extends Hyperparameters {
@@ -19,6 +20,12 @@ export interface AdamOptions extends Hyperparameters {
   amsgrad: boolean;
 }
 
+/** Adam's options as given: PyTorch's `betas: [beta1, beta2]` is accepted too. */
+export type AdamInput = Partial<AdamOptions> & { betas?: readonly [number, number] };
+
+/** A parameter group for Adam and AdamW, which may also give `betas`. */
+export type AdamGroupInput = ParamGroupInput<AdamOptions> & { betas?: readonly [number, number] };
+
 function checkAdam(name: string, h: Hyperparameters): void {
   const o = h as Partial<AdamOptions>;
   for (const key of ['beta1', 'beta2'] as const) {
@@ -29,6 +36,14 @@ function checkAdam(name: string, h: Hyperparameters): void {
   if (o.weightDecay !== undefined && !(o.weightDecay >= 0))
     throw new T.RangeError(name, `weightDecay must be >= 0, got ${o.weightDecay}`);
 }
+
+/** Adam's per-parameter state: max_exp_avg_sq with amsgrad (created when missing). */
+const ADAM_STATE: StateSchema = {
+  step: { kind: 'count', required: true },
+  exp_avg: { kind: 'tensor', required: true },
+  exp_avg_sq: { kind: 'nonnegative', required: true },
+  max_exp_avg_sq: { kind: 'nonnegative', required: false },
+};
 
 /** The shared Adam moment update and step; `g` already includes any L2 term. */
 function adamStep(p: Tensor, g: Tensor, state: LiveState, h: AdamOptions): void {
@@ -66,21 +81,17 @@ function adamStep(p: Tensor, g: Tensor, state: LiveState, h: AdamOptions): void 
  * ```
  */
 export class Adam extends Optimizer<AdamOptions> {
-  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdamOptions>[], options: Partial<AdamOptions> = {}) {
-    super('Adam', params, {
-      lr: 1e-3,
-      beta1: 0.9,
-      beta2: 0.999,
-      eps: 1e-8,
-      weightDecay: 0,
-      amsgrad: false,
-      ...options,
-    });
+  constructor(params: Iterable<Tensor> | readonly AdamGroupInput[], options: AdamInput = {}) {
+    super('Adam', params, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false }, options);
   }
 
   protected override checkHyperparameters(h: Hyperparameters): void {
     super.checkHyperparameters(h);
     checkAdam('Adam', h);
+  }
+
+  protected stateSchema(): StateSchema {
+    return ADAM_STATE;
   }
 
   protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<AdamOptions>): void {
@@ -93,21 +104,22 @@ export class Adam extends Optimizer<AdamOptions> {
  * gradient. The default weight decay is 0.01.
  */
 export class AdamW extends Optimizer<AdamOptions> {
-  constructor(params: Iterable<Tensor> | readonly ParamGroupInput<AdamOptions>[], options: Partial<AdamOptions> = {}) {
-    super('AdamW', params, {
-      lr: 1e-3,
-      beta1: 0.9,
-      beta2: 0.999,
-      eps: 1e-8,
-      weightDecay: 0.01,
-      amsgrad: false,
-      ...options,
-    });
+  constructor(params: Iterable<Tensor> | readonly AdamGroupInput[], options: AdamInput = {}) {
+    super(
+      'AdamW',
+      params,
+      { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0.01, amsgrad: false },
+      options,
+    );
   }
 
   protected override checkHyperparameters(h: Hyperparameters): void {
     super.checkHyperparameters(h);
     checkAdam('AdamW', h);
+  }
+
+  protected stateSchema(): StateSchema {
+    return ADAM_STATE;
   }
 
   protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<AdamOptions>): void {

@@ -1,11 +1,25 @@
 import * as T from '@chainrule/tensor';
-import { type Tensor, noGrad } from '@chainrule/autograd';
+import { Tensor, noGrad } from '@chainrule/autograd';
+import { ModuleError } from '../errors.js';
+import { checkOptions } from './options.js';
+import { describeValue } from './state-check.js';
+
+/** Options of `clipGradNorm`. */
+export interface ClipOptions {
+  /**
+   * Throw (changing nothing) when the total norm is NaN or infinite, as PyTorch's
+   * `error_if_nonfinite` (default false).
+   */
+  errorIfNonfinite?: boolean;
+}
 
 /**
  * Scales all gradients together so their total norm is at most `maxNorm` (PyTorch's
  * clip_grad_norm_): the norm is over all gradients as one vector (`normType` 2 by default,
  * any p > 0 or Infinity). Gradients are scaled in place by maxNorm / (norm + 1e-6) when that is
- * below 1. Returns the total norm before clipping.
+ * below 1. Returns the total norm before clipping. Every gradient is checked (a Tensor of its
+ * parameter's shape and a float dtype) before any is scaled, and a gradient shared by two
+ * parameters is scaled once.
  * @example
  * ```ts
  * loss.backward();
@@ -13,10 +27,40 @@ import { type Tensor, noGrad } from '@chainrule/autograd';
  * opt.step();
  * ```
  */
-export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType = 2): number {
-  if (!(maxNorm >= 0)) throw new T.RangeError('clipGradNorm', `maxNorm must be >= 0, got ${maxNorm}`);
-  if (!(normType > 0)) throw new T.RangeError('clipGradNorm', `normType must be > 0 or Infinity, got ${normType}`);
-  const grads = [...params].map((p) => p.grad).filter((g): g is Tensor => g !== null);
+export function clipGradNorm(
+  params: Iterable<Tensor>,
+  maxNorm: number,
+  normType = 2,
+  options: ClipOptions = {},
+): number {
+  const op = 'clipGradNorm';
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0))
+    throw new T.RangeError(op, `maxNorm must be >= 0, got ${describeValue(maxNorm)}`);
+  if (typeof normType !== 'number' || !(normType > 0))
+    throw new T.RangeError(op, `normType must be > 0 or Infinity, got ${describeValue(normType)}`);
+  const { errorIfNonfinite = false } = checkOptions(op, '', options, new Map([['errorIfNonfinite', 'boolean']]));
+  if (params instanceof Tensor)
+    throw new ModuleError(op, 'params must be an iterable of Tensors, got a single Tensor (wrap it: [p])');
+  if (typeof params !== 'object' || params === null || !(Symbol.iterator in params))
+    throw new ModuleError(op, `params must be an iterable of Tensors, got ${describeValue(params)}`);
+  const grads = new Set<Tensor>();
+  let i = 0;
+  for (const p of params as Iterable<unknown>) {
+    const at = i++;
+    if (!(p instanceof Tensor)) throw new ModuleError(op, `parameter ${at} is not a Tensor (got ${describeValue(p)})`);
+    const g: unknown = p.grad;
+    if (g === null) continue;
+    if (!(g instanceof Tensor))
+      throw new ModuleError(op, `the gradient of parameter ${at} is not a Tensor (got ${describeValue(g)})`);
+    if (!T.shapesEqual(g.shape, p.shape))
+      throw new T.ShapeError(
+        op,
+        `parameter ${at} has shape ${T.fmtShape(p.shape)} but its gradient ${T.fmtShape(g.shape)} (nothing was scaled)`,
+      );
+    if (!T.isFloat(g.dtype))
+      throw new T.DTypeError(op, `the gradient of parameter ${at} is ${g.dtype}; gradients are float32 or float64`);
+    grads.add(g);
+  }
   let total = 0;
   for (const g of grads) {
     const a = T.abs(T.cast(g.value, 'float64'));
@@ -24,6 +68,11 @@ export function clipGradNorm(params: Iterable<Tensor>, maxNorm: number, normType
     else total += T.sum(T.pow(a, normType)).item();
   }
   if (normType !== Infinity) total = total ** (1 / normType);
+  if (errorIfNonfinite && !Number.isFinite(total))
+    throw new T.RangeError(
+      op,
+      `the total ${normType}-norm of the gradients is ${total}; nothing was scaled (errorIfNonfinite is set)`,
+    );
   const coef = maxNorm / (total + 1e-6);
   if (coef < 1)
     noGrad(() => {

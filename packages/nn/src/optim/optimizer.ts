@@ -2,6 +2,8 @@ import * as T from '@chainrule/tensor';
 import type { NDArray } from '@chainrule/tensor';
 import { Tensor, noGrad } from '@chainrule/autograd';
 import { ModuleError } from '../errors.js';
+import { type OptionKinds, checkObject, checkOptions, kindsOf, unknownKeyError } from './options.js';
+import { type LiveState, type StateSchema, checkParamState, describeValue } from './state-check.js';
 
 /** Hyperparameters: numbers and flags (a group's `lr`, `momentum`, `nesterov`, ...); every optimizer has `lr`. */
 export interface Hyperparameters {
@@ -46,30 +48,48 @@ export interface OptimizerStateDictInput {
   paramGroups: readonly { params: readonly number[]; options: Readonly<Record<string, number | boolean>> }[];
 }
 
-/** Live per-parameter state: tensors updated in place, and numbers. */
-export type LiveState = Record<string, Tensor | number>;
+export type { LiveState } from './state-check.js';
 
 /**
  * The base of the optimizers. `step()` updates every parameter that has a gradient, in place
  * under noGrad, from `update` of the subclass. Subclasses keep per-parameter state in `state`.
+ * Every call is all or nothing: `step()` checks every gradient and hyperparameter before it
+ * moves any parameter, and `loadStateDict` checks the whole dict before it writes.
  */
 export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
+  readonly name: string;
+  readonly defaults: H;
   readonly paramGroups: ParamGroup<H>[];
   /** Per-parameter state (moment estimates, step counts), created lazily on the first step. */
   protected readonly state = new Map<Tensor, LiveState>();
+  /** The hyperparameter keys and their types. */
+  private readonly kinds: OptionKinds;
 
+  /**
+   * @param builtins every hyperparameter with its default value (`lr` may lack one: then `options` must give it)
+   * @param options the caller's overrides; an unknown key or a value of the wrong type is an error
+   */
   constructor(
-    readonly name: string,
+    name: string,
     params: Iterable<Tensor> | readonly ParamGroupInput<H>[],
-    readonly defaults: H,
+    builtins: Omit<H, 'lr'> & { lr?: number },
+    options: unknown = {},
   ) {
-    this.checkHyperparameters(defaults);
+    this.name = name;
+    const kinds = kindsOf(builtins);
+    kinds.set('lr', 'number');
+    this.kinds = kinds;
+    this.defaults = { ...builtins, ...checkOptions(name, '', options, kinds) } as unknown as H;
+    if (this.defaults.lr === undefined) throw new ModuleError(name, 'lr (the learning rate) is required');
+    this.checkHyperparameters(this.defaults);
     const groups = isGroupList<H>(params) ? params : [{ params } as ParamGroupInput<H>];
     const seen = new Set<Tensor>();
     this.paramGroups = groups.map((g, gi) => {
-      const list = [...g.params];
+      const where = groups.length === 1 && g.params === params ? 'params' : `group ${gi}`;
+      const given = checkOptions(name, where === 'params' ? '' : where, g, kinds, ['params']);
+      const list = paramList(name, where, given.params);
       for (const p of list) {
-        if (!(p instanceof Tensor)) throw new ModuleError(name, `group ${gi} holds something that is not a Tensor`);
+        if (!(p instanceof Tensor)) throw new ModuleError(name, `${where} holds something that is not a Tensor`);
         if (!p.isLeaf)
           throw new ModuleError(
             name,
@@ -79,16 +99,33 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
           throw new ModuleError(name, 'a parameter appears more than once (in one group or across groups)');
         seen.add(p);
       }
-      const group = { ...defaults, ...g, params: list } as ParamGroup<H>;
+      const group = { ...this.defaults, ...given, params: list } as ParamGroup<H>;
       this.checkHyperparameters(group);
       return group;
     });
+    if (seen.size === 0) throw new ModuleError(name, 'got an empty parameter list (nothing to optimize)');
   }
 
-  /** Validates hyperparameters (a negative learning rate, a beta outside [0, 1), ...). */
+  /**
+   * Validates hyperparameters: each known one of its type and finite; subclasses add ranges (a
+   * negative learning rate, a beta outside [0, 1), ...).
+   */
   protected checkHyperparameters(h: Hyperparameters): void {
+    for (const [k, v] of Object.entries(h)) {
+      const kind = this.kinds.get(k);
+      if (kind === undefined) continue;
+      if (typeof v !== kind) throw new ModuleError(this.name, `"${k}" must be a ${kind}, got ${describeValue(v)}`);
+      if (typeof v === 'number' && !Number.isFinite(v))
+        throw new T.RangeError(this.name, `${k} must be a finite number, got ${v}`);
+    }
     if (!(h.lr >= 0)) throw new T.RangeError(this.name, `learning rate must be >= 0, got ${h.lr}`);
   }
+
+  /** The keys of each parameter's state and what they hold (checked by `loadStateDict`). */
+  protected abstract stateSchema(): StateSchema;
+
+  /** Cross-key checks of one parameter's loaded state (RMSprop: grad_avg² ≤ square_avg). */
+  protected checkLoadedState(_op: string, _where: string, _state: LiveState): void {}
 
   /** Every parameter, over all groups. */
   get params(): Tensor[] {
@@ -100,19 +137,47 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     for (const group of this.paramGroups) for (const p of group.params) p.grad = null;
   }
 
-  /** Updates each parameter that has a gradient, in place and without recording a graph. */
+  /**
+   * Updates each parameter that has a gradient, in place and without recording a graph. First
+   * checks every group's hyperparameters and every gradient (a Tensor of its parameter's shape
+   * and dtype): on a problem it throws before any parameter or state has changed.
+   */
   step(): void {
+    const op = `${this.name}.step`;
+    const work: [Tensor, Tensor, ParamGroup<H>][] = [];
+    let index = 0;
+    for (const group of this.paramGroups) {
+      this.checkHyperparameters(group);
+      for (const p of group.params) {
+        const i = index++;
+        if (!(p instanceof Tensor)) throw new ModuleError(op, `parameter ${i} is not a Tensor`);
+        const g: unknown = p.grad;
+        if (g === null) continue;
+        if (!(g instanceof Tensor))
+          throw new ModuleError(op, `the gradient of parameter ${i} is not a Tensor (got ${describeValue(g)})`);
+        if (!T.shapesEqual(g.shape, p.shape))
+          throw new T.ShapeError(
+            op,
+            `parameter ${i} has shape ${T.fmtShape(p.shape)} but its gradient ${T.fmtShape(g.shape)} ` +
+              '(nothing was updated)',
+          );
+        if (g.dtype !== p.dtype || !T.isFloat(p.dtype))
+          throw new T.DTypeError(
+            op,
+            `parameter ${i} is ${p.dtype} and its gradient ${g.dtype}: both must be the same float dtype ` +
+              '(nothing was updated)',
+          );
+        work.push([p, g, group]);
+      }
+    }
     noGrad(() => {
-      for (const group of this.paramGroups) {
-        for (const p of group.params) {
-          if (p.grad === null) continue;
-          let s = this.state.get(p);
-          if (s === undefined) {
-            s = {};
-            this.state.set(p, s);
-          }
-          this.update(p, p.grad, s, group);
+      for (const [p, g, group] of work) {
+        let s = this.state.get(p);
+        if (s === undefined) {
+          s = {};
+          this.state.set(p, s);
         }
+        this.update(p, g, s, group);
       }
     });
   }
@@ -159,9 +224,12 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   }
 
   /**
-   * Restores hyperparameters and state. Everything is checked first (group and parameter
-   * counts, each state tensor's shape and dtype against its parameter, hyperparameter types);
-   * on a problem it throws and changes nothing.
+   * Restores hyperparameters and state. Everything is checked first: the dict's keys, the group
+   * count and each group's parameter ids and hyperparameters (every one, of its type and in
+   * range), each parameter's state keys, its step count (a non-negative integer) and tensors
+   * (finite, of the parameter's shape and dtype, second moments ≥ 0). On a problem it throws a
+   * ModuleError, ShapeError, DTypeError or RangeError naming the optimizer and the key, and
+   * changes nothing.
    */
   loadStateDict(dict: OptimizerStateDictInput): void {
     this.prepareLoadStateDict(dict)();
@@ -170,69 +238,101 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   /** The checking half of `loadStateDict`: validates and returns a function that writes. */
   prepareLoadStateDict(dict: OptimizerStateDictInput): () => void {
     const op = `${this.name}.loadStateDict`;
-    if (dict.paramGroups.length !== this.paramGroups.length) {
+    checkObject(op, 'the state dict', dict);
+    for (const k of Object.keys(dict))
+      if (k !== 'state' && k !== 'paramGroups') throw unknownKeyError(op, 'key', k, ['state', 'paramGroups']);
+    const groups: unknown = dict.paramGroups;
+    if (!Array.isArray(groups))
+      throw new ModuleError(op, `"paramGroups" must be an array, got ${describeValue(groups)}`);
+    if (groups.length !== this.paramGroups.length) {
       throw new ModuleError(
         op,
-        `the state has ${dict.paramGroups.length} parameter group(s), the optimizer ${this.paramGroups.length}`,
+        `the state has ${groups.length} parameter group(s), the optimizer ${this.paramGroups.length}`,
       );
     }
-    const params = this.params;
-    dict.paramGroups.forEach((g, gi) => {
-      const mine = this.paramGroups[gi]!;
-      if (g.params.length !== mine.params.length)
+    const byId = new Map<number, Tensor>();
+    const options = groups.map((g: unknown, gi) => this.checkSavedGroup(op, g, gi, byId));
+    const restored = new Map<Tensor, LiveState>();
+    const state: unknown = dict.state;
+    checkObject(op, '"state"', state);
+    const schema = this.stateSchema();
+    for (const [key, saved] of Object.entries(state)) {
+      const id = Number(key);
+      const p = String(id) === key ? byId.get(id) : undefined;
+      if (p === undefined)
         throw new ModuleError(
           op,
-          `group ${gi} has ${g.params.length} parameter(s) in the state, ${mine.params.length} in the optimizer`,
+          `state for parameter ${key}, but the optimizer has ${byId.size} parameter(s) ` +
+            `(ids ${[...byId.keys()].join(', ')} in the state's groups)`,
         );
-      for (const [k, v] of Object.entries(g.options)) {
-        if (k === 'params') throw new ModuleError(op, `group ${gi}: "params" is not a hyperparameter`);
-        const current = (mine as unknown as Record<string, unknown>)[k];
-        if (current === undefined)
-          throw new ModuleError(op, `group ${gi}: "${k}" is not a hyperparameter of ${this.name}`);
-        if (typeof current !== typeof v)
-          throw new ModuleError(
-            op,
-            `group ${gi}: hyperparameter "${k}" is a ${typeof v} in the state, a ${typeof current} in the optimizer`,
-          );
-      }
-      // the values must pass the same checks as the constructor's (no negative learning rate, betas in [0, 1)...)
-      this.checkHyperparameters({ ...(mine as unknown as Hyperparameters), ...g.options });
-    });
-    const restored = new Map<Tensor, LiveState>();
-    for (const [key, saved] of Object.entries(dict.state)) {
-      const index = Number(key);
-      const p = Number.isInteger(index) ? params[index] : undefined;
-      if (p === undefined)
-        throw new ModuleError(op, `state for parameter ${key}, but the optimizer has ${params.length} parameter(s)`);
-      const live: LiveState = {};
-      for (const [k, given] of Object.entries(saved)) {
-        if (typeof given === 'number') {
-          live[k] = given;
-          continue;
-        }
-        const v: unknown = given instanceof Tensor ? given.value : given;
-        if (!(v instanceof T.NDArray)) throw new ModuleError(op, `state ${key}.${k} is neither a number nor a Tensor`);
-        if (!T.shapesEqual(v.shape, p.shape))
-          throw new T.ShapeError(
-            op,
-            `state ${key}.${k} has shape ${T.fmtShape(v.shape)}, its parameter ${T.fmtShape(p.shape)}`,
-          );
-        if (v.dtype !== p.dtype)
-          throw new T.DTypeError(op, `state ${key}.${k} is ${v.dtype}, its parameter ${p.dtype}`);
-        live[k] = new Tensor(T.getBackend().copy(v, v.dtype));
-      }
+      const live = checkParamState(op, `state ${key}`, saved, p, schema);
+      this.checkLoadedState(op, `state ${key}`, live);
       restored.set(p, live);
     }
     // everything checked: the returned function writes
     return () => {
-      dict.paramGroups.forEach((g, gi) => {
+      options.forEach((o, gi) => {
         const mine = this.paramGroups[gi]! as unknown as Record<string, unknown>;
-        for (const [k, v] of Object.entries(g.options)) mine[k] = v;
+        for (const [k, v] of Object.entries(o)) mine[k] = v;
       });
       this.state.clear();
       for (const [p, s] of restored) this.state.set(p, s);
     };
   }
+
+  /** Checks one saved group (keys, parameter ids, every hyperparameter) and maps its ids to parameters. */
+  private checkSavedGroup(op: string, g: unknown, gi: number, byId: Map<number, Tensor>): Record<string, unknown> {
+    const where = `group ${gi}`;
+    checkObject(op, where, g);
+    for (const k of Object.keys(g))
+      if (k !== 'params' && k !== 'options') throw unknownKeyError(op, 'key', k, ['params', 'options'], where);
+    const mine = this.paramGroups[gi]!;
+    const ids: unknown = g.params;
+    if (!Array.isArray(ids)) throw new ModuleError(op, `${where}: "params" must be an array of parameter ids`);
+    if (ids.length !== mine.params.length)
+      throw new ModuleError(
+        op,
+        `group ${gi} has ${ids.length} parameter(s) in the state, ${mine.params.length} in the optimizer`,
+      );
+    ids.forEach((id: unknown, j) => {
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0)
+        throw new ModuleError(op, `${where}: parameter id ${describeValue(id)} is not a non-negative integer`);
+      if (byId.has(id)) throw new ModuleError(op, `${where}: parameter id ${id} appears more than once`);
+      byId.set(id, mine.params[j]!);
+    });
+    const given: unknown = g.options;
+    checkObject(op, `${where} options`, given);
+    if ('params' in given) throw new ModuleError(op, `${where}: "params" is not a hyperparameter`);
+    for (const k of Object.keys(given))
+      if (!this.kinds.has(k)) throw unknownKeyError(op, `hyperparameter of ${this.name}`, k, this.kinds.keys(), where);
+    for (const [k, kind] of this.kinds) {
+      if (!(k in given))
+        throw new ModuleError(op, `${where} lacks the hyperparameter "${k}" (a saved group holds all of them)`);
+      if (typeof given[k] !== kind)
+        throw new ModuleError(
+          op,
+          `${where}: hyperparameter "${k}" is a ${typeof given[k]} in the state, a ${kind} in the optimizer`,
+        );
+    }
+    // the values must pass the same checks as the constructor's (no negative learning rate, betas in [0, 1)...)
+    const merged = { ...(mine as unknown as Record<string, unknown>), ...given } as unknown as Hyperparameters;
+    try {
+      this.checkHyperparameters(merged);
+    } catch (e) {
+      if (e instanceof T.RangeError) throw new T.RangeError(op, `${where}: ${e.message.slice(e.op.length + 2)}`);
+      throw e;
+    }
+    return given;
+  }
+}
+
+/** The parameters of a group as an array; refuses a lone Tensor or a non-iterable. */
+function paramList(name: string, where: string, params: unknown): Tensor[] {
+  if (params instanceof Tensor)
+    throw new ModuleError(name, `${where} must be an iterable of Tensors, got a single Tensor (wrap it: [p])`);
+  if (typeof params !== 'object' || params === null || !(Symbol.iterator in params))
+    throw new ModuleError(name, `${where} must be an iterable of Tensors, got ${describeValue(params)}`);
+  return [...(params as Iterable<Tensor>)];
 }
 
 function isGroupList<H extends Hyperparameters>(

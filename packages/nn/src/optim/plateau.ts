@@ -1,5 +1,19 @@
 import * as T from '@chainrule/tensor';
-import type { Hyperparameters, Optimizer } from './optimizer.js';
+import { ModuleError } from '../errors.js';
+import { type Hyperparameters, Optimizer } from './optimizer.js';
+import { checkChoice, checkNumber, checkOptions } from './options.js';
+import { describeValue } from './state-check.js';
+
+const PLATEAU_KINDS = new Map([
+  ['mode', 'string'],
+  ['factor', 'number'],
+  ['patience', 'number'],
+  ['threshold', 'number'],
+  ['thresholdMode', 'string'],
+  ['cooldown', 'number'],
+  ['minLr', 'number'],
+  ['eps', 'number'],
+] as const);
 
 /** Options of `ReduceLROnPlateau` (PyTorch's). */
 export interface PlateauOptions {
@@ -49,16 +63,27 @@ export class ReduceLROnPlateau {
     readonly optimizer: Optimizer<Hyperparameters>,
     options: PlateauOptions = {},
   ) {
-    this.mode = options.mode ?? 'min';
-    this.factor = options.factor ?? 0.1;
+    const op = 'ReduceLROnPlateau';
+    if (!(optimizer instanceof Optimizer))
+      throw new ModuleError(op, `needs an Optimizer, got ${describeValue(optimizer)}`);
+    const o = checkOptions(op, '', options, PLATEAU_KINDS) as PlateauOptions;
+    this.mode = checkChoice(op, 'mode', o.mode ?? 'min', ['min', 'max']);
+    this.factor = o.factor ?? 0.1;
     if (!(this.factor < 1 && this.factor >= 0))
       throw new T.RangeError('ReduceLROnPlateau', `factor must be in [0, 1), got ${this.factor}`);
-    this.patience = options.patience ?? 10;
-    this.threshold = options.threshold ?? 1e-4;
-    this.thresholdMode = options.thresholdMode ?? 'rel';
-    this.cooldown = options.cooldown ?? 0;
-    this.minLr = options.minLr ?? 0;
-    this.eps = options.eps ?? 1e-8;
+    this.patience = o.patience ?? 10;
+    if (!Number.isSafeInteger(this.patience) || this.patience < 0)
+      throw new T.RangeError(op, `patience must be a non-negative integer, got ${this.patience}`);
+    this.threshold = o.threshold ?? 1e-4;
+    checkNumber(op, 'threshold', this.threshold, (x) => x >= 0, 'a finite number >= 0');
+    this.thresholdMode = checkChoice(op, 'thresholdMode', o.thresholdMode ?? 'rel', ['rel', 'abs']);
+    this.cooldown = o.cooldown ?? 0;
+    if (!Number.isSafeInteger(this.cooldown) || this.cooldown < 0)
+      throw new T.RangeError(op, `cooldown must be a non-negative integer, got ${this.cooldown}`);
+    this.minLr = o.minLr ?? 0;
+    checkNumber(op, 'minLr', this.minLr, (x) => x >= 0, 'a finite learning rate >= 0');
+    this.eps = o.eps ?? 1e-8;
+    checkNumber(op, 'eps', this.eps, (x) => x >= 0, 'a finite number >= 0');
     this.best = this.mode === 'min' ? Infinity : -Infinity;
   }
 
@@ -72,6 +97,11 @@ export class ReduceLROnPlateau {
 
   /** Records one epoch's metric; reduces the learning rates after `patience` bad epochs. */
   step(metric: number): void {
+    if (typeof metric !== 'number')
+      throw new ModuleError(
+        'ReduceLROnPlateau.step',
+        `the metric must be a number (for a loss tensor, pass loss.item()), got ${describeValue(metric)}`,
+      );
     this.lastEpoch++;
     if (this.isBetter(metric)) {
       this.best = metric;

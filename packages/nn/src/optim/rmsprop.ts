@@ -1,5 +1,5 @@
 import * as T from '@chainrule/tensor';
-import { type Tensor, add, div, mul, sqrt, square, sub } from '@chainrule/autograd';
+import { Tensor, add, clamp, div, mul, sqrt, square, sub } from '@chainrule/autograd';
 import {
   type Hyperparameters,
   type LiveState,
@@ -8,6 +8,7 @@ import {
   type ParamGroupInput,
   zerosState,
 } from './optimizer.js';
+import { type StateSchema, stateValues } from './state-check.js';
 
 /** Hyperparameters of RMSprop (PyTorch's). */
 export interface RMSpropOptions extends Hyperparameters {
@@ -29,15 +30,12 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     params: Iterable<Tensor> | readonly ParamGroupInput<RMSpropOptions>[],
     options: Partial<RMSpropOptions> = {},
   ) {
-    super('RMSprop', params, {
-      lr: 0.01,
-      alpha: 0.99,
-      eps: 1e-8,
-      weightDecay: 0,
-      momentum: 0,
-      centered: false,
-      ...options,
-    });
+    super(
+      'RMSprop',
+      params,
+      { lr: 0.01, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false },
+      options,
+    );
   }
 
   protected override checkHyperparameters(h: Hyperparameters): void {
@@ -48,6 +46,33 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     if (o.momentum !== undefined && !(o.momentum >= 0))
       throw new T.RangeError('RMSprop', `momentum must be >= 0, got ${o.momentum}`);
     if (o.eps !== undefined && !(o.eps >= 0)) throw new T.RangeError('RMSprop', `eps must be >= 0, got ${o.eps}`);
+    if (o.weightDecay !== undefined && !(o.weightDecay >= 0))
+      throw new T.RangeError('RMSprop', `weightDecay must be >= 0, got ${o.weightDecay}`);
+  }
+
+  protected stateSchema(): StateSchema {
+    return {
+      step: { kind: 'count', required: true },
+      square_avg: { kind: 'nonnegative', required: true },
+      momentum_buffer: { kind: 'tensor', required: false },
+      grad_avg: { kind: 'tensor', required: false },
+    };
+  }
+
+  /** A centered state needs grad_avg² ≤ square_avg (a variance ≥ 0), as every real run keeps it. */
+  protected override checkLoadedState(op: string, where: string, state: LiveState): void {
+    if (!(state.grad_avg instanceof Tensor) || !(state.square_avg instanceof Tensor)) return;
+    const g = stateValues(state.grad_avg),
+      s = stateValues(state.square_avg);
+    for (let i = 0; i < g.length; i++) {
+      const excess = g[i]! * g[i]! - s[i]!;
+      if (excess > 1e-6 * s[i]! + 1e-30)
+        throw new T.RangeError(
+          op,
+          `${where}: grad_avg² must not exceed square_avg (a variance is >= 0), ` +
+            `got grad_avg ${g[i]} and square_avg ${s[i]} at element ${i}`,
+        );
+    }
   }
 
   protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<RMSpropOptions>): void {
@@ -66,7 +91,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       state.grad_avg ??= zerosState(p);
       const ga = state.grad_avg as Tensor;
       ga.mulInPlace(h.alpha).addScaledInPlace(g, 1 - h.alpha);
-      avg = add(sqrt(sub(sq, square(ga))), h.eps);
+      avg = add(sqrt(clamp(sub(sq, square(ga)), 0)), h.eps); // ≥ 0 up to rounding
     } else {
       avg = add(sqrt(sq), h.eps);
     }

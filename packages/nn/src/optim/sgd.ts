@@ -8,6 +8,7 @@ import {
   type ParamGroupInput,
   cloneState,
 } from './optimizer.js';
+import type { StateSchema } from './state-check.js';
 
 /** Hyperparameters of SGD (PyTorch's). */
 export interface SGDOptions extends Hyperparameters {
@@ -35,7 +36,7 @@ export class SGD extends Optimizer<SGDOptions> {
     params: Iterable<Tensor> | readonly ParamGroupInput<SGDOptions>[],
     options: Partial<SGDOptions> & { lr: number },
   ) {
-    super('SGD', params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...options });
+    super('SGD', params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false }, options);
   }
 
   protected override checkHyperparameters(h: Hyperparameters): void {
@@ -48,6 +49,10 @@ export class SGD extends Optimizer<SGDOptions> {
     if (s.nesterov === true && (!((s.momentum ?? 0) > 0) || (s.dampening ?? 0) !== 0)) {
       throw new T.RangeError('SGD', 'Nesterov momentum needs momentum > 0 and dampening 0');
     }
+  }
+
+  protected stateSchema(): StateSchema {
+    return { momentum_buffer: { kind: 'tensor', required: false } };
   }
 
   protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<SGDOptions>): void {

@@ -4,7 +4,8 @@ import type { NDArray } from '@chainrule/tensor';
 import { AutogradError } from './errors.js';
 import { apply } from './ops/apply.js';
 import { op, records } from './ops/records.js';
-import type { RuleContext, Tensor } from './tensor.js';
+import { checkOperand, kindOf } from './ops/operands.js';
+import { type RuleContext, Tensor } from './tensor.js';
 
 /** A user-defined op: a forward on arrays and a backward written with tensor ops. */
 export interface CustomOpDefinition {
@@ -28,6 +29,12 @@ export interface CustomParams {
 function customBackward(g: Tensor, ctx: RuleContext<CustomParams>): readonly (Tensor | null)[] {
   const { definition } = ctx.params;
   const grads = definition.backward(g, ctx.inputs, ctx.output);
+  if (!Array.isArray(grads)) {
+    throw new AutogradError(
+      definition.name,
+      `backward must return an array of gradients (a Tensor or null per input), got ${kindOf(grads)}`,
+    );
+  }
   if (grads.length !== ctx.inputs.length) {
     throw new AutogradError(
       definition.name,
@@ -36,6 +43,12 @@ function customBackward(g: Tensor, ctx: RuleContext<CustomParams>): readonly (Te
   }
   grads.forEach((gi, i) => {
     const x = ctx.inputs[i]!;
+    if (gi !== null && !(gi instanceof Tensor)) {
+      throw new AutogradError(
+        definition.name,
+        `backward returned ${kindOf(gi)} for input ${i}; expected a Tensor of shape ${T.fmtShape(x.shape)} or null`,
+      );
+    }
     if (gi !== null && !T.shapesEqual(gi.shape, x.shape)) {
       throw new AutogradError(
         definition.name,
@@ -52,15 +65,42 @@ function customBackward(g: Tensor, ctx: RuleContext<CustomParams>): readonly (Te
   return grads;
 }
 
+/** Runs a custom forward and checks that it returned an array. */
+function customForward(definition: CustomOpDefinition, inputs: readonly NDArray[]): NDArray {
+  const out = definition.forward(...inputs);
+  if (!(out instanceof T.NDArray)) {
+    throw new AutogradError(definition.name, `forward must return an NDArray, got ${kindOf(out)}`);
+  }
+  return out;
+}
+
+/** Checks a definition when the op is made, not when it first runs. */
+function checkDefinition(definition: CustomOpDefinition): void {
+  if (definition === null || typeof definition !== 'object')
+    throw new AutogradError('customOp', `expected a definition { name, forward, backward }, got ${kindOf(definition)}`);
+  if (typeof definition.name !== 'string' || definition.name === '')
+    throw new AutogradError('customOp', `name must be a non-empty string, got ${JSON.stringify(definition.name)}`);
+  for (const part of ['forward', 'backward'] as const) {
+    if (typeof definition[part] !== 'function')
+      throw new AutogradError(
+        'customOp',
+        `${definition.name}: ${part} must be a function, got ${kindOf(definition[part])}`,
+      );
+  }
+}
+
 export const CUSTOM_OPS = records({
   // a custom op's own backward
   custom: op<CustomParams>({
     // the output's shape is known only by running the user's forward
     infer: (inputs, p) => {
-      const out = p.definition.forward(...inputs.map((x) => T.zeros(x.shape, x.dtype)));
+      const out = customForward(
+        p.definition,
+        inputs.map((x) => T.zeros(x.shape, x.dtype)),
+      );
       return { shape: out.shape, dtype: out.dtype };
     },
-    forward: (inputs, p) => p.definition.forward(...inputs),
+    forward: (inputs, p) => customForward(p.definition, inputs),
     uses: 'both',
     vjp: customBackward,
     formula: {
@@ -85,5 +125,11 @@ export const CUSTOM_OPS = records({
  * ```
  */
 export function customOp(definition: CustomOpDefinition): (...inputs: Tensor[]) => Tensor {
-  return (...inputs: Tensor[]) => apply(CUSTOM_OPS.custom, inputs, { definition });
+  checkDefinition(definition);
+  return (...inputs: Tensor[]) => {
+    inputs.forEach((x, i) => {
+      checkOperand(definition.name, x, `input ${i}`, false);
+    });
+    return apply(CUSTOM_OPS.custom, inputs, { definition });
+  };
 }

@@ -3,6 +3,7 @@ import { AutogradError } from './errors.js';
 import { setGradEnabled } from './grad-mode.js';
 import { Tensor } from './tensor.js';
 import { BackwardRun } from './engine/run.js';
+import { checkOperand } from './ops/operands.js';
 import { gradTensor } from './engine/scalar.js';
 import type { BackwardOptions, EngineOptions } from './engine/options.js';
 
@@ -30,6 +31,12 @@ export function runBackward(
 ): (Tensor | null)[] {
   if (seeds.length !== roots.length)
     throw new AutogradError('backward', `got ${seeds.length} seeds for ${roots.length} roots`);
+  for (let i = 0; i < roots.length; i++) {
+    checkOperand('backward', roots[i], `root ${i}`, false);
+    checkOperand('backward', seeds[i], `seed ${i}`, false);
+  }
+  const targets = options.targets ?? [];
+  for (let i = 0; i < targets.length; i++) checkOperand('backward', targets[i], `target ${i}`, false);
   const createGraph = options.createGraph ?? false;
   const retainGraph = options.retainGraph ?? createGraph; // as PyTorch: a recorded backward keeps the graph
   const before = setGradEnabled(createGraph); // the backward pass is recorded only when creating a graph
@@ -63,6 +70,7 @@ export function backward(root: Tensor, gradOutput?: Tensor | number, options: Ba
   } else if (typeof gradOutput === 'number') {
     seed = new Tensor(T.full(root.shape, gradOutput, root.dtype));
   } else {
+    checkOperand('backward', gradOutput, 'gradOutput');
     seed = gradOutput;
   }
   runBackward([root], [seed], options);

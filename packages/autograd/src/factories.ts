@@ -13,8 +13,9 @@ export interface RandomTensorOptions extends TensorOptions {
   rng?: Rng;
 }
 
+/** A tensor around new storage (no other tensor sees it yet). */
 const wrap = (value: NDArray, options: TensorOptions): Tensor =>
-  new Tensor(value, { requiresGrad: options.requiresGrad ?? false });
+  new Tensor(value, { requiresGrad: options.requiresGrad ?? false, fresh: true });
 
 /**
  * A tensor from nested arrays, a number, a typed array or an NDArray. The dtype defaults to
@@ -22,12 +23,18 @@ const wrap = (value: NDArray, options: TensorOptions): Tensor =>
  * @example tensor([[1, 2], [3, 4]], { dtype: 'float64', requiresGrad: true });
  */
 export function tensor(data: NestedArray | NDArray | TypedArray, options: TensorOptions = {}): Tensor {
-  let value: NDArray;
-  if (data instanceof NDArray) value = data;
-  else if (ArrayBuffer.isView(data)) value = T.fromTypedArray(data as TypedArray);
-  else value = T.array(data, options.dtype);
-  if (options.dtype !== undefined && value.dtype !== options.dtype) value = T.cast(value, options.dtype);
-  return wrap(value, options);
+  if (data instanceof NDArray || ArrayBuffer.isView(data)) {
+    const value = data instanceof NDArray ? data : T.fromTypedArray(data as TypedArray);
+    // the same storage (no copy): it shares the storage's version counter with every tensor around it
+    if (options.dtype === undefined || value.dtype === options.dtype)
+      return new Tensor(value, { requiresGrad: options.requiresGrad ?? false });
+    return wrap(T.cast(value, options.dtype), options);
+  }
+  const value = T.array(data, options.dtype);
+  return wrap(
+    options.dtype !== undefined && value.dtype !== options.dtype ? T.cast(value, options.dtype) : value,
+    options,
+  );
 }
 
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {

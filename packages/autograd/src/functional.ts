@@ -306,10 +306,17 @@ export function hessian(
 ): (...args: Tensor[]) => Tensor[][];
 export function hessian(f: TensorFunction, options: ArgnumsOptions = {}): (...args: Tensor[]) => Tensor | Tensor[][] {
   const argnums = options.argnums ?? 0;
+  // f's output is checked here, so that a wrong one is reported as hessian's, not as the inner grad's
+  const scalarF: TensorFunction = (...a) => {
+    const y = f(...a);
+    if (!(y instanceof Tensor)) throw new AutogradError('hessian', 'f must return a Tensor');
+    scalarOutput('hessian', y);
+    return y;
+  };
   return (...args) => {
     const idx = normalizeArgnums('hessian', argnums, args.length);
     const blocks = idx.map((i) =>
-      idx.map((j) => jacobian((...a: Tensor[]) => grad(f, { argnums: i })(...a), { argnums: j })(...args)),
+      idx.map((j) => jacobian((...a: Tensor[]) => grad(scalarF, { argnums: i })(...a), { argnums: j })(...args)),
     );
     return typeof argnums === 'number' ? blocks[0]![0]! : blocks;
   };

@@ -2,7 +2,7 @@ import * as T from '@chainrule/tensor';
 import type { BinaryOp } from '@chainrule/tensor';
 import { AutogradError } from './errors.js';
 import { isGradEnabled } from './grad-mode.js';
-import type { TensorLike } from './ops/operands.js';
+import { type TensorLike, checkOperand } from './ops/operands.js';
 import type { Tensor } from './tensor.js';
 
 /**
@@ -63,6 +63,7 @@ function writeResult(op: string, t: Tensor, result: T.NDArray): void {
 
 /** t ← t op other (other broadcast to t's shape), in place. */
 export function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: TensorLike): Tensor {
+  checkOperand(name, other, 'the operand');
   checkWritable(name, t);
   checkTarget(name, t);
   const promoted =
@@ -96,6 +97,7 @@ export function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: Tens
 
 /** Copies `src` (broadcast) into t, in place. */
 export function copyInPlace(t: Tensor, src: TensorLike): Tensor {
+  checkOperand('copyInPlace', src, 'the source');
   checkWritable('copyInPlace', t);
   checkTarget('copyInPlace', t);
   const s = typeof src === 'number' ? T.scalarArray(src, t.dtype) : src.value;
@@ -105,6 +107,9 @@ export function copyInPlace(t: Tensor, src: TensorLike): Tensor {
 
 /** t ← t + α·x (x of t's shape) in one pass, as optimizers update parameters; see T.addScaledInPlace. */
 export function addScaledInPlace(t: Tensor, x: Tensor, alpha: number): Tensor {
+  checkOperand('addScaledInPlace', x, 'the operand', false);
+  if (typeof alpha !== 'number')
+    throw new T.DTypeError('addScaledInPlace', `alpha must be a number, got ${typeof alpha}`);
   checkWritable('addScaledInPlace', t);
   checkTarget('addScaledInPlace', t);
   T.addScaledInPlace(t.value, readable(t, x.value), alpha);

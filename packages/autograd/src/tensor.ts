@@ -7,17 +7,21 @@
 import { type DType, DTypeError, type NDArray, isFloat } from '@chainrule/tensor';
 import { AutogradError } from './errors.js';
 import type { Formula } from './ops/formula.js';
+import { REGISTRY, UNKNOWN, type VersionCounter, counterOf, findCounter, isCounter } from './versions.js';
 
-/** Shared by a tensor and its views: bumped by every in-place write. */
-export interface VersionCounter {
-  value: number;
-}
+export type { VersionCounter } from './versions.js';
 
 /** How a new tensor is made. */
 export interface TensorInit {
   requiresGrad?: boolean;
   node?: Node | null;
+  /** The counter to share; by default the one of the value's storage (see versions.ts). */
   version?: VersionCounter;
+  /**
+   * @internal The value's storage was just allocated, so no other tensor sees it and it has no
+   * counter yet (spares the first version read a look-up).
+   */
+  fresh?: boolean;
 }
 
 /** No options: a leaf that needs no grad. */
@@ -60,8 +64,11 @@ export class Tensor {
   hooks: GradHook[] | null = null;
   /** Whether backward stores this non-leaf's gradient in `.grad`. */
   retainsGrad = false;
-  /** Made on first use: most tensors are never written in place, so they never need one. */
-  private counter: VersionCounter | null;
+  /**
+   * The storage's counter once found or made, else a placeholder (see versions.ts): most storage is
+   * never written in place, so never needs one.
+   */
+  private counter: VersionCounter;
 
   constructor(value: NDArray, init: TensorInit = NO_INIT) {
     const requiresGrad = init.requiresGrad ?? false;
@@ -72,16 +79,19 @@ export class Tensor {
     this.value = value;
     this.requiresGrad = requiresGrad;
     this.node = init.node ?? null;
-    this.counter = init.version ?? null;
+    this.counter = init.version ?? (init.fresh === true ? REGISTRY.none : UNKNOWN);
     if (this.node !== null) {
       this.node.output = this;
       this.node.outputVersion = this.version;
     }
   }
 
-  /** Shared by this tensor and its views; bumped by every in-place write to their storage. */
+  /**
+   * The version counter of this tensor's storage, shared by every tensor that sees the storage
+   * (views, `detach()`, other tensors around the same array); bumped by every in-place write to it.
+   */
   get versionCounter(): VersionCounter {
-    this.counter ??= { value: 0 };
+    if (!isCounter(this.counter)) this.counter = counterOf(this.value);
     return this.counter;
   }
 
@@ -103,7 +113,16 @@ export class Tensor {
   }
   /** The in-place version of the storage this tensor sees. */
   get version(): number {
-    return this.counter === null ? 0 : this.counter.value;
+    // a counter's value, or 0 from the current placeholder; a retired placeholder (-1) looks again
+    const v = this.counter.value;
+    return v >= 0 ? v : this.findVersion();
+  }
+
+  /** Looks up the storage's counter (a write through another tensor may have made one). */
+  private findVersion(): number {
+    const c = findCounter(this.value);
+    this.counter = c ?? REGISTRY.none;
+    return this.counter.value;
   }
 
   /** The number in a one-element tensor. */
@@ -111,9 +130,9 @@ export class Tensor {
     return this.value.item();
   }
 
-  /** The same values, cut off from the graph (shares storage). */
+  /** The same values, cut off from the graph (shares storage, hence the version counter). */
   detach(): Tensor {
-    return new Tensor(this.value, { version: this.versionCounter });
+    return isCounter(this.counter) ? new Tensor(this.value, { version: this.counter }) : new Tensor(this.value);
   }
 
   /** Sets requiresGrad on a leaf (returns this, for chaining). */
@@ -235,7 +254,10 @@ export interface OpRecord<P = unknown> {
   readonly vjp: Vjp<P> | null;
   /** The same op and rule on numbers, for 0-d float operands of one dtype. */
   readonly scalar?: ScalarRule;
-  /** Whether the result may be a view of the first input (it then shares its version counter). */
+  /**
+   * Whether the result may be a view of the first input. Informational: the recorder finds any
+   * storage a result shares with an input by itself, and the result then shares its version counter.
+   */
   readonly view?: boolean;
   readonly formula: Formula<P>;
 }

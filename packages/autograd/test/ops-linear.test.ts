@@ -239,13 +239,20 @@ describe('linear errors name the op and the shapes or dtypes', () => {
     });
   }
 
-  it('DTypeError when no operand is float', () => {
+  it('DTypeError when an operand is not float (as matmul)', () => {
     const i32 = (shape: number[]): Tensor => A.zeros(shape, { dtype: 'int32' });
     expect(() => A.linear(i32([2, 3]), i32([4, 3]))).toThrow(DTypeError);
-    expect(() => A.linear(i32([2, 3]), i32([4, 3]))).toThrow(/^linear: expected float operands, got int32 and int32$/);
-    expect(() => A.linear(i32([2, 3]), i32([4, 3]), i32([4]))).toThrow(
-      /^linear: expected float operands, got int32, int32 and int32$/,
+    expect(() => A.linear(i32([2, 3]), i32([4, 3]))).toThrow(
+      /^linear: expected float32 or float64 operands, got int32 and int32$/,
     );
+    expect(() => A.linear(i32([2, 3]), i32([4, 3]), i32([4]))).toThrow(
+      /^linear: expected float32 or float64 operands, got int32, int32 and int32$/,
+    );
+    // one int operand among floats is refused too, not promoted (matmul refuses it)
+    expect(() => A.linear(f64([2, 3]), i32([4, 3]))).toThrow(
+      /^linear: expected float32 or float64 operands, got float64 and int32$/,
+    );
+    expect(() => A.linear(f64([2, 3]), f64([4, 3]), i32([4]))).toThrow(DTypeError);
   });
 
   it('a failed call records nothing and changes no input', () => {

@@ -107,7 +107,7 @@ export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S
     }
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const spec = specs[name];
+    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (spec === undefined) throw new UsageError(`unknown option '--${name}' (see --help)`);
     let raw: string;
     if (eq >= 0) raw = arg.slice(eq + 1);

@@ -40,9 +40,23 @@ export {
   architectureFromMetadata,
 } from './model/architecture.js';
 export { Mlp } from './model/mlp.js';
-export { type LoadedModel, saveModel, loadModel } from './model/checkpoint.js';
-export { type GrayImage, ImageFormatError } from './image/gray-image.js';
-export { decodePng } from './image/png.js';
-export { decodePgm, encodePgm } from './image/pgm.js';
-export { readDigitFile, decodeImage } from './image/digit.js';
-export { type TrainResult, DEFAULT_EPOCHS, runTraining } from './commands/train.js';
+export { type LoadedModel, MAX_CHECKPOINT_BYTES, saveModel, loadModel } from './model/checkpoint.js';
+export {
+  type GrayImage,
+  type ImageSize,
+  type DecodeOptions,
+  ImageFormatError,
+  ImageTooLargeError,
+  MAX_IMAGE_PIXELS,
+} from './image/gray-image.js';
+export { type PngHeader, decodePng, readPngHeader } from './image/png.js';
+export { type PgmHeader, decodePgm, encodePgm, readPgmHeader } from './image/pgm.js';
+export { readDigitFile, decodeImage, imageSize } from './image/digit.js';
+export {
+  type TrainResult,
+  DEFAULT_EPOCHS,
+  MAX_PARAMETERS,
+  MAX_HIDDEN_LAYERS,
+  parameterCount,
+  runTraining,
+} from './commands/train.js';

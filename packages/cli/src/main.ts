@@ -24,6 +24,21 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   },
 };
 
+/** The command called `name`; undefined for anything else, including `constructor` or `__proto__`. */
+function commandNamed(name: string): { run: Command; summary: string } | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+}
+
+/** An allocation that failed: the machine's limit, not a bug (the commands check sizes before allocating). */
+function isOutOfMemory(e: unknown): boolean {
+  return (
+    e instanceof RangeError &&
+    /Invalid typed array length|Array buffer allocation failed|Maximum memory size exceeded|out of memory/i.test(
+      e.message,
+    )
+  );
+}
+
 /** The top-level help. */
 export function topLevelHelp(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 4;
@@ -63,12 +78,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         io.stdout.write(topLevelHelp());
         return 0;
       }
-      const target = COMMANDS[topic];
+      const target = commandNamed(topic);
       if (target === undefined)
         throw new UsageError(`unknown command '${topic}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
       return target.run(['--help'], io);
     }
-    const target = COMMANDS[command];
+    const target = commandNamed(command);
     if (target === undefined) {
       throw new UsageError(
         command.startsWith('-')
@@ -78,11 +93,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     return target.run(rest, io);
   } catch (e) {
+    const prefix = `chainrule${command !== undefined && commandNamed(command) !== undefined ? ` ${command}` : ''}`;
     if (e instanceof UsageError || e instanceof CliError) {
-      println(
-        io.stderr,
-        `chainrule${command !== undefined && COMMANDS[command] !== undefined ? ` ${command}` : ''}: ${oneLine(e)}`,
-      );
+      println(io.stderr, `${prefix}: ${oneLine(e)}`);
+      return 2;
+    }
+    if (isOutOfMemory(e)) {
+      println(io.stderr, `${prefix}: not enough memory (${oneLine(e)})`);
       return 2;
     }
     const hint = process.env.CHAINRULE_DEBUG === undefined ? ' (set CHAINRULE_DEBUG=1 for the stack trace)' : '';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodePgm, encodePgm } from '../src/image/pgm.js';
+import { ImageFormatError, ImageTooLargeError } from '../src/image/gray-image.js';
+import { decodePgm, encodePgm, readPgmHeader } from '../src/image/pgm.js';
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -40,5 +41,30 @@ describe('decodePgm', () => {
     ['P5\n2 2\n255\n\x01\x02', /truncated: 2 bytes of pixels, expected 4/],
   ])('refuses %j', (file, message) => {
     expect(() => decodePgm(text(file))).toThrow(message);
+  });
+
+  it('refuses a 21-byte file declaring 100000x100000 before allocating, with a typed error', () => {
+    const file = text('P5\n100000 100000\n255\n');
+    expect(file.length).toBe(21);
+    expect(() => decodePgm(file)).toThrow(ImageTooLargeError);
+    expect(() => decodePgm(file)).toThrow(
+      'PGM declares 100000x100000 = 10,000,000,000 pixels, over the limit of 16,777,216 pixels',
+    );
+    expect(() => decodePgm(text('P2 5 5 255\n'), { maxPixels: 24 })).toThrow(/5x5 = 25 pixels, over the limit of 24/);
+  });
+
+  it.each([
+    ['P5 99999999999999999999 1 255\n', /the width 99999999999999999999 is too large/],
+    [`P2 1 ${'9'.repeat(100_000)} 255\n`, /the height 9{24}… is too large/],
+    ['P2 4096 4096 255\n0 0 0\n', /truncated: 7 bytes cannot hold the 16777216 pixels of 4096x4096/],
+    ['P5 4096 4096 255\n\0\0', /truncated: 2 bytes of pixels, expected 16777216/],
+  ])('refuses a size the file cannot hold without allocating for it: %j', (file, message) => {
+    expect(() => decodePgm(text(file))).toThrow(ImageFormatError);
+    expect(() => decodePgm(text(file))).toThrow(message);
+  });
+
+  it('reads leading zeros as the number they spell, and the header without the samples', () => {
+    expect(decodePgm(text('P2 0000000000000000000002 1 000255 0 255')).width).toBe(2);
+    expect(readPgmHeader(text('P5 # size\n28 28 255\n'))).toMatchObject({ width: 28, height: 28, maxval: 255 });
   });
 });

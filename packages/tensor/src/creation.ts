@@ -1,5 +1,18 @@
-import { type DType, type TypedArray, allocate, castScalar, dtypeOfArray, isFloat } from './dtype.js';
-import { DTypeError, ShapeError, fmtShape } from './errors.js';
+import {
+  type DType,
+  INT32_MAX,
+  INT32_MIN,
+  type TypedArray,
+  allocate,
+  castScalar,
+  checkAllocation,
+  checkDtype,
+  dtypeOfArray,
+  isFloat,
+  isInt32Value,
+  notInt32,
+} from './dtype.js';
+import { DTypeError, RangeError, ShapeError, fmtShape } from './errors.js';
 import { NDArray } from './ndarray.js';
 import { type Rng, defaultRng } from './random.js';
 import { checkShape, sizeOf } from './shape.js';
@@ -9,7 +22,9 @@ export type NestedArray = number | boolean | readonly NestedArray[];
 
 /**
  * Builds an array from nested JS arrays. The dtype defaults to float32, or bool for booleans.
- * A ragged array is an error that names the ragged position.
+ * A ragged array is an error that names the ragged position. For int32, every value must be an
+ * integer in int32's range: NaN, ±∞, fractions and larger magnitudes are a RangeError naming the
+ * first such value and its position (as PyTorch refuses them), never a silent wrap or truncation.
  * @example array([[1, 2], [3, 4]], 'float64').shape; // [2, 2]
  */
 export function array(values: NestedArray, dtype?: DType): NDArray {
@@ -20,11 +35,12 @@ export function array(values: NestedArray, dtype?: DType): NDArray {
     if (probe.length === 0) break;
     probe = (probe as readonly NestedArray[])[0]!;
   }
+  if (dtype !== undefined) checkDtype('array', dtype);
   const dt: DType = dtype ?? (typeof probe === 'boolean' ? 'bool' : 'float32');
-  const data = allocate(dt, sizeOf(shape));
+  const data = allocate(dt, sizeOf(shape), 'array');
   const ndim = shape.length;
   if (ndim === 0) {
-    data[0] = castScalar(leafValue(values, []), dt);
+    data[0] = storedLeaf(values, dt, []);
     return new NDArray(data, shape);
   }
   // Iterative depth-first walk: nodes[d] is the list being visited at depth d, path[d] the position
@@ -32,7 +48,8 @@ export function array(values: NestedArray, dtype?: DType): NDArray {
   const nodes = new Array<readonly NestedArray[]>(ndim);
   const path = new Array<number>(ndim).fill(0);
   nodes[0] = values as readonly NestedArray[];
-  const toBool = dt === 'bool';
+  const plain = dt === 'float32' || dt === 'float64'; // numbers stored as they come
+  const toInt = dt === 'int32';
   let at = 0;
   let d = 0;
   while (d >= 0) {
@@ -40,8 +57,8 @@ export function array(values: NestedArray, dtype?: DType): NDArray {
     if (d === ndim - 1) {
       for (let i = 0; i < node.length; i++) {
         const v = node[i];
-        if (typeof v === 'number' && !toBool) data[at++] = v;
-        else data[at++] = castScalar(leafValue(v!, [...path.slice(0, d), i]), dt);
+        if (typeof v === 'number' && (plain || (toInt && isInt32Value(v)))) data[at++] = v;
+        else data[at++] = storedLeaf(v!, dt, [...path.slice(0, d), i]);
       }
       d--;
       if (d >= 0) path[d]!++;
@@ -68,6 +85,13 @@ export function array(values: NestedArray, dtype?: DType): NDArray {
   return new NDArray(data, shape);
 }
 
+/** What storing leaf `node` at `path` keeps; an int32 leaf must be an integer in range. */
+function storedLeaf(node: NestedArray, dtype: DType, path: readonly number[]): number {
+  const v = leafValue(node, path);
+  if (dtype === 'int32' && !isInt32Value(v)) throw notInt32('array', v, `at ${fmtShape(path)}`);
+  return castScalar(v, dtype);
+}
+
 /** The number a leaf stands for (booleans are 0/1); arrays and other values are errors. */
 function leafValue(node: NestedArray, path: readonly number[]): number {
   if (typeof node === 'number') return node;
@@ -81,7 +105,22 @@ function leafValue(node: NestedArray, path: readonly number[]): number {
  * Wraps a typed array without copying; its type gives the dtype (Uint8Array is bool).
  * @example fromTypedArray(new Float64Array([1, 2, 3, 4]), [2, 2]);
  */
-export function fromTypedArray(data: TypedArray, shape: readonly number[] = [data.length]): NDArray {
+export function fromTypedArray(data: TypedArray, shape?: readonly number[]): NDArray {
+  if (
+    !(
+      data instanceof Float32Array ||
+      data instanceof Float64Array ||
+      data instanceof Int32Array ||
+      data instanceof Uint8Array
+    )
+  ) {
+    const got = Object.prototype.toString.call(data).slice(8, -1);
+    throw new DTypeError(
+      'fromTypedArray',
+      `expected a Float32Array, Float64Array, Int32Array or Uint8Array (bool), got ${got}`,
+    );
+  }
+  if (shape === undefined) shape = [data.length];
   checkShape('fromTypedArray', shape);
   if (sizeOf(shape) !== data.length)
     throw new ShapeError(
@@ -91,26 +130,37 @@ export function fromTypedArray(data: TypedArray, shape: readonly number[] = [dat
   return new NDArray(data, [...shape]);
 }
 
-/** An array of `shape` filled with `value`. */
+/**
+ * An array of `shape` filled with `value` (for int32, an integer in range: see `array`).
+ * @throws RangeError when the array is larger than one array may hold (see `allocate`).
+ */
 export function full(shape: readonly number[], value: number, dtype: DType = 'float32'): NDArray {
-  checkShape('full', shape);
-  const data = allocate(dtype, sizeOf(shape));
+  return filled('full', shape, value, dtype);
+}
+
+function filled(op: string, shape: readonly number[], value: number, dtype: DType): NDArray {
+  checkShape(op, shape);
+  if (typeof value !== 'number') throw new DTypeError(op, `fill value must be a number, got ${typeof value}`);
+  if (dtype === 'int32' && !isInt32Value(value)) throw notInt32(op, value, 'as the fill value');
+  const data = allocate(dtype, sizeOf(shape), op);
   if (value !== 0) data.fill(castScalar(value, dtype));
   return new NDArray(data, [...shape]);
 }
 
 /** Zeros of `shape`. */
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): NDArray {
-  return full(shape, 0, dtype);
+  return filled('zeros', shape, 0, dtype);
 }
 
 /** Ones of `shape`. */
 export function ones(shape: readonly number[], dtype: DType = 'float32'): NDArray {
-  return full(shape, 1, dtype);
+  return filled('ones', shape, 1, dtype);
 }
 
 /**
- * Evenly spaced values in [start, stop) with `step`; `arange(n)` is 0..n-1.
+ * Evenly spaced values in [start, stop) with `step`; `arange(n)` is 0..n-1. int32 (the default for
+ * integer arguments) truncates fractional values toward zero, as a cast does, and refuses values
+ * outside its range.
  * @example arange(0, 1, 0.25).toArray(); // [0, 0.25, 0.5, 0.75]
  */
 export function arange(start: number, stop?: number, step = 1, dtype?: DType): NDArray {
@@ -121,7 +171,9 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): N
     throw new ShapeError('arange', `bounds must be finite, got [${lo}, ${hi})`);
   const n = Math.max(0, Math.ceil((hi - lo) / step));
   const dt = dtype ?? (Number.isInteger(lo) && Number.isInteger(hi) && Number.isInteger(step) ? 'int32' : 'float32');
-  const data = allocate(dt, n);
+  checkAllocation('arange', dt, n);
+  if (dt === 'int32' && n > 0) checkInt32Range('arange', lo, lo + (n - 1) * step);
+  const data = allocate(dt, n, 'arange');
   for (let i = 0; i < n; i++) data[i] = castScalar(lo + i * step, dt);
   return new NDArray(data, [n]);
 }
@@ -130,7 +182,9 @@ export function arange(start: number, stop?: number, step = 1, dtype?: DType): N
 export function linspace(start: number, stop: number, num: number, dtype: DType = 'float32'): NDArray {
   if (!Number.isInteger(num) || num < 0)
     throw new ShapeError('linspace', `num must be a non-negative integer, got ${num}`);
-  const data = allocate(dtype, num);
+  checkAllocation('linspace', dtype, num);
+  if (dtype === 'int32' && num > 0) checkInt32Range('linspace', start, num > 1 ? stop : start);
+  const data = allocate(dtype, num, 'linspace');
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = castScalar(i === 0 ? start : i === num - 1 ? stop : start + i * step, dtype);
   return new NDArray(data, [num]);
@@ -139,7 +193,7 @@ export function linspace(start: number, stop: number, num: number, dtype: DType 
 /** The n×m identity (m defaults to n). */
 export function eye(n: number, m = n, dtype: DType = 'float32'): NDArray {
   checkShape('eye', [n, m]);
-  const data = allocate(dtype, n * m);
+  const data = allocate(dtype, n * m, 'eye');
   for (let i = 0; i < Math.min(n, m); i++) data[i * m + i] = 1;
   return new NDArray(data, [n, m]);
 }
@@ -160,7 +214,7 @@ function randomFloats(
   const dtype = options.dtype ?? 'float32';
   if (!isFloat(dtype)) throw new DTypeError(op, `dtype must be float32 or float64, got ${dtype}`);
   const rng = options.rng ?? defaultRng;
-  const data = allocate(dtype, sizeOf(shape));
+  const data = allocate(dtype, sizeOf(shape), op);
   for (let i = 0; i < data.length; i++) data[i] = draw(rng, dtype);
   return new NDArray(data, [...shape]);
 }
@@ -180,9 +234,24 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   checkShape('randint', shape);
   const rng = options.rng ?? defaultRng;
   const dtype = options.dtype ?? 'int32';
-  const data = allocate(dtype, sizeOf(shape));
+  if (dtype === 'int32' && (low < INT32_MIN || high - 1 > INT32_MAX))
+    throw new RangeError('randint', `[${low}, ${high}) reaches outside int32's range; pass { dtype: 'float64' }`);
+  if (dtype === 'bool' && (low < 0 || high > 2))
+    throw new RangeError('randint', `[${low}, ${high}) reaches outside bool's 0 and 1`);
+  const data = allocate(dtype, sizeOf(shape), 'randint');
   for (let i = 0; i < data.length; i++) data[i] = rng.int(low, high);
   return new NDArray(data, [...shape]);
+}
+
+/** Throws unless int32 holds every value from `first` to `last` (both already finite), truncated. */
+function checkInt32Range(op: string, first: number, last: number): void {
+  for (const v of [first, last]) {
+    if (!(Math.trunc(v) >= INT32_MIN && Math.trunc(v) <= INT32_MAX))
+      throw new RangeError(
+        op,
+        `value ${v} is outside int32's range [${INT32_MIN}, ${INT32_MAX}]; pass dtype 'float64' for such values`,
+      );
+  }
 }
 
 /** A copy of x's dtype and shape filled with value. */

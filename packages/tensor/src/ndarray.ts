@@ -1,4 +1,4 @@
-import { type DType, type TypedArray, dtypeOfArray } from './dtype.js';
+import { type DType, type TypedArray, dtypeOfArray, isInt32Value, notInt32 } from './dtype.js';
 import { RangeError, ShapeError, fmtShape } from './errors.js';
 import { type Shape, checkShape, contiguousStrides, normalizeAxis, shapesEqual, sizeOf } from './shape.js';
 
@@ -45,9 +45,14 @@ export class NDArray {
     return this.data[this.flatIndex('get', index)]!;
   }
 
-  /** Writes one element in place. */
+  /**
+   * Writes one element in place: stored as the dtype stores it (bool as value != 0); an int32
+   * array takes only integers in its range (a RangeError otherwise, as `array` gives).
+   */
   set(value: number, ...index: number[]): void {
-    this.data[this.flatIndex('set', index)] = value;
+    const p = this.flatIndex('set', index);
+    if (this.dtype === 'int32' && !isInt32Value(value)) throw notInt32('set', value, `at ${fmtShape(index)}`);
+    this.data[p] = this.dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
   }
 
   /** The value of a one-element array. */

@@ -58,19 +58,24 @@ export function ownedCopy(slot: GradSlot, createGraph: boolean): Tensor {
   return new Tensor(T.getBackend().copy(slot.grad.value, slot.grad.dtype));
 }
 
-/** `.grad += g` (a new tensor; an old `.grad` someone holds is left as it was). */
-export function storeGrad(t: Tensor, slot: GradSlot, createGraph: boolean): void {
-  if (t.grad === null) {
-    t.grad = ownedCopy(slot, createGraph);
-    return;
-  }
-  if (!T.shapesEqual(t.grad.shape, slot.grad.shape)) {
+/** Throws if `.grad += g` cannot be done (a `.grad` of another shape), before any `.grad` is changed. */
+export function checkAccumulation(t: Tensor, slot: GradSlot): void {
+  if (t.grad !== null && !T.shapesEqual(t.grad.shape, slot.grad.shape)) {
     throw new AutogradError(
       'backward',
       `cannot accumulate a gradient of shape ${T.fmtShape(slot.grad.shape)} into .grad of shape ` +
         `${T.fmtShape(t.grad.shape)}; call zeroGrad() first`,
     );
   }
+}
+
+/** `.grad += g` (a new tensor; an old `.grad` someone holds is left as it was). */
+export function storeGrad(t: Tensor, slot: GradSlot, createGraph: boolean): void {
+  if (t.grad === null) {
+    t.grad = ownedCopy(slot, createGraph);
+    return;
+  }
+  checkAccumulation(t, slot);
   if (createGraph) t.grad = add(t.grad, slot.grad);
   else if (t.grad.ndim === 0 && slot.grad.dtype === t.grad.dtype && T.isFloat(t.grad.dtype)) {
     // 0-d floats (the scalar path): the same sum, rounded to the dtype as storing it rounds

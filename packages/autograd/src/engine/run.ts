@@ -10,7 +10,7 @@ import { AutogradError } from '../errors.js';
 import type { BackwardStep } from './options.js';
 import { cast } from '../ops/defs/cast.js';
 import type { Node, ScalarGrad, Tensor } from '../tensor.js';
-import { ownedCopy, runHooks, storeGrad } from './accumulate.js';
+import { type GradSlot, checkAccumulation, ownedCopy, runHooks, storeGrad } from './accumulate.js';
 import { isFreshGrad } from './fresh.js';
 import { LeafGrads } from './leaves.js';
 import { Pass } from './pass.js';
@@ -27,6 +27,8 @@ export class BackwardRun {
   private readonly ready: Node[] = [];
   private readonly targetSet: ReadonlySet<Tensor> | undefined;
   private readonly targetGrads = new Map<Tensor, Tensor>();
+  /** The gradients of non-leaves that retain theirs, stored with the leaves' once the whole pass has run. */
+  private readonly retained: [Tensor, GradSlot][] = [];
   /** Whether nodes may run on numbers: no graph of the backward pass, no trace, no targets to hand back. */
   private readonly scalarPath: boolean;
   /**
@@ -89,15 +91,26 @@ export class BackwardRun {
     }
   }
 
-  /** Leaf hooks see each leaf's total gradient once; then it goes to `.grad` (or to the targets' results). */
+  /**
+   * Leaf hooks see each leaf's total gradient once; then it goes to `.grad` (or to the targets'
+   * results). All or nothing: every hook runs and every accumulation is checked before any `.grad`
+   * (a leaf's or a retained non-leaf's) changes, so a pass that fails changes none.
+   */
   private storeLeafGrads(): void {
     const entries = this.leaves.entries();
     for (let i = 0; i < entries.length; i++) {
       const [leaf, slot] = entries[i]!;
       if (leaf.hooks !== null) runHooks(leaf.hooks, slot, 'a leaf');
-      if (this.targetSet === undefined) storeGrad(leaf, slot, this.createGraph);
-      else this.targetGrads.set(leaf, ownedCopy(slot, this.createGraph));
     }
+    if (this.targetSet !== undefined) {
+      for (const [leaf, slot] of entries) this.targetGrads.set(leaf, ownedCopy(slot, this.createGraph));
+      return;
+    }
+    const retained = this.retained;
+    for (const [t, slot] of retained) checkAccumulation(t, slot);
+    for (let i = 0; i < entries.length; i++) checkAccumulation(entries[i]![0], entries[i]![1]);
+    for (const [t, slot] of retained) storeGrad(t, slot, this.createGraph);
+    for (let i = 0; i < entries.length; i++) storeGrad(entries[i]![0], entries[i]![1], this.createGraph);
   }
 
   /** Runs `node`'s rule on tensors and sends each input its gradient. */
@@ -110,7 +123,8 @@ export class BackwardRun {
       if (node.hooks !== null) runHooks(node.hooks, slot, `the output of '${node.op}'`);
       const out = node.output;
       if (out !== null) {
-        if (out.retainsGrad && targetSet === undefined) storeGrad(out, slot, this.createGraph);
+        if (out.retainsGrad && targetSet === undefined)
+          this.retained.push([out, { grad: slot.grad, owned: slot.owned }]);
         if (targetSet?.has(out)) this.targetGrads.set(out, ownedCopy(slot, this.createGraph));
       }
       if (targetSet === undefined || anyInputRuns(pass, node, targetSet)) {
@@ -142,7 +156,7 @@ export class BackwardRun {
     const out = node.output!;
     const dtype = out.dtype;
     const g = pass.takeNumber(node);
-    if (out.retainsGrad) storeGrad(out, { grad: gradTensor(g, dtype), owned: true }, false);
+    if (out.retainsGrad) this.retained.push([out, { grad: gradTensor(g, dtype), owned: true }]);
     checkSavedValues(node);
     const inputs = node.inputs;
     const round = rounding(dtype);

@@ -5,7 +5,9 @@
 import { type NDArray, isFloat } from '@chainrule/tensor';
 import { checkFinite, checksForward, isAnomalyEnabled } from '../anomaly.js';
 import { isGradEnabled } from '../grad-mode.js';
-import { Node, type OpRecord, Tensor } from '../tensor.js';
+import { Node, type OpRecord, Tensor, type TensorInit } from '../tensor.js';
+import { isChunkElement } from '../versions.js';
+import { checkOperand } from './operands.js';
 import { isFloatScalar, scalarTensor } from './scalar-storage.js';
 
 /**
@@ -23,18 +25,17 @@ export function apply<P>(record: OpRecord<P>, inputs: readonly Tensor[], params:
   let needsGrad = false;
   for (let i = 0; i < n; i++) {
     const t = inputs[i]!;
+    if (!(t instanceof Tensor)) checkOperand(record.name, t, `input ${i}`, false); // JavaScript callers
     arrays[i] = t.value;
     if (t.requiresGrad) needsGrad = true;
   }
   const value = record.forward(arrays, params);
   const anomaly = isAnomalyEnabled();
   const check = anomaly && checksForward();
-  // a view shares its input's version counter (an in-place write through either is seen by both)
-  const version =
-    record.view === true && n > 0 && value.data === arrays[0]!.data ? inputs[0]!.versionCounter : undefined;
+  const storage = storageInit(value, inputs, arrays);
   if (!needsGrad || !isGradEnabled() || record.vjp === null || !isFloat(value.dtype)) {
     if (check) checkFinite('forward', record.name, value, arrays, null);
-    return version === undefined ? new Tensor(value) : new Tensor(value, { version });
+    return new Tensor(value, storage);
   }
   const node = new Node(record as OpRecord<unknown>, inputs, params);
   const scalar = record.scalar;
@@ -45,8 +46,30 @@ export function apply<P>(record: OpRecord<P>, inputs: readonly Tensor[], params:
   }
   return new Tensor(
     value,
-    version === undefined ? { requiresGrad: true, node } : { requiresGrad: true, node, version },
+    storage === FRESH
+      ? { requiresGrad: true, node, fresh: true }
+      : storage.version === undefined
+        ? { requiresGrad: true, node }
+        : { requiresGrad: true, node, version: storage.version },
   );
+}
+
+const FRESH: TensorInit = Object.freeze({ fresh: true });
+const SHARED: TensorInit = Object.freeze({});
+
+/**
+ * How the result sees its storage: new storage (nearly always), or an input's (a view, or the input
+ * itself): then it shares that storage's version counter, found by the storage, except for a view
+ * of a scalar-path element, whose counter is the element's and is handed over (see versions.ts).
+ */
+function storageInit(value: NDArray, inputs: readonly Tensor[], arrays: readonly NDArray[]): TensorInit {
+  const data = value.data;
+  for (let i = 0; i < arrays.length; i++) {
+    const a = arrays[i]!;
+    if (a.data !== data) continue;
+    return isChunkElement(a) && a !== value ? { version: inputs[i]!.versionCounter } : SHARED;
+  }
+  return FRESH;
 }
 
 /** Whether `value` and every input are 0-d float arrays of one dtype (so the node can use its scalar rules). */

@@ -30,6 +30,24 @@ export function constant(value: number, dtype: DType): Tensor {
   return t;
 }
 
+/** What a value is, for errors about arguments of the wrong kind: `string`, `null`, `array`, `NDArray`. */
+export function kindOf(x: unknown): string {
+  if (x === null) return 'null';
+  if (Array.isArray(x)) return 'array';
+  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
+  return typeof x;
+}
+
+/**
+ * Throws a DTypeError naming `op` unless `x` is a Tensor (or, with `numbers`, a plain number):
+ * what a JavaScript caller (or untyped data) gets instead of a TypeError from deep inside the op.
+ */
+export function checkOperand(op: string, x: unknown, what: string, numbers = true): void {
+  if (x instanceof Tensor || (numbers && typeof x === 'number')) return;
+  const wrap = x instanceof T.NDArray ? ' (wrap an NDArray with tensor(...))' : '';
+  throw new T.DTypeError(op, `expected a Tensor${numbers ? ' or a number' : ''} as ${what}, got ${kindOf(x)}${wrap}`);
+}
+
 /** The dtype `a` and `b` promote to. */
 export function dtypeOf(a: TensorLike, b: TensorLike): DType {
   if (typeof a === 'number' && typeof b === 'number') return 'float32';

@@ -4,10 +4,12 @@
  * on its own heap, where such arrays are cheap to make and to collect), one array per 16 or 8
  * results instead of one each. A result is an ordinary 0-d array viewing its element at an
  * offset, like an element picked out of a vector (`select`). Nothing else is ever stored in a
- * chunk; a live scalar keeps at most its 64-byte chunk alive.
+ * chunk; a live scalar keeps at most its 64-byte chunk alive. The shape object `SCALAR_SHAPE` marks
+ * these arrays: their version counter belongs to the element, not to the chunk (see versions.ts).
  */
 import { NDArray } from '@chainrule/tensor';
 import { type Node, Tensor, type TensorInit } from '../tensor.js';
+import { SCALAR_SHAPE } from '../versions.js';
 
 const CHUNK_BYTES = 64;
 let chunk32 = new Float32Array(CHUNK_BYTES / 4);
@@ -15,9 +17,8 @@ let used32 = chunk32.length;
 let chunk64 = new Float64Array(CHUNK_BYTES / 8);
 let used64 = chunk64.length;
 
-/** The shape and strides of a 0-d array. */
-const SCALAR_SHAPE: readonly number[] = Object.freeze([]);
-const NO_INIT: TensorInit = Object.freeze({});
+/** A result nobody else sees yet (its element is new): it has no version counter. */
+const FRESH: TensorInit = Object.freeze({ fresh: true });
 
 /** Whether `x` is a 0-d float32 or float64 array (the scalar path). */
 export function isFloatScalar(x: NDArray): boolean {
@@ -46,12 +47,16 @@ export function scalarArray(value: number, dtype: 'float32' | 'float64'): NDArra
  * How a recorded scalar result is made. One object, refilled per result: the constructor only reads
  * it (the scalar path makes one tensor per op, and this saves an allocation each).
  */
-const RECORDED: { requiresGrad: true; node: Node | null } = { requiresGrad: true, node: null };
+const RECORDED: { requiresGrad: true; node: Node | null; fresh: true } = {
+  requiresGrad: true,
+  node: null,
+  fresh: true,
+};
 
 /** A 0-d float tensor holding `value` (rounded to float32 for float32), recorded by `node` if not null. */
 export function scalarTensor(value: number, dtype: 'float32' | 'float64', node: Node | null): Tensor {
   const array = scalarArray(value, dtype);
-  if (node === null) return new Tensor(array, NO_INIT);
+  if (node === null) return new Tensor(array, FRESH);
   RECORDED.node = node;
   const t = new Tensor(array, RECORDED);
   RECORDED.node = null;

@@ -1,7 +1,6 @@
 /** `chainrule eval <checkpoint>`: accuracy, loss and the confusion matrix of a saved model. */
 import { formatHelp, parseArgs } from '../args.js';
 import { type Io, println } from '../io.js';
-import { IMAGE_SIZE } from '../mnist.js';
 import { LOSSES, type LossName, layerSizes } from '../model/architecture.js';
 import { loadModel } from '../model/checkpoint.js';
 import { confusionTable } from '../report/ascii.js';
@@ -10,7 +9,7 @@ import { evaluateClassifier, percent } from '../training/metrics.js';
 import {
   SPLIT_PARTS,
   type SplitPart,
-  checkInputSize,
+  checkMnistModel,
   expectPositionals,
   splitPart,
   splitSeedOf,
@@ -41,7 +40,7 @@ export function evalCommand(argv: readonly string[], io: Io): number {
   }
   const [path] = expectPositionals('eval', parsed.positional, ['checkpoint']) as [string];
   const { model, architecture, metadata } = loadModel(path);
-  checkInputSize(architecture.inputs, IMAGE_SIZE, path);
+  checkMnistModel(architecture, path);
   const part = parsed.flags.split as SplitPart;
   const seed = splitSeedOf(parsed.flags['split-seed'], metadata);
   const { data } = splitPart(seed, part);

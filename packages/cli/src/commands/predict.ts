@@ -8,14 +8,14 @@ import { UsageError, formatHelp, parseArgs } from '../args.js';
 import { CliError } from '../errors.js';
 import { DIGIT_SIDE, INVERT_MODES, type InvertMode, readDigitFile } from '../image/digit.js';
 import { type Io, println } from '../io.js';
-import { IMAGE_SIZE } from '../mnist.js';
+import { IMAGE_SIZE, MNIST_SPLIT_SIZES } from '../mnist.js';
 import { loadModel } from '../model/checkpoint.js';
 import type { Mlp } from '../model/mlp.js';
 import { asciiDigit, classBars } from '../report/ascii.js';
 import {
   SPLIT_PARTS,
   type SplitPart,
-  checkInputSize,
+  checkMnistModel,
   expectPositionals,
   splitPart,
   splitSeedOf,
@@ -42,8 +42,8 @@ export const PREDICT_USAGE = 'chainrule predict <checkpoint> <index | image.png 
 export const PREDICT_DESCRIPTION = [
   'Classifies one digit with a checkpoint written by chainrule train and prints it as ASCII art with the',
   'probability of each class. The digit is either an index into the test split (0..999; --split picks',
-  'another part) or a 28x28 image: PNG (8-bit greyscale, grey+alpha, RGB or RGBA, not interlaced) or',
-  'PGM (P2 or P5). MNIST digits are white on black; a dark digit on white is inverted (see --invert).',
+  'another part) or a 28x28 image: PNG (any colour type and bit depth, interlaced or not) or PGM (P2 or',
+  'P5). MNIST digits are white on black; a dark digit on white is inverted (see --invert).',
 ].join('\n');
 
 /**
@@ -66,6 +66,17 @@ export function classProbabilities(model: Mlp, pixels: Float32Array): number[] {
   return exps.map((e) => e / total);
 }
 
+/** An argument that reads as a number is an index into the split (name a file like that as ./3). */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** An index must be a whole number within the split part. */
+function checkIndex(what: string, part: SplitPart): void {
+  const index = Number(what);
+  const n = MNIST_SPLIT_SIZES[part];
+  if (!Number.isInteger(index) || index < 0 || index >= n)
+    throw new UsageError(`index ${what} is out of range for the ${part} split: expected a whole number in 0..${n - 1}`);
+}
+
 /** `chainrule predict`: returns the exit code. */
 export function predictCommand(argv: readonly string[], io: Io): number {
   const parsed = parseArgs(argv, PREDICT_FLAGS);
@@ -77,10 +88,11 @@ export function predictCommand(argv: readonly string[], io: Io): number {
     string,
     string,
   ];
-  const isIndex = /^\d+$/.test(what);
   const part = parsed.flags.split as SplitPart;
+  const isIndex = NUMBER.test(what);
+  if (isIndex) checkIndex(what, part);
   const { model, architecture, metadata } = loadModel(path);
-  checkInputSize(architecture.inputs, IMAGE_SIZE, path);
+  checkMnistModel(architecture, path);
   let pixels: Float32Array;
   let source: string;
   let truth: number | undefined;
@@ -88,8 +100,6 @@ export function predictCommand(argv: readonly string[], io: Io): number {
     const index = Number(what);
     const seed = splitSeedOf(parsed.flags['split-seed'], metadata);
     const { data } = splitPart(seed, part);
-    const n = data.labels.size;
-    if (index >= n) throw new UsageError(`index ${index} is out of range for the ${part} split (0..${n - 1})`);
     const images = data.images.contiguous();
     pixels = Float32Array.from(
       images.data.subarray(images.offset + index * IMAGE_SIZE, images.offset + (index + 1) * IMAGE_SIZE),

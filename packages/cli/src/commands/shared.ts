@@ -1,6 +1,7 @@
 import { UsageError } from '../args.js';
 import { CliError } from '../errors.js';
-import { type MnistData, type MnistSplit, mnistSplit } from '../mnist.js';
+import { IMAGE_SIZE, type MnistData, type MnistSplit, mnistSplit } from '../mnist.js';
+import type { Architecture } from '../model/architecture.js';
 
 /** The parts of the split a command can look at. */
 export const SPLIT_PARTS = ['test', 'val', 'train'] as const;
@@ -41,8 +42,17 @@ export function expectPositionals(command: string, positional: readonly string[]
   return [...positional];
 }
 
-/** A model's input size must be the digits' 784 pixels. */
-export function checkInputSize(inputs: number, expected: number, path: string): void {
-  if (inputs !== expected)
-    throw new CliError(`checkpoint '${path}' expects ${inputs} inputs, but MNIST digits have ${expected} pixels`);
+/** The number of classes of MNIST: the digits 0 to 9. */
+export const MNIST_CLASSES = 10;
+
+/** A model for MNIST takes the digits' 784 pixels and gives one output per digit class. */
+export function checkMnistModel(architecture: Architecture, path: string): void {
+  if (architecture.inputs !== IMAGE_SIZE)
+    throw new CliError(
+      `checkpoint '${path}' expects ${architecture.inputs} inputs, but MNIST digits have ${IMAGE_SIZE} pixels`,
+    );
+  if (architecture.classes !== MNIST_CLASSES)
+    throw new CliError(
+      `checkpoint '${path}' has ${architecture.classes} output classes, but MNIST digits have ${MNIST_CLASSES} (0-9)`,
+    );
 }

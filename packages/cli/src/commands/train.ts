@@ -4,7 +4,7 @@
  * units, the quadratic cost, mini-batch SGD with batch 10 and learning rate 3.0.
  */
 import { ProgressBar } from '@chainrule/viz';
-import { mkdirSync, statSync } from 'node:fs';
+import { type Stats, accessSync, constants, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { type FlagValues, type Parsed, UsageError, formatHelp, parseArgs } from '../args.js';
 import { CliError, oneLine } from '../errors.js';
@@ -148,7 +148,8 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
   const name = runName(architecture, loss);
   const checkpointPath = flags.checkpoint === '' ? join(flags['out-dir'], `${name}.safetensors`) : flags.checkpoint;
   const reportPath = flags.report === '' ? join(flags['out-dir'], `${name}.html`) : flags.report;
-  prepareOutputs(checkpointPath, reportPath);
+  checkModelSize(architecture);
+  checkOutputs(checkpointPath, reportPath);
 
   const split = mnistSplit(flags['split-seed']);
   const trainSize = flags['train-size'];
@@ -266,21 +267,74 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
   return { history, bestEpoch, testAccuracy: test.accuracy, testLoss: test.loss, checkpointPath, reportPath, seconds };
 }
 
+/** The largest network `train` builds: 50 million parameters are 200 MB of float32 weights. */
+export const MAX_PARAMETERS = 50_000_000;
+/** The most hidden layers `train` builds. */
+export const MAX_HIDDEN_LAYERS = 100;
+
+/** Weights and biases of a fully connected network with these layer sizes. */
+export function parameterCount(arch: Architecture): number {
+  const sizes = [arch.inputs, ...arch.hidden, arch.classes];
+  let count = 0;
+  for (let i = 1; i < sizes.length; i++) count += sizes[i - 1]! * sizes[i]! + sizes[i]!;
+  return count;
+}
+
+/** Refuses a network too large to allocate, before allocating anything for it. */
+function checkModelSize(arch: Architecture): void {
+  if (arch.hidden.length > MAX_HIDDEN_LAYERS)
+    throw new UsageError(`--hidden: ${arch.hidden.length} layers, at most ${MAX_HIDDEN_LAYERS}`);
+  const count = parameterCount(arch);
+  if (count > MAX_PARAMETERS) {
+    throw new UsageError(
+      `--hidden ${arch.hidden.join(',')}: a ${layerSizes(arch)} network has ${count.toLocaleString('en-US')} ` +
+        `parameters (${formatBytes(4 * count)} of float32 weights), over the limit of ` +
+        `${MAX_PARAMETERS.toLocaleString('en-US')}`,
+    );
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1e9 ? `${(n / 1e9).toPrecision(3)} GB` : `${(n / 1e6).toPrecision(3)} MB`;
+}
+
+/** The file system entry at `path`, or undefined when there is none (or a file is in the way). */
+function statOrNone(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    throw new CliError(`cannot check the output '${path}': ${oneLine(e)}`);
+  }
+}
+
 /**
- * Checks the output paths before any training: distinct, not folders, and their folders
- * creatable. Creating the folders is the only thing done to the disk before the run succeeds.
+ * Checks the output paths before any training, without touching the disk: distinct, each either
+ * absent or a regular file (not a folder, a device or a pipe), and the nearest folder above it
+ * that exists is a folder that can be written. The missing folders are created only at the end,
+ * after a successful run.
  */
-function prepareOutputs(checkpointPath: string, reportPath: string): void {
+function checkOutputs(checkpointPath: string, reportPath: string): void {
   if (resolve(checkpointPath) === resolve(reportPath))
     throw new UsageError(`--checkpoint and --report are the same file '${checkpointPath}'`);
   for (const path of [checkpointPath, reportPath]) {
+    const stat = statOrNone(path);
+    if (stat?.isDirectory() === true) throw new CliError(`output '${path}' is a folder, expected a file path`);
+    if (stat !== undefined && !stat.isFile())
+      throw new CliError(`output '${path}' is not a regular file (a device, a pipe or a socket)`);
+    let dir = dirname(path);
+    let found = statOrNone(dir);
+    while (found === undefined && dirname(dir) !== dir) {
+      dir = dirname(dir);
+      found = statOrNone(dir);
+    }
+    if (found !== undefined && !found.isDirectory())
+      throw new CliError(`cannot write '${path}': '${dir}' is a file, not a folder`);
     try {
-      if (statSync(path, { throwIfNoEntry: false })?.isDirectory() === true)
-        throw new CliError(`output '${path}' is a folder, expected a file path`);
-      mkdirSync(dirname(path), { recursive: true });
-    } catch (e) {
-      if (e instanceof CliError) throw e;
-      throw new CliError(`cannot create the folder of '${path}': ${oneLine(e)}`);
+      accessSync(dir, constants.W_OK);
+    } catch {
+      throw new CliError(`cannot write '${path}': the folder '${dir}' is not writable`);
     }
   }
 }

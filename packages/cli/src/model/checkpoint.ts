@@ -2,9 +2,16 @@
  * Checkpoints of the CLI: the model's state dict in safetensors, with the architecture and the
  * training settings in `__metadata__` so that a checkpoint alone is enough to rebuild the model.
  */
-import { CheckpointError, StateDictError, encodeSafetensors, loadSafetensors, saveSafetensors } from '@chainrule/nn';
-import { existsSync } from 'node:fs';
+import type { Tensor } from '@chainrule/autograd';
+import {
+  CheckpointError,
+  type DecodedSafetensors,
+  decodeSafetensors,
+  encodeSafetensors,
+  saveSafetensors,
+} from '@chainrule/nn';
 import { CliError, oneLine } from '../errors.js';
+import { readUserFile } from '../io.js';
 import { type Architecture, architectureFromMetadata, architectureMetadata } from './architecture.js';
 import { Mlp } from './mlp.js';
 
@@ -34,35 +41,54 @@ export function saveModel(path: string, model: Mlp, extra: Readonly<Record<strin
   }
 }
 
+/** The largest checkpoint file `loadModel` reads. */
+export const MAX_CHECKPOINT_BYTES = 1024 * 1024 * 1024;
+
+/** Problems that mean the file is not safetensors at all (rather than a damaged one). */
+const NOT_SAFETENSORS = new Set(['header-too-large', 'header-encoding', 'header-json']);
+
 /**
  * Reads a checkpoint written by `saveModel` and rebuilds the model in evaluation mode.
- * @throws CliError for a missing file, a file that is not valid safetensors, metadata without
- * a chainrule architecture, or weights that do not fit that architecture.
+ * @throws CliError for a missing, unreadable or oversized file, a file that is not (valid)
+ * safetensors, metadata without a chainrule architecture, weights that do not fit that
+ * architecture, or weights that are not all finite.
  */
 export function loadModel(path: string): LoadedModel {
-  if (!existsSync(path)) throw new CliError(`checkpoint '${path}' does not exist`);
-  let decoded: ReturnType<typeof loadSafetensors>;
+  const bytes = readUserFile(path, 'checkpoint', MAX_CHECKPOINT_BYTES);
+  let decoded: DecodedSafetensors;
   try {
-    decoded = loadSafetensors(path);
+    decoded = decodeSafetensors(bytes);
   } catch (e) {
-    if (e instanceof CheckpointError)
-      throw new CliError(
-        `checkpoint '${path}' is not a valid safetensors file: ${oneLine(e).replace(/^safetensors: /, '')}`,
-      );
-    throw e;
+    // decoding is a function of the file's bytes alone: whatever goes wrong is about the file
+    const detail = oneLine(e).replace(/^safetensors: /, '');
+    const notAtAll =
+      e instanceof CheckpointError &&
+      (NOT_SAFETENSORS.has(e.problem) || (e.problem === 'truncated' && bytes.length < 8));
+    throw new CliError(`checkpoint '${path}' is not a ${notAtAll ? '' : 'valid '}safetensors file: ${detail}`);
   }
   const architecture = architectureFromMetadata(decoded.metadata, path);
   checkWeightShapes(architecture, decoded.tensors, path);
+  checkFinite(decoded.tensors, path);
   const model = new Mlp(architecture);
   try {
     model.loadStateDict(decoded.tensors);
   } catch (e) {
-    if (e instanceof StateDictError)
-      throw new CliError(`checkpoint '${path}' does not fit its architecture: ${oneLine(e)}`);
-    throw e;
+    throw new CliError(`checkpoint '${path}' does not fit its architecture: ${oneLine(e)}`);
   }
   model.eval();
   return { model, architecture, metadata: decoded.metadata };
+}
+
+/** Refuses a checkpoint with a NaN or infinite value in any tensor, naming the first one. */
+function checkFinite(tensors: ReadonlyMap<string, Tensor>, path: string): void {
+  for (const [name, tensor] of tensors) {
+    const a = tensor.value.contiguous();
+    for (let i = 0; i < a.size; i++) {
+      const v = Number(a.data[a.offset + i]);
+      if (!Number.isFinite(v))
+        throw new CliError(`checkpoint '${path}' has a non-finite weight: ${name} holds ${v} at element ${i}`);
+    }
+  }
 }
 
 /** Checks the weight shapes against the architecture before allocating a model for it. */

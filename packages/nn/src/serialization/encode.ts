@@ -35,6 +35,8 @@ interface Planned {
  * ```
  */
 export function encodeSafetensors(tensors: TensorMap, metadata?: Readonly<Record<string, string>>): Uint8Array {
+  if (tensors === null || typeof tensors !== 'object')
+    throw new CheckpointError('encode', `the tensors must be a record or a Map of names to tensors, got ${tensors}`);
   const entries =
     tensors instanceof Map
       ? [...tensors.entries()]
@@ -50,7 +52,17 @@ export function encodeSafetensors(tensors: TensorMap, metadata?: Readonly<Record
   const padded = Math.ceil(header.length / 8) * 8;
   if (padded > MAX_HEADER_BYTES)
     throw new CheckpointError('encode', `header would be ${padded} bytes, over the ${MAX_HEADER_BYTES}-byte limit`);
-  const out = new Uint8Array(8 + padded + dataLength);
+  let out: Uint8Array;
+  try {
+    out = new Uint8Array(8 + padded + dataLength);
+  } catch (e) {
+    throw new CheckpointError(
+      'encode',
+      `the file would be ${8 + padded + dataLength} bytes, more than one buffer can hold here ` +
+        `(${(e as Error).message})`,
+      { cause: e },
+    );
+  }
   const view = new DataView(out.buffer);
   view.setUint32(0, padded, true); // u64 little-endian: low word, high word stays 0
   out.set(header, 8);

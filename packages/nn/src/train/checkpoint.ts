@@ -9,7 +9,7 @@ import type { AnyModule } from '../module.js';
 import type { Hyperparameters, Optimizer, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import { CheckpointError } from '../serialization/errors.js';
 import { decodeSafetensors } from '../serialization/decode.js';
-import { encodeSafetensors } from '../serialization/encode.js';
+import { encodeSafetensors, setOwn } from '../serialization/encode.js';
 import { loadSafetensors, saveSafetensors } from '../serialization/file.js';
 
 const FORMAT_KEY = 'chainrule.format';
@@ -48,7 +48,7 @@ function checkpointContents(
   for (const [k, v] of Object.entries(metadata)) {
     if (k.startsWith('chainrule.'))
       throw new CheckpointError('encode', `metadata key "${k}" uses the reserved "chainrule." prefix`);
-    meta[k] = v;
+    setOwn(meta, k, v);
   }
   meta[FORMAT_KEY] = FORMAT;
   if (optimizer !== undefined) {
@@ -129,6 +129,20 @@ function parseOptimizerMeta(text: string | undefined): OptimizerMeta {
   ) {
     throw new CheckpointError('metadata', 'the optimizer metadata lacks name, paramGroups or scalars');
   }
+  for (const [index, scalars] of Object.entries(o.scalars as Record<string, unknown>)) {
+    if (!/^(0|[1-9]\d*)$/.test(index))
+      throw new CheckpointError('metadata', `the optimizer scalars name parameter "${index}", expected an index`);
+    if (scalars === null || typeof scalars !== 'object' || Array.isArray(scalars))
+      throw new CheckpointError('metadata', `the optimizer scalars of parameter ${index} must be an object of numbers`);
+    for (const [name, v] of Object.entries(scalars)) {
+      if (typeof v !== 'number')
+        throw new CheckpointError(
+          'metadata',
+          `the optimizer scalar "${name}" of parameter ${index} must be a number, ` +
+            `got ${v === null ? 'null' : typeof v}`,
+        );
+    }
+  }
   return o as OptimizerMeta;
 }
 
@@ -190,6 +204,6 @@ function restore(
   commitModel();
   commitOptimizer();
   const user: Record<string, string> = {};
-  for (const [k, v] of Object.entries(metadata)) if (!k.startsWith('chainrule.')) user[k] = v;
+  for (const [k, v] of Object.entries(metadata)) if (!k.startsWith('chainrule.')) setOwn(user, k, v);
   return user;
 }

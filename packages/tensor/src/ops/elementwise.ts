@@ -1,6 +1,6 @@
 import { type BinaryOp, type CompareOp, type UnaryOp, getBackend } from '../backend.js';
-import { type DType, floatResultType, isFloat } from '../dtype.js';
-import { DTypeError } from '../errors.js';
+import { type DType, INT32_MAX, INT32_MIN, checkDtype, floatResultType, isFloat } from '../dtype.js';
+import { DTypeError, RangeError } from '../errors.js';
 import { FLOAT_VALUED } from '../scalar-ops.js';
 import type { NDArray } from '../ndarray.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
@@ -136,15 +136,43 @@ export function where(cond: NDArray, a: Operand, b: Operand): NDArray {
 export function clamp(x: NDArray, min?: number, max?: number): NDArray {
   const lo = min ?? -Infinity,
     hi = max ?? Infinity;
-  const dtype =
-    !isFloat(x.dtype) &&
-    ((!Number.isInteger(lo) && Number.isFinite(lo)) || (!Number.isInteger(hi) && Number.isFinite(hi)))
-      ? 'float32'
-      : x.dtype;
-  return getBackend().clamp(x, lo, hi, dtype === 'bool' ? 'int32' : dtype);
+  return getBackend().clamp(x, lo, hi, clampResultDtype(x.dtype, lo, hi));
 }
 
-/** Converts to another dtype (a copy). */
+/**
+ * The dtype of `clamp`'s result: an int or bool input with a fractional bound gives float32, a bool
+ * input int32, anything else keeps its dtype.
+ * @example clampResultDtype('int32', 0, 0.5); // 'float32'
+ */
+export function clampResultDtype(dtype: DType, lo: number, hi: number): DType {
+  const fractional = (v: number): boolean => !Number.isInteger(v) && Number.isFinite(v);
+  if (!isFloat(dtype) && (fractional(lo) || fractional(hi))) return 'float32';
+  return dtype === 'bool' ? 'int32' : dtype;
+}
+
+/**
+ * Converts to another dtype (a copy). Floats cast to int32 truncate toward zero, as in PyTorch;
+ * NaN, ±∞ and values whose truncation is outside int32's range are a RangeError naming the first
+ * one and its flat (row-major) index, never a silent wrap. Anything cast to bool is `v != 0`.
+ */
 export function cast(x: NDArray, dtype: DType): NDArray {
+  checkDtype('cast', dtype);
+  if (dtype === 'int32' && isFloat(x.dtype)) checkTruncatesToInt32(x);
   return getBackend().copy(x, dtype);
+}
+
+/** Throws unless every element of the float array x truncates to an int32. */
+function checkTruncatesToInt32(x: NDArray): void {
+  const c = x.contiguous();
+  const data = c.data,
+    o = c.offset;
+  for (let i = 0; i < c.size; i++) {
+    const v = data[o + i]!;
+    if (!(v > INT32_MIN - 1 && v < INT32_MAX + 1))
+      throw new RangeError(
+        'cast',
+        `value ${v} at flat index ${i} of a ${x.dtype} array cannot be cast to int32, which holds ` +
+          `integers in [${INT32_MIN}, ${INT32_MAX}] (finite values are truncated toward zero)`,
+      );
+  }
 }

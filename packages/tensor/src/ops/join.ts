@@ -1,6 +1,6 @@
 import { getBackend } from '../backend.js';
 import { type DType, allocate, promoteTypes } from '../dtype.js';
-import { ShapeError, fmtShape } from '../errors.js';
+import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 import { normalizeAxis, shapesEqual } from '../shape.js';
 
@@ -10,7 +10,9 @@ import { normalizeAxis, shapesEqual } from '../shape.js';
  * @example concat([zeros([2, 3]), ones([1, 3])], 0).shape; // [3, 3]
  */
 export function concat(arrays: readonly NDArray[], axis = 0): NDArray {
-  if (arrays.length === 0) throw new ShapeError('concat', 'expected at least one array');
+  if (!Array.isArray(arrays as unknown) || arrays.length === 0)
+    throw new ShapeError('concat', 'expected at least one array');
+  checkArrays('concat', arrays);
   const first = arrays[0]!;
   if (first.ndim === 0) throw new ShapeError('concat', 'zero-dimensional arrays cannot be concatenated (use stack)');
   const ax = normalizeAxis('concat', axis, first.ndim);
@@ -35,6 +37,7 @@ export function concat(arrays: readonly NDArray[], axis = 0): NDArray {
     allocate(
       dtype,
       shape.reduce((p, d) => p * d, 1),
+      'concat',
     ),
     shape,
   );
@@ -47,12 +50,24 @@ export function concat(arrays: readonly NDArray[], axis = 0): NDArray {
   return out;
 }
 
+/** Throws unless every item is an NDArray (a plain number or a nested JS array is a DTypeError). */
+function checkArrays(op: string, arrays: readonly unknown[]): void {
+  arrays.forEach((x, i) => {
+    if (!(x instanceof NDArray)) {
+      const got = x === null ? 'null' : Array.isArray(x) ? 'a JS array' : typeof x;
+      throw new DTypeError(op, `item ${i} is not an NDArray (got ${got}); wrap values with array()`);
+    }
+  });
+}
+
 /**
  * Joins arrays of one shape along a new axis.
  * @example stack([zeros([3]), ones([3])], 0).shape; // [2, 3]
  */
 export function stack(arrays: readonly NDArray[], axis = 0): NDArray {
-  if (arrays.length === 0) throw new ShapeError('stack', 'expected at least one array');
+  if (!Array.isArray(arrays as unknown) || arrays.length === 0)
+    throw new ShapeError('stack', 'expected at least one array');
+  checkArrays('stack', arrays);
   const first = arrays[0]!;
   arrays.forEach((x, i) => {
     if (!shapesEqual(x.shape, first.shape)) {

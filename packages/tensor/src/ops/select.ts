@@ -77,7 +77,7 @@ export function oneHot(labels: NDArray, numClasses: number, dtype: DType = 'floa
     throw new ShapeError('oneHot', `numClasses must be a positive integer, got ${numClasses}`);
   checkIndex('oneHot', labels, numClasses, -1);
   const flat = labels.contiguous();
-  const out = allocate(dtype, flat.size * numClasses);
+  const out = allocate(dtype, flat.size * numClasses, 'oneHot');
   for (let i = 0; i < flat.size; i++) out[i * numClasses + flat.data[flat.offset + i]!] = 1;
   return new NDArray(out, [...labels.shape, numClasses]);
 }

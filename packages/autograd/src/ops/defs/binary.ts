@@ -6,7 +6,7 @@ import * as T from '@chainrule/tensor';
 import { type BinaryOp, type CompareOp, isFloat } from '@chainrule/tensor';
 import { type OpRecord, Tensor } from '../../tensor.js';
 import { apply, applyScalar } from '../apply.js';
-import { type TensorLike, asTensor, constant, dtypeOf } from '../operands.js';
+import { type TensorLike, asTensor, checkOperand, constant, dtypeOf } from '../operands.js';
 import { NONE as NO_PARAMS, type None, type RecordSpec, binaryRecord, noGradRecord, op, records } from '../records.js';
 import { fit } from '../coerce.js';
 import { cast } from './cast.js';
@@ -124,7 +124,7 @@ function winnerGrads(g: Tensor, aWins: Tensor, tie: Tensor): [Tensor, Tensor] {
 /** A binary arithmetic op: 0-d floats of one dtype take the scalar path; else promote, broadcast, apply. */
 function arithmetic(record: OpRecord<None> & { readonly name: BinaryOp }, a: TensorLike, b: TensorLike): Tensor {
   // the common cases first: two float tensors of one dtype and shape need no cast or expand
-  if (typeof a !== 'number' && typeof b !== 'number') {
+  if (typeof a !== 'number' && typeof b !== 'number' && a != null && b != null) {
     const dtype = a.dtype;
     if (dtype === b.dtype && isFloat(dtype)) {
       if (a.ndim === 0 && b.ndim === 0 && record.scalar !== undefined) return applyScalar(record, a, b);
@@ -133,6 +133,7 @@ function arithmetic(record: OpRecord<None> & { readonly name: BinaryOp }, a: Ten
   } else if (
     typeof b === 'number' &&
     typeof a !== 'number' &&
+    a != null &&
     a.ndim === 0 &&
     isFloat(a.dtype) &&
     record.scalar !== undefined
@@ -141,13 +142,21 @@ function arithmetic(record: OpRecord<None> & { readonly name: BinaryOp }, a: Ten
   } else if (
     typeof a === 'number' &&
     typeof b !== 'number' &&
+    b != null &&
     b.ndim === 0 &&
     isFloat(b.dtype) &&
     record.scalar !== undefined
   ) {
     return applyScalar(record, constant(a, b.dtype), b);
   }
+  return promoteAndApply(record, a, b);
+}
+
+/** The general case of a binary arithmetic op (its own function, so the fast cases above stay small). */
+function promoteAndApply(record: OpRecord<None> & { readonly name: BinaryOp }, a: TensorLike, b: TensorLike): Tensor {
   const name = record.name;
+  checkOperand(name, a, 'the first operand');
+  checkOperand(name, b, 'the second operand');
   const dtype = T.elementwiseResultDtype(name, dtypeOf(a, b));
   const A = asTensor(a, dtype),
     B = asTensor(b, dtype);
@@ -157,6 +166,8 @@ function arithmetic(record: OpRecord<None> & { readonly name: BinaryOp }, a: Ten
 
 /** A comparison (bool result, no gradient), broadcast. */
 function comparison(name: CompareOp, a: TensorLike, b: TensorLike): Tensor {
+  checkOperand(name, a, 'the first operand');
+  checkOperand(name, b, 'the second operand');
   const dtype = dtypeOf(a, b);
   return apply(BINARY_OPS[name], [asTensor(a, dtype), asTensor(b, dtype)], NONE);
 }
@@ -211,6 +222,9 @@ export const logicalAnd = (a: Tensor, b: Tensor): Tensor => ne(minimum(cast(a, '
  * ```
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  checkOperand('where', cond, 'the condition', false);
+  checkOperand('where', a, 'the second argument');
+  checkOperand('where', b, 'the third argument');
   const dtype = dtypeOf(a, b);
   const A = asTensor(a, dtype),
     B = asTensor(b, dtype);

@@ -43,11 +43,13 @@ export function scatterAdd(shape: readonly number[], axis: number, index: Tensor
     axis: T.normalizeAxis('scatterAdd', axis, shape.length),
   });
 }
-/** Whole slices along `axis` picked by a 1-D int32 index (embedding lookup); the gradient scatter-adds. */
+/**
+ * Whole slices along `axis` picked by a 1-D (or 0-d: one position) int32 index (embedding lookup),
+ * as the tensor package's; the gradient scatter-adds.
+ */
 export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
   const ax = T.normalizeAxis('indexSelect', axis, x.ndim);
-  if (index.ndim !== 1)
-    throw new T.ShapeError('indexSelect', `index must be 1-D, got shape ${T.fmtShape(index.shape)}`);
+  if (index.ndim > 1) throw new T.ShapeError('indexSelect', `index must be 1-D, got shape ${T.fmtShape(index.shape)}`);
   if (index.dtype !== 'int32') throw new T.DTypeError('indexSelect', `index must be int32, got ${index.dtype}`);
   const n = x.shape[ax]!;
   const iv = index.value.contiguous();
@@ -56,7 +58,7 @@ export function indexSelect(x: Tensor, axis: number, index: Tensor): Tensor {
     if (v < 0 || v >= n)
       throw new T.RangeError(
         'indexSelect',
-        `index ${v} is out of range for axis ${ax} of size ${n} (at position ${i})`,
+        `index ${v} is out of range for axis ${ax} of size ${n} (at flat position ${i} of the index)`,
       );
   }
   const shape = x.shape.map((d, i) => (i === ax ? index.size : d));

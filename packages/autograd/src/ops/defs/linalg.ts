@@ -1,11 +1,13 @@
 /** Matrix products: matmul (NumPy semantics, batched) and the fused fully connected op, linear. */
 import * as T from '@chainrule/tensor';
 import { type DType, type NDArray, isFloat, promoteTypes } from '@chainrule/tensor';
-import { Tensor } from '../../tensor.js';
+import { AutogradError } from '../../errors.js';
+import type { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { leadingSize, linearForward } from '../linear.js';
 import { NONE, op, records } from '../records.js';
 import { fit } from '../coerce.js';
+import { checkOperand } from '../operands.js';
 import { cast } from './cast.js';
 import { mT, reshape, squeeze, unsqueeze } from './shape.js';
 
@@ -80,17 +82,19 @@ function linearBackward(g: Tensor, inputs: readonly Tensor[]): (Tensor | null)[]
 
 /**
  * Matrix product with NumPy's semantics (1-D operands, broadcast batch dimensions). The batch
- * broadcast is an explicit expand, so its gradient is summed back there.
+ * broadcast is an explicit expand, so its gradient is summed back there. Operands must be float
+ * (float32 and float64 mix, promoted), as in the tensor package.
  * @throws ShapeError `matmul: shapes [2,3] and [4,5] cannot be multiplied (3 != 4)`
+ * @throws DTypeError `matmul: expected float32 or float64 operands, got float32 and int32`
  * @example
  * ```ts
  * matmul(tensor([[1, 2]]), tensor([[3], [4]])).toArray(); // [[11]]
  * ```
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (a.ndim === 0 || b.ndim === 0 || a.shape[a.ndim - 1] !== b.shape[Math.max(b.ndim - 2, 0)]) {
-    return new Tensor(T.matmul(a.value, b.value)); // throws the tensor package's error
-  }
+  checkOperand('matmul', a, 'the first operand', false);
+  checkOperand('matmul', b, 'the second operand', false);
+  const batch = matmulBatch(a, b);
   // the common case first: two matrices of one dtype need no batch broadcast, cast or reshape
   if (a.ndim === 2 && b.ndim === 2 && a.dtype === b.dtype) return apply(LINALG_OPS.matmul, [a, b], NONE);
   const A = a.ndim === 1 ? unsqueeze(a, 0) : a;
@@ -98,7 +102,6 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const m = A.shape[A.ndim - 2]!,
     k = A.shape[A.ndim - 1]!,
     n = B.shape[B.ndim - 1]!;
-  const batch = T.broadcastShapes('matmul', A.shape.slice(0, -2), B.shape.slice(0, -2));
   const dtype = promoteTypes(a.dtype, b.dtype);
   let out = apply(LINALG_OPS.matmul, [fit(A, [...batch, m, k], dtype), fit(B, [...batch, k, n], dtype)], NONE);
   if (a.ndim === 1) out = squeeze(out, out.ndim - 2);
@@ -107,12 +110,39 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 }
 
 /**
+ * The broadcast batch dimensions of matmul(a, b). Operands the tensor package refuses (0-d, not
+ * float, inner sizes that differ, batch dimensions that do not broadcast) are refused with its own
+ * error before anything is recorded, so autograd accepts exactly what the tensor package accepts.
+ */
+function matmulBatch(a: Tensor, b: Tensor): readonly number[] {
+  if (
+    a.ndim > 0 &&
+    b.ndim > 0 &&
+    isFloat(a.dtype) &&
+    isFloat(b.dtype) &&
+    a.shape[a.ndim - 1] === b.shape[Math.max(b.ndim - 2, 0)]
+  ) {
+    const batchA = a.shape.slice(0, -2),
+      batchB = b.shape.slice(0, -2);
+    if (batchA.length === 0) return batchB;
+    if (batchB.length === 0) return batchA;
+    try {
+      return T.broadcastShapes('matmul', batchA, batchB);
+    } catch {
+      // the tensor package words this error with both full shapes
+    }
+  }
+  T.matmul(a.value, b.value); // throws the tensor package's error (its checks run before any product)
+  throw new AutogradError('matmul', `internal: shapes ${T.fmtShape(a.shape)} and ${T.fmtShape(b.shape)} were refused`);
+}
+
+/**
  * A fully connected layer's map, as PyTorch's `F.linear`: y = x·Wᵀ + b, with x [..., in] (any
  * leading dimensions, or none), W [out, in] and b [out] (or null): y is [..., out]. One recorded
  * op: the product runs on W's transposed view (no copy) and b is added into it in place.
- * Dtypes promote as in matmul and add (a cast node where they differ); the result is float.
+ * Operands must be float, as matmul's; float32 and float64 promote (a cast node where they differ).
  * @throws ShapeError `linear: input [2,3] and weight [4,5] do not match (3 != 5)`
- * @throws DTypeError `linear: expected float operands, got int32 and int32`
+ * @throws DTypeError `linear: expected float32 or float64 operands, got float32 and int32`
  * @example
  * ```ts
  * import { linear, tensor } from '@chainrule/autograd';
@@ -133,6 +163,9 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
 
 /** Validates linear's shapes before anything runs (so a failed call records nothing). */
 function checkLinear(x: Tensor, weight: Tensor, bias: Tensor | null): void {
+  checkOperand('linear', x, 'the input', false);
+  checkOperand('linear', weight, 'the weight', false);
+  if (bias !== null) checkOperand('linear', bias, 'the bias (or null)', false);
   if (weight.ndim !== 2)
     throw new T.ShapeError('linear', `weight must be 2-D [out, in], got ${T.fmtShape(weight.shape)}`);
   if (x.ndim === 0)
@@ -152,14 +185,14 @@ function checkLinear(x: Tensor, weight: Tensor, bias: Tensor | null): void {
   }
 }
 
-/** The common dtype of linear's operands (matmul's and add's promotion); it must be a float. */
+/** The common dtype of linear's operands (matmul's and add's promotion); each must be a float, as matmul's. */
 function linearDtype(x: Tensor, weight: Tensor, bias: Tensor | null): DType {
+  if (!isFloat(x.dtype) || !isFloat(weight.dtype) || (bias !== null && !isFloat(bias.dtype))) {
+    const names = bias === null ? `${x.dtype} and ${weight.dtype}` : `${x.dtype}, ${weight.dtype} and ${bias.dtype}`;
+    throw new T.DTypeError('linear', `expected float32 or float64 operands, got ${names}`);
+  }
   let dtype = x.dtype === weight.dtype ? x.dtype : promoteTypes(x.dtype, weight.dtype);
   if (bias !== null && bias.dtype !== dtype) dtype = promoteTypes(dtype, bias.dtype);
-  if (!isFloat(dtype)) {
-    const names = bias === null ? `${x.dtype} and ${weight.dtype}` : `${x.dtype}, ${weight.dtype} and ${bias.dtype}`;
-    throw new T.DTypeError('linear', `expected float operands, got ${names}`);
-  }
   return dtype;
 }
 

@@ -184,8 +184,14 @@ export function transpose(x: Tensor, axis0?: number, axis1?: number): Tensor {
   order[b] = a;
   return permute(x, order);
 }
-/** Swaps the last two axes (the matrix transpose of every matrix in a batch). */
+/** Swaps the last two axes (the matrix transpose of every matrix in a batch); x needs at least 2 dimensions. */
 export function mT(x: Tensor): Tensor {
+  if (x.ndim < 2) {
+    throw new T.ShapeError(
+      'mT',
+      `expected a matrix or a batch of matrices (at least 2 dimensions), got shape ${T.fmtShape(x.shape)}`,
+    );
+  }
   const order = x.shape.map((_, i) => i);
   const n = order.length;
   order[n - 2] = n - 1;

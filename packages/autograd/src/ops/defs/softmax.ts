@@ -31,10 +31,15 @@ export function variance(x: Tensor, axis?: Axes, options: T.VarianceOptions = {}
 export function std(x: Tensor, axis?: Axes, options: T.VarianceOptions = {}): Tensor {
   return sqrt(variance(x, axis, options));
 }
-/** log Σ e^x = m + log Σ e^{x-m} with m the (constant) max: never overflows; its gradient is softmax. */
+/**
+ * log Σ e^x = m + log Σ e^{x-m} with m the (constant) max: never overflows; its gradient is softmax.
+ * Over an empty axis it is log 0 = -∞ (as the tensor package, PyTorch and SciPy), with an empty gradient.
+ */
 export function logsumexp(x: Tensor, axis?: Axes, keepDims = false): Tensor {
   const axes = T.normalizeAxes('logsumexp', axis, x.ndim);
   const xf = floatInput(x);
+  // Σ over nothing is 0; recorded through sum, so the (empty) gradient reaches x
+  if (axes.some((a) => x.shape[a] === 0)) return add(sum(xf, axes, keepDims), -Infinity);
   const m = T.max(xf.value, axes, true);
   const shift = new Tensor(T.where(T.lt(T.abs(m), Infinity), m, 0));
   const out = add(log(sum(exp(sub(xf, shift)), axes, true)), shift);
@@ -45,13 +50,13 @@ export function logsumexp(x: Tensor, axis?: Axes, keepDims = false): Tensor {
         out.shape.filter((_, i) => !axes.includes(i)),
       );
 }
-/** e^x / Σe^x along `axis` (default the last), computed stably from the shifted values. */
+/** e^x / Σe^x along `axis` (default the last), computed stably from the shifted values (empty for an empty x). */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  return exp(logSoftmax(x, axis));
+  return exp(logSoftmax(x, T.normalizeAxis('softmax', axis, x.ndim)));
 }
 /** x - logsumexp(x) along `axis`: log-probabilities that never overflow. */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return sub(floatInput(x), logsumexp(x, axis, true));
+  return sub(floatInput(x), logsumexp(x, T.normalizeAxis('logSoftmax', axis, x.ndim), true));
 }
 
 /** The method forms of this family's functions. */

@@ -11,6 +11,7 @@ import { fusedActivationGrad } from '../fused-grads.js';
 import { NONE as NO_PARAMS, type None, elementwiseMeta, noGradRecord, op, records, unaryRecord } from '../records.js';
 import { add, ge, gt, le, mul, div, sub } from './binary.js';
 import { floatInput } from '../coerce.js';
+import { checkOperand } from '../operands.js';
 
 /** The parameters of the ops that take none (held here: the hot scalar path reads it per op). */
 const NONE: None = NO_PARAMS;
@@ -144,11 +145,19 @@ export const UNARY_OPS = records({
   round: rounding('round'),
 });
 
-/** A differentiable unary op on a float input (0-d takes the scalar path). */
-function run(record: OpRecord<None>, x: Tensor): Tensor {
-  return x.ndim === 0 && record.scalar !== undefined && isFloat(x.dtype)
-    ? applyScalar(record, x)
-    : apply(record, [x], NONE);
+/**
+ * A differentiable unary op (0-d floats take the scalar path); with `float`, an int or bool input
+ * is cast to float32 first.
+ */
+function run(record: OpRecord<None>, x: Tensor, float = false): Tensor {
+  if (x.ndim === 0 && record.scalar !== undefined && isFloat(x.dtype)) return applyScalar(record, x);
+  return applyUnary(record, x, float);
+}
+
+/** The general case of `run` (its own function, so the scalar case stays small). */
+function applyUnary(record: OpRecord<None>, x: Tensor, float: boolean): Tensor {
+  checkOperand(record.name, x, 'its input', false);
+  return apply(record, [float ? floatInput(x) : x], NONE);
 }
 
 /** -x */
@@ -156,44 +165,58 @@ export const neg = (x: Tensor): Tensor => run(UNARY_OPS.neg, x);
 /** |x| (the gradient is 0 at 0) */
 export const abs = (x: Tensor): Tensor => run(UNARY_OPS.abs, x);
 /** e^x @example exp(tensor([0])).toArray(); // [1] */
-export const exp = (x: Tensor): Tensor => run(UNARY_OPS.exp, floatInput(x));
+export const exp = (x: Tensor): Tensor => run(UNARY_OPS.exp, x, true);
 /** natural log */
-export const log = (x: Tensor): Tensor => run(UNARY_OPS.log, floatInput(x));
+export const log = (x: Tensor): Tensor => run(UNARY_OPS.log, x, true);
 /** log(1 + x), accurate near 0 */
-export const log1p = (x: Tensor): Tensor => run(UNARY_OPS.log1p, floatInput(x));
+export const log1p = (x: Tensor): Tensor => run(UNARY_OPS.log1p, x, true);
 /** e^x - 1, accurate near 0 */
-export const expm1 = (x: Tensor): Tensor => run(UNARY_OPS.expm1, floatInput(x));
+export const expm1 = (x: Tensor): Tensor => run(UNARY_OPS.expm1, x, true);
 /** √x */
-export const sqrt = (x: Tensor): Tensor => run(UNARY_OPS.sqrt, floatInput(x));
+export const sqrt = (x: Tensor): Tensor => run(UNARY_OPS.sqrt, x, true);
 /** x² */
 export const square = (x: Tensor): Tensor => run(UNARY_OPS.square, x);
 /** 1/x */
-export const reciprocal = (x: Tensor): Tensor => run(UNARY_OPS.reciprocal, floatInput(x));
+export const reciprocal = (x: Tensor): Tensor => run(UNARY_OPS.reciprocal, x, true);
 /** sin x */
-export const sin = (x: Tensor): Tensor => run(UNARY_OPS.sin, floatInput(x));
+export const sin = (x: Tensor): Tensor => run(UNARY_OPS.sin, x, true);
 /** cos x */
-export const cos = (x: Tensor): Tensor => run(UNARY_OPS.cos, floatInput(x));
+export const cos = (x: Tensor): Tensor => run(UNARY_OPS.cos, x, true);
 /** tanh x */
-export const tanh = (x: Tensor): Tensor => run(UNARY_OPS.tanh, floatInput(x));
+export const tanh = (x: Tensor): Tensor => run(UNARY_OPS.tanh, x, true);
 /** 1/(1+e^{-x}), stable for large |x| */
-export const sigmoid = (x: Tensor): Tensor => run(UNARY_OPS.sigmoid, floatInput(x));
+export const sigmoid = (x: Tensor): Tensor => run(UNARY_OPS.sigmoid, x, true);
 /** max(x, 0); the gradient is 0 at 0, as PyTorch */
 export const relu = (x: Tensor): Tensor => run(UNARY_OPS.relu, x);
 /** the error function */
-export const erf = (x: Tensor): Tensor => run(UNARY_OPS.erf, floatInput(x));
+export const erf = (x: Tensor): Tensor => run(UNARY_OPS.erf, x, true);
 /** log(1+e^x), computed so that it never overflows */
-export const softplus = (x: Tensor): Tensor => run(UNARY_OPS.softplus, floatInput(x));
+export const softplus = (x: Tensor): Tensor => run(UNARY_OPS.softplus, x, true);
 /** -1, 0 or 1 (no gradient) */
-export const sign = (x: Tensor): Tensor => apply(UNARY_OPS.sign, [x], NONE);
+export const sign = (x: Tensor): Tensor => noGradUnary(UNARY_OPS.sign, x);
 /** rounds down (no gradient) */
-export const floor = (x: Tensor): Tensor => apply(UNARY_OPS.floor, [x], NONE);
+export const floor = (x: Tensor): Tensor => noGradUnary(UNARY_OPS.floor, x);
 /** rounds up (no gradient) */
-export const ceil = (x: Tensor): Tensor => apply(UNARY_OPS.ceil, [x], NONE);
+export const ceil = (x: Tensor): Tensor => noGradUnary(UNARY_OPS.ceil, x);
 /** rounds half to even (no gradient) */
-export const round = (x: Tensor): Tensor => apply(UNARY_OPS.round, [x], NONE);
+export const round = (x: Tensor): Tensor => noGradUnary(UNARY_OPS.round, x);
+
+/** A unary op without a gradient (sign and the roundings). */
+function noGradUnary(record: OpRecord<None>, x: Tensor): Tensor {
+  checkOperand(record.name, x, 'its input', false);
+  return apply(record, [x], NONE);
+}
 
 /** Limits to [min, max]; the gradient is 1 inside (boundaries included) and 0 outside. */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  checkOperand('clamp', x, 'its input', false);
+  for (const [name, bound] of [
+    ['min', min],
+    ['max', max],
+  ] as const) {
+    if (bound !== undefined && typeof bound !== 'number')
+      throw new T.DTypeError('clamp', `${name} must be a number or undefined, got ${typeof bound}`);
+  }
   return apply(UNARY_OPS.clamp, [x], { min: min ?? -Infinity, max: max ?? Infinity });
 }
 

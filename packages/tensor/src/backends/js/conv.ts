@@ -18,7 +18,7 @@ export function im2col(x: NDArray, g: ConvGeometry, padValue: number): NDArray {
   const [outH, outW] = g.output;
   const L = outH * outW;
   const rows = c * kh * kw;
-  const out = allocate(x.dtype, n * rows * L);
+  const out = allocate(x.dtype, n * rows * L, 'im2col');
   const xd = src.data,
     base = src.offset;
   for (let b = 0; b < n; b++) {
@@ -65,7 +65,7 @@ export function col2im(cols: NDArray, g: ConvGeometry, channels: number, height:
   const [outH, outW] = g.output;
   const L = outH * outW;
   const rows = channels * kh * kw;
-  const out = allocate(cols.dtype, n * channels * height * width);
+  const out = allocate(cols.dtype, n * channels * height * width, 'col2im');
   const cd = src.data,
     base = src.offset;
   for (let b = 0; b < n; b++) {

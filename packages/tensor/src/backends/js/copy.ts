@@ -10,7 +10,7 @@ function boolOf(v: number): number {
 
 /** Copies any view into a new contiguous array of `dtype`. */
 export function copy(x: NDArray, dtype: DType): NDArray {
-  const out = new NDArray(allocate(dtype, x.size), x.shape);
+  const out = new NDArray(allocate(dtype, x.size, 'copy'), x.shape);
   writeInto(out, x);
   return out;
 }

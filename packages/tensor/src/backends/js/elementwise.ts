@@ -20,8 +20,8 @@ const COMPARE: Record<CompareOp, Fn2> = {
 };
 
 /** A contiguous destination: the caller's `out`, or a new array. */
-function destination(shape: readonly number[], dtype: DType, out: NDArray | undefined): NDArray {
-  return out ?? new NDArray(allocate(dtype, sizeOf(shape)), shape);
+function destination(shape: readonly number[], dtype: DType, out: NDArray | undefined, op = 'allocate'): NDArray {
+  return out ?? new NDArray(allocate(dtype, sizeOf(shape), op), shape);
 }
 
 /** Whether every stride is 0 (a scalar, possibly broadcast): a plain loop, no closure. */
@@ -158,20 +158,20 @@ function unaryFastPath(op: UnaryOp, x: NDArray, dst: NDArray): boolean {
 }
 
 export function unary(op: UnaryOp, x: NDArray, outDtype: DType, out?: NDArray): NDArray {
-  const dst = destination(x.shape, outDtype, out);
+  const dst = destination(x.shape, outDtype, out, op);
   if (unaryFastPath(op, x, dst)) return dst;
   return map1(UNARY[op], x, outDtype, dst);
 }
 
 export function binary(op: BinaryOp, a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray {
-  if (outDtype === 'int32' && op === 'mul') return map2(Math.imul, a, b, outDtype, out);
-  const dst = destination(a.shape, outDtype, out);
+  const dst = destination(a.shape, outDtype, out, op);
+  if (outDtype === 'int32' && op === 'mul') return map2(Math.imul, a, b, outDtype, dst);
   if (arithmeticFastPath(op, a, b, dst)) return dst;
   return map2(BINARY[op], a, b, outDtype, dst);
 }
 
 export function compare(op: CompareOp, a: NDArray, b: NDArray): NDArray {
-  const dst = destination(a.shape, 'bool', undefined);
+  const dst = destination(a.shape, 'bool', undefined, op);
   if (compareFastPath(op, a, b, dst)) return dst;
   return map2(COMPARE[op], a, b, 'bool', dst);
 }
@@ -213,11 +213,12 @@ function compareFastPath(op: CompareOp, a: NDArray, b: NDArray, dst: NDArray): b
 
 export function clamp(x: NDArray, lo: number, hi: number, outDtype: DType): NDArray {
   // NaN stays NaN, as in PyTorch
-  return map1((v) => (v !== v ? v : Math.min(Math.max(v, lo), hi)), x, outDtype);
+  const dst = destination(x.shape, outDtype, undefined, 'clamp');
+  return map1((v) => (v !== v ? v : Math.min(Math.max(v, lo), hi)), x, outDtype, dst);
 }
 
 export function where(cond: NDArray, a: NDArray, b: NDArray, outDtype: DType): NDArray {
-  const dst = destination(a.shape, outDtype, undefined);
+  const dst = destination(a.shape, outDtype, undefined, 'where');
   const o = dst.data,
     cd = cond.data,
     ad = a.data,

@@ -12,7 +12,7 @@ export function matmul(a: NDArray, b: NDArray, outDtype: DType): NDArray {
     n = b.shape[nd - 1]!;
   const batchShape = a.shape.slice(0, nd - 2);
   const batch = batchShape.reduce((p, d) => p * d, 1);
-  const out = new NDArray(allocate(outDtype, batch * m * n), [...batchShape, m, n]);
+  const out = new NDArray(allocate(outDtype, batch * m * n, 'matmul'), [...batchShape, m, n]);
   if (batch === 0 || m === 0 || n === 0) return out;
   const c = out.data as FloatArray;
   const ad = a.data as FloatArray,

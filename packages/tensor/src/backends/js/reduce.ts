@@ -23,7 +23,7 @@ export function reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDty
   if (strided !== undefined) return reduceStrided(op, x, strided, outDtype);
   const { kept, inner, flat } = reducedRuns(x, axes);
   const outer = kept.reduce((p, d) => p * d, 1);
-  const out = new NDArray(allocate(outDtype, outer), kept);
+  const out = new NDArray(allocate(outDtype, outer, op), kept);
   const o = out.data,
     d = flat.data;
   let p = flat.offset;
@@ -82,7 +82,7 @@ function stridedRuns(x: NDArray, axes: readonly number[]): StridedRuns | undefin
  * same NaN rule as the run loop above, so the results are identical; only the loops are swapped.
  */
 function reduceStrided(op: ReduceOp, x: NDArray, { kept, outer, r, inner }: StridedRuns, outDtype: DType): NDArray {
-  const out = new NDArray(allocate(outDtype, outer * inner), kept);
+  const out = new NDArray(allocate(outDtype, outer * inner, op), kept);
   const o = out.data,
     d = x.data;
   const acc = new Float64Array(inner);
@@ -121,7 +121,7 @@ function reduceStrided(op: ReduceOp, x: NDArray, { kept, outer, r, inner }: Stri
 export function argReduce(op: ArgReduceOp, x: NDArray, axis: number): NDArray {
   const { kept, inner, flat } = reducedRuns(x, [axis]);
   const outer = kept.reduce((p, d) => p * d, 1);
-  const out = new NDArray(allocate('int32', outer), kept);
+  const out = new NDArray(allocate('int32', outer, op), kept);
   const o = out.data,
     d = flat.data;
   const better = op === 'argmax' ? (v: number, best: number) => v > best : (v: number, best: number) => v < best;
@@ -150,7 +150,7 @@ export function scan(_op: ScanOp, x: NDArray, axis: number, reverse: boolean, ou
   for (let k = 0; k < axis; k++) outer *= shape[k]!;
   for (let k = axis + 1; k < shape.length; k++) inner *= shape[k]!;
   const n = shape.length === 0 ? 1 : shape[axis]!;
-  const out = new NDArray(allocate(outDtype, x.size), [...shape]);
+  const out = new NDArray(allocate(outDtype, x.size, 'cumsum'), [...shape]);
   const o = out.data,
     d = c.data,
     off = c.offset;

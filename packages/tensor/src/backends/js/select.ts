@@ -20,6 +20,7 @@ export function indexSelect(x: NDArray, axis: number, index: NDArray): NDArray {
     allocate(
       x.dtype,
       shape.reduce((p, d) => p * d, 1),
+      'indexSelect',
     ),
     shape,
   );
@@ -90,7 +91,7 @@ function forEachAlongAxis(
 /** out[..i..] = x[..index[..i..]..] along `axis`; out has index's shape. */
 export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
   const idx = indexValues(index);
-  const out = new NDArray(allocate(x.dtype, index.size), index.shape);
+  const out = new NDArray(allocate(x.dtype, index.size, 'gather'), index.shape);
   const o = out.data,
     xd = x.data,
     step = x.strides[axis]!;
@@ -108,6 +109,7 @@ export function scatterAdd(shape: readonly number[], axis: number, index: NDArra
     allocate(
       src.dtype,
       shape.reduce((p, d) => p * d, 1),
+      'scatterAdd',
     ),
     shape,
   );

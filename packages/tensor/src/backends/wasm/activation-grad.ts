@@ -1,9 +1,9 @@
 import type { ActivationGradOp } from '../../backend.js';
 import { isFloat } from '../../dtype.js';
-import { NDArray } from '../../ndarray.js';
+import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { MIN_SIZE } from './elementwise.js';
-import { beginCall, readFloats, stageContiguous } from './stage.js';
+import { beginCall, finish, stageContiguous } from './stage.js';
 
 /** Op codes of assembly/activation-grad.ts. */
 const CODES: Record<ActivationGradOp, number> = { sigmoid: 0, tanh: 1, relu: 2 };
@@ -17,6 +17,7 @@ export function wasmActivationGrad(
   op: ActivationGradOp,
   g: NDArray,
   saved: NDArray,
+  out?: NDArray,
 ): NDArray | undefined {
   const dtype = g.dtype;
   if (!isFloat(dtype) || saved.dtype !== dtype || g.size < MIN_SIZE || !g.isContiguous || !saved.isContiguous)
@@ -27,5 +28,5 @@ export function wasmActivationGrad(
     S = stageContiguous(heap, saved);
   const n = g.size;
   (f64 ? heap.exports.activationGrad_f64 : heap.exports.activationGrad_f32)(CODES[op], n, G, S, G);
-  return new NDArray(readFloats(heap, f64, G, n), [...g.shape]);
+  return finish(heap, f64, G, n, g.shape, out);
 }

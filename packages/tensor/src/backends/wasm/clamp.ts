@@ -15,11 +15,18 @@ export const CLAMP_MIN_SIZE = 256;
  * kernel: NaN stays NaN, clamp(−0, 0, 1) is +0, and for float32 the bounds are rounded to float32
  * first, which gives the same bits as clamping in float64 and rounding the result (assembly/select.ts).
  */
-export function wasmClamp(ctx: WasmContext, x: NDArray, lo: number, hi: number, outDtype: DType): NDArray | undefined {
+export function wasmClamp(
+  ctx: WasmContext,
+  x: NDArray,
+  lo: number,
+  hi: number,
+  outDtype: DType,
+  out?: NDArray,
+): NDArray | undefined {
   if (!isFloat(outDtype) || x.dtype !== outDtype || x.size < CLAMP_MIN_SIZE || !x.isContiguous) return undefined;
   const f64 = outDtype === 'float64';
   const heap = beginCall(ctx.heap);
   const X = stageContiguous(heap, x);
   (f64 ? heap.exports.clamp_f64 : heap.exports.clamp_f32)(x.size, X, X, lo, hi);
-  return finish(heap, f64, X, x.size, x.shape, undefined);
+  return finish(heap, f64, X, x.size, x.shape, out);
 }

@@ -14,7 +14,13 @@ const COMPARE_CODES: Record<CompareOp, number> = { eq: 0, ne: 1, lt: 2, le: 3, g
  * that are not both float32 or both float64, small arrays, or inner dimensions that are neither
  * contiguous nor broadcast (the TypeScript kernel then walks the views). Bit-identical to it.
  */
-export function wasmCompare(ctx: WasmContext, op: CompareOp, a: NDArray, b: NDArray): NDArray | undefined {
+export function wasmCompare(
+  ctx: WasmContext,
+  op: CompareOp,
+  a: NDArray,
+  b: NDArray,
+  out?: NDArray,
+): NDArray | undefined {
   const dtype = a.dtype;
   if (!isFloat(dtype) || b.dtype !== dtype || a.size < MIN_SIZE) return undefined;
   const dims = slabLayout(a, b);
@@ -28,5 +34,7 @@ export function wasmCompare(ctx: WasmContext, op: CompareOp, a: NDArray, b: NDAr
     kernel(code, rows, cols, pa, ars, ac, pb, brs, bc, po),
   );
   if (!ran) return undefined;
-  return new NDArray(heap.viewU8().slice(o, o + size), [...a.shape]);
+  if (out === undefined) return new NDArray(heap.viewU8().slice(o, o + size), [...a.shape]);
+  out.data.set(heap.viewU8().subarray(o, o + size), out.offset); // a contiguous bool array of a's shape
+  return out;
 }

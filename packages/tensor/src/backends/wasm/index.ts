@@ -15,6 +15,8 @@
  * ```
  */
 import type { Backend } from '../../backend.js';
+import { type DType, isFloat } from '../../dtype.js';
+import type { NDArray } from '../../ndarray.js';
 import { composeBackend } from '../compose.js';
 import { WasmContext, type WasmBackendOptions } from './context.js';
 import { wasmActivationGrad } from './activation-grad.js';
@@ -26,7 +28,8 @@ import { wasmReduce } from './reduce.js';
 import { wasmArgReduce } from './arg-reduce.js';
 import { wasmClamp } from './clamp.js';
 import { wasmWhere } from './where.js';
-import { kernelBytes } from './runtime.js';
+import { WasmMemoryFull, kernelBytes } from './runtime.js';
+import { type BlockFallback, type BlockRun, assigned, inBlocks } from './chunks.js';
 import { wasmApi } from './wasm-api.js';
 
 export type { WasmBackendOptions } from './context.js';
@@ -61,29 +64,222 @@ export function wasmSupported(): boolean {
  */
 export function createWasmBackend(fallback: Backend, options: WasmBackendOptions = {}): Backend {
   const ctx = new WasmContext(options);
+  const limit = ctx.chunkElements;
   // Each kernel tries wasm and hands the cases it declines to the fallback; every kernel not listed
   // here (copies into views, gathers, im2col, ...) is the fallback's own, through composeBackend.
+  // Elementwise calls over more than `limit` elements run block by block (chunks.ts); the others
+  // drop a memory they grew past `retainBytes` once the event loop turns (WasmContext.settle), and
+  // fall back if it cannot grow.
+  const into = (f: (parts: NDArray[]) => NDArray) => assigned(fallback, f);
+  const blocks = (
+    op: string,
+    dtype: DType,
+    out: NDArray | undefined,
+    operands: readonly NDArray[],
+    run: BlockRun,
+    rest: BlockFallback,
+  ): NDArray => settled(ctx, inBlocks(op, dtype, out, operands, limit, run, rest));
   return composeBackend(
     {
       name: 'wasm',
-      unary: (op, x, outDtype, out) => wasmUnary(ctx, op, x, outDtype, out) ?? fallback.unary(op, x, outDtype, out),
-      binary: (op, a, b, outDtype, out) =>
-        wasmBinary(ctx, op, a, b, outDtype, out) ?? fallback.binary(op, a, b, outDtype, out),
-      compare: (op, a, b) => wasmCompare(ctx, op, a, b) ?? fallback.compare(op, a, b),
-      where: (cond, a, b, outDtype) => wasmWhere(ctx, cond, a, b, outDtype) ?? fallback.where(cond, a, b, outDtype),
-      clamp: (x, lo, hi, outDtype) => wasmClamp(ctx, x, lo, hi, outDtype) ?? fallback.clamp(x, lo, hi, outDtype),
-      reduce: (op, x, axes, outDtype) =>
-        wasmReduce(ctx, op, x, axes, outDtype) ?? fallback.reduce(op, x, axes, outDtype),
-      argReduce: (op, x, axis) => wasmArgReduce(ctx, op, x, axis) ?? fallback.argReduce(op, x, axis),
-      matmul: (a, b, outDtype) => wasmMatmul(ctx, a, b, outDtype) ?? fallback.matmul(a, b, outDtype),
-      copy: (x, dtype) => wasmConvert(ctx, x, dtype) ?? fallback.copy(x, dtype),
-      addScaledInPlace: (y, x, alpha) => {
-        if (!wasmAddScaledInPlace(ctx, y, x, alpha)) fallback.addScaledInPlace(y, x, alpha);
+      unary: (op, x, outDtype, out) => {
+        if (x.size > limit && x.isContiguous && isFloat(outDtype) && (out === undefined || out.isContiguous))
+          return blocks(
+            op,
+            outDtype,
+            out,
+            [x],
+            ([p], o) => wasmUnary(ctx, op, p!, outDtype, o) !== undefined,
+            ([p], o) => fallback.unary(op, p!, outDtype, o),
+          );
+        let r: NDArray | undefined;
+        try {
+          r = wasmUnary(ctx, op, x, outDtype, out);
+        } catch (e) {
+          r = declined(e);
+        }
+        return settled(ctx, r) ?? fallback.unary(op, x, outDtype, out);
       },
-      activationGrad: (op, g, saved) => wasmActivationGrad(ctx, op, g, saved) ?? fallback.activationGrad(op, g, saved),
+      binary: (op, a, b, outDtype, out) => {
+        if (a.size > limit && isFloat(outDtype) && (out === undefined || out.isContiguous))
+          return blocks(
+            op,
+            outDtype,
+            out,
+            [a, b],
+            ([p, q], o) => wasmBinary(ctx, op, p!, q!, outDtype, o) !== undefined,
+            ([p, q], o) => fallback.binary(op, p!, q!, outDtype, o),
+          );
+        let r: NDArray | undefined;
+        try {
+          r = wasmBinary(ctx, op, a, b, outDtype, out);
+        } catch (e) {
+          r = declined(e);
+        }
+        return settled(ctx, r) ?? fallback.binary(op, a, b, outDtype, out);
+      },
+      compare: (op, a, b) => {
+        if (a.size > limit && isFloat(a.dtype))
+          return blocks(
+            op,
+            'bool',
+            undefined,
+            [a, b],
+            ([p, q], o) => wasmCompare(ctx, op, p!, q!, o) !== undefined,
+            into(([p, q]) => fallback.compare(op, p!, q!)),
+          );
+        let r: NDArray | undefined;
+        try {
+          r = wasmCompare(ctx, op, a, b);
+        } catch (e) {
+          r = declined(e);
+        }
+        return settled(ctx, r) ?? fallback.compare(op, a, b);
+      },
+      where: (cond, a, b, outDtype) => {
+        if (a.size > limit && isFloat(outDtype))
+          return blocks(
+            'where',
+            outDtype,
+            undefined,
+            [cond, a, b],
+            ([c, p, q], o) => wasmWhere(ctx, c!, p!, q!, outDtype, o) !== undefined,
+            into(([c, p, q]) => fallback.where(c!, p!, q!, outDtype)),
+          );
+        let r: NDArray | undefined;
+        try {
+          r = wasmWhere(ctx, cond, a, b, outDtype);
+        } catch (e) {
+          r = declined(e);
+        }
+        return settled(ctx, r) ?? fallback.where(cond, a, b, outDtype);
+      },
+      clamp: (x, lo, hi, outDtype) => {
+        if (x.size > limit && x.isContiguous && isFloat(outDtype))
+          return blocks(
+            'clamp',
+            outDtype,
+            undefined,
+            [x],
+            ([p], o) => wasmClamp(ctx, p!, lo, hi, outDtype, o) !== undefined,
+            into(([p]) => fallback.clamp(p!, lo, hi, outDtype)),
+          );
+        let r: NDArray | undefined;
+        try {
+          r = wasmClamp(ctx, x, lo, hi, outDtype);
+        } catch (e) {
+          r = declined(e);
+        }
+        return settled(ctx, r) ?? fallback.clamp(x, lo, hi, outDtype);
+      },
+      reduce: (op, x, axes, outDtype) => {
+        let r: NDArray | undefined;
+        try {
+          r = wasmReduce(ctx, op, x, axes, outDtype);
+        } catch (e) {
+          r = declined(e);
+        } finally {
+          ctx.settle();
+        }
+        return r ?? fallback.reduce(op, x, axes, outDtype);
+      },
+      argReduce: (op, x, axis) => {
+        let r: NDArray | undefined;
+        try {
+          r = wasmArgReduce(ctx, op, x, axis);
+        } catch (e) {
+          r = declined(e);
+        } finally {
+          ctx.settle();
+        }
+        return r ?? fallback.argReduce(op, x, axis);
+      },
+      matmul: (a, b, outDtype) => {
+        let r: NDArray | undefined;
+        try {
+          r = wasmMatmul(ctx, a, b, outDtype);
+        } catch (e) {
+          r = declined(e);
+        } finally {
+          ctx.settle();
+        }
+        return r ?? fallback.matmul(a, b, outDtype);
+      },
+      copy: (x, dtype) => {
+        if (x.size > limit && x.isContiguous && x.dtype !== dtype && isFloat(dtype))
+          return blocks(
+            'copy',
+            dtype,
+            undefined,
+            [x],
+            ([p], o) => wasmConvert(ctx, p!, dtype, o) !== undefined,
+            into(([p]) => fallback.copy(p!, dtype)),
+          );
+        let r: NDArray | undefined;
+        try {
+          r = wasmConvert(ctx, x, dtype);
+        } catch (e) {
+          r = declined(e);
+        }
+        return settled(ctx, r) ?? fallback.copy(x, dtype);
+      },
+      addScaledInPlace: (y, x, alpha) => {
+        if (y.size > limit && y.isContiguous && x.isContiguous && isFloat(y.dtype)) {
+          blocks(
+            'addScaledInPlace',
+            y.dtype,
+            y,
+            [y, x],
+            ([q, p]) => wasmAddScaledInPlace(ctx, q!, p!, alpha),
+            ([q, p]) => fallback.addScaledInPlace(q!, p!, alpha),
+          );
+          return;
+        }
+        let done: boolean;
+        try {
+          done = wasmAddScaledInPlace(ctx, y, x, alpha);
+        } catch (e) {
+          done = declined(e) ?? false; // y is written only after the kernel ran: untouched here
+        }
+        if (!done) fallback.addScaledInPlace(y, x, alpha);
+        else settled(ctx, y);
+      },
+      activationGrad: (op, g, saved) => {
+        if (g.size > limit && g.isContiguous && saved.isContiguous && isFloat(g.dtype))
+          return blocks(
+            op,
+            g.dtype,
+            undefined,
+            [g, saved],
+            ([p, q], o) => wasmActivationGrad(ctx, op, p!, q!, o) !== undefined,
+            into(([p, q]) => fallback.activationGrad(op, p!, q!)),
+          );
+        let r: NDArray | undefined;
+        try {
+          r = wasmActivationGrad(ctx, op, g, saved);
+        } catch (e) {
+          r = declined(e);
+        }
+        return settled(ctx, r) ?? fallback.activationGrad(op, g, saved);
+      },
     },
     fallback,
   );
+}
+
+/** A kernel's result, after scheduling the drop of a memory the call grew past `retainBytes` (WasmContext.settle). */
+function settled<T>(ctx: WasmContext, result: T): T {
+  if (ctx.heap.oversized) ctx.settle();
+  return result;
+}
+
+/**
+ * What a kernel gives when it throws `e`: undefined (the fallback computes the call) when the wasm
+ * memory could not grow to what it needs (see `maxBytes`); any other error is thrown on.
+ */
+function declined(e: unknown): undefined {
+  if (!(e instanceof WasmMemoryFull)) throw e;
+  return undefined;
 }
 
 /** How many threads (the calling one included) a backend made with these options uses. */

@@ -152,6 +152,7 @@ export function runChunks(ex: GemmExports, ctrl: Int32Array, id: number, afterCh
 
 interface NodeWorker {
   unref(): void;
+  terminate(): unknown;
   on(event: 'error' | 'exit', listener: (arg: unknown) => void): void;
 }
 type WorkerCtor = new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker;
@@ -298,6 +299,8 @@ export abstract class GemmPoolBase {
 
 /** Starts and drives Node worker threads; `threads` counts the main thread. */
 export class ThreadPool extends GemmPoolBase {
+  private readonly workers: NodeWorker[] = [];
+
   constructor(heap: WasmHeap, threads: number, module: WasmModule) {
     const node = nodeWorkers();
     const workers = node === undefined || !heap.shared ? 0 : Math.max(0, threads - 1);
@@ -311,7 +314,14 @@ export class ThreadPool extends GemmPoolBase {
         this.broken = true;
       });
       w.unref();
+      this.workers.push(w);
     }
+  }
+
+  /** Stops the workers (for good: the pool is not used again). */
+  close(): void {
+    this.broken = true;
+    for (const w of this.workers.splice(0)) void w.terminate();
   }
 
   /** Atomics.wait (allowed on Node's main thread), with a stall limit of a minute. */

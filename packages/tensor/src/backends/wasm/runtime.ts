@@ -172,15 +172,33 @@ export function kernelBytes(shared: boolean): Uint8Array {
   return decodeBase64(shared ? KERNELS_SHARED_BASE64 : KERNELS_PLAIN_BASE64);
 }
 
+/** The most bytes a 32-bit wasm memory can hold (MAX_PAGES pages). */
+export const MAX_MEMORY_BYTES = MAX_PAGES * PAGE;
+
+/**
+ * A wasm memory that cannot grow to what a kernel call needs (past MAX_MEMORY_BYTES, or refused by
+ * the engine). Internal: the backend catches it and hands the call to its fallback.
+ */
+export class WasmMemoryFull extends Error {
+  override readonly name = 'WasmMemoryFull';
+  constructor(readonly bytes: number) {
+    super(`chainrule wasm backend: cannot grow the wasm memory to ${bytes} bytes`);
+  }
+}
+
 /**
  * One wasm instance and its linear memory, with a bump allocator for the operands of one kernel
  * call (`reset` frees everything after the fixed area). Views are refreshed after the memory grows
- * (a non-shared memory's buffer is replaced on growth).
+ * (a non-shared memory's buffer is replaced on growth). The memory grows at least twofold while it
+ * stays within `retainBytes`, and to exactly what a call needs beyond (a wasm memory never shrinks:
+ * the owner replaces a heap that went past `retainBytes`, see `oversized` and WasmContext.release).
  */
 export class WasmHeap {
   readonly memory: WasmMemory;
   readonly exports: KernelExports;
   readonly shared: boolean;
+  /** Set once the memory has grown past `retainBytes`. */
+  oversized = false;
   private top: number;
   private base: number;
   private buffer: ArrayBuffer | SharedArrayBuffer;
@@ -189,7 +207,12 @@ export class WasmHeap {
   private u8: Uint8Array;
 
   /** `fixedBytes` are reserved after the control words, for the whole life of the heap (see fixedStart). */
-  constructor(shared: boolean, fixedBytes: number) {
+  constructor(
+    shared: boolean,
+    fixedBytes: number,
+    readonly retainBytes = Number.POSITIVE_INFINITY,
+    readonly maxBytes = MAX_MEMORY_BYTES,
+  ) {
     this.shared = shared;
     const initialBytes = CONTROL_BYTES + fixedBytes + 16 * PAGE;
     const initial = Math.ceil(initialBytes / PAGE);
@@ -212,21 +235,39 @@ export class WasmHeap {
     return CONTROL_BYTES;
   }
 
-  /** Reserves `bytes` (64-byte aligned), growing the memory if needed. Returns the byte offset. */
+  /** The memory's size in bytes now. */
+  get bytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /**
+   * Reserves `bytes` (64-byte aligned), growing the memory if needed. Returns the byte offset.
+   * @throws WasmMemoryFull when the memory cannot grow that far (past `maxBytes`, or refused by the engine).
+   */
   alloc(bytes: number): number {
     const p = this.top;
     const end = align(p + bytes, 64);
-    if (end > this.memory.buffer.byteLength) {
-      const need = Math.ceil((end - this.memory.buffer.byteLength) / PAGE);
-      // Grow generously (at least double) so repeated calls don't grow step by step.
-      const pages = Math.max(
-        need,
-        Math.min(this.memory.buffer.byteLength / PAGE, MAX_PAGES - this.memory.buffer.byteLength / PAGE),
-      );
-      this.memory.grow(Math.max(need, pages));
-    }
+    if (end > this.memory.buffer.byteLength) this.grow(end);
     this.top = end;
     return p;
+  }
+
+  private grow(end: number): void {
+    if (!(end <= this.maxBytes && end <= MAX_MEMORY_BYTES)) throw new WasmMemoryFull(end);
+    const have = this.memory.buffer.byteLength / PAGE;
+    const need = Math.ceil(end / PAGE) - have;
+    // Grow generously (at least double) so repeated calls don't grow step by step, but not past
+    // retainBytes unless the call itself needs more.
+    const retain = Math.floor(this.retainBytes / PAGE);
+    const doubled = Math.min(have, MAX_PAGES - have);
+    const pages = have + need <= retain ? Math.max(need, Math.min(doubled, retain - have)) : Math.max(need, doubled);
+    try {
+      this.memory.grow(pages);
+    } catch (e) {
+      if (e instanceof RangeError) throw new WasmMemoryFull(end);
+      throw e;
+    }
+    if (this.memory.buffer.byteLength > this.retainBytes) this.oversized = true;
   }
 
   /**

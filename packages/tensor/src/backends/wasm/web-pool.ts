@@ -21,6 +21,8 @@ export interface GemmPool {
   readonly workerChunks: number;
   /** Runs a gemm job on all threads; returns when every chunk is done, having called `onChunk` once per chunk. */
   run(job: GemmJob, onChunk?: (chunk: number) => void): void;
+  /** Stops the workers for good (the pool's shared memory is then dropped; a later matmul starts a new pool). */
+  close(): void;
 }
 
 /** The workers' script: runChunks, then a loop waiting for jobs. */
@@ -43,6 +45,7 @@ self.onmessage = (event) => {
 
 interface WebWorker {
   postMessage(message: unknown): void;
+  terminate(): void;
   addEventListener(type: 'message' | 'error' | 'messageerror', listener: (event: unknown) => void): void;
 }
 interface WebGlobals {
@@ -58,6 +61,7 @@ const STALL_MS = 60_000;
 /** Starts and drives Web Workers; `threads` counts the page's own thread. */
 export class WebThreadPool extends GemmPoolBase implements GemmPool {
   private running = 0;
+  private readonly workers: WebWorker[] = [];
 
   constructor(heap: WasmHeap, threads: number, module: WasmModule) {
     const workers = heap.shared ? Math.max(0, threads - 1) : 0;
@@ -86,11 +90,18 @@ export class WebThreadPool extends GemmPoolBase implements GemmPool {
           settle();
         });
         w.postMessage({ module, memory: heap.memory, id, gen: Atomics.load(this.ctrl, GEN) });
+        this.workers.push(w);
       }
     } catch {
       // e.g. a Content-Security-Policy without worker-src blob:; the page computes alone
       this.broken = true;
     }
+  }
+
+  /** Stops the workers (for good: the pool is not used again). */
+  close(): void {
+    this.broken = true;
+    for (const w of this.workers.splice(0)) w.terminate();
   }
 
   /** Workers that have instantiated the kernels and wait for jobs (they start once the page yields). */

@@ -37,6 +37,7 @@ export function wasmWhere(
   a: NDArray,
   b: NDArray,
   outDtype: DType,
+  out?: NDArray,
 ): NDArray | undefined {
   if (!isFloat(outDtype) || cond.dtype !== 'bool' || a.dtype !== outDtype || b.dtype !== outDtype) return undefined;
   const size = a.size;
@@ -70,7 +71,7 @@ export function wasmWhere(
       o + slab * rows * cols * bytes,
     );
   });
-  return finish(heap, f64, o, size, a.shape, undefined);
+  return finish(heap, f64, o, size, a.shape, out);
 }
 
 type SlabBody = (

@@ -76,7 +76,8 @@ interface Sample {
  * - heapUsed and external (what JavaScript holds: a leak of a few dozen bytes a step shows): trend
  *   under 2 MiB, and no sample more than 4 MiB above the first;
  * - rss − heapTotal (the process outside the JS heap: wasm memory, typed-array storage, code,
- *   malloc): trend under 16 MiB, and under 8 MiB over the last third of the run;
+ *   malloc): trend under 24 MiB (V8's growth of its young generation moves it by about 10 MiB
+ *   too), and under 8 MiB over the last third of the run;
  * - heapTotal (V8 grows its young generation once or twice, up to 2 × 16 MiB, at times of its
  *   choosing; heapUsed says whether anything lives there): at most 48 MiB above the first sample.
  * A leak of 1 KiB a step would be 50 MiB here.
@@ -140,8 +141,8 @@ async function trainingIsFlat(): Promise<void> {
   const growth = trend(outside(after), 'rss');
   const late = trend(outside(end), 'rss');
   check(
-    growth < 16 * MiB && late < 8 * MiB,
-    `rss − heapTotal flat after step ${warmup}: trend ${mib(growth)} over the run (< 16 MiB), ` +
+    growth < 24 * MiB && late < 8 * MiB,
+    `rss − heapTotal flat after step ${warmup}: trend ${mib(growth)} over the run (< 24 MiB), ` +
       `${mib(late)} over its last third (< 8 MiB)`,
   );
   const heapGrowth = Math.max(...after.map((s) => s.heapTotal)) - after[0]!.heapTotal;

@@ -79,6 +79,25 @@ describe('tensors around the same storage share its version counter', () => {
     expect(backwardAfter(d.reshape([2]).expand([2]), () => d.detach().addInPlace(1)).run).toThrow(IN_PLACE);
   });
 
+  it("a write through tensor(result.value) is seen by an op's result (its output saved by the rule)", () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const e = x.exp(); // exp's rule reads its output
+    tensor(e.value).addInPlace(1);
+    expect(e.version).toBe(1);
+    expect(() => e.sum().backward()).toThrow(/the output of 'exp'/);
+  });
+
+  it('writes to unrelated storage never flag a graph (nor change a version)', () => {
+    const x = tensor([1, 2], { requiresGrad: true });
+    const c = tensor([3, 4]);
+    const y = x.mul(c).sum();
+    for (let i = 0; i < 3; i++) tensor([5, 6]).addInPlace(1); // each makes a counter for new storage
+    noGrad(() => tensor(T.array([7])).mulInPlace(2));
+    expect([x.version, c.version]).toEqual([0, 0]);
+    y.backward();
+    expect(x.grad!.toArray()).toEqual([3, 4]);
+  });
+
   it('separate storage stays separate (a copy with equal values)', () => {
     const other = tensor(T.array([3, 4]));
     const { x, run } = backwardAfter(other, () => tensor(T.getBackend().copy(other.value, 'float32')).mulInPlace(10));

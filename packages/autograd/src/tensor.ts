@@ -107,6 +107,17 @@ export class Tensor {
   get size(): number {
     return this.value.size;
   }
+  /**
+   * The number of elements, as PyTorch's `numel()`.
+   *
+   * @example
+   * ```ts
+   * tensor([[1, 2, 3], [4, 5, 6]]).numel(); // 6
+   * ```
+   */
+  numel(): number {
+    return this.value.size;
+  }
   /** True for tensors made by the user rather than by an op. */
   get isLeaf(): boolean {
     return this.node === null;

@@ -41,7 +41,10 @@ export function checkOptions(op: string, options: object | undefined, known: rea
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw new ModuleError(op, `unknown option key "${key}"; the valid ones are ${known.map((k) => `"${k}"`).join(', ')}`);
+      throw new ModuleError(
+        op,
+        `unknown option key "${key}"; the valid ones are ${known.map((k) => `"${k}"`).join(', ')}`,
+      );
     }
   }
 }

@@ -4,7 +4,7 @@
 // changed: the input bytes, every file in the folder (names and contents: no temporary file left
 // behind), the model's tensors and the optimizer's state.
 import { tensor } from '@chainrule/autograd';
-import { type NDArray, Rng, array, zeros } from '@chainrule/tensor';
+import { type NDArray, RangeError, Rng, array, zeros } from '@chainrule/tensor';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,14 +166,32 @@ const mismatched: Row[] = [
     'unexpected key(s): "extra"',
   ],
   [
-    'float64 tensors for float32 parameters',
+    'float64 tensors for float32 parameters with cast: error',
     (w) =>
       decodeCheckpoint(
         encodeSafetensors(Object.fromEntries([...w.model.stateDict()].map(([k, v]) => [k, v.value.cast('float64')]))),
         w.model,
+        undefined,
+        { cast: 'error' },
       ),
-    StateDictError,
-    'dtype float64 in the state dict, float32 in the model',
+    CheckpointError,
+    "is F64 in the file but float32 in the model (cast: 'error'; nothing was loaded)",
+  ],
+  [
+    'bool tensors for float32 parameters',
+    (w) =>
+      decodeCheckpoint(
+        encodeSafetensors(Object.fromEntries([...w.model.stateDict()].map(([k, v]) => [k, v.value.cast('bool')]))),
+        w.model,
+      ),
+    CheckpointError,
+    'does not cast to or from bool',
+  ],
+  [
+    'an unknown cast mode',
+    (w) => decodeCheckpoint(encodeSafetensors(w.model.stateDict()), w.model, undefined, { cast: 'maybe' as 'allow' }),
+    RangeError,
+    "cast must be 'warn', 'allow' or 'error', got maybe",
   ],
   [
     'a newer checkpoint format',

@@ -32,7 +32,7 @@ export interface World {
 export type Row = [
   name: string,
   run: (w: World) => unknown,
-  error: typeof CheckpointError | typeof StateDictError,
+  error: typeof CheckpointError | typeof StateDictError | typeof RangeError,
   fragment: string,
   problem?: string,
 ];
@@ -81,10 +81,28 @@ export const malformed: Row[] = [
   bytesRow('an entry without shape', file({ w: { dtype: 'F32', data_offsets: [0, 0] } }), 'entry', 'has keys'),
   bytesRow('an entry with an extra key', file({ w: { ...f32([2]), x: 1 } }, zeros8), 'entry', 'expected exactly'),
   bytesRow(
-    'dtype F16',
-    file({ w: { ...f32([2]), dtype: 'F16' } }, zeros8),
+    'dtype C64',
+    file({ w: { ...f32([2]), dtype: 'C64' } }, zeros8),
     'dtype',
-    '"F16" is not supported by chainrule',
+    '"C64" is not supported by chainrule',
+  ),
+  bytesRow(
+    'an I64 value beyond int32',
+    file({ w: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, [0, 0, 0, 0, 1, 0, 0, 0]),
+    'value',
+    'tensor "w" (I64) holds 4294967296 at element 0, which does not fit int32',
+  ),
+  bytesRow(
+    'a U32 value beyond int32',
+    file({ w: { dtype: 'U32', shape: [2], data_offsets: [0, 8] } }, [1, 0, 0, 0, 0, 0, 0, 0x80]),
+    'value',
+    'holds 2147483648 at element 1',
+  ),
+  bytesRow(
+    'F16 with an odd byte count',
+    file({ w: { dtype: 'F16', shape: [2], data_offsets: [0, 3] } }, [0, 0, 0]),
+    'byte-count',
+    'expected 4',
   ),
   bytesRow('dtype XYZ', file({ w: { ...f32([2]), dtype: 'XYZ' } }, zeros8), 'dtype', 'dtype "XYZ" is unknown'),
   bytesRow('dtype 7', file({ w: { ...f32([2]), dtype: 7 } }, zeros8), 'dtype', 'dtype must be a string, got number'),

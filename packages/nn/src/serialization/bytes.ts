@@ -1,16 +1,12 @@
 import type { TypedArray } from '@chainrule/tensor';
-import { DTYPE_SIZE, HOST_LITTLE_ENDIAN, type SafetensorsDType } from './dtypes.js';
+import { DTYPE_SIZE, HOST_LITTLE_ENDIAN, type NativeDType } from './dtypes.js';
 
 /**
  * The little-endian bytes of `data`: a view when the host is little-endian (no copy), else a
  * copy written element by element as unsigned integers of the element's width, so float bits
  * (NaN payloads, signalling NaNs) pass through untouched. Bool storage is written as 0/1.
  */
-export function littleEndianBytes(
-  data: TypedArray,
-  dtype: SafetensorsDType,
-  littleHost = HOST_LITTLE_ENDIAN,
-): Uint8Array {
+export function littleEndianBytes(data: TypedArray, dtype: NativeDType, littleHost = HOST_LITTLE_ENDIAN): Uint8Array {
   const size = DTYPE_SIZE[dtype];
   if (dtype === 'BOOL') return Uint8Array.from(data as Uint8Array, (v) => (v !== 0 ? 1 : 0));
   if (littleHost) return new Uint8Array(data.buffer, data.byteOffset, data.length * size);
@@ -32,7 +28,7 @@ export function littleEndianBytes(
  */
 export function typedArrayFromLittleEndian(
   bytes: Uint8Array,
-  dtype: SafetensorsDType,
+  dtype: NativeDType,
   littleHost = HOST_LITTLE_ENDIAN,
 ): TypedArray {
   const size = DTYPE_SIZE[dtype];

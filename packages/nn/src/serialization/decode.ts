@@ -1,6 +1,8 @@
 import { NDArray } from '@chainrule/tensor';
 import { Tensor } from '@chainrule/autograd';
 import { typedArrayFromLittleEndian } from './bytes.js';
+import { convertToStorage } from './convert.js';
+import { type SafetensorsDType, isNative } from './dtypes.js';
 import { MAX_HEADER_BYTES } from './encode.js';
 import { CheckpointError } from './errors.js';
 import { parseHeader } from './header.js';
@@ -11,12 +13,17 @@ export interface DecodedSafetensors {
   tensors: Map<string, Tensor>;
   /** The `__metadata__` map ({} when absent). */
   metadata: Record<string, string>;
+  /**
+   * Each tensor's dtype in the file. F16, BF16 and F8 tensors are held as float32 (exactly), the
+   * integer dtypes other than I32 as int32 (checked to fit).
+   */
+  dtypes: Map<string, SafetensorsDType>;
 }
 
 /**
  * Reads a safetensors buffer, validating it fully before building anything: header length
  * within the file and under 100 MB, UTF-8 JSON object starting with `{`, no duplicate keys,
- * string metadata, dtypes F64/F32/I32/BOOL, offsets that tile the data buffer exactly, byte
+ * string metadata, known dtypes (every safetensors dtype but F4, F6 and C64), offsets that tile the data buffer exactly, byte
  * counts matching the shapes, and bool bytes of 0 or 1. Data is copied out of `bytes`.
  * @throws CheckpointError naming the problem (see its `problem` field).
  * @example
@@ -61,9 +68,12 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
     }
   }
   const tensors = new Map<string, Tensor>();
+  const dtypes = new Map<string, SafetensorsDType>();
   for (const e of entries) {
-    const data = typedArrayFromLittleEndian(bytes.subarray(dataStart + e.begin, dataStart + e.end), e.dtype);
+    const raw = bytes.subarray(dataStart + e.begin, dataStart + e.end);
+    const data = isNative(e.dtype) ? typedArrayFromLittleEndian(raw, e.dtype) : convertToStorage(raw, e.dtype, e.name);
     tensors.set(e.name, new Tensor(new NDArray(data, e.shape)));
+    dtypes.set(e.name, e.dtype);
   }
-  return { tensors, metadata };
+  return { tensors, metadata, dtypes };
 }

@@ -1,5 +1,5 @@
 import { type DecodedSafetensors, decodeSafetensors } from './decode.js';
-import { type TensorMap, encodeSafetensors } from './encode.js';
+import { type EncodeOptions, type TensorMap, encodeSafetensors } from './encode.js';
 import { CheckpointError } from './errors.js';
 
 interface NodeFileApi {
@@ -144,9 +144,14 @@ export function removeStaleTemps(dir: string, name: string, now = Date.now()): s
  * saveSafetensors('model.safetensors', { 'fc1.weight': w, 'fc1.bias': b }, { epoch: '10' });
  * ```
  */
-export function saveSafetensors(path: string, tensors: TensorMap, metadata?: Readonly<Record<string, string>>): void {
+export function saveSafetensors(
+  path: string,
+  tensors: TensorMap,
+  metadata?: Readonly<Record<string, string>>,
+  options?: EncodeOptions,
+): void {
   checkPath('saveSafetensors', path);
-  const bytes = encodeSafetensors(tensors, metadata);
+  const bytes = encodeSafetensors(tensors, metadata, options);
   const api = nodeFileApi('saveSafetensors');
   const { fs, path: paths } = api;
   const dir = paths.dirname(path);

@@ -82,7 +82,10 @@ function parseEntry(name: string, value: unknown): HeaderEntry {
     throw new CheckpointError('dtype', `tensor "${name}" dtype must be a string, got ${typeof dtype}`);
   if (!isSupported(dtype)) {
     const why = OTHER_SPEC_DTYPES.has(dtype) ? 'is not supported by chainrule' : 'is unknown';
-    throw new CheckpointError('dtype', `tensor "${name}" dtype "${dtype}" ${why} (expected F64, F32, I32 or BOOL)`);
+    throw new CheckpointError(
+      'dtype',
+      `tensor "${name}" dtype "${dtype}" ${why} (expected one of ${Object.keys(DTYPE_SIZE).join(', ')})`,
+    );
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
     throw new CheckpointError(

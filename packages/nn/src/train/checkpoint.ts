@@ -11,6 +11,8 @@ import { CheckpointError } from '../serialization/errors.js';
 import { decodeSafetensors } from '../serialization/decode.js';
 import { encodeSafetensors, setOwn } from '../serialization/encode.js';
 import { loadSafetensors, saveSafetensors } from '../serialization/file.js';
+import type { SafetensorsDType } from '../serialization/dtypes.js';
+import { type LoadCheckpointOptions, castToModel, reportCasts } from './load-cast.js';
 
 const FORMAT_KEY = 'chainrule.format';
 const FORMAT = 'checkpoint/1';
@@ -149,16 +151,20 @@ function parseOptimizerMeta(text: string | undefined): OptimizerMeta {
 /**
  * Restores a checkpoint from bytes into `model` (and `optimizer`), all or nothing: the file is
  * validated, then the model's state dict and the optimizer's state are both checked, and only
- * then written. Returns the user metadata.
- * @throws CheckpointError for a truncated, corrupted or foreign file; StateDictError when the
+ * then written. Returns the user metadata. A tensor whose dtype in the file differs from the
+ * model's (a float16 or float64 weight, an int64 counter written by PyTorch) is cast to the
+ * model's dtype and the cast is reported on the console; `{ cast: 'allow' }` casts quietly,
+ * `{ cast: 'error' }` refuses (see `CastMode`).
+ * @throws CheckpointError for a truncated, corrupted or foreign file, or a refused cast; StateDictError when the
  * model does not match; ModuleError / ShapeError when the optimizer does not.
  */
 export function decodeCheckpoint(
   bytes: Uint8Array,
   model: AnyModule,
   optimizer?: Optimizer<Hyperparameters>,
+  options: LoadCheckpointOptions = {},
 ): Record<string, string> {
-  return restore(decodeSafetensors(bytes), model, optimizer);
+  return restore('decodeCheckpoint', decodeSafetensors(bytes), model, optimizer, options);
 }
 
 /** Loads a checkpoint file written by `saveCheckpoint` (see `decodeCheckpoint`). */
@@ -166,14 +172,23 @@ export function loadCheckpoint(
   path: string,
   model: AnyModule,
   optimizer?: Optimizer<Hyperparameters>,
+  options: LoadCheckpointOptions = {},
 ): Record<string, string> {
-  return restore(loadSafetensors(path), model, optimizer);
+  return restore('loadCheckpoint', loadSafetensors(path), model, optimizer, options);
+}
+
+interface Decoded {
+  tensors: Map<string, Tensor>;
+  metadata: Record<string, string>;
+  dtypes: Map<string, SafetensorsDType>;
 }
 
 function restore(
-  { tensors, metadata }: { tensors: Map<string, Tensor>; metadata: Record<string, string> },
+  op: string,
+  { tensors, metadata, dtypes }: Decoded,
   model: AnyModule,
   optimizer: Optimizer<Hyperparameters> | undefined,
+  options: LoadCheckpointOptions,
 ): Record<string, string> {
   if (metadata[FORMAT_KEY] !== undefined && metadata[FORMAT_KEY] !== FORMAT) {
     throw new CheckpointError(
@@ -184,6 +199,7 @@ function restore(
   const modelState = new Map<string, Tensor>();
   const optimizerTensors = new Map<string, Tensor>();
   for (const [k, v] of tensors) (k.startsWith('optimizer.') ? optimizerTensors : modelState).set(k, v);
+  const casts = castToModel(op, modelState, dtypes, model, options.cast ?? 'warn');
   const commitModel = model.prepareLoadStateDict(modelState);
   let commitOptimizer = (): void => {};
   if (optimizer !== undefined) {
@@ -203,6 +219,7 @@ function restore(
   }
   commitModel();
   commitOptimizer();
+  if ((options.cast ?? 'warn') === 'warn') reportCasts(op, casts);
   const user: Record<string, string> = {};
   for (const [k, v] of Object.entries(metadata)) if (!k.startsWith('chainrule.')) setOwn(user, k, v);
   return user;

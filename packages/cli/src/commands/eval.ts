@@ -7,8 +7,10 @@ import { confusionTable } from '../report/ascii.js';
 import { classificationLoss } from '../training/loss.js';
 import { evaluateClassifier, percent } from '../training/metrics.js';
 import {
+  PLAIN_STATE_DICT_FLAGS,
   SPLIT_PARTS,
   type SplitPart,
+  architectureFlags,
   checkMnistModel,
   expectPositionals,
   splitPart,
@@ -17,6 +19,7 @@ import {
 } from './shared.js';
 
 export const EVAL_FLAGS = {
+  ...PLAIN_STATE_DICT_FLAGS,
   split: { kind: 'choice', default: 'test', choices: SPLIT_PARTS, help: 'which part of the split to evaluate on' },
   'split-seed': {
     kind: 'int',
@@ -39,7 +42,7 @@ export function evalCommand(argv: readonly string[], io: Io): number {
     return 0;
   }
   const [path] = expectPositionals('eval', parsed.positional, ['checkpoint']) as [string];
-  const { model, architecture, metadata } = loadModel(path);
+  const { model, architecture, metadata } = loadModel(path, architectureFlags(parsed.flags));
   checkMnistModel(architecture, path);
   const part = parsed.flags.split as SplitPart;
   const seed = splitSeedOf(parsed.flags['split-seed'], metadata);

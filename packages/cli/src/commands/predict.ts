@@ -13,8 +13,10 @@ import { loadModel } from '../model/checkpoint.js';
 import type { Mlp } from '../model/mlp.js';
 import { asciiDigit, classBars } from '../report/ascii.js';
 import {
+  PLAIN_STATE_DICT_FLAGS,
   SPLIT_PARTS,
   type SplitPart,
+  architectureFlags,
   checkMnistModel,
   expectPositionals,
   splitPart,
@@ -23,6 +25,7 @@ import {
 } from './shared.js';
 
 export const PREDICT_FLAGS = {
+  ...PLAIN_STATE_DICT_FLAGS,
   split: { kind: 'choice', default: 'test', choices: SPLIT_PARTS, help: 'the part of the split an index refers to' },
   'split-seed': {
     kind: 'int',
@@ -91,7 +94,7 @@ export function predictCommand(argv: readonly string[], io: Io): number {
   const part = parsed.flags.split as SplitPart;
   const isIndex = NUMBER.test(what);
   if (isIndex) checkIndex(what, part);
-  const { model, architecture, metadata } = loadModel(path);
+  const { model, architecture, metadata } = loadModel(path, architectureFlags(parsed.flags));
   checkMnistModel(architecture, path);
   let pixels: Float32Array;
   let source: string;

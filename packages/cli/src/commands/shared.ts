@@ -1,7 +1,8 @@
 import { UsageError } from '../args.js';
 import { CliError } from '../errors.js';
 import { IMAGE_SIZE, type MnistData, type MnistSplit, mnistSplit } from '../mnist.js';
-import type { Architecture } from '../model/architecture.js';
+import { ACTIVATIONS, type Architecture, LOSSES } from '../model/architecture.js';
+import type { ArchitectureFlags } from '../model/plain-state-dict.js';
 
 /** The parts of the split a command can look at. */
 export const SPLIT_PARTS = ['test', 'val', 'train'] as const;
@@ -55,4 +56,37 @@ export function checkMnistModel(architecture: Architecture, path: string): void 
     throw new CliError(
       `checkpoint '${path}' has ${architecture.classes} output classes, but MNIST digits have ${MNIST_CLASSES} (0-9)`,
     );
+}
+
+/** Flags of eval and predict that describe a plain PyTorch state dict (one without chainrule metadata). */
+export const PLAIN_STATE_DICT_FLAGS = {
+  activation: {
+    kind: 'choice',
+    default: '',
+    defaultText: "the checkpoint's",
+    choices: ACTIVATIONS,
+    help: 'for a plain PyTorch state dict: the hidden-layer activation',
+  },
+  loss: {
+    kind: 'choice',
+    default: '',
+    defaultText: "the checkpoint's",
+    choices: LOSSES,
+    help: 'for a plain PyTorch state dict: mse (sigmoid outputs) or ce (logits)',
+  },
+  hidden: {
+    kind: 'intList',
+    default: [],
+    defaultText: 'the weight shapes',
+    help: 'for a plain PyTorch state dict: hidden sizes to check against the weights',
+  },
+} as const;
+
+/** The architecture flags out of parsed flags. */
+export function architectureFlags(flags: { activation: string; loss: string; hidden: number[] }): ArchitectureFlags {
+  return {
+    activation: flags.activation as ArchitectureFlags['activation'],
+    loss: flags.loss as ArchitectureFlags['loss'],
+    hidden: flags.hidden,
+  };
 }

@@ -76,7 +76,7 @@ export function architectureFromMetadata(meta: Readonly<Record<string, string>>,
     throw bad(
       meta.format === undefined
         ? `has no chainrule architecture in its metadata (expected format '${CHECKPOINT_FORMAT}'; ` +
-            `was it written by 'chainrule train'?)`
+            `was it written by 'chainrule train'? For a plain PyTorch state dict, give --activation and --loss)`
         : `has format '${meta.format}', expected '${CHECKPOINT_FORMAT}'`,
     );
   }

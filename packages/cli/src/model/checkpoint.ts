@@ -14,6 +14,7 @@ import { CliError, oneLine } from '../errors.js';
 import { readUserFile } from '../io.js';
 import { type Architecture, architectureFromMetadata, architectureMetadata } from './architecture.js';
 import { Mlp } from './mlp.js';
+import { type ArchitectureFlags, givenArchitecture, readPlainStateDict } from './plain-state-dict.js';
 
 /** A model read back from a checkpoint, with everything its metadata said. */
 export interface LoadedModel {
@@ -48,12 +49,14 @@ export const MAX_CHECKPOINT_BYTES = 1024 * 1024 * 1024;
 const NOT_SAFETENSORS = new Set(['header-too-large', 'header-encoding', 'header-json']);
 
 /**
- * Reads a checkpoint written by `saveModel` and rebuilds the model in evaluation mode.
+ * Reads a checkpoint written by `saveModel` and rebuilds the model in evaluation mode. With
+ * architecture `flags` (`--activation`, `--loss`, `--hidden`), a plain PyTorch state dict with no
+ * chainrule metadata is read too (see plain-state-dict.ts).
  * @throws CliError for a missing, unreadable or oversized file, a file that is not (valid)
  * safetensors, metadata without a chainrule architecture, weights that do not fit that
  * architecture, or weights that are not all finite.
  */
-export function loadModel(path: string): LoadedModel {
+export function loadModel(path: string, flags?: ArchitectureFlags): LoadedModel {
   const bytes = readUserFile(path, 'checkpoint', MAX_CHECKPOINT_BYTES);
   let decoded: DecodedSafetensors;
   try {
@@ -66,7 +69,19 @@ export function loadModel(path: string): LoadedModel {
       (NOT_SAFETENSORS.has(e.problem) || (e.problem === 'truncated' && bytes.length < 8));
     throw new CliError(`checkpoint '${path}' is not a ${notAtAll ? '' : 'valid '}safetensors file: ${detail}`);
   }
-  const architecture = architectureFromMetadata(decoded.metadata, path);
+  let architecture: Architecture;
+  if (decoded.metadata.format === undefined && flags !== undefined && givenArchitecture(flags)) {
+    const plain = readPlainStateDict(decoded.tensors, flags, path);
+    architecture = plain.architecture;
+    decoded = { ...decoded, tensors: plain.tensors };
+  } else {
+    if (flags !== undefined && givenArchitecture(flags))
+      throw new CliError(
+        `checkpoint '${path}' has its architecture in its metadata; --activation, --loss and --hidden ` +
+          'are only for a plain PyTorch state dict',
+      );
+    architecture = architectureFromMetadata(decoded.metadata, path);
+  }
   checkWeightShapes(architecture, decoded.tensors, path);
   checkFinite(decoded.tensors, path);
   const model = new Mlp(architecture);

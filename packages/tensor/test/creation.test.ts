@@ -89,20 +89,18 @@ describe('array()', () => {
     expect(() => array([1, 'x'] as unknown as NestedArray)).toThrow(DTypeError);
   });
 
-  it('builds a 10000x784 array quickly', () => {
+  // its speed belongs in bench/, never in a timed unit test
+  it('builds a 10000x784 array', () => {
     const rows: number[][] = [];
     for (let i = 0; i < 10000; i++) {
       const row = new Array<number>(784);
       for (let j = 0; j < 784; j++) row[j] = (i * 31 + j) % 255;
       rows.push(row);
     }
-    const t0 = performance.now();
     const x = array(rows);
-    const ms = performance.now() - t0;
     expect(x.shape).toEqual([10000, 784]);
     expect(x.get(9999, 783)).toBe((9999 * 31 + 783) % 255);
-    // generous for a loaded CI machine; a per-element allocation used to take ~2 s here
-    expect(ms).toBeLessThan(600);
+    expect(x.get(1234, 5)).toBe((1234 * 31 + 5) % 255);
   });
 });
 

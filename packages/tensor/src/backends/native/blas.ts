@@ -1,0 +1,89 @@
+/**
+ * A system BLAS for Node, found at run time and called through the FFI package `koffi` (an
+ * optional dependency: nothing is compiled or downloaded at install). Linux: OpenBLAS, BLIS or
+ * MKL; macOS: Accelerate. Nothing here is reached in a browser, and when no library loads the
+ * caller keeps the WebAssembly kernels.
+ */
+
+/** C's `cblas_?gemm` as called here: row-major, C ← A·B with A and B each transposed or not. */
+export type Gemm = (
+  order: number,
+  transA: number,
+  transB: number,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array | Float64Array,
+  lda: number,
+  b: Float32Array | Float64Array,
+  ldb: number,
+  beta: number,
+  c: Float32Array | Float64Array,
+  ldc: number,
+) => void;
+
+/** A loaded BLAS: its gemm functions and where it came from. */
+export interface Blas {
+  sgemm: Gemm;
+  dgemm: Gemm;
+  /** The file name or path that was loaded, e.g. `libopenblas.so.0`. */
+  library: string;
+}
+
+/** The libraries tried, in order, when `CHAINRULE_BLAS` names none. */
+export const BLAS_CANDIDATES: Readonly<Record<string, readonly string[]>> = {
+  linux: ['libopenblas.so.0', 'libopenblas.so', 'libblis.so.4', 'libblis.so', 'libmkl_rt.so.2', 'libmkl_rt.so'],
+  darwin: ['/System/Library/Frameworks/Accelerate.framework/Accelerate'],
+  win32: ['libopenblas.dll', 'openblas.dll'],
+};
+
+interface Koffi {
+  load(path: string): { func(signature: string): (...args: unknown[]) => unknown };
+}
+
+/** `require` in Node (ESM or CJS), or null elsewhere. */
+function nodeRequire(): ((id: string) => unknown) | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  const mod = proc?.getBuiltinModule?.('node:module') as
+    | { createRequire(from: string): (id: string) => unknown }
+    | undefined;
+  return mod === undefined ? null : mod.createRequire(import.meta.url);
+}
+
+const SIGNATURE = (t: string) =>
+  `void cblas_${t}gemm(int, int, int, int, int, int, ${t === 's' ? 'float' : 'double'}, ` +
+  `const ${t === 's' ? 'float' : 'double'} *, int, const ${t === 's' ? 'float' : 'double'} *, int, ` +
+  `${t === 's' ? 'float' : 'double'}, _Inout_ ${t === 's' ? 'float' : 'double'} *, int)`;
+
+/**
+ * Loads a BLAS: `spec` is a path, or undefined to try `BLAS_CANDIDATES` for this platform.
+ * Returns the BLAS, or the reason there is none (no Node, no koffi, no library).
+ */
+export function loadBlas(spec: string | undefined, platform: string): Blas | { reason: string } {
+  const require = nodeRequire();
+  if (require === null) return { reason: 'not in Node' };
+  let koffi: Koffi;
+  try {
+    koffi = require('koffi') as Koffi;
+  } catch (e) {
+    return { reason: `the optional dependency koffi is not installed (${(e as Error).message.split('\n')[0]})` };
+  }
+  const candidates = spec !== undefined ? [spec] : (BLAS_CANDIDATES[platform] ?? []);
+  const failures: string[] = [];
+  for (const library of candidates) {
+    try {
+      const lib = koffi.load(library);
+      return {
+        sgemm: lib.func(SIGNATURE('s')) as Gemm,
+        dgemm: lib.func(SIGNATURE('d')) as Gemm,
+        library,
+      };
+    } catch (e) {
+      failures.push(`${library}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  return {
+    reason: failures.length === 0 ? `no BLAS is known for ${platform}` : `none loaded (${failures.join('; ')})`,
+  };
+}

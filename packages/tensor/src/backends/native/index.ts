@@ -1,0 +1,73 @@
+/**
+ * Native BLAS for Node: where a system BLAS loads, matmuls of a backend go through it (see
+ * blas.ts and matmul.ts); `CHAINRULE_BLAS=off` keeps the WebAssembly kernels, `CHAINRULE_BLAS=<path>`
+ * names the library. `backendInfo()` says what runs.
+ */
+import { type Backend, getBackend } from '../../backend.js';
+import { composeBackend } from '../compose.js';
+import { loadBlas } from './blas.js';
+import { blasMatmul } from './matmul.js';
+
+/** What runs the kernels, as `backendInfo()` reports it. */
+export interface BackendInfo {
+  /** The backend's name: `wasm-simd`, `js`, or one of them with `+blas`. */
+  backend: string;
+  /** The BLAS library matmuls go through, or null. */
+  blas: string | null;
+  /** Why there is no BLAS (`CHAINRULE_BLAS=off`, not Node, no library found...), or null. */
+  blasReason: string | null;
+}
+
+let blasInfo: { blas: string | null; blasReason: string | null } = { blas: null, blasReason: 'not tried' };
+
+/** A backend with or without a native BLAS, and what happened. */
+export interface WithBlas {
+  backend: Backend;
+  blas: string | null;
+  blasReason: string | null;
+}
+
+/**
+ * `backend` with its matmul on a native BLAS when one loads (per `env.CHAINRULE_BLAS`), else
+ * `backend` itself, with the library or the reason there is none. Changes no global state.
+ */
+export function withNativeBlas(backend: Backend, env: Readonly<Record<string, string | undefined>>): WithBlas {
+  const setting = env.CHAINRULE_BLAS;
+  if (setting === 'off' || setting === '0') return { backend, blas: null, blasReason: 'CHAINRULE_BLAS=off' };
+  const platform = (globalThis as { process?: { platform?: string } }).process?.platform ?? 'browser';
+  const blas = loadBlas(setting === undefined || setting === '' || setting === 'on' ? undefined : setting, platform);
+  if ('reason' in blas) return { backend, blas: null, blasReason: blas.reason };
+  const matmul = blasMatmul(blas, backend.matmul.bind(backend));
+  return {
+    backend: composeBackend({ name: `${backend.name}+blas`, matmul }, backend),
+    blas: blas.library,
+    blasReason: null,
+  };
+}
+
+/** Records what the default backend's selection found (index.ts, once). */
+export function recordBlas(found: { blas: string | null; blasReason: string | null }): void {
+  blasInfo = { blas: found.blas, blasReason: found.blasReason };
+}
+
+/** The BLAS part of `backendInfo()`. */
+export function blasStatus(): { blas: string | null; blasReason: string | null } {
+  return blasInfo;
+}
+
+/**
+ * What runs the kernels now: the backend's name, and the BLAS library matmuls go through (or why
+ * none does).
+ * @example
+ * ```ts
+ * import { backendInfo } from '@chainrule/tensor';
+ * console.log(backendInfo()); // { backend: 'wasm+blas', blas: 'libopenblas.so.0', blasReason: null }
+ * ```
+ */
+export function backendInfo(): BackendInfo {
+  const name = getBackend().name;
+  const { blas, blasReason } = blasInfo;
+  return name.endsWith('+blas')
+    ? { backend: name, blas, blasReason }
+    : { backend: name, blas: null, blasReason: blasReason ?? 'another backend was set' };
+}

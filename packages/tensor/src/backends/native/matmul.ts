@@ -1,0 +1,71 @@
+/**
+ * The matmul kernel on a native BLAS: each matrix of a (broadcast) batch is one `cblas_?gemm`
+ * call on the arrays' own storage, transposed views included, with no copy; a layout gemm cannot
+ * describe (a broadcast row, a strided view) is copied first. Products smaller than
+ * `BLAS_MIN_WORK` multiply-adds go to the WebAssembly kernel, which is faster below the call cost.
+ */
+import type { Backend } from '../../backend.js';
+import type { DType } from '../../dtype.js';
+import { NDArray } from '../../ndarray.js';
+import type { Blas } from './blas.js';
+
+/** m·n·k below which a product stays on the fallback kernel. */
+export const BLAS_MIN_WORK = 32 * 32 * 32;
+
+const ROW_MAJOR = 101;
+const NO_TRANS = 111;
+const TRANS = 112;
+
+/** How gemm reads one matrix view: transposed or not, and its leading dimension; null if it cannot. */
+function layout(rows: number, cols: number, rs: number, cs: number): { trans: number; ld: number } | null {
+  if ((cols === 1 || cs === 1) && (rows === 1 || rs >= cols)) return { trans: NO_TRANS, ld: rows === 1 ? cols : rs };
+  if ((rows === 1 || rs === 1) && (cols === 1 || cs >= rows)) return { trans: TRANS, ld: cols === 1 ? rows : cs };
+  return null;
+}
+
+/** A matmul kernel that runs large float products on `blas` and everything else on `fallback`. */
+export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['matmul'] {
+  return (a: NDArray, b: NDArray, outDtype: DType): NDArray => {
+    const r = a.ndim;
+    const m = a.shape[r - 2]!;
+    const k = a.shape[r - 1]!;
+    const n = b.shape[r - 1]!;
+    const float = outDtype === 'float32' || outDtype === 'float64';
+    if (!float || a.dtype !== outDtype || b.dtype !== outDtype || m * n * k < BLAS_MIN_WORK)
+      return fallback(a, b, outDtype);
+    const gemm = outDtype === 'float32' ? blas.sgemm : blas.dgemm;
+    let A = a;
+    let B = b;
+    let la = layout(m, k, a.strides[r - 2]!, a.strides[r - 1]!);
+    if (la === null) {
+      A = a.contiguous();
+      la = { trans: NO_TRANS, ld: k };
+    }
+    let lb = layout(k, n, b.strides[r - 2]!, b.strides[r - 1]!);
+    if (lb === null) {
+      B = b.contiguous();
+      lb = { trans: NO_TRANS, ld: n };
+    }
+    const batch = a.shape.slice(0, -2);
+    const count = batch.reduce((p, d) => p * d, 1);
+    const data = outDtype === 'float32' ? new Float32Array(count * m * n) : new Float64Array(count * m * n);
+    const index = new Array<number>(batch.length).fill(0);
+    for (let i = 0; i < count; i++) {
+      let oa = A.offset;
+      let ob = B.offset;
+      for (let d = 0; d < batch.length; d++) {
+        oa += index[d]! * A.strides[d]!;
+        ob += index[d]! * B.strides[d]!;
+      }
+      const av = A.data.subarray(oa) as Float32Array | Float64Array;
+      const bv = B.data.subarray(ob) as Float32Array | Float64Array;
+      const cv = data.subarray(i * m * n, (i + 1) * m * n);
+      gemm(ROW_MAJOR, la.trans, lb.trans, m, n, k, 1, av, la.ld, bv, lb.ld, 0, cv, n);
+      for (let d = batch.length - 1; d >= 0; d--) {
+        if (++index[d]! < batch[d]!) break;
+        index[d] = 0;
+      }
+    }
+    return new NDArray(data, [...batch, m, n]);
+  };
+}

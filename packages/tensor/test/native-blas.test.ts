@@ -1,0 +1,107 @@
+/**
+ * Native BLAS (Node): matmuls through a system BLAS agree with the reference kernels within a
+ * stated bound, on every layout the kernel reads without a copy (transposed views, broadcast
+ * batches) and the ones it copies (strided views). Where no BLAS loads, those tests report
+ * themselves skipped with the reason; the switches are tested everywhere.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { withNativeBlas } from '../src/backends/native/index.js';
+import { loadBlas } from '../src/backends/native/blas.js';
+import { blasMatmul } from '../src/backends/native/matmul.js';
+import { type NDArray, Rng, backendInfo, getBackend, jsBackend, randn } from '../src/index.js';
+
+const loaded = loadBlas(process.env.CHAINRULE_BLAS_TEST, process.platform);
+const blas = 'reason' in loaded ? null : loaded;
+const matmul = blas === null ? null : blasMatmul(blas, jsBackend.matmul.bind(jsBackend));
+
+/**
+ * The stated bound: |blas − reference| ≤ 2·k·ε·(|A|·|B|) elementwise, ε the dtype's unit roundoff
+ * (each is a sum of k products, rounded in some order).
+ */
+function expectWithinBound(a: NDArray, b: NDArray, got: NDArray): void {
+  const want = jsBackend.matmul(a, b, a.dtype);
+  const absA = jsBackend.unary('abs', a, a.dtype);
+  const absB = jsBackend.unary('abs', b, b.dtype);
+  const scale = jsBackend.matmul(absA, absB, a.dtype).contiguous();
+  const k = a.shape[a.ndim - 1]!;
+  const eps = a.dtype === 'float32' ? 2 ** -24 : 2 ** -53;
+  expect(got.shape).toEqual(want.shape);
+  const g = got.contiguous();
+  const w = want.contiguous();
+  for (let i = 0; i < w.size; i++) {
+    const diff = Math.abs(Number(g.data[g.offset + i]) - Number(w.data[w.offset + i]));
+    expect(diff).toBeLessThanOrEqual(2 * k * eps * Number(scale.data[scale.offset + i]) + 1e-300);
+  }
+}
+
+describe.skipIf(blas === null)(
+  `native BLAS matmul${blas === null ? ` (skipped: ${(loaded as { reason: string }).reason})` : ''}`,
+  () => {
+    it('agrees with the reference on random sizes, dtypes and layouts', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 70 }),
+          fc.integer({ min: 1, max: 70 }),
+          fc.integer({ min: 32, max: 90 }),
+          fc.constantFrom('float32', 'float64' as const),
+          fc.constantFrom('plain', 'transposeA', 'transposeB', 'strided', 'batch', 'broadcast'),
+          fc.integer({ min: 0, max: 1000 }),
+          (m, n, k, dtype, kind, seed) => {
+            const rng = new Rng(seed);
+            let a = randn([m, k], dtype, rng);
+            let b = randn([k, n], dtype, rng);
+            if (kind === 'transposeA') a = randn([k, m], dtype, rng).transpose();
+            if (kind === 'transposeB') b = randn([n, k], dtype, rng).transpose();
+            if (kind === 'strided') a = randn([m, 2 * k], dtype, rng).slice(1, 0, 2 * k, 2);
+            if (kind === 'batch') {
+              a = randn([3, m, k], dtype, rng);
+              b = randn([3, k, n], dtype, rng);
+            }
+            if (kind === 'broadcast') {
+              a = randn([2, m, k], dtype, rng);
+              b = randn([k, n], dtype, rng).expand([2, k, n]);
+            }
+            expectWithinBound(a, b, matmul!(a, b, dtype));
+          },
+        ),
+        { numRuns: 60, seed: 7 },
+      );
+    });
+
+    it('leaves small products and int data to the fallback kernel, bit for bit', () => {
+      const rng = new Rng(3);
+      const a = randn([4, 5], 'float32', rng);
+      const b = randn([5, 6], 'float32', rng);
+      expect(Array.from(matmul!(a, b, 'float32').data)).toEqual(Array.from(jsBackend.matmul(a, b, 'float32').data));
+    });
+
+    it('is the default where it loads, and backendInfo says so', () => {
+      if (process.env.CHAINRULE_BLAS === 'off' || process.env.CHAINRULE_BACKEND === 'js') return;
+      expect(backendInfo()).toEqual({ backend: `${getBackend().name}`, blas: expect.any(String), blasReason: null });
+      expect(getBackend().name).toMatch(/\+blas$/);
+    });
+  },
+);
+
+describe('switches', () => {
+  it('CHAINRULE_BLAS=off keeps the backend as it is and says why', () => {
+    expect(withNativeBlas(jsBackend, { CHAINRULE_BLAS: 'off' })).toEqual({
+      backend: jsBackend,
+      blas: null,
+      blasReason: 'CHAINRULE_BLAS=off',
+    });
+  });
+
+  it('a library that does not load is a reason, not an error', () => {
+    const r = loadBlas('/nonexistent/libnothing.so', process.platform);
+    expect('reason' in r && r.reason).toMatch(/\/nonexistent\/libnothing\.so/);
+    const chosen = withNativeBlas(jsBackend, { CHAINRULE_BLAS: '/nonexistent/libnothing.so' });
+    expect(chosen.backend).toBe(jsBackend);
+    expect(chosen.blasReason).toMatch(/none loaded/);
+  });
+
+  it('outside Node there is no BLAS', () => {
+    expect(loadBlas(undefined, 'browser')).toHaveProperty('reason');
+  });
+});

@@ -41,7 +41,10 @@ export function runBackward(
   const retainGraph = options.retainGraph ?? createGraph; // as PyTorch: a recorded backward keeps the graph
   const before = setGradEnabled(createGraph); // the backward pass is recorded only when creating a graph
   try {
-    return new BackwardRun(createGraph, retainGraph, options.targets, options.trace).run(roots, seeds);
+    return new BackwardRun(createGraph, retainGraph, options.targets, options.trace, options.replay === true).run(
+      roots,
+      seeds,
+    );
   } finally {
     setGradEnabled(before);
   }
@@ -49,9 +52,20 @@ export function runBackward(
 
 /**
  * `y.backward()`: accumulates ∂y/∂leaf into every leaf's `.grad`. A non-scalar `y` needs
- * `gradOutput` (the vector of the vector-Jacobian product).
+ * `gradOutput` (the vector of the vector-Jacobian product). The options may come first, as in
+ * `y.backward({ retainGraph: true })`.
  */
-export function backward(root: Tensor, gradOutput?: Tensor | number, options: BackwardOptions = {}): void {
+export function backward(
+  root: Tensor,
+  gradOutput?: Tensor | number | BackwardOptions,
+  options: BackwardOptions = {},
+): void {
+  if (gradOutput !== null && typeof gradOutput === 'object' && !(gradOutput instanceof Tensor)) {
+    if (Object.keys(options).length > 0)
+      throw new AutogradError('backward', 'options were given twice: pass them either first or after gradOutput');
+    options = gradOutput;
+    gradOutput = undefined;
+  }
   if (!root.requiresGrad) {
     throw new AutogradError(
       'backward',

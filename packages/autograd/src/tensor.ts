@@ -278,6 +278,9 @@ let nextId = 0;
 /** Shared version lists of 0..3 inputs that all are at version 0. */
 const ZEROS: readonly (readonly number[])[] = [0, 1, 2, 3].map((n) => Object.freeze(new Array<number>(n).fill(0)));
 
+/** The most elements a saved value may have to be kept after a backward without retainGraph. */
+export const KEEP_ELEMENTS = 1024;
+
 /** The inputs a node holds after backward has freed it. */
 const NO_INPUTS: readonly Tensor[] = Object.freeze([]);
 
@@ -328,13 +331,27 @@ export class Node {
     return this.record.name;
   }
 
-  /** Set after a backward without retainGraph: the saved values are gone. */
+  /** Set by a backward without retainGraph: a second backward through this node is an error. */
+  released = false;
+
+  /** Set after a backward without retainGraph dropped the saved values (see `release`). */
   get freed(): boolean {
     return this.inputs === NO_INPUTS;
   }
 
-  /** Drops the saved inputs and output (after a backward without retainGraph). */
+  /**
+   * After a backward without retainGraph: marks the node used, and drops its saved inputs and
+   * output unless all are small (at most `KEEP_ELEMENTS` elements each), so that the graph of a
+   * lecture-sized computation stays whole for the teaching tools (`explain(f)` after
+   * `f.backward()`) while a model's activations are freed as before.
+   */
   release(): void {
+    this.released = true;
+    if (this.output !== null && this.output.value.size > KEEP_ELEMENTS) this.drop();
+    else for (const input of this.inputs) if (input.value.size > KEEP_ELEMENTS) return this.drop();
+  }
+
+  private drop(): void {
     this.inputs = NO_INPUTS;
     this.output = null;
   }

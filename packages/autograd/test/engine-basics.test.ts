@@ -9,6 +9,7 @@ import {
   runBackward,
   tensor,
 } from '@chainrule/autograd';
+import { KEEP_ELEMENTS } from '../src/tensor.js';
 
 const f64 = (v: number | number[], requiresGrad = true): Tensor => tensor(v, { dtype: 'float64', requiresGrad });
 
@@ -72,17 +73,41 @@ describe('accumulation into .grad', () => {
 });
 
 describe('retainGraph and freeing', () => {
-  it('frees each node after a backward without retainGraph: inputs emptied, output dropped', () => {
-    const x = f64(1);
+  it('frees each node with a large saved value after a backward without retainGraph', () => {
+    const x = tensor(new Array(KEEP_ELEMENTS + 1).fill(0.5), { dtype: 'float64', requiresGrad: true });
     const h = x.exp();
-    const y = h.mul(2);
-    const nodes = [h.node!, y.node!];
+    const y = h.mul(2).sum();
+    const nodes = [h.node!, y.node!.inputs[0]!.node!, y.node!];
     y.backward();
     for (const n of nodes) {
+      expect(n.released).toBe(true);
       expect(n.freed).toBe(true);
       expect(n.inputs).toHaveLength(0);
       expect(n.output).toBe(null);
     }
+  });
+
+  it('keeps small nodes whole after a backward (for the teaching tools), but marks them used', () => {
+    const x = tensor(new Array(KEEP_ELEMENTS).fill(0.5), { dtype: 'float64', requiresGrad: true });
+    const h = x.exp();
+    const y = h.sum();
+    y.backward();
+    for (const n of [h.node!, y.node!]) {
+      expect(n.released).toBe(true);
+      expect(n.freed).toBe(false);
+    }
+    expect(y.node!.inputs[0]).toBe(h);
+    expect(() => y.backward()).toThrow(/second time/);
+  });
+
+  it('takes the options first, as y.backward({ retainGraph: true })', () => {
+    const x = f64(1);
+    const y = x.exp();
+    y.backward({ retainGraph: true });
+    y.backward({ retainGraph: true });
+    expect(x.grad!.item()).toBeCloseTo(2 * Math.E, 12);
+    expect(y.node!.released).toBe(false);
+    expect(() => y.backward({ retainGraph: true }, { createGraph: true })).toThrow(/options were given twice/);
   });
 
   it('keeps the graph with retainGraph', () => {

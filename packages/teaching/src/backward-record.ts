@@ -15,7 +15,8 @@ export interface BackwardRecord {
 /**
  * Runs the engine from the graph's root with `trace` and `retainGraph`, asking for the gradient
  * of every tensor in the graph (`targets`), so no `.grad` is touched and the graph can be used
- * again (by another trace, or by the user's own `backward()`).
+ * again (by another trace, or by the user's own `backward()`). It also reads a graph that the
+ * user's `backward()` has already used, where the engine kept its (small) values.
  */
 export function recordBackward(graph: GraphView, caller: string, gradOutput?: Tensor): BackwardRecord {
   const root = graph.root.tensor;
@@ -46,7 +47,13 @@ export function recordBackward(graph: GraphView, caller: string, gradOutput?: Te
   }
   const targets = graph.nodes.filter((n) => n.tensor.requiresGrad).map((n) => n.tensor);
   const steps: BackwardStep[] = [];
-  const grads = runBackward([root], [seed], { targets, retainGraph: true, trace: (step) => steps.push(step) });
+  // replay: a graph that a plain backward() has used is read again where its values were kept
+  const grads = runBackward([root], [seed], {
+    targets,
+    retainGraph: true,
+    replay: true,
+    trace: (step) => steps.push(step),
+  });
   const gradients = new Map<Tensor, Tensor>();
   targets.forEach((t, i) => {
     const g = grads[i];

@@ -119,7 +119,8 @@ function constantLabel(t: Tensor): string | undefined {
 function freedError(caller: string, node: Node): AutogradError {
   return new AutogradError(
     caller,
-    `the graph was freed by a backward() without retainGraph (at op '${node.op}'): call ${caller}(y) instead ` +
-      `of y.backward() (it runs the backward itself), or call y.backward({ retainGraph: true }) first`,
+    `the saved values of this graph (at op '${node.op}', whose values are too large to keep) were freed by a ` +
+      `backward() without retainGraph: call ${caller}(y) before y.backward(), or call ` +
+      `y.backward({ retainGraph: true })`,
   );
 }

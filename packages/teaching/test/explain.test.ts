@@ -84,14 +84,26 @@ describe('explain: the notes example f = (x + y)·z at (-2, 5, -4)', () => {
     expect(z.grad!.item()).toBe(3);
   });
 
-  it('says what to do when backward() already freed the graph', () => {
-    const { f } = notesGraph();
+  it('works after a plain backward(), the way a student writes it first', () => {
+    const before = explain(notesGraph().f);
+    const { f, x } = notesGraph();
+    f.backward();
+    expect(x.grad!.item()).toBe(-4);
+    expect(explain(f)).toBe(before);
+    expect(() => f.backward()).toThrow(/second time/); // as PyTorch: the graph was used
+    const kept = notesGraph();
+    kept.f.backward({ retainGraph: true });
+    expect(explain(kept.f)).toBe(before);
+  });
+
+  it('says what to do when backward() freed a graph too large to keep', () => {
+    const x = tensor(new Array(2000).fill(0.5), { dtype: 'float64', requiresGrad: true });
+    const f = x.exp().sum();
     f.backward();
     expect(() => explain(f)).toThrow(AutogradError);
-    expect(() => explain(f)).toThrow(/retainGraph/);
-    const kept = notesGraph();
-    kept.f.backward(undefined, { retainGraph: true });
-    expect(explain(kept.f)).toContain('∂f/∂x = -4');
+    expect(() => explain(f)).toThrow(
+      /too large to keep.*before y\.backward\(\), or call y\.backward\(\{ retainGraph: true \}\)/,
+    );
   });
 });
 

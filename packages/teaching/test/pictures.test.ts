@@ -206,8 +206,17 @@ describe('graph pictures of other graphs', () => {
     for (const e of edgesOf(svg)) expect(e.end[1] - e.start[1]).toBeCloseTo(44, 0); // one layer gap: no long edges
   });
 
-  it('refuses a graph that backward() has freed', () => {
+  it('draws a graph after a plain backward() as before it', () => {
+    const before = toSvg(notesGraph().f);
     const { f } = notesGraph();
+    f.backward();
+    expect(toSvg(f)).toBe(before);
+    expect(toDot(f)).toBe(toDot(notesGraph().f));
+  });
+
+  it('refuses a graph whose large values backward() has freed', () => {
+    const x = tensor(new Array(2000).fill(0.5), { dtype: 'float64', requiresGrad: true });
+    const f = x.exp().sum();
     f.backward();
     expect(() => toSvg(f)).toThrow(AutogradError);
     expect(() => toDot(f)).toThrow(/retainGraph/);

@@ -27,4 +27,10 @@ export interface EngineOptions extends BackwardOptions {
   targets?: readonly Tensor[];
   /** Called for every node as its rule runs. */
   trace?: (step: BackwardStep) => void;
+  /**
+   * Run through nodes a backward without retainGraph has already used, where their values were
+   * kept (small nodes: see `Node.release`). For the teaching tools' read-only replays, which ask
+   * for `targets`, retain the graph and touch no `.grad`; a user's second `backward()` still fails.
+   */
+  replay?: boolean;
 }

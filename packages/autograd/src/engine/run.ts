@@ -41,6 +41,7 @@ export class BackwardRun {
     private readonly retainGraph: boolean,
     private readonly targets: readonly Tensor[] | undefined,
     private readonly trace: ((step: BackwardStep) => void) | undefined,
+    private readonly replay = false,
   ) {
     this.pass = new Pass(createGraph);
     this.leaves = new LeafGrads(createGraph);
@@ -53,8 +54,8 @@ export class BackwardRun {
   run(roots: readonly Tensor[], seeds: readonly Tensor[]): (Tensor | null)[] {
     try {
       const { pass, ready, targetSet } = this;
-      if (targetSet === undefined) countDependencies(pass, roots);
-      else countDependenciesToTargets(pass, roots, targetSet);
+      if (targetSet === undefined) countDependencies(pass, roots, this.replay);
+      else countDependenciesToTargets(pass, roots, targetSet, this.replay);
 
       for (let r = 0; r < roots.length; r++) {
         const root = roots[r]!;

@@ -16,14 +16,14 @@ function freedError(node: Node): AutogradError {
 }
 
 /** Claims every node reachable from the roots through tensors that require grad, counting the edges into each. */
-export function countDependencies(pass: Pass, roots: readonly Tensor[]): void {
+export function countDependencies(pass: Pass, roots: readonly Tensor[], replay = false): void {
   const stack: Node[] = [];
   for (const root of roots) {
     if (root.requiresGrad && root.node !== null && pass.claim(root.node)) stack.push(root.node);
   }
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (node.freed) throw freedError(node);
+    if (node.freed || (node.released && !replay)) throw freedError(node);
     const inputs = node.inputs;
     for (let i = 0; i < inputs.length; i++) {
       const input = inputs[i]!;
@@ -41,7 +41,12 @@ export function countDependencies(pass: Pass, roots: readonly Tensor[]): void {
  * needed when its output is a target or one of its inputs is a target leaf or a needed node.
  * An iterative post-order walk decides that; only edges between needed nodes are counted.
  */
-export function countDependenciesToTargets(pass: Pass, roots: readonly Tensor[], targets: ReadonlySet<Tensor>): void {
+export function countDependenciesToTargets(
+  pass: Pass,
+  roots: readonly Tensor[],
+  targets: ReadonlySet<Tensor>,
+  replay = false,
+): void {
   const nodes: Node[] = [];
   const next: number[] = [];
   for (const root of roots) {
@@ -54,7 +59,7 @@ export function countDependenciesToTargets(pass: Pass, roots: readonly Tensor[],
     const top = nodes.length - 1;
     const node = nodes[top]!;
     const i = next[top]!;
-    if (i === 0 && node.freed) throw freedError(node);
+    if (i === 0 && (node.freed || (node.released && !replay))) throw freedError(node);
     const inputs = node.inputs;
     if (i < inputs.length) {
       next[top] = i + 1;

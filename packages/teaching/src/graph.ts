@@ -76,8 +76,15 @@ export function collectGraph(root: Tensor, caller = 'collectGraph'): GraphView {
   order.forEach((t, i) => {
     ids.set(t, i);
   });
+  const perOp = new Map<string, number>(); // unnamed results are called by their op: add1, mul2, ...
   const nodes: GraphNode[] = order.map((t, id) => {
     const node = t.node;
+    let fallback = `t${id}`;
+    if (node !== null) {
+      const k = (perOp.get(opName(node)) ?? 0) + 1;
+      perOp.set(opName(node), k);
+      fallback = `${opName(node)}${k}`;
+    }
     const kind: GraphNodeKind = node !== null ? 'op' : t.requiresGrad ? 'parameter' : 'leaf';
     return {
       id,
@@ -86,7 +93,7 @@ export function collectGraph(root: Tensor, caller = 'collectGraph'): GraphView {
       node,
       kind,
       op: node !== null ? opName(node) : kind,
-      label: t.name ?? constantLabel(t) ?? `t${id}`,
+      label: t.name ?? constantLabel(t) ?? fallback,
       isOutput: t === root,
       inputs: node === null ? [] : node.inputs.map((x) => ids.get(x)!),
     };

@@ -14,7 +14,7 @@ describe('examples/teaching', () => {
     expect(markdown).toContain('| 1 | f = q·z | mul | q | ∂f/∂q = z | -4 | 1 | 1 · (-4) = -4 |');
     const fanOut = fanOutTrace();
     expect(fanOut).toContain('b: ∂L/∂b = Σ of G over the broadcast axes [0]');
-    expect(fanOut).toContain('(sum over the 2 uses of W, by t3, t4)');
+    expect(fanOut).toContain('(sum over the 2 uses of W, by add1, mul1)');
   });
 
   it('graph-pictures: writes DOT, Mermaid, SVG and HTML for both graphs', () => {

@@ -16,8 +16,22 @@ import { Tensor } from '@chainrule/autograd';
  * ```
  */
 export class Parameter extends Tensor {
+  /** The name a module gave (a fuller module path may replace it; a name the user gave stays). */
+  #moduleName: string | undefined = undefined;
+
   constructor(value: Tensor | NDArray, requiresGrad = true) {
     if (!(value instanceof Tensor) && !(value instanceof NDArray)) throw new TypeError('Parameter: expected a Tensor');
     super(value instanceof Tensor ? value.value : value, { requiresGrad });
+  }
+
+  /**
+   * Names the parameter by its path in a module (`fc1.weight`), for traces and pictures, unless
+   * the user named it; a longer path from an enclosing module replaces a shorter one.
+   * @internal Called by `Module.namedParameters`.
+   */
+  nameFromModule(path: string): void {
+    if (this.name !== undefined && (this.name !== this.#moduleName || this.name.length >= path.length)) return;
+    this.name = path;
+    this.#moduleName = path;
   }
 }

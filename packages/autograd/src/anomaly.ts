@@ -1,4 +1,5 @@
 import type { NDArray } from '@chainrule/tensor';
+import { firstNonFinite, formatIndex, reasonAt } from './anomaly-reasons.js';
 import { AutogradError } from './errors.js';
 import type { Node } from './tensor.js';
 
@@ -93,21 +94,26 @@ export function summarize(x: NDArray): string {
   return `shape [${x.shape.join(',')}] min ${lo} max ${hi} mean ${n ? sum / n : NaN} nan ${nan} inf ${inf}`;
 }
 
-/** The first stack line that is not inside chainrule's own sources. */
+/** The first stack line that is not inside chainrule's own sources, without its leading "at ". */
 export function userFrame(stack: string | undefined): string | undefined {
   if (stack === undefined) return undefined;
   const lines = stack
     .split('\n')
     .slice(1)
     .map((l) => l.trim());
-  return (
+  const frame =
     lines.find(
       (l) => !/[\\/]packages[\\/](autograd|tensor)[\\/](src|dist)[\\/]/.test(l) && !l.includes('node:internal'),
-    ) ?? lines[0]
-  );
+    ) ?? lines[0];
+  return frame?.replace(/^at /, '');
 }
 
-/** Throws if `value` has NaN/Inf, naming the op, the phase and the inputs' statistics. */
+/**
+ * Throws if `value` has NaN/Inf, naming the op, the phase, the first bad element and, where the
+ * op has a restricted domain, the rule it broke (`log needs x > 0; got -0.25 at [1]`), then
+ * where the op was created and the statistics of what it read. In the backward phase `inputs`
+ * are the upstream gradient, then the op's inputs.
+ */
 export function checkFinite(
   phase: 'forward' | 'backward',
   op: string,
@@ -119,11 +125,17 @@ export function checkFinite(
   const { nan, inf } = nonFinite(value);
   if (nan === 0 && inf === 0) return;
   const what = nan > 0 ? 'NaN' : 'Infinity';
-  const stats = inputs.map((x, i) => `  input ${i}: ${summarize(x)}`).join('\n');
+  const first = firstNonFinite(value);
+  const reason = reasonAt(phase, op, inputs, value.shape, first);
+  const names = inputs.map((_, i) =>
+    phase === 'backward' ? (i === 0 ? 'upstream gradient' : `input ${i - 1}`) : `input ${i}`,
+  );
+  const stats = inputs.map((x, i) => `  ${names[i]}: ${summarize(x)}`).join('\n');
   const at = userFrame(node?.stack ?? new Error().stack);
   throw new AnomalyError(
     op,
-    `${phase} produced ${what}${which} (${nan} NaN, ${inf} Inf)\n  created at: ${at ?? 'unknown'}\n${stats}`,
+    `${phase} produced ${what}${which} (${nan} NaN, ${inf} Inf), first at ${formatIndex(value.shape, first)}` +
+      `${reason === '' ? '' : `: ${reason}`}\n  created at ${at ?? 'an unknown place'}\n${stats}`,
     at,
   );
 }

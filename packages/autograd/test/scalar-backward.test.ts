@@ -237,11 +237,12 @@ describe("the scalar path keeps the engine's behaviour", () => {
     expect(x.grad!.item()).toBeCloseTo(2 * (1 - t * t) - 8 * 0.49 * t * (1 - t * t), 12);
   });
 
-  it('frees the graph after backward, and says so on a second one', () => {
+  it('marks the graph used after backward (small: kept for the teaching tools), and says so on a second one', () => {
     const w = tensor(1, { requiresGrad: true });
     const y = w.mul(2).tanh();
     y.backward();
-    expect(y.node!.freed).toBe(true);
+    expect(y.node!.released).toBe(true);
+    expect(y.node!.freed).toBe(false);
     expect(() => y.backward()).toThrow(/a second time/);
   });
 });

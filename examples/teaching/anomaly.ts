@@ -55,7 +55,7 @@ export function doubleWhere(): { error: AnomalyError | null; grad: Tensor | null
 if (isMain(import.meta.url)) {
   const show = (title: string, e: AnomalyError | null): void => {
     console.log(`== ${title}`);
-    console.log(e === null ? 'no anomaly' : `${e.message}\n(op: ${e.op}; created at: ${e.createdAt ?? 'unknown'})`);
+    console.log(e === null ? 'no anomaly' : e.message);
     console.log();
   };
   show('sqrt at 0', sqrtAtZero());

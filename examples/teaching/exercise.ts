@@ -1,15 +1,17 @@
 /**
  * An interactive chain-rule exercise in the terminal: chainrule shows a graph, you enter the
  * local derivatives (--mode local) or the upstream gradients ∂f/∂node (--mode upstream) node by
- * node, and each answer is graded; after a wrong one the right value is shown.
+ * node, and each answer is graded. After a wrong one it shows the rule and names the likely
+ * mistake (half or double, the sign, σ instead of σ′) and lets you try again once; then it shows
+ * the right value. A teacher can give any graph: --expr "(x+y)*z" --at x=-2,y=5,z=-4.
  *
- * Run: npx tsx examples/teaching/exercise.ts [--mode local|upstream] [--graph notes|neuron]
+ * Run: npx tsx examples/teaching/exercise.ts --help
  * It also reads answers from a pipe: printf '%s\n' -4 3 -4 -4 3 | npx tsx examples/teaching/exercise.ts
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Tensor } from '@chainrule/autograd';
-import { type ExerciseMode, createExercise } from '@chainrule/teaching';
+import { type ExerciseMode, createExercise, graphFromExpression, parseValues } from '@chainrule/teaching';
 import { isMain } from '../lib/is-main.js';
 import { neuronGraph, notesGraph } from './notes-graph.js';
 
@@ -20,6 +22,10 @@ export interface ExerciseRun {
   readonly output: Writable;
   readonly mode: ExerciseMode;
   readonly graph: GraphName;
+  /** A teacher's graph instead of `graph`: an expression and the values of its variables. */
+  readonly expression?: { readonly text: string; readonly at: Readonly<Record<string, number>> };
+  /** Wrong answers allowed per question before the right value is shown (default 1). */
+  readonly retries?: number;
   /** Write each answer after its prompt (default: when the input is not a terminal, e.g. a pipe). */
   readonly echo?: boolean;
 }
@@ -53,8 +59,17 @@ export function parseAnswer(text: string): number[] | null {
 export async function runExercise(run: ExerciseRun): Promise<ExerciseOutcome> {
   const { input, output, mode } = run;
   const echo = run.echo ?? !(input as Readable & { isTTY?: boolean }).isTTY;
-  const graph = GRAPHS[run.graph];
-  const exercise = createExercise(graph.build(), { mode });
+  const expression = run.expression;
+  const graph =
+    expression === undefined
+      ? GRAPHS[run.graph]
+      : {
+          title: `${expression.text} at ${Object.entries(expression.at)
+            .map(([k, v]) => `${k} = ${v}`)
+            .join(', ')}`,
+          build: () => graphFromExpression(expression.text, expression.at).output,
+        };
+  const exercise = createExercise(graph.build(), { mode, retries: run.retries ?? 1 });
   const say = (s: string): void => {
     output.write(s);
   };
@@ -96,11 +111,16 @@ export async function runExercise(run: ExerciseRun): Promise<ExerciseOutcome> {
         continue;
       }
       const r = exercise.answer(values);
-      say(
-        r.correct
-          ? `  ✓ right: ${q.asked} = ${r.expectedText}\n`
-          : `  ✗ not quite: ${q.asked} = ${r.expectedText} (you entered ${values.join(', ')})\n`,
-      );
+      if (r.correct) say(`  ✓ right: ${q.asked} = ${r.expectedText}\n`);
+      else {
+        const why = [r.hint, r.rule === null ? null : `the rule: ${r.rule}`].filter((x) => x !== null).join('; ');
+        say(
+          r.retry
+            ? `  ✗ not yet${why === '' ? '' : ` (${why})`}: try again\n`
+            : `  ✗ not quite: ${q.asked} = ${r.expectedText} (you entered ${values.join(', ')})` +
+                `${why === '' ? '' : `\n    ${why}`}\n`,
+        );
+      }
     }
   } finally {
     rl.close();
@@ -118,12 +138,45 @@ function argument(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
 
+export const USAGE = `Usage: exercise.ts [--mode local|upstream] [--graph notes|neuron] [--expr EXPR --at VALUES]
+                   [--retries N]
+
+A chain-rule exercise: chainrule shows a graph and asks for the local derivatives (--mode local)
+or the upstream gradients df/dnode (--mode upstream, the default), one node at a time, from the
+output back. Answers are numbers; "q" quits. After a wrong answer it shows the rule and the likely
+mistake, and asks again (--retries, default 1), then shows the right value.
+
+  --graph notes    f = (x + y)·z at x = -2, y = 5, z = -4 (the default)
+  --graph neuron   C = ½(σ(w·x + b) − t)² at w = 0.5, x = 1.5, b = -0.25, t = 1
+  --expr EXPR      your own graph: + - * / ^, exp log sigmoid tanh relu, variables
+  --at VALUES      the variables' values, e.g. --at x=-2,y=5,z=-4
+
+Example: exercise.ts --expr "(x+y)*z" --at x=-2,y=5,z=-4 --mode local
+`;
+
 if (isMain(import.meta.url)) {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
   const mode = argument('mode', 'upstream');
   const graph = argument('graph', 'notes');
-  if ((mode !== 'local' && mode !== 'upstream') || (graph !== 'notes' && graph !== 'neuron')) {
-    console.error('usage: exercise.ts [--mode local|upstream] [--graph notes|neuron]');
+  const expr = argument('expr', '');
+  const retries = Number(argument('retries', '1'));
+  if (
+    (mode !== 'local' && mode !== 'upstream') ||
+    (graph !== 'notes' && graph !== 'neuron') ||
+    !Number.isInteger(retries) ||
+    retries < 0
+  ) {
+    process.stderr.write(USAGE);
     process.exit(2);
   }
-  await runExercise({ input: process.stdin, output: process.stdout, mode, graph });
+  try {
+    const expression = expr === '' ? undefined : { text: expr, at: parseValues(argument('at', '')) };
+    await runExercise({ input: process.stdin, output: process.stdout, mode, graph, expression, retries });
+  } catch (e) {
+    process.stderr.write(`exercise: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
 }

@@ -2,6 +2,7 @@ import type { NDArray } from '@chainrule/tensor';
 import { AutogradError, type Tensor } from '@chainrule/autograd';
 import { type ChainRuleTrace, type GradientPart, traceFor } from './chain-rule-trace.js';
 import { type ValueFormat, elementsOf, formatShape, formatValue } from './format.js';
+import { type HintContext, mistakeHint } from './exercise-feedback.js';
 import type { GraphNode } from './graph.js';
 
 /** What the student enters: the local derivatives, or the upstream gradients ∂y/∂node. */
@@ -16,6 +17,8 @@ export interface ExerciseOptions extends ValueFormat {
    */
   atol?: number;
   rtol?: number;
+  /** Wrong answers allowed per question before the right value is shown and it moves on (default 1). */
+  retries?: number;
 }
 
 /** One question. */
@@ -39,6 +42,12 @@ export interface ExerciseResult {
   readonly expectedText: string;
   readonly given: readonly number[];
   readonly question: ExerciseQuestion;
+  /** After a wrong answer with a try left: the same question is asked again (expected stays hidden). */
+  readonly retry: boolean;
+  /** The rule that gives the answer, e.g. `∂q/∂x = 1` or `∂C/∂a = a - t` (after a wrong answer). */
+  readonly rule: string | null;
+  /** The typical mistake the answer looks like (half, double, the sign, σ instead of σ′...), or null. */
+  readonly hint: string | null;
 }
 
 /** A chain-rule exercise, answered step by step. */
@@ -57,6 +66,8 @@ export interface Exercise {
 interface Item {
   readonly question: ExerciseQuestion;
   readonly expected: NDArray;
+  readonly rule: string | null;
+  readonly hint: HintContext;
 }
 
 /**
@@ -82,8 +93,14 @@ export function createExercise(y: Tensor, options: ExerciseOptions): Exercise {
       'createExercise',
       `the graph of ${trace.root.label} has nothing to ask in ${options.mode} mode`,
     );
+  const retries = options.retries ?? 1;
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new AutogradError('createExercise', `retries must be a non-negative integer, got ${retries}`);
+  let tries = 0;
   const items: Item[] = drafts.map((d, i) => ({
     expected: d.expected,
+    rule: d.rule,
+    hint: d.hint,
     question: { number: i + 1, total: drafts.length, asked: d.asked, prompt: d.prompt, shape: d.expected.shape },
   }));
   let at = 0,
@@ -113,9 +130,24 @@ export function createExercise(y: Tensor, options: ExerciseOptions): Exercise {
         );
       }
       const ok = given.every((g, i) => Math.abs(g - expected[i]!) <= atol + rtol * Math.abs(expected[i]!));
-      if (ok) correct++;
-      at++;
-      return { correct: ok, expected, expectedText: formatValue(item.expected, fmt), given, question: item.question };
+      const retry = !ok && tries < retries;
+      const hint = ok ? null : mistakeHint(given, expected, { ...item.hint, shape: item.expected.shape });
+      if (retry) tries++;
+      else {
+        if (ok) correct++;
+        at++;
+        tries = 0;
+      }
+      return {
+        correct: ok,
+        retry,
+        expected: retry ? [] : expected,
+        expectedText: retry ? '' : formatValue(item.expected, fmt),
+        given,
+        question: item.question,
+        rule: ok ? null : item.rule,
+        hint,
+      };
     },
     get done() {
       return at >= items.length;
@@ -135,6 +167,8 @@ interface Draft {
   readonly asked: string;
   readonly prompt: string;
   readonly expected: NDArray;
+  readonly rule: string | null;
+  readonly hint: HintContext;
 }
 
 /** One question per (elementwise op, input), from the output back. */
@@ -146,16 +180,30 @@ function localItems(trace: ChainRuleTrace, fmt: ValueFormat): Draft[] {
       .map((i) => trace.graph.nodes[i]!)
       .filter((n) => !isConstant(n))
       .map((n) => `${n.label} = ${v(n.tensor.value)}`);
+    const uses = new Map<number, number>();
+    for (const t of s.inputs) uses.set(t.input.id, (uses.get(t.input.id) ?? 0) + 1);
     for (const t of s.inputs) {
       if (t.kind !== 'factor' || t.local === null) continue;
-      const asked = `∂${s.node.label}/∂${t.input.label}`;
+      // an input in two slots (u = w·w): each slot is its own question, labelled, the other held fixed
+      const twice = uses.get(t.input.id)! > 1;
+      const slot = twice ? ` (as operand ${t.slot + 1})` : '';
+      const asked = `∂${s.node.label}/∂${t.input.label}${slot}`;
+      const note = twice
+        ? ` ${t.input.label} is operand ${s.inputs
+            .filter((o) => o.input.id === t.input.id)
+            .map((o) => o.slot + 1)
+            .join(' and ')}` +
+          ` of ${s.node.op}: differentiate with respect to operand ${t.slot + 1}, holding the other fixed.`
+        : '';
       const given = known.length === 0 ? '' : ` with ${[...new Set(known)].join(', ')}`;
       out.push({
         asked,
         prompt:
           `${s.node.label} = ${s.expression}${given} ` +
-          `(${s.node.label} = ${v(s.value)}). Local derivative ${asked} = ?`,
+          `(${s.node.label} = ${v(s.value)}).${note} Local derivative ${asked} = ?`,
         expected: t.local,
+        rule: `${asked} = ${t.formula}`,
+        hint: { op: s.node.op, value: elementsOf(s.value), label: s.node.label },
       });
     }
   }
@@ -183,6 +231,8 @@ function upstreamItems(trace: ChainRuleTrace, fmt: ValueFormat): Draft[] {
       asked,
       prompt: `${s.node.label} = ${v(s.value)} is used by ${usesOf(s.upstream.parts)}.${many} ${asked} = ?`,
       expected: s.upstream.total,
+      rule: chainRule(f, s.node.label, s.upstream.parts),
+      hint: { value: elementsOf(s.value), label: s.node.label },
     });
   }
   for (const l of trace.leaves) {
@@ -193,7 +243,15 @@ function upstreamItems(trace: ChainRuleTrace, fmt: ValueFormat): Draft[] {
       asked,
       prompt: `${l.node.label} = ${v(l.value)} is used by ${usesOf(l.gradient.parts)}.${many} ${asked} = ?`,
       expected: l.gradient.total,
+      rule: chainRule(f, l.node.label, l.gradient.parts),
+      hint: { value: elementsOf(l.value), label: l.node.label },
     });
   }
   return out;
+}
+
+/** The chain rule for ∂f/∂x over x's uses: `∂f/∂x = ∂f/∂q · ∂q/∂x (+ ...)`. */
+function chainRule(f: string, x: string, parts: readonly GradientPart[]): string {
+  const users = [...new Set(parts.map((p) => p.via.label))];
+  return `∂${f}/∂${x} = ${users.map((u) => `∂${f}/∂${u} · ∂${u}/∂${x}`).join(' + ')}`;
 }

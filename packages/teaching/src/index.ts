@@ -45,6 +45,12 @@ export { type ExplainOptions, explain, formatTrace } from './explain.js';
 // Pictures of the graph.
 export { type Picture, type PictureEdge, type PictureNode, type PictureOptions, buildPicture } from './picture.js';
 export { toDot } from './dot.js';
+export {
+  type ExpressionGraph,
+  MAX_EXPRESSION_CHARS,
+  graphFromExpression,
+  parseValues,
+} from './expression-graph.js';
 export { toMermaid } from './mermaid.js';
 export { type SvgOptions, toSvg } from './svg.js';
 export { type HtmlOptions, toHtml } from './html.js';

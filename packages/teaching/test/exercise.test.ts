@@ -14,9 +14,28 @@ import { neuronGraph, notesGraph } from '../../../examples/teaching/notes-graph.
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** A tsconfig that maps @chainrule/* to the TypeScript sources, so a spawned tsx needs no build. */
+function sourcesTsconfig(): string {
+  const tsconfig = join(mkdtempSync(join(tmpdir(), 'chainrule-tsx-')), 'tsconfig.json');
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      compilerOptions: {
+        baseUrl: ROOT,
+        paths: {
+          '@chainrule/tensor': ['packages/tensor/src/index.ts'],
+          '@chainrule/autograd': ['packages/autograd/src/index.ts'],
+          '@chainrule/teaching': ['packages/teaching/src/index.ts'],
+        },
+      },
+    }),
+  );
+  return tsconfig;
+}
+
 describe('createExercise', () => {
   it('upstream mode asks ∂f/∂q, ∂f/∂x, ∂f/∂y, ∂f/∂z and grades against the notes', () => {
-    const ex = createExercise(notesGraph().f, { mode: 'upstream' });
+    const ex = createExercise(notesGraph().f, { mode: 'upstream', retries: 0 });
     const asked: string[] = [];
     // ∂f/∂y is wrong on purpose
     const answers: Record<string, number> = { '∂f/∂q': -4, '∂f/∂x': -4, '∂f/∂y': 4, '∂f/∂z': 3 };
@@ -36,7 +55,7 @@ describe('createExercise', () => {
   });
 
   it('local mode asks the local derivatives: ∂f/∂q = z, ∂f/∂z = q, ∂q/∂x = ∂q/∂y = 1', () => {
-    const ex = createExercise(notesGraph().f, { mode: 'local' });
+    const ex = createExercise(notesGraph().f, { mode: 'local', retries: 0 });
     const seen: [string, readonly number[]][] = [];
     while (!ex.done) {
       const q = ex.current()!;
@@ -59,7 +78,7 @@ describe('createExercise', () => {
     // ∂a/∂z = σ(0.5)(1 - σ(0.5)) = 0.2350037...
     const s = 1 / (1 + Math.exp(-0.5));
     const local = (): ReturnType<typeof createExercise> => {
-      const ex = createExercise(neuronGraph().C, { mode: 'local' });
+      const ex = createExercise(neuronGraph().C, { mode: 'local', retries: 0 });
       while (ex.current()!.asked !== '∂a/∂z') ex.answer(0);
       return ex;
     };
@@ -71,7 +90,7 @@ describe('createExercise', () => {
   it('asks for the sum when a value is used twice', () => {
     const x = named(tensor(3, { requiresGrad: true, dtype: 'float64' }), 'x');
     const y = named(x.mul(x).add(x), 'y'); // ∂y/∂x = 2x + 1 = 7
-    const ex = createExercise(y, { mode: 'upstream' });
+    const ex = createExercise(y, { mode: 'upstream', retries: 0 });
     while (ex.current()!.asked !== '∂y/∂x') ex.answer(0);
     expect(ex.current()!.prompt).toContain('add the parts');
     expect(ex.answer(7).correct).toBe(true);
@@ -79,7 +98,7 @@ describe('createExercise', () => {
 
   it('grades tensors element by element and checks the element count', () => {
     const W = named(tensor([1, -2], { requiresGrad: true, dtype: 'float64' }), 'W');
-    const ex = createExercise(named(W.square().sum(), 'L'), { mode: 'upstream' });
+    const ex = createExercise(named(W.square().sum(), 'L'), { mode: 'upstream', retries: 0 });
     while (ex.current()!.asked !== '∂L/∂W') ex.answer([1, 1]);
     expect(ex.current()!.shape).toEqual([2]);
     expect(() => ex.answer(2)).toThrow(/2 elements/);
@@ -107,6 +126,7 @@ describe('the terminal program', () => {
       output,
       mode: 'upstream',
       graph: 'notes',
+      retries: 0,
     });
     expect(outcome).toEqual({ correct: 2, answered: 4, total: 4, finished: true });
     expect(text).toContain('[1/4] q = 3 is used by f = q·z (∂f/∂f = 1). ∂f/∂q = ? -4\n  ✓ right: ∂f/∂q = -4');
@@ -122,35 +142,26 @@ describe('the terminal program', () => {
     output.on('data', (chunk: Buffer) => {
       text += chunk.toString();
     });
-    const outcome = await runExercise({ input: Readable.from(['0.5\n']), output, mode: 'local', graph: 'neuron' });
+    const outcome = await runExercise({
+      input: Readable.from(['0.5\n']),
+      output,
+      mode: 'local',
+      graph: 'neuron',
+      retries: 0,
+    });
     expect(outcome.finished).toBe(false);
     expect(outcome.answered).toBe(1);
     expect(text).toContain('(the input ended)');
   });
 
   it('runs as a real process with answers piped to stdin', () => {
-    // map @chainrule/* to the TypeScript sources, so no build is needed
-    const dir = mkdtempSync(join(tmpdir(), 'chainrule-tsx-'));
-    const tsconfig = join(dir, 'tsconfig.json');
-    writeFileSync(
-      tsconfig,
-      JSON.stringify({
-        compilerOptions: {
-          baseUrl: ROOT,
-          paths: {
-            '@chainrule/tensor': ['packages/tensor/src/index.ts'],
-            '@chainrule/autograd': ['packages/autograd/src/index.ts'],
-            '@chainrule/teaching': ['packages/teaching/src/index.ts'],
-          },
-        },
-      }),
-    );
+    const tsconfig = sourcesTsconfig();
     const run = spawnSync(
       process.execPath,
       [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), 'examples/teaching/exercise.ts', '--mode', 'local'],
       {
         cwd: ROOT,
-        input: '-4\n3\n1\n2\n',
+        input: '-4\n3\n1\n2\n2\n',
         encoding: 'utf8',
         env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig },
         timeout: 60_000,
@@ -159,7 +170,111 @@ describe('the terminal program', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Local derivative ∂f/∂q = ? -4\n  ✓ right: ∂f/∂q = -4');
+    expect(run.stdout).toContain('Local derivative ∂q/∂y = ? 2\n  ✗ not yet (double the right value');
+    expect(run.stdout).toContain('the rule: ∂q/∂y = 1): try again');
     expect(run.stdout).toContain('Local derivative ∂q/∂y = ? 2\n  ✗ not quite: ∂q/∂y = 1 (you entered 2)');
     expect(run.stdout).toContain('Score: 3 of 4 right.');
+  }, 60_000);
+});
+
+describe('feedback that teaches', () => {
+  it('labels each slot of u = w·w, so the right local answer 3 is right twice', () => {
+    const w = named(tensor(3, { requiresGrad: true, dtype: 'float64' }), 'w');
+    const ex = createExercise(named(w.mul(w), 'u'), { mode: 'local' });
+    const first = ex.current()!;
+    expect(first.asked).toBe('∂u/∂w (as operand 1)');
+    expect(first.prompt).toContain('w is operand 1 and 2 of mul: differentiate with respect to operand 1');
+    expect(ex.answer(3).correct).toBe(true);
+    expect(ex.current()!.asked).toBe('∂u/∂w (as operand 2)');
+    expect(ex.answer(3).correct).toBe(true);
+    expect(ex.score).toEqual({ correct: 2, answered: 2, total: 2 });
+  });
+
+  it('after a wrong answer: the rule, a hint, and one more try before the answer is shown', () => {
+    const ex = createExercise(notesGraph().f, { mode: 'upstream' });
+    const wrong = ex.answer(4); // ∂f/∂q = -4
+    expect(wrong).toMatchObject({ correct: false, retry: true, expected: [], hint: expect.stringMatching(/sign/) });
+    expect(wrong.rule).toBe('∂f/∂q = ∂f/∂f · ∂f/∂q');
+    expect(ex.current()!.asked).toBe('∂f/∂q'); // asked again
+    const again = ex.answer(-8);
+    expect(again).toMatchObject({
+      correct: false,
+      retry: false,
+      expected: [-4],
+      hint: expect.stringMatching(/double/),
+    });
+    expect(ex.current()!.asked).toBe('∂f/∂x');
+    expect(ex.answer(-4)).toMatchObject({ correct: true, retry: false, rule: null, hint: null });
+  });
+
+  it('recognises σ given instead of σ′, half the value, and a transposed answer', () => {
+    const ex = createExercise(neuronGraph().C, { mode: 'local', retries: 0 });
+    while (ex.current()!.asked !== '∂a/∂z') ex.answer(0);
+    const s = 1 / (1 + Math.exp(-0.5));
+    expect(ex.answer(s).hint).toMatch(/σ\(z\).*σ′\(z\) = σ\(z\)\(1 − σ\(z\)\)/);
+    const sq = named(tensor(3, { requiresGrad: true, dtype: 'float64' }), 'e');
+    const e2 = createExercise(named(sq.square(), 'L'), { mode: 'local' });
+    expect(e2.answer(3).hint).toMatch(/half the right value/);
+    const W = named(
+      tensor(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        { requiresGrad: true, dtype: 'float64' },
+      ),
+      'W',
+    );
+    const e3 = createExercise(named(W.square().sum(), 'L'), { mode: 'upstream', retries: 0 });
+    while (e3.current()!.asked !== '∂L/∂W') e3.answer([1, 1, 1, 1, 1, 1]);
+    expect(e3.answer([2, 8, 4, 10, 6, 12]).hint).toMatch(/transpose/); // 2W is [[2,4,6],[8,10,12]]
+  });
+
+  it("builds a teacher's graph from an expression, as written", async () => {
+    const { graphFromExpression, explain } = await import('@chainrule/teaching');
+    const { output, inputs } = graphFromExpression('(x+y)*z', { x: -2, y: 5, z: -4 });
+    expect(output.item()).toBe(-12);
+    expect(Object.keys(inputs)).toEqual(['x', 'y', 'z']);
+    const text = explain(output);
+    expect(text).toContain('add1 = x + y = 3');
+    expect(text).toContain('mul1 = add1·z = -12');
+    expect(text).toMatch(/x = -2 +∂mul1\/∂x = -4/);
+    expect(text).toMatch(/z = -4 +∂mul1\/∂z = 3/);
+    expect(graphFromExpression('sigmoid(w*x + b) ^ 2 / 2 − 1', { w: 0.5, x: 1.5, b: -0.25 }).output.item()).toBeCloseTo(
+      (1 / (1 + Math.exp(-0.5))) ** 2 / 2 - 1,
+      14,
+    );
+    expect(() => graphFromExpression('(x+y', { x: 1, y: 2 })).toThrow(/expected '\)' at the end/);
+    expect(() => graphFromExpression('x+y', { x: 1 })).toThrow(/y has no value/);
+    expect(() => graphFromExpression('foo(x)', { x: 1 })).toThrow(/unknown function foo/);
+    expect(() => graphFromExpression('x', { x: 1, q: 2 })).toThrow(/given for q, which the expression does not use/);
+    expect(() => graphFromExpression('x $ y', { x: 1, y: 2 })).toThrow(/unexpected '\$' at position 3/);
+  });
+
+  it("runs a teacher's expression in the terminal program, and --help prints help", () => {
+    const tsx = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+    const help = spawnSync(process.execPath, [tsx, 'examples/teaching/exercise.ts', '--help'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, TSX_TSCONFIG_PATH: sourcesTsconfig() },
+      timeout: 60_000,
+    });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: exercise.ts');
+    expect(help.stdout).toContain('--expr EXPR');
+    const run = spawnSync(
+      process.execPath,
+      [tsx, 'examples/teaching/exercise.ts', '--expr', 'x*x', '--at', 'x=3', '--mode', 'local'],
+      {
+        cwd: ROOT,
+        input: '3\n3\n',
+        encoding: 'utf8',
+        env: { ...process.env, TSX_TSCONFIG_PATH: sourcesTsconfig() },
+        timeout: 60_000,
+      },
+    );
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('Chain-rule exercise: x*x at x = 3');
+    expect(run.stdout).toContain('Score: 2 of 2 right.');
   }, 60_000);
 });

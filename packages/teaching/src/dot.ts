@@ -1,5 +1,5 @@
 import type { Tensor } from '@chainrule/autograd';
-import { PALETTE, type PictureOptions, buildPicture } from './picture.js';
+import { PALETTE, type PictureEdge, type PictureOptions, buildPicture } from './picture.js';
 
 /**
  * The graph that made `y` in Graphviz DOT: one box per tensor (op, shape, value, grad);
@@ -25,18 +25,27 @@ export function toDot(y: Tensor, options: PictureOptions = {}): string {
       `fillcolor="${colours.fill}"`,
       `color="${n.isOutput ? PALETTE.output.stroke : colours.stroke}"`,
     ];
-    if (n.kind === 'leaf') attrs.push('style="rounded,filled,dashed"');
+    if (p.form === 'gate') attrs.push('shape=circle', 'style=filled', 'fixedsize=false');
+    else if (n.kind === 'leaf') attrs.push('style="rounded,filled,dashed"');
     if (n.kind === 'parameter' || n.isOutput) attrs.push('penwidth=2');
-    if (n.isOutput) attrs.push('peripheries=2');
+    if (n.isOutput && p.form === 'box') attrs.push('peripheries=2');
     lines.push(`  ${p.key} [${attrs.join(', ')}];`);
   }
   for (const e of picture.edges) {
     const from = picture.nodes[e.from]!.key,
       to = picture.nodes[e.to]!.key;
-    lines.push(`  ${from} -> ${to}${e.label === undefined ? '' : ` [label="${e.label}"]`};`);
+    const text = wireText(e) ?? e.label;
+    lines.push(`  ${from} -> ${to}${text === undefined ? '' : ` [label="${escapeDot(text)}"]`};`);
   }
   lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/** The circuit style's wire text, `value / grad` (with the slot first where inputs are ordered). */
+export function wireText(e: PictureEdge): string | undefined {
+  if (e.value === undefined && e.grad === undefined) return undefined;
+  const text = `${e.value ?? ''} / ${e.grad ?? '—'}`;
+  return e.label === undefined ? text : `${e.label}: ${text}`;
 }
 
 function escapeDot(s: string): string {

@@ -1,4 +1,5 @@
 import type { Tensor } from '@chainrule/autograd';
+import { wireText } from './dot.js';
 import { PALETTE, type PictureOptions, buildPicture } from './picture.js';
 
 /**
@@ -16,13 +17,21 @@ export function toMermaid(y: Tensor, options: PictureOptions = {}): string {
   for (const p of picture.nodes) {
     const n = p.graphNode;
     const text = `"${p.lines.map(escapeMermaid).join('<br/>')}"`;
-    const shape = n.isOutput ? `[[${text}]]` : n.kind === 'parameter' ? `([${text}])` : `[${text}]`;
+    const shape =
+      p.form === 'gate'
+        ? `((${text}))`
+        : n.isOutput
+          ? `[[${text}]]`
+          : n.kind === 'parameter'
+            ? `([${text}])`
+            : `[${text}]`;
     lines.push(`  ${p.key}${shape}`);
   }
   for (const e of picture.edges) {
     const from = picture.nodes[e.from]!.key,
       to = picture.nodes[e.to]!.key;
-    lines.push(`  ${from} -->${e.label === undefined ? '' : `|${e.label}|`} ${to}`);
+    const label = wireText(e) ?? e.label;
+    lines.push(`  ${from} -->${label === undefined ? '' : `|"${escapeMermaid(label)}"|`} ${to}`);
   }
   lines.push(
     `  classDef op fill:${PALETTE.op.fill},stroke:${PALETTE.op.stroke}`,

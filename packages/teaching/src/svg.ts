@@ -15,6 +15,10 @@ const CHAR_WIDTH = 7.3; // a 12px monospace glyph
 const LINE_HEIGHT = 16;
 const PAD_X = 10,
   PAD_Y = 8;
+/** The diameter of a gate (an op drawn as its own node). */
+const GATE_SIZE = 30;
+/** The gap between layers when wires carry a value and a gradient. */
+const WIRE_GAP = 90;
 
 /**
  * The graph that made `y` as a self-contained SVG (no Graphviz): a layered layout with inputs on
@@ -32,17 +36,27 @@ export function toSvg(y: Tensor, options: SvgOptions = {}): string {
 /** Renders an already built picture (toHtml uses it). */
 export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
   const prefix = options.idPrefix ?? 'chainrule';
-  const boxes = picture.nodes.map((p) => ({
-    width: Math.ceil(Math.max(...p.lines.map((l) => [...l].length)) * CHAR_WIDTH + 2 * PAD_X),
-    height: p.lines.length * LINE_HEIGHT + 2 * PAD_Y,
-  }));
+  const boxes = picture.nodes.map((p) => {
+    const text = Math.ceil(Math.max(...p.lines.map((l) => [...l].length)) * CHAR_WIDTH);
+    if (p.form === 'gate') {
+      const d = Math.max(GATE_SIZE, text + 12);
+      return { width: d, height: GATE_SIZE };
+    }
+    return { width: text + 2 * PAD_X, height: p.lines.length * LINE_HEIGHT + 2 * PAD_Y };
+  });
+  // the circuit style writes a value above and a gradient below each wire: leave room for them
+  const wired = picture.edges.some((e) => e.value !== undefined || e.grad !== undefined);
   const direction =
     options.direction === 'LR' || options.direction === 'TB'
       ? options.direction
       : layerCount(picture) > 6
         ? 'TB'
         : 'LR';
-  const layout = layeredLayout(boxes, picture.edges, { direction });
+  const layout = layeredLayout(
+    boxes,
+    picture.edges,
+    wired ? { direction, columnGap: WIRE_GAP, rowGap: 36 } : { direction },
+  );
   const titleHeight = options.title === undefined ? 0 : 28;
   const width = Math.ceil(layout.width),
     height = Math.ceil(layout.height + titleHeight);
@@ -80,6 +94,7 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
     out.push(`<text x="${fmt(at.x)}" y="${fmt(at.y)}">${escapeXml(e.label)}</text>`);
   });
   out.push('</g>');
+  if (wired) out.push(wireLabels(picture, layout.edgePoints));
   out.push('<g class="nodes">');
   picture.nodes.forEach((p, i) => {
     const n = p.graphNode;
@@ -90,6 +105,18 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
     const strokeWidth = n.isOutput ? 2.5 : n.kind === 'parameter' ? 2 : 1.2;
     const dash = n.kind === 'leaf' ? ' stroke-dasharray="4 3"' : '';
     out.push(`<g class="node ${p.classes.join(' ')}" id="${prefix}-${p.key}">`);
+    if (p.form === 'gate') {
+      const cx = x + box.width / 2;
+      const cy = y + box.height / 2;
+      out.push(
+        `<ellipse cx="${fmt(cx)}" cy="${fmt(cy)}" rx="${fmt(box.width / 2)}" ry="${fmt(box.height / 2)}" ` +
+          `fill="${colours.fill}" stroke="${colours.stroke}" stroke-width="1.5"/>`,
+        `<text x="${fmt(cx)}" y="${fmt(cy + 4)}" text-anchor="middle" font-weight="bold" fill="#1d1d1d">` +
+          `${escapeXml(p.lines[0]!)}</text>`,
+        '</g>',
+      );
+      return;
+    }
     out.push(
       `<rect x="${fmt(x)}" y="${fmt(y)}" width="${box.width}" height="${box.height}" rx="6" ` +
         `fill="${colours.fill}" stroke="${stroke}" stroke-width="${strokeWidth}"${dash}/>`,
@@ -110,6 +137,27 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
   });
   out.push('</g>', '</g>', '</svg>');
   return `${out.join('\n')}\n`;
+}
+
+/** The circuit style's wire texts: the value above each wire (green), its gradient below (red). */
+function wireLabels(picture: Picture, edgePoints: readonly (readonly Point[])[]): string {
+  const out = ['<g class="wire-labels" font-size="11" text-anchor="middle">'];
+  picture.edges.forEach((e, k) => {
+    const pts = edgePoints[k]!;
+    const a = pts[pts.length - 2] ?? pts[0]!;
+    const b = pts[pts.length - 1]!;
+    const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+    if (e.value !== undefined)
+      out.push(
+        `<text class="wire-value" x="${fmt(mid.x)}" y="${fmt(mid.y - 5)}" fill="#2e7d32">${escapeXml(e.value)}</text>`,
+      );
+    if (e.grad !== undefined)
+      out.push(
+        `<text class="wire-grad" x="${fmt(mid.x)}" y="${fmt(mid.y + 14)}" fill="#b03a2e">${escapeXml(e.grad)}</text>`,
+      );
+  });
+  out.push('</g>');
+  return out.join('\n');
 }
 
 /** A smooth path through the points, tangent to the flow (an S-curve per segment). */

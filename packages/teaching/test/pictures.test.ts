@@ -44,7 +44,7 @@ const overlap = (a: Box, b: Box): boolean => a.x < b.x + b.w && b.x < a.x + a.w 
 
 describe('graph pictures of f = (x + y)·z', () => {
   it('DOT: one box per tensor with op, shape, value and grad; parameters and the output marked', () => {
-    expect(toDot(notesGraph().f)).toMatchInlineSnapshot(`
+    expect(toDot(notesGraph().f, { style: 'full' })).toMatchInlineSnapshot(`
       "digraph chainrule {
         rankdir=LR;
         node [shape=box, style="rounded,filled", fontname="monospace", fontsize=11];
@@ -69,18 +69,18 @@ color="#b03a2e", penwidth=2, peripheries=2];
   it('Mermaid: stadiums for parameters, a double box for the output', () => {
     const m = toMermaid(notesGraph().f);
     expect(m.split('\n')[0]).toBe('flowchart LR');
-    expect(m).toContain('n0(["x · parameter<br/>shape [] float64<br/>value -2<br/>grad -4"])');
-    expect(m).toContain('n2["q · add<br/>shape [] float64<br/>value 3<br/>grad -4"]');
-    expect(m).toContain('n4[["f · mul · output<br/>shape [] float64<br/>value -12<br/>grad 1"]]');
+    expect(m).toContain('n0(["x · parameter<br/>value -2<br/>grad -4"])');
+    expect(m).toContain('n2["q · add<br/>value 3<br/>grad -4"]');
+    expect(m).toContain('n4[["f · mul · output<br/>value -12<br/>grad 1"]]');
     expect(m).toContain('class n0,n1,n3 parameter');
     expect(m).toContain('class n4 output');
     expect(m).toMatchInlineSnapshot(`
       "flowchart LR
-        n0(["x · parameter<br/>shape [] float64<br/>value -2<br/>grad -4"])
-        n1(["y · parameter<br/>shape [] float64<br/>value 5<br/>grad -4"])
-        n2["q · add<br/>shape [] float64<br/>value 3<br/>grad -4"]
-        n3(["z · parameter<br/>shape [] float64<br/>value -4<br/>grad 3"])
-        n4[["f · mul · output<br/>shape [] float64<br/>value -12<br/>grad 1"]]
+        n0(["x · parameter<br/>value -2<br/>grad -4"])
+        n1(["y · parameter<br/>value 5<br/>grad -4"])
+        n2["q · add<br/>value 3<br/>grad -4"]
+        n3(["z · parameter<br/>value -4<br/>grad 3"])
+        n4[["f · mul · output<br/>value -12<br/>grad 1"]]
         n0 --> n2
         n1 --> n2
         n2 --> n4
@@ -270,4 +270,39 @@ describe('the HTML page in a browser', () => {
     expect(shot!.opFill).toBeGreaterThan(5000);
     expect(shot!.outputStroke).toBeGreaterThan(400);
   }, 60_000);
+});
+
+describe('picture styles', () => {
+  it('auto is compact for scalars (no shape line) and full for tensors', () => {
+    expect(toDot(notesGraph().f)).toContain('label="q · add\\nvalue 3\\ngrad -4"');
+    expect(toDot(notesGraph().f, { style: 'compact' })).toBe(toDot(notesGraph().f));
+    const W = tensor([[1, 2]], { requiresGrad: true });
+    expect(toDot(W.sum())).toContain('shape [1,2] float32');
+    expect(() => toDot(notesGraph().f, { style: 'fancy' as 'full' })).toThrow(/style must be/);
+  });
+
+  it('micrograd: a data | grad box per tensor and each op as its own small node', () => {
+    const dot = toDot(notesGraph().f, { style: 'micrograd' });
+    expect(dot).toContain('n2_op [label="+"');
+    expect(dot).toContain('shape=circle');
+    expect(dot).toContain('n2 [label="q | data 3 | grad -4"');
+    expect(dot).toContain('n4 [label="f | data -12 | grad 1"');
+    for (const edge of ['n0 -> n2_op', 'n1 -> n2_op', 'n2_op -> n2', 'n2 -> n4_op', 'n3 -> n4_op', 'n4_op -> n4'])
+      expect(dot).toContain(`  ${edge};`);
+    expect(toSvg(notesGraph().f, { style: 'micrograd' })).toContain('<ellipse');
+  });
+
+  it('circuit: gates, values above and each use’s gradient below the wires', () => {
+    const dot = toDot(notesGraph().f, { style: 'circuit' });
+    expect(dot).toContain('n0 -> n2 [label="-2 / -4"]');
+    expect(dot).toContain('n2 -> n4 [label="3 / -4"]');
+    expect(dot).toContain('n3 -> n4 [label="-4 / 3"]');
+    expect(dot).toContain('n4 -> n4_out [label="-12 / 1"]');
+    // fan-out: w is used twice in w·w, and each wire carries its own part (3 and 3), not the total 6
+    const w = named(tensor(3, { dtype: 'float64', requiresGrad: true }), 'w');
+    const svg = toSvg(named(w.mul(w), 'u'), { style: 'circuit' });
+    expect(svg.match(/class="wire-grad"[^>]*>3</g)).toHaveLength(2);
+    expect(svg).toMatch(/class="wire-value"[^>]*>9</);
+    expect(toMermaid(notesGraph().f, { style: 'circuit' })).toContain('n0 -->|"-2 / -4"| n2');
+  });
 });

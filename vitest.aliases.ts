@@ -10,3 +10,11 @@ export const sourceAliases = {
   '@chainrule/cli/mnist': fileURLToPath(new URL('./packages/cli/src/mnist.ts', import.meta.url)),
   '@chainrule/cli': fileURLToPath(new URL('./packages/cli/src/index.ts', import.meta.url)),
 };
+
+/**
+ * The tests check the WebAssembly kernels' bit-for-bit guarantees, so they run without a native
+ * BLAS unless CHAINRULE_BLAS says otherwise (every project config imports this file, and the
+ * test workers and the processes the tests spawn inherit the setting). The BLAS path has its own
+ * tests, which load the library directly: packages/tensor/test/native-blas.test.ts.
+ */
+process.env.CHAINRULE_BLAS ??= 'off';

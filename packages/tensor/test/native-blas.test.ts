@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { withNativeBlas } from '../src/backends/native/index.js';
 import { loadBlas } from '../src/backends/native/blas.js';
 import { blasMatmul } from '../src/backends/native/matmul.js';
-import { type NDArray, Rng, backendInfo, getBackend, jsBackend, randn } from '../src/index.js';
+import { type NDArray, Rng, backendInfo, createWasmBackend, full, getBackend, jsBackend, randn } from '../src/index.js';
 
 const loaded = loadBlas(process.env.CHAINRULE_BLAS_TEST, process.platform);
 const blas = 'reason' in loaded ? null : loaded;
@@ -76,10 +76,38 @@ describe.skipIf(blas === null)(
       expect(Array.from(matmul!(a, b, 'float32').data)).toEqual(Array.from(jsBackend.matmul(a, b, 'float32').data));
     });
 
-    it('is the default where it loads, and backendInfo says so', () => {
-      if (process.env.CHAINRULE_BLAS === 'off' || process.env.CHAINRULE_BACKEND === 'js') return;
-      expect(backendInfo()).toEqual({ backend: `${getBackend().name}`, blas: expect.any(String), blasReason: null });
-      expect(getBackend().name).toMatch(/\+blas$/);
+    it('is what the default selection picks where it loads, and backendInfo says what runs', () => {
+      const chosen = withNativeBlas(createWasmBackend(jsBackend), {});
+      expect(chosen.blas).toBe(blas!.library);
+      expect(chosen.backend.name).toBe('wasm+blas');
+      // the suite itself runs with CHAINRULE_BLAS=off (vitest.aliases.ts): backendInfo says why
+      expect(backendInfo()).toEqual({ backend: getBackend().name, blas: null, blasReason: 'CHAINRULE_BLAS=off' });
+    });
+
+    it('trains the same small model as the wasm kernels, within float rounding', () => {
+      const wasm = createWasmBackend(jsBackend);
+      const native = withNativeBlas(wasm, {}).backend;
+      const rng = new Rng(11);
+      const x = randn([64, 100], 'float32', rng);
+      const w1 = randn([100, 64], 'float32', rng);
+      const run = (backend: typeof wasm): number[] => {
+        let w = w1;
+        for (let step = 0; step < 5; step++) {
+          const h = backend.matmul(x, w, 'float32');
+          const g = backend.matmul(x.transpose(), h, 'float32'); // ∂(½‖xw‖²)/∂w
+          w = backend.binary(
+            'sub',
+            w,
+            backend.binary('mul', g, full([], 1e-4, 'float32').expand(g.shape), 'float32'),
+            'float32',
+          );
+        }
+        return Array.from(w.contiguous().data as Float32Array);
+      };
+      const a = run(wasm);
+      const b = run(native);
+      const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!) / (Math.abs(v) + 1e-3)), 0);
+      expect(worst).toBeLessThan(1e-4);
     });
   },
 );

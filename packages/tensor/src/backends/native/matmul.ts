@@ -31,7 +31,10 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
     const k = a.shape[r - 1]!;
     const n = b.shape[r - 1]!;
     const float = outDtype === 'float32' || outDtype === 'float64';
-    if (!float || a.dtype !== outDtype || b.dtype !== outDtype || m * n * k < BLAS_MIN_WORK)
+    const batch = a.shape.slice(0, -2);
+    const count = batch.reduce((p, d) => p * d, 1);
+    // the whole call decides (not each matrix), so a batch and the same rows in one product agree
+    if (!float || a.dtype !== outDtype || b.dtype !== outDtype || count * m * n * k < BLAS_MIN_WORK)
       return fallback(a, b, outDtype);
     const gemm = outDtype === 'float32' ? blas.sgemm : blas.dgemm;
     let A = a;
@@ -46,8 +49,6 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
       B = b.contiguous();
       lb = { trans: NO_TRANS, ld: n };
     }
-    const batch = a.shape.slice(0, -2);
-    const count = batch.reduce((p, d) => p * d, 1);
     const data = outDtype === 'float32' ? new Float32Array(count * m * n) : new Float64Array(count * m * n);
     const index = new Array<number>(batch.length).fill(0);
     for (let i = 0; i < count; i++) {

@@ -6,6 +6,7 @@ export default [
   'packages/viz',
   'packages/nn',
   'packages/cli',
+  'packages/onnx',
   'examples',
   'tooling',
 ];

@@ -26,7 +26,7 @@ export const sigmoidLayer = customOp({
   forward: sigmoidLayerForward,
   backward: (g, [x, w], y) => {
     const d = g.mul(y).mul(y.neg().add(1)); // d σ(z) = σ(z)(1 − σ(z))
-    return [d.matmul(w!.mT()), x!.mT().matmul(d), d.sum(0)];
+    return [d.matmul(w!.mT), x!.mT.matmul(d), d.sum(0)];
   },
 });
 
@@ -36,7 +36,7 @@ export const buggySigmoidLayer = customOp({
   forward: sigmoidLayerForward,
   backward: (g, [x, w], y) => {
     const d = g.mul(y); // wrong: missing the factor (1 − y)
-    return [d.matmul(w!.mT()), x!.mT().matmul(d), d.sum(0)];
+    return [d.matmul(w!.mT), x!.mT.matmul(d), d.sum(0)];
   },
 });
 

@@ -107,7 +107,7 @@ function train(
   remedy: { lambda?: number; dropout?: number; earlyStopping?: boolean },
 ): RunResult {
   const model = network(o.seed, remedy.dropout ?? 0);
-  const n = data.train.labels.size;
+  const n = data.train.labels.numel();
   const lambda = remedy.lambda ?? 0;
   const loss = (pred: Tensor, target: Tensor): Tensor =>
     lambda > 0 ? crossEntropy(pred, target).add(l2Penalty(model, lambda, n)) : crossEntropy(pred, target);

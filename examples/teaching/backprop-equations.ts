@@ -41,9 +41,9 @@ export function forward(
   W2: Tensor,
   b2: Tensor,
 ): { Z1: Tensor; A1: Tensor; Z2: Tensor; C: Tensor } {
-  const Z1 = X.matmul(W1.mT()).add(b1);
+  const Z1 = X.matmul(W1.mT).add(b1);
   const A1 = Z1.sigmoid();
-  const Z2 = A1.matmul(W2.mT()).add(b2);
+  const Z2 = A1.matmul(W2.mT).add(b2);
   return { Z1, A1, Z2, C: costFromZ2(Z2, Y) };
 }
 
@@ -54,7 +54,7 @@ export const bp2 = (delta: Tensor, Wnext: Tensor, Z: Tensor): Tensor => delta.ma
 /** BP3: ∂C/∂bˡ = δˡ, summed over the batch. */
 export const bp3 = (delta: Tensor): Tensor => delta.sum(0);
 /** BP4: ∂C/∂wˡ_jk = aˡ⁻¹_k δˡ_j, summed over the batch: δˡᵀ · Aˡ⁻¹. */
-export const bp4 = (delta: Tensor, Aprev: Tensor): Tensor => delta.mT().matmul(Aprev);
+export const bp4 = (delta: Tensor, Aprev: Tensor): Tensor => delta.mT.matmul(Aprev);
 
 /** A batch and a network, from a seed. */
 export function problem(seed = 7): { X: Tensor; Y: Tensor; params: Tensor[]; Z1: Tensor; Z2: Tensor } {
@@ -93,8 +93,8 @@ export function backpropChecks(seed = 7): {
   );
 
   // BP2: C as a function of Z¹ alone; its gradient is δ¹, computed from δ² by BP2
-  const costFromZ1 = (z1: Tensor): Tensor => costFromZ2(z1.sigmoid().matmul(W2.mT()).add(b2), Y);
-  const handDelta1 = (z1: Tensor): Tensor => bp2(bp1(z1.sigmoid().matmul(W2.mT()).add(b2), Y), W2, z1);
+  const costFromZ1 = (z1: Tensor): Tensor => costFromZ2(z1.sigmoid().matmul(W2.mT).add(b2), Y);
+  const handDelta1 = (z1: Tensor): Tensor => bp2(bp1(z1.sigmoid().matmul(W2.mT).add(b2), Y), W2, z1);
   const r2 = checkFormula(costFromZ1, handDelta1, [Z1], { names: ['Z1 (δ¹ = ∂C/∂Z¹)'] });
 
   // BP3 and BP4: the parameters' gradients from δ¹ and δ²

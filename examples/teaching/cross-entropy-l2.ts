@@ -70,11 +70,11 @@ export function handGradient(
     const s1 = p.X.matmul(W1).add(b1).sigmoid();
     const s2 = s1.matmul(W2).add(b2).sigmoid();
     const delta2 = s2.sub(p.Y).div(m);
-    const delta1 = delta2.matmul(W2.mT()).mul(s1.mul(s1.neg().add(1)));
+    const delta1 = delta2.matmul(W2.mT).mul(s1.mul(s1.neg().add(1)));
     return [
-      p.X.mT().matmul(delta1).add(W1.mul(l2Factor)),
+      p.X.mT.matmul(delta1).add(W1.mul(l2Factor)),
       delta1.sum(0),
-      s1.mT().matmul(delta2).add(W2.mul(l2Factor)),
+      s1.mT.matmul(delta2).add(W2.mul(l2Factor)),
       delta2.sum(0),
     ];
   };

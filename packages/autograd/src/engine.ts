@@ -75,7 +75,7 @@ export function backward(
   }
   let seed: Tensor;
   if (gradOutput === undefined) {
-    if (root.size !== 1)
+    if (root.numel() !== 1)
       throw new AutogradError(
         'backward',
         `grad can be implicitly created only for scalar outputs; got shape ${T.fmtShape(root.shape)}: pass gradOutput`,

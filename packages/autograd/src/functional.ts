@@ -15,6 +15,8 @@ import { enableGrad, isGradEnabled } from './grad-mode.js';
 import { apply } from './ops/apply.js';
 import { SHAPE_OPS, reshape, stack } from './ops/defs/shape.js';
 import { type Node, Tensor } from './tensor.js';
+import { BatchedTensor, isVmapActive } from './vmap/batched.js';
+import { jacobianRows } from './vmap/jacobian-rows.js';
 
 /** A function of tensors that returns a tensor. */
 export type TensorFunction = (...args: Tensor[]) => Tensor;
@@ -63,13 +65,18 @@ function trace(op: string, f: TensorFunction, args: readonly Tensor[], argnums: 
     if (!T.isFloat(a.dtype))
       throw new T.DTypeError(op, `argument ${i} is ${a.dtype}; only floating point arguments can be differentiated`);
     const x =
-      outer && a.requiresGrad ? alias(a) : new Tensor(a.value, { requiresGrad: true, version: a.versionCounter });
+      outer && a.requiresGrad
+        ? alias(a)
+        : a instanceof BatchedTensor
+          ? a.leaf()
+          : new Tensor(a.value, { requiresGrad: true, version: a.versionCounter });
     callArgs[i] = x;
     return x;
   });
   const output = enableGrad(() => f(...callArgs));
   if (!(output instanceof Tensor)) throw new AutogradError(op, 'f must return a Tensor');
-  return { inputs, output, createGraph: outer && reachesOtherLeaves(output, inputs) };
+  // inside vmap the backward is always recorded: its sums must go through the ops (and their batching rules)
+  return { inputs, output, createGraph: isVmapActive() || (outer && reachesOtherLeaves(output, inputs)) };
 }
 
 /**
@@ -110,7 +117,7 @@ function pullback(traced: Traced, seed: Tensor, retainGraph: boolean): Tensor[] 
 }
 
 function scalarOutput(op: string, output: Tensor): void {
-  if (output.size !== 1) {
+  if (output.numel() !== 1) {
     throw new AutogradError(
       op,
       `f must return a single number (one element), got shape ${T.fmtShape(output.shape)}; ` +
@@ -257,26 +264,41 @@ export function jvp(f: TensorFunction, primals: readonly Tensor[], tangents: rea
   return [valueOf(traced), jv ?? zerosLike(output)];
 }
 
+/** Options of `jacobian`. */
+export interface JacobianOptions<A extends number | readonly number[] = number | readonly number[]>
+  extends ArgnumsOptions<A> {
+  /** One batched reverse pass (by `vmap`) over all the output's elements, instead of one pass each. */
+  vectorize?: boolean;
+}
+
 /**
  * The Jacobian of `f` with respect to the chosen arguments, of shape
- * `[...output.shape, ...argument.shape]`, one reverse pass per output element.
+ * `[...output.shape, ...argument.shape]`, one reverse pass per output element (or, with
+ * `{ vectorize: true }`, one pass batched over them all by `vmap`; the same values).
  * @example
  * ```ts
  * jacobian((x: Tensor) => x.softmax())(x); // diag(s) - s sᵀ
+ * jacobian((x: Tensor) => x.softmax(), { vectorize: true })(x); // the same, in one batched pass
  * ```
  */
-export function jacobian(f: TensorFunction, options?: ArgnumsOptions<number>): (...args: Tensor[]) => Tensor;
+export function jacobian(f: TensorFunction, options?: JacobianOptions<number>): (...args: Tensor[]) => Tensor;
 export function jacobian(
   f: TensorFunction,
-  options: ArgnumsOptions<readonly number[]>,
+  options: JacobianOptions<readonly number[]>,
 ): (...args: Tensor[]) => Tensor[];
-export function jacobian(f: TensorFunction, options: ArgnumsOptions = {}): (...args: Tensor[]) => Tensor | Tensor[] {
+export function jacobian(f: TensorFunction, options: JacobianOptions = {}): (...args: Tensor[]) => Tensor | Tensor[] {
   const argnums = options.argnums ?? 0;
   return (...args) => {
     const traced = trace('jacobian', f, args, normalizeArgnums('jacobian', argnums, args.length));
     const { output, inputs } = traced;
+    if (options.vectorize === true && output.numel() > 0) {
+      const blocks = jacobianRows(output, inputs, traced.createGraph).map((r, k) =>
+        reshape(r, [...output.shape, ...inputs[k]!.shape]),
+      );
+      return typeof argnums === 'number' ? blocks[0]! : blocks;
+    }
     const rows: Tensor[][] = inputs.map(() => []);
-    for (let j = 0; j < output.size; j++) {
+    for (let j = 0; j < output.numel(); j++) {
       const e = T.zeros(output.shape, output.dtype); // row j of the identity
       e.data[j] = 1;
       pullback(traced, new Tensor(e), true).forEach((g, k) => {
@@ -285,7 +307,7 @@ export function jacobian(f: TensorFunction, options: ArgnumsOptions = {}): (...a
     }
     const blocks = inputs.map((x, k) => {
       const shape = [...output.shape, ...x.shape];
-      return output.size === 0 ? new Tensor(T.zeros(shape, x.dtype)) : reshape(stack(rows[k]!), shape);
+      return output.numel() === 0 ? new Tensor(T.zeros(shape, x.dtype)) : reshape(stack(rows[k]!), shape);
     });
     return typeof argnums === 'number' ? blocks[0]! : blocks;
   };
@@ -293,18 +315,20 @@ export function jacobian(f: TensorFunction, options: ArgnumsOptions = {}): (...a
 
 /**
  * The Hessian of a function that returns one number: `jacobian` of `grad`. For one argument a
- * tensor of shape `[...x.shape, ...x.shape]`; for several, `H[i][j]` = ∂²f/∂x_i∂x_j.
+ * tensor of shape `[...x.shape, ...x.shape]`; for several, `H[i][j]` = ∂²f/∂x_i∂x_j. With
+ * `{ vectorize: true }` the outer jacobian is one batched pass (see `jacobian`).
  * @example
  * ```ts
  * hessian((x: Tensor) => x.matmul(A.matmul(x)))(x); // A + Aᵀ
  * ```
  */
-export function hessian(f: TensorFunction, options?: ArgnumsOptions<number>): (...args: Tensor[]) => Tensor;
+export function hessian(f: TensorFunction, options?: JacobianOptions<number>): (...args: Tensor[]) => Tensor;
 export function hessian(
   f: TensorFunction,
-  options: ArgnumsOptions<readonly number[]>,
+  options: JacobianOptions<readonly number[]>,
 ): (...args: Tensor[]) => Tensor[][];
-export function hessian(f: TensorFunction, options: ArgnumsOptions = {}): (...args: Tensor[]) => Tensor | Tensor[][] {
+export function hessian(f: TensorFunction, options: JacobianOptions = {}): (...args: Tensor[]) => Tensor | Tensor[][] {
+  const vectorize = options.vectorize === true;
   const argnums = options.argnums ?? 0;
   // f's output is checked here, so that a wrong one is reported as hessian's, not as the inner grad's
   const scalarF: TensorFunction = (...a) => {
@@ -316,7 +340,9 @@ export function hessian(f: TensorFunction, options: ArgnumsOptions = {}): (...ar
   return (...args) => {
     const idx = normalizeArgnums('hessian', argnums, args.length);
     const blocks = idx.map((i) =>
-      idx.map((j) => jacobian((...a: Tensor[]) => grad(scalarF, { argnums: i })(...a), { argnums: j })(...args)),
+      idx.map((j) =>
+        jacobian((...a: Tensor[]) => grad(scalarF, { argnums: i })(...a), { argnums: j, vectorize })(...args),
+      ),
     );
     return typeof argnums === 'number' ? blocks[0]![0]! : blocks;
   };

@@ -111,7 +111,7 @@ function check(f: CheckedFunction, inputs: readonly Tensor[], options: InternalO
   } else {
     const y = callChecked(f, xs);
     const analytic = analyticJacobians(y, xs, checked);
-    const numeric = numericJacobians(f, xs, checked, tol.eps, y.size);
+    const numeric = numericJacobians(f, xs, checked, tol.eps, y.numel());
     checks = checked.map((i, k) => compareMatrices(analytic[k]!, numeric[k]!, tol, label(i), y.shape));
     allZero = analytic.map((m) => m.data.every((v) => v === 0));
   }
@@ -190,7 +190,7 @@ export function gradgradcheck(
       ? runBackward([y], [args[n]!], { targets, createGraph: true })
       : targets.map(() => null);
     const flat = grads.map((g, k) =>
-      g === null ? new Tensor(T.zeros([targets[k]!.size], 'float64')) : reshape(cast(g, 'float64'), [-1]),
+      g === null ? new Tensor(T.zeros([targets[k]!.numel()], 'float64')) : reshape(cast(g, 'float64'), [-1]),
     );
     return concat(flat);
   };

@@ -75,6 +75,7 @@ export function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: Tens
       `the result type ${resultType} cannot be stored in the ${t.dtype} tensor written in place`,
     );
   }
+  if (typeof other === 'number') T.checkScalarOperand(name, other, promoted); // 1e10 never wraps into int32
   const b = typeof other === 'number' ? T.scalarArray(other, t.dtype) : other.value;
   const shape = T.broadcastShapes(name, t.shape, b.shape);
   if (!T.shapesEqual(shape, t.shape)) {

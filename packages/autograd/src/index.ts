@@ -41,10 +41,19 @@ export * from './ops/defs/cast.js';
 export * from './ops/defs/unary.js';
 export * from './ops/defs/binary.js';
 export * from './ops/defs/reduce.js';
+export * from './ops/defs/scan.js';
+export * from './ops/defs/sort.js';
+export * from './ops/defs/rearrange.js';
+export * from './ops/defs/triangle.js';
 export * from './ops/defs/softmax.js';
 export * from './ops/defs/shape.js';
 export * from './ops/defs/linalg.js';
+export * from './ops/defs/decomp.js';
+export * from './ops/defs/einsum.js';
+export * from './ops/defs/norm.js';
 export * from './ops/defs/indexing.js';
+export * from './ops/defs/index-advanced.js';
+export { sl, NEW_AXIS, ELLIPSIS, type Slice, type IndexItem } from './ops/index-spec.js';
 export * from './ops/defs/window.js';
 export { customOp, type CustomOpDefinition, type CustomParams, CUSTOM_OPS } from './custom-op.js';
 
@@ -71,7 +80,11 @@ export {
   jacobian,
   hessian,
   hvp,
+  type JacobianOptions,
 } from './functional.js';
+export { vmap, type VmapOptions } from './vmap/vmap.js';
+export { traceOps, type TracedOp, type TraceOpsHandlers } from './trace-ops.js';
+export { BATCH_RULES, type BatchRule, type Operand } from './vmap/rules.js';
 export {
   type GradcheckOptions,
   type GradcheckResult,

@@ -4,7 +4,7 @@
  * shape inference, kernel, derivative rule and formula). The three refer to each other, so they
  * live in one module; the records themselves are in ops/defs/, the engine in engine/.
  */
-import { type DType, DTypeError, type NDArray, isFloat } from '@chainrule/tensor';
+import { type DType, DTypeError, type NDArray, isFloat, normalizeAxis } from '@chainrule/tensor';
 import { AutogradError } from './errors.js';
 import type { Formula } from './ops/formula.js';
 import { REGISTRY, UNKNOWN, type VersionCounter, counterOf, findCounter, isCounter } from './versions.js';
@@ -104,8 +104,22 @@ export class Tensor {
   get ndim(): number {
     return this.value.shape.length;
   }
-  get size(): number {
-    return this.value.size;
+  /**
+   * The shape, as PyTorch's `size()`: a new array; `size(dim)` is one dimension (negative counts
+   * from the end). The element count is `numel()`.
+   *
+   * @example
+   * ```ts
+   * const x = tensor([[1, 2, 3], [4, 5, 6]]);
+   * x.size(); // [2, 3]
+   * x.size(-1); // 3
+   * ```
+   */
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return [...this.value.shape];
+    return this.value.shape[normalizeAxis('size', dim, this.value.shape.length)]!;
   }
   /**
    * The number of elements, as PyTorch's `numel()`.

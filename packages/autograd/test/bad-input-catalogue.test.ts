@@ -7,10 +7,13 @@
  * live in ./catalogue/.
  */
 import { describe, expect, it } from 'vitest';
+import { advancedIndexingCases } from './catalogue/index-advanced.js';
 import { castCases, indexingCases, windowCases } from './catalogue/indexing.js';
 import { backwardCases, gradModeCases, inPlaceCases, tensorMethodCases } from './catalogue/graph.js';
 import { elementwiseCases, factoryCases, productCases, reductionCases, shapeCases } from './catalogue/ops.js';
 import { anomalyCases, customOpCases, functionalCases, gradcheckCases } from './catalogue/transforms.js';
+import { rearrangeCases } from './catalogue/rearrange.js';
+import { linalgCases } from './catalogue/linalg.js';
 import { type Case, snapshot } from './catalogue/types.js';
 
 const TABLES: [string, Case[]][] = [
@@ -20,7 +23,10 @@ const TABLES: [string, Case[]][] = [
   ['shape ops', shapeCases],
   ['matmul and linear', productCases],
   ['indexing', indexingCases],
+  ['x.at, indexPut, maskedFill, scatter', advancedIndexingCases],
   ['window ops', windowCases],
+  ['scans, sorting, rearrangement', rearrangeCases],
+  ['linear algebra, einsum, norms', linalgCases],
   ['casts', castCases],
   ['Tensor methods', tensorMethodCases],
   ['in-place writes', inPlaceCases],

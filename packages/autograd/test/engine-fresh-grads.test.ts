@@ -78,7 +78,7 @@ describe('leaves keep fresh gradients without a copy', () => {
       [3, 4],
     ]);
     const out = mul(
-      y.mT(),
+      y.mT,
       f64(
         [
           [1, 1],

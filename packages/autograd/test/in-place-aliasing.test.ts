@@ -13,7 +13,7 @@ describe('in-place ops whose operand overlaps the target', () => {
   it.each([
     [
       'x += xᵀ',
-      (x: Tensor) => x.addInPlace(x.mT()),
+      (x: Tensor) => x.addInPlace(x.mT),
       [
         [2, 5],
         [5, 8],
@@ -21,7 +21,7 @@ describe('in-place ops whose operand overlaps the target', () => {
     ],
     [
       'x ← xᵀ',
-      (x: Tensor) => x.copyInPlace(x.mT()),
+      (x: Tensor) => x.copyInPlace(x.mT),
       [
         [1, 3],
         [2, 4],
@@ -37,7 +37,7 @@ describe('in-place ops whose operand overlaps the target', () => {
     ],
     [
       'x += 2·xᵀ (fused)',
-      (x: Tensor) => x.addScaledInPlace(x.mT(), 2),
+      (x: Tensor) => x.addScaledInPlace(x.mT, 2),
       [
         [3, 8],
         [7, 12],

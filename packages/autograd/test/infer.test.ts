@@ -26,6 +26,8 @@ const CASES: [OpName, NDArray[], unknown][] = [
   ['argmax', [arr([3, 4])], { axis: -2, keepDims: true }],
   ['argmin', [arr([3, 4])], { axis: undefined, keepDims: false }],
   ['argmin', [arr([2, 3, 4])], { axis: undefined, keepDims: true }],
+  ['argsort', [arr([3, 4])], { axis: 1, descending: false }],
+  ['argsort', [arr([], 'int32')], { axis: 0, descending: true }],
 ];
 
 describe('shape and dtype inference of the non-differentiable records', () => {
@@ -67,6 +69,9 @@ describe('shape and dtype inference at the edges', () => {
     ['prod', [i32([2, 3])], { axes: [0], keepDims: false }],
     ['exp', [i32([2])], {}],
     ['neg', [b([2])], {}],
+    ['cumprod', [b([2, 3])], { axis: 1 }],
+    ['cumprod', [i32([])], { axis: 0 }],
+    ['diagonal', [f([2, 5, 3])], { offset: -4 }],
   ];
   for (const [op, inputs, params] of EDGES) {
     const shown = inputs.map((x) => `[${x.shape.join(',')}] ${x.dtype}`);

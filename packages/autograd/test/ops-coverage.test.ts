@@ -5,8 +5,11 @@ import { OP_RECORDS, type OpName } from '@chainrule/autograd';
 import { BINARY_PROPERTIES } from './properties/binary.js';
 import { CONV_PROPERTIES } from './properties/conv.js';
 import { CUSTOM_PROPERTIES } from './properties/custom.js';
+import { DECOMP_PROPERTIES } from './properties/decomp.js';
+import { INDEXING_PROPERTIES } from './properties/indexing.js';
 import { LINEAR_PROPERTIES } from './properties/linear.js';
 import { NON_DIFFERENTIABLE_PROPERTIES } from './properties/non-differentiable.js';
+import { REARRANGEMENT_NON_DIFFERENTIABLE, REARRANGEMENT_PROPERTIES } from './properties/rearrangement.js';
 import { REDUCTION_PROPERTIES } from './properties/reductions.js';
 import { STRUCTURE_PROPERTIES } from './properties/structure.js';
 import { UNARY_PROPERTIES } from './properties/unary.js';
@@ -15,12 +18,15 @@ const differentiable = [
   ...UNARY_PROPERTIES,
   ...BINARY_PROPERTIES,
   ...REDUCTION_PROPERTIES,
+  ...REARRANGEMENT_PROPERTIES,
   ...STRUCTURE_PROPERTIES,
   ...LINEAR_PROPERTIES,
   ...CONV_PROPERTIES,
   ...CUSTOM_PROPERTIES,
+  ...DECOMP_PROPERTIES,
+  ...INDEXING_PROPERTIES,
 ].map((p) => p.op);
-const nonDifferentiable = NON_DIFFERENTIABLE_PROPERTIES.map((p) => p.op);
+const nonDifferentiable = [...NON_DIFFERENTIABLE_PROPERTIES, ...REARRANGEMENT_NON_DIFFERENTIABLE].map((p) => p.op);
 
 describe('rule table coverage', () => {
   const ops = Object.keys(OP_RECORDS) as OpName[];

@@ -1,5 +1,5 @@
 // The fused linear op, y = x·Wᵀ + b: gradients of first and second order, agreement with the
-// composed graph x.matmul(W.mT()).add(b) it replaces, its graph, and its errors.
+// composed graph x.matmul(W.mT).add(b) it replaces, its graph, and its errors.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as A from '@chainrule/autograd';
@@ -13,7 +13,7 @@ const SEED = 20261122;
 
 /** The graph linear replaces: permute, matmul, (expand,) add. */
 function composed(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
-  const y = x.matmul(w.mT());
+  const y = x.matmul(w.mT);
   return b === null ? y : y.add(b);
 }
 
@@ -21,7 +21,7 @@ function composed(x: Tensor, w: Tensor, b: Tensor | null): Tensor {
 const valuesOf = (t: Tensor): number[] =>
   Array.from(t.value.contiguous().data as ArrayLike<number>).slice(
     t.value.contiguous().offset,
-    t.value.contiguous().offset + t.size,
+    t.value.contiguous().offset + t.numel(),
   );
 
 /** Same shape, dtype and bits (Object.is: -0 and NaN are told apart). */
@@ -58,7 +58,7 @@ describe('linear: gradcheck and gradgradcheck (1-D, 2-D, 3-D inputs, with and wi
   for (const p of LINEAR_PROPERTIES) it(p.op, () => runProperty(p));
 });
 
-describe('linear agrees with x.matmul(W.mT()).add(b)', () => {
+describe('linear agrees with x.matmul(W.mT).add(b)', () => {
   it('forward bit for bit, gradients to rounding (float64, random shapes and leaves)', () => {
     fc.assert(
       fc.property(linearCases, fc.integer({ min: 1, max: 1000 }), (c: LinearCase, s) => {

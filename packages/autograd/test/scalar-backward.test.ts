@@ -252,7 +252,7 @@ describe('scalar results', () => {
     const a = tensor(2, { dtype: 'float64' }),
       b = tensor(3, { dtype: 'float64' });
     const c = a.mul(b);
-    expect([c.shape, c.ndim, c.size, c.dtype, c.item()]).toEqual([[], 0, 1, 'float64', 6]);
+    expect([c.shape, c.ndim, c.numel(), c.dtype, c.item()]).toEqual([[], 0, 1, 'float64', 6]);
     const v = c.value;
     expect(c.value).toBe(v);
     expect(v.item()).toBe(6);

@@ -3,6 +3,8 @@
  * and `--help`. Unknown flags and bad values are a `UsageError` (one line, exit code 2).
  */
 
+import { terminalWidth, twoColumns, wrapText } from './wrap.js';
+
 /** A mistake on the command line: shown as one line, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -124,9 +126,14 @@ export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S
   return { flags: values as FlagValues<S>, positional, help };
 }
 
-/** The help text of a command: usage line, description, and one line per flag with its default. */
-export function formatHelp(usage: string, description: string, specs: FlagSpecs): string {
-  const lines = [`Usage: ${usage}`, '', description, '', 'Options:'];
+/**
+ * The help text of a command: usage line, description, and one entry per flag with its default,
+ * wrapped to `width` columns (the terminal's, else 80).
+ */
+export function formatHelp(usage: string, description: string, specs: FlagSpecs, width = terminalWidth()): string {
+  // the description's line breaks are only its source's: a blank line separates paragraphs
+  const paragraphs = description.split(/\n\s*\n/).map((p) => wrapText(p.replace(/\s*\n\s*/g, ' '), width));
+  const lines = [wrapText(`Usage: ${usage}`, width, '', '  '), '', paragraphs.join('\n\n'), '', 'Options:'];
   const rows = Object.entries(specs).map(([name, spec]) => {
     // a short choice list goes in the left column (<mse|ce>), a long one into the text
     const inline = spec.kind === 'choice' && spec.choices.join('|').length <= 16;
@@ -148,7 +155,6 @@ export function formatHelp(usage: string, description: string, specs: FlagSpecs)
     ];
   });
   rows.push(['  --help', 'show this help']);
-  const width = Math.max(...rows.map(([l]) => l.length)) + 2;
-  for (const [l, r] of rows) lines.push(`${l.padEnd(width)}${r}`);
+  lines.push(...twoColumns(rows, width));
   return `${lines.join('\n')}\n`;
 }

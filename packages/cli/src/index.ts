@@ -8,7 +8,8 @@
  * process.exitCode = await main(['train', '--epochs', '5']);
  * ```
  */
-export { main, topLevelHelp } from './main.js';
+export { main, topLevelHelp, cliVersion } from './main.js';
+export { wrapText, terminalWidth } from './wrap.js';
 export { type Io, processIo } from './io.js';
 export { CliError } from './errors.js';
 export {

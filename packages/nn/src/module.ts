@@ -2,7 +2,10 @@ import * as T from '@chainrule/tensor';
 import { type DType, type NDArray, DTypeError, isFloat } from '@chainrule/tensor';
 import { Tensor, noGrad } from '@chainrule/autograd';
 import { Parameter } from './parameter.js';
+import { type ZeroGradOptions, zeroGrads } from './zero-grad.js';
 import { ModuleError, StateDictError, type StateDictMismatch } from './errors.js';
+import { checkOptions } from './layers/options.js';
+import { type ForwardHook, type ForwardPreHook, type RemovableHandle, addForwardHook } from './hooks.js';
 
 /** What `loadStateDict` accepts: arrays or tensors by dotted name. */
 export type StateDictInput = ReadonlyMap<string, NDArray | Tensor> | Readonly<Record<string, NDArray | Tensor>>;
@@ -68,6 +71,45 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   registerModule(name: string, module: AnyModule): void {
     checkName('registerModule', name);
     this.registeredModules.set(name, module);
+  }
+
+  /** Removes the child registered under `name` (containers use it); no-op when there is none. */
+  protected unregisterModule(name: string): void {
+    this.registeredModules.delete(name);
+  }
+
+  /**
+   * Runs `hook(module, inputs)` before every forward; returning an array replaces the inputs.
+   * Returns a handle whose `remove()` takes it off (see hooks.ts: `forward` itself is wrapped).
+   * (`J` is `I` in practice; being generic keeps every module assignable to `AnyModule`.)
+   * @example
+   * ```ts
+   * import { Linear } from '@chainrule/nn';
+   * import { tensor } from '@chainrule/autograd';
+   * const fc = new Linear(2, 1);
+   * const h = fc.registerForwardPreHook((_m, [x]) => [x.mul(2)]); // doubles the input
+   * fc.forward(tensor([[1, 1]]));
+   * h.remove();
+   * ```
+   */
+  registerForwardPreHook<J extends I>(hook: ForwardPreHook<this, J>): RemovableHandle {
+    return addForwardHook(this, 'pre', hook);
+  }
+
+  /**
+   * Runs `hook(module, inputs, output)` after every forward; returning a value replaces the
+   * output. Returns a handle whose `remove()` takes it off.
+   * @example
+   * ```ts
+   * import { Linear } from '@chainrule/nn';
+   * const fc = new Linear(2, 1);
+   * const seen: number[][] = [];
+   * const h = fc.registerForwardHook((_m, _inputs, out) => void seen.push([...out.shape]));
+   * h.remove();
+   * ```
+   */
+  registerForwardHook<J extends I, P extends O>(hook: ForwardHook<this, J, P>): RemovableHandle {
+    return addForwardHook(this, 'post', hook);
   }
 
   /** The direct children, with their names (registered ones first, then properties). */
@@ -142,7 +184,9 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
       for (const [name, p] of m.ownNamedParameters()) {
         if (!seen.has(p)) {
           seen.add(p);
-          out.push([joinName(prefix, name), p]);
+          const path = joinName(prefix, name);
+          p.nameFromModule(path); // traces and pictures show `fc1.weight`, not `t3`
+          out.push([path, p]);
         }
       }
     }
@@ -166,7 +210,7 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
   /** The number of parameter elements (only trainable ones with `trainableOnly`). */
   parameterCount(trainableOnly = false): number {
     let n = 0;
-    for (const p of this.parameters()) if (!trainableOnly || p.requiresGrad) n += p.size;
+    for (const p of this.parameters()) if (!trainableOnly || p.requiresGrad) n += p.numel();
     return n;
   }
 
@@ -181,12 +225,18 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
     return this.train(false);
   }
 
-  /** Clears every parameter's gradient. */
-  zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+  /**
+   * Clears every parameter's gradient: sets it to null, or with `{ setToNone: false }` fills it
+   * with zeros in place (PyTorch's `zero_grad(set_to_none=...)`).
+   */
+  zeroGrad(options?: ZeroGradOptions): void {
+    zeroGrads('Module.zeroGrad', this.parameters(), options);
   }
 
-  /** Calls `fn` on every module below and including this one (e.g. custom initialization). */
+  /**
+   * Calls `fn` on every module below and including this one (e.g. custom initialization), as
+   * PyTorch's `module.apply(fn)`; returns this.
+   */
   apply(fn: (module: AnyModule) => void): this {
     for (const m of this.modules()) fn(m);
     return this;
@@ -252,6 +302,14 @@ export abstract class Module<I extends unknown[] = [Tensor], O = Tensor> {
    * @throws StateDictError listing every problem.
    */
   prepareLoadStateDict(state: StateDictInput, options: LoadStateDictOptions = {}): () => void {
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+      const got = state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state;
+      throw new ModuleError(
+        'loadStateDict',
+        `expected a state dict (a Map or a plain object of tensors by name), got ${got}`,
+      );
+    }
+    checkOptions('loadStateDict', options, ['strict']);
     const strict = options.strict ?? true;
     const entries =
       state instanceof Map

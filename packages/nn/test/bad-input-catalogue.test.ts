@@ -5,6 +5,9 @@
  * piece of optimizer or scheduler state involved is unchanged. The cases live in ./catalogue/.
  */
 import { describe, expect, it } from 'vitest';
+import { configCases } from './catalogue/configs.js';
+import { convFamilyCases } from './catalogue/conv-family.js';
+import { dtypeCases } from './catalogue/dtypes.js';
 import { layerCases } from './catalogue/layers.js';
 import { lossCases } from './catalogue/losses.js';
 import { optimCases } from './catalogue/optim.js';
@@ -16,28 +19,14 @@ import { snapshotAll } from './snapshot.js';
 
 const TABLES: [string, Case[]][] = [
   ['layers', layerCases],
+  ['convolution family, pools, resizing and 2-D normalization', convFamilyCases],
+  ['layer configurations and axes', configCases],
+  ['input dtypes, empty sequences and cell states', dtypeCases],
   ['embedding and recurrent layers', sequenceCases],
   ['module state dicts', stateDictCases],
   ['losses', lossCases],
   ['optimizers', optimCases],
   ['schedulers and clipGradNorm', schedulerCases],
-];
-
-/**
- * Known gaps, outside the files this suite's author could change (nn's layers and module.ts,
- * autograd): listed so they are not forgotten, and so that fixing one means moving it into a table.
- */
-const KNOWN_GAPS = [
-  'Linear accepts int32, bool and float64 inputs silently (autograd matmul does not refuse mixed dtypes)',
-  'Linear, BatchNorm1d, LayerNorm, Embedding and the recurrent layers ignore unknown option keys ({ bais: false })',
-  'BatchNorm1d accepts momentum 2 and eps -1; LayerNorm accepts eps -1',
-  'BatchNorm1d, LayerNorm and RNN/LSTM/GRU accept an int32 input',
-  "RNN accepts nonlinearity 'sigmoid' (only 'tanh' and 'relu' exist)",
-  'GRU over an empty sequence (T = 0) says "stack: expected at least one array", not GRU',
-  'LSTMCell and GRUCell with a state of the wrong shape name linear / add, not the cell and h or c',
-  'Conv2d and the pools on an int32 input name im2col, not conv2d',
-  'Softmax(3) on a rank-2 input names logsumexp, not Softmax',
-  'Module.loadStateDict(null) throws an untyped TypeError',
 ];
 
 describe('bad-input catalogue', () => {
@@ -70,8 +59,4 @@ describe('bad-input catalogue', () => {
       }
     });
   }
-
-  describe('known gaps (reported, outside this suite)', () => {
-    for (const gap of KNOWN_GAPS) it.todo(gap);
-  });
 });

@@ -95,7 +95,7 @@ function checkDecode(bytes: Uint8Array): string {
     const { tensors, metadata } = decodeSafetensors(bytes);
     for (const [name, t] of tensors) {
       expect(typeof name).toBe('string');
-      expect(t.value.data.length).toBe(t.size);
+      expect(t.value.data.length).toBe(t.numel());
       if (t.dtype === 'bool') expect(t.value.data.every((v) => v === 0 || v === 1)).toBe(true);
     }
     for (const v of Object.values(metadata)) expect(typeof v).toBe('string');

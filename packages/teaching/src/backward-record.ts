@@ -29,7 +29,7 @@ export function recordBackward(graph: GraphView, caller: string, gradOutput?: Te
   }
   let seed: Tensor;
   if (gradOutput === undefined) {
-    if (root.size !== 1)
+    if (root.numel() !== 1)
       throw new AutogradError(
         caller,
         `grad can be implicitly created only for scalar outputs; ` +

@@ -216,7 +216,7 @@ function compareAt(
 }
 
 function checkOutput(y: Tensor): void {
-  if (y.size !== 1)
+  if (y.numel() !== 1)
     throw new AutogradError(
       'checkFormula',
       `f must return a scalar (one element); it returned shape ${T.fmtShape(y.shape)}`,

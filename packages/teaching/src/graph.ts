@@ -116,7 +116,7 @@ export function opName(node: Node): string {
 
 /** A leaf without grad whose elements are all equal is labelled by that number. */
 function constantLabel(t: Tensor): string | undefined {
-  if (t.node !== null || t.requiresGrad || t.size === 0 || t.size > 1_000_000) return undefined;
+  if (t.node !== null || t.requiresGrad || t.numel() === 0 || t.numel() > 1_000_000) return undefined;
   const values = elementsOf(t.value);
   const first = values[0]!;
   if (!values.every((v) => Object.is(v, first) || v === first)) return undefined;

@@ -23,7 +23,7 @@ export function toHtml(y: Tensor, options: HtmlOptions = {}): string {
   const picture = buildPicture(y, 'toHtml', options);
   const title = options.title ?? `Graph of ${picture.graph.root.label}`;
   const svg = renderSvg(picture, { ...options, title: undefined });
-  const canTrace = y.requiresGrad && (y.size === 1 || options.gradOutput !== undefined) && (options.grads ?? true);
+  const canTrace = y.requiresGrad && (y.numel() === 1 || options.gradOutput !== undefined) && (options.grads ?? true);
   const traceText =
     (options.trace ?? true) && canTrace
       ? formatTrace(buildTrace(picture.graph, recordBackward(picture.graph, 'toHtml', options.gradOutput)), options)

@@ -43,7 +43,15 @@ export {
 export { type ExplainOptions, explain, formatTrace } from './explain.js';
 
 // Pictures of the graph.
-export { type Picture, type PictureEdge, type PictureNode, type PictureOptions, buildPicture } from './picture.js';
+export {
+  type Picture,
+  type PictureEdge,
+  type PictureFrame,
+  type PictureNode,
+  type PictureOptions,
+  type PictureStyle,
+  buildPicture,
+} from './picture.js';
 export { toDot } from './dot.js';
 export {
   type ExpressionGraph,
@@ -53,6 +61,8 @@ export {
 } from './expression-graph.js';
 export { toMermaid } from './mermaid.js';
 export { type SvgOptions, toSvg } from './svg.js';
+export { toSvgFrames } from './frames.js';
+export { type TikzOptions, escapeLatex, toTikz } from './tikz.js';
 export { type HtmlOptions, toHtml } from './html.js';
 
 // Hand-derived gradients against autograd and finite differences.

@@ -22,6 +22,15 @@ export interface PictureOptions extends ValueFormat {
   style?: PictureStyle;
 }
 
+/**
+ * One moment of the backward pass, for the frames of a slide deck: only the gradients complete by
+ * then are shown, and the node whose rule just ran is marked `current`.
+ */
+export interface PictureFrame {
+  readonly known: ReadonlySet<Tensor>;
+  readonly current: Tensor | null;
+}
+
 /** How `buildPicture` draws tensors: see `PictureOptions.style`. */
 export type PictureStyle = 'auto' | 'full' | 'compact' | 'micrograd' | 'circuit';
 
@@ -87,7 +96,7 @@ export const PALETTE = {
  * toSvg and toHtml draw it.
  * @example buildPicture(f, 'myPicture').nodes[0].lines; // ['x · parameter', 'shape [] float64', 'value -2', 'grad -4']
  */
-export function buildPicture(y: Tensor, caller: string, options: PictureOptions = {}): Picture {
+export function buildPicture(y: Tensor, caller: string, options: PictureOptions = {}, frame?: PictureFrame): Picture {
   const graph = collectGraph(y, caller);
   const fmt: ValueFormat = { digits: options.digits ?? 4, maxElements: options.maxElements ?? 4 };
   const wantGrads = (options.grads ?? true) && y.requiresGrad && (y.numel() === 1 || options.gradOutput !== undefined);
@@ -97,7 +106,7 @@ export function buildPicture(y: Tensor, caller: string, options: PictureOptions 
   if (style === 'micrograd' || style === 'circuit')
     return gatePicture(graph, style, fmt, gradients, record?.steps ?? []);
   const box = (n: GraphNode, key: string): PictureNode => {
-    const g = gradients.get(n.tensor);
+    const g = frame === undefined || frame.known.has(n.tensor) ? gradients.get(n.tensor) : undefined;
     const tags = [n.kind === 'op' ? n.op : n.kind, ...(n.isOutput ? ['output'] : [])];
     const lines = [
       `${n.label} · ${tags.join(' · ')}`,
@@ -106,7 +115,8 @@ export function buildPicture(y: Tensor, caller: string, options: PictureOptions 
       `grad ${g === undefined ? '—' : formatValue(g.value, fmt)}`,
     ];
     if (style === 'compact') lines.splice(1, 1);
-    return { graphNode: n, key, lines, classes: [n.kind, ...(n.isOutput ? ['output'] : [])], form: 'box' };
+    const current = frame !== undefined && frame.current === n.tensor ? ['current'] : [];
+    return { graphNode: n, key, lines, classes: [n.kind, ...(n.isOutput ? ['output'] : []), ...current], form: 'box' };
   };
   // an unnamed constant used by several ops is drawn next to each use, not as one far-away box
   const copied = (n: GraphNode): boolean =>

@@ -17,6 +17,8 @@ const PAD_X = 10,
   PAD_Y = 8;
 /** The diameter of a gate (an op drawn as its own node). */
 const GATE_SIZE = 30;
+/** The stroke of the node whose rule a frame of the backward pass shows. */
+const CURRENT = '#e67e22';
 /** The gap between layers when wires carry a value and a gradient. */
 const WIRE_GAP = 90;
 
@@ -101,8 +103,9 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
     const { x, y } = layout.positions[i]!;
     const box = boxes[i]!;
     const colours = PALETTE[n.kind];
-    const stroke = n.isOutput ? PALETTE.output.stroke : colours.stroke;
-    const strokeWidth = n.isOutput ? 2.5 : n.kind === 'parameter' ? 2 : 1.2;
+    const current = p.classes.includes('current');
+    const stroke = current ? CURRENT : n.isOutput ? PALETTE.output.stroke : colours.stroke;
+    const strokeWidth = current ? 3.5 : n.isOutput ? 2.5 : n.kind === 'parameter' ? 2 : 1.2;
     const dash = n.kind === 'leaf' ? ' stroke-dasharray="4 3"' : '';
     out.push(`<g class="node ${p.classes.join(' ')}" id="${prefix}-${p.key}">`);
     if (p.form === 'gate') {

@@ -63,7 +63,7 @@ describe('checkFormula at one point', () => {
       ];
     const hand = (a: Tensor, b: Tensor): Tensor[] => {
       const ab = a.matmul(b);
-      const gb = a.mT().matmul(ab).mul(2);
+      const gb = a.mT.matmul(ab).mul(2);
       const bump = tensor(
         [
           [1, 1],
@@ -71,7 +71,7 @@ describe('checkFormula at one point', () => {
         ],
         { dtype: 'float64' },
       );
-      return [ab.matmul(b.mT()).mul(2), gb.mul(bump)];
+      return [ab.matmul(b.mT).mul(2), gb.mul(bump)];
     };
     const r = checkFormula(g, hand, [A, B], { names: ['A', 'B'] });
     expect(r.inputs.map((c) => [c.name, c.ok])).toEqual([

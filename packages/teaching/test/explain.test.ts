@@ -249,7 +249,7 @@ describe('the local-derivative table', () => {
     it(`${op}: upstream ⊙ local = the engine's gradient`, () => {
       const y = make();
       const weights = tensor(
-        Array.from({ length: y.size }, (_, i) => 0.5 + i),
+        Array.from({ length: y.numel() }, (_, i) => 0.5 + i),
         { dtype: y.dtype },
       ).reshape(y.shape);
       const trace = traceChainRule(named(y.mul(weights).sum(), 'L'));

@@ -306,3 +306,37 @@ describe('picture styles', () => {
     expect(toMermaid(notesGraph().f, { style: 'circuit' })).toContain('n0 -->|"-2 / -4"| n2');
   });
 });
+
+describe('frames and TikZ', () => {
+  it('toSvgFrames: the forward pass, then one frame per backward step, gradients appearing as they complete', async () => {
+    const { toSvgFrames } = await import('@chainrule/teaching');
+    const frames = toSvgFrames(notesGraph().f);
+    expect(frames).toHaveLength(3); // forward, then mul, then add
+    expect(frames[0]).toContain('<title>forward pass</title>');
+    expect(frames[0]!.match(/>grad —</g)).toHaveLength(5);
+    expect(frames[1]).toContain('backward step 1 of 2: f');
+    // after mul's rule: f, q and z know their gradients; x and y wait for add
+    expect(frames[1]).toContain('>grad -4<'); // q
+    expect(frames[1]).toContain('>grad 3<'); // z
+    expect(frames[1]!.match(/>grad —</g)).toHaveLength(2);
+    expect(frames[2]!.match(/>grad —</g)).toBeNull();
+    expect(frames[1]).toContain('stroke="#e67e22"'); // the current node is outlined
+    const boxes = (svg: string) => svg.match(/<rect x="[\d.]+" y="[\d.]+"/g);
+    expect(boxes(frames[1]!)).toEqual(boxes(frames[2]!)); // the same layout in every frame
+  });
+
+  it('toTikz: a tikzpicture with a node per box, LaTeX-escaped, and the circuit wires', async () => {
+    const { toTikz, escapeLatex } = await import('@chainrule/teaching');
+    const tex = toTikz(notesGraph().f);
+    expect(tex.startsWith('\\begin{tikzpicture}')).toBe(true);
+    expect(tex.trimEnd().endsWith('\\end{tikzpicture}')).toBe(true);
+    expect(tex.match(/\\node\[/g)).toHaveLength(5);
+    expect(tex).toContain('{q $\\cdot$ add \\\\ value 3 \\\\ grad -4}');
+    expect(tex).toContain('\\draw[->] (n2) -- (n4);');
+    const circuit = toTikz(notesGraph().f, { style: 'circuit' });
+    expect(circuit).toContain(
+      'node[midway, above, text=green!50!black] {-2} node[midway, below, text=red!70!black] {-4}',
+    );
+    expect(escapeLatex('a_b & 50% #1 {x} ^ ~ \\')).toBe('a\\_b \\& 50\\% \\#1 \\{x\\} \\^{} \\~{} \\textbackslash{}');
+  });
+});

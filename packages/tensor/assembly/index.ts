@@ -1,5 +1,5 @@
 // Entry point of the SIMD128 kernels, compiled by scripts/build-wasm.mjs into
-// src/backends/wasm/kernels.generated.ts. Every pointer is a byte offset into the imported linear
+// src/backends/wasm/kernels-*.generated.ts. Every pointer is a byte offset into the imported linear
 // memory, which the TypeScript side manages; nothing here allocates.
 import { packB, gemmRows, gemmScratchBytes } from './gemm';
 import { axpy, binary, unary } from './elementwise';

@@ -24,8 +24,11 @@ export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 /** Reductions that give an int32 index per reduced slice. */
 export type ArgReduceOp = 'argmax' | 'argmin';
 
-/** Running reductions (prefix scans) along one axis. */
-export type ScanOp = 'sum';
+/** Running reductions (prefix scans) along one axis: cumsum, cumprod, logcumsumexp. */
+export type ScanOp = 'sum' | 'prod' | 'logsumexp';
+
+/** How `scatter` combines the values landing on one position: replace (`'none'`) or a reduction. */
+export type ScatterReduce = 'none' | 'sum' | 'mean' | 'amax' | 'amin';
 
 /** The activations whose gradient `activationGrad` computes in one pass. */
 export type ActivationGradOp = 'sigmoid' | 'tanh' | 'relu';
@@ -37,6 +40,27 @@ export interface ConvGeometry {
   readonly padding: readonly [number, number];
   readonly dilation: readonly [number, number];
   readonly output: readonly [number, number];
+}
+
+/**
+ * The LU factorization with partial pivoting of each matrix of a [..., n, n] float array,
+ * P·A = L·U (LAPACK's getrf).
+ */
+export interface LuFactors {
+  /** L (unit lower, stored below the diagonal) and U (on and above it), packed; A's shape and dtype. */
+  readonly lu: NDArray;
+  /** int32 [..., n]: at step i, row i was swapped with row pivots[i] (0-based). */
+  readonly pivots: NDArray;
+  /** int32 [...]: 0, or k + 1 where U[k, k] is the first exact zero pivot (the matrix is singular). */
+  readonly info: NDArray;
+}
+
+/** The lower Cholesky factor of each matrix of a [..., n, n] float array (LAPACK's potrf). */
+export interface CholeskyFactor {
+  /** L with A = L·Lᵀ, zeros above the diagonal; A's shape and dtype. */
+  readonly l: NDArray;
+  /** int32 [...]: 0, or k + 1 where the leading minor of order k + 1 is not positive-definite. */
+  readonly info: NDArray;
 }
 
 /**
@@ -71,6 +95,11 @@ export interface Backend {
    */
   scan(op: ScanOp, x: NDArray, axis: number, reverse: boolean, outDtype: DType): NDArray;
   /**
+   * The stable sorting permutation along `axis` (ascending, or descending when asked; NaN counts as
+   * the largest value, ties keep their order): int32 positions along `axis`, x's shape.
+   */
+  argsort(x: NDArray, axis: number, descending: boolean): NDArray;
+  /**
    * Batched matrix product: a is [...batch, m, k], b is [...batch, k, n] with identical batch shapes
    * (stride 0 where broadcast), any strides (transposed views need no copy). Result [...batch, m, n].
    */
@@ -86,6 +115,11 @@ export interface Backend {
   /** The inverse of gather: adds src into a zero tensor of `shape` at `index` along `axis`. */
   scatterAdd(shape: readonly number[], axis: number, index: NDArray, src: NDArray): NDArray;
   /**
+   * torch.scatter / scatter_reduce: a copy of x where src[..i..] lands at index[..i..] along `axis`
+   * (index and src of one shape), replacing or reduced (`includeSelf`: x's value takes part).
+   */
+  scatter(x: NDArray, axis: number, index: NDArray, src: NDArray, reduce: ScatterReduce, includeSelf: boolean): NDArray;
+  /**
    * y ← y + α·x in place, x of y's shape: the product rounded to y's dtype, then the sum (what
    * `binary('add', y, binary('mul', x, α))` gives, as `composedAddScaledInPlace` computes it).
    */
@@ -96,6 +130,17 @@ export interface Backend {
    * ops' bits (those of `composedActivationGrad`).
    */
   activationGrad(op: ActivationGradOp, g: NDArray, saved: NDArray): NDArray;
+  /** LU with partial pivoting of each [..., n, n] matrix (computed in float64); singular ones reported in `info`. */
+  luFactor(a: NDArray): LuFactors;
+  /** X with A·X = B from `luFactor`'s `lu` and `pivots`; b is [..., n, k] with lu's batch shape. */
+  luSolve(lu: NDArray, pivots: NDArray, b: NDArray): NDArray;
+  /**
+   * X with A·X = B for triangular A [..., n, n] (only the `upper` or lower triangle is read, not the
+   * diagonal when `unitDiagonal`); b is [..., n, k] with a's batch shape.
+   */
+  triangularSolve(a: NDArray, b: NDArray, upper: boolean, unitDiagonal: boolean): NDArray;
+  /** The lower Cholesky factor of each [..., n, n] matrix (its lower triangle read); failures in `info`. */
+  cholesky(a: NDArray): CholeskyFactor;
   /** im2col: x [N, C, H, W] (any strides) → [N, C·kh·kw, outH·outW], padValue outside the input. */
   im2col(x: NDArray, geometry: ConvGeometry, padValue: number): NDArray;
   /** col2im, im2col's adjoint: [N, C·kh·kw, L] → [N, C, H, W], summing overlaps. */

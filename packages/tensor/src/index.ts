@@ -11,6 +11,7 @@
  */
 import { registerFallbackBackend, setBackend } from './backend.js';
 import { jsBackend } from './backends/js/index.js';
+import { recordBlas, withNativeBlas } from './backends/native/index.js';
 import { createWasmBackend, wasmSupported } from './backends/wasm/index.js';
 import { installCopy } from './ndarray.js';
 import './methods.js';
@@ -22,19 +23,26 @@ selectDefaultBackend();
 /**
  * The WebAssembly SIMD backend where the runtime supports it, else the TypeScript one; decided
  * once, synchronously, at import (never switched later), in Node and in browsers alike.
- * `CHAINRULE_BACKEND=js` in the environment forces the reference kernels.
+ * `CHAINRULE_BACKEND=js` in the environment forces the reference kernels. In Node, where a system
+ * BLAS loads (`CHAINRULE_BLAS=off` prevents it), the WebAssembly backend's matmuls go through it.
  */
 function selectDefaultBackend(): void {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  if (env?.CHAINRULE_BACKEND === 'js' || !wasmSupported()) return;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  const none = (blasReason: string) => recordBlas({ blas: null, blasReason });
+  if (env.CHAINRULE_BACKEND === 'js') return none('CHAINRULE_BACKEND=js');
+  if (!wasmSupported()) return none('no WebAssembly SIMD');
   try {
-    setBackend(createWasmBackend(jsBackend));
+    const chosen = withNativeBlas(createWasmBackend(jsBackend), env);
+    setBackend(chosen.backend);
+    recordBlas(chosen);
   } catch {
     // e.g. the main thread of Chrome < 114, which refuses to compile modules over 4 KiB synchronously:
     // keep the TypeScript kernels
+    none('the WebAssembly backend did not start');
   }
 }
 
+export { type BackendInfo, backendInfo } from './backends/native/index.js';
 export { NDArray } from './ndarray.js';
 export { mayOverlap, sameView } from './overlap.js';
 export {
@@ -68,8 +76,12 @@ export {
   type CompareOp,
   type ReduceOp,
   type ArgReduceOp,
+  type ScanOp,
   type ActivationGradOp,
   type ConvGeometry,
+  type LuFactors,
+  type CholeskyFactor,
+  type ScatterReduce,
   getBackend,
   setBackend,
 } from './backend.js';
@@ -112,10 +124,31 @@ export {
   logsumexp,
 } from './ops/reduce.js';
 export { matmul } from './ops/matmul.js';
+export { luFactor, solve, solveShapes, inv, det, slogdet } from './ops/linalg.js';
+export {
+  type SolveTriangularOptions,
+  cholesky,
+  solveTriangular,
+  solveTriangularShapes,
+} from './ops/triangular.js';
 export { addScaledInPlace } from './ops/axpy.js';
 export { activationGrad } from './ops/activation-grad.js';
 export { concat, stack, split } from './ops/join.js';
-export { indexSelect, gather, scatterAdd, oneHot } from './ops/select.js';
+export { indexSelect, gather, scatterAdd, scatter, oneHot } from './ops/select.js';
 export { type Pair, type ConvOptions, convGeometry, im2col, col2im } from './ops/conv.js';
-export { type Operand, scalarArray } from './ops/operand.js';
+export { cumsum, cumprod, logcumsumexp } from './ops/scan.js';
+export { type SortResult, argsort, sort, topk, checkTopk } from './ops/sort.js';
+export {
+  flip,
+  roll,
+  rollArgs,
+  rollAxis,
+  tril,
+  triu,
+  diagonal,
+  diagonalShape,
+  placeDiagonal,
+  diag,
+} from './ops/rearrange.js';
+export { type Operand, checkScalarOperand, scalarArray } from './ops/operand.js';
 export { type PrintOptions, formatArray } from './print.js';

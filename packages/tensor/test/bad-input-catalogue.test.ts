@@ -22,6 +22,7 @@ import {
   stack,
   zeros,
 } from '../src/index.js';
+import { linalgRows } from './bad-input-linalg-rows.js';
 import { type Row, axes, creation, dtypes, f64nan, i32, idx, img, m23, m33, shapes, v3, v4 } from './bad-input-rows.js';
 
 const indices: Row[] = [
@@ -262,6 +263,7 @@ const sections: [string, Row[]][] = [
   ['axes', axes],
   ['indices', indices],
   ['matmul', matmuls],
+  ['linear algebra', linalgRows],
   ['conv geometry', conv],
   ['gather and scatter', gathers],
   ['join', joins],

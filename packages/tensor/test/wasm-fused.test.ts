@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { NDArray, jsBackend, wasmKernelVariant } from '../src/index.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
-import { KERNELS_FUSED } from '../src/backends/wasm/kernels.generated.js';
+import { KERNELS_FUSED } from '../src/backends/wasm/variant.js';
 
 const src = (rel: string): string => JSON.stringify(fileURLToPath(new URL(rel, import.meta.url)));
 
@@ -56,7 +56,7 @@ describe('wasm matmul builds', () => {
       const code = `
       import { NDArray, jsBackend, wasmKernelVariant } from ${src('../src/index.ts')};
       import { createWasmBackend } from ${src('../src/backends/wasm/index.ts')};
-      import { KERNELS_FUSED } from ${src('../src/backends/wasm/kernels.generated.ts')};
+      import { KERNELS_FUSED } from ${src('../src/backends/wasm/variant.ts')};
       ${probeProduct()}
       const one = createWasmBackend(jsBackend, { threads: 1 });
       const two = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1 });

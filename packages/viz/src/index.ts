@@ -20,6 +20,7 @@ export { type ProgressBarOptions, type ProgressInfo, ProgressBar } from './progr
 export { type Series, type LinePlotOptions, PLOT_MARKERS, linePlot } from './plot.js';
 export { type ChartSpec, type ChartSize, PALETTE, lineChartSvg } from './line-chart.js';
 export { type ConfusionSpec, confusionMatrixSvg } from './confusion.js';
+export { type BarChartSpec, barChartSvg } from './bar-chart.js';
 export { type TrainingReport, renderTrainingReport } from './report.js';
 export { formatDuration, formatRate, formatTick } from './format.js';
 export { niceTicks } from './ticks.js';

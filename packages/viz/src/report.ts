@@ -1,3 +1,4 @@
+import { type BarChartSpec, barChartSvg, checkBars } from './bar-chart.js';
 import { type ConfusionSpec, checkConfusion, confusionMatrixSvg } from './confusion.js';
 import { escapeXml } from './escape.js';
 import { type ChartSpec, lineChartSvg } from './line-chart.js';
@@ -11,6 +12,8 @@ export interface TrainingReport {
   confusion?: readonly (readonly number[])[];
   /** Class names for the confusion matrix. */
   labels?: readonly string[];
+  /** Bar charts drawn below the confusion matrix (e.g. per-class precision, recall and F1). */
+  bars?: readonly BarChartSpec[];
   /** Paragraphs of text (settings, data source, timings). */
   notes?: string | readonly string[];
 }
@@ -24,8 +27,8 @@ svg text{font-family:system-ui,sans-serif}.title{font-size:14px;font-weight:600}
 
 /**
  * A self-contained HTML page: one inline SVG line chart per entry of `curves`, a confusion-matrix
- * heat map with counts and the overall accuracy, and notes. No scripts and no external assets, so
- * it opens anywhere and can be attached to a run.
+ * heat map with counts and the overall accuracy, the bar charts of `bars`, and notes. No scripts and
+ * no external assets, so it opens anywhere and can be attached to a run.
  * @throws RangeError for a confusion matrix that is not square, has negative or non-finite counts,
  * or mismatched labels.
  * @example
@@ -44,6 +47,7 @@ export function renderTrainingReport(report: TrainingReport): string {
       ? undefined
       : { matrix: report.confusion, title: '', ...(report.labels === undefined ? {} : { labels: report.labels }) };
   if (spec !== undefined) checkConfusion(spec);
+  for (const b of report.bars ?? []) checkBars(b);
   const parts: string[] = [];
   parts.push(
     `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +
@@ -64,6 +68,10 @@ export function renderTrainingReport(report: TrainingReport): string {
         `<figure>\n${confusionMatrixSvg(spec)}\n</figure>\n</section>`,
     );
   }
+  if (report.bars !== undefined && report.bars.length > 0)
+    parts.push(
+      `<section class="charts">\n${report.bars.map((b) => `<figure>\n${barChartSvg(b)}\n</figure>`).join('\n')}\n</section>`,
+    );
   const notes = report.notes === undefined ? [] : typeof report.notes === 'string' ? [report.notes] : report.notes;
   if (notes.length > 0)
     parts.push(

@@ -71,9 +71,9 @@ export function numericJacobians(
 
 /** Row r of ∂f/∂x_i = e_rᵀ J: one reverse pass per output element, seeded with a one-hot vector. */
 export function analyticJacobians(y: Tensor, inputs: readonly Tensor[], checked: readonly number[]): Matrix[] {
-  const rows = y.size;
+  const rows = y.numel();
   const targets = checked.map((i) => inputs[i]!);
-  const out = targets.map((x) => ({ rows, cols: x.size, data: new Float64Array(rows * x.size) }));
+  const out = targets.map((x) => ({ rows, cols: x.numel(), data: new Float64Array(rows * x.numel()) }));
   if (!y.requiresGrad) return out; // f does not depend on any checked input: the Jacobian is 0
   for (let r = 0; r < rows; r++) {
     const seed = T.zeros(y.shape, y.dtype);

@@ -10,6 +10,17 @@ import { isChunkElement } from '../versions.js';
 import { checkOperand } from './operands.js';
 import { isFloatScalar, scalarTensor } from './scalar-storage.js';
 
+/** Handles an op with an input batched by `vmap`, or returns undefined (see vmap/vmap.ts). */
+export type BatchedApply = <P>(record: OpRecord<P>, inputs: readonly Tensor[], params: P) => Tensor | undefined;
+
+/** Set by `vmap` while one runs; null otherwise, so that outside vmap `apply` pays one comparison. */
+let batchedApply: BatchedApply | null = null;
+
+/** @internal `vmap` installs (and removes, with null) its handler of batched inputs. */
+export function setBatchedApply(handler: BatchedApply | null): void {
+  batchedApply = handler;
+}
+
 /**
  * Runs `record` forward on the inputs' values and, when grad mode is on and some input requires
  * grad, records a node so backward can apply the record's rule. Results that are not floating
@@ -20,6 +31,10 @@ import { isFloatScalar, scalarTensor } from './scalar-storage.js';
  * ```
  */
 export function apply<P>(record: OpRecord<P>, inputs: readonly Tensor[], params: P): Tensor {
+  if (batchedApply !== null) {
+    const batched = batchedApply(record, inputs, params);
+    if (batched !== undefined) return batched;
+  }
   const n = inputs.length;
   const arrays: NDArray[] = new Array<NDArray>(n);
   let needsGrad = false;
@@ -87,7 +102,7 @@ function allFloatScalars(value: NDArray, arrays: readonly NDArray[]): boolean {
  */
 export function applyScalar(record: OpRecord<None>, a: Tensor, b?: Tensor): Tensor {
   const inputs = b === undefined ? [a] : [a, b];
-  if (isAnomalyEnabled()) return apply(record, inputs, NONE);
+  if (isAnomalyEnabled() || batchedApply !== null) return apply(record, inputs, NONE);
   const scalar = record.scalar!;
   const av = a.value;
   let v: number;

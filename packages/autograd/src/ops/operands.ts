@@ -48,12 +48,23 @@ export function checkOperand(op: string, x: unknown, what: string, numbers = tru
   throw new T.DTypeError(op, `expected a Tensor${numbers ? ' or a number' : ''} as ${what}, got ${kindOf(x)}${wrap}`);
 }
 
-/** The dtype `a` and `b` promote to. */
-export function dtypeOf(a: TensorLike, b: TensorLike): DType {
+/**
+ * The dtype `a` and `b` promote to, the tensor package's rule: a number never widens a float
+ * tensor; beside an int or bool one, a fractional number (or NaN, ±∞) gives float32 and a whole one
+ * int32. A whole number int32 cannot hold is refused with a RangeError naming `op` (it would wrap),
+ * as the tensor package's ops refuse it (`checkScalarOperand`).
+ */
+export function dtypeOf(a: TensorLike, b: TensorLike, op: string): DType {
   if (typeof a === 'number' && typeof b === 'number') return 'float32';
-  if (typeof a === 'number') return promoteWithScalar((b as Tensor).dtype, a);
-  if (typeof b === 'number') return promoteWithScalar(a.dtype, b);
+  if (typeof a === 'number') return scalarDtype(op, (b as Tensor).dtype, a);
+  if (typeof b === 'number') return scalarDtype(op, a.dtype, b);
   return promoteTypes(a.dtype, b.dtype);
+}
+
+function scalarDtype(op: string, tensorDtype: DType, value: number): DType {
+  const dtype = promoteWithScalar(tensorDtype, value);
+  T.checkScalarOperand(op, value, dtype);
+  return dtype;
 }
 
 /** `x` as a tensor (a cached constant of `dtype` for a number). */

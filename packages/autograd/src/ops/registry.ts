@@ -7,10 +7,15 @@ import { CUSTOM_OPS } from '../custom-op.js';
 import type { OpRecord } from '../tensor.js';
 import { BINARY_OPS } from './defs/binary.js';
 import { CAST_OPS } from './defs/cast.js';
+import { DECOMP_OPS } from './defs/decomp.js';
 import { INDEXING_OPS } from './defs/indexing.js';
 import { LINALG_OPS } from './defs/linalg.js';
+import { REARRANGE_OPS } from './defs/rearrange.js';
 import { REDUCE_OPS } from './defs/reduce.js';
+import { SCAN_OPS } from './defs/scan.js';
 import { SHAPE_OPS } from './defs/shape.js';
+import { SORT_OPS } from './defs/sort.js';
+import { TRIANGLE_OPS } from './defs/triangle.js';
 import { UNARY_OPS } from './defs/unary.js';
 import { WINDOW_OPS } from './defs/window.js';
 
@@ -20,8 +25,13 @@ export const OP_RECORDS = {
   ...UNARY_OPS,
   ...BINARY_OPS,
   ...REDUCE_OPS,
+  ...SCAN_OPS,
+  ...SORT_OPS,
+  ...REARRANGE_OPS,
+  ...TRIANGLE_OPS,
   ...SHAPE_OPS,
   ...LINALG_OPS,
+  ...DECOMP_OPS,
   ...INDEXING_OPS,
   ...WINDOW_OPS,
   ...CUSTOM_OPS,

@@ -50,18 +50,20 @@ export const indexingCases: Case[] = [
       i = A.gt(plain([1, 0]), 0);
     return { watch: [x, i], call: () => A.indexSelect(x, 0, i) };
   }),
-  bad('scatterAdd with src and index of different shapes', ShapeError, 'scatterAdd', 'must equal index shape', () => {
-    const i = ints([[0], [1]]),
-      src = leaf([
+  bad('scatterAdd with a src smaller than the index', ShapeError, 'scatterAdd', 'does not fit src shape [2,1]', () => {
+    const x = x23(),
+      i = ints([
+        [0, 1],
         [1, 2],
-        [3, 4],
-      ]);
-    return { watch: [i, src], call: () => A.scatterAdd([2, 3], 1, i, src) };
+      ]),
+      src = leaf([[1], [2]]);
+    return { watch: [x, i, src], call: () => A.scatterAdd(x, 1, i, src) };
   }),
-  bad('scatterAdd with an index out of range', RangeError, 'scatterAdd', 'index 5 is out of range', () => {
-    const i = ints([[5]]),
+  bad('scatterAdd with an index out of range', RangeError, 'scatterAdd', 'index 5 is out of range for axis 1', () => {
+    const x = x23(),
+      i = ints([[5]]),
       src = leaf([[1]]);
-    return { watch: [i, src], call: () => A.scatterAdd([2, 3], 1, i, src) };
+    return { watch: [x, i, src], call: () => A.scatterAdd(x, 1, i, src) };
   }),
   bad('oneHot with 0 classes', ShapeError, 'oneHot', 'numClasses must be a positive integer', () => {
     const l = ints([1]);

@@ -228,8 +228,11 @@ export const STRUCTURE_PROPERTIES: readonly OpProperty[] = [
       fc.tuple(fc.constant(d.shape), fc.constant(axis), fc.constant(is), fc.constant(iv), dataArb(is, smooth)),
     ),
     build: ([shape, axis, is, iv, src]) => {
+      // the op is gather's gradient: the vjp of gather at x's full shape, recorded as scatterAdd
       const index = indexTensor(is, iv);
-      return { inputs: [leaf(src)], f: (s) => A.scatterAdd(shape, axis, index, s) };
+      const seed = A.zeros([...shape], { dtype: 'float64' });
+      const context = (s: Tensor) => ({ inputs: [seed, index], output: s, params: { axis } });
+      return { inputs: [leaf(src)], f: (s) => A.OP_RECORDS.gather.vjp!(s, context(s))[0]! };
     },
     secondOrder: true,
   }),

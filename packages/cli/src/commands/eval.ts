@@ -1,4 +1,4 @@
-/** `chainrule eval <checkpoint>`: accuracy, loss and the confusion matrix of a saved model. */
+/** `chainrule eval <checkpoint>`: accuracy, loss, confusion matrix and per-class precision/recall/F1 of a saved model. */
 import { formatHelp, parseArgs } from '../args.js';
 import { type Io, println } from '../io.js';
 import { LOSSES, type LossName, layerSizes } from '../model/architecture.js';
@@ -32,7 +32,8 @@ export const EVAL_FLAGS = {
 export const EVAL_USAGE = 'chainrule eval <checkpoint> [options]';
 export const EVAL_DESCRIPTION =
   'Evaluates a checkpoint written by chainrule train on the MNIST split it was trained with ' +
-  '(or --split-seed):\nprints the accuracy, the loss and the confusion matrix.';
+  "(or --split-seed):\nprints the accuracy, the loss, and the confusion matrix with each class's precision, " +
+  'recall and F1 and their macro averages.';
 
 /** `chainrule eval`: returns the exit code. */
 export function evalCommand(argv: readonly string[], io: Io): number {
@@ -69,6 +70,11 @@ export function evalCommand(argv: readonly string[], io: Io): number {
   println(out, `accuracy:   ${percent(result.accuracy)} (${result.correct} of ${result.total})`);
   println(out, `loss:       ${result.loss.toFixed(4)} (${loss === 'mse' ? 'quadratic cost' : 'cross-entropy'})`);
   println(out);
-  println(out, confusionTable(result.confusion));
+  println(out, confusionTable(result.confusion, result.classes));
+  println(
+    out,
+    '(precision: of the digits predicted as the class, the share that are; recall: of its digits, the share',
+  );
+  println(out, 'predicted as it; f1: their harmonic mean; macro avg: the mean over the classes)');
   return 0;
 }

@@ -45,11 +45,44 @@ export function classBars(probabilities: readonly number[], width = 40): string 
     .join('\n');
 }
 
-/** A confusion matrix as a text table: rows are true classes, columns predictions. */
-export function confusionTable(matrix: readonly (readonly number[])[]): string {
+/** Per-class scores to print beside a confusion matrix (fractions; NaN prints as n/a). */
+export interface ClassScoreColumns {
+  precision: readonly number[];
+  recall: readonly number[];
+  f1: readonly number[];
+  macro: { precision: number; recall: number; f1: number };
+}
+
+const pct = (v: number): string => (Number.isNaN(v) ? 'n/a' : `${(100 * v).toFixed(1)}%`);
+
+/**
+ * A confusion matrix as a text table: rows are true classes, columns predictions. Without `scores`,
+ * each row ends with its recall; with them, with the class's precision, recall and F1, and a last
+ * `macro avg` line holds their means.
+ * @example
+ * ```ts
+ * console.log(confusionTable([[3, 1], [0, 4]], classScores([[3, 1], [0, 4]])));
+ * ```
+ */
+export function confusionTable(matrix: readonly (readonly number[])[], scores?: ClassScoreColumns): string {
   const n = matrix.length;
   const cell = Math.max(4, ...matrix.flat().map((v) => String(v).length + 1));
   const columns = Array.from({ length: n }, (_, j) => String(j).padStart(cell)).join('');
+  if (scores !== undefined) {
+    const three = (p: number, r: number, f: number): string => `  ${[p, r, f].map((v) => pct(v).padStart(9)).join('')}`;
+    const head = `${'true\\pred'.padEnd(10)}${columns}  ${['precision', 'recall', 'f1'].map((h) => h.padStart(9)).join('')}`;
+    const rows = matrix.map(
+      (row, i) =>
+        `${String(i).padEnd(10)}${row.map((v) => String(v).padStart(cell)).join('')}` +
+        three(scores.precision[i]!, scores.recall[i]!, scores.f1[i]!),
+    );
+    const { macro } = scores;
+    return [
+      head,
+      ...rows,
+      `${'macro avg'.padEnd(10 + n * cell)}${three(macro.precision, macro.recall, macro.f1)}`,
+    ].join('\n');
+  }
   const head = `${'true\\pred'.padEnd(10)}${columns}   recall`;
   const rows = matrix.map((row, i) => {
     const total = row.reduce((a, b) => a + b, 0);

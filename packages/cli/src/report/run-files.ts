@@ -34,7 +34,7 @@ export function trainingSeconds(run: Pick<FinishedRun, 'history'>): number {
   return run.history.reduce((a, r) => a + r.seconds, 0);
 }
 
-/** The self-contained HTML report: curves, the test confusion matrix, and the settings. */
+/** The self-contained HTML report: curves, the test confusion matrix, per-class P/R/F1 bars, and the settings. */
 export function runReportHtml(run: FinishedRun): string {
   const last = run.history[run.history.length - 1]!;
   const l2Note = run.l2 > 0 ? ' The losses include the L2 term.' : '';
@@ -52,11 +52,32 @@ export function runReportHtml(run: FinishedRun): string {
       `${trainingSeconds(run).toFixed(1)} s of training.${stoppedNote}${l2Note}`,
   ];
   const confusion = run.test.confusion;
+  const labels = confusion.map((_, i) => String(i));
+  const { classes } = run.test;
+  const macro = classes.macro;
+  notes.push(
+    `Test macro averages: precision ${percent(macro.precision)}, recall ${percent(macro.recall)}, ` +
+      `F1 ${percent(macro.f1)} (classes never predicted, or without a test digit, are left out).`,
+  );
   return renderTrainingReport({
     title: `chainrule: ${run.name}`,
     curves: curveCharts(run.history),
     confusion,
-    labels: confusion.map((_, i) => String(i)),
+    labels,
+    bars: [
+      {
+        title: 'Test precision, recall and F1 per class',
+        categories: labels,
+        xLabel: 'class',
+        yLabel: 'score (%)',
+        yMax: 100,
+        series: [
+          { name: 'precision', values: classes.precision.map((v) => 100 * v) },
+          { name: 'recall', values: classes.recall.map((v) => 100 * v) },
+          { name: 'F1', values: classes.f1.map((v) => 100 * v) },
+        ],
+      },
+    ],
     notes,
   });
 }

@@ -1,4 +1,4 @@
-import { type Module, accuracy, confusionMatrix, evaluate } from '@chainrule/nn';
+import { type Module, accuracy, confusionMatrix, evaluate, f1Score, precision, recall } from '@chainrule/nn';
 import { Tensor } from '@chainrule/autograd';
 import type { NDArray } from '@chainrule/tensor';
 import type { ClassificationLoss } from './loss.js';
@@ -19,6 +19,56 @@ export interface Evaluation {
   total: number;
   /** `confusion[true][predicted]` counts. */
   confusion: number[][];
+  /** Precision, recall and F1 of each class, and their macro averages. */
+  classes: ClassScores;
+}
+
+/**
+ * Per-class precision, recall and F1 (scikit-learn's rules, @chainrule/nn's functions), NaN where a
+ * class was never predicted (precision) or has no sample (recall; F1 where both): such classes are
+ * left out of the macro averages (`zeroDivision: NaN`).
+ */
+export interface ClassScores {
+  precision: number[];
+  recall: number[];
+  f1: number[];
+  /** True samples of each class. */
+  support: number[];
+  macro: { precision: number; recall: number; f1: number };
+}
+
+/**
+ * The per-class scores of a confusion matrix `matrix[true][predicted]`.
+ * @example
+ * ```ts
+ * classScores([[3, 1], [0, 4]]).precision; // [1, 0.8]
+ * ```
+ */
+export function classScores(matrix: readonly (readonly number[])[]): ClassScores {
+  const yTrue: number[] = [],
+    yPred: number[] = [];
+  matrix.forEach((row, t) => {
+    row.forEach((count, p) => {
+      for (let k = 0; k < count; k++) {
+        yTrue.push(t);
+        yPred.push(p);
+      }
+    });
+  });
+  const labels = matrix.map((_, i) => i);
+  const per = { average: null, labels, zeroDivision: Number.NaN } as const;
+  const macro = { average: 'macro', labels, zeroDivision: Number.NaN } as const;
+  return {
+    precision: precision(yTrue, yPred, per),
+    recall: recall(yTrue, yPred, per),
+    f1: f1Score(yTrue, yPred, per),
+    support: matrix.map((row) => row.reduce((a, b) => a + b, 0)),
+    macro: {
+      precision: precision(yTrue, yPred, macro),
+      recall: recall(yTrue, yPred, macro),
+      f1: f1Score(yTrue, yPred, macro),
+    },
+  };
 }
 
 /** Rows per forward pass of an evaluation (bounds the memory of the 8,000-digit training split). */
@@ -55,7 +105,8 @@ export function evaluateClassifier(
   );
   const correct = confusion.reduce((a, row, i) => a + row[i]!, 0);
   const total = set.labels.size;
-  return { loss: result.loss, accuracy: total > 0 ? correct / total : NaN, correct, total, confusion };
+  const accuracyOf = total > 0 ? correct / total : NaN;
+  return { loss: result.loss, accuracy: accuracyOf, correct, total, confusion, classes: classScores(confusion) };
 }
 
 /** `91.73%`. */

@@ -42,8 +42,33 @@ export {
   nllLoss,
   l2Penalty,
 } from './losses.js';
+export {
+  type KLDivOptions,
+  type CosineSimilarityOptions,
+  type CosineEmbeddingOptions,
+  klDiv,
+  cosineSimilarity,
+  cosineEmbeddingLoss,
+  l1Penalty,
+} from './losses-extra.js';
 export { dropout } from './dropout.js';
 export { batchNorm, layerNorm, type BatchNormOptions, type RunningStats } from './normalization.js';
 export { embedding } from './embedding.js';
-export { conv2d, maxPool2d, avgPool2d, type Conv2dOptions, type PoolOptions } from './conv.js';
+export { conv1d, conv2d, type Conv1dOptions, type Conv2dOptions, type Single } from './conv.js';
+export {
+  convTranspose1d,
+  convTranspose2d,
+  type ConvTranspose1dOptions,
+  type ConvTranspose2dOptions,
+} from './conv-transpose.js';
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, type PoolOptions, type Pool1dOptions } from './pooling.js';
+export { adaptiveAvgPool2d, adaptiveMaxPool2d, type AdaptiveSize } from './adaptive-pool.js';
+export { interpolate, type InterpolateMode, type InterpolateOptions } from './interpolate.js';
+export { groupNorm, instanceNorm, type InstanceNormOptions } from './normalization2d.js';
 export { rnnCell, lstmCell, gruCell, type CellWeights, type RnnNonlinearity } from './recurrent.js';
+export {
+  scaledDotProductAttention,
+  attentionWeights,
+  type AttentionWeightsOptions,
+  type ScaledDotProductAttentionOptions,
+} from './attention.js';

@@ -2,6 +2,7 @@
  * One time step of the recurrent cells, PyTorch's equations and weight layouts
  * (W_ih [G·H, I], W_hh [G·H, H] with the gates stacked along the first axis).
  */
+import * as T from '@chainrule/tensor';
 import { type Tensor, add, linear, mul, relu, sigmoid, split, sub, tanh } from '@chainrule/autograd';
 
 /** The weights of one cell (biases may be null). */
@@ -15,8 +16,23 @@ export interface CellWeights {
 /** The Elman RNN's nonlinearity. */
 export type RnnNonlinearity = 'tanh' | 'relu';
 
+/**
+ * Throws a RangeError naming `op` unless `nonlinearity` is 'tanh' or 'relu' (PyTorch's two).
+ * @example
+ * ```ts
+ * checkNonlinearity('RNN', 'sigmoid'); // RangeError: RNN: nonlinearity must be one of 'tanh', 'relu', got 'sigmoid'
+ * ```
+ */
+export function checkNonlinearity(op: string, nonlinearity: unknown): asserts nonlinearity is RnnNonlinearity {
+  if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
+    const got = typeof nonlinearity === 'string' ? `'${nonlinearity}'` : String(nonlinearity);
+    throw new T.RangeError(op, `nonlinearity must be one of 'tanh', 'relu', got ${got}`);
+  }
+}
+
 /** h' = act(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh). */
 export function rnnCell(x: Tensor, h: Tensor, w: CellWeights, nonlinearity: RnnNonlinearity = 'tanh'): Tensor {
+  checkNonlinearity('rnnCell', nonlinearity);
   const pre = add(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh));
   return nonlinearity === 'tanh' ? tanh(pre) : relu(pre);
 }

@@ -8,9 +8,21 @@
  * const net = new Sequential(new Linear(2, 8), new GELU('tanh'), new Linear(8, 1));
  * ```
  */
+import * as T from '@chainrule/tensor';
 import { type Tensor, logSoftmax, relu, sigmoid, softmax, tanh } from '@chainrule/autograd';
 import { Module } from '../module.js';
 import * as F from '../functional/activations.js';
+import { checkOptions } from './options.js';
+
+/** Throws a RangeError naming `op` unless `value` is a finite number. */
+function checkFinite(op: string, name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new T.RangeError(
+      op,
+      `${name} must be a finite number, got ${typeof value === 'number' ? value : typeof value}`,
+    );
+  }
+}
 
 /** x ↦ x. */
 export class Identity extends Module {
@@ -48,6 +60,7 @@ export class SobolevaTanh extends Module {
   readonly d: number;
   constructor(options: F.SmhtOptions = {}) {
     super();
+    checkOptions('SobolevaTanh', options, ['a', 'b', 'c', 'd']);
     ({ a: this.a = 1, b: this.b = 1, c: this.c = 1, d: this.d = 1 } = options);
   }
   forward(x: Tensor): Tensor {
@@ -76,6 +89,7 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    checkFinite('LeakyReLU', 'negativeSlope', negativeSlope);
   }
   forward(x: Tensor): Tensor {
     return F.leakyRelu(x, this.negativeSlope);
@@ -89,6 +103,10 @@ export class LeakyReLU extends Module {
 export class GELU extends Module {
   constructor(readonly approximate: F.GeluApproximate = 'none') {
     super();
+    if (approximate !== 'none' && approximate !== 'tanh') {
+      const got = typeof approximate === 'string' ? `'${approximate}'` : String(approximate);
+      throw new T.RangeError('GELU', `approximate must be one of 'none', 'tanh', got ${got}`);
+    }
   }
   forward(x: Tensor): Tensor {
     return F.gelu(x, this.approximate);
@@ -105,6 +123,9 @@ export class Softplus extends Module {
     readonly threshold = 20,
   ) {
     super();
+    checkFinite('Softplus', 'beta', beta);
+    if (beta === 0) throw new T.RangeError('Softplus', 'beta must be non-zero, got 0');
+    checkFinite('Softplus', 'threshold', threshold);
   }
   forward(x: Tensor): Tensor {
     return F.softplus(x, this.beta, this.threshold);
@@ -118,6 +139,7 @@ export class Softplus extends Module {
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    checkFinite('ELU', 'alpha', alpha);
   }
   forward(x: Tensor): Tensor {
     return F.elu(x, this.alpha);
@@ -133,6 +155,8 @@ export class Softmax extends Module {
     super();
   }
   forward(x: Tensor): Tensor {
+    // names the layer, the axis and the rank (a 0-d input takes axis 0 or -1, as PyTorch)
+    T.normalizeAxis('Softmax', this.axis, Math.max(x.ndim, 1));
     return softmax(x, this.axis);
   }
   override extraRepr(): string {
@@ -146,6 +170,7 @@ export class LogSoftmax extends Module {
     super();
   }
   forward(x: Tensor): Tensor {
+    T.normalizeAxis('LogSoftmax', this.axis, Math.max(x.ndim, 1));
     return logSoftmax(x, this.axis);
   }
   override extraRepr(): string {

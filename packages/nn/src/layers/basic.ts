@@ -9,7 +9,7 @@ import type { Parameter } from '../parameter.js';
 import * as init from '../init.js';
 import { dropout } from '../functional/dropout.js';
 import { embedding } from '../functional/embedding.js';
-import { type LayerOptions, checkPositiveInt, emptyParameter, layerDtype } from './options.js';
+import { type LayerOptions, checkOptions, checkPositiveInt, emptyParameter, layerDtype } from './options.js';
 
 /**
  * Flattens axes startDim..endDim into one (default: everything but the batch axis).
@@ -54,6 +54,7 @@ export class Dropout extends Module {
     options: { rng?: Rng } = {},
   ) {
     super();
+    checkOptions('Dropout', options, ['rng']);
     if (!(p >= 0 && p <= 1)) throw new T.RangeError('Dropout', `p must be in [0, 1], got ${p}`);
     this.rng = options.rng ?? defaultRng;
   }
@@ -84,18 +85,18 @@ export class Embedding extends Module {
     options: EmbeddingOptions = {},
   ) {
     super();
+    checkOptions('Embedding', options, ['paddingIdx', 'rng', 'dtype']);
     checkPositiveInt('Embedding', 'numEmbeddings', numEmbeddings);
     checkPositiveInt('Embedding', 'embeddingDim', embeddingDim);
+    this.paddingIdx = options.paddingIdx ?? null;
+    const pad = this.paddingIdx;
+    // checked before the weights are drawn, so a refused layer leaves the rng as it was
+    if (pad !== null && (!Number.isInteger(pad) || pad < 0 || pad >= numEmbeddings)) {
+      throw new T.RangeError('Embedding', `paddingIdx ${pad} is out of range for ${numEmbeddings} embeddings`);
+    }
     this.weight = emptyParameter([numEmbeddings, embeddingDim], layerDtype('Embedding', options));
     init.normal(this.weight, 0, 1, { rng: options.rng ?? defaultRng });
-    this.paddingIdx = options.paddingIdx ?? null;
     if (this.paddingIdx !== null) {
-      if (!Number.isInteger(this.paddingIdx) || this.paddingIdx < 0 || this.paddingIdx >= numEmbeddings) {
-        throw new T.RangeError(
-          'Embedding',
-          `paddingIdx ${this.paddingIdx} is out of range for ${numEmbeddings} embeddings`,
-        );
-      }
       const row = this.weight.value.select(0, this.paddingIdx);
       T.getBackend().assign(row, T.zeros(row.shape, row.dtype));
     }

@@ -3,7 +3,8 @@ import { type Tensor, linear } from '@chainrule/autograd';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import * as init from '../init.js';
-import { type LayerOptions, checkPositiveInt, emptyParameter, layerDtype } from './options.js';
+import { checkInputDtype } from './input-checks.js';
+import { type LayerOptions, checkOptions, checkPositiveInt, emptyParameter, layerDtype } from './options.js';
 
 /** Options of `Linear`. */
 export interface LinearOptions extends LayerOptions {
@@ -33,6 +34,7 @@ export class Linear extends Module {
     options: LinearOptions = {},
   ) {
     super();
+    checkOptions('Linear', options, ['bias', 'rng', 'dtype']);
     checkPositiveInt('Linear', 'inFeatures', inFeatures);
     checkPositiveInt('Linear', 'outFeatures', outFeatures);
     const dtype = layerDtype('Linear', options);
@@ -49,6 +51,7 @@ export class Linear extends Module {
     if (x.ndim === 0 || x.shape[x.ndim - 1] !== this.inFeatures) {
       throw new T.ShapeError('Linear', `expected input of shape [..., ${this.inFeatures}], got ${T.fmtShape(x.shape)}`);
     }
+    checkInputDtype('Linear', x, this.weight.dtype);
     return linear(x, this.weight, this.bias);
   }
 

@@ -3,7 +3,15 @@ import { Tensor } from '@chainrule/autograd';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { batchNorm, layerNorm } from '../functional/normalization.js';
-import { type LayerOptions, checkPositiveInt, layerDtype } from './options.js';
+import { checkInputDtype } from './input-checks.js';
+import { type LayerOptions, checkOptions, checkPositiveInt, layerDtype } from './options.js';
+
+/** Throws unless `eps` is a finite positive number (a zero or negative one divides by √0 or √negative). */
+function checkEps(op: string, eps: number): void {
+  if (!(typeof eps === 'number' && Number.isFinite(eps) && eps > 0)) {
+    throw new T.RangeError(op, `eps must be a finite positive number, got ${String(eps)}`);
+  }
+}
 
 /** Options of `BatchNorm1d`. */
 export interface BatchNormLayerOptions extends Omit<LayerOptions, 'rng'> {
@@ -41,10 +49,15 @@ export class BatchNorm1d extends Module {
     options: BatchNormLayerOptions = {},
   ) {
     super();
+    checkOptions('BatchNorm1d', options, ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype']);
     checkPositiveInt('BatchNorm1d', 'numFeatures', numFeatures);
     const dtype = layerDtype('BatchNorm1d', options);
     this.eps = options.eps ?? 1e-5;
+    checkEps('BatchNorm1d', this.eps);
     this.momentum = options.momentum ?? 0.1;
+    if (!(typeof this.momentum === 'number' && this.momentum >= 0 && this.momentum <= 1)) {
+      throw new T.RangeError('BatchNorm1d', `momentum must be in [0, 1], got ${String(this.momentum)}`);
+    }
     const affine = options.affine ?? true;
     this.weight = affine ? new Parameter(T.ones([numFeatures], dtype)) : null;
     this.bias = affine ? new Parameter(T.zeros([numFeatures], dtype)) : null;
@@ -67,6 +80,8 @@ export class BatchNorm1d extends Module {
         `expected input [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${T.fmtShape(x.shape)}`,
       );
     }
+    // the dtype of what the layer holds now (Module.to may have changed it), null if it holds nothing
+    checkInputDtype('BatchNorm1d', x, (this.weight ?? this.runningMean)?.dtype ?? null);
     const running =
       this.runningMean !== null && this.runningVar !== null
         ? { mean: this.runningMean, variance: this.runningVar }
@@ -108,16 +123,19 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
+    checkOptions('LayerNorm', options, ['eps', 'elementwiseAffine', 'dtype']);
     this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     for (const d of this.normalizedShape) checkPositiveInt('LayerNorm', 'normalizedShape', d);
     const dtype = layerDtype('LayerNorm', options);
     this.eps = options.eps ?? 1e-5;
+    checkEps('LayerNorm', this.eps);
     const affine = options.elementwiseAffine ?? true;
     this.weight = affine ? new Parameter(T.ones(this.normalizedShape, dtype)) : null;
     this.bias = affine ? new Parameter(T.zeros(this.normalizedShape, dtype)) : null;
   }
 
   forward(x: Tensor): Tensor {
+    checkInputDtype('LayerNorm', x, this.weight?.dtype ?? null);
     return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
   }
 

@@ -9,8 +9,16 @@ import { Tensor, select, stack, transpose } from '@chainrule/autograd';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import * as init from '../init.js';
-import { type CellWeights, type RnnNonlinearity, gruCell, lstmCell, rnnCell } from '../functional/recurrent.js';
-import { type LayerOptions, checkPositiveInt, emptyParameter, layerDtype } from './options.js';
+import {
+  type CellWeights,
+  type RnnNonlinearity,
+  checkNonlinearity,
+  gruCell,
+  lstmCell,
+  rnnCell,
+} from '../functional/recurrent.js';
+import { checkInputDtype, checkStateShape } from './input-checks.js';
+import { type LayerOptions, checkOptions, checkPositiveInt, emptyParameter, layerDtype } from './options.js';
 
 /** Options of the cells. */
 export interface CellOptions extends LayerOptions {
@@ -47,30 +55,51 @@ function makeWeights(
   return { weightIh, weightHh, biasIh, biasHh };
 }
 
-function checkStep(op: string, x: Tensor, input: number): void {
+/** The option keys every cell and sequence layer reads. */
+const CELL_KEYS = ['bias', 'rng', 'dtype'] as const;
+
+function checkStep(op: string, x: Tensor, input: number, dtype: DType): void {
   if ((x.ndim !== 1 && x.ndim !== 2) || x.shape[x.ndim - 1] !== input) {
     throw new T.ShapeError(op, `expected input [N, ${input}] or [${input}], got ${T.fmtShape(x.shape)}`);
   }
+  checkInputDtype(op, x, dtype);
 }
 
-function zeroState(x: Tensor, hidden: number, dtype: DType): Tensor {
-  return new Tensor(T.zeros(x.ndim === 2 ? [x.shape[0]!, hidden] : [hidden], dtype));
+/** The state `name` of a cell given input `x`: checked against [N, H] (or [H]), or zeros when not given. */
+function cellState(
+  op: string,
+  name: string,
+  given: Tensor | undefined,
+  x: Tensor,
+  hidden: number,
+  dtype: DType,
+): Tensor {
+  const shape = x.ndim === 2 ? [x.shape[0]!, hidden] : [hidden];
+  if (given === undefined) return new Tensor(T.zeros(shape, dtype));
+  checkStateShape(op, name, given, shape);
+  checkInputDtype(op, given, dtype, name);
+  return given;
 }
 
 abstract class CellBase extends Module<never, unknown> {
   readonly weights: CellWeights;
-  readonly dtype: DType;
   constructor(
     kind: Kind,
     readonly inputSize: number,
     readonly hiddenSize: number,
     options: CellOptions,
+    extraKeys: readonly string[] = [],
   ) {
     super();
+    checkOptions(`${kind}Cell`, options, [...CELL_KEYS, ...extraKeys]);
     checkPositiveInt(`${kind}Cell`, 'inputSize', inputSize);
     checkPositiveInt(`${kind}Cell`, 'hiddenSize', hiddenSize);
-    this.dtype = layerDtype(`${kind}Cell`, options);
-    this.weights = makeWeights(this, kind, inputSize, hiddenSize, options.bias ?? true, this.dtype, options.rng, '');
+    const dtype = layerDtype(`${kind}Cell`, options);
+    this.weights = makeWeights(this, kind, inputSize, hiddenSize, options.bias ?? true, dtype, options.rng, '');
+  }
+  /** The weights' dtype (what `Module.to` last made it), which inputs and states must have. */
+  get dtype(): DType {
+    return this.weights.weightIh.dtype;
   }
   override extraRepr(): string {
     return `${this.inputSize}, ${this.hiddenSize}, bias=${this.weights.biasIh !== null}`;
@@ -93,16 +122,13 @@ export class RNNCell extends CellBase {
     hiddenSize: number,
     readonly options: CellOptions & { nonlinearity?: RnnNonlinearity } = {},
   ) {
-    super('RNN', inputSize, hiddenSize, options);
+    checkNonlinearity('RNNCell', options?.nonlinearity ?? 'tanh'); // before any weight is drawn from the rng
+    super('RNN', inputSize, hiddenSize, options, ['nonlinearity']);
   }
   forward(x: Tensor, h?: Tensor): Tensor {
-    checkStep('RNNCell', x, this.inputSize);
-    return rnnCell(
-      x,
-      h ?? zeroState(x, this.hiddenSize, this.dtype),
-      this.weights,
-      this.options.nonlinearity ?? 'tanh',
-    );
+    checkStep('RNNCell', x, this.inputSize, this.dtype);
+    const h0 = cellState('RNNCell', 'h', h, x, this.hiddenSize, this.dtype);
+    return rnnCell(x, h0, this.weights, this.options.nonlinearity ?? 'tanh');
   }
 }
 
@@ -112,9 +138,9 @@ export class LSTMCell extends CellBase {
     super('LSTM', inputSize, hiddenSize, options);
   }
   forward(x: Tensor, state?: readonly [Tensor, Tensor]): [Tensor, Tensor] {
-    checkStep('LSTMCell', x, this.inputSize);
-    const h = state?.[0] ?? zeroState(x, this.hiddenSize, this.dtype);
-    const c = state?.[1] ?? zeroState(x, this.hiddenSize, this.dtype);
+    checkStep('LSTMCell', x, this.inputSize, this.dtype);
+    const h = cellState('LSTMCell', 'h', state?.[0], x, this.hiddenSize, this.dtype);
+    const c = cellState('LSTMCell', 'c', state?.[1], x, this.hiddenSize, this.dtype);
     return lstmCell(x, h, c, this.weights);
   }
 }
@@ -125,8 +151,8 @@ export class GRUCell extends CellBase {
     super('GRU', inputSize, hiddenSize, options);
   }
   forward(x: Tensor, h?: Tensor): Tensor {
-    checkStep('GRUCell', x, this.inputSize);
-    return gruCell(x, h ?? zeroState(x, this.hiddenSize, this.dtype), this.weights);
+    checkStep('GRUCell', x, this.inputSize, this.dtype);
+    return gruCell(x, cellState('GRUCell', 'h', h, x, this.hiddenSize, this.dtype), this.weights);
   }
 }
 
@@ -142,20 +168,21 @@ abstract class SequenceBase extends Module<never, unknown> {
   readonly layers: CellWeights[] = [];
   readonly numLayers: number;
   readonly batchFirst: boolean;
-  readonly dtype: DType;
   constructor(
     readonly kind: Kind,
     readonly inputSize: number,
     readonly hiddenSize: number,
     options: RecurrentOptions,
+    extraKeys: readonly string[] = [],
   ) {
     super();
+    checkOptions(kind, options, [...CELL_KEYS, 'numLayers', 'batchFirst', ...extraKeys]);
     checkPositiveInt(kind, 'inputSize', inputSize);
     checkPositiveInt(kind, 'hiddenSize', hiddenSize);
     this.numLayers = options.numLayers ?? 1;
     checkPositiveInt(kind, 'numLayers', this.numLayers);
     this.batchFirst = options.batchFirst ?? false;
-    this.dtype = layerDtype(kind, options);
+    const dtype = layerDtype(kind, options);
     for (let l = 0; l < this.numLayers; l++) {
       this.layers.push(
         makeWeights(
@@ -164,7 +191,7 @@ abstract class SequenceBase extends Module<never, unknown> {
           l === 0 ? inputSize : hiddenSize,
           hiddenSize,
           options.bias ?? true,
-          this.dtype,
+          dtype,
           options.rng,
           `_l${l}`,
         ),
@@ -172,12 +199,25 @@ abstract class SequenceBase extends Module<never, unknown> {
     }
   }
 
-  /** The input as [T, N, I], checked. */
+  /** The weights' dtype (what `Module.to` last made it), which inputs and states must have. */
+  get dtype(): DType {
+    return this.layers[0]!.weightIh.dtype;
+  }
+
+  /** The input as [T, N, I], checked (shape, at least one step, dtype). */
   protected timeMajor(x: Tensor): Tensor {
+    const layout = this.batchFirst ? 'N, T' : 'T, N';
     if (x.ndim !== 3 || x.shape[2] !== this.inputSize) {
-      const layout = this.batchFirst ? 'N, T' : 'T, N';
       throw new T.ShapeError(this.kind, `expected input [${layout}, ${this.inputSize}], got ${T.fmtShape(x.shape)}`);
     }
+    if (x.shape[this.batchFirst ? 1 : 0] === 0) {
+      throw new T.ShapeError(
+        this.kind,
+        `expected a sequence of at least one step, got input ${T.fmtShape(x.shape)} ` +
+          `([${layout}, ${this.inputSize}], T = 0)`,
+      );
+    }
+    checkInputDtype(this.kind, x, this.dtype);
     return this.batchFirst ? transpose(x, 0, 1) : x;
   }
 
@@ -191,7 +231,10 @@ abstract class SequenceBase extends Module<never, unknown> {
   }
 
   protected initial(name: string, given: Tensor | undefined, batch: number): Tensor[] {
-    if (given !== undefined) this.checkState(name, given, batch);
+    if (given !== undefined) {
+      this.checkState(name, given, batch);
+      checkInputDtype(this.kind, given, this.dtype, name);
+    }
     return Array.from({ length: this.numLayers }, (_, l) =>
       given === undefined ? new Tensor(T.zeros([batch, this.hiddenSize], this.dtype)) : select(given, 0, l),
     );
@@ -237,7 +280,8 @@ export class RNN extends SequenceBase {
     hiddenSize: number,
     options: RecurrentOptions & { nonlinearity?: RnnNonlinearity } = {},
   ) {
-    super('RNN', inputSize, hiddenSize, options);
+    checkNonlinearity('RNN', options?.nonlinearity ?? 'tanh'); // before any weight is drawn from the rng
+    super('RNN', inputSize, hiddenSize, options, ['nonlinearity']);
     this.nonlinearity = options.nonlinearity ?? 'tanh';
   }
   forward(x: Tensor, h0?: Tensor): [Tensor, Tensor] {

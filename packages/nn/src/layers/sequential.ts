@@ -1,4 +1,5 @@
 import type { Tensor } from '@chainrule/autograd';
+import { ModuleError } from '../errors.js';
 import { Module } from '../module.js';
 
 /** A module that maps one tensor to one tensor (what `Sequential` chains). */
@@ -24,6 +25,11 @@ export class Sequential extends Module {
 
   /** Adds a layer at the end. Returns this. */
   append(layer: TensorModule): this {
+    if (!(layer instanceof Module)) {
+      const got =
+        layer === null ? 'null' : typeof layer === 'object' ? (layer as object).constructor.name : typeof layer;
+      throw new ModuleError('Sequential', `layer ${this.layers.length} must be a Module, got ${got}`);
+    }
     this.registerModule(String(this.layers.length), layer as unknown as Module<never, unknown>);
     this.layers.push(layer);
     return this;

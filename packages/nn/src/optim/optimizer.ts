@@ -2,6 +2,7 @@ import * as T from '@chainrule/tensor';
 import type { NDArray } from '@chainrule/tensor';
 import { Tensor, noGrad } from '@chainrule/autograd';
 import { ModuleError } from '../errors.js';
+import { type ZeroGradOptions, zeroGrads } from '../zero-grad.js';
 import { type OptionKinds, checkObject, checkOptions, kindsOf, unknownKeyError } from './options.js';
 import { type LiveState, type StateSchema, checkParamState, describeValue } from './state-check.js';
 
@@ -132,9 +133,12 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     return this.paramGroups.flatMap((g) => g.params);
   }
 
-  /** Clears every parameter's gradient (sets it to null). */
-  zeroGrad(): void {
-    for (const group of this.paramGroups) for (const p of group.params) p.grad = null;
+  /**
+   * Clears every parameter's gradient: sets it to null, or with `{ setToNone: false }` fills it
+   * with zeros in place (PyTorch's `zero_grad(set_to_none=...)`).
+   */
+  zeroGrad(options?: ZeroGradOptions): void {
+    zeroGrads(`${this.name}.zeroGrad`, this.params, options);
   }
 
   /**

@@ -1,6 +1,28 @@
 export type { Batch, ArrayData, BatchSource } from './batches.js';
 export { accuracy, confusionMatrix, predictedClasses, type ClassOptions } from './metrics.js';
 export {
+  precision,
+  recall,
+  f1Score,
+  balancedAccuracy,
+  type Average,
+  type PrfOptions,
+  type PerClassOptions,
+  type BalancedAccuracyOptions,
+} from './classification-metrics.js';
+export { topKAccuracy, logLoss, type TopKAccuracyOptions, type LogLossOptions } from './probability-metrics.js';
+export {
+  rocCurve,
+  rocAuc,
+  precisionRecallCurve,
+  averagePrecision,
+  type RocCurve,
+  type PrecisionRecallCurve,
+  type CurveOptions,
+  type ScoreAverageOptions,
+} from './ranking-metrics.js';
+export type { LabelsInput, ScoresInput } from './metric-inputs.js';
+export {
   evaluate,
   type EvaluateOptions,
   type EvaluateResult,

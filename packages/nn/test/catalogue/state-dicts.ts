@@ -1,5 +1,15 @@
 import { type Tensor, zeros } from '@chainrule/autograd';
-import { BatchNorm1d, Conv2d, Embedding, LSTM, Linear, ReLU, Sequential, StateDictError } from '../../src/index.js';
+import {
+  BatchNorm1d,
+  Conv2d,
+  Embedding,
+  LSTM,
+  Linear,
+  ModuleError,
+  ReLU,
+  Sequential,
+  StateDictError,
+} from '../../src/index.js';
 import { type Case, refuse } from './types.js';
 
 const lin = () => new Linear(3, 2);
@@ -122,5 +132,55 @@ export const stateDictCases: Case[] = [
     '"weight": shape [3,2] in the state dict, [4,2] in the model',
     () => [new Embedding(4, 2)] as const,
     (m) => load(m, new Map([['weight', zeros([3, 2])]])),
+  ),
+  // not a state dict at all (a JavaScript caller, or untyped data)
+  refuse(
+    'Module.loadStateDict: null',
+    ModuleError,
+    'loadStateDict: expected a state dict (a Map or a plain object of tensors by name), got null',
+    () => [lin()] as const,
+    (m) => m.loadStateDict(null as never),
+  ),
+  refuse(
+    'Module.loadStateDict: undefined',
+    ModuleError,
+    'loadStateDict: expected a state dict (a Map or a plain object of tensors by name), got undefined',
+    () => [lin()] as const,
+    (m) => m.loadStateDict(undefined as never),
+  ),
+  refuse(
+    'Module.loadStateDict: a string',
+    ModuleError,
+    'loadStateDict: expected a state dict (a Map or a plain object of tensors by name), got string',
+    () => [lin()] as const,
+    (m) => m.loadStateDict('weights.safetensors' as never),
+  ),
+  refuse(
+    'Module.loadStateDict: an array of entries',
+    ModuleError,
+    'got an array',
+    () => [lin()] as const,
+    (m) => m.loadStateDict([...linState()] as never),
+  ),
+  refuse(
+    'Module.loadStateDict: an option key strcit',
+    ModuleError,
+    'loadStateDict: unknown option key "strcit"; the valid ones are "strict"',
+    () => [lin()] as const,
+    (m) => m.loadStateDict(linState(), { strcit: false } as never),
+  ),
+  refuse(
+    'Module.loadStateDict: options null',
+    ModuleError,
+    'loadStateDict: options must be an object, got null',
+    () => [lin()] as const,
+    (m) => m.loadStateDict(linState(), null as never),
+  ),
+  refuse(
+    'Sequential.loadStateDict: null',
+    ModuleError,
+    'loadStateDict: expected a state dict',
+    () => [new Sequential(new Linear(2, 3), new ReLU())] as const,
+    (m) => m.loadStateDict(null as never),
   ),
 ];

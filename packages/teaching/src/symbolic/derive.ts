@@ -29,6 +29,12 @@ export interface SymbolicGradient {
   readonly definitions: readonly Definition[];
   /** The forward expression of y. */
   readonly output: Expr;
+  /**
+   * Set when autograd would not give this derivative (never a silent 0): x does not require grad
+   * (the expression is then the mathematical derivative, which autograd skips), or x is not in the
+   * graph of y (the derivative is 0 because y does not depend on x). Null otherwise.
+   */
+  readonly note: string | null;
 }
 
 /**
@@ -48,10 +54,12 @@ export interface SymbolicGradient {
 export function symbolicGradient(y: Tensor, x: Tensor, options: SymbolicOptions = {}): SymbolicGradient {
   const graph = collectGraph(y, 'symbolicGradient');
   const target = graph.byTensor.get(x);
+  // a target autograd skips is still differentiated, as a symbol, and the result is flagged
+  const skipped = target !== undefined && !target.tensor.requiresGrad;
   const forward = new Map<number, Expr>();
   const definitions: Definition[] = [];
   for (const n of graph.nodes) {
-    if (n.tensor.size !== 1) {
+    if (n.tensor.numel() !== 1) {
       throw new AutogradError(
         'symbolicGradient',
         `works on scalar graphs; ` +
@@ -60,7 +68,9 @@ export function symbolicGradient(y: Tensor, x: Tensor, options: SymbolicOptions 
     }
     const expanded =
       n.node === null
-        ? leafExpr(n)
+        ? n === target
+          ? sym(n.label)
+          : leafExpr(n)
         : forwardExpr(
             n,
             n.inputs.map((i) => forward.get(i)!),
@@ -80,7 +90,7 @@ export function symbolicGradient(y: Tensor, x: Tensor, options: SymbolicOptions 
     const locals = localExprs(n, args, forward.get(n.id)!);
     n.inputs.forEach((i, slot) => {
       const input = graph.nodes[i]!;
-      if (!input.tensor.requiresGrad || locals[slot] === null) return;
+      if ((!input.tensor.requiresGrad && !skipped) || locals[slot] === null) return;
       const term = mul(a, locals[slot]!);
       const before = adjoint.get(i);
       adjoint.set(i, before === undefined ? term : add(before, term));
@@ -89,14 +99,22 @@ export function symbolicGradient(y: Tensor, x: Tensor, options: SymbolicOptions 
   const expression = target === undefined ? num(0) : (adjoint.get(target.id) ?? num(0));
   const yName = graph.root.label,
     xName = target?.label ?? x.name ?? 'x';
+  const note =
+    target === undefined
+      ? `${xName} is not in the graph of ${yName}: the derivative is 0 because ${yName} does not depend on it`
+      : skipped
+        ? `${xName} does not require grad: autograd gives it no gradient (${xName}.grad stays null); ` +
+          'this is the mathematical derivative'
+        : null;
   return {
     expression,
     text: expression.text,
     latex: expression.latex,
-    equation: `∂${yName}/∂${xName} = ${expression.text}`,
+    equation: `∂${yName}/∂${xName} = ${expression.text}${note === null ? '' : `   (note: ${note})`}`,
     latexEquation: `\\frac{\\partial ${sym(yName).latex}}{\\partial ${sym(xName).latex}} = ${expression.latex}`,
     definitions,
     output: forward.get(graph.root.id)!,
+    note,
   };
 }
 

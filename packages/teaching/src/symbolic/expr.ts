@@ -96,9 +96,12 @@ export function add(a: Expr, b: Expr): Expr {
   if (isNum(a) && isNum(b)) return num(a.value + b.value);
   if (is(a, 0)) return b;
   if (is(b, 0)) return a;
+  if (isNum(a)) return add(b, a); // the number last: p - 1, not -1 + p
   if (b.kind === 'neg') return sub(a, b.args[0]);
   if (isNum(b) && b.value < 0) return sub(a, num(-b.value));
-  if (same(a, b)) return mul(num(2), a);
+  const [ca, ta] = term(a);
+  const [cb, tb] = term(b);
+  if (same(ta, tb)) return mul(num(ca + cb), ta); // like terms: 2·x² + x² = 3·x²
   const text = `${a.text} + ${b.text}`;
   check(text);
   return { kind: 'add', args: [a, b], text, latex: `${a.latex} + ${b.latex}`, prec: 1, latexPrec: 1 };
@@ -111,7 +114,9 @@ export function sub(a: Expr, b: Expr): Expr {
   if (is(a, 0)) return neg(b);
   if (b.kind === 'neg') return add(a, b.args[0]);
   if (isNum(b) && b.value < 0) return add(a, num(-b.value));
-  if (same(a, b)) return num(0);
+  const [ca, ta] = term(a);
+  const [cb, tb] = term(b);
+  if (same(ta, tb)) return mul(num(ca - cb), ta); // like terms: 3·x - x = 2·x (x - x = 0)
   const text = `${a.text} - ${wrap(b, 2)}`;
   check(text);
   return { kind: 'sub', args: [a, b], text, latex: `${a.latex} - ${lwrap(b, 2)}`, prec: 1, latexPrec: 1 };
@@ -131,9 +136,19 @@ export function mul(a: Expr, b: Expr): Expr {
   if (isNum(b) && b.value < 0) return neg(mul(num(-b.value), a));
   if (isNum(b)) return mul(b, a);
   if (isNum(a) && b.kind === 'mul' && isNum(b.args[0])) return mul(num(a.value * b.args[0].value), b.args[1]);
-  if (a.kind === 'div' && is(a.args[0], 1)) return div(b, a.args[1]);
-  if (b.kind === 'div' && is(b.args[0], 1)) return div(a, b.args[1]);
-  if (same(a, b)) return pow(a, num(2));
+  // quotients gather into one, where common factors can cancel: (S/e)·(e/S²) = 1/S
+  if (a.kind === 'div' && b.kind === 'div') return div(mul(a.args[0], b.args[0]), mul(a.args[1], b.args[1]));
+  if (a.kind === 'div') return div(mul(a.args[0], b), a.args[1]);
+  if (b.kind === 'div') return div(mul(a, b.args[0]), b.args[1]);
+  // a coefficient moves to the front: (2·x)·y = 2·(x·y), x·(2·y) = 2·(x·y)
+  // a sum times a factor that cancels in one of its terms is multiplied out: (1/S - 1/e)·e = e/S - 1
+  const spread = distribute(a, b) ?? distribute(b, a);
+  if (spread !== null) return spread;
+  if (a.kind === 'mul' && isNum(a.args[0])) return mul(a.args[0], mul(a.args[1], b));
+  if (b.kind === 'mul' && isNum(b.args[0])) return mul(b.args[0], mul(a, b.args[1]));
+  const [ba, ea] = power(a);
+  const [bb, eb] = power(b);
+  if (same(ba, bb)) return pow(ba, num(ea + eb)); // x·x = x², x²·x = x³
   const text = `${wrap(a, 2)}·${wrap(b, 2)}`;
   check(text);
   return { kind: 'mul', args: [a, b], text, latex: `${lwrap(a, 2)} \\cdot ${lwrap(b, 2)}`, prec: 2, latexPrec: 2 };
@@ -145,12 +160,89 @@ export function div(a: Expr, b: Expr): Expr {
   if (is(b, 1)) return a;
   if (is(b, -1)) return neg(a);
   if (is(a, 0)) return num(0);
+  if (isNum(a) && a.value < 0) return neg(div(num(-a.value), b));
   if (a.kind === 'neg') return neg(div(a.args[0], b));
+  const sigma = sigmoidDerivative(a, b);
+  if (sigma !== null) return sigma;
+  // (p/q)/(r/s) = (p·s)/(q·r); then factors common to both sides cancel: (S·e)/(S²·e) = 1/S
+  if (a.kind === 'div' && b.kind === 'div') return div(mul(a.args[0], b.args[1]), mul(a.args[1], b.args[0]));
+  if (a.kind === 'div') return div(a.args[0], mul(a.args[1], b));
+  if (b.kind === 'div') return div(mul(a, b.args[1]), b.args[0]);
+  const cancelled = cancel(a, b);
+  if (cancelled !== null) return cancelled;
   if (b.kind === 'neg') return neg(div(a, b.args[0]));
   if (same(a, b)) return num(1);
   const text = `${wrap(a, 2)}/${wrap(b, 3)}`;
   check(text);
   return { kind: 'div', args: [a, b], text, latex: `\\frac{${a.latex}}{${b.latex}}`, prec: 2, latexPrec: 5 };
+}
+
+/** A term as coefficient · rest: 3·x² is [3, x²], x is [1, x]. */
+function term(e: Expr): [number, Expr] {
+  if (e.kind === 'mul' && isNum(e.args[0])) return [e.args[0].value, e.args[1]];
+  return [1, e];
+}
+
+/** (u ± v)·w multiplied out, when u·w or v·w becomes a number; else null. */
+function distribute(sum: Expr, w: Expr): Expr | null {
+  if ((sum.kind !== 'add' && sum.kind !== 'sub') || isNum(w)) return null;
+  const u = mul(sum.args[0], w);
+  const v = mul(sum.args[1], w);
+  if (!isNum(u) && !isNum(v)) return null;
+  return sum.kind === 'add' ? add(u, v) : sub(u, v);
+}
+
+/** The factors of a product, as [base, whole exponent], and its numeric coefficient. */
+function factors(e: Expr): { coefficient: number; list: [Expr, number][] } {
+  const list: [Expr, number][] = [];
+  let coefficient = 1;
+  const stack: Expr[] = [e];
+  while (stack.length > 0) {
+    const f = stack.pop()!;
+    if (f.kind === 'mul') stack.push(f.args[1], f.args[0]);
+    else if (isNum(f)) coefficient *= f.value;
+    else list.push(power(f));
+  }
+  return { coefficient, list };
+}
+
+/** a/b with the factors common to both cancelled (powers subtracted), or null when none are. */
+function cancel(a: Expr, b: Expr): Expr | null {
+  const top = factors(a);
+  const bottom = factors(b);
+  let changed = false;
+  for (const t of top.list) {
+    for (const d of bottom.list) {
+      if (t[1] === 0 || d[1] === 0 || !same(t[0], d[0])) continue;
+      const m = Math.min(t[1], d[1]);
+      t[1] -= m;
+      d[1] -= m;
+      changed = true;
+    }
+  }
+  if (!changed) return null;
+  const product = (fs: { coefficient: number; list: [Expr, number][] }): Expr =>
+    fs.list.reduce((p, [base, n]) => (n === 0 ? p : mul(p, pow(base, num(n)))), num(fs.coefficient) as Expr);
+  return div(product(top), product(bottom));
+}
+
+/** A factor as base ^ whole exponent: x³ is [x, 3], x is [x, 1]. */
+function power(e: Expr): [Expr, number] {
+  if (e.kind === 'pow' && isNum(e.args[1]) && Number.isInteger(e.args[1].value)) return [e.args[0], e.args[1].value];
+  return [e, 1];
+}
+
+/**
+ * exp(-u) / (1 + exp(-u))², the derivative of 1/(1 + exp(-u)) as the chain rule writes it, is
+ * the standard form σ(u)·(1 - σ(u)).
+ */
+function sigmoidDerivative(a: Expr, b: Expr): Expr | null {
+  if (a.kind !== 'fn' || a.fn !== 'exp' || a.args[0].kind !== 'neg') return null;
+  if (b.kind !== 'pow' || !is(b.args[1], 2)) return null;
+  const inner = b.args[0];
+  if (inner.kind !== 'add' || !is(inner.args[0], 1) || !same(inner.args[1], a)) return null;
+  const s = call('sigmoid', a.args[0].args[0]);
+  return mul(s, sub(num(1), s));
 }
 
 const SUPERSCRIPTS = '⁰¹²³⁴⁵⁶⁷⁸⁹';

@@ -31,8 +31,8 @@ export function unary(op: UnaryOp, x: NDArray): NDArray {
  */
 export function binary(op: BinaryOp, a: Operand, b: Operand): NDArray {
   const promoted = resultDtype(a, b);
-  const A = toArray(a, promoted),
-    B = toArray(b, promoted);
+  const A = toArray(a, promoted, op),
+    B = toArray(b, promoted, op);
   const dtype = elementwiseResultDtype(op, promoted);
   if (shapesEqual(A.shape, B.shape)) return getBackend().binary(op, A, B, dtype); // nothing to broadcast
   const shape = broadcastShapes(op, A.shape, B.shape);
@@ -41,8 +41,8 @@ export function binary(op: BinaryOp, a: Operand, b: Operand): NDArray {
 
 function compareOp(op: CompareOp, a: Operand, b: Operand): NDArray {
   const promoted = resultDtype(a, b);
-  const A = toArray(a, promoted),
-    B = toArray(b, promoted);
+  const A = toArray(a, promoted, op),
+    B = toArray(b, promoted, op);
   const shape = broadcastShapes(op, A.shape, B.shape);
   return getBackend().compare(op, A.expand(shape), B.expand(shape));
 }
@@ -123,8 +123,8 @@ export const ge = (a: Operand, b: Operand): NDArray => compareOp('ge', a, b);
 export function where(cond: NDArray, a: Operand, b: Operand): NDArray {
   if (cond.dtype !== 'bool') throw new DTypeError('where', `condition must be bool, got ${cond.dtype}`);
   const dtype = resultDtype(a, b);
-  const A = toArray(a, dtype),
-    B = toArray(b, dtype);
+  const A = toArray(a, dtype, 'where'),
+    B = toArray(b, dtype, 'where');
   const shape = broadcastShapes('where', broadcastShapes('where', cond.shape, A.shape), B.shape);
   return getBackend().where(cond.expand(shape), A.expand(shape), B.expand(shape), dtype);
 }

@@ -1,4 +1,4 @@
-import { getBackend } from '../backend.js';
+import { type ScatterReduce, getBackend } from '../backend.js';
 import { type DType, allocate } from '../dtype.js';
 import { DTypeError, RangeError, ShapeError, fmtShape } from '../errors.js';
 import { NDArray } from '../ndarray.js';
@@ -55,6 +55,36 @@ export function scatterAdd(shape: readonly number[], axis: number, index: NDArra
   }
   checkIndex('scatterAdd', index, shape[ax]!, ax);
   return getBackend().scatterAdd(shape, ax, index, src);
+}
+
+const REDUCES: readonly ScatterReduce[] = ['none', 'sum', 'mean', 'amax', 'amin'];
+
+/**
+ * torch.scatter and torch.scatter_reduce: a copy of `x` where src[i][j] lands at x[i][index[i][j]]
+ * (axis 1; likewise for any axis), replacing x's value (`'none'`: the last write wins) or reduced
+ * with `'sum'`, `'mean'`, `'amax'` or `'amin'` (x's value takes part when `includeSelf`). `index`
+ * has x's rank, no larger than x on the other axes; `src` has index's shape and x's dtype.
+ * @example scatter(zeros([3]), 0, array([0, 0], 'int32'), array([1, 2]), 'sum', true).toArray(); // [3, 0, 0]
+ */
+export function scatter(
+  x: NDArray,
+  axis: number,
+  index: NDArray,
+  src: NDArray,
+  reduce: ScatterReduce = 'none',
+  includeSelf = true,
+): NDArray {
+  if (!REDUCES.includes(reduce))
+    throw new RangeError('scatter', `reduce must be one of ${REDUCES.join(', ')}, got ${String(reduce)}`);
+  const ax = normalizeAxis('scatter', axis, x.ndim);
+  checkGatherShape('scatter', x.shape, ax, index);
+  if (index.ndim !== src.ndim || index.shape.some((d, i) => d !== src.shape[i])) {
+    throw new ShapeError('scatter', `src shape ${fmtShape(src.shape)} must equal index shape ${fmtShape(index.shape)}`);
+  }
+  if (src.dtype !== x.dtype)
+    throw new DTypeError('scatter', `src must have the dtype of x (${x.dtype}), got ${src.dtype}`);
+  checkIndex('scatter', index, x.shape[ax]!, ax);
+  return getBackend().scatter(x, ax, index, src, reduce, includeSelf);
 }
 
 function checkGatherShape(op: string, shape: readonly number[], axis: number, index: NDArray): void {

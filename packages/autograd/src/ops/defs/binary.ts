@@ -9,7 +9,6 @@ import { apply, applyScalar } from '../apply.js';
 import { type TensorLike, asTensor, checkOperand, constant, dtypeOf } from '../operands.js';
 import { NONE as NO_PARAMS, type None, type RecordSpec, binaryRecord, noGradRecord, op, records } from '../records.js';
 import { fit } from '../coerce.js';
-import { cast } from './cast.js';
 
 /** The parameters of the ops that take none (held here: the hot scalar path reads it per op). */
 const NONE: None = NO_PARAMS;
@@ -157,7 +156,7 @@ function promoteAndApply(record: OpRecord<None> & { readonly name: BinaryOp }, a
   const name = record.name;
   checkOperand(name, a, 'the first operand');
   checkOperand(name, b, 'the second operand');
-  const dtype = T.elementwiseResultDtype(name, dtypeOf(a, b));
+  const dtype = T.elementwiseResultDtype(name, dtypeOf(a, b, name));
   const A = asTensor(a, dtype),
     B = asTensor(b, dtype);
   const shape = T.shapesEqual(A.shape, B.shape) ? A.shape : T.broadcastShapes(name, A.shape, B.shape);
@@ -168,7 +167,7 @@ function promoteAndApply(record: OpRecord<None> & { readonly name: BinaryOp }, a
 function comparison(name: CompareOp, a: TensorLike, b: TensorLike): Tensor {
   checkOperand(name, a, 'the first operand');
   checkOperand(name, b, 'the second operand');
-  const dtype = dtypeOf(a, b);
+  const dtype = dtypeOf(a, b, name);
   return apply(BINARY_OPS[name], [asTensor(a, dtype), asTensor(b, dtype)], NONE);
 }
 
@@ -209,10 +208,31 @@ export const ge = (a: TensorLike, b: TensorLike): Tensor => comparison('ge', a, 
 
 /** Logical not of a mask (bool result, no gradient). */
 export const logicalNot = (m: Tensor): Tensor => eq(m, 0);
-/** Logical or of two masks. */
-export const logicalOr = (a: Tensor, b: Tensor): Tensor => ne(maximum(cast(a, 'int32'), cast(b, 'int32')), 0);
-/** Logical and of two masks. */
-export const logicalAnd = (a: Tensor, b: Tensor): Tensor => ne(minimum(cast(a, 'int32'), cast(b, 'int32')), 0);
+
+/** `x` as a bool mask, as PyTorch reads a tensor as truth values: any non-zero value (NaN included) is true. */
+function truth(op: string, x: Tensor, what: string): Tensor {
+  checkOperand(op, x, what, false);
+  return x.dtype === 'bool' ? x : ne(x, 0); // never a cast to int32, which would make 0.5 false and refuse NaN
+}
+
+/**
+ * Logical or, broadcast (bool result, no gradient); any non-zero value, NaN included, is true.
+ * @example
+ * ```ts
+ * logicalOr(tensor([0.5, NaN, 0]), tensor([0, 0, 0])).toArray(); // [true, true, false]
+ * ```
+ */
+export const logicalOr = (a: Tensor, b: Tensor): Tensor =>
+  ne(maximum(truth('logicalOr', a, 'the first operand'), truth('logicalOr', b, 'the second operand')), 0);
+/**
+ * Logical and, broadcast (bool result, no gradient); any non-zero value, NaN included, is true.
+ * @example
+ * ```ts
+ * logicalAnd(tensor([0.5, NaN, 0]), tensor([2, 1, 1])).toArray(); // [true, true, false]
+ * ```
+ */
+export const logicalAnd = (a: Tensor, b: Tensor): Tensor =>
+  ne(minimum(truth('logicalAnd', a, 'the first operand'), truth('logicalAnd', b, 'the second operand')), 0);
 
 /**
  * cond ? a : b, broadcast; `cond` is bool and gets no gradient.
@@ -225,7 +245,7 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   checkOperand('where', cond, 'the condition', false);
   checkOperand('where', a, 'the second argument');
   checkOperand('where', b, 'the third argument');
-  const dtype = dtypeOf(a, b);
+  const dtype = dtypeOf(a, b, 'where');
   const A = asTensor(a, dtype),
     B = asTensor(b, dtype);
   const shape = T.broadcastShapes('where', T.broadcastShapes('where', cond.shape, A.shape), B.shape);

@@ -8,7 +8,7 @@ import { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { op, records } from '../records.js';
 import { broadcastAxes, inversePermutation } from '../axes.js';
-import { cast } from './cast.js';
+import { CAST_OPS, cast } from './cast.js';
 
 type SliceParams = { axis: number; start: number; stop: number; step: number };
 const axesText = (axes: readonly number[]): string => `[${axes.join(',')}]`;
@@ -147,16 +147,67 @@ function sliceBackward(g: Tensor, shape: number[], p: SliceParams): Tensor {
 }
 
 /**
- * A new shape for the same elements (a view where the strides allow it); one dimension may be -1.
+ * A shape given as PyTorch takes it: one array (`[2, 6]`) or the sizes as arguments (`2, 6`).
+ * Method calls pass trailing `undefined`s (methods.ts), which are dropped.
+ */
+function shapeArgument(op: string, args: readonly unknown[]): readonly number[] {
+  let n = args.length;
+  while (n > 0 && args[n - 1] === undefined) n--;
+  if (n === 1 && Array.isArray(args[0])) return args[0] as readonly number[];
+  const sizes = args.slice(0, n);
+  if (!sizes.every((d) => typeof d === 'number')) {
+    const got = sizes.map((d) => (Array.isArray(d) ? `[${d.join(', ')}]` : typeof d)).join(', ');
+    throw new T.ShapeError(op, `expected a shape as one array or as numbers, got (${got})`);
+  }
+  return sizes as number[];
+}
+
+/**
+ * A new shape for the same elements (a view where the strides allow it, else a copy); one
+ * dimension may be -1. The shape is one array or the sizes as arguments, as in PyTorch.
  * @example
  * ```ts
  * reshape(arange(0, 6), [2, -1]).shape; // [2, 3]
+ * arange(0, 12).reshape(2, 6).shape; // [2, 6]
  * ```
  */
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  const target = x.value.reshape(shape).shape; // validates and resolves -1
+export function reshape(x: Tensor, ...shape: [readonly number[]] | number[]): Tensor {
+  const target = x.value.reshape(shapeArgument('reshape', shape)).shape; // validates and resolves -1
   if (T.shapesEqual(target, x.shape)) return x;
   return apply(SHAPE_OPS.reshape, [x], { shape: [...target] });
+}
+/**
+ * `reshape` that never copies, as PyTorch's `view`: a ShapeError where the strides do not allow a
+ * view of the new shape (a transposed matrix flattened, say); `reshape` copies then.
+ * @example
+ * ```ts
+ * arange(0, 6).view(2, 3).shape; // [2, 3]
+ * arange(0, 6).view(2, 3).mT.view(6); // ShapeError: not viewable, use reshape
+ * ```
+ */
+export function view(x: Tensor, ...shape: [readonly number[]] | number[]): Tensor {
+  const wanted = shapeArgument('view', shape);
+  const r = x.value.reshape(wanted); // validates and resolves -1
+  if (r.data !== x.value.data) {
+    throw new T.ShapeError(
+      'view',
+      `a tensor of shape ${T.fmtShape(x.shape)} and strides ${T.fmtShape(x.value.strides)} cannot be viewed ` +
+        `as ${T.fmtShape(r.shape)} without a copy; use reshape (which copies)`,
+    );
+  }
+  return reshape(x, r.shape);
+}
+/**
+ * A copy with its own storage that gradients flow through unchanged, as PyTorch's `clone`
+ * (the record is `cast` to the same dtype: a copy whose rule passes the gradient through).
+ * @example
+ * ```ts
+ * const x = tensor([1, 2], { requiresGrad: true });
+ * const y = x.clone(); // y.value is a new array; y.sum().backward() gives x.grad = [1, 1]
+ * ```
+ */
+export function clone(x: Tensor): Tensor {
+  return apply(CAST_OPS.cast, [x], { dtype: x.dtype });
 }
 /** Flattens the axes from `startAxis` on into one. */
 export function flatten(x: Tensor, startAxis = 0): Tensor {
@@ -273,10 +324,11 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], axi
 /** The shape ops' method forms (`x.reshape(...)`). */
 export const SHAPE_METHODS = {
   reshape,
+  view,
+  clone,
   flatten,
   permute,
   transpose,
-  mT,
   expand,
   broadcastTo: expand,
   squeeze,

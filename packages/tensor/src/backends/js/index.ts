@@ -4,9 +4,12 @@ import { axpyFamily } from './axpy.js';
 import { convFamily } from './conv.js';
 import { copyFamily } from './copy.js';
 import { elementwiseFamily } from './elementwise.js';
+import { linalgFamily } from './linalg.js';
 import { matmulFamily } from './matmul.js';
 import { reduceFamily } from './reduce.js';
+import { scanFamily } from './scan.js';
 import { selectFamily } from './select.js';
+import { sortFamily } from './sort.js';
 
 /**
  * The pure-TypeScript backend: every kernel, the fallback and the reference for faster backends.
@@ -17,10 +20,13 @@ export const jsBackend: Backend = {
   name: 'js',
   ...elementwiseFamily,
   ...reduceFamily,
+  ...scanFamily,
+  ...sortFamily,
   ...matmulFamily,
   ...copyFamily,
   ...selectFamily,
   ...axpyFamily,
   ...activationGradFamily,
   ...convFamily,
+  ...linalgFamily,
 };

@@ -1,5 +1,5 @@
 import { type DType, allocate } from '../../dtype.js';
-import type { ArgReduceOp, Backend, ReduceOp, ScanOp } from '../../backend.js';
+import type { ArgReduceOp, Backend, ReduceOp } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
 import { reductionRuns } from '../../shape.js';
 import { copy } from './copy.js';
@@ -141,29 +141,5 @@ export function argReduce(op: ArgReduceOp, x: NDArray, axis: number): NDArray {
   return out;
 }
 
-/** Running sums along `axis` (backwards when `reverse`), accumulated in float64 and stored as `outDtype`. */
-export function scan(_op: ScanOp, x: NDArray, axis: number, reverse: boolean, outDtype: DType): NDArray {
-  const c = x.contiguous();
-  const shape = x.shape;
-  let outer = 1,
-    inner = 1;
-  for (let k = 0; k < axis; k++) outer *= shape[k]!;
-  for (let k = axis + 1; k < shape.length; k++) inner *= shape[k]!;
-  const n = shape.length === 0 ? 1 : shape[axis]!;
-  const out = new NDArray(allocate(outDtype, x.size, 'cumsum'), [...shape]);
-  const o = out.data,
-    d = c.data,
-    off = c.offset;
-  const acc = new Float64Array(inner);
-  for (let b = 0; b < outer; b++) {
-    acc.fill(0);
-    for (let k = 0; k < n; k++) {
-      const row = (b * n + (reverse ? n - 1 - k : k)) * inner;
-      for (let i = 0; i < inner; i++) o[row + i] = acc[i] += d[off + row + i]!;
-    }
-  }
-  return out;
-}
-
 /** The reduction kernels of the reference backend. */
-export const reduceFamily = { reduce, argReduce, scan } satisfies Partial<Backend>;
+export const reduceFamily = { reduce, argReduce } satisfies Partial<Backend>;

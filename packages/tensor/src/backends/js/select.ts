@@ -1,4 +1,4 @@
-import type { Backend } from '../../backend.js';
+import type { Backend, ScatterReduce } from '../../backend.js';
 import { allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import { contiguousStrides } from '../../shape.js';
@@ -122,5 +122,61 @@ export function scatterAdd(shape: readonly number[], axis: number, index: NDArra
   return out;
 }
 
+/** cur combined with v by a reduction (NaN wins for amax and amin, as torch's max and min). */
+function combine(reduce: ScatterReduce, cur: number, v: number): number {
+  switch (reduce) {
+    case 'amax':
+      return v > cur || v !== v ? v : cur;
+    case 'amin':
+      return v < cur || v !== v ? v : cur;
+    default:
+      return cur + v;
+  }
+}
+
+/**
+ * A copy of x where src[..i..] lands at x[..index[..i..]..] along `axis`: written (`'none'`, the
+ * last write wins) or reduced in float64, x's value taking part when `includeSelf`.
+ */
+export function scatter(
+  x: NDArray,
+  axis: number,
+  index: NDArray,
+  src: NDArray,
+  reduce: ScatterReduce,
+  includeSelf: boolean,
+): NDArray {
+  const idx = indexValues(index);
+  const s = src.isContiguous ? src : copy(src, src.dtype);
+  const out = copy(x, x.dtype);
+  const o = out.data,
+    sd = s.data,
+    step = out.strides[axis]!;
+  if (reduce === 'none') {
+    forEachAlongAxis(index.shape, axis, out, (pos, _c, off) => {
+      o[off + idx[pos]! * step] = sd[s.offset + pos]!;
+    });
+    return out;
+  }
+  const acc = new Float64Array(out.size);
+  const count = new Int32Array(out.size);
+  forEachAlongAxis(index.shape, axis, out, (pos, _c, off) => {
+    const t = off + idx[pos]! * step;
+    const v = Number(sd[s.offset + pos]!);
+    if (count[t] === 0) acc[t] = includeSelf ? combine(reduce, Number(o[t]!), v) : v;
+    else acc[t] = combine(reduce, acc[t]!, v);
+    count[t]!++;
+  });
+  const floor = out.dtype === 'int32' || out.dtype === 'bool';
+  for (let t = 0; t < out.size; t++) {
+    if (count[t] === 0) continue;
+    let v = acc[t]!;
+    if (reduce === 'mean')
+      v = floor ? Math.floor(v / (count[t]! + (includeSelf ? 1 : 0))) : v / (count[t]! + (includeSelf ? 1 : 0));
+    o[t] = v;
+  }
+  return out;
+}
+
 /** The indexing kernels of the reference backend. */
-export const selectFamily = { indexSelect, gather, scatterAdd } satisfies Partial<Backend>;
+export const selectFamily = { indexSelect, gather, scatterAdd, scatter } satisfies Partial<Backend>;

@@ -1,5 +1,13 @@
-import { KERNELS_PLAIN_BASE64, KERNELS_SHARED_BASE64, MAX_PAGES } from './kernels.generated.js';
+import { MAX_PAGES, MEMORY_FLAGS_OFFSET, PLAIN_MEMORY_FLAGS, SHARED_MEMORY_FLAGS } from './kernels-meta.generated.js';
+import { KERNELS_FUSED } from './variant.js';
 import { type WasmMemory, type WasmModule, requireWasm, wasmApi } from './wasm-api.js';
+
+// Only the build this runtime runs is loaded: each lives in its own module (about 140 KB of
+// base64), imported here when the package loads, so a bundler that splits chunks ships the other
+// one as a file that is never fetched.
+const { KERNELS_BASE64 } = KERNELS_FUSED
+  ? await import('./kernels-relaxed.generated.js')
+  : await import('./kernels-simd.generated.js');
 
 /** The functions the AssemblyScript kernels export (pointers are byte offsets into linear memory). */
 export interface KernelExports {
@@ -142,6 +150,20 @@ function decodeBase64(text: string): Uint8Array {
   return out;
 }
 
+/**
+ * The kernels' binary, importing a shared memory or a plain one: the stored build imports a shared
+ * memory, and the plain binary differs from it only in the import's limits flags (one byte,
+ * checked by the build script), which this sets.
+ */
+function kernelBinary(shared: boolean): Uint8Array {
+  const bytes = decodeBase64(KERNELS_BASE64);
+  if (bytes[MEMORY_FLAGS_OFFSET] !== SHARED_MEMORY_FLAGS) {
+    throw new Error('chainrule wasm backend: the kernels binary does not hold its memory flags where expected');
+  }
+  if (!shared) bytes[MEMORY_FLAGS_OFFSET] = PLAIN_MEMORY_FLAGS;
+  return bytes;
+}
+
 /** Whether this runtime can share wasm memory between threads. */
 export function sharedMemorySupported(): boolean {
   const wasm = wasmApi();
@@ -161,7 +183,7 @@ export function kernelModule(shared: boolean): WasmModule {
   const key = shared ? 'shared' : 'plain';
   let m = compiled[key];
   if (m === undefined) {
-    m = new (requireWasm().Module)(decodeBase64(shared ? KERNELS_SHARED_BASE64 : KERNELS_PLAIN_BASE64));
+    m = new (requireWasm().Module)(kernelBinary(shared));
     compiled = { ...compiled, [key]: m };
   }
   return m;
@@ -169,7 +191,7 @@ export function kernelModule(shared: boolean): WasmModule {
 
 /** The kernels' bytes (for validation and asynchronous compilation). */
 export function kernelBytes(shared: boolean): Uint8Array {
-  return decodeBase64(shared ? KERNELS_SHARED_BASE64 : KERNELS_PLAIN_BASE64);
+  return kernelBinary(shared);
 }
 
 /** The most bytes a 32-bit wasm memory can hold (MAX_PAGES pages). */

@@ -1,0 +1,28 @@
+/**
+ * @chainrule/onnx: export chainrule models to ONNX, to run them with ONNX Runtime (or any other
+ * ONNX runtime) on bigger machines.
+ * @example
+ * ```ts
+ * import { randn } from '@chainrule/autograd';
+ * import { Linear } from '@chainrule/nn';
+ * import { toOnnx } from '@chainrule/onnx';
+ * const bytes = toOnnx(new Linear(4, 2), randn([1, 4]), { dynamicAxes: { input: { 0: 'batch' } } });
+ * ```
+ */
+export { toOnnx, type OnnxExportOptions, type DynamicAxes } from './export.js';
+export { saveOnnx } from './file.js';
+export { OnnxExportError } from './errors.js';
+export { OP_EMITTERS, type OpEmitter } from './emit-ops.js';
+export { MODULE_EMITTERS, moduleEmitter, type ModuleEmitter } from './emit-modules.js';
+export { traceModel, type Trace, type Step, type OpStep, type ModuleStep } from './trace.js';
+export {
+  encodeModel,
+  ONNX_DTYPE,
+  type ModelSpec,
+  type NodeSpec,
+  type InitializerSpec,
+  type ValueSpec,
+  type Attr,
+} from './proto.js';
+export { EmitContext } from './context.js';
+export { GraphBuilder } from './builder.js';

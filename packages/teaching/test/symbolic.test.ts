@@ -150,7 +150,8 @@ describe('expression simplification', () => {
     expect(sub(x, add(x, y)).text).toBe('x - (x + y)');
     expect(pow(add(x, y), num(2)).text).toBe('(x + y)²');
     expect(neg(add(x, y)).text).toBe('-(x + y)');
-    expect(div(x, mul(x, y)).text).toBe('x/(x·y)');
+    expect(div(x, mul(sym('z'), y)).text).toBe('x/(z·y)');
+    expect(div(x, mul(x, y)).text).toBe('1/y'); // a common factor cancels
     expect(div(add(x, num(1)), y).latex).toBe('\\frac{x + 1}{y}');
     expect(pow(call('sigmoid', x), num(2)).latex).toBe('\\sigma\\left(x\\right)^{2}');
     expect(sym('w1').latex).toBe('w_{1}');
@@ -160,5 +161,45 @@ describe('expression simplification', () => {
     for (let i = 0; i < 4000; i++) e = add(e, y); // x + y + y + ... , 4000 deep
     expect(evaluateExpression(e, { x: 1, y: 0.5 })).toBe(2001);
     expect(() => evaluateExpression(e, { y: 1 })).toThrow(/no value for the symbol 'x'/);
+  });
+});
+
+describe('symbolic forms a student recognises', () => {
+  it('collects like terms and powers: x·x·x gives 3·x²', () => {
+    const x = named(tensor(2, o), 'x');
+    expect(symbolicGradient(named(x.mul(x).mul(x), 'y'), x).equation).toBe('∂y/∂x = 3·x²');
+    expect(symbolicGradient(named(x.mul(3).add(x), 'y'), x).equation).toBe('∂y/∂x = 4');
+  });
+
+  it('writes the derivative of a sigmoid built from exp as σ(z)·(1 - σ(z))', () => {
+    const z = named(tensor(0.5, o), 'z');
+    const one = tensor(1, { dtype: 'float64' });
+    const s = named(one.div(one.add(z.neg().exp())), 's');
+    expect(symbolicGradient(s, z).equation).toBe('∂s/∂z = σ(z)·(1 - σ(z))');
+  });
+
+  it('gives softmax cross-entropy built from scalars as p - y, not a four-deep fraction', () => {
+    const a = named(tensor(0.5, o), 'a');
+    const b = named(tensor(-0.3, o), 'b');
+    const L = named(a.exp().div(a.exp().add(b.exp())).log().neg(), 'L');
+    const g = symbolicGradient(L, a);
+    expect(g.text).toBe('exp(a)/(exp(a) + exp(b)) - 1');
+    const p = Math.exp(0.5) / (Math.exp(0.5) + Math.exp(-0.3));
+    L.backward();
+    expect(a.grad!.item()).toBeCloseTo(p - 1, 14);
+  });
+
+  it('never prints a silent 0: an input without grad, or one not in the graph, is flagged', () => {
+    const x = named(tensor(2, o), 'x');
+    const c = named(tensor(3, { dtype: 'float64' }), 'c');
+    const q = named(x.mul(c), 'q');
+    const held = symbolicGradient(q, c);
+    expect(held.text).toBe('x');
+    expect(held.note).toMatch(/c does not require grad: autograd gives it no gradient/);
+    expect(held.equation).toContain('(note: c does not require grad');
+    const far = symbolicGradient(q, named(tensor(1, o), 'w'));
+    expect(far.text).toBe('0');
+    expect(far.note).toMatch(/w is not in the graph of q/);
+    expect(symbolicGradient(q, x).note).toBeNull();
   });
 });

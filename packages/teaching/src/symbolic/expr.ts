@@ -240,7 +240,9 @@ function sigmoidDerivative(a: Expr, b: Expr): Expr | null {
   if (a.kind !== 'fn' || a.fn !== 'exp' || a.args[0].kind !== 'neg') return null;
   if (b.kind !== 'pow' || !is(b.args[1], 2)) return null;
   const inner = b.args[0];
-  if (inner.kind !== 'add' || !is(inner.args[0], 1) || !same(inner.args[1], a)) return null;
+  if (inner.kind !== 'add') return null;
+  const [p, q] = inner.args;
+  if (!((is(p, 1) && same(q, a)) || (is(q, 1) && same(p, a)))) return null; // 1 + exp(-u), either order
   const s = call('sigmoid', a.args[0].args[0]);
   return mul(s, sub(num(1), s));
 }

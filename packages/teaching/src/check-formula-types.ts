@@ -64,6 +64,11 @@ export interface InputComparison {
   readonly autogradVsFiniteDiff: number;
   /** max |hand − finite differences|. */
   readonly handVsFiniteDiff: number;
+  /**
+   * What the pattern of the differences suggests (null when it matches, or when no pattern fits):
+   * `hand = 4 × autograd everywhere: a missing or extra factor, e.g. σ′(z)?`, a sign flip, a transpose.
+   */
+  readonly hint: string | null;
   readonly elements: readonly ElementComparison[];
 }
 

@@ -1,3 +1,4 @@
+import { patternHint, shapeHint } from './check-formula-hints.js';
 import * as T from '@chainrule/tensor';
 import { DTypeError, NDArray, ShapeError } from '@chainrule/tensor';
 import fc from 'fast-check';
@@ -243,10 +244,11 @@ function handGradients(handGrad: GradientFunction, point: readonly NDArray[], na
   return list.map((g, k) => {
     const x = point[k]!;
     if (!T.shapesEqual(g.shape, x.shape)) {
+      const hint = shapeHint(g.shape, x.shape);
       throw new ShapeError(
         'checkFormula',
         `the hand-derived gradient of ${names[k]} has shape ${T.fmtShape(g.shape)}, ` +
-          `expected the input's shape ${T.fmtShape(x.shape)}`,
+          `expected the input's shape ${T.fmtShape(x.shape)}${hint === '' ? '' : `: ${hint}`}`,
       );
     }
     if (g.dtype !== 'float64') {
@@ -316,10 +318,12 @@ function compareInput(
     autoFd = Math.max(autoFd, Math.abs(e.autograd - e.finiteDiff));
     handFd = Math.max(handFd, Math.abs(e.hand - e.finiteDiff));
   }
+  const ok = elements.every((e) => e.ok);
   return {
     name,
     shape,
-    ok: elements.every((e) => e.ok),
+    ok,
+    hint: ok ? null : patternHint(hand, auto, shape),
     maxAbsError: worst?.absError ?? 0,
     maxRelError: maxRel,
     worstIndex: worst?.index ?? null,

@@ -50,6 +50,7 @@ function pointText(r: FormulaReport, o: FormatCheckOptions): string[] {
       'warning: autograd and finite differences disagree here (a kink nearby, or a bug in an op); ' +
         'trust neither at this point',
     );
+  for (const input of r.inputs) if (input.hint !== null) lines.push(`hint for ${input.name}: ${input.hint}`);
   for (const input of r.inputs) lines.push('', ...inputLines(input, md, o));
   return lines;
 }

@@ -79,6 +79,13 @@ export {
   checkFormula,
 } from './check-formula.js';
 export { type FormatCheckOptions, formatCheck } from './format-check.js';
+export {
+  type BackpropCheck,
+  type BackpropNetwork,
+  type BackpropReport,
+  type HandBackprop,
+  checkBackprop,
+} from './check-backprop.js';
 
 // Symbolic derivatives of scalar graphs.
 export { type Expr, type FunctionName, MAX_EXPRESSION_LENGTH } from './symbolic/expr.js';

@@ -3,8 +3,8 @@
 // deliberately wrong formula pinpointed.
 import { describe, expect, it } from 'vitest';
 import { AutogradError, DTypeError, ShapeError, type Tensor, tensor } from '@chainrule/autograd';
-import { checkFormula, formatCheck } from '@chainrule/teaching';
-import { backpropChecks } from '../../../examples/teaching/backprop-equations.js';
+import { checkBackprop, checkFormula, formatCheck } from '@chainrule/teaching';
+import { backpropChecks, bp1, bp2, bp3, bp4, forward, problem } from '../../../examples/teaching/backprop-equations.js';
 import { crossEntropyChecks, crossEntropyProblem, objective } from '../../../examples/teaching/cross-entropy-l2.js';
 import { wrongL2Check } from '../../../examples/teaching/wrong-formula.js';
 
@@ -234,5 +234,121 @@ describe('the notes’ formulas, verified', () => {
     expect(worst.worstIndex).toEqual(best.index);
     expect(worst.worst!.hand - worst.worst!.autograd).toBeCloseTo((-p.lambda / (2 * m)) * best.w, 12);
     expect(formatCheck(r)).toContain(`worst: ${worst.name} at [${best.index.join(',')}]`);
+  });
+});
+
+describe('checkFormula hints: the pattern of a mistake', () => {
+  const o = { dtype: 'float64' } as const;
+  const sig = (z: Tensor) => z.sigmoid();
+  it('BP1 without σ′(z): hand = 4 × autograd at z = 0, a missing factor ≤ ¼ elsewhere', () => {
+    const f = (z: Tensor) => sig(z).sub(0.5).square().mul(0.5).sum(); // C = ½Σ(σ(z) − y)², y = ½
+    const noSigmaPrime = (z: Tensor) => sig(z).sub(0.5); // ∇ₐC, σ′(z) forgotten
+    // at z = 0 exactly σ(z) − y = 0 and both are 0; near it σ′(z) ≈ ¼ everywhere
+    const r = checkFormula(f, noSigmaPrime, [tensor([0.001, -0.002, 0.003], o)]);
+    expect(r.inputs[0]!.hint).toMatch(/^hand = 4 × autograd everywhere: a missing or extra factor, e\.g\. σ′\(z\)\?/);
+    expect(formatCheck(r)).toContain('hint for x0: hand = 4 × autograd everywhere');
+    const spread = checkFormula(f, noSigmaPrime, [tensor([0.5, -1, 1.5], o)]);
+    expect(spread.inputs[0]!.hint).toMatch(
+      /^hand = [\d.]+ to [\d.]+ × autograd: a missing factor of at most ¼, e\.g\. σ′\(z\)\?/,
+    );
+  });
+
+  it('names a sign flip and a transposed gradient', () => {
+    const f = (x: Tensor) => x.square().sum();
+    expect(checkFormula(f, (x) => x.mul(-2), [tensor([1, 2, 3], o)]).inputs[0]!.hint).toMatch(/sign flip/);
+    const A = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      o,
+    );
+    const g = (W: Tensor) => W.matmul(A).sum(); // ∂/∂W = 1·Aᵀ rows: [[3, 7], [3, 7]]
+    const transposed = (W: Tensor) =>
+      tensor(
+        [
+          [3, 3],
+          [7, 7],
+        ],
+        o,
+      ).add(W.mul(0));
+    expect(
+      checkFormula(g, transposed, [
+        tensor(
+          [
+            [0.5, 1],
+            [2, -1],
+          ],
+          o,
+        ),
+      ]).inputs[0]!.hint,
+    ).toMatch(/transposed/);
+  });
+
+  it('says a bias gradient needs a sum over the batch axis', () => {
+    const x = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      o,
+    );
+    const f = (b: Tensor) => x.add(b).square().sum();
+    const unsummed = (b: Tensor) => x.add(b).mul(2); // [2, 3]: the batch axis not summed
+    expect(() => checkFormula(f, unsummed, [tensor([0.1, 0.2, 0.3], o)])).toThrow(
+      /has shape \[2,3\], expected the input's shape \[3\]: sum it over axis 0/,
+    );
+  });
+});
+
+describe('checkBackprop: δˡ for every layer, and the first equation that goes wrong', () => {
+  const setup = () => {
+    const { X, Y, params } = problem(7);
+    const [W1, b1, W2, b2] = params as [Tensor, Tensor, Tensor, Tensor];
+    const { Z1, A1, Z2 } = forward(X, Y, W1, b1, W2, b2);
+    const d2 = bp1(Z2, Y);
+    const d1 = bp2(d2, W2, Z1);
+    return { X, Y, W1, b1, W2, b2, Z1, A1, Z2, d1, d2 };
+  };
+
+  it("passes the notes' BP1–BP4", () => {
+    const s = setup();
+    const r = checkBackprop(
+      { x: s.X, y: s.Y, weights: [s.W1, s.W2], biases: [s.b1, s.b2] },
+      { deltas: [s.d1, s.d2], gradB: [bp3(s.d1), bp3(s.d2)], gradW: [bp4(s.d1, s.X), bp4(s.d2, s.A1)] },
+    );
+    expect(r.ok).toBe(true);
+    expect(r.checks.map((c) => `${c.equation} ${c.quantity}`)).toEqual([
+      'BP1 δ²',
+      'BP2 δ¹',
+      'BP3 ∂C/∂b¹',
+      'BP3 ∂C/∂b²',
+      'BP4 ∂C/∂W¹',
+      'BP4 ∂C/∂W²',
+    ]);
+    expect(r.text).toContain('every equation checks out');
+  });
+
+  it('names BP2 when δ¹ forgets σ′(z¹), even though BP1 is right', () => {
+    const s = setup();
+    const noSigmaPrime = s.d2.matmul(s.W2);
+    const r = checkBackprop(
+      { x: s.X, y: s.Y, weights: [s.W1, s.W2], biases: [s.b1, s.b2] },
+      { deltas: [noSigmaPrime, s.d2] },
+    );
+    expect(r.firstWrong).toMatchObject({ equation: 'BP2', layer: 1, quantity: 'δ¹' });
+    expect(r.firstWrong!.hint).toMatch(/missing factor of at most ¼, e\.g\. σ′\(z\)\?/);
+    expect(r.text).toContain('the first equation that goes wrong: BP2 at layer 1 (δ¹)');
+  });
+
+  it('names BP4 for a transposed weight gradient and BP1 for a sign flip', () => {
+    const s = setup();
+    const net = { x: s.X, y: s.Y, weights: [s.W1, s.W2], biases: [s.b1, s.b2] };
+    const wrongW = checkBackprop(net, { deltas: [s.d1, s.d2], gradW: [bp4(s.d1, s.X), bp4(s.d2, s.A1).mul(2)] });
+    expect(wrongW.firstWrong).toMatchObject({ equation: 'BP4', layer: 2 });
+    expect(wrongW.firstWrong!.hint).toMatch(/hand = 2 × autograd everywhere/);
+    const flipped = checkBackprop(net, { deltas: [s.d1, s.d2.neg()] });
+    expect(flipped.firstWrong).toMatchObject({ equation: 'BP1', layer: 2 });
+    expect(flipped.firstWrong!.hint).toMatch(/sign flip/);
   });
 });

@@ -35,7 +35,15 @@ export const LINALG_OPS = records({
     formula: {
       kind: 'vjp',
       show: (c) => `${c.inputs[0]} @ ${c.inputs[1]}`,
-      vjp: (c) => [`G·${c.inputs[1]}ᵀ`, `${c.inputs[0]}ᵀ·G`],
+      // with the shapes of the matrix form: ∂A = G·Bᵀ  [m,k] = [m,n]·[n,k]
+      vjp: (c) => {
+        const [sa, sb] = [c.inputShapes[0]!.slice(-2), c.inputShapes[1]!.slice(-2)];
+        const so = c.outShape.slice(-2);
+        return [
+          `G·${c.inputs[1]}ᵀ   ${T.fmtShape(sa)} = ${T.fmtShape(so)}·${T.fmtShape([...sb].reverse())}`,
+          `${c.inputs[0]}ᵀ·G   ${T.fmtShape(sb)} = ${T.fmtShape([...sa].reverse())}·${T.fmtShape(so)}`,
+        ];
+      },
       scalar: { args: ['a', 'b'], out: 'a·b', d: ['b', 'a'] },
     },
   }),
@@ -50,7 +58,13 @@ export const LINALG_OPS = records({
       show: (c) => `${c.inputs[0]} @ ${c.inputs[1]}ᵀ${c.inputs.length > 2 ? ` + ${c.inputs[2]}` : ''}`,
       vjp: (c) => {
         const rows = c.inputShapes[0]!.length > 2 ? ' (leading axes flattened)' : '';
-        const grads = [`G·${c.inputs[1]}`, `Gᵀ·${c.inputs[0]}${rows}`];
+        const [sx, sw] = [c.inputShapes[0]!, c.inputShapes[1]!];
+        const n = sx.slice(0, -1).reduce((p, d) => p * d, 1);
+        const [out, inp] = [sw[0]!, sw[1]!];
+        const grads = [
+          `G·${c.inputs[1]}   ${T.fmtShape([n, inp])} = ${T.fmtShape([n, out])}·${T.fmtShape([out, inp])}`,
+          `Gᵀ·${c.inputs[0]}${rows}   ${T.fmtShape([out, inp])} = ${T.fmtShape([out, n])}·${T.fmtShape([n, inp])}`,
+        ];
         return c.inputs.length > 2 ? [...grads, 'Σ of G over the leading axes'] : grads;
       },
       scalar: { args: ['x', 'W', 'b'], out: 'x·W + b', d: ['W', 'x', '1'] },
@@ -97,8 +111,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const batch = matmulBatch(a, b);
   // the common case first: two matrices of one dtype need no batch broadcast, cast or reshape
   if (a.ndim === 2 && b.ndim === 2 && a.dtype === b.dtype) return apply(LINALG_OPS.matmul, [a, b], NONE);
-  const A = a.ndim === 1 ? unsqueeze(a, 0) : a;
-  const B = b.ndim === 1 ? unsqueeze(b, 1) : b;
+  // a vector becomes a row or column; one that records no op keeps its name, so the teaching
+  // tools show the user's vector rather than a nameless reshape of it
+  const A = a.ndim === 1 ? keepName(a, unsqueeze(a, 0)) : a;
+  const B = b.ndim === 1 ? keepName(b, unsqueeze(b, 1)) : b;
   const m = A.shape[A.ndim - 2]!,
     k = A.shape[A.ndim - 1]!,
     n = B.shape[B.ndim - 1]!;
@@ -107,6 +123,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 1) out = squeeze(out, out.ndim - 2);
   if (b.ndim === 1) out = squeeze(out, out.ndim - 1);
   return out;
+}
+
+function keepName(from: Tensor, to: Tensor): Tensor {
+  if (to.node === null && to.name === undefined && from.name !== undefined) to.name = from.name;
+  return to;
 }
 
 /**

@@ -32,6 +32,8 @@ export interface Layout {
   readonly edgePoints: readonly (readonly Point[])[];
   readonly width: number;
   readonly height: number;
+  /** Edge crossings between adjacent layers (long edges counted through their dummy points). */
+  readonly crossings: number;
 }
 
 export interface LayoutOptions {
@@ -45,6 +47,8 @@ export interface LayoutOptions {
   sweeps?: number;
   /** Past this many dummy points in all, long edges are drawn straight across the layers (default 20000). */
   maxDummies?: number;
+  /** The boxes with no incoming edge (the graph's inputs) to put in the first layer (default none). */
+  firstLayer?: (box: number) => boolean;
 }
 
 /** A slot in a layer: a real box or a dummy point of a long edge. */
@@ -72,7 +76,10 @@ export function layeredLayout(
   const n = boxes.length;
   const depth = longestPathDepths(n, edges);
   const maxDepth = Math.max(0, ...depth);
-  const columns = depth.map((d) => maxDepth - d);
+  const hasInput = new Array<boolean>(n).fill(false);
+  for (const e of edges) hasInput[e.to] = true;
+  const first = options.firstLayer;
+  const columns = depth.map((d, b) => (first !== undefined && !hasInput[b] && first(b) ? 0 : maxDepth - d));
 
   // slots per layer, with dummies on long edges
   const layers: Slot[][] = Array.from({ length: maxDepth + 1 }, () => []);
@@ -164,6 +171,7 @@ export function layeredLayout(
     edgePoints,
     width: Math.max(0, tb ? acrossLength : mainLength),
     height: tb ? mainLength : acrossLength,
+    crossings: countCrossings(layers, order),
   };
 }
 
@@ -205,7 +213,30 @@ function orderLayers(layers: readonly Slot[][], sweeps: number): number[][] {
     }
   }
   order = best;
+  if (bestCrossings > 0 && layers.reduce((n, l) => n + l.length, 0) <= 400) transpose(layers, order);
   return order;
+}
+
+/**
+ * Swaps neighbours within a layer while that removes crossings (the "transpose" heuristic that
+ * layered layouts use after the barycenter sweeps); for lecture-sized graphs only.
+ */
+function transpose(layers: readonly Slot[][], order: number[][]): void {
+  let crossings = countCrossings(layers, order);
+  for (let improved = true, rounds = 0; improved && crossings > 0 && rounds < 20; rounds++) {
+    improved = false;
+    for (let l = 0; l < order.length; l++) {
+      const o = order[l]!;
+      for (let i = 0; i + 1 < o.length; i++) {
+        [o[i], o[i + 1]] = [o[i + 1]!, o[i]!];
+        const c = countCrossings(layers, order);
+        if (c < crossings) {
+          crossings = c;
+          improved = true;
+        } else [o[i], o[i + 1]] = [o[i + 1]!, o[i]!];
+      }
+    }
+  }
 }
 
 function byBarycenter(

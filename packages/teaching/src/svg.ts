@@ -1,5 +1,5 @@
 import type { Tensor } from '@chainrule/autograd';
-import { type Point, layeredLayout } from './layout.js';
+import { type Layout, type Point, layeredLayout } from './layout.js';
 import { PALETTE, type Picture, type PictureOptions, buildPicture } from './picture.js';
 
 /** Options of `toSvg`. */
@@ -8,6 +8,11 @@ export interface SvgOptions extends PictureOptions {
   direction?: 'LR' | 'TB' | 'auto';
   /** Prefix of the SVG's element ids, so several pictures can share one page (default `chainrule`). */
   idPrefix?: string;
+  /**
+   * All inputs (leaves) in the first layer, as the notes draw them: true, false, or by default
+   * whenever that crosses no more edges than placing each input beside its first use.
+   */
+  inputsOnOneRank?: boolean;
 }
 
 const FONT_SIZE = 12;
@@ -54,11 +59,19 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
       : layerCount(picture) > 6
         ? 'TB'
         : 'LR';
-  const layout = layeredLayout(
-    boxes,
-    picture.edges,
-    wired ? { direction, columnGap: WIRE_GAP, rowGap: 36 } : { direction },
-  );
+  // inputs on one rank, as the notes draw them, unless that crosses more edges than leaving each
+  // input next to its first use
+  const base = wired ? { direction, columnGap: WIRE_GAP, rowGap: 36 } : { direction };
+  // the graph's inputs: leaves that require grad or have a name (an unnamed constant stays by its use)
+  const isInput = (b: number): boolean => {
+    const n = picture.nodes[b]!.graphNode;
+    return n.node === null && (n.tensor.requiresGrad || n.tensor.name !== undefined);
+  };
+  const ranked = layeredLayout(boxes, picture.edges, { ...base, firstLayer: isInput });
+  const layout =
+    options.inputsOnOneRank === false || (options.inputsOnOneRank === undefined && ranked.crossings > 0)
+      ? pickFewerCrossings(ranked, layeredLayout(boxes, picture.edges, base), options.inputsOnOneRank)
+      : ranked;
   const titleHeight = options.title === undefined ? 0 : 28;
   const width = Math.ceil(layout.width),
     height = Math.ceil(layout.height + titleHeight);
@@ -140,6 +153,11 @@ export function renderSvg(picture: Picture, options: SvgOptions = {}): string {
   });
   out.push('</g>', '</g>', '</svg>');
   return `${out.join('\n')}\n`;
+}
+
+function pickFewerCrossings(ranked: Layout, free: Layout, asked: boolean | undefined): Layout {
+  if (asked === false) return free;
+  return free.crossings < ranked.crossings ? free : ranked;
 }
 
 /** The circuit style's wire texts: the value above each wire (green), its gradient below (red). */

@@ -340,3 +340,27 @@ describe('frames and TikZ', () => {
     expect(escapeLatex('a_b & 50% #1 {x} ^ ~ \\')).toBe('a\\_b \\& 50\\% \\#1 \\{x\\} \\^{} \\~{} \\textbackslash{}');
   });
 });
+
+describe('layout for slides', () => {
+  it('puts the inputs on one rank and keeps constants by their use', () => {
+    const svg = toSvg(notesGraph().f);
+    const xOf = (key: string) => Number(new RegExp(`id="chainrule-${key}">\\n<rect x="([\\d.]+)"`).exec(svg)![1]);
+    expect([xOf('n0'), xOf('n1'), xOf('n3')]).toEqual([16, 16, 16]); // x, y and z
+    const layout = layeredLayout(
+      [
+        { width: 10, height: 10 },
+        { width: 10, height: 10 },
+        { width: 10, height: 10 },
+        { width: 10, height: 10 },
+      ],
+      [
+        { from: 0, to: 2 },
+        { from: 2, to: 3 },
+        { from: 1, to: 3 },
+      ],
+      { firstLayer: () => true },
+    );
+    expect(layout.columns).toEqual([0, 0, 1, 2]);
+    expect(layout.crossings).toBe(0);
+  });
+});

@@ -167,7 +167,11 @@ describe('safetensors reader validation', () => {
       'dtype',
       /"F17" is unknown/,
     );
-    expectProblem(rawFile('{"a":{"dtype":"F6_E2M3","shape":[8],"data_offsets":[0,8]}}', bytes8), 'dtype', /not supported/);
+    expectProblem(
+      rawFile('{"a":{"dtype":"F6_E2M3","shape":[8],"data_offsets":[0,8]}}', bytes8),
+      'dtype',
+      /not supported/,
+    );
   });
 
   it('refuses malformed entries', () => {

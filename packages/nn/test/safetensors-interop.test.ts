@@ -65,7 +65,7 @@ describe('PyTorch checkpoints', () => {
     expect(bn.numBatchesTracked!.item()).toBe(2);
     const out = bn.forward(tensor(models.batchnorm!.input as number[][], { dtype: 'float64' }));
     const want = (models.batchnorm!.output as number[][]).flat();
-    (out.toArray() as number[][]).flat().forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 12));
+    for (const [i, v] of (out.toArray() as number[][]).flat().entries()) expect(v).toBeCloseTo(want[i]!, 12);
   });
 
   it('loads a 2-layer LSTM state dict and matches its output', () => {
@@ -73,7 +73,7 @@ describe('PyTorch checkpoints', () => {
     decodeCheckpoint(read('lstm.safetensors'), lstm);
     const [out] = lstm.forward(tensor(models.lstm!.input as number[][][], { dtype: 'float64' }));
     const want = (models.lstm!.output as number[][][]).flat(2);
-    (out.toArray() as number[][][]).flat(2).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 12));
+    for (const [i, v] of (out.toArray() as number[][][]).flat(2).entries()) expect(v).toBeCloseTo(want[i]!, 12);
   });
 
   it('says what it cast by default, casts quietly with allow, and refuses with error', () => {

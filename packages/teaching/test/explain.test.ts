@@ -210,7 +210,16 @@ describe('the local-derivative table', () => {
     // the matrix forms, with the shapes: ∂A = G·Bᵀ  [1,2] = [1,1]·[1,2]
     expect(formulas(A.matmul(B))).toContain('G·Bᵀ   [1,2] = [1,1]·[1,2]');
     expect(formulas(A.matmul(B))).toContain('Aᵀ·G   [2,1] = [2,1]·[1,1]');
-    const W = named(tensor([[1, 2, 3], [4, 5, 6]], o), 'W');
+    const W = named(
+      tensor(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        o,
+      ),
+      'W',
+    );
     const v = named(tensor([1, 2, 3], { dtype: 'float64' }), 'v');
     expect(formulas(W.matmul(v))).toContain('G·vᵀ   [2,3] = [2,1]·[1,3]'); // the user's vector, by name
     expect(formulas(x.tanh())).toContain('1 - tanh(x)²');

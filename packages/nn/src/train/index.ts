@@ -49,4 +49,4 @@ export {
   type SearchOptions,
 } from './search.js';
 export { saveCheckpoint, loadCheckpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.js';
-export { type CastMode, type LoadCast, type LoadCheckpointOptions } from './load-cast.js';
+export type { CastMode, LoadCast, LoadCheckpointOptions } from './load-cast.js';

@@ -22,7 +22,10 @@ export interface InputTerm {
   readonly input: GraphNode;
   /** Which input of the op (0-based). */
   readonly slot: number;
-  /** factor: `formula` is ∂out/∂input and `local` its value; vjp: `formula` is the input's gradient in terms of G. */
+  /**
+   * factor: `formula` is ∂out/∂input and `local` its value; vjp: `formula` is the input's gradient
+   * in terms of G.
+   */
   readonly kind: 'factor' | 'vjp';
   readonly formula: string;
   readonly local: NDArray | null;

@@ -55,6 +55,9 @@ export interface BackpropReport {
 }
 
 const SUP = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+const failure = (c: BackpropCheck): string =>
+  `FAIL: max |hand − autograd| ${c.maxAbsError.toPrecision(3)} at [${c.worstIndex.join(',')}]`;
 const sup = (k: number): string => [...String(k)].map((d) => SUP[Number(d)]).join('');
 
 /**
@@ -143,13 +146,13 @@ export function checkBackprop(
   const firstWrong = checks.find((c) => !c.ok) ?? null;
   const lines = checks.map(
     (c) =>
-      `${c.equation}  ${c.quantity.padEnd(7)} ${c.ok ? 'ok' : `FAIL: max |hand − autograd| ${c.maxAbsError.toPrecision(3)} at [${c.worstIndex.join(',')}]`}` +
-      `${c.hint === null ? '' : ` (${c.hint})`}`,
+      `${c.equation}  ${c.quantity.padEnd(7)} ${c.ok ? 'ok' : failure(c)}` + `${c.hint === null ? '' : ` (${c.hint})`}`,
   );
   lines.push(
     firstWrong === null
       ? 'every equation checks out'
-      : `the first equation that goes wrong: ${firstWrong.equation} at layer ${firstWrong.layer} (${firstWrong.quantity})`,
+      : `the first equation that goes wrong: ${firstWrong.equation} at layer ${firstWrong.layer} ` +
+          `(${firstWrong.quantity})`,
   );
   return { ok: firstWrong === null, checks, firstWrong, text: `${lines.join('\n')}\n` };
 }

@@ -69,7 +69,10 @@ export function shapeHint(hand: readonly number[], input: readonly number[]): st
       else fits = false;
     }
     if (fits && axes.length > 0)
-      return `sum it over axis ${axes.join(', ')}: the input is broadcast along ${axes.length === 1 ? 'that axis' : 'those axes'}, so its gradient adds up the uses`;
+      return (
+        `sum it over axis ${axes.join(', ')}: the input is broadcast along ` +
+        `${axes.length === 1 ? 'that axis' : 'those axes'}, so its gradient adds up the uses`
+      );
   }
   return '';
 }

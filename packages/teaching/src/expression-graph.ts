@@ -3,7 +3,8 @@
  * becomes chainrule ops on named float64 scalars, exactly as written (no simplification), so the
  * trace, the pictures and the exercises show the graph the teacher meant. The language: numbers,
  * variables, `+ - * / ^` (also `·` and `−`), unary minus, parentheses, and the functions `exp`,
- * `log`, `sigmoid`, `tanh`, `relu`.
+ * `log`, `sigmoid`, `tanh`, `relu`. Named steps, as the notes write them, are separated by `;`:
+ * `q = x + y; f = q * z` names the intermediate q and the output f; the last step is the output.
  */
 import { AutogradError, type Tensor, exp, log, relu, sigmoid, tanh, tensor } from '@chainrule/autograd';
 
@@ -22,7 +23,7 @@ type Token = { kind: 'num'; value: number } | { kind: 'id'; name: string } | { k
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s*(?:(\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+)|([A-Za-z_][A-Za-z_0-9]*)|([-+*/^()·−]))/y;
+  const re = /\s*(?:(\d+(?:\.\d*)?(?:e[+-]?\d+)?|\.\d+)|([A-Za-z_][A-Za-z_0-9]*)|([-+*/^()·−=;]))/y;
   let at = 0;
   while (at < text.length) {
     if (/^\s*$/.test(text.slice(at))) break;
@@ -47,9 +48,11 @@ function bad(detail: string): AutogradError {
 
 /**
  * Builds the graph of `text` at `values` (every variable needs one). Variables become float64
- * scalar leaves that require grad, named as in the expression; numbers become constants.
+ * scalar leaves that require grad, named as in the expression; numbers become constants. Steps
+ * `name = expression` separated by `;` name their results (a later step uses the name).
  * @throws AutogradError naming the problem: a syntax error with its position, an unknown
- * function, a variable without a value, a value for no variable.
+ * function, a variable without a value, a value for no variable, a step named twice or named
+ * like a variable.
  * @example
  * ```ts
  * import { graphFromExpression, explain } from '@chainrule/teaching';
@@ -63,6 +66,8 @@ export function graphFromExpression(text: string, values: Readonly<Record<string
   if (text.length > MAX_EXPRESSION_CHARS) throw bad(`the expression has over ${MAX_EXPRESSION_CHARS} characters`);
   const tokens = tokenize(text);
   const inputs: Record<string, Tensor> = {};
+  /** The named steps (`q = x + y`) so far. */
+  const steps: Record<string, Tensor> = {};
   let i = 0;
   const peek = (): Token | undefined => tokens[i];
   const isOp = (op: string): boolean => {
@@ -74,6 +79,7 @@ export function graphFromExpression(text: string, values: Readonly<Record<string
     i++;
   };
   const variable = (name: string): Tensor => {
+    if (Object.hasOwn(steps, name)) return steps[name]!;
     if (inputs[name] !== undefined) return inputs[name];
     const v = values[name];
     if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`the variable ${name} has no value (give ${name}=...)`);
@@ -131,7 +137,26 @@ export function graphFromExpression(text: string, values: Readonly<Record<string
     expect(')');
     return fn(arg);
   };
-  const output = sum();
+  /** `name = expression` (a named step) or an expression. */
+  const statement = (): Tensor => {
+    const t = peek();
+    const next = tokens[i + 1];
+    if (t?.kind !== 'id' || next?.kind !== 'op' || next.op !== '=') return sum();
+    const name = t.name;
+    if (Object.hasOwn(steps, name)) throw bad(`${name} is named twice`);
+    if (Object.hasOwn(values, name) || inputs[name] !== undefined)
+      throw bad(`${name} is a variable; name the step differently`);
+    i += 2;
+    const result = sum();
+    if (result.name === undefined) result.name = name; // a step that is just a variable keeps its name
+    steps[name] = result;
+    return result;
+  };
+  let output = statement();
+  while (isOp(';')) {
+    i++;
+    if (i < tokens.length) output = statement();
+  }
   if (i < tokens.length) throw bad(`unexpected token ${i + 1} after a complete expression`);
   const unused = Object.keys(values).filter((k) => inputs[k] === undefined);
   if (unused.length > 0) throw bad(`a value was given for ${unused.join(', ')}, which the expression does not use`);

@@ -94,7 +94,8 @@ export const PALETTE = {
  * The picture of the graph that made `y`: one box per tensor with its op, shape, value and
  * gradient (from a traced backward with retainGraph that touches no `.grad`). toDot, toMermaid,
  * toSvg and toHtml draw it.
- * @example buildPicture(f, 'myPicture').nodes[0].lines; // ['x · parameter', 'shape [] float64', 'value -2', 'grad -4']
+ * @example buildPicture(f, 'myPicture', { style: 'full' }).nodes[0].lines;
+ * // ['x · parameter', 'shape [] float64', 'value -2', 'grad -4']
  */
 export function buildPicture(y: Tensor, caller: string, options: PictureOptions = {}, frame?: PictureFrame): Picture {
   const graph = collectGraph(y, caller);

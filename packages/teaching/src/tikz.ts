@@ -84,7 +84,8 @@ export function toTikz(y: Tensor, options: TikzOptions = {}): string {
     const wire = wireText(e);
     const label =
       e.value !== undefined
-        ? ` node[midway, above, text=green!50!black] {${escapeLatex(e.value)}} node[midway, below, text=red!70!black] {${escapeLatex(e.grad ?? '')}}`
+        ? ` node[midway, above, text=green!50!black] {${escapeLatex(e.value)}}` +
+          ` node[midway, below, text=red!70!black] {${escapeLatex(e.grad ?? '')}}`
         : e.label !== undefined
           ? ` node[midway, above] {${escapeLatex(wire ?? e.label)}}`
           : '';

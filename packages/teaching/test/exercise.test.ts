@@ -240,10 +240,8 @@ describe('feedback that teaches', () => {
     expect(text).toContain('mul1 = add1·z = -12');
     expect(text).toMatch(/x = -2 +∂mul1\/∂x = -4/);
     expect(text).toMatch(/z = -4 +∂mul1\/∂z = 3/);
-    expect(graphFromExpression('sigmoid(w*x + b) ^ 2 / 2 − 1', { w: 0.5, x: 1.5, b: -0.25 }).output.item()).toBeCloseTo(
-      (1 / (1 + Math.exp(-0.5))) ** 2 / 2 - 1,
-      14,
-    );
+    const neuron = graphFromExpression('sigmoid(w*x + b) ^ 2 / 2 − 1', { w: 0.5, x: 1.5, b: -0.25 });
+    expect(neuron.output.item()).toBeCloseTo((1 / (1 + Math.exp(-0.5))) ** 2 / 2 - 1, 14);
     expect(() => graphFromExpression('(x+y', { x: 1, y: 2 })).toThrow(/expected '\)' at the end/);
     expect(() => graphFromExpression('x+y', { x: 1 })).toThrow(/y has no value/);
     expect(() => graphFromExpression('foo(x)', { x: 1 })).toThrow(/unknown function foo/);

@@ -148,7 +148,10 @@ describe('graph pictures of other graphs', () => {
   it('marks plain leaves (data, constants) apart from parameters and shows no grad for them', () => {
     const dot = toDot(layerGraph());
     expect(dot).toMatch(
-      /n\d+ \[label="t · leaf\\nshape \[3\] float64\\nvalue \[0, 1, 0\]\\ngrad —", [^\]]*style="rounded,filled,dashed"/,
+      new RegExp(
+        'n\\d+ \\[label="t · leaf\\\\nshape \\[3\\] float64\\\\nvalue \\[0, 1, 0\\]\\\\ngrad —", ' +
+          '[^\\]]*style="rounded,filled,dashed"',
+      ),
     );
     expect(dot).toContain('label="b · parameter\\nshape [3] float64\\nvalue [0.1, -0.2, 0.05]\\ngrad [');
     expect(dot).toContain('0.5 · leaf');
@@ -308,7 +311,7 @@ describe('picture styles', () => {
 });
 
 describe('frames and TikZ', () => {
-  it('toSvgFrames: the forward pass, then one frame per backward step, gradients appearing as they complete', async () => {
+  it('toSvgFrames: the forward pass, then a frame per backward step, gradients as they complete', async () => {
     const { toSvgFrames } = await import('@chainrule/teaching');
     const frames = toSvgFrames(notesGraph().f);
     expect(frames).toHaveLength(3); // forward, then mul, then add

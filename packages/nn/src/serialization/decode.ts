@@ -23,8 +23,8 @@ export interface DecodedSafetensors {
 /**
  * Reads a safetensors buffer, validating it fully before building anything: header length
  * within the file and under 100 MB, UTF-8 JSON object starting with `{`, no duplicate keys,
- * string metadata, known dtypes (every safetensors dtype but F4, F6 and C64), offsets that tile the data buffer exactly, byte
- * counts matching the shapes, and bool bytes of 0 or 1. Data is copied out of `bytes`.
+ * string metadata, known dtypes (every safetensors dtype but F4, F6 and C64), offsets that tile
+ * the data buffer exactly, byte counts matching the shapes, and bool bytes of 0 or 1. Data is copied out of `bytes`.
  * @throws CheckpointError naming the problem (see its `problem` field).
  * @example
  * ```ts

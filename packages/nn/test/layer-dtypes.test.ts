@@ -8,7 +8,12 @@ import { BatchNorm1d, GRU, GRUCell, LSTM, LSTMCell, LayerNorm, Linear, RNN, RNNC
 const f64 = (shape: number[]): Tensor => randn(shape, { dtype: 'float64' });
 const first = (out: Tensor | [Tensor, unknown]): Tensor => (Array.isArray(out) ? out[0] : out);
 
-type Row = [string, () => { to(d: 'float64'): { forward(...a: never[]): unknown } }, number[]];
+/** What the test calls on a layer: its forward, and Module.to. */
+interface Layer {
+  to(d: 'float64'): unknown;
+  forward(...a: never[]): unknown;
+}
+type Row = [string, () => Layer, number[]];
 const ROWS: Row[] = [
   ['Linear', () => new Linear(3, 2), [4, 3]],
   ['BatchNorm1d', () => new BatchNorm1d(3), [4, 3]],

@@ -1,4 +1,5 @@
 // Rows of the serialization catalogue (serialization-catalogue.test.ts): malformed safetensors bytes.
+import type { RangeError as TensorRangeError } from '@chainrule/tensor';
 import { expect } from 'vitest';
 import type { Adam, SGD, Sequential, StateDictError } from '../src/index.js';
 import { CheckpointError, decodeSafetensors } from '../src/serialization/index.js';
@@ -32,7 +33,7 @@ export interface World {
 export type Row = [
   name: string,
   run: (w: World) => unknown,
-  error: typeof CheckpointError | typeof StateDictError | typeof RangeError,
+  error: typeof CheckpointError | typeof StateDictError | typeof TensorRangeError,
   fragment: string,
   problem?: string,
 ];

@@ -49,18 +49,18 @@ describe.skipIf(blas === null)(
           fc.integer({ min: 0, max: 1000 }),
           (m, n, k, dtype, kind, seed) => {
             const rng = new Rng(seed);
-            let a = randn([m, k], dtype, rng);
-            let b = randn([k, n], dtype, rng);
-            if (kind === 'transposeA') a = randn([k, m], dtype, rng).transpose();
-            if (kind === 'transposeB') b = randn([n, k], dtype, rng).transpose();
-            if (kind === 'strided') a = randn([m, 2 * k], dtype, rng).slice(1, 0, 2 * k, 2);
+            let a = randn([m, k], { dtype, rng });
+            let b = randn([k, n], { dtype, rng });
+            if (kind === 'transposeA') a = randn([k, m], { dtype, rng }).transpose();
+            if (kind === 'transposeB') b = randn([n, k], { dtype, rng }).transpose();
+            if (kind === 'strided') a = randn([m, 2 * k], { dtype, rng }).slice(1, 0, 2 * k, 2);
             if (kind === 'batch') {
-              a = randn([3, m, k], dtype, rng);
-              b = randn([3, k, n], dtype, rng);
+              a = randn([3, m, k], { dtype, rng });
+              b = randn([3, k, n], { dtype, rng });
             }
             if (kind === 'broadcast') {
-              a = randn([2, m, k], dtype, rng);
-              b = randn([k, n], dtype, rng).expand([2, k, n]);
+              a = randn([2, m, k], { dtype, rng });
+              b = randn([k, n], { dtype, rng }).expand([2, k, n]);
             }
             expectWithinBound(a, b, matmul!(a, b, dtype));
           },
@@ -71,8 +71,8 @@ describe.skipIf(blas === null)(
 
     it('leaves small products and int data to the fallback kernel, bit for bit', () => {
       const rng = new Rng(3);
-      const a = randn([4, 5], 'float32', rng);
-      const b = randn([5, 6], 'float32', rng);
+      const a = randn([4, 5], { dtype: 'float32', rng });
+      const b = randn([5, 6], { dtype: 'float32', rng });
       expect(Array.from(matmul!(a, b, 'float32').data)).toEqual(Array.from(jsBackend.matmul(a, b, 'float32').data));
     });
 
@@ -88,8 +88,8 @@ describe.skipIf(blas === null)(
       const wasm = createWasmBackend(jsBackend);
       const native = withNativeBlas(wasm, {}).backend;
       const rng = new Rng(11);
-      const x = randn([64, 100], 'float32', rng);
-      const w1 = randn([100, 64], 'float32', rng);
+      const x = randn([64, 100], { dtype: 'float32', rng });
+      const w1 = randn([100, 64], { dtype: 'float32', rng });
       const run = (backend: typeof wasm): number[] => {
         let w = w1;
         for (let step = 0; step < 5; step++) {

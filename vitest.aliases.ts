@@ -7,7 +7,10 @@ export const sourceAliases = {
   '@chainrule/teaching': fileURLToPath(new URL('./packages/teaching/src/index.ts', import.meta.url)),
   '@chainrule/viz': fileURLToPath(new URL('./packages/viz/src/index.ts', import.meta.url)),
   '@chainrule/nn': fileURLToPath(new URL('./packages/nn/src/index.ts', import.meta.url)),
+  '@chainrule/interpret': fileURLToPath(new URL('./packages/interpret/src/index.ts', import.meta.url)),
   '@chainrule/onnx': fileURLToPath(new URL('./packages/onnx/src/index.ts', import.meta.url)),
+  '@chainrule/pytorch': fileURLToPath(new URL('./packages/pytorch/src/index.ts', import.meta.url)),
+  '@chainrule/playground': fileURLToPath(new URL('./packages/playground/src/index.ts', import.meta.url)),
   '@chainrule/cli/mnist': fileURLToPath(new URL('./packages/cli/src/mnist.ts', import.meta.url)),
   '@chainrule/cli': fileURLToPath(new URL('./packages/cli/src/index.ts', import.meta.url)),
 };

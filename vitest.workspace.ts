@@ -5,8 +5,11 @@ export default [
   'packages/teaching',
   'packages/viz',
   'packages/nn',
+  'packages/interpret',
   'packages/cli',
   'packages/onnx',
+  'packages/pytorch',
+  'packages/playground',
   'examples',
   'tooling',
 ];

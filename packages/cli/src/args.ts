@@ -129,6 +129,13 @@ export function parseArgs<S extends FlagSpecs>(argv: readonly string[], specs: S
 /**
  * The help text of a command: usage line, description, and one entry per flag with its default,
  * wrapped to `width` columns (the terminal's, else 80).
+ *
+ * @example
+ * ```ts
+ * import { formatHelp } from '@chainrule/cli';
+ * const flags = { epochs: { kind: 'int', default: 30, min: 1, help: 'passes over the data' } } as const;
+ * process.stdout.write(formatHelp('chainrule train [options]', 'Trains a network.', flags, 60));
+ * ```
  */
 export function formatHelp(usage: string, description: string, specs: FlagSpecs, width = terminalWidth()): string {
   // the description's line breaks are only its source's: a blank line separates paragraphs

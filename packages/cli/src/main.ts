@@ -7,13 +7,14 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from './args.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
+import { playgroundCommand } from './commands/playground.js';
 import { predictCommand } from './commands/predict.js';
 import { trainCommand } from './commands/train.js';
 import { CliError, oneLine } from './errors.js';
 import { type Io, println, processIo } from './io.js';
 import { terminalWidth, twoColumns, wrapText } from './wrap.js';
 
-type Command = (argv: readonly string[], io: Io) => number;
+type Command = (argv: readonly string[], io: Io) => number | Promise<number>;
 
 const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
   train: {
@@ -25,7 +26,11 @@ const COMMANDS: Readonly<Record<string, { run: Command; summary: string }>> = {
     run: predictCommand,
     summary: 'classify one digit (a test index or a 28x28 PNG/PGM) and show it as ASCII art',
   },
-  export: { run: exportCommand, summary: 'write a checkpoint as an ONNX model (--format onnx) for other runtimes' },
+  export: { run: exportCommand, summary: 'write a checkpoint for ONNX Runtime or PyTorch DDP (--format onnx|pytorch)' },
+  playground: {
+    run: playgroundCommand,
+    summary: 'serve the interactive chain-rule playground on 127.0.0.1 and print its URL',
+  },
 };
 
 /** The command called `name`; undefined for anything else, including `constructor` or `__proto__`. */
@@ -43,13 +48,30 @@ function isOutOfMemory(e: unknown): boolean {
   );
 }
 
-/** The version of the installed @chainrule/cli (its package.json, one folder above src/ and dist/). */
+/**
+ * The version of the installed @chainrule/cli (its package.json, one folder above src/ and dist/),
+ * which `chainrule --version` prints.
+ *
+ * @example
+ * ```ts
+ * import { cliVersion } from '@chainrule/cli';
+ * console.log(cliVersion()); // e.g. '0.1.0'
+ * ```
+ */
 export function cliVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
-/** The top-level help, wrapped to `width` columns (the terminal's, else 80). */
+/**
+ * The top-level help, wrapped to `width` columns (the terminal's, else 80).
+ *
+ * @example
+ * ```ts
+ * import { topLevelHelp } from '@chainrule/cli';
+ * process.stdout.write(topLevelHelp(60));
+ * ```
+ */
 export function topLevelHelp(width = terminalWidth()): string {
   const rows: [string, string][] = Object.entries(COMMANDS).map(([name, c]) => [`  ${name}`, c.summary]);
   rows.push(['  help', "this help, or 'chainrule help <command>' for a command's options"]);
@@ -102,7 +124,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       const target = commandNamed(topic);
       if (target === undefined)
         throw new UsageError(`unknown command '${topic}' (commands: ${Object.keys(COMMANDS).join(', ')})`);
-      return target.run(['--help'], io);
+      return await target.run(['--help'], io);
     }
     const target = commandNamed(command);
     if (target === undefined) {
@@ -112,7 +134,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
           : `unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')}; see chainrule --help)`,
       );
     }
-    return target.run(rest, io);
+    return await target.run(rest, io);
   } catch (e) {
     const prefix = `chainrule${command !== undefined && commandNamed(command) !== undefined ? ` ${command}` : ''}`;
     if (e instanceof UsageError || e instanceof CliError) {

@@ -1,6 +1,14 @@
 /** Wrapping help text to the terminal's width. */
 
-/** The width help text wraps to: the terminal's columns when stdout is one, else 80. */
+/**
+ * The width help text wraps to: the terminal's columns when stdout is one, else 80.
+ *
+ * @example
+ * ```ts
+ * import { terminalWidth } from '@chainrule/cli';
+ * console.log(terminalWidth()); // 80 when piped, the window's width in a terminal
+ * ```
+ */
 export function terminalWidth(): number {
   const columns = (process.stdout as { columns?: number }).columns;
   return typeof columns === 'number' && Number.isInteger(columns) && columns > 0 ? columns : 80;

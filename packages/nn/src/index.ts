@@ -313,4 +313,11 @@ export {
   type MinMaxScalerOptions,
   MinMaxScaler,
   normalize,
+  type SymmetricRange,
+  type RandomAffineOptions,
+  type ElasticDistortionOptions,
+  type RandomErasingOptions,
+  randomAffine,
+  elasticDistortion,
+  randomErasing,
 } from './data/index.js';

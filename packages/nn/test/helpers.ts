@@ -35,7 +35,9 @@ export function checkGradients(f: (...xs: Tensor[]) => Tensor, inputs: Tensor[],
     const data = x.value.data as Float64Array;
     if (!x.value.isContiguous || x.value.offset !== 0) throw new Error('checkGradients: inputs must be contiguous');
     const analytic =
-      x.grad === null ? new Float64Array(x.numel()) : (T.cast(x.grad.value, 'float64').contiguous().data as Float64Array);
+      x.grad === null
+        ? new Float64Array(x.numel())
+        : (T.cast(x.grad.value, 'float64').contiguous().data as Float64Array);
     for (let i = 0; i < data.length; i++) {
       const orig = data[i]!;
       data[i] = orig + eps;

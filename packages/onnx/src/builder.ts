@@ -23,7 +23,16 @@ export function rawBytes(a: NDArray, dtype: OnnxDType = a.dtype as OnnxDType): U
   return new Uint8Array(view.buffer);
 }
 
-/** Nodes, initializers and tensor names of the graph being built. */
+/**
+ * Nodes, initializers and tensor names of the graph being built; the emitters write through it.
+ * @example
+ * ```ts
+ * import { GraphBuilder } from '@chainrule/onnx';
+ * const b = new GraphBuilder(17, new Map());
+ * const y = b.node('Relu', ['x']); // 'relu'
+ * b.nodes.length; // 1
+ * ```
+ */
 export class GraphBuilder {
   readonly nodes: NodeSpec[] = [];
   readonly initializers: InitializerSpec[] = [];

@@ -8,12 +8,21 @@ import type { GraphBuilder } from './builder.js';
 import { OnnxExportError } from './errors.js';
 import type { ModuleStep, OpStep, Step } from './trace.js';
 
-/** An emitter's view of one step. */
+/**
+ * An emitter's view of one step: `input(i)` names the step's inputs, `emit` writes the node that
+ * makes its output, `fail` makes the error naming it.
+ * @example
+ * ```ts
+ * import { OP_EMITTERS } from '@chainrule/onnx';
+ * // the op table's entry for relu: c => c.emit('Relu', [c.input(0)])
+ * typeof OP_EMITTERS.relu; // 'function'
+ * ```
+ */
 export class EmitContext<S extends Step = Step> {
   constructor(
     readonly b: GraphBuilder,
     readonly step: S,
-    readonly twin: S | undefined,
+    readonly twin: S,
     readonly index: number,
     readonly consumers: readonly Step[],
     readonly isGraphOutput: boolean,
@@ -33,8 +42,7 @@ export class EmitContext<S extends Step = Step> {
   /** Indices of the dims of input `i` (or the output, for -1) that differ in the twin trace. */
   dynamicDims(i: number): number[] {
     const a = i < 0 ? this.step.output : this.step.inputs[i]!;
-    const t = this.twin === undefined ? undefined : i < 0 ? this.twin.output : this.twin.inputs[i];
-    if (t === undefined) return [];
+    const t = i < 0 ? this.twin.output : this.twin.inputs[i]!;
     return a.shape.flatMap((d, k) => (t.shape[k] === d ? [] : [k]));
   }
 

@@ -5,13 +5,19 @@
  */
 import { type Tensor, ones, zeros } from '@chainrule/autograd';
 import {
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
   type AnyModule,
+  AvgPool1d,
   AvgPool2d,
   BatchNorm1d,
+  BatchNorm2d,
+  Conv1d,
   Conv2d,
   Embedding,
   LayerNorm,
   LogSoftmax,
+  MaxPool1d,
   MaxPool2d,
   Softmax,
   Step,
@@ -23,21 +29,27 @@ import type { ModuleStep } from './trace.js';
 /** Writes one layer call. */
 export type ModuleEmitter = (c: EmitContext<ModuleStep>) => void;
 
-type Pair = number | readonly [number, number];
-const pair = (v: Pair | undefined, fallback: number): [number, number] =>
-  v === undefined ? [fallback, fallback] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
+/** A size per spatial dim: one number for all, or one each (PyTorch's tuples). */
+type Sizes = number | readonly number[];
+/** `v` as `n` numbers (`fallback` when absent). */
+const spread = (v: Sizes | undefined, n: number, fallback: number): number[] =>
+  v === undefined ? new Array<number>(n).fill(fallback) : typeof v === 'number' ? new Array<number>(n).fill(v) : [...v];
 
-/** ONNX pads ([top, left, bottom, right]) of a conv's padding; 'same' puts the odd pixel after, as PyTorch. */
-function convPads(padding: Pair | 'same' | 'valid' | undefined, kernel: number[], dilation: number[]): number[] {
-  if (padding === 'valid') return [0, 0, 0, 0];
+/** ONNX pads (all befores, then all afters) of a padding; 'same' puts the odd pixel after, as PyTorch. */
+function convPads(padding: Sizes | 'same' | 'valid' | undefined, kernel: number[], dilation: number[]): number[] {
+  const n = kernel.length;
+  if (padding === 'valid') return new Array<number>(2 * n).fill(0);
   if (padding === 'same') {
     const total = kernel.map((k, i) => dilation[i]! * (k - 1));
     const before = total.map((t) => Math.floor(t / 2));
     return [...before, ...total.map((t, i) => t - before[i]!)];
   }
-  const p = pair(padding, 0);
+  const p = spread(padding, n, 0);
   return [...p, ...p];
 }
+
+/** The number of spatial dims of a layer's input (2 for [N, C, H, W]). */
+const spatial = (c: EmitContext<ModuleStep>): number => c.step.inputs[0]!.shape.length - 2;
 
 /** A parameter's name, or an initializer of ones (`affine`-less norms need a scale input). */
 function scaleOf(c: EmitContext<ModuleStep>, weight: Tensor | null, shape: number[]): string {
@@ -46,45 +58,60 @@ function scaleOf(c: EmitContext<ModuleStep>, weight: Tensor | null, shape: numbe
   return c.b.addInitializer(c.b.fresh(`${c.step.path || 'norm'}.scale`), ones(shape, { dtype }).value);
 }
 
-const conv2d: ModuleEmitter = (c) => {
-  const m = c.step.module as Conv2d;
+const conv: ModuleEmitter = (c) => {
+  const m = c.step.module as Conv1d | Conv2d;
   if (m.paddingMode !== 'zeros') throw c.fail(`paddingMode '${m.paddingMode}' has no ONNX Conv form (only 'zeros')`);
-  const dilation = pair(m.window.dilation, 1);
+  const n = spatial(c);
+  const kernel = spread(m.kernelSize, n, 1);
+  const dilation = spread(m.window.dilation, n, 1);
   const ins = [c.input(0), c.b.nameOf(m.weight)];
   if (m.bias !== null) ins.push(c.b.nameOf(m.bias));
   c.emit('Conv', ins, {
-    kernel_shape: { ints: m.kernelSize },
-    strides: { ints: pair(m.window.stride, 1) },
-    pads: { ints: convPads(m.window.padding, m.kernelSize, dilation) },
+    kernel_shape: { ints: kernel },
+    strides: { ints: spread(m.window.stride, n, 1) },
+    pads: { ints: convPads(m.window.padding, kernel, dilation) },
     dilations: { ints: dilation },
     group: { i: m.groups },
   });
 };
 
-const maxPool2d: ModuleEmitter = (c) => {
-  const o = (c.step.module as MaxPool2d).options;
+const maxPool: ModuleEmitter = (c) => {
+  const o = (c.step.module as MaxPool1d | MaxPool2d).options;
+  const n = spatial(c);
   c.emit('MaxPool', [c.input(0)], {
-    kernel_shape: { ints: pair(o.kernel, 1) },
-    strides: { ints: pair(o.stride ?? o.kernel, 1) },
-    pads: { ints: convPads(o.padding, [0, 0], [1, 1]) },
-    dilations: { ints: pair(o.dilation, 1) },
+    kernel_shape: { ints: spread(o.kernel, n, 1) },
+    strides: { ints: spread(o.stride ?? o.kernel, n, 1) },
+    pads: { ints: convPads(o.padding, new Array<number>(n).fill(1), new Array<number>(n).fill(1)) },
+    dilations: { ints: spread(o.dilation, n, 1) },
     ceil_mode: { i: o.ceilMode === true ? 1 : 0 },
   });
 };
 
-const avgPool2d: ModuleEmitter = (c) => {
-  const o = (c.step.module as AvgPool2d).options;
+const avgPool: ModuleEmitter = (c) => {
+  const o = (c.step.module as AvgPool1d | AvgPool2d).options;
   if (o.ceilMode === true) throw c.fail('ceilMode: ONNX AveragePool counts a partial last window differently');
+  const n = spatial(c);
   c.emit('AveragePool', [c.input(0)], {
-    kernel_shape: { ints: pair(o.kernel, 1) },
-    strides: { ints: pair(o.stride ?? o.kernel, 1) },
-    pads: { ints: convPads(o.padding, [0, 0], [1, 1]) },
+    kernel_shape: { ints: spread(o.kernel, n, 1) },
+    strides: { ints: spread(o.stride ?? o.kernel, n, 1) },
+    pads: { ints: convPads(o.padding, new Array<number>(n).fill(1), new Array<number>(n).fill(1)) },
     count_include_pad: { i: (o.countIncludePad ?? true) ? 1 : 0 },
   });
 };
 
-const batchNorm1d: ModuleEmitter = (c) => {
-  const m = c.step.module as BatchNorm1d;
+/** Adaptive pooling to 1x1: GlobalAveragePool / GlobalMaxPool; other output sizes are refused. */
+const globalPool =
+  (opType: string): ModuleEmitter =>
+  (c) => {
+    const size = (c.step.module as AdaptiveAvgPool2d | AdaptiveMaxPool2d).outputSize;
+    const sizes = typeof size === 'number' ? [size, size] : [...size];
+    if (sizes.some((s) => s !== 1))
+      throw c.fail(`outputSize ${JSON.stringify(size)}: only 1 (global pooling) has an ONNX form here`);
+    c.emit(opType, [c.input(0)]);
+  };
+
+const batchNorm: ModuleEmitter = (c) => {
+  const m = c.step.module as BatchNorm1d | BatchNorm2d;
   if (m.runningMean === null || m.runningVar === null)
     throw c.fail('without running statistics (trackRunningStats: false) it normalizes with batch statistics');
   const n = m.numFeatures;
@@ -108,12 +135,25 @@ const step: ModuleEmitter = (c) => {
   c.emit('Cast', [mask], { to: { i: dtype === 'float64' ? 11 : 1 } });
 };
 
-/** Layers exported whole, each with its emitter (checked with instanceof, in this order). */
+/**
+ * Layers exported whole, each with its emitter (checked with instanceof, in this order).
+ * @example
+ * ```ts
+ * import { MODULE_EMITTERS } from '@chainrule/onnx';
+ * MODULE_EMITTERS.map(([cls]) => cls.name); // ['Conv2d', 'MaxPool2d', 'AvgPool2d', ...]
+ * ```
+ */
 export const MODULE_EMITTERS: readonly (readonly [abstract new (...args: never[]) => AnyModule, ModuleEmitter])[] = [
-  [Conv2d, conv2d],
-  [MaxPool2d, maxPool2d],
-  [AvgPool2d, avgPool2d],
-  [BatchNorm1d, batchNorm1d],
+  [Conv1d, conv],
+  [Conv2d, conv],
+  [MaxPool1d, maxPool],
+  [MaxPool2d, maxPool],
+  [AvgPool1d, avgPool],
+  [AvgPool2d, avgPool],
+  [AdaptiveAvgPool2d, globalPool('GlobalAveragePool')],
+  [AdaptiveMaxPool2d, globalPool('GlobalMaxPool')],
+  [BatchNorm1d, batchNorm],
+  [BatchNorm2d, batchNorm],
   [LayerNorm, layerNorm],
   [
     Embedding,
@@ -124,7 +164,16 @@ export const MODULE_EMITTERS: readonly (readonly [abstract new (...args: never[]
   [Step, step],
 ];
 
-/** The emitter of a layer exported whole, or undefined. */
+/**
+ * The emitter of a layer exported whole, or undefined (the layer is written op by op).
+ * @example
+ * ```ts
+ * import { Conv2d, ReLU } from '@chainrule/nn';
+ * import { moduleEmitter } from '@chainrule/onnx';
+ * moduleEmitter(new Conv2d(1, 2, 3)) !== undefined; // true
+ * moduleEmitter(new ReLU()); // undefined
+ * ```
+ */
 export function moduleEmitter(m: AnyModule): ModuleEmitter | undefined {
   for (const [cls, emit] of MODULE_EMITTERS) if (m instanceof cls) return emit;
   return undefined;

@@ -2,8 +2,9 @@
  * `toOnnx`: a model's forward pass as an ONNX model. The model runs on the example inputs (in
  * evaluation mode, without gradients) while every op and whole-exported layer is written down;
  * each step becomes ONNX nodes through the op table (emit-ops.ts) or the layer table
- * (emit-modules.ts). With `dynamicAxes` it runs a second time with those dims one larger: dims that
- * change are symbolic in the file, and reshape targets use 0 or -1 there.
+ * (emit-modules.ts). It runs a second time with each dynamic dim one larger and the float inputs
+ * moved: dims that change are symbolic in the file (reshape targets use 0 or -1 there), and a value
+ * computed from the inputs outside the ops (it changes too) is refused rather than frozen.
  */
 import { readFileSync } from 'node:fs';
 import { Tensor } from '@chainrule/autograd';
@@ -14,7 +15,7 @@ import { EmitContext } from './context.js';
 import { moduleEmitter } from './emit-modules.js';
 import { OP_EMITTERS } from './emit-ops.js';
 import { OnnxExportError } from './errors.js';
-import { type OnnxDType, type ValueSpec, encodeModel } from './proto.js';
+import { type OnnxDType, type ValueSpec, encodeOnnxModel } from './proto.js';
 import { type ModuleStep, type OpStep, type Step, type Trace, traceModel } from './trace.js';
 
 /** Symbolic dims of one input or output: `{ 0: 'batch' }`, or a list of axes (named `<value>_dim<axis>`). */
@@ -70,20 +71,26 @@ export function toOnnx(
   const outputName = options.outputNames?.[0] ?? 'output';
   if (inputNames.length !== inputs.length)
     throw new T.RangeError('toOnnx', `${inputNames.length} inputNames for ${inputs.length} example inputs`);
+  if (new Set([...inputNames, outputName]).size !== inputNames.length + 1)
+    throw new T.RangeError(
+      'toOnnx',
+      `input and output names must differ, got ${[...inputNames, outputName].join(', ')}`,
+    );
   const dynamic = resolveAxes(options.dynamicAxes ?? {}, inputNames, inputs, outputName);
   const isWhole = (m: AnyModule): boolean => moduleEmitter(m) !== undefined;
   const trace = traceModel(model, inputs, isWhole);
-  const grown = inputs.map((x, i) => grow(x, Object.keys(dynamic.get(inputNames[i]!) ?? {}).map(Number)));
-  const twin = grown.some((g, i) => g !== inputs[i]) ? traceModel(model, grown, isWhole) : undefined;
-  if (twin !== undefined) checkSameOps(trace, twin);
+  const varied = inputs.map((x, i) => vary(x, Object.keys(dynamic.get(inputNames[i]!) ?? {}).map(Number)));
+  const twin = traceModel(model, varied, isWhole);
+  checkSameOps(trace, twin);
 
   const state = new Map<Tensor, string>();
   for (const [k, p] of model.namedParameters()) state.set(p, k);
   for (const [k, t] of model.namedBuffers()) state.set(t, k);
   const b = new GraphBuilder(opset, state);
   for (let i = 0; i < inputs.length; i++) b.bind(inputs[i]!, inputNames[i]!);
+  b.fresh(outputName); // reserved: no initializer or node output takes it
   writeSteps(b, trace, twin);
-  b.node('Identity', [b.nameOf(trace.output)], {}, [b.fresh(outputName)]);
+  b.node('Identity', [b.nameOf(trace.output)], {}, [outputName]);
 
   const dtypeOf = (t: Tensor): OnnxDType => t.dtype as OnnxDType;
   const inputSpecs: ValueSpec[] = inputs.map((x, i) => {
@@ -94,10 +101,10 @@ export function toOnnx(
   const outNames = dynamic.get(outputName) ?? {};
   const outDims = out.shape.map((d, k) => {
     if (outNames[k] !== undefined) return outNames[k];
-    if (twin === undefined || twin.output.shape[k] === d) return d;
+    if (twin.output.shape[k] === d) return d;
     return matchInputAxis(d, twin.output.shape[k]!, inputSpecs, trace, twin) ?? `${outputName}_dim${k}`;
   });
-  return encodeModel({
+  return encodeOnnxModel({
     opset,
     producerVersion: VERSION,
     graphName: model.constructor.name,
@@ -109,7 +116,7 @@ export function toOnnx(
 }
 
 /** Writes every step through its emitter. */
-function writeSteps(b: GraphBuilder, trace: Trace, twin: Trace | undefined): void {
+function writeSteps(b: GraphBuilder, trace: Trace, twin: Trace): void {
   const producers = new Map<Tensor, Step>();
   const consumers = new Map<Tensor, Step[]>();
   for (const s of trace.steps) {
@@ -117,29 +124,24 @@ function writeSteps(b: GraphBuilder, trace: Trace, twin: Trace | undefined): voi
     for (const t of s.inputs) consumers.set(t, [...(consumers.get(t) ?? []), s]);
   }
   trace.steps.forEach((s, i) => {
-    const args = [b, s, twin?.steps[i], i, consumers.get(s.output) ?? [], s.output === trace.output] as const;
+    const readers = consumers.get(s.output) ?? [];
+    const last = s.output === trace.output;
     const producer = (t: Tensor): Step | undefined => producers.get(t);
     if (s.kind === 'module') {
-      const c = new EmitContext<ModuleStep>(
-        ...(args as readonly [GraphBuilder, ModuleStep, ModuleStep | undefined, number, Step[], boolean]),
-        producer,
-      );
-      moduleEmitter(s.module)!(c);
+      const t = twin.steps[i] as ModuleStep; // checkSameOps: the same kinds and names, step by step
+      moduleEmitter(s.module)!(new EmitContext<ModuleStep>(b, s, t, i, readers, last, producer));
       return;
     }
-    const c = new EmitContext<OpStep>(
-      ...(args as readonly [GraphBuilder, OpStep, OpStep | undefined, number, Step[], boolean]),
-      producer,
-    );
+    const c = new EmitContext<OpStep>(b, s, twin.steps[i] as OpStep, i, readers, last, producer);
     const emit = OP_EMITTERS[s.name];
     if (emit === undefined) throw c.fail('this op has no ONNX form in @chainrule/onnx yet');
     s.inputs.forEach((t, j) => {
-      if (b.has(t) || b.isState(t) || c.twin === undefined) return;
-      if (c.twin.inputs[j]!.shape.join() !== t.shape.join())
-        throw c.fail(
-          `input ${j} (shape [${t.shape}]) is a value computed outside the recorded ops and its shape follows a ` +
-            'dynamic dim: it would be frozen into the file. Export the layer that makes it whole, or write it with ops',
-        );
+      if (b.has(t) || b.isState(t) || sameArray(t, c.twin.inputs[j]!)) return;
+      throw c.fail(
+        `input ${j} (shape [${t.shape}]) is a value computed outside the recorded ops from the inputs ` +
+          '(its shape or values follow them): it would be frozen into the file. Export the layer that makes it ' +
+          'whole, or compute it with ops',
+      );
     });
     emit(c);
   });
@@ -150,15 +152,30 @@ function checkSameOps(a: Trace, b: Trace): void {
   if (a.steps.length !== b.steps.length || names(a) !== names(b))
     throw new OnnxExportError(
       'toOnnx',
-      'the forward pass runs different ops when a dynamic dim changes size; one ONNX graph cannot hold both',
+      'the forward pass runs different ops for other input values or dynamic dim sizes ' +
+        '(control flow on values or shapes); one ONNX graph cannot hold both',
     );
 }
 
-/** `x` with each of `axes` one larger (its first slice repeated), or `x` itself when there are none. */
-function grow(x: Tensor, axes: readonly number[]): Tensor {
+/** Whether two tensors hold the same shape and values (a constant of the two traces). */
+function sameArray(a: Tensor, b: Tensor): boolean {
+  if (a === b) return true;
+  if (a.shape.join() !== b.shape.join()) return false;
+  const x = a.value.contiguous().data;
+  const y = b.value.contiguous().data;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  return true;
+}
+
+/**
+ * The twin trace's input: each of `axes` one larger (the first slice repeated), and float values
+ * moved (1.5x + 0.5), so a value computed from the inputs outside the ops differs between the traces.
+ */
+function vary(x: Tensor, axes: readonly number[]): Tensor {
   let v = x.value;
   for (const axis of axes) v = T.concat([v, v.slice(axis, 0, 1)], axis);
-  return v === x.value ? x : new Tensor(v);
+  if (T.isFloat(v.dtype)) v = T.add(T.mul(v, 1.5), 0.5);
+  return new Tensor(v);
 }
 
 /** The name of an input's dynamic axis that has sizes `a` and `b` in the two traces, if one does. */
@@ -184,7 +201,8 @@ function resolveAxes(
     if (i < 0 && name !== outputName)
       throw new T.RangeError(
         'toOnnx',
-        `dynamicAxes names '${name}', which is neither an input (${inputNames.join(', ')}) nor the output (${outputName})`,
+        `dynamicAxes names '${name}', which is neither an input (${inputNames.join(', ')}) ` +
+          `nor the output (${outputName})`,
       );
     const entries: [number, string][] = Array.isArray(spec)
       ? (spec as readonly number[]).map((k) => [k, `${name}_dim${k}`])

@@ -16,7 +16,7 @@ export { OP_EMITTERS, type OpEmitter } from './emit-ops.js';
 export { MODULE_EMITTERS, moduleEmitter, type ModuleEmitter } from './emit-modules.js';
 export { traceModel, type Trace, type Step, type OpStep, type ModuleStep } from './trace.js';
 export {
-  encodeModel,
+  encodeOnnxModel,
   ONNX_DTYPE,
   type ModelSpec,
   type NodeSpec,

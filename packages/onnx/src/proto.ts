@@ -43,7 +43,7 @@ export interface ValueSpec {
   readonly dims: readonly (number | string)[];
 }
 
-/** Everything `encodeModel` writes. */
+/** Everything `encodeOnnxModel` writes. */
 export interface ModelSpec {
   readonly opset: number;
   readonly producerVersion: string;
@@ -79,14 +79,14 @@ function valueInfo(v: ValueSpec): Record<string, unknown> {
  * The ONNX ModelProto bytes of `spec` (IR version 8, which every opset from 13 to 17 reads).
  * @example
  * ```ts
- * import { encodeModel } from '@chainrule/onnx';
+ * import { encodeOnnxModel } from '@chainrule/onnx';
  * const x = { name: 'x', dtype: 'float32', dims: [2] } as const;
  * const node = { opType: 'Relu', inputs: ['x'], outputs: ['y'], name: 'relu', attributes: {} };
- * encodeModel({ opset: 17, producerVersion: '0.1.0', graphName: 'g', nodes: [node], initializers: [],
+ * encodeOnnxModel({ opset: 17, producerVersion: '0.1.0', graphName: 'g', nodes: [node], initializers: [],
  *   inputs: [x], outputs: [{ ...x, name: 'y' }] }).length > 0; // true
  * ```
  */
-export function encodeModel(spec: ModelSpec): Uint8Array {
+export function encodeOnnxModel(spec: ModelSpec): Uint8Array {
   const Model = schema().lookupType('onnx.ModelProto');
   const message = Model.fromObject({
     irVersion: spec.opset >= 19 ? 9 : 8,

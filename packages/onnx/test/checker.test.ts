@@ -20,7 +20,8 @@ import sys, onnx
 for path in sys.argv[1:]:
     m = onnx.load(path)
     onnx.checker.check_model(m, full_check=True)
-    print(path.rsplit('/', 1)[-1], m.opset_import[0].version, [d.dim_param or d.dim_value for d in m.graph.input[0].type.tensor_type.shape.dim])
+    dims = [d.dim_param or d.dim_value for d in m.graph.input[0].type.tensor_type.shape.dim]
+    print(path.rsplit('/', 1)[-1], m.opset_import[0].version, dims)
 `;
 
 describe('the ONNX checker', () => {

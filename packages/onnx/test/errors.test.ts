@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Tensor, cumsum, randn, softmax } from '@chainrule/autograd';
+import { type Tensor, cumsum, ones, randn, softmax } from '@chainrule/autograd';
 import * as nn from '@chainrule/nn';
 import { OnnxExportError, saveOnnx, toOnnx } from '@chainrule/onnx';
 import { RangeError as TRangeError } from '@chainrule/tensor';
@@ -34,9 +34,21 @@ describe('toOnnx refuses what it cannot write', () => {
     );
   });
 
-  it('refuses a value computed outside the ops whose shape follows a dynamic dim', () => {
-    const run = () => toOnnx(new FunctionalSoftmax(), randn([2, 3]), { dynamicAxes: { input: [0] } });
-    expect(run).toThrow(/expand: input 0 \(shape \[2,1\]\) is a value computed outside the recorded ops/);
+  it('refuses a value computed from the inputs outside the ops, rather than freezing it', () => {
+    const message = /expand: input 0 \(shape \[2,1\]\) is a value computed outside the recorded ops from the inputs/;
+    const dynamic = () => toOnnx(new FunctionalSoftmax(), randn([2, 3]), { dynamicAxes: { input: [0] } });
+    expect(dynamic).toThrow(message); // its shape follows the batch
+    expect(() => toOnnx(new FunctionalSoftmax(), randn([2, 3]))).toThrow(message); // its values follow the input
+    expect(() => toOnnx(new nn.SobolevaTanh(), randn([2, 3]))).toThrow(/is a value computed outside the recorded ops/);
+  });
+
+  it('refuses control flow on values (the two traces run different ops)', () => {
+    class Branch extends nn.Module {
+      forward(x: Tensor): Tensor {
+        return x.sum().item() > 5 ? x.exp() : x.neg(); // 4 in the traced run, 8 in the second
+      }
+    }
+    expect(() => toOnnx(new Branch(), ones([2, 2]))).toThrow('toOnnx: the forward pass runs different ops');
   });
 
   it('checks the options', () => {

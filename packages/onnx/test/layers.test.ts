@@ -2,7 +2,8 @@
 // one (dynamicAxes), equals chainrule's forward to 1e-5 in float32.
 import { manualSeed, randint, randn } from '@chainrule/autograd';
 import * as nn from '@chainrule/nn';
-import { describe, it } from 'vitest';
+import { toOnnx } from '@chainrule/onnx';
+import { describe, expect, it } from 'vitest';
 import { expectSameAsOrt } from './ort.js';
 
 manualSeed(7);
@@ -15,7 +16,7 @@ describe('toOnnx: layers run by ONNX Runtime at another batch size', () => {
     await expectSameAsOrt(new nn.Linear(5, 3), x([4, 2, 5]), x([3, 2, 5]));
   });
 
-  const activations: [string, () => nn.AnyModule][] = [
+  const activations: [string, () => nn.TensorModule][] = [
     ['ReLU', () => new nn.ReLU()],
     ['Sigmoid', () => new nn.Sigmoid()],
     ['Tanh', () => new nn.Tanh()],
@@ -53,11 +54,39 @@ describe('toOnnx: layers run by ONNX Runtime at another batch size', () => {
     await expectSameAsOrt(exclude, x([2, 3, 8, 8]), x([3, 3, 8, 8]));
   });
 
+  it('Conv1d, MaxPool1d, AvgPool1d, and adaptive pooling to 1x1 (global pools)', async () => {
+    await expectSameAsOrt(new nn.Conv1d(2, 4, 3, { padding: 1, stride: 2 }), x([2, 2, 9]), x([3, 2, 9]));
+    await expectSameAsOrt(new nn.Conv1d(4, 4, 3, { groups: 4, padding: 'same' }), x([1, 4, 8]), x([2, 4, 8]));
+    await expectSameAsOrt(new nn.MaxPool1d(3, { stride: 2, padding: 1 }), x([2, 3, 9]), x([4, 3, 9]));
+    await expectSameAsOrt(new nn.AvgPool1d(2), x([2, 3, 8]), x([1, 3, 8]));
+    await expectSameAsOrt(new nn.AdaptiveAvgPool2d(1), x([2, 3, 5, 5]), x([4, 3, 5, 5]));
+    await expectSameAsOrt(new nn.AdaptiveMaxPool2d([1, 1]), x([2, 3, 5, 5]), x([4, 3, 5, 5]));
+    expect(() => toOnnx(new nn.AdaptiveAvgPool2d(2), x([1, 3, 4, 4]))).toThrow(
+      'AdaptiveAvgPool2d: outputSize 2: only 1 (global pooling) has an ONNX form here',
+    );
+  });
+
   it('BatchNorm1d in eval (running statistics), on [N, C] and [N, C, L]', async () => {
     const bn = new nn.BatchNorm1d(4);
     bn.forward(x([16, 4]).mul(3).add(1)); // training step: moves the running statistics off 0 and 1
     await expectSameAsOrt(bn, x([3, 4]), x([6, 4]));
     await expectSameAsOrt(bn, x([3, 4, 5]), x([2, 4, 5]));
+  });
+
+  it('BatchNorm2d in eval (running statistics), affine and not', async () => {
+    for (const affine of [true, false]) {
+      const bn = new nn.BatchNorm2d(3, { affine });
+      bn.forward(x([8, 3, 4, 4]).mul(2).sub(1));
+      await expectSameAsOrt(bn, x([2, 3, 4, 4]), x([5, 3, 4, 4]));
+    }
+  });
+
+  it('BatchNorm without running statistics is refused, naming the layer and its path', () => {
+    const net = new nn.Sequential(new nn.BatchNorm1d(2, { trackRunningStats: false }));
+    expect(() => toOnnx(net, x([3, 2]))).toThrow(
+      'BatchNorm1d: without running statistics (trackRunningStats: false) it normalizes with batch statistics ' +
+        "(step 0 of the forward pass, in module '0')",
+    );
   });
 
   it('LayerNorm (LayerNormalization), with and without affine parameters', async () => {
@@ -69,5 +98,9 @@ describe('toOnnx: layers run by ONNX Runtime at another batch size', () => {
     const net = new nn.Sequential(new nn.Embedding(10, 4), new nn.Linear(4, 2));
     const ids = (n: number) => randint(0, 10, [n, 3]);
     await expectSameAsOrt(net, ids(2), ids(5));
+    // batch and sequence length both free: Gather, then Linear on 3-d input (MatMul + Add)
+    const both = { 0: 'batch', 1: 'seq' };
+    const options = { dynamicAxes: { input: both, output: both } };
+    await expectSameAsOrt(net, ids(2), randint(0, 10, [4, 7]), 1e-5, options);
   });
 });

@@ -37,7 +37,7 @@ export const INDEX_HTML = `<!doctype html>
 </head>
 <body>
 <div id="app"><p>Loading the playground…</p></div>
-<script src="main.js"></script>
+<script type="module" src="main.js"></script>
 </body>
 </html>
 `;
@@ -55,7 +55,10 @@ export async function buildPlayground(): Promise<PlaygroundFiles> {
   const result = await build({
     entryPoints: { main: join(packageRoot, 'src', 'page', 'main.ts') },
     bundle: true,
-    format: 'iife',
+    format: 'esm',
+    // each wasm kernel build is its own chunk: the page fetches the one its engine runs
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     platform: 'browser',
     target: 'es2022',
     minify: true,

@@ -27,7 +27,7 @@ describe('the playground model', () => {
     expect([x, y, z, q, f].map((n) => m.gradOf(n!))).toEqual([-4, -4, 3, -4, 1]);
     expect(f!.tensor.item()).toBe(-12);
     expect(m.stepText(1)).toContain('add1 = x + y = 3');
-    expect(m.stepText(4)).toMatch(/\[1\] f = add1 · z[\s\S]*local ∂f\/∂add1 = z = -4/);
+    expect(m.stepText(4)).toMatch(/\[1\] f = add1·z[\s\S]*local ∂f\/∂add1 = z = -4/);
     expect(m.stepText(5)).toContain('∂f/∂x = ∂f/∂add1 · ∂add1/∂x = (-4) · 1 = -4');
   });
 
@@ -47,15 +47,33 @@ describe('the playground model', () => {
 
   it('finds the variables of an expression, not its functions or exponents', () => {
     expect(expressionVariables('sigmoid(w*x + b) + exp(1e3*w) + tanh (c)')).toEqual(['w', 'x', 'b', 'c']);
+    expect(expressionVariables('q = x + y; f = q * z')).toEqual(['x', 'y', 'z']);
+  });
+
+  it('names the steps as written (q = x + y; f = q * z) and refuses a step named twice or like a variable', () => {
+    const m = buildModel('q = x + y; f = q * z', { x: -2, y: 5, z: -4 });
+    expect(m.trace.graph.nodes.map((n) => n.label)).toEqual(['x', 'y', 'q', 'z', 'f']);
+    expect(m.stepText(5)).toContain('∂f/∂x = ∂f/∂q · ∂q/∂x = (-4) · 1 = -4');
+    expect(buildModel('q = x * x; q + 1', { x: 3 }).trace.graph.root.label).toBe('f');
+    expect(() => buildModel('q = x; q = x * 2; q', { x: 1 })).toThrow(/q is named twice/);
+    expect(() => buildModel('x = y * 2; x', { x: 1, y: 2 })).toThrow(/x is a variable/);
+    expect(() => buildModel('q = x;; q', { x: 1 })).toThrow(/unexpected/);
   });
 
   it('builds every preset, and the worked 3-2-1 example gives the notes output 0.474', () => {
     for (const p of PRESETS) expect(() => buildModel(p.expression, p.values)).not.toThrow();
     const worked = PRESETS.find((p) => p.id === 'worked-321')!;
-    const o6 = graphFromExpression(worked.expression, worked.values).output.item();
-    expect(0.5 * (1 - Math.sqrt(2 * o6)) ** 0).toBe(0.5); // keep the preset's E = ½(1 − o)² form
     const m = buildModel(worked.expression, worked.values);
     const sigmoids = m.trace.forward.filter((l) => l.node.op === 'sigmoid').map((l) => l.node.tensor.item());
     expect(sigmoids.map((v) => Math.round(v * 1000) / 1000)).toEqual([0.332, 0.525, 0.474]);
+    expect(m.trace.forward.filter((l) => l.node.op === 'sigmoid').map((l) => l.node.label)).toEqual(['o4', 'o5', 'o6']);
+    // the notes' errors, which they compute from values rounded to 3 digits: Err_k = −∂E/∂i_k
+    const err = (label: string): number => -m.gradOf(m.trace.graph.nodes.find((n) => n.label === label)!)!;
+    expect(err('i6')).toBeCloseTo(0.1311, 3);
+    expect(err('i5')).toBeCloseTo(-0.0065, 3);
+    expect(err('i4')).toBeCloseTo(-0.0087, 3);
+    // E = ½(t − o6)² with t = 1
+    const E = graphFromExpression(worked.expression, worked.values).output.item();
+    expect(E).toBeCloseTo(0.5 * (1 - sigmoids[2]!) ** 2, 12);
   });
 });

@@ -76,7 +76,8 @@ export function barChartSvg(spec: BarChartSpec, size: { width?: number; height?:
       if (!Number.isFinite(v)) return;
       out.push(
         `<rect x="${px(x0 + j * bar)}" y="${px(Y(v))}" width="${px(bar)}" height="${px(m.top + h - Y(v))}" ` +
-          `fill="${PALETTE[j % PALETTE.length]}"><title>${escapeXml(`${c}, ${s.name}: ${formatTick(v)}`)}</title></rect>`,
+          `fill="${PALETTE[j % PALETTE.length]}">` +
+          `<title>${escapeXml(`${c}, ${s.name}: ${formatTick(v)}`)}</title></rect>`,
       );
     });
     const missing = spec.series.some((s) => !Number.isFinite(s.values[i]!));
@@ -89,7 +90,8 @@ export function barChartSvg(spec: BarChartSpec, size: { width?: number; height?:
   out.push(`<line x1="${m.left}" x2="${m.left + w}" y1="${m.top + h}" y2="${m.top + h}" class="axis"/>`);
   if (spec.xLabel !== undefined)
     out.push(
-      `<text x="${px(m.left + w / 2)}" y="${height - 8}" text-anchor="middle" class="label">${escapeXml(spec.xLabel)}</text>`,
+      `<text x="${px(m.left + w / 2)}" y="${height - 8}" text-anchor="middle" ` +
+        `class="label">${escapeXml(spec.xLabel)}</text>`,
     );
   if (spec.yLabel !== undefined)
     out.push(

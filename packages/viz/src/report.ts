@@ -68,10 +68,10 @@ export function renderTrainingReport(report: TrainingReport): string {
         `<figure>\n${confusionMatrixSvg(spec)}\n</figure>\n</section>`,
     );
   }
-  if (report.bars !== undefined && report.bars.length > 0)
-    parts.push(
-      `<section class="charts">\n${report.bars.map((b) => `<figure>\n${barChartSvg(b)}\n</figure>`).join('\n')}\n</section>`,
-    );
+  if (report.bars !== undefined && report.bars.length > 0) {
+    const figures = report.bars.map((b) => `<figure>\n${barChartSvg(b)}\n</figure>`);
+    parts.push(`<section class="charts">\n${figures.join('\n')}\n</section>`);
+  }
   const notes = report.notes === undefined ? [] : typeof report.notes === 'string' ? [report.notes] : report.notes;
   if (notes.length > 0)
     parts.push(

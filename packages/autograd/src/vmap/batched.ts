@@ -71,6 +71,14 @@ export class BatchedTensor extends Tensor {
     return new BatchedTensor(this.physical.detach(), this.level);
   }
 
+  /** Refused: inside vmap, take gradients with `grad` or `vjp` (they batch); `.grad` holds one value. */
+  override backward(): void {
+    throw new AutogradError(
+      'vmap',
+      'backward() on a batched tensor: inside vmap take gradients with grad(f) or vjp(f, ...), which batch',
+    );
+  }
+
   override item(): number {
     throw valuesError('item()');
   }
@@ -83,6 +91,7 @@ export class BatchedTensor extends Tensor {
 function valuesError(what: string): AutogradError {
   return new AutogradError(
     'vmap',
-    `${what} reads a batched tensor's values, which differ per example; return the tensor from the mapped function instead`,
+    `${what} reads a batched tensor's values, which differ per example; ` +
+      'return the tensor from the mapped function instead',
   );
 }

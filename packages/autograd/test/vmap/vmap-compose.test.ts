@@ -172,6 +172,12 @@ describe('vmap errors', () => {
     expect(() => vmap((a: Tensor) => a, { outAxes: 2 })(x)).toThrow(/outAxes 2 is out of range/);
     expect(() => vmap((a: Tensor) => a, { in_axes: 0 } as object)(x)).toThrow(/unknown option key "in_axes"/);
     expect(() => vmap((a: Tensor) => tensor(a.item()))(x)).toThrow(AutogradError);
+    expect(() =>
+      vmap((a: Tensor) => {
+        a.square().sum().backward();
+        return a;
+      })(x.detach().requiresGrad_()),
+    ).toThrow(/backward\(\) on a batched tensor: inside vmap take gradients with grad/);
     let kept: Tensor | undefined;
     vmap((a: Tensor) => {
       kept = a;

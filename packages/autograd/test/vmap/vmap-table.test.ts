@@ -3,7 +3,7 @@
 // shape is stacked into a batch (the function is the first example's, so its parameters are shared).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BATCH_RULES, OP_RECORDS, type Tensor, grad, noGrad, stack, vmap } from '@chainrule/autograd';
+import { BATCH_RULES, OP_RECORDS, type Tensor, grad, hessian, noGrad, stack, vmap } from '@chainrule/autograd';
 import type { NonDifferentiableProperty, OpProperty } from '../helpers/properties.js';
 import { BINARY_PROPERTIES } from '../properties/binary.js';
 import { CONV_PROPERTIES } from '../properties/conv.js';
@@ -26,8 +26,16 @@ interface Entry {
   differentiable: boolean;
 }
 
+/** The ops whose property test checks second derivatives (their backward is differentiable). */
+const secondOrder = new Set<string>();
+/** The ops whose per-example Hessians were compared (filled as the tests run). */
+const hessianOps: string[] = [];
+
 const differentiable = (ps: readonly OpProperty[]): Entry[] =>
-  ps.map((p) => ({ ...p, build: (d) => p.build(d), differentiable: true }));
+  ps.map((p) => {
+    if (p.secondOrder) secondOrder.add(p.op);
+    return { ...p, build: (d) => p.build(d), differentiable: true };
+  });
 const direct = (ps: readonly NonDifferentiableProperty[]): Entry[] =>
   ps.map((p) => ({
     op: p.op,
@@ -132,6 +140,24 @@ describe('vmap over every op: one batched call equals stacking the op over the e
       wrt.forEach((_, j) => {
         expectSame(got[j]!.toArray(), stack(want.map((w) => w[j]!)).toArray(), `${entry.op} gradient ${j}`);
       });
+      // second order: per-example Hessians of Σf in the first differentiated input (small inputs only)
+      const first = wrt[0]!;
+      if (secondOrder.has(entry.op) && batch![0]!.inputs[first]!.numel() <= 8) {
+        const h = hessian(total, { argnums: first });
+        const hv = vmap(h)(...stacked);
+        const hl = stack(batch!.map((b) => h(...b.inputs.map((x) => x.detach()))));
+        expectSame(hv.toArray(), hl.toArray(), `${entry.op} hessian`);
+        hessianOps.push(entry.op);
+      }
+      // and through the batched computation from outside: grad of Σ vmap(f) is the stack of the gradients
+      const outside = grad((...xs: Tensor[]) => vmap(f)(...xs).sum(), { argnums: wrt })(...stacked);
+      wrt.forEach((_, j) => {
+        expectSame(outside[j]!.toArray(), stack(want.map((w) => w[j]!)).toArray(), `${entry.op} grad of vmap ${j}`);
+      });
     });
   }
+
+  it('compared per-example Hessians for most twice-differentiable ops', () => {
+    expect(hessianOps.length).toBeGreaterThanOrEqual(Math.floor(secondOrder.size / 2));
+  });
 });

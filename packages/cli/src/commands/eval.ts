@@ -1,4 +1,4 @@
-/** `chainrule eval <checkpoint>`: accuracy, loss, confusion matrix and per-class precision/recall/F1 of a saved model. */
+/** `chainrule eval <checkpoint>`: accuracy, loss, confusion matrix and per-class precision, recall and F1. */
 import { formatHelp, parseArgs } from '../args.js';
 import { type Io, println } from '../io.js';
 import { LOSSES, type LossName, layerSizes } from '../model/architecture.js';
@@ -71,10 +71,8 @@ export function evalCommand(argv: readonly string[], io: Io): number {
   println(out, `loss:       ${result.loss.toFixed(4)} (${loss === 'mse' ? 'quadratic cost' : 'cross-entropy'})`);
   println(out);
   println(out, confusionTable(result.confusion, result.classes));
-  println(
-    out,
-    '(precision: of the digits predicted as the class, the share that are; recall: of its digits, the share',
-  );
-  println(out, 'predicted as it; f1: their harmonic mean; macro avg: the mean over the classes)');
+  println(out, 'precision: of the digits predicted as the class, the share that are it; recall: of its digits,');
+  println(out, 'the share predicted as it; f1: their harmonic mean; macro avg: their means over the classes');
+  println(out, '(n/a: the class was never predicted, or has no digit here; left out of the means).');
   return 0;
 }

@@ -1,4 +1,5 @@
 /** `chainrule export <checkpoint> --format onnx <out.onnx>`: a checkpoint as a file other runtimes read. */
+import { resolve } from 'node:path';
 import { zeros } from '@chainrule/autograd';
 import { saveOnnx } from '@chainrule/onnx';
 import { formatHelp, parseArgs } from '../args.js';
@@ -6,19 +7,22 @@ import { CliError } from '../errors.js';
 import { type Io, println } from '../io.js';
 import { layerSizes } from '../model/architecture.js';
 import { loadModel } from '../model/checkpoint.js';
+import { exportPyTorch } from './export-pytorch.js';
 import { PLAIN_STATE_DICT_FLAGS, architectureFlags, expectPositionals } from './shared.js';
 
 export const EXPORT_FLAGS = {
   ...PLAIN_STATE_DICT_FLAGS,
-  format: { kind: 'choice', default: 'onnx', choices: ['onnx'], help: 'the file format to write' },
-  opset: { kind: 'int', default: 17, min: 17, max: 21, help: 'the ONNX opset' },
+  format: { kind: 'choice', default: 'onnx', choices: ['onnx', 'pytorch'], help: 'the file format to write' },
+  opset: { kind: 'int', default: 17, min: 13, max: 21, help: 'the ONNX opset (13 to 21)' },
 } as const;
 
-export const EXPORT_USAGE = 'chainrule export <checkpoint> --format onnx <out.onnx> [options]';
+export const EXPORT_USAGE = 'chainrule export <checkpoint> --format onnx <out.onnx> | --format pytorch <dir> [options]';
 export const EXPORT_DESCRIPTION =
-  'Writes a checkpoint of chainrule train as an ONNX model (float32; input `input` [batch, inputs], ' +
+  'Writes a checkpoint of chainrule train (or a plain state dict) as an ONNX model in its dtype (input `input` ' +
+  '[batch, inputs], ' +
   'output `output` [batch, classes], the batch size free), for ONNX Runtime and other runtimes. ' +
-  'The file is written atomically.';
+  'The file is written atomically. --format pytorch writes <dir>/model.py, weights.safetensors and a ' +
+  'DistributedDataParallel train.py for torchrun.';
 
 /** `chainrule export`: returns the exit code. */
 export function exportCommand(argv: readonly string[], io: Io): number {
@@ -28,10 +32,14 @@ export function exportCommand(argv: readonly string[], io: Io): number {
     return 0;
   }
   const [path, out] = expectPositionals('export', parsed.positional, ['checkpoint', 'out.onnx']) as [string, string];
-  const { model, architecture } = loadModel(path, architectureFlags(parsed.flags));
+  if (resolve(out) === resolve(path)) throw new CliError(`the output ${out} is the checkpoint itself`);
+  const loaded = loadModel(path, architectureFlags(parsed.flags));
+  if (parsed.flags.format === 'pytorch') return exportPyTorch(path, out, loaded, io);
+  const { model, architecture } = loaded;
   const batch = { 0: 'batch' };
   try {
-    saveOnnx(out, model, zeros([1, architecture.inputs]), {
+    const dtype = model.parameters()[0]?.dtype ?? 'float32';
+    saveOnnx(out, model, zeros([1, architecture.inputs], { dtype }), {
       opset: parsed.flags.opset,
       dynamicAxes: { input: batch, output: batch },
     });

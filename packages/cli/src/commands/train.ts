@@ -34,6 +34,12 @@ import {
   makeOptimizer,
 } from '../training/optimizers.js';
 import { type EpochRecord, trainLoop } from '../training/loop.js';
+import {
+  AUGMENTATIONS,
+  AUGMENTATION_DESCRIPTIONS,
+  type AugmentationName,
+  digitAugmentation,
+} from '../training/augment.js';
 
 /**
  * Epochs of the default run. 15 epochs of the 784-30-10 network reach about 92% test accuracy
@@ -75,6 +81,14 @@ export const TRAIN_FLAGS = {
     help:
       'early stopping: stop after this many epochs without a better validation accuracy and keep the ' +
       'best weights (0: off)',
+  },
+  augment: {
+    kind: 'choice',
+    default: 'none',
+    choices: AUGMENTATIONS,
+    help:
+      'augment each training batch, seeded by --seed: affine (rotate, translate, scale, shear), elastic ' +
+      '(Simard et al. 2003) or erasing (random rectangles)',
   },
   seed: { kind: 'int', default: 0, help: 'seed of the initial weights, shuffles and dropout masks' },
   'split-seed': { kind: 'int', default: 0, help: 'seed of the 8,000/1,000/1,000 train/validation/test split' },
@@ -165,6 +179,7 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
       `batch ${flags['batch-size']}, ${flags.epochs} epoch${flags.epochs === 1 ? '' : 's'}`,
     flags.l2 > 0 ? `L2 λ ${flags.l2}` : '',
     flags.dropout > 0 ? `dropout ${flags.dropout}` : '',
+    flags.augment !== 'none' ? AUGMENTATION_DESCRIPTIONS[flags.augment as AugmentationName] : '',
     flags.patience > 0
       ? `early stopping after ${flags.patience} epoch${flags.patience === 1 ? '' : 's'} without a ` +
         `better validation accuracy`
@@ -206,6 +221,7 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
     seed: flags.seed,
     l2: flags.l2,
     patience: flags.patience,
+    augment: digitAugmentation(flags.augment as AugmentationName, 28, flags.seed),
   };
   const { history, bestEpoch, stoppedEarly } = trainLoop(model, optimizer, train, split.val, loopConfig, {
     onEpochStart: (epoch) => bar.startEpoch(epoch),

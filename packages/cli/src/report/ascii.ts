@@ -69,8 +69,9 @@ export function confusionTable(matrix: readonly (readonly number[])[], scores?: 
   const cell = Math.max(4, ...matrix.flat().map((v) => String(v).length + 1));
   const columns = Array.from({ length: n }, (_, j) => String(j).padStart(cell)).join('');
   if (scores !== undefined) {
-    const three = (p: number, r: number, f: number): string => `  ${[p, r, f].map((v) => pct(v).padStart(9)).join('')}`;
-    const head = `${'true\\pred'.padEnd(10)}${columns}  ${['precision', 'recall', 'f1'].map((h) => h.padStart(9)).join('')}`;
+    const line = (cells: readonly string[]): string => `  ${cells.map((c) => c.padStart(9)).join('')}`;
+    const three = (p: number, r: number, f: number): string => line([p, r, f].map(pct));
+    const head = `${'true\\pred'.padEnd(10)}${columns}${line(['precision', 'recall', 'f1'])}`;
     const rows = matrix.map(
       (row, i) =>
         `${String(i).padEnd(10)}${row.map((v) => String(v).padStart(cell)).join('')}` +

@@ -25,6 +25,8 @@ export interface LoopConfig {
   l2: number;
   /** Stop after this many epochs without a better validation accuracy and keep the best weights (0: off). */
   patience: number;
+  /** Applied to each training batch of images (a seeded augmentation, see `digitAugmentation`); none when absent. */
+  augment?: (images: Tensor) => Tensor;
 }
 
 /** What happened in one epoch. */
@@ -89,6 +91,7 @@ export function trainLoop(
     batchSize: config.batchSize,
     shuffle: true,
     seed: config.seed,
+    ...(config.augment === undefined ? {} : { transform: augmentBatch(config.augment) }),
   });
 
   const history: EpochRecord[] = [];
@@ -133,4 +136,9 @@ export function trainLoop(
     },
   });
   return { history, bestEpoch: result.bestEpoch + 1, stoppedEarly: result.stoppedEarly };
+}
+
+/** A DataLoader transform that augments the images of an (images, targets) batch. */
+function augmentBatch(augment: (images: Tensor) => Tensor): (batch: [Tensor, Tensor]) => [Tensor, Tensor] {
+  return ([images, targets]) => [augment(images), targets];
 }

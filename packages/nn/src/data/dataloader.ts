@@ -15,6 +15,11 @@ export interface DataLoaderOptions<T, B> {
   dropLast?: boolean;
   /** Makes a batch from items (default: `defaultCollate`, or the dataset's `getBatch` when it has one). */
   collate?: (items: T[]) => B;
+  /**
+   * Applied to each batch after collation, e.g. a seeded augmentation:
+   * `transform: ([x, y]): [Tensor, Tensor] => [randomAffine(x, { degrees: 10, rng }), y]` (default: none).
+   */
+  transform?: (batch: B) => B;
 }
 
 /**
@@ -33,13 +38,14 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
   readonly seed: number;
   readonly dropLast: boolean;
   private readonly collate: ((items: T[]) => B) | undefined;
+  private readonly transform: ((batch: B) => B) | undefined;
   private nextEpoch = 0;
 
   constructor(
     readonly dataset: Dataset<T>,
     options: DataLoaderOptions<T, B> = {},
   ) {
-    const { batchSize = 1, shuffle = false, seed = 0, dropLast = false, collate } = options;
+    const { batchSize = 1, shuffle = false, seed = 0, dropLast = false, collate, transform } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new RangeError('DataLoader', `batchSize must be a positive integer, got ${batchSize}`);
     if (!Number.isInteger(seed)) throw new RangeError('DataLoader', `seed must be an integer, got ${seed}`);
@@ -48,6 +54,7 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     this.seed = seed;
     this.dropLast = dropLast;
     this.collate = collate;
+    this.transform = transform;
   }
 
   /** Number of batches per epoch. */
@@ -85,9 +92,11 @@ export class DataLoader<T, B = Collated<T>> implements Iterable<B> {
     const dataset = this.dataset;
     for (let b = 0; b < batches; b++) {
       const indices = order.slice(b * this.batchSize, (b + 1) * this.batchSize);
-      if (this.collate !== undefined) yield this.collate(indices.map((i) => dataset.get(i)));
-      else if (hasGetBatch(dataset)) yield dataset.getBatch(indices) as B;
-      else yield defaultCollate(indices.map((i) => dataset.get(i))) as B;
+      let batch: B;
+      if (this.collate !== undefined) batch = this.collate(indices.map((i) => dataset.get(i)));
+      else if (hasGetBatch(dataset)) batch = dataset.getBatch(indices) as B;
+      else batch = defaultCollate(indices.map((i) => dataset.get(i))) as B;
+      yield this.transform === undefined ? batch : this.transform(batch);
     }
   }
 }

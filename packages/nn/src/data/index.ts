@@ -16,3 +16,12 @@ export { randomPermutation } from './permutation.js';
 export { NotFittedError, FeatureScaler } from './feature-scaler.js';
 export { type StandardScalerOptions, StandardScaler, type MinMaxScalerOptions, MinMaxScaler } from './scalers.js';
 export { normalize } from './normalize.js';
+export {
+  type SymmetricRange,
+  type RandomAffineOptions,
+  type ElasticDistortionOptions,
+  type RandomErasingOptions,
+  randomAffine,
+  elasticDistortion,
+  randomErasing,
+} from './augment.js';

@@ -21,7 +21,9 @@ export interface TopKAccuracyOptions {
 /**
  * The share of samples whose true class is among the `k` highest-scored classes, as scikit-learn's
  * `top_k_accuracy_score` with `labels` 0..C-1: labels are column indices of the scores [N, C]. Ties
- * are broken as scikit-learn does: among equal scores the higher class index ranks first.
+ * are broken as scikit-learn does: among equal scores the higher class index ranks first. Binary
+ * scores [N, 2] are ranked the same way (scikit-learn refuses 2-d scores for binary labels, and scores
+ * its 1-d binary form with k = 1 by `p > 0.5`, which sends a 0.5 tie to class 0).
  * @throws DTypeError for int scores or float labels; ShapeError unless scores are [N, C] with one row
  * per label; RangeError for a label outside [0, C) or k < 1.
  * @example

@@ -50,6 +50,8 @@ export interface PlaygroundModel {
   gradKnown(node: GraphNode, position: number): boolean;
   /** ∂f/∂node summed over its uses, or null for a tensor that does not require grad. */
   gradOf(node: GraphNode): number | null;
+  /** Whether the backward step of op `node` has run by `position` (its inputs' parts are sent). */
+  stepRan(node: GraphNode, position: number): boolean;
   /** The node being computed at `position` (null at 0). */
   current(position: number): GraphNode | null;
   /** What happens at `position`, in words and in `explain`'s lines. */
@@ -58,20 +60,22 @@ export interface PlaygroundModel {
 
 /**
  * The variables of an expression, in order of first use (names not followed by `(`).
- * @example expressionVariables('sigmoid(w*x + b)'); // ['w', 'x', 'b']
+ * Named steps (`q = x + y; f = q * z`) are not variables.
+ * @example expressionVariables('z = w*x + b; sigmoid(z) + tanh (c)'); // ['w', 'x', 'b', 'c']
  */
 export function expressionVariables(text: string): string[] {
   const names: string[] = [];
+  const steps = new Set([...text.matchAll(/(?:^|;)\s*([A-Za-z_][A-Za-z_0-9]*)\s*=/g)].map((m) => m[1]!));
   for (const m of text.matchAll(/([A-Za-z_][A-Za-z_0-9]*)(\s*\()?/g)) {
     const name = m[1]!;
-    if (m[2] !== undefined && FUNCTION_NAMES.has(name)) continue;
+    if ((m[2] !== undefined && FUNCTION_NAMES.has(name)) || steps.has(name)) continue;
     if (/^\d/.test(text.slice(Math.max(0, m.index - 1), m.index)) && /^e\d*$/.test(name)) continue; // 1e5
     if (!names.includes(name)) names.push(name);
   }
   return names;
 }
 
-/** The output's name: f, unless a variable is called f. */
+/** The output's name when the expression gives none: f, unless a variable is called f. */
 function outputName(inputs: Readonly<Record<string, Tensor>>): string {
   return ['f', 'L', 'out', 'result'].find((n) => inputs[n] === undefined) ?? 'output';
 }
@@ -91,7 +95,7 @@ export function buildModel(
   style: PictureStyle = 'auto',
 ): PlaygroundModel {
   const { output, inputs } = graphFromExpression(expression, values);
-  if (output.node !== null) output.name = outputName(inputs);
+  if (output.node !== null && output.name === undefined) output.name = outputName(inputs);
   const trace = traceChainRule(output);
   const graph = trace.graph;
   const options = { style, idPrefix: 'pg' } as const;
@@ -127,6 +131,7 @@ export function buildModel(
     valueKnown: (n, p) => n.node === null || (forwardAt.get(n.tensor) ?? 0) <= p,
     gradKnown: (n, p) => grads.has(n.tensor) && p > F && (ready.get(n.tensor) ?? Infinity) <= p - F - 1,
     gradOf: (n) => grads.get(n.tensor) ?? null,
+    stepRan: (n, p) => (stepAt.get(n.tensor) ?? Infinity) <= p - F - 1,
     current(p) {
       if (p <= 0 || p > F + 1 + B) return null;
       if (p <= F) return trace.forward[p - 1]!.node;

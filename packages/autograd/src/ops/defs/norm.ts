@@ -39,7 +39,7 @@ function checkNormInput(op: string, x: Tensor, ord: unknown): void {
  * The vector p-norm of x over `dim` (all elements when omitted), as `torch.linalg.vector_norm`:
  * (Σ|x|^p)^(1/p) for any real p (fractional and negative included), max |x| for Infinity, min |x|
  * for −Infinity, and the count of nonzero elements for 0 (its gradient is zero). At a zero element
- * (p ≤ 1) or a zero norm the gradient is PyTorch's subgradient, 0.
+ * or a zero norm the gradient is PyTorch's subgradient, 0 (never NaN).
  * @throws DTypeError `vectorNorm: expected a float32 or float64 input, got int32`
  * @example
  * ```ts

@@ -100,7 +100,7 @@ describe('train.py', () => {
 
   it('refuses an optimizer it cannot write, several groups, an unknown loss or option', () => {
     const a = net();
-    const [w, b] = a.parameters() as [Tensor, Tensor];
+    const [w, b] = a.parameters() as unknown as [Tensor, Tensor];
     expect(() => pytorchSources(a, { optimizer: new RMSprop(a.parameters(), { lr: 0.1 }) })).toThrow(/RMSprop/);
     const groups = new SGD([{ params: [w] }, { params: [b], lr: 0.2 }], { lr: 0.1 });
     expect(() => pytorchSources(a, { optimizer: groups })).toThrow(/2 parameter groups/);

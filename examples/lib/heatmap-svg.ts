@@ -49,9 +49,8 @@ export function panelsSvg(rows: readonly (readonly Panel[])[], side = 28, cell =
       for (let i = 0; i < side * side; i++) {
         const fill = colour(panel.values[i]!, panel.style, scale);
         if (fill === 'rgb(255,255,255)') continue;
-        parts.push(
-          `<rect x="${(i % side) * cell}" y="${Math.floor(i / side) * cell}" width="${cell}" height="${cell}" fill="${fill}"/>`,
-        );
+        const [x, y] = [(i % side) * cell, Math.floor(i / side) * cell];
+        parts.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${fill}"/>`);
       }
       parts.push(`<rect width="${size}" height="${size}" fill="none" stroke="#999"/></g>`);
     });

@@ -6,12 +6,26 @@
 import { describe, expect, it } from 'vitest';
 import * as autograd from '@chainrule/autograd';
 import * as cli from '@chainrule/cli';
+import * as interpret from '@chainrule/interpret';
 import * as nn from '@chainrule/nn';
+import * as onnx from '@chainrule/onnx';
+import * as playground from '@chainrule/playground';
+import * as pytorch from '@chainrule/pytorch';
 import * as teaching from '@chainrule/teaching';
 import * as tensor from '@chainrule/tensor';
 import * as viz from '@chainrule/viz';
 
-const PACKAGES: Record<string, Record<string, unknown>> = { autograd, teaching, viz, nn, cli };
+const PACKAGES: Record<string, Record<string, unknown>> = {
+  autograd,
+  teaching,
+  viz,
+  nn,
+  interpret,
+  onnx,
+  pytorch,
+  playground,
+  cli,
+};
 
 describe('public exports', () => {
   const names = Object.keys(PACKAGES);

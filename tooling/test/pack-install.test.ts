@@ -12,7 +12,18 @@ import { formatDuration as formatDurationHere } from '@chainrule/viz';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const PACKAGES = ['tensor', 'autograd', 'teaching', 'viz', 'nn', 'cli'] as const;
+const PACKAGES = [
+  'tensor',
+  'autograd',
+  'teaching',
+  'viz',
+  'nn',
+  'interpret',
+  'onnx',
+  'pytorch',
+  'playground',
+  'cli',
+] as const;
 /** The packages with no dependency outside this repository: installable with no registry at all. */
 const OFFLINE = ['tensor', 'autograd', 'viz', 'nn'] as const;
 

@@ -361,8 +361,10 @@ export class Node {
    */
   release(): void {
     this.released = true;
-    if (this.output !== null && this.output.value.size > KEEP_ELEMENTS) this.drop();
-    else for (const input of this.inputs) if (input.value.size > KEEP_ELEMENTS) return this.drop();
+    const large =
+      (this.output !== null && this.output.value.size > KEEP_ELEMENTS) ||
+      this.inputs.some((input) => input.value.size > KEEP_ELEMENTS);
+    if (large) this.drop();
   }
 
   private drop(): void {

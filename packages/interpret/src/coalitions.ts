@@ -11,7 +11,7 @@ export function backgroundRows(op: string, baselines: number | Tensor | undefine
   const shape = baselines.shape;
   const m = shape.length === 1 ? 1 : shape[0]!;
   if ((shape.length !== 1 && shape.length !== 2) || shape[shape.length - 1] !== d || m < 1)
-    throw new ShapeError(op, `expected baselines [${d}] or [M, ${d}], got [${shape}]`);
+    throw new ShapeError(op, `expected baselines [${d}] or [M, ${d}], got [${shape.join(', ')}]`);
   const flat = values(baselines);
   return Array.from({ length: m }, (_, r) => Float64Array.from({ length: d }, (_, j) => flat[r * d + j]!));
 }

@@ -24,7 +24,7 @@ export interface SmoothGradOptions extends SaliencyOptions {
 }
 
 /** The integration rules of `integratedGradients`. */
-export type IntegrationMethod = 'riemannLeft' | 'riemannRight' | 'riemannMiddle' | 'riemannTrapezoid';
+export type IntegrationMethod = 'riemannLeft' | 'riemannRight' | 'riemannMiddle' | 'riemannTrapezoid' | 'gaussLegendre';
 
 /** Options of `integratedGradients`. */
 export interface IntegratedGradientsOptions {
@@ -33,7 +33,7 @@ export interface IntegratedGradientsOptions {
   target?: Target;
   /** Points on the path from the baseline to the input (default 50). */
   nSteps?: number;
-  /** The quadrature rule (default 'riemannTrapezoid'). */
+  /** The quadrature rule (default 'riemannTrapezoid'; 'gaussLegendre' is Captum's default). */
   method?: IntegrationMethod;
 }
 
@@ -93,6 +93,7 @@ export function smoothGrad(model: Model, inputs: Tensor, options: SmoothGradOpti
 
 /** The path points α and their weights of an m-point rule on [0, 1]. */
 export function integrationPoints(method: IntegrationMethod, m: number): { alphas: number[]; weights: number[] } {
+  if (method === 'gaussLegendre') return gaussLegendre(m);
   const alphas: number[] = [];
   const weights: number[] = [];
   for (let k = 0; k < m; k++) {
@@ -107,7 +108,41 @@ export function integrationPoints(method: IntegrationMethod, m: number): { alpha
   return { alphas, weights };
 }
 
-const METHODS: readonly IntegrationMethod[] = ['riemannLeft', 'riemannRight', 'riemannMiddle', 'riemannTrapezoid'];
+/**
+ * The m-point Gauss–Legendre rule on [0, 1]: the roots of the Legendre polynomial Pₘ by Newton's
+ * method from Chebyshev guesses, weights 2/((1 − t²)Pₘ′(t)²), both mapped from [−1, 1].
+ */
+function gaussLegendre(m: number): { alphas: number[]; weights: number[] } {
+  const alphas: number[] = [];
+  const weights: number[] = [];
+  for (let i = 0; i < m; i++) {
+    let t = Math.cos((Math.PI * (i + 0.75)) / (m + 0.5));
+    let dp = 1;
+    for (let iter = 0; iter < 100; iter++) {
+      // P_m(t) and P_m'(t) by the three-term recurrence
+      let p0 = 1;
+      let p1 = t;
+      for (let k = 2; k <= m; k++) [p0, p1] = [p1, ((2 * k - 1) * t * p1 - (k - 1) * p0) / k];
+      const p = m === 1 ? t : p1;
+      const prev = m === 1 ? 1 : p0;
+      dp = (m * (t * p - prev)) / (t * t - 1);
+      const step = p / dp;
+      t -= step;
+      if (Math.abs(step) < 1e-15) break;
+    }
+    alphas.push((1 - t) / 2);
+    weights.push(1 / ((1 - t * t) * dp * dp));
+  }
+  return { alphas, weights };
+}
+
+const METHODS: readonly IntegrationMethod[] = [
+  'riemannLeft',
+  'riemannRight',
+  'riemannMiddle',
+  'riemannTrapezoid',
+  'gaussLegendre',
+];
 
 /**
  * Integrated gradients (Sundararajan, Taly & Yan 2017): (x − x′) · ∫₀¹ ∂f(x′ + α(x − x′))/∂x dα,
@@ -137,7 +172,11 @@ export function integratedGradients(model: Model, inputs: Tensor, options: Integ
     const ok =
       baselines.shape.length <= x.shape.length &&
       baselines.shape.every((d, i) => d === 1 || d === x.shape[x.shape.length - baselines.shape.length + i]);
-    if (!ok) throw new ShapeError(op, `baselines [${baselines.shape}] do not broadcast to the inputs [${x.shape}]`);
+    if (!ok)
+      throw new ShapeError(
+        op,
+        `baselines [${baselines.shape.join(', ')}] do not broadcast to the inputs [${x.shape.join(', ')}]`,
+      );
     base = zerosLike(x).add(baselines.detach().cast(x.dtype));
   }
   const diff = x.sub(base);

@@ -11,8 +11,6 @@
  * integratedGradients(f, tensor([[1, 2]], { dtype: 'float64' })).toArray(); // [[1, 4]]
  * ```
  */
-export const PACKAGE = '@chainrule/interpret';
-
 export type { Model, Target } from './model.js';
 export {
   type SaliencyOptions,

@@ -84,7 +84,7 @@ function sampledCoalitions(d: number, count: number, rng: Rng): { masks: number[
 export function kernelShap(model: Model, inputs: Tensor, options: KernelShapOptions = {}): Tensor {
   const op = 'kernelShap';
   checkInputs(op, inputs);
-  if (inputs.ndim !== 2) throw new ShapeError(op, `expected inputs [N, D], got [${inputs.shape}]`);
+  if (inputs.ndim !== 2) throw new ShapeError(op, `expected inputs [N, D], got [${inputs.shape.join(', ')}]`);
   const [n, d] = inputs.shape as [number, number];
   const { nSamples = 2 * d + 2048, target } = options;
   if (!Number.isInteger(nSamples) || nSamples < 2)

@@ -39,7 +39,7 @@ export interface LimeOptions {
 export function lime(model: Model, inputs: Tensor, options: LimeOptions = {}): Tensor {
   const op = 'lime';
   checkInputs(op, inputs);
-  if (inputs.ndim !== 2) throw new ShapeError(op, `expected inputs [N, D], got [${inputs.shape}]`);
+  if (inputs.ndim !== 2) throw new ShapeError(op, `expected inputs [N, D], got [${inputs.shape.join(', ')}]`);
   const [n, d] = inputs.shape as [number, number];
   const { nSamples = 500, kernelWidth = 1, alpha = 1e-3, target } = options;
   if (!Number.isInteger(nSamples) || nSamples < 2)

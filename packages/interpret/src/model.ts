@@ -26,7 +26,7 @@ export function checkInputs(op: string, inputs: Tensor, minDims = 2): void {
   if (inputs.ndim < minDims)
     throw new ShapeError(
       op,
-      `expected inputs with a batch axis first and ${minDims} axes or more, got [${inputs.shape}]`,
+      `expected inputs with a batch axis first and ${minDims} axes or more, got [${inputs.shape.join(', ')}]`,
     );
 }
 
@@ -36,10 +36,12 @@ export function checkInputs(op: string, inputs: Tensor, minDims = 2): void {
  */
 export function targetScores(op: string, out: Tensor, n: number, target?: Target): Tensor {
   const shape = out.shape;
-  if (shape[0] !== n) throw new ShapeError(op, `the model returned [${shape}] for ${n} rows, expected [${n}, ...]`);
+  if (shape[0] !== n)
+    throw new ShapeError(op, `the model returned [${shape.join(', ')}] for ${n} rows, expected [${n}, ...]`);
   if (shape.length === 1 && target === undefined) return out;
   if (shape.length === 2 && shape[1] === 1 && target === undefined) return out.reshape([n]);
-  if (shape.length !== 2) throw new ShapeError(op, `expected a model output [N], [N, 1] or [N, K], got [${shape}]`);
+  if (shape.length !== 2)
+    throw new ShapeError(op, `expected a model output [N], [N, 1] or [N, K], got [${shape.join(', ')}]`);
   if (target === undefined)
     throw new RangeError(op, `the model returns ${shape[1]} outputs per row: pass target (the output to explain)`);
   const k = shape[1]!;

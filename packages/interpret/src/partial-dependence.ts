@@ -89,7 +89,7 @@ export function partialDependence(
 ): PartialDependence1D | PartialDependence2D {
   const op = 'partialDependence';
   checkInputs(op, inputs);
-  if (inputs.ndim !== 2) throw new ShapeError(op, `expected inputs [N, D], got [${inputs.shape}]`);
+  if (inputs.ndim !== 2) throw new ShapeError(op, `expected inputs [N, D], got [${inputs.shape.join(', ')}]`);
   const [n, d] = inputs.shape as [number, number];
   const list = typeof features === 'number' ? [features] : [...features];
   if (list.length < 1 || list.length > 2 || list.some((j) => !Number.isInteger(j) || j < 0 || j >= d))
@@ -98,7 +98,7 @@ export function partialDependence(
   if (!Number.isInteger(gridResolution) || gridResolution < 2)
     throw new RangeError(op, `gridResolution must be an integer >= 2, got ${gridResolution}`);
   if (!(percentiles[0] >= 0 && percentiles[0] < percentiles[1] && percentiles[1] <= 1))
-    throw new RangeError(op, `percentiles must be [lo, hi] with 0 <= lo < hi <= 1, got [${percentiles}]`);
+    throw new RangeError(op, `percentiles must be [lo, hi] with 0 <= lo < hi <= 1, got [${percentiles.join(', ')}]`);
   if (options.grid !== undefined && options.grid.length !== list.length)
     throw new RangeError(op, `grid needs one list per feature (${list.length}), got ${options.grid.length}`);
   const data = Float64Array.from(values(inputs));

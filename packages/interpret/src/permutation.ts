@@ -93,10 +93,10 @@ export function permutationImportance(
 ): PermutationImportance {
   const op = 'permutationImportance';
   checkInputs(op, inputs);
-  if (inputs.ndim !== 2) throw new ShapeError(op, `expected inputs [N, D], got [${inputs.shape}]`);
+  if (inputs.ndim !== 2) throw new ShapeError(op, `expected inputs [N, D], got [${inputs.shape.join(', ')}]`);
   const [n, d] = inputs.shape as [number, number];
   if (!(targets instanceof Tensor) || targets.shape[0] !== n)
-    throw new ShapeError(op, `expected targets with ${n} rows, got [${targets?.shape}]`);
+    throw new ShapeError(op, `expected targets with ${n} rows, got [${targets?.shape?.join(', ')}]`);
   const { nRepeats = 5, scoring = 'r2' } = options;
   if (!Number.isInteger(nRepeats) || nRepeats < 1)
     throw new RangeError(op, `nRepeats must be a positive integer, got ${nRepeats}`);

@@ -4,6 +4,7 @@ import { RangeError, Rng, ShapeError } from '@chainrule/tensor';
 import { type Tensor, randn, tensor } from '@chainrule/autograd';
 import { Linear, Sequential, Tanh } from '@chainrule/nn';
 import { integratedGradients, saliency, smoothGrad } from '@chainrule/interpret';
+import { integrationPoints } from '../src/gradients.js';
 
 const flat = (t: Tensor): number[] => (t.toArray() as number[][]).flat();
 
@@ -81,6 +82,25 @@ describe('integratedGradients', () => {
     const fine = gap(100);
     expect(fine).toBeLessThan(1e-3); // 100 steps
     expect(fine).toBeLessThan(coarse / 20); // ten times the steps: about a hundredth of the error
+  });
+
+  it('integrates polynomials of degree 2m − 1 exactly with the m-point Gauss–Legendre rule', () => {
+    for (const m of [1, 2, 3, 5, 8]) {
+      const { alphas, weights } = integrationPoints('gaussLegendre', m);
+      for (let p = 0; p <= 2 * m - 1; p++) {
+        const q = alphas.reduce((s, a, i) => s + weights[i]! * a ** p, 0);
+        expect(q).toBeCloseTo(1 / (p + 1), 13); // ∫₀¹ αᵖ dα
+      }
+    }
+    const net = new Sequential(new Linear(4, 8), new Tanh(), new Linear(8, 1));
+    net.to('float64');
+    const model = (z: Tensor): Tensor => net.forward(z);
+    const a = integratedGradients(model, x, { baselines: base, nSteps: 16, method: 'gaussLegendre' });
+    const gap = flat(model(x)).map((v) => v - flat(model(base.unsqueeze(0)))[0]!);
+    // 16 Gauss points on a smooth path: far past the trapezoid rule's 100 steps
+    (a.toArray() as number[][]).forEach(
+      (row, i) => void expect(Math.abs(row.reduce((s, v) => s + v, 0) - gap[i]!)).toBeLessThan(1e-8),
+    );
   });
 
   it('offers the Riemann rules and rejects bad options', () => {

@@ -53,5 +53,8 @@ describe(`train.py with DistributedDataParallel${skip}`, () => {
       expect(maxDiff(p, one.get(key)!), `${key}: chainrule vs PyTorch`).toBeLessThan(1e-10);
       expect(maxDiff(p, initial.get(key)!), `${key} moved`).toBeGreaterThan(1e-3);
     }
+    // the trained weights come back into chainrule (strict: same keys and shapes)
+    model.loadStateDict(twoW);
+    expect(maxDiff(model.namedParameters()[0]![1], twoW.get('0.weight')!)).toBe(0);
   });
 });

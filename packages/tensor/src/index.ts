@@ -29,8 +29,14 @@ selectDefaultBackend();
 function selectDefaultBackend(): void {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
   const none = (blasReason: string) => recordBlas({ blas: null, blasReason });
-  if (env.CHAINRULE_BACKEND === 'js') return none('CHAINRULE_BACKEND=js');
-  if (!wasmSupported()) return none('no WebAssembly SIMD');
+  if (env.CHAINRULE_BACKEND === 'js') {
+    none('CHAINRULE_BACKEND=js');
+    return;
+  }
+  if (!wasmSupported()) {
+    none('no WebAssembly SIMD');
+    return;
+  }
   try {
     const chosen = withNativeBlas(createWasmBackend(jsBackend), env);
     setBackend(chosen.backend);

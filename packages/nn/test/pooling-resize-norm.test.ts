@@ -315,3 +315,13 @@ describe('bad input to pools and norms', () => {
     }
   });
 });
+
+describe('normalization settings are checked as BatchNorm1d checks them', () => {
+  it('refuses eps ≤ 0 and a momentum outside [0, 1] (null: a cumulative average, as PyTorch)', () => {
+    for (const make of [(o: object) => new BatchNorm2d(3, o), (o: object) => new InstanceNorm2d(3, o)]) {
+      expect(() => make({ eps: -1 })).toThrow(/eps must be a finite positive number, got -1/);
+      expect(() => make({ momentum: 2 })).toThrow(/momentum must be in \[0, 1\] or null, got 2/);
+      expect(() => make({ momentum: null })).not.toThrow();
+    }
+  });
+});

@@ -6,7 +6,6 @@
 import * as T from '@chainrule/tensor';
 import {
   type Tensor,
-  Tensor as TensorClass,
   abs,
   add,
   clamp,
@@ -25,7 +24,7 @@ import {
 import type { Module } from '../module.js';
 import { ModuleError } from '../errors.js';
 import { checkTensor, lossReduction } from './loss-checks.js';
-import type { Reduction } from './losses.js';
+import { type Reduction, weightPenalty } from './losses.js';
 
 /** Options of `klDiv`. */
 export interface KLDivOptions {
@@ -202,17 +201,5 @@ export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, y: Tensor, options: 
  * ```
  */
 export function l1Penalty(model: Module<never, unknown> | readonly Tensor[], lambda: number, n: number): Tensor {
-  if (!(n > 0 && Number.isFinite(n)))
-    throw new T.RangeError('l1Penalty', `n (the training set size) must be positive, got ${n}`);
-  if (!Number.isFinite(lambda)) throw new T.RangeError('l1Penalty', `lambda must be a finite number, got ${lambda}`);
-  const weights = Array.isArray(model)
-    ? (model as readonly Tensor[])
-    : (model as Module<never, unknown>)
-        .namedParameters()
-        .filter(([name]) => !/(^|\.)bias[^.]*$/.test(name))
-        .map(([, p]) => p);
-  if (weights.length === 0) return new TensorClass(T.scalarArray(0, 'float32'));
-  let total = sum(abs(weights[0]!));
-  for (let i = 1; i < weights.length; i++) total = add(total, sum(abs(weights[i]!)));
-  return mul(total, lambda / n);
+  return weightPenalty('l1Penalty', model, lambda, n, abs, 1);
 }

@@ -252,9 +252,24 @@ export function nllLoss(logProbs: Tensor, target: Tensor, options: LossOptions =
  * Add it to the loss: `loss.add(l2Penalty(model, 5, 50000))`.
  */
 export function l2Penalty(model: Module<never, unknown> | readonly Tensor[], lambda: number, n: number): Tensor {
+  return weightPenalty('l2Penalty', model, lambda, n, square, 2);
+}
+
+/**
+ * λ/(k·n) Σ term(w) over the weights (not the biases) of a model, or over the given tensors: the
+ * one body of l2Penalty (term w², k 2) and l1Penalty (term |w|, k 1).
+ */
+export function weightPenalty(
+  op: string,
+  model: Module<never, unknown> | readonly Tensor[],
+  lambda: number,
+  n: number,
+  term: (w: Tensor) => Tensor,
+  k: number,
+): Tensor {
   if (!(n > 0 && Number.isFinite(n)))
-    throw new T.RangeError('l2Penalty', `n (the training set size) must be positive, got ${n}`);
-  if (!Number.isFinite(lambda)) throw new T.RangeError('l2Penalty', `lambda must be a finite number, got ${lambda}`);
+    throw new T.RangeError(op, `n (the training set size) must be positive, got ${n}`);
+  if (!Number.isFinite(lambda)) throw new T.RangeError(op, `lambda must be a finite number, got ${lambda}`);
   const weights = Array.isArray(model)
     ? (model as readonly Tensor[])
     : (model as Module<never, unknown>)
@@ -262,7 +277,7 @@ export function l2Penalty(model: Module<never, unknown> | readonly Tensor[], lam
         .filter(([name]) => !/(^|\.)bias[^.]*$/.test(name))
         .map(([, p]) => p);
   if (weights.length === 0) return new TensorClass(T.scalarArray(0, 'float32'));
-  let total = sum(square(weights[0]!));
-  for (let i = 1; i < weights.length; i++) total = add(total, sum(square(weights[i]!)));
-  return mul(total, lambda / (2 * n));
+  let total = sum(term(weights[0]!));
+  for (let i = 1; i < weights.length; i++) total = add(total, sum(term(weights[i]!)));
+  return mul(total, lambda / (k * n));
 }

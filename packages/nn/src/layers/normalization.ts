@@ -1,17 +1,13 @@
 import * as T from '@chainrule/tensor';
-import { Tensor } from '@chainrule/autograd';
+import type { Tensor } from '@chainrule/autograd';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { batchNorm, layerNorm } from '../functional/normalization.js';
 import { checkInputDtype } from './input-checks.js';
+import { checkEps, checkMomentum, normState } from './norm-state.js';
 import { type LayerOptions, checkOptions, checkPositiveInt, layerDtype } from './options.js';
 
 /** Throws unless `eps` is a finite positive number (a zero or negative one divides by √0 or √negative). */
-function checkEps(op: string, eps: number): void {
-  if (!(typeof eps === 'number' && Number.isFinite(eps) && eps > 0)) {
-    throw new T.RangeError(op, `eps must be a finite positive number, got ${String(eps)}`);
-  }
-}
 
 /** Options of `BatchNorm1d`. */
 export interface BatchNormLayerOptions extends Omit<LayerOptions, 'rng'> {
@@ -55,22 +51,13 @@ export class BatchNorm1d extends Module {
     this.eps = options.eps ?? 1e-5;
     checkEps('BatchNorm1d', this.eps);
     this.momentum = options.momentum ?? 0.1;
-    if (!(typeof this.momentum === 'number' && this.momentum >= 0 && this.momentum <= 1)) {
-      throw new T.RangeError('BatchNorm1d', `momentum must be in [0, 1], got ${String(this.momentum)}`);
-    }
-    const affine = options.affine ?? true;
-    this.weight = affine ? new Parameter(T.ones([numFeatures], dtype)) : null;
-    this.bias = affine ? new Parameter(T.zeros([numFeatures], dtype)) : null;
-    if (options.trackRunningStats ?? true) {
-      this.runningMean = new Tensor(T.zeros([numFeatures], dtype));
-      this.runningVar = new Tensor(T.ones([numFeatures], dtype));
-      this.numBatchesTracked = new Tensor(T.zeros([], 'int32'));
-      this.registerBuffer('running_mean', this.runningMean);
-      this.registerBuffer('running_var', this.runningVar);
-      this.registerBuffer('num_batches_tracked', this.numBatchesTracked);
-    } else {
-      this.runningMean = this.runningVar = this.numBatchesTracked = null;
-    }
+    checkMomentum('BatchNorm1d', this.momentum, false);
+    const state = normState(this, numFeatures, dtype, options.affine ?? true, options.trackRunningStats ?? true);
+    this.weight = state.weight;
+    this.bias = state.bias;
+    this.runningMean = state.runningMean;
+    this.runningVar = state.runningVar;
+    this.numBatchesTracked = state.numBatchesTracked;
   }
 
   forward(x: Tensor): Tensor {

@@ -1,9 +1,10 @@
 import * as T from '@chainrule/tensor';
-import { Tensor } from '@chainrule/autograd';
+import type { Tensor } from '@chainrule/autograd';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { batchNorm } from '../functional/normalization.js';
 import { groupNorm, instanceNorm } from '../functional/normalization2d.js';
+import { checkEps, checkMomentum, normState } from './norm-state.js';
 import { type LayerOptions, checkOptions, checkPositiveInt, layerDtype } from './options.js';
 
 /** Options of `BatchNorm2d` and `InstanceNorm2d`. */
@@ -47,20 +48,21 @@ abstract class Norm2d extends Module {
     checkPositiveInt(opName, 'numFeatures', numFeatures);
     const dtype = layerDtype(opName, options);
     this.eps = options.eps ?? 1e-5;
+    checkEps(opName, this.eps);
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    const affine = options.affine ?? defaults;
-    this.weight = affine ? new Parameter(T.ones([numFeatures], dtype)) : null;
-    this.bias = affine ? new Parameter(T.zeros([numFeatures], dtype)) : null;
-    if (options.trackRunningStats ?? defaults) {
-      this.runningMean = new Tensor(T.zeros([numFeatures], dtype));
-      this.runningVar = new Tensor(T.ones([numFeatures], dtype));
-      this.numBatchesTracked = new Tensor(T.zeros([], 'int32'));
-      this.registerBuffer('running_mean', this.runningMean);
-      this.registerBuffer('running_var', this.runningVar);
-      this.registerBuffer('num_batches_tracked', this.numBatchesTracked);
-    } else {
-      this.runningMean = this.runningVar = this.numBatchesTracked = null;
-    }
+    checkMomentum(opName, this.momentum, true);
+    const state = normState(
+      this,
+      numFeatures,
+      dtype,
+      options.affine ?? defaults,
+      options.trackRunningStats ?? defaults,
+    );
+    this.weight = state.weight;
+    this.bias = state.bias;
+    this.runningMean = state.runningMean;
+    this.runningVar = state.runningVar;
+    this.numBatchesTracked = state.numBatchesTracked;
   }
 
   protected checkInput(x: Tensor): void {

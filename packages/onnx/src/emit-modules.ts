@@ -14,6 +14,18 @@ import {
   BatchNorm2d,
   Conv1d,
   Conv2d,
+  ConvTranspose1d,
+  ConvTranspose2d,
+  GRU,
+  GRUCell,
+  GroupNorm,
+  InstanceNorm2d,
+  LSTM,
+  LSTMCell,
+  MultiheadAttention,
+  RNN,
+  RNNCell,
+  Upsample,
   Embedding,
   LayerNorm,
   LogSoftmax,
@@ -23,30 +35,15 @@ import {
   Step,
 } from '@chainrule/nn';
 import type { EmitContext } from './context.js';
+import { multiheadAttention } from './emit-attention.js';
+import { convTranspose, groupNorm, instanceNorm, upsample } from './emit-layers.js';
+import { recurrent, recurrentCell } from './emit-recurrent.js';
 import type { OnnxDType } from './proto.js';
+import { convPads, spread } from './sizes.js';
 import type { ModuleStep } from './trace.js';
 
 /** Writes one layer call. */
 export type ModuleEmitter = (c: EmitContext<ModuleStep>) => void;
-
-/** A size per spatial dim: one number for all, or one each (PyTorch's tuples). */
-type Sizes = number | readonly number[];
-/** `v` as `n` numbers (`fallback` when absent). */
-const spread = (v: Sizes | undefined, n: number, fallback: number): number[] =>
-  v === undefined ? new Array<number>(n).fill(fallback) : typeof v === 'number' ? new Array<number>(n).fill(v) : [...v];
-
-/** ONNX pads (all befores, then all afters) of a padding; 'same' puts the odd pixel after, as PyTorch. */
-function convPads(padding: Sizes | 'same' | 'valid' | undefined, kernel: number[], dilation: number[]): number[] {
-  const n = kernel.length;
-  if (padding === 'valid') return new Array<number>(2 * n).fill(0);
-  if (padding === 'same') {
-    const total = kernel.map((k, i) => dilation[i]! * (k - 1));
-    const before = total.map((t) => Math.floor(t / 2));
-    return [...before, ...total.map((t, i) => t - before[i]!)];
-  }
-  const p = spread(padding, n, 0);
-  return [...p, ...p];
-}
 
 /** The number of spatial dims of a layer's input (2 for [N, C, H, W]). */
 const spatial = (c: EmitContext<ModuleStep>): number => c.step.inputs[0]!.shape.length - 2;
@@ -99,15 +96,25 @@ const avgPool: ModuleEmitter = (c) => {
   });
 };
 
-/** Adaptive pooling to 1x1: GlobalAveragePool / GlobalMaxPool; other output sizes are refused. */
-const globalPool =
-  (opType: string): ModuleEmitter =>
+/**
+ * Adaptive pooling: to 1x1, GlobalAveragePool / GlobalMaxPool; to a size that divides the input's,
+ * AveragePool / MaxPool with kernel = stride = input / output (fixed spatial dims); else refused.
+ */
+const adaptivePool =
+  (globalOp: string, windowOp: string): ModuleEmitter =>
   (c) => {
     const size = (c.step.module as AdaptiveAvgPool2d | AdaptiveMaxPool2d).outputSize;
     const sizes = typeof size === 'number' ? [size, size] : [...size];
-    if (sizes.some((s) => s !== 1))
-      throw c.fail(`outputSize ${JSON.stringify(size)}: only 1 (global pooling) has an ONNX form here`);
-    c.emit(opType, [c.input(0)]);
+    if (sizes.every((s) => s === 1)) return c.emit(globalOp, [c.input(0)]);
+    const input = c.step.inputs[0]!.shape.slice(2);
+    const out = c.step.output.shape.slice(2);
+    if (c.dynamicDims(0).some((k) => k >= 2) || input.some((n, k) => n % out[k]! !== 0))
+      throw c.fail(
+        `outputSize ${JSON.stringify(size)} on input [${c.step.inputs[0]!.shape}]: only 1 (global pooling) or a ` +
+          'size dividing fixed spatial dims has an ONNX form here',
+      );
+    const kernel = input.map((n, k) => n / out[k]!);
+    c.emit(windowOp, [c.input(0)], { kernel_shape: { ints: kernel }, strides: { ints: kernel } });
   };
 
 const batchNorm: ModuleEmitter = (c) => {
@@ -150,11 +157,23 @@ export const MODULE_EMITTERS: readonly (readonly [abstract new (...args: never[]
   [MaxPool2d, maxPool],
   [AvgPool1d, avgPool],
   [AvgPool2d, avgPool],
-  [AdaptiveAvgPool2d, globalPool('GlobalAveragePool')],
-  [AdaptiveMaxPool2d, globalPool('GlobalMaxPool')],
+  [AdaptiveAvgPool2d, adaptivePool('GlobalAveragePool', 'AveragePool')],
+  [AdaptiveMaxPool2d, adaptivePool('GlobalMaxPool', 'MaxPool')],
   [BatchNorm1d, batchNorm],
   [BatchNorm2d, batchNorm],
   [LayerNorm, layerNorm],
+  [ConvTranspose1d, convTranspose],
+  [ConvTranspose2d, convTranspose],
+  [GroupNorm, groupNorm],
+  [InstanceNorm2d, instanceNorm],
+  [Upsample, upsample],
+  [RNN, recurrent],
+  [LSTM, recurrent],
+  [GRU, recurrent],
+  [RNNCell, recurrentCell],
+  [LSTMCell, recurrentCell],
+  [GRUCell, recurrentCell],
+  [MultiheadAttention, multiheadAttention],
   [
     Embedding,
     (c) => c.emit('Gather', [c.b.nameOf((c.step.module as Embedding).weight), c.input(0)], { axis: { i: 0 } }),

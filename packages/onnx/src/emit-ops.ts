@@ -128,6 +128,24 @@ const clamp: OpEmitter = (c) => {
   c.emit('Clip', [x, c.b.scalar(min, dtype), c.b.scalar(max, dtype)]);
 };
 
+/** slice: Slice; a bound that follows a dynamic dim is written from the end (negative, or past it). */
+const slice: OpEmitter = (c) => {
+  type P = { axis: number; start: number; stop: number; step: number };
+  const p = c.step.params as P;
+  const q = c.twin.params as P;
+  const n = c.step.inputs[0]!.shape[p.axis]!;
+  const m = c.twin.inputs[0]!.shape[p.axis]!;
+  const bound = (a: number, b: number, what: string): number => {
+    if (a === b) return a < 0 ? Number.MIN_SAFE_INTEGER : a; // -1: before index 0 (negative step)
+    if (a === n && b === m) return Number.MAX_SAFE_INTEGER;
+    if (n - a === m - b) return a - n;
+    throw c.fail(`slice ${what} ${a} follows the dynamic dim ${p.axis} in a way Slice cannot write`);
+  };
+  const starts = c.b.int64s([bound(p.start, q.start, 'start')], 'starts');
+  const ends = c.b.int64s([bound(p.stop, q.stop, 'stop')], 'ends');
+  c.emit('Slice', [c.input(0), starts, ends, c.b.int64s([p.axis], 'axes'), c.b.int64s([p.step], 'steps')]);
+};
+
 /**
  * Every op with an ONNX form, by record name.
  * @example
@@ -175,6 +193,7 @@ export const OP_EMITTERS: Readonly<Record<string, OpEmitter>> = {
   cast: (c) => c.emit('Cast', [c.input(0)], { to: { i: ONNX_DTYPE[(c.step.params as { dtype: DType }).dtype] } }),
   expand,
   reshape,
+  slice,
   permute: (c) => c.emit('Transpose', [c.input(0)], { perm: { ints: (c.step.params as { order: number[] }).order } }),
   concat: (c) =>
     c.emit(

@@ -120,12 +120,13 @@ function writeSteps(b: GraphBuilder, trace: Trace, twin: Trace): void {
   const producers = new Map<Tensor, Step>();
   const consumers = new Map<Tensor, Step[]>();
   for (const s of trace.steps) {
-    producers.set(s.output, s);
+    for (const o of s.kind === 'module' ? s.outputs : [s.output]) producers.set(o, s);
     for (const t of s.inputs) consumers.set(t, [...(consumers.get(t) ?? []), s]);
   }
   trace.steps.forEach((s, i) => {
-    const readers = consumers.get(s.output) ?? [];
-    const last = s.output === trace.output;
+    const outs = s.kind === 'module' ? s.outputs : [s.output];
+    const readers = outs.flatMap((o) => consumers.get(o) ?? []);
+    const last = outs.includes(trace.output);
     const producer = (t: Tensor): Step | undefined => producers.get(t);
     if (s.kind === 'module') {
       const t = twin.steps[i] as ModuleStep; // checkSameOps: the same kinds and names, step by step

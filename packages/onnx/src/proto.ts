@@ -17,7 +17,8 @@ export type Attr =
   | { readonly i: number }
   | { readonly s: string }
   | { readonly floats: readonly number[] }
-  | { readonly ints: readonly number[] };
+  | { readonly ints: readonly number[] }
+  | { readonly strings: readonly string[] };
 
 /** One node of the graph. */
 export interface NodeSpec {
@@ -54,7 +55,7 @@ export interface ModelSpec {
   readonly outputs: readonly ValueSpec[];
 }
 
-const ATTR_TYPE = { f: 1, i: 2, s: 3, floats: 6, ints: 7 } as const;
+const ATTR_TYPE = { f: 1, i: 2, s: 3, floats: 6, ints: 7, strings: 8 } as const;
 
 let root: protobuf.Root | null = null;
 
@@ -67,7 +68,9 @@ function schema(): protobuf.Root {
 function attribute(name: string, value: Attr): Record<string, unknown> {
   const kind = Object.keys(value)[0] as keyof typeof ATTR_TYPE;
   const v = (value as Record<string, unknown>)[kind];
-  return { name, type: ATTR_TYPE[kind], [kind]: kind === 's' ? new TextEncoder().encode(v as string) : v };
+  const text = (t: string): Uint8Array => new TextEncoder().encode(t);
+  const encoded = kind === 's' ? text(v as string) : kind === 'strings' ? (v as string[]).map(text) : v;
+  return { name, type: ATTR_TYPE[kind], [kind]: encoded };
 }
 
 function valueInfo(v: ValueSpec): Record<string, unknown> {

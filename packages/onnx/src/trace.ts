@@ -25,8 +25,14 @@ export interface ModuleStep {
   /** The layer's class name. */
   readonly name: string;
   readonly module: AnyModule;
+  /** The tensors among its arguments, flattened in order (an LSTM's `[x, [h0, c0]]` is `[x, h0, c0]`). */
   readonly inputs: readonly Tensor[];
+  /** Its first output tensor. */
   readonly output: Tensor;
+  /** Every output tensor, flattened in order (an LSTM's `[y, [hN, cN]]` is `[y, hN, cN]`). */
+  readonly outputs: readonly Tensor[];
+  /** The arguments as given (options objects included). */
+  readonly args: readonly unknown[];
   readonly path: string;
 }
 
@@ -73,8 +79,10 @@ export function traceModel(model: AnyModule, inputs: readonly Tensor[], isWhole:
           if (!isOne) return;
           whole--;
           if (whole > 0) return;
-          const ins = args as unknown as Tensor[];
-          steps.push({ kind: 'module', name: m.constructor.name, module: m, inputs: ins, output: out as Tensor, path });
+          const ins = flatTensors(args);
+          const outs = flatTensors(out);
+          const name = m.constructor.name;
+          steps.push({ kind: 'module', name, module: m, inputs: ins, output: outs[0]!, outputs: outs, args, path });
         }),
       );
     }
@@ -101,6 +109,12 @@ export function traceModel(model: AnyModule, inputs: readonly Tensor[], isWhole:
     for (const h of handles) h.remove();
     for (const [m, training] of modes) m.training = training;
   }
+}
+
+/** The tensors in `x` (a tensor or nested arrays of them), in order. */
+function flatTensors(x: unknown): Tensor[] {
+  if (x instanceof Tensor) return [x];
+  return Array.isArray(x) ? x.flatMap(flatTensors) : [];
 }
 
 function describe(x: unknown): string {

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randint, randn } from '@chainrule/autograd';
+import { type Tensor, randint, randn } from '@chainrule/autograd';
 import * as nn from '@chainrule/nn';
 import { toOnnx } from '@chainrule/onnx';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,33 @@ for path in sys.argv[1:]:
     dims = [d.dim_param or d.dim_value for d in m.graph.input[0].type.tensor_type.shape.dim]
     print(path.rsplit('/', 1)[-1], m.opset_import[0].version, dims)
 `;
+
+/** The families of issue #15: transposed convolutions, group/instance norm, Resize, recurrent, attention. */
+function moreFamilies(): [string, Uint8Array][] {
+  const batch = { dynamicAxes: { input: { 0: 'batch' }, output: { 0: 'batch' } } };
+  const image = new nn.Sequential(
+    new nn.ConvTranspose2d(3, 4, 4, { stride: 2, padding: 1 }),
+    new nn.GroupNorm(2, 4),
+    new nn.InstanceNorm2d(4, { affine: true }),
+    new nn.Upsample({ size: [9, 7], mode: 'bilinear' }),
+    new nn.Upsample({ scaleFactor: 2 }),
+    new nn.AdaptiveAvgPool2d([3, 7]),
+  );
+  class Recurrent extends nn.Module {
+    readonly lstm = new nn.LSTM(3, 4, { batchFirst: true, numLayers: 2 });
+    readonly gru = new nn.GRU(4, 4, { batchFirst: true });
+    readonly rnn = new nn.RNN(4, 3, { batchFirst: true, nonlinearity: 'relu' });
+    forward(x: Tensor): Tensor {
+      return this.rnn.forward(this.gru.forward(this.lstm.forward(x)[0])[0])[0];
+    }
+  }
+  const encoder = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16, batchFirst: true });
+  return [
+    ['image', toOnnx(image, randn([2, 3, 4, 4]), batch)],
+    ['rnn', toOnnx(new Recurrent(), randn([2, 5, 3]), { ...batch, opset: 13 })],
+    ['encoder', toOnnx(encoder, randn([2, 5, 8]), { ...batch, opset: 18 })],
+  ];
+}
 
 describe('the ONNX checker', () => {
   it.skipIf(py.python === null)(
@@ -44,6 +71,7 @@ describe('the ONNX checker', () => {
           toOnnx(new nn.Sequential(new nn.BatchNorm1d(4), new nn.LeakyReLU(), new nn.GELU()), randn([2, 4]), batch),
         ],
         ['emb', toOnnx(new nn.Embedding(5, 2), randint(0, 5, [2, 3]), { ...batch, opset: 18 })],
+        ...moreFamilies(),
       ];
       const paths = models.map(([name, bytes]) => {
         const path = join(dir, `${name}.onnx`);
@@ -53,7 +81,9 @@ describe('the ONNX checker', () => {
       const out = runPython(py.python!, CHECK, paths);
       expect(out).toContain("lenet.onnx 17 ['batch', 1, 28, 28]");
       expect(out).toContain("emb.onnx 18 ['batch', 3]");
-      expect(out.trim().split('\n')).toHaveLength(4);
+      expect(out).toContain("rnn.onnx 13 ['batch', 5, 3]");
+      expect(out).toContain("encoder.onnx 18 ['batch', 5, 8]");
+      expect(out.trim().split('\n')).toHaveLength(models.length);
     },
   );
 });

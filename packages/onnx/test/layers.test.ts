@@ -54,15 +54,18 @@ describe('toOnnx: layers run by ONNX Runtime at another batch size', () => {
     await expectSameAsOrt(exclude, x([2, 3, 8, 8]), x([3, 3, 8, 8]));
   });
 
-  it('Conv1d, MaxPool1d, AvgPool1d, and adaptive pooling to 1x1 (global pools)', async () => {
+  it('Conv1d, MaxPool1d, AvgPool1d, adaptive pooling to 1x1 (global pools) and to dividing sizes', async () => {
     await expectSameAsOrt(new nn.Conv1d(2, 4, 3, { padding: 1, stride: 2 }), x([2, 2, 9]), x([3, 2, 9]));
     await expectSameAsOrt(new nn.Conv1d(4, 4, 3, { groups: 4, padding: 'same' }), x([1, 4, 8]), x([2, 4, 8]));
     await expectSameAsOrt(new nn.MaxPool1d(3, { stride: 2, padding: 1 }), x([2, 3, 9]), x([4, 3, 9]));
     await expectSameAsOrt(new nn.AvgPool1d(2), x([2, 3, 8]), x([1, 3, 8]));
     await expectSameAsOrt(new nn.AdaptiveAvgPool2d(1), x([2, 3, 5, 5]), x([4, 3, 5, 5]));
     await expectSameAsOrt(new nn.AdaptiveMaxPool2d([1, 1]), x([2, 3, 5, 5]), x([4, 3, 5, 5]));
-    expect(() => toOnnx(new nn.AdaptiveAvgPool2d(2), x([1, 3, 4, 4]))).toThrow(
-      'AdaptiveAvgPool2d: outputSize 2: only 1 (global pooling) has an ONNX form here',
+    await expectSameAsOrt(new nn.AdaptiveAvgPool2d(2), x([2, 3, 4, 6]), x([3, 3, 4, 6]));
+    await expectSameAsOrt(new nn.AdaptiveMaxPool2d([2, 3]), x([2, 3, 4, 6]), x([1, 3, 4, 6]));
+    expect(() => toOnnx(new nn.AdaptiveAvgPool2d(2), x([1, 3, 5, 4]))).toThrow(
+      'AdaptiveAvgPool2d: outputSize 2 on input [1,3,5,4]: only 1 (global pooling) or a size dividing fixed ' +
+        'spatial dims has an ONNX form here',
     );
   });
 

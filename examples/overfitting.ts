@@ -1,18 +1,23 @@
 /**
- * Overfitting, as in the notes (after Nielsen, chapter 3): the 784-30-10 sigmoid network
- * trained on only 1,000 digits learns them all — training accuracy reaches ~100% — while the
- * accuracy on unseen test digits stalls far below. Then the same run three more times with the
- * remedies of the notes:
+ * Overfitting, as in the notes (after Nielsen, chapter 3), in a setting where the remedies help.
+ * A 784-100-10 sigmoid network trained for 60 epochs on 1,000 digits, a quarter of whose labels
+ * are wrong (replaced by a random other class, seeded), learns all 1,000 by heart — the wrong
+ * labels too: training accuracy reaches ~100% while the test accuracy falls as the wrong labels
+ * are memorised. Then the same run three more times with the remedies of the notes:
  *   - L2 regularization: the cost gets λ/(2n)·Σw², which keeps the weights small;
  *   - dropout: each hidden unit is dropped with probability p during training;
  *   - early stopping: stop when the validation accuracy has not improved for a while, and keep
  *     the best weights.
  * Each prints its train/test accuracy curves; the gap between them is the overfitting.
  *
- * What it shows at this size: the remedies narrow the gap mostly by holding the training
- * accuracy back; the test accuracy hardly moves, because 1,000 examples are simply too few —
- * more data is the best remedy, as the notes say. Early stopping gets about the same test
- * accuracy in a fraction of the epochs.
+ * Why this setting: a remedy for overfitting helps only when there is something harmful to fit.
+ * With clean labels, 30 hidden units and 1,000 digits (the notes' run) the network fits the
+ * training digits without learning much that is false, and the test accuracy hardly moves:
+ * 86.4% with no remedy, 86.1% with L2, 85.7% with dropout, 86.4% with early stopping. Wrong labels
+ * are the "noise" the notes warn about, made explicit: a network with room to spare (100 hidden
+ * units, 79,510 parameters for 1,000 examples) and time (60 epochs) memorises them, and each
+ * remedy stops that — L2 and dropout by limiting what the network can store, early stopping by
+ * ending training before it does — and each beats the baseline by several points.
  *
  * Run: npx tsx examples/overfitting.ts
  */
@@ -29,7 +34,7 @@ import {
   l2Penalty,
 } from '@chainrule/nn';
 import { linePlot } from '@chainrule/viz';
-import type { Tensor } from '@chainrule/autograd';
+import { type Tensor, tensor } from '@chainrule/autograd';
 import { Rng } from '@chainrule/tensor';
 import { type Digits, digits } from './lib/digits.js';
 import { isMain } from './lib/is-main.js';
@@ -38,6 +43,10 @@ import { isMain } from './lib/is-main.js';
 export interface OverfittingOptions {
   /** Training digits (default 1,000, the notes' experiment). */
   trainSize?: number;
+  /** Hidden units (default 100). */
+  hidden?: number;
+  /** The fraction of training labels replaced by a wrong class, drawn with the seed (default 0.25). */
+  labelNoise?: number;
   epochs?: number;
   /** SGD learning rate on the cross-entropy (default 0.5) and batch size (default 10). */
   lr?: number;
@@ -71,7 +80,9 @@ export interface RunResult {
 
 const DEFAULTS: Required<OverfittingOptions> = {
   trainSize: 1000,
-  epochs: 40,
+  hidden: 100,
+  labelNoise: 0.25,
+  epochs: 60,
   lr: 0.5,
   batchSize: 10,
   lambda: 3,
@@ -80,11 +91,11 @@ const DEFAULTS: Required<OverfittingOptions> = {
   seed: 1,
 };
 
-function network(seed: number, dropout: number): Sequential {
+function network(seed: number, hidden: number, dropout: number): Sequential {
   const rng = new Rng(seed);
-  const layers: TensorModule[] = [new Linear(784, 30, { rng }), new Sigmoid()];
+  const layers: TensorModule[] = [new Linear(784, hidden, { rng }), new Sigmoid()];
   if (dropout > 0) layers.push(new Dropout(dropout, { rng: new Rng(seed + 1) }));
-  layers.push(new Linear(30, 10, { rng }));
+  layers.push(new Linear(hidden, 10, { rng }));
   return new Sequential(...layers);
 }
 
@@ -106,7 +117,7 @@ function train(
   o: Required<OverfittingOptions>,
   remedy: { lambda?: number; dropout?: number; earlyStopping?: boolean },
 ): RunResult {
-  const model = network(o.seed, remedy.dropout ?? 0);
+  const model = network(o.seed, o.hidden, remedy.dropout ?? 0);
   const n = data.train.labels.numel();
   const lambda = remedy.lambda ?? 0;
   const loss = (pred: Tensor, target: Tensor): Tensor =>
@@ -145,10 +156,27 @@ function train(
   };
 }
 
+/** The training labels with a fraction `p` replaced by a different class (seeded); `noisy` counts them. */
+export function corruptLabels(labels: Tensor, p: number, seed: number): { labels: Tensor; noisy: number } {
+  const rng = new Rng(seed + 1000);
+  const ys = Int32Array.from(labels.toArray() as number[]);
+  let noisy = 0;
+  for (let i = 0; i < ys.length; i++) {
+    if (rng.uniform() >= p) continue;
+    ys[i] = (ys[i]! + rng.int(1, 10)) % 10;
+    noisy++;
+  }
+  return { labels: tensor(ys), noisy };
+}
+
 /** Trains the plain network and the three remedies on the same digits from the same start. */
 export function overfitting(options: OverfittingOptions = {}): RunResult[] {
   const o = { ...DEFAULTS, ...options };
-  const data = digits({ train: o.trainSize });
+  const clean = digits({ train: o.trainSize });
+  const data: Digits =
+    o.labelNoise > 0
+      ? { ...clean, train: { ...clean.train, labels: corruptLabels(clean.train.labels, o.labelNoise, o.seed).labels } }
+      : clean;
   return [
     train('no regularization', data, o, {}),
     train(`L2 λ = ${o.lambda}`, data, o, { lambda: o.lambda }),
@@ -162,10 +190,11 @@ const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 if (isMain(import.meta.url)) {
   const o = DEFAULTS;
   console.log(
-    `784-30-10 sigmoid, cross-entropy, SGD lr ${o.lr}, batch ${o.batchSize}, ` +
-      `${o.epochs} epochs on ${o.trainSize} training digits; test on 1,000 others.\n`,
+    `784-${o.hidden}-10 sigmoid, cross-entropy, SGD lr ${o.lr}, batch ${o.batchSize}, ${o.epochs} epochs on ` +
+      `${o.trainSize} training digits, ${100 * o.labelNoise}% of their labels wrong; test on 1,000 others.\n` +
+      '(train accuracy is measured against the labels trained on, wrong ones included)\n',
   );
-  const runs = overfitting();
+  const runs = overfitting({ seed: Number(process.argv[2] ?? DEFAULTS.seed) });
   for (const r of runs) {
     // a leading NaN (drawn as nothing) makes the plot's x index equal the epoch number
     const curve = (values: number[]): number[] => [NaN, ...values.map((v) => 100 * v)];

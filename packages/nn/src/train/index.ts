@@ -48,5 +48,13 @@ export {
   type TrialResult,
   type SearchOptions,
 } from './search.js';
+export {
+  successiveHalving,
+  hyperband,
+  hyperbandBrackets,
+  type BudgetTrial,
+  type BudgetSearchResult,
+  type BudgetSearchOptions,
+} from './hyperband.js';
 export { saveCheckpoint, loadCheckpoint, encodeCheckpoint, decodeCheckpoint } from './checkpoint.js';
 export type { CastMode, LoadCast, LoadCheckpointOptions } from './load-cast.js';

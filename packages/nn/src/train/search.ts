@@ -25,7 +25,8 @@ export interface SearchOptions {
   mode?: 'max' | 'min';
 }
 
-function scoreOf(r: TrialResult): number {
+/** The score of a trial's result (shared with `hyperband.ts`). */
+export function scoreOf(r: TrialResult): number {
   return typeof r === 'number' ? r : r.score;
 }
 
@@ -64,9 +65,11 @@ export function gridSearch<S extends Record<string, readonly unknown[]>>(
   return sortTrials(trials, options.mode ?? 'max');
 }
 
-type Drawn<D> = D extends readonly (infer V)[] ? V : number;
+/** The type of a value drawn from a `Distribution`: the list's element type, else number. */
+export type Drawn<D> = D extends readonly (infer V)[] ? V : number;
 
-function draw<V>(name: string, d: Distribution<V>, rng: Rng): V | number {
+/** One value of `d`, drawn with `rng` (shared with `hyperband.ts`). */
+export function draw<V>(name: string, d: Distribution<V>, rng: Rng): V | number {
   if (Array.isArray(d)) {
     if (d.length === 0) throw new T.RangeError('randomSearch', `"${name}" has no values to draw`);
     return d[rng.int(0, d.length)]!;

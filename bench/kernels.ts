@@ -3,7 +3,9 @@
 // Run through run.ts (npm run bench), or alone: npx tsx kernels.ts
 import { type BenchSection, machine, toMarkdown } from './lib/report.js';
 import { type ChildCandidate, timeInProcesses } from './lib/processes.js';
-import { ELEMENTWISE_CASES, MATMUL_CASES } from './lib/kernel-cases.js';
+import { ELEMENTWISE_CASES, MATMUL_CASES, MATMUL_LARGE } from './lib/kernel-cases.js';
+import { blasNote, nativeBlas } from './lib/blas-probe.js';
+import { bestTorch, peerCandidates, peerNotes } from './lib/peers.js';
 
 const CHAINRULE = new URL('./lib/kernels-chainrule.ts', import.meta.url).href;
 const TFJS = new URL('./lib/kernels-tfjs.ts', import.meta.url).href;
@@ -31,12 +33,28 @@ function candidates(kind: 'Matmul' | 'Elementwise', index: number): Record<strin
             args: ['wasm FMA 2T', index],
             nodeFlags: [RELAXED],
           },
+          ...(nativeBlas().library !== null
+            ? {
+                'chainrule BLAS': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['BLAS', index], env: PLAIN },
+              }
+            : {}),
         }
       : {}),
     'tfjs-cpu': { module: TFJS, factory: `tfjs${kind}`, args: ['cpu', index] },
     'tfjs-wasm': { module: TFJS, factory: `tfjs${kind}`, args: ['wasm', index] },
+    ...(kind === 'Matmul' ? peerCandidates('matmul', [MATMUL_CASES[index]!.n, MATMUL_CASES[index]!.transB]) : {}),
   };
 }
+
+/** The matmul candidates of a row; from MATMUL_LARGE on, without the slow ones (minutes per call). */
+function matmulCandidates(index: number): Record<string, ChildCandidate> {
+  const all = candidates('Matmul', index);
+  if (MATMUL_CASES[index]!.n < MATMUL_LARGE) return all;
+  return Object.fromEntries(Object.entries(all).filter(([name]) => !SLOW.has(name)));
+}
+
+/** Left out of the rows from MATMUL_LARGE on. */
+const SLOW = new Set(['chainrule js', 'chainrule wasm 1T', 'chainrule wasm FMA 1T', 'tfjs-cpu']);
 
 const NAMES = ['chainrule js', 'chainrule wasm 1T', 'chainrule wasm 2T', 'tfjs-cpu', 'tfjs-wasm'];
 /** The plain rows keep the SIMD128-only build even where the runtime would choose the relaxed one (Node 22+). */
@@ -49,19 +67,23 @@ const MATMUL_NAMES = [
   'chainrule wasm 2T',
   'chainrule wasm FMA 1T',
   'chainrule wasm FMA 2T',
+  'chainrule BLAS',
   'tfjs-cpu',
   'tfjs-wasm',
+  'PyTorch',
+  'JAX',
 ];
 
 async function matmulSection(): Promise<BenchSection> {
   const rows: (string | number)[][] = [];
   for (const [index, { label, n }] of MATMUL_CASES.entries()) {
-    const t = await timeInProcesses(candidates('Matmul', index), {
-      rounds: n >= 1024 ? 3 : n >= 512 ? 5 : 7,
+    const t = await timeInProcesses(matmulCandidates(index), {
+      rounds: n >= MATMUL_LARGE ? 2 : n >= 1024 ? 3 : n >= 512 ? 5 : 7,
       targetMs: n >= 512 ? 150 : 60,
       warmup: n >= 1024 ? 1 : 2,
     });
-    const g = (name: string): number => (2 * n ** 3) / t[name]! / 1e9;
+    const seconds: Record<string, number | undefined> = { ...t, PyTorch: bestTorch(t).seconds };
+    const g = (name: string): number => (2 * n ** 3) / (seconds[name] ?? Number.NaN) / 1e9;
     rows.push([
       label,
       ...MATMUL_NAMES.map(g),
@@ -69,6 +91,7 @@ async function matmulSection(): Promise<BenchSection> {
       g('chainrule wasm 1T') / g('tfjs-wasm'),
       g('chainrule wasm 2T') / g('tfjs-wasm'),
       g('chainrule wasm FMA 2T') / g('tfjs-wasm'),
+      g('chainrule BLAS') / g('PyTorch'),
     ]);
     console.log(`matmul ${label}: ${MATMUL_NAMES.map((k) => `${k} ${g(k).toFixed(2)}`).join(', ')} GFLOP/s`);
   }
@@ -81,6 +104,7 @@ async function matmulSection(): Promise<BenchSection> {
       'wasm 1T / tfjs-wasm',
       'wasm 2T / tfjs-wasm',
       'wasm FMA 2T / tfjs-wasm',
+      'BLAS / PyTorch',
     ],
     rows,
     notes: [
@@ -93,6 +117,12 @@ async function matmulSection(): Promise<BenchSection> {
         'Without it Node 20 runs the plain SIMD build (the wasm 1T/2T columns).',
       'Each implementation runs in its own child process (one per implementation and row), ' +
         'timed round by round in turn.',
+      `From N = ${MATMUL_LARGE} on, chainrule js, the 1-thread wasm columns and tfjs-cpu are left out (–): ` +
+        'at 1–2 GFLOP/s one 4096 product takes over a minute.',
+      `${blasNote()} The chainrule BLAS column is the wasm 2T backend with its matmul on that library.`,
+      'PyTorch: torch.matmul(A, B) (B.t() for A·Bᵀ), a new C per call; JAX: jax.jit of A @ B, ' +
+        "block_until_ready; seeded operands in [-0.5, 0.5) from numpy (not the same bits as chainrule's).",
+      ...peerNotes(),
     ],
   };
 }

@@ -1,91 +1,124 @@
-// Training benchmarks: samples per second of full steps (forward + backward + SGD update) of three
-// MLPs on real MNIST digits, chainrule against tfjs-cpu and tfjs-wasm, interleaved round by round,
-// each framework in its own child process (lib/processes.ts). Run through run.ts (npm run bench,
-// which builds first: chainrule is imported as the built packages), or alone: npx tsx training.ts
+// Training benchmarks: samples per second of full steps (forward + backward + optimizer update) of
+// MLPs, LeNet and an LSTM, chainrule (with and without a native BLAS) against tfjs-cpu, tfjs-wasm,
+// PyTorch and JAX, interleaved round by round, each framework in its own child process
+// (lib/processes.ts; the Python peers through lib/peer_child.py). Run through run.ts (npm run
+// bench, which builds first: chainrule is imported as the built packages), or alone:
+// npx tsx training.ts   (CHAINRULE_BENCH_QUICK=1: one short round, to check the wiring)
+import { rmSync } from 'node:fs';
+import { blasNote, nativeBlas } from './lib/blas-probe.js';
+import { bestTorch, peerCandidates, peerNotes } from './lib/peers.js';
 import { type BenchSection, machine, toMarkdown } from './lib/report.js';
 import { type ChildCandidate, timeInProcesses } from './lib/processes.js';
-import { SAMPLES, WORKLOADS } from './lib/training-data.js';
+import { LSTM_SHAPE, SAMPLES, WORKLOADS, writeBatchesFile } from './lib/training-data.js';
 
-/** Peer figures the issue sets as targets (samples/s), for the notes. */
+/** Peer figures issue #4 set as targets (samples/s), for the notes. */
 const TARGETS = ['≥ 150k', '≥ 333k', '≥ 40k'];
+
+const COLUMNS = ['chainrule BLAS', 'chainrule', 'chainrule FMA', 'tfjs-cpu', 'tfjs-wasm', 'PyTorch', 'JAX'];
+
+/** The candidates of WORKLOADS[index]; `data`: the batches file the Python peers read. */
+function candidatesOf(index: number, data: { path: string; batches: number }): Record<string, ChildCandidate> {
+  const chainrule = new URL('./lib/training-chainrule.ts', import.meta.url).href;
+  const tfjs = new URL('./lib/training-tfjs.ts', import.meta.url).href;
+  const w = WORKLOADS[index]!;
+  const mlp = (w.model ?? 'mlp') === 'mlp';
+  return {
+    ...(nativeBlas().library !== null
+      ? {
+          'chainrule BLAS': {
+            module: chainrule,
+            factory: 'chainruleTraining',
+            args: [index, false, true],
+            env: { CHAINRULE_WASM: 'simd', CHAINRULE_BLAS: 'on' },
+          },
+        }
+      : {}),
+    chainrule: {
+      module: chainrule,
+      factory: 'chainruleTraining',
+      args: [index, false, false],
+      env: { CHAINRULE_WASM: 'simd', CHAINRULE_BLAS: 'off' },
+    },
+    'chainrule FMA': {
+      module: chainrule,
+      factory: 'chainruleTraining',
+      args: [index, true, false],
+      nodeFlags: ['--experimental-wasm-relaxed-simd'],
+      env: { CHAINRULE_BLAS: 'off' },
+    },
+    // tfjs: the MLP rows only
+    ...(mlp
+      ? {
+          'tfjs-cpu': { module: tfjs, factory: 'tfjsTraining', args: ['cpu', index] },
+          'tfjs-wasm': { module: tfjs, factory: 'tfjsTraining', args: ['wasm', index] },
+        }
+      : {}),
+    ...peerCandidates('training', [w, LSTM_SHAPE, data.path, data.batches]),
+  };
+}
 
 /** Runs the training benchmark; returns its table. */
 export default async function training(): Promise<BenchSection[]> {
   const rows: (string | number)[][] = [];
-  const chainrule = new URL('./lib/training-chainrule.ts', import.meta.url).href;
-  const tfjs = new URL('./lib/training-tfjs.ts', import.meta.url).href;
+  const torchThreads: string[] = [];
   for (const [index, w] of WORKLOADS.entries()) {
-    const candidates: Record<string, ChildCandidate> = {
-      chainrule: {
-        module: chainrule,
-        factory: 'chainruleTraining',
-        args: [index, false],
-        env: { CHAINRULE_WASM: 'simd' },
-      },
-      'chainrule FMA': {
-        module: chainrule,
-        factory: 'chainruleTraining',
-        args: [index, true],
-        nodeFlags: ['--experimental-wasm-relaxed-simd'],
-      },
-      'tfjs-cpu': { module: tfjs, factory: 'tfjsTraining', args: ['cpu', index] },
-      'tfjs-wasm': { module: tfjs, factory: 'tfjsTraining', args: ['wasm', index] },
-    };
-    const t = await timeInProcesses(candidates, { rounds: 5, targetMs: 200, warmup: 3, warmupMs: 2000 });
-    const sps = (name: string): number => w.batch / t[name]!;
+    const data = writeBatchesFile(index);
+    let t: Record<string, number>;
+    try {
+      t = await timeInProcesses(candidatesOf(index, data), { rounds: 5, targetMs: 200, warmup: 3, warmupMs: 2000 });
+    } finally {
+      rmSync(data.path, { force: true });
+    }
+    const torch = bestTorch(t);
+    const seconds: Record<string, number | undefined> = { ...t, PyTorch: torch.seconds };
+    const sps = (name: string): number => w.batch / (seconds[name] ?? Number.NaN);
+    const best = Math.max(sps('chainrule'), Number.isNaN(sps('chainrule BLAS')) ? 0 : sps('chainrule BLAS'));
+    torchThreads.push(`${torch.threads ?? '–'}`);
     rows.push([
       w.label,
-      sps('chainrule'),
-      sps('chainrule FMA'),
-      sps('tfjs-cpu'),
-      sps('tfjs-wasm'),
-      sps('chainrule') / sps('tfjs-cpu'),
+      ...COLUMNS.map(sps),
+      best / sps('PyTorch'),
+      best / sps('JAX'),
       sps('chainrule') / sps('tfjs-wasm'),
-      sps('chainrule FMA') / sps('tfjs-wasm'),
     ]);
-    console.log(
-      `${w.label}: chainrule ${sps('chainrule').toFixed(0)}, chainrule FMA ${sps('chainrule FMA').toFixed(0)}, ` +
-        `tfjs-cpu ${sps('tfjs-cpu').toFixed(0)}, tfjs-wasm ${sps('tfjs-wasm').toFixed(0)} samples/s`,
-    );
+    console.log(`${w.label}: ${COLUMNS.map((k) => `${k} ${sps(k).toFixed(0)}`).join(', ')} samples/s`);
   }
   return [
     {
-      title: 'MLP training, float32, samples/s (forward + backward + SGD update; higher is better)',
-      columns: [
-        'workload',
-        'chainrule',
-        'chainrule FMA',
-        'tfjs-cpu',
-        'tfjs-wasm',
-        'chainrule / tfjs-cpu',
-        'chainrule / tfjs-wasm',
-        'chainrule FMA / tfjs-wasm',
-      ],
+      title: 'training, float32, samples/s (forward + backward + optimizer update; higher is better)',
+      columns: ['workload', ...COLUMNS, 'best chainrule / PyTorch', 'best chainrule / JAX', 'chainrule / tfjs-wasm'],
       rows,
       notes: [
         `Real MNIST digits (the \`mnist\` package via @chainrule/cli's loadMnist), ${SAMPLES} of them in a ` +
-          'seeded random order, cut into batches up front; each timed call is one step on the next batch.',
+          'seeded random order, cut into batches up front; each timed call is one step on the next batch. ' +
+          `The LSTM row: seeded random sequences [batch, ${LSTM_SHAPE.steps}, ${LSTM_SHAPE.input}] in [-1, 1) ` +
+          'and labels 0..9. The Python peers read the same batches from a file the parent writes.',
         'chainrule: @chainrule/nn Sequential of Linear + Sigmoid/ReLU, quadraticCost (1/(2n) Σ‖a − y‖² against ' +
-          'one-hot rows) or crossEntropy (int32 labels), SGD (lr 3 and 0.1); backend wasm (the default in Node), ' +
-          'defaults (threads as chosen automatically).',
+          'one-hot rows) or crossEntropy (int32 labels), SGD (lr 3 and 0.1); LeNet: Conv2d(1, 8, 5), ReLU, ' +
+          'MaxPool2d(2), Conv2d(8, 16, 5), ReLU, MaxPool2d(2), Flatten, Linear(256, 10); LSTM: ' +
+          'LSTM(32, 128, { batchFirst: true }), its last hidden state into Linear(128, 10); both Adam (lr 1e-3). ' +
+          'Backend wasm (plain SIMD), threads as chosen automatically.',
+        blasNote(),
         'chainrule FMA: the same, in a child started with `--experimental-wasm-relaxed-simd`, so the ' +
           'relaxed-SIMD kernels (fused multiply-add in the matmuls) are chosen, as they are by default on ' +
           'Node 22+ and Chrome 114+; its losses differ from the plain build in the last bits.',
-        "tfjs: the same nets with W as [in, out] (tfjs's own layout), the same losses written with tf ops " +
-          '(cross-entropy through tf.logSoftmax), tf.train.sgd(lr).minimize over the variables.',
+        "tfjs (MLP rows only): the same nets with W as [in, out] (tfjs's own layout), the same losses written " +
+          'with tf ops (cross-entropy through tf.logSoftmax), tf.train.sgd(lr).minimize over the variables.',
+        'PyTorch (lib/peers_torch.py): the same nets from torch.nn (nn.LSTM(batch_first=True) with its fused ' +
+          'CPU kernel), F.cross_entropy or the quadratic cost, torch.optim.SGD/Adam; zero_grad, forward, ' +
+          `backward, step per call. Threads of the better run, by row: ${torchThreads.join(', ')}.`,
+        'JAX (lib/peers_jax.py): the same nets in jax.numpy and jax.lax (conv_general_dilated, reduce_window, ' +
+          'an LSTM cell under lax.scan), PyTorch-layout parameters, SGD or Adam written out (as torch.optim.Adam ' +
+          'computes it); one jax.jit over forward, backward and update (parameters donated), ' +
+          'block_until_ready after each step.',
+        ...peerNotes(),
         'Each framework runs in its own child process (lib/processes.ts; one process per framework and ' +
           'workload, started one at a time, then timed round by round in turn), so none shares a heap, a JIT or ' +
-          'global state with another.',
-        'Why: with tfjs loaded and trained in the same process, 3,000 chainrule batch-10 steps spent 118–164 ms ' +
-          'in GC pauses (mark-compacts of the old generation tfjs had grown) against 42–51 ms alone ' +
-          '(`node --trace-gc`), and ran at 11–14k against 16–19k samples/s; tfjs adds only the globals ' +
-          '_tfGlobals and _tfengine (no changes to Math, typed-array or Array prototypes) and no thread settings ' +
-          'that chainrule reads. ' +
-          'Run-to-run noise on this 2-core shared machine is larger than that, so read the ratios within a row.',
+          'global state with another. With tfjs loaded and trained in the same process, 3,000 chainrule batch-10 ' +
+          'steps spent 118–164 ms in GC pauses against 42–51 ms alone (`node --trace-gc`).',
         'Warm-up: each child first runs the step for at least 2 s (thousands of steps at batch 10: the JIT ' +
-          'tiers up and the heap settles over that many); with only 3 warm-up steps, as before, chainrule ' +
-          'measured 22k–34k samples/s at batch 10 and tfjs-wasm 4.7k–6.3k.',
-        `Issue #4 targets for chainrule, in the order of the rows: ${TARGETS.join(', ')} samples/s ` +
+          'tiers up and the heap settles over that many; JAX compiles its step in the first call).',
+        `Issue #4 targets for chainrule, the first three rows: ${TARGETS.join(', ')} samples/s ` +
           '(PyTorch measured 75k, 333k, 67k on one thread).',
       ],
     },

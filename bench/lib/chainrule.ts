@@ -4,3 +4,4 @@ export { NDArray, jsBackend, wasmKernelVariant, type Backend } from '../../packa
 export { createWasmBackend, wasmSupported } from '../../packages/tensor/src/backends/wasm/index.js';
 
 export { gemm } from '../../packages/tensor/src/backends/js/gemm.js';
+export { withNativeBlas } from '../../packages/tensor/src/backends/native/index.js';

@@ -3,7 +3,7 @@
 // flags and timing options the bench files give it (kernels.ts, training.ts, scalar-chain.ts).
 // Those files keep their candidate lists private, so the choices are restated here: when a bench
 // file changes a variant or its rounds/warm-up, change the matching lines below.
-import { ELEMENTWISE_CASES, MATMUL_CASES } from './kernel-cases.js';
+import { ELEMENTWISE_CASES, MATMUL_CASES, MATMUL_LARGE } from './kernel-cases.js';
 import { SCALAR_CHAIN_CASES, stepsOf } from './scalar-chain-cases.js';
 
 /** The options timeInProcesses (lib/processes.ts) takes. */
@@ -54,21 +54,28 @@ const FMA_VARIANTS: readonly Variant[] = [
 
 function matmulRows(): CompareRow[] {
   return MATMUL_CASES.flatMap(({ label, n }, index) =>
-    [...KERNEL_VARIANTS, ...FMA_VARIANTS].map(
-      (v): CompareRow => ({
-        section: 'matmul',
-        name: `matmul ${label} · chainrule ${v.backend}`,
-        module: KERNELS,
-        factory: 'chainruleMatmul',
-        args: [v.backend, index],
-        ...(v.env === undefined ? {} : { env: v.env }),
-        ...(v.nodeFlags === undefined ? {} : { nodeFlags: v.nodeFlags }),
-        // kernels.ts matmulSection
-        options: { rounds: n >= 1024 ? 3 : n >= 512 ? 5 : 7, targetMs: n >= 512 ? 150 : 60, warmup: n >= 1024 ? 1 : 2 },
-        unit: 'GFLOP/s',
-        value: (s) => (2 * n ** 3) / s / 1e9,
-      }),
-    ),
+    // kernels.ts leaves the 1-thread and js columns out of the largest rows
+    [...KERNEL_VARIANTS, ...FMA_VARIANTS]
+      .filter((v) => n < MATMUL_LARGE || v.backend.endsWith('2T'))
+      .map(
+        (v): CompareRow => ({
+          section: 'matmul',
+          name: `matmul ${label} · chainrule ${v.backend}`,
+          module: KERNELS,
+          factory: 'chainruleMatmul',
+          args: [v.backend, index],
+          ...(v.env === undefined ? {} : { env: v.env }),
+          ...(v.nodeFlags === undefined ? {} : { nodeFlags: v.nodeFlags }),
+          // kernels.ts matmulSection
+          options: {
+            rounds: n >= MATMUL_LARGE ? 2 : n >= 1024 ? 3 : n >= 512 ? 5 : 7,
+            targetMs: n >= 512 ? 150 : 60,
+            warmup: n >= 1024 ? 1 : 2,
+          },
+          unit: 'GFLOP/s',
+          value: (s) => (2 * n ** 3) / s / 1e9,
+        }),
+      ),
   );
 }
 
@@ -104,8 +111,10 @@ async function trainingRows(): Promise<CompareRow[]> {
         name: `${w.label} · chainrule${fused ? ' FMA' : ''}`,
         module: TRAINING,
         factory: 'chainruleTraining',
-        args: [index, fused],
-        ...(fused ? { nodeFlags: [RELAXED] } : { env: { CHAINRULE_WASM: 'simd' } }),
+        args: [index, fused, false],
+        ...(fused
+          ? { nodeFlags: [RELAXED], env: { CHAINRULE_BLAS: 'off' } }
+          : { env: { CHAINRULE_WASM: 'simd', CHAINRULE_BLAS: 'off' } }),
         // training.ts
         options: { rounds: 5, targetMs: 200, warmup: 3, warmupMs: 2000 },
         unit: 'samples/s',

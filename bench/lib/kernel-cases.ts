@@ -19,9 +19,14 @@ export interface MatmulCase {
   readonly transB: boolean;
 }
 
+/** From this N on, a row skips the slow implementations (chainrule js, the 1-thread wasm ones, tfjs-cpu). */
+export const MATMUL_LARGE = 2048;
+
 export const MATMUL_CASES: readonly MatmulCase[] = [
   ...[64, 128, 256, 512, 1024].map((n) => ({ label: `${n}`, n, transB: false })),
   { label: '512, A·Bᵀ', n: 512, transB: true },
+  // after the transposed row, so that the indices of the rows before stay those of older checkouts (compare.ts)
+  ...[2048, 4096].map((n) => ({ label: `${n}`, n, transB: false })),
 ];
 
 /** The elementwise and reduction rows, by label (the framework modules implement each). */

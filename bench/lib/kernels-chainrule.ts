@@ -1,14 +1,20 @@
 // chainrule's candidates of the kernel benchmark (kernels.ts), built in a child process that loads
 // no other framework.
-import { NDArray, createWasmBackend, jsBackend, wasmKernelVariant, type Backend } from './chainrule.js';
+import { NDArray, createWasmBackend, jsBackend, wasmKernelVariant, withNativeBlas, type Backend } from './chainrule.js';
 import { ELEMENTWISE_CASES, ELEMENTWISE_N, MATMUL_CASES, elementwiseInputs, random } from './kernel-cases.js';
 import type { Candidate } from './timing.js';
 
 /** The chainrule backends the tables compare. */
-export type ChainruleBackendName = 'js' | 'wasm 1T' | 'wasm 2T' | 'wasm FMA 1T' | 'wasm FMA 2T';
+export type ChainruleBackendName = 'js' | 'wasm 1T' | 'wasm 2T' | 'wasm FMA 1T' | 'wasm FMA 2T' | 'BLAS';
 
 function backendOf(name: ChainruleBackendName): Backend {
   if (name === 'js') return jsBackend;
+  if (name === 'BLAS') {
+    // the wasm 2T backend with its matmuls on the native BLAS (CHAINRULE_BLAS=on)
+    const found = withNativeBlas(createWasmBackend(jsBackend, { threads: 2 }), { CHAINRULE_BLAS: 'on' });
+    if (found.blas === null) throw new Error(`kernels-chainrule: no native BLAS (${found.blasReason})`);
+    return found.backend;
+  }
   // The FMA rows run in a child started with --experimental-wasm-relaxed-simd (Node 20 needs the
   // flag; Node 22+ accepts relaxed SIMD by default): make sure the fused kernels were chosen.
   const fma = name.startsWith('wasm FMA');

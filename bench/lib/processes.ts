@@ -5,7 +5,8 @@
  * at a time, so they never compete for the cores, and no candidate shares a heap, a JIT or global
  * state (e.g. tfjs's registered backends and flags) with another.
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 /** Where and how a child builds its Candidate: `await import(module)[factory](...args)`. */
@@ -19,6 +20,12 @@ export interface ChildCandidate {
   readonly nodeFlags?: readonly string[];
   /** Extra environment variables for the child (e.g. CHAINRULE_WASM=simd). */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * A Python interpreter: the child is then `python lib/peer_child.py module factory args` (a
+   * Python peer, e.g. PyTorch or JAX), `module` the path of a .py file, speaking the same
+   * protocol as JSON lines on its stdin and stdout instead of Node's IPC channel.
+   */
+  readonly python?: string;
 }
 
 /** Messages to a child. */
@@ -31,20 +38,40 @@ export type ChildRequest =
 export type ChildReply = { readonly kind: 'ready' } | { readonly kind: 'timed'; readonly seconds: number };
 
 const CHILD = fileURLToPath(new URL('./candidate-child.ts', import.meta.url));
+const PY_CHILD = fileURLToPath(new URL('./peer_child.py', import.meta.url));
 
 class Child {
   private readonly proc: ChildProcess;
+  private readonly sendRaw: (req: ChildRequest) => void;
   private waiting: ((r: ChildReply) => void) | undefined;
   private failed: Error | undefined;
   private readonly queue: ChildReply[] = [];
 
   constructor(c: ChildCandidate) {
-    this.proc = fork(CHILD, [c.module, c.factory, JSON.stringify(c.args)], {
-      execArgv: ['--import', 'tsx', ...(c.nodeFlags ?? [])],
-      env: { ...process.env, ...c.env },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    this.proc.on('message', (m) => this.deliver(m as ChildReply));
+    const env = { ...process.env, ...c.env };
+    if (c.python !== undefined) {
+      // A Python peer: requests and replies are JSON lines on its stdin and stdout.
+      const proc = spawn(c.python, [PY_CHILD, c.module, c.factory, JSON.stringify(c.args)], {
+        env,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      this.proc = proc;
+      createInterface({ input: proc.stdout }).on('line', (line) => {
+        if (line.startsWith('{')) this.deliver(JSON.parse(line) as ChildReply);
+        else console.log(line);
+      });
+      proc.on('error', (e) => this.fail(e));
+      this.sendRaw = (req) => void proc.stdin.write(`${JSON.stringify(req)}\n`);
+    } else {
+      const proc = fork(CHILD, [c.module, c.factory, JSON.stringify(c.args)], {
+        execArgv: ['--import', 'tsx', ...(c.nodeFlags ?? [])],
+        env,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      this.proc = proc;
+      proc.on('message', (m) => this.deliver(m as ChildReply));
+      this.sendRaw = (req) => void proc.send(req);
+    }
     this.proc.on('exit', (code) => {
       if (code !== 0 && code !== null)
         this.fail(new Error(`benchmark child ${c.module}#${c.factory} exited with code ${code}`));
@@ -77,14 +104,15 @@ class Child {
   }
 
   async time(req: ChildRequest): Promise<number> {
-    this.proc.send(req);
+    this.sendRaw(req);
     const r = await this.next();
     if (r.kind !== 'timed') throw new Error('benchmark child: unexpected reply');
     return r.seconds;
   }
 
   close(): void {
-    if (this.proc.connected) this.proc.send({ kind: 'exit' } satisfies ChildRequest);
+    if (this.proc.connected || this.proc.stdin?.writable === true)
+      this.sendRaw({ kind: 'exit' } satisfies ChildRequest);
   }
 }
 
@@ -96,6 +124,8 @@ export async function timeInProcesses(
   candidates: Record<string, ChildCandidate>,
   options: { rounds?: number; targetMs?: number; warmup?: number; warmupMs?: number } = {},
 ): Promise<Record<string, number>> {
+  // CHAINRULE_BENCH_QUICK=1: one short round and almost no warm-up, to check the wiring only
+  if (process.env.CHAINRULE_BENCH_QUICK === '1') options = { rounds: 1, targetMs: 1, warmup: 1, warmupMs: 0 };
   const rounds = options.rounds ?? 7,
     targetMs = options.targetMs ?? 80;
   const names = Object.keys(candidates);

@@ -1,6 +1,6 @@
 /**
  * @chainrule/onnx: export chainrule models to ONNX, to run them with ONNX Runtime (or any other
- * ONNX runtime) on bigger machines.
+ * ONNX runtime) on bigger machines, and import ONNX models (`loadOnnx`) as trainable modules.
  * @example
  * ```ts
  * import { randn } from '@chainrule/autograd';
@@ -26,3 +26,8 @@ export {
 } from './proto.js';
 export { EmitContext } from './context.js';
 export { GraphBuilder } from './builder.js';
+export { loadOnnx, OnnxModule } from './import.js';
+export { decodeOnnxModel, type ImportGraph, type ImportNode, type ImportAttr } from './import-decode.js';
+export { IMPORT_OPS } from './import-ops.js';
+export type { OnnxOp, OpContext } from './import-context.js';
+export { OnnxImportError } from './errors.js';

@@ -60,7 +60,7 @@ const ATTR_TYPE = { f: 1, i: 2, s: 3, floats: 6, ints: 7, strings: 8 } as const;
 let root: protobuf.Root | null = null;
 
 /** The parsed schema (read once; proto/ sits beside src/ and dist/). */
-function schema(): protobuf.Root {
+export function onnxSchema(): protobuf.Root {
   root ??= protobuf.loadSync(fileURLToPath(new URL('../proto/onnx.proto', import.meta.url)));
   return root;
 }
@@ -90,7 +90,7 @@ function valueInfo(v: ValueSpec): Record<string, unknown> {
  * ```
  */
 export function encodeOnnxModel(spec: ModelSpec): Uint8Array {
-  const Model = schema().lookupType('onnx.ModelProto');
+  const Model = onnxSchema().lookupType('onnx.ModelProto');
   const message = Model.fromObject({
     irVersion: spec.opset >= 19 ? 9 : 8,
     opsetImport: [{ domain: '', version: spec.opset }],

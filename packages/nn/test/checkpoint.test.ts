@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as T from '@chainrule/tensor';
@@ -72,19 +72,37 @@ describe('checkpoints', () => {
     expect(snapshot(net2)).toEqual(snapshot(net));
   });
 
-  it('is a plain safetensors weight file: model keys unprefixed, optimizer tensors under optimizer.state.*', () => {
+  it('is a plain state dict file; the optimizer state goes to a companion file, replaced by each save', () => {
     const net = makeNet(2);
     const opt = new Adam(net.parameters());
     trainSteps(net, opt, 1);
     const path = join(dir, 'layout.safetensors');
     saveCheckpoint(path, net, opt);
     const { tensors, metadata } = loadSafetensors(path);
-    expect([...tensors.keys()].filter((k) => !k.startsWith('optimizer.')).sort()).toEqual(
-      [...net.stateDict().keys()].sort(),
+    expect([...tensors.keys()].sort()).toEqual([...net.stateDict().keys()].sort()); // nothing else
+    const companion = metadata['chainrule.optimizer_file']!;
+    expect(companion).toMatch(/^layout\.safetensors\.optimizer-[0-9a-f]{12}\.safetensors$/);
+    const state = loadSafetensors(join(dir, companion));
+    expect(state.tensors.has('optimizer.state.0.exp_avg')).toBe(true);
+    expect(state.tensors.has('optimizer.state.3.exp_avg_sq')).toBe(true);
+    expect(JSON.parse(state.metadata['chainrule.optimizer']!).scalars['0']).toEqual({ step: 1 });
+    // a second save writes a new companion and removes the old one; the pair loads whole
+    trainSteps(net, opt, 1);
+    saveCheckpoint(path, net, opt);
+    const next = loadSafetensors(path).metadata['chainrule.optimizer_file']!;
+    expect(next).not.toBe(companion);
+    expect(readdirSync(dir).filter((f) => f.startsWith('layout.safetensors.optimizer-'))).toEqual([next]);
+    const restored = makeNet(9);
+    const restoredOpt = new Adam(restored.parameters());
+    loadCheckpoint(path, restored, restoredOpt);
+    expect(snapshot(restored)).toEqual(snapshot(net));
+    expect(restoredOpt.stateDict()).toEqual(opt.stateDict());
+    // without the companion, the model still loads; with an optimizer asked for, the error says why
+    rmSync(join(dir, next));
+    expect(() => loadCheckpoint(path, makeNet(9))).not.toThrow();
+    expect(() => loadCheckpoint(path, makeNet(9), new Adam(makeNet(9).parameters()))).toThrow(
+      /optimizer state ".*layout\.safetensors\.optimizer-[0-9a-f]{12}\.safetensors" cannot be read/,
     );
-    expect(tensors.has('optimizer.state.0.exp_avg')).toBe(true);
-    expect(tensors.has('optimizer.state.3.exp_avg_sq')).toBe(true);
-    expect(JSON.parse(metadata['chainrule.optimizer']!).scalars['0']).toEqual({ step: 1 });
   });
 
   it('works without an optimizer, and from bytes', () => {

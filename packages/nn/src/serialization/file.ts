@@ -2,7 +2,7 @@ import { type DecodedSafetensors, decodeSafetensors } from './decode.js';
 import { type EncodeOptions, type TensorMap, encodeSafetensors } from './encode.js';
 import { CheckpointError } from './errors.js';
 
-interface NodeFileApi {
+export interface NodeFileApi {
   fs: typeof import('node:fs');
   path: typeof import('node:path');
   crypto: typeof import('node:crypto');
@@ -14,7 +14,7 @@ interface NodeFileApi {
  * import), so @chainrule/nn also loads in browsers, where encodeSafetensors/decodeSafetensors work
  * on bytes.
  */
-function nodeFileApi(op: string): NodeFileApi {
+export function nodeFileApi(op: string): NodeFileApi {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const get = proc?.getBuiltinModule;
   if (typeof get !== 'function') {

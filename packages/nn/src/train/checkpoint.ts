@@ -1,8 +1,10 @@
 /**
- * Checkpoints: a model's parameters and buffers, and optionally an optimizer's state, in one
- * safetensors file. Model tensors keep their own names (so the file is a plain weight file for
- * other tools); optimizer state tensors are stored as `optimizer.state.<i>.<name>` and its
- * hyperparameters and scalar state (step counts) as JSON in `__metadata__`.
+ * Checkpoints: a model's parameters and buffers, and optionally an optimizer's state, in
+ * safetensors. Model tensors keep their own names, so the model's file is a plain state dict for
+ * other tools (PyTorch's strict `load_state_dict` takes it as it is). On disk, the optimizer's
+ * state goes to a companion file (checkpoint-files.ts); in bytes (`encodeCheckpoint`) it shares the
+ * one buffer. Either way its tensors are named `optimizer.state.<i>.<name>` and its
+ * hyperparameters and scalar state (step counts) are JSON in `__metadata__`.
  */
 import type { Tensor } from '@chainrule/autograd';
 import type { AnyModule } from '../module.js';
@@ -10,7 +12,7 @@ import type { Hyperparameters, Optimizer, OptimizerStateDict, ParamState } from 
 import { CheckpointError } from '../serialization/errors.js';
 import { decodeSafetensors } from '../serialization/decode.js';
 import { encodeSafetensors, setOwn } from '../serialization/encode.js';
-import { loadSafetensors, saveSafetensors } from '../serialization/file.js';
+import { loadCheckpointFiles, saveCheckpointFiles } from './checkpoint-files.js';
 import type { SafetensorsDType } from '../serialization/dtypes.js';
 import { type LoadCheckpointOptions, castToModel, reportCasts } from './load-cast.js';
 
@@ -84,8 +86,10 @@ export function encodeCheckpoint(
 }
 
 /**
- * Saves the model's state dict, and the optimizer's state when given, with string metadata
- * (keys starting with `chainrule.` are reserved), to a safetensors file, atomically.
+ * Saves the model's state dict, with string metadata (keys starting with `chainrule.` are
+ * reserved), to a safetensors file, atomically; the optimizer's state, when given, goes to a
+ * companion file `<file>.optimizer-<id>.safetensors` beside it, written first, so the model's file
+ * stays a plain state dict and a crash never leaves a mismatched pair.
  * @example
  * ```ts
  * saveCheckpoint('run.safetensors', model, optimizer, { epoch: '12' });
@@ -99,7 +103,7 @@ export function saveCheckpoint(
   metadata: Readonly<Record<string, string>> = {},
 ): void {
   const [tensors, meta] = checkpointContents(model, optimizer, metadata);
-  saveSafetensors(path, tensors, meta);
+  saveCheckpointFiles(path, tensors, meta, OPTIMIZER_KEY, FORMAT_KEY);
 }
 
 function parseOptimizerMeta(text: string | undefined): OptimizerMeta {
@@ -174,7 +178,13 @@ export function loadCheckpoint(
   optimizer?: Optimizer<Hyperparameters>,
   options: LoadCheckpointOptions = {},
 ): Record<string, string> {
-  return restore('loadCheckpoint', loadSafetensors(path), model, optimizer, options);
+  return restore(
+    'loadCheckpoint',
+    loadCheckpointFiles(path, optimizer !== undefined, OPTIMIZER_KEY),
+    model,
+    optimizer,
+    options,
+  );
 }
 
 interface Decoded {

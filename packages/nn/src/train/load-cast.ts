@@ -64,6 +64,8 @@ export function castToModel(
       );
     casts.push({ key, from, to: target.dtype });
   }
+  // an integer narrowed to int32 was range-checked on read: lossless, so not said (chainrule itself
+  // writes num_batches_tracked as I64)
   for (const { key, to } of casts) {
     const value = state.get(key)!;
     if (value.dtype !== to) state.set(key, new Tensor(T.cast(value.value, to)));
@@ -71,8 +73,9 @@ export function castToModel(
   return casts;
 }
 
-/** Says on the console what was cast (the default mode). */
-export function reportCasts(op: string, casts: readonly LoadCast[]): void {
+/** Says on the console what was cast (the default mode); lossless integer narrowing is not said. */
+export function reportCasts(op: string, allCasts: readonly LoadCast[]): void {
+  const casts = allCasts.filter((c) => !(c.to === 'int32' && /^[IU]\d+$/.test(c.from)));
   if (casts.length === 0) return;
   const list = casts.map((c) => `${c.key} (${c.from} → ${c.to})`).join(', ');
   console.warn(`${op}: cast ${casts.length} tensor(s) to the model's dtypes: ${list}`);

@@ -69,6 +69,15 @@ if (isMain(import.meta.url)) {
         `${r.seconds[r.seconds.length - 1]!.toFixed(2)}`,
     );
   }
+  // against wall time: the loss each run had reached when the fastest run had finished
+  const budget = Math.min(...runs.map((r) => r.seconds[r.seconds.length - 1]!));
+  console.log(`\nloss reached within ${budget.toFixed(2)} s (the time the fastest run took):`);
+  for (const r of runs) {
+    const done = r.seconds.filter((t) => t <= budget).length;
+    console.log(
+      `  ${r.name.padEnd(32)} ${done === 0 ? '(no epoch finished)' : `${r.loss[done - 1]!.toFixed(3)} after ${done} epochs`}`,
+    );
+  }
   const path = writeChartsSvg(join('runs', 'batch-sizes', 'loss.svg'), [
     { title: 'training loss by epoch', yLabel: 'loss', series: runs.map((r) => ({ name: r.name, values: r.loss })) },
   ]);

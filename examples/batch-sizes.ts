@@ -75,7 +75,8 @@ if (isMain(import.meta.url)) {
   for (const r of runs) {
     const done = r.seconds.filter((t) => t <= budget).length;
     console.log(
-      `  ${r.name.padEnd(32)} ${done === 0 ? '(no epoch finished)' : `${r.loss[done - 1]!.toFixed(3)} after ${done} epochs`}`,
+      `  ${r.name.padEnd(32)} ` +
+        (done === 0 ? '(no epoch finished)' : `${r.loss[done - 1]!.toFixed(3)} after ${done} epochs`),
     );
   }
   const path = writeChartsSvg(join('runs', 'batch-sizes', 'loss.svg'), [

@@ -54,7 +54,8 @@ if (isMain(import.meta.url)) {
   for (const p of points) {
     console.log(
       `${String(p.trainSize).padStart(12)}   ${(100 * p.trainAccuracy).toFixed(1).padStart(13)}%` +
-        `   ${(100 * p.testAccuracy).toFixed(1).padStart(12)}%   ${(100 * (p.trainAccuracy - p.testAccuracy)).toFixed(1)}`,
+        `   ${(100 * p.testAccuracy).toFixed(1).padStart(12)}%` +
+        `   ${(100 * (p.trainAccuracy - p.testAccuracy)).toFixed(1)}`,
     );
   }
   const path = writeChartsSvg(join('runs', 'learning-curve', 'curve.svg'), [

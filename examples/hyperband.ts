@@ -17,28 +17,14 @@
  *
  * Run: npx tsx examples/hyperband.ts
  */
-import {
-  Linear,
-  SGD,
-  Sequential,
-  Sigmoid,
-  crossEntropy,
-  evaluate,
-  fit,
-  gridSearch,
-  hyperband,
-  randomSearch,
-  successiveHalving,
-} from '@chainrule/nn';
+import { gridSearch, hyperband, randomSearch, successiveHalving } from '@chainrule/nn';
 import { Rng } from '@chainrule/tensor';
 import { type Digits, digits } from './lib/digits.js';
+import { type Params, digitAccuracy, trainDigitMlp } from './lib/digit-mlp.js';
 import { isMain } from './lib/is-main.js';
 
 /** A combination to try. */
-export interface Params {
-  lr: number;
-  hidden: number;
-}
+export type { Params };
 
 /** What to run. */
 export interface HyperbandOptions {
@@ -72,22 +58,9 @@ export interface SearchSummary {
   epochsUsed: number;
 }
 
-function trainNetwork(data: Digits, p: Params, epochs: number, seed: number): Sequential {
-  const rng = new Rng(seed);
-  const model = new Sequential(new Linear(784, p.hidden, { rng }), new Sigmoid(), new Linear(p.hidden, 10, { rng }));
-  fit(model, {
-    train: { x: data.train.images, y: data.train.labels },
-    batchSize: 10,
-    seed,
-    loss: crossEntropy,
-    optimizer: new SGD(model.parameters(), { lr: p.lr }),
-    epochs,
-  });
-  return model;
-}
-
-const accuracy = (model: Sequential, part: Digits['val']): number =>
-  evaluate(model, { x: part.images, y: part.labels }, { metrics: ['accuracy'], batchSize: 1000 }).metrics.accuracy!;
+const trainNetwork = (data: Digits, p: Params, epochs: number, seed: number) =>
+  trainDigitMlp(data.train, p, epochs, seed);
+const accuracy = digitAccuracy;
 
 /** Runs the four searches with the same training function and reports each one's winner. */
 export function compareSearches(options: HyperbandOptions = {}): SearchSummary[] {

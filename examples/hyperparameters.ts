@@ -8,27 +8,14 @@
  *
  * Run: npx tsx examples/hyperparameters.ts
  */
-import {
-  Linear,
-  SGD,
-  Sequential,
-  Sigmoid,
-  type Trial,
-  crossEntropy,
-  evaluate,
-  fit,
-  gridSearch,
-  randomSearch,
-} from '@chainrule/nn';
+import { type Trial, gridSearch, randomSearch } from '@chainrule/nn';
 import { Rng } from '@chainrule/tensor';
 import { type Digits, digits } from './lib/digits.js';
+import { type Params, digitAccuracy, trainDigitMlp } from './lib/digit-mlp.js';
 import { isMain } from './lib/is-main.js';
 
 /** A combination to try. */
-export interface Params {
-  lr: number;
-  hidden: number;
-}
+export type { Params };
 
 /** What to run. */
 export interface SearchOptions {
@@ -54,23 +41,9 @@ export interface SearchResult {
   bestTestAccuracy: number;
 }
 
-/** Trains a 784-hidden-10 sigmoid network with SGD on cross-entropy; returns it. */
-function trainNetwork(data: Digits, p: Params, epochs: number, seed: number): Sequential {
-  const rng = new Rng(seed);
-  const model = new Sequential(new Linear(784, p.hidden, { rng }), new Sigmoid(), new Linear(p.hidden, 10, { rng }));
-  fit(model, {
-    train: { x: data.train.images, y: data.train.labels },
-    batchSize: 10,
-    seed,
-    loss: crossEntropy,
-    optimizer: new SGD(model.parameters(), { lr: p.lr }),
-    epochs,
-  });
-  return model;
-}
-
-const accuracy = (model: Sequential, part: Digits['val']): number =>
-  evaluate(model, { x: part.images, y: part.labels }, { metrics: ['accuracy'] }).metrics.accuracy!;
+const trainNetwork = (data: Digits, p: Params, epochs: number, seed: number) =>
+  trainDigitMlp(data.train, p, epochs, seed);
+const accuracy = digitAccuracy;
 
 /** Runs the grid and the random search, each trial scored by validation accuracy. */
 export function searchHyperparameters(options: SearchOptions = {}): SearchResult {

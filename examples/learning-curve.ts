@@ -8,10 +8,9 @@
  * Run: npx tsx examples/learning-curve.ts   (writes runs/learning-curve/curve.svg)
  */
 import { join } from 'node:path';
-import { Linear, SGD, Sequential, Sigmoid, crossEntropy, evaluate, fit } from '@chainrule/nn';
-import { Rng } from '@chainrule/tensor';
 import { writeChartsSvg } from './lib/charts-file.js';
-import { type DigitData, digits } from './lib/digits.js';
+import { digitAccuracy, trainDigitMlp } from './lib/digit-mlp.js';
+import { digits } from './lib/digits.js';
 import { isMain } from './lib/is-main.js';
 
 /** One training-set size's outcome. */
@@ -27,23 +26,12 @@ export function learningCurve(
   options: { epochs?: number; seed?: number } = {},
 ): CurvePoint[] {
   const data = digits({ train: Math.max(...sizes) });
-  const accuracy = (model: Sequential, part: DigitData): number =>
-    evaluate(model, { x: part.images, y: part.labels }, { metrics: ['accuracy'], batchSize: 1000 }).metrics.accuracy!;
   return sizes.map((n) => {
-    const rng = new Rng(options.seed ?? 1);
-    const model = new Sequential(new Linear(784, 30, { rng }), new Sigmoid(), new Linear(30, 10, { rng }));
     const train = { images: data.train.images.slice(0, 0, n), labels: data.train.labels.slice(0, 0, n) };
     // the same number of updates for every size (up to 60 epochs), so small sets are fitted fully
     const epochs = options.epochs ?? Math.min(60, Math.ceil((30 * 8000) / n / 4));
-    fit(model, {
-      train: { x: train.images, y: train.labels },
-      batchSize: 10,
-      seed: options.seed ?? 1,
-      loss: crossEntropy,
-      optimizer: new SGD(model.parameters(), { lr: 0.5 }),
-      epochs,
-    });
-    return { trainSize: n, trainAccuracy: accuracy(model, train), testAccuracy: accuracy(model, data.test) };
+    const model = trainDigitMlp(train, { lr: 0.5, hidden: 30 }, epochs, options.seed ?? 1);
+    return { trainSize: n, trainAccuracy: digitAccuracy(model, train), testAccuracy: digitAccuracy(model, data.test) };
   });
 }
 

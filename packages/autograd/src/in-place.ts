@@ -4,6 +4,7 @@ import { AutogradError } from './errors.js';
 import { isGradEnabled } from './grad-mode.js';
 import { type TensorLike, checkOperand } from './ops/operands.js';
 import type { Tensor } from './tensor.js';
+import { traceListener } from './compile/trace-state.js';
 
 /**
  * Guards an in-place write: allowed on tensors that need no grad, and under `noGrad`
@@ -58,7 +59,7 @@ function writeResult(op: string, t: Tensor, result: T.NDArray): void {
     );
   }
   T.getBackend().assign(t.value, result);
-  t.versionCounter.value++;
+  bumpVersion(t);
 }
 
 /** t ← t op other (other broadcast to t's shape), in place. */
@@ -89,7 +90,7 @@ export function binaryInPlace(op: BinaryOp, name: string, t: Tensor, other: Tens
   if (t.value.isContiguous) {
     // elementwise kernels read each element before writing it, so the target itself may be an input
     backend.binary(op, t.value, src, t.dtype, t.value);
-    t.versionCounter.value++;
+    bumpVersion(t);
     return t;
   }
   writeResult(name, t, backend.binary(op, t.value, src, t.dtype));
@@ -114,6 +115,12 @@ export function addScaledInPlace(t: Tensor, x: Tensor, alpha: number): Tensor {
   checkWritable('addScaledInPlace', t);
   checkTarget('addScaledInPlace', t);
   T.addScaledInPlace(t.value, readable(t, x.value), alpha);
-  t.versionCounter.value++;
+  bumpVersion(t);
   return t;
+}
+
+/** Bumps t's version after an in-place write (and tells a recording `compile`, which repeats it). */
+function bumpVersion(t: Tensor): void {
+  t.versionCounter.value++;
+  traceListener()?.wroteInPlace(t);
 }

@@ -55,6 +55,7 @@ export * from './ops/defs/indexing.js';
 export * from './ops/defs/index-advanced.js';
 export { sl, NEW_AXIS, ELLIPSIS, type Slice, type IndexItem } from './ops/index-spec.js';
 export * from './ops/defs/window.js';
+export * from './ops/defs/recurrent.js';
 export { customOp, type CustomOpDefinition, type CustomParams, CUSTOM_OPS } from './custom-op.js';
 
 // the op records, for tools that read graphs (teaching, compilers)
@@ -97,3 +98,13 @@ export {
 } from './gradcheck.js';
 export { detectAnomaly, isAnomalyEnabled, AnomalyError } from './anomaly.js';
 export { ShapeError, DTypeError, RangeError, type DType, NDArray, Rng, manualSeed } from '@chainrule/tensor';
+export {
+  compile,
+  CompileError,
+  type CompileArg,
+  type CompileResult,
+  type CompileOptions,
+  type CompileStats,
+  type CompiledFunction,
+} from './compile/compile.js';
+export type { PlanMemory } from './compile/plan.js';

@@ -77,6 +77,7 @@ export {
 } from './shape.js';
 export {
   type Backend,
+  type KernelName,
   type UnaryOp,
   type BinaryOp,
   type CompareOp,
@@ -84,6 +85,8 @@ export {
   type ArgReduceOp,
   type ScanOp,
   type ActivationGradOp,
+  type LstmCellGrads,
+  type GruCellGrads,
   type ConvGeometry,
   type LuFactors,
   type CholeskyFactor,
@@ -113,6 +116,16 @@ export {
   randint,
 } from './creation.js';
 export { Rng, defaultRng, manualSeed } from './random.js';
+export {
+  type HostComputeListener,
+  type HostKernel,
+  type HostKernelListener,
+  setHostComputeListener,
+  setHostKernelListener,
+  noteHostCompute,
+  hostKernel,
+  inHostKernel,
+} from './host-compute.js';
 export * from './ops/elementwise.js';
 export {
   type Axes,
@@ -139,6 +152,14 @@ export {
 } from './ops/triangular.js';
 export { addScaledInPlace } from './ops/axpy.js';
 export { activationGrad } from './ops/activation-grad.js';
+export {
+  LSTM_CELL_PLANES,
+  GRU_CELL_PLANES,
+  fusedLstmCell,
+  fusedLstmCellBackward,
+  fusedGruCell,
+  fusedGruCellBackward,
+} from './ops/recurrent.js';
 export { concat, stack, split } from './ops/join.js';
 export { indexSelect, gather, scatterAdd, scatter, oneHot } from './ops/select.js';
 export { type Pair, type ConvOptions, convGeometry, im2col, col2im } from './ops/conv.js';

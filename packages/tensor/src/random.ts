@@ -1,4 +1,5 @@
 import { RangeError } from './errors.js';
+import { noteHostCompute } from './host-compute.js';
 
 /**
  * The seeded generator: xoshiro128** (Blackman & Vigna) with its 128-bit state filled by
@@ -46,6 +47,7 @@ export class Rng {
 
   /** A uniformly distributed unsigned 32-bit integer. */
   nextUint32(): number {
+    noteHostCompute('random numbers');
     const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
     const t = this.s1 << 9;
     this.s2 ^= this.s0;

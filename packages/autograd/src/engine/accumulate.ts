@@ -11,6 +11,7 @@ import { add } from '../ops/defs/binary.js';
 import { readScalar } from '../ops/scalar-storage.js';
 import { type GradHook, Tensor } from '../tensor.js';
 import { gradTensor, rounding } from './scalar.js';
+import { isRecording, traceListener } from '../compile/trace-state.js';
 
 /** A gradient being summed, and whether its storage belongs to the engine. */
 export interface GradSlot {
@@ -71,13 +72,14 @@ export function checkAccumulation(t: Tensor, slot: GradSlot): void {
 
 /** `.grad += g` (a new tensor; an old `.grad` someone holds is left as it was). */
 export function storeGrad(t: Tensor, slot: GradSlot, createGraph: boolean): void {
+  traceListener()?.gradStored(t);
   if (t.grad === null) {
     t.grad = ownedCopy(slot, createGraph);
     return;
   }
   checkAccumulation(t, slot);
   if (createGraph) t.grad = add(t.grad, slot.grad);
-  else if (t.grad.ndim === 0 && slot.grad.dtype === t.grad.dtype && T.isFloat(t.grad.dtype)) {
+  else if (t.grad.ndim === 0 && slot.grad.dtype === t.grad.dtype && T.isFloat(t.grad.dtype) && !isRecording()) {
     // 0-d floats (the scalar path): the same sum, rounded to the dtype as storing it rounds
     t.grad = gradTensor(rounding(t.grad.dtype)(readScalar(t.grad) + readScalar(slot.grad)), t.grad.dtype);
   } else t.grad = new Tensor(T.add(t.grad.value, slot.grad.value));

@@ -8,6 +8,7 @@ import { isGradEnabled } from '../grad-mode.js';
 import { Node, type OpRecord, Tensor, type TensorInit } from '../tensor.js';
 import { isChunkElement } from '../versions.js';
 import { checkOperand } from './operands.js';
+import { isRecording } from '../compile/trace-state.js';
 import { isFloatScalar, scalarTensor } from './scalar-storage.js';
 
 /** Handles an op with an input batched by `vmap`, or returns undefined (see vmap/vmap.ts). */
@@ -15,6 +16,11 @@ export type BatchedApply = <P>(record: OpRecord<P>, inputs: readonly Tensor[], p
 
 /** Set by `vmap` while one runs; null otherwise, so that outside vmap `apply` pays one comparison. */
 let batchedApply: BatchedApply | null = null;
+
+/** Whether `vmap` (or `traceOps`) is handling ops now. */
+export function isBatching(): boolean {
+  return batchedApply !== null;
+}
 
 /** @internal `vmap` installs (and removes, with null) its handler of batched inputs. */
 export function setBatchedApply(handler: BatchedApply | null): void {
@@ -102,7 +108,7 @@ function allFloatScalars(value: NDArray, arrays: readonly NDArray[]): boolean {
  */
 export function applyScalar(record: OpRecord<None>, a: Tensor, b?: Tensor): Tensor {
   const inputs = b === undefined ? [a] : [a, b];
-  if (isAnomalyEnabled() || batchedApply !== null) return apply(record, inputs, NONE);
+  if (isAnomalyEnabled() || batchedApply !== null || isRecording()) return apply(record, inputs, NONE);
   const scalar = record.scalar!;
   const av = a.value;
   let v: number;

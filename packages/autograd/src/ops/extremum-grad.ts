@@ -16,6 +16,12 @@ import type { NDArray } from '@chainrule/tensor';
 export function oneAxisExtremumGrad(x: NDArray, out: NDArray, g: NDArray, axis: number): NDArray | undefined {
   const dtype = x.dtype;
   if ((dtype !== 'float32' && dtype !== 'float64') || g.dtype !== dtype || out.dtype !== dtype) return undefined;
+  return T.hostKernel('extremumGrad', extremumGrad, x, out, g, axis); // compile records it as a kernel
+}
+
+/** The one pass of `oneAxisExtremumGrad` (float arrays of one dtype). */
+function extremumGrad(x: NDArray, out: NDArray, g: NDArray, axis: number): NDArray {
+  const dtype = x.dtype as 'float32' | 'float64';
   const xc = x.contiguous(),
     oc = out.contiguous(),
     gc = g.contiguous();

@@ -11,6 +11,7 @@ import { DECOMP_OPS } from './defs/decomp.js';
 import { INDEXING_OPS } from './defs/indexing.js';
 import { LINALG_OPS } from './defs/linalg.js';
 import { REARRANGE_OPS } from './defs/rearrange.js';
+import { RECURRENT_OPS } from './defs/recurrent.js';
 import { REDUCE_OPS } from './defs/reduce.js';
 import { SCAN_OPS } from './defs/scan.js';
 import { SHAPE_OPS } from './defs/shape.js';
@@ -34,6 +35,7 @@ export const OP_RECORDS = {
   ...DECOMP_OPS,
   ...INDEXING_OPS,
   ...WINDOW_OPS,
+  ...RECURRENT_OPS,
   ...CUSTOM_OPS,
 } as const;
 

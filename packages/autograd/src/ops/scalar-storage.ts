@@ -10,6 +10,7 @@
 import { NDArray } from '@chainrule/tensor';
 import { type Node, Tensor, type TensorInit } from '../tensor.js';
 import { SCALAR_SHAPE } from '../versions.js';
+import { isRecording } from '../compile/trace-state.js';
 
 const CHUNK_BYTES = 64;
 let chunk32 = new Float32Array(CHUNK_BYTES / 4);
@@ -20,9 +21,9 @@ let used64 = chunk64.length;
 /** A result nobody else sees yet (its element is new): it has no version counter. */
 const FRESH: TensorInit = Object.freeze({ fresh: true });
 
-/** Whether `x` is a 0-d float32 or float64 array (the scalar path). */
+/** Whether `x` is a 0-d float32 or float64 array (the scalar path; never while `compile` records). */
 export function isFloatScalar(x: NDArray): boolean {
-  return x.shape.length === 0 && (x.dtype === 'float32' || x.dtype === 'float64');
+  return x.shape.length === 0 && (x.dtype === 'float32' || x.dtype === 'float64') && !isRecording();
 }
 
 /** A 0-d float array holding `value` (rounded to float32 for float32). */

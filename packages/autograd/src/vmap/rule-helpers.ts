@@ -96,6 +96,18 @@ export const prependShape = <P extends { shape: number[] }>(
     : apply(record, batchAll(operands, size), shaped);
 };
 
+/**
+ * Ops that take leading batch axes and stack their result's planes on a new axis 0 (the fused
+ * recurrent cells, [planes, ..., H]): one call on the whole batch, then the batch axis goes first.
+ */
+export const planesFirst = <P>(record: OpRecord<P>, operands: readonly Operand[], params: P, size: number): Tensor => {
+  const out = apply(record, batchAll(operands, size), params);
+  const order = out.shape.map((_, i) => i);
+  order[0] = 1;
+  order[1] = 0;
+  return apply(SHAPE_OPS.permute, [out], { order });
+};
+
 /** `expand` to a longer shape: the new axes are put after the batch axis first. */
 export const expandRule: BatchRule<{ shape: number[] }> = (record, operands, params, size) => {
   const x = batchAll(operands, size)[0]!;

@@ -20,6 +20,7 @@ import {
   matmulRule,
   mergeBatch,
   permuteRule,
+  planesFirst,
   prependShape,
   reduceAxes,
   shiftAxis,
@@ -110,6 +111,9 @@ export const BATCH_RULES: { readonly [K in OpName]: BatchRule<OpParams[K]> } = {
   argsort: shiftAxis,
   cumprod: shiftAxis,
   logcumsumexp: shiftAxis,
+  // fused recurrent cells: leading batch axes in, planes first out
+  fusedLstmCell: planesFirst,
+  fusedGruCell: planesFirst,
   // a custom op's forward is the user's: per example
   custom: loop,
 };

@@ -3,7 +3,7 @@
  * (W_ih [G·H, I], W_hh [G·H, H] with the gates stacked along the first axis).
  */
 import * as T from '@chainrule/tensor';
-import { type Tensor, add, linear, mul, relu, sigmoid, split, sub, tanh } from '@chainrule/autograd';
+import { type Tensor, add, fusedGruCell, fusedLstmCell, linear, relu, tanh } from '@chainrule/autograd';
 
 /** The weights of one cell (biases may be null). */
 export interface CellWeights {
@@ -39,25 +39,18 @@ export function rnnCell(x: Tensor, h: Tensor, w: CellWeights, nonlinearity: RnnN
 
 /**
  * LSTM: [i, f, g, o] = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh; c' = σ(f)·c + σ(i)·tanh(g);
- * h' = σ(o)·tanh(c'). Returns [h', c'].
+ * h' = σ(o)·tanh(c'). Returns [h', c']. Two gemms, their sum, and one fused pointwise op (the
+ * same bits as those equations written out op by op).
  */
 export function lstmCell(x: Tensor, h: Tensor, c: Tensor, w: CellWeights): [Tensor, Tensor] {
-  const gates = add(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh));
-  const [i, f, g, o] = split(gates, w.weightHh.shape[1]!, -1) as [Tensor, Tensor, Tensor, Tensor];
-  const c2 = add(mul(sigmoid(f), c), mul(sigmoid(i), tanh(g)));
-  return [mul(sigmoid(o), tanh(c2)), c2];
+  return fusedLstmCell(add(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh)), c);
 }
 
 /**
  * GRU: r = σ(W_ir x + b_ir + W_hr h + b_hr); z = σ(W_iz x + b_iz + W_hz h + b_hz);
- * n = tanh(W_in x + b_in + r·(W_hn h + b_hn)); h' = (1 − z)·n + z·h.
+ * n = tanh(W_in x + b_in + r·(W_hn h + b_hn)); h' = (1 − z)·n + z·h. Two gemms and one fused
+ * pointwise op (the same bits as those equations written out op by op).
  */
 export function gruCell(x: Tensor, h: Tensor, w: CellWeights): Tensor {
-  const hidden = w.weightHh.shape[1]!;
-  const [xr, xz, xn] = split(linear(x, w.weightIh, w.biasIh), hidden, -1) as [Tensor, Tensor, Tensor];
-  const [hr, hz, hn] = split(linear(h, w.weightHh, w.biasHh), hidden, -1) as [Tensor, Tensor, Tensor];
-  const r = sigmoid(add(xr, hr));
-  const z = sigmoid(add(xz, hz));
-  const n = tanh(add(xn, mul(r, hn)));
-  return add(mul(sub(1, z), n), mul(z, h));
+  return fusedGruCell(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh), h);
 }

@@ -6,6 +6,7 @@ import type { LRScheduler } from '../optim/scheduler.js';
 import type { ReduceLROnPlateau } from '../optim/plateau.js';
 import { type BatchSource, batchesOf } from './batches.js';
 import { Averages, type Metrics, type Model, evaluate, metricFns } from './evaluate.js';
+import { type StepResult, compileStep } from './compile-step.js';
 
 /** What each epoch produced (validation values when there is validation data). */
 export interface EpochLog {
@@ -73,6 +74,11 @@ export interface FitOptions {
   metrics?: Metrics;
   /** Stepped once per epoch (ReduceLROnPlateau with the monitored value). */
   scheduler?: LRScheduler | ReduceLROnPlateau;
+  /**
+   * Train with a compiled step (`compileStep`: the same bits, less overhead per batch; true, the
+   * default) or eagerly (false).
+   */
+  compile?: boolean;
 }
 
 /** The result of `fit`: per-epoch history and where it stopped. */
@@ -85,6 +91,22 @@ export interface History {
   /** The epoch with the best monitored value (with early stopping), else the last. */
   bestEpoch: number;
   stoppedEarly: boolean;
+}
+
+/** One eager training step, as `compileStep` runs it compiled. */
+function eagerStep(
+  model: Model,
+  lossFn: (pred: Tensor, target: Tensor) => Tensor,
+  optimizer: Optimizer<Hyperparameters>,
+): (x: Tensor, y: Tensor) => StepResult {
+  return (x, y) => {
+    optimizer.zeroGrad();
+    const output = model.forward(x);
+    const loss = lossFn(output, y);
+    loss.backward();
+    optimizer.step();
+    return { loss, output };
+  };
 }
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -125,6 +147,7 @@ export function fit(model: Model, options: FitOptions): History {
   let bestWeights: Map<string, Tensor> | null = null;
   let waited = 0;
   const batches = batchCount(train, batchSize);
+  const step = (options.compile ?? true) ? compileStep(model, loss, optimizer) : eagerStep(model, loss, optimizer);
   const record = (name: string, value: number): void => {
     const series = history.metrics[name];
     if (series === undefined) history.metrics[name] = [value];
@@ -139,11 +162,7 @@ export function fit(model: Model, options: FitOptions): History {
     const avg = new Averages();
     let b = 0;
     for (const [x, y] of batchesOf('fit', train, batchSize, rng)) {
-      optimizer.zeroGrad();
-      const pred = model.forward(x);
-      const l = loss(pred, y);
-      l.backward();
-      optimizer.step();
+      const { loss: l, output: pred } = step(x, y);
       const n = x.shape[0] ?? 1;
       const value = l.item();
       avg.add(

@@ -41,6 +41,12 @@ export {
   type History,
 } from './fit.js';
 export {
+  compileStep,
+  type CompiledStep,
+  type CompileStepOptions,
+  type StepResult,
+} from './compile-step.js';
+export {
   gridSearch,
   randomSearch,
   type Distribution,

@@ -3,6 +3,7 @@ import { type DType, allocate } from '../dtype.js';
 import { DTypeError, RangeError, ShapeError, fmtShape } from '../errors.js';
 import { NDArray } from '../ndarray.js';
 import { normalizeAxis } from '../shape.js';
+import { hostKernel } from '../host-compute.js';
 
 /** Checks that `index` is int32 and each value lies in [0, n). Negative values are not accepted. */
 function checkIndex(op: string, index: NDArray, n: number, axis: number): void {
@@ -105,6 +106,11 @@ function checkGatherShape(op: string, shape: readonly number[], axis: number, in
 export function oneHot(labels: NDArray, numClasses: number, dtype: DType = 'float32'): NDArray {
   if (!Number.isInteger(numClasses) || numClasses <= 0)
     throw new ShapeError('oneHot', `numClasses must be a positive integer, got ${numClasses}`);
+  return hostKernel('oneHot', encodeOneHot, labels, numClasses, dtype);
+}
+
+/** oneHot's loop (a host kernel: compile records it and calls it again). */
+function encodeOneHot(labels: NDArray, numClasses: number, dtype: DType): NDArray {
   checkIndex('oneHot', labels, numClasses, -1);
   const flat = labels.contiguous();
   const out = allocate(dtype, flat.size * numClasses, 'oneHot');

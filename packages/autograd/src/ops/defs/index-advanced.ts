@@ -20,6 +20,7 @@ const sizeOf = (shape: readonly number[]): number => shape.reduce((p, d) => p * 
 
 /** The k int32 coordinate arrays of a k-d mask's true elements, in row-major order (torch.nonzero). */
 function nonzero(mask: NDArray): NDArray[] {
+  T.noteHostCompute('a boolean mask index (its result shape depends on the values)');
   const m = mask.contiguous();
   const strides = T.contiguousStrides(mask.shape);
   const hits: number[] = [];
@@ -82,17 +83,8 @@ function applyAdvanced(op: string, y: Tensor, advanced: readonly Advanced[]): Te
   const axes = advanced.map((a) => a.axis);
   const sizes = axes.map((a) => y.shape[a]!);
   const strides = T.contiguousStrides(sizes);
-  const count = sizeOf(shape);
-  const flat = new Int32Array(count);
-  advanced.forEach((a, j) => {
-    const values = T.getBackend().copy(a.array.expand(shape), 'int32').data;
-    const n = sizes[j]!;
-    for (let i = 0; i < count; i++) {
-      const v = values[i]!;
-      if (v < -n || v >= n) throw new T.RangeError(op, `index ${v} is out of range for axis ${a.source} of size ${n}`);
-      flat[i]! += (v < 0 ? v + n : v) * strides[j]!;
-    }
-  });
+  const sources = advanced.map((a) => a.source);
+  const flat = T.hostKernel('advancedIndex', flatIndex, op, shape, sizes, strides, sources, ...advanced.map((a) => a.array));
   let z = y,
     p = axes[0]!;
   if (!axes.every((a, i) => a === p + i)) {
@@ -101,8 +93,31 @@ function applyAdvanced(op: string, y: Tensor, advanced: readonly Advanced[]): Te
     p = 0;
   }
   const merged = [...z.shape.slice(0, p), sizeOf(sizes), ...z.shape.slice(p + axes.length)];
-  const picked = indexSelect(reshape(z, merged), p, new Tensor(T.fromTypedArray(flat, [count])));
+  const picked = indexSelect(reshape(z, merged), p, new Tensor(flat));
   return reshape(picked, [...merged.slice(0, p), ...shape, ...merged.slice(p + 1)]);
+}
+
+/** The flat positions, in the merged advanced axes, that the broadcast index arrays pick (a host kernel). */
+function flatIndex(
+  op: string,
+  shape: readonly number[],
+  sizes: readonly number[],
+  strides: readonly number[],
+  sources: readonly number[],
+  ...arrays: NDArray[]
+): NDArray {
+  const count = sizeOf(shape);
+  const flat = new Int32Array(count);
+  arrays.forEach((array, j) => {
+    const values = T.getBackend().copy(array.expand(shape), 'int32').data;
+    const n = sizes[j]!;
+    for (let i = 0; i < count; i++) {
+      const v = values[i]!;
+      if (v < -n || v >= n) throw new T.RangeError(op, `index ${v} is out of range for axis ${sources[j]} of size ${n}`);
+      flat[i]! += (v < 0 ? v + n : v) * strides[j]!;
+    }
+  });
+  return T.fromTypedArray(flat, [count]);
 }
 
 function index(op: string, x: Tensor, items: readonly IndexItem[]): Tensor {

@@ -1,0 +1,155 @@
+/**
+ * Compares two recorded calls of one function (the previous and the latest) and says what each
+ * array the latest one read is, so the latest tape can be replayed:
+ * - `input`: an argument of the call (refilled from the caller's arguments at each replay);
+ * - `result`: made by an earlier kernel of the same call (rewritten by that kernel at each replay);
+ * - `state`: the same storage in both calls (parameters, in-place optimizer state): read live;
+ * - `carried`: storage the previous call's kernel k made (state rebound to new storage each call,
+ *   like `.grad`): at each replay it gets the latest value of kernel k's result;
+ * - `constant`: storage made outside the kernels with the same contents in both calls (numbers
+ *   wrapped as arrays, masks of shapes): kept, and put back at each replay if a kernel wrote it.
+ * Anything else (a kernel sequence or a number that changed, storage made outside the kernels with
+ * new contents) means the call cannot be replayed yet, and the reason is returned instead.
+ */
+import * as T from '@chainrule/tensor';
+import type { NDArray } from '@chainrule/tensor';
+import { type Recorder, resultArrays, spanOf } from './recorder.js';
+
+/** A recorded call: the tape and the arrays that were the function's inputs and outputs. */
+export interface RecordedRun {
+  readonly rec: Recorder;
+  readonly inputs: readonly NDArray[];
+  readonly outputs: readonly NDArray[];
+}
+
+type Storage = NDArray['data'];
+
+/** Where a storage read by the latest call comes from (see the file comment). */
+export type Origin =
+  | { readonly kind: 'input'; readonly index: number }
+  | { readonly kind: 'result'; readonly call: number; readonly field: number }
+  | { readonly kind: 'state' }
+  | { readonly kind: 'carried'; readonly from: Storage; readonly call: number; readonly field: number }
+  | { readonly kind: 'constant' };
+
+/** What `classify` finds: every storage's origin, or why the latest call cannot be replayed. */
+export type Classification = { readonly origins: Map<Storage, Origin> } | { readonly unstable: string };
+
+/** Internal storages of a run: inputs and kernel results, by storage. */
+function internalOrigins(run: RecordedRun): Map<Storage, Origin> {
+  const map = new Map<Storage, Origin>();
+  run.inputs.forEach((x, index) => map.set(x.data, { kind: 'input', index }));
+  run.rec.calls.forEach((c, call) => {
+    resultArrays(c.result).forEach((r, field) => {
+      if (!map.has(r.data)) map.set(r.data, { kind: 'result', call, field });
+    });
+  });
+  return map;
+}
+
+/** The elements of view `x` as its storage held them before the run first wrote them (or now, if never written). */
+function contents(x: NDArray, rec: Recorder): number[] {
+  const snap = rec.snapshots.get(x.data);
+  const [lo, hi] = spanOf(x);
+  const inside = snap !== undefined && lo >= snap.lo && hi < snap.lo + snap.values.length;
+  const view = inside ? new T.NDArray(snap.values, x.shape, x.strides, x.offset - snap.lo) : x;
+  const c = view.contiguous();
+  return Array.from(c.data.subarray(c.offset, c.offset + c.size) as ArrayLike<number>);
+}
+
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/** Deep equality of the non-array arguments of a kernel (numbers by Object.is, so -0 and NaN count). */
+export function sameArgument(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' || typeof b === 'number') return Object.is(a, b);
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameArgument(v, b[i]));
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const ka = Object.keys(a),
+      kb = Object.keys(b);
+    const ra = a as Record<string, unknown>,
+      rb = b as Record<string, unknown>;
+    return ka.length === kb.length && ka.every((k) => sameArgument(ra[k], rb[k]));
+  }
+  return false;
+}
+
+function sameLayout(a: NDArray, b: NDArray): boolean {
+  return a.dtype === b.dtype && T.shapesEqual(a.shape, b.shape) && T.shapesEqual(a.strides, b.strides);
+}
+
+function sameOrigin(a: Origin | undefined, b: Origin | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.kind === 'input' && b.kind === 'input') return a.index === b.index;
+  if (a.kind === 'result' && b.kind === 'result') return a.call === b.call && a.field === b.field;
+  return false;
+}
+
+const show = (v: unknown): string => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+
+/**
+ * Classifies the storages `cur` read against `prev` (see the file comment).
+ * @example
+ * ```ts
+ * const c = classify(previousRun, latestRun);
+ * if ('unstable' in c) console.log(c.unstable); // e.g. "kernel 12 (addScaledInPlace): argument 3 changed: 0.1 → 0.09"
+ * ```
+ */
+export function classify(prev: RecordedRun, cur: RecordedRun): Classification {
+  const a = prev.rec.calls,
+    b = cur.rec.calls;
+  if (a.length !== b.length) return { unstable: `it ran ${b.length} kernels, the call before ${a.length}` };
+  const prevInternal = internalOrigins(prev);
+  const origins = internalOrigins(cur);
+  const external = new Map<Storage, Origin>();
+  for (let i = 0; i < b.length; i++) {
+    const p = a[i]!,
+      c = b[i]!;
+    const where = `kernel ${i} (${c.method})`;
+    if (p.method !== c.method) return { unstable: `${where} was ${p.method} in the call before` };
+    if (p.args.length !== c.args.length) return { unstable: `${where} took another number of arguments` };
+    for (let j = 0; j < c.args.length; j++) {
+      const x = c.args[j],
+        y = p.args[j];
+      if (!(x instanceof T.NDArray) || !(y instanceof T.NDArray)) {
+        if (!sameArgument(x, y)) return { unstable: `${where}: argument ${j + 1} changed: ${show(y)} → ${show(x)}` };
+        continue;
+      }
+      if (!sameLayout(x, y)) return { unstable: `${where}: argument ${j + 1} changed its shape, strides or dtype` };
+      const own = origins.get(x.data);
+      if (own !== undefined) {
+        // an input or a result: the call before must have read the same one, at the same place
+        if (!sameOrigin(own, prevInternal.get(y.data)) || x.offset !== y.offset)
+          return { unstable: `${where}: argument ${j + 1} comes from elsewhere than in the call before` };
+        continue;
+      }
+      const known = external.get(x.data);
+      const origin = externalOrigin(x, y, prev, cur, prevInternal);
+      if (origin === undefined)
+        return { unstable: `${where}: argument ${j + 1} was computed outside the kernels and changed since the call before` };
+      if (known !== undefined && known.kind !== origin.kind)
+        return { unstable: `${where}: argument ${j + 1} is read as ${known.kind} and as ${origin.kind}` };
+      external.set(x.data, origin);
+    }
+  }
+  for (const [data, origin] of external) origins.set(data, origin);
+  return { origins };
+}
+
+/** The origin of storage read by `cur` that `cur` did not make; undefined when it cannot be replayed. */
+function externalOrigin(
+  x: NDArray,
+  y: NDArray,
+  prev: RecordedRun,
+  cur: RecordedRun,
+  prevInternal: Map<Storage, Origin>,
+): Origin | undefined {
+  if (x.data === y.data) return { kind: 'state' };
+  const made = prevInternal.get(x.data);
+  if (made !== undefined && made.kind === 'result') return { kind: 'carried', from: x.data, call: made.call, field: made.field };
+  return sameNumbers(contents(x, cur.rec), contents(y, prev.rec)) ? { kind: 'constant' } : undefined;
+}

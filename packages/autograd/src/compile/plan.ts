@@ -1,0 +1,172 @@
+/**
+ * A compiled plan: the latest recorded call's kernels, replayed on the storage that call used.
+ * Every kernel writes its result into the array it returned when recorded (`out` where the kernel
+ * takes one, a copy otherwise), so storage is allocated once and reused at every replay; the same
+ * kernels run in the same order on the same values, so a replay gives eager execution's bits. No
+ * Tensor, graph node or intermediate array is made per replay, only the results handed back.
+ */
+import * as T from '@chainrule/tensor';
+import type { Backend, KernelName, NDArray } from '@chainrule/tensor';
+import { Tensor } from '../tensor.js';
+import type { Origin, RecordedRun } from './classify.js';
+import { type Snapshot, type TapeCall, resultArrays } from './recorder.js';
+
+type Storage = NDArray['data'];
+
+/** What a plan's storage holds, in bytes, by role (see `Plan.memory`). */
+export interface PlanMemory {
+  /** Results of the plan's kernels: allocated once, rewritten at each replay. */
+  readonly intermediates: number;
+  /** The plan's copies of the function's arguments, refilled at each replay. */
+  readonly inputs: number;
+  /** Arrays made outside the kernels with fixed contents (numbers as arrays, masks), and saved contents to restore. */
+  readonly constants: number;
+  /** Storage that lives across calls and is read or written in place (parameters, optimizer state). */
+  readonly state: number;
+  /** All of the above. */
+  readonly total: number;
+  /** How many distinct storages the plan touches. */
+  readonly buffers: number;
+}
+
+/** The kernels that read an int32 index, and where: [index argument, axis argument, array whose axis bounds it]. */
+const INDEXED: Partial<Record<KernelName, readonly [number, number, number]>> = {
+  indexSelect: [2, 1, 0],
+  gather: [2, 1, 0],
+  scatterAdd: [2, 1, 0],
+  scatter: [2, 1, 0],
+};
+
+/** Copies view `src` into view `dst` (same shape and dtype). */
+function copyInto(backend: Backend, dst: NDArray, src: NDArray): void {
+  if (dst.isContiguous && src.isContiguous && dst.dtype === src.dtype) {
+    (dst.data as Float64Array).set((src.data as Float64Array).subarray(src.offset, src.offset + src.size), dst.offset);
+  } else backend.assign(dst, src);
+}
+
+/** Throws a RangeError naming `method` if an index of `args` is out of range (a replay skips the ops' own checks). */
+function checkIndex(method: KernelName, args: readonly unknown[], at: readonly [number, number, number]): void {
+  const index = args[at[0]] as NDArray,
+    axis = args[at[1]] as number,
+    bound = args[at[2]] as NDArray | readonly number[];
+  const n = bound instanceof T.NDArray ? bound.shape[axis]! : bound[axis]!;
+  const c = index.contiguous();
+  const d = c.data as Int32Array;
+  for (let i = 0; i < c.size; i++) {
+    const v = d[c.offset + i]!;
+    if (v < 0 || v >= n)
+      throw new T.RangeError(method, `index ${v} is out of range for axis ${axis} of size ${n} (compiled plan)`);
+  }
+}
+
+/** One replayed kernel. */
+type Step = () => void;
+
+/** Makes the replay of recorded kernel call `call` on `backend`. */
+function stepOf(backend: Backend, call: TapeCall): Step {
+  const { args, result } = call;
+  if (call.host !== undefined) {
+    const host = call.host as (...a: unknown[]) => NDArray;
+    const target = result as NDArray;
+    return () => copyInto(backend, target, host(...args));
+  }
+  const method = call.method as KernelName;
+  const kernel = (backend as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!.bind(backend);
+  const check = INDEXED[method];
+  const guard = check !== undefined && args[check[0]] instanceof T.NDArray ? check : undefined;
+  const hasOut = (method === 'unary' && args.length >= 4 && args[3] !== undefined) ||
+    (method === 'binary' && args.length >= 5 && args[4] !== undefined);
+  if ((method === 'unary' || method === 'binary') && result instanceof T.NDArray && !hasOut) {
+    const withOut = [...args.slice(0, method === 'unary' ? 3 : 4), result];
+    return () => void kernel(...withOut);
+  }
+  const targets = resultArrays(result);
+  if (targets.length === 0) return guard ? () => (checkIndex(method, args, guard), void kernel(...args)) : () => void kernel(...args);
+  return () => {
+    if (guard !== undefined) checkIndex(method, args, guard);
+    const fresh = resultArrays(kernel(...args));
+    for (let i = 0; i < targets.length; i++) copyInto(backend, targets[i]!, fresh[i]!);
+  };
+}
+
+/**
+ * The replayable form of a recorded call (see the file comment).
+ * @example
+ * ```ts
+ * const f = compile((x: Tensor) => x.exp().sum());
+ * f(x); f(x);                      // two recorded calls agree: the plan is built
+ * f.plan(x)?.memory().total;       // bytes it uses
+ * ```
+ */
+export class Plan {
+  private readonly steps: Step[];
+  private readonly carried: [Storage, Storage][] = [];
+  private readonly restores: Snapshot[] = [];
+  private readonly grads: [Tensor, Tensor | null][];
+  private readonly versions: [Tensor, number][];
+  private readonly usage: PlanMemory;
+
+  constructor(
+    private readonly backend: Backend,
+    private readonly run: RecordedRun,
+    origins: ReadonlyMap<Storage, Origin>,
+    /** Builds the function's result (its structure of tensors) from the arrays `replay` returns. */
+    readonly rebuild: (outputs: readonly NDArray[]) => unknown,
+  ) {
+    const calls = run.rec.calls;
+    this.steps = calls.map((c) => stepOf(backend, c));
+    const bytes = { intermediates: 0, inputs: 0, constants: 0, state: 0 };
+    const add = (key: keyof typeof bytes, data: Storage): void => void (bytes[key] += data.byteLength);
+    for (const [data, origin] of origins) {
+      if (origin.kind === 'input') add('inputs', data);
+      else if (origin.kind === 'result') add('intermediates', data);
+      else if (origin.kind === 'state') add('state', data);
+      else if (origin.kind === 'constant') {
+        add('constants', data);
+        const snap = run.rec.snapshots.get(data);
+        if (snap !== undefined) {
+          this.restores.push(snap);
+          bytes.constants += snap.values.byteLength;
+        }
+      } else {
+        const source = resultArrays(calls[origin.call]!.result)[origin.field]!;
+        this.carried.push([source.data, data]);
+        add('state', data);
+      }
+    }
+    // storage written only as a target (never read first) that the call did not make: put back too
+    for (const [data, snap] of run.rec.snapshots) {
+      if (origins.has(data)) continue;
+      this.restores.push(snap);
+      add('constants', data);
+    }
+    this.grads = [...run.rec.gradsStored].map((t) => [t, t.grad]);
+    this.versions = [...run.rec.inPlace];
+    const total = bytes.intermediates + bytes.inputs + bytes.constants + bytes.state;
+    this.usage = { ...bytes, total, buffers: origins.size };
+  }
+
+  /** How many kernels one replay runs. */
+  get kernels(): number {
+    return this.steps.length;
+  }
+
+  /** The storage the plan uses, by role, known before it runs (nothing more is allocated per replay but its results). */
+  memory(): PlanMemory {
+    return this.usage;
+  }
+
+  /** Runs the kernels on `args` (same shapes and dtypes as recorded) and returns copies of the outputs. */
+  replay(args: readonly NDArray[]): NDArray[] {
+    const backend = this.backend;
+    const inputs = this.run.inputs;
+    for (let i = 0; i < inputs.length; i++) copyInto(backend, inputs[i]!, args[i]!);
+    for (const [from, to] of this.carried) (to as Float64Array).set(from as Float64Array);
+    for (const s of this.restores) (s.data as Float64Array).set(s.values as Float64Array, s.lo);
+    const steps = this.steps;
+    for (let i = 0; i < steps.length; i++) steps[i]!();
+    for (const [t, g] of this.grads) t.grad = g;
+    for (const [t, n] of this.versions) t.versionCounter.value += n;
+    return this.run.outputs.map((o) => backend.copy(o, o.dtype));
+  }
+}

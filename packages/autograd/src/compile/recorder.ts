@@ -1,0 +1,165 @@
+/**
+ * Records one call of a function as a tape of kernel calls: a backend that forwards every kernel
+ * of the contract to the real one and writes down what it was given and what it gave back. Only
+ * outermost calls are written down (a kernel that calls others through the backend is one entry).
+ * The recorder also keeps, for every storage a kernel wrote that existed before the call, its
+ * contents just before the first write (a replay may need to put them back), and what autograd and
+ * the tensor package told it (reads into JavaScript, host-side random numbers, `.grad` bindings,
+ * in-place writes).
+ */
+import * as T from '@chainrule/tensor';
+import type { Backend, KernelName, NDArray } from '@chainrule/tensor';
+import type { Tensor } from '../tensor.js';
+import type { TraceListener } from './trace-state.js';
+
+/**
+ * One kernel call: the method, its arguments as given, and its result (undefined for in-place
+ * kernels). A host kernel (`hostKernel` in the tensor package) is named `host:<name>` and keeps its
+ * function.
+ */
+export interface TapeCall {
+  readonly method: KernelName | `host:${string}`;
+  readonly args: readonly unknown[];
+  readonly result: unknown;
+  readonly host?: T.HostKernel;
+}
+
+/** Every kernel name of the contract, from the reference backend (so a new kernel is recorded too). */
+function kernelNames(reference: Backend): KernelName[] {
+  const names = new Set<string>();
+  for (let o: object | null = reference; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
+    for (const name of Object.getOwnPropertyNames(o)) {
+      if (name !== 'constructor' && typeof (reference as unknown as Record<string, unknown>)[name] === 'function')
+        names.add(name);
+    }
+  }
+  return [...names] as KernelName[];
+}
+
+/**
+ * The arguments a kernel writes: `out` of unary/binary, the target of addScaledInPlace and assign.
+ * (Every other kernel returns a new array.)
+ */
+export function writtenArgs(method: TapeCall['method'], args: readonly unknown[]): NDArray[] {
+  const pick = (i: number): NDArray[] => (args[i] instanceof T.NDArray ? [args[i] as NDArray] : []);
+  switch (method) {
+    case 'unary':
+      return pick(3);
+    case 'binary':
+      return pick(4);
+    case 'addScaledInPlace':
+    case 'assign':
+      return pick(0);
+    default:
+      return [];
+  }
+}
+
+/** The elements a view covers in its storage, as [lo, hi] (inclusive); see stage.ts in the tensor package. */
+export function spanOf(x: NDArray): [number, number] {
+  let lo = x.offset,
+    hi = x.offset;
+  for (let d = 0; d < x.ndim; d++) {
+    const ext = (x.shape[d]! - 1) * x.strides[d]!;
+    if (ext < 0) lo += ext;
+    else hi += ext;
+  }
+  return x.size === 0 ? [x.offset, x.offset - 1] : [lo, hi];
+}
+
+/** A copy of storage elements [lo, hi] before a kernel first wrote them. */
+export interface Snapshot {
+  readonly data: NDArray['data'];
+  readonly lo: number;
+  readonly values: NDArray['data'];
+}
+
+/** One recorded call of a function. */
+export class Recorder implements TraceListener {
+  readonly calls: TapeCall[] = [];
+  /** Storage first seen as a kernel's result (made during the call). */
+  readonly results = new Set<NDArray['data']>();
+  /** Storage a kernel wrote that existed before the call, with its contents before the first write. */
+  readonly snapshots = new Map<NDArray['data'], Snapshot>();
+  /** Why the call cannot be replayed (reads into JavaScript, random numbers), in order. */
+  readonly hostWork: string[] = [];
+  /** Tensors whose `.grad` the engine set. */
+  readonly gradsStored = new Set<Tensor>();
+  /** Tensors written in place, with how many times. */
+  readonly inPlace = new Map<Tensor, number>();
+  private depth = 0;
+
+  /** @param strict when given, host work throws the error it makes instead of being noted */
+  constructor(private readonly strict?: (reason: string) => Error) {}
+
+  /** A backend that runs `inner`'s kernels and records the outermost calls. */
+  wrap(inner: Backend): Backend {
+    const wrapped: Record<string, unknown> = { name: inner.name };
+    const table = inner as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const method of kernelNames(inner)) {
+      wrapped[method] = (...args: unknown[]): unknown => {
+        if (this.depth > 0 || T.inHostKernel()) return table[method]!.apply(inner, args);
+        this.beforeCall(method, args);
+        this.depth++;
+        let result: unknown;
+        try {
+          result = table[method]!.apply(inner, args);
+        } finally {
+          this.depth--;
+        }
+        this.calls.push({ method, args, result });
+        for (const r of resultArrays(result)) this.results.add(r.data);
+        return result;
+      };
+    }
+    return wrapped as unknown as Backend;
+  }
+
+  /** Keeps the contents of storage about to be written for the first time that the call did not make. */
+  private beforeCall(method: TapeCall['method'], args: readonly unknown[]): void {
+    for (const target of writtenArgs(method, args)) {
+      const data = target.data;
+      if (this.results.has(data) || this.snapshots.has(data)) continue;
+      const [lo, hi] = spanOf(target);
+      this.snapshots.set(data, { data, lo, values: data.slice(lo, hi + 1) });
+    }
+  }
+
+  /** A host kernel ran (see `hostKernel` in the tensor package). */
+  hostKernel(name: string, host: T.HostKernel, args: readonly unknown[], result: NDArray): void {
+    this.calls.push({ method: `host:${name}`, args, result, host });
+    this.results.add(result.data);
+  }
+
+  hostRead(what: string): void {
+    this.noteHost(`it reads a value into JavaScript (${what})`);
+  }
+
+  /** Host-side computation reported by the tensor package (random numbers, oneHot). */
+  hostCompute(op: string): void {
+    this.noteHost(`it computes ${op} in JavaScript, outside the kernels`);
+  }
+
+  private noteHost(reason: string): void {
+    if (this.strict !== undefined) throw this.strict(reason);
+    if (this.hostWork.length < 8) this.hostWork.push(reason);
+  }
+
+  gradStored(t: object): void {
+    this.gradsStored.add(t as Tensor);
+  }
+
+  wroteInPlace(t: object): void {
+    const tensor = t as Tensor;
+    this.inPlace.set(tensor, (this.inPlace.get(tensor) ?? 0) + 1);
+  }
+}
+
+/** The arrays a kernel returned: one, or the fields of a factorization, or none. */
+export function resultArrays(result: unknown): NDArray[] {
+  if (result instanceof T.NDArray) return [result];
+  if (result !== null && typeof result === 'object') {
+    return Object.values(result).filter((v): v is NDArray => v instanceof T.NDArray);
+  }
+  return [];
+}

@@ -1,0 +1,36 @@
+/**
+ * What `compile` needs to hear from the rest of autograd while it records a call: reads of values
+ * into JavaScript (`item()`, `toArray()`), which a replayed plan could not repeat; gradients bound
+ * to tensors (`.grad`), which a replay must bind again; and in-place writes, whose version bumps a
+ * replay repeats. One listener at a time; none outside a recording (one null check at each site).
+ * While a listener is installed, 0-d floats take the kernel path, not the scalar path, so every
+ * value is computed by a kernel the recorder sees.
+ */
+/** The recorder's side of the conversation. */
+export interface TraceListener {
+  /** A value was read into JavaScript (`what`: the method), so the call cannot be replayed. */
+  hostRead(what: string): void;
+  /** The engine stored a gradient in `t.grad` (t: a Tensor; typed loosely so this file imports nothing). */
+  gradStored(t: object): void;
+  /** Tensor `t` was written in place (its version was bumped once). */
+  wroteInPlace(t: object): void;
+}
+
+let listener: TraceListener | null = null;
+
+/** The listener recording now, or null. */
+export function traceListener(): TraceListener | null {
+  return listener;
+}
+
+/** Whether a call is being recorded (then the scalar path is off). */
+export function isRecording(): boolean {
+  return listener !== null;
+}
+
+/** Installs (or removes, with null) the listener; returns the previous one. */
+export function setTraceListener(next: TraceListener | null): TraceListener | null {
+  const prev = listener;
+  listener = next;
+  return prev;
+}

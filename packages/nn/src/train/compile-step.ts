@@ -1,0 +1,126 @@
+/**
+ * `compileStep`: one training step (zero the gradients, forward, loss, backward, optimizer step)
+ * compiled with autograd's `compile`. Where the optimizer's update cannot be replayed (Adam's bias
+ * corrections change every step), the forward and backward are compiled and the update runs
+ * eagerly after them. A change of the optimizer's hyperparameters (a scheduler) or of a module's
+ * training mode starts the recording again, so the plan always matches what an eager step does.
+ */
+import {
+  type CompileStats,
+  type CompiledFunction,
+  type PlanMemory,
+  type Tensor,
+  compile,
+} from '@chainrule/autograd';
+import type { Hyperparameters, Optimizer } from '../optim/optimizer.js';
+import type { Model } from './evaluate.js';
+
+/** What a step returns: the loss and the model's output for the batch (both without a graph). */
+export type StepResult = {
+  readonly loss: Tensor;
+  readonly output: Tensor;
+};
+
+/** A compiled training step: call it with a batch; inspect how it runs. */
+export interface CompiledStep {
+  (x: Tensor, y: Tensor): StepResult;
+  /** 'whole' while the update is inside the plan, 'split' once it runs eagerly after the compiled backward. */
+  readonly mode: 'whole' | 'split';
+  /** The plan for a batch of this signature, once built (its kernels and memory), else undefined. */
+  plan(x: Tensor, y: Tensor): { readonly kernels: number; memory(): PlanMemory } | undefined;
+  /** Why batches of this signature run eagerly, or undefined. */
+  eagerReason(x: Tensor, y: Tensor): string | undefined;
+  /** Calls recorded, replayed and run eagerly, over both forms. */
+  readonly stats: CompileStats;
+}
+
+/** Options of `compileStep`. */
+export interface CompileStepOptions {
+  /** Run eagerly where the step cannot be compiled (true, the default) or throw a CompileError. */
+  fallback?: boolean;
+}
+
+/** What the step reads in JavaScript: every group's hyperparameters and every module's training flag. */
+function fingerprint(model: Model, optimizer: Optimizer<Hyperparameters>): string {
+  let key = '';
+  for (const g of optimizer.paramGroups) {
+    for (const [k, v] of Object.entries(g)) if (k !== 'params') key += `${k}=${String(v)},`;
+    key += `#${g.params.length};`;
+  }
+  for (const m of model.modules()) key += m.training ? '1' : '0';
+  return key;
+}
+
+/**
+ * Compiles one training step of `model` with `lossFn` and `optimizer` (see the file comment).
+ * Results equal the eager step's bit for bit.
+ * @example
+ * ```ts
+ * import { Linear, SGD, compileStep, mseLoss } from '@chainrule/nn';
+ * import { randn } from '@chainrule/autograd';
+ * const model = new Linear(4, 2);
+ * const step = compileStep(model, mseLoss, new SGD(model.parameters(), { lr: 0.1 }));
+ * for (let i = 0; i < 5; i++) step(randn([8, 4]), randn([8, 2])).loss.item();
+ * ```
+ */
+export function compileStep(
+  model: Model,
+  lossFn: (output: Tensor, target: Tensor) => Tensor,
+  optimizer: Optimizer<Hyperparameters>,
+  options: CompileStepOptions = {},
+): CompiledStep {
+  const fallback = options.fallback ?? true;
+  const forwardBackward = (x: Tensor, y: Tensor): StepResult => {
+    optimizer.zeroGrad();
+    const output = model.forward(x);
+    const loss = lossFn(output, y);
+    loss.backward();
+    return { loss, output };
+  };
+  const whole: CompiledFunction<[Tensor, Tensor], StepResult> = compile(
+    function trainingStep(x: Tensor, y: Tensor) {
+      const r = forwardBackward(x, y);
+      optimizer.step();
+      return r;
+    },
+    { maxRecordings: 3 },
+  );
+  const split = compile(forwardBackward, { fallback });
+  let mode: 'whole' | 'split' = 'whole';
+  let key = fingerprint(model, optimizer);
+  const step = (x: Tensor, y: Tensor): StepResult => {
+    const now = fingerprint(model, optimizer);
+    if (now !== key) {
+      key = now;
+      whole.reset();
+      split.reset();
+      mode = 'whole';
+    }
+    if (mode === 'whole') {
+      const r = whole(x, y);
+      if (whole.eagerReason(x, y) !== undefined) mode = 'split';
+      return r;
+    }
+    const r = split(x, y);
+    optimizer.step();
+    return r;
+  };
+  const current = () => (mode === 'whole' ? whole : split);
+  const stats: CompileStats = {
+    get recorded() {
+      return whole.stats.recorded + split.stats.recorded;
+    },
+    get replayed() {
+      return whole.stats.replayed + split.stats.replayed;
+    },
+    get eager() {
+      return whole.stats.eager + split.stats.eager;
+    },
+  };
+  return Object.defineProperties(step, {
+    mode: { get: () => mode },
+    plan: { value: (x: Tensor, y: Tensor) => current().plan(x, y) },
+    eagerReason: { value: (x: Tensor, y: Tensor) => (mode === 'whole' ? undefined : split.eagerReason(x, y)) },
+    stats: { value: stats },
+  }) as CompiledStep;
+}

@@ -1,0 +1,85 @@
+/**
+ * A hook for compilers: work done on the host (in JavaScript, outside the `Backend` kernels) that
+ * makes new values each call — random numbers, one-hot encodings of data — reports itself here.
+ * A tracing compiler (autograd's `compile`) installs a listener while it records a call, so it can
+ * refuse to bake such values into a replayed plan, and pure host functions of arrays (fused
+ * helpers) can be recorded and called again (`hostKernel`). Nothing listens otherwise.
+ */
+import type { NDArray } from './ndarray.js';
+
+/** What a listener is told: the op that computed values on the host. */
+export type HostComputeListener = (op: string) => void;
+
+/**
+ * A pure function of arrays computed on the host (a fused helper outside the `Backend` contract):
+ * a tracing compiler records it like a kernel and calls it again on replay.
+ */
+export type HostKernel = (...args: never[]) => NDArray;
+
+/** What a tracing compiler hears of host kernels: the name, the function, its arguments and result. */
+export type HostKernelListener = (name: string, kernel: HostKernel, args: readonly unknown[], result: NDArray) => void;
+
+let listener: HostComputeListener | null = null;
+let kernelListener: HostKernelListener | null = null;
+let hostDepth = 0;
+
+/** Whether a host kernel is running under a listener (its own kernel calls are part of it). */
+export function inHostKernel(): boolean {
+  return hostDepth > 0;
+}
+
+/** Installs (or removes, with null) the listener of host kernels; returns the previous one. */
+export function setHostKernelListener(next: HostKernelListener | null): HostKernelListener | null {
+  const prev = kernelListener;
+  kernelListener = next;
+  return prev;
+}
+
+/**
+ * Runs `kernel(...args)`, a pure function of its arguments computed on the host, and tells a
+ * tracing compiler, if one listens, so its plan can call it again. The result must be a new array.
+ * @example
+ * ```ts
+ * import { array, hostKernel } from '@chainrule/tensor';
+ * const twice = (x: NDArray) => array(Array.from(x.data, (v) => 2 * v));
+ * hostKernel('twice', twice, array([1, 2])); // [2, 4]
+ * ```
+ */
+export function hostKernel<A extends unknown[]>(name: string, kernel: (...args: A) => NDArray, ...args: A): NDArray {
+  const listen = kernelListener;
+  if (listen === null) return kernel(...args);
+  kernelListener = null; // a host kernel's own kernels are part of it
+  hostDepth++;
+  let result: NDArray;
+  try {
+    result = kernel(...args);
+  } finally {
+    kernelListener = listen;
+    hostDepth--;
+  }
+  listen(name, kernel as unknown as HostKernel, args, result);
+  return result;
+}
+
+/**
+ * Installs (or, with null, removes) the listener. Returns the previous one, so nested tracers can
+ * restore it.
+ * @example
+ * ```ts
+ * import { setHostComputeListener, rand } from '@chainrule/tensor';
+ * const seen: string[] = [];
+ * const prev = setHostComputeListener((op) => seen.push(op));
+ * rand([2]);
+ * setHostComputeListener(prev); // seen[0] === 'random numbers'
+ * ```
+ */
+export function setHostComputeListener(next: HostComputeListener | null): HostComputeListener | null {
+  const prev = listener;
+  listener = next;
+  return prev;
+}
+
+/** Reports host-side computation of data by `op` to the listener, if any. */
+export function noteHostCompute(op: string): void {
+  if (listener !== null) listener(op);
+}

@@ -67,7 +67,7 @@ export function spanOf(x: NDArray): [number, number] {
   return x.size === 0 ? [x.offset, x.offset - 1] : [lo, hi];
 }
 
-/** A copy of storage elements [lo, hi] before a kernel first wrote them. */
+/** A copy of a storage's elements from `lo` on, before a kernel first wrote them. */
 export interface Snapshot {
   readonly data: NDArray['data'];
   readonly lo: number;
@@ -120,8 +120,7 @@ export class Recorder implements TraceListener {
     for (const target of writtenArgs(method, args)) {
       const data = target.data;
       if (this.results.has(data) || this.snapshots.has(data)) continue;
-      const [lo, hi] = spanOf(target);
-      this.snapshots.set(data, { data, lo, values: data.slice(lo, hi + 1) });
+      this.snapshots.set(data, { data, lo: 0, values: data.slice() });
     }
   }
 

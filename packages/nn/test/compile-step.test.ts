@@ -1,0 +1,183 @@
+// compileStep and fit's compiled default: the same losses, outputs and weights as eager training,
+// bit for bit, for SGD with momentum (compiled whole), Adam (update run eagerly after the compiled
+// backward), a CNN and an LSTM; dropout runs eagerly; a scheduler's change starts a new recording.
+import { type Tensor, randn } from '@chainrule/autograd';
+import {
+  Adam,
+  Conv2d,
+  Dropout,
+  Flatten,
+  LSTM,
+  Linear,
+  MaxPool2d,
+  type Model,
+  Module,
+  type Optimizer,
+  ReLU,
+  SGD,
+  Sequential,
+  StepLR,
+  Tanh,
+  compileStep,
+  crossEntropy,
+  fit,
+  mseLoss,
+} from '@chainrule/nn';
+import * as T from '@chainrule/tensor';
+import { Tensor as TensorClass } from '@chainrule/autograd';
+import { describe, expect, it } from 'vitest';
+
+const bits = (t: Tensor): number[] => Array.from(t.value.contiguous().data as ArrayLike<number>);
+
+type Make = () => { model: Model; opt: Optimizer };
+
+/** Trains two seeded copies, one eagerly and one with compileStep, and compares everything. */
+function agree(make: Make, data: [Tensor, Tensor][], loss: (o: Tensor, y: Tensor) => Tensor, steps: number) {
+  const eager = make(),
+    compiled = make();
+  const step = compileStep(compiled.model, loss, compiled.opt);
+  for (let i = 0; i < steps; i++) {
+    const [x, y] = data[i % data.length]!;
+    eager.opt.zeroGrad();
+    const out = eager.model.forward(x);
+    const l = loss(out, y);
+    l.backward();
+    eager.opt.step();
+    const r = step(x, y);
+    expect(bits(r.loss)).toEqual(bits(l));
+    expect(bits(r.output)).toEqual(bits(out));
+  }
+  compiled.model.parameters().forEach((p, i) => expect(bits(p)).toEqual(bits(eager.model.parameters()[i]!)));
+  return step;
+}
+
+function labels(n: number, classes: number): Tensor {
+  return new TensorClass(T.randint(0, classes, [n]));
+}
+
+describe('compileStep', () => {
+  it('compiles a whole SGD-with-momentum step of an MLP (the update inside the plan)', () => {
+    T.manualSeed(3);
+    const data: [Tensor, Tensor][] = Array.from({ length: 4 }, () => [randn([8, 12]), labels(8, 4)]);
+    const make: Make = () => {
+      T.manualSeed(1);
+      const model = new Sequential(new Linear(12, 16), new Tanh(), new Linear(16, 4));
+      return { model, opt: new SGD(model.parameters(), { lr: 0.1, momentum: 0.9, weightDecay: 1e-3 }) };
+    };
+    const step = agree(make, data, crossEntropy, 10);
+    expect(step.mode).toBe('whole');
+    expect(step.stats.replayed).toBeGreaterThanOrEqual(6);
+    expect(step.plan(...data[0]!)!.memory().total).toBeGreaterThan(0);
+  });
+
+  it('compiles the forward and backward of a CNN with Adam, and runs the update eagerly', () => {
+    T.manualSeed(4);
+    const data: [Tensor, Tensor][] = Array.from({ length: 3 }, () => [randn([3, 1, 12, 12]), labels(3, 5)]);
+    const make: Make = () => {
+      T.manualSeed(2);
+      const model = new Sequential(
+        new Conv2d(1, 4, 3),
+        new ReLU(),
+        new MaxPool2d(2),
+        new Flatten(),
+        new Linear(4 * 5 * 5, 5),
+      );
+      return { model, opt: new Adam(model.parameters(), { lr: 1e-2 }) };
+    };
+    const step = agree(make, data, crossEntropy, 9);
+    expect(step.mode).toBe('split'); // Adam's bias corrections change every step
+    expect(step.stats.replayed).toBeGreaterThanOrEqual(2);
+  });
+
+  it('compiles an LSTM with a linear head', () => {
+    class Tagger extends Module<[Tensor], Tensor> {
+      readonly rnn = new LSTM(3, 6, { batchFirst: true });
+      readonly head = new Linear(6, 2);
+      forward(x: Tensor): Tensor {
+        const [out] = this.rnn.forward(x);
+        return this.head.forward(out.at(':, -1'));
+      }
+    }
+    T.manualSeed(5);
+    const data: [Tensor, Tensor][] = Array.from({ length: 3 }, () => [randn([4, 5, 3]), randn([4, 2])]);
+    const make: Make = () => {
+      T.manualSeed(6);
+      const model = new Tagger();
+      return { model, opt: new SGD(model.parameters(), { lr: 0.05 }) };
+    };
+    const step = agree(make, data, mseLoss, 6);
+    expect(step.stats.replayed).toBeGreaterThanOrEqual(3);
+  });
+
+  it('runs dropout eagerly (it draws random numbers) with the same results as eager training', () => {
+    T.manualSeed(7);
+    const data: [Tensor, Tensor][] = Array.from({ length: 2 }, () => [randn([5, 6]), randn([5, 2])]);
+    const make: Make = () => {
+      T.manualSeed(8);
+      const model = new Sequential(new Linear(6, 8), new Dropout(0.3), new Linear(8, 2));
+      return { model, opt: new SGD(model.parameters(), { lr: 0.1 }) };
+    };
+    // each copy draws from the default generator in turn: reseed before each to keep them in step
+    const eager = make(),
+      compiled = make();
+    const step = compileStep(compiled.model, mseLoss, compiled.opt);
+    for (let i = 0; i < 5; i++) {
+      const [x, y] = data[i % 2]!;
+      T.manualSeed(100 + i);
+      eager.opt.zeroGrad();
+      const l = mseLoss(eager.model.forward(x), y);
+      l.backward();
+      eager.opt.step();
+      T.manualSeed(100 + i);
+      expect(bits(step(x, y).loss)).toEqual(bits(l));
+    }
+    expect(step.eagerReason(...data[0]!)).toMatch(/random numbers/);
+    expect(step.stats.replayed).toBe(0);
+  });
+
+  it('records again when a scheduler changes the learning rate', () => {
+    T.manualSeed(9);
+    const data: [Tensor, Tensor][] = Array.from({ length: 2 }, () => [randn([4, 3]), randn([4, 1])]);
+    const make: Make = () => {
+      T.manualSeed(10);
+      const model = new Linear(3, 1);
+      return { model, opt: new SGD(model.parameters(), { lr: 0.1 }) };
+    };
+    const eager = make(),
+      compiled = make();
+    const s1 = new StepLR(eager.opt, { stepSize: 3, gamma: 0.5 }),
+      s2 = new StepLR(compiled.opt, { stepSize: 3, gamma: 0.5 });
+    const step = compileStep(compiled.model, mseLoss, compiled.opt);
+    for (let i = 0; i < 12; i++) {
+      const [x, y] = data[i % 2]!;
+      eager.opt.zeroGrad();
+      const l = mseLoss(eager.model.forward(x), y);
+      l.backward();
+      eager.opt.step();
+      expect(bits(step(x, y).loss)).toEqual(bits(l));
+      s1.step();
+      s2.step();
+    }
+    expect(step.stats.replayed).toBe(4); // 3 steps per rate: 2 recorded, 1 replayed
+    expect(bits(compiled.model.weight)).toEqual(bits((eager.model as Linear).weight));
+  });
+});
+
+describe('fit compiles its steps by default', () => {
+  it('gives the same history and weights as fit({ compile: false })', () => {
+    T.manualSeed(11);
+    const x = randn([40, 5]),
+      y = labels(40, 3);
+    const run = (compile: boolean) => {
+      T.manualSeed(12);
+      const model = new Sequential(new Linear(5, 7), new ReLU(), new Linear(7, 3));
+      const opt = new SGD(model.parameters(), { lr: 0.2, momentum: 0.5 });
+      const history = fit(model, { train: { x, y }, loss: crossEntropy, optimizer: opt, epochs: 4, batchSize: 8, compile });
+      return { history, weights: model.parameters().map(bits) };
+    };
+    const on = run(true),
+      off = run(false);
+    expect(on.history.trainLoss).toEqual(off.history.trainLoss);
+    expect(on.weights).toEqual(off.weights);
+  });
+});

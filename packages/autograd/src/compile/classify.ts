@@ -47,19 +47,21 @@ function internalOrigins(run: RecordedRun): Map<Storage, Origin> {
   return map;
 }
 
-/** The elements of view `x` as its storage held them before the run first wrote them (or now, if never written). */
-function contents(x: NDArray, rec: Recorder): number[] {
+/** View `x` as its storage held it before the run first wrote it (or as it is, if never written), contiguous. */
+function before(x: NDArray, rec: Recorder): NDArray {
   const snap = rec.snapshots.get(x.data);
   const [lo, hi] = spanOf(x);
   const inside = snap !== undefined && lo >= snap.lo && hi < snap.lo + snap.values.length;
-  const view = inside ? new T.NDArray(snap.values, x.shape, x.strides, x.offset - snap.lo) : x;
-  const c = view.contiguous();
-  return Array.from(c.data.subarray(c.offset, c.offset + c.size) as ArrayLike<number>);
+  return (inside ? new T.NDArray(snap.values, x.shape, x.strides, x.offset - snap.lo) : x).contiguous();
 }
 
-function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+/** Whether two views of one shape held the same elements (by Object.is: NaN equals NaN, 0 and -0 differ). */
+function sameContents(x: NDArray, xr: Recorder, y: NDArray, yr: Recorder): boolean {
+  const a = before(x, xr),
+    b = before(y, yr);
+  const ad = a.data,
+    bd = b.data;
+  for (let i = 0, n = a.size; i < n; i++) if (!Object.is(ad[a.offset + i], bd[b.offset + i])) return false;
   return true;
 }
 
@@ -151,5 +153,5 @@ function externalOrigin(
   if (x.data === y.data) return { kind: 'state' };
   const made = prevInternal.get(x.data);
   if (made !== undefined && made.kind === 'result') return { kind: 'carried', from: x.data, call: made.call, field: made.field };
-  return sameNumbers(contents(x, cur.rec), contents(y, prev.rec)) ? { kind: 'constant' } : undefined;
+  return sameContents(x, cur.rec, y, prev.rec) ? { kind: 'constant' } : undefined;
 }

@@ -98,6 +98,11 @@ export const TRAIN_FLAGS = {
     help: "initial weights: pytorch, nn.Linear's U(±1/√fan_in); nielsen, network.py's N(0, 1) weights and biases",
   },
   seed: { kind: 'int', default: 0, help: 'seed of the initial weights, shuffles and dropout masks' },
+  compile: {
+    kind: 'bool',
+    default: true,
+    help: 'compile the training step (the same results, less overhead per batch); --compile false trains eagerly',
+  },
   'split-seed': { kind: 'int', default: 0, help: 'seed of the 8,000/1,000/1,000 train/validation/test split' },
   data: {
     kind: 'string',
@@ -242,6 +247,7 @@ export function runTraining(flags: TrainFlags, io: Io): TrainResult {
     l2: flags.l2,
     patience: flags.patience,
     augment: digitAugmentation(flags.augment as AugmentationName, 28, flags.seed),
+    compile: flags.compile,
   };
   const { history, bestEpoch, stoppedEarly } = trainLoop(model, optimizer, train, split.val, loopConfig, {
     onEpochStart: (epoch) => bar.startEpoch(epoch),

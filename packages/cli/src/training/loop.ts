@@ -27,6 +27,8 @@ export interface LoopConfig {
   patience: number;
   /** Applied to each training batch of images (a seeded augmentation, see `digitAugmentation`); none when absent. */
   augment?: (images: Tensor) => Tensor;
+  /** Compile the training step (fit's default, true) or train eagerly (false). */
+  compile?: boolean;
 }
 
 /** What happened in one epoch. */
@@ -106,6 +108,7 @@ export function trainLoop(
     optimizer,
     epochs: config.epochs,
     metrics: ['accuracy'],
+    compile: config.compile ?? true,
     ...(config.patience > 0
       ? { earlyStopping: { patience: config.patience, monitor: 'valAccuracy' as const, restoreBestWeights: true } }
       : {}),

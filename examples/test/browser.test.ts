@@ -77,6 +77,9 @@ describe('chainrule in a browser', () => {
       for (const r of [isolated, plain, oldChrome]) {
         expect(r.xor.outputs.map(Math.round)).toEqual([0, 1, 1, 0]);
         expect(r.xor.loss).toBeLessThan(0.02);
+        // compile runs in the browser: the same final loss, bit for bit, from replayed plans
+        expect(r.xor.compiled.loss).toBe(r.xor.loss);
+        expect(r.xor.compiled.replayed).toBe(2998);
       }
     });
   });

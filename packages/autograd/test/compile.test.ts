@@ -176,6 +176,15 @@ describe('compile', () => {
     expect(() => gather(x, 1, tensor([[5]], { dtype: 'int32' }))).toThrow(T.RangeError);
   });
 
+  it('leaves the backend and the listeners as they were when the function throws while recorded', () => {
+    const backend = T.getBackend();
+    const f = compile((x: Tensor) => x.matmul(tensor([[1, 2, 3]])));
+    expect(() => f(tensor([[1, 2]]))).toThrow(T.ShapeError);
+    expect(T.getBackend()).toBe(backend);
+    expect(bits(tensor(2).mul(3))).toEqual([6]); // the scalar path is back (no recording)
+    expect(T.setHostComputeListener(null)).toBeNull();
+  });
+
   it('runs the function itself inside vmap and inside another compiled function', () => {
     const inner = compile((x: Tensor) => x.exp().sum());
     const batched = vmap((x: Tensor) => inner(x));

@@ -4,6 +4,7 @@
  * corrections change every step), the forward and backward are compiled and the update runs
  * eagerly after them. A change of the optimizer's hyperparameters (a scheduler) or of a module's
  * training mode starts the recording again, so the plan always matches what an eager step does.
+ * The model's structure is read once: build it before compiling its step.
  */
 import {
   type CompileStats,
@@ -41,13 +42,13 @@ export interface CompileStepOptions {
 }
 
 /** What the step reads in JavaScript: every group's hyperparameters and every module's training flag. */
-function fingerprint(model: Model, optimizer: Optimizer<Hyperparameters>): string {
+function fingerprint(modules: readonly { training: boolean }[], optimizer: Optimizer<Hyperparameters>): string {
   let key = '';
   for (const g of optimizer.paramGroups) {
-    for (const [k, v] of Object.entries(g)) if (k !== 'params') key += `${k}=${String(v)},`;
+    for (const k in g) if (k !== 'params') key += `${k}=${String(g[k as keyof typeof g])},`;
     key += `#${g.params.length};`;
   }
-  for (const m of model.modules()) key += m.training ? '1' : '0';
+  for (const m of modules) key += m.training ? '1' : '0';
   return key;
 }
 
@@ -87,9 +88,10 @@ export function compileStep(
   );
   const split = compile(forwardBackward, { fallback });
   let mode: 'whole' | 'split' = 'whole';
-  let key = fingerprint(model, optimizer);
+  const modules = model.modules(); // the model is built before it is compiled: its modules are fixed
+  let key = fingerprint(modules, optimizer);
   const step = (x: Tensor, y: Tensor): StepResult => {
-    const now = fingerprint(model, optimizer);
+    const now = fingerprint(modules, optimizer);
     if (now !== key) {
       key = now;
       whole.reset();

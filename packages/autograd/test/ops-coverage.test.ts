@@ -10,6 +10,7 @@ import { INDEXING_PROPERTIES } from './properties/indexing.js';
 import { LINEAR_PROPERTIES } from './properties/linear.js';
 import { NON_DIFFERENTIABLE_PROPERTIES } from './properties/non-differentiable.js';
 import { REARRANGEMENT_NON_DIFFERENTIABLE, REARRANGEMENT_PROPERTIES } from './properties/rearrangement.js';
+import { RECURRENT_PROPERTIES } from './properties/recurrent.js';
 import { REDUCTION_PROPERTIES } from './properties/reductions.js';
 import { STRUCTURE_PROPERTIES } from './properties/structure.js';
 import { UNARY_PROPERTIES } from './properties/unary.js';
@@ -25,6 +26,7 @@ const differentiable = [
   ...CUSTOM_PROPERTIES,
   ...DECOMP_PROPERTIES,
   ...INDEXING_PROPERTIES,
+  ...RECURRENT_PROPERTIES,
 ].map((p) => p.op);
 const nonDifferentiable = [...NON_DIFFERENTIABLE_PROPERTIES, ...REARRANGEMENT_NON_DIFFERENTIABLE].map((p) => p.op);
 

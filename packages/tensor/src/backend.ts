@@ -33,6 +33,19 @@ export type ScatterReduce = 'none' | 'sum' | 'mean' | 'amax' | 'amin';
 /** The activations whose gradient `activationGrad` computes in one pass. */
 export type ActivationGradOp = 'sigmoid' | 'tanh' | 'relu';
 
+/** What `fusedLstmCellBackward` gives: the gradients of the gates' pre-activations [..., 4H] and of c [..., H]. */
+export interface LstmCellGrads {
+  readonly gates: NDArray;
+  readonly c: NDArray;
+}
+
+/** What `fusedGruCellBackward` gives: the gradients of both gate parts [..., 3H] and of h [..., H]. */
+export interface GruCellGrads {
+  readonly xGates: NDArray;
+  readonly hGates: NDArray;
+  readonly h: NDArray;
+}
+
 /** A resolved window: kernel, stride, padding, dilation and the output's (height, width). */
 export interface ConvGeometry {
   readonly kernel: readonly [number, number];
@@ -130,6 +143,21 @@ export interface Backend {
    * ops' bits (those of `composedActivationGrad`).
    */
   activationGrad(op: ActivationGradOp, g: NDArray, saved: NDArray): NDArray;
+  /**
+   * The LSTM cell's pointwise part: gates [..., 4H] (i, f, g, o pre-activations) and c [..., H], of one
+   * float dtype, to [7, ..., H] planes h', c', σ(i), σ(f), tanh(g), σ(o), tanh(c') (the rest are what
+   * the backward reads), with the unfused ops' bits (see `fusedLstmCell`).
+   */
+  fusedLstmCell(gates: NDArray, c: NDArray): NDArray;
+  /** The gradients of the gates and c from `grad` [2, ..., H] (of h' and c'), `cell` (the forward's planes) and c. */
+  fusedLstmCellBackward(grad: NDArray, cell: NDArray, c: NDArray): LstmCellGrads;
+  /**
+   * The GRU cell's pointwise part: the input part xGates and hidden part hGates [..., 3H] (r, z, n)
+   * and h [..., H], of one float dtype, to [4, ..., H] planes h', r, z, n, with the unfused ops' bits.
+   */
+  fusedGruCell(xGates: NDArray, hGates: NDArray, h: NDArray): NDArray;
+  /** The gradients of both gate parts and h from `grad` [..., H] (of h'), `cell` (the forward's planes), hGates and h. */
+  fusedGruCellBackward(grad: NDArray, cell: NDArray, hGates: NDArray, h: NDArray): GruCellGrads;
   /** LU with partial pivoting of each [..., n, n] matrix (computed in float64); singular ones reported in `info`. */
   luFactor(a: NDArray): LuFactors;
   /** X with A·X = B from `luFactor`'s `lu` and `pivots`; b is [..., n, k] with lu's batch shape. */

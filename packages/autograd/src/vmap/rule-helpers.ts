@@ -97,8 +97,8 @@ export const prependShape = <P extends { shape: number[] }>(
 };
 
 /**
- * Ops that take leading batch axes and stack their result's planes on a new axis 0 (the fused
- * recurrent cells, [planes, ..., H]): one call on the whole batch, then the batch axis goes first.
+ * Ops that take leading batch axes and stack their results on a new axis 0 (the fused LSTM cell's
+ * [h', c']): one call on the whole batch, then the batch axis goes first.
  */
 export const planesFirst = <P>(record: OpRecord<P>, operands: readonly Operand[], params: P, size: number): Tensor => {
   const out = apply(record, batchAll(operands, size), params);

@@ -111,9 +111,9 @@ export const BATCH_RULES: { readonly [K in OpName]: BatchRule<OpParams[K]> } = {
   argsort: shiftAxis,
   cumprod: shiftAxis,
   logcumsumexp: shiftAxis,
-  // fused recurrent cells: leading batch axes in, planes first out
+  // fused recurrent cells: leading batch axes in (the LSTM's [h', c'] out on a new axis 0)
   fusedLstmCell: planesFirst,
-  fusedGruCell: planesFirst,
+  fusedGruCell: leadingBatch,
   // a custom op's forward is the user's: per example
   custom: loop,
 };

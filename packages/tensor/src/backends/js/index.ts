@@ -4,7 +4,9 @@ import { axpyFamily } from './axpy.js';
 import { convFamily } from './conv.js';
 import { copyFamily } from './copy.js';
 import { elementwiseFamily } from './elementwise.js';
+import { gruCellFamily } from './gru-cell.js';
 import { linalgFamily } from './linalg.js';
+import { lstmCellFamily } from './lstm-cell.js';
 import { matmulFamily } from './matmul.js';
 import { reduceFamily } from './reduce.js';
 import { scanFamily } from './scan.js';
@@ -27,6 +29,8 @@ export const jsBackend: Backend = {
   ...selectFamily,
   ...axpyFamily,
   ...activationGradFamily,
+  ...lstmCellFamily,
+  ...gruCellFamily,
   ...convFamily,
   ...linalgFamily,
 };

@@ -1,0 +1,114 @@
+// The LSTM and GRU layers run each time step as two gemms and one fused pointwise op; before, the
+// pointwise part was a dozen elementwise ops. Both must give the same outputs, states and gradients
+// (inputs, initial states, every weight) bit for bit, float32 and float64, stacked layers, with
+// and without the final cell state in the loss; and inference without gradients as well.
+import { describe, expect, it } from 'vitest';
+import * as T from '@chainrule/tensor';
+import { Rng } from '@chainrule/tensor';
+import { Tensor, add, linear, mul, noGrad, select, sigmoid, split, stack, sub, tanh } from '@chainrule/autograd';
+import { type CellWeights, GRU, LSTM } from '@chainrule/nn';
+
+type FloatDType = 'float32' | 'float64';
+
+/** nn's LSTM step as it was written before the fused op. */
+function lstmStep(x: Tensor, h: Tensor, c: Tensor, w: CellWeights): [Tensor, Tensor] {
+  const gates = add(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh));
+  const [i, f, g, o] = split(gates, w.weightHh.shape[1]!, -1) as [Tensor, Tensor, Tensor, Tensor];
+  const c2 = add(mul(sigmoid(f), c), mul(sigmoid(i), tanh(g)));
+  return [mul(sigmoid(o), tanh(c2)), c2];
+}
+
+/** nn's GRU step as it was written before the fused op. */
+function gruStep(x: Tensor, h: Tensor, w: CellWeights): Tensor {
+  const hidden = w.weightHh.shape[1]!;
+  const [xr, xz, xn] = split(linear(x, w.weightIh, w.biasIh), hidden, -1) as [Tensor, Tensor, Tensor];
+  const [hr, hz, hn] = split(linear(h, w.weightHh, w.biasHh), hidden, -1) as [Tensor, Tensor, Tensor];
+  const r = sigmoid(add(xr, hr));
+  const z = sigmoid(add(xz, hz));
+  const n = tanh(add(xn, mul(r, hn)));
+  return add(mul(sub(1, z), n), mul(z, h));
+}
+
+/** The sequence loop of the layers (layer over layer, step by step) with the old steps: [out, hN, cN]. */
+function unfused(layer: LSTM | GRU, x: Tensor, h0: Tensor, c0: Tensor): [Tensor, Tensor, Tensor] {
+  const hs = layer.layers.map((_, l) => select(h0, 0, l));
+  const cs = layer.layers.map((_, l) => select(c0, 0, l));
+  let inputs = Array.from({ length: x.shape[0]! }, (_, t) => select(x, 0, t));
+  layer.layers.forEach((w, l) => {
+    inputs = inputs.map((xt) => {
+      if (layer instanceof LSTM) [hs[l], cs[l]] = lstmStep(xt, hs[l]!, cs[l]!, w);
+      else hs[l] = gruStep(xt, hs[l]!, w);
+      return hs[l]!;
+    });
+  });
+  return [stack(inputs, 0), stack(hs, 0), stack(cs, 0)];
+}
+
+function fused(layer: LSTM | GRU, x: Tensor, h0: Tensor, c0: Tensor): [Tensor, Tensor, Tensor] {
+  if (layer instanceof LSTM) {
+    const [out, [hN, cN]] = layer.forward(x, [h0, c0]);
+    return [out, hN, cN];
+  }
+  const [out, hN] = layer.forward(x, h0);
+  return [out, hN, c0];
+}
+
+const randn = (shape: number[], dtype: FloatDType, seed: number, grad = false): Tensor =>
+  new Tensor(T.getBackend().copy(T.randn(shape, { rng: new Rng(seed) }), dtype), { requiresGrad: grad });
+
+/** Row-major values with −0 and NaN as they are (toEqual then compares bits, up to NaN payloads). */
+const bits = (t: Tensor): number[] => Array.from(T.getBackend().copy(t.value, t.dtype).data as Float32Array);
+
+/** Outputs and the gradients of a weighted sum of them (cN's term only when asked). */
+function run(
+  step: typeof fused,
+  layer: LSTM | GRU,
+  dtype: FloatDType,
+  useCellState: boolean,
+): { outputs: number[][]; grads: number[][] } {
+  const [steps, batch, hidden] = [5, 3, layer.hiddenSize];
+  const x = randn([steps, batch, layer.inputSize], dtype, 1, true);
+  const h0 = randn([layer.numLayers, batch, hidden], dtype, 2, true);
+  const c0 = randn([layer.numLayers, batch, hidden], dtype, 3, true);
+  const [out, hN, cN] = step(layer, x, h0, c0);
+  let loss = add(
+    mul(out, randn(out.shape as number[], dtype, 4)).sum(),
+    mul(hN, randn(hN.shape as number[], dtype, 5)).sum(),
+  );
+  if (useCellState && layer instanceof LSTM) loss = add(loss, mul(cN, randn(cN.shape as number[], dtype, 6)).sum());
+  for (const p of layer.parameters()) p.zeroGrad();
+  loss.backward();
+  const leaves = [x, h0, ...(layer instanceof LSTM ? [c0] : []), ...layer.parameters()];
+  return { outputs: [out, hN, cN].map(bits), grads: leaves.map((t) => bits(t.grad!)) };
+}
+
+describe('recurrent layers on the fused cells', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    for (const Kind of [LSTM, GRU]) {
+      for (const useCellState of Kind === LSTM ? [true, false] : [false]) {
+        const what = `${Kind.name} ${dtype}${Kind === LSTM ? (useCellState ? ', cN in the loss' : ', cN unused') : ''}`;
+        it(`${what}: outputs and every gradient equal the unfused ops bit for bit`, () => {
+          const layer = new Kind(4, 6, { numLayers: 2, dtype, rng: new Rng(7) });
+          const want = run(unfused, layer, dtype, useCellState);
+          const got = run(fused, layer, dtype, useCellState);
+          expect(got.outputs).toEqual(want.outputs);
+          expect(got.grads).toEqual(want.grads);
+          // the gradients are not all zero (the comparison compared something)
+          expect(got.grads.every((g) => g.some((v) => v !== 0))).toBe(true);
+        });
+      }
+    }
+  }
+
+  it('inference (no gradients recorded) gives the same outputs', () => {
+    for (const Kind of [LSTM, GRU]) {
+      const layer = new Kind(4, 6, { numLayers: 2, dtype: 'float32', rng: new Rng(9), batchFirst: true });
+      const x = randn([3, 5, 4], 'float32', 8);
+      const h0 = randn([2, 3, 6], 'float32', 2),
+        c0 = randn([2, 3, 6], 'float32', 3);
+      const want = unfused(layer, x.transpose(0, 1), h0, c0).map(bits);
+      const got = noGrad(() => fused(layer, x, h0, c0));
+      expect([got[0].transpose(0, 1), got[1], got[2]].map(bits)).toEqual(want);
+    }
+  });
+});

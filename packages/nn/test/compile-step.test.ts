@@ -159,7 +159,7 @@ describe('compileStep', () => {
       s2.step();
     }
     expect(step.stats.replayed).toBe(4); // 3 steps per rate: 2 recorded, 1 replayed
-    expect(bits(compiled.model.weight)).toEqual(bits((eager.model as Linear).weight));
+    expect(bits((compiled.model as Linear).weight)).toEqual(bits((eager.model as Linear).weight));
   });
 });
 

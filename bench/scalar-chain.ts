@@ -15,6 +15,7 @@ const NAMES = ['chainrule', 'tfjs-cpu', 'PyTorch', 'JAX'];
 /** Runs the scalar-chain benchmark; returns its table. */
 export default async function scalarChain(): Promise<BenchSection[]> {
   const rows: (string | number)[][] = [];
+  const goal: string[] = [];
   for (const [index, chain] of SCALAR_CHAIN_CASES.entries()) {
     const ops = stepsOf(index) * chain.perStep;
     const candidates: Record<string, ChildCandidate> = {
@@ -34,6 +35,7 @@ export default async function scalarChain(): Promise<BenchSection[]> {
       us('JAX') / us('chainrule'),
     ]);
     console.log(`${chain.label}: ${NAMES.map((k) => `${k} ${us(k).toFixed(2)}`).join(', ')} µs/op`);
+    goal.push(`${chain.label}: ${(us('PyTorch') / us('chainrule')).toFixed(1)}x`);
   }
   return [
     {
@@ -41,6 +43,7 @@ export default async function scalarChain(): Promise<BenchSection[]> {
       columns: ['chain', 'ops', ...NAMES, 'speed-up vs tfjs-cpu', 'speed-up vs PyTorch', 'speed-up vs JAX (eager)'],
       rows,
       notes: [
+        `Goal (issue #13): at least 5x faster per op than PyTorch. Speed-up vs PyTorch: ${goal.join('; ')}.`,
         'One call builds the whole chain on 0-d float32 tensors from leaves w and b, runs backward, and reads ' +
           'both gradients.',
         'chainrule: `x.backward()` (an iterative engine, graph freed after use); ' +

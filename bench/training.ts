@@ -85,6 +85,7 @@ function candidatesOf(index: number, data: { path: string; batches: number }): R
 export default async function training(): Promise<BenchSection[]> {
   const rows: (string | number)[][] = [];
   const torchThreads: string[] = [];
+  const goal: string[] = [];
   for (const [index, w] of WORKLOADS.entries()) {
     const data = writeBatchesFile(index);
     let t: Record<string, number>;
@@ -98,6 +99,8 @@ export default async function training(): Promise<BenchSection[]> {
     const sps = (name: string): number => w.batch / (seconds[name] ?? Number.NaN);
     const best = Math.max(...OURS.map(sps).filter((v) => !Number.isNaN(v)));
     torchThreads.push(`${torch.threads ?? '–'}`);
+    const peer = Math.max(...['PyTorch', 'JAX'].map(sps).filter((v) => !Number.isNaN(v)));
+    goal.push(`${w.label.split(',')[0]}${w.label.includes('batch') ? ` (${w.label.split(', ').pop()})` : ''}: ${(best / peer).toFixed(2)}x`);
     rows.push([
       w.label,
       ...COLUMNS.map(sps),
@@ -113,6 +116,8 @@ export default async function training(): Promise<BenchSection[]> {
       columns: ['workload', ...COLUMNS, 'best chainrule / PyTorch', 'best chainrule / JAX', 'chainrule / tfjs-wasm'],
       rows,
       notes: [
+        `Goal (issue #13): at least 1.0x the best of PyTorch and JAX on every row. Best chainrule / best peer, ` +
+          `by row: ${goal.join('; ')}.`,
         `Real MNIST digits (the \`mnist\` package via @chainrule/cli's loadMnist), ${SAMPLES} of them in a ` +
           'seeded random order, cut into batches up front; each timed call is one step on the next batch. ' +
           `The LSTM row: seeded random sequences [batch, ${LSTM_SHAPE.steps}, ${LSTM_SHAPE.input}] in [-1, 1) ` +

@@ -11,6 +11,8 @@ import { unaryMath } from './unary-math';
 import { TRIG_SCRATCH_BYTES } from './fdlibm-trig';
 import { argReduce } from './arg-reduce';
 import { where, clamp } from './select';
+import { im2col, col2im } from './conv';
+import { maxPoolGrad } from './max-pool';
 
 export function packB_f32(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void {
   packB<f32>(k, n, b, rs, cs, dst);
@@ -194,4 +196,22 @@ export function unaryMath_f64(op: i32, n: i32, x: usize, out: usize, scratch: us
 }
 export function unaryMathScratchBytes(): i32 {
   return TRIG_SCRATCH_BYTES;
+}
+export function im2col_f32(geo: usize, x: usize, pad: f64, out: usize): void {
+  im2col<f32>(geo, x, pad, out);
+}
+export function im2col_f64(geo: usize, x: usize, pad: f64, out: usize): void {
+  im2col<f64>(geo, x, pad, out);
+}
+export function col2im_f32(geo: usize, cols: usize, out: usize): void {
+  col2im<f32>(geo, cols, out);
+}
+export function col2im_f64(geo: usize, cols: usize, out: usize): void {
+  col2im<f64>(geo, cols, out);
+}
+export function maxPoolGrad_f32(geo: usize, x: usize, m: usize, g: usize, counts: usize, out: usize): void {
+  maxPoolGrad<f32>(geo, x, m, g, counts, out);
+}
+export function maxPoolGrad_f64(geo: usize, x: usize, m: usize, g: usize, counts: usize, out: usize): void {
+  maxPoolGrad<f64>(geo, x, m, g, counts, out);
 }

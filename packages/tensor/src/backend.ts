@@ -173,6 +173,13 @@ export interface Backend {
   im2col(x: NDArray, geometry: ConvGeometry, padValue: number): NDArray;
   /** col2im, im2col's adjoint: [N, C·kh·kw, L] → [N, C, H, W], summing overlaps. */
   col2im(cols: NDArray, geometry: ConvGeometry, channels: number, height: number, width: number): NDArray;
+  /**
+   * Max pooling's gradient: x [N, C, H, W] (any strides; windows read −∞ outside it), its window
+   * maxima `out` and their gradient `g` [N, C, outH, outW] → [N, C, H, W]. Each window gives every tap
+   * equal to its max g/#ties (the others g·0/#ties, NaN windows NaN), added back as col2im adds: the
+   * bits of im2col, the max rule's one-axis gradient (autograd's extremum-grad.ts) and col2im.
+   */
+  maxPoolGrad(x: NDArray, out: NDArray, g: NDArray, geometry: ConvGeometry): NDArray;
 }
 
 /** The kernel methods of the contract (every member but `name`). */

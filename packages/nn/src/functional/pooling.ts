@@ -1,11 +1,27 @@
 /**
  * Pooling over sliding windows, built from `unfold` (im2col): max pooling = unfold + max over each
  * window, average pooling = unfold + mean; the 1-D forms pool a height of 1. Gradients come from
- * unfold's rule (fold) and the reductions'.
+ * unfold's rule (fold) and the reductions', except max pooling's first-order gradient, one fused
+ * kernel with the same bits (see `windowMax`).
  */
 import * as T from '@chainrule/tensor';
 import type { ConvGeometry, ConvOptions, Pair } from '@chainrule/tensor';
-import { Tensor, div, max, mean, reshape, squeeze, sum, unfold, unsqueeze } from '@chainrule/autograd';
+import {
+  Tensor,
+  cast,
+  customOp,
+  div,
+  eq,
+  fold,
+  isGradEnabled,
+  mean,
+  mul,
+  reshape,
+  squeeze,
+  sum,
+  unfold,
+  unsqueeze,
+} from '@chainrule/autograd';
 import { type Single, checkInput, padAfter, single } from './conv.js';
 
 /** Window options of the 2-D pooling functions; the stride defaults to the kernel size. */
@@ -68,13 +84,35 @@ function poolWindow(op: string, x: Tensor, options: PoolOptions & { dilation?: P
   return { window, geometry: g, out, extra };
 }
 
+/**
+ * The max over each window of x (padding reads −∞), [N, C, outH, outW], as one op. Forward: the
+ * chain unfold → max over the window axis, on arrays (the same kernels: the same bits). Backward:
+ * the backend's `maxPoolGrad`, which gives the bits of that chain's gradient (the max rule's, then
+ * fold) without building the columns; when the gradient will itself be differentiated (grad mode
+ * on during backward: createGraph) the chain's rule is recorded as ops instead, as the max rule does.
+ */
+function windowMax(op: string, x: Tensor, window: ConvOptions): Tensor {
+  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const g = T.convGeometry(op, h, w, window);
+  const k = g.kernel[0] * g.kernel[1],
+    L = g.output[0] * g.output[1];
+  const pool = customOp({
+    name: op,
+    forward: (v) => T.max(T.im2col(v, window, -Infinity).reshape([n, c, k, L]), 2).reshape([n, c, ...g.output]),
+    backward: (grad, [xt], out) => {
+      // d max / d x_k = [x_k = max] / #ties in each window, added back to the positions the windows read
+      if (!isGradEnabled()) return [new Tensor(T.getBackend().maxPoolGrad(xt!.value, out.value, grad.value, g))];
+      const mask = eq(reshape(unfold(xt!, window, -Infinity), [n, c, k, L]), reshape(out, [n, c, 1, L]));
+      const share = div(mul(reshape(grad, [n, c, 1, L]), mask), sum(cast(mask, xt!.dtype), 2, true));
+      return [fold(reshape(share, [n, c * k, L]), [h, w], window)];
+    },
+  });
+  return pool(x);
+}
+
 function maxPool(op: string, x: Tensor, options: PoolOptions & { dilation?: Pair }): Tensor {
-  const { window, geometry: g, out, extra } = poolWindow(op, x, options);
-  const [n, c] = x.shape as [number, number];
-  const k = g.kernel[0] * g.kernel[1];
-  const xs = extra[0] + extra[1] > 0 ? padAfter(x, extra, -Infinity) : x;
-  const cols = reshape(unfold(xs, window, -Infinity), [n, c, k, out[0] * out[1]]);
-  return reshape(max(cols, 2), [n, c, out[0], out[1]]);
+  const { window, extra } = poolWindow(op, x, options);
+  return windowMax(op, extra[0] + extra[1] > 0 ? padAfter(x, extra, -Infinity) : x, window);
 }
 
 /**

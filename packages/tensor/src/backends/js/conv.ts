@@ -92,7 +92,7 @@ export function col2im(cols: NDArray, g: ConvGeometry, channels: number, height:
  * The output columns [lo, hi) whose input column start + ox·stride lies in [0, size), for ox in
  * [0, outSize): the only ones im2col reads and col2im writes (the rest are padding).
  */
-function validRange(start: number, stride: number, size: number, outSize: number): [number, number] {
+export function validRange(start: number, stride: number, size: number, outSize: number): [number, number] {
   const lo = start >= 0 ? 0 : Math.ceil(-start / stride);
   const hi = start >= size ? 0 : Math.ceil((size - start) / stride);
   return [Math.min(lo, outSize), Math.max(Math.min(hi, outSize), Math.min(lo, outSize))];

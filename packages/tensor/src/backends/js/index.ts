@@ -8,6 +8,7 @@ import { gruCellFamily } from './gru-cell.js';
 import { linalgFamily } from './linalg.js';
 import { lstmCellFamily } from './lstm-cell.js';
 import { matmulFamily } from './matmul.js';
+import { maxPoolFamily } from './max-pool-grad.js';
 import { reduceFamily } from './reduce.js';
 import { scanFamily } from './scan.js';
 import { selectFamily } from './select.js';
@@ -32,5 +33,6 @@ export const jsBackend: Backend = {
   ...lstmCellFamily,
   ...gruCellFamily,
   ...convFamily,
+  ...maxPoolFamily,
   ...linalgFamily,
 };

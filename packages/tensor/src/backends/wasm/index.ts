@@ -2,10 +2,10 @@
  * The WebAssembly SIMD128 backend: matmul (batched, any strides, split across threads when large),
  * elementwise + − × ÷ max min with broadcasting, every unary op (the transcendental ones as fdlibm
  * ports, probed against Math.* on first use: see unary-math.ts), comparisons, dtype conversions,
- * sum/max/min/prod reductions, argmax/argmin, where (with broadcasting), clamp and the fused
- * training kernels, in float32 and float64. Everything else (copies into views, gathers), and
- * every case these kernels do not cover (other dtypes, small arrays, unusual layouts), goes to the
- * fallback backend.
+ * sum/max/min/prod reductions, argmax/argmin, where (with broadcasting), clamp, im2col / col2im, max
+ * pooling's gradient and the fused training kernels, in float32 and float64. Everything else
+ * (copies into views, gathers), and every case these kernels do not cover (other dtypes, small
+ * arrays, unusual layouts), goes to the fallback backend.
  *
  * @example
  * ```ts
@@ -28,6 +28,8 @@ import { wasmReduce } from './reduce.js';
 import { wasmArgReduce } from './arg-reduce.js';
 import { wasmClamp } from './clamp.js';
 import { wasmWhere } from './where.js';
+import { wasmCol2im, wasmIm2col } from './conv.js';
+import { wasmMaxPoolGrad } from './max-pool.js';
 import { WasmMemoryFull, kernelBytes } from './runtime.js';
 import { type BlockFallback, type BlockRun, assigned, inBlocks } from './chunks.js';
 import { wasmApi } from './wasm-api.js';
@@ -66,7 +68,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   const ctx = new WasmContext(options);
   const limit = ctx.chunkElements;
   // Each kernel tries wasm and hands the cases it declines to the fallback; every kernel not listed
-  // here (copies into views, gathers, im2col, ...) is the fallback's own, through composeBackend.
+  // here (copies into views, gathers, ...) is the fallback's own, through composeBackend.
   // Elementwise calls over more than `limit` elements run block by block (chunks.ts); the others
   // drop a memory they grew past `retainBytes` once the event loop turns (WasmContext.settle), and
   // fall back if it cannot grow.
@@ -261,6 +263,39 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
           r = declined(e);
         }
         return settled(ctx, r) ?? fallback.activationGrad(op, g, saved);
+      },
+      im2col: (x, geometry, padValue) => {
+        let r: NDArray | undefined;
+        try {
+          r = wasmIm2col(ctx, x, geometry, padValue);
+        } catch (e) {
+          r = declined(e);
+        } finally {
+          ctx.settle();
+        }
+        return r ?? fallback.im2col(x, geometry, padValue);
+      },
+      col2im: (cols, geometry, channels, height, width) => {
+        let r: NDArray | undefined;
+        try {
+          r = wasmCol2im(ctx, cols, geometry, channels, height, width);
+        } catch (e) {
+          r = declined(e);
+        } finally {
+          ctx.settle();
+        }
+        return r ?? fallback.col2im(cols, geometry, channels, height, width);
+      },
+      maxPoolGrad: (x, out, g, geometry) => {
+        let r: NDArray | undefined;
+        try {
+          r = wasmMaxPoolGrad(ctx, x, out, g, geometry);
+        } catch (e) {
+          r = declined(e);
+        } finally {
+          ctx.settle();
+        }
+        return r ?? fallback.maxPoolGrad(x, out, g, geometry);
       },
     },
     fallback,

@@ -133,6 +133,12 @@ export interface KernelExports {
   ): void;
   clamp_f32(n: number, x: number, out: number, lo: number, hi: number): void;
   clamp_f64(n: number, x: number, out: number, lo: number, hi: number): void;
+  im2col_f32(geo: number, x: number, pad: number, out: number): void;
+  im2col_f64(geo: number, x: number, pad: number, out: number): void;
+  col2im_f32(geo: number, cols: number, out: number): void;
+  col2im_f64(geo: number, cols: number, out: number): void;
+  maxPoolGrad_f32(geo: number, x: number, m: number, g: number, counts: number, out: number): void;
+  maxPoolGrad_f64(geo: number, x: number, m: number, g: number, counts: number, out: number): void;
 }
 
 const PAGE = 65536;

@@ -1,0 +1,45 @@
+import type { ConvGeometry } from '../../backend.js';
+import { isFloat } from '../../dtype.js';
+import type { NDArray } from '../../ndarray.js';
+import type { WasmContext } from './context.js';
+import { CONV_MIN_SIZE, writeGeometry } from './conv.js';
+import { beginCall, finish, stage } from './stage.js';
+
+/**
+ * Max pooling's gradient in wasm (see Backend.maxPoolGrad), or undefined when not handled: mixed
+ * or non-float dtypes, empty or small inputs. Bit-identical to the TypeScript kernel (the same
+ * counts, the same rounded divisions and the same sequence of rounded adds into each element:
+ * assembly/max-pool.ts). All three operands are staged with their own strides, so a broadcast
+ * gradient (that of a sum) is not expanded.
+ */
+export function wasmMaxPoolGrad(
+  ctx: WasmContext,
+  x: NDArray,
+  out: NDArray,
+  g: NDArray,
+  geometry: ConvGeometry,
+): NDArray | undefined {
+  const dtype = x.dtype;
+  if (!isFloat(dtype) || out.dtype !== dtype || g.dtype !== dtype) return undefined;
+  if (x.size < CONV_MIN_SIZE || out.size === 0) return undefined;
+  const f64 = dtype === 'float64';
+  const bytes = f64 ? 8 : 4;
+  const heap = beginCall(ctx.heap);
+  const X = stage(heap, x),
+    M = stage(heap, out),
+    G = stage(heap, g);
+  const geo = writeGeometry(heap, x.shape, X.strides, geometry, [...M.strides, ...G.strides]);
+  const counts = heap.alloc(geometry.output[0] * geometry.output[1] * bytes);
+  // 16 bytes of slack: a SIMD row of stride 2 reads and rewrites (unchanged) one element past its last
+  // tap, and reads x one past (inside M's block, staged after it)
+  const o = heap.alloc(x.size * bytes + 16);
+  (f64 ? heap.exports.maxPoolGrad_f64 : heap.exports.maxPoolGrad_f32)(
+    geo,
+    X.ptr + X.base * bytes,
+    M.ptr + M.base * bytes,
+    G.ptr + G.base * bytes,
+    counts,
+    o,
+  );
+  return finish(heap, f64, o, x.size, x.shape, undefined);
+}

@@ -4,6 +4,7 @@
 import { type Tensor, randn } from '@chainrule/autograd';
 import {
   Adam,
+  BatchNorm1d,
   Conv2d,
   Dropout,
   Flatten,
@@ -107,6 +108,32 @@ describe('compileStep', () => {
     };
     const step = agree(make, data, mseLoss, 6);
     expect(step.stats.replayed).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps BatchNorm running statistics and its batch counter as eager training does', () => {
+    T.manualSeed(13);
+    const data: [Tensor, Tensor][] = Array.from({ length: 3 }, () => [randn([6, 4]), randn([6, 2])]);
+    const make: Make = () => {
+      T.manualSeed(14);
+      const model = new Sequential(new Linear(4, 5), new BatchNorm1d(5), new ReLU(), new Linear(5, 2));
+      return { model, opt: new SGD(model.parameters(), { lr: 0.1 }) };
+    };
+    const eager = make(),
+      compiled = make();
+    const step = compileStep(compiled.model, mseLoss, compiled.opt);
+    for (let i = 0; i < 7; i++) {
+      const [x, y] = data[i % 3]!;
+      eager.opt.zeroGrad();
+      const l = mseLoss(eager.model.forward(x), y);
+      l.backward();
+      eager.opt.step();
+      expect(bits(step(x, y).loss)).toEqual(bits(l));
+    }
+    expect(step.stats.replayed).toBeGreaterThanOrEqual(4);
+    const a = compiled.model.stateDict(),
+      b = eager.model.stateDict();
+    for (const [key, t] of b) expect(bits(a.get(key)!), key).toEqual(bits(t));
+    expect(bits(b.get('1.num_batches_tracked')!)).toEqual([7]);
   });
 
   it('runs dropout eagerly (it draws random numbers) with the same results as eager training', () => {

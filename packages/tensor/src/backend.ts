@@ -114,9 +114,10 @@ export interface Backend {
   argsort(x: NDArray, axis: number, descending: boolean): NDArray;
   /**
    * Batched matrix product: a is [...batch, m, k], b is [...batch, k, n] with identical batch shapes
-   * (stride 0 where broadcast), any strides (transposed views need no copy). Result [...batch, m, n].
+   * (stride 0 where broadcast), any strides (transposed views need no copy). Result [...batch, m, n]:
+   * written into `out` when given (contiguous, of that shape and `outDtype`, not overlapping a or b).
    */
-  matmul(a: NDArray, b: NDArray, outDtype: DType): NDArray;
+  matmul(a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray;
   /** Copies any view into a new contiguous array, converting to `dtype`. */
   copy(x: NDArray, dtype: DType): NDArray;
   /** Writes `src` (already of `dst`'s shape, stride 0 where broadcast) into the view `dst`. */

@@ -37,6 +37,9 @@ const INDEXED: Partial<Record<KernelName, readonly [number, number, number]>> = 
   scatter: [2, 1, 0],
 };
 
+/** The kernels that take an `out` array, and its argument position. */
+const OUT_SLOT: Partial<Record<KernelName, number>> = { unary: 3, binary: 4, matmul: 3 };
+
 /** Copies view `src` into view `dst` (same shape and dtype). */
 function copyInto(backend: Backend, dst: NDArray, src: NDArray): void {
   if (dst.isContiguous && src.isContiguous && dst.dtype === src.dtype) {
@@ -74,11 +77,14 @@ function stepOf(backend: Backend, call: TapeCall): Step {
   const kernel = (backend as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!.bind(backend);
   const check = INDEXED[method];
   const guard = check !== undefined && args[check[0]] instanceof T.NDArray ? check : undefined;
-  const hasOut = (method === 'unary' && args.length >= 4 && args[3] !== undefined) ||
-    (method === 'binary' && args.length >= 5 && args[4] !== undefined);
-  if ((method === 'unary' || method === 'binary') && result instanceof T.NDArray && !hasOut) {
-    const withOut = [...args.slice(0, method === 'unary' ? 3 : 4), result];
-    return () => void kernel(...withOut);
+  const slot = OUT_SLOT[method];
+  if (slot !== undefined && result instanceof T.NDArray && args[slot] === undefined) {
+    // written straight into the recorded result (a backend that ignores `out` is copied from)
+    const withOut = [...args.slice(0, slot), result];
+    return () => {
+      const r = kernel(...withOut) as NDArray;
+      if (r !== result) copyInto(backend, result, r);
+    };
   }
   const targets = resultArrays(result);
   if (targets.length === 0) return guard ? () => (checkIndex(method, args, guard), void kernel(...args)) : () => void kernel(...args);

@@ -5,14 +5,14 @@ import { forEachRow } from './rows.js';
 import { gemm } from './gemm.js';
 
 /** Batched matmul: one gemm per batch element, strides passed through (no copies of transposed views). */
-export function matmul(a: NDArray, b: NDArray, outDtype: DType): NDArray {
+export function matmul(a: NDArray, b: NDArray, outDtype: DType, into?: NDArray): NDArray {
   const nd = a.ndim;
   const m = a.shape[nd - 2]!,
     k = a.shape[nd - 1]!,
     n = b.shape[nd - 1]!;
   const batchShape = a.shape.slice(0, nd - 2);
   const batch = batchShape.reduce((p, d) => p * d, 1);
-  const out = new NDArray(allocate(outDtype, batch * m * n, 'matmul'), [...batchShape, m, n]);
+  const out = into ?? new NDArray(allocate(outDtype, batch * m * n, 'matmul'), [...batchShape, m, n]);
   if (batch === 0 || m === 0 || n === 0) return out;
   const c = out.data as FloatArray;
   const ad = a.data as FloatArray,
@@ -35,7 +35,7 @@ export function matmul(a: NDArray, b: NDArray, outDtype: DType): NDArray {
       { data: ad, offset: offs[0]!, rowStride: aRs, colStride: aCs },
       { data: bd, offset: offs[1]!, rowStride: bRs, colStride: bCs },
       c,
-      bi * m * n,
+      out.offset + bi * m * n,
     );
   });
   return out;

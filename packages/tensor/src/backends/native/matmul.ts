@@ -25,7 +25,7 @@ function layout(rows: number, cols: number, rs: number, cs: number): { trans: nu
 
 /** A matmul kernel that runs large float products on `blas` and everything else on `fallback`. */
 export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['matmul'] {
-  return (a: NDArray, b: NDArray, outDtype: DType): NDArray => {
+  return (a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray => {
     const r = a.ndim;
     const m = a.shape[r - 2]!;
     const k = a.shape[r - 1]!;
@@ -35,7 +35,7 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
     const count = batch.reduce((p, d) => p * d, 1);
     // the whole call decides (not each matrix), so a batch and the same rows in one product agree
     if (!float || a.dtype !== outDtype || b.dtype !== outDtype || count * m * n * k < BLAS_MIN_WORK)
-      return fallback(a, b, outDtype);
+      return fallback(a, b, outDtype, out);
     const gemm = outDtype === 'float32' ? blas.sgemm : blas.dgemm;
     let A = a;
     let B = b;
@@ -49,7 +49,12 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
       B = b.contiguous();
       lb = { trans: NO_TRANS, ld: n };
     }
-    const data = outDtype === 'float32' ? new Float32Array(count * m * n) : new Float64Array(count * m * n);
+    const data =
+      out !== undefined
+        ? (out.data as Float32Array | Float64Array).subarray(out.offset, out.offset + count * m * n)
+        : outDtype === 'float32'
+          ? new Float32Array(count * m * n)
+          : new Float64Array(count * m * n);
     const index = new Array<number>(batch.length).fill(0);
     for (let i = 0; i < count; i++) {
       let oa = A.offset;
@@ -67,6 +72,6 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
         index[d] = 0;
       }
     }
-    return new NDArray(data, [...batch, m, n]);
+    return out ?? new NDArray(data, [...batch, m, n]);
   };
 }

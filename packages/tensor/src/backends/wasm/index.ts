@@ -196,16 +196,16 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
         }
         return r ?? fallback.argReduce(op, x, axis);
       },
-      matmul: (a, b, outDtype) => {
+      matmul: (a, b, outDtype, out) => {
         let r: NDArray | undefined;
         try {
-          r = wasmMatmul(ctx, a, b, outDtype);
+          r = wasmMatmul(ctx, a, b, outDtype, out);
         } catch (e) {
           r = declined(e);
         } finally {
           ctx.settle();
         }
-        return r ?? fallback.matmul(a, b, outDtype);
+        return r ?? fallback.matmul(a, b, outDtype, out);
       },
       copy: (x, dtype) => {
         if (x.size > limit && x.isContiguous && x.dtype !== dtype && isFloat(dtype))

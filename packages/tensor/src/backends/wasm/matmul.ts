@@ -3,7 +3,7 @@ import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { type GemmJob, MAX_JOB_BATCH, MAX_JOB_CHUNKS } from './pool.js';
 import type { GemmPool } from './web-pool.js';
-import { type Staged, beginCall, readFloats, stage } from './stage.js';
+import { type Staged, beginCall, finish, stage } from './stage.js';
 
 /** Register tile rows (MR) of the kernels; chunks of C rows handed to threads are multiples of it. */
 const MR = 4;
@@ -15,7 +15,13 @@ export const MIN_WORK = 256;
  * Batched matmul in wasm (see Backend.matmul), or undefined when the arguments are not for it
  * (non-float or mixed dtypes, empty or tiny products): the caller then uses the fallback.
  */
-export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: DType): NDArray | undefined {
+export function wasmMatmul(
+  ctx: WasmContext,
+  a: NDArray,
+  b: NDArray,
+  outDtype: DType,
+  out?: NDArray,
+): NDArray | undefined {
   if (a.dtype !== outDtype || b.dtype !== outDtype || !isFloat(outDtype)) return undefined;
   const nd = a.ndim;
   if (nd < 2 || b.ndim !== nd) return undefined;
@@ -66,11 +72,11 @@ export function wasmMatmul(ctx: WasmContext, a: NDArray, b: NDArray, outDtype: D
       m * n * bytes,
     );
   }
-  if (threaded) return runThreaded(ctx, pool, { f64, m, n, k, ars, acs, batch, table, c }, batchShape);
+  if (threaded) return runThreaded(ctx, pool, { f64, m, n, k, ars, acs, batch, table, c }, batchShape, out);
   const rows = f64 ? ex.gemmRows_f64 : ex.gemmRows_f32;
   for (let t = 0; t < batch; t++)
     rows(0, m, n, k, table[3 * t]!, ars, acs, table[3 * t + 1]!, table[3 * t + 2]!, n, ctx.scratch);
-  return new NDArray(readFloats(heap, f64, c, batch * m * n), [...batchShape, m, n]);
+  return finish(heap, f64, c, batch * m * n, [...batchShape, m, n], out);
 }
 
 /** Chunks of C rows per thread in a split matmul: enough that the last one to finish is short. */
@@ -100,11 +106,22 @@ export function chunkRowsFor(m: number, batch: number, threads: number): number 
  * result as soon as it is finished (the calling thread does this between chunks and while it
  * waits for the workers', so little copying is left after the last one).
  */
-function runThreaded(ctx: WasmContext, pool: GemmPool, p: SplitProduct, batchShape: readonly number[]): NDArray {
+function runThreaded(
+  ctx: WasmContext,
+  pool: GemmPool,
+  p: SplitProduct,
+  batchShape: readonly number[],
+  into: NDArray | undefined,
+): NDArray {
   const { f64, m, n, batch, c } = p;
   const chunkRows = chunkRowsFor(m, batch, ctx.threads);
   const perBatch = Math.ceil(m / chunkRows);
-  const out = f64 ? new Float64Array(batch * m * n) : new Float32Array(batch * m * n);
+  const out: FloatArray =
+    into !== undefined
+      ? (into.data as FloatArray).subarray(into.offset, into.offset + batch * m * n)
+      : f64
+        ? new Float64Array(batch * m * n)
+        : new Float32Array(batch * m * n);
   const view: FloatArray = f64 ? ctx.sharedHeap.viewF64() : ctx.sharedHeap.viewF32();
   const c0 = c / (f64 ? 8 : 4);
   for (let t0 = 0; t0 < batch; t0 += MAX_JOB_BATCH) {
@@ -129,7 +146,7 @@ function runThreaded(ctx: WasmContext, pool: GemmPool, p: SplitProduct, batchSha
       out.set(view.subarray(c0 + from, c0 + to), from);
     });
   }
-  return new NDArray(out, [...batchShape, m, n]);
+  return into ?? new NDArray(out, [...batchShape, m, n]);
 }
 
 /**

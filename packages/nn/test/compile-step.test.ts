@@ -17,8 +17,10 @@ import {
   ReLU,
   SGD,
   Sequential,
+  Sigmoid,
   StepLR,
   Tanh,
+  bce,
   compileStep,
   crossEntropy,
   fit,
@@ -48,7 +50,9 @@ function agree(make: Make, data: [Tensor, Tensor][], loss: (o: Tensor, y: Tensor
     expect(bits(r.loss)).toEqual(bits(l));
     expect(bits(r.output)).toEqual(bits(out));
   }
-  compiled.model.parameters().forEach((p, i) => expect(bits(p)).toEqual(bits(eager.model.parameters()[i]!)));
+  compiled.model.parameters().forEach((p, i) => {
+    expect(bits(p)).toEqual(bits(eager.model.parameters()[i]!));
+  });
   return step;
 }
 
@@ -190,6 +194,56 @@ describe('compileStep', () => {
   });
 });
 
+describe('compileStep keeps eager semantics where a plan could drift', () => {
+  it('checks each batch on replay: a bad label or probability throws the eager error', () => {
+    T.manualSeed(15);
+    const model = new Linear(3, 4);
+    const step = compileStep(model, crossEntropy, new SGD(model.parameters(), { lr: 0.1 }));
+    const x = randn([2, 3]);
+    for (let i = 0; i < 4; i++) step(x, new TensorClass(T.array([1, 3], 'int32')));
+    expect(step.stats.replayed).toBe(2);
+    expect(() => step(x, new TensorClass(T.array([1, 7], 'int32')))).toThrow(/target 7 is out of bounds for 4 classes/);
+    const sig = new Sequential(new Linear(3, 1), new Sigmoid());
+    const bceStep = compileStep(sig, bce, new SGD(sig.parameters(), { lr: 0.1 }));
+    for (let i = 0; i < 4; i++) bceStep(x, randn([2, 1]).sigmoid());
+    expect(bceStep.stats.replayed).toBe(2);
+    expect(() => bceStep(x, new TensorClass(T.array([[0.5], [1.5]])))).toThrow(/target must be in \[0, 1\], got 1.5/);
+  });
+
+  it('records again after the optimizer loads a state dict or a parameter stops requiring grad', () => {
+    T.manualSeed(16);
+    const make: Make = () => {
+      T.manualSeed(17);
+      const model = new Sequential(new Linear(3, 4), new Tanh(), new Linear(4, 2));
+      return { model, opt: new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }) };
+    };
+    const eager = make(),
+      compiled = make();
+    const step = compileStep(compiled.model, mseLoss, compiled.opt);
+    const data: [Tensor, Tensor][] = Array.from({ length: 2 }, () => [randn([5, 3]), randn([5, 2])]);
+    const saved = { e: eager.opt.stateDict(), c: compiled.opt.stateDict() };
+    for (let i = 0; i < 12; i++) {
+      const [x, y] = data[i % 2]!;
+      if (i === 5) {
+        eager.opt.loadStateDict(saved.e); // back to the first state: momentum buffers replaced
+        compiled.opt.loadStateDict(saved.c);
+      }
+      if (i === 8) {
+        eager.model.parameters()[0]!.requiresGrad_(false);
+        compiled.model.parameters()[0]!.requiresGrad_(false);
+      }
+      eager.opt.zeroGrad();
+      const l = mseLoss(eager.model.forward(x), y);
+      l.backward();
+      eager.opt.step();
+      expect(bits(step(x, y).loss), `step ${i}`).toEqual(bits(l));
+    }
+    compiled.model.parameters().forEach((p, i) => {
+    expect(bits(p)).toEqual(bits(eager.model.parameters()[i]!));
+  });
+  });
+});
+
 describe('fit compiles its steps by default', () => {
   it('gives the same history and weights as fit({ compile: false })', () => {
     T.manualSeed(11);
@@ -199,12 +253,28 @@ describe('fit compiles its steps by default', () => {
       T.manualSeed(12);
       const model = new Sequential(new Linear(5, 7), new ReLU(), new Linear(7, 3));
       const opt = new SGD(model.parameters(), { lr: 0.2, momentum: 0.5 });
-      const history = fit(model, { train: { x, y }, loss: crossEntropy, optimizer: opt, epochs: 4, batchSize: 8, compile });
-      return { history, weights: model.parameters().map(bits) };
+      let steps = 0;
+      const step = opt.step.bind(opt);
+      opt.step = () => {
+        steps++;
+        step();
+      };
+      const history = fit(model, {
+        train: { x, y },
+        loss: crossEntropy,
+        optimizer: opt,
+        epochs: 4,
+        batchSize: 8,
+        compile,
+      });
+      return { history, weights: model.parameters().map(bits), steps };
     };
     const on = run(true),
       off = run(false);
     expect(on.history.trainLoss).toEqual(off.history.trainLoss);
     expect(on.weights).toEqual(off.weights);
+    // replays skip the optimizer's JavaScript: step() runs only while the plan is recorded
+    expect(on.steps).toBeLessThanOrEqual(3);
+    expect(off.steps).toBe(20);
   });
 });

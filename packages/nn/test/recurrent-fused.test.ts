@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as T from '@chainrule/tensor';
 import { Rng } from '@chainrule/tensor';
 import { Tensor, add, linear, mul, noGrad, select, sigmoid, split, stack, sub, tanh } from '@chainrule/autograd';
-import { type CellWeights, GRU, LSTM } from '@chainrule/nn';
+import { type CellWeights, GRU, LSTM, gruCell, lstmCell } from '@chainrule/nn';
 
 type FloatDType = 'float32' | 'float64';
 
@@ -110,5 +110,35 @@ describe('recurrent layers on the fused cells', () => {
       const got = noGrad(() => fused(layer, x, h0, c0));
       expect([got[0].transpose(0, 1), got[1], got[2]].map(bits)).toEqual(want);
     }
+  });
+});
+
+describe('cells with a state that broadcasts or has another dtype', () => {
+  it('still broadcast and promote, as the equations op by op do', () => {
+    const rng = new Rng(31);
+    const w: CellWeights = {
+      weightIh: new Tensor(T.randn([16, 3], { rng })),
+      weightHh: new Tensor(T.randn([16, 4], { rng })),
+      biasIh: new Tensor(T.randn([16], { rng })),
+      biasHh: new Tensor(T.randn([16], { rng })),
+    };
+    const x = new Tensor(T.randn([5, 3], { rng }));
+    const h = new Tensor(T.randn([1, 4], { rng }));
+    const c = new Tensor(T.randn([4], { rng, dtype: 'float64' }));
+    const [h2, c2] = lstmCell(x, h, c, w);
+    const gates = add(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh));
+    const [i, f, g, o] = split(gates, 4, -1) as [Tensor, Tensor, Tensor, Tensor];
+    const want = add(mul(sigmoid(f), c), mul(sigmoid(i), tanh(g)));
+    expect(c2.dtype).toBe('float64');
+    expect(c2.toArray()).toEqual(want.toArray());
+    expect(h2.toArray()).toEqual(mul(sigmoid(o), tanh(want)).toArray());
+    const wg: CellWeights = {
+      ...w,
+      weightIh: new Tensor(T.randn([12, 3], { rng })),
+      weightHh: new Tensor(T.randn([12, 4], { rng })),
+      biasIh: new Tensor(T.randn([12], { rng })),
+      biasHh: new Tensor(T.randn([12], { rng })),
+    };
+    expect(gruCell(x, h, wg).shape).toEqual([5, 4]);
   });
 });

@@ -157,7 +157,10 @@ export interface Backend {
    * and h [..., H], of one float dtype, to [4, ..., H] planes h', r, z, n, with the unfused ops' bits.
    */
   fusedGruCell(xGates: NDArray, hGates: NDArray, h: NDArray): NDArray;
-  /** The gradients of both gate parts and h from `grad` [..., H] (of h'), `cell` (the forward's planes), hGates and h. */
+  /**
+   * The gradients of both gate parts and h from `grad` [..., H] (of h'), `cell` (the forward's
+   * planes), hGates and h.
+   */
   fusedGruCellBackward(grad: NDArray, cell: NDArray, hGates: NDArray, h: NDArray): GruCellGrads;
   /** LU with partial pivoting of each [..., n, n] matrix (computed in float64); singular ones reported in `info`. */
   luFactor(a: NDArray): LuFactors;

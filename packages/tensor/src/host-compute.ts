@@ -7,8 +7,11 @@
  */
 import type { NDArray } from './ndarray.js';
 
-/** What a listener is told: the op that computed values on the host. */
-export type HostComputeListener = (op: string) => void;
+/**
+ * What a listener is told: the op that computed values on the host (`kind` 'compute'), or the
+ * place that read values into JavaScript to decide something (`kind` 'read').
+ */
+export type HostComputeListener = (op: string, kind: 'compute' | 'read') => void;
 
 /**
  * A pure function of arrays computed on the host (a fused helper outside the `Backend` contract):
@@ -23,12 +26,25 @@ let listener: HostComputeListener | null = null;
 let kernelListener: HostKernelListener | null = null;
 let hostDepth = 0;
 
-/** Whether a host kernel is running under a listener (its own kernel calls are part of it). */
+/**
+ * Whether a host kernel is running under a listener (its own kernel calls are part of it).
+ * @example
+ * ```ts
+ * inHostKernel(); // false outside a recorded host kernel
+ * ```
+ */
 export function inHostKernel(): boolean {
   return hostDepth > 0;
 }
 
-/** Installs (or removes, with null) the listener of host kernels; returns the previous one. */
+/**
+ * Installs (or removes, with null) the listener of host kernels; returns the previous one.
+ * @example
+ * ```ts
+ * const prev = setHostKernelListener((name) => console.log('host kernel', name));
+ * setHostKernelListener(prev);
+ * ```
+ */
 export function setHostKernelListener(next: HostKernelListener | null): HostKernelListener | null {
   const prev = kernelListener;
   kernelListener = next;
@@ -79,7 +95,51 @@ export function setHostComputeListener(next: HostComputeListener | null): HostCo
   return prev;
 }
 
-/** Reports host-side computation of data by `op` to the listener, if any. */
+/**
+ * Reports host-side computation of data by `op` to the listener, if any.
+ * @example
+ * ```ts
+ * noteHostCompute('random numbers'); // what Rng does for each number it draws
+ * ```
+ */
 export function noteHostCompute(op: string): void {
-  if (listener !== null) listener(op);
+  if (listener !== null) listener(op, 'compute');
+}
+
+/**
+ * Reports that `what` read array values into JavaScript (a branch, a number for later), to the
+ * listener, if any: a replayed plan could not repeat that decision.
+ * @example
+ * ```ts
+ * noteHostRead('item()'); // what NDArray.item() does
+ * ```
+ */
+export function noteHostRead(what: string): void {
+  if (listener !== null) listener(what, 'read');
+}
+
+/**
+ * Runs `check(...args)`, a validation of array values on the host that throws when they are bad
+ * (and returns nothing), and tells a tracing compiler, so its plan runs the check again on each
+ * replay's values.
+ * @example
+ * ```ts
+ * hostCheck('bce', (p: NDArray) => { if (p.min() < 0) throw new RangeError('bce', 'p < 0'); }, probs);
+ * ```
+ */
+export function hostCheck<A extends unknown[]>(name: string, check: (...args: A) => void, ...args: A): void {
+  check(...args);
+  checkListener?.(name, check as unknown as (...a: never[]) => void, args);
+}
+
+/** What a tracing compiler hears of host checks: the name, the function and its arguments. */
+export type HostCheckListener = (name: string, check: (...args: never[]) => void, args: readonly unknown[]) => void;
+
+let checkListener: HostCheckListener | null = null;
+
+/** Installs (or removes, with null) the listener of host checks; returns the previous one. */
+export function setHostCheckListener(next: HostCheckListener | null): HostCheckListener | null {
+  const prev = checkListener;
+  checkListener = next;
+  return prev;
 }

@@ -122,8 +122,12 @@ export {
   type HostKernelListener,
   setHostComputeListener,
   setHostKernelListener,
+  type HostCheckListener,
   noteHostCompute,
+  noteHostRead,
   hostKernel,
+  hostCheck,
+  setHostCheckListener,
   inHostKernel,
 } from './host-compute.js';
 export * from './ops/elementwise.js';

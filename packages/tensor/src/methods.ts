@@ -9,6 +9,7 @@ import type { Operand } from './ops/operand.js';
 import * as red from './ops/reduce.js';
 import { matmul } from './ops/matmul.js';
 import { formatArray } from './print.js';
+import { noteHostRead } from './host-compute.js';
 
 type Unary =
   | 'neg'
@@ -183,6 +184,7 @@ NDArray.prototype.toString = function () {
   return `array(${formatArray(this, { indent: 'array('.length })}${shape}, dtype=${this.dtype})`;
 };
 NDArray.prototype.toArray = function () {
+  noteHostRead('toArray()');
   return toNested(this);
 };
 

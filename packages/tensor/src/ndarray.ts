@@ -1,6 +1,7 @@
 import { type DType, type TypedArray, dtypeOfArray, isInt32Value, notInt32 } from './dtype.js';
 import { RangeError, ShapeError, fmtShape } from './errors.js';
 import { type Shape, checkShape, contiguousStrides, normalizeAxis, shapesEqual, sizeOf } from './shape.js';
+import { noteHostRead } from './host-compute.js';
 
 /** The strides of every 0-d array (shared: a scalar allocates none). */
 const NO_STRIDES: Shape = Object.freeze([]);
@@ -42,6 +43,7 @@ export class NDArray {
 
   /** Reads one element by its multi-index (negative indices count from the end). */
   get(...index: number[]): number {
+    noteHostRead('get()');
     return this.data[this.flatIndex('get', index)]!;
   }
 
@@ -62,6 +64,7 @@ export class NDArray {
         'item',
         `only one-element arrays can be read as a number, got shape ${fmtShape(this.shape)}`,
       );
+    noteHostRead('item()');
     return this.data[this.offset]!;
   }
 

@@ -42,11 +42,17 @@ describe('matmul into out', () => {
         fc.property(shape, ({ batch, m, k, n, transA, transB, f64, seed }) => {
           const rng = new Rng(seed);
           const dtype = f64 ? 'float64' : 'float32';
-          const a = transA ? randn([batch, k, m], { rng, dtype }).transpose(1, 2) : randn([batch, m, k], { rng, dtype });
-          const b = transB ? randn([batch, n, k], { rng, dtype }).transpose(1, 2) : randn([batch, k, n], { rng, dtype });
+          const a = transA
+            ? randn([batch, k, m], { rng, dtype }).transpose(1, 2)
+            : randn([batch, m, k], { rng, dtype });
+          const b = transB
+            ? randn([batch, n, k], { rng, dtype }).transpose(1, 2)
+            : randn([batch, k, n], { rng, dtype });
           const want = matmul!(a, b, dtype);
           const size = batch * m * n;
-          const buffer = f64 ? new Float64Array(size + 7).fill(Number.NaN) : new Float32Array(size + 7).fill(Number.NaN);
+          const buffer = f64
+            ? new Float64Array(size + 7).fill(Number.NaN)
+            : new Float32Array(size + 7).fill(Number.NaN);
           const out = new NDArray(buffer, [batch, m, n], undefined, 5);
           const got = matmul!(a, b, dtype, out);
           expect(got).toBe(out);

@@ -38,10 +38,13 @@ export type Classification = { readonly origins: Map<Storage, Origin> } | { read
 /** Internal storages of a run: inputs and kernel results, by storage. */
 function internalOrigins(run: RecordedRun): Map<Storage, Origin> {
   const map = new Map<Storage, Origin>();
-  run.inputs.forEach((x, index) => map.set(x.data, { kind: 'input', index }));
+  run.inputs.forEach((x, index) => {
+    map.set(x.data, { kind: 'input', index });
+  });
   run.rec.calls.forEach((c, call) => {
     resultArrays(c.result).forEach((r, field) => {
-      if (!map.has(r.data)) map.set(r.data, { kind: 'result', call, field });
+      // a kernel that returns its `out` argument made no storage: that storage came from elsewhere
+      if (!map.has(r.data) && !c.args.includes(r)) map.set(r.data, { kind: 'result', call, field });
     });
   });
   return map;
@@ -132,7 +135,11 @@ export function classify(prev: RecordedRun, cur: RecordedRun): Classification {
       const known = external.get(x.data);
       const origin = externalOrigin(x, y, prev, cur, prevInternal);
       if (origin === undefined)
-        return { unstable: `${where}: argument ${j + 1} was computed outside the kernels and changed since the call before` };
+        return {
+          unstable:
+            `${where}: argument ${j + 1} was made outside the kernels (or is a view moved in JavaScript) ` +
+            'and changed since the call before',
+        };
       if (known !== undefined && known.kind !== origin.kind)
         return { unstable: `${where}: argument ${j + 1} is read as ${known.kind} and as ${origin.kind}` };
       external.set(x.data, origin);
@@ -150,8 +157,13 @@ function externalOrigin(
   cur: RecordedRun,
   prevInternal: Map<Storage, Origin>,
 ): Origin | undefined {
-  if (x.data === y.data) return { kind: 'state' };
+  if (x.data === y.data && x.offset === y.offset) return { kind: 'state' };
+  // the same storage at another offset: a view moved by JavaScript, unless it is one of the scalar
+  // path's shared 64-byte chunks (numbers land at whatever offset is free; views of them too)
+  if (x.data === y.data && x.data.byteLength > 64) return undefined;
   const made = prevInternal.get(x.data);
-  if (made !== undefined && made.kind === 'result') return { kind: 'carried', from: x.data, call: made.call, field: made.field };
+  if (made !== undefined && made.kind === 'result') {
+    return x.offset === y.offset ? { kind: 'carried', from: x.data, call: made.call, field: made.field } : undefined;
+  }
   return sameContents(x, cur.rec, y, prev.rec) ? { kind: 'constant' } : undefined;
 }

@@ -20,7 +20,7 @@ import { isRecording, setTraceListener } from './trace-state.js';
 export type CompileArg = Tensor | number | boolean | string | null | undefined;
 
 /** What a compiled function may return: a tensor, an array or an object of tensors, or nothing. */
-export type CompileResult = Tensor | readonly Tensor[] | { readonly [key: string]: Tensor } | undefined | void;
+export type CompileResult = Tensor | readonly Tensor[] | { readonly [key: string]: Tensor } | undefined;
 
 /** Options of `compile`. */
 export interface CompileOptions {
@@ -30,7 +30,10 @@ export interface CompileOptions {
    * default), or throw a CompileError naming the reason.
    */
   fallback?: boolean;
-  /** How many calls of one signature may be recorded without two in a row agreeing before it runs eagerly for good (default 4). */
+  /**
+   * How many calls of one signature may be recorded without two in a row agreeing before it runs
+   * eagerly for good (default 4).
+   */
   maxRecordings?: number;
 }
 
@@ -74,16 +77,21 @@ interface Entry {
   eager: string | undefined;
 }
 
-/** The signature of a call: what must be equal for a plan to apply. */
+/** The signature of a call: what must be equal for a plan to apply (-0 is not 0, strings are quoted). */
 function signature(args: readonly CompileArg[]): string {
   let key = `${T.getBackend().name}|${isGradEnabled() ? 'grad' : 'nograd'}`;
   for (const a of args) {
-    key +=
-      a instanceof Tensor
-        ? `|${a.dtype}[${a.shape.join(',')}]${a.requiresGrad ? 'g' : ''}`
-        : `|${typeof a}:${String(a)}`;
+    if (a instanceof Tensor) key += `|${a.dtype}[${a.shape.join(',')}]`;
+    else if (typeof a === 'number') key += `|n:${Object.is(a, -0) ? '-0' : String(a)}`;
+    else key += `|${typeof a}:${JSON.stringify(a) ?? 'undefined'}`;
   }
   return key;
+}
+
+/** Why a call must run eagerly whatever it does: an argument whose gradient would go to the plan's copy. */
+function argumentsNeedingGrad(args: readonly CompileArg[]): string | undefined {
+  const i = args.findIndex((a) => a instanceof Tensor && a.requiresGrad);
+  return i < 0 ? undefined : `argument ${i + 1} requires grad (a plan reads copies of its arguments)`;
 }
 
 /** The tensors of a result, in order, and how to rebuild the same structure from arrays. */
@@ -130,15 +138,24 @@ export function compile<A extends CompileArg[], R extends CompileResult>(
   const maxRecordings = options.maxRecordings ?? 4;
   const name = fn.name === '' ? 'compile' : `compile(${fn.name})`;
   let entries = new Map<string, Entry>();
+  let lastEntry: Entry | undefined;
   const stats: CompileStats = { recorded: 0, replayed: 0, eager: 0 };
 
   const compiled = (...args: A): R => {
-    if (isRecording() || isBatching() || isAnomalyEnabled()) return fn(...args); // inside another recording, vmap or anomaly mode
+    // inside another recording, vmap or anomaly mode: just run
+    if (isRecording() || isBatching() || isAnomalyEnabled()) return fn(...args);
     const key = signature(args);
     let entry = entries.get(key);
     if (entry === undefined) {
-      entry = { last: undefined, recordings: 0, plan: undefined, eager: undefined };
+      entry = { last: undefined, recordings: 0, plan: undefined, eager: argumentsNeedingGrad(args) };
       entries.set(key, entry);
+    }
+    const previous = lastEntry;
+    lastEntry = entry;
+    // state carried from call to call is copied from this plan's own last call: stale if another ran since
+    if (entry.plan?.carries && (previous !== entry || !entry.plan.bindingsIntact())) {
+      entry.plan = undefined;
+      entry.recordings = 0;
     }
     if (entry.plan !== undefined) {
       stats.replayed++;
@@ -158,6 +175,7 @@ export function compile<A extends CompileArg[], R extends CompileResult>(
       if ('origins' in c) {
         entry.plan = new Plan(T.getBackend(), run, c.origins, rebuild);
         entry.last = undefined;
+        run.rec.snapshots.clear(); // the plan keeps the ones it restores
       } else if (entry.recordings >= maxRecordings) {
         entry.eager = `its calls keep changing: ${c.unstable}`;
         entry.last = undefined;
@@ -171,7 +189,10 @@ export function compile<A extends CompileArg[], R extends CompileResult>(
   return Object.assign(compiled, {
     plan: (...args: A) => lookup(args)?.plan,
     eagerReason: (...args: A) => lookup(args)?.eager,
-    reset: () => void (entries = new Map()),
+    reset: () => {
+      entries = new Map();
+      lastEntry = undefined;
+    },
     stats,
   });
 }
@@ -187,11 +208,14 @@ function record(
   const copies = args.map((a) =>
     a instanceof Tensor ? new Tensor(inner.copy(a.value, a.dtype), { requiresGrad: a.requiresGrad }) : a,
   );
-  const rec = new Recorder(fallback ? undefined : (reason) => new CompileError(name, `cannot compile this call: ${reason}`));
+  const rec = new Recorder(
+    fallback ? undefined : (reason) => new CompileError(name, `cannot compile this call: ${reason}`),
+  );
   T.setBackend(rec.wrap(inner));
   const prevListener = setTraceListener(rec);
-  const prevHost = T.setHostComputeListener((op) => rec.hostCompute(op));
+  const prevHost = T.setHostComputeListener((op, kind) => rec.hostCompute(op, kind));
   const prevKernel = T.setHostKernelListener((k, host, a, r) => rec.hostKernel(k, host, a, r));
+  const prevCheck = T.setHostCheckListener((k, check, a) => rec.hostCheck(k, check, a));
   let out: unknown;
   try {
     out = fn(...(copies as never[]));
@@ -200,6 +224,7 @@ function record(
     setTraceListener(prevListener);
     T.setHostComputeListener(prevHost);
     T.setHostKernelListener(prevKernel);
+    T.setHostCheckListener(prevCheck);
   }
   const { tensors, rebuild } = flatten(name, out);
   const run: RecordedRun = {

@@ -7,7 +7,7 @@
  */
 import * as T from '@chainrule/tensor';
 import type { Backend, KernelName, NDArray } from '@chainrule/tensor';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import type { Origin, RecordedRun } from './classify.js';
 import { type Snapshot, type TapeCall, resultArrays } from './recorder.js';
 
@@ -69,9 +69,10 @@ type Step = () => void;
 function stepOf(backend: Backend, call: TapeCall): Step {
   const { args, result } = call;
   if (call.host !== undefined) {
-    const host = call.host as (...a: unknown[]) => NDArray;
+    const host = call.host as (...a: unknown[]) => NDArray | undefined;
+    if (result === undefined) return () => void host(...args); // a check of the values
     const target = result as NDArray;
-    return () => copyInto(backend, target, host(...args));
+    return () => copyInto(backend, target, host(...args)!);
   }
   const method = call.method as KernelName;
   const kernel = (backend as unknown as Record<string, (...a: unknown[]) => unknown>)[method]!.bind(backend);
@@ -87,7 +88,13 @@ function stepOf(backend: Backend, call: TapeCall): Step {
     };
   }
   const targets = resultArrays(result);
-  if (targets.length === 0) return guard ? () => (checkIndex(method, args, guard), void kernel(...args)) : () => void kernel(...args);
+  if (targets.length === 0) {
+    if (guard === undefined) return () => void kernel(...args);
+    return () => {
+      checkIndex(method, args, guard);
+      kernel(...args);
+    };
+  }
   return () => {
     if (guard !== undefined) checkIndex(method, args, guard);
     const fresh = resultArrays(kernel(...args));
@@ -122,7 +129,9 @@ export class Plan {
     const calls = run.rec.calls;
     this.steps = calls.map((c) => stepOf(backend, c));
     const bytes = { intermediates: 0, inputs: 0, constants: 0, state: 0 };
-    const add = (key: keyof typeof bytes, data: Storage): void => void (bytes[key] += data.byteLength);
+    const add = (key: keyof typeof bytes, data: Storage): void => {
+      bytes[key] += data.byteLength;
+    };
     for (const [data, origin] of origins) {
       if (origin.kind === 'input') add('inputs', data);
       else if (origin.kind === 'result') add('intermediates', data);
@@ -152,12 +161,23 @@ export class Plan {
     this.usage = { ...bytes, total, buffers: origins.size };
   }
 
+  /** Whether the plan carries state from its last call to the next (copied from its own results). */
+  get carries(): boolean {
+    return this.carried.length > 0;
+  }
+
+  /** Whether every `.grad` the plan binds is still bound as it left it (nobody cleared or replaced one). */
+  bindingsIntact(): boolean {
+    for (const [t, g] of this.grads) if (t.grad !== g) return false;
+    return true;
+  }
+
   /** How many kernels one replay runs. */
   get kernels(): number {
     return this.steps.length;
   }
 
-  /** The storage the plan uses, by role, known before it runs (nothing more is allocated per replay but its results). */
+  /** The storage the plan uses, by role, known before it runs (a replay allocates only its results). */
   memory(): PlanMemory {
     return this.usage;
   }

@@ -108,7 +108,8 @@ export class Recorder implements TraceListener {
           this.depth--;
         }
         this.calls.push({ method, args, result });
-        for (const r of resultArrays(result)) this.results.add(r.data);
+        // a kernel that returns its `out` argument made no new storage
+        for (const r of resultArrays(result)) if (!args.includes(r)) this.results.add(r.data);
         return result;
       };
     }
@@ -134,9 +135,18 @@ export class Recorder implements TraceListener {
     this.noteHost(`it reads a value into JavaScript (${what})`);
   }
 
-  /** Host-side computation reported by the tensor package (random numbers, oneHot). */
-  hostCompute(op: string): void {
-    this.noteHost(`it computes ${op} in JavaScript, outside the kernels`);
+  /** Host-side work reported by the tensor package: values computed (random numbers) or read to decide. */
+  hostCompute(op: string, kind: 'compute' | 'read'): void {
+    this.noteHost(
+      kind === 'compute'
+        ? `it computes ${op} in JavaScript, outside the kernels`
+        : `it reads values in JavaScript (${op})`,
+    );
+  }
+
+  /** A host check ran (see `hostCheck` in the tensor package): a replay runs it again. */
+  hostCheck(name: string, check: (...args: never[]) => void, args: readonly unknown[]): void {
+    this.calls.push({ method: `host:${name}`, args, result: undefined, host: check as unknown as T.HostKernel });
   }
 
   private noteHost(reason: string): void {

@@ -93,7 +93,10 @@ function arrayEntry(op: string, a: NDArray, position: number): IndexEntry {
   }
   if (a.dtype !== 'int32')
     throw new T.DTypeError(op, `tensors used as indices must be int32 or bool, got ${a.dtype} (item ${position})`);
-  if (a.ndim === 0) return { kind: 'int', value: a.data[a.offset]! };
+  if (a.ndim === 0) {
+    T.noteHostRead('a 0-d int tensor used as an index');
+    return { kind: 'int', value: a.data[a.offset]! };
+  }
   return { kind: 'index', array: a };
 }
 

@@ -11,14 +11,18 @@ export function embedding(indices: Tensor, weight: Tensor, paddingIdx: number | 
   if (weight.ndim !== 2)
     throw new T.ShapeError('embedding', `weight must be [numEmbeddings, dim], got ${T.fmtShape(weight.shape)}`);
   const flat = reshape(indices, [-1]);
-  const iv = flat.value.contiguous();
-  const n = weight.shape[0]!;
-  for (let i = 0; i < iv.size; i++) {
-    const v = iv.data[iv.offset + i]!;
-    if (v < 0 || v >= n) throw new T.RangeError('embedding', `index ${v} is out of range for ${n} embeddings`);
-  }
+  T.hostCheck('embedding', checkIndices, flat.value, weight.shape[0]!); // a compiled step checks each batch too
   let rows = indexSelect(weight, 0, flat);
   // d rows / d weight = 0 at the padding positions: the same values, but taken from a detached copy there
   if (paddingIdx !== null) rows = where(unsqueeze(eq(flat, paddingIdx), 1), rows.detach(), rows);
   return reshape(rows, [...indices.shape, weight.shape[1]!]);
+}
+
+/** Throws a RangeError unless every index lies in [0, n). */
+function checkIndices(indices: T.NDArray, n: number): void {
+  const iv = indices.contiguous();
+  for (let i = 0; i < iv.size; i++) {
+    const v = iv.data[iv.offset + i]!;
+    if (v < 0 || v >= n) throw new T.RangeError('embedding', `index ${v} is out of range for ${n} embeddings`);
+  }
 }

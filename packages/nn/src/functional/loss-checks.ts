@@ -51,9 +51,13 @@ export function lossReduction<R extends string>(
 
 /** Throws a RangeError unless every element of `t` lies in [0, 1] (NaN included). */
 export function checkUnitInterval(op: string, what: string, t: Tensor): void {
-  const data = t.value.contiguous().data;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i]!;
+  T.hostCheck(op, checkUnit, op, what, t.value); // a compiled step checks each batch's values too
+}
+
+function checkUnit(op: string, what: string, x: T.NDArray): void {
+  const c = x.contiguous();
+  for (let i = 0; i < c.size; i++) {
+    const v = c.data[c.offset + i]!;
     if (!(v >= 0 && v <= 1))
       throw new T.RangeError(
         op,

@@ -172,10 +172,7 @@ export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, y: Tensor, options: 
       op,
       `the target y must have shape ${T.fmtShape(expected)} (one ±1 label per pair), got ${T.fmtShape(y.shape)}`,
     );
-  const labels = y.value.contiguous().data;
-  for (let i = 0; i < labels.length; i++)
-    if (labels[i] !== 1 && labels[i] !== -1)
-      throw new T.RangeError(op, `the target y must hold 1 or -1, got ${labels[i]} at element ${i}`);
+  T.hostCheck(op, checkSigns, op, y.value); // a compiled step checks each batch's labels too
   const margin = options.margin ?? 0;
   if (typeof margin !== 'number' || !Number.isFinite(margin))
     throw new T.RangeError(op, `margin must be a finite number, got ${String(margin)}`);
@@ -202,4 +199,13 @@ export function cosineEmbeddingLoss(x1: Tensor, x2: Tensor, y: Tensor, options: 
  */
 export function l1Penalty(model: Module<never, unknown> | readonly Tensor[], lambda: number, n: number): Tensor {
   return weightPenalty('l1Penalty', model, lambda, n, abs, 1);
+}
+
+/** Throws a RangeError naming `op` unless every label is 1 or -1. */
+function checkSigns(op: string, y: T.NDArray): void {
+  const c = y.contiguous();
+  for (let i = 0; i < c.size; i++) {
+    const v = c.data[c.offset + i];
+    if (v !== 1 && v !== -1) throw new T.RangeError(op, `the target y must hold 1 or -1, got ${v} at element ${i}`);
+  }
 }

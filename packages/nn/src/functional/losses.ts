@@ -161,7 +161,12 @@ function checkLabels(op: string, input: Tensor, target: Tensor): void {
         `(expected ${T.fmtShape(expected)}: one label per sample)`,
     );
   }
-  const labels = target.value.contiguous();
+  T.hostCheck(op, labelsInRange, op, target.value, classes); // a compiled step checks each batch's labels too
+}
+
+/** Throws a RangeError naming `op` unless every label lies in [0, classes). */
+function labelsInRange(op: string, target: T.NDArray, classes: number): void {
+  const labels = target.contiguous();
   for (let i = 0; i < labels.size; i++) {
     const v = labels.data[labels.offset + i]!;
     if (!(v >= 0 && v < classes)) throw new T.RangeError(op, `target ${v} is out of bounds for ${classes} classes`);

@@ -59,6 +59,14 @@ export type { LiveState } from './state-check.js';
  */
 export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   readonly name: string;
+  /**
+   * Whether `step()` keeps all its state in tensors updated in place, with numbers fixed between
+   * steps, so a compiled plan can replay it (`compileStep`); false where a step count or another
+   * number kept in JavaScript changes per step (Adam's bias corrections, step counters).
+   */
+  readonly replayableStep: boolean = false;
+  /** Counts `loadStateDict` calls that replaced the state (a compiled step records again after one). */
+  stateVersion = 0;
   readonly defaults: H;
   readonly paramGroups: ParamGroup<H>[];
   /** Per-parameter state (moment estimates, step counts), created lazily on the first step. */
@@ -237,6 +245,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    */
   loadStateDict(dict: OptimizerStateDictInput): void {
     this.prepareLoadStateDict(dict)();
+    this.stateVersion++;
   }
 
   /** The checking half of `loadStateDict`: validates and returns a function that writes. */

@@ -1,18 +1,13 @@
 /**
  * `compileStep`: one training step (zero the gradients, forward, loss, backward, optimizer step)
- * compiled with autograd's `compile`. Where the optimizer's update cannot be replayed (Adam's bias
- * corrections change every step), the forward and backward are compiled and the update runs
+ * compiled with autograd's `compile`. Where the optimizer's update cannot be replayed (its
+ * `replayableStep` is false: Adam's bias corrections and the step counters change every step), or
+ * the whole step keeps changing, the forward and backward are compiled and the update runs
  * eagerly after them. A change of the optimizer's hyperparameters (a scheduler) or of a module's
  * training mode starts the recording again, so the plan always matches what an eager step does.
  * The model's structure is read once: build it before compiling its step.
  */
-import {
-  type CompileStats,
-  type CompiledFunction,
-  type PlanMemory,
-  type Tensor,
-  compile,
-} from '@chainrule/autograd';
+import { type CompileStats, type CompiledFunction, type PlanMemory, type Tensor, compile } from '@chainrule/autograd';
 import type { Hyperparameters, Optimizer } from '../optim/optimizer.js';
 import type { Model } from './evaluate.js';
 
@@ -41,12 +36,28 @@ export interface CompileStepOptions {
   fallback?: boolean;
 }
 
-/** What the step reads in JavaScript: every group's hyperparameters and every module's training flag. */
+/** Numbers for objects, so a fingerprint can tell storage replaced (`Module.to`, loading) from storage kept. */
+const ids = new WeakMap<object, number>();
+let nextId = 0;
+function idOf(o: object): number {
+  let id = ids.get(o);
+  if (id === undefined) {
+    id = nextId++;
+    ids.set(o, id);
+  }
+  return id;
+}
+
+/**
+ * What the step reads in JavaScript: every group's hyperparameters, its parameters' storage and
+ * requiresGrad, the optimizer's loaded state, and every module's training flag.
+ */
 function fingerprint(modules: readonly { training: boolean }[], optimizer: Optimizer<Hyperparameters>): string {
-  let key = '';
+  let key = `${optimizer.stateVersion};`;
   for (const g of optimizer.paramGroups) {
     for (const k in g) if (k !== 'params') key += `${k}=${String(g[k as keyof typeof g])},`;
-    key += `#${g.params.length};`;
+    for (const p of g.params) key += `${idOf(p.value.data)}${p.requiresGrad ? 'g' : ''},`;
+    key += ';';
   }
   for (const m of modules) key += m.training ? '1' : '0';
   return key;
@@ -87,7 +98,8 @@ export function compileStep(
     { maxRecordings: 3 },
   );
   const split = compile(forwardBackward, { fallback });
-  let mode: 'whole' | 'split' = 'whole';
+  const initial = optimizer.replayableStep ? 'whole' : 'split';
+  let mode: 'whole' | 'split' = initial;
   const modules = model.modules(); // the model is built before it is compiled: its modules are fixed
   let key = fingerprint(modules, optimizer);
   const step = (x: Tensor, y: Tensor): StepResult => {
@@ -96,7 +108,7 @@ export function compileStep(
       key = now;
       whole.reset();
       split.reset();
-      mode = 'whole';
+      mode = initial;
     }
     if (mode === 'whole') {
       const r = whole(x, y);

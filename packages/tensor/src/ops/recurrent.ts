@@ -29,7 +29,8 @@ function checkGates(op: string, name: string, gates: NDArray, k: number, state: 
   const detail =
     s.length === 0
       ? `${stateName} must have at least 1 dimension [..., H], got []`
-      : `${name} must be [..., ${k}·H] = ${fmtShape(want)} for ${stateName} ${fmtShape(s)}, got ${fmtShape(gates.shape)}`;
+      : `${name} must be [..., ${k}·H] = ${fmtShape(want)} for ${stateName} ${fmtShape(s)}, ` +
+        `got ${fmtShape(gates.shape)}`;
   throw new ShapeError(op, detail);
 }
 

@@ -84,7 +84,16 @@ function applyAdvanced(op: string, y: Tensor, advanced: readonly Advanced[]): Te
   const sizes = axes.map((a) => y.shape[a]!);
   const strides = T.contiguousStrides(sizes);
   const sources = advanced.map((a) => a.source);
-  const flat = T.hostKernel('advancedIndex', flatIndex, op, shape, sizes, strides, sources, ...advanced.map((a) => a.array));
+  const flat = T.hostKernel(
+    'advancedIndex',
+    flatIndex,
+    op,
+    shape,
+    sizes,
+    strides,
+    sources,
+    ...advanced.map((a) => a.array),
+  );
   let z = y,
     p = axes[0]!;
   if (!axes.every((a, i) => a === p + i)) {
@@ -113,7 +122,8 @@ function flatIndex(
     const n = sizes[j]!;
     for (let i = 0; i < count; i++) {
       const v = values[i]!;
-      if (v < -n || v >= n) throw new T.RangeError(op, `index ${v} is out of range for axis ${sources[j]} of size ${n}`);
+      if (v < -n || v >= n)
+        throw new T.RangeError(op, `index ${v} is out of range for axis ${sources[j]} of size ${n}`);
       flat[i]! += (v < 0 ? v + n : v) * strides[j]!;
     }
   });

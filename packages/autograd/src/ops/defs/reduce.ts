@@ -138,6 +138,7 @@ function extremumGrad(g: Tensor, { inputs: [x], output, params: p }: RuleContext
 
 /** Whether every |element| is a finite normal number (so nothing is 0 and nothing underflowed). */
 function allNormal(x: NDArray): boolean {
+  T.noteHostRead('the prod gradient, which reads the values to choose its formula');
   const smallest = x.dtype === 'float32' ? 1.1754943508222875e-38 : 2.2250738585072014e-308;
   const c = x.contiguous();
   for (let i = 0; i < c.size; i++) {

@@ -58,6 +58,7 @@ export const SCAN_OPS = records({
 
 /** Whether every |element| is a finite normal number (nothing is 0, nothing underflowed). */
 function allNormal(x: NDArray): boolean {
+  T.noteHostRead('the cumprod gradient, which reads the values to choose its formula');
   const smallest = x.dtype === 'float32' ? 1.1754943508222875e-38 : 2.2250738585072014e-308;
   const c = x.contiguous();
   for (let i = 0; i < c.data.length; i++) {

@@ -6,7 +6,7 @@ export type WasmKernelVariant = 'simd' | 'relaxed-simd';
 /** CHAINRULE_WASM=simd in the environment keeps the SIMD128-only build (the same bits on every engine). */
 function relaxedSimdWanted(): boolean {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.['CHAINRULE_WASM'] !== 'simd';
+  return env?.CHAINRULE_WASM !== 'simd';
 }
 
 function relaxedSimdAccepted(): boolean {

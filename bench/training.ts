@@ -100,10 +100,7 @@ export default async function training(): Promise<BenchSection[]> {
     const best = Math.max(...OURS.map(sps).filter((v) => !Number.isNaN(v)));
     torchThreads.push(`${torch.threads ?? '–'}`);
     const peer = Math.max(...['PyTorch', 'JAX'].map(sps).filter((v) => !Number.isNaN(v)));
-    goal.push(
-      `${w.label.split(',')[0]}${w.label.includes('batch') ? ` (${w.label.split(', ').pop()})` : ''}: ` +
-        `${(best / peer).toFixed(2)}x`,
-    );
+    goal.push(`${w.label}: ${(best / peer).toFixed(2)}x`);
     rows.push([
       w.label,
       ...COLUMNS.map(sps),

@@ -13,7 +13,7 @@
  */
 import * as T from '@chainrule/tensor';
 import type { NDArray } from '@chainrule/tensor';
-import { type Recorder, resultArrays, spanOf } from './recorder.js';
+import { type Recorder, resultArrays } from './recorder.js';
 
 /** A recorded call: the tape and the arrays that were the function's inputs and outputs. */
 export interface RecordedRun {
@@ -53,9 +53,7 @@ function internalOrigins(run: RecordedRun): Map<Storage, Origin> {
 /** View `x` as its storage held it before the run first wrote it (or as it is, if never written), contiguous. */
 function before(x: NDArray, rec: Recorder): NDArray {
   const snap = rec.snapshots.get(x.data);
-  const [lo, hi] = spanOf(x);
-  const inside = snap !== undefined && lo >= snap.lo && hi < snap.lo + snap.values.length;
-  return (inside ? new T.NDArray(snap.values, x.shape, x.strides, x.offset - snap.lo) : x).contiguous();
+  return (snap === undefined ? x : new T.NDArray(snap.values, x.shape, x.strides, x.offset)).contiguous();
 }
 
 /** Whether two views of one shape held the same elements (by Object.is: NaN equals NaN, 0 and -0 differ). */

@@ -188,7 +188,7 @@ export class Plan {
     const inputs = this.run.inputs;
     for (let i = 0; i < inputs.length; i++) copyInto(backend, inputs[i]!, args[i]!);
     for (const [from, to] of this.carried) (to as Float64Array).set(from as Float64Array);
-    for (const s of this.restores) (s.data as Float64Array).set(s.values as Float64Array, s.lo);
+    for (const s of this.restores) (s.data as Float64Array).set(s.values as Float64Array);
     const steps = this.steps;
     for (let i = 0; i < steps.length; i++) steps[i]!();
     for (const [t, g] of this.grads) t.grad = g;

@@ -55,22 +55,9 @@ export function writtenArgs(method: TapeCall['method'], args: readonly unknown[]
   }
 }
 
-/** The elements a view covers in its storage, as [lo, hi] (inclusive); see stage.ts in the tensor package. */
-export function spanOf(x: NDArray): [number, number] {
-  let lo = x.offset,
-    hi = x.offset;
-  for (let d = 0; d < x.ndim; d++) {
-    const ext = (x.shape[d]! - 1) * x.strides[d]!;
-    if (ext < 0) lo += ext;
-    else hi += ext;
-  }
-  return x.size === 0 ? [x.offset, x.offset - 1] : [lo, hi];
-}
-
-/** A copy of a storage's elements from `lo` on, before a kernel first wrote them. */
+/** A copy of a storage's elements before a kernel first wrote them. */
 export interface Snapshot {
   readonly data: NDArray['data'];
-  readonly lo: number;
   readonly values: NDArray['data'];
 }
 
@@ -121,7 +108,7 @@ export class Recorder implements TraceListener {
     for (const target of writtenArgs(method, args)) {
       const data = target.data;
       if (this.results.has(data) || this.snapshots.has(data)) continue;
-      this.snapshots.set(data, { data, lo: 0, values: data.slice() });
+      this.snapshots.set(data, { data, values: data.slice() });
     }
   }
 

@@ -173,10 +173,20 @@ export interface Backend {
   triangularSolve(a: NDArray, b: NDArray, upper: boolean, unitDiagonal: boolean): NDArray;
   /** The lower Cholesky factor of each [..., n, n] matrix (its lower triangle read); failures in `info`. */
   cholesky(a: NDArray): CholeskyFactor;
-  /** im2col: x [N, C, H, W] (any strides) → [N, C·kh·kw, outH·outW], padValue outside the input. */
-  im2col(x: NDArray, geometry: ConvGeometry, padValue: number): NDArray;
-  /** col2im, im2col's adjoint: [N, C·kh·kw, L] → [N, C, H, W], summing overlaps. */
-  col2im(cols: NDArray, geometry: ConvGeometry, channels: number, height: number, width: number): NDArray;
+  /**
+   * im2col: x [N, C, H, W] (any strides) → [N, C·kh·kw, outH·outW], padValue outside the input;
+   * written into `out` when given (contiguous, of that shape and x's dtype).
+   */
+  im2col(x: NDArray, geometry: ConvGeometry, padValue: number, out?: NDArray): NDArray;
+  /** col2im, im2col's adjoint: [N, C·kh·kw, L] → [N, C, H, W], summing overlaps (into `out` when given). */
+  col2im(
+    cols: NDArray,
+    geometry: ConvGeometry,
+    channels: number,
+    height: number,
+    width: number,
+    out?: NDArray,
+  ): NDArray;
   /**
    * Max pooling's gradient: x [N, C, H, W] (any strides; windows read −∞ outside it), its window
    * maxima `out` and their gradient `g` [N, C, outH, outW] → [N, C, H, W]. Each window gives every tap

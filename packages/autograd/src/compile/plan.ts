@@ -38,7 +38,7 @@ const INDEXED: Partial<Record<KernelName, readonly [number, number, number]>> = 
 };
 
 /** The kernels that take an `out` array, and its argument position. */
-const OUT_SLOT: Partial<Record<KernelName, number>> = { unary: 3, binary: 4, matmul: 3 };
+const OUT_SLOT: Partial<Record<KernelName, number>> = { unary: 3, binary: 4, matmul: 3, im2col: 3, col2im: 5 };
 
 /** Copies view `src` into view `dst` (same shape and dtype). */
 function copyInto(backend: Backend, dst: NDArray, src: NDArray): void {

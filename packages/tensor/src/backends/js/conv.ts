@@ -8,7 +8,7 @@ import { copy } from './copy.js';
  * cols[n, (c·kh + i)·kw + j, oy·outW + ox] = x[n, c, oy·sh − ph + i·dh, ox·sw − pw + j·dw]
  * (padValue outside the input).
  */
-export function im2col(x: NDArray, g: ConvGeometry, padValue: number): NDArray {
+export function im2col(x: NDArray, g: ConvGeometry, padValue: number, into?: NDArray): NDArray {
   const src = x.isContiguous ? x : copy(x, x.dtype);
   const [n, c, h, w] = src.shape as [number, number, number, number];
   const [kh, kw] = g.kernel,
@@ -18,7 +18,8 @@ export function im2col(x: NDArray, g: ConvGeometry, padValue: number): NDArray {
   const [outH, outW] = g.output;
   const L = outH * outW;
   const rows = c * kh * kw;
-  const out = allocate(x.dtype, n * rows * L, 'im2col');
+  const out = into === undefined ? allocate(x.dtype, n * rows * L, 'im2col') : into.data;
+  const o0 = into === undefined ? 0 : into.offset;
   const xd = src.data,
     base = src.offset;
   for (let b = 0; b < n; b++) {
@@ -26,7 +27,7 @@ export function im2col(x: NDArray, g: ConvGeometry, padValue: number): NDArray {
       const plane = base + (b * c + ch) * h * w;
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
-          let dst = (b * rows + (ch * kh + i) * kw + j) * L;
+          let dst = o0 + (b * rows + (ch * kh + i) * kw + j) * L;
           // output columns whose input column ix = ox·sw − pw + j·dw is inside [0, w)
           const [lo, hi] = validRange(j * dw - pw, sw, w, outW);
           for (let oy = 0; oy < outH; oy++, dst += outW) {
@@ -48,14 +49,21 @@ export function im2col(x: NDArray, g: ConvGeometry, padValue: number): NDArray {
       }
     }
   }
-  return new NDArray(out, [n, rows, L]);
+  return into ?? new NDArray(out, [n, rows, L]);
 }
 
 /**
  * col2im, the adjoint of im2col: cols [N, C·kh·kw, outH·outW] → [N, C, H, W], adding every
  * column entry back to the input position it was read from (positions in the padding are dropped).
  */
-export function col2im(cols: NDArray, g: ConvGeometry, channels: number, height: number, width: number): NDArray {
+export function col2im(
+  cols: NDArray,
+  g: ConvGeometry,
+  channels: number,
+  height: number,
+  width: number,
+  into?: NDArray,
+): NDArray {
   const src = cols.isContiguous ? cols : copy(cols, cols.dtype);
   const n = src.shape[0]!;
   const [kh, kw] = g.kernel,
@@ -65,12 +73,15 @@ export function col2im(cols: NDArray, g: ConvGeometry, channels: number, height:
   const [outH, outW] = g.output;
   const L = outH * outW;
   const rows = channels * kh * kw;
-  const out = allocate(cols.dtype, n * channels * height * width, 'col2im');
+  const size = n * channels * height * width;
+  const out = into === undefined ? allocate(cols.dtype, size, 'col2im') : into.data;
+  const o0 = into === undefined ? 0 : into.offset;
+  if (into !== undefined) out.fill(0, o0, o0 + size); // the sums start from 0, as in a new array
   const cd = src.data,
     base = src.offset;
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < channels; ch++) {
-      const plane = (b * channels + ch) * height * width;
+      const plane = o0 + (b * channels + ch) * height * width;
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
           let at = base + (b * rows + (ch * kh + i) * kw + j) * L;
@@ -85,7 +96,7 @@ export function col2im(cols: NDArray, g: ConvGeometry, channels: number, height:
       }
     }
   }
-  return new NDArray(out, [n, channels, height, width]);
+  return into ?? new NDArray(out, [n, channels, height, width]);
 }
 
 /**

@@ -36,7 +36,13 @@ export function writeGeometry(
  * the columns are written and copied out a block of images at a time, so the wasm memory holds at
  * most about `chunkElements` of them.
  */
-export function wasmIm2col(ctx: WasmContext, x: NDArray, g: ConvGeometry, padValue: number): NDArray | undefined {
+export function wasmIm2col(
+  ctx: WasmContext,
+  x: NDArray,
+  g: ConvGeometry,
+  padValue: number,
+  into?: NDArray,
+): NDArray | undefined {
   const dtype = x.dtype;
   const [n, c] = x.shape as [number, number, number, number];
   const rows = c * g.kernel[0] * g.kernel[1];
@@ -53,18 +59,19 @@ export function wasmIm2col(ctx: WasmContext, x: NDArray, g: ConvGeometry, padVal
   const run = f64 ? heap.exports.im2col_f64 : heap.exports.im2col_f32;
   if (block === n) {
     run(geo, X.ptr + X.base * bytes, padValue, o);
-    return finish(heap, f64, o, n * perImage, [n, rows, L], undefined);
+    return finish(heap, f64, o, n * perImage, [n, rows, L], into);
   }
-  const out = allocate(dtype, n * perImage, 'im2col') as FloatArray;
+  const out = (into === undefined ? allocate(dtype, n * perImage, 'im2col') : into.data) as FloatArray;
+  const o0 = into === undefined ? 0 : into.offset;
   const words = new Int32Array(heap.viewU8().buffer, geo, GEO_WORDS);
   for (let b0 = 0; b0 < n; b0 += block) {
     const m = Math.min(block, n - b0);
     words[0] = m;
     run(geo, X.ptr + (X.base + b0 * X.strides[0]!) * bytes, padValue, o);
     const view = f64 ? heap.viewF64() : heap.viewF32();
-    out.set(view.subarray(o / bytes, o / bytes + m * perImage), b0 * perImage);
+    out.set(view.subarray(o / bytes, o / bytes + m * perImage), o0 + b0 * perImage);
   }
-  return new NDArray(out, [n, rows, L]);
+  return into ?? new NDArray(out, [n, rows, L]);
 }
 
 /**
@@ -79,6 +86,7 @@ export function wasmCol2im(
   channels: number,
   height: number,
   width: number,
+  into?: NDArray,
 ): NDArray | undefined {
   const dtype = cols.dtype;
   const n = cols.shape[0]!;
@@ -91,5 +99,5 @@ export function wasmCol2im(
   const geo = writeGeometry(heap, [n, channels, height, width], [...C.strides, 0], g);
   const o = heap.alloc(size * bytes);
   (f64 ? heap.exports.col2im_f64 : heap.exports.col2im_f32)(geo, C.ptr + C.base * bytes, o);
-  return finish(heap, f64, o, size, [n, channels, height, width], undefined);
+  return finish(heap, f64, o, size, [n, channels, height, width], into);
 }

@@ -264,27 +264,27 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
         }
         return settled(ctx, r) ?? fallback.activationGrad(op, g, saved);
       },
-      im2col: (x, geometry, padValue) => {
+      im2col: (x, geometry, padValue, out) => {
         let r: NDArray | undefined;
         try {
-          r = wasmIm2col(ctx, x, geometry, padValue);
+          r = wasmIm2col(ctx, x, geometry, padValue, out);
         } catch (e) {
           r = declined(e);
         } finally {
           ctx.settle();
         }
-        return r ?? fallback.im2col(x, geometry, padValue);
+        return r ?? fallback.im2col(x, geometry, padValue, out);
       },
-      col2im: (cols, geometry, channels, height, width) => {
+      col2im: (cols, geometry, channels, height, width, out) => {
         let r: NDArray | undefined;
         try {
-          r = wasmCol2im(ctx, cols, geometry, channels, height, width);
+          r = wasmCol2im(ctx, cols, geometry, channels, height, width, out);
         } catch (e) {
           r = declined(e);
         } finally {
           ctx.settle();
         }
-        return r ?? fallback.col2im(cols, geometry, channels, height, width);
+        return r ?? fallback.col2im(cols, geometry, channels, height, width, out);
       },
       maxPoolGrad: (x, out, g, geometry) => {
         let r: NDArray | undefined;

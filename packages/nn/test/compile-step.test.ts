@@ -239,8 +239,8 @@ describe('compileStep keeps eager semantics where a plan could drift', () => {
       expect(bits(step(x, y).loss), `step ${i}`).toEqual(bits(l));
     }
     compiled.model.parameters().forEach((p, i) => {
-    expect(bits(p)).toEqual(bits(eager.model.parameters()[i]!));
-  });
+      expect(bits(p)).toEqual(bits(eager.model.parameters()[i]!));
+    });
   });
 });
 

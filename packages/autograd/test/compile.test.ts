@@ -242,10 +242,21 @@ describe('compile', () => {
         v === 0 ? [0, 0, 0] : [6 * v ** 3, 3 * v ** 3, 2 * v ** 3],
       );
     expect(prodGrad.eagerReason(tensor(1, { dtype: 'float64' }))).toMatch(/prod gradient/);
-    const withGrad = compile((a: Tensor) => a.square().sum());
+    // an argument that requires grad runs eagerly, even where its signature has a plan, so its
+    // gradient reaches the caller's tensor, not the plan's copy
+    const withGrad = compile((a: Tensor) => {
+      const y = a.square().sum();
+      if (a.requiresGrad) y.backward();
+      return y;
+    });
+    for (let i = 0; i < 3; i++) withGrad(tensor([1, 2]));
+    expect(withGrad.stats.replayed).toBe(1);
     const a = tensor([1, 2], { requiresGrad: true });
-    for (let i = 0; i < 3; i++) withGrad(a);
-    expect(withGrad.eagerReason(a)).toMatch(/argument 1 requires grad/);
+    withGrad(a);
+    expect(a.grad!.toArray()).toEqual([2, 4]);
+    expect(withGrad.stats.eager).toBe(1);
+    const strict = compile((b: Tensor) => b.sum(), { fallback: false });
+    expect(() => strict(a)).toThrow(/argument 1 requires grad/);
   });
 
   it('tells -0 from 0 in the numbers of a signature', () => {
@@ -281,6 +292,30 @@ describe('compile', () => {
       f(x);
       expect(bits(pc.grad!)).toEqual(bits(pe.grad!));
     });
+    expect(f.stats.replayed).toBeGreaterThan(0);
+  });
+
+  it('adds to a .grad the caller stopped clearing, as eager execution does', () => {
+    const make = () => tensor([1, 2, 3], { dtype: 'float64', requiresGrad: true });
+    const pe = make(),
+      pc = make();
+    const body = (p: Tensor) => (x: Tensor) => {
+      const loss = x.mul(p).sum();
+      loss.backward();
+      return loss;
+    };
+    const eager = body(pe),
+      f = compile(body(pc));
+    for (let i = 0; i < 8; i++) {
+      if (i < 4) {
+        pe.grad = null; // cleared by the caller for the first calls only
+        pc.grad = null;
+      }
+      const x = tensor([i, 1, 2], { dtype: 'float64' });
+      eager(x);
+      f(x);
+      expect(bits(pc.grad!), `call ${i}`).toEqual(bits(pe.grad!));
+    }
     expect(f.stats.replayed).toBeGreaterThan(0);
   });
 

@@ -129,7 +129,8 @@ export function noteHostRead(what: string): void {
  */
 export function hostCheck<A extends unknown[]>(name: string, check: (...args: A) => void, ...args: A): void {
   check(...args);
-  checkListener?.(name, check as unknown as (...a: never[]) => void, args);
+  // inside a host kernel the check is part of that kernel
+  if (hostDepth === 0) checkListener?.(name, check as unknown as (...a: never[]) => void, args);
 }
 
 /** What a tracing compiler hears of host checks: the name, the function and its arguments. */

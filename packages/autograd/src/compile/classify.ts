@@ -13,13 +13,16 @@
  */
 import * as T from '@chainrule/tensor';
 import type { NDArray } from '@chainrule/tensor';
-import { type Recorder, resultArrays } from './recorder.js';
+import type { Tensor } from '../tensor.js';
+import { type Recorder, resultArrays, storedInArgs } from './recorder.js';
 
 /** A recorded call: the tape and the arrays that were the function's inputs and outputs. */
 export interface RecordedRun {
   readonly rec: Recorder;
   readonly inputs: readonly NDArray[];
   readonly outputs: readonly NDArray[];
+  /** Tensors the call before bound a `.grad` to whose `.grad` was null when this call began. */
+  readonly nullAtStart: ReadonlySet<Tensor>;
 }
 
 type Storage = NDArray['data'];
@@ -44,7 +47,7 @@ function internalOrigins(run: RecordedRun): Map<Storage, Origin> {
   run.rec.calls.forEach((c, call) => {
     resultArrays(c.result).forEach((r, field) => {
       // a kernel that returns its `out` argument made no storage: that storage came from elsewhere
-      if (!map.has(r.data) && !c.args.includes(r)) map.set(r.data, { kind: 'result', call, field });
+      if (!map.has(r.data) && !storedInArgs(r, c.args)) map.set(r.data, { kind: 'result', call, field });
     });
   });
   return map;
@@ -158,7 +161,7 @@ function externalOrigin(
   if (x.data === y.data && x.offset === y.offset) return { kind: 'state' };
   // the same storage at another offset: a view moved by JavaScript, unless it is one of the scalar
   // path's shared 64-byte chunks (numbers land at whatever offset is free; views of them too)
-  if (x.data === y.data && x.data.byteLength > 64) return undefined;
+  if (x.data === y.data && (x.data.byteLength > 64 || cur.rec.snapshots.has(x.data))) return undefined;
   const made = prevInternal.get(x.data);
   if (made !== undefined && made.kind === 'result') {
     return x.offset === y.offset ? { kind: 'carried', from: x.data, call: made.call, field: made.field } : undefined;

@@ -144,16 +144,23 @@ export function compile<A extends CompileArg[], R extends CompileResult>(
   const compiled = (...args: A): R => {
     // inside another recording, vmap or anomaly mode: just run
     if (isRecording() || isBatching() || isAnomalyEnabled()) return fn(...args);
+    const needsGrad = argumentsNeedingGrad(args);
+    if (needsGrad !== undefined) {
+      if (!fallback) throw new CompileError(name, `cannot compile this call: ${needsGrad}`);
+      stats.eager++;
+      return fn(...args);
+    }
     const key = signature(args);
     let entry = entries.get(key);
     if (entry === undefined) {
-      entry = { last: undefined, recordings: 0, plan: undefined, eager: argumentsNeedingGrad(args) };
+      entry = { last: undefined, recordings: 0, plan: undefined, eager: undefined };
       entries.set(key, entry);
     }
     const previous = lastEntry;
     lastEntry = entry;
-    // state carried from call to call is copied from this plan's own last call: stale if another ran since
-    if (entry.plan?.carries && (previous !== entry || !entry.plan.bindingsIntact())) {
+    // state carried from call to call is copied from this plan's own last call: stale if another ran
+    // since; and `.grad` bindings must be as the plan expects (see Plan.matchesGrads)
+    if (entry.plan !== undefined && ((entry.plan.carries && previous !== entry) || !entry.plan.matchesGrads())) {
       entry.plan = undefined;
       entry.recordings = 0;
     }
@@ -168,7 +175,7 @@ export function compile<A extends CompileArg[], R extends CompileResult>(
     }
     stats.recorded++;
     entry.recordings++;
-    const { run, result, rebuild, hostWork } = record(name, fn, args, fallback);
+    const { run, result, rebuild, hostWork } = record(name, fn, args, fallback, entry.last?.rec.gradsStored);
     if (hostWork !== undefined) entry.eager = hostWork;
     else if (entry.last !== undefined) {
       const c = classify(entry.last, run);
@@ -203,8 +210,10 @@ function record(
   fn: (...args: never[]) => unknown,
   args: readonly CompileArg[],
   fallback: boolean,
+  watch: ReadonlySet<Tensor> = new Set(),
 ): { run: RecordedRun; result: unknown; rebuild: (xs: readonly NDArray[]) => unknown; hostWork: string | undefined } {
   const inner = T.getBackend();
+  const nullAtStart = new Set([...watch].filter((t) => t.grad === null));
   const copies = args.map((a) =>
     a instanceof Tensor ? new Tensor(inner.copy(a.value, a.dtype), { requiresGrad: a.requiresGrad }) : a,
   );
@@ -231,6 +240,7 @@ function record(
     rec,
     inputs: copies.filter((a): a is Tensor => a instanceof Tensor).map((t) => t.value),
     outputs: tensors.map((t) => t.value),
+    nullAtStart,
   };
   const result = rebuild(tensors.map((t) => inner.copy(t.value, t.dtype)));
   const hostWork = rec.hostWork.length > 0 ? `${rec.hostWork[0]}, so its calls run eagerly` : undefined;

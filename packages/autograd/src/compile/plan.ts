@@ -9,7 +9,7 @@ import * as T from '@chainrule/tensor';
 import type { Backend, KernelName, NDArray } from '@chainrule/tensor';
 import type { Tensor } from '../tensor.js';
 import type { Origin, RecordedRun } from './classify.js';
-import { type Snapshot, type TapeCall, resultArrays } from './recorder.js';
+import { OUT_SLOT, type Snapshot, type TapeCall, resultArrays } from './recorder.js';
 
 type Storage = NDArray['data'];
 
@@ -36,9 +36,6 @@ const INDEXED: Partial<Record<KernelName, readonly [number, number, number]>> = 
   scatterAdd: [2, 1, 0],
   scatter: [2, 1, 0],
 };
-
-/** The kernels that take an `out` array, and its argument position. */
-const OUT_SLOT: Partial<Record<KernelName, number>> = { unary: 3, binary: 4, matmul: 3, im2col: 3, col2im: 5 };
 
 /** Copies view `src` into view `dst` (same shape and dtype). */
 function copyInto(backend: Backend, dst: NDArray, src: NDArray): void {
@@ -116,6 +113,8 @@ export class Plan {
   private readonly carried: [Storage, Storage][] = [];
   private readonly restores: Snapshot[] = [];
   private readonly grads: [Tensor, Tensor | null][];
+  /** Tensors whose `.grad` was null when the recorded call began and stayed null until set: must be null again. */
+  private readonly nullAtStart: Tensor[];
   private readonly versions: [Tensor, number][];
   private readonly usage: PlanMemory;
 
@@ -156,6 +155,7 @@ export class Plan {
       add('constants', data);
     }
     this.grads = [...run.rec.gradsStored].map((t) => [t, t.grad]);
+    this.nullAtStart = [...run.rec.gradsStored].filter((t) => run.rec.nullAtStore.has(t) && run.nullAtStart.has(t));
     this.versions = [...run.rec.inPlace];
     const total = bytes.intermediates + bytes.inputs + bytes.constants + bytes.state;
     this.usage = { ...bytes, total, buffers: origins.size };
@@ -166,9 +166,15 @@ export class Plan {
     return this.carried.length > 0;
   }
 
-  /** Whether every `.grad` the plan binds is still bound as it left it (nobody cleared or replaced one). */
-  bindingsIntact(): boolean {
-    for (const [t, g] of this.grads) if (t.grad !== g) return false;
+  /**
+   * Whether the plan still repeats what eager execution would do with the `.grad` bindings as they
+   * are: a plan that carries state needs every `.grad` it bound as it left it; a plan recorded
+   * with a `.grad` that was null at the start (cleared by the caller) needs it null again, else
+   * eager execution would add to it.
+   */
+  matchesGrads(): boolean {
+    if (this.carries) for (const [t, g] of this.grads) if (t.grad !== g) return false;
+    for (const t of this.nullAtStart) if (t.grad !== null) return false;
     return true;
   }
 

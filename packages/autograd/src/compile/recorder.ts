@@ -36,23 +36,18 @@ function kernelNames(reference: Backend): KernelName[] {
   return [...names] as KernelName[];
 }
 
-/**
- * The arguments a kernel writes: `out` of unary/binary, the target of addScaledInPlace and assign.
- * (Every other kernel returns a new array.)
- */
+/** The kernels that take an `out` array, and its argument position (a replay passes its recorded result). */
+export const OUT_SLOT: Partial<Record<KernelName, number>> = { unary: 3, binary: 4, matmul: 3, im2col: 3, col2im: 5 };
+
+/** The arguments a kernel writes: an `out` argument (see OUT_SLOT), the target of addScaledInPlace and assign. */
 export function writtenArgs(method: TapeCall['method'], args: readonly unknown[]): NDArray[] {
-  const pick = (i: number): NDArray[] => (args[i] instanceof T.NDArray ? [args[i] as NDArray] : []);
-  switch (method) {
-    case 'unary':
-      return pick(3);
-    case 'binary':
-      return pick(4);
-    case 'addScaledInPlace':
-    case 'assign':
-      return pick(0);
-    default:
-      return [];
-  }
+  const at = method === 'addScaledInPlace' || method === 'assign' ? 0 : OUT_SLOT[method as KernelName];
+  return at !== undefined && args[at] instanceof T.NDArray ? [args[at] as NDArray] : [];
+}
+
+/** Whether `r` is stored in one of `args` (a kernel that returns its `out` argument made no new storage). */
+export function storedInArgs(r: NDArray, args: readonly unknown[]): boolean {
+  return args.some((a) => a instanceof T.NDArray && a.data === r.data);
 }
 
 /** A copy of a storage's elements before a kernel first wrote them. */
@@ -72,6 +67,8 @@ export class Recorder implements TraceListener {
   readonly hostWork: string[] = [];
   /** Tensors whose `.grad` the engine set. */
   readonly gradsStored = new Set<Tensor>();
+  /** Those whose `.grad` was null when the engine set it (nothing to add to). */
+  readonly nullAtStore = new Set<Tensor>();
   /** Tensors written in place, with how many times. */
   readonly inPlace = new Map<Tensor, number>();
   private depth = 0;
@@ -96,7 +93,7 @@ export class Recorder implements TraceListener {
         }
         this.calls.push({ method, args, result });
         // a kernel that returns its `out` argument made no new storage
-        for (const r of resultArrays(result)) if (!args.includes(r)) this.results.add(r.data);
+        for (const r of resultArrays(result)) if (!storedInArgs(r, args)) this.results.add(r.data);
         return result;
       };
     }
@@ -143,6 +140,7 @@ export class Recorder implements TraceListener {
 
   gradStored(t: object): void {
     this.gradsStored.add(t as Tensor);
+    if ((t as Tensor).grad === null) this.nullAtStore.add(t as Tensor);
   }
 
   wroteInPlace(t: object): void {

@@ -65,7 +65,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    * number kept in JavaScript changes per step (Adam's bias corrections, step counters).
    */
   readonly replayableStep: boolean = false;
-  /** Counts `loadStateDict` calls that replaced the state (a compiled step records again after one). */
+  /** Counts loads that replaced the state (`loadStateDict`, checkpoints): a compiled step records again after one. */
   stateVersion = 0;
   readonly defaults: H;
   readonly paramGroups: ParamGroup<H>[];
@@ -245,7 +245,6 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    */
   loadStateDict(dict: OptimizerStateDictInput): void {
     this.prepareLoadStateDict(dict)();
-    this.stateVersion++;
   }
 
   /** The checking half of `loadStateDict`: validates and returns a function that writes. */
@@ -290,6 +289,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
       });
       this.state.clear();
       for (const [p, s] of restored) this.state.set(p, s);
+      this.stateVersion++; // loadStateDict and checkpoint loads alike
     };
   }
 

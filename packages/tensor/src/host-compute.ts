@@ -1,17 +1,12 @@
 /**
- * A hook for compilers: work done on the host (in JavaScript, outside the `Backend` kernels) that
- * makes new values each call — random numbers, one-hot encodings of data — reports itself here.
- * A tracing compiler (autograd's `compile`) installs a listener while it records a call, so it can
- * refuse to bake such values into a replayed plan, and pure host functions of arrays (fused
- * helpers) can be recorded and called again (`hostKernel`). Nothing listens otherwise.
+ * Host kernels and host checks for compilers: pure functions of arrays computed in JavaScript
+ * (`hostKernel`: oneHot, advanced-index positions) and validations of array values (`hostCheck`)
+ * tell a tracing compiler (autograd's `compile`), which records them and calls them again on
+ * replay. Host events (values computed or read outside the kernels) live in host-events.ts and are
+ * re-exported here. Nothing listens outside a recording.
  */
 import type { NDArray } from './ndarray.js';
-
-/**
- * What a listener is told: the op that computed values on the host (`kind` 'compute'), or the
- * place that read values into JavaScript to decide something (`kind` 'read').
- */
-export type HostComputeListener = (op: string, kind: 'compute' | 'read') => void;
+export { type HostComputeListener, noteHostCompute, noteHostRead, setHostComputeListener } from './host-events.js';
 
 /**
  * A pure function of arrays computed on the host (a fused helper outside the `Backend` contract):
@@ -22,7 +17,6 @@ export type HostKernel = (...args: never[]) => NDArray;
 /** What a tracing compiler hears of host kernels: the name, the function, its arguments and result. */
 export type HostKernelListener = (name: string, kernel: HostKernel, args: readonly unknown[], result: NDArray) => void;
 
-let listener: HostComputeListener | null = null;
 let kernelListener: HostKernelListener | null = null;
 let hostDepth = 0;
 
@@ -75,47 +69,6 @@ export function hostKernel<A extends unknown[]>(name: string, kernel: (...args: 
   }
   listen(name, kernel as unknown as HostKernel, args, result);
   return result;
-}
-
-/**
- * Installs (or, with null, removes) the listener. Returns the previous one, so nested tracers can
- * restore it.
- * @example
- * ```ts
- * import { setHostComputeListener, rand } from '@chainrule/tensor';
- * const seen: string[] = [];
- * const prev = setHostComputeListener((op) => seen.push(op));
- * rand([2]);
- * setHostComputeListener(prev); // seen[0] === 'random numbers'
- * ```
- */
-export function setHostComputeListener(next: HostComputeListener | null): HostComputeListener | null {
-  const prev = listener;
-  listener = next;
-  return prev;
-}
-
-/**
- * Reports host-side computation of data by `op` to the listener, if any.
- * @example
- * ```ts
- * noteHostCompute('random numbers'); // what Rng does for each number it draws
- * ```
- */
-export function noteHostCompute(op: string): void {
-  if (listener !== null) listener(op, 'compute');
-}
-
-/**
- * Reports that `what` read array values into JavaScript (a branch, a number for later), to the
- * listener, if any: a replayed plan could not repeat that decision.
- * @example
- * ```ts
- * noteHostRead('item()'); // what NDArray.item() does
- * ```
- */
-export function noteHostRead(what: string): void {
-  if (listener !== null) listener(what, 'read');
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Operand } from './ops/operand.js';
 import * as red from './ops/reduce.js';
 import { matmul } from './ops/matmul.js';
 import { formatArray } from './print.js';
-import { noteHostRead } from './host-compute.js';
+import { noteHostRead } from './host-events.js';
 
 type Unary =
   | 'neg'

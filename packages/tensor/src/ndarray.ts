@@ -1,7 +1,7 @@
 import { type DType, type TypedArray, dtypeOfArray, isInt32Value, notInt32 } from './dtype.js';
 import { RangeError, ShapeError, fmtShape } from './errors.js';
 import { type Shape, checkShape, contiguousStrides, normalizeAxis, shapesEqual, sizeOf } from './shape.js';
-import { noteHostRead } from './host-compute.js';
+import { noteHostRead } from './host-events.js';
 
 /** The strides of every 0-d array (shared: a scalar allocates none). */
 const NO_STRIDES: Shape = Object.freeze([]);

@@ -1,5 +1,5 @@
 import { RangeError } from './errors.js';
-import { noteHostCompute } from './host-compute.js';
+import { noteHostCompute } from './host-events.js';
 
 /**
  * The seeded generator: xoshiro128** (Blackman & Vigna) with its 128-bit state filled by

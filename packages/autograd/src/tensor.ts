@@ -8,7 +8,6 @@ import { type DType, DTypeError, type NDArray, isFloat, normalizeAxis } from '@c
 import { AutogradError } from './errors.js';
 import type { Formula } from './ops/formula.js';
 import { REGISTRY, UNKNOWN, type VersionCounter, counterOf, findCounter, isCounter } from './versions.js';
-import { traceListener } from './compile/trace-state.js';
 
 export type { VersionCounter } from './versions.js';
 
@@ -153,7 +152,6 @@ export class Tensor {
 
   /** The number in a one-element tensor. */
   item(): number {
-    traceListener()?.hostRead('item()');
     return this.value.item();
   }
 
@@ -205,7 +203,6 @@ export class Tensor {
 
   /** Nested JS arrays of the values. */
   toArray(): unknown {
-    traceListener()?.hostRead('toArray()');
     return this.value.toArray();
   }
 

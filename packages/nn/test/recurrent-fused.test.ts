@@ -113,32 +113,50 @@ describe('recurrent layers on the fused cells', () => {
   });
 });
 
-describe('cells with a state that broadcasts or has another dtype', () => {
-  it('still broadcast and promote, as the equations op by op do', () => {
+describe('cells with a state that broadcasts', () => {
+  it('broadcast it as the equations op by op do (values and the state gradient, bit for bit)', () => {
     const rng = new Rng(31);
+    const param = (shape: number[]) => new Tensor(T.randn(shape, { rng }));
     const w: CellWeights = {
-      weightIh: new Tensor(T.randn([16, 3], { rng })),
-      weightHh: new Tensor(T.randn([16, 4], { rng })),
-      biasIh: new Tensor(T.randn([16], { rng })),
-      biasHh: new Tensor(T.randn([16], { rng })),
+      weightIh: param([16, 3]),
+      weightHh: param([16, 4]),
+      biasIh: param([16]),
+      biasHh: param([16]),
     };
-    const x = new Tensor(T.randn([5, 3], { rng }));
-    const h = new Tensor(T.randn([1, 4], { rng }));
-    const c = new Tensor(T.randn([4], { rng, dtype: 'float64' }));
+    const x = param([5, 3]);
+    const h = param([1, 4]);
+    const c = param([4]).requiresGrad_();
     const [h2, c2] = lstmCell(x, h, c, w);
+    add(h2.sum(), c2.sum()).backward();
+    const fused = c.grad!;
+    c.grad = null;
     const gates = add(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh));
     const [i, f, g, o] = split(gates, 4, -1) as [Tensor, Tensor, Tensor, Tensor];
     const want = add(mul(sigmoid(f), c), mul(sigmoid(i), tanh(g)));
-    expect(c2.dtype).toBe('float64');
+    const wantH = mul(sigmoid(o), tanh(want));
+    add(wantH.sum(), want.sum()).backward();
     expect(c2.toArray()).toEqual(want.toArray());
-    expect(h2.toArray()).toEqual(mul(sigmoid(o), tanh(want)).toArray());
+    expect(h2.toArray()).toEqual(wantH.toArray());
+    expect(fused.toArray()).toEqual(c.grad!.toArray());
     const wg: CellWeights = {
-      ...w,
-      weightIh: new Tensor(T.randn([12, 3], { rng })),
-      weightHh: new Tensor(T.randn([12, 4], { rng })),
-      biasIh: new Tensor(T.randn([12], { rng })),
-      biasHh: new Tensor(T.randn([12], { rng })),
+      weightIh: param([12, 3]),
+      weightHh: param([12, 4]),
+      biasIh: param([12]),
+      biasHh: param([12]),
     };
     expect(gruCell(x, h, wg).shape).toEqual([5, 4]);
+  });
+
+  it('refuse a state of another dtype, as PyTorch does', () => {
+    const w: CellWeights = {
+      weightIh: new Tensor(T.zeros([16, 3])),
+      weightHh: new Tensor(T.zeros([16, 4])),
+      biasIh: new Tensor(T.zeros([16])),
+      biasHh: new Tensor(T.zeros([16])),
+    };
+    const x = new Tensor(T.zeros([2, 3]));
+    expect(() => lstmCell(x, new Tensor(T.zeros([2, 4])), new Tensor(T.zeros([2, 4], 'float64')), w)).toThrow(
+      T.DTypeError,
+    );
   });
 });

@@ -94,7 +94,7 @@ export {
   getBackend,
   setBackend,
 } from './backend.js';
-export { type PartialBackend, composeBackend } from './backends/compose.js';
+export { type PartialBackend, type KernelFunction, composeBackend, kernelsOf } from './backends/compose.js';
 export { jsBackend } from './backends/js/index.js';
 export { SCALAR_UNARY, SCALAR_BINARY } from './scalar-ops.js';
 export { createWasmBackend, wasmSupported, type WasmBackendOptions } from './backends/wasm/index.js';

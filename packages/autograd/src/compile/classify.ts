@@ -14,6 +14,7 @@
 import * as T from '@chainrule/tensor';
 import type { NDArray } from '@chainrule/tensor';
 import type { Tensor } from '../tensor.js';
+import { isScalarChunk } from '../ops/scalar-storage.js';
 import { type Recorder, resultArrays, storedInArgs } from './recorder.js';
 
 /** A recorded call: the tape and the arrays that were the function's inputs and outputs. */
@@ -160,8 +161,8 @@ function externalOrigin(
 ): Origin | undefined {
   if (x.data === y.data && x.offset === y.offset) return { kind: 'state' };
   // the same storage at another offset: a view moved by JavaScript, unless it is one of the scalar
-  // path's shared 64-byte chunks (numbers land at whatever offset is free; views of them too)
-  if (x.data === y.data && (x.data.byteLength > 64 || cur.rec.snapshots.has(x.data))) return undefined;
+  // path's shared chunks (numbers land at whatever offset is free; views of them too) that no kernel writes
+  if (x.data === y.data && (!isScalarChunk(x.data) || cur.rec.snapshots.has(x.data))) return undefined;
   const made = prevInternal.get(x.data);
   if (made !== undefined && made.kind === 'result') {
     return x.offset === y.offset ? { kind: 'carried', from: x.data, call: made.call, field: made.field } : undefined;

@@ -24,18 +24,6 @@ export interface TapeCall {
   readonly host?: T.HostKernel;
 }
 
-/** Every kernel name of the contract, from the reference backend (so a new kernel is recorded too). */
-function kernelNames(reference: Backend): KernelName[] {
-  const names = new Set<string>();
-  for (let o: object | null = reference; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o)) {
-    for (const name of Object.getOwnPropertyNames(o)) {
-      if (name !== 'constructor' && typeof (reference as unknown as Record<string, unknown>)[name] === 'function')
-        names.add(name);
-    }
-  }
-  return [...names] as KernelName[];
-}
-
 /** The kernels that take an `out` array, and its argument position (a replay passes its recorded result). */
 export const OUT_SLOT: Partial<Record<KernelName, number>> = { unary: 3, binary: 4, matmul: 3, im2col: 3, col2im: 5 };
 
@@ -79,15 +67,15 @@ export class Recorder implements TraceListener {
   /** A backend that runs `inner`'s kernels and records the outermost calls. */
   wrap(inner: Backend): Backend {
     const wrapped: Record<string, unknown> = { name: inner.name };
-    const table = inner as unknown as Record<string, (...args: unknown[]) => unknown>;
-    for (const method of kernelNames(inner)) {
+    for (const [name, kernel] of T.kernelsOf(inner)) {
+      const method = name as KernelName;
       wrapped[method] = (...args: unknown[]): unknown => {
-        if (this.depth > 0 || T.inHostKernel()) return table[method]!.apply(inner, args);
+        if (this.depth > 0 || T.inHostKernel()) return kernel.apply(inner, args);
         this.beforeCall(method, args);
         this.depth++;
         let result: unknown;
         try {
-          result = table[method]!.apply(inner, args);
+          result = kernel.apply(inner, args);
         } finally {
           this.depth--;
         }
@@ -113,10 +101,6 @@ export class Recorder implements TraceListener {
   hostKernel(name: string, host: T.HostKernel, args: readonly unknown[], result: NDArray): void {
     this.calls.push({ method: `host:${name}`, args, result, host });
     this.results.add(result.data);
-  }
-
-  hostRead(what: string): void {
-    this.noteHost(`it reads a value into JavaScript (${what})`);
   }
 
   /** Host-side work reported by the tensor package: values computed (random numbers) or read to decide. */

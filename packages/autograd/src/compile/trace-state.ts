@@ -1,15 +1,14 @@
 /**
- * What `compile` needs to hear from the rest of autograd while it records a call: reads of values
- * into JavaScript (`item()`, `toArray()`), which a replayed plan could not repeat; gradients bound
- * to tensors (`.grad`), which a replay must bind again; and in-place writes, whose version bumps a
- * replay repeats. One listener at a time; none outside a recording (one null check at each site).
- * While a listener is installed, 0-d floats take the kernel path, not the scalar path, so every
- * value is computed by a kernel the recorder sees.
+ * What `compile` needs to hear from the rest of autograd while it records a call: gradients bound
+ * to tensors (`.grad`), which a replay must bind again, and in-place writes, whose version bumps a
+ * replay repeats (reads of values into JavaScript come from the tensor package's host events).
+ * One listener at a time; none outside a recording (one null check at each site). While a
+ * listener is installed, 0-d floats take the kernel path, not the scalar path, so every value is
+ * computed by a kernel the recorder sees.
  */
+
 /** The recorder's side of the conversation. */
 export interface TraceListener {
-  /** A value was read into JavaScript (`what`: the method), so the call cannot be replayed. */
-  hostRead(what: string): void;
   /** The engine stored a gradient in `t.grad` (t: a Tensor; typed loosely so this file imports nothing). */
   gradStored(t: object): void;
   /** Tensor `t` was written in place (its version was bumped once). */

@@ -13,10 +13,17 @@ import { SCALAR_SHAPE } from '../versions.js';
 import { isRecording } from '../compile/trace-state.js';
 
 const CHUNK_BYTES = 64;
+/** Every chunk made (weakly held), so `compile` can tell shared chunks from other storage. */
+const CHUNKS = new WeakSet<object>();
 let chunk32 = new Float32Array(CHUNK_BYTES / 4);
 let used32 = chunk32.length;
 let chunk64 = new Float64Array(CHUNK_BYTES / 8);
 let used64 = chunk64.length;
+
+/** Whether `data` is one of the scalar path's shared chunks (numbers land in them at whatever offset is free). */
+export function isScalarChunk(data: object): boolean {
+  return CHUNKS.has(data);
+}
 
 /** A result nobody else sees yet (its element is new): it has no version counter. */
 const FRESH: TensorInit = Object.freeze({ fresh: true });
@@ -31,6 +38,7 @@ export function scalarArray(value: number, dtype: 'float32' | 'float64'): NDArra
   if (dtype === 'float32') {
     if (used32 === chunk32.length) {
       chunk32 = new Float32Array(CHUNK_BYTES / 4);
+      CHUNKS.add(chunk32);
       used32 = 0;
     }
     chunk32[used32] = value;
@@ -38,6 +46,7 @@ export function scalarArray(value: number, dtype: 'float32' | 'float64'): NDArra
   }
   if (used64 === chunk64.length) {
     chunk64 = new Float64Array(CHUNK_BYTES / 8);
+    CHUNKS.add(chunk64);
     used64 = 0;
   }
   chunk64[used64] = value;

@@ -3,19 +3,7 @@
  * (W_ih [G·H, I], W_hh [G·H, H] with the gates stacked along the first axis).
  */
 import * as T from '@chainrule/tensor';
-import {
-  type Tensor,
-  add,
-  fusedGruCell,
-  fusedLstmCell,
-  linear,
-  mul,
-  relu,
-  sigmoid,
-  split,
-  sub,
-  tanh,
-} from '@chainrule/autograd';
+import { type Tensor, add, fusedGruCell, fusedLstmCell, linear, relu, tanh } from '@chainrule/autograd';
 
 /** The weights of one cell (biases may be null). */
 export interface CellWeights {
@@ -55,21 +43,7 @@ export function rnnCell(x: Tensor, h: Tensor, w: CellWeights, nonlinearity: RnnN
  * same bits as those equations written out op by op).
  */
 export function lstmCell(x: Tensor, h: Tensor, c: Tensor, w: CellWeights): [Tensor, Tensor] {
-  const gates = add(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh));
-  if (fits(gates, c)) return fusedLstmCell(gates, c);
-  // a state that broadcasts or has another dtype: the equations op by op (they broadcast and promote)
-  const [i, f, g, o] = split(gates, w.weightHh.shape[1]!, -1) as [Tensor, Tensor, Tensor, Tensor];
-  const c2 = add(mul(sigmoid(f), c), mul(sigmoid(i), tanh(g)));
-  return [mul(sigmoid(o), tanh(c2)), c2];
-}
-
-/** Whether the fused op takes `state` beside `gates`: the same leading shape and dtype. */
-function fits(gates: Tensor, state: Tensor): boolean {
-  return (
-    gates.dtype === state.dtype &&
-    state.ndim === gates.ndim &&
-    state.shape.every((d, i) => i === state.ndim - 1 || d === gates.shape[i])
-  );
+  return fusedLstmCell(add(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh)), c);
 }
 
 /**
@@ -78,15 +52,5 @@ function fits(gates: Tensor, state: Tensor): boolean {
  * pointwise op (the same bits as those equations written out op by op).
  */
 export function gruCell(x: Tensor, h: Tensor, w: CellWeights): Tensor {
-  const xGates = linear(x, w.weightIh, w.biasIh),
-    hGates = linear(h, w.weightHh, w.biasHh);
-  if (fits(xGates, h) && fits(hGates, h)) return fusedGruCell(xGates, hGates, h);
-  // a state that broadcasts or has another dtype: the equations op by op (they broadcast and promote)
-  const hidden = w.weightHh.shape[1]!;
-  const [xr, xz, xn] = split(xGates, hidden, -1) as [Tensor, Tensor, Tensor];
-  const [hr, hz, hn] = split(hGates, hidden, -1) as [Tensor, Tensor, Tensor];
-  const r = sigmoid(add(xr, hr));
-  const z = sigmoid(add(xz, hz));
-  const n = tanh(add(xn, mul(r, hn)));
-  return add(mul(sub(1, z), n), mul(z, h));
+  return fusedGruCell(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh), h);
 }

@@ -36,6 +36,35 @@ export interface CompileStepOptions {
   fallback?: boolean;
 }
 
+/** Zeroes the gradients, runs the model and the loss, and backpropagates (the step without its update). */
+function forwardBackward(
+  model: Model,
+  lossFn: (output: Tensor, target: Tensor) => Tensor,
+  optimizer: Optimizer<Hyperparameters>,
+): (x: Tensor, y: Tensor) => StepResult {
+  return (x, y) => {
+    optimizer.zeroGrad();
+    const output = model.forward(x);
+    const loss = lossFn(output, y);
+    loss.backward();
+    return { loss, output };
+  };
+}
+
+/** @internal One eager training step, as `compileStep` compiles it (`fit` runs it with `compile: false`). */
+export function trainingStep(
+  model: Model,
+  lossFn: (output: Tensor, target: Tensor) => Tensor,
+  optimizer: Optimizer<Hyperparameters>,
+): (x: Tensor, y: Tensor) => StepResult {
+  const body = forwardBackward(model, lossFn, optimizer);
+  return (x, y) => {
+    const r = body(x, y);
+    optimizer.step();
+    return r;
+  };
+}
+
 /** Numbers for objects, so a fingerprint can tell storage replaced (`Module.to`, loading) from storage kept. */
 const ids = new WeakMap<object, number>();
 let nextId = 0;
@@ -82,22 +111,10 @@ export function compileStep(
   options: CompileStepOptions = {},
 ): CompiledStep {
   const fallback = options.fallback ?? true;
-  const forwardBackward = (x: Tensor, y: Tensor): StepResult => {
-    optimizer.zeroGrad();
-    const output = model.forward(x);
-    const loss = lossFn(output, y);
-    loss.backward();
-    return { loss, output };
-  };
-  const whole: CompiledFunction<[Tensor, Tensor], StepResult> = compile(
-    function trainingStep(x: Tensor, y: Tensor) {
-      const r = forwardBackward(x, y);
-      optimizer.step();
-      return r;
-    },
-    { maxRecordings: 3 },
-  );
-  const split = compile(forwardBackward, { fallback });
+  const whole: CompiledFunction<[Tensor, Tensor], StepResult> = compile(trainingStep(model, lossFn, optimizer), {
+    maxRecordings: 3,
+  });
+  const split = compile(forwardBackward(model, lossFn, optimizer), { fallback });
   const initial = optimizer.replayableStep ? 'whole' : 'split';
   let mode: 'whole' | 'split' = initial;
   const modules = model.modules(); // the model is built before it is compiled: its modules are fixed

@@ -6,7 +6,7 @@ import type { LRScheduler } from '../optim/scheduler.js';
 import type { ReduceLROnPlateau } from '../optim/plateau.js';
 import { type BatchSource, batchesOf } from './batches.js';
 import { Averages, type Metrics, type Model, evaluate, metricFns } from './evaluate.js';
-import { type StepResult, compileStep } from './compile-step.js';
+import { compileStep, trainingStep } from './compile-step.js';
 
 /** What each epoch produced (validation values when there is validation data). */
 export interface EpochLog {
@@ -93,22 +93,6 @@ export interface History {
   stoppedEarly: boolean;
 }
 
-/** One eager training step, as `compileStep` runs it compiled. */
-function eagerStep(
-  model: Model,
-  lossFn: (pred: Tensor, target: Tensor) => Tensor,
-  optimizer: Optimizer<Hyperparameters>,
-): (x: Tensor, y: Tensor) => StepResult {
-  return (x, y) => {
-    optimizer.zeroGrad();
-    const output = model.forward(x);
-    const loss = lossFn(output, y);
-    loss.backward();
-    optimizer.step();
-    return { loss, output };
-  };
-}
-
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function batchCount(source: BatchSource, batchSize: number | undefined): number | undefined {
@@ -147,7 +131,7 @@ export function fit(model: Model, options: FitOptions): History {
   let bestWeights: Map<string, Tensor> | null = null;
   let waited = 0;
   const batches = batchCount(train, batchSize);
-  const step = (options.compile ?? true) ? compileStep(model, loss, optimizer) : eagerStep(model, loss, optimizer);
+  const step = (options.compile ?? true) ? compileStep(model, loss, optimizer) : trainingStep(model, loss, optimizer);
   const record = (name: string, value: number): void => {
     const series = history.metrics[name];
     if (series === undefined) history.metrics[name] = [value];

@@ -30,22 +30,38 @@ export type PartialBackend = Pick<Backend, 'name'> & Partial<Pick<Backend, Kerne
  * ```
  */
 export function composeBackend(own: PartialBackend, reference: Backend): Backend {
-  const kernels: Record<string, unknown> = {};
-  const ref = reference as unknown as Record<string, unknown>;
+  const kernels: Record<string, unknown> = Object.fromEntries(kernelsOf(reference));
+  for (const [name, kernel] of Object.entries(own)) if (kernel !== undefined) kernels[name] = kernel;
+  return kernels as unknown as Backend;
+}
+
+/** A kernel of a backend, as a plain function (call it with the backend as `this`). */
+export type KernelFunction = (...args: unknown[]) => unknown;
+
+/**
+ * Every kernel of `backend` by name: its own function properties as they are, and the methods a
+ * class-based backend inherits, bound to it.
+ * @example
+ * ```ts
+ * import { jsBackend, kernelsOf } from '@chainrule/tensor';
+ * kernelsOf(jsBackend).has('matmul'); // true
+ * ```
+ */
+export function kernelsOf(backend: Backend): Map<string, KernelFunction> {
+  const kernels = new Map<string, KernelFunction>();
+  const table = backend as unknown as Record<string, unknown>;
   for (
-    let o: object | null = reference;
+    let o: object | null = backend;
     o !== null && o !== Object.prototype;
     o = Object.getPrototypeOf(o) as object | null
   ) {
-    const inherited = o !== reference;
     for (const name of Object.getOwnPropertyNames(o)) {
-      const kernel = ref[name];
-      if (name === 'constructor' || Object.hasOwn(kernels, name) || typeof kernel !== 'function') continue;
-      kernels[name] = inherited ? (kernel as (...args: unknown[]) => unknown).bind(reference) : kernel;
+      const kernel = table[name];
+      if (name === 'constructor' || kernels.has(name) || typeof kernel !== 'function') continue;
+      kernels.set(name, o === backend ? (kernel as KernelFunction) : (kernel as KernelFunction).bind(backend));
     }
   }
-  for (const [name, kernel] of Object.entries(own)) if (kernel !== undefined) kernels[name] = kernel;
-  return kernels as unknown as Backend;
+  return kernels;
 }
 
 /** A 0-d array holding `value` as `dtype`. */

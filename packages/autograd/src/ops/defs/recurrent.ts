@@ -15,7 +15,7 @@ import { apply } from '../apply.js';
 import { checkOperand } from '../operands.js';
 import { NONE, op, records } from '../records.js';
 import { add, mul, sub } from './binary.js';
-import { concat, select, slice } from './shape.js';
+import { concat, expand, select, slice } from './shape.js';
 import { sigmoid, square, tanh } from './unary.js';
 
 /**
@@ -158,7 +158,7 @@ function gruGrads(g: Tensor, xGates: Tensor, hGates: Tensor, h: Tensor): (Tensor
 export function fusedLstmCell(gates: Tensor, c: Tensor): [Tensor, Tensor] {
   checkOperand('fusedLstmCell', gates, 'the gates', false);
   checkOperand('fusedLstmCell', c, 'the cell state c', false);
-  const out = apply(RECURRENT_OPS.fusedLstmCell, [gates, c], NONE);
+  const out = apply(RECURRENT_OPS.fusedLstmCell, broadcastLeading('fusedLstmCell', [gates, c]), NONE);
   return [select(out, 0, 0), select(out, 0, 1)];
 }
 
@@ -178,5 +178,18 @@ export function fusedGruCell(xGates: Tensor, hGates: Tensor, h: Tensor): Tensor 
   checkOperand('fusedGruCell', xGates, 'the input part xGates', false);
   checkOperand('fusedGruCell', hGates, 'the hidden part hGates', false);
   checkOperand('fusedGruCell', h, 'the hidden state h', false);
-  return apply(RECURRENT_OPS.fusedGruCell, [xGates, hGates, h], NONE);
+  return apply(RECURRENT_OPS.fusedGruCell, broadcastLeading('fusedGruCell', [xGates, hGates, h]), NONE);
+}
+
+/**
+ * The operands with their leading axes (all but the last) broadcast to one shape, by recorded
+ * `expand`s (so their gradients are summed back in expand's rule), as the equations written op by op
+ * broadcast a state of [H] or [1, H] against a batch.
+ */
+function broadcastLeading(op: string, xs: readonly Tensor[]): Tensor[] {
+  let lead: number[] = [];
+  for (const x of xs) lead = T.broadcastShapes(op, lead, x.shape.slice(0, -1));
+  return xs.map((x) =>
+    T.shapesEqual(x.shape.slice(0, -1), lead) || x.ndim === 0 ? x : expand(x, [...lead, x.shape[x.ndim - 1]!]),
+  );
 }

@@ -155,6 +155,18 @@ describe('compile', () => {
     expect(() => strict(tensor([1]))).toThrow(CompileError);
   });
 
+  it('repeats host updates, in order, before the host kernels that read what they keep', () => {
+    const counter = { n: 0 };
+    const f = compile((x: Tensor) => {
+      T.hostUpdate('count', (c: { n: number }) => void c.n++, counter);
+      const scale = T.hostKernel('scale', () => T.array([counter.n], 'float64'));
+      return x.mul(new (x.constructor as typeof Tensor)(scale));
+    });
+    for (let i = 1; i <= 6; i++) expect(f(tensor([1, 2], { dtype: 'float64' })).toArray()).toEqual([i, 2 * i]);
+    expect(counter.n).toBe(6);
+    expect(f.stats.replayed).toBe(4);
+  });
+
   it('replays host kernels (oneHot, advanced indexing) on the new values', () => {
     const f = compile((labels: Tensor, x: Tensor) => {
       const hot = new (x.constructor as typeof Tensor)(T.oneHot(labels.value, 4, 'float64'));

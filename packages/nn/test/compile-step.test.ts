@@ -1,9 +1,12 @@
 // compileStep and fit's compiled default: the same losses, outputs and weights as eager training,
-// bit for bit, for SGD with momentum (compiled whole), Adam (update run eagerly after the compiled
-// backward), a CNN and an LSTM; dropout runs eagerly; a scheduler's change starts a new recording.
+// bit for bit, for SGD with momentum, Adam, AdamW, RMSprop and Adagrad (their updates and step
+// counts inside the plan), a custom optimizer (update run eagerly after the compiled backward), a CNN
+// and an LSTM; dropout runs eagerly; a scheduler's change starts a new recording.
 import { type Tensor, randn } from '@chainrule/autograd';
 import {
+  Adagrad,
   Adam,
+  AdamW,
   BatchNorm1d,
   Conv2d,
   Dropout,
@@ -14,6 +17,7 @@ import {
   type Model,
   Module,
   type Optimizer,
+  RMSprop,
   ReLU,
   SGD,
   Sequential,
@@ -75,7 +79,7 @@ describe('compileStep', () => {
     expect(step.plan(...data[0]!)!.memory().total).toBeGreaterThan(0);
   });
 
-  it('compiles the forward and backward of a CNN with Adam, and runs the update eagerly', () => {
+  it('compiles a whole CNN step with Adam (bias corrections and step counts replayed)', () => {
     T.manualSeed(4);
     const data: [Tensor, Tensor][] = Array.from({ length: 3 }, () => [randn([3, 1, 12, 12]), labels(3, 5)]);
     const make: Make = () => {
@@ -90,7 +94,52 @@ describe('compileStep', () => {
       return { model, opt: new Adam(model.parameters(), { lr: 1e-2 }) };
     };
     const step = agree(make, data, crossEntropy, 9);
-    expect(step.mode).toBe('split'); // Adam's bias corrections change every step
+    expect(step.mode).toBe('whole');
+    expect(step.stats.replayed).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each([
+    ['AdamW, amsgrad', (ps: Tensor[]) => new AdamW(ps, { lr: 1e-2, weightDecay: 0.1, amsgrad: true })],
+    ['Adam, L2', (ps: Tensor[]) => new Adam(ps, { lr: 1e-2, weightDecay: 1e-2, betas: [0.8, 0.9] })],
+    ['RMSprop, centered, momentum', (ps: Tensor[]) => new RMSprop(ps, { lr: 1e-2, centered: true, momentum: 0.5 })],
+    ['Adagrad, lrDecay', (ps: Tensor[]) => new Adagrad(ps, { lr: 0.1, lrDecay: 0.05, weightDecay: 1e-3 })],
+  ])('replays %s whole: the same weights, state and step counts as eager', (_name, makeOpt) => {
+    T.manualSeed(5);
+    const data: [Tensor, Tensor][] = Array.from({ length: 3 }, () => [randn([6, 5]), labels(6, 3)]);
+    const opts: Optimizer[] = []; // agree() makes the eager copy, then the compiled one
+    const make: Make = () => {
+      T.manualSeed(6);
+      const model = new Sequential(new Linear(5, 7), new Tanh(), new Linear(7, 3));
+      opts.push(makeOpt(model.parameters()));
+      return { model, opt: opts.at(-1)! };
+    };
+    const step = agree(make, data, crossEntropy, 12);
+    expect(step.mode).toBe('whole');
+    expect(step.stats.replayed).toBeGreaterThanOrEqual(8);
+    const b = opts[0]!.stateDict(),
+      a = opts[1]!.stateDict();
+    for (const [id, s] of Object.entries(b.state)) {
+      const c = a.state[id]!;
+      expect(c.step).toBe(12);
+      expect(c.step).toBe(s.step);
+      for (const [k, v] of Object.entries(s))
+        if (v instanceof TensorClass) expect(bits(c[k] as Tensor)).toEqual(bits(v));
+    }
+  });
+
+  it('runs a custom optimizer (not replayable) eagerly after the compiled backward', () => {
+    class HalfStep extends SGD {
+      override readonly replayableStep = false;
+    }
+    T.manualSeed(7);
+    const data: [Tensor, Tensor][] = Array.from({ length: 2 }, () => [randn([4, 3]), labels(4, 2)]);
+    const make: Make = () => {
+      T.manualSeed(8);
+      const model = new Linear(3, 2);
+      return { model, opt: new HalfStep(model.parameters(), { lr: 0.1 }) };
+    };
+    const step = agree(make, data, crossEntropy, 6);
+    expect(step.mode).toBe('split');
     expect(step.stats.replayed).toBeGreaterThanOrEqual(2);
   });
 

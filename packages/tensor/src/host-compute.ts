@@ -1,16 +1,17 @@
 /**
- * Host kernels and host checks for compilers: pure functions of arrays computed in JavaScript
- * (`hostKernel`: oneHot, advanced-index positions) and validations of array values (`hostCheck`)
- * tell a tracing compiler (autograd's `compile`), which records them and calls them again on
- * replay. Host events (values computed or read outside the kernels) live in host-events.ts and are
+ * Host work for compilers: functions of arrays computed in JavaScript (`hostKernel`: oneHot,
+ * advanced-index positions, an optimizer's bias corrections), validations of array values
+ * (`hostCheck`) and host bookkeeping (`hostUpdate`: step counts) tell a tracing compiler
+ * (autograd's `compile`), which records them and calls them again on replay. Host events (values computed or read outside the kernels) live in host-events.ts and are
  * re-exported here. Nothing listens outside a recording.
  */
 import type { NDArray } from './ndarray.js';
 export { type HostComputeListener, noteHostCompute, noteHostRead, setHostComputeListener } from './host-events.js';
 
 /**
- * A pure function of arrays computed on the host (a fused helper outside the `Backend` contract):
- * a tracing compiler records it like a kernel and calls it again on replay.
+ * A function of arrays computed on the host (a fused helper outside the `Backend` contract), pure
+ * but for host state that host updates keep (`hostUpdate`): a tracing compiler records it like a
+ * kernel and calls it again on replay.
  */
 export type HostKernel = (...args: never[]) => NDArray;
 
@@ -81,17 +82,35 @@ export function hostKernel<A extends unknown[]>(name: string, kernel: (...args: 
  * ```
  */
 export function hostCheck<A extends unknown[]>(name: string, check: (...args: A) => void, ...args: A): void {
-  check(...args);
-  // inside a host kernel the check is part of that kernel
-  if (hostDepth === 0) checkListener?.(name, check as unknown as (...a: never[]) => void, args);
+  repeatedOnReplay(name, check, args);
 }
 
-/** What a tracing compiler hears of host checks: the name, the function and its arguments. */
+/**
+ * Runs `update(...args)`, bookkeeping on the host that every call must do (an optimizer's step
+ * count), and tells a tracing compiler, so its plan does it again, in order, on each replay. Host
+ * kernels that follow may read what it keeps.
+ * @example
+ * ```ts
+ * const state = { step: 0 };
+ * hostUpdate('count', (s: { step: number }) => void s.step++, state); // state.step === 1
+ * ```
+ */
+export function hostUpdate<A extends unknown[]>(name: string, update: (...args: A) => void, ...args: A): void {
+  repeatedOnReplay(name, update, args);
+}
+
+function repeatedOnReplay<A extends unknown[]>(name: string, work: (...args: A) => void, args: A): void {
+  work(...args);
+  // inside a host kernel the work is part of that kernel
+  if (hostDepth === 0) checkListener?.(name, work as unknown as (...a: never[]) => void, args);
+}
+
+/** What a tracing compiler hears of host checks and host updates: the name, the function and its arguments. */
 export type HostCheckListener = (name: string, check: (...args: never[]) => void, args: readonly unknown[]) => void;
 
 let checkListener: HostCheckListener | null = null;
 
-/** Installs (or removes, with null) the listener of host checks; returns the previous one. */
+/** Installs (or removes, with null) the listener of host checks and host updates; returns the previous one. */
 export function setHostCheckListener(next: HostCheckListener | null): HostCheckListener | null {
   const prev = checkListener;
   checkListener = next;

@@ -127,6 +127,7 @@ export {
   noteHostRead,
   hostKernel,
   hostCheck,
+  hostUpdate,
   setHostCheckListener,
   inHostKernel,
 } from './host-compute.js';

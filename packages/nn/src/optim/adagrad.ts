@@ -1,5 +1,6 @@
 import * as T from '@chainrule/tensor';
 import { Tensor, add, div, mul, sqrt, square } from '@chainrule/autograd';
+import { advanceStep, stepCoefficients } from './host-step.js';
 import { type Hyperparameters, type LiveState, Optimizer, type ParamGroup, type ParamGroupInput } from './optimizer.js';
 import type { StateSchema } from './state-check.js';
 
@@ -21,6 +22,8 @@ export interface AdagradOptions extends Hyperparameters {
  * ```
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
+  /** Step counts and bias corrections go through host updates and kernels: replayable. */
+  override readonly replayableStep = true;
   constructor(
     params: Iterable<Tensor> | readonly ParamGroupInput<AdagradOptions>[],
     options: Partial<AdagradOptions> = {},
@@ -51,11 +54,13 @@ export class Adagrad extends Optimizer<AdagradOptions> {
       state.sum = sum;
       state.step = 0;
     }
-    const step = (state.step as number) + 1;
-    state.step = step;
+    advanceStep('Adagrad', state);
     const g = h.weightDecay === 0 ? grad : add(grad, mul(p, h.weightDecay));
-    const clr = h.lr / (1 + (step - 1) * h.lrDecay);
+    // −η/(1 + (t − 1)·decay), recomputed from the count on each replay of a compiled step
+    const [negClr] = stepCoefficients('Adagrad', p.dtype, () => [
+      -(h.lr / (1 + ((state.step as number) - 1) * h.lrDecay)),
+    ]);
     sum.addInPlace(square(g));
-    p.addScaledInPlace(div(g, add(sqrt(sum), h.eps)), -clr);
+    p.addInPlace(mul(div(g, add(sqrt(sum), h.eps)), negClr!)); // the bits of addScaledInPlace(·, −clr)
   }
 }

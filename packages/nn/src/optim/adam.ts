@@ -8,6 +8,7 @@ import {
   type ParamGroupInput,
   zerosState,
 } from './optimizer.js';
+import { advanceStep, stepCoefficients } from './host-step.js';
 import type { StateSchema } from './state-check.js';
 
 /** Hyperparameters of Adam and AdamW (PyTorch's). */
@@ -46,21 +47,23 @@ const ADAM_STATE: StateSchema = {
 };
 
 /** The shared Adam moment update and step; `g` already includes any L2 term. */
-function adamStep(p: Tensor, g: Tensor, state: LiveState, h: AdamOptions): void {
+function adamStep(name: string, p: Tensor, g: Tensor, state: LiveState, h: AdamOptions): void {
   if (state.exp_avg === undefined) {
     state.step = 0;
     state.exp_avg = zerosState(p);
     state.exp_avg_sq = zerosState(p);
     if (h.amsgrad) state.max_exp_avg_sq = zerosState(p);
   }
-  const step = (state.step as number) + 1;
-  state.step = step;
+  advanceStep(name, state);
   const m = state.exp_avg as Tensor,
     v = state.exp_avg_sq as Tensor;
   m.mulInPlace(h.beta1).addScaledInPlace(g, 1 - h.beta1);
   v.mulInPlace(h.beta2).addInPlace(mul(square(g), 1 - h.beta2));
-  const bc1 = 1 - h.beta1 ** step;
-  const bc2 = 1 - h.beta2 ** step;
+  // √(1 − β₂ᵗ) and −η/(1 − β₁ᵗ), recomputed from the count on each replay of a compiled step
+  const [bc2Sqrt, stepSize] = stepCoefficients(name, p.dtype, () => [
+    Math.sqrt(1 - h.beta2 ** (state.step as number)),
+    -(h.lr / (1 - h.beta1 ** (state.step as number))),
+  ]);
   let second = v;
   if (h.amsgrad) {
     state.max_exp_avg_sq ??= zerosState(p);
@@ -68,8 +71,8 @@ function adamStep(p: Tensor, g: Tensor, state: LiveState, h: AdamOptions): void 
     vmax.copyInPlace(maximum(vmax, v));
     second = vmax;
   }
-  const denom = add(div(sqrt(second), Math.sqrt(bc2)), h.eps);
-  p.addScaledInPlace(div(m, denom), -(h.lr / bc1));
+  const denom = add(div(sqrt(second), bc2Sqrt!), h.eps);
+  p.addInPlace(mul(div(m, denom), stepSize!)); // the bits of addScaledInPlace(·, −η/(1 − β₁ᵗ))
 }
 
 /**
@@ -81,6 +84,8 @@ function adamStep(p: Tensor, g: Tensor, state: LiveState, h: AdamOptions): void 
  * ```
  */
 export class Adam extends Optimizer<AdamOptions> {
+  /** Step counts and bias corrections go through host updates and kernels: replayable. */
+  override readonly replayableStep = true;
   constructor(params: Iterable<Tensor> | readonly AdamGroupInput[], options: AdamInput = {}) {
     super('Adam', params, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false }, options);
   }
@@ -95,7 +100,7 @@ export class Adam extends Optimizer<AdamOptions> {
   }
 
   protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<AdamOptions>): void {
-    adamStep(p, h.weightDecay === 0 ? grad : add(grad, mul(p, h.weightDecay)), state, h);
+    adamStep('Adam', p, h.weightDecay === 0 ? grad : add(grad, mul(p, h.weightDecay)), state, h);
   }
 }
 
@@ -104,6 +109,8 @@ export class Adam extends Optimizer<AdamOptions> {
  * gradient. The default weight decay is 0.01.
  */
 export class AdamW extends Optimizer<AdamOptions> {
+  /** Step counts and bias corrections go through host updates and kernels: replayable. */
+  override readonly replayableStep = true;
   constructor(params: Iterable<Tensor> | readonly AdamGroupInput[], options: AdamInput = {}) {
     super(
       'AdamW',
@@ -124,6 +131,6 @@ export class AdamW extends Optimizer<AdamOptions> {
 
   protected update(p: Tensor, grad: Tensor, state: LiveState, h: ParamGroup<AdamOptions>): void {
     if (h.weightDecay !== 0) p.mulInPlace(1 - h.lr * h.weightDecay);
-    adamStep(p, grad, state, h);
+    adamStep('AdamW', p, grad, state, h);
   }
 }

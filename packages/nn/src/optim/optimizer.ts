@@ -60,9 +60,10 @@ export type { LiveState } from './state-check.js';
 export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   readonly name: string;
   /**
-   * Whether `step()` keeps all its state in tensors updated in place, with numbers fixed between
-   * steps, so a compiled plan can replay it (`compileStep`); false where a step count or another
-   * number kept in JavaScript changes per step (Adam's bias corrections, step counters).
+   * Whether a compiled plan can replay `step()` (`compileStep`): its state lives in tensors updated
+   * in place, and the numbers that change per step (step counts, bias corrections) go through host
+   * updates and host kernels (see host-step.ts). True for the built-in optimizers; false by default
+   * for a subclass, whose update then runs eagerly after the compiled backward.
    */
   readonly replayableStep: boolean = false;
   /** Counts loads that replaced the state (`loadStateDict`, checkpoints): a compiled step records again after one. */

@@ -8,6 +8,7 @@ import {
   type ParamGroupInput,
   zerosState,
 } from './optimizer.js';
+import { advanceStep } from './host-step.js';
 import { type StateSchema, stateValues } from './state-check.js';
 
 /** Hyperparameters of RMSprop (PyTorch's). */
@@ -26,6 +27,8 @@ export interface RMSpropOptions extends Hyperparameters {
  * otherwise θ ← θ − η g/den.
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  /** Step counts and bias corrections go through host updates and kernels: replayable. */
+  override readonly replayableStep = true;
   constructor(
     params: Iterable<Tensor> | readonly ParamGroupInput<RMSpropOptions>[],
     options: Partial<RMSpropOptions> = {},
@@ -82,7 +85,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       if (h.momentum > 0) state.momentum_buffer = zerosState(p);
       if (h.centered) state.grad_avg = zerosState(p);
     }
-    state.step = (state.step as number) + 1;
+    advanceStep('RMSprop', state);
     const g = h.weightDecay === 0 ? grad : add(grad, mul(p, h.weightDecay));
     const sq = state.square_avg as Tensor;
     sq.mulInPlace(h.alpha).addInPlace(mul(square(g), 1 - h.alpha));

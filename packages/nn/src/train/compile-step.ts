@@ -1,8 +1,8 @@
 /**
  * `compileStep`: one training step (zero the gradients, forward, loss, backward, optimizer step)
- * compiled with autograd's `compile`. Where the optimizer's update cannot be replayed (its
- * `replayableStep` is false: Adam's bias corrections and the step counters change every step), or
- * the whole step keeps changing, the forward and backward are compiled and the update runs
+ * compiled with autograd's `compile`, the update included (the built-in optimizers' step counts and
+ * bias corrections are host updates and host kernels the plan repeats). Where the optimizer's update
+ * cannot be replayed (its `replayableStep` is false: a custom optimizer), or the whole step keeps changing, the forward and backward are compiled and the update runs
  * eagerly after them. A change of the optimizer's hyperparameters (a scheduler) or of a module's
  * training mode starts the recording again, so the plan always matches what an eager step does.
  * The model's structure is read once: build it before compiling its step.

@@ -107,7 +107,7 @@ describe('clipGradNorm is all or nothing', () => {
     const g = tensor([3, 4], { dtype: 'float32' });
     p.grad = g;
     q.grad = g;
-    expect(clipGradNorm([p, q], 1)).toBe(5);
+    expect(clipGradNorm([p, q], 1).item()).toBe(5);
     const k = 1 / (5 + 1e-6);
     expect(g.toArray()).toEqual([Math.fround(3 * k), Math.fround(4 * k)]);
   });

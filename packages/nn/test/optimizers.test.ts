@@ -290,7 +290,7 @@ describe('clipGradNorm', () => {
       c = new Parameter(T.zeros([1], 'float64'));
     a.grad = tensor([3, 0], { dtype: 'float64' });
     c.grad = tensor([4], { dtype: 'float64' });
-    expect(clipGradNorm([a, c], 1)).toBe(5);
+    expect(clipGradNorm([a, c], 1).item()).toBe(5);
     const k = 1 / (5 + 1e-6);
     expect(a.grad.toArray()).toEqual([3 * k, 0]);
     expect(c.grad.toArray()).toEqual([4 * k]);
@@ -299,9 +299,19 @@ describe('clipGradNorm', () => {
   it('leaves small gradients alone and supports the infinity norm', () => {
     const a = new Parameter(T.zeros([3], 'float64'));
     a.grad = tensor([0.1, -0.2, 0.05], { dtype: 'float64' });
-    expect(clipGradNorm([a], 10)).toBeCloseTo(Math.sqrt(0.01 + 0.04 + 0.0025), 15);
+    expect(clipGradNorm([a], 10).item()).toBeCloseTo(Math.sqrt(0.01 + 0.04 + 0.0025), 15);
     expect(a.grad.toArray()).toEqual([0.1, -0.2, 0.05]);
-    expect(clipGradNorm([a], 0.1, Infinity)).toBe(0.2);
+    expect(clipGradNorm([a], 0.1, Infinity).item()).toBe(0.2);
     expect(a.grad.toArray()).toEqual([0.1, -0.2, 0.05].map((v) => v * (0.1 / (0.2 + 1e-6))));
+  });
+
+  it('returns a 0-d float64 norm and leaves gradients alone when the norm is NaN', () => {
+    const a = new Parameter(T.zeros([2]));
+    a.grad = tensor([Number.NaN, 5]);
+    const norm = clipGradNorm([a], 1);
+    expect(norm.shape).toEqual([]);
+    expect(norm.dtype).toBe('float64');
+    expect(norm.item()).toBeNaN();
+    expect(a.grad.toArray()).toEqual([Number.NaN, 5]);
   });
 });

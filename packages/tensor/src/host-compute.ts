@@ -100,9 +100,16 @@ export function hostUpdate<A extends unknown[]>(name: string, update: (...args: 
 }
 
 function repeatedOnReplay<A extends unknown[]>(name: string, work: (...args: A) => void, args: A): void {
-  work(...args);
-  // inside a host kernel the work is part of that kernel
-  if (hostDepth === 0) checkListener?.(name, work as unknown as (...a: never[]) => void, args);
+  // inside a host kernel the work is part of that kernel; the work's own kernels (a copy it reads
+  // through) are part of it too, so a replay does not repeat them separately
+  const listen = hostDepth === 0 ? checkListener : null;
+  hostDepth++;
+  try {
+    work(...args);
+  } finally {
+    hostDepth--;
+  }
+  listen?.(name, work as unknown as (...a: never[]) => void, args);
 }
 
 /** What a tracing compiler hears of host checks and host updates: the name, the function and its arguments. */

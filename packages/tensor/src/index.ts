@@ -9,7 +9,7 @@
  * console.log(matmul(a, a.transpose()).toString());
  * ```
  */
-import { registerFallbackBackend, setBackend } from './backend.js';
+import { getBackend, registerFallbackBackend, setBackend } from './backend.js';
 import { jsBackend } from './backends/js/index.js';
 import { recordBlas, withNativeBlas } from './backends/native/index.js';
 import { createWasmBackend, wasmSupported } from './backends/wasm/index.js';
@@ -17,7 +17,8 @@ import { installCopy } from './ndarray.js';
 import './methods.js';
 
 registerFallbackBackend(jsBackend);
-installCopy((x, dtype) => jsBackend.copy(x, dtype));
+// through the backend in use, so a tracing compiler sees every copy `contiguous()` and `reshape` make
+installCopy((x, dtype) => getBackend().copy(x, dtype));
 selectDefaultBackend();
 
 /**

@@ -80,6 +80,7 @@ function stepOf(backend: Backend, call: TapeCall): Step {
     // written straight into the recorded result (a backend that ignores `out` is copied from)
     const withOut = [...args.slice(0, slot), result];
     return () => {
+      if (guard !== undefined) checkIndex(method, args, guard);
       const r = kernel(...withOut) as NDArray;
       if (r !== result) copyInto(backend, result, r);
     };

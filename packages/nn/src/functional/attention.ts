@@ -118,11 +118,11 @@ function weightsOf(op: string, q: Tensor, k: Tensor, options: AttentionWeightsOp
   let scores = mul(matmul(q, transpose(k, -2, -1)), factor);
   if (bias !== null) scores = add(scores, bias);
   else if (isCausal) scores = add(scores, new Tensor(T.where(causalMask(l, s), 0, T.full([], -Infinity, q.dtype))));
-  // rows with every key masked: their maximum is −∞
-  const dead = T.eq(T.max(scores.value, [-1], true), -Infinity);
-  if (T.max(T.cast(dead, 'int32')).item() === 0) return softmax(scores, -1);
-  // the double where: the dead rows' scores are replaced before the softmax, so no NaN reaches a gradient
-  const deadRows = new Tensor(dead);
+  // rows with every key masked: their maximum is −∞. The double where replaces their scores before
+  // the softmax, so no NaN reaches a gradient; on live rows both wheres pass values and gradients
+  // through unchanged (the bits of a plain softmax), so nothing is read into JavaScript to decide
+  // and a compiled step replays attention
+  const deadRows = new Tensor(T.eq(T.max(scores.value, [-1], true), -Infinity));
   return where(deadRows, 0, softmax(where(deadRows, 0, scores), -1));
 }
 

@@ -17,9 +17,10 @@ export interface ClipOptions {
  * Scales all gradients together so their total norm is at most `maxNorm` (PyTorch's
  * clip_grad_norm_): the norm is over all gradients as one vector (`normType` 2 by default,
  * any p > 0 or Infinity). Gradients are scaled in place by maxNorm / (norm + 1e-6) when that is
- * below 1. Returns the total norm before clipping. Every gradient is checked (a Tensor of its
- * parameter's shape and a float dtype) before any is scaled, and a gradient shared by two
- * parameters is scaled once.
+ * below 1. Returns the total norm before clipping, a 0-d float64 Tensor (computed by kernels,
+ * never read into JavaScript, so a compiled step that clips replays). Every gradient is checked (a
+ * Tensor of its parameter's shape and a float dtype) before any is scaled, and a gradient shared by
+ * two parameters is scaled once.
  * @example
  * ```ts
  * loss.backward();
@@ -32,7 +33,7 @@ export function clipGradNorm(
   maxNorm: number,
   normType = 2,
   options: ClipOptions = {},
-): number {
+): Tensor {
   const op = 'clipGradNorm';
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0))
     throw new T.RangeError(op, `maxNorm must be >= 0, got ${describeValue(maxNorm)}`);
@@ -61,22 +62,31 @@ export function clipGradNorm(
       throw new T.DTypeError(op, `the gradient of parameter ${at} is ${g.dtype}; gradients are float32 or float64`);
     grads.add(g);
   }
-  let total = 0;
+  // the total norm in float64, by kernels only (nothing read into JavaScript, so a compiled step
+  // replays it): Σ|g|ᵖ over all gradients, then its 1/p-th power; max |g| for p = ∞
+  let total = T.zeros([], 'float64');
   for (const g of grads) {
     const a = T.abs(T.cast(g.value, 'float64'));
-    if (normType === Infinity) total = Math.max(total, a.size === 0 ? 0 : T.max(a).item());
-    else total += T.sum(T.pow(a, normType)).item();
+    if (normType === Infinity) total = a.size === 0 ? total : T.maximum(total, T.max(a));
+    else total = T.add(total, T.sum(T.pow(a, normType)));
   }
-  if (normType !== Infinity) total = total ** (1 / normType);
-  if (errorIfNonfinite && !Number.isFinite(total))
+  if (normType !== Infinity) total = T.pow(total, 1 / normType);
+  if (errorIfNonfinite) T.hostCheck(op, checkFinite, total, normType);
+  // scale by maxNorm / (norm + 1e-6) where that is below 1 (not where the norm is NaN), else by 1
+  const coef = T.div(maxNorm, T.add(total, 1e-6));
+  const scale = T.where(T.lt(coef, 1), coef, 1);
+  noGrad(() => {
+    for (const g of grads) g.mulInPlace(new Tensor(T.cast(scale, g.dtype)));
+  });
+  return new Tensor(total);
+}
+
+/** Throws (before anything is scaled) when the total norm is NaN or infinite. */
+function checkFinite(total: T.NDArray, normType: number): void {
+  const value = total.data[total.offset]!;
+  if (!Number.isFinite(value))
     throw new T.RangeError(
-      op,
-      `the total ${normType}-norm of the gradients is ${total}; nothing was scaled (errorIfNonfinite is set)`,
+      'clipGradNorm',
+      `the total ${normType}-norm of the gradients is ${value}; nothing was scaled (errorIfNonfinite is set)`,
     );
-  const coef = maxNorm / (total + 1e-6);
-  if (coef < 1)
-    noGrad(() => {
-      for (const g of grads) g.mulInPlace(coef);
-    });
-  return total;
 }

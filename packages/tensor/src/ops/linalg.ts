@@ -7,6 +7,7 @@
 import { type LuFactors, getBackend } from '../backend.js';
 import { type DType, isFloat, promoteTypes } from '../dtype.js';
 import { DTypeError, RangeError, ShapeError, fmtShape } from '../errors.js';
+import { hostCheck, hostKernel } from '../host-compute.js';
 import { NDArray } from '../ndarray.js';
 import { broadcastShapes, shapesEqual } from '../shape.js';
 
@@ -38,14 +39,23 @@ function factor64(a: NDArray): LuFactors {
   return backend.luFactor(a.dtype === 'float64' ? a : backend.copy(a, 'float64'));
 }
 
-/** Throws the op's singular-matrix error if any LU factorization met a zero pivot. */
+/**
+ * Throws the op's singular-matrix error if any LU factorization met a zero pivot (a host check: a
+ * compiled plan runs it again on each replay's factors).
+ */
 function checkNonsingular(op: string, shape: readonly number[], f: LuFactors): void {
-  const bad = firstFailure(f.info);
-  if (bad === null) return;
-  const k = bad.code - 1;
-  throw new RangeError(
+  hostCheck(
     op,
-    `the matrix is singular: U[${k},${k}] is zero in its LU factorization${whichMatrix(shape, bad.batch)}`,
+    (info: NDArray) => {
+      const bad = firstFailure(info);
+      if (bad === null) return;
+      const k = bad.code - 1;
+      throw new RangeError(
+        op,
+        `the matrix is singular: U[${k},${k}] is zero in its LU factorization${whichMatrix(shape, bad.batch)}`,
+      );
+    },
+    f.info,
   );
 }
 
@@ -140,9 +150,12 @@ export function solve(a: NDArray, b: NDArray): NDArray {
 /** An identity matrix for each batch element of `shape` ([..., n, n]) as `dtype`. */
 function identities(shape: readonly number[], dtype: DType): NDArray {
   const n = shape[shape.length - 1]!;
-  const eye = getBackend().copy(new NDArray(new Float64Array(n * n), [n, n]), dtype);
-  for (let i = 0; i < n; i++) eye.data[i * n + i] = 1;
-  return eye.expand(shape);
+  // the ones are written before any kernel sees the array (a compiled plan replays kernels only)
+  const ones = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) ones[i * n + i] = 1;
+  return getBackend()
+    .copy(new NDArray(ones, [n, n]), dtype)
+    .expand(shape);
 }
 
 /**
@@ -161,17 +174,28 @@ export function inv(a: NDArray): NDArray {
   return getBackend().luSolve(f.lu, f.pivots, identities(a.shape, a.dtype));
 }
 
-/** Per matrix, from LU: det, its sign (±1, 0 when singular) and log|det| (−∞ when singular). */
-function signAndLog(a: NDArray): { det: Float64Array; sign: Float64Array; log: Float64Array; batch: number[] } {
+/**
+ * Per matrix of `a`, from its LU factors: det, its sign (±1, 0 when singular) and log|det| (−∞ when
+ * singular), as planes 0, 1 and 2 of a float64 [3, ...batch] array. The factorization is a kernel;
+ * the walk over U's diagonal is a host kernel, so a compiled plan computes it again on each replay.
+ */
+function signAndLog(a: NDArray): NDArray {
   const f = factor64(a);
   const n = a.shape[a.ndim - 1]!;
   const batch = a.shape.slice(0, -2);
+  return hostKernel(
+    'slogdet',
+    (luArray: NDArray, pivots: NDArray) => diagonalWalk(luArray, pivots, n, batch),
+    f.lu,
+    f.pivots,
+  );
+}
+
+function diagonalWalk(luArray: NDArray, pivots: NDArray, n: number, batch: readonly number[]): NDArray {
   const count = batch.reduce((p, d) => p * d, 1);
-  const lu = f.lu.data,
-    piv = f.pivots.data as Int32Array;
-  const det = new Float64Array(count),
-    sign = new Float64Array(count),
-    log = new Float64Array(count);
+  const lu = luArray.contiguous().data,
+    piv = pivots.contiguous().data as Int32Array;
+  const out = new Float64Array(3 * count);
   for (let b = 0; b < count; b++) {
     let s = 1,
       l = 0,
@@ -183,16 +207,15 @@ function signAndLog(a: NDArray): { det: Float64Array; sign: Float64Array; log: F
       l += Math.log(Math.abs(u));
       p *= u;
     }
-    det[b] = l === -Infinity ? 0 : s * Math.abs(p);
-    sign[b] = l === -Infinity ? 0 : s;
-    log[b] = l;
+    out[b] = l === -Infinity ? 0 : s * Math.abs(p);
+    out[count + b] = l === -Infinity ? 0 : s;
+    out[2 * count + b] = l;
   }
-  return { det, sign, log, batch };
+  return new NDArray(out, [3, ...batch]);
 }
 
-/** Float64 `values` of `shape` as `dtype`. */
-function typed(values: Float64Array, shape: readonly number[], dtype: DType): NDArray {
-  const x = new NDArray(values, [...shape]);
+/** Float64 `x` as `dtype`. */
+function typed(x: NDArray, dtype: DType): NDArray {
   return dtype === 'float64' ? x : getBackend().copy(x, dtype);
 }
 
@@ -207,8 +230,7 @@ function typed(values: Float64Array, shape: readonly number[], dtype: DType): ND
  */
 export function det(a: NDArray): NDArray {
   checkSquare('det', a);
-  const { det, batch } = signAndLog(a);
-  return typed(det, batch, a.dtype);
+  return typed(signAndLog(a).select(0, 0), a.dtype);
 }
 
 /**
@@ -223,6 +245,6 @@ export function det(a: NDArray): NDArray {
  */
 export function slogdet(a: NDArray): { sign: NDArray; logabsdet: NDArray } {
   checkSquare('slogdet', a);
-  const { sign, log, batch } = signAndLog(a);
-  return { sign: typed(sign, batch, a.dtype), logabsdet: typed(log, batch, a.dtype) };
+  const planes = signAndLog(a);
+  return { sign: typed(planes.select(0, 1), a.dtype), logabsdet: typed(planes.select(0, 2), a.dtype) };
 }

@@ -5,6 +5,7 @@
 import { getBackend } from '../backend.js';
 import { type DType, isFloat, promoteTypes } from '../dtype.js';
 import { DTypeError, RangeError, ShapeError, fmtShape } from '../errors.js';
+import { hostCheck } from '../host-compute.js';
 import type { NDArray } from '../ndarray.js';
 import { broadcastShapes } from '../shape.js';
 import { checkSquare, firstFailure, whichMatrix } from './linalg.js';
@@ -24,12 +25,18 @@ import { checkSquare, firstFailure, whichMatrix } from './linalg.js';
 export function cholesky(a: NDArray, upper = false): NDArray {
   checkSquare('cholesky', a);
   const { l, info } = getBackend().cholesky(a);
-  const bad = firstFailure(info);
-  if (bad !== null) {
-    const where = whichMatrix(a.shape, bad.batch);
-    const detail = `the matrix is not positive-definite: its leading minor of order ${bad.code} is not${where}`;
-    throw new RangeError('cholesky', detail);
-  }
+  // a host check: a compiled plan runs it again on each replay's factorization
+  hostCheck(
+    'cholesky',
+    (flags: NDArray) => {
+      const bad = firstFailure(flags);
+      if (bad === null) return;
+      const where = whichMatrix(a.shape, bad.batch);
+      const detail = `the matrix is not positive-definite: its leading minor of order ${bad.code} is not${where}`;
+      throw new RangeError('cholesky', detail);
+    },
+    info,
+  );
   return upper ? l.transpose(-2, -1) : l;
 }
 

@@ -1,0 +1,112 @@
+// compile never freezes a value computed from the inputs: copies made by reshape and contiguous(),
+// determinants walked on the host, and checks of values (singular matrices, casts to int32) are
+// all redone on each replay, even when the two recorded calls saw the same inputs.
+import { type Tensor, cholesky, compile, det, inv, slogdet, tensor } from '@chainrule/autograd';
+import * as T from '@chainrule/tensor';
+import { describe, expect, it } from 'vitest';
+
+const bits = (t: Tensor): number[] => Array.from(t.value.contiguous().data as ArrayLike<number>);
+
+/** Calls `f` compiled on a, a (the recordings), then on each of `rest` (replays), against eager `f`. */
+function agreesAfterSameRecordings(f: (x: Tensor) => Tensor, a: Tensor, rest: readonly Tensor[]): void {
+  const g = compile(f);
+  for (const x of [a, a, ...rest]) expect(bits(g(x))).toEqual(bits(f(x)));
+  expect(g.stats.replayed).toBe(rest.length);
+}
+
+const m = (rows: number[][]) => tensor(rows, { dtype: 'float64' });
+
+describe('compile recomputes values made from the inputs', () => {
+  it('replays the copy a reshape of a transposed view makes', () => {
+    const f = (x: Tensor) => x.mul(2).transpose(0, 1).reshape([6]).mul(1);
+    agreesAfterSameRecordings(
+      f,
+      m([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+      [
+        m([
+          [10, 20, 30],
+          [40, 50, 60],
+        ]),
+      ],
+    );
+  });
+
+  it('replays determinants, log-determinants, inverses and their gradients', () => {
+    const a = m([
+        [2, 1],
+        [1, 3],
+      ]),
+      b = m([
+        [5, 1],
+        [1, 3],
+      ]),
+      c = m([
+        [-1, 4],
+        [2, 0.5],
+      ]);
+    agreesAfterSameRecordings((x) => det(x).mul(1), a, [b, c]);
+    agreesAfterSameRecordings((x) => slogdet(x).logabsdet.add(slogdet(x).sign), a, [b, c]);
+    agreesAfterSameRecordings((x) => inv(x).sum(), a, [b, c]);
+    agreesAfterSameRecordings((x) => cholesky(x).sum(), a, [b]);
+    const grad = (x: Tensor): Tensor => {
+      const p = x.clone().requiresGrad_(true);
+      det(p).backward();
+      return p.grad!;
+    };
+    agreesAfterSameRecordings(grad, a, [b, c]);
+  });
+
+  it('checks values again on replay: a singular matrix, a non-positive-definite one, a cast out of int32', () => {
+    const f = compile((x: Tensor) => inv(x).sum());
+    f(
+      m([
+        [2, 1],
+        [1, 3],
+      ]),
+    );
+    f(
+      m([
+        [2, 1],
+        [1, 3],
+      ]),
+    );
+    expect(() =>
+      f(
+        m([
+          [1, 2],
+          [2, 4],
+        ]),
+      ),
+    ).toThrow(/inv: the matrix is singular/);
+    expect(f.stats.replayed).toBe(1);
+    const g = compile((x: Tensor) => cholesky(x).sum());
+    g(
+      m([
+        [2, 1],
+        [1, 3],
+      ]),
+    );
+    g(
+      m([
+        [2, 1],
+        [1, 3],
+      ]),
+    );
+    expect(() =>
+      g(
+        m([
+          [1, 2],
+          [2, 1],
+        ]),
+      ),
+    ).toThrow(/cholesky: the matrix is not positive-definite/);
+    const h = compile((x: Tensor) => x.mul(2).cast('int32'));
+    h(tensor([1.5, 2]));
+    h(tensor([1.5, 2]));
+    expect(() => h(tensor([3e9, 2]))).toThrow(T.RangeError);
+    expect(h.stats.replayed).toBe(1);
+  });
+});

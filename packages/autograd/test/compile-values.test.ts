@@ -109,4 +109,18 @@ describe('compile recomputes values made from the inputs', () => {
     expect(() => h(tensor([3e9, 2]))).toThrow(T.RangeError);
     expect(h.stats.replayed).toBe(1);
   });
+
+  it('runs eagerly when JavaScript writes into an array a kernel made (a replay could not repeat it)', () => {
+    const body = (x: Tensor): Tensor => {
+      const y = x.mul(2);
+      (y.value.data as Float64Array)[0] = 7; // a write no kernel records
+      return y.add(1);
+    };
+    const f = compile(body);
+    for (const v of [1, 1, 2, 3]) expect(bits(f(m([[v, v]])))).toEqual(bits(body(m([[v, v]]))));
+    expect(f.eagerReason(m([[1, 1]]))).toMatch(/JavaScript wrote values into an array a kernel made/);
+    expect(f.stats.replayed).toBe(0);
+    const strict = compile(body, { fallback: false });
+    expect(() => strict(m([[1, 1]]))).toThrow(/JavaScript wrote values/);
+  });
 });

@@ -228,6 +228,7 @@ function record(
   let out: unknown;
   try {
     out = fn(...(copies as never[]));
+    rec.checkResults();
   } finally {
     T.setBackend(inner);
     setTraceListener(prevListener);

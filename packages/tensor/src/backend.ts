@@ -91,14 +91,17 @@ export interface Backend {
   unary(op: UnaryOp, x: NDArray, outDtype: DType, out?: NDArray): NDArray;
   /** out[i] = op(a[i], b[i]); `a` and `b` already have the output's shape (stride 0 where broadcast). */
   binary(op: BinaryOp, a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray;
-  /** bool out[i] = a[i] op b[i]; same shape rules as `binary`. */
-  compare(op: CompareOp, a: NDArray, b: NDArray): NDArray;
-  /** out[i] = cond[i] ? a[i] : b[i]; all three already have the output's shape. */
-  where(cond: NDArray, a: NDArray, b: NDArray, outDtype: DType): NDArray;
-  /** out[i] = min(max(x[i], lo), hi). */
-  clamp(x: NDArray, lo: number, hi: number, outDtype: DType): NDArray;
-  /** Reduces over `axes` (sorted, distinct, non-empty or all); the result drops those axes. */
-  reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDtype: DType): NDArray;
+  /** bool out[i] = a[i] op b[i]; same shape rules as `binary` (into `out` when given: contiguous bool). */
+  compare(op: CompareOp, a: NDArray, b: NDArray, out?: NDArray): NDArray;
+  /** out[i] = cond[i] ? a[i] : b[i]; all three already have the output's shape (into `out` when given). */
+  where(cond: NDArray, a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray;
+  /** out[i] = min(max(x[i], lo), hi) (into `out` when given). */
+  clamp(x: NDArray, lo: number, hi: number, outDtype: DType, out?: NDArray): NDArray;
+  /**
+   * Reduces over `axes` (sorted, distinct, non-empty or all); the result drops those axes. Written
+   * into `out` when given (contiguous, of that shape and `outDtype`, not overlapping x).
+   */
+  reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDtype: DType, out?: NDArray): NDArray;
   /** Index of the first max (min) along `axis`; the result drops that axis. */
   argReduce(op: ArgReduceOp, x: NDArray, axis: number): NDArray;
   /**
@@ -118,14 +121,20 @@ export interface Backend {
    * written into `out` when given (contiguous, of that shape and `outDtype`, not overlapping a or b).
    */
   matmul(a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray;
-  /** Copies any view into a new contiguous array, converting to `dtype`. */
-  copy(x: NDArray, dtype: DType): NDArray;
+  /** Copies any view into a new contiguous array (or into `out`: contiguous, x's shape), converting to `dtype`. */
+  copy(x: NDArray, dtype: DType, out?: NDArray): NDArray;
   /** Writes `src` (already of `dst`'s shape, stride 0 where broadcast) into the view `dst`. */
   assign(dst: NDArray, src: NDArray): void;
-  /** out[..., i, ...] = x[..., index[i], ...] along `axis`; `index` is int32 of any shape (flattened). */
-  indexSelect(x: NDArray, axis: number, index: NDArray): NDArray;
-  /** torch.gather: out[i][j][k] = x[i][index[i][j][k]][k] along `axis`; out has index's shape. */
-  gather(x: NDArray, axis: number, index: NDArray): NDArray;
+  /**
+   * out[..., i, ...] = x[..., index[i], ...] along `axis`; `index` is int32 of any shape (flattened).
+   * Written into `out` when given (contiguous, x's dtype, not overlapping x).
+   */
+  indexSelect(x: NDArray, axis: number, index: NDArray, out?: NDArray): NDArray;
+  /**
+   * torch.gather: out[i][j][k] = x[i][index[i][j][k]][k] along `axis`; out has index's shape (and is
+   * written into `out` when given: contiguous, x's dtype, not overlapping x).
+   */
+  gather(x: NDArray, axis: number, index: NDArray, out?: NDArray): NDArray;
   /** The inverse of gather: adds src into a zero tensor of `shape` at `index` along `axis`. */
   scatterAdd(shape: readonly number[], axis: number, index: NDArray, src: NDArray): NDArray;
   /**
@@ -140,23 +149,25 @@ export interface Backend {
   addScaledInPlace(y: NDArray, x: NDArray, alpha: number): void;
   /**
    * g·f′ of an activation (see `activationGrad`): g and `saved` (the output y of sigmoid and tanh,
-   * the input x of relu) of one shape and float dtype; a new contiguous result with the unfused
-   * ops' bits (those of `composedActivationGrad`).
+   * the input x of relu) of one shape and float dtype; a new contiguous result (or `out`: contiguous,
+   * of g's shape and dtype) with the unfused ops' bits (those of `composedActivationGrad`).
    */
-  activationGrad(op: ActivationGradOp, g: NDArray, saved: NDArray): NDArray;
+  activationGrad(op: ActivationGradOp, g: NDArray, saved: NDArray, out?: NDArray): NDArray;
   /**
    * The LSTM cell's pointwise part: gates [..., 4H] (i, f, g, o pre-activations) and c [..., H], of one
    * float dtype, to [7, ..., H] planes h', c', σ(i), σ(f), tanh(g), σ(o), tanh(c') (the rest are what
-   * the backward reads), with the unfused ops' bits (see `fusedLstmCell`).
+   * the backward reads), with the unfused ops' bits (see `fusedLstmCell`). Written into `out` when
+   * given (contiguous, [7, ..., H] of c's dtype, not overlapping the operands).
    */
-  fusedLstmCell(gates: NDArray, c: NDArray): NDArray;
+  fusedLstmCell(gates: NDArray, c: NDArray, out?: NDArray): NDArray;
   /** The gradients of the gates and c from `grad` [2, ..., H] (of h' and c'), `cell` (the forward's planes) and c. */
   fusedLstmCellBackward(grad: NDArray, cell: NDArray, c: NDArray): LstmCellGrads;
   /**
    * The GRU cell's pointwise part: the input part xGates and hidden part hGates [..., 3H] (r, z, n)
    * and h [..., H], of one float dtype, to [4, ..., H] planes h', r, z, n, with the unfused ops' bits.
+   * Written into `out` when given (contiguous, [4, ..., H] of h's dtype, not overlapping the operands).
    */
-  fusedGruCell(xGates: NDArray, hGates: NDArray, h: NDArray): NDArray;
+  fusedGruCell(xGates: NDArray, hGates: NDArray, h: NDArray, out?: NDArray): NDArray;
   /**
    * The gradients of both gate parts and h from `grad` [..., H] (of h'), `cell` (the forward's
    * planes), hGates and h.
@@ -192,8 +203,10 @@ export interface Backend {
    * maxima `out` and their gradient `g` [N, C, outH, outW] → [N, C, H, W]. Each window gives every tap
    * equal to its max g/#ties (the others g·0/#ties, NaN windows NaN), added back as col2im adds: the
    * bits of im2col, the max rule's one-axis gradient (autograd's extremum-grad.ts) and col2im.
+   * Written into `into` when given (contiguous, of x's shape and dtype, not overlapping the operands;
+   * named so because `out` already names the maxima).
    */
-  maxPoolGrad(x: NDArray, out: NDArray, g: NDArray, geometry: ConvGeometry): NDArray;
+  maxPoolGrad(x: NDArray, out: NDArray, g: NDArray, geometry: ConvGeometry, into?: NDArray): NDArray;
 }
 
 /** The kernel methods of the contract (every member but `name`). */

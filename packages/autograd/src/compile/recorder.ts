@@ -25,7 +25,24 @@ export interface TapeCall {
 }
 
 /** The kernels that take an `out` array, and its argument position (a replay passes its recorded result). */
-export const OUT_SLOT: Partial<Record<KernelName, number>> = { unary: 3, binary: 4, matmul: 3, im2col: 3, col2im: 5 };
+export const OUT_SLOT: Partial<Record<KernelName, number>> = {
+  unary: 3,
+  binary: 4,
+  matmul: 3,
+  im2col: 3,
+  col2im: 5,
+  reduce: 4,
+  activationGrad: 3,
+  copy: 2,
+  where: 4,
+  compare: 3,
+  clamp: 4,
+  maxPoolGrad: 4,
+  fusedLstmCell: 2,
+  fusedGruCell: 3,
+  gather: 3,
+  indexSelect: 3,
+};
 
 /** The arguments a kernel writes: an `out` argument (see OUT_SLOT), the target of addScaledInPlace and assign. */
 export function writtenArgs(method: TapeCall['method'], args: readonly unknown[]): NDArray[] {
@@ -59,6 +76,8 @@ export class Recorder implements TraceListener {
   readonly nullAtStore = new Set<Tensor>();
   /** Tensors written in place, with how many times. */
   readonly inPlace = new Map<Tensor, number>();
+  /** Every result storage's contents as the kernels last left them (see `checkResults`). */
+  private readonly madeContents = new Map<NDArray['data'], NDArray['data']>();
   private depth = 0;
 
   /** @param strict when given, host work throws the error it makes instead of being noted */
@@ -82,6 +101,7 @@ export class Recorder implements TraceListener {
         this.calls.push({ method, args, result });
         // a kernel that returns its `out` argument made no new storage
         for (const r of resultArrays(result)) if (!storedInArgs(r, args)) this.results.add(r.data);
+        this.keepContents(result, writtenArgs(method, args));
         return result;
       };
     }
@@ -101,6 +121,28 @@ export class Recorder implements TraceListener {
   hostKernel(name: string, host: T.HostKernel, args: readonly unknown[], result: NDArray): void {
     this.calls.push({ method: `host:${name}`, args, result, host });
     this.results.add(result.data);
+    this.keepContents(result, []);
+  }
+
+  /** Copies the contents of the storage a kernel made or wrote (a replay reruns kernels, nothing else). */
+  private keepContents(result: unknown, written: readonly NDArray[]): void {
+    for (const r of [...resultArrays(result), ...written])
+      if (this.results.has(r.data)) this.madeContents.set(r.data, r.data.slice());
+  }
+
+  /**
+   * Notes (or, strict, throws) when JavaScript wrote into storage a kernel made after the kernels
+   * last left it: a replay would not repeat that write, so the call must run eagerly.
+   */
+  checkResults(): void {
+    for (const [data, kept] of this.madeContents) {
+      for (let i = 0; i < data.length; i++) {
+        if (!Object.is(data[i], kept[i])) {
+          this.noteHost('JavaScript wrote values into an array a kernel made (a replay would not repeat it)');
+          return;
+        }
+      }
+    }
   }
 
   /** Host-side work reported by the tensor package: values computed (random numbers) or read to decide. */

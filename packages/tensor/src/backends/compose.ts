@@ -76,24 +76,28 @@ export type ActivationGradKernels = Pick<Backend, 'unary' | 'binary' | 'compare'
 
 /**
  * The unfused chain `activationGrad` stands for, op by op on `kernels`: sigmoid g·(y·(1−y)),
- * tanh g·(1−square(y)), relu g·cast(x > 0). The reference, and the path for any layout.
+ * tanh g·(1−square(y)), relu g·cast(x > 0). The reference, and the path for any layout. The last
+ * product is written into `out` when given (contiguous, of g's shape and dtype).
  */
 export function composedActivationGrad(
   kernels: ActivationGradKernels,
   op: ActivationGradOp,
   g: NDArray,
   saved: NDArray,
+  out?: NDArray,
 ): NDArray {
   const dtype = g.dtype;
   const shape = g.shape;
   if (op === 'relu') {
     const mask = kernels.compare('gt', saved, scalar(0, dtype).expand(shape));
-    return kernels.binary('mul', g, kernels.copy(mask, dtype), dtype);
+    return kernels.binary('mul', g, kernels.copy(mask, dtype), dtype, out);
   }
   const one = scalar(1, dtype).expand(shape);
-  if (op === 'tanh')
-    return kernels.binary('mul', g, kernels.binary('sub', one, kernels.unary('square', saved, dtype), dtype), dtype);
-  return kernels.binary('mul', g, kernels.binary('mul', saved, kernels.binary('sub', one, saved, dtype), dtype), dtype);
+  const slope =
+    op === 'tanh'
+      ? kernels.binary('sub', one, kernels.unary('square', saved, dtype), dtype)
+      : kernels.binary('mul', saved, kernels.binary('sub', one, saved, dtype), dtype);
+  return kernels.binary('mul', g, slope, dtype, out);
 }
 
 /** The kernels the unfused y ← y + α·x runs on. */

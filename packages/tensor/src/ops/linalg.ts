@@ -214,9 +214,9 @@ function diagonalWalk(luArray: NDArray, pivots: NDArray, n: number, batch: reado
   return new NDArray(out, [3, ...batch]);
 }
 
-/** Float64 `x` as `dtype`. */
+/** A plane of the float64 host result as a new array of `dtype`, with storage of its own. */
 function typed(x: NDArray, dtype: DType): NDArray {
-  return dtype === 'float64' ? x : getBackend().copy(x, dtype);
+  return getBackend().copy(x, dtype);
 }
 
 /**

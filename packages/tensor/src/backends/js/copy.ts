@@ -1,6 +1,7 @@
 import type { Backend } from '../../backend.js';
 import { type DType, allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
+import { checkOut } from '../out.js';
 import { forEachRow, innerStride, rowLength } from './rows.js';
 
 /** Stores v as `dtype` stores it: bool is v != 0 (NaN counts as true, as in PyTorch). */
@@ -8,9 +9,9 @@ function boolOf(v: number): number {
   return v !== 0 ? 1 : 0;
 }
 
-/** Copies any view into a new contiguous array of `dtype`. */
-export function copy(x: NDArray, dtype: DType): NDArray {
-  const out = new NDArray(allocate(dtype, x.size, 'copy'), x.shape);
+/** Copies any view into a new contiguous array of `dtype` (or into `into`, checked). */
+export function copy(x: NDArray, dtype: DType, into?: NDArray): NDArray {
+  const out = checkOut('copy', into, x.shape, dtype) ?? new NDArray(allocate(dtype, x.size, 'copy'), x.shape);
   writeInto(out, x);
   return out;
 }

@@ -6,6 +6,7 @@ import { SCALAR_BINARY as BINARY, SCALAR_UNARY as UNARY } from '../../scalar-ops
 import { sigmoid } from '../../scalar-math.js';
 import { forEachRow, innerStride, rowLength } from './rows.js';
 import { slabLayout } from '../slab-layout.js';
+import { checkOut } from '../out.js';
 
 type Fn1 = (x: number) => number;
 type Fn2 = (a: number, b: number) => number;
@@ -170,8 +171,8 @@ export function binary(op: BinaryOp, a: NDArray, b: NDArray, outDtype: DType, ou
   return map2(BINARY[op], a, b, outDtype, dst);
 }
 
-export function compare(op: CompareOp, a: NDArray, b: NDArray): NDArray {
-  const dst = destination(a.shape, 'bool', undefined, op);
+export function compare(op: CompareOp, a: NDArray, b: NDArray, out?: NDArray): NDArray {
+  const dst = destination(a.shape, 'bool', checkOut('compare', out, a.shape, 'bool'), op);
   if (compareFastPath(op, a, b, dst)) return dst;
   return map2(COMPARE[op], a, b, 'bool', dst);
 }
@@ -184,41 +185,42 @@ function compareFastPath(op: CompareOp, a: NDArray, b: NDArray, dst: NDArray): b
   const o = dst.data,
     ad = a.data,
     bd = b.data,
-    n = a.size;
+    start = dst.offset,
+    end = start + a.size;
   const as = aScalar ? 0 : 1,
     bs = bScalar ? 0 : 1;
   let pa = a.offset,
     pb = b.offset;
   switch (op) {
     case 'gt':
-      for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! > bd[pb]! ? 1 : 0;
+      for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! > bd[pb]! ? 1 : 0;
       return true;
     case 'lt':
-      for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! < bd[pb]! ? 1 : 0;
+      for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! < bd[pb]! ? 1 : 0;
       return true;
     case 'ge':
-      for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! >= bd[pb]! ? 1 : 0;
+      for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! >= bd[pb]! ? 1 : 0;
       return true;
     case 'le':
-      for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! <= bd[pb]! ? 1 : 0;
+      for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! <= bd[pb]! ? 1 : 0;
       return true;
     case 'eq':
-      for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! === bd[pb]! ? 1 : 0;
+      for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! === bd[pb]! ? 1 : 0;
       return true;
     default:
-      for (let i = 0; i < n; i++, pa += as, pb += bs) o[i] = ad[pa]! !== bd[pb]! ? 1 : 0;
+      for (let i = start; i < end; i++, pa += as, pb += bs) o[i] = ad[pa]! !== bd[pb]! ? 1 : 0;
       return true;
   }
 }
 
-export function clamp(x: NDArray, lo: number, hi: number, outDtype: DType): NDArray {
+export function clamp(x: NDArray, lo: number, hi: number, outDtype: DType, out?: NDArray): NDArray {
   // NaN stays NaN, as in PyTorch
-  const dst = destination(x.shape, outDtype, undefined, 'clamp');
+  const dst = destination(x.shape, outDtype, checkOut('clamp', out, x.shape, outDtype), 'clamp');
   return map1((v) => (v !== v ? v : Math.min(Math.max(v, lo), hi)), x, outDtype, dst);
 }
 
-export function where(cond: NDArray, a: NDArray, b: NDArray, outDtype: DType): NDArray {
-  const dst = destination(a.shape, outDtype, undefined, 'where');
+export function where(cond: NDArray, a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray {
+  const dst = destination(a.shape, outDtype, checkOut('where', out, a.shape, outDtype), 'where');
   const o = dst.data,
     cd = cond.data,
     ad = a.data,
@@ -231,7 +233,7 @@ export function where(cond: NDArray, a: NDArray, b: NDArray, outDtype: DType): N
     let pc = offs[0]!,
       pa = offs[1]!,
       pb = offs[2]!;
-    const start = row * len;
+    const start = dst.offset + row * len;
     for (let i = 0; i < len; i++, pc += cs, pa += as, pb += bs) o[start + i] = cd[pc] ? ad[pa]! : bd[pb]!;
   });
   return dst;

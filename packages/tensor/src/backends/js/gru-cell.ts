@@ -8,6 +8,7 @@
  */
 import { type Backend, type GruCellGrads, getBackend } from '../../backend.js';
 import type { NDArray } from '../../ndarray.js';
+import { checkOut } from '../out.js';
 import { type F32, type F64, type Operands, contiguous, dense, fresh, planesLike, rowsOf } from './recurrent-arrays.js';
 
 /** Planes of the GRU cell's result: h', then r, z, n for the backward. */
@@ -16,16 +17,16 @@ const PLANES = 4;
 /**
  * [h', r, z, n] from the input part xGates [..., 3H], the hidden part hGates [..., 3H] and h [..., H]:
  * the r and z sums by the binary kernel and σ of them in one unary call, n's pre-activation in a
- * loop and tanh of it into its plane, then h' in a loop.
+ * loop and tanh of it into its plane, then h' in a loop. Written into `into` when given.
  */
-export function fusedGruCell(xGates: NDArray, hGates: NDArray, h: NDArray): NDArray {
+export function fusedGruCell(xGates: NDArray, hGates: NDArray, h: NDArray, into?: NDArray): NDArray {
   const kernels = getBackend();
   const dtype = h.dtype;
   const hidden = h.shape[h.ndim - 1]!;
   const x = contiguous(xGates),
     hg = contiguous(hGates),
     hh = contiguous(h);
-  const out = planesLike(h, PLANES);
+  const out = checkOut('fusedGruCell', into, [PLANES, ...h.shape], dtype) ?? planesLike(h, PLANES);
   const rows = rowsOf(h);
   const rzPart = (t: NDArray): NDArray => t.slice(t.ndim - 1, 0, 2 * hidden);
   const rz = dense(kernels.unary('sigmoid', kernels.binary('add', rzPart(x), rzPart(hg), dtype), dtype));
@@ -47,8 +48,9 @@ export function fusedGruCell(xGates: NDArray, hGates: NDArray, h: NDArray): NDAr
       hidden,
     );
   kernels.unary('tanh', npre, dtype, out.select(0, 3));
-  if (dtype === 'float32') gruStateF32(out.data as F32, rz.data as F32, hh.data as F32, hh.offset, rows, hidden);
-  else gruStateF64(out.data as F64, rz.data as F64, hh.data as F64, hh.offset, rows, hidden);
+  if (dtype === 'float32')
+    gruStateF32(out.data as F32, out.offset, rz.data as F32, hh.data as F32, hh.offset, rows, hidden);
+  else gruStateF64(out.data as F64, out.offset, rz.data as F64, hh.data as F64, hh.offset, rows, hidden);
   return out;
 }
 
@@ -75,29 +77,29 @@ function gruCandidateF64(o: F64, rz: F64, ops: GateOperands<F64>, rows: number, 
 }
 
 // h' = (1 − z)·n + z·h, and planes r and z: the float32 chain stores 1 − z and both products
-function gruStateF32(o: F32, rz: F32, h: F32, h0: number, rows: number, hidden: number): void {
+function gruStateF32(o: F32, o0: number, rz: F32, h: F32, h0: number, rows: number, hidden: number): void {
   const fr = Math.fround;
   const P = rows * hidden;
   for (let b = 0; b < rows; b++) {
     for (let j = 0; j < hidden; j++) {
       const k = b * hidden + j;
       const z = rz[2 * b * hidden + hidden + j]!;
-      o[k] = fr(fr(1 - z) * o[3 * P + k]!) + fr(z * h[h0 + k]!);
-      o[P + k] = rz[2 * b * hidden + j]!;
-      o[2 * P + k] = z;
+      o[o0 + k] = fr(fr(1 - z) * o[o0 + 3 * P + k]!) + fr(z * h[h0 + k]!);
+      o[o0 + P + k] = rz[2 * b * hidden + j]!;
+      o[o0 + 2 * P + k] = z;
     }
   }
 }
 
-function gruStateF64(o: F64, rz: F64, h: F64, h0: number, rows: number, hidden: number): void {
+function gruStateF64(o: F64, o0: number, rz: F64, h: F64, h0: number, rows: number, hidden: number): void {
   const P = rows * hidden;
   for (let b = 0; b < rows; b++) {
     for (let j = 0; j < hidden; j++) {
       const k = b * hidden + j;
       const z = rz[2 * b * hidden + hidden + j]!;
-      o[k] = (1 - z) * o[3 * P + k]! + z * h[h0 + k]!;
-      o[P + k] = rz[2 * b * hidden + j]!;
-      o[2 * P + k] = z;
+      o[o0 + k] = (1 - z) * o[o0 + 3 * P + k]! + z * h[h0 + k]!;
+      o[o0 + P + k] = rz[2 * b * hidden + j]!;
+      o[o0 + 2 * P + k] = z;
     }
   }
 }

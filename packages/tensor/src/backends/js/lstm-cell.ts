@@ -9,6 +9,7 @@
  */
 import { type Backend, type LstmCellGrads, getBackend } from '../../backend.js';
 import type { NDArray } from '../../ndarray.js';
+import { checkOut } from '../out.js';
 import { copy } from './copy.js';
 import { type F32, type F64, type Operands, contiguous, dense, fresh, planesLike, rowsOf } from './recurrent-arrays.js';
 
@@ -18,22 +19,35 @@ const PLANES = 7;
 /**
  * [h', c', σ(i), σ(f), tanh(g), σ(o), tanh(c')] from gates [..., 4H] and c [..., H]: σ of all four
  * parts in one unary call (σ(g) unused), tanh of the g part, the state in one loop, tanh(c') into its
- * plane, and h' = σ(o)·tanh(c') as the binary kernel multiplies.
+ * plane, and h' = σ(o)·tanh(c') as the binary kernel multiplies. Written into `into` when given.
  */
-export function fusedLstmCell(gates: NDArray, c: NDArray): NDArray {
+export function fusedLstmCell(gates: NDArray, c: NDArray, into?: NDArray): NDArray {
   const kernels = getBackend();
   const dtype = c.dtype;
   const hidden = c.shape[c.ndim - 1]!;
   const g = contiguous(gates),
     cc = contiguous(c);
-  const out = planesLike(c, PLANES);
+  const out = checkOut('fusedLstmCell', into, [PLANES, ...c.shape], dtype) ?? planesLike(c, PLANES);
   const plane = (k: number): NDArray => out.select(0, k);
   const rows = rowsOf(c);
   const sig = dense(kernels.unary('sigmoid', g, dtype));
   const tg = dense(kernels.unary('tanh', copy(g.slice(g.ndim - 1, 2 * hidden, 3 * hidden), dtype), dtype));
   if (dtype === 'float32')
-    lstmStateF32(out.data as F32, [sig.data as F32, tg.data as F32, cc.data as F32, cc.offset], rows, hidden);
-  else lstmStateF64(out.data as F64, [sig.data as F64, tg.data as F64, cc.data as F64, cc.offset], rows, hidden);
+    lstmStateF32(
+      out.data as F32,
+      out.offset,
+      [sig.data as F32, tg.data as F32, cc.data as F32, cc.offset],
+      rows,
+      hidden,
+    );
+  else
+    lstmStateF64(
+      out.data as F64,
+      out.offset,
+      [sig.data as F64, tg.data as F64, cc.data as F64, cc.offset],
+      rows,
+      hidden,
+    );
   kernels.unary('tanh', plane(1), dtype, plane(6));
   kernels.binary('mul', plane(5), plane(6), dtype, plane(0));
   return out;
@@ -45,7 +59,7 @@ type StateOperands<A> = readonly [A, A, A, number];
 // One monomorphic loop per dtype (a loop over a union of typed arrays runs several times slower).
 
 // c' = σ(f)·c + σ(i)·tanh(g), planes 1 to 5: the float32 chain stores both products before the sum
-function lstmStateF32(o: F32, ops: StateOperands<F32>, rows: number, hidden: number): void {
+function lstmStateF32(o: F32, o0: number, ops: StateOperands<F32>, rows: number, hidden: number): void {
   const fr = Math.fround;
   const [s, tg, c, co] = ops;
   const P = rows * hidden;
@@ -56,16 +70,16 @@ function lstmStateF32(o: F32, ops: StateOperands<F32>, rows: number, hidden: num
       const si = s[sb + j]!,
         sf = s[sb + hidden + j]!,
         t = tg[k]!;
-      o[P + k] = fr(sf * c[co + k]!) + fr(si * t);
-      o[2 * P + k] = si;
-      o[3 * P + k] = sf;
-      o[4 * P + k] = t;
-      o[5 * P + k] = s[sb + 3 * hidden + j]!;
+      o[o0 + P + k] = fr(sf * c[co + k]!) + fr(si * t);
+      o[o0 + 2 * P + k] = si;
+      o[o0 + 3 * P + k] = sf;
+      o[o0 + 4 * P + k] = t;
+      o[o0 + 5 * P + k] = s[sb + 3 * hidden + j]!;
     }
   }
 }
 
-function lstmStateF64(o: F64, ops: StateOperands<F64>, rows: number, hidden: number): void {
+function lstmStateF64(o: F64, o0: number, ops: StateOperands<F64>, rows: number, hidden: number): void {
   const [s, tg, c, co] = ops;
   const P = rows * hidden;
   for (let b = 0; b < rows; b++) {
@@ -75,11 +89,11 @@ function lstmStateF64(o: F64, ops: StateOperands<F64>, rows: number, hidden: num
       const si = s[sb + j]!,
         sf = s[sb + hidden + j]!,
         t = tg[k]!;
-      o[P + k] = sf * c[co + k]! + si * t;
-      o[2 * P + k] = si;
-      o[3 * P + k] = sf;
-      o[4 * P + k] = t;
-      o[5 * P + k] = s[sb + 3 * hidden + j]!;
+      o[o0 + P + k] = sf * c[co + k]! + si * t;
+      o[o0 + 2 * P + k] = si;
+      o[o0 + 3 * P + k] = sf;
+      o[o0 + 4 * P + k] = t;
+      o[o0 + 5 * P + k] = s[sb + 3 * hidden + j]!;
     }
   }
 }

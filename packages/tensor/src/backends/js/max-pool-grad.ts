@@ -1,6 +1,7 @@
 import type { Backend, ConvGeometry } from '../../backend.js';
 import { type FloatArray, allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
+import { checkOut } from '../out.js';
 import { validRange } from './conv.js';
 import { copy } from './copy.js';
 
@@ -104,23 +105,27 @@ function addShares(
  * the taps equal to each window's max are counted, then every tap inside the input gets
  * (x = max ? g : g·0) / ties, rounded to the dtype, added to its input position in im2col's order.
  */
-export function maxPoolGrad(x: NDArray, out: NDArray, g: NDArray, geo: ConvGeometry): NDArray {
+export function maxPoolGrad(x: NDArray, out: NDArray, g: NDArray, geo: ConvGeometry, into?: NDArray): NDArray {
+  checkOut('maxPoolGrad', into, x.shape, x.dtype);
   const xs = contiguous(x),
     ms = contiguous(out),
     gs = contiguous(g);
   const [n, c, h, w] = xs.shape as [number, number, number, number];
   const L = geo.output[0] * geo.output[1];
-  const res = allocate(x.dtype, n * c * h * w, 'maxPoolGrad') as FloatArray;
+  const size = n * c * h * w;
+  const res = (into === undefined ? allocate(x.dtype, size, 'maxPoolGrad') : into.data) as FloatArray;
+  const r0 = into === undefined ? 0 : into.offset;
+  if (into !== undefined) res.fill(0, r0, r0 + size); // the sums start from 0, as in a new array
   const xd = xs.data as FloatArray,
     md = ms.data as FloatArray,
     gd = gs.data as FloatArray;
   const counts = new Float64Array(L);
   for (let k = 0; k < n * c; k++) {
-    const p: Plane = { x: xs.offset + k * h * w, m: ms.offset + k * L, g: gs.offset + k * L, res: k * h * w };
+    const p: Plane = { x: xs.offset + k * h * w, m: ms.offset + k * L, g: gs.offset + k * L, res: r0 + k * h * w };
     countTies(xd, md, p, h, w, geo, counts);
     addShares(xd, md, gd, res, p, h, w, geo, counts, x.dtype === 'float32');
   }
-  return new NDArray(res, [n, c, h, w]);
+  return into ?? new NDArray(res, [n, c, h, w]);
 }
 
 /** Max pooling's gradient kernel of the reference backend. */

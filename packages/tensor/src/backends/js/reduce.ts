@@ -1,7 +1,8 @@
 import { type DType, allocate } from '../../dtype.js';
 import type { ArgReduceOp, Backend, ReduceOp } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
-import { reductionRuns } from '../../shape.js';
+import { reductionRuns, sizeOf } from '../../shape.js';
+import { checkOut } from '../out.js';
 import { copy } from './copy.js';
 
 /**
@@ -18,13 +19,20 @@ function reducedRuns(x: NDArray, axes: readonly number[]): { kept: number[]; inn
   return { kept, inner, flat };
 }
 
-export function reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDtype: DType): NDArray {
+/** A new contiguous result of `shape`, or the caller's `into` (checked). */
+function resultOf(op: ReduceOp, shape: number[], outDtype: DType, into: NDArray | undefined): NDArray {
+  if (into === undefined) return new NDArray(allocate(outDtype, sizeOf(shape), op), shape);
+  return checkOut('reduce', into, shape, outDtype)!;
+}
+
+export function reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDtype: DType, into?: NDArray): NDArray {
   const strided = x.isContiguous ? stridedRuns(x, axes) : undefined;
-  if (strided !== undefined) return reduceStrided(op, x, strided, outDtype);
+  if (strided !== undefined) return reduceStrided(op, x, strided, resultOf(op, strided.kept, outDtype, into));
   const { kept, inner, flat } = reducedRuns(x, axes);
   const outer = kept.reduce((p, d) => p * d, 1);
-  const out = new NDArray(allocate(outDtype, outer, op), kept);
+  const out = resultOf(op, kept, outDtype, into);
   const o = out.data,
+    o0 = out.offset,
     d = flat.data;
   let p = flat.offset;
   for (let r = 0; r < outer; r++) {
@@ -62,7 +70,7 @@ export function reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDty
         }
         break;
     }
-    o[r] = acc;
+    o[o0 + r] = acc;
   }
   return out;
 }
@@ -76,27 +84,40 @@ function stridedRuns(x: NDArray, axes: readonly number[]): StridedRuns | undefin
   return runs !== undefined && runs.inner > 1 ? runs : undefined;
 }
 
+/** Float64 accumulators reused by the strided reductions (a kernel call makes no garbage for them). */
+let scratch = new Float64Array(64);
+
+/** The most accumulators kept in `scratch` for good (512 KiB); more are a new array per call. */
+const SCRATCH_MAX = 65536;
+
+/** At least `inner` float64 accumulators: `scratch` (grown up to SCRATCH_MAX when needed), or a new array. */
+function accumulators(inner: number): Float64Array {
+  if (inner > SCRATCH_MAX) return new Float64Array(inner);
+  if (scratch.length < inner) scratch = new Float64Array(Math.min(SCRATCH_MAX, Math.max(inner, 2 * scratch.length)));
+  return scratch;
+}
+
 /**
- * Reduces the middle axis of [outer, r, inner] without moving it last (no transposing copy): each
- * output still folds its r values in order k = 0, 1, ... with the same float64 accumulator and the
- * same NaN rule as the run loop above, so the results are identical; only the loops are swapped.
+ * Reduces the middle axis of [outer, r, inner] into `out` without moving it last (no transposing
+ * copy): each output still folds its r values in order k = 0, 1, ... with the same float64
+ * accumulator and the same NaN rule as the run loop above, so the results are identical; only the
+ * loops are swapped.
  */
-function reduceStrided(op: ReduceOp, x: NDArray, { kept, outer, r, inner }: StridedRuns, outDtype: DType): NDArray {
-  const out = new NDArray(allocate(outDtype, outer * inner, op), kept);
+function reduceStrided(op: ReduceOp, x: NDArray, { outer, r, inner }: StridedRuns, out: NDArray): NDArray {
   const o = out.data,
     d = x.data;
-  const acc = new Float64Array(inner);
+  const acc = accumulators(inner);
   for (let q = 0; q < outer; q++) {
     const base = x.offset + q * r * inner;
     if (op === 'sum' || op === 'prod') {
-      acc.fill(op === 'sum' ? 0 : 1);
+      acc.fill(op === 'sum' ? 0 : 1, 0, inner);
       for (let k = 0; k < r; k++) {
         const row = base + k * inner;
         if (op === 'sum') for (let i = 0; i < inner; i++) acc[i]! += d[row + i]!;
         else for (let i = 0; i < inner; i++) acc[i]! *= d[row + i]!;
       }
     } else {
-      acc.fill(op === 'max' ? -Infinity : Infinity);
+      acc.fill(op === 'max' ? -Infinity : Infinity, 0, inner);
       for (let k = 0; k < r; k++) {
         const row = base + k * inner;
         // once NaN, an accumulator stays NaN (v > NaN and v < NaN are false; NaN !== NaN is true)
@@ -112,7 +133,7 @@ function reduceStrided(op: ReduceOp, x: NDArray, { kept, outer, r, inner }: Stri
           }
       }
     }
-    const at = q * inner;
+    const at = out.offset + q * inner;
     for (let i = 0; i < inner; i++) o[at + i] = acc[i]!;
   }
   return out;

@@ -2,6 +2,7 @@ import type { Backend, ScatterReduce } from '../../backend.js';
 import { allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import { contiguousStrides } from '../../shape.js';
+import { checkOut } from '../out.js';
 import { copy } from './copy.js';
 import { forEachRow, innerStride, rowLength } from './rows.js';
 
@@ -11,19 +12,21 @@ function indexValues(index: NDArray): ArrayLike<number> {
   return c.data.subarray(c.offset, c.offset + c.size);
 }
 
-/** out = x with `axis` replaced by the picked positions (index flattened). */
-export function indexSelect(x: NDArray, axis: number, index: NDArray): NDArray {
+/** out = x with `axis` replaced by the picked positions (index flattened); into `into` when given. */
+export function indexSelect(x: NDArray, axis: number, index: NDArray, into?: NDArray): NDArray {
   const idx = indexValues(index);
   const shape = [...x.shape];
   shape[axis] = idx.length;
-  const out = new NDArray(
-    allocate(
-      x.dtype,
-      shape.reduce((p, d) => p * d, 1),
-      'indexSelect',
-    ),
-    shape,
-  );
+  const out =
+    checkOut('indexSelect', into, shape, x.dtype) ??
+    new NDArray(
+      allocate(
+        x.dtype,
+        shape.reduce((p, d) => p * d, 1),
+        'indexSelect',
+      ),
+      shape,
+    );
   if (x.isContiguous) {
     // contiguous input: each pick is one run of `inner` elements per outer position (embedding lookups)
     const n = x.shape[axis]!;
@@ -31,7 +34,7 @@ export function indexSelect(x: NDArray, axis: number, index: NDArray): NDArray {
     const outer = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
     const xd = x.data,
       o = out.data;
-    let dst = 0;
+    let dst = out.offset;
     for (let r = 0; r < outer; r++) {
       const rowBase = x.offset + r * n * inner;
       for (let i = 0; i < idx.length; i++, dst += inner) {
@@ -88,15 +91,17 @@ function forEachAlongAxis(
   }
 }
 
-/** out[..i..] = x[..index[..i..]..] along `axis`; out has index's shape. */
-export function gather(x: NDArray, axis: number, index: NDArray): NDArray {
+/** out[..i..] = x[..index[..i..]..] along `axis`; out has index's shape (into `into` when given). */
+export function gather(x: NDArray, axis: number, index: NDArray, into?: NDArray): NDArray {
   const idx = indexValues(index);
-  const out = new NDArray(allocate(x.dtype, index.size, 'gather'), index.shape);
+  const out =
+    checkOut('gather', into, index.shape, x.dtype) ?? new NDArray(allocate(x.dtype, index.size, 'gather'), index.shape);
   const o = out.data,
+    o0 = out.offset,
     xd = x.data,
     step = x.strides[axis]!;
   forEachAlongAxis(index.shape, axis, x, (pos, _c, off) => {
-    o[pos] = xd[off + idx[pos]! * step]!;
+    o[o0 + pos] = xd[off + idx[pos]! * step]!;
   });
   return out;
 }

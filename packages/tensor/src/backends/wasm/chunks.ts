@@ -95,7 +95,16 @@ export function inBlocks(
   return result;
 }
 
-/** A fallback for `inBlocks` from a kernel that returns a new array: computed, then copied into place. */
-export function assigned(backend: Pick<Backend, 'assign'>, compute: (parts: NDArray[]) => NDArray): BlockFallback {
-  return (parts, into) => backend.assign(into, compute(parts));
+/**
+ * A fallback for `inBlocks` from a kernel given the block as its `out`: what it returns is the block
+ * itself, or (a kernel that ignores `out`) a new array, then copied into place.
+ */
+export function intoBlock(
+  backend: Pick<Backend, 'assign'>,
+  compute: (parts: NDArray[], into: NDArray) => NDArray,
+): BlockFallback {
+  return (parts, into) => {
+    const r = compute(parts, into);
+    if (r !== into) backend.assign(into, r);
+  };
 }

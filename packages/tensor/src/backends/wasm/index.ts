@@ -31,7 +31,8 @@ import { wasmWhere } from './where.js';
 import { wasmCol2im, wasmIm2col } from './conv.js';
 import { wasmMaxPoolGrad } from './max-pool.js';
 import { WasmMemoryFull, kernelBytes } from './runtime.js';
-import { type BlockFallback, type BlockRun, assigned, inBlocks } from './chunks.js';
+import { type BlockFallback, type BlockRun, inBlocks, intoBlock } from './chunks.js';
+import { checkOut } from '../out.js';
 import { wasmApi } from './wasm-api.js';
 
 export type { WasmBackendOptions } from './context.js';
@@ -72,7 +73,6 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   // Elementwise calls over more than `limit` elements run block by block (chunks.ts); the others
   // drop a memory they grew past `retainBytes` once the event loop turns (WasmContext.settle), and
   // fall back if it cannot grow.
-  const into = (f: (parts: NDArray[]) => NDArray) => assigned(fallback, f);
   const blocks = (
     op: string,
     dtype: DType,
@@ -81,6 +81,8 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     run: BlockRun,
     rest: BlockFallback,
   ): NDArray => settled(ctx, inBlocks(op, dtype, out, operands, limit, run, rest));
+  // a block the wasm kernel declined, computed by the fallback into the block (copied there if it ignores `out`)
+  const into = (f: (parts: NDArray[], block: NDArray) => NDArray) => intoBlock(fallback, f);
   return composeBackend(
     {
       name: 'wasm',
@@ -120,70 +122,73 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
         }
         return settled(ctx, r) ?? fallback.binary(op, a, b, outDtype, out);
       },
-      compare: (op, a, b) => {
+      compare: (op, a, b, out) => {
+        checkOut('compare', out, a.shape, 'bool');
         if (a.size > limit && isFloat(a.dtype))
           return blocks(
             op,
             'bool',
-            undefined,
+            out,
             [a, b],
             ([p, q], o) => wasmCompare(ctx, op, p!, q!, o) !== undefined,
-            into(([p, q]) => fallback.compare(op, p!, q!)),
+            into(([p, q], o) => fallback.compare(op, p!, q!, o)),
           );
         let r: NDArray | undefined;
         try {
-          r = wasmCompare(ctx, op, a, b);
+          r = wasmCompare(ctx, op, a, b, out);
         } catch (e) {
           r = declined(e);
         }
-        return settled(ctx, r) ?? fallback.compare(op, a, b);
+        return settled(ctx, r) ?? fallback.compare(op, a, b, out);
       },
-      where: (cond, a, b, outDtype) => {
+      where: (cond, a, b, outDtype, out) => {
+        checkOut('where', out, a.shape, outDtype);
         if (a.size > limit && isFloat(outDtype))
           return blocks(
             'where',
             outDtype,
-            undefined,
+            out,
             [cond, a, b],
             ([c, p, q], o) => wasmWhere(ctx, c!, p!, q!, outDtype, o) !== undefined,
-            into(([c, p, q]) => fallback.where(c!, p!, q!, outDtype)),
+            into(([c, p, q], o) => fallback.where(c!, p!, q!, outDtype, o)),
           );
         let r: NDArray | undefined;
         try {
-          r = wasmWhere(ctx, cond, a, b, outDtype);
+          r = wasmWhere(ctx, cond, a, b, outDtype, out);
         } catch (e) {
           r = declined(e);
         }
-        return settled(ctx, r) ?? fallback.where(cond, a, b, outDtype);
+        return settled(ctx, r) ?? fallback.where(cond, a, b, outDtype, out);
       },
-      clamp: (x, lo, hi, outDtype) => {
+      clamp: (x, lo, hi, outDtype, out) => {
+        checkOut('clamp', out, x.shape, outDtype);
         if (x.size > limit && x.isContiguous && isFloat(outDtype))
           return blocks(
             'clamp',
             outDtype,
-            undefined,
+            out,
             [x],
             ([p], o) => wasmClamp(ctx, p!, lo, hi, outDtype, o) !== undefined,
-            into(([p]) => fallback.clamp(p!, lo, hi, outDtype)),
+            into(([p], o) => fallback.clamp(p!, lo, hi, outDtype, o)),
           );
         let r: NDArray | undefined;
         try {
-          r = wasmClamp(ctx, x, lo, hi, outDtype);
+          r = wasmClamp(ctx, x, lo, hi, outDtype, out);
         } catch (e) {
           r = declined(e);
         }
-        return settled(ctx, r) ?? fallback.clamp(x, lo, hi, outDtype);
+        return settled(ctx, r) ?? fallback.clamp(x, lo, hi, outDtype, out);
       },
-      reduce: (op, x, axes, outDtype) => {
+      reduce: (op, x, axes, outDtype, out) => {
         let r: NDArray | undefined;
         try {
-          r = wasmReduce(ctx, op, x, axes, outDtype);
+          r = wasmReduce(ctx, op, x, axes, outDtype, out);
         } catch (e) {
           r = declined(e);
         } finally {
           ctx.settle();
         }
-        return r ?? fallback.reduce(op, x, axes, outDtype);
+        return r ?? fallback.reduce(op, x, axes, outDtype, out);
       },
       argReduce: (op, x, axis) => {
         let r: NDArray | undefined;
@@ -207,23 +212,24 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
         }
         return r ?? fallback.matmul(a, b, outDtype, out);
       },
-      copy: (x, dtype) => {
+      copy: (x, dtype, out) => {
+        checkOut('copy', out, x.shape, dtype);
         if (x.size > limit && x.isContiguous && x.dtype !== dtype && isFloat(dtype))
           return blocks(
             'copy',
             dtype,
-            undefined,
+            out,
             [x],
             ([p], o) => wasmConvert(ctx, p!, dtype, o) !== undefined,
-            into(([p]) => fallback.copy(p!, dtype)),
+            into(([p], o) => fallback.copy(p!, dtype, o)),
           );
         let r: NDArray | undefined;
         try {
-          r = wasmConvert(ctx, x, dtype);
+          r = wasmConvert(ctx, x, dtype, out);
         } catch (e) {
           r = declined(e);
         }
-        return settled(ctx, r) ?? fallback.copy(x, dtype);
+        return settled(ctx, r) ?? fallback.copy(x, dtype, out);
       },
       addScaledInPlace: (y, x, alpha) => {
         if (y.size > limit && y.isContiguous && x.isContiguous && isFloat(y.dtype)) {
@@ -246,23 +252,24 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
         if (!done) fallback.addScaledInPlace(y, x, alpha);
         else settled(ctx, y);
       },
-      activationGrad: (op, g, saved) => {
+      activationGrad: (op, g, saved, out) => {
+        checkOut('activationGrad', out, g.shape, g.dtype);
         if (g.size > limit && g.isContiguous && saved.isContiguous && isFloat(g.dtype))
           return blocks(
             op,
             g.dtype,
-            undefined,
+            out,
             [g, saved],
             ([p, q], o) => wasmActivationGrad(ctx, op, p!, q!, o) !== undefined,
-            into(([p, q]) => fallback.activationGrad(op, p!, q!)),
+            into(([p, q], o) => fallback.activationGrad(op, p!, q!, o)),
           );
         let r: NDArray | undefined;
         try {
-          r = wasmActivationGrad(ctx, op, g, saved);
+          r = wasmActivationGrad(ctx, op, g, saved, out);
         } catch (e) {
           r = declined(e);
         }
-        return settled(ctx, r) ?? fallback.activationGrad(op, g, saved);
+        return settled(ctx, r) ?? fallback.activationGrad(op, g, saved, out);
       },
       im2col: (x, geometry, padValue, out) => {
         let r: NDArray | undefined;
@@ -286,16 +293,17 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
         }
         return r ?? fallback.col2im(cols, geometry, channels, height, width, out);
       },
-      maxPoolGrad: (x, out, g, geometry) => {
+      maxPoolGrad: (x, out, g, geometry, into) => {
+        checkOut('maxPoolGrad', into, x.shape, x.dtype);
         let r: NDArray | undefined;
         try {
-          r = wasmMaxPoolGrad(ctx, x, out, g, geometry);
+          r = wasmMaxPoolGrad(ctx, x, out, g, geometry, into);
         } catch (e) {
           r = declined(e);
         } finally {
           ctx.settle();
         }
-        return r ?? fallback.maxPoolGrad(x, out, g, geometry);
+        return r ?? fallback.maxPoolGrad(x, out, g, geometry, into);
       },
     },
     fallback,

@@ -10,7 +10,8 @@ import { beginCall, finish, stage } from './stage.js';
  * or non-float dtypes, empty or small inputs. Bit-identical to the TypeScript kernel (the same
  * counts, the same rounded divisions and the same sequence of rounded adds into each element:
  * assembly/max-pool.ts). All three operands are staged with their own strides, so a broadcast
- * gradient (that of a sum) is not expanded.
+ * gradient (that of a sum) is not expanded. The result is copied into `into` when given (contiguous,
+ * of x's shape and dtype).
  */
 export function wasmMaxPoolGrad(
   ctx: WasmContext,
@@ -18,6 +19,7 @@ export function wasmMaxPoolGrad(
   out: NDArray,
   g: NDArray,
   geometry: ConvGeometry,
+  into?: NDArray,
 ): NDArray | undefined {
   const dtype = x.dtype;
   if (!isFloat(dtype) || out.dtype !== dtype || g.dtype !== dtype) return undefined;
@@ -41,5 +43,5 @@ export function wasmMaxPoolGrad(
     counts,
     o,
   );
-  return finish(heap, f64, o, x.size, x.shape, undefined);
+  return finish(heap, f64, o, x.size, x.shape, into);
 }

@@ -1,10 +1,11 @@
 import type { ReduceOp } from '../../backend.js';
 import { type DType, isFloat } from '../../dtype.js';
-import { NDArray } from '../../ndarray.js';
+import type { NDArray } from '../../ndarray.js';
 import { reductionRuns } from '../../shape.js';
+import { checkOut } from '../out.js';
 import type { WasmContext } from './context.js';
 import { REDUCE_CODES } from './ops.js';
-import { beginCall, readFloats, stage } from './stage.js';
+import { beginCall, finish, stage } from './stage.js';
 
 /** Below this many elements the TypeScript kernel wins. */
 export const MIN_SIZE = 512;
@@ -19,7 +20,8 @@ export const MIN_SIZE = 512;
  * float32 sums are accumulated in float64, like the TypeScript backend, but in a different order
  * (several SIMD lanes), so they may differ from it in the last bit. Products are bit-identical to
  * the TypeScript backend: float64 accumulators, each output's factors in the same order; the
- * speed comes from computing several outputs side by side, never from reordering one.
+ * speed comes from computing several outputs side by side, never from reordering one. The result
+ * is copied into `out` when given (checked: contiguous, of the result's shape and dtype).
  */
 export function wasmReduce(
   ctx: WasmContext,
@@ -27,6 +29,7 @@ export function wasmReduce(
   x: NDArray,
   axes: readonly number[],
   outDtype: DType,
+  out?: NDArray,
 ): NDArray | undefined {
   const code = REDUCE_CODES[op];
   if (code === undefined || x.dtype !== outDtype || !isFloat(outDtype)) return undefined;
@@ -34,6 +37,7 @@ export function wasmReduce(
   const runs = reductionRuns(x.shape, axes);
   if (runs === undefined) return undefined;
   const { outer, r, inner, kept } = runs;
+  checkOut('reduce', out, kept, outDtype);
   if (op === 'prod' && outer * inner === 1) return undefined;
   const f64 = outDtype === 'float64';
   const bytes = f64 ? 8 : 4;
@@ -42,5 +46,5 @@ export function wasmReduce(
   const o = heap.alloc(outer * inner * bytes);
   const acc = heap.alloc(inner * 8);
   (f64 ? heap.exports.reduce_f64 : heap.exports.reduce_f32)(code, outer, r, inner, X.ptr + X.base * bytes, o, acc);
-  return new NDArray(readFloats(heap, f64, o, outer * inner), kept);
+  return finish(heap, f64, o, outer * inner, kept, out);
 }

@@ -1,0 +1,35 @@
+/**
+ * The check every kernel with an optional `out` argument makes of it (see Backend): a contiguous
+ * array of the result's shape and dtype, or a typed error naming the kernel.
+ */
+import type { DType } from '../dtype.js';
+import { DTypeError, ShapeError, fmtShape } from '../errors.js';
+import type { NDArray } from '../ndarray.js';
+import { shapesEqual } from '../shape.js';
+
+/**
+ * `out` itself when it can take the result of `kernel` (contiguous, of `shape` and `dtype`; any
+ * offset into its buffer), else a ShapeError or DTypeError naming the kernel, `out`'s shape or
+ * dtype and what was expected. Undefined stays undefined (the kernel allocates its result).
+ * @example
+ * ```ts
+ * const into = checkOut('reduce', out, [3], 'float32'); // out, or throws
+ * ```
+ */
+export function checkOut(
+  kernel: string,
+  out: NDArray | undefined,
+  shape: readonly number[],
+  dtype: DType,
+): NDArray | undefined {
+  if (out === undefined) return undefined;
+  if (out.dtype !== dtype) throw new DTypeError(kernel, `out has dtype ${out.dtype}, expected ${dtype}`);
+  if (!shapesEqual(out.shape, shape))
+    throw new ShapeError(kernel, `out has shape ${fmtShape(out.shape)}, expected ${fmtShape(shape)}`);
+  if (!out.isContiguous)
+    throw new ShapeError(
+      kernel,
+      `out of shape ${fmtShape(out.shape)} must be contiguous (strides ${fmtShape(out.strides)})`,
+    );
+  return out;
+}

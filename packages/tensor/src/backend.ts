@@ -4,7 +4,7 @@
  */
 import type { DType } from './dtype.js';
 import type { NDArray } from './ndarray.js';
-import type { SCALAR_BINARY, SCALAR_UNARY } from './scalar-ops.js';
+import type { SCALAR_ACTIVATION_GRAD, SCALAR_BINARY, SCALAR_UNARY } from './scalar-ops.js';
 
 /**
  * Unary elementwise kernels: the keys of `SCALAR_UNARY`, so an op is added by adding its scalar
@@ -31,7 +31,7 @@ export type ScanOp = 'sum' | 'prod' | 'logsumexp';
 export type ScatterReduce = 'none' | 'sum' | 'mean' | 'amax' | 'amin';
 
 /** The activations whose gradient `activationGrad` computes in one pass. */
-export type ActivationGradOp = 'sigmoid' | 'tanh' | 'relu';
+export type ActivationGradOp = keyof typeof SCALAR_ACTIVATION_GRAD;
 
 /** What `fusedLstmCellBackward` gives: the gradients of the gates' pre-activations [..., 4H] and of c [..., H]. */
 export interface LstmCellGrads {

@@ -97,7 +97,7 @@ export {
 } from './backend.js';
 export { type PartialBackend, type KernelFunction, composeBackend, kernelsOf } from './backends/compose.js';
 export { jsBackend } from './backends/js/index.js';
-export { SCALAR_UNARY, SCALAR_BINARY } from './scalar-ops.js';
+export { SCALAR_UNARY, SCALAR_BINARY, SCALAR_ACTIVATION_GRAD } from './scalar-ops.js';
 export { createWasmBackend, wasmSupported, type WasmBackendOptions } from './backends/wasm/index.js';
 export { wasmKernelVariant, type WasmKernelVariant } from './backends/wasm/variant.js';
 export {

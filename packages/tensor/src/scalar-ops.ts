@@ -68,3 +68,17 @@ export const FLOAT_VALUED: ReadonlySet<keyof typeof UNARY | keyof typeof BINARY>
   'div',
   'atan2',
 ] as const);
+
+/**
+ * The activation-gradient kernel (g·f′ from the saved output or input) on one element, per float
+ * dtype: each float32 step is rounded where the unfused chain of kernels stores one, so the fused
+ * kernel and the chain agree to the bit. Its keys are the `ActivationGradOp` names.
+ */
+export const SCALAR_ACTIVATION_GRAD = {
+  // d σ = σ(1 − σ), from the output y: the float32 chain stores 1 − y, then y·(1 − y)
+  sigmoid: { float32: (g, y) => g * Math.fround(y * Math.fround(1 - y)), float64: (g, y) => g * (y * (1 - y)) },
+  // d tanh = 1 − tanh², from the output y: the float32 chain stores y², then 1 − y²
+  tanh: { float32: (g, y) => g * Math.fround(1 - Math.fround(y * y)), float64: (g, y) => g * (1 - y * y) },
+  // d relu = [x > 0], from the input x: a multiply by 1 or 0, exact in either dtype
+  relu: { float32: (g, x) => g * (x > 0 ? 1 : 0), float64: (g, x) => g * (x > 0 ? 1 : 0) },
+} satisfies Record<string, { float32: Fn2; float64: Fn2 }>;

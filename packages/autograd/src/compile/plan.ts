@@ -9,6 +9,7 @@ import * as T from '@chainrule/tensor';
 import type { Backend, KernelName, NDArray } from '@chainrule/tensor';
 import type { Tensor } from '../tensor.js';
 import type { Origin, RecordedRun } from './classify.js';
+import { fuseElementwise, maxFusedElements } from './fuse.js';
 import { OUT_SLOT, type Snapshot, type TapeCall, resultArrays } from './recorder.js';
 
 type Storage = NDArray['data'];
@@ -61,6 +62,32 @@ function checkIndex(method: KernelName, args: readonly unknown[], at: readonly [
 
 /** One replayed kernel. */
 type Step = () => void;
+
+/**
+ * Whether a result storage must be written by a fused loop over calls [start, end): a call outside
+ * the run reads or writes it, or it leaves the plan (an output, a `.grad`, state carried to the next call).
+ */
+function neededOutside(
+  run: RecordedRun,
+  origins: ReadonlyMap<Storage, Origin>,
+): (data: Storage, start: number, end: number) => boolean {
+  const touched = new Map<Storage, number[]>();
+  run.rec.calls.forEach((c, i) => {
+    for (const a of c.args) {
+      if (!(a instanceof T.NDArray)) continue;
+      const list = touched.get(a.data);
+      if (list === undefined) touched.set(a.data, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    }
+  });
+  const leaving = new Set<Storage>(run.outputs.map((o) => o.data));
+  for (const t of run.rec.gradsStored) if (t.grad !== null) leaving.add(t.grad.value.data);
+  for (const origin of origins.values())
+    if (origin.kind === 'carried') leaving.add(resultArrays(run.rec.calls[origin.call]!.result)[origin.field]!.data);
+  // storage the call did not make (state written in place, an `out` made outside) is always written
+  return (data, start, end) =>
+    !run.rec.results.has(data) || leaving.has(data) || (touched.get(data) ?? []).some((i) => i < start || i >= end);
+}
 
 /** Makes the replay of recorded kernel call `call` on `backend`. */
 function stepOf(backend: Backend, call: TapeCall): Step {
@@ -125,9 +152,19 @@ export class Plan {
     origins: ReadonlyMap<Storage, Origin>,
     /** Builds the function's result (its structure of tensors) from the arrays `replay` returns. */
     readonly rebuild: (outputs: readonly NDArray[]) => unknown,
+    fuse = true,
   ) {
     const calls = run.rec.calls;
-    this.steps = calls.map((c) => stepOf(backend, c));
+    const runs = fuse ? fuseElementwise(calls, neededOutside(run, origins), maxFusedElements(backend.name)) : [];
+    this.steps = [];
+    let next = 0;
+    for (const r of runs) {
+      for (; next < r.start; next++) this.steps.push(stepOf(backend, calls[next]!));
+      this.steps.push(r.step);
+      this.fused += r.end - r.start;
+      next = r.end;
+    }
+    for (; next < calls.length; next++) this.steps.push(stepOf(backend, calls[next]!));
     const bytes = { intermediates: 0, inputs: 0, constants: 0, state: 0 };
     const add = (key: keyof typeof bytes, data: Storage): void => {
       bytes[key] += data.byteLength;
@@ -179,10 +216,13 @@ export class Plan {
     return true;
   }
 
-  /** How many kernels one replay runs. */
+  /** How many kernels one replay runs (a fused loop counts as one). */
   get kernels(): number {
     return this.steps.length;
   }
+
+  /** How many recorded kernels run inside fused loops. */
+  readonly fused: number = 0;
 
   /** The storage the plan uses, by role, known before it runs (a replay allocates only its results). */
   memory(): PlanMemory {

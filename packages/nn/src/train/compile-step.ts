@@ -34,6 +34,8 @@ export interface CompiledStep {
 export interface CompileStepOptions {
   /** Run eagerly where the step cannot be compiled (true, the default) or throw a CompileError. */
   fallback?: boolean;
+  /** Fuse runs of elementwise kernels in the plans (true, the default; see autograd's `compile`). */
+  fuse?: boolean;
 }
 
 /** Zeroes the gradients, runs the model and the loss, and backpropagates (the step without its update). */
@@ -111,10 +113,12 @@ export function compileStep(
   options: CompileStepOptions = {},
 ): CompiledStep {
   const fallback = options.fallback ?? true;
+  const fuse = options.fuse ?? true;
   const whole: CompiledFunction<[Tensor, Tensor], StepResult> = compile(trainingStep(model, lossFn, optimizer), {
     maxRecordings: 3,
+    fuse,
   });
-  const split = compile(forwardBackward(model, lossFn, optimizer), { fallback });
+  const split = compile(forwardBackward(model, lossFn, optimizer), { fallback, fuse });
   const initial = optimizer.replayableStep ? 'whole' : 'split';
   let mode: 'whole' | 'split' = initial;
   const modules = model.modules(); // the model is built before it is compiled: its modules are fixed

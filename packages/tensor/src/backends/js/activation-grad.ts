@@ -1,5 +1,6 @@
 import type { ActivationGradOp, Backend } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
+import { SCALAR_ACTIVATION_GRAD } from '../../scalar-ops.js';
 import { composedActivationGrad } from '../compose.js';
 import { checkOut } from '../out.js';
 import { copy } from './copy.js';
@@ -19,109 +20,28 @@ export function activationGrad(op: ActivationGradOp, g: NDArray, saved: NDArray,
   const oo = into === undefined ? 0 : into.offset;
   if (g.dtype === 'float32') {
     const out = into === undefined ? new Float32Array(n) : (into.data as Float32Array);
-    const gd = g.data as Float32Array,
-      sd = saved.data as Float32Array;
-    if (op === 'sigmoid') sigmoidF32(out, oo, gd, g.offset, sd, saved.offset, n);
-    else if (op === 'tanh') tanhF32(out, oo, gd, g.offset, sd, saved.offset, n);
-    else reluF32(out, oo, gd, g.offset, sd, saved.offset, n);
+    loopF32(SCALAR_ACTIVATION_GRAD[op].float32, out, oo, g.data as Float32Array, g.offset, saved, n);
     return into ?? new NDArray(out, [...g.shape]);
   }
   const out = into === undefined ? new Float64Array(n) : (into.data as Float64Array);
-  const gd = g.data as Float64Array,
-    sd = saved.data as Float64Array;
-  if (op === 'sigmoid') sigmoidF64(out, oo, gd, g.offset, sd, saved.offset, n);
-  else if (op === 'tanh') tanhF64(out, oo, gd, g.offset, sd, saved.offset, n);
-  else reluF64(out, oo, gd, g.offset, sd, saved.offset, n);
+  loopF64(SCALAR_ACTIVATION_GRAD[op].float64, out, oo, g.data as Float64Array, g.offset, saved, n);
   return into ?? new NDArray(out, [...g.shape]);
 }
 
-// One monomorphic loop per dtype (a loop over a union of typed arrays runs several times slower).
+// One monomorphic loop per dtype (a loop over a union of typed arrays runs several times slower);
+// the per-element formulas are SCALAR_ACTIVATION_GRAD's, which compiled plans' fused loops use too.
+type Grad = (g: number, v: number) => number;
 
-// d σ = σ(1 − σ): the float32 chain stores 1 − y, then y·(1 − y), then the product with g
-function sigmoidF32(
-  o: Float32Array,
-  oo: number,
-  g: Float32Array,
-  go: number,
-  y: Float32Array,
-  yo: number,
-  n: number,
-): void {
-  for (let i = 0; i < n; i++) {
-    const v = y[yo + i]!;
-    o[oo + i] = g[go + i]! * Math.fround(v * Math.fround(1 - v));
-  }
+function loopF32(f: Grad, o: Float32Array, oo: number, g: Float32Array, go: number, s: NDArray, n: number): void {
+  const v = s.data as Float32Array,
+    so = s.offset;
+  for (let i = 0; i < n; i++) o[oo + i] = f(g[go + i]!, v[so + i]!);
 }
 
-function sigmoidF64(
-  o: Float64Array,
-  oo: number,
-  g: Float64Array,
-  go: number,
-  y: Float64Array,
-  yo: number,
-  n: number,
-): void {
-  for (let i = 0; i < n; i++) {
-    const v = y[yo + i]!;
-    o[oo + i] = g[go + i]! * (v * (1 - v));
-  }
-}
-
-// d tanh = 1 − tanh²: the float32 chain stores y², then 1 − y², then the product with g
-function tanhF32(
-  o: Float32Array,
-  oo: number,
-  g: Float32Array,
-  go: number,
-  y: Float32Array,
-  yo: number,
-  n: number,
-): void {
-  for (let i = 0; i < n; i++) {
-    const v = y[yo + i]!;
-    o[oo + i] = g[go + i]! * Math.fround(1 - Math.fround(v * v));
-  }
-}
-
-function tanhF64(
-  o: Float64Array,
-  oo: number,
-  g: Float64Array,
-  go: number,
-  y: Float64Array,
-  yo: number,
-  n: number,
-): void {
-  for (let i = 0; i < n; i++) {
-    const v = y[yo + i]!;
-    o[oo + i] = g[go + i]! * (1 - v * v);
-  }
-}
-
-// d relu = [x > 0]: a multiply by 1 or 0 (exact in either dtype), as g·cast(x > 0) gives
-function reluF32(
-  o: Float32Array,
-  oo: number,
-  g: Float32Array,
-  go: number,
-  x: Float32Array,
-  xo: number,
-  n: number,
-): void {
-  for (let i = 0; i < n; i++) o[oo + i] = g[go + i]! * (x[xo + i]! > 0 ? 1 : 0);
-}
-
-function reluF64(
-  o: Float64Array,
-  oo: number,
-  g: Float64Array,
-  go: number,
-  x: Float64Array,
-  xo: number,
-  n: number,
-): void {
-  for (let i = 0; i < n; i++) o[oo + i] = g[go + i]! * (x[xo + i]! > 0 ? 1 : 0);
+function loopF64(f: Grad, o: Float64Array, oo: number, g: Float64Array, go: number, s: NDArray, n: number): void {
+  const v = s.data as Float64Array,
+    so = s.offset;
+  for (let i = 0; i < n; i++) o[oo + i] = f(g[go + i]!, v[so + i]!);
 }
 
 /** The fused activation-gradient kernel of the reference backend. */

@@ -141,4 +141,3 @@ describe('elementwise fusion in compiled plans', () => {
     expect(run()).toEqual(before.name.startsWith('wasm') ? [3, 0] : [3, 3]);
   });
 });
-

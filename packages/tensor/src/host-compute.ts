@@ -2,8 +2,9 @@
  * Host work for compilers: functions of arrays computed in JavaScript (`hostKernel`: oneHot,
  * advanced-index positions, an optimizer's bias corrections), validations of array values
  * (`hostCheck`) and host bookkeeping (`hostUpdate`: step counts) tell a tracing compiler
- * (autograd's `compile`), which records them and calls them again on replay. Host events (values computed or read outside the kernels) live in host-events.ts and are
- * re-exported here. Nothing listens outside a recording.
+ * (autograd's `compile`), which records them and calls them again on replay. Host events (values
+ * computed or read outside the kernels) live in host-events.ts and are re-exported here. Nothing
+ * listens outside a recording.
  */
 import type { NDArray } from './ndarray.js';
 export { type HostComputeListener, noteHostCompute, noteHostRead, setHostComputeListener } from './host-events.js';

@@ -67,7 +67,7 @@ export interface CompileStats {
 export interface CompiledFunction<A extends CompileArg[], R extends CompileResult> {
   (...args: A): R;
   /** The plan for these arguments' signature, once two recorded calls agreed; else undefined. */
-  plan(...args: A): { readonly kernels: number; memory(): PlanMemory } | undefined;
+  plan(...args: A): { readonly kernels: number; readonly fused: number; memory(): PlanMemory } | undefined;
   /** Why calls with these arguments' signature run eagerly, or undefined. */
   eagerReason(...args: A): string | undefined;
   /** Forgets every plan and recording (after changing state the function reads in JavaScript). */

@@ -23,7 +23,7 @@ export interface AdagradOptions extends Hyperparameters {
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
   /** Step counts and bias corrections go through host updates and kernels: replayable. */
-  override readonly replayableStep = true;
+  override readonly replayableStep: boolean = true;
   constructor(
     params: Iterable<Tensor> | readonly ParamGroupInput<AdagradOptions>[],
     options: Partial<AdagradOptions> = {},

@@ -85,7 +85,7 @@ function adamStep(name: string, p: Tensor, g: Tensor, state: LiveState, h: AdamO
  */
 export class Adam extends Optimizer<AdamOptions> {
   /** Step counts and bias corrections go through host updates and kernels: replayable. */
-  override readonly replayableStep = true;
+  override readonly replayableStep: boolean = true;
   constructor(params: Iterable<Tensor> | readonly AdamGroupInput[], options: AdamInput = {}) {
     super('Adam', params, { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false }, options);
   }
@@ -110,7 +110,7 @@ export class Adam extends Optimizer<AdamOptions> {
  */
 export class AdamW extends Optimizer<AdamOptions> {
   /** Step counts and bias corrections go through host updates and kernels: replayable. */
-  override readonly replayableStep = true;
+  override readonly replayableStep: boolean = true;
   constructor(params: Iterable<Tensor> | readonly AdamGroupInput[], options: AdamInput = {}) {
     super(
       'AdamW',

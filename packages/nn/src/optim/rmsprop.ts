@@ -28,7 +28,7 @@ export interface RMSpropOptions extends Hyperparameters {
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
   /** Step counts and bias corrections go through host updates and kernels: replayable. */
-  override readonly replayableStep = true;
+  override readonly replayableStep: boolean = true;
   constructor(
     params: Iterable<Tensor> | readonly ParamGroupInput<RMSpropOptions>[],
     options: Partial<RMSpropOptions> = {},

@@ -33,7 +33,7 @@ export interface SGDOptions extends Hyperparameters {
  */
 export class SGD extends Optimizer<SGDOptions> {
   /** Its state (momentum buffers) is updated in place with the hyperparameters' numbers: replayable. */
-  override readonly replayableStep = true;
+  override readonly replayableStep: boolean = true;
   constructor(
     params: Iterable<Tensor> | readonly ParamGroupInput<SGDOptions>[],
     options: Partial<SGDOptions> & { lr: number },

@@ -2,9 +2,10 @@
  * `compileStep`: one training step (zero the gradients, forward, loss, backward, optimizer step)
  * compiled with autograd's `compile`, the update included (the built-in optimizers' step counts and
  * bias corrections are host updates and host kernels the plan repeats). Where the optimizer's update
- * cannot be replayed (its `replayableStep` is false: a custom optimizer), or the whole step keeps changing, the forward and backward are compiled and the update runs
- * eagerly after them. A change of the optimizer's hyperparameters (a scheduler) or of a module's
- * training mode starts the recording again, so the plan always matches what an eager step does.
+ * cannot be replayed (its `replayableStep` is false: a custom optimizer), or the whole step keeps
+ * changing, the forward and backward are compiled and the update runs eagerly after them. A
+ * change of the optimizer's hyperparameters (a scheduler) or of a module's training mode starts the
+ * recording again, so the plan always matches what an eager step does.
  * The model's structure is read once: build it before compiling its step.
  */
 import { type CompileStats, type CompiledFunction, type PlanMemory, type Tensor, compile } from '@chainrule/autograd';
@@ -23,7 +24,7 @@ export interface CompiledStep {
   /** 'whole' while the update is inside the plan, 'split' once it runs eagerly after the compiled backward. */
   readonly mode: 'whole' | 'split';
   /** The plan for a batch of this signature, once built (its kernels and memory), else undefined. */
-  plan(x: Tensor, y: Tensor): { readonly kernels: number; memory(): PlanMemory } | undefined;
+  plan(x: Tensor, y: Tensor): { readonly kernels: number; readonly fused: number; memory(): PlanMemory } | undefined;
   /** Why batches of this signature run eagerly, or undefined. */
   eagerReason(x: Tensor, y: Tensor): string | undefined;
   /** Calls recorded, replayed and run eagerly, over both forms. */

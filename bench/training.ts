@@ -129,9 +129,10 @@ export default async function training(): Promise<BenchSection[]> {
           'Backend wasm (plain SIMD), threads as chosen automatically.',
         blasNote(),
         'compiled: the same step through `compileStep` (@chainrule/nn), which replays a plan recorded by ' +
-          "autograd's `compile` (the same kernels on storage allocated once; bit-identical losses); with Adam " +
-          'the forward and backward are compiled and the update runs eagerly (its bias corrections change ' +
-          'every step). Best chainrule = the best of the four chainrule columns without FMA.',
+          "autograd's `compile` (the same kernels on storage allocated once, runs of up to 512-element " +
+          'elementwise kernels fused into one loop; bit-identical losses), the optimizer update (SGD or Adam, ' +
+          'bias corrections and step counts included) inside the plan. Best chainrule = the best of the four ' +
+          'chainrule columns without FMA.',
         'chainrule FMA: the same, in a child started with `--experimental-wasm-relaxed-simd`, so the ' +
           'relaxed-SIMD kernels (fused multiply-add in the matmuls) are chosen, as they are by default on ' +
           'Node 22+ and Chrome 114+; its losses differ from the plain build in the last bits.',

@@ -1,7 +1,7 @@
 // compile never freezes a value computed from the inputs: copies made by reshape and contiguous(),
 // determinants walked on the host, and checks of values (singular matrices, casts to int32) are
 // all redone on each replay, even when the two recorded calls saw the same inputs.
-import { type Tensor, cholesky, compile, det, inv, slogdet, tensor } from '@chainrule/autograd';
+import { type Tensor, cholesky, compile, det, inv, noGrad, slogdet, tensor } from '@chainrule/autograd';
 import * as T from '@chainrule/tensor';
 import { describe, expect, it } from 'vitest';
 
@@ -122,5 +122,25 @@ describe('compile recomputes values made from the inputs', () => {
     expect(f.stats.replayed).toBe(0);
     const strict = compile(body, { fallback: false });
     expect(() => strict(m([[1, 1]]))).toThrow(/JavaScript wrote values/);
+  });
+
+  it('notices a JavaScript write that a later in-place kernel would hide', () => {
+    const body = (x: Tensor): Tensor => {
+      const y = x.mul(2);
+      (y.value.data as Float64Array)[0] = 7; // not recorded...
+      return noGrad(() => y.addInPlace(x)); // ...and then written by a kernel
+    };
+    const f = compile(body);
+    for (const v of [1, 1, 2]) expect(bits(f(m([[v, v]])))).toEqual(bits(body(m([[v, v]]))));
+    expect(f.eagerReason(m([[1, 1]]))).toMatch(/JavaScript wrote values/);
+  });
+
+  it('refuses options of the wrong type or range with typed errors', () => {
+    const f = (x: Tensor) => x.exp();
+    expect(() => compile(f, { fuse: 'no' } as never)).toThrow(T.DTypeError);
+    expect(() => compile(f, { fallback: 1 } as never)).toThrow(/compile: fallback must be a boolean/);
+    expect(() => compile(f, { maxRecordings: 1 })).toThrow(T.RangeError);
+    expect(() => compile(f, { fuze: true } as never)).toThrow(/unknown option 'fuze'/);
+    expect(() => compile(3 as never)).toThrow(/compile: expected a function/);
   });
 });

@@ -23,10 +23,11 @@ let kernelListener: HostKernelListener | null = null;
 let hostDepth = 0;
 
 /**
- * Whether a host kernel is running under a listener (its own kernel calls are part of it).
+ * Whether host work is running (a host kernel, check or update): its own kernel calls are part of
+ * it, and a tracing compiler does not record them separately.
  * @example
  * ```ts
- * inHostKernel(); // false outside a recorded host kernel
+ * inHostKernel(); // false outside host work
  * ```
  */
 export function inHostKernel(): boolean {
@@ -104,10 +105,13 @@ function repeatedOnReplay<A extends unknown[]>(name: string, work: (...args: A) 
   // inside a host kernel the work is part of that kernel; the work's own kernels (a copy it reads
   // through) are part of it too, so a replay does not repeat them separately
   const listen = hostDepth === 0 ? checkListener : null;
+  const kernels = kernelListener;
+  kernelListener = null; // a host kernel inside is part of the work too
   hostDepth++;
   try {
     work(...args);
   } finally {
+    kernelListener = kernels;
     hostDepth--;
   }
   listen?.(name, work as unknown as (...a: never[]) => void, args);

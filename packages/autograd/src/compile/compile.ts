@@ -139,6 +139,7 @@ export function compile<A extends CompileArg[], R extends CompileResult>(
   fn: (...args: A) => R,
   options: CompileOptions = {},
 ): CompiledFunction<A, R> {
+  checkOptions(fn, options);
   const fallback = options.fallback ?? true;
   const maxRecordings = options.maxRecordings ?? 4;
   const fuse = options.fuse ?? true;
@@ -208,6 +209,27 @@ export function compile<A extends CompileArg[], R extends CompileResult>(
     },
     stats,
   });
+}
+
+/** Throws a typed error naming `compile` for a non-function or an option of the wrong type or range. */
+function checkOptions(fn: unknown, options: unknown): void {
+  if (typeof fn !== 'function') throw new T.DTypeError('compile', `expected a function, got ${typeof fn}`);
+  if (typeof options !== 'object' || options === null)
+    throw new T.DTypeError('compile', `options must be an object, got ${options === null ? 'null' : typeof options}`);
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (key !== 'fallback' && key !== 'maxRecordings' && key !== 'fuse')
+      throw new T.RangeError('compile', `unknown option '${key}' (expected fallback, maxRecordings or fuse)`);
+  }
+  for (const key of ['fallback', 'fuse'] as const)
+    if (o[key] !== undefined && typeof o[key] !== 'boolean')
+      throw new T.DTypeError('compile', `${key} must be a boolean, got ${typeof o[key]}`);
+  const m = o.maxRecordings;
+  if (m !== undefined && !(typeof m === 'number' && Number.isInteger(m) && m >= 2))
+    throw new T.RangeError(
+      'compile',
+      `maxRecordings must be an integer >= 2 (two recordings must agree), got ${String(m)}`,
+    );
 }
 
 /** One eager call of `fn` on copies of its tensor arguments, recorded. */

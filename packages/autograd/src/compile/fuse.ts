@@ -74,15 +74,18 @@ function sameView(x: NDArray, r: NDArray): boolean {
 }
 
 /**
- * Whether `m` can join `members`: every operand of the group that shares storage with a result
- * of the group is that result's own view, so each element is read and written at its own index
- * (in-place members included) and the loop's order of elements cannot matter.
+ * Whether `m` can join `members`: every operand or result of the group that shares storage with a
+ * result of the group is that result's own view, so each element is read and written at its own
+ * index (in-place members included) and the loop's order of elements cannot matter.
  */
 function joins(members: readonly Member[], m: Member): boolean {
   const all = [...members, m];
-  for (const a of all)
+  for (const a of all) {
     for (const x of a.operands)
       for (const b of all) if (x.data === b.result.data && !sameView(x, b.result)) return false;
+    // two members writing one storage write the same elements (else a skipped write could matter)
+    for (const b of all) if (a.result.data === b.result.data && !sameView(a.result, b.result)) return false;
+  }
   return true;
 }
 

@@ -2,7 +2,9 @@
  * A compiled plan: the latest recorded call's kernels, replayed on the storage that call used.
  * Every kernel writes its result into the array it returned when recorded (`out` where the kernel
  * takes one, a copy otherwise), so storage is allocated once and reused at every replay; the same
- * kernels run in the same order on the same values, so a replay gives eager execution's bits. No
+ * kernels run in the same order on the same values, so a replay gives eager execution's bits.
+ * Runs of elementwise kernels are fused into one loop (fuse.ts) that skips writing results nothing
+ * reads, with the same bits. No
  * Tensor, graph node or intermediate array is made per replay, only the results handed back.
  */
 import * as T from '@chainrule/tensor';

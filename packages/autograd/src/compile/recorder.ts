@@ -108,10 +108,15 @@ export class Recorder implements TraceListener {
     return wrapped as unknown as Backend;
   }
 
-  /** Keeps the contents of storage about to be written for the first time that the call did not make. */
+  /**
+   * Keeps the contents of storage about to be written for the first time that the call did not
+   * make; for storage a kernel made, first checks that JavaScript did not write it since (the
+   * kernel's write would hide that from `checkResults`).
+   */
   private beforeCall(method: TapeCall['method'], args: readonly unknown[]): void {
     for (const target of writtenArgs(method, args)) {
       const data = target.data;
+      if (this.results.has(data)) this.checkUntouched(data);
       if (this.results.has(data) || this.snapshots.has(data)) continue;
       this.snapshots.set(data, { data, values: data.slice() });
     }
@@ -132,17 +137,25 @@ export class Recorder implements TraceListener {
 
   /**
    * Notes (or, strict, throws) when JavaScript wrote into storage a kernel made after the kernels
-   * last left it: a replay would not repeat that write, so the call must run eagerly.
+   * last left it: a replay would not repeat that write, so the call must run eagerly. Called once
+   * the call has returned; the kept contents are dropped then (a plan does not hold them).
    */
   checkResults(): void {
-    for (const [data, kept] of this.madeContents) {
-      for (let i = 0; i < data.length; i++) {
-        if (!Object.is(data[i], kept[i])) {
-          this.noteHost('JavaScript wrote values into an array a kernel made (a replay would not repeat it)');
-          return;
-        }
+    for (const data of this.madeContents.keys()) if (!this.checkUntouched(data)) break;
+    this.madeContents.clear();
+  }
+
+  /** Whether `data` holds what the kernels last left in it; notes the write otherwise. */
+  private checkUntouched(data: NDArray['data']): boolean {
+    const kept = this.madeContents.get(data);
+    if (kept === undefined) return true;
+    for (let i = 0; i < data.length; i++) {
+      if (!Object.is(data[i], kept[i])) {
+        this.noteHost('JavaScript wrote values into an array a kernel made (a replay would not repeat it)');
+        return false;
       }
     }
+    return true;
   }
 
   /** Host-side work reported by the tensor package: values computed (random numbers) or read to decide. */

@@ -22,7 +22,7 @@ export interface AdagradOptions extends Hyperparameters {
  * ```
  */
 export class Adagrad extends Optimizer<AdagradOptions> {
-  /** Step counts and bias corrections go through host updates and kernels: replayable. */
+  /** Its step count and decayed rate go through a host update and a host kernel: replayable. */
   override readonly replayableStep: boolean = true;
   constructor(
     params: Iterable<Tensor> | readonly ParamGroupInput<AdagradOptions>[],

@@ -16,11 +16,12 @@ export interface ClipOptions {
 /**
  * Scales all gradients together so their total norm is at most `maxNorm` (PyTorch's
  * clip_grad_norm_): the norm is over all gradients as one vector (`normType` 2 by default,
- * any p > 0 or Infinity). Gradients are scaled in place by maxNorm / (norm + 1e-6) when that is
- * below 1. Returns the total norm before clipping, a 0-d float64 Tensor (computed by kernels,
- * never read into JavaScript, so a compiled step that clips replays). Every gradient is checked (a
- * Tensor of its parameter's shape and a float dtype) before any is scaled, and a gradient shared by
- * two parameters is scaled once.
+ * any p > 0 or Infinity). Gradients are multiplied in place by maxNorm / (norm + 1e-6) where that
+ * is below 1, else by 1 (as PyTorch's clamped coefficient; a NaN norm also multiplies by 1).
+ * Returns the total norm before clipping, a 0-d float64 Tensor (computed by kernels, never read
+ * into JavaScript, so a compiled step that clips replays). Every gradient is checked (a Tensor of
+ * its parameter's shape and a float dtype) before any is scaled, and a gradient shared by two
+ * parameters is scaled once.
  * @example
  * ```ts
  * loss.backward();

@@ -27,7 +27,7 @@ export interface RMSpropOptions extends Hyperparameters {
  * otherwise θ ← θ − η g/den.
  */
 export class RMSprop extends Optimizer<RMSpropOptions> {
-  /** Step counts and bias corrections go through host updates and kernels: replayable. */
+  /** Its step count goes through a host update: replayable. */
   override readonly replayableStep: boolean = true;
   constructor(
     params: Iterable<Tensor> | readonly ParamGroupInput<RMSpropOptions>[],

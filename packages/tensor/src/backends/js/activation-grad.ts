@@ -28,8 +28,9 @@ export function activationGrad(op: ActivationGradOp, g: NDArray, saved: NDArray,
   return into ?? new NDArray(out, [...g.shape]);
 }
 
-// One monomorphic loop per dtype (a loop over a union of typed arrays runs several times slower);
-// the per-element formulas are SCALAR_ACTIVATION_GRAD's, which compiled plans' fused loops use too.
+// One loop per dtype (a loop over a union of typed arrays runs several times slower), calling
+// SCALAR_ACTIVATION_GRAD's formula, which compiled plans' fused loops use too (this reference kernel
+// is the fallback: the wasm backend has its own loops).
 type Grad = (g: number, v: number) => number;
 
 function loopF32(f: Grad, o: Float32Array, oo: number, g: Float32Array, go: number, s: NDArray, n: number): void {

@@ -60,49 +60,34 @@ describe('compile recomputes values made from the inputs', () => {
   });
 
   it('checks values again on replay: a singular matrix, a non-positive-definite one, a cast out of int32', () => {
-    const f = compile((x: Tensor) => inv(x).sum());
-    f(
+    const spd = m([
+      [2, 1],
+      [1, 3],
+    ]);
+    /** Records `f` twice on a good matrix, then replays it on `bad`, which must throw `error`. */
+    const throwsOnReplay = (f: (x: Tensor) => Tensor, bad: Tensor, error: RegExp): void => {
+      const g = compile(f);
+      g(spd);
+      g(spd);
+      expect(() => g(bad)).toThrow(error);
+      expect(g.stats.replayed).toBe(1);
+    };
+    throwsOnReplay(
+      (x) => inv(x).sum(),
       m([
-        [2, 1],
-        [1, 3],
+        [1, 2],
+        [2, 4],
       ]),
+      /inv: the matrix is singular/,
     );
-    f(
+    throwsOnReplay(
+      (x) => cholesky(x).sum(),
       m([
+        [1, 2],
         [2, 1],
-        [1, 3],
       ]),
+      /cholesky: the matrix is not positive-definite/,
     );
-    expect(() =>
-      f(
-        m([
-          [1, 2],
-          [2, 4],
-        ]),
-      ),
-    ).toThrow(/inv: the matrix is singular/);
-    expect(f.stats.replayed).toBe(1);
-    const g = compile((x: Tensor) => cholesky(x).sum());
-    g(
-      m([
-        [2, 1],
-        [1, 3],
-      ]),
-    );
-    g(
-      m([
-        [2, 1],
-        [1, 3],
-      ]),
-    );
-    expect(() =>
-      g(
-        m([
-          [1, 2],
-          [2, 1],
-        ]),
-      ),
-    ).toThrow(/cholesky: the matrix is not positive-definite/);
     const h = compile((x: Tensor) => x.mul(2).cast('int32'));
     h(tensor([1.5, 2]));
     h(tensor([1.5, 2]));

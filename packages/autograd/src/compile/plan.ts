@@ -4,8 +4,8 @@
  * takes one, a copy otherwise), so storage is allocated once and reused at every replay; the same
  * kernels run in the same order on the same values, so a replay gives eager execution's bits.
  * Runs of elementwise kernels are fused into one loop (fuse.ts) that skips writing results nothing
- * reads, with the same bits. No
- * Tensor, graph node or intermediate array is made per replay, only the results handed back.
+ * reads, with the same bits. No Tensor, graph node or intermediate array is made per replay, only
+ * the results handed back.
  */
 import * as T from '@chainrule/tensor';
 import type { Backend, KernelName, NDArray } from '@chainrule/tensor';

@@ -61,4 +61,51 @@ describe('js reduce over leading and middle axes', () => {
       Array.from(jsBackend.reduce('sum', moved, [2], 'float32').data),
     );
   });
+
+  it('reduces any set of axes of any view (permuted, broadcast) as a fold in the moved order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 4 }),
+        fc.nat(),
+        fc.constantFrom<ReduceOp>('sum', 'prod', 'max', 'min'),
+        fc.constantFrom<DType>('float32', 'float64'),
+        fc.nat(),
+        (shape, picks, turn, op, dtype, seed) => {
+          const nd = shape.length;
+          // a view: the base array's axes rotated by `turn`, and axis 0 broadcast when it has size 1
+          const order = shape.map((_, i) => (i + turn) % nd);
+          const base = randomArray(shape, dtype, seed);
+          let x = base.permute(order);
+          if (x.shape[0] === 1 && nd > 1) x = x.expand([3, ...x.shape.slice(1)]);
+          const axes = [...new Set(picks.map((p) => p % nd))].sort((a, b) => a - b); // as the contract says
+          const keptAxes = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+          const got = jsBackend.reduce(op, x, axes, dtype);
+          // the reference: each output folds its values row-major over `axes` as given, in float64
+          const moved = x.permute([...keptAxes, ...axes]);
+          const inner = axes.reduce((p, a) => p * x.shape[a]!, 1);
+          const flat: number[] = [];
+          const walk = (d: number, off: number): void => {
+            if (d === moved.ndim) flat.push(moved.data[off]!);
+            else for (let i = 0; i < moved.shape[d]!; i++) walk(d + 1, off + i * moved.strides[d]!);
+          };
+          walk(0, moved.offset);
+          const store = dtype === 'float32' ? Math.fround : (v: number) => v;
+          for (let r = 0; r * inner < Math.max(flat.length, 1) && r < got.size; r++) {
+            let acc = op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
+            for (const v of flat.slice(r * inner, (r + 1) * inner)) {
+              if (op === 'sum') acc += v;
+              else if (op === 'prod') acc *= v;
+              else if (acc === acc && (op === 'max' ? v > acc : v < acc)) acc = v;
+              else if (acc === acc && v !== v) acc = v;
+            }
+            const g = got.data[got.offset + r]!;
+            if (!Object.is(g, store(acc))) throw new Error(`${op} over [${axes}] at ${r}: ${g} vs ${store(acc)}`);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
+

@@ -28,51 +28,80 @@ function resultOf(op: ReduceOp, shape: number[], outDtype: DType, into: NDArray 
 export function reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDtype: DType, into?: NDArray): NDArray {
   const strided = x.isContiguous ? stridedRuns(x, axes) : undefined;
   if (strided !== undefined) return reduceStrided(op, x, strided, resultOf(op, strided.kept, outDtype, into));
-  const { kept, inner, flat } = reducedRuns(x, axes);
-  const outer = kept.reduce((p, d) => p * d, 1);
-  const out = resultOf(op, kept, outDtype, into);
+  const reduced = new Set(axes);
+  const keptAxes = x.shape.map((_, i) => i).filter((i) => !reduced.has(i));
+  const out = resultOf(
+    op,
+    keptAxes.map((i) => x.shape[i]!),
+    outDtype,
+    into,
+  );
+  reduceWalk(op, x, keptAxes, axes, out);
+  return out;
+}
+
+/**
+ * Reduces `x` over `axes` in place of a transposing copy: each output element (the kept axes in
+ * row-major order) folds its values in the order the copy would hold them (row-major over `axes`
+ * as given, the last of them innermost) with one float64 accumulator; max and min take the first
+ * NaN and stop. Any strides, no copy.
+ */
+function reduceWalk(
+  op: ReduceOp,
+  x: NDArray,
+  keptAxes: readonly number[],
+  axes: readonly number[],
+  out: NDArray,
+): void {
   const o = out.data,
-    o0 = out.offset,
-    d = flat.data;
-  let p = flat.offset;
+    d = x.data;
+  const rShape = axes.map((a) => x.shape[a]!),
+    rStrides = axes.map((a) => x.strides[a]!);
+  const last = axes.length - 1;
+  const len = last < 0 ? 1 : rShape[last]!,
+    step = last < 0 ? 0 : rStrides[last]!;
+  const runs = rShape.slice(0, Math.max(0, last)).reduce((p, q) => p * q, 1);
+  const empty = rShape.some((n) => n === 0);
+  const kept = keptAxes.map((a) => x.shape[a]!),
+    kStrides = keptAxes.map((a) => x.strides[a]!);
+  const outer = kept.reduce((p, q) => p * q, 1);
+  const kIdx = new Array<number>(kept.length).fill(0),
+    rIdx = new Array<number>(Math.max(0, last)).fill(0);
+  let base = x.offset;
   for (let r = 0; r < outer; r++) {
-    const end = p + inner;
-    let acc: number;
-    switch (op) {
-      case 'sum':
-        acc = 0;
-        for (; p < end; p++) acc += d[p]!;
-        break;
-      case 'prod':
-        acc = 1;
-        for (; p < end; p++) acc *= d[p]!;
-        break;
-      case 'max':
-        acc = -Infinity;
-        for (; p < end; p++) {
+    let acc = op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
+    let at = base;
+    rIdx.fill(0);
+    for (let k = 0; k < runs && !empty; k++) {
+      // counted loops: a broadcast axis has stride 0
+      if (op === 'sum') for (let i = 0, p = at; i < len; i++, p += step) acc += d[p]!;
+      else if (op === 'prod') for (let i = 0, p = at; i < len; i++, p += step) acc *= d[p]!;
+      else if (op === 'max')
+        for (let i = 0, p = at; i < len && acc === acc; i++, p += step) {
           const v = d[p]!;
           if (v > acc || v !== v) acc = v;
-          if (acc !== acc) {
-            p = end;
-            break;
-          }
         }
-        break;
-      case 'min':
-        acc = Infinity;
-        for (; p < end; p++) {
+      else
+        for (let i = 0, p = at; i < len && acc === acc; i++, p += step) {
           const v = d[p]!;
           if (v < acc || v !== v) acc = v;
-          if (acc !== acc) {
-            p = end;
-            break;
-          }
         }
-        break;
+      // the next run: advance the reduced multi-index over all but the last reduced axis
+      for (let a = last - 1; a >= 0; a--) {
+        at += rStrides[a]!;
+        if (++rIdx[a]! < rShape[a]!) break;
+        at -= rStrides[a]! * rShape[a]!;
+        rIdx[a] = 0;
+      }
     }
-    o[o0 + r] = acc;
+    o[out.offset + r] = acc;
+    for (let a = kept.length - 1; a >= 0; a--) {
+      base += kStrides[a]!;
+      if (++kIdx[a]! < kept[a]!) break;
+      base -= kStrides[a]! * kept[a]!;
+      kIdx[a] = 0;
+    }
   }
-  return out;
 }
 
 /** A contiguous input seen as [outer, r, inner] with the reduced axes the middle run and inner > 1. */

@@ -108,4 +108,3 @@ describe('js reduce over leading and middle axes', () => {
     );
   });
 });
-

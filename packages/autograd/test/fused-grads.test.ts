@@ -19,34 +19,13 @@ import {
   tanh,
   tensor,
 } from '../src/index.js';
-import {
-  type Backend,
-  NDArray,
-  Rng,
-  createWasmBackend,
-  getBackend,
-  jsBackend,
-  setBackend,
-  wasmSupported,
-} from '@chainrule/tensor';
+import { NDArray, Rng } from '@chainrule/tensor';
+import { BACKENDS, withBackend } from './helpers/backends.js';
 
 type Activation = 'sigmoid' | 'tanh' | 'relu';
 type FloatDType = 'float32' | 'float64';
 
 const ACTIVATIONS: Record<Activation, (x: Tensor) => Tensor> = { sigmoid, tanh, relu };
-
-const backends: [string, Backend][] = [['js', jsBackend]];
-if (wasmSupported()) backends.push(['wasm', createWasmBackend(jsBackend, { threads: 1 })]);
-
-function withBackend<R>(b: Backend, f: () => R): R {
-  const before = getBackend();
-  setBackend(b);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
-}
 
 function randomArray(shape: number[], dtype: FloatDType, rng: Rng, scale: number): NDArray {
   const n = shape.reduce((p, d) => p * d, 1);
@@ -97,7 +76,7 @@ function trainedParameters(
 }
 
 describe('fused activation gradients', () => {
-  for (const [name, backend] of backends) {
+  for (const [name, backend] of BACKENDS) {
     for (const dtype of ['float32', 'float64'] as const) {
       for (const act of ['sigmoid', 'tanh', 'relu'] as const) {
         it(`${name} ${dtype} ${act}: SGD steps give the parameters the composed rules give, bit for bit`, () => {

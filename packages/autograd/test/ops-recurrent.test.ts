@@ -4,16 +4,8 @@
 // TypeScript and WebAssembly backends; the rule against central differences; vmap; errors.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  type Backend,
-  NDArray,
-  Rng,
-  createWasmBackend,
-  getBackend,
-  jsBackend,
-  setBackend,
-  wasmSupported,
-} from '@chainrule/tensor';
+import { type Backend, NDArray, Rng, jsBackend } from '@chainrule/tensor';
+import { BACKENDS, withBackend } from './helpers/backends.js';
 import * as T from '@chainrule/tensor';
 import {
   OP_RECORDS,
@@ -31,19 +23,6 @@ import { RECURRENT_PROPERTIES } from './properties/recurrent.js';
 
 type FloatDType = 'float32' | 'float64';
 type CellOp = 'fusedLstmCell' | 'fusedGruCell';
-
-const backends: [string, Backend][] = [['js', jsBackend]];
-if (wasmSupported()) backends.push(['wasm', createWasmBackend(jsBackend, { threads: 1 })]);
-
-function withBackend<R>(b: Backend, f: () => R): R {
-  const before = getBackend();
-  setBackend(b);
-  try {
-    return f();
-  } finally {
-    setBackend(before);
-  }
-}
 
 function randomArray(shape: readonly number[], dtype: FloatDType, rng: Rng, scale: number): NDArray {
   const n = shape.reduce((p, d) => p * d, 1);
@@ -111,7 +90,7 @@ describe('fused recurrent cells: gradcheck and gradgradcheck', () => {
 });
 
 describe('fused recurrent cells: the fused backward kernel equals the composed rule bit for bit', () => {
-  for (const [name, backend] of backends) {
+  for (const [name, backend] of BACKENDS) {
     for (const dtype of ['float32', 'float64'] as const) {
       for (const op of ['fusedLstmCell', 'fusedGruCell'] as const) {
         it(`${name} ${dtype} ${op}`, () => {

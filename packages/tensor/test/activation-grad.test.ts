@@ -16,6 +16,7 @@ import {
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
 import { composedActivationGrad } from '../src/backends/compose.js';
 import { withBackend } from './backend-helpers.js';
+import { spikyValues } from './helpers.js';
 
 type FloatDType = 'float32' | 'float64';
 
@@ -35,17 +36,8 @@ if (wasmSupported()) backends.push(['wasm', createWasmBackend(counting, { thread
 const OPS: readonly ActivationGradOp[] = ['sigmoid', 'tanh', 'relu'];
 const SPECIALS = [0, -0, NaN, Infinity, -Infinity, 1, -1, 1e-30, -1e-30, 1e30, -1e30, 0.5, 3.4e38, 1e-45, 2 ** -126];
 
-/** Values in [-2, 2] (the range of activations and their gradients), a tenth of them special. */
-function values(n: number, seed: number): number[] {
-  let s = seed >>> 0;
-  const rnd = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  return Array.from({ length: n }, () =>
-    rnd() < 0.1 ? SPECIALS[Math.floor(rnd() * SPECIALS.length)]! : (rnd() - 0.5) * 4,
-  );
-}
+/** Values in [-2, 2) (the range of activations and their gradients), a tenth of them special. */
+const values = (n: number, seed: number): number[] => spikyValues(n, seed, 2, SPECIALS);
 
 function filled(dtype: FloatDType, v: readonly number[], shape: number[]): NDArray {
   return new NDArray(dtype === 'float32' ? Float32Array.from(v) : Float64Array.from(v), shape);

@@ -129,3 +129,38 @@ export function filler(seed: number, zeros = 0): () => number {
     return u < zeros ? 0 : u * 4 - 2;
   };
 }
+
+/**
+ * `n` values on a coarse grid (quarters in [-2, 2]: many exact ties, −0 included), a fraction
+ * `special` of them drawn from `specials` (NaN, ±0, ±∞, subnormals, extremes), in `dtype`.
+ */
+export function gridValues(
+  n: number,
+  dtype: 'float32' | 'float64',
+  seed: number,
+  special: number,
+  specials: readonly number[],
+): Float32Array | Float64Array {
+  const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  const r = filler(seed);
+  for (let i = 0; i < n; i++) {
+    const u = (r() + 2) / 4;
+    data[i] =
+      u < special
+        ? specials[Math.floor(((r() + 2) / 4) * specials.length)]!
+        : Math.round(r() * 4) / 4 || (r() < 0 ? -0 : 0);
+  }
+  return data;
+}
+
+/** `n` values in [-range, range) (an LCG), a tenth of them drawn from `specials`. */
+export function spikyValues(n: number, seed: number, range: number, specials: readonly number[]): number[] {
+  let s = seed >>> 0;
+  const rnd = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  return Array.from({ length: n }, () =>
+    rnd() < 0.1 ? specials[Math.floor(rnd() * specials.length)]! : (rnd() - 0.5) * 2 * range,
+  );
+}

@@ -30,6 +30,7 @@ import {
 } from '../src/index.js';
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
 import { expectBitIdentical, withBackend } from './backend-helpers.js';
+import { spikyValues } from './helpers.js';
 
 type FloatDType = 'float32' | 'float64';
 type Layout = 'contiguous' | 'offset' | 'strided';
@@ -39,17 +40,8 @@ if (wasmSupported()) backends.push(['wasm', createWasmBackend(jsBackend, { threa
 
 const SPECIALS = [0, -0, NaN, Infinity, -Infinity, 1, -1, 1e-30, -1e-30, 1e30, -1e30, 20, -20, 3.4e38, 1e-45];
 
-/** Values in [-4, 4] (pre-activations and gradients of a cell), a tenth of them special. */
-function values(n: number, seed: number): number[] {
-  let s = seed >>> 0;
-  const rnd = (): number => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-  return Array.from({ length: n }, () =>
-    rnd() < 0.1 ? SPECIALS[Math.floor(rnd() * SPECIALS.length)]! : (rnd() - 0.5) * 8,
-  );
-}
+/** Values in [-4, 4) (pre-activations and gradients of a cell), a tenth of them special. */
+const values = (n: number, seed: number): number[] => spikyValues(n, seed, 4, SPECIALS);
 
 /** An array of `shape` holding `v` in row-major order, laid out as asked (same values, other strides). */
 function laid(dtype: FloatDType, v: readonly number[], shape: number[], layout: Layout): NDArray {

@@ -24,7 +24,7 @@ import {
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { CONV_MIN_SIZE } from '../src/backends/wasm/conv.js';
 import { countingFallback, expectBitIdentical, withBackend } from './backend-helpers.js';
-import { filler } from './helpers.js';
+import { filler, gridValues } from './helpers.js';
 
 type FloatDType = 'float32' | 'float64';
 type Layout = 'contiguous' | 'permuted' | 'strided' | 'reversed' | 'broadcast';
@@ -44,18 +44,8 @@ function fallbackCalls(method: string, f: () => void): number {
 const SPECIALS = [NaN, 0, -0, Infinity, -Infinity, 1e-40, -1e-40, 3.4e38, -3.4e38];
 
 /** Quarters in [-2, 2] (many exact ties, −0 included) with a fraction `special` of specials. */
-function fill(n: number, dtype: FloatDType, seed: number, special: number): Float32Array | Float64Array {
-  const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  const r = filler(seed);
-  for (let i = 0; i < n; i++) {
-    const u = (r() + 2) / 4;
-    data[i] =
-      u < special
-        ? SPECIALS[Math.floor(((r() + 2) / 4) * SPECIALS.length)]!
-        : Math.round(r() * 4) / 4 || (r() < 0 ? -0 : 0);
-  }
-  return data;
-}
+const fill = (n: number, dtype: FloatDType, seed: number, special: number) =>
+  gridValues(n, dtype, seed, special, SPECIALS);
 
 /**
  * An array of `shape` seen through `layout`: its own buffer (contiguous), stored with the axes

@@ -13,7 +13,7 @@ import { CLAMP_MIN_SIZE } from '../src/backends/wasm/clamp.js';
 import { WHERE_MIN_SIZE } from '../src/backends/wasm/where.js';
 import { MIN_SIZE as REDUCE_MIN_SIZE } from '../src/backends/wasm/reduce.js';
 import { slabLayout3 } from '../src/backends/slab-layout3.js';
-import { filler } from './helpers.js';
+import { filler, gridValues } from './helpers.js';
 import { countingFallback, expectBitIdentical } from './backend-helpers.js';
 
 type FloatDType = 'float32' | 'float64';
@@ -30,22 +30,9 @@ function fallbackCalls(method: string, f: () => void): number {
 
 const SPECIALS = [NaN, 0, -0, Infinity, -Infinity, 1e-30, -1e-30, 1e-40, -1e-40, 5e-324, 3.4e38, -3.4e38];
 
-/**
- * Values on a coarse grid (quarters in [-2, 2]: many exact ties, −0 included) with a fraction
- * `special` of specials (NaN, ±0, ±Inf, subnormals, extremes).
- */
-function values(n: number, dtype: FloatDType, seed: number, special: number): Float32Array | Float64Array {
-  const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  const r = filler(seed);
-  for (let i = 0; i < n; i++) {
-    const u = (r() + 2) / 4;
-    data[i] =
-      u < special
-        ? SPECIALS[Math.floor(((r() + 2) / 4) * SPECIALS.length)]!
-        : Math.round(r() * 4) / 4 || (r() < 0 ? -0 : 0);
-  }
-  return data;
-}
+/** Quarters in [-2, 2] (many exact ties, −0 included) with a fraction `special` of specials. */
+const values = (n: number, dtype: FloatDType, seed: number, special: number) =>
+  gridValues(n, dtype, seed, special, SPECIALS);
 
 function array(shape: readonly number[], dtype: FloatDType, seed: number, special = 0.03): NDArray {
   return new NDArray(

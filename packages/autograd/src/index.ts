@@ -56,6 +56,7 @@ export * from './ops/defs/index-advanced.js';
 export { sl, NEW_AXIS, ELLIPSIS, type Slice, type IndexItem } from './ops/index-spec.js';
 export * from './ops/defs/window.js';
 export * from './ops/defs/recurrent.js';
+export { fusedGruSequence, fusedLstmSequence } from './ops/defs/recurrent-sequence.js';
 export { customOp, type CustomOpDefinition, type CustomParams, CUSTOM_OPS } from './custom-op.js';
 
 // the op records, for tools that read graphs (teaching, compilers)

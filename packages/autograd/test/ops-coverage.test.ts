@@ -11,6 +11,7 @@ import { LINEAR_PROPERTIES } from './properties/linear.js';
 import { NON_DIFFERENTIABLE_PROPERTIES } from './properties/non-differentiable.js';
 import { REARRANGEMENT_NON_DIFFERENTIABLE, REARRANGEMENT_PROPERTIES } from './properties/rearrangement.js';
 import { RECURRENT_PROPERTIES } from './properties/recurrent.js';
+import { RECURRENT_SEQUENCE_PROPERTIES } from './properties/recurrent-sequence.js';
 import { REDUCTION_PROPERTIES } from './properties/reductions.js';
 import { STRUCTURE_PROPERTIES } from './properties/structure.js';
 import { UNARY_PROPERTIES } from './properties/unary.js';
@@ -27,6 +28,7 @@ const differentiable = [
   ...DECOMP_PROPERTIES,
   ...INDEXING_PROPERTIES,
   ...RECURRENT_PROPERTIES,
+  ...RECURRENT_SEQUENCE_PROPERTIES,
 ].map((p) => p.op);
 const nonDifferentiable = [...NON_DIFFERENTIABLE_PROPERTIES, ...REARRANGEMENT_NON_DIFFERENTIABLE].map((p) => p.op);
 

@@ -102,7 +102,15 @@ export {
   type InterpolateOptions,
   type InstanceNormOptions,
 } from './functional/index.js';
-export { rnnCell, lstmCell, gruCell, type CellWeights, type RnnNonlinearity } from './functional/index.js';
+export {
+  rnnCell,
+  lstmCell,
+  gruCell,
+  lstmLayer,
+  gruLayer,
+  type CellWeights,
+  type RnnNonlinearity,
+} from './functional/index.js';
 export {
   scaledDotProductAttention,
   type AttentionWeightsOptions,

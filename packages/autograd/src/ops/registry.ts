@@ -12,6 +12,7 @@ import { INDEXING_OPS } from './defs/indexing.js';
 import { LINALG_OPS } from './defs/linalg.js';
 import { REARRANGE_OPS } from './defs/rearrange.js';
 import { RECURRENT_OPS } from './defs/recurrent.js';
+import { RECURRENT_SEQUENCE_OPS } from './defs/recurrent-sequence.js';
 import { REDUCE_OPS } from './defs/reduce.js';
 import { SCAN_OPS } from './defs/scan.js';
 import { SHAPE_OPS } from './defs/shape.js';
@@ -36,6 +37,7 @@ export const OP_RECORDS = {
   ...INDEXING_OPS,
   ...WINDOW_OPS,
   ...RECURRENT_OPS,
+  ...RECURRENT_SEQUENCE_OPS,
   ...CUSTOM_OPS,
 } as const;
 

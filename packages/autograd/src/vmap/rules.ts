@@ -114,6 +114,9 @@ export const BATCH_RULES: { readonly [K in OpName]: BatchRule<OpParams[K]> } = {
   // fused recurrent cells: leading batch axes in (the LSTM's [h', c'] out on a new axis 0)
   fusedLstmCell: planesFirst,
   fusedGruCell: leadingBatch,
+  // a whole-sequence layer: per example (its states are [N, H], one batch axis already)
+  fusedLstmSequence: loop,
+  fusedGruSequence: loop,
   // a custom op's forward is the user's: per example
   custom: loop,
 };

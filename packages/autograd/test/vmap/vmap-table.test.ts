@@ -14,6 +14,7 @@ import { LINEAR_PROPERTIES } from '../properties/linear.js';
 import { NON_DIFFERENTIABLE_PROPERTIES } from '../properties/non-differentiable.js';
 import { REARRANGEMENT_NON_DIFFERENTIABLE, REARRANGEMENT_PROPERTIES } from '../properties/rearrangement.js';
 import { RECURRENT_PROPERTIES } from '../properties/recurrent.js';
+import { RECURRENT_SEQUENCE_PROPERTIES } from '../properties/recurrent-sequence.js';
 import { REDUCTION_PROPERTIES } from '../properties/reductions.js';
 import { STRUCTURE_PROPERTIES } from '../properties/structure.js';
 import { UNARY_PROPERTIES } from '../properties/unary.js';
@@ -60,6 +61,7 @@ const ENTRIES: Entry[] = [
   ...differentiable(DECOMP_PROPERTIES),
   ...differentiable(INDEXING_PROPERTIES),
   ...differentiable(RECURRENT_PROPERTIES),
+  ...differentiable(RECURRENT_SEQUENCE_PROPERTIES),
   ...direct(NON_DIFFERENTIABLE_PROPERTIES),
   ...direct(REARRANGEMENT_NON_DIFFERENTIABLE),
 ];

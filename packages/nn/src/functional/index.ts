@@ -65,7 +65,15 @@ export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, type PoolOptions, type Pool
 export { adaptiveAvgPool2d, adaptiveMaxPool2d, type AdaptiveSize } from './adaptive-pool.js';
 export { interpolate, type InterpolateMode, type InterpolateOptions } from './interpolate.js';
 export { groupNorm, instanceNorm, type InstanceNormOptions } from './normalization2d.js';
-export { rnnCell, lstmCell, gruCell, type CellWeights, type RnnNonlinearity } from './recurrent.js';
+export {
+  rnnCell,
+  lstmCell,
+  gruCell,
+  lstmLayer,
+  gruLayer,
+  type CellWeights,
+  type RnnNonlinearity,
+} from './recurrent.js';
 export {
   scaledDotProductAttention,
   attentionWeights,

@@ -3,7 +3,17 @@
  * (W_ih [G·H, I], W_hh [G·H, H] with the gates stacked along the first axis).
  */
 import * as T from '@chainrule/tensor';
-import { type Tensor, add, fusedGruCell, fusedLstmCell, linear, relu, tanh } from '@chainrule/autograd';
+import {
+  type Tensor,
+  add,
+  fusedGruCell,
+  fusedGruSequence,
+  fusedLstmCell,
+  fusedLstmSequence,
+  linear,
+  relu,
+  tanh,
+} from '@chainrule/autograd';
 
 /** The weights of one cell (biases may be null). */
 export interface CellWeights {
@@ -53,4 +63,32 @@ export function lstmCell(x: Tensor, h: Tensor, c: Tensor, w: CellWeights): [Tens
  */
 export function gruCell(x: Tensor, h: Tensor, w: CellWeights): Tensor {
   return fusedGruCell(linear(x, w.weightIh, w.biasIh), linear(h, w.weightHh, w.biasHh), h);
+}
+
+/**
+ * One LSTM layer over a time-major sequence x [T, N, I] from states h0, c0 [N, H]: the input's
+ * projections for every step in one gemm, then `fusedLstmSequence` (per step one gemm for all four
+ * gates and one fused kernel, forward and backward). Returns [h, c], each [T, N, H]; the bits of
+ * `lstmCell` applied step by step, up to the projection's gemm over T·N rows instead of N.
+ * @example
+ * ```ts
+ * const lstm = new LSTM(3, 4);
+ * const [h, c] = lstmLayer(randn([5, 2, 3]), zeros([2, 4]), zeros([2, 4]), lstm.layers[0]!); // [5, 2, 4] each
+ * ```
+ */
+export function lstmLayer(x: Tensor, h0: Tensor, c0: Tensor, w: CellWeights): [Tensor, Tensor] {
+  return fusedLstmSequence(linear(x, w.weightIh, w.biasIh), w.weightHh, w.biasHh, h0, c0);
+}
+
+/**
+ * One GRU layer over a time-major sequence x [T, N, I] from h0 [N, H]: the input's projections in
+ * one gemm, then `fusedGruSequence`. Returns h [T, N, H].
+ * @example
+ * ```ts
+ * const gru = new GRU(3, 4);
+ * gruLayer(randn([5, 2, 3]), zeros([2, 4]), gru.layers[0]!).shape; // [5, 2, 4]
+ * ```
+ */
+export function gruLayer(x: Tensor, h0: Tensor, w: CellWeights): Tensor {
+  return fusedGruSequence(linear(x, w.weightIh, w.biasIh), w.weightHh, w.biasHh, h0);
 }

@@ -14,7 +14,9 @@ import {
   type RnnNonlinearity,
   checkNonlinearity,
   gruCell,
+  gruLayer,
   lstmCell,
+  lstmLayer,
   rnnCell,
 } from '../functional/recurrent.js';
 import { checkInputDtype, checkStateShape } from './input-checks.js';
@@ -253,9 +255,17 @@ abstract class SequenceBase extends Module<never, unknown> {
     return inputs;
   }
 
-  /** The outputs back in the caller's layout. */
-  protected output(steps: Tensor[]): Tensor {
-    const out = stack(steps, 0);
+  /**
+   * Runs `layer` over every layer on the whole time-major `seq`: layer l reads layer l-1's output
+   * sequence [T, N, H]. Gives the top layer's.
+   */
+  protected runSequences(seq: Tensor, layer: (input: Tensor, l: number, w: CellWeights) => Tensor): Tensor {
+    return this.layers.reduce((input, w, l) => layer(input, l, w), seq);
+  }
+
+  /** The outputs ([T, N, H], or one tensor per step) back in the caller's layout. */
+  protected output(steps: Tensor | Tensor[]): Tensor {
+    const out = Array.isArray(steps) ? stack(steps, 0) : steps;
     return this.batchFirst ? transpose(out, 0, 1) : out;
   }
 
@@ -301,9 +311,11 @@ export class LSTM extends SequenceBase {
     const seq = this.timeMajor(x);
     const h = this.initial('h0', state?.[0], seq.shape[1]!);
     const c = this.initial('c0', state?.[1], seq.shape[1]!);
-    const out = this.runLayers(seq, (xt, l, w) => {
-      [h[l], c[l]] = lstmCell(xt, h[l]!, c[l]!, w);
-      return h[l]!;
+    const last = seq.shape[0]! - 1;
+    const out = this.runSequences(seq, (input, l, w) => {
+      const [hs, cs] = lstmLayer(input, h[l]!, c[l]!, w);
+      [h[l], c[l]] = [select(hs, 0, last), select(cs, 0, last)];
+      return hs;
     });
     return [this.output(out), [stack(h, 0), stack(c, 0)]];
   }
@@ -317,7 +329,12 @@ export class GRU extends SequenceBase {
   forward(x: Tensor, h0?: Tensor): [Tensor, Tensor] {
     const seq = this.timeMajor(x);
     const h = this.initial('h0', h0, seq.shape[1]!);
-    const out = this.runLayers(seq, (xt, l, w) => (h[l] = gruCell(xt, h[l]!, w)));
+    const last = seq.shape[0]! - 1;
+    const out = this.runSequences(seq, (input, l, w) => {
+      const hs = gruLayer(input, h[l]!, w);
+      h[l] = select(hs, 0, last);
+      return hs;
+    });
     return [this.output(out), stack(h, 0)];
   }
 }

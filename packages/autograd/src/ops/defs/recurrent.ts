@@ -14,9 +14,8 @@ import { Tensor } from '../../tensor.js';
 import { apply } from '../apply.js';
 import { checkOperand } from '../operands.js';
 import { NONE, op, records } from '../records.js';
-import { add, mul, sub } from './binary.js';
-import { concat, expand, select, slice } from './shape.js';
-import { sigmoid, square, tanh } from './unary.js';
+import { gruGrads, lstmGrads } from './recurrent-grads.js';
+import { expand, select } from './shape.js';
 
 /**
  * The kernel's planes behind a cell's output `out` (the view the forward returned: its first planes,
@@ -27,17 +26,6 @@ function cellPlanes(out: Tensor, planes: number, state: Tensor): T.NDArray | nul
   if (v.offset !== 0 || !v.isContiguous || v.data.length !== planes * state.value.size) return null;
   return new T.NDArray(v.data, [planes, ...state.shape]);
 }
-
-/** g·σ′ from σ's output y: g·(y·(1 − y)), as sigmoid's rule. */
-const sigmoidSlope = (g: Tensor, y: Tensor): Tensor => mul(g, mul(y, sub(1, y)));
-/** g·tanh′ from tanh's output y: g·(1 − y²), as tanh's rule. */
-const tanhSlope = (g: Tensor, y: Tensor): Tensor => mul(g, sub(1, square(y)));
-
-/** Part `k` of `n` equal parts of the last axis of `t` (a gate's pre-activations). */
-const part = (t: Tensor, k: number, n: number): Tensor => {
-  const size = t.shape[t.ndim - 1]! / n;
-  return slice(t, -1, k * size, (k + 1) * size);
-};
 
 export const RECURRENT_OPS = records({
   // c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c'): with Ĝ = G_c' + G_h'·σ(o)·(1 − tanh²c'),
@@ -93,55 +81,6 @@ export const RECURRENT_OPS = records({
     },
   }),
 });
-
-/**
- * The LSTM cell's gradients composed of differentiable ops, the activations computed again from
- * the gates (the kernel's bits: the same unary kernels) and c' read from the output.
- */
-function lstmGrads(g: Tensor, out: Tensor, gates: Tensor, c: Tensor): (Tensor | null)[] {
-  const [gh, gc] = [select(g, 0, 0), select(g, 0, 1)];
-  const [si, sf, tg, so] = [
-    sigmoid(part(gates, 0, 4)),
-    sigmoid(part(gates, 1, 4)),
-    tanh(part(gates, 2, 4)),
-    sigmoid(part(gates, 3, 4)),
-  ];
-  const tc = tanh(select(out, 0, 1));
-  const gC2 = add(tanhSlope(mul(gh, so), tc), gc);
-  const dc = c.requiresGrad ? mul(gC2, sf) : null;
-  if (!gates.requiresGrad) return [null, dc];
-  const dGates = concat(
-    [
-      sigmoidSlope(mul(gC2, tg), si),
-      sigmoidSlope(mul(gC2, c), sf),
-      tanhSlope(mul(gC2, si), tg),
-      sigmoidSlope(mul(gh, tc), so),
-    ],
-    -1,
-  );
-  return [dGates, dc];
-}
-
-/**
- * The GRU cell's gradients composed of differentiable ops, r, z and n computed again from the gate
- * parts (the kernel's bits). 1 − z's rule negates: ∂z = G·h + (−G·n), as a difference.
- */
-function gruGrads(g: Tensor, xGates: Tensor, hGates: Tensor, h: Tensor): (Tensor | null)[] {
-  const dh = h.requiresGrad ? mul(g, sigmoid(add(part(xGates, 1, 3), part(hGates, 1, 3)))) : null;
-  if (!xGates.requiresGrad && !hGates.requiresGrad) return [null, null, dh];
-  const hn = part(hGates, 2, 3);
-  const r = sigmoid(add(part(xGates, 0, 3), part(hGates, 0, 3)));
-  const z = sigmoid(add(part(xGates, 1, 3), part(hGates, 1, 3)));
-  const n = tanh(add(part(xGates, 2, 3), mul(r, hn)));
-  const dn = tanhSlope(mul(g, sub(1, z)), n);
-  const dr = sigmoidSlope(mul(dn, hn), r);
-  const dz = sigmoidSlope(sub(mul(g, h), mul(g, n)), z);
-  return [
-    xGates.requiresGrad ? concat([dr, dz, dn], -1) : null,
-    hGates.requiresGrad ? concat([dr, dz, mul(dn, r)], -1) : null,
-    dh,
-  ];
-}
 
 /**
  * The LSTM cell's pointwise part, as one recorded op: from the gates' pre-activations

@@ -1,0 +1,220 @@
+/**
+ * The whole-sequence LSTM and GRU layers on arrays (the records are in defs/recurrent-sequence.ts):
+ * each time step is one gemm for all the gates, h·W_hhᵀ (+ b_hh), and one fused cell kernel; the
+ * input's projections x·W_ihᵀ + b_ih come in precomputed for every step (one gemm outside). The
+ * backward walks the steps back with one fused cell-backward kernel and one gemm (∂h = ∂gates·W_hh)
+ * each, then makes W_hh's gradient in one gemm over every step and b_hh's in one reduction. The
+ * forward keeps each step's cell planes (and the GRU's h·W_hhᵀ + b_hh) in one workspace, of which
+ * the result is a view; the backward reads them from there.
+ */
+import * as T from '@chainrule/tensor';
+import { GRU_CELL_PLANES, LSTM_CELL_PLANES, type NDArray } from '@chainrule/tensor';
+
+/** A workspace step's size in planes of [N, H]: the LSTM's 7 cell planes; the GRU's 4, then hGates (3). */
+export const SEQUENCE_STEP_PLANES = 7;
+
+/** The operands of a sequence layer, named (bias last and optional in the records' inputs). */
+export interface SequenceOperands {
+  readonly xGates: NDArray;
+  readonly weightHh: NDArray;
+  readonly h0: NDArray;
+  /** The LSTM's initial cell state (absent for the GRU). */
+  readonly c0?: NDArray;
+  readonly biasHh?: NDArray;
+}
+
+/** The sizes of a sequence: steps T, batch N, hidden H, and the elements of one [N, H] plane. */
+interface Sizes {
+  readonly steps: number;
+  readonly batch: number;
+  readonly hidden: number;
+  readonly plane: number;
+}
+
+function sizesOf(xGates: NDArray, h0: NDArray): Sizes {
+  const [steps, batch] = xGates.shape as [number, number];
+  const hidden = h0.shape[1]!;
+  return { steps, batch, hidden, plane: batch * hidden };
+}
+
+/** h·W_hhᵀ + b_hh ([N, k·H]) as `linear` computes it, written into `out` when given. */
+function hiddenGates(h: NDArray, o: SequenceOperands, out?: NDArray): NDArray {
+  const be = T.getBackend();
+  const y = be.matmul(h, o.weightHh.transpose(), h.dtype, out);
+  if (o.biasHh !== undefined) be.binary('add', y, o.biasHh.expand(y.shape), y.dtype, y);
+  return y;
+}
+
+/** A view of `data` with `shape` and row-major strides inside each step, starting at `offset`. */
+const at = (data: T.TypedArray, shape: number[], offset: number): NDArray =>
+  new T.NDArray(data, shape, T.contiguousStrides(shape), offset);
+
+/**
+ * The LSTM layer: for t = 0..T−1, gates = xGates[t] + (h·W_hhᵀ + b_hh) and the fused cell. Returns
+ * [h_t, c_t] of every step as a view [T, 2, N, H] of the workspace [T, 7, N, H].
+ */
+export function lstmSequenceForward(o: SequenceOperands): NDArray {
+  const be = T.getBackend();
+  const { steps, batch, hidden, plane } = sizesOf(o.xGates, o.h0);
+  const dtype = o.xGates.dtype;
+  const step = SEQUENCE_STEP_PLANES * plane;
+  const data = T.allocate(dtype, steps * step, 'fusedLstmSequence');
+  let h = o.h0,
+    c = o.c0!;
+  for (let t = 0; t < steps; t++) {
+    const gates = hiddenGates(h, o);
+    be.binary('add', o.xGates.select(0, t), gates, dtype, gates);
+    const cell = be.fusedLstmCell(gates, c, at(data, [LSTM_CELL_PLANES, batch, hidden], t * step));
+    h = cell.select(0, 0);
+    c = cell.select(0, 1);
+  }
+  return new T.NDArray(data, [steps, 2, batch, hidden], [step, plane, hidden, 1]);
+}
+
+/**
+ * The GRU layer: for t = 0..T−1, hGates = h·W_hhᵀ + b_hh (kept in the workspace) and the fused
+ * cell. Returns h_t of every step as a view [T, N, H] of the workspace.
+ */
+export function gruSequenceForward(o: SequenceOperands): NDArray {
+  const be = T.getBackend();
+  const { steps, batch, hidden, plane } = sizesOf(o.xGates, o.h0);
+  const dtype = o.xGates.dtype;
+  const step = SEQUENCE_STEP_PLANES * plane;
+  const data = T.allocate(dtype, steps * step, 'fusedGruSequence');
+  let h = o.h0;
+  for (let t = 0; t < steps; t++) {
+    const hGates = hiddenGates(h, o, at(data, [batch, 3 * hidden], t * step + GRU_CELL_PLANES * plane));
+    const cell = be.fusedGruCell(
+      o.xGates.select(0, t),
+      hGates,
+      h,
+      at(data, [GRU_CELL_PLANES, batch, hidden], t * step),
+    );
+    h = cell.select(0, 0);
+  }
+  return new T.NDArray(data, [steps, batch, hidden], [step, hidden, 1]);
+}
+
+/**
+ * The workspace behind a sequence layer's result `out` (the view the forward returned), or null
+ * where `out` is not that view (then the rule composes differentiable ops).
+ */
+export function sequenceWorkspace(out: NDArray, planes: number): T.TypedArray | null {
+  const { steps, plane } = { steps: out.shape[0]!, plane: out.shape.at(-1)! * out.shape.at(-2)! };
+  const step = SEQUENCE_STEP_PLANES * plane;
+  const want = planes === 2 ? [step, plane, out.shape.at(-1)!, 1] : [step, out.shape.at(-1)!, 1];
+  const ok = out.offset === 0 && out.data.length === steps * step && out.strides.every((s, i) => s === want[i]);
+  return ok ? out.data : null;
+}
+
+/** The gradients a sequence layer's rule gives: of xGates, W_hh, h0, c0 (LSTM) and b_hh, where asked. */
+export interface SequenceGrads {
+  xGates: NDArray | null;
+  weightHh: NDArray | null;
+  h0: NDArray | null;
+  c0: NDArray | null;
+  biasHh: NDArray | null;
+}
+
+/** Which gradients to compute. */
+export interface SequenceNeeds {
+  readonly xGates: boolean;
+  readonly weightHh: boolean;
+  readonly h0: boolean;
+  readonly c0: boolean;
+  readonly biasHh: boolean;
+}
+
+/** [h0, h_0, ..., h_{T−2}]: each step's incoming hidden state, stacked [T, N, H] (a copy). */
+function incomingStates(data: T.TypedArray, o: SequenceOperands, s: Sizes): NDArray {
+  const be = T.getBackend();
+  const dtype = o.h0.dtype;
+  const out = new T.NDArray(T.allocate(dtype, s.steps * s.plane), [s.steps, s.batch, s.hidden]);
+  be.copy(o.h0, dtype, out.select(0, 0));
+  const step = SEQUENCE_STEP_PLANES * s.plane;
+  for (let t = 1; t < s.steps; t++) be.copy(at(data, [s.batch, s.hidden], (t - 1) * step), dtype, out.select(0, t));
+  return out;
+}
+
+/** ∂W_hh = Σ_t ∂hGates_tᵀ·h_{t−1} (one gemm over every step) and ∂b_hh = Σ_{t,n} ∂hGates. */
+function weightGrads(dGates: NDArray, data: T.TypedArray, o: SequenceOperands, s: Sizes, need: SequenceNeeds) {
+  const rows = s.steps * s.batch;
+  const flat = dGates.reshape([rows, dGates.shape[2]!]);
+  return {
+    weightHh: need.weightHh ? T.matmul(flat.transpose(), incomingStates(data, o, s).reshape([rows, s.hidden])) : null,
+    biasHh: need.biasHh && o.biasHh !== undefined ? T.sum(dGates, [0, 1]) : null,
+  };
+}
+
+/** g + next, elementwise (next null: g itself). */
+function plus(g: NDArray, next: NDArray | null): NDArray {
+  return next === null ? g : T.getBackend().binary('add', g, next, g.dtype);
+}
+
+/**
+ * The LSTM layer's gradients from g [T, 2, N, H] (of every h_t and c_t) and the workspace `data`:
+ * steps back from T−1, the incoming [∂h, ∂c] of step t is g[t] + [∂gates_{t+1}·W_hh, ∂c_{t+1}].
+ */
+export function lstmSequenceBackward(g: NDArray, data: T.TypedArray, o: SequenceOperands, need: SequenceNeeds) {
+  const be = T.getBackend();
+  const s = sizesOf(o.xGates, o.h0);
+  const dtype = o.xGates.dtype;
+  const step = SEQUENCE_STEP_PLANES * s.plane;
+  const dGates = new T.NDArray(T.allocate(dtype, s.steps * s.plane * 4), [s.steps, s.batch, 4 * s.hidden]);
+  let next: NDArray | null = null;
+  let dc: NDArray | null = null;
+  for (let t = s.steps - 1; t >= 0; t--) {
+    const cell = at(data, [LSTM_CELL_PLANES, s.batch, s.hidden], t * step);
+    const cPrev = t > 0 ? at(data, [s.batch, s.hidden], (t - 1) * step + s.plane) : o.c0!;
+    const d = be.fusedLstmCellBackward(plus(g.select(0, t), next), cell, cPrev);
+    be.copy(d.gates, dtype, dGates.select(0, t));
+    dc = d.c;
+    if (t > 0 || need.h0) {
+      next = new T.NDArray(T.allocate(dtype, 2 * s.plane), [2, s.batch, s.hidden]);
+      be.matmul(d.gates, o.weightHh, dtype, next.select(0, 0));
+      be.copy(dc, dtype, next.select(0, 1));
+    }
+  }
+  const grads: SequenceGrads = {
+    xGates: need.xGates ? dGates : null,
+    h0: need.h0 ? next!.select(0, 0) : null,
+    c0: need.c0 ? dc : null,
+    ...weightGrads(dGates, data, o, s, need),
+  };
+  return grads;
+}
+
+/**
+ * The GRU layer's gradients from g [T, N, H] (of every h_t) and the workspace `data`: steps back
+ * from T−1, the incoming ∂h of step t is g[t] + (∂hGates_{t+1}·W_hh + ∂h_{t+1}), the second term
+ * the recurrence's (through the gemm and through the cell's own h input).
+ */
+export function gruSequenceBackward(g: NDArray, data: T.TypedArray, o: SequenceOperands, need: SequenceNeeds) {
+  const be = T.getBackend();
+  const s = sizesOf(o.xGates, o.h0);
+  const dtype = o.xGates.dtype;
+  const step = SEQUENCE_STEP_PLANES * s.plane;
+  const shape = [s.steps, s.batch, 3 * s.hidden];
+  const dX = new T.NDArray(T.allocate(dtype, s.steps * s.plane * 3), shape);
+  const dH = new T.NDArray(T.allocate(dtype, s.steps * s.plane * 3), shape);
+  let next: NDArray | null = null;
+  for (let t = s.steps - 1; t >= 0; t--) {
+    const cell = at(data, [GRU_CELL_PLANES, s.batch, s.hidden], t * step);
+    const hGates = at(data, [s.batch, 3 * s.hidden], t * step + GRU_CELL_PLANES * s.plane);
+    const hPrev = t > 0 ? at(data, [s.batch, s.hidden], (t - 1) * step) : o.h0;
+    const d = be.fusedGruCellBackward(plus(g.select(0, t), next), cell, hGates, hPrev);
+    be.copy(d.xGates, dtype, dX.select(0, t));
+    be.copy(d.hGates, dtype, dH.select(0, t));
+    if (t > 0 || need.h0) {
+      const viaGemm = be.matmul(d.hGates, o.weightHh, dtype);
+      next = be.binary('add', viaGemm, d.h, dtype, viaGemm);
+    }
+  }
+  const grads: SequenceGrads = {
+    xGates: need.xGates ? dX : null,
+    h0: need.h0 ? next : null,
+    c0: null,
+    ...weightGrads(dH, data, o, s, need),
+  };
+  return grads;
+}

@@ -160,8 +160,12 @@ export interface Backend {
    * given (contiguous, [7, ..., H] of c's dtype, not overlapping the operands).
    */
   fusedLstmCell(gates: NDArray, c: NDArray, out?: NDArray): NDArray;
-  /** The gradients of the gates and c from `grad` [2, ..., H] (of h' and c'), `cell` (the forward's planes) and c. */
-  fusedLstmCellBackward(grad: NDArray, cell: NDArray, c: NDArray): LstmCellGrads;
+  /**
+   * The gradients of the gates and c from `grad` [2, ..., H] (of h' and c'), `cell` (the forward's
+   * planes) and c. Written into `into`'s arrays when given (each contiguous, of its result's shape
+   * and c's dtype, not overlapping the operands).
+   */
+  fusedLstmCellBackward(grad: NDArray, cell: NDArray, c: NDArray, into?: LstmCellGrads): LstmCellGrads;
   /**
    * The GRU cell's pointwise part: the input part xGates and hidden part hGates [..., 3H] (r, z, n)
    * and h [..., H], of one float dtype, to [4, ..., H] planes h', r, z, n, with the unfused ops' bits.
@@ -170,9 +174,9 @@ export interface Backend {
   fusedGruCell(xGates: NDArray, hGates: NDArray, h: NDArray, out?: NDArray): NDArray;
   /**
    * The gradients of both gate parts and h from `grad` [..., H] (of h'), `cell` (the forward's
-   * planes), hGates and h.
+   * planes), hGates and h. Written into `into`'s arrays when given (as fusedLstmCellBackward's).
    */
-  fusedGruCellBackward(grad: NDArray, cell: NDArray, hGates: NDArray, h: NDArray): GruCellGrads;
+  fusedGruCellBackward(grad: NDArray, cell: NDArray, hGates: NDArray, h: NDArray, into?: GruCellGrads): GruCellGrads;
   /** LU with partial pivoting of each [..., n, n] matrix (computed in float64); singular ones reported in `info`. */
   luFactor(a: NDArray): LuFactors;
   /** X with A·X = B from `luFactor`'s `lu` and `pivots`; b is [..., n, k] with lu's batch shape. */

@@ -1,6 +1,7 @@
 /**
  * The `out` argument of reduce, activationGrad, copy, where, compare, clamp, maxPoolGrad,
- * fusedLstmCell, fusedGruCell, gather and indexSelect: written into `out` (garbage before, a view at
+ * fusedLstmCell, fusedGruCell, gather and indexSelect, and the `into` arrays of fusedLstmCellBackward and
+ * fusedGruCellBackward: written into `out` (garbage before, a view at
  * an offset of a larger buffer), the reference and the wasm backend (whole, and in blocks) give the
  * bits they give without `out`, return `out` itself and write nothing outside it (what a compiled
  * plan relies on); an `out` of the wrong shape, dtype or layout is a typed error naming the kernel.
@@ -13,6 +14,8 @@ import {
   type CompareOp,
   type DType,
   DTypeError,
+  type GruCellGrads,
+  type LstmCellGrads,
   NDArray,
   Rng,
   ShapeError,
@@ -87,6 +90,27 @@ function expectSameInto(call: (out?: NDArray) => NDArray): void {
   expect(firstDifference(bytesAt(out, PAD, size), bytesAt(want, want.offset, size))).toBe(-1);
   const after = guard();
   for (let i = 0; i < 2; i++) expect(firstDifference(after[i]!, before[i]!)).toBe(-1);
+}
+
+/**
+ * The same for a kernel with several results (`into` an object of arrays): each field into garbage at
+ * an offset, the same bytes as without, the `into` arrays themselves returned, nothing around them touched.
+ */
+function expectSameIntoFields<R extends Record<string, NDArray>>(call: (into?: R) => R): void {
+  const want = call();
+  const into = Object.fromEntries(Object.entries(want).map(([k, v]) => [k, garbage(v.shape, v.dtype)])) as R;
+  const guard = (): Uint8Array[] =>
+    Object.values(into).flatMap((o) => [bytesAt(o, 0, PAD), bytesAt(o, PAD + o.size, PAD)]);
+  const before = guard();
+  const got = call(into);
+  for (const k of Object.keys(want)) {
+    expect(got[k]).toBe(into[k]);
+    expect(
+      firstDifference(bytesAt(into[k]!, PAD, want[k]!.size), bytesAt(want[k]!, want[k]!.offset, want[k]!.size)),
+    ).toBe(-1);
+  }
+  const after = guard();
+  for (let i = 0; i < before.length; i++) expect(firstDifference(after[i]!, before[i]!)).toBe(-1);
 }
 
 /** Random values of `shape` and `dtype`, stored contiguously or with the axes reversed and permuted back. */
@@ -243,6 +267,41 @@ describe.each(backends)('%s: kernels write into out', (_name, be, calls) => {
         h = operand([...lead, hidden], dtype, rng, layout);
       expectSameInto((out) => be.fusedGruCell(xGates, hGates, h, out));
     });
+  });
+
+  it('fusedLstmCellBackward', () => {
+    check('fusedLstmCellBackward', cell, ({ lead, hidden, layout, dtype, seed }) => {
+      const rng = new Rng(seed);
+      const c = operand([...lead, hidden], dtype, rng, layout);
+      const planes = jsBackend.fusedLstmCell(operand([...lead, 4 * hidden], dtype, rng), c);
+      const grad = operand([2, ...lead, hidden], dtype, rng, layout);
+      expectSameIntoFields((into?: LstmCellGrads) => be.fusedLstmCellBackward(grad, planes, c, into));
+    });
+  });
+
+  it('fusedGruCellBackward', () => {
+    check('fusedGruCellBackward', cell, ({ lead, hidden, layout, dtype, seed }) => {
+      const rng = new Rng(seed);
+      const hGates = operand([...lead, 3 * hidden], dtype, rng, layout),
+        h = operand([...lead, hidden], dtype, rng);
+      const planes = jsBackend.fusedGruCell(operand([...lead, 3 * hidden], dtype, rng), hGates, h);
+      const grad = operand([...lead, hidden], dtype, rng, layout);
+      expectSameIntoFields((into?: GruCellGrads) => be.fusedGruCellBackward(grad, planes, hGates, h, into));
+    });
+  });
+
+  it('a bad into of a backward cell kernel is a typed error naming it', () => {
+    const rng = new Rng(3);
+    const c = operand([4, 8], 'float32', rng);
+    const planes = jsBackend.fusedLstmCell(operand([4, 32], 'float32', rng), c);
+    const grad = operand([2, 4, 8], 'float32', rng);
+    const good = { gates: garbage([4, 32], 'float32'), c: garbage([4, 8], 'float32') };
+    expect(() => be.fusedLstmCellBackward(grad, planes, c, { ...good, c: garbage([4, 9], 'float32') })).toThrow(
+      'fusedLstmCellBackward: out has shape [4,9], expected [4,8]',
+    );
+    expect(() => be.fusedLstmCellBackward(grad, planes, c, { ...good, gates: garbage([4, 32], 'float64') })).toThrow(
+      DTypeError,
+    );
   });
 
   const picks = fc.record({

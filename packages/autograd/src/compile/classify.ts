@@ -122,33 +122,65 @@ export function classify(prev: RecordedRun, cur: RecordedRun): Classification {
     for (let j = 0; j < c.args.length; j++) {
       const x = c.args[j],
         y = p.args[j];
-      if (!(x instanceof T.NDArray) || !(y instanceof T.NDArray)) {
-        if (!sameArgument(x, y)) return { unstable: `${where}: argument ${j + 1} changed: ${show(y)} → ${show(x)}` };
-        continue;
+      const label = `${where}: argument ${j + 1}`;
+      // an object of arrays (the `into` of a kernel with several results): each array by itself
+      const pairs = x instanceof T.NDArray || !isArrayRecord(x) ? [[x, y]] : fieldPairs(x, y);
+      for (const [xa, ya] of pairs) {
+        if (!(xa instanceof T.NDArray) || !(ya instanceof T.NDArray)) {
+          if (!sameArgument(xa, ya)) return { unstable: `${label} changed: ${show(ya)} → ${show(xa)}` };
+          continue;
+        }
+        const why = classifyArray(xa, ya, { prev, cur, origins, prevInternal, external });
+        if (why !== undefined) return { unstable: `${label} ${why}` };
       }
-      if (!sameLayout(x, y)) return { unstable: `${where}: argument ${j + 1} changed its shape, strides or dtype` };
-      const own = origins.get(x.data);
-      if (own !== undefined) {
-        // an input or a result: the call before must have read the same one, at the same place
-        if (!sameOrigin(own, prevInternal.get(y.data)) || x.offset !== y.offset)
-          return { unstable: `${where}: argument ${j + 1} comes from elsewhere than in the call before` };
-        continue;
-      }
-      const known = external.get(x.data);
-      const origin = externalOrigin(x, y, prev, cur, prevInternal);
-      if (origin === undefined)
-        return {
-          unstable:
-            `${where}: argument ${j + 1} was made outside the kernels (or is a view moved in JavaScript) ` +
-            'and changed since the call before',
-        };
-      if (known !== undefined && known.kind !== origin.kind)
-        return { unstable: `${where}: argument ${j + 1} is read as ${known.kind} and as ${origin.kind}` };
-      external.set(x.data, origin);
     }
   }
   for (const [data, origin] of external) origins.set(data, origin);
   return { origins };
+}
+
+/** What classifying one array argument reads and adds to. */
+interface ArrayScope {
+  readonly prev: RecordedRun;
+  readonly cur: RecordedRun;
+  readonly origins: Map<Storage, Origin>;
+  readonly prevInternal: Map<Storage, Origin>;
+  readonly external: Map<Storage, Origin>;
+}
+
+/**
+ * Classifies array argument `x` (`y` in the call before): its origin is added to `external` when
+ * the call did not make it; the reason it cannot be replayed otherwise.
+ */
+function classifyArray(x: NDArray, y: NDArray, s: ArrayScope): string | undefined {
+  if (!sameLayout(x, y)) return 'changed its shape, strides or dtype';
+  const own = s.origins.get(x.data);
+  if (own !== undefined) {
+    // an input or a result: the call before must have read the same one, at the same place
+    if (!sameOrigin(own, s.prevInternal.get(y.data)) || x.offset !== y.offset)
+      return 'comes from elsewhere than in the call before';
+    return undefined;
+  }
+  const known = s.external.get(x.data);
+  const origin = externalOrigin(x, y, s.prev, s.cur, s.prevInternal);
+  if (origin === undefined)
+    return 'was made outside the kernels (or is a view moved in JavaScript) and changed since the call before';
+  if (known !== undefined && known.kind !== origin.kind) return `is read as ${known.kind} and as ${origin.kind}`;
+  s.external.set(x.data, origin);
+  return undefined;
+}
+
+/** Whether `x` is a plain object with an array among its fields. */
+function isArrayRecord(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x) && resultArrays(x).length > 0;
+}
+
+/** The fields of two objects side by side (by `x`'s keys), or [[x, y]] where their keys differ. */
+function fieldPairs(x: Record<string, unknown>, y: unknown): unknown[][] {
+  if (!isArrayRecord(y)) return [[x, y]];
+  const keys = Object.keys(x);
+  if (keys.length !== Object.keys(y).length || keys.some((k) => !(k in y))) return [[x, y]];
+  return keys.map((k) => [x[k], y[k]]);
 }
 
 /** The origin of storage read by `cur` that `cur` did not make; undefined when it cannot be replayed. */

@@ -105,16 +105,24 @@ function stepOf(backend: Backend, call: TapeCall): Step {
   const check = INDEXED[method];
   const guard = check !== undefined && args[check[0]] instanceof T.NDArray ? check : undefined;
   const slot = OUT_SLOT[method];
-  if (slot !== undefined && result instanceof T.NDArray && args[slot] === undefined) {
-    // written straight into the recorded result (a backend that ignores `out` is copied from)
+  const targets = resultArrays(result);
+  if (slot !== undefined && targets.length > 0 && args[slot] === undefined) {
+    // written straight into the recorded result, an array or an object of arrays (a backend that
+    // ignores `out` is copied from)
     const withOut = [...args.slice(0, slot), result];
+    if (result instanceof T.NDArray) {
+      return () => {
+        if (guard !== undefined) checkIndex(method, args, guard);
+        const r = kernel(...withOut) as NDArray;
+        if (r !== result) copyInto(backend, result, r);
+      };
+    }
     return () => {
       if (guard !== undefined) checkIndex(method, args, guard);
-      const r = kernel(...withOut) as NDArray;
-      if (r !== result) copyInto(backend, result, r);
+      const fresh = resultArrays(kernel(...withOut));
+      for (let i = 0; i < targets.length; i++) if (fresh[i] !== targets[i]) copyInto(backend, targets[i]!, fresh[i]!);
     };
   }
-  const targets = resultArrays(result);
   if (targets.length === 0) {
     if (guard === undefined) return () => void kernel(...args);
     return () => {
@@ -125,7 +133,8 @@ function stepOf(backend: Backend, call: TapeCall): Step {
   return () => {
     if (guard !== undefined) checkIndex(method, args, guard);
     const fresh = resultArrays(kernel(...args));
-    for (let i = 0; i < targets.length; i++) copyInto(backend, targets[i]!, fresh[i]!);
+    // (a kernel given its `out` returns it: nothing to copy)
+    for (let i = 0; i < targets.length; i++) if (fresh[i] !== targets[i]) copyInto(backend, targets[i]!, fresh[i]!);
   };
 }
 

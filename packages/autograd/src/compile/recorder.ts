@@ -39,7 +39,9 @@ export const OUT_SLOT: Partial<Record<KernelName, number>> = {
   clamp: 4,
   maxPoolGrad: 4,
   fusedLstmCell: 2,
+  fusedLstmCellBackward: 3,
   fusedGruCell: 3,
+  fusedGruCellBackward: 4,
   gather: 3,
   indexSelect: 3,
 };
@@ -47,12 +49,12 @@ export const OUT_SLOT: Partial<Record<KernelName, number>> = {
 /** The arguments a kernel writes: an `out` argument (see OUT_SLOT), the target of addScaledInPlace and assign. */
 export function writtenArgs(method: TapeCall['method'], args: readonly unknown[]): NDArray[] {
   const at = method === 'addScaledInPlace' || method === 'assign' ? 0 : OUT_SLOT[method as KernelName];
-  return at !== undefined && args[at] instanceof T.NDArray ? [args[at] as NDArray] : [];
+  return at === undefined ? [] : resultArrays(args[at]);
 }
 
 /** Whether `r` is stored in one of `args` (a kernel that returns its `out` argument made no new storage). */
 export function storedInArgs(r: NDArray, args: readonly unknown[]): boolean {
-  return args.some((a) => a instanceof T.NDArray && a.data === r.data);
+  return args.some((a) => resultArrays(a).some((x) => x.data === r.data));
 }
 
 /** A copy of a storage's elements before a kernel first wrote them. */

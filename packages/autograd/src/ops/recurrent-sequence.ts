@@ -146,9 +146,13 @@ function weightGrads(dGates: NDArray, data: T.TypedArray, o: SequenceOperands, s
   };
 }
 
-/** g + next, elementwise (next null: g itself). */
-function plus(g: NDArray, next: NDArray | null): NDArray {
-  return next === null ? g : T.getBackend().binary('add', g, next, g.dtype);
+/** A new array of `dtype` and `shape`. */
+const empty = (dtype: T.DType, shape: number[]): NDArray =>
+  new T.NDArray(T.allocate(dtype, shape.reduce((p, d) => p * d, 1)), shape);
+
+/** g + next written into `into` (next null: g itself). */
+function plus(g: NDArray, next: NDArray | null, into: NDArray): NDArray {
+  return next === null ? g : T.getBackend().binary('add', g, next, g.dtype, into);
 }
 
 /**
@@ -160,25 +164,21 @@ export function lstmSequenceBackward(g: NDArray, data: T.TypedArray, o: Sequence
   const s = sizesOf(o.xGates, o.h0);
   const dtype = o.xGates.dtype;
   const step = SEQUENCE_STEP_PLANES * s.plane;
-  const dGates = new T.NDArray(T.allocate(dtype, s.steps * s.plane * 4), [s.steps, s.batch, 4 * s.hidden]);
-  let next: NDArray | null = null;
-  let dc: NDArray | null = null;
+  const dGates = empty(dtype, [s.steps, s.batch, 4 * s.hidden]);
+  // [∂h, ∂c] into step t from step t + 1, and the sum with g[t]: written again each step
+  const next = empty(dtype, [2, s.batch, s.hidden]);
+  const sum = empty(dtype, [2, s.batch, s.hidden]);
   for (let t = s.steps - 1; t >= 0; t--) {
     const cell = at(data, [LSTM_CELL_PLANES, s.batch, s.hidden], t * step);
     const cPrev = t > 0 ? at(data, [s.batch, s.hidden], (t - 1) * step + s.plane) : o.c0!;
-    const d = be.fusedLstmCellBackward(plus(g.select(0, t), next), cell, cPrev);
-    be.copy(d.gates, dtype, dGates.select(0, t));
-    dc = d.c;
-    if (t > 0 || need.h0) {
-      next = new T.NDArray(T.allocate(dtype, 2 * s.plane), [2, s.batch, s.hidden]);
-      be.matmul(d.gates, o.weightHh, dtype, next.select(0, 0));
-      be.copy(dc, dtype, next.select(0, 1));
-    }
+    const grad = plus(g.select(0, t), t < s.steps - 1 ? next : null, sum);
+    const d = be.fusedLstmCellBackward(grad, cell, cPrev, { gates: dGates.select(0, t), c: next.select(0, 1) });
+    if (t > 0 || need.h0) be.matmul(d.gates, o.weightHh, dtype, next.select(0, 0));
   }
   const grads: SequenceGrads = {
     xGates: need.xGates ? dGates : null,
-    h0: need.h0 ? next!.select(0, 0) : null,
-    c0: need.c0 ? dc : null,
+    h0: need.h0 ? next.select(0, 0) : null,
+    c0: need.c0 ? next.select(0, 1) : null,
     ...weightGrads(dGates, data, o, s, need),
   };
   return grads;
@@ -195,19 +195,22 @@ export function gruSequenceBackward(g: NDArray, data: T.TypedArray, o: SequenceO
   const dtype = o.xGates.dtype;
   const step = SEQUENCE_STEP_PLANES * s.plane;
   const shape = [s.steps, s.batch, 3 * s.hidden];
-  const dX = new T.NDArray(T.allocate(dtype, s.steps * s.plane * 3), shape);
-  const dH = new T.NDArray(T.allocate(dtype, s.steps * s.plane * 3), shape);
-  let next: NDArray | null = null;
+  const dX = empty(dtype, shape);
+  const dH = empty(dtype, shape);
+  // ∂h into step t from step t + 1, the cell's own part of it, and the sum with g[t]
+  const next = empty(dtype, [s.batch, s.hidden]);
+  const direct = empty(dtype, [s.batch, s.hidden]);
+  const sum = empty(dtype, [s.batch, s.hidden]);
   for (let t = s.steps - 1; t >= 0; t--) {
     const cell = at(data, [GRU_CELL_PLANES, s.batch, s.hidden], t * step);
     const hGates = at(data, [s.batch, 3 * s.hidden], t * step + GRU_CELL_PLANES * s.plane);
     const hPrev = t > 0 ? at(data, [s.batch, s.hidden], (t - 1) * step) : o.h0;
-    const d = be.fusedGruCellBackward(plus(g.select(0, t), next), cell, hGates, hPrev);
-    be.copy(d.xGates, dtype, dX.select(0, t));
-    be.copy(d.hGates, dtype, dH.select(0, t));
+    const grad = plus(g.select(0, t), t < s.steps - 1 ? next : null, sum);
+    const into = { xGates: dX.select(0, t), hGates: dH.select(0, t), h: direct };
+    const d = be.fusedGruCellBackward(grad, cell, hGates, hPrev, into);
     if (t > 0 || need.h0) {
-      const viaGemm = be.matmul(d.hGates, o.weightHh, dtype);
-      next = be.binary('add', viaGemm, d.h, dtype, viaGemm);
+      be.matmul(d.hGates, o.weightHh, dtype, next);
+      be.binary('add', next, d.h, dtype, next);
     }
   }
   const grads: SequenceGrads = {

@@ -9,7 +9,17 @@
 import { type Backend, type GruCellGrads, getBackend } from '../../backend.js';
 import type { NDArray } from '../../ndarray.js';
 import { checkOut } from '../out.js';
-import { type F32, type F64, type Operands, contiguous, dense, fresh, planesLike, rowsOf } from './recurrent-arrays.js';
+import {
+  type F32,
+  type F64,
+  type Operands,
+  contiguous,
+  dense,
+  elements,
+  fresh,
+  planesLike,
+  rowsOf,
+} from './recurrent-arrays.js';
 
 /** Planes of the GRU cell's result: h', then r, z, n for the backward. */
 const PLANES = 4;
@@ -108,20 +118,28 @@ function gruStateF64(o: F64, o0: number, rz: F64, h: F64, h0: number, rows: numb
  * The gradients of both gate parts and of h from `grad` [..., H] (of h'), `cell` (the forward's
  * planes, whose r, z and n it reads), hGates (its h_n part) and h: the unfused chain's backward.
  */
-export function fusedGruCellBackward(grad: NDArray, cell: NDArray, hGates: NDArray, h: NDArray): GruCellGrads {
+export function fusedGruCellBackward(
+  grad: NDArray,
+  cell: NDArray,
+  hGates: NDArray,
+  h: NDArray,
+  into?: GruCellGrads,
+): GruCellGrads {
   const gr = contiguous(grad),
     s = contiguous(cell),
     hg = contiguous(hGates),
     hh = contiguous(h);
   const hidden = h.shape[h.ndim - 1]!;
   const gateShape = [...h.shape.slice(0, -1), 3 * hidden];
-  const dx = fresh(h, gateShape),
-    dhg = fresh(h, gateShape),
-    dh = fresh(h, h.shape);
+  const out = (given: NDArray | undefined, shape: readonly number[]): NDArray =>
+    checkOut('fusedGruCellBackward', given, shape, h.dtype) ?? fresh(h, shape);
+  const dx = out(into?.xGates, gateShape),
+    dhg = out(into?.hGates, gateShape),
+    dh = out(into?.h, h.shape);
   const rows = rowsOf(h);
   if (h.dtype === 'float32')
     gruBackF32(
-      [dx.data as F32, dhg.data as F32, dh.data as F32],
+      [elements(dx) as F32, elements(dhg) as F32, elements(dh) as F32],
       [gr.data as F32, gr.offset, s.data as F32, s.offset, hh.data as F32, hh.offset],
       [hg.data as F32, hg.offset],
       rows,
@@ -129,7 +147,7 @@ export function fusedGruCellBackward(grad: NDArray, cell: NDArray, hGates: NDArr
     );
   else
     gruBackF64(
-      [dx.data as F64, dhg.data as F64, dh.data as F64],
+      [elements(dx) as F64, elements(dhg) as F64, elements(dh) as F64],
       [gr.data as F64, gr.offset, s.data as F64, s.offset, hh.data as F64, hh.offset],
       [hg.data as F64, hg.offset],
       rows,

@@ -11,7 +11,17 @@ import { type Backend, type LstmCellGrads, getBackend } from '../../backend.js';
 import type { NDArray } from '../../ndarray.js';
 import { checkOut } from '../out.js';
 import { copy } from './copy.js';
-import { type F32, type F64, type Operands, contiguous, dense, fresh, planesLike, rowsOf } from './recurrent-arrays.js';
+import {
+  type F32,
+  type F64,
+  type Operands,
+  contiguous,
+  dense,
+  elements,
+  fresh,
+  planesLike,
+  rowsOf,
+} from './recurrent-arrays.js';
 
 /** Planes of the LSTM cell's result: h', c', then σ(i), σ(f), tanh(g), σ(o), tanh(c') for the backward. */
 const PLANES = 7;
@@ -100,26 +110,28 @@ function lstmStateF64(o: F64, o0: number, ops: StateOperands<F64>, rows: number,
 
 /**
  * The gradients of the gates and of c from `grad` [2, ..., H] (of h' and c'), `cell` (the forward's
- * planes, whose activations it reads) and c: the unfused chain's backward.
+ * planes, whose activations it reads) and c: the unfused chain's backward. Written into `into`'s
+ * arrays when given.
  */
-export function fusedLstmCellBackward(grad: NDArray, cell: NDArray, c: NDArray): LstmCellGrads {
+export function fusedLstmCellBackward(grad: NDArray, cell: NDArray, c: NDArray, into?: LstmCellGrads): LstmCellGrads {
   const gr = contiguous(grad),
     s = contiguous(cell),
     cc = contiguous(c);
   const hidden = c.shape[c.ndim - 1]!;
-  const dGates = fresh(c, [...c.shape.slice(0, -1), 4 * hidden]),
-    dc = fresh(c, c.shape);
+  const gateShape = [...c.shape.slice(0, -1), 4 * hidden];
+  const dGates = checkOut('fusedLstmCellBackward', into?.gates, gateShape, c.dtype) ?? fresh(c, gateShape),
+    dc = checkOut('fusedLstmCellBackward', into?.c, c.shape, c.dtype) ?? fresh(c, c.shape);
   const rows = rowsOf(c);
   if (c.dtype === 'float32')
     lstmBackF32(
-      [dGates.data as F32, dc.data as F32],
+      [elements(dGates) as F32, elements(dc) as F32],
       [gr.data as F32, gr.offset, s.data as F32, s.offset, cc.data as F32, cc.offset],
       rows,
       hidden,
     );
   else
     lstmBackF64(
-      [dGates.data as F64, dc.data as F64],
+      [elements(dGates) as F64, elements(dc) as F64],
       [gr.data as F64, gr.offset, s.data as F64, s.offset, cc.data as F64, cc.offset],
       rows,
       hidden,

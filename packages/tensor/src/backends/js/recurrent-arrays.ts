@@ -29,6 +29,9 @@ export function fresh(like: NDArray, shape: readonly number[]): NDArray {
   return new NDArray(allocate(like.dtype, n, 'allocate'), [...shape]);
 }
 
+/** The elements of a contiguous array from its first one (a subarray: no copy), for loops indexing from 0. */
+export const elements = (x: NDArray): NDArray['data'] => x.data.subarray(x.offset, x.offset + x.size);
+
 /** The number of rows of a state [...lead, H] (its elements over H; 0 when H is 0). */
 export function rowsOf(state: NDArray): number {
   const hidden = state.shape[state.ndim - 1]!;

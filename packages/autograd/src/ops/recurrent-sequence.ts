@@ -148,7 +148,13 @@ function weightGrads(dGates: NDArray, data: T.TypedArray, o: SequenceOperands, s
 
 /** A new array of `dtype` and `shape`. */
 const empty = (dtype: T.DType, shape: number[]): NDArray =>
-  new T.NDArray(T.allocate(dtype, shape.reduce((p, d) => p * d, 1)), shape);
+  new T.NDArray(
+    T.allocate(
+      dtype,
+      shape.reduce((p, d) => p * d, 1),
+    ),
+    shape,
+  );
 
 /** g + next written into `into` (next null: g itself). */
 function plus(g: NDArray, next: NDArray | null, into: NDArray): NDArray {

@@ -8,6 +8,7 @@ import { compare } from './compare';
 import { convert } from './convert';
 import { activationGrad } from './activation-grad';
 import { unaryMath } from './unary-math';
+import { lstmCell } from './lstm-cell';
 import { TRIG_SCRATCH_BYTES } from './fdlibm-trig';
 import { argReduce } from './arg-reduce';
 import { where, clamp } from './select';
@@ -193,6 +194,12 @@ export function unaryMath_f32(op: i32, n: i32, x: usize, out: usize, scratch: us
 }
 export function unaryMath_f64(op: i32, n: i32, x: usize, out: usize, scratch: usize): void {
   unaryMath<f64>(op, n, x, out, scratch);
+}
+export function lstmCell_f32(rows: i32, hidden: i32, gates: usize, c: usize, out: usize, scratch: usize): void {
+  lstmCell<f32>(rows, hidden, gates, c, out, scratch);
+}
+export function lstmCell_f64(rows: i32, hidden: i32, gates: usize, c: usize, out: usize, scratch: usize): void {
+  lstmCell<f64>(rows, hidden, gates, c, out, scratch);
 }
 export function unaryMathScratchBytes(): i32 {
   return TRIG_SCRATCH_BYTES;

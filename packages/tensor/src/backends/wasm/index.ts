@@ -30,6 +30,8 @@ import { wasmClamp } from './clamp.js';
 import { wasmWhere } from './where.js';
 import { wasmCol2im, wasmIm2col } from './conv.js';
 import { wasmMaxPoolGrad } from './max-pool.js';
+import { wasmLstmCell } from './lstm-cell.js';
+import { LSTM_CELL_PLANES } from '../../ops/recurrent.js';
 import { WasmMemoryFull, kernelBytes } from './runtime.js';
 import { type BlockFallback, type BlockRun, inBlocks, intoBlock } from './chunks.js';
 import { checkOut } from '../out.js';
@@ -304,6 +306,18 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
           ctx.settle();
         }
         return r ?? fallback.maxPoolGrad(x, out, g, geometry, into);
+      },
+      fusedLstmCell: (gates, c, into) => {
+        checkOut('fusedLstmCell', into, [LSTM_CELL_PLANES, ...c.shape], c.dtype);
+        let r: NDArray | undefined;
+        try {
+          r = wasmLstmCell(ctx, gates, c, into);
+        } catch (e) {
+          r = declined(e);
+        } finally {
+          ctx.settle();
+        }
+        return r ?? fallback.fusedLstmCell(gates, c, into);
       },
     },
     fallback,

@@ -97,6 +97,8 @@ export interface KernelExports {
   ): void;
   convert_run(code: number, n: number, x: number, out: number): void;
   activationGrad_f32(op: number, n: number, g: number, s: number, out: number): void;
+  lstmCell_f32(rows: number, hidden: number, gates: number, c: number, out: number, scratch: number): void;
+  lstmCell_f64(rows: number, hidden: number, gates: number, c: number, out: number, scratch: number): void;
   activationGrad_f64(op: number, n: number, g: number, s: number, out: number): void;
   unaryMath_f32(op: number, n: number, x: number, out: number, scratch: number): void;
   unaryMath_f64(op: number, n: number, x: number, out: number, scratch: number): void;

@@ -1,0 +1,35 @@
+/**
+ * The LSTM cell's pointwise part in one wasm call (assembly/lstm-cell.ts): gates and c copied in,
+ * the seven planes out, with the TypeScript kernel's bits (its activations are the same math
+ * kernels, its products and sums rounded alike). Declined where the math kernels disagree with
+ * Math.* on this engine (see unary-math.ts), for small or non-contiguous operands, and past the
+ * heap's block size; the caller then runs the TypeScript kernel.
+ */
+import { isFloat } from '../../dtype.js';
+import type { NDArray } from '../../ndarray.js';
+import type { WasmContext } from './context.js';
+import { MIN_SIZE } from './elementwise.js';
+import { beginCall, finish, stageContiguous } from './stage.js';
+import { mathKernelAgrees } from './unary-math.js';
+
+/** Planes of the result: h', c', σ(i), σ(f), tanh(g), σ(o), tanh(c'). */
+const PLANES = 7;
+
+/** [7, ..., H] planes from gates [..., 4H] and c [..., H] (of one float dtype), or undefined when declined. */
+export function wasmLstmCell(ctx: WasmContext, gates: NDArray, c: NDArray, out?: NDArray): NDArray | undefined {
+  const dtype = c.dtype;
+  if (!isFloat(dtype) || gates.dtype !== dtype || gates.size < MIN_SIZE || c.ndim === 0) return undefined;
+  if (!gates.isContiguous || !c.isContiguous || (PLANES + 4) * c.size > ctx.chunkElements) return undefined;
+  // (probing resets the heap on first use: before anything is staged)
+  if (!mathKernelAgrees(ctx.heap, 'sigmoid') || !mathKernelAgrees(ctx.heap, 'tanh')) return undefined;
+  const f64 = dtype === 'float64';
+  const hidden = c.shape[c.ndim - 1]!;
+  const heap = beginCall(ctx.heap);
+  const G = stageContiguous(heap, gates),
+    C = stageContiguous(heap, c);
+  const n = PLANES * c.size;
+  const O = heap.alloc(n * (f64 ? 8 : 4));
+  const scratch = heap.alloc(heap.exports.unaryMathScratchBytes());
+  (f64 ? heap.exports.lstmCell_f64 : heap.exports.lstmCell_f32)(c.size / hidden, hidden, G, C, O, scratch);
+  return finish(heap, f64, O, n, [PLANES, ...c.shape], out);
+}

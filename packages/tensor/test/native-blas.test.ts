@@ -2,14 +2,13 @@
  * Native BLAS (Node): matmuls through a system BLAS agree with the reference kernels within a
  * stated bound, on every layout the kernel reads without a copy (transposed views, broadcast
  * batches) and the ones it copies (strided views). Where no BLAS loads, those tests report
- * themselves skipped with the reason; the switches and OpenBLAS's thread policy (on a stand-in
- * library) are tested everywhere.
+ * themselves skipped with the reason; the switches are tested everywhere.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { withNativeBlas } from '../src/backends/native/index.js';
-import { type Blas, type Gemm, loadBlas } from '../src/backends/native/blas.js';
-import { BLAS_THREADED_WORK, blasMatmul } from '../src/backends/native/matmul.js';
+import { loadBlas } from '../src/backends/native/blas.js';
+import { blasMatmul } from '../src/backends/native/matmul.js';
 import { type NDArray, Rng, backendInfo, createWasmBackend, full, getBackend, jsBackend, randn } from '../src/index.js';
 
 const loaded = loadBlas(process.env.CHAINRULE_BLAS_TEST, process.platform);
@@ -133,64 +132,4 @@ describe('switches', () => {
   it('outside Node there is no BLAS', () => {
     expect(loadBlas(undefined, 'browser')).toHaveProperty('reason');
   });
-});
-
-describe('OpenBLAS thread policy', () => {
-  /** A BLAS whose gemm is the reference product (row-major, no transposes), recording each call's thread count. */
-  function fakeBlas(max: number) {
-    const log: { work: number; threads: number }[] = [];
-    const sets: number[] = [];
-    let threads = max;
-    const gemm: Gemm = (_o, ta, tb, m, n, k, _al, a, lda, b, ldb, _be, c, ldc) => {
-      for (let i = 0; i < m; i++)
-        for (let j = 0; j < n; j++) {
-          let s = 0;
-          for (let p = 0; p < k; p++) {
-            const x = ta === 112 ? a[p * lda + i]! : a[i * lda + p]!;
-            const y = tb === 112 ? b[j * ldb + p]! : b[p * ldb + j]!;
-            s += x * y;
-          }
-          c[i * ldc + j] = s;
-        }
-      log.push({ work: m * n * k, threads });
-    };
-    const set = (n: number): void => {
-      sets.push(n);
-      threads = n;
-    };
-    return { blas: { sgemm: gemm, dgemm: gemm, library: 'fake', threads: { set, max } } satisfies Blas, log, sets };
-  }
-
-  it('runs products under BLAS_THREADED_WORK on one thread and larger ones on all (set only on a change)', () => {
-    const { blas, log, sets } = fakeBlas(4);
-    const mm = blasMatmul(blas, jsBackend.matmul.bind(jsBackend));
-    const rng = new Rng(5);
-    const product = (m: number, k: number, n: number) => {
-      const a = randn([m, k], { rng, dtype: 'float64' }),
-        b = randn([k, n], { rng, dtype: 'float64' });
-      expectWithinBound(a, b, mm(a, b, 'float64'));
-    };
-    product(64, 64, 64); // 2^18: one thread
-    product(64, 64, 64);
-    product(256, 256, 128); // 2^23: all
-    product(256, 255, 128); // just under: one
-    expect(log.map((l) => l.threads)).toEqual([1, 1, 4, 1]);
-    expect(log.map((l) => l.work < BLAS_THREADED_WORK)).toEqual([true, true, false, true]);
-    expect(sets).toEqual([1, 4, 1]);
-  });
-
-  it('leaves a library without the setter alone', () => {
-    const { blas, log } = fakeBlas(2);
-    const { threads: _, ...plain } = blas;
-    const a = randn([40, 40], { rng: new Rng(1), dtype: 'float64' });
-    expectWithinBound(a, a, blasMatmul(plain, jsBackend.matmul.bind(jsBackend))(a, a, 'float64'));
-    expect(log.map((l) => l.threads)).toEqual([2]);
-  });
-
-  it.skipIf(blas?.threads === undefined)(
-    `finds the setter in the library that loads${blas?.threads === undefined ? ' (skipped: no OpenBLAS loaded)' : ''}`,
-    () => {
-      expect(blas!.threads!.max).toBeGreaterThanOrEqual(1);
-    },
-  );
 });

@@ -27,11 +27,6 @@ export type Gemm = (
 export interface Blas {
   sgemm: Gemm;
   dgemm: Gemm;
-  /**
-   * OpenBLAS's thread count setter and the count it started with (its default, or
-   * OPENBLAS_NUM_THREADS); absent for other libraries, which keep their own policy.
-   */
-  threads?: { readonly set: (n: number) => void; readonly max: number };
   /** The file name or path that was loaded, e.g. `libopenblas.so.0`. */
   library: string;
 }
@@ -61,17 +56,6 @@ const SIGNATURE = (t: string) =>
   `const ${t === 's' ? 'float' : 'double'} *, int, const ${t === 's' ? 'float' : 'double'} *, int, ` +
   `${t === 's' ? 'float' : 'double'}, _Inout_ ${t === 's' ? 'float' : 'double'} *, int)`;
 
-/** OpenBLAS's `openblas_set_num_threads` and its starting count, or undefined where the library has none. */
-function openblasThreads(lib: ReturnType<Koffi['load']>): Blas['threads'] {
-  try {
-    const set = lib.func('void openblas_set_num_threads(int)') as (n: number) => void;
-    const max = (lib.func('int openblas_get_num_threads()') as () => number)();
-    return Number.isInteger(max) && max >= 1 ? { set, max } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Loads a BLAS: `spec` is a path, or undefined to try `BLAS_CANDIDATES` for this platform.
  * Returns the BLAS, or the reason there is none (no Node, no koffi, no library).
@@ -90,12 +74,10 @@ export function loadBlas(spec: string | undefined, platform: string): Blas | { r
   for (const library of candidates) {
     try {
       const lib = koffi.load(library);
-      const threads = openblasThreads(lib);
       return {
         sgemm: lib.func(SIGNATURE('s')) as Gemm,
         dgemm: lib.func(SIGNATURE('d')) as Gemm,
         library,
-        ...(threads === undefined ? {} : { threads }),
       };
     } catch (e) {
       failures.push(`${library}: ${(e as Error).message.split('\n')[0]}`);

@@ -3,7 +3,6 @@
  * call on the arrays' own storage, transposed views included, with no copy; a layout gemm cannot
  * describe (a broadcast row, a strided view) is copied first. Products smaller than
  * `BLAS_MIN_WORK` multiply-adds go to the WebAssembly kernel, which is faster below the call cost.
- * On OpenBLAS, products below `BLAS_THREADED_WORK` run on one thread (see there).
  */
 import type { Backend } from '../../backend.js';
 import type { DType } from '../../dtype.js';
@@ -12,15 +11,6 @@ import type { Blas } from './blas.js';
 
 /** m·n·k below which a product stays on the fallback kernel. */
 export const BLAS_MIN_WORK = 32 * 32 * 32;
-
-/**
- * m·n·k of one product below which OpenBLAS runs it on one thread. OpenBLAS's own bound is 2^18;
- * between that and this, its helper threads cost more than they give in a training step on this
- * 2-core machine (they are woken for each product and spin between them, beside V8's own threads):
- * the bench's 784-30-10 batch-128 step took 0.41 ms with them and 0.26 ms without, its LSTM step
- * 26 ms and 18 ms; at 784·256·128 two threads win (2.2 against 2.6 ms).
- */
-export const BLAS_THREADED_WORK = 2 ** 23;
 
 const ROW_MAJOR = 101;
 const NO_TRANS = 111;
@@ -35,15 +25,6 @@ function layout(rows: number, cols: number, rs: number, cs: number): { trans: nu
 
 /** A matmul kernel that runs large float products on `blas` and everything else on `fallback`. */
 export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['matmul'] {
-  const threads = blas.threads;
-  let current = threads?.max ?? 0;
-  /** One thread for small products, the library's count for the rest (set only when it changes). */
-  const useThreads = (work: number): void => {
-    if (threads === undefined) return;
-    const want = work < BLAS_THREADED_WORK ? 1 : threads.max;
-    if (want !== current) threads.set(want);
-    current = want;
-  };
   return (a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray => {
     const r = a.ndim;
     const m = a.shape[r - 2]!;
@@ -75,7 +56,6 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
           ? new Float32Array(count * m * n)
           : new Float64Array(count * m * n);
     const index = new Array<number>(batch.length).fill(0);
-    useThreads(m * n * k);
     for (let i = 0; i < count; i++) {
       let oa = A.offset;
       let ob = B.offset;

@@ -19,20 +19,13 @@ import {
   tanh,
   tensor,
 } from '../src/index.js';
-import { NDArray, Rng } from '@chainrule/tensor';
+import { Rng } from '@chainrule/tensor';
 import { BACKENDS, withBackend } from './helpers/backends.js';
+import { type FloatDType, randomArray } from './helpers/arrays.js';
 
 type Activation = 'sigmoid' | 'tanh' | 'relu';
-type FloatDType = 'float32' | 'float64';
 
 const ACTIVATIONS: Record<Activation, (x: Tensor) => Tensor> = { sigmoid, tanh, relu };
-
-function randomArray(shape: number[], dtype: FloatDType, rng: Rng, scale: number): NDArray {
-  const n = shape.reduce((p, d) => p * d, 1);
-  const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  for (let i = 0; i < n; i++) data[i] = (rng.uniform() - 0.5) * 2 * scale;
-  return new NDArray(data, shape);
-}
 
 /** Element values (−0 and NaN kept as they are, so toEqual compares bits up to NaN payloads). */
 function values(t: Tensor): number[] {

@@ -6,7 +6,7 @@
 // errors; a long sequence.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { NDArray, Rng, jsBackend } from '@chainrule/tensor';
+import { NDArray, Rng } from '@chainrule/tensor';
 import {
   Tensor,
   add,
@@ -23,19 +23,9 @@ import {
 import { BACKENDS, withBackend } from './helpers/backends.js';
 import { runProperty } from './helpers/properties.js';
 import { RECURRENT_SEQUENCE_PROPERTIES } from './properties/recurrent-sequence.js';
+import { type FloatDType, randomArray, values } from './helpers/arrays.js';
 
-type FloatDType = 'float32' | 'float64';
 type Kind = 'lstm' | 'gru';
-
-function randomArray(shape: readonly number[], dtype: FloatDType, rng: Rng, scale: number): NDArray {
-  const n = shape.reduce((p, d) => p * d, 1);
-  const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  for (let i = 0; i < n; i++) data[i] = (rng.uniform() - 0.5) * 2 * scale;
-  return new NDArray(data, [...shape]);
-}
-
-/** Element values (−0 and NaN kept as they are, so toEqual compares bits up to NaN payloads). */
-const values = (t: Tensor): number[] => Array.from(jsBackend.copy(t.value, t.dtype).data as Float32Array);
 
 /** A layer's operands: [xGates, W_hh, h0, (c0), (b_hh)], leaves that require grad. */
 interface Layer {

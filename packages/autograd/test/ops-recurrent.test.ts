@@ -4,7 +4,7 @@
 // TypeScript and WebAssembly backends; the rule against central differences; vmap; errors.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type Backend, NDArray, Rng, jsBackend } from '@chainrule/tensor';
+import { type Backend, Rng, jsBackend } from '@chainrule/tensor';
 import { BACKENDS, withBackend } from './helpers/backends.js';
 import * as T from '@chainrule/tensor';
 import {
@@ -20,20 +20,9 @@ import {
 } from '../src/index.js';
 import { runProperty } from './helpers/properties.js';
 import { RECURRENT_PROPERTIES } from './properties/recurrent.js';
+import { type FloatDType, randomArray, values } from './helpers/arrays.js';
 
-type FloatDType = 'float32' | 'float64';
 type CellOp = 'fusedLstmCell' | 'fusedGruCell';
-
-function randomArray(shape: readonly number[], dtype: FloatDType, rng: Rng, scale: number): NDArray {
-  const n = shape.reduce((p, d) => p * d, 1);
-  const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  for (let i = 0; i < n; i++) data[i] = (rng.uniform() - 0.5) * 2 * scale;
-  return new NDArray(data, [...shape]);
-}
-
-/** Element values (−0 and NaN kept as they are, so toEqual compares bits up to NaN payloads). */
-const values = (t: Tensor | NDArray): number[] =>
-  Array.from(jsBackend.copy(t instanceof Tensor ? t.value : t, t.dtype).data as Float32Array | Float64Array);
 
 /** The op's inputs (leaves that require grad) for states [...lead, H]: the gate parts, then the state. */
 function cellInputs(op: CellOp, lead: number[], hidden: number, dtype: FloatDType, rng: Rng): Tensor[] {

@@ -49,16 +49,21 @@ function hiddenGates(h: NDArray, o: SequenceOperands, out?: NDArray): NDArray {
 const at = (data: T.TypedArray, shape: number[], offset: number): NDArray =>
   new T.NDArray(data, shape, T.contiguousStrides(shape), offset);
 
+/** A new workspace for the layer's forward (`op` names it in an allocation error), with its sizes. */
+function workspace(o: SequenceOperands, op: string) {
+  const s = sizesOf(o.xGates, o.h0);
+  const dtype = o.xGates.dtype;
+  const step = SEQUENCE_STEP_PLANES * s.plane;
+  return { ...s, dtype, step, data: T.allocate(dtype, s.steps * step, op) };
+}
+
 /**
  * The LSTM layer: for t = 0..T−1, gates = xGates[t] + (h·W_hhᵀ + b_hh) and the fused cell. Returns
  * [h_t, c_t] of every step as a view [T, 2, N, H] of the workspace [T, 7, N, H].
  */
 export function lstmSequenceForward(o: SequenceOperands): NDArray {
   const be = T.getBackend();
-  const { steps, batch, hidden, plane } = sizesOf(o.xGates, o.h0);
-  const dtype = o.xGates.dtype;
-  const step = SEQUENCE_STEP_PLANES * plane;
-  const data = T.allocate(dtype, steps * step, 'fusedLstmSequence');
+  const { steps, batch, hidden, plane, dtype, step, data } = workspace(o, 'fusedLstmSequence');
   let h = o.h0,
     c = o.c0!;
   for (let t = 0; t < steps; t++) {
@@ -77,10 +82,7 @@ export function lstmSequenceForward(o: SequenceOperands): NDArray {
  */
 export function gruSequenceForward(o: SequenceOperands): NDArray {
   const be = T.getBackend();
-  const { steps, batch, hidden, plane } = sizesOf(o.xGates, o.h0);
-  const dtype = o.xGates.dtype;
-  const step = SEQUENCE_STEP_PLANES * plane;
-  const data = T.allocate(dtype, steps * step, 'fusedGruSequence');
+  const { steps, batch, hidden, plane, step, data } = workspace(o, 'fusedGruSequence');
   let h = o.h0;
   for (let t = 0; t < steps; t++) {
     const hGates = hiddenGates(h, o, at(data, [batch, 3 * hidden], t * step + GRU_CELL_PLANES * plane));

@@ -8,14 +8,18 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { NDArray, Rng } from '@chainrule/tensor';
 import {
+  OP_RECORDS,
+  type OpRecord,
   Tensor,
   add,
+  enableGrad,
   fusedGruCell,
   fusedGruSequence,
   fusedLstmCell,
   fusedLstmSequence,
   linear,
   mul,
+  noGrad,
   select,
   stack,
   sum,
@@ -133,14 +137,37 @@ describe('sequence layers against the fused cells step by step, and the fused ru
     }
   }
 
-  it('leaves out the gradients of inputs that do not require grad', () => {
-    const l = layer('lstm', [3, 2, 2], true, 'float64', 5);
-    const frozen = { ...l, weightHh: l.weightHh.detach(), h0: l.h0.detach() };
-    sum(sequence(frozen)).backward();
-    expect(frozen.weightHh.grad).toBeNull();
-    expect(l.xGates.grad).not.toBeNull();
-    expect(l.c0!.grad).not.toBeNull();
-    expect(l.biasHh!.grad).not.toBeNull();
+  it('leaves out the gradients of inputs that do not require grad, in both paths', () => {
+    for (const kind of ['lstm', 'gru'] as const) {
+      const l = layer(kind, [3, 2, 2], true, 'float64', 5);
+      // the op's node: the GRU's result's, or the one the LSTM's h is a view of (up its first inputs)
+      let node =
+        kind === 'gru'
+          ? fusedGruSequence(l.xGates, l.weightHh, l.biasHh, l.h0).node!
+          : fusedLstmSequence(l.xGates, l.weightHh, l.biasHh, l.h0, l.c0!)[0].node!;
+      while (node.op !== 'fusedLstmSequence' && node.op !== 'fusedGruSequence') node = node.inputs[0]!.node!;
+      expect(node.op).toBe(kind === 'lstm' ? 'fusedLstmSequence' : 'fusedGruSequence');
+      // W_hh and h0 held constant: the rule gives null for them, fused or recorded
+      const inputs = node.inputs.map((x, i) => (i === 1 || i === 2 ? x.detach() : x));
+      const record = OP_RECORDS[node.op as 'fusedLstmSequence'] as OpRecord<unknown>;
+      const g = new Tensor(randomArray(node.output!.shape, 'float64', new Rng(2), 1));
+      for (const recorded of [false, true]) {
+        const run = () => record.vjp!(g, { inputs, output: node.output!, params: {} });
+        const grads = recorded ? enableGrad(run) : noGrad(run);
+        expect(grads.map((d) => d === null)).toEqual(inputs.map((x) => !x.requiresGrad));
+      }
+    }
+  });
+
+  it('gives copies, not views of the workspace, where no graph is recorded', () => {
+    const l = layer('lstm', [4, 2, 3], true, 'float32', 6);
+    const [h, c] = noGrad(() => fusedLstmSequence(l.xGates, l.weightHh, l.biasHh, l.h0, l.c0!));
+    const [hg] = fusedLstmSequence(l.xGates, l.weightHh, l.biasHh, l.h0, l.c0!);
+    for (const t of [h, c]) expect(t.value.data.length).toBe(4 * 2 * 3);
+    expect(hg.value.data.length).toBe(4 * 7 * 2 * 3); // (the backward reads the workspace)
+    expect(values(h)).toEqual(values(hg));
+    const g = noGrad(() => fusedGruSequence(l.xGates.slice(-1, 0, 9), l.weightHh.slice(0, 0, 9), null, l.h0));
+    expect(g.value.data.length).toBe(4 * 2 * 3);
   });
 
   it('backs up a sequence of 2,000 steps', () => {

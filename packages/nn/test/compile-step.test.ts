@@ -11,6 +11,7 @@ import {
   Conv2d,
   Dropout,
   Flatten,
+  GRU,
   LSTM,
   Linear,
   MaxPool2d,
@@ -161,6 +162,29 @@ describe('compileStep', () => {
     };
     const step = agree(make, data, mseLoss, 6);
     expect(step.stats.replayed).toBeGreaterThanOrEqual(3);
+  });
+
+  it('compiles a GRU and a wider LSTM (the wasm cell kernel, the backward kernels writing into arrays)', () => {
+    for (const Kind of [GRU, LSTM]) {
+      class Tagger extends Module<[Tensor], Tensor> {
+        readonly rnn = new Kind(5, 32, { batchFirst: true, numLayers: 2 });
+        readonly head = new Linear(32, 2);
+        forward(x: Tensor): Tensor {
+          const [out] = this.rnn.forward(x);
+          return this.head.forward(out.at(':, -1'));
+        }
+      }
+      T.manualSeed(7);
+      const data: [Tensor, Tensor][] = Array.from({ length: 3 }, () => [randn([8, 4, 5]), randn([8, 2])]);
+      const make: Make = () => {
+        T.manualSeed(8);
+        const model = new Tagger();
+        return { model, opt: new Adam(model.parameters(), { lr: 0.01 }) };
+      };
+      const step = agree(make, data, mseLoss, 6);
+      expect(step.stats.replayed).toBeGreaterThanOrEqual(3);
+      expect(step.stats.eager).toBe(0);
+    }
   });
 
   it('keeps BatchNorm running statistics and its batch counter as eager training does', () => {

@@ -1,7 +1,6 @@
 /**
  * The `out` argument of reduce, activationGrad, copy, where, compare, clamp, maxPoolGrad,
- * fusedLstmCell, fusedGruCell, gather and indexSelect, and the `into` arrays of fusedLstmCellBackward and
- * fusedGruCellBackward: written into `out` (garbage before, a view at
+ * fusedLstmCell, fusedGruCell, gather and indexSelect: written into `out` (garbage before, a view at
  * an offset of a larger buffer), the reference and the wasm backend (whole, and in blocks) give the
  * bits they give without `out`, return `out` itself and write nothing outside it (what a compiled
  * plan relies on); an `out` of the wrong shape, dtype or layout is a typed error naming the kernel.
@@ -14,8 +13,6 @@ import {
   type CompareOp,
   type DType,
   DTypeError,
-  type GruCellGrads,
-  type LstmCellGrads,
   NDArray,
   Rng,
   ShapeError,
@@ -24,9 +21,9 @@ import {
   jsBackend,
   randint,
   type ReduceOp,
-  randn,
 } from '../src/index.js';
 import { countingFallback } from './backend-helpers.js';
+import { type FloatDType, type Layout, expectSameInto, garbage, operand } from './out-helpers.js';
 
 const wasm = countingFallback();
 const blocked = countingFallback();
@@ -40,89 +37,6 @@ const backends: [string, Backend, Record<string, number> | null][] = [
 
 /** The kernels the wasm backend computes itself (for some cases; the others are the fallback's). */
 const WASM_KERNELS = new Set(['reduce', 'activationGrad', 'copy', 'where', 'compare', 'clamp', 'maxPoolGrad']);
-
-type FloatDType = 'float32' | 'float64';
-type Layout = 'contiguous' | 'transposed';
-const BYTES: Record<DType, number> = { bool: 1, int32: 4, float32: 4, float64: 8 };
-/** Elements of garbage on each side of `out` in its buffer. */
-const PAD = 3;
-
-function typed(dtype: DType, n: number): NDArray['data'] {
-  if (dtype === 'float32') return new Float32Array(n);
-  if (dtype === 'float64') return new Float64Array(n);
-  return dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
-}
-
-/** `out` of `shape` at offset PAD of a buffer 2·PAD larger, full of garbage (NaN and 1e30 for floats). */
-function garbage(shape: readonly number[], dtype: DType): NDArray {
-  const n = shape.reduce((p, d) => p * d, 1) + 2 * PAD;
-  const data = typed(dtype, n);
-  const junk = dtype === 'int32' ? [2147483647, -12345] : dtype === 'bool' ? [171, 1] : [Number.NaN, 1e30];
-  for (let i = 0; i < n; i++) data[i] = junk[i % 2]!;
-  return new NDArray(data, [...shape], undefined, PAD);
-}
-
-/** The bytes of elements [from, from + count) of x's buffer. */
-function bytesAt(x: NDArray, from: number, count: number): Uint8Array {
-  const b = BYTES[x.dtype];
-  return new Uint8Array(x.data.buffer, x.data.byteOffset + from * b, count * b).slice();
-}
-
-/** The index of the first byte where a and b differ (or differ in length), or -1. */
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return -1;
-}
-
-/**
- * Runs `call` without `out`, then into a garbage `out` at an offset: the same bytes, `out` itself
- * returned, the garbage around it untouched.
- */
-function expectSameInto(call: (out?: NDArray) => NDArray): void {
-  const want = call();
-  expect(want.isContiguous).toBe(true);
-  const out = garbage(want.shape, want.dtype);
-  const size = want.size;
-  const guard = (): Uint8Array[] => [bytesAt(out, 0, PAD), bytesAt(out, PAD + size, PAD)];
-  const before = guard();
-  expect(call(out)).toBe(out);
-  expect(firstDifference(bytesAt(out, PAD, size), bytesAt(want, want.offset, size))).toBe(-1);
-  const after = guard();
-  for (let i = 0; i < 2; i++) expect(firstDifference(after[i]!, before[i]!)).toBe(-1);
-}
-
-/**
- * The same for a kernel with several results (`into` an object of arrays): each field into garbage at
- * an offset, the same bytes as without, the `into` arrays themselves returned, nothing around them touched.
- */
-function expectSameIntoFields<R extends object>(call: (into?: R) => R): void {
-  const fields = (r: R): Record<string, NDArray> => r as unknown as Record<string, NDArray>;
-  const want = fields(call());
-  const into = Object.fromEntries(Object.entries(want).map(([k, v]) => [k, garbage(v.shape, v.dtype)]));
-  const guard = (): Uint8Array[] =>
-    Object.values(into).flatMap((o) => [bytesAt(o, 0, PAD), bytesAt(o, PAD + o.size, PAD)]);
-  const before = guard();
-  const got = fields(call(into as unknown as R));
-  for (const [k, w] of Object.entries(want)) {
-    expect(got[k]).toBe(into[k]);
-    expect(firstDifference(bytesAt(into[k]!, PAD, w.size), bytesAt(w, w.offset, w.size))).toBe(-1);
-  }
-  const after = guard();
-  for (let i = 0; i < before.length; i++) expect(firstDifference(after[i]!, before[i]!)).toBe(-1);
-}
-
-/** Random values of `shape` and `dtype`, stored contiguously or with the axes reversed and permuted back. */
-function operand(shape: readonly number[], dtype: DType, rng: Rng, layout: Layout = 'contiguous'): NDArray {
-  const stored = layout === 'transposed' ? [...shape].reverse() : [...shape];
-  const x =
-    dtype === 'int32'
-      ? randint(-6, 7, stored, { rng })
-      : dtype === 'bool'
-        ? randint(0, 2, stored, { rng, dtype: 'bool' })
-        : randn(stored, { rng, dtype });
-  return layout === 'transposed' ? x.permute(shape.map((_, i) => shape.length - 1 - i)) : x;
-}
 
 /** Shapes of 1 to 3 axes: small ones (the wasm kernels decline them) and ones past the wasm thresholds and a block. */
 const dims = fc.oneof(
@@ -266,41 +180,6 @@ describe.each(backends)('%s: kernels write into out', (_name, be, calls) => {
         h = operand([...lead, hidden], dtype, rng, layout);
       expectSameInto((out) => be.fusedGruCell(xGates, hGates, h, out));
     });
-  });
-
-  it('fusedLstmCellBackward', () => {
-    check('fusedLstmCellBackward', cell, ({ lead, hidden, layout, dtype, seed }) => {
-      const rng = new Rng(seed);
-      const c = operand([...lead, hidden], dtype, rng, layout);
-      const planes = jsBackend.fusedLstmCell(operand([...lead, 4 * hidden], dtype, rng), c);
-      const grad = operand([2, ...lead, hidden], dtype, rng, layout);
-      expectSameIntoFields((into?: LstmCellGrads) => be.fusedLstmCellBackward(grad, planes, c, into));
-    });
-  });
-
-  it('fusedGruCellBackward', () => {
-    check('fusedGruCellBackward', cell, ({ lead, hidden, layout, dtype, seed }) => {
-      const rng = new Rng(seed);
-      const hGates = operand([...lead, 3 * hidden], dtype, rng, layout),
-        h = operand([...lead, hidden], dtype, rng);
-      const planes = jsBackend.fusedGruCell(operand([...lead, 3 * hidden], dtype, rng), hGates, h);
-      const grad = operand([...lead, hidden], dtype, rng, layout);
-      expectSameIntoFields((into?: GruCellGrads) => be.fusedGruCellBackward(grad, planes, hGates, h, into));
-    });
-  });
-
-  it('a bad into of a backward cell kernel is a typed error naming it', () => {
-    const rng = new Rng(3);
-    const c = operand([4, 8], 'float32', rng);
-    const planes = jsBackend.fusedLstmCell(operand([4, 32], 'float32', rng), c);
-    const grad = operand([2, 4, 8], 'float32', rng);
-    const good = { gates: garbage([4, 32], 'float32'), c: garbage([4, 8], 'float32') };
-    expect(() => be.fusedLstmCellBackward(grad, planes, c, { ...good, c: garbage([4, 9], 'float32') })).toThrow(
-      'fusedLstmCellBackward: out has shape [4,9], expected [4,8]',
-    );
-    expect(() => be.fusedLstmCellBackward(grad, planes, c, { ...good, gates: garbage([4, 32], 'float64') })).toThrow(
-      DTypeError,
-    );
   });
 
   const picks = fc.record({

@@ -37,11 +37,21 @@ function sizesOf(xGates: NDArray, h0: NDArray): Sizes {
   return { steps, batch, hidden, plane: batch * hidden };
 }
 
+/**
+ * `target`, holding `result`: a kernel given `target` as its `out` returns it; what a backend that
+ * ignores `out` returned instead is copied there (the workspace and the buffers are what is read).
+ */
+function held(result: NDArray, target: NDArray): NDArray {
+  if (result !== target) T.getBackend().copy(result, result.dtype, target);
+  return target;
+}
+
 /** h·W_hhᵀ + b_hh ([N, k·H]) as `linear` computes it, written into `out` when given. */
 function hiddenGates(h: NDArray, o: SequenceOperands, out?: NDArray): NDArray {
   const be = T.getBackend();
-  const y = be.matmul(h, o.weightHh.transpose(), h.dtype, out);
-  if (o.biasHh !== undefined) be.binary('add', y, o.biasHh.expand(y.shape), y.dtype, y);
+  const product = be.matmul(h, o.weightHh.transpose(), h.dtype, out);
+  const y = out === undefined ? product : held(product, out);
+  if (o.biasHh !== undefined) held(be.binary('add', y, o.biasHh.expand(y.shape), y.dtype, y), y);
   return y;
 }
 
@@ -68,8 +78,9 @@ export function lstmSequenceForward(o: SequenceOperands): NDArray {
     c = o.c0!;
   for (let t = 0; t < steps; t++) {
     const gates = hiddenGates(h, o);
-    be.binary('add', o.xGates.select(0, t), gates, dtype, gates);
-    const cell = be.fusedLstmCell(gates, c, at(data, [LSTM_CELL_PLANES, batch, hidden], t * step));
+    held(be.binary('add', o.xGates.select(0, t), gates, dtype, gates), gates);
+    const target = at(data, [LSTM_CELL_PLANES, batch, hidden], t * step);
+    const cell = held(be.fusedLstmCell(gates, c, target), target);
     h = cell.select(0, 0);
     c = cell.select(0, 1);
   }
@@ -86,13 +97,8 @@ export function gruSequenceForward(o: SequenceOperands): NDArray {
   let h = o.h0;
   for (let t = 0; t < steps; t++) {
     const hGates = hiddenGates(h, o, at(data, [batch, 3 * hidden], t * step + GRU_CELL_PLANES * plane));
-    const cell = be.fusedGruCell(
-      o.xGates.select(0, t),
-      hGates,
-      h,
-      at(data, [GRU_CELL_PLANES, batch, hidden], t * step),
-    );
-    h = cell.select(0, 0);
+    const target = at(data, [GRU_CELL_PLANES, batch, hidden], t * step);
+    h = held(be.fusedGruCell(o.xGates.select(0, t), hGates, h, target), target).select(0, 0);
   }
   return new T.NDArray(data, [steps, batch, hidden], [step, hidden, 1]);
 }
@@ -132,9 +138,10 @@ function incomingStates(data: T.TypedArray, o: SequenceOperands, s: Sizes): NDAr
   const be = T.getBackend();
   const dtype = o.h0.dtype;
   const out = new T.NDArray(T.allocate(dtype, s.steps * s.plane), [s.steps, s.batch, s.hidden]);
-  be.copy(o.h0, dtype, out.select(0, 0));
+  held(be.copy(o.h0, dtype, out.select(0, 0)), out.select(0, 0));
   const step = SEQUENCE_STEP_PLANES * s.plane;
-  for (let t = 1; t < s.steps; t++) be.copy(at(data, [s.batch, s.hidden], (t - 1) * step), dtype, out.select(0, t));
+  for (let t = 1; t < s.steps; t++)
+    held(be.copy(at(data, [s.batch, s.hidden], (t - 1) * step), dtype, out.select(0, t)), out.select(0, t));
   return out;
 }
 
@@ -160,7 +167,7 @@ const empty = (dtype: T.DType, shape: number[]): NDArray =>
 
 /** g + next written into `into` (next null: g itself). */
 function plus(g: NDArray, next: NDArray | null, into: NDArray): NDArray {
-  return next === null ? g : T.getBackend().binary('add', g, next, g.dtype, into);
+  return next === null ? g : held(T.getBackend().binary('add', g, next, g.dtype, into), into);
 }
 
 /**
@@ -180,8 +187,11 @@ export function lstmSequenceBackward(g: NDArray, data: T.TypedArray, o: Sequence
     const cell = at(data, [LSTM_CELL_PLANES, s.batch, s.hidden], t * step);
     const cPrev = t > 0 ? at(data, [s.batch, s.hidden], (t - 1) * step + s.plane) : o.c0!;
     const grad = plus(g.select(0, t), t < s.steps - 1 ? next : null, sum);
-    const d = be.fusedLstmCellBackward(grad, cell, cPrev, { gates: dGates.select(0, t), c: next.select(0, 1) });
-    if (t > 0 || need.h0) be.matmul(d.gates, o.weightHh, dtype, next.select(0, 0));
+    const into = { gates: dGates.select(0, t), c: next.select(0, 1) };
+    const d = be.fusedLstmCellBackward(grad, cell, cPrev, into);
+    const gates = held(d.gates, into.gates);
+    held(d.c, into.c);
+    if (t > 0 || need.h0) held(be.matmul(gates, o.weightHh, dtype, next.select(0, 0)), next.select(0, 0));
   }
   const grads: SequenceGrads = {
     xGates: need.xGates ? dGates : null,
@@ -216,9 +226,12 @@ export function gruSequenceBackward(g: NDArray, data: T.TypedArray, o: SequenceO
     const grad = plus(g.select(0, t), t < s.steps - 1 ? next : null, sum);
     const into = { xGates: dX.select(0, t), hGates: dH.select(0, t), h: direct };
     const d = be.fusedGruCellBackward(grad, cell, hGates, hPrev, into);
+    held(d.xGates, into.xGates);
+    const dh = held(d.hGates, into.hGates);
+    held(d.h, into.h);
     if (t > 0 || need.h0) {
-      be.matmul(d.hGates, o.weightHh, dtype, next);
-      be.binary('add', next, d.h, dtype, next);
+      held(be.matmul(dh, o.weightHh, dtype, next), next);
+      held(be.binary('add', next, direct, dtype, next), next);
     }
   }
   const grads: SequenceGrads = {

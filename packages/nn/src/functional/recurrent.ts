@@ -66,12 +66,15 @@ export function gruCell(x: Tensor, h: Tensor, w: CellWeights): Tensor {
 }
 
 /**
- * One LSTM layer over a time-major sequence x [T, N, I] from states h0, c0 [N, H]: the input's
+ * One LSTM layer over a time-major sequence x [T, N, I] from states h0, c0 [N, H] (not broadcast,
+ * unlike lstmCell's): the input's
  * projections for every step in one gemm, then `fusedLstmSequence` (per step one gemm for all four
  * gates and one fused kernel, forward and backward). Returns [h, c], each [T, N, H]; the bits of
  * `lstmCell` applied step by step, up to the projection's gemm over T·N rows instead of N.
  * @example
  * ```ts
+ * import { randn, zeros } from '@chainrule/autograd';
+ * import { LSTM, lstmLayer } from '@chainrule/nn';
  * const lstm = new LSTM(3, 4);
  * const [h, c] = lstmLayer(randn([5, 2, 3]), zeros([2, 4]), zeros([2, 4]), lstm.layers[0]!); // [5, 2, 4] each
  * ```
@@ -85,6 +88,8 @@ export function lstmLayer(x: Tensor, h0: Tensor, c0: Tensor, w: CellWeights): [T
  * one gemm, then `fusedGruSequence`. Returns h [T, N, H].
  * @example
  * ```ts
+ * import { randn, zeros } from '@chainrule/autograd';
+ * import { GRU, gruLayer } from '@chainrule/nn';
  * const gru = new GRU(3, 4);
  * gruLayer(randn([5, 2, 3]), zeros([2, 4]), gru.layers[0]!).shape; // [5, 2, 4]
  * ```

@@ -26,7 +26,7 @@ import { add } from './binary.js';
 import { linear, matmul } from './linalg.js';
 import { gruGrads, lstmGrads } from './recurrent-grads.js';
 import { sum } from './reduce.js';
-import { reshape, select, stack, transpose } from './shape.js';
+import { clone, reshape, select, stack, transpose } from './shape.js';
 
 /** The records' inputs named: [xGates, W_hh, h0, c0, b_hh?] (LSTM) or [xGates, W_hh, h0, b_hh?] (GRU). */
 function operands<A>(inputs: readonly A[], lstm: boolean): { xGates: A; weightHh: A; h0: A; c0?: A; biasHh?: A } {
@@ -233,6 +233,7 @@ function checkSequence(op: string, k: number, xs: readonly (readonly [string, Te
  * Differentiable to any order.
  * @throws ShapeError where a shape is off, naming every operand's, e.g. `fusedLstmSequence: expected
  * xGates [T ≥ 1, N, 4·H], weightHh [4·H, H], h0, c0 [N, H] and biasHh [4·H], got xGates [3,2,8], ...`
+ * @throws DTypeError unless the operands are of one float dtype, naming each one's
  * @example
  * ```ts
  * import { fusedLstmSequence, linear, randn } from '@chainrule/autograd';
@@ -259,7 +260,7 @@ export function fusedLstmSequence(
   checkSequence('fusedLstmSequence', 4, named);
   const inputs = biasHh === null ? [xGates, weightHh, h0, c0] : [xGates, weightHh, h0, c0, biasHh];
   const out = apply(RECURRENT_SEQUENCE_OPS.fusedLstmSequence, inputs, NONE);
-  return [select(out, 1, 0), select(out, 1, 1)];
+  return [released(select(out, 1, 0)), released(select(out, 1, 1))];
 }
 
 /**
@@ -270,6 +271,7 @@ export function fusedLstmSequence(
  * Differentiable to any order.
  * @throws ShapeError where a shape is off, naming every operand's, e.g. `fusedGruSequence: expected
  * xGates [T ≥ 1, N, 3·H], weightHh [3·H, H], h0 [N, H] and biasHh [3·H], got xGates [3,2,6], ...`
+ * @throws DTypeError unless the operands are of one float dtype, naming each one's
  * @example
  * ```ts
  * import { fusedGruSequence, linear, randn } from '@chainrule/autograd';
@@ -287,5 +289,14 @@ export function fusedGruSequence(xGates: Tensor, weightHh: Tensor, biasHh: Tenso
   ] as const;
   checkSequence('fusedGruSequence', 3, named);
   const inputs = biasHh === null ? [xGates, weightHh, h0] : [xGates, weightHh, h0, biasHh];
-  return apply(RECURRENT_SEQUENCE_OPS.fusedGruSequence, inputs, NONE);
+  return released(apply(RECURRENT_SEQUENCE_OPS.fusedGruSequence, inputs, NONE));
+}
+
+/**
+ * A result view as it is, where a graph needs the workspace behind it (the backward reads the
+ * activations there); else a copy, so that the workspace (3.5x an LSTM's outputs, 7x a GRU's) is
+ * not kept alive by an inference result.
+ */
+function released(t: Tensor): Tensor {
+  return t.requiresGrad ? t : clone(t);
 }

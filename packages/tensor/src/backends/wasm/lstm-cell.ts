@@ -7,19 +7,18 @@
  */
 import { isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
+import { LSTM_CELL_PLANES as PLANES } from '../../ops/recurrent.js';
 import type { WasmContext } from './context.js';
 import { MIN_SIZE } from './elementwise.js';
 import { beginCall, finish, stageContiguous } from './stage.js';
 import { mathKernelAgrees } from './unary-math.js';
 
-/** Planes of the result: h', c', σ(i), σ(f), tanh(g), σ(o), tanh(c'). */
-const PLANES = 7;
-
 /** [7, ..., H] planes from gates [..., 4H] and c [..., H] (of one float dtype), or undefined when declined. */
 export function wasmLstmCell(ctx: WasmContext, gates: NDArray, c: NDArray, out?: NDArray): NDArray | undefined {
   const dtype = c.dtype;
   if (!isFloat(dtype) || gates.dtype !== dtype || gates.size < MIN_SIZE || c.ndim === 0) return undefined;
-  if (!gates.isContiguous || !c.isContiguous || (PLANES + 4) * c.size > ctx.chunkElements) return undefined;
+  // staged: the gates (4 planes), c (1) and the result (7)
+  if (!gates.isContiguous || !c.isContiguous || (4 + 1 + PLANES) * c.size > ctx.chunkElements) return undefined;
   // (probing resets the heap on first use: before anything is staged)
   if (!mathKernelAgrees(ctx.heap, 'sigmoid') || !mathKernelAgrees(ctx.heap, 'tanh')) return undefined;
   const f64 = dtype === 'float64';

@@ -59,12 +59,18 @@ function hiddenGates(h: NDArray, o: SequenceOperands, out?: NDArray): NDArray {
 const at = (data: T.TypedArray, shape: number[], offset: number): NDArray =>
   new T.NDArray(data, shape, T.contiguousStrides(shape), offset);
 
-/** A new workspace for the layer's forward (`op` names it in an allocation error), with its sizes. */
-function workspace(o: SequenceOperands, op: string) {
+/** The layer's sizes, dtype and workspace step (elements per time step). */
+function layoutOf(o: SequenceOperands) {
   const s = sizesOf(o.xGates, o.h0);
-  const dtype = o.xGates.dtype;
-  const step = SEQUENCE_STEP_PLANES * s.plane;
-  return { ...s, dtype, step, data: T.allocate(dtype, s.steps * step, op) };
+  return { ...s, dtype: o.xGates.dtype, step: SEQUENCE_STEP_PLANES * s.plane };
+}
+
+type Layout = ReturnType<typeof layoutOf>;
+
+/** A new workspace for the layer's forward (`op` names it in an allocation error), with its layout. */
+function workspace(o: SequenceOperands, op: string) {
+  const l = layoutOf(o);
+  return { ...l, data: T.allocate(l.dtype, l.steps * l.step, op) };
 }
 
 /**
@@ -134,19 +140,17 @@ export interface SequenceNeeds {
 }
 
 /** [h0, h_0, ..., h_{T−2}]: each step's incoming hidden state, stacked [T, N, H] (a copy). */
-function incomingStates(data: T.TypedArray, o: SequenceOperands, s: Sizes): NDArray {
-  const be = T.getBackend();
-  const dtype = o.h0.dtype;
-  const out = new T.NDArray(T.allocate(dtype, s.steps * s.plane), [s.steps, s.batch, s.hidden]);
-  held(be.copy(o.h0, dtype, out.select(0, 0)), out.select(0, 0));
-  const step = SEQUENCE_STEP_PLANES * s.plane;
-  for (let t = 1; t < s.steps; t++)
-    held(be.copy(at(data, [s.batch, s.hidden], (t - 1) * step), dtype, out.select(0, t)), out.select(0, t));
+function incomingStates(data: T.TypedArray, o: SequenceOperands, s: Layout): NDArray {
+  const out = T.zeros([s.steps, s.batch, s.hidden], s.dtype);
+  const copyTo = (x: NDArray, t: number): NDArray =>
+    held(T.getBackend().copy(x, s.dtype, out.select(0, t)), out.select(0, t));
+  copyTo(o.h0, 0);
+  for (let t = 1; t < s.steps; t++) copyTo(at(data, [s.batch, s.hidden], (t - 1) * s.step), t);
   return out;
 }
 
 /** ∂W_hh = Σ_t ∂hGates_tᵀ·h_{t−1} (one gemm over every step) and ∂b_hh = Σ_{t,n} ∂hGates. */
-function weightGrads(dGates: NDArray, data: T.TypedArray, o: SequenceOperands, s: Sizes, need: SequenceNeeds) {
+function weightGrads(dGates: NDArray, data: T.TypedArray, o: SequenceOperands, s: Layout, need: SequenceNeeds) {
   const rows = s.steps * s.batch;
   const flat = dGates.reshape([rows, dGates.shape[2]!]);
   return {
@@ -154,16 +158,6 @@ function weightGrads(dGates: NDArray, data: T.TypedArray, o: SequenceOperands, s
     biasHh: need.biasHh && o.biasHh !== undefined ? T.sum(dGates, [0, 1]) : null,
   };
 }
-
-/** A new array of `dtype` and `shape`. */
-const empty = (dtype: T.DType, shape: number[]): NDArray =>
-  new T.NDArray(
-    T.allocate(
-      dtype,
-      shape.reduce((p, d) => p * d, 1),
-    ),
-    shape,
-  );
 
 /** g + next written into `into` (next null: g itself). */
 function plus(g: NDArray, next: NDArray | null, into: NDArray): NDArray {
@@ -176,13 +170,12 @@ function plus(g: NDArray, next: NDArray | null, into: NDArray): NDArray {
  */
 export function lstmSequenceBackward(g: NDArray, data: T.TypedArray, o: SequenceOperands, need: SequenceNeeds) {
   const be = T.getBackend();
-  const s = sizesOf(o.xGates, o.h0);
-  const dtype = o.xGates.dtype;
-  const step = SEQUENCE_STEP_PLANES * s.plane;
-  const dGates = empty(dtype, [s.steps, s.batch, 4 * s.hidden]);
+  const s = layoutOf(o);
+  const { dtype, step } = s;
+  const dGates = T.zeros([s.steps, s.batch, 4 * s.hidden], dtype);
   // [∂h, ∂c] into step t from step t + 1, and the sum with g[t]: written again each step
-  const next = empty(dtype, [2, s.batch, s.hidden]);
-  const sum = empty(dtype, [2, s.batch, s.hidden]);
+  const next = T.zeros([2, s.batch, s.hidden], dtype);
+  const sum = T.zeros([2, s.batch, s.hidden], dtype);
   for (let t = s.steps - 1; t >= 0; t--) {
     const cell = at(data, [LSTM_CELL_PLANES, s.batch, s.hidden], t * step);
     const cPrev = t > 0 ? at(data, [s.batch, s.hidden], (t - 1) * step + s.plane) : o.c0!;
@@ -209,16 +202,15 @@ export function lstmSequenceBackward(g: NDArray, data: T.TypedArray, o: Sequence
  */
 export function gruSequenceBackward(g: NDArray, data: T.TypedArray, o: SequenceOperands, need: SequenceNeeds) {
   const be = T.getBackend();
-  const s = sizesOf(o.xGates, o.h0);
-  const dtype = o.xGates.dtype;
-  const step = SEQUENCE_STEP_PLANES * s.plane;
+  const s = layoutOf(o);
+  const { dtype, step } = s;
   const shape = [s.steps, s.batch, 3 * s.hidden];
-  const dX = empty(dtype, shape);
-  const dH = empty(dtype, shape);
+  const dX = T.zeros(shape, dtype);
+  const dH = T.zeros(shape, dtype);
   // ∂h into step t from step t + 1, the cell's own part of it, and the sum with g[t]
-  const next = empty(dtype, [s.batch, s.hidden]);
-  const direct = empty(dtype, [s.batch, s.hidden]);
-  const sum = empty(dtype, [s.batch, s.hidden]);
+  const next = T.zeros([s.batch, s.hidden], dtype);
+  const direct = T.zeros([s.batch, s.hidden], dtype);
+  const sum = T.zeros([s.batch, s.hidden], dtype);
   for (let t = s.steps - 1; t >= 0; t--) {
     const cell = at(data, [GRU_CELL_PLANES, s.batch, s.hidden], t * step);
     const hGates = at(data, [s.batch, 3 * s.hidden], t * step + GRU_CELL_PLANES * s.plane);

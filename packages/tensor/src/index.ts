@@ -96,6 +96,7 @@ export {
   setBackend,
 } from './backend.js';
 export { type PartialBackend, type KernelFunction, composeBackend, kernelsOf } from './backends/compose.js';
+export { type ResidentBlock, type ResidentMemory, residentMemory, attachResidentMemory } from './resident.js';
 export { jsBackend } from './backends/js/index.js';
 export { SCALAR_UNARY, SCALAR_BINARY, SCALAR_ACTIVATION_GRAD } from './scalar-ops.js';
 export { createWasmBackend, wasmSupported, type WasmBackendOptions } from './backends/wasm/index.js';

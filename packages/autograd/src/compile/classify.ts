@@ -3,6 +3,8 @@
  * array the latest one read is, so the latest tape can be replayed:
  * - `input`: an argument of the call (refilled from the caller's arguments at each replay);
  * - `result`: made by an earlier kernel of the same call (rewritten by that kernel at each replay);
+ * - `scratch`: a workspace an op of the same call made for its kernels to write (see `scratch` in
+ *   trace-state.ts): the n-th one of the call, rewritten by the kernels at each replay;
  * - `state`: the same storage in both calls (parameters, in-place optimizer state): read live;
  * - `carried`: storage the previous call's kernel k made (state rebound to new storage each call,
  *   like `.grad`): at each replay it gets the latest value of kernel k's result;
@@ -15,11 +17,11 @@ import * as T from '@chainrule/tensor';
 import type { NDArray } from '@chainrule/tensor';
 import type { Tensor } from '../tensor.js';
 import { isScalarChunk } from '../ops/scalar-storage.js';
-import { type Recorder, resultArrays, storedInArgs } from './recorder.js';
+import { type Tape, resultArrays, storedInArgs } from './recorder.js';
 
 /** A recorded call: the tape and the arrays that were the function's inputs and outputs. */
 export interface RecordedRun {
-  readonly rec: Recorder;
+  readonly rec: Tape;
   readonly inputs: readonly NDArray[];
   readonly outputs: readonly NDArray[];
   /** Tensors the call before bound a `.grad` to whose `.grad` was null when this call began. */
@@ -32,6 +34,7 @@ type Storage = NDArray['data'];
 export type Origin =
   | { readonly kind: 'input'; readonly index: number }
   | { readonly kind: 'result'; readonly call: number; readonly field: number }
+  | { readonly kind: 'scratch'; readonly index: number }
   | { readonly kind: 'state' }
   | { readonly kind: 'carried'; readonly from: Storage; readonly call: number; readonly field: number }
   | { readonly kind: 'constant' };
@@ -45,6 +48,9 @@ function internalOrigins(run: RecordedRun): Map<Storage, Origin> {
   run.inputs.forEach((x, index) => {
     map.set(x.data, { kind: 'input', index });
   });
+  run.rec.scratchMade.forEach((data, index) => {
+    map.set(data, { kind: 'scratch', index });
+  });
   run.rec.calls.forEach((c, call) => {
     resultArrays(c.result).forEach((r, field) => {
       // a kernel that returns its `out` argument made no storage: that storage came from elsewhere
@@ -55,13 +61,13 @@ function internalOrigins(run: RecordedRun): Map<Storage, Origin> {
 }
 
 /** View `x` as its storage held it before the run first wrote it (or as it is, if never written), contiguous. */
-function before(x: NDArray, rec: Recorder): NDArray {
+function before(x: NDArray, rec: Tape): NDArray {
   const snap = rec.snapshots.get(x.data);
   return (snap === undefined ? x : new T.NDArray(snap.values, x.shape, x.strides, x.offset)).contiguous();
 }
 
 /** Whether two views of one shape held the same elements (by Object.is: NaN equals NaN, 0 and -0 differ). */
-function sameContents(x: NDArray, xr: Recorder, y: NDArray, yr: Recorder): boolean {
+function sameContents(x: NDArray, xr: Tape, y: NDArray, yr: Tape): boolean {
   const a = before(x, xr),
     b = before(y, yr);
   const ad = a.data,
@@ -93,6 +99,7 @@ function sameOrigin(a: Origin | undefined, b: Origin | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   if (a.kind === 'input' && b.kind === 'input') return a.index === b.index;
   if (a.kind === 'result' && b.kind === 'result') return a.call === b.call && a.field === b.field;
+  if (a.kind === 'scratch' && b.kind === 'scratch') return a.index === b.index;
   return false;
 }
 

@@ -168,6 +168,7 @@ export function compile<A extends CompileArg[], R extends CompileResult>(
     // state carried from call to call is copied from this plan's own last call: stale if another ran
     // since; and `.grad` bindings must be as the plan expects (see Plan.matchesGrads)
     if (entry.plan !== undefined && ((entry.plan.carries && previous !== entry) || !entry.plan.matchesGrads())) {
+      entry.plan.dispose();
       entry.plan = undefined;
       entry.recordings = 0;
     }
@@ -204,6 +205,7 @@ export function compile<A extends CompileArg[], R extends CompileResult>(
     plan: (...args: A) => lookup(args)?.plan,
     eagerReason: (...args: A) => lookup(args)?.eager,
     reset: () => {
+      for (const e of entries.values()) e.plan?.dispose();
       entries = new Map();
       lastEntry = undefined;
     },

@@ -5,14 +5,16 @@
  * kernels run in the same order on the same values, so a replay gives eager execution's bits.
  * Runs of elementwise kernels are fused into one loop (fuse.ts) that skips writing results nothing
  * reads, with the same bits. No Tensor, graph node or intermediate array is made per replay, only
- * the results handed back.
+ * the results handed back. On a backend with resident memory (wasm), the intermediates and the
+ * argument copies live there (resident.ts), so its kernels neither copy operands in nor results out.
  */
 import * as T from '@chainrule/tensor';
-import type { Backend, KernelName, NDArray } from '@chainrule/tensor';
+import type { Backend, KernelName, NDArray, ResidentBlock, ResidentMemory } from '@chainrule/tensor';
 import type { Tensor } from '../tensor.js';
 import type { Origin, RecordedRun } from './classify.js';
 import { fuseElementwise, maxFusedElements } from './fuse.js';
 import { OUT_SLOT, type Snapshot, type TapeCall, resultArrays } from './recorder.js';
+import { type ResidentLayout, residentLayout, residentRun } from './resident.js';
 
 type Storage = NDArray['data'];
 
@@ -30,6 +32,12 @@ export interface PlanMemory {
   readonly total: number;
   /** How many distinct storages the plan touches. */
   readonly buffers: number;
+  /**
+   * Bytes of the backend's resident memory the plan keeps its intermediates and argument copies in
+   * (the wasm backend's memory, read and written there with no copies; 0 on other backends). Counted
+   * in the roles above too.
+   */
+  readonly resident: number;
 }
 
 /** The kernels that read an int32 index, and where: [index argument, axis argument, array whose axis bounds it]. */
@@ -148,7 +156,6 @@ function stepOf(backend: Backend, call: TapeCall): Step {
  * ```
  */
 export class Plan {
-  private readonly steps: Step[];
   private readonly carried: [Storage, Storage][] = [];
   private readonly restores: Snapshot[] = [];
   private readonly grads: [Tensor, Tensor | null][];
@@ -156,33 +163,27 @@ export class Plan {
   private readonly nullAtStart: Tensor[];
   private readonly versions: [Tensor, number][];
   private readonly usage: PlanMemory;
+  private readonly resident: ResidentMemory | undefined;
+  private readonly layout: ResidentLayout | undefined;
+  private block: ResidentBlock | undefined;
+  private built: Built;
 
   constructor(
     private readonly backend: Backend,
     private readonly run: RecordedRun,
-    origins: ReadonlyMap<Storage, Origin>,
+    private readonly origins: ReadonlyMap<Storage, Origin>,
     /** Builds the function's result (its structure of tensors) from the arrays `replay` returns. */
     readonly rebuild: (outputs: readonly NDArray[]) => unknown,
-    fuse = true,
+    private readonly fuse = true,
   ) {
     const calls = run.rec.calls;
-    const runs = fuse ? fuseElementwise(calls, neededOutside(run, origins), maxFusedElements(backend.name)) : [];
-    this.steps = [];
-    let next = 0;
-    for (const r of runs) {
-      for (; next < r.start; next++) this.steps.push(stepOf(backend, calls[next]!));
-      this.steps.push(r.step);
-      this.fused += r.end - r.start;
-      next = r.end;
-    }
-    for (; next < calls.length; next++) this.steps.push(stepOf(backend, calls[next]!));
     const bytes = { intermediates: 0, inputs: 0, constants: 0, state: 0 };
     const add = (key: keyof typeof bytes, data: Storage): void => {
       bytes[key] += data.byteLength;
     };
     for (const [data, origin] of origins) {
       if (origin.kind === 'input') add('inputs', data);
-      else if (origin.kind === 'result') add('intermediates', data);
+      else if (origin.kind === 'result' || origin.kind === 'scratch') add('intermediates', data);
       else if (origin.kind === 'state') add('state', data);
       else if (origin.kind === 'constant') {
         add('constants', data);
@@ -206,8 +207,60 @@ export class Plan {
     this.grads = [...run.rec.gradsStored].map((t) => [t, t.grad]);
     this.nullAtStart = [...run.rec.gradsStored].filter((t) => run.rec.nullAtStore.has(t) && run.nullAtStart.has(t));
     this.versions = [...run.rec.inPlace];
+    this.resident = T.residentMemory(backend);
+    this.layout = this.resident === undefined ? undefined : residentLayout(run, origins);
+    this.block = this.layout === undefined ? undefined : this.resident?.allocate(this.layout.bytes);
+    this.built = this.build();
     const total = bytes.intermediates + bytes.inputs + bytes.constants + bytes.state;
-    this.usage = { ...bytes, total, buffers: origins.size };
+    this.usage = { ...bytes, total, buffers: origins.size, resident: this.block?.bytes ?? 0 };
+    if (this.block !== undefined) blocks.register(this, this.block, this);
+  }
+
+  /** The steps on the recorded storage, or on views of the resident block where the plan has one. */
+  private build(): Built {
+    const buffer = this.block?.buffer();
+    const run = buffer === undefined ? this.run : residentRun(this.run, this.layout!, this.block!);
+    const calls = run.rec.calls;
+    const backend = this.backend;
+    const runs = this.fuse
+      ? fuseElementwise(calls, neededOutside(run, this.origins), maxFusedElements(backend.name))
+      : [];
+    const steps: Step[] = [];
+    let next = 0,
+      fused = 0;
+    for (const r of runs) {
+      for (; next < r.start; next++) steps.push(stepOf(backend, calls[next]!));
+      steps.push(r.step);
+      fused += r.end - r.start;
+      next = r.end;
+    }
+    for (; next < calls.length; next++) steps.push(stepOf(backend, calls[next]!));
+    return { steps, fused, inputs: run.inputs, outputs: run.outputs, buffer };
+  }
+
+  /**
+   * Makes the steps again where the resident block's views went stale: the memory grew since (views
+   * detached; the block is where it was), or the backend replaced its memory (a new block, or none).
+   */
+  private refresh(): void {
+    const block = this.block!;
+    const buffer = block.buffer();
+    if (buffer !== undefined && buffer === this.built.buffer) return;
+    if (buffer === undefined) {
+      blocks.unregister(this);
+      this.block = this.resident!.allocate(this.layout!.bytes);
+      if (this.block !== undefined) blocks.register(this, this.block, this);
+    }
+    this.built = this.build();
+  }
+
+  /** Gives the plan's resident block back (a plan replaced or forgotten); later replays use the recorded storage. */
+  dispose(): void {
+    if (this.block === undefined) return;
+    blocks.unregister(this);
+    this.block.free();
+    this.block = undefined;
+    this.built = this.build();
   }
 
   /** Whether the plan carries state from its last call to the next (copied from its own results). */
@@ -229,11 +282,13 @@ export class Plan {
 
   /** How many kernels one replay runs (a fused loop counts as one). */
   get kernels(): number {
-    return this.steps.length;
+    return this.built.steps.length;
   }
 
   /** How many recorded kernels run inside fused loops. */
-  readonly fused: number = 0;
+  get fused(): number {
+    return this.built.fused;
+  }
 
   /** The storage the plan uses, by role, known before it runs (a replay allocates only its results). */
   memory(): PlanMemory {
@@ -242,15 +297,33 @@ export class Plan {
 
   /** Runs the kernels on `args` (same shapes and dtypes as recorded) and returns copies of the outputs. */
   replay(args: readonly NDArray[]): NDArray[] {
+    if (this.block !== undefined) this.refresh();
     const backend = this.backend;
-    const inputs = this.run.inputs;
+    const { inputs, outputs, steps } = this.built;
     for (let i = 0; i < inputs.length; i++) copyInto(backend, inputs[i]!, args[i]!);
     for (const [from, to] of this.carried) (to as Float64Array).set(from as Float64Array);
     for (const s of this.restores) (s.data as Float64Array).set(s.values as Float64Array);
-    const steps = this.steps;
-    for (let i = 0; i < steps.length; i++) steps[i]!();
+    if (this.block !== undefined) this.resident!.withoutGrowth(() => runSteps(steps));
+    else runSteps(steps);
     for (const [t, g] of this.grads) t.grad = g;
     for (const [t, n] of this.versions) t.versionCounter.value += n;
-    return this.run.outputs.map((o) => backend.copy(o, o.dtype));
+    return outputs.map((o) => backend.copy(o, o.dtype));
   }
 }
+
+function runSteps(steps: readonly Step[]): void {
+  for (let i = 0; i < steps.length; i++) steps[i]!();
+}
+
+/** A plan's replayable form on one storage (see Plan.build). */
+interface Built {
+  readonly steps: Step[];
+  readonly fused: number;
+  readonly inputs: readonly NDArray[];
+  readonly outputs: readonly NDArray[];
+  /** The resident memory's buffer the steps' views were made on, or undefined. */
+  readonly buffer: ArrayBufferLike | undefined;
+}
+
+/** Gives a resident block back when its plan is garbage collected without `dispose`. */
+const blocks = new FinalizationRegistry<ResidentBlock>((block) => block.free());

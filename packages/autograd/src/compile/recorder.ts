@@ -63,11 +63,19 @@ export interface Snapshot {
   readonly values: NDArray['data'];
 }
 
+/** What a plan reads of a recorded call: a Recorder, or its tape restated on other storage (resident.ts). */
+export type Tape = Pick<
+  Recorder,
+  'calls' | 'results' | 'scratchMade' | 'snapshots' | 'gradsStored' | 'nullAtStore' | 'inPlace'
+>;
+
 /** One recorded call of a function. */
 export class Recorder implements TraceListener {
   readonly calls: TapeCall[] = [];
-  /** Storage first seen as a kernel's result (made during the call). */
+  /** Storage first seen as a kernel's result (made during the call), or made as scratch. */
   readonly results = new Set<NDArray['data']>();
+  /** Storage ops made for the kernels to write (TraceListener.scratch), in order. */
+  readonly scratchMade: NDArray['data'][] = [];
   /** Storage a kernel wrote that existed before the call, with its contents before the first write. */
   readonly snapshots = new Map<NDArray['data'], Snapshot>();
   /** Why the call cannot be replayed (reads into JavaScript, random numbers), in order. */
@@ -182,6 +190,11 @@ export class Recorder implements TraceListener {
   gradStored(t: object): void {
     this.gradsStored.add(t as Tensor);
     if ((t as Tensor).grad === null) this.nullAtStore.add(t as Tensor);
+  }
+
+  scratch(data: object): void {
+    this.scratchMade.push(data as NDArray['data']);
+    this.results.add(data as NDArray['data']); // made by the call: no snapshot, no restore
   }
 
   wroteInPlace(t: object): void {

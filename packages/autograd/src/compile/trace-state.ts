@@ -6,6 +6,8 @@
  * listener is installed, 0-d floats take the kernel path, not the scalar path, so every value is
  * computed by a kernel the recorder sees.
  */
+import * as T from '@chainrule/tensor';
+import type { NDArray } from '@chainrule/tensor';
 
 /** The recorder's side of the conversation. */
 export interface TraceListener {
@@ -13,6 +15,11 @@ export interface TraceListener {
   gradStored(t: object): void;
   /** Tensor `t` was written in place (its version was bumped once). */
   wroteInPlace(t: object): void;
+  /**
+   * An op made storage `data` (a typed array) outside the kernels for them to write, no element read
+   * before a kernel writes it (a workspace): a replay need not keep or put back its contents.
+   */
+  scratch(data: object): void;
 }
 
 let listener: TraceListener | null = null;
@@ -25,6 +32,16 @@ export function traceListener(): TraceListener | null {
 /** Whether a call is being recorded (then the scalar path is off). */
 export function isRecording(): boolean {
   return listener !== null;
+}
+
+/**
+ * Zeros of `shape` and `dtype` for kernels to write, no element read before a kernel writes it (see
+ * TraceListener.scratch): a compiled plan keeps it as its own storage and never restores it.
+ */
+export function scratch(shape: number[], dtype: T.DType): NDArray {
+  const a = T.zeros(shape, dtype);
+  listener?.scratch(a.data);
+  return a;
 }
 
 /** Installs (or removes, with null) the listener; returns the previous one. */

@@ -9,6 +9,7 @@
  */
 import * as T from '@chainrule/tensor';
 import { GRU_CELL_PLANES, LSTM_CELL_PLANES, type NDArray } from '@chainrule/tensor';
+import { scratch, traceListener } from '../compile/trace-state.js';
 
 /** A workspace step's size in planes of [N, H]: the LSTM's 7 cell planes; the GRU's 4, then hGates (3). */
 export const SEQUENCE_STEP_PLANES = 7;
@@ -70,7 +71,9 @@ type Layout = ReturnType<typeof layoutOf>;
 /** A new workspace for the layer's forward (`op` names it in an allocation error), with its layout. */
 function workspace(o: SequenceOperands, op: string) {
   const l = layoutOf(o);
-  return { ...l, data: T.allocate(l.dtype, l.steps * l.step, op) };
+  const data = T.allocate(l.dtype, l.steps * l.step, op);
+  traceListener()?.scratch(data); // every element written before it is read
+  return { ...l, data };
 }
 
 /**
@@ -141,7 +144,7 @@ export interface SequenceNeeds {
 
 /** [h0, h_0, ..., h_{T−2}]: each step's incoming hidden state, stacked [T, N, H] (a copy). */
 function incomingStates(data: T.TypedArray, o: SequenceOperands, s: Layout): NDArray {
-  const out = T.zeros([s.steps, s.batch, s.hidden], s.dtype);
+  const out = scratch([s.steps, s.batch, s.hidden], s.dtype);
   const copyTo = (x: NDArray, t: number): NDArray =>
     held(T.getBackend().copy(x, s.dtype, out.select(0, t)), out.select(0, t));
   copyTo(o.h0, 0);
@@ -172,10 +175,10 @@ export function lstmSequenceBackward(g: NDArray, data: T.TypedArray, o: Sequence
   const be = T.getBackend();
   const s = layoutOf(o);
   const { dtype, step } = s;
-  const dGates = T.zeros([s.steps, s.batch, 4 * s.hidden], dtype);
+  const dGates = scratch([s.steps, s.batch, 4 * s.hidden], dtype);
   // [∂h, ∂c] into step t from step t + 1, and the sum with g[t]: written again each step
-  const next = T.zeros([2, s.batch, s.hidden], dtype);
-  const sum = T.zeros([2, s.batch, s.hidden], dtype);
+  const next = scratch([2, s.batch, s.hidden], dtype);
+  const sum = scratch([2, s.batch, s.hidden], dtype);
   for (let t = s.steps - 1; t >= 0; t--) {
     const cell = at(data, [LSTM_CELL_PLANES, s.batch, s.hidden], t * step);
     const cPrev = t > 0 ? at(data, [s.batch, s.hidden], (t - 1) * step + s.plane) : o.c0!;
@@ -205,12 +208,12 @@ export function gruSequenceBackward(g: NDArray, data: T.TypedArray, o: SequenceO
   const s = layoutOf(o);
   const { dtype, step } = s;
   const shape = [s.steps, s.batch, 3 * s.hidden];
-  const dX = T.zeros(shape, dtype);
-  const dH = T.zeros(shape, dtype);
+  const dX = scratch(shape, dtype);
+  const dH = scratch(shape, dtype);
   // ∂h into step t from step t + 1, the cell's own part of it, and the sum with g[t]
-  const next = T.zeros([s.batch, s.hidden], dtype);
-  const direct = T.zeros([s.batch, s.hidden], dtype);
-  const sum = T.zeros([s.batch, s.hidden], dtype);
+  const next = scratch([s.batch, s.hidden], dtype);
+  const direct = scratch([s.batch, s.hidden], dtype);
+  const sum = scratch([s.batch, s.hidden], dtype);
   for (let t = s.steps - 1; t >= 0; t--) {
     const cell = at(data, [GRU_CELL_PLANES, s.batch, s.hidden], t * step);
     const hGates = at(data, [s.batch, 3 * s.hidden], t * step + GRU_CELL_PLANES * s.plane);

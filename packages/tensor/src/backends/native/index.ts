@@ -4,6 +4,7 @@
  * names the library. `backendInfo()` says what runs.
  */
 import { type Backend, getBackend } from '../../backend.js';
+import { attachResidentMemory, residentMemory } from '../../resident.js';
 import { composeBackend } from '../compose.js';
 import { loadBlas } from './blas.js';
 import { blasMatmul } from './matmul.js';
@@ -39,7 +40,10 @@ export function withNativeBlas(backend: Backend, env: Readonly<Record<string, st
   if ('reason' in blas) return { backend, blas: null, blasReason: blas.reason };
   const matmul = blasMatmul(blas, backend.matmul.bind(backend));
   return {
-    backend: composeBackend({ name: `${backend.name}+blas`, matmul }, backend),
+    backend: attachResidentMemory(
+      composeBackend({ name: `${backend.name}+blas`, matmul }, backend),
+      residentMemory(backend),
+    ),
     blas: blas.library,
     blasReason: null,
   };

@@ -3,7 +3,7 @@ import { isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { MIN_SIZE } from './elementwise.js';
-import { beginCall, finish, stageContiguous } from './stage.js';
+import { beginCall, finish, isResident, stageContiguous, target } from './stage.js';
 
 /** Op codes of assembly/activation-grad.ts. */
 const CODES: Record<ActivationGradOp, number> = { sigmoid: 0, tanh: 1, relu: 2 };
@@ -27,6 +27,7 @@ export function wasmActivationGrad(
   const G = stageContiguous(heap, g),
     S = stageContiguous(heap, saved);
   const n = g.size;
-  (f64 ? heap.exports.activationGrad_f64 : heap.exports.activationGrad_f32)(CODES[op], n, G, S, G);
-  return finish(heap, f64, G, n, g.shape, out);
+  const O = target(heap, out, n * (f64 ? 8 : 4), [g, saved], isResident(heap, g) ? undefined : G);
+  (f64 ? heap.exports.activationGrad_f64 : heap.exports.activationGrad_f32)(CODES[op], n, G, S, O);
+  return finish(heap, f64, O, n, g.shape, out);
 }

@@ -1,7 +1,7 @@
 import { type DType, isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
-import { beginCall, finish, stageContiguous } from './stage.js';
+import { beginCall, finish, isResident, stageContiguous, target } from './stage.js';
 
 /**
  * Below this many elements the TypeScript kernel wins
@@ -27,6 +27,7 @@ export function wasmClamp(
   const f64 = outDtype === 'float64';
   const heap = beginCall(ctx.heap);
   const X = stageContiguous(heap, x);
-  (f64 ? heap.exports.clamp_f64 : heap.exports.clamp_f32)(x.size, X, X, lo, hi);
-  return finish(heap, f64, X, x.size, x.shape, out);
+  const O = target(heap, out, x.size * (f64 ? 8 : 4), [x], isResident(heap, x) ? undefined : X);
+  (f64 ? heap.exports.clamp_f64 : heap.exports.clamp_f32)(x.size, X, O, lo, hi);
+  return finish(heap, f64, O, x.size, x.shape, out);
 }

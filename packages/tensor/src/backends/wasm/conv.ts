@@ -3,7 +3,7 @@ import { type FloatArray, allocate, isFloat } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import type { WasmHeap } from './runtime.js';
-import { beginCall, finish, stage } from './stage.js';
+import { beginCall, finish, stage, target } from './stage.js';
 
 /** Below this many result elements the TypeScript kernels win (their setup is a few array allocations). */
 export const CONV_MIN_SIZE = 256;
@@ -55,7 +55,7 @@ export function wasmIm2col(
   const X = stage(heap, x);
   const block = Math.max(1, Math.min(n, Math.floor(ctx.chunkElements / perImage)));
   const geo = writeGeometry(heap, [block, ...x.shape.slice(1)], X.strides, g);
-  const o = heap.alloc(block * perImage * bytes);
+  const o = block === n ? target(heap, into, n * perImage * bytes, [x]) : heap.alloc(block * perImage * bytes);
   const run = f64 ? heap.exports.im2col_f64 : heap.exports.im2col_f32;
   if (block === n) {
     run(geo, X.ptr + X.base * bytes, padValue, o);
@@ -97,7 +97,7 @@ export function wasmCol2im(
   const heap = beginCall(ctx.heap);
   const C = stage(heap, cols);
   const geo = writeGeometry(heap, [n, channels, height, width], [...C.strides, 0], g);
-  const o = heap.alloc(size * bytes);
+  const o = target(heap, into, size * bytes, [cols]);
   (f64 ? heap.exports.col2im_f64 : heap.exports.col2im_f32)(geo, C.ptr + C.base * bytes, o);
   return finish(heap, f64, o, size, [n, channels, height, width], into);
 }

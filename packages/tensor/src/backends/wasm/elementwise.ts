@@ -4,7 +4,7 @@ import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { BINARY_CODES, UNARY_CODES } from './ops.js';
 import type { WasmHeap } from './runtime.js';
-import { type Staged, beginCall, finish, stage, stageContiguous } from './stage.js';
+import { type Staged, beginCall, finish, isResident, stage, stageContiguous, stageCopy, target } from './stage.js';
 import { FIRST_MATH_CODE, mathKernelAgrees, runUnaryMath } from './unary-math.js';
 import { type Dim, slabLayout } from '../slab-layout.js';
 
@@ -118,7 +118,7 @@ export function wasmBinary(
   const f64 = outDtype === 'float64';
   const bytes = f64 ? 8 : 4;
   const heap = beginCall(ctx.heap);
-  const o = heap.alloc(size * bytes);
+  const o = target(heap, out, size * bytes, [a, b]);
   const kernel = f64 ? heap.exports.binary_f64 : heap.exports.binary_f32;
   const ran = runSlabs(heap, a, b, dims, o, bytes, (rows, cols, pa, ars, ac, pb, brs, bc, po) =>
     kernel(code, rows, cols, pa, ars, ac, pb, brs, bc, po),
@@ -146,9 +146,10 @@ export function wasmUnary(
   const f64 = outDtype === 'float64';
   const heap = beginCall(ctx.heap);
   const X = stageContiguous(heap, x);
-  if (math) runUnaryMath(heap, code, f64, x.size, X, X);
-  else (f64 ? heap.exports.unary_f64 : heap.exports.unary_f32)(code, x.size, X, X);
-  return finish(heap, f64, X, x.size, x.shape, out);
+  const O = target(heap, out, x.size * (f64 ? 8 : 4), [x], isResident(heap, x) ? undefined : X);
+  if (math) runUnaryMath(heap, code, f64, x.size, X, O);
+  else (f64 ? heap.exports.unary_f64 : heap.exports.unary_f32)(code, x.size, X, O);
+  return finish(heap, f64, O, x.size, x.shape, out);
 }
 
 /**
@@ -160,8 +161,8 @@ export function wasmAddScaledInPlace(ctx: WasmContext, y: NDArray, x: NDArray, a
   if (!isFloat(dtype) || x.dtype !== dtype || y.size < MIN_SIZE || !y.isContiguous || !x.isContiguous) return false;
   const f64 = dtype === 'float64';
   const heap = beginCall(ctx.heap);
-  const Y = stageContiguous(heap, y),
-    X = stageContiguous(heap, x);
+  const X = stageContiguous(heap, x),
+    Y = target(heap, y, 0, [x], stageCopy(heap, y)); // in place on a resident y
   (f64 ? heap.exports.axpy_f64 : heap.exports.axpy_f32)(y.size, Y, X, alpha);
   finish(heap, f64, Y, y.size, y.shape, y);
   return true;

@@ -17,6 +17,7 @@
 import type { Backend } from '../../backend.js';
 import { type DType, isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
+import { attachResidentMemory } from '../../resident.js';
 import { composeBackend } from '../compose.js';
 import { WasmContext, type WasmBackendOptions } from './context.js';
 import { wasmActivationGrad } from './activation-grad.js';
@@ -32,6 +33,7 @@ import { wasmCol2im, wasmIm2col } from './conv.js';
 import { wasmMaxPoolGrad } from './max-pool.js';
 import { wasmLstmCell } from './lstm-cell.js';
 import { LSTM_CELL_PLANES } from '../../ops/recurrent.js';
+import { wasmResidentMemory } from './resident.js';
 import { WasmMemoryFull, kernelBytes } from './runtime.js';
 import { type BlockFallback, type BlockRun, inBlocks, intoBlock } from './chunks.js';
 import { checkOut } from '../out.js';
@@ -85,7 +87,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
   ): NDArray => settled(ctx, inBlocks(op, dtype, out, operands, limit, run, rest));
   // a block the wasm kernel declined, computed by the fallback into the block (copied there if it ignores `out`)
   const into = (f: (parts: NDArray[], block: NDArray) => NDArray) => intoBlock(fallback, f);
-  return composeBackend(
+  const backend = composeBackend(
     {
       name: 'wasm',
       unary: (op, x, outDtype, out) => {
@@ -322,6 +324,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
     },
     fallback,
   );
+  return attachResidentMemory(backend, wasmResidentMemory(ctx));
 }
 
 /** A kernel's result, after scheduling the drop of a memory the call grew past `retainBytes` (WasmContext.settle). */

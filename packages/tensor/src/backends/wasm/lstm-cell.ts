@@ -10,7 +10,7 @@ import type { NDArray } from '../../ndarray.js';
 import { LSTM_CELL_PLANES as PLANES } from '../../ops/recurrent.js';
 import type { WasmContext } from './context.js';
 import { MIN_SIZE } from './elementwise.js';
-import { beginCall, finish, stageContiguous } from './stage.js';
+import { beginCall, finish, stageContiguous, target } from './stage.js';
 import { mathKernelAgrees } from './unary-math.js';
 
 /** [7, ..., H] planes from gates [..., 4H] and c [..., H] (of one float dtype), or undefined when declined. */
@@ -27,7 +27,7 @@ export function wasmLstmCell(ctx: WasmContext, gates: NDArray, c: NDArray, out?:
   const G = stageContiguous(heap, gates),
     C = stageContiguous(heap, c);
   const n = PLANES * c.size;
-  const O = heap.alloc(n * (f64 ? 8 : 4));
+  const O = target(heap, out, n * (f64 ? 8 : 4), [gates, c]);
   const scratch = heap.alloc(heap.exports.unaryMathScratchBytes());
   (f64 ? heap.exports.lstmCell_f64 : heap.exports.lstmCell_f32)(c.size / hidden, hidden, G, C, O, scratch);
   return finish(heap, f64, O, n, [PLANES, ...c.shape], out);

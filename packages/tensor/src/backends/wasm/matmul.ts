@@ -3,7 +3,7 @@ import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { type GemmJob, MAX_JOB_BATCH, MAX_JOB_CHUNKS } from './pool.js';
 import type { GemmPool } from './web-pool.js';
-import { type Staged, beginCall, finish, stage } from './stage.js';
+import { type Staged, beginCall, finish, stage, target } from './stage.js';
 
 /** Register tile rows (MR) of the kernels; chunks of C rows handed to threads are multiples of it. */
 const MR = 4;
@@ -43,7 +43,7 @@ export function wasmMatmul(
     ex = heap.exports;
   const sa = stage(heap, a);
   const sb = stage(heap, b);
-  const c = heap.alloc(batch * m * n * bytes);
+  const c = target(heap, out, batch * m * n * bytes, [a, b]);
   const packedBytes = Math.ceil(n / nr) * nr * k * bytes;
   const ars = sa.strides[nd - 2]!,
     acs = sa.strides[nd - 1]!;

@@ -5,7 +5,7 @@ import { reductionRuns } from '../../shape.js';
 import { checkOut } from '../out.js';
 import type { WasmContext } from './context.js';
 import { REDUCE_CODES } from './ops.js';
-import { beginCall, finish, stage } from './stage.js';
+import { beginCall, finish, stage, target } from './stage.js';
 
 /** Below this many elements the TypeScript kernel wins. */
 export const MIN_SIZE = 512;
@@ -43,7 +43,7 @@ export function wasmReduce(
   const bytes = f64 ? 8 : 4;
   const heap = beginCall(ctx.heap);
   const X = stage(heap, x);
-  const o = heap.alloc(outer * inner * bytes);
+  const o = target(heap, out, outer * inner * bytes, [x]);
   const acc = heap.alloc(inner * 8);
   (f64 ? heap.exports.reduce_f64 : heap.exports.reduce_f32)(code, outer, r, inner, X.ptr + X.base * bytes, o, acc);
   return finish(heap, f64, o, outer * inner, kept, out);

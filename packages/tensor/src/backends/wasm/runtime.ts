@@ -229,9 +229,18 @@ export class WasmHeap {
   readonly shared: boolean;
   /** Set once the memory has grown past `retainBytes`. */
   oversized = false;
+  /** The most bytes one call has taken above the pinned blocks (see `alloc`, wasm/resident.ts). */
+  peak = 0;
+  /**
+   * While set, an `alloc` that needs the memory to grow throws WasmMemoryFull (the call goes to the
+   * fallback): growing a plain memory detaches every view of it, a compiled plan's included.
+   */
+  growthLocked = false;
+  /** Byte offset where the fixed area ends (the first byte a pinned block may take). */
+  readonly fixedEnd: number;
   private top: number;
   private base: number;
-  private buffer: ArrayBuffer | SharedArrayBuffer;
+  private buffer_: ArrayBuffer | SharedArrayBuffer;
   private f32: Float32Array;
   private f64: Float64Array;
   private u8: Uint8Array;
@@ -252,12 +261,13 @@ export class WasmHeap {
     );
     const instance = new wasm.Instance(kernelModule(shared), { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as KernelExports;
-    this.base = align(CONTROL_BYTES + fixedBytes, 64);
+    this.fixedEnd = align(CONTROL_BYTES + fixedBytes, 64);
+    this.base = this.fixedEnd;
     this.top = this.base;
-    this.buffer = this.memory.buffer;
-    this.f32 = new Float32Array(this.buffer);
-    this.f64 = new Float64Array(this.buffer);
-    this.u8 = new Uint8Array(this.buffer);
+    this.buffer_ = this.memory.buffer;
+    this.f32 = new Float32Array(this.buffer_);
+    this.f64 = new Float64Array(this.buffer_);
+    this.u8 = new Uint8Array(this.buffer_);
   }
 
   /** Byte offset where the fixed area (after the control words) starts. */
@@ -279,11 +289,25 @@ export class WasmHeap {
     const end = align(p + bytes, 64);
     if (end > this.memory.buffer.byteLength) this.grow(end);
     this.top = end;
+    if (end - this.base > this.peak) this.peak = end - this.base;
     return p;
   }
 
+  /**
+   * Moves the start of the per-call area to `base` (the end of the blocks pinned for good, see
+   * wasm/resident.ts) and grows the memory so that `headroom` bytes fit beyond it. Between kernel
+   * calls only: it frees the previous call's operands.
+   * @throws WasmMemoryFull when the memory cannot grow that far
+   */
+  setBase(base: number, headroom: number): void {
+    const end = align(base + headroom, 64);
+    if (end > this.memory.buffer.byteLength) this.grow(end);
+    this.base = base;
+    this.top = base;
+  }
+
   private grow(end: number): void {
-    if (!(end <= this.maxBytes && end <= MAX_MEMORY_BYTES)) throw new WasmMemoryFull(end);
+    if (this.growthLocked || !(end <= this.maxBytes && end <= MAX_MEMORY_BYTES)) throw new WasmMemoryFull(end);
     const have = this.memory.buffer.byteLength / PAGE;
     const need = Math.ceil(end / PAGE) - have;
     // Grow generously (at least double) so repeated calls don't grow step by step, but not past
@@ -306,6 +330,12 @@ export class WasmHeap {
    */
   reset(): void {
     this.top = this.base;
+  }
+
+  /** The memory's buffer now (replaced when a plain memory grows). */
+  buffer(): ArrayBuffer | SharedArrayBuffer {
+    this.refresh();
+    return this.buffer_;
   }
 
   /** A float32 view of the whole memory (valid until the next alloc). */
@@ -332,11 +362,11 @@ export class WasmHeap {
   }
 
   private refresh(): void {
-    if (this.buffer !== this.memory.buffer || this.f32.length * 4 !== this.memory.buffer.byteLength) {
-      this.buffer = this.memory.buffer;
-      this.f32 = new Float32Array(this.buffer);
-      this.f64 = new Float64Array(this.buffer);
-      this.u8 = new Uint8Array(this.buffer);
+    if (this.buffer_ !== this.memory.buffer || this.f32.length * 4 !== this.memory.buffer.byteLength) {
+      this.buffer_ = this.memory.buffer;
+      this.f32 = new Float32Array(this.buffer_);
+      this.f64 = new Float64Array(this.buffer_);
+      this.u8 = new Uint8Array(this.buffer_);
     }
   }
 }

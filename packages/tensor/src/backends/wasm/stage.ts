@@ -3,11 +3,15 @@
  * operands), copy operands in, copy results out. A kernel call is
  *
  *     const heap = beginCall(ctx.heap);
- *     const x = stageContiguous(heap, xs);   // or stage() for any strided view
- *     heap.exports.someKernel_f32(n, x, x);  // in place, or into heap.alloc(bytes)
- *     return finish(heap, false, x, n, xs.shape, undefined);
+ *     const x = stageContiguous(heap, xs);                 // or stage() for any strided view
+ *     const o = target(heap, out, n * 4, [xs]);            // where the result goes
+ *     heap.exports.someKernel_f32(n, x, o);
+ *     return finish(heap, false, o, n, xs.shape, out);
  *
- * None of these allocates on the JS heap beyond the typed-array views and results it must make.
+ * An array that already lives in this memory (resident: a compiled plan's buffers, see
+ * wasm/resident.ts) is read where it is, never copied, and a resident `out` that overlaps no input
+ * is written in place, so `finish` has nothing to copy. None of these allocates on the JS heap
+ * beyond the typed-array views and results it must make.
  */
 import type { FloatArray } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
@@ -23,11 +27,60 @@ export function beginCall(heap: WasmHeap): WasmHeap {
   return heap;
 }
 
+/** Whether `x`'s storage is a view of `heap`'s memory as it is now (a resident array). */
+export function isResident(heap: WasmHeap, x: NDArray): boolean {
+  return x.data.buffer === heap.buffer();
+}
+
+/** Byte offset in wasm memory of element 0 of resident `x` (see isResident). */
+function addressOf(x: NDArray): number {
+  return x.data.byteOffset + x.offset * x.data.BYTES_PER_ELEMENT;
+}
+
+/** Whether resident views `x` and `y` share a byte of memory (false if either is not resident in one buffer). */
+function overlaps(x: NDArray, y: NDArray): boolean {
+  if (x.data.buffer !== y.data.buffer || x.size === 0 || y.size === 0) return false;
+  const a = span(x),
+    b = span(y);
+  const xb = x.data.BYTES_PER_ELEMENT,
+    yb = y.data.BYTES_PER_ELEMENT;
+  const x0 = x.data.byteOffset + a.lo * xb,
+    x1 = x.data.byteOffset + (a.hi + 1) * xb;
+  const y0 = y.data.byteOffset + b.lo * yb,
+    y1 = y.data.byteOffset + (b.hi + 1) * yb;
+  return x0 < y1 && y0 < x1;
+}
+
 /**
- * Copies a contiguous float array (x.isContiguous, x.size > 0) into a new block of `heap` and
- * returns the block's byte offset: one `set` (a memcpy), the elements in row-major order.
+ * Where a kernel writes its contiguous result of `bytes`: straight into `out` when it is a
+ * contiguous resident array that overlaps none of `inputs` (the kernel may then read them while it
+ * writes), else into `scratch` (a staged copy the kernel may overwrite) when given, else into a
+ * new block. `finish` then copies nothing when the result is already in `out`.
+ */
+export function target(
+  heap: WasmHeap,
+  out: NDArray | undefined,
+  bytes: number,
+  inputs: readonly NDArray[],
+  scratch?: number,
+): number {
+  if (out !== undefined && out.isContiguous && isResident(heap, out) && !inputs.some((x) => overlaps(x, out)))
+    return addressOf(out);
+  return scratch ?? heap.alloc(bytes);
+}
+
+/**
+ * A contiguous float array (x.isContiguous, x.size > 0) in wasm memory, to be read: its own
+ * address when resident, else the byte offset of a copy in a new block of `heap` (one `set`, a
+ * memcpy, the elements in row-major order).
  */
 export function stageContiguous(heap: WasmHeap, x: NDArray): number {
+  if (isResident(heap, x)) return addressOf(x);
+  return stageCopy(heap, x);
+}
+
+/** Like stageContiguous, but always a copy (that a kernel may overwrite). */
+export function stageCopy(heap: WasmHeap, x: NDArray): number {
   const n = x.size;
   if (x.dtype === 'float64') {
     const ptr = heap.alloc(n * 8);
@@ -58,6 +111,7 @@ export function finish(
   out: NDArray | undefined,
 ): NDArray {
   if (out === undefined) return new NDArray(readFloats(heap, f64, ptr, size), [...shape]);
+  if (isResident(heap, out) && addressOf(out) === ptr) return out; // written in place (see target)
   const bytes = f64 ? 8 : 4;
   const view: FloatArray = f64 ? heap.viewF64() : heap.viewF32();
   (out.data as FloatArray).set(view.subarray(ptr / bytes, ptr / bytes + size), out.offset);
@@ -87,12 +141,13 @@ export function span(x: NDArray): { lo: number; hi: number } {
 }
 
 /**
- * Copies a float view into wasm memory with as little work as possible: the span of the buffer it
- * covers, in one `set` (a memcpy), when that span is not much larger than the view (dense views,
+ * A float view in wasm memory, to be read: where it is when resident, else copied in with as little
+ * work as possible: the span of the buffer it covers, in one `set` (a memcpy), when that span is not much larger than the view (dense views,
  * transposes, broadcasts); otherwise an element-by-element gather into a contiguous block.
  * Must be called with x.size > 0.
  */
 export function stage(heap: WasmHeap, x: NDArray): Staged {
+  if (isResident(heap, x)) return { ptr: x.data.byteOffset, base: x.offset, strides: x.strides };
   const f64 = x.dtype === 'float64';
   const bytes = f64 ? 8 : 4;
   const data = x.data as FloatArray;

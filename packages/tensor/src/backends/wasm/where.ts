@@ -3,7 +3,7 @@ import { isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import type { WasmHeap } from './runtime.js';
-import { type Staged, beginCall, finish, span, stage } from './stage.js';
+import { type Staged, beginCall, finish, span, stage, target } from './stage.js';
 import { type Dim3, slabLayout3 } from '../slab-layout3.js';
 
 /**
@@ -53,7 +53,7 @@ export function wasmWhere(
     B = stage(heap, b);
   // Broadcast and dense views are copied by span, strides kept; a compacted operand would not match `dims`.
   if (A.strides !== a.strides || B.strides !== b.strides) return undefined;
-  const o = heap.alloc(size * bytes);
+  const o = target(heap, out, size * bytes, [a, b]);
   const kernel = f64 ? heap.exports.where_f64 : heap.exports.where_f32;
   forEachSlab(dims, (rows, cols, row, inner, c, ao, bo, slab) => {
     kernel(

@@ -1,0 +1,85 @@
+/**
+ * A plan's buffers in the backend's resident memory (the wasm backend's linear memory, see
+ * `residentMemory` in the tensor package): every float storage the plan's kernels make (results)
+ * (results, and workspaces made for them: scratch) and its copies of the arguments (inputs) get a place in one block, and the recorded tape is
+ * restated on views of it, so that the wasm kernels read their operands and write their results
+ * where they are, with no copy in or out. Storage whose contents must outlive a replay stays where
+ * it is: a `.grad` the plan binds, and a result carried to the next call (a block's views are
+ * detached if the memory grows between replays; the plan then makes them again, see Plan).
+ */
+import * as T from '@chainrule/tensor';
+import type { NDArray, ResidentBlock } from '@chainrule/tensor';
+import type { Origin, RecordedRun } from './classify.js';
+import { type TapeCall, resultArrays } from './recorder.js';
+
+type Storage = NDArray['data'];
+
+/** Where each resident storage goes in the block: byte offsets from the block's start. */
+export interface ResidentLayout {
+  readonly places: ReadonlyMap<Storage, number>;
+  /** Bytes the block needs. */
+  readonly bytes: number;
+}
+
+/** The storages of `run` to keep resident and their places, or undefined when there are none. */
+export function residentLayout(run: RecordedRun, origins: ReadonlyMap<Storage, Origin>): ResidentLayout | undefined {
+  const keep = new Set<Storage>();
+  for (const t of run.rec.gradsStored) if (t.grad !== null) keep.add(t.grad.value.data);
+  for (const origin of origins.values())
+    if (origin.kind === 'carried') keep.add(resultArrays(run.rec.calls[origin.call]!.result)[origin.field]!.data);
+  const places = new Map<Storage, number>();
+  let bytes = 0;
+  for (const [data, origin] of origins) {
+    if (origin.kind !== 'result' && origin.kind !== 'input' && origin.kind !== 'scratch') continue;
+    if (keep.has(data) || !(data instanceof Float32Array || data instanceof Float64Array)) continue;
+    places.set(data, bytes);
+    bytes += Math.ceil(data.byteLength / 64) * 64;
+  }
+  return places.size === 0 ? undefined : { places, bytes };
+}
+
+/** `run` restated on views of `block` (see the file comment); storages not in `layout` stay as they are. */
+export function residentRun(run: RecordedRun, layout: ResidentLayout, block: ResidentBlock): RecordedRun {
+  const buffer = block.buffer()!;
+  const views = new Map<Storage, Storage>();
+  for (const [data, at] of layout.places) {
+    const View = data instanceof Float64Array ? Float64Array : Float32Array;
+    views.set(data, new View(buffer as ArrayBuffer, block.byteOffset + at, data.length));
+  }
+  const arrays = new Map<NDArray, NDArray>();
+  const array = (x: NDArray): NDArray => {
+    const data = views.get(x.data);
+    if (data === undefined) return x;
+    let y = arrays.get(x);
+    if (y === undefined) {
+      y = new T.NDArray(data, x.shape, x.strides, x.offset);
+      arrays.set(x, y);
+    }
+    return y;
+  };
+  const value = (v: unknown): unknown => {
+    if (v instanceof T.NDArray) return array(v);
+    if (Array.isArray(v)) return v.some((e) => e instanceof T.NDArray || isRecord(e)) ? v.map(value) : v;
+    if (isRecord(v) && resultArrays(v).length > 0)
+      return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, value(e)]));
+    return v;
+  };
+  const calls: TapeCall[] = run.rec.calls.map((c) => ({ ...c, args: c.args.map(value), result: value(c.result) }));
+  const results = new Set<Storage>([...run.rec.results].map((d) => views.get(d) ?? d));
+  return {
+    ...run,
+    inputs: run.inputs.map(array),
+    outputs: run.outputs.map(array),
+    rec: { ...pick(run.rec), calls, results },
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !(v instanceof T.NDArray);
+}
+
+/** The parts of a tape a plan reads (a tape restated on other storage keeps the rest). */
+function pick(rec: RecordedRun['rec']): RecordedRun['rec'] {
+  const { calls, results, scratchMade, snapshots, gradsStored, nullAtStore, inPlace } = rec;
+  return { calls, results, scratchMade, snapshots, gradsStored, nullAtStore, inPlace };
+}

@@ -76,6 +76,7 @@ export class Recorder implements TraceListener {
   readonly results = new Set<NDArray['data']>();
   /** Storage ops made for the kernels to write (TraceListener.scratch), in order. */
   readonly scratchMade: NDArray['data'][] = [];
+  private readonly scratchSet = new Set<NDArray['data']>();
   /** Storage a kernel wrote that existed before the call, with its contents before the first write. */
   readonly snapshots = new Map<NDArray['data'], Snapshot>();
   /** Why the call cannot be replayed (reads into JavaScript, random numbers), in order. */
@@ -142,7 +143,7 @@ export class Recorder implements TraceListener {
   /** Copies the contents of the storage a kernel made or wrote (a replay reruns kernels, nothing else). */
   private keepContents(result: unknown, written: readonly NDArray[]): void {
     for (const r of [...resultArrays(result), ...written])
-      if (this.results.has(r.data)) this.madeContents.set(r.data, r.data.slice());
+      if (this.results.has(r.data) && !this.scratchSet.has(r.data)) this.madeContents.set(r.data, r.data.slice());
   }
 
   /**
@@ -193,6 +194,9 @@ export class Recorder implements TraceListener {
   }
 
   scratch(data: object): void {
+    // not watched for writes from JavaScript (an op's own workspace, written step by step through
+    // views: keeping a copy after each write would cost its size at every step)
+    this.scratchSet.add(data as NDArray['data']);
     this.scratchMade.push(data as NDArray['data']);
     this.results.add(data as NDArray['data']); // made by the call: no snapshot, no restore
   }

@@ -72,7 +72,7 @@ type Layout = ReturnType<typeof layoutOf>;
 function workspace(o: SequenceOperands, op: string) {
   const l = layoutOf(o);
   const data = T.allocate(l.dtype, l.steps * l.step, op);
-  traceListener()?.scratch(data); // every element written before it is read
+  traceListener()?.scratch(data); // no element read before a kernel writes it
   return { ...l, data };
 }
 

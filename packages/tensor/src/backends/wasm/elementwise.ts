@@ -4,7 +4,17 @@ import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { BINARY_CODES, UNARY_CODES } from './ops.js';
 import type { WasmHeap } from './runtime.js';
-import { type Staged, beginCall, finish, isResident, stage, stageContiguous, stageCopy, target } from './stage.js';
+import {
+  type Staged,
+  beginCall,
+  finish,
+  inPlace,
+  isResident,
+  stage,
+  stageContiguous,
+  stageCopy,
+  target,
+} from './stage.js';
 import { FIRST_MATH_CODE, mathKernelAgrees, runUnaryMath } from './unary-math.js';
 import { type Dim, slabLayout } from '../slab-layout.js';
 
@@ -154,7 +164,7 @@ export function wasmUnary(
 
 /**
  * y ← y + α·x in wasm (see Backend.addScaledInPlace), or false when not handled (other dtypes,
- * small or non-contiguous arrays): x is copied in, y in and back out.
+ * small or non-contiguous arrays): x is copied in, y in and back out (a resident y is updated where it is).
  */
 export function wasmAddScaledInPlace(ctx: WasmContext, y: NDArray, x: NDArray, alpha: number): boolean {
   const dtype = y.dtype;
@@ -162,7 +172,7 @@ export function wasmAddScaledInPlace(ctx: WasmContext, y: NDArray, x: NDArray, a
   const f64 = dtype === 'float64';
   const heap = beginCall(ctx.heap);
   const X = stageContiguous(heap, x),
-    Y = target(heap, y, 0, [x], stageCopy(heap, y)); // in place on a resident y
+    Y = inPlace(heap, y, [x]) ?? stageCopy(heap, y);
   (f64 ? heap.exports.axpy_f64 : heap.exports.axpy_f32)(y.size, Y, X, alpha);
   finish(heap, f64, Y, y.size, y.shape, y);
   return true;

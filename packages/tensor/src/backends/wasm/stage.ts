@@ -64,9 +64,13 @@ export function target(
   inputs: readonly NDArray[],
   scratch?: number,
 ): number {
-  if (out !== undefined && out.isContiguous && isResident(heap, out) && !inputs.some((x) => overlaps(x, out)))
-    return addressOf(out);
-  return scratch ?? heap.alloc(bytes);
+  return inPlace(heap, out, inputs) ?? scratch ?? heap.alloc(bytes);
+}
+
+/** The address of `out` when a kernel may write it in place (see target), else undefined. */
+export function inPlace(heap: WasmHeap, out: NDArray | undefined, inputs: readonly NDArray[]): number | undefined {
+  if (out === undefined || !out.isContiguous || !isResident(heap, out)) return undefined;
+  return inputs.some((x) => overlaps(x, out)) ? undefined : addressOf(out);
 }
 
 /**

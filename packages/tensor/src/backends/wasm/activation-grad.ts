@@ -23,7 +23,7 @@ export function wasmActivationGrad(
   if (!isFloat(dtype) || saved.dtype !== dtype || g.size < MIN_SIZE || !g.isContiguous || !saved.isContiguous)
     return undefined;
   const f64 = dtype === 'float64';
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [g, saved, out]);
   const G = stageContiguous(heap, g),
     S = stageContiguous(heap, saved);
   const n = g.size;

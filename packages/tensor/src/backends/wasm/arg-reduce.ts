@@ -25,7 +25,7 @@ export function wasmArgReduce(ctx: WasmContext, op: ArgReduceOp, x: NDArray, axi
   const { outer, r, inner, kept } = runs;
   const f64 = dtype === 'float64';
   const bytes = f64 ? 8 : 4;
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [x]);
   const X = stage(heap, x);
   const o = heap.alloc(outer * inner * 4);
   const best = heap.alloc(inner > 1 ? inner * bytes : 0);

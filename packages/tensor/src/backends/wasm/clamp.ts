@@ -25,7 +25,7 @@ export function wasmClamp(
 ): NDArray | undefined {
   if (!isFloat(outDtype) || x.dtype !== outDtype || x.size < CLAMP_MIN_SIZE || !x.isContiguous) return undefined;
   const f64 = outDtype === 'float64';
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [x, out]);
   const X = stageContiguous(heap, x);
   const O = target(heap, out, x.size * (f64 ? 8 : 4), [x], isResident(heap, x) ? undefined : X);
   (f64 ? heap.exports.clamp_f64 : heap.exports.clamp_f32)(x.size, X, O, lo, hi);

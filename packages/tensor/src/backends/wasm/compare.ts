@@ -26,7 +26,7 @@ export function wasmCompare(
   const dims = slabLayout(a, b);
   if (dims === undefined) return undefined;
   const code = COMPARE_CODES[op];
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [a, b, out]);
   const size = a.size;
   const o = heap.alloc(size);
   const kernel = dtype === 'float64' ? heap.exports.compare_f64 : heap.exports.compare_f32;

@@ -51,7 +51,7 @@ export function wasmIm2col(
   if (!isFloat(dtype) || x.size === 0 || n * perImage < CONV_MIN_SIZE) return undefined;
   const f64 = dtype === 'float64';
   const bytes = f64 ? 8 : 4;
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [x, into]);
   const X = stage(heap, x);
   const block = Math.max(1, Math.min(n, Math.floor(ctx.chunkElements / perImage)));
   const geo = writeGeometry(heap, [block, ...x.shape.slice(1)], X.strides, g);
@@ -94,7 +94,7 @@ export function wasmCol2im(
   if (!isFloat(dtype) || cols.size === 0 || size === 0 || cols.size < CONV_MIN_SIZE) return undefined;
   const f64 = dtype === 'float64';
   const bytes = f64 ? 8 : 4;
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [cols, into]);
   const C = stage(heap, cols);
   const geo = writeGeometry(heap, [n, channels, height, width], [...C.strides, 0], g);
   const o = target(heap, into, size * bytes, [cols]);

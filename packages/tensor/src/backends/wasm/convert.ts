@@ -22,7 +22,7 @@ const BYTES: Record<DType, number> = { bool: 1, int32: 4, float32: 4, float64: 8
 export function wasmConvert(ctx: WasmContext, x: NDArray, dtype: DType, out?: NDArray): NDArray | undefined {
   const code = CONVERT_CODES[x.dtype]?.[dtype];
   if (code === undefined || x.size < MIN_SIZE || !x.isContiguous) return undefined;
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [x, out]);
   const n = x.size;
   const inBytes = BYTES[x.dtype],
     outBytes = BYTES[dtype];

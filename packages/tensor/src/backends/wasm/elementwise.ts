@@ -127,7 +127,7 @@ export function wasmBinary(
   if (dims === undefined) return undefined;
   const f64 = outDtype === 'float64';
   const bytes = f64 ? 8 : 4;
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [a, b, out]);
   const o = target(heap, out, size * bytes, [a, b]);
   const kernel = f64 ? heap.exports.binary_f64 : heap.exports.binary_f32;
   const ran = runSlabs(heap, a, b, dims, o, bytes, (rows, cols, pa, ars, ac, pb, brs, bc, po) =>
@@ -154,7 +154,7 @@ export function wasmUnary(
   if (math && !mathKernelAgrees(ctx.heap, op)) return undefined;
   if (!x.isContiguous) return undefined; // the TypeScript kernel walks the view directly
   const f64 = outDtype === 'float64';
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [x, out]);
   const X = stageContiguous(heap, x);
   const O = target(heap, out, x.size * (f64 ? 8 : 4), [x], isResident(heap, x) ? undefined : X);
   if (math) runUnaryMath(heap, code, f64, x.size, X, O);
@@ -170,7 +170,7 @@ export function wasmAddScaledInPlace(ctx: WasmContext, y: NDArray, x: NDArray, a
   const dtype = y.dtype;
   if (!isFloat(dtype) || x.dtype !== dtype || y.size < MIN_SIZE || !y.isContiguous || !x.isContiguous) return false;
   const f64 = dtype === 'float64';
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [y, x]);
   const X = stageContiguous(heap, x),
     Y = inPlace(heap, y, [x]) ?? stageCopy(heap, y);
   (f64 ? heap.exports.axpy_f64 : heap.exports.axpy_f32)(y.size, Y, X, alpha);

@@ -23,7 +23,7 @@ export function wasmLstmCell(ctx: WasmContext, gates: NDArray, c: NDArray, out?:
   if (!mathKernelAgrees(ctx.heap, 'sigmoid') || !mathKernelAgrees(ctx.heap, 'tanh')) return undefined;
   const f64 = dtype === 'float64';
   const hidden = c.shape[c.ndim - 1]!;
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [gates, c, out]);
   const G = stageContiguous(heap, gates),
     C = stageContiguous(heap, c);
   const n = PLANES * c.size;

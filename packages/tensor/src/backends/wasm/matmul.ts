@@ -39,7 +39,7 @@ export function wasmMatmul(
   const parallel = ctx.threads > 1 && batch * m * n * k >= ctx.parallelThreshold && m * batch >= 2 * MR;
   const pool = parallel ? ctx.pool : undefined;
   const threaded = pool?.healthy === true;
-  const heap = beginCall(threaded ? ctx.sharedHeap : ctx.heap),
+  const heap = beginCall(threaded ? ctx.sharedHeap : ctx.heap, [a, b, out]),
     ex = heap.exports;
   const sa = stage(heap, a);
   const sb = stage(heap, b);

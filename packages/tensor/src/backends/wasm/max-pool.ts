@@ -26,7 +26,7 @@ export function wasmMaxPoolGrad(
   if (x.size < CONV_MIN_SIZE || out.size === 0) return undefined;
   const f64 = dtype === 'float64';
   const bytes = f64 ? 8 : 4;
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [x, out, g, into]);
   const X = stage(heap, x),
     M = stage(heap, out),
     G = stage(heap, g);

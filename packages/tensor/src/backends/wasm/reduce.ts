@@ -41,7 +41,7 @@ export function wasmReduce(
   if (op === 'prod' && outer * inner === 1) return undefined;
   const f64 = outDtype === 'float64';
   const bytes = f64 ? 8 : 4;
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [x, out]);
   const X = stage(heap, x);
   const o = target(heap, out, outer * inner * bytes, [x]);
   const acc = heap.alloc(inner * 8);

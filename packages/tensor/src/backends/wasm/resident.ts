@@ -29,6 +29,7 @@ export function wasmResidentMemory(ctx: WasmContext): ResidentMemory {
   return {
     allocate(bytes: number): ResidentBlock | undefined {
       const heap = ctx.heap;
+      if (heap.oversized) return undefined; // replaced when the event loop turns, blocks and all
       const size = align(Math.max(bytes, 1), 64);
       const blocks = live();
       // first fit between the blocks (sorted by offset), else after the last

@@ -236,6 +236,8 @@ export class WasmHeap {
    * fallback): growing a plain memory detaches every view of it, a compiled plan's included.
    */
   growthLocked = false;
+  /** Set by `beginCall` for a call with a resident operand: it cannot grow the memory either. */
+  residentCall = false;
   /** Byte offset where the fixed area ends (the first byte a pinned block may take). */
   readonly fixedEnd: number;
   private top: number;
@@ -300,6 +302,7 @@ export class WasmHeap {
    * @throws WasmMemoryFull when the memory cannot grow that far
    */
   setBase(base: number, headroom: number): void {
+    this.residentCall = false;
     const end = align(base + headroom, 64);
     if (end > this.memory.buffer.byteLength) this.grow(end);
     this.base = base;
@@ -307,7 +310,8 @@ export class WasmHeap {
   }
 
   private grow(end: number): void {
-    if (this.growthLocked || !(end <= this.maxBytes && end <= MAX_MEMORY_BYTES)) throw new WasmMemoryFull(end);
+    if (this.growthLocked || this.residentCall || !(end <= this.maxBytes && end <= MAX_MEMORY_BYTES))
+      throw new WasmMemoryFull(end);
     const have = this.memory.buffer.byteLength / PAGE;
     const need = Math.ceil(end / PAGE) - have;
     // Grow generously (at least double) so repeated calls don't grow step by step, but not past
@@ -330,6 +334,7 @@ export class WasmHeap {
    */
   reset(): void {
     this.top = this.base;
+    this.residentCall = false;
   }
 
   /** The memory's buffer now (replaced when a plain memory grows). */

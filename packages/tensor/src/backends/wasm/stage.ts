@@ -21,9 +21,12 @@ import type { WasmHeap } from './runtime.js';
 /**
  * Starts a kernel call on `heap`: frees everything the previous call allocated (operands live from
  * here until the next call begins, so a call that throws leaves nothing behind) and returns `heap`.
+ * A call given a resident array among its `operands` (arrays and `out`) cannot grow the memory:
+ * growing would detach that array's views mid-call, so the call goes to the fallback instead.
  */
-export function beginCall(heap: WasmHeap): WasmHeap {
+export function beginCall(heap: WasmHeap, operands: readonly (NDArray | undefined)[] = []): WasmHeap {
   heap.reset();
+  heap.residentCall = operands.some((x) => x !== undefined && isResident(heap, x));
   return heap;
 }
 

@@ -46,7 +46,7 @@ export function wasmWhere(
   if (dims === undefined) return undefined;
   const f64 = outDtype === 'float64';
   const bytes = f64 ? 8 : 4;
-  const heap = beginCall(ctx.heap);
+  const heap = beginCall(ctx.heap, [cond, a, b, out]);
   const C = stageBytes(heap, cond);
   if (C === undefined) return undefined;
   const A = stage(heap, a),

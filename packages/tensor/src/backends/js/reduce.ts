@@ -57,7 +57,8 @@ function reduceWalk(
     d = x.data;
   const rShape = axes.map((a) => x.shape[a]!),
     rStrides = axes.map((a) => x.strides[a]!);
-  const last = axes.length - 1;
+  mergeRuns(rShape, rStrides);
+  const last = rShape.length - 1;
   const len = last < 0 ? 1 : rShape[last]!,
     step = last < 0 ? 0 : rStrides[last]!;
   const runs = rShape.slice(0, Math.max(0, last)).reduce((p, q) => p * q, 1);
@@ -101,6 +102,20 @@ function reduceWalk(
       base -= kStrides[a]! * kept[a]!;
       kIdx[a] = 0;
     }
+  }
+}
+
+/**
+ * Merges trailing reduced axes that walk memory as one run (stride[a] = size[a+1]·stride[a+1], e.g.
+ * the H and W of a conv bias gradient), in place: the same elements in the same order, so the same
+ * bits, with longer inner loops and less index bookkeeping.
+ */
+function mergeRuns(shape: number[], strides: number[]): void {
+  for (let a = shape.length - 1; a >= 1 && strides[a - 1] === shape[a]! * strides[a]!; a--) {
+    shape[a - 1]! *= shape[a]!;
+    strides[a - 1] = strides[a]!;
+    shape.pop();
+    strides.pop();
   }
 }
 

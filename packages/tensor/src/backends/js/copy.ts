@@ -39,12 +39,47 @@ function writeInto(dst: NDArray, src: NDArray): void {
   const len = rowLength(src.shape),
     ss = innerStride(src),
     ds = innerStride(dst);
+  if (!toBool && dst.dtype === src.dtype && ss === 1 && ds === 1 && copyRows(dst, src, len)) return;
   forEachRow(src.shape, [dst, src], (_row, offs) => {
     let pd = offs[0]!,
       ps = offs[1]!;
     if (toBool) for (let i = 0; i < len; i++, pd += ds, ps += ss) o[pd] = boolOf(s[ps]!);
     else for (let i = 0; i < len; i++, pd += ds, ps += ss) o[pd] = s[ps]!;
   });
+}
+
+/**
+ * Copies float rows that are contiguous in both views (a transpose of the outer axes, a plane of a
+ * larger array): long rows with one `set` (a memcpy) each, short ones with loops that each see one
+ * array type (the general loop above sees them all, and is several times slower for it). Returns
+ * false for other dtypes.
+ */
+function copyRows(dst: NDArray, src: NDArray, len: number): boolean {
+  const views = [dst, src];
+  const o = dst.data,
+    s = src.data;
+  if (!(o instanceof Float32Array || o instanceof Float64Array)) return false;
+  if (len >= 64) {
+    forEachRow(src.shape, views, (_row, offs) => {
+      const ps = offs[1]! | 0;
+      o.set(s.subarray(ps, ps + len) as never, offs[0]! | 0);
+    });
+  } else if (o instanceof Float32Array) {
+    const f = s as Float32Array;
+    forEachRow(src.shape, views, (_row, offs) => {
+      const pd = offs[0]! | 0,
+        ps = offs[1]! | 0;
+      for (let i = 0; i < len; i++) o[pd + i] = f[ps + i]!;
+    });
+  } else {
+    const f = s as Float64Array;
+    forEachRow(src.shape, views, (_row, offs) => {
+      const pd = offs[0]! | 0,
+        ps = offs[1]! | 0;
+      for (let i = 0; i < len; i++) o[pd + i] = f[ps + i]!;
+    });
+  }
+  return true;
 }
 
 /** The copying kernels of the reference backend. */

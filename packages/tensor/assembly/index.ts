@@ -8,7 +8,7 @@ import { compare } from './compare';
 import { convert } from './convert';
 import { activationGrad } from './activation-grad';
 import { unaryMath } from './unary-math';
-import { lstmCell } from './lstm-cell';
+import { lstmCell, lstmCellBackward } from './lstm-cell';
 import { TRIG_SCRATCH_BYTES } from './fdlibm-trig';
 import { argReduce } from './arg-reduce';
 import { where, clamp } from './select';
@@ -200,6 +200,28 @@ export function lstmCell_f32(rows: i32, hidden: i32, gates: usize, c: usize, out
 }
 export function lstmCell_f64(rows: i32, hidden: i32, gates: usize, c: usize, out: usize, scratch: usize): void {
   lstmCell<f64>(rows, hidden, gates, c, out, scratch);
+}
+export function lstmCellBackward_f32(
+  rows: i32,
+  hidden: i32,
+  grad: usize,
+  cell: usize,
+  c: usize,
+  dg: usize,
+  dc: usize,
+): void {
+  lstmCellBackward<f32>(rows, hidden, grad, cell, c, dg, dc);
+}
+export function lstmCellBackward_f64(
+  rows: i32,
+  hidden: i32,
+  grad: usize,
+  cell: usize,
+  c: usize,
+  dg: usize,
+  dc: usize,
+): void {
+  lstmCellBackward<f64>(rows, hidden, grad, cell, c, dg, dc);
 }
 export function unaryMathScratchBytes(): i32 {
   return TRIG_SCRATCH_BYTES;

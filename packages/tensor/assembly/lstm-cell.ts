@@ -35,3 +35,73 @@ export function lstmCell<T>(rows: i32, hidden: i32, gates: usize, c: usize, out:
     store<T>(out + o, load<T>(out + 5 * P + o) * load<T>(out + 6 * P + o));
   }
 }
+
+// ∂c' = G_c' + G_h'·σ(o)·(1 − tanh²c'); ∂i = ∂c'·tanh(g)·σ(i)(1 − σ(i)), ∂f = ∂c'·c·σ(f)(1 − σ(f)),
+// ∂g = ∂c'·σ(i)·(1 − tanh²g), ∂o = G_h'·tanh(c')·σ(o)(1 − σ(o)), ∂c = ∂c'·σ(f): each product,
+// difference and sum rounded to T in the TypeScript kernel's order (no fused multiply-add)
+// @ts-expect-error: decorator
+@inline function backVec<T>(g: usize, s: usize, c: usize, dg: usize, dc: usize, k: usize, P: usize, H: usize): void {
+  const one = v128.splat<T>(<T>1);
+  const gh = v128.load(g + k),
+    si = v128.load(s + 2 * P + k),
+    sf = v128.load(s + 3 * P + k),
+    tg = v128.load(s + 4 * P + k),
+    so = v128.load(s + 5 * P + k),
+    tc = v128.load(s + 6 * P + k);
+  const slopeC = v128.sub<T>(one, v128.mul<T>(tc, tc));
+  const gC2 = v128.add<T>(v128.mul<T>(v128.mul<T>(gh, so), slopeC), v128.load(g + P + k));
+  v128.store(dg, v128.mul<T>(v128.mul<T>(gC2, tg), v128.mul<T>(si, v128.sub<T>(one, si))));
+  v128.store(dg + H, v128.mul<T>(v128.mul<T>(gC2, v128.load(c + k)), v128.mul<T>(sf, v128.sub<T>(one, sf))));
+  v128.store(dg + 2 * H, v128.mul<T>(v128.mul<T>(gC2, si), v128.sub<T>(one, v128.mul<T>(tg, tg))));
+  v128.store(dg + 3 * H, v128.mul<T>(v128.mul<T>(gh, tc), v128.mul<T>(so, v128.sub<T>(one, so))));
+  v128.store(dc + k, v128.mul<T>(gC2, sf));
+}
+
+// @ts-expect-error: decorator
+@inline function backSca<T>(g: usize, s: usize, c: usize, dg: usize, dc: usize, k: usize, P: usize, H: usize): void {
+  const gh = load<T>(g + k),
+    si = load<T>(s + 2 * P + k),
+    sf = load<T>(s + 3 * P + k),
+    tg = load<T>(s + 4 * P + k),
+    so = load<T>(s + 5 * P + k),
+    tc = load<T>(s + 6 * P + k);
+  const gC2: T = gh * so * (<T>1 - tc * tc) + load<T>(g + P + k);
+  store<T>(dg, gC2 * tg * (si * (<T>1 - si)));
+  store<T>(dg + H, gC2 * load<T>(c + k) * (sf * (<T>1 - sf)));
+  store<T>(dg + 2 * H, gC2 * si * (<T>1 - tg * tg));
+  store<T>(dg + 3 * H, gh * tc * (so * (<T>1 - so)));
+  store<T>(dc + k, gC2 * sf);
+}
+
+/**
+ * The cell's backward (Backend.fusedLstmCellBackward), bit-identical to the TypeScript kernel: from
+ * grad [2, rows, hidden] (of h' and c'), the forward's seven planes `cell` and c [rows, hidden], the
+ * gates' gradients [rows, 4·hidden] at `dGates` and c's [rows, hidden] at `dc`; all contiguous.
+ */
+export function lstmCellBackward<T>(
+  rows: i32,
+  hidden: i32,
+  grad: usize,
+  cell: usize,
+  c: usize,
+  dGates: usize,
+  dc: usize,
+): void {
+  const sz = <usize>sizeof<T>();
+  const L = 16 / <i32>sz;
+  const P = <usize>(rows * hidden) * sz,
+    H = <usize>hidden * sz;
+  for (let b = 0; b < rows; b++) {
+    const row = <usize>b * H,
+      dg = dGates + <usize>b * 4 * H;
+    let j = 0;
+    for (; j + L <= hidden; j += L) {
+      const o = <usize>j * sz;
+      backVec<T>(grad, cell, c, dg + o, dc, row + o, P, H);
+    }
+    for (; j < hidden; j++) {
+      const o = <usize>j * sz;
+      backSca<T>(grad, cell, c, dg + o, dc, row + o, P, H);
+    }
+  }
+}

@@ -169,7 +169,7 @@ describe('fused recurrent cells', () => {
   }
 
   for (const [name, backend] of backends) {
-    it(`${name}: equal the unfused ops at the sizes the wasm kernels take (32 rows of 7, 13, 24 and 40)`, () => {
+    it(`${name}: equal the unfused ops at the sizes the wasm kernels take (hidden 7, 13, 24 and 40)`, () => {
       for (const dtype of ['float32', 'float64'] as const) {
         // (hidden sizes that are not a multiple of the kernels' 8-element steps leave a tail in every row)
         for (const hidden of [7, 13, 24, 40]) {
@@ -184,6 +184,16 @@ describe('fused recurrent cells', () => {
             withBackend(backend, () => fusedGruCell(x!, hg!, c)),
             withBackend(jsBackend, () => gruOps(x!, hg!, c)),
           );
+          // the LSTM backward over 80 rows (past the wasm kernel's 512 elements at every size)
+          const rows = 80;
+          const g80 = laid(dtype, values(rows * 4 * hidden, hidden + 1), [rows, 4 * hidden], 'contiguous');
+          const c80 = laid(dtype, values(rows * hidden, 8), [rows, hidden], 'contiguous');
+          const cell = withBackend(jsBackend, () => lstmOps(g80, c80));
+          const grad = laid(dtype, values(2 * rows * hidden, 9), [2, rows, hidden], 'contiguous');
+          const got = withBackend(backend, () => fusedLstmCellBackward(grad, cell, c80));
+          const ref = withBackend(jsBackend, () => lstmBackOps(grad, cell, c80));
+          expectBitIdentical(got.gates, ref.gates);
+          expectBitIdentical(got.c, ref.c);
         }
       }
     });

@@ -14,7 +14,7 @@
  * if (wasmSupported()) setBackend(createWasmBackend(jsBackend));
  * ```
  */
-import type { Backend } from '../../backend.js';
+import type { Backend, LstmCellGrads } from '../../backend.js';
 import { type DType, isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
 import { attachResidentMemory } from '../../resident.js';
@@ -31,7 +31,7 @@ import { wasmClamp } from './clamp.js';
 import { wasmWhere } from './where.js';
 import { wasmCol2im, wasmIm2col } from './conv.js';
 import { wasmMaxPoolGrad } from './max-pool.js';
-import { wasmLstmCell } from './lstm-cell.js';
+import { wasmLstmCell, wasmLstmCellBackward } from './lstm-cell.js';
 import { LSTM_CELL_PLANES } from '../../ops/recurrent.js';
 import { wasmResidentMemory } from './resident.js';
 import { WasmMemoryFull, kernelBytes } from './runtime.js';
@@ -320,6 +320,17 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
           ctx.settle();
         }
         return r ?? fallback.fusedLstmCell(gates, c, into);
+      },
+      fusedLstmCellBackward: (grad, cell, c, into) => {
+        let r: LstmCellGrads | undefined;
+        try {
+          r = wasmLstmCellBackward(ctx, grad, cell, c, into);
+        } catch (e) {
+          r = declined(e);
+        } finally {
+          ctx.settle();
+        }
+        return r ?? fallback.fusedLstmCellBackward(grad, cell, c, into);
       },
     },
     fallback,

@@ -1,12 +1,15 @@
 /**
- * The LSTM cell's pointwise part in one wasm call (assembly/lstm-cell.ts): gates and c copied in,
+ * The LSTM cell's pointwise part and its backward, each in one wasm call (assembly/lstm-cell.ts).
+ * The forward: gates and c copied in,
  * the seven planes out, with the TypeScript kernel's bits (its activations are the same math
  * kernels, its products and sums rounded alike). Declined where the math kernels disagree with
  * Math.* on this engine (see unary-math.ts), for small or non-contiguous operands, and past the
  * heap's block size; the caller then runs the TypeScript kernel.
  */
+import type { LstmCellGrads } from '../../backend.js';
 import { isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
+import { shapesEqual } from '../../shape.js';
 import { LSTM_CELL_PLANES as PLANES } from '../../ops/recurrent.js';
 import type { WasmContext } from './context.js';
 import { MIN_SIZE } from './elementwise.js';
@@ -31,4 +34,49 @@ export function wasmLstmCell(ctx: WasmContext, gates: NDArray, c: NDArray, out?:
   const scratch = heap.alloc(heap.exports.unaryMathScratchBytes());
   (f64 ? heap.exports.lstmCell_f64 : heap.exports.lstmCell_f32)(c.size / hidden, hidden, G, C, O, scratch);
   return finish(heap, f64, O, n, [PLANES, ...c.shape], out);
+}
+
+/** Whether `x` is a contiguous array of `shape` and `dtype` (an `into` array the kernel can fill). */
+function fits(x: NDArray | undefined, shape: readonly number[], dtype: NDArray['dtype']): boolean {
+  return x === undefined || (x.isContiguous && x.dtype === dtype && shapesEqual(x.shape, shape));
+}
+
+/**
+ * The cell's backward in one wasm call (assembly/lstm-cell.ts), with the TypeScript kernel's bits:
+ * grad [2, ..., H], the forward's planes [7, ..., H] and c [..., H] copied in (read in place when
+ * resident), the gates' gradients [..., 4H] and c's out (into `into`'s arrays when given). Declined,
+ * for the TypeScript kernel to compute or reject, where the dtypes, shapes or `into` are not what
+ * it takes, for small or non-contiguous operands, and past the heap's block size.
+ */
+export function wasmLstmCellBackward(
+  ctx: WasmContext,
+  grad: NDArray,
+  cell: NDArray,
+  c: NDArray,
+  into?: LstmCellGrads,
+): LstmCellGrads | undefined {
+  const dtype = c.dtype;
+  if (!isFloat(dtype) || grad.dtype !== dtype || cell.dtype !== dtype || c.size < MIN_SIZE || c.ndim === 0)
+    return undefined;
+  if (!shapesEqual(grad.shape, [2, ...c.shape]) || !shapesEqual(cell.shape, [PLANES, ...c.shape])) return undefined;
+  if (!grad.isContiguous || !cell.isContiguous || !c.isContiguous) return undefined;
+  const hidden = c.shape[c.ndim - 1]!;
+  const gateShape = [...c.shape.slice(0, -1), 4 * hidden];
+  if (!fits(into?.gates, gateShape, dtype) || !fits(into?.c, c.shape, dtype)) return undefined;
+  // staged: grad (2 planes), cell (7), c (1), and the results (4 + 1)
+  if ((2 + PLANES + 1 + 5) * c.size > ctx.chunkElements) return undefined;
+  const f64 = dtype === 'float64';
+  const bytes = f64 ? 8 : 4;
+  const heap = beginCall(ctx.heap, [grad, cell, c, into?.gates, into?.c]);
+  const G = stageContiguous(heap, grad),
+    S = stageContiguous(heap, cell),
+    C = stageContiguous(heap, c);
+  const DG = target(heap, into?.gates, 4 * c.size * bytes, [grad, cell, c]),
+    DC = target(heap, into?.c, c.size * bytes, [grad, cell, c]);
+  const run = f64 ? heap.exports.lstmCellBackward_f64 : heap.exports.lstmCellBackward_f32;
+  run(c.size / hidden, hidden, G, S, C, DG, DC);
+  return {
+    gates: finish(heap, f64, DG, 4 * c.size, gateShape, into?.gates),
+    c: finish(heap, f64, DC, c.size, c.shape, into?.c),
+  };
 }

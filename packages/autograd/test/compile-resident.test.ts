@@ -110,7 +110,9 @@ describe('compiled plans in resident wasm memory', () => {
     useWasm();
     const [steps, batch, hidden] = [6, 4, 16];
     const weights = () => ({
-      w: randn([4 * hidden, hidden], { rng: new T.Rng(3) }).mul(0.3).requiresGrad_(true),
+      w: randn([4 * hidden, hidden], { rng: new T.Rng(3) })
+        .mul(0.3)
+        .requiresGrad_(true),
       h0: T.zeros([batch, hidden], 'float32'),
     });
     const layer = (p: ReturnType<typeof weights>) => (x: Tensor) => {

@@ -51,7 +51,10 @@ export function residentMemory(backend: Backend): ResidentMemory | undefined {
   return providers.get(backend);
 }
 
-/** Says that `backend`'s kernels read `memory`'s blocks in place (for backends built on another, e.g. +blas). Returns `backend`. */
+/**
+ * Says that `backend`'s kernels read `memory`'s blocks in place (for a backend built on another,
+ * e.g. wasm + BLAS). Returns `backend`.
+ */
 export function attachResidentMemory(backend: Backend, memory: ResidentMemory | undefined): Backend {
   if (memory !== undefined) providers.set(backend, memory);
   return backend;

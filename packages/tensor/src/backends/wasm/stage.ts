@@ -149,9 +149,9 @@ export function span(x: NDArray): { lo: number; hi: number } {
 
 /**
  * A float view in wasm memory, to be read: where it is when resident, else copied in with as little
- * work as possible: the span of the buffer it covers, in one `set` (a memcpy), when that span is not much larger than the view (dense views,
- * transposes, broadcasts); otherwise an element-by-element gather into a contiguous block.
- * Must be called with x.size > 0.
+ * work as possible: the span of the buffer it covers, in one `set` (a memcpy), when that span is
+ * not much larger than the view (dense views, transposes, broadcasts); otherwise an
+ * element-by-element gather into a contiguous block. Must be called with x.size > 0.
  */
 export function stage(heap: WasmHeap, x: NDArray): Staged {
   if (isResident(heap, x)) return { ptr: x.data.byteOffset, base: x.offset, strides: x.strides };

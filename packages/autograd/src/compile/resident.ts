@@ -3,9 +3,10 @@
  * `residentMemory` in the tensor package): every float storage the plan's kernels make (results,
  * and workspaces made for them: scratch) and its copies of the arguments (inputs) get a place in
  * one block, and the recorded tape is restated on views of it, so that the wasm kernels read their
- * operands and write their results where they are, with no copy in or out. Storage whose contents must outlive a replay stays where
- * it is: a `.grad` the plan binds, and a result carried to the next call (a block's views are
- * detached if the memory grows between replays; the plan then makes them again, see Plan).
+ * operands and write their results where they are, with no copy in or out. Storage whose contents
+ * must outlive a replay stays where it is: a `.grad` the plan binds, and a result carried to the
+ * next call (a block's views are detached if the memory grows between replays; the plan then makes
+ * them again, see Plan).
  */
 import * as T from '@chainrule/tensor';
 import type { NDArray, ResidentBlock } from '@chainrule/tensor';

@@ -3,7 +3,7 @@
 // memory, which the TypeScript side manages; nothing here allocates.
 import { packB, gemmRows, gemmScratchBytes } from './gemm';
 import { axpy, binary, unary } from './elementwise';
-import { reduce } from './reduce';
+import { reduce, sumOuterInner } from './reduce';
 import { compare } from './compare';
 import { convert } from './convert';
 import { activationGrad } from './activation-grad';
@@ -104,6 +104,12 @@ export function reduce_f32(op: i32, outer: i32, r: i32, inner: i32, x: usize, ou
 }
 export function reduce_f64(op: i32, outer: i32, r: i32, inner: i32, x: usize, out: usize, acc: usize): void {
   reduce<f64>(op, outer, r, inner, x, out, acc);
+}
+export function sumOuterInner_f32(n: i32, k: i32, s: i32, x: usize, out: usize, acc: usize): void {
+  sumOuterInner<f32>(n, k, s, x, out, acc);
+}
+export function sumOuterInner_f64(n: i32, k: i32, s: i32, x: usize, out: usize, acc: usize): void {
+  sumOuterInner<f64>(n, k, s, x, out, acc);
 }
 
 export function compare_f32(

@@ -260,3 +260,20 @@ function prodColumns<T>(outer: i32, r: i32, inner: i32, x: usize, out: usize, ac
     for (i = 0; i < inner; i++) store<T>(oo + <usize>i * sz, <T>load<f64>(acc + (<usize>i << 3)));
   }
 }
+
+/**
+ * out[c] = Σ over i < n and j < s of x[(i·k + c)·s + j]: a sum over the leading and the trailing
+ * axes of contiguous data seen as [n, k, s] (a bias gradient over batch and space), each row of s
+ * summed as sumRow does and the rows added in f64 in order i = 0, 1, ...; `acc` is f64 scratch of k.
+ */
+export function sumOuterInner<T>(n: i32, k: i32, s: i32, x: usize, out: usize, acc: usize): void {
+  const sz = <usize>sizeof<T>();
+  memory.fill(acc, 0, <usize>k << 3);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) {
+      const pa = acc + (<usize>c << 3);
+      store<f64>(pa, load<f64>(pa) + sumRow<T>(s, x + <usize>((i * k + c) * s) * sz));
+    }
+  }
+  for (let c = 0; c < k; c++) store<T>(out + <usize>c * sz, <T>load<f64>(acc + (<usize>c << 3)));
+}

@@ -85,6 +85,27 @@ export function checkShape(op: string, shape: Shape): void {
 }
 
 /**
+ * `shape` seen as [n, k, s] when `axes` (sorted) are a leading run and a trailing run, both
+ * non-empty, with the kept axes between them (a bias gradient's [0, 2, 3] of [N, C, H, W]), else
+ * undefined. `kept` is the kept axes' shape.
+ */
+export function outerInnerRuns(
+  shape: Shape,
+  axes: readonly number[],
+): { n: number; k: number; s: number; kept: number[] } | undefined {
+  const nd = shape.length;
+  let a = 0;
+  while (a < axes.length && axes[a] === a) a++; // the leading run: axes 0 .. a−1
+  const tail = axes.length - a;
+  if (a === 0 || tail === 0) return undefined;
+  for (let t = 0; t < tail; t++) if (axes[a + t] !== nd - tail + t) return undefined;
+  const b = nd - tail;
+  if (b <= a) return undefined;
+  const prod = (from: number, to: number) => shape.slice(from, to).reduce((p, d) => p * d, 1);
+  return { n: prod(0, a), k: prod(a, b), s: prod(b, nd), kept: shape.slice(a, b) };
+}
+
+/**
  * A contiguous layout reduced over `axes` seen as [outer, r, inner]: the reduced axes must be one
  * run of neighbouring axes (sorted, non-empty), r is their product, outer and inner the products
  * before and after, and `kept` the shape of the result. Undefined when the axes are not one run.

@@ -416,9 +416,37 @@ describe('wasm backend', () => {
         big.data[777] = NaN;
         checkReduce('max', big, [0], dtype);
         checkReduce('min', big.reshape([256, 256]), [0], dtype);
-        // non-contiguous input and axes that are not one run fall back
+        // non-contiguous input falls back
         checkReduce('sum', x.transpose(), [1], dtype);
+      });
+
+      it(`sums over a leading and a trailing run of axes (a conv bias gradient) run in wasm (${dtype})`, () => {
+        fc.assert(
+          fc.property(
+            fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 3, maxLength: 5 }),
+            fc.nat(),
+            fc.nat(),
+            fc.nat(),
+            (shape, lead, kept, seed) => {
+              const nd = shape.length;
+              const a = 1 + (lead % (nd - 2)); // axes 0 .. a−1, then the kept ones, then the rest
+              const b = a + 1 + (kept % (nd - a - 1));
+              const axes = [
+                ...Array.from({ length: a }, (_, i) => i),
+                ...Array.from({ length: nd - b }, (_, i) => b + i),
+              ];
+              const x = randomArray(shape, dtype, seed);
+              resetCalls();
+              checkReduce('sum', x, axes, dtype);
+              expect(one.calls.reduce ?? 0).toBe(x.size < 512 ? 1 : 0);
+            },
+          ),
+          { numRuns: 150 },
+        );
+        resetCalls();
+        checkReduce('sum', randomArray([32, 8, 24, 24], dtype, 54), [0, 2, 3], dtype);
         checkReduce('sum', randomArray([8, 9, 10], dtype, 53), [0, 2], dtype);
+        expect(one.calls.reduce ?? 0).toBe(0);
       });
     }
   });

@@ -1,7 +1,7 @@
 import type { ReduceOp } from '../../backend.js';
 import { type DType, isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
-import { reductionRuns } from '../../shape.js';
+import { outerInnerRuns, reductionRuns } from '../../shape.js';
 import { checkOut } from '../out.js';
 import type { WasmContext } from './context.js';
 import { REDUCE_CODES } from './ops.js';
@@ -21,7 +21,8 @@ export const MIN_SIZE = 512;
  * (several SIMD lanes), so they may differ from it in the last bit. Products are bit-identical to
  * the TypeScript backend: float64 accumulators, each output's factors in the same order; the
  * speed comes from computing several outputs side by side, never from reordering one. The result
- * is copied into `out` when given (checked: contiguous, of the result's shape and dtype).
+ * is copied into `out` when given (checked: contiguous, of the result's shape and dtype). A sum
+ * over a leading and a trailing run of axes (a bias gradient's [0, 2, 3]) is one call too.
  */
 export function wasmReduce(
   ctx: WasmContext,
@@ -35,7 +36,7 @@ export function wasmReduce(
   if (code === undefined || x.dtype !== outDtype || !isFloat(outDtype)) return undefined;
   if (x.size < MIN_SIZE || !x.isContiguous) return undefined;
   const runs = reductionRuns(x.shape, axes);
-  if (runs === undefined) return undefined;
+  if (runs === undefined) return op === 'sum' ? sumOuterInner(ctx, x, axes, outDtype, out) : undefined;
   const { outer, r, inner, kept } = runs;
   checkOut('reduce', out, kept, outDtype);
   if (op === 'prod' && outer * inner === 1) return undefined;
@@ -47,4 +48,31 @@ export function wasmReduce(
   const acc = heap.alloc(inner * 8);
   (f64 ? heap.exports.reduce_f64 : heap.exports.reduce_f32)(code, outer, r, inner, X.ptr + X.base * bytes, o, acc);
   return finish(heap, f64, o, outer * inner, kept, out);
+}
+
+/**
+ * A sum over a leading and a trailing run of axes (a bias gradient's [0, 2, 3]; see outerInnerRuns)
+ * in one wasm call: each contiguous row of the trailing run summed in f64 lanes, the rows added in
+ * f64, rounded once (another order than the TypeScript walk: the last bit may differ, as for every
+ * wasm sum). Undefined for other axes.
+ */
+function sumOuterInner(
+  ctx: WasmContext,
+  x: NDArray,
+  axes: readonly number[],
+  outDtype: DType,
+  out: NDArray | undefined,
+): NDArray | undefined {
+  const runs = outerInnerRuns(x.shape, axes);
+  if (runs === undefined) return undefined;
+  const { n, k, s, kept } = runs;
+  checkOut('reduce', out, kept, outDtype);
+  const f64 = outDtype === 'float64';
+  const bytes = f64 ? 8 : 4;
+  const heap = beginCall(ctx.heap, [x, out]);
+  const X = stage(heap, x);
+  const o = target(heap, out, k * bytes, [x]);
+  const acc = heap.alloc(k * 8);
+  (f64 ? heap.exports.sumOuterInner_f64 : heap.exports.sumOuterInner_f32)(n, k, s, X.ptr + X.base * bytes, o, acc);
+  return finish(heap, f64, o, k, kept, out);
 }

@@ -71,6 +71,8 @@ export interface KernelExports {
   unary_f64(op: number, n: number, x: number, out: number): void;
   reduce_f32(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
   reduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
+  sumOuterInner_f32(n: number, k: number, s: number, x: number, out: number, acc: number): void;
+  sumOuterInner_f64(n: number, k: number, s: number, x: number, out: number, acc: number): void;
   compare_f32(
     op: number,
     rows: number,

@@ -93,6 +93,29 @@ describe('compiled plans in resident wasm memory', () => {
     expect(memory.allocate(64)!.buffer()).toBeDefined();
   });
 
+  it('bind fresh gradients after the memory grew, with `.grad` cleared by the caller between calls', () => {
+    useWasm();
+    // small enough that the backward's elementwise kernels run as one fused loop
+    const twin = () => randn([16, 16], { rng: new T.Rng(4) }).requiresGrad_(true);
+    const [we, wc] = [twin(), twin()];
+    const step = (w: Tensor) => (x: Tensor) => {
+      const loss = x.mul(w).tanh().sum();
+      loss.backward();
+      return loss;
+    };
+    const f = compile(step(wc));
+    const big = T.ones([3 << 20], 'float32');
+    for (let i = 0; i < 7; i++) {
+      const x = randn([16, 16], { rng: new T.Rng(30 + i) });
+      we.grad = null;
+      wc.grad = null;
+      if (i === 4) T.add(big, big); // the memory grows: the plan makes its steps again
+      expect(bytesOf(f(x))).toEqual(bytesOf(step(we)(x)));
+      expect(bytesOf(wc.grad!), `call ${i}`).toEqual(bytesOf(we.grad!));
+    }
+    expect(f.stats.replayed).toBe(5);
+  });
+
   it('give their block back when forgotten', () => {
     const memory = useWasm();
     const first = memory.allocate(64)!;
@@ -108,7 +131,7 @@ describe('compiled plans in resident wasm memory', () => {
 
   it('keep an LSTM layer workspace as scratch: not a constant, never restored, eager bits', () => {
     useWasm();
-    const [steps, batch, hidden] = [6, 4, 16];
+    const [steps, batch, hidden] = [6, 16, 32]; // past the wasm kernels' 512 elements
     const weights = () => ({
       w: randn([4 * hidden, hidden], { rng: new T.Rng(3) })
         .mul(0.3)

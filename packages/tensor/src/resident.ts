@@ -54,6 +54,12 @@ export function residentMemory(backend: Backend): ResidentMemory | undefined {
 /**
  * Says that `backend`'s kernels read `memory`'s blocks in place (for a backend built on another,
  * e.g. wasm + BLAS). Returns `backend`.
+ * @example
+ * ```ts
+ * const inner = getBackend();
+ * const counting = attachResidentMemory(composeBackend({ name: 'counting' }, inner), residentMemory(inner));
+ * residentMemory(counting) === residentMemory(inner); // true
+ * ```
  */
 export function attachResidentMemory(backend: Backend, memory: ResidentMemory | undefined): Backend {
   if (memory !== undefined) providers.set(backend, memory);

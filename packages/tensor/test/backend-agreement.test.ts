@@ -10,39 +10,25 @@
 // - elementwise + − × ÷ max min, neg abs sqrt square relu reciprocal: bit-identical (all correctly
 //   rounded in both backends). The transcendental and rounding unary ops: bit-identical too (ports
 //   of the fdlibm routines V8's Math.* uses; see wasm-unary-math.test.ts).
-// - sum: both accumulate in float64 in different orders: |wasm − js| ≤ 2·u32·|js| + r·2^-50·Σ|x|
-//   for float32 (one float32 rounding may go the other way), r·2^-50·Σ|x| for float64.
-// - max/min: identical values (a zero's sign may differ on ties of −0 and +0).
+// - reductions: backend-agreement-reduce.test.ts.
 // - threads: the 2-thread backend is bit-identical to the 1-thread one.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { NDArray, jsBackend, type BinaryOp, type DType, type ReduceOp, type UnaryOp } from '../src/index.js';
+import { type NDArray, jsBackend, type BinaryOp, type UnaryOp } from '../src/index.js';
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
-import { filler } from './helpers.js';
-import { countingFallback, expectBitIdentical } from './backend-helpers.js';
+import { countingFallback, expectBitIdentical, randomArray } from './backend-helpers.js';
 import { WasmContext } from '../src/backends/wasm/context.js';
 import { MIN_WORK, chunkRowsFor, wasmMatmul } from '../src/backends/wasm/matmul.js';
 import { MAX_JOB_BATCH, MAX_JOB_CHUNKS } from '../src/backends/wasm/pool.js';
 
 type FloatDType = 'float32' | 'float64';
 
-/** Values in [-2, 2) with an occasional exact zero (2%). */
-const fillerWithZeros = (seed: number): (() => number) => filler(seed, 0.02);
-
 const one = countingFallback();
 const wasm1 = createWasmBackend(one.backend, { threads: 1 });
 // Threads for every matmul the wasm kernels take, however small, to exercise the pool.
 const wasm2 = createWasmBackend(jsBackend, { threads: 2, parallelThreshold: 1 });
-
-function randomArray(shape: readonly number[], dtype: FloatDType, seed: number, positive = false): NDArray {
-  const n = shape.reduce((p, d) => p * d, 1);
-  const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-  const r = fillerWithZeros(seed);
-  for (let i = 0; i < n; i++) data[i] = positive ? Math.abs(r()) + 0.25 : r();
-  return new NDArray(data, [...shape]);
-}
 
 function resetCalls(): void {
   for (const key of Object.keys(one.calls)) delete one.calls[key];
@@ -355,99 +341,5 @@ describe('wasm backend', () => {
       expectBitIdentical(wasm1.unary('exp', a, 'float64'), jsBackend.unary('exp', a, 'float64'));
       expect(one.calls.unary ?? 0).toBe(1);
     });
-  });
-
-  describe('reductions', () => {
-    function checkReduce(op: ReduceOp, x: NDArray, axes: readonly number[], dtype: DType): void {
-      const want = jsBackend.reduce(op, x, axes, dtype);
-      const got = wasm1.reduce(op, x, axes, dtype);
-      expect(got.shape).toEqual(want.shape);
-      expect(got.dtype).toBe(want.dtype);
-      if (op !== 'sum') {
-        // identical values (=== treats −0 and +0 as equal; NaN must match NaN)
-        for (let i = 0; i < want.size; i++) {
-          const w = want.data[i]!,
-            g = got.data[i]!;
-          expect(g === w || (Number.isNaN(g) && Number.isNaN(w))).toBe(true);
-        }
-        return;
-      }
-      const absSum = jsBackend.reduce('sum', jsBackend.unary('abs', x, 'float64'), axes, 'float64').data;
-      const r = axes.reduce((p, a) => p * x.shape[a]!, 1);
-      for (let i = 0; i < want.size; i++) {
-        const w = want.data[i]!,
-          g = got.data[i]!;
-        const tol = (dtype === 'float32' ? 2 ** -23 * Math.abs(w) : 0) + r * 2 ** -50 * absSum[i]!;
-        if (!(Math.abs(g - w) <= tol)) throw new Error(`${op} element ${i}: wasm ${g} vs js ${w} (tol ${tol})`);
-      }
-    }
-
-    for (const dtype of ['float32', 'float64'] as const) {
-      it(`sum/max/min over a run of axes agree with the js backend (${dtype})`, () => {
-        fc.assert(
-          fc.property(
-            fc.array(fc.integer({ min: 1, max: 14 }), { minLength: 1, maxLength: 4 }),
-            fc.nat(),
-            fc.nat(),
-            fc.constantFrom<ReduceOp>('sum', 'max', 'min'),
-            fc.nat(),
-            (shape, from, len, op, seed) => {
-              const a0 = from % shape.length;
-              const a1 = a0 + (len % (shape.length - a0));
-              const axes = Array.from({ length: a1 - a0 + 1 }, (_, i) => a0 + i);
-              checkReduce(op, randomArray(shape, dtype, seed), axes, dtype);
-            },
-          ),
-          { numRuns: 120 },
-        );
-      });
-
-      it(`row sums, column sums (bias gradients) and NaN run in wasm (${dtype})`, () => {
-        const x = randomArray([128, 100], dtype, 51);
-        for (const op of ['sum', 'max', 'min'] as const) {
-          for (const axes of [[1], [0], [0, 1]]) {
-            resetCalls();
-            checkReduce(op, x, axes, dtype);
-            expect(one.calls.reduce ?? 0).toBe(0);
-          }
-        }
-        const big = randomArray([1 << 16], dtype, 52);
-        checkReduce('sum', big, [0], dtype);
-        big.data[777] = NaN;
-        checkReduce('max', big, [0], dtype);
-        checkReduce('min', big.reshape([256, 256]), [0], dtype);
-        // non-contiguous input falls back
-        checkReduce('sum', x.transpose(), [1], dtype);
-      });
-
-      it(`sums over a leading and a trailing run of axes (a conv bias gradient) run in wasm (${dtype})`, () => {
-        fc.assert(
-          fc.property(
-            fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 3, maxLength: 5 }),
-            fc.nat(),
-            fc.nat(),
-            fc.nat(),
-            (shape, lead, kept, seed) => {
-              const nd = shape.length;
-              const a = 1 + (lead % (nd - 2)); // axes 0 .. a−1, then the kept ones, then the rest
-              const b = a + 1 + (kept % (nd - a - 1));
-              const axes = [
-                ...Array.from({ length: a }, (_, i) => i),
-                ...Array.from({ length: nd - b }, (_, i) => b + i),
-              ];
-              const x = randomArray(shape, dtype, seed);
-              resetCalls();
-              checkReduce('sum', x, axes, dtype);
-              expect(one.calls.reduce ?? 0).toBe(x.size < 512 ? 1 : 0);
-            },
-          ),
-          { numRuns: 150 },
-        );
-        resetCalls();
-        checkReduce('sum', randomArray([32, 8, 24, 24], dtype, 54), [0, 2, 3], dtype);
-        checkReduce('sum', randomArray([8, 9, 10], dtype, 53), [0, 2], dtype);
-        expect(one.calls.reduce ?? 0).toBe(0);
-      });
-    }
   });
 });

@@ -1,6 +1,7 @@
 /** Test helpers for comparing backends: run under a backend, read raw values, compare bit for bit. */
 import { expect } from 'vitest';
-import { type Backend, type NDArray, getBackend, jsBackend, setBackend } from '../src/index.js';
+import { type Backend, NDArray, getBackend, jsBackend, setBackend } from '../src/index.js';
+import { filler } from './helpers.js';
 
 /** Runs `f` with `b` as the current backend, then restores the previous one. */
 export function withBackend<R>(b: Backend, f: () => R): R {
@@ -47,4 +48,21 @@ export function countingFallback(): { backend: Backend; calls: Record<string, nu
     },
   });
   return { backend, calls };
+}
+
+/**
+ * A contiguous float array of `shape` with values in [-2, 2) and an occasional exact zero (2%), from
+ * `seed`; with `positive`, |v| + 0.25 instead.
+ */
+export function randomArray(
+  shape: readonly number[],
+  dtype: 'float32' | 'float64',
+  seed: number,
+  positive = false,
+): NDArray {
+  const n = shape.reduce((p, d) => p * d, 1);
+  const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  const r = filler(seed, 0.02);
+  for (let i = 0; i < n; i++) data[i] = positive ? Math.abs(r()) + 0.25 : r();
+  return new NDArray(data, [...shape]);
 }

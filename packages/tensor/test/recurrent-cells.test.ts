@@ -29,14 +29,16 @@ import {
   zeros,
 } from '../src/index.js';
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
-import { expectBitIdentical, withBackend } from './backend-helpers.js';
+import { countingFallback, expectBitIdentical, withBackend } from './backend-helpers.js';
 import { spikyValues } from './helpers.js';
 
 type FloatDType = 'float32' | 'float64';
 type Layout = 'contiguous' | 'offset' | 'strided';
 
 const backends: [string, Backend][] = [['js', jsBackend]];
-if (wasmSupported()) backends.push(['wasm', createWasmBackend(jsBackend, { threads: 1 })]);
+/** The wasm backend's fallback, counting the calls that reach it (the wasm LSTM kernels must not). */
+const fallback = countingFallback();
+if (wasmSupported()) backends.push(['wasm', createWasmBackend(fallback.backend, { threads: 1 })]);
 
 const SPECIALS = [0, -0, NaN, Infinity, -Infinity, 1, -1, 1e-30, -1e-30, 1e30, -1e30, 20, -20, 3.4e38, 1e-45];
 
@@ -190,10 +192,17 @@ describe('fused recurrent cells', () => {
           const c80 = laid(dtype, values(rows * hidden, 8), [rows, hidden], 'contiguous');
           const cell = withBackend(jsBackend, () => lstmOps(g80, c80));
           const grad = laid(dtype, values(2 * rows * hidden, 9), [2, rows, hidden], 'contiguous');
+          const before = { ...fallback.calls };
           const got = withBackend(backend, () => fusedLstmCellBackward(grad, cell, c80));
           const ref = withBackend(jsBackend, () => lstmBackOps(grad, cell, c80));
           expectBitIdentical(got.gates, ref.gates);
           expectBitIdentical(got.c, ref.c);
+          if (name === 'wasm') {
+            // computed by the wasm kernels, not handed to the fallback
+            withBackend(backend, () => fusedLstmCell(gates, c));
+            expect(fallback.calls.fusedLstmCellBackward ?? 0).toBe(before.fusedLstmCellBackward ?? 0);
+            expect(fallback.calls.fusedLstmCell ?? 0).toBe(before.fusedLstmCell ?? 0);
+          }
         }
       }
     });

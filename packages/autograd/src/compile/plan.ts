@@ -33,7 +33,7 @@ export interface PlanMemory {
   /** How many distinct storages the plan touches. */
   readonly buffers: number;
   /**
-   * Bytes of the backend's resident memory the plan keeps its intermediates and argument copies in
+   * Bytes of the backend's resident memory the plan keeps its intermediates and argument copies in now
    * (the wasm backend's memory, read and written there with no copies; 0 on other backends). Counted
    * in the roles above too.
    */
@@ -75,11 +75,13 @@ type Step = () => void;
 
 /**
  * Whether a result storage must be written by a fused loop over calls [start, end): a call outside
- * the run reads or writes it, or it leaves the plan (an output, a `.grad`, state carried to the next call).
+ * the run reads or writes it, or it leaves the plan (an output, a `.grad` in `grads`, the storage of
+ * the `.grad` bindings as recorded, state carried to the next call).
  */
 function neededOutside(
   run: RecordedRun,
   origins: ReadonlyMap<Storage, Origin>,
+  grads: ReadonlySet<Storage>,
 ): (data: Storage, start: number, end: number) => boolean {
   const touched = new Map<Storage, number[]>();
   run.rec.calls.forEach((c, i) => {
@@ -90,8 +92,7 @@ function neededOutside(
       else if (list[list.length - 1] !== i) list.push(i);
     }
   });
-  const leaving = new Set<Storage>(run.outputs.map((o) => o.data));
-  for (const t of run.rec.gradsStored) if (t.grad !== null) leaving.add(t.grad.value.data);
+  const leaving = new Set<Storage>([...run.outputs.map((o) => o.data), ...grads]);
   for (const origin of origins.values())
     if (origin.kind === 'carried') leaving.add(resultArrays(run.rec.calls[origin.call]!.result)[origin.field]!.data);
   // storage the call did not make (state written in place, an `out` made outside) is always written
@@ -159,6 +160,7 @@ export class Plan {
   private readonly carried: [Storage, Storage][] = [];
   private readonly restores: Snapshot[] = [];
   private readonly grads: [Tensor, Tensor | null][];
+  private readonly gradData: ReadonlySet<Storage>;
   /** Tensors whose `.grad` was null when the recorded call began and stayed null until set: must be null again. */
   private readonly nullAtStart: Tensor[];
   private readonly versions: [Tensor, number][];
@@ -205,6 +207,8 @@ export class Plan {
       add('constants', data);
     }
     this.grads = [...run.rec.gradsStored].map((t) => [t, t.grad]);
+    // (as bound now: a rebuild after the memory moved must not read bindings the caller changed since)
+    this.gradData = new Set(this.grads.flatMap(([, g]) => (g === null ? [] : [g.value.data])));
     this.nullAtStart = [...run.rec.gradsStored].filter((t) => run.rec.nullAtStore.has(t) && run.nullAtStart.has(t));
     this.versions = [...run.rec.inPlace];
     this.resident = T.residentMemory(backend);
@@ -212,7 +216,7 @@ export class Plan {
     this.block = this.layout === undefined ? undefined : this.resident?.allocate(this.layout.bytes);
     this.built = this.build();
     const total = bytes.intermediates + bytes.inputs + bytes.constants + bytes.state;
-    this.usage = { ...bytes, total, buffers: origins.size, resident: this.block?.bytes ?? 0 };
+    this.usage = { ...bytes, total, buffers: origins.size, resident: 0 };
     if (this.block !== undefined) blocks.register(this, this.block, this);
   }
 
@@ -223,7 +227,7 @@ export class Plan {
     const calls = run.rec.calls;
     const backend = this.backend;
     const runs = this.fuse
-      ? fuseElementwise(calls, neededOutside(run, this.origins), maxFusedElements(backend.name))
+      ? fuseElementwise(calls, neededOutside(run, this.origins, this.gradData), maxFusedElements(backend.name))
       : [];
     const steps: Step[] = [];
     let next = 0,
@@ -292,7 +296,7 @@ export class Plan {
 
   /** The storage the plan uses, by role, known before it runs (a replay allocates only its results). */
   memory(): PlanMemory {
-    return this.usage;
+    return { ...this.usage, resident: this.block?.bytes ?? 0 };
   }
 
   /** Runs the kernels on `args` (same shapes and dtypes as recorded) and returns copies of the outputs. */

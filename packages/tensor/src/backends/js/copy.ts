@@ -59,6 +59,7 @@ function copyRows(dst: NDArray, src: NDArray, len: number): boolean {
   const o = dst.data,
     s = src.data;
   if (!(o instanceof Float32Array || o instanceof Float64Array)) return false;
+  if (o.length > 2 ** 31 - 1 || s.length > 2 ** 31 - 1) return false; // offsets as int32 below
   if (len >= 64) {
     forEachRow(src.shape, views, (_row, offs) => {
       const ps = offs[1]! | 0;

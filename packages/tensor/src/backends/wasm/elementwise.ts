@@ -172,7 +172,7 @@ export function wasmAddScaledInPlace(ctx: WasmContext, y: NDArray, x: NDArray, a
   const f64 = dtype === 'float64';
   const heap = beginCall(ctx.heap, [y, x]);
   const X = stageContiguous(heap, x),
-    Y = inPlace(heap, y, [x]) ?? stageCopy(heap, y);
+    Y = inPlace(heap, y, y.size * (f64 ? 8 : 4), [x]) ?? stageCopy(heap, y);
   (f64 ? heap.exports.axpy_f64 : heap.exports.axpy_f32)(y.size, Y, X, alpha);
   finish(heap, f64, Y, y.size, y.shape, y);
   return true;

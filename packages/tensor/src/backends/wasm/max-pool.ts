@@ -33,7 +33,7 @@ export function wasmMaxPoolGrad(
   const geo = writeGeometry(heap, x.shape, X.strides, geometry, [...M.strides, ...G.strides]);
   const counts = heap.alloc(geometry.output[0] * geometry.output[1] * bytes);
   // 16 bytes of slack: a SIMD row of stride 2 reads and rewrites (unchanged) one element past its last
-  // tap, and reads x one past (inside M's block, staged after it)
+  // tap, and reads x one past (inside M's block, staged after it; a resident x: the memory after it)
   const o = heap.alloc(x.size * bytes + 16);
   (f64 ? heap.exports.maxPoolGrad_f64 : heap.exports.maxPoolGrad_f32)(
     geo,

@@ -251,10 +251,7 @@ export class WasmHeap {
   oversized = false;
   /** The most bytes one call has taken above the pinned blocks (see `alloc`, wasm/resident.ts). */
   peak = 0;
-  /**
-   * While set, an `alloc` that needs the memory to grow throws WasmMemoryFull (the call goes to the
-   * fallback): growing a plain memory detaches every view of it, a compiled plan's included.
-   */
+  /** While set, an `alloc` that would grow the memory (detaching its views) throws WasmMemoryFull. */
   growthLocked = false;
   /** Set by `beginCall` for a call with a resident operand: it cannot grow the memory either. */
   residentCall = false;

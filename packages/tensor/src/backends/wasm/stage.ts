@@ -11,7 +11,7 @@
  * An array that already lives in this memory (resident: a compiled plan's buffers, see
  * wasm/resident.ts) is read where it is, never copied, and a resident `out` that overlaps no input
  * is written in place, so `finish` has nothing to copy. None of these allocates on the JS heap
- * beyond the typed-array views and results it must make.
+ * beyond small bookkeeping, the typed-array views and the results it must make.
  */
 import type { FloatArray } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
@@ -67,12 +67,23 @@ export function target(
   inputs: readonly NDArray[],
   scratch?: number,
 ): number {
-  return inPlace(heap, out, inputs) ?? scratch ?? heap.alloc(bytes);
+  return inPlace(heap, out, bytes, inputs) ?? scratch ?? heap.alloc(bytes);
 }
 
-/** The address of `out` when a kernel may write it in place (see target), else undefined. */
-export function inPlace(heap: WasmHeap, out: NDArray | undefined, inputs: readonly NDArray[]): number | undefined {
+/**
+ * The address of `out` when a kernel may write its `bytes` of float results there in place (see
+ * target): a contiguous resident float array of exactly that size, overlapping no input; else
+ * undefined (the result then goes through `finish`, which converts or rejects a wrong `out`).
+ */
+export function inPlace(
+  heap: WasmHeap,
+  out: NDArray | undefined,
+  bytes: number,
+  inputs: readonly NDArray[],
+): number | undefined {
   if (out === undefined || !out.isContiguous || !isResident(heap, out)) return undefined;
+  if (!(out.data instanceof Float32Array || out.data instanceof Float64Array)) return undefined;
+  if (out.size * out.data.BYTES_PER_ELEMENT !== bytes) return undefined;
   return inputs.some((x) => overlaps(x, out)) ? undefined : addressOf(out);
 }
 

@@ -207,27 +207,11 @@ export function lstmCell_f32(rows: i32, hidden: i32, gates: usize, c: usize, out
 export function lstmCell_f64(rows: i32, hidden: i32, gates: usize, c: usize, out: usize, scratch: usize): void {
   lstmCell<f64>(rows, hidden, gates, c, out, scratch);
 }
-export function lstmCellBackward_f32(
-  rows: i32,
-  hidden: i32,
-  grad: usize,
-  cell: usize,
-  c: usize,
-  dg: usize,
-  dc: usize,
-): void {
-  lstmCellBackward<f32>(rows, hidden, grad, cell, c, dg, dc);
+export function lstmCellBackward_f32(rows: i32, hidden: i32, g: usize, s: usize, c: usize, dg: usize, dc: usize): void {
+  lstmCellBackward<f32>(rows, hidden, g, s, c, dg, dc);
 }
-export function lstmCellBackward_f64(
-  rows: i32,
-  hidden: i32,
-  grad: usize,
-  cell: usize,
-  c: usize,
-  dg: usize,
-  dc: usize,
-): void {
-  lstmCellBackward<f64>(rows, hidden, grad, cell, c, dg, dc);
+export function lstmCellBackward_f64(rows: i32, hidden: i32, g: usize, s: usize, c: usize, dg: usize, dc: usize): void {
+  lstmCellBackward<f64>(rows, hidden, g, s, c, dg, dc);
 }
 export function unaryMathScratchBytes(): i32 {
   return TRIG_SCRATCH_BYTES;

@@ -101,24 +101,8 @@ export interface KernelExports {
   activationGrad_f32(op: number, n: number, g: number, s: number, out: number): void;
   lstmCell_f32(rows: number, hidden: number, gates: number, c: number, out: number, scratch: number): void;
   lstmCell_f64(rows: number, hidden: number, gates: number, c: number, out: number, scratch: number): void;
-  lstmCellBackward_f32(
-    rows: number,
-    hidden: number,
-    grad: number,
-    cell: number,
-    c: number,
-    dg: number,
-    dc: number,
-  ): void;
-  lstmCellBackward_f64(
-    rows: number,
-    hidden: number,
-    grad: number,
-    cell: number,
-    c: number,
-    dg: number,
-    dc: number,
-  ): void;
+  lstmCellBackward_f32(rows: number, hidden: number, g: number, s: number, c: number, dg: number, dc: number): void;
+  lstmCellBackward_f64(rows: number, hidden: number, g: number, s: number, c: number, dg: number, dc: number): void;
   activationGrad_f64(op: number, n: number, g: number, s: number, out: number): void;
   unaryMath_f32(op: number, n: number, x: number, out: number, scratch: number): void;
   unaryMath_f64(op: number, n: number, x: number, out: number, scratch: number): void;

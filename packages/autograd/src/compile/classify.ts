@@ -48,9 +48,8 @@ function internalOrigins(run: RecordedRun): Map<Storage, Origin> {
   run.inputs.forEach((x, index) => {
     map.set(x.data, { kind: 'input', index });
   });
-  run.rec.scratchMade.forEach((data, index) => {
-    map.set(data, { kind: 'scratch', index });
-  });
+  let index = 0;
+  for (const data of run.rec.scratchMade) map.set(data, { kind: 'scratch', index: index++ });
   run.rec.calls.forEach((c, call) => {
     resultArrays(c.result).forEach((r, field) => {
       // a kernel that returns its `out` argument made no storage: that storage came from elsewhere

@@ -164,7 +164,7 @@ export class Plan {
   /** Tensors whose `.grad` was null when the recorded call began and stayed null until set: must be null again. */
   private readonly nullAtStart: Tensor[];
   private readonly versions: [Tensor, number][];
-  private readonly usage: PlanMemory;
+  private readonly usage: Omit<PlanMemory, 'resident'>;
   private readonly resident: ResidentMemory | undefined;
   private readonly layout: ResidentLayout | undefined;
   private block: ResidentBlock | undefined;
@@ -216,7 +216,7 @@ export class Plan {
     this.block = this.layout === undefined ? undefined : this.resident?.allocate(this.layout.bytes);
     this.built = this.build();
     const total = bytes.intermediates + bytes.inputs + bytes.constants + bytes.state;
-    this.usage = { ...bytes, total, buffers: origins.size, resident: 0 };
+    this.usage = { ...bytes, total, buffers: origins.size };
     if (this.block !== undefined) blocks.register(this, this.block, this);
   }
 

@@ -75,8 +75,7 @@ export class Recorder implements TraceListener {
   /** Storage first seen as a kernel's result (made during the call), or made as scratch. */
   readonly results = new Set<NDArray['data']>();
   /** Storage ops made for the kernels to write (TraceListener.scratch), in order. */
-  readonly scratchMade: NDArray['data'][] = [];
-  private readonly scratchSet = new Set<NDArray['data']>();
+  readonly scratchMade = new Set<NDArray['data']>();
   /** Storage a kernel wrote that existed before the call, with its contents before the first write. */
   readonly snapshots = new Map<NDArray['data'], Snapshot>();
   /** Why the call cannot be replayed (reads into JavaScript, random numbers), in order. */
@@ -143,7 +142,7 @@ export class Recorder implements TraceListener {
   /** Copies the contents of the storage a kernel made or wrote (a replay reruns kernels, nothing else). */
   private keepContents(result: unknown, written: readonly NDArray[]): void {
     for (const r of [...resultArrays(result), ...written])
-      if (this.results.has(r.data) && !this.scratchSet.has(r.data)) this.madeContents.set(r.data, r.data.slice());
+      if (this.results.has(r.data) && !this.scratchMade.has(r.data)) this.madeContents.set(r.data, r.data.slice());
   }
 
   /**
@@ -196,8 +195,7 @@ export class Recorder implements TraceListener {
   scratch(data: object): void {
     // not watched for writes from JavaScript (an op's own workspace, written step by step through
     // views: keeping a copy after each write would cost its size at every step)
-    this.scratchSet.add(data as NDArray['data']);
-    this.scratchMade.push(data as NDArray['data']);
+    this.scratchMade.add(data as NDArray['data']);
     this.results.add(data as NDArray['data']); // made by the call: no snapshot, no restore
   }
 

@@ -8,6 +8,7 @@
  */
 import { type Backend, type GruCellGrads, getBackend } from '../../backend.js';
 import type { NDArray } from '../../ndarray.js';
+import { GRU_CELL_PLANES as PLANES } from '../../ops/recurrent.js';
 import { checkOut } from '../out.js';
 import {
   type F32,
@@ -20,9 +21,6 @@ import {
   planesLike,
   rowsOf,
 } from './recurrent-arrays.js';
-
-/** Planes of the GRU cell's result: h', then r, z, n for the backward. */
-const PLANES = 4;
 
 /**
  * [h', r, z, n] from the input part xGates [..., 3H], the hidden part hGates [..., 3H] and h [..., H]:

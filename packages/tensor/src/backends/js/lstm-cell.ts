@@ -9,6 +9,7 @@
  */
 import { type Backend, type LstmCellGrads, getBackend } from '../../backend.js';
 import type { NDArray } from '../../ndarray.js';
+import { LSTM_CELL_PLANES as PLANES } from '../../ops/recurrent.js';
 import { checkOut } from '../out.js';
 import { copy } from './copy.js';
 import {
@@ -22,9 +23,6 @@ import {
   planesLike,
   rowsOf,
 } from './recurrent-arrays.js';
-
-/** Planes of the LSTM cell's result: h', c', then σ(i), σ(f), tanh(g), σ(o), tanh(c') for the backward. */
-const PLANES = 7;
 
 /**
  * [h', c', σ(i), σ(f), tanh(g), σ(o), tanh(c')] from gates [..., 4H] and c [..., H]: σ of all four

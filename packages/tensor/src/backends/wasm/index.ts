@@ -14,7 +14,7 @@
  * if (wasmSupported()) setBackend(createWasmBackend(jsBackend));
  * ```
  */
-import type { Backend, LstmCellGrads } from '../../backend.js';
+import type { Backend } from '../../backend.js';
 import { type DType, isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
 import { attachResidentMemory } from '../../resident.js';
@@ -100,13 +100,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
             ([p], o) => wasmUnary(ctx, op, p!, outDtype, o) !== undefined,
             ([p], o) => fallback.unary(op, p!, outDtype, o),
           );
-        let r: NDArray | undefined;
-        try {
-          r = wasmUnary(ctx, op, x, outDtype, out);
-        } catch (e) {
-          r = declined(e);
-        }
-        return settled(ctx, r) ?? fallback.unary(op, x, outDtype, out);
+        return attempt(ctx, () => wasmUnary(ctx, op, x, outDtype, out)) ?? fallback.unary(op, x, outDtype, out);
       },
       binary: (op, a, b, outDtype, out) => {
         if (a.size > limit && isFloat(outDtype) && (out === undefined || out.isContiguous))
@@ -118,13 +112,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
             ([p, q], o) => wasmBinary(ctx, op, p!, q!, outDtype, o) !== undefined,
             ([p, q], o) => fallback.binary(op, p!, q!, outDtype, o),
           );
-        let r: NDArray | undefined;
-        try {
-          r = wasmBinary(ctx, op, a, b, outDtype, out);
-        } catch (e) {
-          r = declined(e);
-        }
-        return settled(ctx, r) ?? fallback.binary(op, a, b, outDtype, out);
+        return attempt(ctx, () => wasmBinary(ctx, op, a, b, outDtype, out)) ?? fallback.binary(op, a, b, outDtype, out);
       },
       compare: (op, a, b, out) => {
         checkOut('compare', out, a.shape, 'bool');
@@ -137,13 +125,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
             ([p, q], o) => wasmCompare(ctx, op, p!, q!, o) !== undefined,
             into(([p, q], o) => fallback.compare(op, p!, q!, o)),
           );
-        let r: NDArray | undefined;
-        try {
-          r = wasmCompare(ctx, op, a, b, out);
-        } catch (e) {
-          r = declined(e);
-        }
-        return settled(ctx, r) ?? fallback.compare(op, a, b, out);
+        return attempt(ctx, () => wasmCompare(ctx, op, a, b, out)) ?? fallback.compare(op, a, b, out);
       },
       where: (cond, a, b, outDtype, out) => {
         checkOut('where', out, a.shape, outDtype);
@@ -156,13 +138,9 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
             ([c, p, q], o) => wasmWhere(ctx, c!, p!, q!, outDtype, o) !== undefined,
             into(([c, p, q], o) => fallback.where(c!, p!, q!, outDtype, o)),
           );
-        let r: NDArray | undefined;
-        try {
-          r = wasmWhere(ctx, cond, a, b, outDtype, out);
-        } catch (e) {
-          r = declined(e);
-        }
-        return settled(ctx, r) ?? fallback.where(cond, a, b, outDtype, out);
+        return (
+          attempt(ctx, () => wasmWhere(ctx, cond, a, b, outDtype, out)) ?? fallback.where(cond, a, b, outDtype, out)
+        );
       },
       clamp: (x, lo, hi, outDtype, out) => {
         checkOut('clamp', out, x.shape, outDtype);
@@ -175,46 +153,18 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
             ([p], o) => wasmClamp(ctx, p!, lo, hi, outDtype, o) !== undefined,
             into(([p], o) => fallback.clamp(p!, lo, hi, outDtype, o)),
           );
-        let r: NDArray | undefined;
-        try {
-          r = wasmClamp(ctx, x, lo, hi, outDtype, out);
-        } catch (e) {
-          r = declined(e);
-        }
-        return settled(ctx, r) ?? fallback.clamp(x, lo, hi, outDtype, out);
+        return attempt(ctx, () => wasmClamp(ctx, x, lo, hi, outDtype, out)) ?? fallback.clamp(x, lo, hi, outDtype, out);
       },
       reduce: (op, x, axes, outDtype, out) => {
-        let r: NDArray | undefined;
-        try {
-          r = wasmReduce(ctx, op, x, axes, outDtype, out);
-        } catch (e) {
-          r = declined(e);
-        } finally {
-          ctx.settle();
-        }
-        return r ?? fallback.reduce(op, x, axes, outDtype, out);
+        return (
+          attempt(ctx, () => wasmReduce(ctx, op, x, axes, outDtype, out)) ?? fallback.reduce(op, x, axes, outDtype, out)
+        );
       },
       argReduce: (op, x, axis) => {
-        let r: NDArray | undefined;
-        try {
-          r = wasmArgReduce(ctx, op, x, axis);
-        } catch (e) {
-          r = declined(e);
-        } finally {
-          ctx.settle();
-        }
-        return r ?? fallback.argReduce(op, x, axis);
+        return attempt(ctx, () => wasmArgReduce(ctx, op, x, axis)) ?? fallback.argReduce(op, x, axis);
       },
       matmul: (a, b, outDtype, out) => {
-        let r: NDArray | undefined;
-        try {
-          r = wasmMatmul(ctx, a, b, outDtype, out);
-        } catch (e) {
-          r = declined(e);
-        } finally {
-          ctx.settle();
-        }
-        return r ?? fallback.matmul(a, b, outDtype, out);
+        return attempt(ctx, () => wasmMatmul(ctx, a, b, outDtype, out)) ?? fallback.matmul(a, b, outDtype, out);
       },
       copy: (x, dtype, out) => {
         checkOut('copy', out, x.shape, dtype);
@@ -227,13 +177,7 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
             ([p], o) => wasmConvert(ctx, p!, dtype, o) !== undefined,
             into(([p], o) => fallback.copy(p!, dtype, o)),
           );
-        let r: NDArray | undefined;
-        try {
-          r = wasmConvert(ctx, x, dtype, out);
-        } catch (e) {
-          r = declined(e);
-        }
-        return settled(ctx, r) ?? fallback.copy(x, dtype, out);
+        return attempt(ctx, () => wasmConvert(ctx, x, dtype, out)) ?? fallback.copy(x, dtype, out);
       },
       addScaledInPlace: (y, x, alpha) => {
         if (y.size > limit && y.isContiguous && x.isContiguous && isFloat(y.dtype)) {
@@ -267,75 +211,60 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
             ([p, q], o) => wasmActivationGrad(ctx, op, p!, q!, o) !== undefined,
             into(([p, q], o) => fallback.activationGrad(op, p!, q!, o)),
           );
-        let r: NDArray | undefined;
-        try {
-          r = wasmActivationGrad(ctx, op, g, saved, out);
-        } catch (e) {
-          r = declined(e);
-        }
-        return settled(ctx, r) ?? fallback.activationGrad(op, g, saved, out);
+        return (
+          attempt(ctx, () => wasmActivationGrad(ctx, op, g, saved, out)) ?? fallback.activationGrad(op, g, saved, out)
+        );
       },
       im2col: (x, geometry, padValue, out) => {
-        let r: NDArray | undefined;
-        try {
-          r = wasmIm2col(ctx, x, geometry, padValue, out);
-        } catch (e) {
-          r = declined(e);
-        } finally {
-          ctx.settle();
-        }
-        return r ?? fallback.im2col(x, geometry, padValue, out);
+        return (
+          attempt(ctx, () => wasmIm2col(ctx, x, geometry, padValue, out)) ?? fallback.im2col(x, geometry, padValue, out)
+        );
       },
       col2im: (cols, geometry, channels, height, width, out) => {
-        let r: NDArray | undefined;
-        try {
-          r = wasmCol2im(ctx, cols, geometry, channels, height, width, out);
-        } catch (e) {
-          r = declined(e);
-        } finally {
-          ctx.settle();
-        }
-        return r ?? fallback.col2im(cols, geometry, channels, height, width, out);
+        return (
+          attempt(ctx, () => wasmCol2im(ctx, cols, geometry, channels, height, width, out)) ??
+          fallback.col2im(cols, geometry, channels, height, width, out)
+        );
       },
       maxPoolGrad: (x, out, g, geometry, into) => {
         checkOut('maxPoolGrad', into, x.shape, x.dtype);
-        let r: NDArray | undefined;
-        try {
-          r = wasmMaxPoolGrad(ctx, x, out, g, geometry, into);
-        } catch (e) {
-          r = declined(e);
-        } finally {
-          ctx.settle();
-        }
-        return r ?? fallback.maxPoolGrad(x, out, g, geometry, into);
+        return (
+          attempt(ctx, () => wasmMaxPoolGrad(ctx, x, out, g, geometry, into)) ??
+          fallback.maxPoolGrad(x, out, g, geometry, into)
+        );
       },
       fusedLstmCell: (gates, c, into) => {
         checkOut('fusedLstmCell', into, [LSTM_CELL_PLANES, ...c.shape], c.dtype);
-        let r: NDArray | undefined;
-        try {
-          r = wasmLstmCell(ctx, gates, c, into);
-        } catch (e) {
-          r = declined(e);
-        } finally {
-          ctx.settle();
-        }
-        return r ?? fallback.fusedLstmCell(gates, c, into);
+        return attempt(ctx, () => wasmLstmCell(ctx, gates, c, into)) ?? fallback.fusedLstmCell(gates, c, into);
       },
       fusedLstmCellBackward: (grad, cell, c, into) => {
-        let r: LstmCellGrads | undefined;
-        try {
-          r = wasmLstmCellBackward(ctx, grad, cell, c, into);
-        } catch (e) {
-          r = declined(e);
-        } finally {
-          ctx.settle();
-        }
-        return r ?? fallback.fusedLstmCellBackward(grad, cell, c, into);
+        const hidden = c.shape[c.ndim - 1] ?? 0;
+        checkOut('fusedLstmCellBackward', into?.gates, [...c.shape.slice(0, -1), 4 * hidden], c.dtype);
+        checkOut('fusedLstmCellBackward', into?.c, c.shape, c.dtype);
+        return (
+          attempt(ctx, () => wasmLstmCellBackward(ctx, grad, cell, c, into)) ??
+          fallback.fusedLstmCellBackward(grad, cell, c, into)
+        );
       },
     },
     fallback,
   );
   return attachResidentMemory(backend, wasmResidentMemory(ctx));
+}
+
+/**
+ * What `run` (a wasm kernel) gives: its result, or undefined where it declined or the wasm memory
+ * could not grow to what it needs (see `declined`); afterwards, the drop of a memory the call grew
+ * past `retainBytes` is scheduled (WasmContext.settle).
+ */
+function attempt<T>(ctx: WasmContext, run: () => T | undefined): T | undefined {
+  try {
+    return run();
+  } catch (e) {
+    return declined(e);
+  } finally {
+    ctx.settle();
+  }
 }
 
 /** A kernel's result, after scheduling the drop of a memory the call grew past `retainBytes` (WasmContext.settle). */

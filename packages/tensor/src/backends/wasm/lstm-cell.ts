@@ -36,17 +36,12 @@ export function wasmLstmCell(ctx: WasmContext, gates: NDArray, c: NDArray, out?:
   return finish(heap, f64, O, n, [PLANES, ...c.shape], out);
 }
 
-/** Whether `x` is a contiguous array of `shape` and `dtype` (an `into` array the kernel can fill). */
-function fits(x: NDArray | undefined, shape: readonly number[], dtype: NDArray['dtype']): boolean {
-  return x === undefined || (x.isContiguous && x.dtype === dtype && shapesEqual(x.shape, shape));
-}
-
 /**
  * The cell's backward in one wasm call (assembly/lstm-cell.ts), with the TypeScript kernel's bits:
  * grad [2, ..., H], the forward's planes [7, ..., H] and c [..., H] copied in (read in place when
- * resident), the gates' gradients [..., 4H] and c's out (into `into`'s arrays when given). Declined,
- * for the TypeScript kernel to compute or reject, where the dtypes, shapes or `into` are not what
- * it takes, for small or non-contiguous operands, and past the heap's block size.
+ * resident), the gates' gradients [..., 4H] and c's out (into `into`'s arrays when given, checked by
+ * the caller). Declined, for the TypeScript kernel to compute or reject, where the dtypes or shapes
+ * are not what it takes, for small or non-contiguous operands, and past the heap's block size.
  */
 export function wasmLstmCellBackward(
   ctx: WasmContext,
@@ -62,7 +57,6 @@ export function wasmLstmCellBackward(
   if (!grad.isContiguous || !cell.isContiguous || !c.isContiguous) return undefined;
   const hidden = c.shape[c.ndim - 1]!;
   const gateShape = [...c.shape.slice(0, -1), 4 * hidden];
-  if (!fits(into?.gates, gateShape, dtype) || !fits(into?.c, c.shape, dtype)) return undefined;
   // staged: grad (2 planes), cell (7), c (1), and the results (4 + 1)
   if ((2 + PLANES + 1 + 5) * c.size > ctx.chunkElements) return undefined;
   const f64 = dtype === 'float64';

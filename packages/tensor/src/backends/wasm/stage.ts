@@ -26,13 +26,17 @@ import type { WasmHeap } from './runtime.js';
  */
 export function beginCall(heap: WasmHeap, operands: readonly (NDArray | undefined)[] = []): WasmHeap {
   heap.reset();
-  heap.residentCall = operands.some((x) => x !== undefined && isResident(heap, x));
+  const buffer = heap.buffer();
+  heap.residentCall = operands.some((x) => x !== undefined && x.data.buffer === buffer);
   return heap;
 }
 
-/** Whether `x`'s storage is a view of `heap`'s memory as it is now (a resident array). */
+/**
+ * Whether `x`'s storage is a view of `heap`'s memory as it is now (a resident array): only an
+ * operand given to this call's `beginCall` can be, so a call without one answers at once.
+ */
 export function isResident(heap: WasmHeap, x: NDArray): boolean {
-  return x.data.buffer === heap.buffer();
+  return heap.residentCall && x.data.buffer === heap.buffer();
 }
 
 /** Byte offset in wasm memory of element 0 of resident `x` (see isResident). */

@@ -4,11 +4,12 @@
  * batches) and the ones it copies (strided views). Where no BLAS loads, those tests report
  * themselves skipped with the reason; the switches are tested everywhere.
  */
+import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { withNativeBlas } from '../src/backends/native/index.js';
-import { loadBlas } from '../src/backends/native/blas.js';
-import { blasMatmul } from '../src/backends/native/matmul.js';
+import { type Blas, type Gemm, loadBlas } from '../src/backends/native/blas.js';
+import { BLAS_ONE_THREAD_WORK, blasMatmul } from '../src/backends/native/matmul.js';
 import { type NDArray, Rng, backendInfo, createWasmBackend, full, getBackend, jsBackend, randn } from '../src/index.js';
 
 const loaded = loadBlas(process.env.CHAINRULE_BLAS_TEST, process.platform);
@@ -69,6 +70,30 @@ describe.skipIf(blas === null)(
       );
     });
 
+    it('agrees with the reference on a product large enough for several threads', () => {
+      const rng = new Rng(5);
+      const a = randn([256, 128], { dtype: 'float32', rng });
+      const b = randn([128, 160], { dtype: 'float32', rng });
+      expect(256 * 128 * 160).toBeGreaterThanOrEqual(BLAS_ONE_THREAD_WORK);
+      expectWithinBound(a, b, matmul!(a, b, 'float32'));
+    });
+
+    it.skipIf(blas?.threads === null)('runs small gemms on one OpenBLAS thread and large ones on all', () => {
+      const koffi = createRequire(import.meta.url)('koffi') as {
+        load(p: string): { func(s: string): () => number };
+      };
+      const current = koffi.load(blas!.library).func('int openblas_get_num_threads()');
+      const rng = new Rng(6);
+      const small = randn([64, 64], { dtype: 'float32', rng });
+      const large = randn([256, 256], { dtype: 'float32', rng });
+      matmul!(small, small, 'float32');
+      expect(current()).toBe(1);
+      matmul!(large, large, 'float32');
+      expect(current()).toBe(blas!.threads!.max);
+      matmul!(small, small, 'float32');
+      expect(current()).toBe(1);
+    });
+
     it('leaves small products and int data to the fallback kernel, bit for bit', () => {
       const rng = new Rng(3);
       const a = randn([4, 5], { dtype: 'float32', rng });
@@ -111,6 +136,28 @@ describe.skipIf(blas === null)(
     });
   },
 );
+
+describe('thread count per product', () => {
+  it('asks for one thread below BLAS_ONE_THREAD_WORK per matrix, and for all from there on', () => {
+    const asked: number[] = [];
+    const gemm: Gemm = () => {};
+    const fake: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads: { max: 4, use: (n) => asked.push(n) } };
+    const mm = blasMatmul(fake, jsBackend.matmul.bind(jsBackend));
+    const side = Math.ceil(Math.cbrt(BLAS_ONE_THREAD_WORK));
+    const at = (m: number, dtype: 'float32' | 'float64' = 'float32') =>
+      mm(full([m, side], 0, dtype), full([side, side], 0, dtype), dtype);
+    at(side);
+    at(Math.floor((BLAS_ONE_THREAD_WORK - 1) / (side * side)), 'float64');
+    // a batch of small matrices stays on one thread, however large the batch
+    mm(full([64, 40, 40], 0, 'float32'), full([40, 40], 0, 'float32').expand([64, 40, 40]), 'float32');
+    expect(asked).toEqual([4, 1, 1]);
+  });
+
+  it('loads each library once, so every caller sees the thread count it set', () => {
+    if (blas === null) return expect(loadBlas('/nonexistent/libnothing.so', process.platform)).toHaveProperty('reason');
+    expect(loadBlas(blas.library, process.platform)).toBe(blas);
+  });
+});
 
 describe('switches', () => {
   it('CHAINRULE_BLAS=off keeps the backend as it is and says why', () => {

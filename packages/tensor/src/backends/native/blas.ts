@@ -23,12 +23,23 @@ export type Gemm = (
   ldc: number,
 ) => void;
 
+/**
+ * OpenBLAS's thread count, set per call: `max` is the count it started with (`OPENBLAS_NUM_THREADS`
+ * or the cores), `use(n)` sets it (a call into the library only when `n` differs from the last).
+ */
+export interface BlasThreads {
+  readonly max: number;
+  use(n: number): void;
+}
+
 /** A loaded BLAS: its gemm functions and where it came from. */
 export interface Blas {
   sgemm: Gemm;
   dgemm: Gemm;
   /** The file name or path that was loaded, e.g. `libopenblas.so.0`. */
   library: string;
+  /** The library's thread count where it can be set per call (OpenBLAS), else null. */
+  threads: BlasThreads | null;
 }
 
 /** The libraries tried, in order, when `CHAINRULE_BLAS` names none. */
@@ -39,7 +50,36 @@ export const BLAS_CANDIDATES: Readonly<Record<string, readonly string[]>> = {
 };
 
 interface Koffi {
-  load(path: string): { func(signature: string): (...args: unknown[]) => unknown };
+  load(path: string): Library;
+}
+interface Library {
+  func(signature: string): (...args: unknown[]) => unknown;
+}
+
+/** Each library once (its thread count is the library's state, shared by every caller). */
+const loaded = new Map<string, Blas>();
+
+/** OpenBLAS's `openblas_get_num_threads` / `openblas_set_num_threads`, or null in other libraries. */
+function openblasThreads(lib: Library): BlasThreads | null {
+  let get: () => unknown;
+  let set: (n: number) => unknown;
+  try {
+    get = lib.func('int openblas_get_num_threads()');
+    set = lib.func('void openblas_set_num_threads(int)');
+  } catch {
+    return null;
+  }
+  const max = Number(get());
+  if (!(max >= 1)) return null;
+  let current = max;
+  return {
+    max,
+    use(n: number): void {
+      if (n === current) return;
+      set(n);
+      current = n;
+    },
+  };
 }
 
 /** `require` in Node (ESM or CJS), or null elsewhere. */
@@ -72,13 +112,18 @@ export function loadBlas(spec: string | undefined, platform: string): Blas | { r
   const candidates = spec !== undefined ? [spec] : (BLAS_CANDIDATES[platform] ?? []);
   const failures: string[] = [];
   for (const library of candidates) {
+    const known = loaded.get(library);
+    if (known !== undefined) return known;
     try {
       const lib = koffi.load(library);
-      return {
+      const blas: Blas = {
         sgemm: lib.func(SIGNATURE('s')) as Gemm,
         dgemm: lib.func(SIGNATURE('d')) as Gemm,
         library,
+        threads: openblasThreads(lib),
       };
+      loaded.set(library, blas);
+      return blas;
     } catch (e) {
       failures.push(`${library}: ${(e as Error).message.split('\n')[0]}`);
     }

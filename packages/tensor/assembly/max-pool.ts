@@ -13,6 +13,8 @@
 // Pointers are each operand's element (0, 0, 0, 0); strides may be negative (i32 offsets wrap into
 // the usize address exactly). `counts` is scratch of outH·outW elements; `out` is written whole.
 
+import { disjointPlane } from './max-pool-disjoint';
+
 /** The element at offset `e` (elements, possibly negative) from p. */
 // @ts-expect-error: decorator
 @inline function at<T>(p: usize, e: i32): T {
@@ -127,6 +129,8 @@ export function maxPoolGrad<T>(geo: usize, x: usize, m: usize, g: usize, counts:
   const gn = load<i32>(geo, 88), gc = load<i32>(geo, 92), gh = load<i32>(geo, 96), gw = load<i32>(geo, 100);
   const sz = <usize>sizeof<T>();
   const xs = sw * xw;
+  const disjoint = ph == 0 && pw == 0 && dh == 1 && dw == 1 && sh >= kh && sw >= kw &&
+    (outH - 1) * sh + kh <= h && (outW - 1) * sw + kw <= w;
   memory.fill(out, 0, <usize>(n * c * h * w) * sz);
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
@@ -134,6 +138,10 @@ export function maxPoolGrad<T>(geo: usize, x: usize, m: usize, g: usize, counts:
       const mp = m + <usize>(b * mn + ch * mc) * sz;
       const gp = g + <usize>(b * gn + ch * gc) * sz;
       const rp = out + <usize>((b * c + ch) * h * w) * sz;
+      if (disjoint) {
+        disjointPlane<T>(xp, xh, xw, mp, mh, mw, gp, gh, gw, rp, w, kh, kw, sh, sw, outH, outW);
+        continue;
+      }
       memory.fill(counts, 0, <usize>(outH * outW) * sz);
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {

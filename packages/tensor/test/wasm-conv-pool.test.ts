@@ -236,6 +236,43 @@ describe('maxPoolGrad', () => {
     expect(ran).toBeGreaterThan(40);
   });
 
+  it('wasm matches on disjoint windows (stride ≥ kernel, no padding: one share per position), SIMD and tails', () => {
+    const disjointArb = fc
+      .record({
+        n: fc.integer({ min: 1, max: 2 }),
+        c: fc.integer({ min: 1, max: 3 }),
+        kernel: fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 })),
+        extra: fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 1 })),
+        h: fc.integer({ min: 3, max: 14 }),
+        w: fc.integer({ min: 3, max: 27 }),
+      })
+      .map(({ n, c, kernel, extra, h, w }) => ({
+        n,
+        c,
+        h,
+        w,
+        options: { kernel, stride: [kernel[0] + extra[0], kernel[1] + extra[1]] as [number, number] },
+      }));
+    let ran = 0;
+    fc.assert(
+      fc.property(disjointArb, layoutArb, layoutArb, dtypeArb, fc.nat(), (k, xLayout, gLayout, dtype, seed) => {
+        const g = geometry(k);
+        const x = view([k.n, k.c, k.h, k.w], xLayout, dtype, seed, 0.1);
+        const gOut = view([k.n, k.c, ...g.output], gLayout, dtype, seed + 1, 0.1);
+        const { out, grad } = chainGrad(x, gOut, k);
+        let got = grad;
+        const fell = fallbackCalls('maxPoolGrad', () => (got = wasm.maxPoolGrad(x, out, gOut, g)));
+        expectBitIdentical(got, grad);
+        if (x.size >= CONV_MIN_SIZE) {
+          expect(fell).toBe(0);
+          ran++;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(ran).toBeGreaterThan(100);
+  });
+
   it('wasm matches on LeNet-sized pools, where the SIMD rows run (2x2 stride 2, 3x3 stride 1 padded)', () => {
     for (const dtype of ['float32', 'float64'] as const) {
       for (const options of [

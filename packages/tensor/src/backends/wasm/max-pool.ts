@@ -3,7 +3,22 @@ import { isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { CONV_MIN_SIZE, writeGeometry } from './conv.js';
-import { beginCall, finish, stage } from './stage.js';
+import { beginCall, finish, stage, target } from './stage.js';
+
+/**
+ * Whether no two windows share a tap and all lie inside the h×w input (no padding, no dilation,
+ * stride ≥ kernel): the kernel's one-pass path (assembly/max-pool-disjoint.ts), which reads and
+ * writes nothing outside its operands.
+ */
+export function disjointWindows(g: ConvGeometry, h: number, w: number): boolean {
+  return [0, 1].every(
+    (a) =>
+      g.padding[a] === 0 &&
+      g.dilation[a] === 1 &&
+      g.stride[a]! >= g.kernel[a]! &&
+      (g.output[a]! - 1) * g.stride[a]! + g.kernel[a]! <= [h, w][a]!,
+  );
+}
 
 /**
  * Max pooling's gradient in wasm (see Backend.maxPoolGrad), or undefined when not handled: mixed
@@ -32,9 +47,12 @@ export function wasmMaxPoolGrad(
     G = stage(heap, g);
   const geo = writeGeometry(heap, x.shape, X.strides, geometry, [...M.strides, ...G.strides]);
   const counts = heap.alloc(geometry.output[0] * geometry.output[1] * bytes);
+  // disjoint windows touch nothing past the operands, so a resident `into` is written in place; else
   // 16 bytes of slack: a SIMD row of stride 2 reads and rewrites (unchanged) one element past its last
   // tap, and reads x one past (inside M's block, staged after it; a resident x: the memory after it)
-  const o = heap.alloc(x.size * bytes + 16);
+  const o = disjointWindows(geometry, x.shape[2]!, x.shape[3]!)
+    ? target(heap, into, x.size * bytes, [x, out, g])
+    : heap.alloc(x.size * bytes + 16);
   (f64 ? heap.exports.maxPoolGrad_f64 : heap.exports.maxPoolGrad_f32)(
     geo,
     X.ptr + X.base * bytes,

@@ -4,12 +4,13 @@
 // Tolerances (u32 = 2^-24 is the unit roundoff):
 // - sum: both accumulate in float64 in different orders: |wasm − js| ≤ 2·u32·|js| + r·2^-50·Σ|x|
 //   for float32 (one float32 rounding may go the other way), r·2^-50·Σ|x| for float64.
-// - max/min: identical values (a zero's sign may differ on ties of −0 and +0).
+// - max/min: the same bits (−0 ranks below +0 in both, NaN wins).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type DType, type NDArray, type ReduceOp, jsBackend } from '../src/index.js';
+import { type DType, NDArray, type ReduceOp, jsBackend } from '../src/index.js';
 import { createWasmBackend } from '../src/backends/wasm/index.js';
 import { countingFallback, randomArray } from './backend-helpers.js';
+import { filler } from './helpers.js';
 
 const one = countingFallback();
 const wasm1 = createWasmBackend(one.backend, { threads: 1 });
@@ -25,12 +26,8 @@ describe('reductions', () => {
     expect(got.shape).toEqual(want.shape);
     expect(got.dtype).toBe(want.dtype);
     if (op !== 'sum') {
-      // identical values (=== treats −0 and +0 as equal; NaN must match NaN)
-      for (let i = 0; i < want.size; i++) {
-        const w = want.data[i]!,
-          g = got.data[i]!;
-        expect(g === w || (Number.isNaN(g) && Number.isNaN(w))).toBe(true);
-      }
+      // the same bits (Object.is: −0 differs from +0; NaN matches NaN)
+      for (let i = 0; i < want.size; i++) expect(Object.is(got.data[i], want.data[i])).toBe(true);
       return;
     }
     const absSum = jsBackend.reduce('sum', jsBackend.unary('abs', x, 'float64'), axes, 'float64').data;
@@ -60,6 +57,35 @@ describe('reductions', () => {
           },
         ),
         { numRuns: 120 },
+      );
+    });
+
+    it(`max ranks −0 below +0 and min +0 above −0, in both backends and on every path (${dtype})`, () => {
+      // rows and columns of −0 and +0 in random order (and a few ±1): the last axis, a middle axis, all
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 9 }), fc.nat(), (rows, cols, seed) => {
+          const rng = filler(seed, 0);
+          const data = dtype === 'float32' ? new Float32Array(rows * cols) : new Float64Array(rows * cols);
+          for (let i = 0; i < data.length; i++) data[i] = rng() < 0 ? -0 : rng() < 0.9 ? 0 : rng() < 0 ? -1 : 1;
+          const x = new NDArray(data, [rows, cols]);
+          for (const op of ['max', 'min'] as const) {
+            for (const axes of [[1], [0], [0, 1]]) {
+              const want = jsBackend.reduce(op, x, axes, dtype);
+              checkReduce(op, x, axes, dtype);
+              // IEEE 754 maximum / minimum, folded over the reduced values
+              const [n, m] = axes.length === 2 ? [1, rows * cols] : axes[0] === 1 ? [rows, cols] : [cols, rows];
+              for (let o = 0; o < n; o++) {
+                let acc = op === 'max' ? -Infinity : Infinity;
+                for (let k = 0; k < m; k++) {
+                  const v = axes.length === 2 ? data[k]! : axes[0] === 1 ? data[o * cols + k]! : data[k * cols + o]!;
+                  acc = op === 'max' ? Math.max(acc, v) : Math.min(acc, v);
+                }
+                expect(Object.is(want.data[o], acc)).toBe(true);
+              }
+            }
+          }
+        }),
+        { numRuns: 60 },
       );
     });
 

@@ -44,7 +44,8 @@ export function reduce(op: ReduceOp, x: NDArray, axes: readonly number[], outDty
  * Reduces `x` over `axes` in place of a transposing copy: each output element (the kept axes in
  * row-major order) folds its values in the order the copy would hold them (row-major over `axes`
  * as given, the last of them innermost) with one float64 accumulator; max and min take the first
- * NaN and stop. Any strides, no copy.
+ * NaN and stop, and rank −0 below +0 (IEEE 754 maximum / minimum, as WebAssembly's f32.max and
+ * JAX's max: the wasm kernels give the same bits). Any strides, no copy.
  */
 function reduceWalk(
   op: ReduceOp,
@@ -80,12 +81,12 @@ function reduceWalk(
       else if (op === 'max')
         for (let i = 0, p = at; i < len && acc === acc; i++, p += step) {
           const v = d[p]!;
-          if (v > acc || v !== v) acc = v;
+          if (v > acc || v !== v || (v === acc && Object.is(acc, -0))) acc = v;
         }
       else
         for (let i = 0, p = at; i < len && acc === acc; i++, p += step) {
           const v = d[p]!;
-          if (v < acc || v !== v) acc = v;
+          if (v < acc || v !== v || (v === acc && Object.is(v, -0))) acc = v;
         }
       // the next run: advance the reduced multi-index over all but the last reduced axis
       for (let a = last - 1; a >= 0; a--) {
@@ -168,12 +169,12 @@ function reduceStrided(op: ReduceOp, x: NDArray, { outer, r, inner }: StridedRun
         if (op === 'max')
           for (let i = 0; i < inner; i++) {
             const v = d[row + i]!;
-            if (v > acc[i]! || v !== v) acc[i] = v;
+            if (v > acc[i]! || v !== v || (v === acc[i] && Object.is(acc[i], -0))) acc[i] = v;
           }
         else
           for (let i = 0; i < inner; i++) {
             const v = d[row + i]!;
-            if (v < acc[i]! || v !== v) acc[i] = v;
+            if (v < acc[i]! || v !== v || (v === acc[i] && Object.is(v, -0))) acc[i] = v;
           }
       }
     }

@@ -14,6 +14,7 @@ import { argReduce } from './arg-reduce';
 import { where, clamp } from './select';
 import { im2col, col2im } from './conv';
 import { maxPoolGrad } from './max-pool';
+import { maxPool } from './max-pool-forward';
 
 export function packB_f32(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void {
   packB<f32>(k, n, b, rs, cs, dst);
@@ -233,4 +234,10 @@ export function maxPoolGrad_f32(geo: usize, x: usize, m: usize, g: usize, counts
 }
 export function maxPoolGrad_f64(geo: usize, x: usize, m: usize, g: usize, counts: usize, out: usize): void {
   maxPoolGrad<f64>(geo, x, m, g, counts, out);
+}
+export function maxPool_f32(geo: usize, x: usize, out: usize): void {
+  maxPool<f32>(geo, x, out);
+}
+export function maxPool_f64(geo: usize, x: usize, out: usize): void {
+  maxPool<f64>(geo, x, out);
 }

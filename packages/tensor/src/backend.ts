@@ -211,6 +211,13 @@ export interface Backend {
    * named so because `out` already names the maxima).
    */
   maxPoolGrad(x: NDArray, out: NDArray, g: NDArray, geometry: ConvGeometry, into?: NDArray): NDArray;
+  /**
+   * Max pooling: float x [N, C, H, W] (any strides; windows read −∞ outside it) → each window's max,
+   * [N, C, outH, outW], with the bits of im2col (−∞ padding) and a max over each window's taps (−0
+   * ranks below +0, a NaN wins), without the columns. Written into `out` when given (contiguous, of
+   * that shape and x's dtype).
+   */
+  maxPool(x: NDArray, geometry: ConvGeometry, out?: NDArray): NDArray;
 }
 
 /** The kernel methods of the contract (every member but `name`). */

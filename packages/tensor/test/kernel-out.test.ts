@@ -1,5 +1,5 @@
 /**
- * The `out` argument of reduce, activationGrad, copy, where, compare, clamp, maxPoolGrad,
+ * The `out` argument of reduce, activationGrad, copy, where, compare, clamp, maxPoolGrad, maxPool,
  * fusedLstmCell, fusedGruCell, gather and indexSelect: written into `out` (garbage before, a view at
  * an offset of a larger buffer), the reference and the wasm backend (whole, and in blocks) give the
  * bits they give without `out`, return `out` itself and write nothing outside it (what a compiled
@@ -36,7 +36,16 @@ const backends: [string, Backend, Record<string, number> | null][] = [
 ];
 
 /** The kernels the wasm backend computes itself (for some cases; the others are the fallback's). */
-const WASM_KERNELS = new Set(['reduce', 'activationGrad', 'copy', 'where', 'compare', 'clamp', 'maxPoolGrad']);
+const WASM_KERNELS = new Set([
+  'reduce',
+  'activationGrad',
+  'copy',
+  'where',
+  'compare',
+  'clamp',
+  'maxPoolGrad',
+  'maxPool',
+]);
 
 /** Shapes of 1 to 3 axes: small ones (the wasm kernels decline them) and ones past the wasm thresholds and a block. */
 const dims = fc.oneof(
@@ -152,6 +161,26 @@ describe.each(backends)('%s: kernels write into out', (_name, be, calls) => {
       const maxima = jsBackend.reduce('max', cols, [2], dtype).reshape([n, c, oh, ow]);
       const g = operand([n, c, oh, ow], dtype, rng);
       expectSameInto((into) => be.maxPoolGrad(x, maxima, g, geo, into));
+    });
+  });
+
+  it('maxPool', () => {
+    const cases = fc.record({
+      n: fc.integer({ min: 1, max: 2 }),
+      c: fc.integer({ min: 1, max: 3 }),
+      h: fc.integer({ min: 3, max: 16 }),
+      w: fc.integer({ min: 3, max: 16 }),
+      k: fc.integer({ min: 1, max: 3 }),
+      stride: fc.integer({ min: 1, max: 2 }),
+      padding: fc.integer({ min: 0, max: 1 }),
+      layout,
+      dtype: floatDtype,
+      seed,
+    });
+    check('maxPool', cases, ({ n, c, h, w, k, stride, padding, layout, dtype, seed }) => {
+      const x = operand([n, c, h, w], dtype, new Rng(seed), layout);
+      const geo = convGeometry('test', h, w, { kernel: k, stride, padding: Math.min(padding, k >> 1) });
+      expectSameInto((out) => be.maxPool(x, geo, out));
     });
   });
 
@@ -272,6 +301,7 @@ const CASES: OutCase[] = [
     shape: [1, 1, 24, 32],
     dtype: 'float32',
   },
+  { kernel: 'maxPool', call: (be, o) => be.maxPool(image, pool, o), shape: [1, 1, 12, 16], dtype: 'float32' },
   {
     kernel: 'fusedLstmCell',
     call: (be, o) => be.fusedLstmCell(operand([6, 128], 'float32', rng), f32.reshape([6, 4, 32]).select(1, 0), o),

@@ -233,6 +233,19 @@ describe.each(subjects)('%s: the same bits with resident operands and out', (_na
     });
   });
 
+  it('maxPool', () => {
+    check(conv, (v) => {
+      const geo = geometryOf(v);
+      fc.pre(geo !== undefined);
+      const { n, c, h, w, transposed } = v;
+      fc.pre(n * c * h * w >= 256); // the wasm kernel's threshold
+      const stored = [values(transposed ? [n, c, w, h] : [n, c, h, w], v.dtype, new Rng(v.seed))];
+      const call = ([x]: NDArray[], out?: NDArray): NDArray =>
+        be.maxPool(transposed ? x!.transpose(2, 3) : x!, geo!, out);
+      expectSameResident(s, 'maxPool', stored, call, v);
+    });
+  });
+
   it('maxPoolGrad, its operands read in place', () => {
     check(conv, (v) => {
       const geo = geometryOf(v);

@@ -290,3 +290,67 @@ describe('maxPoolGrad', () => {
     }
   });
 });
+
+/** The window maxima by the chain maxPool replaces: im2col with −∞ padding, then a max over the taps. */
+function chainMax(x: NDArray, k: Case): NDArray {
+  const g = geometry(k);
+  return withBackend(jsBackend, () =>
+    max(im2col(x, k.options, -Infinity).reshape([k.n, k.c, g.kernel[0] * g.kernel[1], -1]), 2).reshape([
+      k.n,
+      k.c,
+      ...g.output,
+    ]),
+  );
+}
+
+describe('maxPool', () => {
+  it('the reference and wasm give the bits of im2col (−∞ padding) → max, for any window, dtype and layout', () => {
+    let ran = 0;
+    fc.assert(
+      fc.property(caseArb, layoutArb, dtypeArb, fc.nat(), (k, xLayout, dtype, seed) => {
+        const x = view([k.n, k.c, k.h, k.w], xLayout, dtype, seed, 0.1);
+        const want = chainMax(x, k);
+        expectBitIdentical(jsBackend.maxPool(x, geometry(k)), want);
+        let got = want;
+        const fell = fallbackCalls('maxPool', () => (got = wasm.maxPool(x, geometry(k))));
+        expectBitIdentical(got, want);
+        if (x.size >= CONV_MIN_SIZE) {
+          expect(fell).toBe(0);
+          ran++;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(ran).toBeGreaterThan(40);
+  });
+
+  it('wasm matches on LeNet-sized pools, where the SIMD rows run (strides 1 and 2, tails, signed zeros)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const options of [
+        { kernel: 2, stride: 2 },
+        { kernel: 3, stride: 2 },
+        { kernel: 3, stride: 1, padding: 1 },
+      ] as ConvOptions[]) {
+        for (const w of [22, 23]) {
+          const k: Case = { n: 2, c: 3, h: 24, w, options };
+          const x = view([2, 3, 24, w], 'contiguous', dtype, w, 0.3);
+          let got = x;
+          expect(fallbackCalls('maxPool', () => (got = wasm.maxPool(x, geometry(k))))).toBe(0);
+          expectBitIdentical(got, chainMax(x, k));
+        }
+      }
+    }
+  });
+
+  it('a non-float x or a wrong out is a typed error naming maxPool, on both backends', () => {
+    const geo = convGeometry('test', 16, 16, { kernel: 2 });
+    const ints = new NDArray(new Int32Array(2 * 2 * 16 * 16), [2, 2, 16, 16]);
+    const floats = view([2, 2, 16, 16], 'contiguous', 'float32', 1);
+    for (const be of [jsBackend, wasm]) {
+      expect(() => be.maxPool(ints, geo)).toThrow(/maxPool: expected a float32 or float64 x, got int32/);
+      expect(() => be.maxPool(floats, geo, new NDArray(new Float32Array(2 * 2 * 8 * 7), [2, 2, 8, 7]))).toThrow(
+        /maxPool/,
+      );
+    }
+  });
+});

@@ -38,6 +38,7 @@ export const OUT_SLOT: Partial<Record<KernelName, number>> = {
   compare: 3,
   clamp: 4,
   maxPoolGrad: 4,
+  maxPool: 2,
   fusedLstmCell: 2,
   fusedLstmCellBackward: 3,
   fusedGruCell: 3,

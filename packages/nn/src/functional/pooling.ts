@@ -86,7 +86,8 @@ function poolWindow(op: string, x: Tensor, options: PoolOptions & { dilation?: P
 
 /**
  * The max over each window of x (padding reads −∞), [N, C, outH, outW], as one op. Forward: the
- * chain unfold → max over the window axis, on arrays (the same kernels: the same bits). Backward:
+ * backend's `maxPool`, which gives the bits of the chain unfold → max over the window axis without
+ * building the columns. Backward:
  * the backend's `maxPoolGrad`, which gives the bits of that chain's gradient (the max rule's, then
  * fold) without building the columns; when the gradient will itself be differentiated (grad mode
  * on during backward: createGraph) the chain's rule is recorded as ops instead, as the max rule does.
@@ -98,7 +99,7 @@ function windowMax(op: string, x: Tensor, window: ConvOptions): Tensor {
     L = g.output[0] * g.output[1];
   const pool = customOp({
     name: op,
-    forward: (v) => T.max(T.im2col(v, window, -Infinity).reshape([n, c, k, L]), 2).reshape([n, c, ...g.output]),
+    forward: (v) => T.getBackend().maxPool(v, g),
     backward: (grad, [xt], out) => {
       // d max / d x_k = [x_k = max] / #ties in each window, added back to the positions the windows read
       if (!isGradEnabled()) return [new Tensor(T.getBackend().maxPoolGrad(xt!.value, out.value, grad.value, g))];

@@ -4,6 +4,7 @@ import { NDArray } from '../../ndarray.js';
 import { checkOut } from '../out.js';
 import { validRange } from './conv.js';
 import { copy } from './copy.js';
+import { maxPool } from './max-pool.js';
 
 const contiguous = (a: NDArray): NDArray => (a.isContiguous ? a : copy(a, a.dtype));
 
@@ -128,5 +129,5 @@ export function maxPoolGrad(x: NDArray, out: NDArray, g: NDArray, geo: ConvGeome
   return into ?? new NDArray(res, [n, c, h, w]);
 }
 
-/** Max pooling's gradient kernel of the reference backend. */
-export const maxPoolFamily = { maxPoolGrad } satisfies Partial<Backend>;
+/** Max pooling and its gradient, kernels of the reference backend. */
+export const maxPoolFamily = { maxPool, maxPoolGrad } satisfies Partial<Backend>;

@@ -30,7 +30,7 @@ import { wasmArgReduce } from './arg-reduce.js';
 import { wasmClamp } from './clamp.js';
 import { wasmWhere } from './where.js';
 import { wasmCol2im, wasmIm2col } from './conv.js';
-import { wasmMaxPoolGrad } from './max-pool.js';
+import { wasmMaxPool, wasmMaxPoolGrad } from './max-pool.js';
 import { wasmLstmCell, wasmLstmCellBackward } from './lstm-cell.js';
 import { LSTM_CELL_PLANES } from '../../ops/recurrent.js';
 import { wasmResidentMemory } from './resident.js';
@@ -232,6 +232,10 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
           attempt(ctx, () => wasmMaxPoolGrad(ctx, x, out, g, geometry, into)) ??
           fallback.maxPoolGrad(x, out, g, geometry, into)
         );
+      },
+      maxPool: (x, geometry, out) => {
+        if (x.ndim === 4) checkOut('maxPool', out, [x.shape[0]!, x.shape[1]!, ...geometry.output], x.dtype);
+        return attempt(ctx, () => wasmMaxPool(ctx, x, geometry, out)) ?? fallback.maxPool(x, geometry, out);
       },
       fusedLstmCell: (gates, c, into) => {
         checkOut('fusedLstmCell', into, [LSTM_CELL_PLANES, ...c.shape], c.dtype);

@@ -63,3 +63,24 @@ export function wasmMaxPoolGrad(
   );
   return finish(heap, f64, o, x.size, x.shape, into);
 }
+
+/**
+ * Max pooling in wasm (see Backend.maxPool), or undefined when not handled: non-float, empty or
+ * small inputs. Bit-identical to the TypeScript kernel (IEEE maximum over each window's taps:
+ * assembly/max-pool-forward.ts). x is staged with its own strides; the result goes straight into a
+ * resident `out`.
+ */
+export function wasmMaxPool(ctx: WasmContext, x: NDArray, geometry: ConvGeometry, out?: NDArray): NDArray | undefined {
+  const dtype = x.dtype;
+  const [oh, ow] = geometry.output;
+  const size = x.shape[0]! * x.shape[1]! * oh * ow;
+  if (!isFloat(dtype) || x.ndim !== 4 || x.size < CONV_MIN_SIZE || size === 0) return undefined;
+  const f64 = dtype === 'float64';
+  const bytes = f64 ? 8 : 4;
+  const heap = beginCall(ctx.heap, [x, out]);
+  const X = stage(heap, x);
+  const geo = writeGeometry(heap, x.shape, X.strides, geometry);
+  const o = target(heap, out, size * bytes, [x]);
+  (f64 ? heap.exports.maxPool_f64 : heap.exports.maxPool_f32)(geo, X.ptr + X.base * bytes, o);
+  return finish(heap, f64, o, size, [x.shape[0]!, x.shape[1]!, oh, ow], out);
+}

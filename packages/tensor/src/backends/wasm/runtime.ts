@@ -145,6 +145,8 @@ export interface KernelExports {
   col2im_f64(geo: number, cols: number, out: number): void;
   maxPoolGrad_f32(geo: number, x: number, m: number, g: number, counts: number, out: number): void;
   maxPoolGrad_f64(geo: number, x: number, m: number, g: number, counts: number, out: number): void;
+  maxPool_f32(geo: number, x: number, out: number): void;
+  maxPool_f64(geo: number, x: number, out: number): void;
 }
 
 const PAGE = 65536;

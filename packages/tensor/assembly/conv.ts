@@ -13,14 +13,14 @@
 
 /** The first output column [lo] whose input column start + ox·stride is ≥ 0, clamped to outSize. */
 // @ts-expect-error: decorator
-@inline function validLo(start: i32, stride: i32, outSize: i32): i32 {
+@inline export function validLo(start: i32, stride: i32, outSize: i32): i32 {
   const lo = start >= 0 ? 0 : (stride - 1 - start) / stride;
   return min(lo, outSize);
 }
 
 /** One past the last output column whose input column start + ox·stride is < size, at least lo. */
 // @ts-expect-error: decorator
-@inline function validHi(start: i32, stride: i32, size: i32, outSize: i32, lo: i32): i32 {
+@inline export function validHi(start: i32, stride: i32, size: i32, outSize: i32, lo: i32): i32 {
   const hi = start >= size ? 0 : (size - start + stride - 1) / stride;
   return max(min(hi, outSize), lo);
 }

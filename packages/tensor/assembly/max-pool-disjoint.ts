@@ -8,14 +8,14 @@
 
 /** Even lanes of a ++ b (the taps of kernel column 0 of L windows of width 2, stride 2). */
 // @ts-expect-error: decorator
-@inline function even<T>(a: v128, b: v128): v128 {
+@inline export function even<T>(a: v128, b: v128): v128 {
   if (sizeof<T>() == 4) return v128.shuffle<f32>(a, b, 0, 2, 4, 6);
   return v128.shuffle<f64>(a, b, 0, 2);
 }
 
 /** Odd lanes of a ++ b (kernel column 1). */
 // @ts-expect-error: decorator
-@inline function odd<T>(a: v128, b: v128): v128 {
+@inline export function odd<T>(a: v128, b: v128): v128 {
   if (sizeof<T>() == 4) return v128.shuffle<f32>(a, b, 1, 3, 5, 7);
   return v128.shuffle<f64>(a, b, 1, 3);
 }

@@ -9,6 +9,9 @@
 // `geo` holds the 18 i32s of assembly/conv.ts (x's sizes and element strides, the window, the output
 // size); `x` points at x's element (0, 0, 0, 0) (strides may be negative); `out` is contiguous.
 
+import { validHi, validLo } from './conv';
+import { even, odd } from './max-pool-disjoint';
+
 /**
  * IEEE maximum of two scalars without a branch (the scalar f32.max compiles to compares and jumps,
  * which mispredict on the ties a ReLU's zeros make everywhere).
@@ -34,9 +37,8 @@
     for (; k + L < n; k += L) {
       const p = x + <usize>(2 * k) * sz;
       const lo = v128.load(p), hi = v128.load(p, 16);
-      const taps = sizeof<T>() == 4 ? v128.shuffle<f32>(lo, hi, 0, 2, 4, 6) : v128.shuffle<f64>(lo, hi, 0, 2);
       const q = o + <usize>k * sz;
-      v128.store(q, v128.max<T>(v128.load(q), taps));
+      v128.store(q, v128.max<T>(v128.load(q), even<T>(lo, hi)));
     }
   }
   for (; k < n; k++) {
@@ -65,9 +67,7 @@
       if (iy < 0 || iy >= h) continue;
       const p = xp + <usize>(iy * xh + 2 * k) * sz;
       const lo = v128.load(p), hi = v128.load(p, 16);
-      const e = sizeof<T>() == 4 ? v128.shuffle<f32>(lo, hi, 0, 2, 4, 6) : v128.shuffle<f64>(lo, hi, 0, 2);
-      const d = sizeof<T>() == 4 ? v128.shuffle<f32>(lo, hi, 1, 3, 5, 7) : v128.shuffle<f64>(lo, hi, 1, 3);
-      acc = v128.max<T>(acc, v128.max<T>(e, d));
+      acc = v128.max<T>(acc, v128.max<T>(even<T>(lo, hi), odd<T>(lo, hi)));
     }
     v128.store(o + <usize>k * sz, acc);
   }
@@ -108,8 +108,8 @@ export function maxPool<T>(geo: usize, x: usize, out: usize): void {
         for (let j = 0; j < kw; j++) {
           // the output columns whose tap j lies inside the input: [lo, hi)
           const start = j * dw - pw;
-          const lo = start >= 0 ? 0 : min((sw - 1 - start) / sw, outW);
-          const hi = max(min(start >= w ? 0 : (w - start + sw - 1) / sw, outW), lo);
+          const lo = validLo(start, sw, outW);
+          const hi = validHi(start, sw, w, outW, lo);
           for (let oy = 0; oy < outH; oy++) {
             const iy = oy * sh - ph + i * dh;
             if (iy < 0 || iy >= h) continue;

@@ -13,6 +13,7 @@
 // Pointers are each operand's element (0, 0, 0, 0); strides may be negative (i32 offsets wrap into
 // the usize address exactly). `counts` is scratch of outH·outW elements; `out` is written whole.
 
+import { validHi, validLo } from './conv';
 import { disjointPlane } from './max-pool-disjoint';
 
 /** The element at offset `e` (elements, possibly negative) from p. */
@@ -146,8 +147,8 @@ export function maxPoolGrad<T>(geo: usize, x: usize, m: usize, g: usize, counts:
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
           const start = j * dw - pw;
-          const lo = start >= 0 ? 0 : min((sw - 1 - start) / sw, outW);
-          const hi = max(min(start >= w ? 0 : (w - start + sw - 1) / sw, outW), lo);
+          const lo = validLo(start, sw, outW);
+          const hi = validHi(start, sw, w, outW, lo);
           for (let oy = 0; oy < outH; oy++) {
             const iy = oy * sh - ph + i * dh;
             const mrow = mp + <usize>(oy * mh) * sz;
@@ -166,8 +167,8 @@ export function maxPoolGrad<T>(geo: usize, x: usize, m: usize, g: usize, counts:
       for (let i = 0; i < kh; i++) {
         for (let j = 0; j < kw; j++) {
           const start = j * dw - pw;
-          const lo = start >= 0 ? 0 : min((sw - 1 - start) / sw, outW);
-          const hi = max(min(start >= w ? 0 : (w - start + sw - 1) / sw, outW), lo);
+          const lo = validLo(start, sw, outW);
+          const hi = validHi(start, sw, w, outW, lo);
           for (let oy = 0; oy < outH; oy++) {
             const iy = oy * sh - ph + i * dh;
             if (iy < 0 || iy >= h) continue;

@@ -41,6 +41,21 @@ function fallbackCalls(method: string, f: () => void): number {
   return calls[method] ?? 0;
 }
 
+/**
+ * Runs `call` (a wasm kernel), expects `want`'s bits, and where `size` reaches the kernels'
+ * threshold, that no call of `method` reached the fallback; returns whether the wasm kernel ran.
+ */
+function expectWasmBits(method: string, size: number, call: () => NDArray, want: NDArray): boolean {
+  let got = want;
+  const fell = fallbackCalls(method, () => {
+    got = call();
+  });
+  expectBitIdentical(got, want);
+  if (size < CONV_MIN_SIZE) return false;
+  expect(fell).toBe(0);
+  return true;
+}
+
 const SPECIALS = [NaN, 0, -0, Infinity, -Infinity, 1e-40, -1e-40, 3.4e38, -3.4e38];
 
 /** Quarters in [-2, 2] (many exact ties, −0 included) with a fraction `special` of specials. */
@@ -124,15 +139,7 @@ describe('wasm im2col', () => {
           const x = view([k.n, k.c, k.h, k.w], layout, dtype, seed);
           const g = geometry(k);
           const want = jsBackend.im2col(x, g, pad);
-          let got = want;
-          const fell = fallbackCalls('im2col', () => {
-            got = wasm.im2col(x, g, pad);
-          });
-          expectBitIdentical(got, want);
-          if (want.size >= CONV_MIN_SIZE) {
-            expect(fell).toBe(0);
-            ran++;
-          }
+          if (expectWasmBits('im2col', want.size, () => wasm.im2col(x, g, pad), want)) ran++;
         },
       ),
       { numRuns: 300 },
@@ -164,15 +171,7 @@ describe('wasm col2im', () => {
         const r = filler(seed + 1);
         for (let i = 0; i < cd.length; i++) if (Number.isFinite(cd[i]!)) cd[i] = cd[i]! + r() * 1e-3;
         const want = jsBackend.col2im(cols, g, k.c, k.h, k.w);
-        let got = want;
-        const fell = fallbackCalls('col2im', () => {
-          got = wasm.col2im(cols, g, k.c, k.h, k.w);
-        });
-        expectBitIdentical(got, want);
-        if (cols.size >= CONV_MIN_SIZE) {
-          expect(fell).toBe(0);
-          ran++;
-        }
+        if (expectWasmBits('col2im', cols.size, () => wasm.col2im(cols, g, k.c, k.h, k.w), want)) ran++;
       }),
       { numRuns: 300 },
     );
@@ -221,15 +220,7 @@ describe('maxPoolGrad', () => {
         const gOut = view([k.n, k.c, ...g.output], gLayout, dtype, seed + 1);
         const { out } = chainGrad(x, gOut, k);
         const want = jsBackend.maxPoolGrad(x, out, gOut, g);
-        let got = want;
-        const fell = fallbackCalls('maxPoolGrad', () => {
-          got = wasm.maxPoolGrad(x, out, gOut, g);
-        });
-        expectBitIdentical(got, want);
-        if (x.size >= CONV_MIN_SIZE) {
-          expect(fell).toBe(0);
-          ran++;
-        }
+        if (expectWasmBits('maxPoolGrad', x.size, () => wasm.maxPoolGrad(x, out, gOut, g), want)) ran++;
       }),
       { numRuns: 300 },
     );
@@ -260,13 +251,7 @@ describe('maxPoolGrad', () => {
         const x = view([k.n, k.c, k.h, k.w], xLayout, dtype, seed, 0.1);
         const gOut = view([k.n, k.c, ...g.output], gLayout, dtype, seed + 1, 0.1);
         const { out, grad } = chainGrad(x, gOut, k);
-        let got = grad;
-        const fell = fallbackCalls('maxPoolGrad', () => (got = wasm.maxPoolGrad(x, out, gOut, g)));
-        expectBitIdentical(got, grad);
-        if (x.size >= CONV_MIN_SIZE) {
-          expect(fell).toBe(0);
-          ran++;
-        }
+        if (expectWasmBits('maxPoolGrad', x.size, () => wasm.maxPoolGrad(x, out, gOut, g), grad)) ran++;
       }),
       { numRuns: 300 },
     );
@@ -311,13 +296,7 @@ describe('maxPool', () => {
         const x = view([k.n, k.c, k.h, k.w], xLayout, dtype, seed, 0.1);
         const want = chainMax(x, k);
         expectBitIdentical(jsBackend.maxPool(x, geometry(k)), want);
-        let got = want;
-        const fell = fallbackCalls('maxPool', () => (got = wasm.maxPool(x, geometry(k))));
-        expectBitIdentical(got, want);
-        if (x.size >= CONV_MIN_SIZE) {
-          expect(fell).toBe(0);
-          ran++;
-        }
+        if (expectWasmBits('maxPool', x.size, () => wasm.maxPool(x, geometry(k)), want)) ran++;
       }),
       { numRuns: 300 },
     );

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { withNativeBlas } from '../src/backends/native/index.js';
-import { type Blas, type Gemm, loadBlas } from '../src/backends/native/blas.js';
+import { type Blas, type Gemm, loadBlas, startingThreads } from '../src/backends/native/blas.js';
 import { BLAS_ONE_THREAD_WORK, blasMatmul } from '../src/backends/native/matmul.js';
 import { type NDArray, Rng, backendInfo, createWasmBackend, full, getBackend, jsBackend, randn } from '../src/index.js';
 
@@ -80,9 +80,11 @@ describe.skipIf(blas === null)(
 
     it.skipIf(blas?.threads === null)('runs small gemms on one OpenBLAS thread and large ones on all', () => {
       const koffi = createRequire(import.meta.url)('koffi') as {
-        load(p: string): { func(s: string): () => number };
+        load(p: string): { func(s: string): (...args: number[]) => number };
       };
-      const current = koffi.load(blas!.library).func('int openblas_get_num_threads()');
+      const lib = koffi.load(blas!.library);
+      const current = lib.func('int openblas_get_num_threads()');
+      const setThreads = lib.func('void openblas_set_num_threads(int)');
       const rng = new Rng(6);
       const small = randn([64, 64], { dtype: 'float32', rng });
       const large = randn([256, 256], { dtype: 'float32', rng });
@@ -90,6 +92,10 @@ describe.skipIf(blas === null)(
       expect(current()).toBe(1);
       matmul!(large, large, 'float32');
       expect(current()).toBe(blas!.threads!.max);
+      matmul!(small, small, 'float32');
+      expect(current()).toBe(1);
+      // the count is the process's: another handle setting it is seen, not assumed away
+      setThreads(blas!.threads!.max);
       matmul!(small, small, 'float32');
       expect(current()).toBe(1);
     });
@@ -153,7 +159,16 @@ describe('thread count per product', () => {
     expect(asked).toEqual([4, 1, 1]);
   });
 
-  it('loads each library once, so every caller sees the thread count it set', () => {
+  it("starts from OpenBLAS's own count: OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS, OMP_NUM_THREADS, the cores", () => {
+    expect(startingThreads(8, {})).toBe(8);
+    expect(startingThreads(8, { OMP_NUM_THREADS: '3,2' })).toBe(3);
+    expect(startingThreads(8, { GOTO_NUM_THREADS: '2', OMP_NUM_THREADS: '3' })).toBe(2);
+    expect(startingThreads(8, { OPENBLAS_NUM_THREADS: '1', GOTO_NUM_THREADS: '2' })).toBe(1);
+    expect(startingThreads(2, { OPENBLAS_NUM_THREADS: '16' })).toBe(2);
+    expect(startingThreads(4, { OPENBLAS_NUM_THREADS: '0', OMP_NUM_THREADS: 'x' })).toBe(4);
+  });
+
+  it('loads each library once', () => {
     if (blas === null) return expect(loadBlas('/nonexistent/libnothing.so', process.platform)).toHaveProperty('reason');
     expect(loadBlas(blas.library, process.platform)).toBe(blas);
   });

@@ -1,8 +1,8 @@
 /**
- * Pooling over sliding windows, built from `unfold` (im2col): max pooling = unfold + max over each
- * window, average pooling = unfold + mean; the 1-D forms pool a height of 1. Gradients come from
- * unfold's rule (fold) and the reductions', except max pooling's first-order gradient, one fused
- * kernel with the same bits (see `windowMax`).
+ * Pooling over sliding windows: max pooling is the max over each window (the backend's `maxPool`,
+ * with the bits of unfold + max), average pooling unfold (im2col) + mean; the 1-D forms pool a
+ * height of 1. Gradients come from unfold's rule (fold) and the reductions', except max pooling's
+ * first-order gradient, one fused kernel with the same bits (see `windowMax`).
  */
 import * as T from '@chainrule/tensor';
 import type { ConvGeometry, ConvOptions, Pair } from '@chainrule/tensor';

@@ -25,7 +25,7 @@ export type Gemm = (
 
 /**
  * OpenBLAS's thread count, set per call: `max` is the count it started with (`OPENBLAS_NUM_THREADS`
- * or the cores), `use(n)` sets it (a call into the library only when `n` differs from the last).
+ * or the cores: see `startingThreads`), `use(n)` sets it (only when the library runs on another).
  */
 export interface BlasThreads {
   readonly max: number;
@@ -56,28 +56,44 @@ interface Library {
   func(signature: string): (...args: unknown[]) => unknown;
 }
 
-/** Each library once (its thread count is the library's state, shared by every caller). */
+/** Each library once, by the name or path it was loaded as. */
 const loaded = new Map<string, Blas>();
 
-/** OpenBLAS's `openblas_get_num_threads` / `openblas_set_num_threads`, or null in other libraries. */
+/**
+ * The thread count OpenBLAS starts with, by its own rule: `OPENBLAS_NUM_THREADS`, else
+ * `GOTO_NUM_THREADS`, else `OMP_NUM_THREADS`, else the cores, and never more than the cores. Taken
+ * from the environment rather than from the library, which may already run on a count another
+ * caller set (another handle on the same library, a worker thread).
+ */
+export function startingThreads(procs: number, env: Readonly<Record<string, string | undefined>>): number {
+  for (const name of ['OPENBLAS_NUM_THREADS', 'GOTO_NUM_THREADS', 'OMP_NUM_THREADS']) {
+    const n = Number.parseInt(env[name] ?? '', 10);
+    if (n >= 1) return Math.min(n, procs);
+  }
+  return procs;
+}
+
+/**
+ * OpenBLAS's thread count, or null in other libraries. `use` asks the library for its count before
+ * setting it (a few hundred nanoseconds), since the count is the process's, not this handle's.
+ */
 function openblasThreads(lib: Library): BlasThreads | null {
   let get: () => unknown;
   let set: (n: number) => unknown;
+  let procs: number;
   try {
     get = lib.func('int openblas_get_num_threads()');
     set = lib.func('void openblas_set_num_threads(int)');
+    procs = Number(lib.func('int openblas_get_num_procs()')());
   } catch {
     return null;
   }
-  const max = Number(get());
-  if (!(max >= 1)) return null;
-  let current = max;
+  if (!(procs >= 1)) return null;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
   return {
-    max,
+    max: startingThreads(procs, env),
     use(n: number): void {
-      if (n === current) return;
-      set(n);
-      current = n;
+      if (Number(get()) !== n) set(n);
     },
   };
 }

@@ -30,7 +30,8 @@ export interface WithBlas {
 
 /**
  * `backend` with its matmul on a native BLAS when one loads (per `env.CHAINRULE_BLAS`), else
- * `backend` itself, with the library or the reason there is none. Changes no global state.
+ * `backend` itself, with the library or the reason there is none. Changes no global state when
+ * called; its matmuls set OpenBLAS's thread count (the process's) per product (see matmul.ts).
  */
 export function withNativeBlas(backend: Backend, env: Readonly<Record<string, string | undefined>>): WithBlas {
   const setting = env.CHAINRULE_BLAS;

@@ -96,8 +96,8 @@ describe('js reduce over leading and middle axes', () => {
             for (const v of flat.slice(r * inner, (r + 1) * inner)) {
               if (op === 'sum') acc += v;
               else if (op === 'prod') acc *= v;
-              else if (acc === acc && (op === 'max' ? v > acc : v < acc)) acc = v;
-              else if (acc === acc && v !== v) acc = v;
+              // IEEE 754 maximum / minimum (−0 below +0), the first NaN kept
+              else if (acc === acc) acc = op === 'max' ? Math.max(acc, v) : Math.min(acc, v);
             }
             const g = got.data[got.offset + r]!;
             if (!Object.is(g, store(acc))) throw new Error(`${op} over [${axes}] at ${r}: ${g} vs ${store(acc)}`);

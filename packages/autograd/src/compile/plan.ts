@@ -75,13 +75,12 @@ type Step = () => void;
 
 /**
  * Whether a result storage must be written by a fused loop over calls [start, end): a call outside
- * the run reads or writes it, or it leaves the plan (an output, a `.grad` in `grads`, the storage of
- * the `.grad` bindings as recorded, state carried to the next call).
+ * the run reads or writes it, or it leaves the plan (an output, or `kept`: the `.grad` bindings as
+ * recorded and state carried to the next call).
  */
 function neededOutside(
   run: RecordedRun,
-  origins: ReadonlyMap<Storage, Origin>,
-  grads: ReadonlySet<Storage>,
+  kept: ReadonlySet<Storage>,
 ): (data: Storage, start: number, end: number) => boolean {
   const touched = new Map<Storage, number[]>();
   run.rec.calls.forEach((c, i) => {
@@ -92,9 +91,7 @@ function neededOutside(
       else if (list[list.length - 1] !== i) list.push(i);
     }
   });
-  const leaving = new Set<Storage>([...run.outputs.map((o) => o.data), ...grads]);
-  for (const origin of origins.values())
-    if (origin.kind === 'carried') leaving.add(resultArrays(run.rec.calls[origin.call]!.result)[origin.field]!.data);
+  const leaving = new Set<Storage>([...run.outputs.map((o) => o.data), ...kept]);
   // storage the call did not make (state written in place, an `out` made outside) is always written
   return (data, start, end) =>
     !run.rec.results.has(data) || leaving.has(data) || (touched.get(data) ?? []).some((i) => i < start || i >= end);
@@ -160,7 +157,8 @@ export class Plan {
   private readonly carried: [Storage, Storage][] = [];
   private readonly restores: Snapshot[] = [];
   private readonly grads: [Tensor, Tensor | null][];
-  private readonly gradData: ReadonlySet<Storage>;
+  /** Storage whose contents outlive a replay: the `.grad` bindings and the carried state's sources. */
+  private readonly kept: ReadonlySet<Storage>;
   /** Tensors whose `.grad` was null when the recorded call began and stayed null until set: must be null again. */
   private readonly nullAtStart: Tensor[];
   private readonly versions: [Tensor, number][];
@@ -173,7 +171,7 @@ export class Plan {
   constructor(
     private readonly backend: Backend,
     private readonly run: RecordedRun,
-    private readonly origins: ReadonlyMap<Storage, Origin>,
+    origins: ReadonlyMap<Storage, Origin>,
     /** Builds the function's result (its structure of tensors) from the arrays `replay` returns. */
     readonly rebuild: (outputs: readonly NDArray[]) => unknown,
     private readonly fuse = true,
@@ -207,12 +205,16 @@ export class Plan {
       add('constants', data);
     }
     this.grads = [...run.rec.gradsStored].map((t) => [t, t.grad]);
-    // (as bound now: a rebuild after the memory moved must not read bindings the caller changed since)
-    this.gradData = new Set(this.grads.flatMap(([, g]) => (g === null ? [] : [g.value.data])));
+    // the .grad bindings as bound now (a rebuild after the memory moved must not read bindings the
+    // caller changed since) and the carried state: storage whose contents outlive a replay
+    this.kept = new Set([
+      ...this.grads.flatMap(([, g]) => (g === null ? [] : [g.value.data])),
+      ...this.carried.map(([from]) => from),
+    ]);
     this.nullAtStart = [...run.rec.gradsStored].filter((t) => run.rec.nullAtStore.has(t) && run.nullAtStart.has(t));
     this.versions = [...run.rec.inPlace];
     this.resident = T.residentMemory(backend);
-    this.layout = this.resident === undefined ? undefined : residentLayout(run, origins);
+    this.layout = this.resident === undefined ? undefined : residentLayout(origins, this.kept);
     this.block = this.layout === undefined ? undefined : this.resident?.allocate(this.layout.bytes);
     this.built = this.build();
     const total = bytes.intermediates + bytes.inputs + bytes.constants + bytes.state;
@@ -226,9 +228,7 @@ export class Plan {
     const run = buffer === undefined ? this.run : residentRun(this.run, this.layout!, this.block!);
     const calls = run.rec.calls;
     const backend = this.backend;
-    const runs = this.fuse
-      ? fuseElementwise(calls, neededOutside(run, this.origins, this.gradData), maxFusedElements(backend.name))
-      : [];
+    const runs = this.fuse ? fuseElementwise(calls, neededOutside(run, this.kept), maxFusedElements(backend.name)) : [];
     const steps: Step[] = [];
     let next = 0,
       fused = 0;

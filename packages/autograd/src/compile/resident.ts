@@ -22,17 +22,20 @@ export interface ResidentLayout {
   readonly bytes: number;
 }
 
-/** The storages of `run` to keep resident and their places, or undefined when there are none. */
-export function residentLayout(run: RecordedRun, origins: ReadonlyMap<Storage, Origin>): ResidentLayout | undefined {
-  const keep = new Set<Storage>();
-  for (const t of run.rec.gradsStored) if (t.grad !== null) keep.add(t.grad.value.data);
-  for (const origin of origins.values())
-    if (origin.kind === 'carried') keep.add(resultArrays(run.rec.calls[origin.call]!.result)[origin.field]!.data);
+/**
+ * The storages to keep resident and their places, or undefined when there are none: the float
+ * results, scratch and argument copies among `origins`, except `kept` (storage whose contents
+ * outlive a replay: the `.grad` bindings and carried state's sources).
+ */
+export function residentLayout(
+  origins: ReadonlyMap<Storage, Origin>,
+  kept: ReadonlySet<Storage>,
+): ResidentLayout | undefined {
   const places = new Map<Storage, number>();
   let bytes = 0;
   for (const [data, origin] of origins) {
     if (origin.kind !== 'result' && origin.kind !== 'input' && origin.kind !== 'scratch') continue;
-    if (keep.has(data) || !(data instanceof Float32Array || data instanceof Float64Array)) continue;
+    if (kept.has(data) || !(data instanceof Float32Array || data instanceof Float64Array)) continue;
     places.set(data, bytes);
     bytes += Math.ceil(data.byteLength / 64) * 64;
   }

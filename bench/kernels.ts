@@ -4,7 +4,7 @@
 import { type BenchSection, machine, toMarkdown } from './lib/report.js';
 import { type ChildCandidate, timeInProcesses } from './lib/processes.js';
 import { ELEMENTWISE_CASES, MATMUL_CASES, MATMUL_LARGE } from './lib/kernel-cases.js';
-import { blasNote, nativeBlas } from './lib/blas-probe.js';
+import { blasNote, blisBlas, nativeBlas } from './lib/blas-probe.js';
 import { bestTorch, peerCandidates, peerNotes } from './lib/peers.js';
 
 const CHAINRULE = new URL('./lib/kernels-chainrule.ts', import.meta.url).href;
@@ -38,6 +38,11 @@ function candidates(kind: 'Matmul' | 'Elementwise', index: number): Record<strin
                 'chainrule BLAS': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['BLAS', index], env: PLAIN },
               }
             : {}),
+          ...(blisBlas() !== null
+            ? {
+                'chainrule BLIS': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['BLIS', index], env: PLAIN },
+              }
+            : {}),
         }
       : {}),
     'tfjs-cpu': { module: TFJS, factory: `tfjs${kind}`, args: ['cpu', index] },
@@ -68,11 +73,18 @@ const MATMUL_NAMES = [
   'chainrule wasm FMA 1T',
   'chainrule wasm FMA 2T',
   'chainrule BLAS',
+  'chainrule BLIS',
   'tfjs-cpu',
   'tfjs-wasm',
   'PyTorch',
   'JAX',
 ];
+
+/** The largest of the figures that were measured (NaN where none was). */
+function best(values: number[]): number {
+  const measured = values.filter((v) => !Number.isNaN(v));
+  return measured.length === 0 ? Number.NaN : Math.max(...measured);
+}
 
 async function matmulSection(): Promise<BenchSection> {
   const rows: (string | number)[][] = [];
@@ -92,6 +104,7 @@ async function matmulSection(): Promise<BenchSection> {
       g('chainrule wasm 2T') / g('tfjs-wasm'),
       g('chainrule wasm FMA 2T') / g('tfjs-wasm'),
       g('chainrule BLAS') / g('PyTorch'),
+      best(['chainrule BLAS', 'chainrule BLIS'].map(g)) / best(['PyTorch', 'JAX'].map(g)),
     ]);
     console.log(`matmul ${label}: ${MATMUL_NAMES.map((k) => `${k} ${g(k).toFixed(2)}`).join(', ')} GFLOP/s`);
   }
@@ -105,6 +118,7 @@ async function matmulSection(): Promise<BenchSection> {
       'wasm 2T / tfjs-wasm',
       'wasm FMA 2T / tfjs-wasm',
       'BLAS / PyTorch',
+      'best BLAS / best peer',
     ],
     rows,
     notes: [
@@ -119,7 +133,7 @@ async function matmulSection(): Promise<BenchSection> {
         'timed round by round in turn.',
       `From N = ${MATMUL_LARGE} on, chainrule js, the 1-thread wasm columns and tfjs-cpu are left out (–): ` +
         'at 1–2 GFLOP/s one 4096 product takes over a minute.',
-      `${blasNote()} The chainrule BLAS column is the wasm 2T backend with its matmul on that library.`,
+      `${blasNote()} The chainrule BLAS and BLIS columns are the wasm 2T backend with its matmul on that library.`,
       'PyTorch: torch.matmul(A, B) (B.t() for A·Bᵀ), a new C per call; JAX: jax.jit of A @ B, ' +
         "block_until_ready; seeded operands in [-0.5, 0.5) from numpy (not the same bits as chainrule's).",
       ...peerNotes(),

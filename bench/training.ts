@@ -5,7 +5,7 @@
 // bench, which builds first: chainrule is imported as the built packages), or alone:
 // npx tsx training.ts   (CHAINRULE_BENCH_QUICK=1: one short round, to check the wiring)
 import { rmSync } from 'node:fs';
-import { blasNote, nativeBlas } from './lib/blas-probe.js';
+import { BLIS_LIBRARY, blasNote, blisBlas, nativeBlas } from './lib/blas-probe.js';
 import { bestTorch, peerCandidates, peerNotes } from './lib/peers.js';
 import { type BenchSection, machine, toMarkdown } from './lib/report.js';
 import { type ChildCandidate, timeInProcesses } from './lib/processes.js';
@@ -15,6 +15,7 @@ import { LSTM_SHAPE, SAMPLES, WORKLOADS, writeBatchesFile } from './lib/training
 const TARGETS = ['≥ 150k', '≥ 333k', '≥ 40k'];
 
 const COLUMNS = [
+  'chainrule BLIS compiled',
   'chainrule BLAS compiled',
   'chainrule compiled',
   'chainrule BLAS',
@@ -26,7 +27,13 @@ const COLUMNS = [
   'JAX',
 ];
 /** The chainrule columns, of which the best is compared with the peers. */
-const OURS = ['chainrule BLAS compiled', 'chainrule compiled', 'chainrule BLAS', 'chainrule'];
+const OURS = [
+  'chainrule BLIS compiled',
+  'chainrule BLAS compiled',
+  'chainrule compiled',
+  'chainrule BLAS',
+  'chainrule',
+];
 
 /** The candidates of WORKLOADS[index]; `data`: the batches file the Python peers read. */
 function candidatesOf(index: number, data: { path: string; batches: number }): Record<string, ChildCandidate> {
@@ -35,6 +42,16 @@ function candidatesOf(index: number, data: { path: string; batches: number }): R
   const w = WORKLOADS[index]!;
   const mlp = (w.model ?? 'mlp') === 'mlp';
   return {
+    ...(blisBlas() !== null
+      ? {
+          'chainrule BLIS compiled': {
+            module: chainrule,
+            factory: 'chainruleTraining',
+            args: [index, false, true, true],
+            env: { CHAINRULE_WASM: 'simd', CHAINRULE_BLAS: BLIS_LIBRARY },
+          },
+        }
+      : {}),
     ...(nativeBlas().library !== null
       ? {
           'chainrule BLAS compiled': {
@@ -131,7 +148,7 @@ export default async function training(): Promise<BenchSection[]> {
         'compiled: the same step through `compileStep` (@chainrule/nn), which replays a plan recorded by ' +
           "autograd's `compile` (the same kernels on storage allocated once, runs of up to 512-element " +
           'elementwise kernels fused into one loop; bit-identical losses), the optimizer update (SGD or Adam, ' +
-          'bias corrections and step counts included) inside the plan. Best chainrule = the best of the four ' +
+          'bias corrections and step counts included) inside the plan. Best chainrule = the best of the ' +
           'chainrule columns without FMA.',
         'chainrule FMA: the same, in a child started with `--experimental-wasm-relaxed-simd`, so the ' +
           'relaxed-SIMD kernels (fused multiply-add in the matmuls) are chosen, as they are by default on ' +

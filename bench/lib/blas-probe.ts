@@ -13,11 +13,38 @@ export function nativeBlas(): { library: string; reason: null } | { library: nul
   return probed;
 }
 
+/** The second library the BLIS columns name (CHAINRULE_BLAS=libblis.so.4), where it loads and is not the default. */
+export const BLIS_LIBRARY = 'libblis.so.4';
+
+let blisProbed: { library: string; kernels: string | null } | null | undefined;
+
+/** BLIS where it loads here and the default selection picks another library, else null. */
+export function blisBlas(): { library: string; kernels: string | null } | null {
+  if (blisProbed === undefined) {
+    const d = nativeBlas();
+    const b = process.platform === 'linux' ? loadBlas(BLIS_LIBRARY, process.platform) : { reason: 'not Linux' };
+    blisProbed = 'reason' in b || b.library === d.library ? null : { library: b.library, kernels: b.kernels };
+  }
+  return blisProbed;
+}
+
 /** The note a table adds about its BLAS columns. */
 export function blasNote(): string {
   const b = nativeBlas();
-  return b.library === null
-    ? `chainrule BLAS: skipped (no native BLAS: ${b.reason}).`
-    : `chainrule BLAS: CHAINRULE_BLAS=on, matmuls of at least 32³ multiply-adds through ${b.library} ` +
-        '(its own threads: OPENBLAS_NUM_THREADS unset); the other chainrule columns run with CHAINRULE_BLAS=off.';
+  const blis = blisBlas();
+  const kernels = (() => {
+    const loaded = b.library === null ? null : loadBlas(undefined, process.platform);
+    return loaded === null || 'reason' in loaded ? null : loaded.kernels;
+  })();
+  return (
+    (b.library === null
+      ? `chainrule BLAS: skipped (no native BLAS: ${b.reason}).`
+      : `chainrule BLAS: CHAINRULE_BLAS=on, matmuls of at least 32³ multiply-adds through ${b.library}` +
+        `${kernels === null ? '' : ` (${kernels} kernels)`}, on one thread below 2²² multiply-adds per ` +
+        'matrix and on the cores above; the other chainrule columns run with CHAINRULE_BLAS=off.') +
+    (blis === null
+      ? ' chainrule BLIS: skipped (no BLIS besides it).'
+      : ` chainrule BLIS: the same through CHAINRULE_BLAS=${blis.library} (${blis.kernels} kernels), one thread ` +
+        'below 2²⁴ multiply-adds per matrix.')
+  );
 }

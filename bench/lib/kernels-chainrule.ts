@@ -3,15 +3,17 @@
 import { NDArray, createWasmBackend, jsBackend, wasmKernelVariant, withNativeBlas, type Backend } from './chainrule.js';
 import { ELEMENTWISE_CASES, ELEMENTWISE_N, MATMUL_CASES, elementwiseInputs, random } from './kernel-cases.js';
 import type { Candidate } from './timing.js';
+import { BLIS_LIBRARY } from './blas-probe.js';
 
 /** The chainrule backends the tables compare. */
-export type ChainruleBackendName = 'js' | 'wasm 1T' | 'wasm 2T' | 'wasm FMA 1T' | 'wasm FMA 2T' | 'BLAS';
+export type ChainruleBackendName = 'js' | 'wasm 1T' | 'wasm 2T' | 'wasm FMA 1T' | 'wasm FMA 2T' | 'BLAS' | 'BLIS';
 
 function backendOf(name: ChainruleBackendName): Backend {
   if (name === 'js') return jsBackend;
-  if (name === 'BLAS') {
-    // the wasm 2T backend with its matmuls on the native BLAS (CHAINRULE_BLAS=on)
-    const found = withNativeBlas(createWasmBackend(jsBackend, { threads: 2 }), { CHAINRULE_BLAS: 'on' });
+  if (name === 'BLAS' || name === 'BLIS') {
+    // the wasm 2T backend with its matmuls on the native BLAS (CHAINRULE_BLAS=on), or on BLIS
+    const setting = name === 'BLAS' ? 'on' : BLIS_LIBRARY;
+    const found = withNativeBlas(createWasmBackend(jsBackend, { threads: 2 }), { CHAINRULE_BLAS: setting });
     if (found.blas === null) throw new Error(`kernels-chainrule: no native BLAS (${found.blasReason})`);
     return found.backend;
   }

@@ -29,7 +29,7 @@ selectDefaultBackend();
  */
 function selectDefaultBackend(): void {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-  const none = (blasReason: string) => recordBlas({ blas: null, blasReason });
+  const none = (blasReason: string) => recordBlas({ blas: null, blasKernels: null, blasReason });
   if (env.CHAINRULE_BACKEND === 'js') {
     none('CHAINRULE_BACKEND=js');
     return;

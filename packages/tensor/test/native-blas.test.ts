@@ -8,13 +8,15 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { withNativeBlas } from '../src/backends/native/index.js';
-import { type Blas, type Gemm, loadBlas, startingThreads } from '../src/backends/native/blas.js';
-import { BLAS_ONE_THREAD_WORK, blasMatmul } from '../src/backends/native/matmul.js';
+import { BLAS_ONE_THREAD_WORK, type Blas, type Gemm, loadBlas, startingThreads } from '../src/backends/native/blas.js';
+import { blasMatmul } from '../src/backends/native/matmul.js';
 import { type NDArray, Rng, backendInfo, createWasmBackend, full, getBackend, jsBackend, randn } from '../src/index.js';
 
-const loaded = loadBlas(process.env.CHAINRULE_BLAS_TEST, process.platform);
-const blas = 'reason' in loaded ? null : loaded;
-const matmul = blas === null ? null : blasMatmul(blas, jsBackend.matmul.bind(jsBackend));
+/** The library the suite runs on: `CHAINRULE_BLAS_TEST`, else the default selection; then BLIS where it loads. */
+const first = loadBlas(process.env.CHAINRULE_BLAS_TEST, process.platform);
+const blis = process.platform === 'linux' ? loadBlas('libblis.so.4', process.platform) : { reason: 'not Linux' };
+const libraries: Array<Blas | { reason: string }> = [first];
+if ('reason' in blis || 'reason' in first || blis.library !== first.library) libraries.push(blis);
 
 /**
  * The stated bound: |blas − reference| ≤ 2·k·ε·(|A|·|B|) elementwise, ε the dtype's unit roundoff
@@ -36,9 +38,11 @@ function expectWithinBound(a: NDArray, b: NDArray, got: NDArray): void {
   }
 }
 
-describe.skipIf(blas === null)(
-  `native BLAS matmul${blas === null ? ` (skipped: ${(loaded as { reason: string }).reason})` : ''}`,
-  () => {
+for (const loaded of libraries) {
+  const blas = 'reason' in loaded ? null : loaded;
+  const matmul = blas === null ? null : blasMatmul(blas, jsBackend.matmul.bind(jsBackend));
+  const name = blas === null ? `native BLAS matmul (skipped: ${(loaded as { reason: string }).reason})` : '';
+  describe.skipIf(blas === null)(name || `native BLAS matmul on ${blas!.library} (${blas!.kernels} kernels)`, () => {
     it('agrees with the reference on random sizes, dtypes and layouts', () => {
       fc.assert(
         fc.property(
@@ -72,22 +76,34 @@ describe.skipIf(blas === null)(
 
     it('agrees with the reference on a product large enough for several threads', () => {
       const rng = new Rng(5);
-      const a = randn([256, 128], { dtype: 'float32', rng });
-      const b = randn([128, 160], { dtype: 'float32', rng });
-      expect(256 * 128 * 160).toBeGreaterThanOrEqual(BLAS_ONE_THREAD_WORK);
+      const a = randn([256, 512], { dtype: 'float32', rng });
+      const b = randn([512, 520], { dtype: 'float32', rng });
+      expect(256 * 512 * 520).toBeGreaterThanOrEqual(blas!.threads?.oneThreadWork ?? 0);
       expectWithinBound(a, b, matmul!(a, b, 'float32'));
     });
 
-    it.skipIf(blas?.threads === null)('runs small gemms on one OpenBLAS thread and large ones on all', () => {
+    it.skipIf(blas?.threads === null)('runs small gemms on one thread and large ones on all', () => {
       const koffi = createRequire(import.meta.url)('koffi') as {
         load(p: string): { func(s: string): (...args: number[]) => number };
       };
       const lib = koffi.load(blas!.library);
-      const current = lib.func('int openblas_get_num_threads()');
-      const setThreads = lib.func('void openblas_set_num_threads(int)');
+      // the library's own count, read and set through a second handle (OpenBLAS's or BLIS's names)
+      const isBlis = ((): boolean => {
+        try {
+          lib.func('int64_t bli_thread_get_num_threads()');
+          return true;
+        } catch {
+          return false;
+        }
+      })();
+      const current = (): number =>
+        Number(lib.func(isBlis ? 'int64_t bli_thread_get_num_threads()' : 'int openblas_get_num_threads()')());
+      const setThreads = (n: number): unknown =>
+        lib.func(isBlis ? 'void bli_thread_set_num_threads(int64_t)' : 'void openblas_set_num_threads(int)')(n);
       const rng = new Rng(6);
       const small = randn([64, 64], { dtype: 'float32', rng });
-      const large = randn([256, 256], { dtype: 'float32', rng });
+      const large = randn([512, 512], { dtype: 'float32', rng });
+      expect(512 ** 3).toBeGreaterThanOrEqual(blas!.threads!.oneThreadWork);
       matmul!(small, small, 'float32');
       expect(current()).toBe(1);
       matmul!(large, large, 'float32');
@@ -107,13 +123,21 @@ describe.skipIf(blas === null)(
       expect(Array.from(matmul!(a, b, 'float32').data)).toEqual(Array.from(jsBackend.matmul(a, b, 'float32').data));
     });
 
-    it('is what the default selection picks where it loads, and backendInfo says what runs', () => {
-      const chosen = withNativeBlas(createWasmBackend(jsBackend), {});
-      expect(chosen.blas).toBe(blas!.library);
-      expect(chosen.backend.name).toBe('wasm+blas');
-      // the suite itself runs with CHAINRULE_BLAS=off (vitest.aliases.ts): backendInfo says why
-      expect(backendInfo()).toEqual({ backend: getBackend().name, blas: null, blasReason: 'CHAINRULE_BLAS=off' });
-    });
+    it.skipIf(loaded !== first)(
+      'is what the default selection picks where it loads, and backendInfo says what runs',
+      () => {
+        const chosen = withNativeBlas(createWasmBackend(jsBackend), {});
+        expect(chosen.blas).toBe(blas!.library);
+        expect(chosen.backend.name).toBe('wasm+blas');
+        // the suite itself runs with CHAINRULE_BLAS=off (vitest.aliases.ts): backendInfo says why
+        expect(backendInfo()).toEqual({
+          backend: getBackend().name,
+          blas: null,
+          blasKernels: null,
+          blasReason: 'CHAINRULE_BLAS=off',
+        });
+      },
+    );
 
     it('trains the same small model as the wasm kernels, within float rounding', () => {
       const wasm = createWasmBackend(jsBackend);
@@ -140,14 +164,15 @@ describe.skipIf(blas === null)(
       const worst = a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i]!) / (Math.abs(v) + 1e-3)), 0);
       expect(worst).toBeLessThan(1e-4);
     });
-  },
-);
+  });
+}
 
 describe('thread count per product', () => {
   it('asks for one thread below BLAS_ONE_THREAD_WORK per matrix, and for all from there on', () => {
     const asked: number[] = [];
     const gemm: Gemm = () => {};
-    const fake: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads: { max: 4, use: (n) => asked.push(n) } };
+    const threads = { max: 4, oneThreadWork: BLAS_ONE_THREAD_WORK, use: (n: number) => asked.push(n) };
+    const fake: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads, kernels: null };
     const mm = blasMatmul(fake, jsBackend.matmul.bind(jsBackend));
     const side = Math.ceil(Math.cbrt(BLAS_ONE_THREAD_WORK));
     const at = (m: number, dtype: 'float32' | 'float64' = 'float32') =>
@@ -169,8 +194,9 @@ describe('thread count per product', () => {
   });
 
   it('loads each library once', () => {
-    if (blas === null) return expect(loadBlas('/nonexistent/libnothing.so', process.platform)).toHaveProperty('reason');
-    expect(loadBlas(blas.library, process.platform)).toBe(blas);
+    if ('reason' in first)
+      return expect(loadBlas('/nonexistent/libnothing.so', process.platform)).toHaveProperty('reason');
+    expect(loadBlas(first.library, process.platform)).toBe(first);
   });
 });
 
@@ -179,6 +205,7 @@ describe('switches', () => {
     expect(withNativeBlas(jsBackend, { CHAINRULE_BLAS: 'off' })).toEqual({
       backend: jsBackend,
       blas: null,
+      blasKernels: null,
       blasReason: 'CHAINRULE_BLAS=off',
     });
   });

@@ -5,6 +5,8 @@
  * caller keeps the WebAssembly kernels.
  */
 
+import { type CpuFacts, type ForeignLibrary, blisThreads, parseCpuinfo, prepareBlis } from './blis.js';
+
 /** C's `cblas_?gemm` as called here: row-major, C ← A·B with A and B each transposed or not. */
 export type Gemm = (
   order: number,
@@ -24,11 +26,21 @@ export type Gemm = (
 ) => void;
 
 /**
- * OpenBLAS's thread count, set per call: `max` is the count it started with (`OPENBLAS_NUM_THREADS`
- * or the cores: see `startingThreads`), `use(n)` sets it (only when the library runs on another).
+ * m·n·k below which one gemm runs on one OpenBLAS thread. Measured here (2 cores, float32): a
+ * 128×10×256 product takes 12 µs on one thread and 32 µs on two, 32×512×128 about the same either
+ * way, 128×256×256 178 µs on one and 122 on two.
+ */
+export const BLAS_ONE_THREAD_WORK = 2 ** 22;
+
+/**
+ * The library's thread count, set per call (OpenBLAS, BLIS): `max` is the count for large products
+ * (`OPENBLAS_NUM_THREADS`, `BLIS_NUM_THREADS` or the cores: see `startingThreads`), products of
+ * fewer than `oneThreadWork` multiply-adds per matrix run on one, and `use(n)` sets the count (only
+ * when the library runs on another).
  */
 export interface BlasThreads {
   readonly max: number;
+  readonly oneThreadWork: number;
   use(n: number): void;
 }
 
@@ -38,8 +50,10 @@ export interface Blas {
   dgemm: Gemm;
   /** The file name or path that was loaded, e.g. `libopenblas.so.0`. */
   library: string;
-  /** The library's thread count where it can be set per call (OpenBLAS), else null. */
+  /** The library's thread count where it can be set per call (OpenBLAS, BLIS), else null. */
   threads: BlasThreads | null;
+  /** The kernel set the library runs where it says (OpenBLAS's core, BLIS's configuration), else null. */
+  kernels: string | null;
 }
 
 /** The libraries tried, in order, when `CHAINRULE_BLAS` names none. */
@@ -50,10 +64,7 @@ export const BLAS_CANDIDATES: Readonly<Record<string, readonly string[]>> = {
 };
 
 interface Koffi {
-  load(path: string): Library;
-}
-interface Library {
-  func(signature: string): (...args: unknown[]) => unknown;
+  load(path: string): ForeignLibrary;
 }
 
 /** Each library once, by the name or path it was loaded as. */
@@ -77,7 +88,7 @@ export function startingThreads(procs: number, env: Readonly<Record<string, stri
  * OpenBLAS's thread count, or null in other libraries. `use` asks the library for its count before
  * setting it (a few hundred nanoseconds), since the count is the process's, not this handle's.
  */
-function openblasThreads(lib: Library): BlasThreads | null {
+function openblasThreads(lib: ForeignLibrary, env: Env): BlasThreads | null {
   let get: () => unknown;
   let set: (n: number) => unknown;
   let procs: number;
@@ -89,13 +100,33 @@ function openblasThreads(lib: Library): BlasThreads | null {
     return null;
   }
   if (!(procs >= 1)) return null;
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
   return {
     max: startingThreads(procs, env),
+    oneThreadWork: BLAS_ONE_THREAD_WORK,
     use(n: number): void {
       if (Number(get()) !== n) set(n);
     },
   };
+}
+
+/** OpenBLAS's core (`Haswell`, `SkylakeX`...), or null in other libraries. */
+function openblasCore(lib: ForeignLibrary): string | null {
+  try {
+    const core = lib.func('const char *openblas_get_corename()')();
+    return typeof core === 'string' ? core : null;
+  } catch {
+    return null;
+  }
+}
+
+/** This CPU's vendor and flags where Linux says (/proc/cpuinfo), else null. */
+function cpuFacts(require: (id: string) => unknown): CpuFacts | null {
+  try {
+    const fs = require('node:fs') as { readFileSync(path: string, encoding: 'utf8'): string };
+    return parseCpuinfo(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 /** `require` in Node (ESM or CJS), or null elsewhere. */
@@ -105,6 +136,13 @@ function nodeRequire(): ((id: string) => unknown) | null {
     | { createRequire(from: string): (id: string) => unknown }
     | undefined;
   return mod === undefined ? null : mod.createRequire(import.meta.url);
+}
+
+type Env = Record<string, string | undefined>;
+
+/** The process's environment (Node), which the libraries read; an empty one elsewhere. */
+function processEnv(): Env {
+  return (globalThis as { process?: { env?: Env } }).process?.env ?? {};
 }
 
 const SIGNATURE = (t: string) =>
@@ -132,11 +170,17 @@ export function loadBlas(spec: string | undefined, platform: string): Blas | { r
     if (known !== undefined) return known;
     try {
       const lib = koffi.load(library);
+      const sgemm = lib.func(SIGNATURE('s')) as Gemm;
+      const dgemm = lib.func(SIGNATURE('d')) as Gemm;
+      const env = processEnv();
+      const blis = platform === 'linux' ? prepareBlis(lib, cpuFacts(require), env) : null;
+      const procs = (require('node:os') as { availableParallelism(): number }).availableParallelism();
       const blas: Blas = {
-        sgemm: lib.func(SIGNATURE('s')) as Gemm,
-        dgemm: lib.func(SIGNATURE('d')) as Gemm,
+        sgemm,
+        dgemm,
         library,
-        threads: openblasThreads(lib),
+        threads: openblasThreads(lib, env) ?? blisThreads(lib, procs, env),
+        kernels: openblasCore(lib) ?? blis,
       };
       loaded.set(library, blas);
       return blas;

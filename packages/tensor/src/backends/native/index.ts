@@ -15,17 +15,24 @@ export interface BackendInfo {
   backend: string;
   /** The BLAS library matmuls go through, or null. */
   blas: string | null;
+  /** The library's kernel set where it says (OpenBLAS's core, e.g. `Haswell`; BLIS's configuration, e.g. `skx`), else null. */
+  blasKernels: string | null;
   /** Why there is no BLAS (`CHAINRULE_BLAS=off`, not Node, no library found...), or null. */
   blasReason: string | null;
 }
 
-let blasInfo: { blas: string | null; blasReason: string | null } = { blas: null, blasReason: 'not tried' };
+/** What the default backend's selection found: the library, its kernels, or why there is none. */
+export interface BlasFound {
+  blas: string | null;
+  blasKernels: string | null;
+  blasReason: string | null;
+}
+
+let blasInfo: BlasFound = { blas: null, blasKernels: null, blasReason: 'not tried' };
 
 /** A backend with or without a native BLAS, and what happened. */
-export interface WithBlas {
+export interface WithBlas extends BlasFound {
   backend: Backend;
-  blas: string | null;
-  blasReason: string | null;
 }
 
 /**
@@ -35,10 +42,11 @@ export interface WithBlas {
  */
 export function withNativeBlas(backend: Backend, env: Readonly<Record<string, string | undefined>>): WithBlas {
   const setting = env.CHAINRULE_BLAS;
-  if (setting === 'off' || setting === '0') return { backend, blas: null, blasReason: 'CHAINRULE_BLAS=off' };
+  if (setting === 'off' || setting === '0')
+    return { backend, blas: null, blasKernels: null, blasReason: 'CHAINRULE_BLAS=off' };
   const platform = (globalThis as { process?: { platform?: string } }).process?.platform ?? 'browser';
   const blas = loadBlas(setting === undefined || setting === '' || setting === 'on' ? undefined : setting, platform);
-  if ('reason' in blas) return { backend, blas: null, blasReason: blas.reason };
+  if ('reason' in blas) return { backend, blas: null, blasKernels: null, blasReason: blas.reason };
   const matmul = blasMatmul(blas, backend.matmul.bind(backend));
   return {
     backend: attachResidentMemory(
@@ -46,17 +54,18 @@ export function withNativeBlas(backend: Backend, env: Readonly<Record<string, st
       residentMemory(backend),
     ),
     blas: blas.library,
+    blasKernels: blas.kernels,
     blasReason: null,
   };
 }
 
 /** Records what the default backend's selection found (index.ts, once). */
-export function recordBlas(found: { blas: string | null; blasReason: string | null }): void {
-  blasInfo = { blas: found.blas, blasReason: found.blasReason };
+export function recordBlas(found: BlasFound): void {
+  blasInfo = { blas: found.blas, blasKernels: found.blasKernels, blasReason: found.blasReason };
 }
 
 /** The BLAS part of `backendInfo()`. */
-export function blasStatus(): { blas: string | null; blasReason: string | null } {
+export function blasStatus(): BlasFound {
   return blasInfo;
 }
 
@@ -66,13 +75,14 @@ export function blasStatus(): { blas: string | null; blasReason: string | null }
  * @example
  * ```ts
  * import { backendInfo } from '@chainrule/tensor';
- * console.log(backendInfo()); // { backend: 'wasm+blas', blas: 'libopenblas.so.0', blasReason: null }
+ * console.log(backendInfo());
+ * // { backend: 'wasm+blas', blas: 'libopenblas.so.0', blasKernels: 'Haswell', blasReason: null }
  * ```
  */
 export function backendInfo(): BackendInfo {
   const name = getBackend().name;
-  const { blas, blasReason } = blasInfo;
+  const { blas, blasKernels, blasReason } = blasInfo;
   return name.endsWith('+blas')
-    ? { backend: name, blas, blasReason }
-    : { backend: name, blas: null, blasReason: blasReason ?? 'another backend was set' };
+    ? { backend: name, blas, blasKernels, blasReason }
+    : { backend: name, blas: null, blasKernels: null, blasReason: blasReason ?? 'another backend was set' };
 }

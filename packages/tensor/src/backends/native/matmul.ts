@@ -3,8 +3,8 @@
  * call on the arrays' own storage, transposed views included, with no copy; a layout gemm cannot
  * describe (a broadcast row, a strided view) is copied first. Products smaller than
  * `BLAS_MIN_WORK` multiply-adds go to the WebAssembly kernel, which is faster below the call cost.
- * Where the library's thread count can be set (OpenBLAS), gemms below `BLAS_ONE_THREAD_WORK` run
- * on one thread.
+ * Where the library's thread count can be set (OpenBLAS, BLIS), gemms below its `oneThreadWork`
+ * run on one thread.
  */
 import type { Backend } from '../../backend.js';
 import type { DType } from '../../dtype.js';
@@ -13,13 +13,6 @@ import type { Blas } from './blas.js';
 
 /** m·n·k below which a product stays on the fallback kernel. */
 export const BLAS_MIN_WORK = 32 * 32 * 32;
-
-/**
- * m·n·k below which one gemm runs on one OpenBLAS thread. Measured here (2 cores, float32): a
- * 128×10×256 product takes 12 µs on one thread and 32 µs on two, 32×512×128 about the same either
- * way, 128×256×256 178 µs on one and 122 on two.
- */
-export const BLAS_ONE_THREAD_WORK = 2 ** 22;
 
 const ROW_MAJOR = 101;
 const NO_TRANS = 111;
@@ -65,7 +58,7 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
           ? new Float32Array(count * m * n)
           : new Float64Array(count * m * n);
     const threads = blas.threads;
-    if (threads !== null) threads.use(m * n * k < BLAS_ONE_THREAD_WORK ? 1 : threads.max);
+    if (threads !== null) threads.use(m * n * k < threads.oneThreadWork ? 1 : threads.max);
     const index = new Array<number>(batch.length).fill(0);
     for (let i = 0; i < count; i++) {
       let oa = A.offset;

@@ -1,0 +1,133 @@
+/**
+ * What chainrule does for BLIS beyond its gemm: the thread count per product (BLIS runs on one
+ * thread unless told otherwise), and the kernel set on CPUs newer than the BLIS build. BLIS picks
+ * its kernels (its "sub-configuration") once, from the CPU or from `BLIS_ARCH_TYPE`, on its first
+ * call. A build that has no `zen4` configuration (0.9 and older: Debian 12, Ubuntu 22.04) does not
+ * recognize an AMD Zen 4 or later and runs its generic C kernels there, slower than chainrule's own
+ * WebAssembly ones (35 against 60 GFLOP/s per core, measured on a Zen 4); its `skx` (AVX-512)
+ * kernels run there at 180. So before that first call, on an AMD CPU with AVX-512 and a BLIS
+ * without `zen4`, and only where `BLIS_ARCH_TYPE` is unset, chainrule sets it to the `skx` entry.
+ */
+
+/** What this file needs of a loaded library (koffi's). */
+export interface ForeignLibrary {
+  func(signature: string): (...args: unknown[]) => unknown;
+}
+
+/** The CPU facts the kernel choice reads: the vendor and the feature flags (Linux's /proc/cpuinfo). */
+export interface CpuFacts {
+  vendor: string;
+  flags: ReadonlySet<string>;
+}
+
+/** The AVX-512 subsets BLIS's `skx` kernels need. */
+const SKX_FLAGS = ['avx512f', 'avx512dq', 'avx512cd', 'avx512bw', 'avx512vl'];
+
+/**
+ * The `BLIS_ARCH_TYPE` value to set, or null to leave BLIS's own choice: `names` is BLIS's table of
+ * configurations in id order (`bli_arch_string`). Only for an AMD CPU with AVX-512, a table without
+ * `zen4` (so BLIS cannot know the CPU) and with `skx`, and only when the variable is unset.
+ */
+export function blisArchOverride(
+  names: readonly string[],
+  cpu: CpuFacts | null,
+  env: Readonly<Record<string, string | undefined>>,
+): string | null {
+  if ((env.BLIS_ARCH_TYPE ?? '') !== '' || cpu === null || cpu.vendor !== 'AuthenticAMD') return null;
+  if (!SKX_FLAGS.every((f) => cpu.flags.has(f)) || names.includes('zen4')) return null;
+  const skx = names.indexOf('skx');
+  return skx < 0 ? null : String(skx);
+}
+
+/** The vendor and flags of the first processor in a /proc/cpuinfo text, or null if it has none. */
+export function parseCpuinfo(text: string): CpuFacts | null {
+  const vendor = /^vendor_id\s*:\s*(\S+)/m.exec(text)?.[1];
+  const flags = /^flags\s*:(.*)$/m.exec(text)?.[1];
+  if (vendor === undefined || flags === undefined) return null;
+  return { vendor, flags: new Set(flags.trim().split(/\s+/)) };
+}
+
+/** BLIS's configuration names in id order, up to `generic` (its last); empty where it has none. */
+function archNames(lib: ForeignLibrary): string[] {
+  let name: (id: number) => unknown;
+  try {
+    name = lib.func('const char *bli_arch_string(int)');
+  } catch {
+    return [];
+  }
+  const names: string[] = [];
+  for (let id = 0; id < 64; id++) {
+    const s = name(id);
+    if (typeof s !== 'string') break;
+    names.push(s);
+    if (s === 'generic') return names;
+  }
+  return []; // no `generic` within reach: not a table this code understands
+}
+
+/**
+ * Prepares a BLIS before its first call (see the file comment) and returns the kernel set it then
+ * runs (e.g. `skx`), or null if `lib` is not BLIS. Sets `BLIS_ARCH_TYPE` in `env` (the process's
+ * environment, which BLIS reads) in the one case described there.
+ */
+export function prepareBlis(
+  lib: ForeignLibrary,
+  cpu: CpuFacts | null,
+  env: Record<string, string | undefined>,
+): string | null {
+  const names = archNames(lib);
+  if (names.length === 0) return null;
+  const override = blisArchOverride(names, cpu, env);
+  if (override !== null) env.BLIS_ARCH_TYPE = override;
+  try {
+    lib.func('void bli_init()')(); // the configuration is chosen here: asking before it aborts under BLIS_ARCH_TYPE
+    const id = Number(lib.func('int bli_arch_query_id()')());
+    return names[id] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The thread count BLIS is asked for on large products: `BLIS_NUM_THREADS`, else `OMP_NUM_THREADS`,
+ * else the cores (BLIS itself would run on one), never more than the cores.
+ */
+export function blisStartingThreads(procs: number, env: Readonly<Record<string, string | undefined>>): number {
+  for (const name of ['BLIS_NUM_THREADS', 'OMP_NUM_THREADS']) {
+    const n = Number.parseInt(env[name] ?? '', 10);
+    if (n >= 1) return Math.min(n, procs);
+  }
+  return procs;
+}
+
+/**
+ * m·n·k below which one BLIS gemm runs on one thread. BLIS 0.9 starts its threads on each call
+ * (100 µs or more), so the crossover sits far above OpenBLAS's. Measured on 2 cores, float32, `skx`
+ * kernels: 256×512×512 takes 735 µs on one thread and 558 on two, 512³ 1402 and 997; a 784-256-256-10
+ * training step (batch 128) whose two 128×784×256 products ran on two threads took 1.55 ms per step
+ * against 1.27 on one.
+ */
+export const BLIS_ONE_THREAD_WORK = 2 ** 26;
+
+/** BLIS's thread count, set per product as OpenBLAS's is; null where `lib` is not BLIS. */
+export function blisThreads(
+  lib: ForeignLibrary,
+  procs: number,
+  env: Readonly<Record<string, string | undefined>>,
+): { max: number; oneThreadWork: number; use(n: number): void } | null {
+  let get: () => unknown;
+  let set: (n: number) => unknown;
+  try {
+    get = lib.func('int64_t bli_thread_get_num_threads()');
+    set = lib.func('void bli_thread_set_num_threads(int64_t)');
+  } catch {
+    return null;
+  }
+  return {
+    max: blisStartingThreads(Math.max(1, procs), env),
+    oneThreadWork: BLIS_ONE_THREAD_WORK,
+    use(n: number): void {
+      if (Number(get()) !== n) set(n);
+    },
+  };
+}

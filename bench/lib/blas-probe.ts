@@ -1,6 +1,13 @@
 // Whether a native BLAS loads here (the parent asks before adding the "chainrule BLAS" candidates;
 // the children themselves choose by CHAINRULE_BLAS=on or off). Loads the library only: no backend.
-import { loadBlas } from '../../packages/tensor/src/backends/native/blas.js';
+import { BLAS_ONE_THREAD_WORK, loadBlas } from '../../packages/tensor/src/backends/native/blas.js';
+import { BLIS_ONE_THREAD_WORK } from '../../packages/tensor/src/backends/native/blis.js';
+
+/** 2^n written with a superscript exponent, as the tables' notes write sizes. */
+function powerOfTwo(x: number): string {
+  const digits = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+  return `2${[...String(Math.log2(x))].map((d) => digits[Number(d)]).join('')}`;
+}
 
 let probed: { library: string; reason: null } | { library: null; reason: string } | undefined;
 
@@ -40,11 +47,12 @@ export function blasNote(): string {
     (b.library === null
       ? `chainrule BLAS: skipped (no native BLAS: ${b.reason}).`
       : `chainrule BLAS: CHAINRULE_BLAS=on, matmuls of at least 32³ multiply-adds through ${b.library}` +
-        `${kernels === null ? '' : ` (${kernels} kernels)`}, on one thread below 2²² multiply-adds per ` +
-        'matrix and on the cores above; the other chainrule columns run with CHAINRULE_BLAS=off.') +
+        `${kernels === null ? '' : ` (${kernels} kernels)`}, on one thread below ` +
+        `${powerOfTwo(BLAS_ONE_THREAD_WORK)} multiply-adds per matrix and on the cores above; the other ` +
+        'chainrule columns run with CHAINRULE_BLAS=off.') +
     (blis === null
       ? ' chainrule BLIS: skipped (no BLIS besides it).'
       : ` chainrule BLIS: the same through CHAINRULE_BLAS=${blis.library} (${blis.kernels} kernels), one thread ` +
-        'below 2²⁴ multiply-adds per matrix.')
+        `below ${powerOfTwo(BLIS_ONE_THREAD_WORK)} multiply-adds per matrix.`)
   );
 }

@@ -128,6 +128,9 @@ for (const loaded of libraries) {
       () => {
         const chosen = withNativeBlas(createWasmBackend(jsBackend), {});
         expect(chosen.blas).toBe(blas!.library);
+        // OpenBLAS and BLIS both say which kernels they run (OpenBLAS's core, BLIS's configuration)
+        expect(chosen.blasKernels).toBe(blas!.kernels);
+        if (/openblas|blis/.test(blas!.library)) expect(blas!.kernels).toMatch(/^\w+$/);
         expect(chosen.backend.name).toBe('wasm+blas');
         // the suite itself runs with CHAINRULE_BLAS=off (vitest.aliases.ts): backendInfo says why
         expect(backendInfo()).toEqual({

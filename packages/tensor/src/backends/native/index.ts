@@ -15,7 +15,7 @@ export interface BackendInfo {
   backend: string;
   /** The BLAS library matmuls go through, or null. */
   blas: string | null;
-  /** The library's kernel set where it says (OpenBLAS's core, e.g. `Haswell`; BLIS's configuration, e.g. `skx`), else null. */
+  /** The kernels the library runs where it says (OpenBLAS's core, e.g. `Haswell`; BLIS's configuration), else null. */
   blasKernels: string | null;
   /** Why there is no BLAS (`CHAINRULE_BLAS=off`, not Node, no library found...), or null. */
   blasReason: string | null;

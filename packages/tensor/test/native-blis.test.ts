@@ -8,9 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { type Blas, type Gemm, loadBlas } from '../src/backends/native/blas.js';
 import {
   BLIS_ONE_THREAD_WORK,
+  type BlisProbe,
+  type ForeignLibrary,
   blisArchOverride,
   blisStartingThreads,
   parseCpuinfo,
+  prepareBlis,
 } from '../src/backends/native/blis.js';
 import { blasMatmul } from '../src/backends/native/matmul.js';
 import { full, jsBackend } from '../src/index.js';
@@ -40,6 +43,60 @@ describe('the kernel set on a CPU the BLIS build does not know', () => {
     // no skx in the table (a BLIS built for another family), or no CPU facts at all
     expect(blisArchOverride(['haswell', 'zen3', 'generic'], zen4, {})).toBeNull();
     expect(blisArchOverride(BLIS_09, null, {})).toBeNull();
+  });
+
+  /** A BLIS with BLIS_09's table that runs `own` unless BLIS_ARCH_TYPE (as set through `setEnv`) says otherwise. */
+  function fakeBlis(own: string) {
+    const env: Record<string, string | undefined> = {};
+    const sets: Array<[string, string | undefined]> = [];
+    const lib: ForeignLibrary = {
+      func: (signature) => {
+        if (signature.includes('bli_arch_string')) return (id: unknown) => BLIS_09[id as number];
+        if (signature.includes('bli_init')) return () => {};
+        if (signature.includes('bli_arch_query_id'))
+          return () => (env.BLIS_ARCH_TYPE === undefined ? BLIS_09.indexOf(own) : Number(env.BLIS_ARCH_TYPE));
+        throw new Error(`no symbol in ${signature}`);
+      },
+    };
+    const setEnv = (name: string, value: string | undefined) => {
+      sets.push([name, value]);
+      env[name] = value;
+    };
+    return { lib, sets, setEnv };
+  }
+  const probeOf =
+    (own: string, skx: string | null): BlisProbe =>
+    (arch) =>
+      arch === undefined ? own : skx;
+
+  it('sets BLIS_ARCH_TYPE around the first call only where BLIS would run generic and has skx built in', () => {
+    const generic = fakeBlis('generic');
+    expect(prepareBlis(generic.lib, zen4, {}, probeOf('generic', 'skx'), generic.setEnv)).toBe('skx');
+    expect(generic.sets).toEqual([
+      ['BLIS_ARCH_TYPE', '0'],
+      ['BLIS_ARCH_TYPE', undefined],
+    ]);
+    // BLIS knows the CPU (0.9 runs zen3 on a Zen 4): its choice stands
+    const known = fakeBlis('zen3');
+    expect(prepareBlis(known.lib, zen4, {}, probeOf('zen3', 'skx'), known.setEnv)).toBe('zen3');
+    expect(known.sets).toEqual([]);
+    // skx not built in (the probe with it set failed: BLIS aborts): generic, but the process lives
+    const without = fakeBlis('generic');
+    expect(prepareBlis(without.lib, zen4, {}, probeOf('generic', null), without.setEnv)).toBe('generic');
+    expect(without.sets).toEqual([]);
+    // another CPU: no probe at all
+    const intel = fakeBlis('skx');
+    const never: BlisProbe = () => {
+      throw new Error('probed');
+    };
+    expect(prepareBlis(intel.lib, { ...zen4, vendor: 'GenuineIntel' }, {}, never, intel.setEnv)).toBe('skx');
+    // not BLIS (no configuration table)
+    const other: ForeignLibrary = {
+      func: () => {
+        throw new Error('no such symbol');
+      },
+    };
+    expect(prepareBlis(other, zen4, {}, never, intel.setEnv)).toBeNull();
   });
 
   it('reads the vendor and flags of /proc/cpuinfo', () => {
@@ -80,6 +137,7 @@ describe('BLIS threads', () => {
   });
 });
 
+const userArchType = process.env.BLIS_ARCH_TYPE;
 const blis = process.platform === 'linux' ? loadBlas('libblis.so.4', 'linux') : { reason: 'not Linux' };
 const cpu = (() => {
   try {
@@ -90,11 +148,13 @@ const cpu = (() => {
 })();
 
 describe.skipIf('reason' in blis)(`BLIS as loaded here${'reason' in blis ? ` (skipped: ${blis.reason})` : ''}`, () => {
-  it('never runs its generic kernels on an x86-64 CPU with AVX-512', () => {
+  it('never runs its generic kernels on an AMD CPU with AVX-512', () => {
     const b = blis as Blas;
     expect(b.kernels).not.toBeNull();
-    // BLIS 0.9 alone picks generic on a Zen 4 (the case the override exists for)
+    // this machine's case: BLIS 0.9 alone picks generic on an AMD Zen 5 (CPU family 0x1A)
     if (cpu?.vendor === 'AuthenticAMD' && cpu.flags.has('avx512f')) expect(b.kernels).not.toBe('generic');
+    // the variable did its work at BLIS's first call and is gone: child processes do not inherit it
+    if (userArchType === undefined) expect(process.env.BLIS_ARCH_TYPE).toBeUndefined();
     expect(b.threads).not.toBeNull();
   });
 });

@@ -5,7 +5,15 @@
  * caller keeps the WebAssembly kernels.
  */
 
-import { type CpuFacts, type ForeignLibrary, blisThreads, parseCpuinfo, prepareBlis } from './blis.js';
+import {
+  type BlisProbe,
+  type CpuFacts,
+  type ForeignLibrary,
+  type SetEnv,
+  blisThreads,
+  parseCpuinfo,
+  prepareBlis,
+} from './blis.js';
 
 /** C's `cblas_?gemm` as called here: row-major, C ← A·B with A and B each transposed or not. */
 export type Gemm = (
@@ -34,7 +42,8 @@ export const BLAS_ONE_THREAD_WORK = 2 ** 22;
 
 /**
  * The library's thread count, set per call (OpenBLAS, BLIS): `max` is the count for large products
- * (`OPENBLAS_NUM_THREADS`, `BLIS_NUM_THREADS` or the cores: see `startingThreads`), products of
+ * (`OPENBLAS_NUM_THREADS`, `BLIS_NUM_THREADS` or the cores: see `startingThreads` and
+ * `blisStartingThreads`), products of
  * fewer than `oneThreadWork` multiply-adds per matrix run on one, and `use(n)` sets the count (only
  * when the library runs on another).
  */
@@ -66,6 +75,9 @@ export const BLAS_CANDIDATES: Readonly<Record<string, readonly string[]>> = {
 interface Koffi {
   load(path: string): ForeignLibrary;
 }
+
+/** Node's `require` (with `resolve`), as `createRequire` makes it. */
+type NodeRequire = ((id: string) => unknown) & { resolve(id: string): string };
 
 /** Each library once, by the name or path it was loaded as. */
 const loaded = new Map<string, Blas>();
@@ -129,12 +141,55 @@ function cpuFacts(require: (id: string) => unknown): CpuFacts | null {
   }
 }
 
+/**
+ * What a fresh Node process picks when it loads `library` and starts BLIS (see `BlisProbe`): the
+ * process's environment without `NODE_OPTIONS`, `BLIS_ARCH_TYPE` as asked. Null where it fails.
+ */
+function blisProbe(require: NodeRequire, library: string): BlisProbe {
+  return (archType) => {
+    const proc = (globalThis as { process?: { execPath?: string } }).process;
+    try {
+      const { spawnSync } = require('node:child_process') as {
+        spawnSync(
+          cmd: string,
+          args: string[],
+          options: { env: Env; encoding: 'utf8'; timeout: number },
+        ): { status: number | null; stdout: string };
+      };
+      const script =
+        `const l = require(${JSON.stringify(require.resolve('koffi'))}).load(${JSON.stringify(library)});` +
+        "l.func('void bli_init()')();" +
+        "process.stdout.write(String(l.func('const char *bli_arch_string(int)')(l.func('int bli_arch_query_id()')())));";
+      const env: Env = { ...processEnv(), NODE_OPTIONS: undefined, BLIS_ARCH_TYPE: archType };
+      for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+      const r = spawnSync(proc?.execPath ?? 'node', ['-e', script], { env, encoding: 'utf8', timeout: 20_000 });
+      return r.status === 0 ? r.stdout : null;
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** Sets a variable where C's getenv sees it (libc's setenv: Node's worker threads keep process.env apart). */
+function libcSetEnv(koffi: Koffi): SetEnv {
+  try {
+    const libc = koffi.load('libc.so.6');
+    const set = libc.func('int setenv(const char *, const char *, int)');
+    const unset = libc.func('int unsetenv(const char *)');
+    return (name, value) => void (value === undefined ? unset(name) : set(name, value, 1));
+  } catch {
+    const env = processEnv();
+    return (name, value) => {
+      if (value === undefined) delete env[name];
+      else env[name] = value;
+    };
+  }
+}
+
 /** `require` in Node (ESM or CJS), or null elsewhere. */
-function nodeRequire(): ((id: string) => unknown) | null {
+function nodeRequire(): NodeRequire | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('node:module') as
-    | { createRequire(from: string): (id: string) => unknown }
-    | undefined;
+  const mod = proc?.getBuiltinModule?.('node:module') as { createRequire(from: string): NodeRequire } | undefined;
   return mod === undefined ? null : mod.createRequire(import.meta.url);
 }
 
@@ -173,7 +228,7 @@ export function loadBlas(spec: string | undefined, platform: string): Blas | { r
       const sgemm = lib.func(SIGNATURE('s')) as Gemm;
       const dgemm = lib.func(SIGNATURE('d')) as Gemm;
       const env = processEnv();
-      const blis = platform === 'linux' ? prepareBlis(lib, cpuFacts(require), env) : null;
+      const blis = prepareBlis(lib, cpuFacts(require), env, blisProbe(require, library), libcSetEnv(koffi));
       const procs = (require('node:os') as { availableParallelism(): number }).availableParallelism();
       const blas: Blas = {
         sgemm,

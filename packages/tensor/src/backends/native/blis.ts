@@ -2,11 +2,13 @@
  * What chainrule does for BLIS beyond its gemm: the thread count per product (BLIS runs on one
  * thread unless told otherwise), and the kernel set on CPUs newer than the BLIS build. BLIS picks
  * its kernels (its "sub-configuration") once, from the CPU or from `BLIS_ARCH_TYPE`, on its first
- * call. A build that has no `zen4` configuration (0.9 and older: Debian 12, Ubuntu 22.04) does not
- * recognize an AMD Zen 4 or later and runs its generic C kernels there, slower than chainrule's own
- * WebAssembly ones (35 against 60 GFLOP/s per core, measured on a Zen 4); its `skx` (AVX-512)
- * kernels run there at 180. So before that first call, on an AMD CPU with AVX-512 and a BLIS
- * without `zen4`, and only where `BLIS_ARCH_TYPE` is unset, chainrule sets it to the `skx` entry.
+ * call, and runs its generic C kernels on a CPU it does not recognize: Debian 12's BLIS 0.9 on this
+ * project's AMD EPYC (CPU family 0x1A, Zen 5), 35 GFLOP/s per core, slower than chainrule's own
+ * WebAssembly matmul, where its `skx` (AVX-512) kernels run at 180. So on an AMD CPU with AVX-512,
+ * where `BLIS_ARCH_TYPE` is unset and BLIS has an `skx` entry, chainrule asks a child process what
+ * this BLIS would run on its own; only if that is `generic`, and a second child shows that the `skx`
+ * kernels are built in (a BLIS told to use kernels it lacks aborts the process), does it set
+ * `BLIS_ARCH_TYPE` around BLIS's first call (then unsets it: child processes do not inherit it).
  */
 
 /** What this file needs of a loaded library (koffi's). */
@@ -24,9 +26,10 @@ export interface CpuFacts {
 const SKX_FLAGS = ['avx512f', 'avx512dq', 'avx512cd', 'avx512bw', 'avx512vl'];
 
 /**
- * The `BLIS_ARCH_TYPE` value to set, or null to leave BLIS's own choice: `names` is BLIS's table of
- * configurations in id order (`bli_arch_string`). Only for an AMD CPU with AVX-512, a table without
- * `zen4` (so BLIS cannot know the CPU) and with `skx`, and only when the variable is unset.
+ * The `BLIS_ARCH_TYPE` value to try, or null to leave BLIS's own choice: `names` is BLIS's table of
+ * configurations in id order (`bli_arch_string`). Only for an AMD CPU with AVX-512, a table with
+ * `skx` and without `zen4` (AMD's own BLIS has one), and only when the variable is unset. Whether
+ * BLIS needs it (runs `generic` otherwise) and has the kernels built in, `prepareBlis` asks.
  */
 export function blisArchOverride(
   names: readonly string[],
@@ -66,25 +69,39 @@ function archNames(lib: ForeignLibrary): string[] {
 }
 
 /**
+ * The kernel set a fresh process running this BLIS picks with `BLIS_ARCH_TYPE` set to `archType`
+ * (undefined: unset), or null where that process failed (BLIS aborts on kernels it lacks).
+ */
+export type BlisProbe = (archType: string | undefined) => string | null;
+
+/** Sets (or, with undefined, unsets) a variable of the environment BLIS reads. */
+export type SetEnv = (name: string, value: string | undefined) => void;
+
+/**
  * Prepares a BLIS before its first call (see the file comment) and returns the kernel set it then
- * runs (e.g. `skx`), or null if `lib` is not BLIS. Sets `BLIS_ARCH_TYPE` in `env` (the process's
- * environment, which BLIS reads) in the one case described there.
+ * runs (e.g. `skx`), or null if `lib` is not BLIS. `env` is read for the user's settings; `probe`
+ * and `setEnv` are used only in the one case the file comment describes.
  */
 export function prepareBlis(
   lib: ForeignLibrary,
   cpu: CpuFacts | null,
-  env: Record<string, string | undefined>,
+  env: Readonly<Record<string, string | undefined>>,
+  probe: BlisProbe,
+  setEnv: SetEnv,
 ): string | null {
   const names = archNames(lib);
   if (names.length === 0) return null;
-  const override = blisArchOverride(names, cpu, env);
-  if (override !== null) env.BLIS_ARCH_TYPE = override;
+  const candidate = blisArchOverride(names, cpu, env);
+  const apply = candidate !== null && probe(undefined) === 'generic' && probe(candidate) === names[Number(candidate)];
+  if (apply) setEnv('BLIS_ARCH_TYPE', candidate);
   try {
     lib.func('void bli_init()')(); // the configuration is chosen here: asking before it aborts under BLIS_ARCH_TYPE
     const id = Number(lib.func('int bli_arch_query_id()')());
     return names[id] ?? null;
   } catch {
     return null;
+  } finally {
+    if (apply) setEnv('BLIS_ARCH_TYPE', undefined); // chosen once: the variable has done its work
   }
 }
 

@@ -158,8 +158,8 @@ function blisProbe(require: NodeRequire, library: string): BlisProbe {
       };
       const script =
         `const l = require(${JSON.stringify(require.resolve('koffi'))}).load(${JSON.stringify(library)});` +
-        "l.func('void bli_init()')();" +
-        "process.stdout.write(String(l.func('const char *bli_arch_string(int)')(l.func('int bli_arch_query_id()')())));";
+        "l.func('void bli_init()')(); const id = l.func('int bli_arch_query_id()')();" +
+        "process.stdout.write(String(l.func('const char *bli_arch_string(int)')(id)));";
       const env: Env = { ...processEnv(), NODE_OPTIONS: undefined, BLIS_ARCH_TYPE: archType };
       for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
       const r = spawnSync(proc?.execPath ?? 'node', ['-e', script], { env, encoding: 'utf8', timeout: 20_000 });

@@ -39,16 +39,18 @@ export function blisBlas(): { library: string; kernels: string | null } | null {
 export function blasNote(): string {
   const b = nativeBlas();
   const blis = blisBlas();
-  const kernels = (() => {
-    const loaded = b.library === null ? null : loadBlas(undefined, process.platform);
-    return loaded === null || 'reason' in loaded ? null : loaded.kernels;
-  })();
+  const loaded = b.library === null ? null : loadBlas(undefined, process.platform);
+  const kernels = loaded === null || 'reason' in loaded ? null : loaded.kernels;
+  const oneThread = loaded === null || 'reason' in loaded ? BLAS_ONE_THREAD_WORK : loaded.threads?.oneThreadWork;
   return (
     (b.library === null
       ? `chainrule BLAS: skipped (no native BLAS: ${b.reason}).`
       : `chainrule BLAS: CHAINRULE_BLAS=on, matmuls of at least 32³ multiply-adds through ${b.library}` +
-        `${kernels === null ? '' : ` (${kernels} kernels)`}, on one thread below ` +
-        `${powerOfTwo(BLAS_ONE_THREAD_WORK)} multiply-adds per matrix and on the cores above; the other ` +
+        `${kernels === null ? '' : ` (${kernels} kernels)`}, ` +
+        (oneThread === undefined
+          ? 'on its own threads'
+          : `on one thread below ${powerOfTwo(oneThread)} multiply-adds per matrix and on the cores above`) +
+        '; the other ' +
         'chainrule columns run with CHAINRULE_BLAS=off.') +
     (blis === null
       ? ' chainrule BLIS: skipped (no BLIS besides it).'

@@ -43,9 +43,8 @@ export const BLAS_ONE_THREAD_WORK = 2 ** 22;
 /**
  * The library's thread count, set per call (OpenBLAS, BLIS): `max` is the count for large products
  * (`OPENBLAS_NUM_THREADS`, `BLIS_NUM_THREADS` or the cores: see `startingThreads` and
- * `blisStartingThreads`), products of
- * fewer than `oneThreadWork` multiply-adds per matrix run on one, and `use(n)` sets the count (only
- * when the library runs on another).
+ * `blisStartingThreads`), products of fewer than `oneThreadWork` multiply-adds per matrix run on one,
+ * and `use(n)` sets the count (only when the library runs on another).
  */
 export interface BlasThreads {
   readonly max: number;

@@ -4,12 +4,13 @@
 // kernel row i, kernel column j, output row oy, output column ox) in that nesting one rounded add,
 // so every output element receives its contributions in the same order and gets the same bits.
 //
-// The window geometry comes as 20 i32s at `geo` (see src/backends/wasm/conv.ts, GEO_*):
-//   0 n, 1 channels, 2 height, 3 width, 4..7 element strides of the strided operand (im2col: x's
-//   n, c, h, w; col2im: the columns' n, row, column and unused), 8 kh, 9 kw, 10 sh, 11 sw, 12 ph,
-//   13 pw, 14 dh, 15 dw, 16 outH, 17 outW.
+// The window geometry comes as i32 words at `geo`, read through the Geometry view (geometry.ts, the
+// layout of src/backends/wasm/conv.ts's writeGeometry): n, channels, height, width, four element
+// strides of the strided operand (im2col: x's n, c, h, w; col2im: the columns' n, row, column and
+// unused), kh, kw, sh, sw, ph, pw, dh, dw, outH, outW.
 // The strided operand's pointer is its element (0, 0, ...); strides may be negative (element
 // offsets are i32 and wrap into the address as usize, which wasm32 arithmetic makes exact).
+import { Geometry } from './geometry';
 
 /** The first output column [lo] whose input column start + ox·stride is ≥ 0, clamped to outSize. */
 // @ts-expect-error: decorator
@@ -84,11 +85,11 @@
  * (rounded to T) outside the input.
  */
 export function im2col<T>(geo: usize, x: usize, pad: f64, out: usize): void {
-  const n = load<i32>(geo), c = load<i32>(geo, 4), h = load<i32>(geo, 8), w = load<i32>(geo, 12);
-  const xn = load<i32>(geo, 16), xc = load<i32>(geo, 20), xh = load<i32>(geo, 24), xw = load<i32>(geo, 28);
-  const kh = load<i32>(geo, 32), kw = load<i32>(geo, 36), sh = load<i32>(geo, 40), sw = load<i32>(geo, 44);
-  const ph = load<i32>(geo, 48), pw = load<i32>(geo, 52), dh = load<i32>(geo, 56), dw = load<i32>(geo, 60);
-  const outH = load<i32>(geo, 64), outW = load<i32>(geo, 68);
+  const G = changetype<Geometry>(geo);
+  const n = G.n, c = G.c, h = G.h, w = G.w;
+  const xn = G.s0, xc = G.s1, xh = G.s2, xw = G.s3;
+  const kh = G.kh, kw = G.kw, sh = G.sh, sw = G.sw, ph = G.ph, pw = G.pw, dh = G.dh, dw = G.dw;
+  const outH = G.outH, outW = G.outW;
   const sz = <usize>sizeof<T>();
   const pv = <T>pad;
   const rowBytes = <usize>outW * sz;
@@ -123,11 +124,11 @@ export function im2col<T>(geo: usize, x: usize, pad: f64, out: usize): void {
  * zeros, then every column entry inside the input added to the position it was read from.
  */
 export function col2im<T>(geo: usize, cols: usize, out: usize): void {
-  const n = load<i32>(geo), c = load<i32>(geo, 4), h = load<i32>(geo, 8), w = load<i32>(geo, 12);
-  const cn = load<i32>(geo, 16), cr = load<i32>(geo, 20), cl = load<i32>(geo, 24);
-  const kh = load<i32>(geo, 32), kw = load<i32>(geo, 36), sh = load<i32>(geo, 40), sw = load<i32>(geo, 44);
-  const ph = load<i32>(geo, 48), pw = load<i32>(geo, 52), dh = load<i32>(geo, 56), dw = load<i32>(geo, 60);
-  const outH = load<i32>(geo, 64), outW = load<i32>(geo, 68);
+  const G = changetype<Geometry>(geo);
+  const n = G.n, c = G.c, h = G.h, w = G.w;
+  const cn = G.s0, cr = G.s1, cl = G.s2;
+  const kh = G.kh, kw = G.kw, sh = G.sh, sw = G.sw, ph = G.ph, pw = G.pw, dh = G.dh, dw = G.dw;
+  const outH = G.outH, outW = G.outW;
   const sz = <usize>sizeof<T>();
   memory.fill(out, 0, <usize>(n * c * h * w) * sz);
   for (let b = 0; b < n; b++) {

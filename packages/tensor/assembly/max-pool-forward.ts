@@ -10,6 +10,7 @@
 // size); `x` points at x's element (0, 0, 0, 0) (strides may be negative); `out` is contiguous.
 
 import { validHi, validLo } from './conv';
+import { Geometry } from './geometry';
 import { even, odd } from './max-pool-disjoint';
 
 /**
@@ -80,11 +81,11 @@ import { even, odd } from './max-pool-disjoint';
 
 /** The max of each window (see Backend.maxPool); the layout is described above. */
 export function maxPool<T>(geo: usize, x: usize, out: usize): void {
-  const n = load<i32>(geo), c = load<i32>(geo, 4), h = load<i32>(geo, 8), w = load<i32>(geo, 12);
-  const xn = load<i32>(geo, 16), xc = load<i32>(geo, 20), xh = load<i32>(geo, 24), xw = load<i32>(geo, 28);
-  const kh = load<i32>(geo, 32), kw = load<i32>(geo, 36), sh = load<i32>(geo, 40), sw = load<i32>(geo, 44);
-  const ph = load<i32>(geo, 48), pw = load<i32>(geo, 52), dh = load<i32>(geo, 56), dw = load<i32>(geo, 60);
-  const outH = load<i32>(geo, 64), outW = load<i32>(geo, 68);
+  const G = changetype<Geometry>(geo);
+  const n = G.n, c = G.c, h = G.h, w = G.w;
+  const xn = G.s0, xc = G.s1, xh = G.s2, xw = G.s3;
+  const kh = G.kh, kw = G.kw, sh = G.sh, sw = G.sw, ph = G.ph, pw = G.pw, dh = G.dh, dw = G.dw;
+  const outH = G.outH, outW = G.outW;
   const sz = <usize>sizeof<T>();
   const plane = outH * outW;
   const total = n * c * plane;

@@ -14,6 +14,7 @@
 // the usize address exactly). `counts` is scratch of outH·outW elements; `out` is written whole.
 
 import { validHi, validLo } from './conv';
+import { GEOMETRY_BYTES, Geometry } from './geometry';
 import { disjointPlane } from './max-pool-disjoint';
 
 /** The element at offset `e` (elements, possibly negative) from p. */
@@ -121,13 +122,14 @@ import { disjointPlane } from './max-pool-disjoint';
 
 /** The gradient of max pooling (see Backend.maxPoolGrad); the layout is described above. */
 export function maxPoolGrad<T>(geo: usize, x: usize, m: usize, g: usize, counts: usize, out: usize): void {
-  const n = load<i32>(geo), c = load<i32>(geo, 4), h = load<i32>(geo, 8), w = load<i32>(geo, 12);
-  const xn = load<i32>(geo, 16), xc = load<i32>(geo, 20), xh = load<i32>(geo, 24), xw = load<i32>(geo, 28);
-  const kh = load<i32>(geo, 32), kw = load<i32>(geo, 36), sh = load<i32>(geo, 40), sw = load<i32>(geo, 44);
-  const ph = load<i32>(geo, 48), pw = load<i32>(geo, 52), dh = load<i32>(geo, 56), dw = load<i32>(geo, 60);
-  const outH = load<i32>(geo, 64), outW = load<i32>(geo, 68);
-  const mn = load<i32>(geo, 72), mc = load<i32>(geo, 76), mh = load<i32>(geo, 80), mw = load<i32>(geo, 84);
-  const gn = load<i32>(geo, 88), gc = load<i32>(geo, 92), gh = load<i32>(geo, 96), gw = load<i32>(geo, 100);
+  const G = changetype<Geometry>(geo);
+  const n = G.n, c = G.c, h = G.h, w = G.w;
+  const xn = G.s0, xc = G.s1, xh = G.s2, xw = G.s3;
+  const kh = G.kh, kw = G.kw, sh = G.sh, sw = G.sw, ph = G.ph, pw = G.pw, dh = G.dh, dw = G.dw;
+  const outH = G.outH, outW = G.outW;
+  const extra = geo + GEOMETRY_BYTES;
+  const mn = load<i32>(extra), mc = load<i32>(extra, 4), mh = load<i32>(extra, 8), mw = load<i32>(extra, 12);
+  const gn = load<i32>(extra, 16), gc = load<i32>(extra, 20), gh = load<i32>(extra, 24), gw = load<i32>(extra, 28);
   const sz = <usize>sizeof<T>();
   const xs = sw * xw;
   const disjoint = ph == 0 && pw == 0 && dh == 1 && dw == 1 && sh >= kh && sw >= kw &&

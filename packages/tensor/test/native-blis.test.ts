@@ -9,6 +9,7 @@ import { type Blas, type Gemm, loadBlas } from '../src/backends/native/blas.js';
 import {
   BLIS_ONE_THREAD_WORK,
   type BlisProbe,
+  type CpuFacts,
   type ForeignLibrary,
   blisArchOverride,
   blisStartingThreads,
@@ -71,32 +72,35 @@ describe('the kernel set on a CPU the BLIS build does not know', () => {
 
   it('sets BLIS_ARCH_TYPE around the first call only where BLIS would run generic and has skx built in', () => {
     const generic = fakeBlis('generic');
-    expect(prepareBlis(generic.lib, zen4, {}, probeOf('generic', 'skx'), generic.setEnv)).toBe('skx');
+    expect(prepareBlis(generic.lib, () => zen4, {}, probeOf('generic', 'skx'), generic.setEnv)).toBe('skx');
     expect(generic.sets).toEqual([
       ['BLIS_ARCH_TYPE', '0'],
       ['BLIS_ARCH_TYPE', undefined],
     ]);
     // BLIS knows the CPU (0.9 runs zen3 on a Zen 4): its choice stands
     const known = fakeBlis('zen3');
-    expect(prepareBlis(known.lib, zen4, {}, probeOf('zen3', 'skx'), known.setEnv)).toBe('zen3');
+    expect(prepareBlis(known.lib, () => zen4, {}, probeOf('zen3', 'skx'), known.setEnv)).toBe('zen3');
     expect(known.sets).toEqual([]);
     // skx not built in (the probe with it set failed: BLIS aborts): generic, but the process lives
     const without = fakeBlis('generic');
-    expect(prepareBlis(without.lib, zen4, {}, probeOf('generic', null), without.setEnv)).toBe('generic');
+    expect(prepareBlis(without.lib, () => zen4, {}, probeOf('generic', null), without.setEnv)).toBe('generic');
     expect(without.sets).toEqual([]);
     // another CPU: no probe at all
     const intel = fakeBlis('skx');
     const never: BlisProbe = () => {
       throw new Error('probed');
     };
-    expect(prepareBlis(intel.lib, { ...zen4, vendor: 'GenuineIntel' }, {}, never, intel.setEnv)).toBe('skx');
+    expect(prepareBlis(intel.lib, () => ({ ...zen4, vendor: 'GenuineIntel' }), {}, never, intel.setEnv)).toBe('skx');
     // not BLIS (no configuration table)
     const other: ForeignLibrary = {
       func: () => {
         throw new Error('no such symbol');
       },
     };
-    expect(prepareBlis(other, zen4, {}, never, intel.setEnv)).toBeNull();
+    const noCpu = (): CpuFacts | null => {
+      throw new Error('asked for the CPU');
+    };
+    expect(prepareBlis(other, noCpu, {}, never, intel.setEnv)).toBeNull();
   });
 
   it('reads the vendor and flags of /proc/cpuinfo', () => {

@@ -14,6 +14,9 @@ import {
   parseCpuinfo,
   prepareBlis,
 } from './blis.js';
+import { type BlasThreads, envThreads, threadControl } from './threads.js';
+
+export type { BlasThreads } from './threads.js';
 
 /** C's `cblas_?gemm` as called here: row-major, C ← A·B with A and B each transposed or not. */
 export type Gemm = (
@@ -39,18 +42,6 @@ export type Gemm = (
  * way, 128×256×256 178 µs on one and 122 on two.
  */
 export const BLAS_ONE_THREAD_WORK = 2 ** 22;
-
-/**
- * The library's thread count, set per call (OpenBLAS, BLIS): `max` is the count for large products
- * (`OPENBLAS_NUM_THREADS`, `BLIS_NUM_THREADS` or the cores: see `startingThreads` and
- * `blisStartingThreads`), products of fewer than `oneThreadWork` multiply-adds per matrix run on one,
- * and `use(n)` sets the count (only when the library runs on another).
- */
-export interface BlasThreads {
-  readonly max: number;
-  readonly oneThreadWork: number;
-  use(n: number): void;
-}
 
 /** A loaded BLAS: its gemm functions and where it came from. */
 export interface Blas {
@@ -83,41 +74,22 @@ const loaded = new Map<string, Blas>();
 
 /**
  * The thread count OpenBLAS starts with, by its own rule: `OPENBLAS_NUM_THREADS`, else
- * `GOTO_NUM_THREADS`, else `OMP_NUM_THREADS`, else the cores, and never more than the cores. Taken
- * from the environment rather than from the library, which may already run on a count another
- * caller set (another handle on the same library, a worker thread).
+ * `GOTO_NUM_THREADS`, else `OMP_NUM_THREADS`, else the cores, and never more than the cores.
  */
 export function startingThreads(procs: number, env: Readonly<Record<string, string | undefined>>): number {
-  for (const name of ['OPENBLAS_NUM_THREADS', 'GOTO_NUM_THREADS', 'OMP_NUM_THREADS']) {
-    const n = Number.parseInt(env[name] ?? '', 10);
-    if (n >= 1) return Math.min(n, procs);
-  }
-  return procs;
+  return envThreads(['OPENBLAS_NUM_THREADS', 'GOTO_NUM_THREADS', 'OMP_NUM_THREADS'], procs, env);
 }
 
-/**
- * OpenBLAS's thread count, or null in other libraries. `use` asks the library for its count before
- * setting it (a few hundred nanoseconds), since the count is the process's, not this handle's.
- */
+/** OpenBLAS's per-product thread count, or null in other libraries. */
 function openblasThreads(lib: ForeignLibrary, env: Env): BlasThreads | null {
-  let get: () => unknown;
-  let set: (n: number) => unknown;
-  let procs: number;
   try {
-    get = lib.func('int openblas_get_num_threads()');
-    set = lib.func('void openblas_set_num_threads(int)');
-    procs = Number(lib.func('int openblas_get_num_procs()')());
+    const get = lib.func('int openblas_get_num_threads()');
+    const set = lib.func('void openblas_set_num_threads(int)');
+    const procs = Number(lib.func('int openblas_get_num_procs()')());
+    return procs >= 1 ? threadControl(get, set, startingThreads(procs, env), BLAS_ONE_THREAD_WORK) : null;
   } catch {
     return null;
   }
-  if (!(procs >= 1)) return null;
-  return {
-    max: startingThreads(procs, env),
-    oneThreadWork: BLAS_ONE_THREAD_WORK,
-    use(n: number): void {
-      if (Number(get()) !== n) set(n);
-    },
-  };
 }
 
 /** OpenBLAS's core (`Haswell`, `SkylakeX`...), or null in other libraries. */
@@ -169,20 +141,30 @@ function blisProbe(require: NodeRequire, library: string): BlisProbe {
   };
 }
 
-/** Sets a variable where C's getenv sees it (libc's setenv: Node's worker threads keep process.env apart). */
+/**
+ * Sets a variable where C's getenv sees it (libc's setenv: Node's worker threads keep process.env
+ * apart), loading libc on first use; process.env where libc does not load.
+ */
 function libcSetEnv(koffi: Koffi): SetEnv {
-  try {
-    const libc = koffi.load('libc.so.6');
-    const set = libc.func('int setenv(const char *, const char *, int)');
-    const unset = libc.func('int unsetenv(const char *)');
-    return (name, value) => void (value === undefined ? unset(name) : set(name, value, 1));
-  } catch {
-    const env = processEnv();
-    return (name, value) => {
-      if (value === undefined) delete env[name];
-      else env[name] = value;
-    };
-  }
+  let setter: SetEnv | undefined;
+  const load = (): SetEnv => {
+    try {
+      const libc = koffi.load('libc.so.6');
+      const set = libc.func('int setenv(const char *, const char *, int)');
+      const unset = libc.func('int unsetenv(const char *)');
+      return (name, value) => void (value === undefined ? unset(name) : set(name, value, 1));
+    } catch {
+      const env = processEnv();
+      return (name, value) => {
+        if (value === undefined) delete env[name];
+        else env[name] = value;
+      };
+    }
+  };
+  return (name, value) => {
+    setter ??= load();
+    setter(name, value);
+  };
 }
 
 /** `require` in Node (ESM or CJS), or null elsewhere. */
@@ -227,7 +209,7 @@ export function loadBlas(spec: string | undefined, platform: string): Blas | { r
       const sgemm = lib.func(SIGNATURE('s')) as Gemm;
       const dgemm = lib.func(SIGNATURE('d')) as Gemm;
       const env = processEnv();
-      const blis = prepareBlis(lib, cpuFacts(require), env, blisProbe(require, library), libcSetEnv(koffi));
+      const blis = prepareBlis(lib, () => cpuFacts(require), env, blisProbe(require, library), libcSetEnv(koffi));
       const procs = (require('node:os') as { availableParallelism(): number }).availableParallelism();
       const blas: Blas = {
         sgemm,

@@ -11,6 +11,8 @@
  * `BLIS_ARCH_TYPE` around BLIS's first call (then unsets it: child processes do not inherit it).
  */
 
+import { type BlasThreads, envThreads, threadControl } from './threads.js';
+
 /** What this file needs of a loaded library (koffi's). */
 export interface ForeignLibrary {
   func(signature: string): (...args: unknown[]) => unknown;
@@ -79,19 +81,19 @@ export type SetEnv = (name: string, value: string | undefined) => void;
 
 /**
  * Prepares a BLIS before its first call (see the file comment) and returns the kernel set it then
- * runs (e.g. `skx`), or null if `lib` is not BLIS. `env` is read for the user's settings; `probe`
- * and `setEnv` are used only in the one case the file comment describes.
+ * runs (e.g. `skx`), or null if `lib` is not BLIS. `env` is read for the user's settings; `cpu` is
+ * asked only of a BLIS, `probe` and `setEnv` only in the one case the file comment describes.
  */
 export function prepareBlis(
   lib: ForeignLibrary,
-  cpu: CpuFacts | null,
+  cpu: () => CpuFacts | null,
   env: Readonly<Record<string, string | undefined>>,
   probe: BlisProbe,
   setEnv: SetEnv,
 ): string | null {
   const names = archNames(lib);
   if (names.length === 0) return null;
-  const candidate = blisArchOverride(names, cpu, env);
+  const candidate = blisArchOverride(names, cpu(), env);
   const apply = candidate !== null && probe(undefined) === 'generic' && probe(candidate) === names[Number(candidate)];
   if (apply) setEnv('BLIS_ARCH_TYPE', candidate);
   try {
@@ -110,11 +112,7 @@ export function prepareBlis(
  * else the cores (BLIS itself would run on one), never more than the cores.
  */
 export function blisStartingThreads(procs: number, env: Readonly<Record<string, string | undefined>>): number {
-  for (const name of ['BLIS_NUM_THREADS', 'OMP_NUM_THREADS']) {
-    const n = Number.parseInt(env[name] ?? '', 10);
-    if (n >= 1) return Math.min(n, procs);
-  }
-  return procs;
+  return envThreads(['BLIS_NUM_THREADS', 'OMP_NUM_THREADS'], procs, env);
 }
 
 /**
@@ -131,20 +129,12 @@ export function blisThreads(
   lib: ForeignLibrary,
   procs: number,
   env: Readonly<Record<string, string | undefined>>,
-): { max: number; oneThreadWork: number; use(n: number): void } | null {
-  let get: () => unknown;
-  let set: (n: number) => unknown;
+): BlasThreads | null {
   try {
-    get = lib.func('int64_t bli_thread_get_num_threads()');
-    set = lib.func('void bli_thread_set_num_threads(int64_t)');
+    const get = lib.func('int64_t bli_thread_get_num_threads()');
+    const set = lib.func('void bli_thread_set_num_threads(int64_t)');
+    return threadControl(get, set, blisStartingThreads(Math.max(1, procs), env), BLIS_ONE_THREAD_WORK);
   } catch {
     return null;
   }
-  return {
-    max: blisStartingThreads(Math.max(1, procs), env),
-    oneThreadWork: BLIS_ONE_THREAD_WORK,
-    use(n: number): void {
-      if (Number(get()) !== n) set(n);
-    },
-  };
 }

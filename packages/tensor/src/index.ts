@@ -11,7 +11,7 @@
  */
 import { getBackend, registerFallbackBackend, setBackend } from './backend.js';
 import { jsBackend } from './backends/js/index.js';
-import { recordBlas, withNativeBlas } from './backends/native/index.js';
+import { recordBlas, tuneNodeMalloc, withNativeBlas } from './backends/native/index.js';
 import { createWasmBackend, wasmSupported } from './backends/wasm/index.js';
 import { installCopy } from './ndarray.js';
 import './methods.js';
@@ -25,10 +25,12 @@ selectDefaultBackend();
  * The WebAssembly SIMD backend where the runtime supports it, else the TypeScript one; decided
  * once, synchronously, at import (never switched later), in Node and in browsers alike.
  * `CHAINRULE_BACKEND=js` in the environment forces the reference kernels. In Node, where a system
- * BLAS loads (`CHAINRULE_BLAS=off` prevents it), the WebAssembly backend's matmuls go through it.
+ * BLAS loads (`CHAINRULE_BLAS=off` prevents it), the WebAssembly backend's matmuls go through it;
+ * on Linux, glibc's malloc is tuned for tensor buffers (`CHAINRULE_MALLOC=off` prevents it).
  */
 function selectDefaultBackend(): void {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  tuneNodeMalloc(env);
   const none = (blasReason: string) => recordBlas({ blas: null, blasKernels: null, blasReason });
   if (env.CHAINRULE_BACKEND === 'js') {
     none('CHAINRULE_BACKEND=js');

@@ -62,12 +62,13 @@ export const BLAS_CANDIDATES: Readonly<Record<string, readonly string[]>> = {
   win32: ['libopenblas.dll', 'openblas.dll'],
 };
 
-interface Koffi {
+/** What this package needs of the FFI package koffi. */
+export interface Koffi {
   load(path: string): ForeignLibrary;
 }
 
 /** Node's `require` (with `resolve`), as `createRequire` makes it. */
-type NodeRequire = ((id: string) => unknown) & { resolve(id: string): string };
+export type NodeRequire = ((id: string) => unknown) & { resolve(id: string): string };
 
 /** Each library once, by the name or path it was loaded as. */
 const loaded = new Map<string, Blas>();
@@ -168,7 +169,7 @@ function libcSetEnv(koffi: Koffi): SetEnv {
 }
 
 /** `require` in Node (ESM or CJS), or null elsewhere. */
-function nodeRequire(): NodeRequire | null {
+export function nodeRequire(): NodeRequire | null {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const mod = proc?.getBuiltinModule?.('node:module') as { createRequire(from: string): NodeRequire } | undefined;
   return mod === undefined ? null : mod.createRequire(import.meta.url);

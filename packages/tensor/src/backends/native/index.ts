@@ -6,7 +6,8 @@
 import { type Backend, getBackend } from '../../backend.js';
 import { attachResidentMemory, residentMemory } from '../../resident.js';
 import { composeBackend } from '../compose.js';
-import { loadBlas } from './blas.js';
+import { type Koffi, loadBlas, nodeRequire } from './blas.js';
+import { mallocTuningBlocked, tuneMalloc } from './malloc.js';
 import { blasMatmul } from './matmul.js';
 
 /** What runs the kernels, as `backendInfo()` reports it. */
@@ -19,6 +20,10 @@ export interface BackendInfo {
   blasKernels: string | null;
   /** Why there is no BLAS (`CHAINRULE_BLAS=off`, not Node, no library found...), or null. */
   blasReason: string | null;
+  /** How glibc's malloc was tuned for tensor buffers (see `tuneNodeMalloc`), or null. */
+  malloc: string | null;
+  /** Why malloc was left alone (`CHAINRULE_MALLOC=off`, not Linux, no koffi...), or null. */
+  mallocReason: string | null;
 }
 
 /** What the default backend's selection found: the library, its kernels, or why there is none. */
@@ -29,6 +34,33 @@ export interface BlasFound {
 }
 
 let blasInfo: BlasFound = { blas: null, blasKernels: null, blasReason: 'not tried' };
+let mallocInfo: { malloc: string | null; mallocReason: string | null } = { malloc: null, mallocReason: 'not tried' };
+
+/**
+ * In Node on Linux with glibc and koffi, raises malloc's mmap and trim thresholds so that freed
+ * tensor buffers are reused rather than mapped anew (malloc.ts says why and what it costs), unless
+ * `env.CHAINRULE_MALLOC` is `off` or the environment sets the thresholds itself. For the whole
+ * process, once (index.ts, at import); `backendInfo()` reports the outcome.
+ */
+export function tuneNodeMalloc(env: Readonly<Record<string, string | undefined>>): void {
+  const require = nodeRequire();
+  const platform = (globalThis as { process?: { platform?: string } }).process?.platform ?? 'browser';
+  const blocked = require === null ? 'not in Node' : mallocTuningBlocked(env, platform);
+  if (blocked !== null || require === null) {
+    mallocInfo = { malloc: null, mallocReason: blocked };
+    return;
+  }
+  let koffi: Koffi;
+  try {
+    koffi = require('koffi') as Koffi;
+  } catch {
+    mallocInfo = { malloc: null, mallocReason: 'the optional dependency koffi is not installed' };
+    return;
+  }
+  const done = tuneMalloc(() => koffi.load('libc.so.6'));
+  mallocInfo =
+    'tuned' in done ? { malloc: done.tuned, mallocReason: null } : { malloc: null, mallocReason: done.reason };
+}
 
 /** A backend with or without a native BLAS, and what happened. */
 export interface WithBlas extends BlasFound {
@@ -70,19 +102,26 @@ export function blasStatus(): BlasFound {
 }
 
 /**
- * What runs the kernels now: the backend's name, and the BLAS library matmuls go through (or why
- * none does).
+ * What runs the kernels now: the backend's name, the BLAS library matmuls go through (or why
+ * none does), and how malloc was tuned for tensor buffers (or why it was not).
  * @example
  * ```ts
  * import { backendInfo } from '@chainrule/tensor';
  * console.log(backendInfo());
- * // { backend: 'wasm+blas', blas: 'libopenblas.so.0', blasKernels: 'Haswell', blasReason: null }
+ * // { backend: 'wasm+blas', blas: 'libopenblas.so.0', blasKernels: 'Haswell', blasReason: null,
+ * //   malloc: 'glibc 2.36: mmap threshold 32 MiB, trim threshold 64 MiB', mallocReason: null }
  * ```
  */
 export function backendInfo(): BackendInfo {
   const name = getBackend().name;
   const { blas, blasKernels, blasReason } = blasInfo;
   return name.endsWith('+blas')
-    ? { backend: name, blas, blasKernels, blasReason }
-    : { backend: name, blas: null, blasKernels: null, blasReason: blasReason ?? 'another backend was set' };
+    ? { backend: name, blas, blasKernels, blasReason, ...mallocInfo }
+    : {
+        backend: name,
+        blas: null,
+        blasKernels: null,
+        blasReason: blasReason ?? 'another backend was set',
+        ...mallocInfo,
+      };
 }

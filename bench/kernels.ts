@@ -4,7 +4,7 @@
 import { type BenchSection, machine, toMarkdown } from './lib/report.js';
 import { type ChildCandidate, timeInProcesses } from './lib/processes.js';
 import { ELEMENTWISE_CASES, MATMUL_CASES, MATMUL_LARGE } from './lib/kernel-cases.js';
-import { blasNote, blisBlas, nativeBlas } from './lib/blas-probe.js';
+import { blasNote, blisBlas, mallocNote, nativeBlas } from './lib/blas-probe.js';
 import { bestTorch, peerCandidates, peerNotes } from './lib/peers.js';
 
 const CHAINRULE = new URL('./lib/kernels-chainrule.ts', import.meta.url).href;
@@ -133,7 +133,8 @@ async function matmulSection(): Promise<BenchSection> {
         'timed round by round in turn.',
       `From N = ${MATMUL_LARGE} on, chainrule js, the 1-thread wasm columns and tfjs-cpu are left out (–): ` +
         'at 1–2 GFLOP/s one 4096 product takes over a minute.',
-      `${blasNote()} The chainrule BLAS and BLIS columns are the wasm 2T backend with its matmul on that library.`,
+      `${blasNote()} The chainrule BLAS and BLIS columns are the wasm 2T backend with its matmul on that library. ` +
+        mallocNote(),
       'PyTorch: torch.matmul(A, B) (B.t() for A·Bᵀ), a new C per call; JAX: jax.jit of A @ B, ' +
         "block_until_ready; seeded operands in [-0.5, 0.5) from numpy (not the same bits as chainrule's).",
       ...peerNotes(),

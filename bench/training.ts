@@ -5,7 +5,7 @@
 // bench, which builds first: chainrule is imported as the built packages), or alone:
 // npx tsx training.ts   (CHAINRULE_BENCH_QUICK=1: one short round, to check the wiring)
 import { rmSync } from 'node:fs';
-import { BLIS_LIBRARY, blasNote, blisBlas, nativeBlas } from './lib/blas-probe.js';
+import { BLIS_LIBRARY, blasNote, blisBlas, mallocNote, nativeBlas } from './lib/blas-probe.js';
 import { bestTorch, peerCandidates, peerNotes } from './lib/peers.js';
 import { type BenchSection, machine, toMarkdown } from './lib/report.js';
 import { type ChildCandidate, timeInProcesses } from './lib/processes.js';
@@ -144,7 +144,7 @@ export default async function training(): Promise<BenchSection[]> {
           'MaxPool2d(2), Conv2d(8, 16, 5), ReLU, MaxPool2d(2), Flatten, Linear(256, 10); LSTM: ' +
           'LSTM(32, 128, { batchFirst: true }), its last hidden state into Linear(128, 10); both Adam (lr 1e-3). ' +
           'Backend wasm (plain SIMD), threads as chosen automatically.',
-        blasNote(),
+        `${blasNote()} ${mallocNote()}`,
         'compiled: the same step through `compileStep` (@chainrule/nn), which replays a plan recorded by ' +
           "autograd's `compile` (the same kernels on storage allocated once, runs of up to 512-element " +
           'elementwise kernels fused into one loop; bit-identical losses), the optimizer update (SGD or Adam, ' +

@@ -2,6 +2,7 @@
 // the children themselves choose by CHAINRULE_BLAS=on or off). Loads the library only: no backend.
 import { BLAS_ONE_THREAD_WORK, loadBlas } from '../../packages/tensor/src/backends/native/blas.js';
 import { BLIS_ONE_THREAD_WORK } from '../../packages/tensor/src/backends/native/blis.js';
+import { backendInfo } from '../../packages/tensor/src/index.js';
 
 /** 2^n written with a superscript exponent, as the tables' notes write sizes. */
 function powerOfTwo(x: number): string {
@@ -57,4 +58,16 @@ export function blasNote(): string {
       : ` chainrule BLIS: the same through CHAINRULE_BLAS=${blis.library} (${blis.kernels} kernels), one thread ` +
         `below ${powerOfTwo(BLIS_ONE_THREAD_WORK)} multiply-adds per matrix.`)
   );
+}
+
+/**
+ * The note about malloc: what chainrule set at import (each chainrule child tunes as this process
+ * did, from the same environment), or why it left malloc alone.
+ */
+export function mallocNote(): string {
+  const { malloc, mallocReason } = backendInfo();
+  return malloc !== null
+    ? `Every chainrule column runs with glibc's malloc tuned for tensor buffers at import (${malloc}; ` +
+        'CHAINRULE_MALLOC=off would leave it alone).'
+    : `chainrule left malloc alone (${mallocReason}).`;
 }

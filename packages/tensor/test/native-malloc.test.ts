@@ -73,7 +73,8 @@ const CHILD = (koffiPath: string) => `
 import { createRequire } from 'node:module';
 import { backendInfo } from ${JSON.stringify(fileURLToPath(new URL('../src/index.ts', import.meta.url)))};
 const koffi = createRequire(import.meta.url)(${JSON.stringify(koffiPath)});
-const fields = ['arena', 'ordblks', 'smblks', 'hblks', 'hblkhd', 'usmblks', 'fsmblks', 'uordblks', 'fordblks', 'keepcost'];
+const fields = ['arena', 'ordblks', 'smblks', 'hblks', 'hblkhd',
+  'usmblks', 'fsmblks', 'uordblks', 'fordblks', 'keepcost'];
 const info = koffi.struct('mallinfo2_t', Object.fromEntries(fields.map((f) => [f, 'size_t'])));
 const mallinfo2 = koffi.load('libc.so.6').func('mallinfo2', info, []);
 const mapped = () => Number(mallinfo2().hblkhd);

@@ -1,5 +1,6 @@
 // Whether a native BLAS loads here (the parent asks before adding the "chainrule BLAS" candidates;
-// the children themselves choose by CHAINRULE_BLAS=on or off). Loads the library only: no backend.
+// the children themselves choose by CHAINRULE_BLAS=on or off), and how chainrule set malloc up. The
+// BLAS probe loads the library only; mallocNote reads backendInfo() from the package's import.
 import { BLAS_ONE_THREAD_WORK, loadBlas } from '../../packages/tensor/src/backends/native/blas.js';
 import { BLIS_ONE_THREAD_WORK } from '../../packages/tensor/src/backends/native/blis.js';
 import { backendInfo } from '../../packages/tensor/src/index.js';

@@ -5,15 +5,17 @@
  * caller keeps the WebAssembly kernels.
  */
 
+import { type BlisProbe, type CpuFacts, type SetEnv, blisThreads, parseCpuinfo, prepareBlis } from './blis.js';
 import {
-  type BlisProbe,
-  type CpuFacts,
+  type Env,
   type ForeignLibrary,
-  type SetEnv,
-  blisThreads,
-  parseCpuinfo,
-  prepareBlis,
-} from './blis.js';
+  type Koffi,
+  LIBC,
+  type NodeRequire,
+  loadKoffi,
+  nodeRequire,
+  processEnv,
+} from './ffi.js';
 import { type BlasThreads, envThreads, threadControl } from './threads.js';
 
 export type { BlasThreads } from './threads.js';
@@ -61,14 +63,6 @@ export const BLAS_CANDIDATES: Readonly<Record<string, readonly string[]>> = {
   darwin: ['/System/Library/Frameworks/Accelerate.framework/Accelerate'],
   win32: ['libopenblas.dll', 'openblas.dll'],
 };
-
-/** What this package needs of the FFI package koffi. */
-export interface Koffi {
-  load(path: string): ForeignLibrary;
-}
-
-/** Node's `require` (with `resolve`), as `createRequire` makes it. */
-export type NodeRequire = ((id: string) => unknown) & { resolve(id: string): string };
 
 /** Each library once, by the name or path it was loaded as. */
 const loaded = new Map<string, Blas>();
@@ -150,7 +144,7 @@ function libcSetEnv(koffi: Koffi): SetEnv {
   let setter: SetEnv | undefined;
   const load = (): SetEnv => {
     try {
-      const libc = koffi.load('libc.so.6');
+      const libc = koffi.load(LIBC);
       const set = libc.func('int setenv(const char *, const char *, int)');
       const unset = libc.func('int unsetenv(const char *)');
       return (name, value) => void (value === undefined ? unset(name) : set(name, value, 1));
@@ -168,20 +162,6 @@ function libcSetEnv(koffi: Koffi): SetEnv {
   };
 }
 
-/** `require` in Node (ESM or CJS), or null elsewhere. */
-export function nodeRequire(): NodeRequire | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const mod = proc?.getBuiltinModule?.('node:module') as { createRequire(from: string): NodeRequire } | undefined;
-  return mod === undefined ? null : mod.createRequire(import.meta.url);
-}
-
-type Env = Record<string, string | undefined>;
-
-/** The process's environment (Node), which the libraries read; an empty one elsewhere. */
-function processEnv(): Env {
-  return (globalThis as { process?: { env?: Env } }).process?.env ?? {};
-}
-
 const SIGNATURE = (t: string) =>
   `void cblas_${t}gemm(int, int, int, int, int, int, ${t === 's' ? 'float' : 'double'}, ` +
   `const ${t === 's' ? 'float' : 'double'} *, int, const ${t === 's' ? 'float' : 'double'} *, int, ` +
@@ -194,12 +174,8 @@ const SIGNATURE = (t: string) =>
 export function loadBlas(spec: string | undefined, platform: string): Blas | { reason: string } {
   const require = nodeRequire();
   if (require === null) return { reason: 'not in Node' };
-  let koffi: Koffi;
-  try {
-    koffi = require('koffi') as Koffi;
-  } catch (e) {
-    return { reason: `the optional dependency koffi is not installed (${(e as Error).message.split('\n')[0]})` };
-  }
+  const koffi = loadKoffi(require);
+  if ('reason' in koffi) return koffi;
   const candidates = spec !== undefined ? [spec] : (BLAS_CANDIDATES[platform] ?? []);
   const failures: string[] = [];
   for (const library of candidates) {

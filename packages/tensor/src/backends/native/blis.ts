@@ -11,12 +11,10 @@
  * `BLIS_ARCH_TYPE` around BLIS's first call (then unsets it: child processes do not inherit it).
  */
 
+import type { ForeignLibrary } from './ffi.js';
 import { type BlasThreads, envThreads, threadControl } from './threads.js';
 
-/** What this file needs of a loaded library (koffi's). */
-export interface ForeignLibrary {
-  func(signature: string): (...args: unknown[]) => unknown;
-}
+export type { ForeignLibrary } from './ffi.js';
 
 /** The CPU facts the kernel choice reads: the vendor and the feature flags (Linux's /proc/cpuinfo). */
 export interface CpuFacts {

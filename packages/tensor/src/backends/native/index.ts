@@ -1,13 +1,15 @@
 /**
  * Native BLAS for Node: where a system BLAS loads, matmuls of a backend go through it (see
  * blas.ts and matmul.ts); `CHAINRULE_BLAS=off` keeps the WebAssembly kernels, `CHAINRULE_BLAS=<path>`
- * names the library. `backendInfo()` says what runs.
+ * names the library. In Node on Linux, glibc's malloc is tuned for tensor buffers once per process
+ * (malloc.ts; `CHAINRULE_MALLOC=off` prevents it). `backendInfo()` says what runs and what was set.
  */
 import { type Backend, getBackend } from '../../backend.js';
 import { attachResidentMemory, residentMemory } from '../../resident.js';
 import { composeBackend } from '../compose.js';
-import { type Koffi, loadBlas, nodeRequire } from './blas.js';
-import { mallocTuningBlocked, tuneMalloc } from './malloc.js';
+import { loadBlas } from './blas.js';
+import { runtimePlatform } from './ffi.js';
+import { tuneProcessMalloc } from './malloc.js';
 import { blasMatmul } from './matmul.js';
 
 /** What runs the kernels, as `backendInfo()` reports it. */
@@ -20,9 +22,9 @@ export interface BackendInfo {
   blasKernels: string | null;
   /** Why there is no BLAS (`CHAINRULE_BLAS=off`, not Node, no library found...), or null. */
   blasReason: string | null;
-  /** How glibc's malloc was tuned for tensor buffers (see `tuneNodeMalloc`), or null. */
+  /** How glibc's malloc was tuned for tensor buffers, for the whole process (native/malloc.ts), or null. */
   malloc: string | null;
-  /** Why malloc was left alone (`CHAINRULE_MALLOC=off`, not Linux, no koffi...), or null. */
+  /** Why malloc was left alone (`CHAINRULE_MALLOC=off`, not Linux, no koffi, no glibc...), or null. */
   mallocReason: string | null;
 }
 
@@ -37,27 +39,11 @@ let blasInfo: BlasFound = { blas: null, blasKernels: null, blasReason: 'not trie
 let mallocInfo: { malloc: string | null; mallocReason: string | null } = { malloc: null, mallocReason: 'not tried' };
 
 /**
- * In Node on Linux with glibc and koffi, raises malloc's mmap and trim thresholds so that freed
- * tensor buffers are reused rather than mapped anew (malloc.ts says why and what it costs), unless
- * `env.CHAINRULE_MALLOC` is `off` or the environment sets the thresholds itself. For the whole
- * process, once (index.ts, at import); `backendInfo()` reports the outcome.
+ * Tunes glibc's malloc for tensor buffers (malloc.ts says why and what it costs) unless
+ * `env.CHAINRULE_MALLOC` is `off`, and records the outcome for `backendInfo()` (index.ts, once).
  */
 export function tuneNodeMalloc(env: Readonly<Record<string, string | undefined>>): void {
-  const require = nodeRequire();
-  const platform = (globalThis as { process?: { platform?: string } }).process?.platform ?? 'browser';
-  const blocked = require === null ? 'not in Node' : mallocTuningBlocked(env, platform);
-  if (blocked !== null || require === null) {
-    mallocInfo = { malloc: null, mallocReason: blocked };
-    return;
-  }
-  let koffi: Koffi;
-  try {
-    koffi = require('koffi') as Koffi;
-  } catch {
-    mallocInfo = { malloc: null, mallocReason: 'the optional dependency koffi is not installed' };
-    return;
-  }
-  const done = tuneMalloc(() => koffi.load('libc.so.6'));
+  const done = tuneProcessMalloc(env);
   mallocInfo =
     'tuned' in done ? { malloc: done.tuned, mallocReason: null } : { malloc: null, mallocReason: done.reason };
 }
@@ -76,8 +62,8 @@ export function withNativeBlas(backend: Backend, env: Readonly<Record<string, st
   const setting = env.CHAINRULE_BLAS;
   if (setting === 'off' || setting === '0')
     return { backend, blas: null, blasKernels: null, blasReason: 'CHAINRULE_BLAS=off' };
-  const platform = (globalThis as { process?: { platform?: string } }).process?.platform ?? 'browser';
-  const blas = loadBlas(setting === undefined || setting === '' || setting === 'on' ? undefined : setting, platform);
+  const spec = setting === undefined || setting === '' || setting === 'on' ? undefined : setting;
+  const blas = loadBlas(spec, runtimePlatform());
   if ('reason' in blas) return { backend, blas: null, blasKernels: null, blasReason: blas.reason };
   const matmul = blasMatmul(blas, backend.matmul.bind(backend));
   return {

@@ -10,7 +10,8 @@
  * the mmap threshold to glibc's largest (32 MiB on 64-bit platforms, 16 MiB on 32-bit ones) and the
  * trim threshold to twice that keeps such buffers in malloc's heap, where freed ones are reused:
  * 24 µs per 1 MiB array, no faults. The cost is memory: freed buffers stay in the heap for reuse
- * rather than going back to the system, so after a peak the process can stay near that peak.
+ * while a live one sits above them, so after a peak the process can stay near that peak (as
+ * untuned glibc does too once its own threshold has risen).
  * `CHAINRULE_MALLOC=off` (or `0`) leaves malloc alone, as do thresholds the environment sets
  * itself (`GLIBC_TUNABLES`, `MALLOC_MMAP_THRESHOLD_`, `MALLOC_TRIM_THRESHOLD_`) and a malloc
  * replaced through `LD_PRELOAD`. `backendInfo().malloc` says what was set, `mallocReason` why not.

@@ -1,7 +1,7 @@
 // Kernel benchmarks: chainrule's TypeScript and WebAssembly backends against tfjs-cpu and tfjs-wasm,
 // interleaved round by round, each implementation in its own child process (lib/processes.ts).
 // Run through run.ts (npm run bench), or alone: npx tsx kernels.ts
-import { type BenchSection, machine, toMarkdown } from './lib/report.js';
+import { type BenchSection, bestMeasured, machine, toMarkdown } from './lib/report.js';
 import { type ChildCandidate, timeInProcesses } from './lib/processes.js';
 import { ELEMENTWISE_CASES, MATMUL_CASES, MATMUL_LARGE } from './lib/kernel-cases.js';
 import { blasNote, blisBlas, mallocNote, nativeBlas } from './lib/blas-probe.js';
@@ -80,12 +80,6 @@ const MATMUL_NAMES = [
   'JAX',
 ];
 
-/** The largest of the figures that were measured (NaN where none was). */
-function best(values: number[]): number {
-  const measured = values.filter((v) => !Number.isNaN(v));
-  return measured.length === 0 ? Number.NaN : Math.max(...measured);
-}
-
 async function matmulSection(): Promise<BenchSection> {
   const rows: (string | number)[][] = [];
   for (const [index, { label, n }] of MATMUL_CASES.entries()) {
@@ -104,7 +98,7 @@ async function matmulSection(): Promise<BenchSection> {
       g('chainrule wasm 2T') / g('tfjs-wasm'),
       g('chainrule wasm FMA 2T') / g('tfjs-wasm'),
       g('chainrule BLAS') / g('PyTorch'),
-      best(['chainrule BLAS', 'chainrule BLIS'].map(g)) / best(['PyTorch', 'JAX'].map(g)),
+      bestMeasured(['chainrule BLAS', 'chainrule BLIS'].map(g)) / bestMeasured(['PyTorch', 'JAX'].map(g)),
     ]);
     console.log(`matmul ${label}: ${MATMUL_NAMES.map((k) => `${k} ${g(k).toFixed(2)}`).join(', ')} GFLOP/s`);
   }

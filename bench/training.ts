@@ -7,7 +7,7 @@
 import { rmSync } from 'node:fs';
 import { BLIS_LIBRARY, blasNote, blisBlas, mallocNote, nativeBlas } from './lib/blas-probe.js';
 import { bestTorch, peerCandidates, peerNotes } from './lib/peers.js';
-import { type BenchSection, machine, toMarkdown } from './lib/report.js';
+import { type BenchSection, bestMeasured, machine, toMarkdown } from './lib/report.js';
 import { type ChildCandidate, timeInProcesses } from './lib/processes.js';
 import { LSTM_SHAPE, SAMPLES, WORKLOADS, writeBatchesFile } from './lib/training-data.js';
 
@@ -114,9 +114,9 @@ export default async function training(): Promise<BenchSection[]> {
     const torch = bestTorch(t);
     const seconds: Record<string, number | undefined> = { ...t, PyTorch: torch.seconds };
     const sps = (name: string): number => w.batch / (seconds[name] ?? Number.NaN);
-    const best = Math.max(...OURS.map(sps).filter((v) => !Number.isNaN(v)));
+    const best = bestMeasured(OURS.map(sps));
     torchThreads.push(`${torch.threads ?? '–'}`);
-    const peer = Math.max(...['PyTorch', 'JAX'].map(sps).filter((v) => !Number.isNaN(v)));
+    const peer = bestMeasured(['PyTorch', 'JAX'].map(sps));
     goal.push(`${w.label}: ${(best / peer).toFixed(2)}x`);
     rows.push([
       w.label,

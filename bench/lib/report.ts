@@ -14,6 +14,12 @@ export interface BenchSection {
  */
 export type BenchFile = () => Promise<readonly BenchSection[]>;
 
+/** The largest of the figures that were measured (NaN where none was: a skipped column reads NaN). */
+export function bestMeasured(values: readonly number[]): number {
+  const measured = values.filter((v) => !Number.isNaN(v));
+  return measured.length === 0 ? Number.NaN : Math.max(...measured);
+}
+
 /** The machine the numbers were taken on. */
 export function machine(): string {
   const cpus = os.cpus();

@@ -11,7 +11,9 @@
  */
 import { getBackend, registerFallbackBackend, setBackend } from './backend.js';
 import { jsBackend } from './backends/js/index.js';
-import { recordBlas, tuneNodeMalloc, withNativeBlas } from './backends/native/index.js';
+import { processEnv } from './backends/native/ffi.js';
+import { recordBlas, withNativeBlas } from './backends/native/index.js';
+import { tuneProcessMalloc } from './backends/native/malloc.js';
 import { createWasmBackend, wasmSupported } from './backends/wasm/index.js';
 import { installCopy } from './ndarray.js';
 import './methods.js';
@@ -29,8 +31,8 @@ selectDefaultBackend();
  * on Linux, glibc's malloc is tuned for tensor buffers (`CHAINRULE_MALLOC=off` prevents it).
  */
 function selectDefaultBackend(): void {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-  tuneNodeMalloc(env);
+  const env = processEnv();
+  tuneProcessMalloc(env);
   const none = (blasReason: string) => recordBlas({ blas: null, blasKernels: null, blasReason });
   if (env.CHAINRULE_BACKEND === 'js') {
     none('CHAINRULE_BACKEND=js');

@@ -9,7 +9,7 @@ import { attachResidentMemory, residentMemory } from '../../resident.js';
 import { composeBackend } from '../compose.js';
 import { loadBlas } from './blas.js';
 import { runtimePlatform } from './ffi.js';
-import { tuneProcessMalloc } from './malloc.js';
+import { mallocOutcome } from './malloc.js';
 import { blasMatmul } from './matmul.js';
 
 /** What runs the kernels, as `backendInfo()` reports it. */
@@ -36,17 +36,6 @@ export interface BlasFound {
 }
 
 let blasInfo: BlasFound = { blas: null, blasKernels: null, blasReason: 'not tried' };
-let mallocInfo: { malloc: string | null; mallocReason: string | null } = { malloc: null, mallocReason: 'not tried' };
-
-/**
- * Tunes glibc's malloc for tensor buffers (malloc.ts says why and what it costs) unless
- * `env.CHAINRULE_MALLOC` is `off`, and records the outcome for `backendInfo()` (index.ts, once).
- */
-export function tuneNodeMalloc(env: Readonly<Record<string, string | undefined>>): void {
-  const done = tuneProcessMalloc(env);
-  mallocInfo =
-    'tuned' in done ? { malloc: done.tuned, mallocReason: null } : { malloc: null, mallocReason: done.reason };
-}
 
 /** A backend with or without a native BLAS, and what happened. */
 export interface WithBlas extends BlasFound {
@@ -101,6 +90,9 @@ export function blasStatus(): BlasFound {
 export function backendInfo(): BackendInfo {
   const name = getBackend().name;
   const { blas, blasKernels, blasReason } = blasInfo;
+  const tuning = mallocOutcome() ?? { reason: 'not tried' };
+  const mallocInfo =
+    'tuned' in tuning ? { malloc: tuning.tuned, mallocReason: null } : { malloc: null, mallocReason: tuning.reason };
   return name.endsWith('+blas')
     ? { backend: name, blas, blasKernels, blasReason, ...mallocInfo }
     : {

@@ -83,11 +83,13 @@ const OUTCOME = Symbol.for('@chainrule/tensor malloc tuning');
  */
 export function tuneProcessMalloc(env: Readonly<Env>): MallocTuning {
   const holder = globalThis as { [OUTCOME]?: MallocTuning };
-  const known = holder[OUTCOME];
-  if (known !== undefined) return known;
-  const outcome = decide(env);
-  holder[OUTCOME] = outcome;
-  return outcome;
+  holder[OUTCOME] ??= decide(env);
+  return holder[OUTCOME];
+}
+
+/** The outcome `tuneProcessMalloc` recorded in this thread, or undefined before it ran. */
+export function mallocOutcome(): MallocTuning | undefined {
+  return (globalThis as { [OUTCOME]?: MallocTuning })[OUTCOME];
 }
 
 function decide(env: Readonly<Env>): MallocTuning {

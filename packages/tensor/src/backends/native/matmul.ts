@@ -7,7 +7,7 @@
  * run on one thread.
  */
 import type { Backend } from '../../backend.js';
-import type { DType } from '../../dtype.js';
+import { type DType, allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { Blas } from './blas.js';
 
@@ -54,9 +54,7 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
     const data =
       out !== undefined
         ? (out.data as Float32Array | Float64Array).subarray(out.offset, out.offset + count * m * n)
-        : outDtype === 'float32'
-          ? new Float32Array(count * m * n)
-          : new Float64Array(count * m * n);
+        : (allocate(outDtype, count * m * n, 'matmul') as Float32Array | Float64Array);
     const threads = blas.threads;
     if (threads !== null) threads.use(m * n * k < threads.oneThreadWork ? 1 : threads.max);
     const index = new Array<number>(batch.length).fill(0);

@@ -3,6 +3,7 @@
 // BLAS probe loads the library only; mallocNote reads backendInfo() from the package's import.
 import { BLAS_ONE_THREAD_WORK, loadBlas } from '../../packages/tensor/src/backends/native/blas.js';
 import { BLIS_ONE_THREAD_WORK } from '../../packages/tensor/src/backends/native/blis.js';
+import { SPLIT_MIN_WORK } from '../../packages/tensor/src/backends/native/split.js';
 import { backendInfo } from '../../packages/tensor/src/index.js';
 
 /** 2^n written with a superscript exponent, as the tables' notes write sizes. */
@@ -25,14 +26,22 @@ export function nativeBlas(): { library: string; reason: null } | { library: nul
 /** The second library the BLIS columns name (CHAINRULE_BLAS=libblis.so.4), where it loads and is not the default. */
 export const BLIS_LIBRARY = 'libblis.so.4';
 
-let blisProbed: { library: string; kernels: string | null } | null | undefined;
+let blisProbed: { library: string; kernels: string | null; halves: 'always' | 'below' | 'never' } | null | undefined;
 
 /** BLIS where it loads here and the default selection picks another library, else null. */
-export function blisBlas(): { library: string; kernels: string | null } | null {
+export function blisBlas(): NonNullable<typeof blisProbed> | null {
   if (blisProbed === undefined) {
     const d = nativeBlas();
     const b = process.platform === 'linux' ? loadBlas(BLIS_LIBRARY, process.platform) : { reason: 'not Linux' };
-    blisProbed = 'reason' in b || b.library === d.library ? null : { library: b.library, kernels: b.kernels };
+    blisProbed =
+      'reason' in b || b.library === d.library
+        ? null
+        : {
+            library: b.library,
+            kernels: b.kernels,
+            // split.ts: on two cores every product above SPLIT_MIN_WORK, on more only below BLIS's own threads
+            halves: b.split === null ? 'never' : b.threads?.max === 2 ? 'always' : 'below',
+          };
   }
   return blisProbed;
 }
@@ -56,8 +65,12 @@ export function blasNote(): string {
         'chainrule columns run with CHAINRULE_BLAS=off.') +
     (blis === null
       ? ' chainrule BLIS: skipped (no BLIS besides it).'
-      : ` chainrule BLIS: the same through CHAINRULE_BLAS=${blis.library} (${blis.kernels} kernels), one thread ` +
-        `below ${powerOfTwo(BLIS_ONE_THREAD_WORK)} multiply-adds per matrix.`)
+      : ` chainrule BLIS: the same through CHAINRULE_BLAS=${blis.library} (${blis.kernels} kernels), ` +
+        (blis.halves === 'never'
+          ? `one thread below ${powerOfTwo(BLIS_ONE_THREAD_WORK)} multiply-adds per matrix.`
+          : `one thread up to ${powerOfTwo(SPLIT_MIN_WORK)} multiply-adds per matrix, above that two one-thread ` +
+            `halves of C, the second on a helper thread (split.ts)` +
+            (blis.halves === 'always' ? '.' : `, from ${powerOfTwo(BLIS_ONE_THREAD_WORK)} on BLIS's own threads.`)))
   );
 }
 

@@ -16,6 +16,7 @@ import {
   nodeRequire,
   processEnv,
 } from './ffi.js';
+import { type SplitGemm, createSplitGemm } from './split.js';
 import { type BlasThreads, envThreads, threadControl } from './threads.js';
 
 export type { BlasThreads } from './threads.js';
@@ -55,6 +56,8 @@ export interface Blas {
   threads: BlasThreads | null;
   /** The kernel set the library runs where it says (OpenBLAS's core, BLIS's configuration), else null. */
   kernels: string | null;
+  /** Two-thread gemms (split.ts) for BLIS on two or more threads where a helper thread can run, else null. */
+  split: SplitGemm | null;
 }
 
 /** The libraries tried, in order, when `CHAINRULE_BLAS` names none. */
@@ -188,12 +191,15 @@ export function loadBlas(spec: string | undefined, platform: string): Blas | { r
       const env = processEnv();
       const blis = prepareBlis(lib, () => cpuFacts(require), env, blisProbe(require, library), libcSetEnv(koffi));
       const procs = (require('node:os') as { availableParallelism(): number }).availableParallelism();
+      const threads = openblasThreads(lib, env) ?? blisThreads(lib, procs, env);
       const blas: Blas = {
         sgemm,
         dgemm,
         library,
-        threads: openblasThreads(lib, env) ?? blisThreads(lib, procs, env),
+        threads,
         kernels: openblasCore(lib) ?? blis,
+        // BLIS only: OpenBLAS's own threads, which stay up between calls, did better in training (split.ts)
+        split: blis !== null && threads !== null && threads.max >= 2 ? createSplitGemm(require, koffi, library) : null,
       };
       loaded.set(library, blas);
       return blas;

@@ -4,12 +4,14 @@
  * describe (a broadcast row, a strided view) is copied first. Products smaller than
  * `BLAS_MIN_WORK` multiply-adds go to the WebAssembly kernel, which is faster below the call cost.
  * Where the library's thread count can be set (OpenBLAS, BLIS), gemms below its `oneThreadWork`
- * run on one thread.
+ * run on one thread, and above `SPLIT_MIN_WORK` as two halves on two threads (split.ts): on a
+ * machine of two cores always, on more only below `oneThreadWork` (above it, the library's threads).
  */
 import type { Backend } from '../../backend.js';
 import { type DType, allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { Blas } from './blas.js';
+import { SPLIT_MIN_WORK, type SplitGemm } from './split.js';
 
 /** m·n·k below which a product stays on the fallback kernel. */
 export const BLAS_MIN_WORK = 32 * 32 * 32;
@@ -23,6 +25,32 @@ function layout(rows: number, cols: number, rs: number, cs: number): { trans: nu
   if ((cols === 1 || cs === 1) && (rows === 1 || rs >= cols)) return { trans: NO_TRANS, ld: rows === 1 ? cols : rs };
   if ((rows === 1 || rs === 1) && (cols === 1 || cs >= rows)) return { trans: TRANS, ld: cols === 1 ? rows : cs };
   return null;
+}
+
+/** Whether a product of `work` multiply-adds per matrix runs as two halves (see the file comment). */
+function twoHalves(blas: Blas, work: number): boolean {
+  const threads = blas.threads;
+  if (blas.split === null || threads === null || threads.max < 2 || work <= SPLIT_MIN_WORK) return false;
+  return threads.max === 2 || work < threads.oneThreadWork;
+}
+
+type View = Float32Array | Float64Array;
+
+/** One matrix's gemm through `split`; false where it is too narrow to cut (the caller runs it whole). */
+function runSplit(
+  split: SplitGemm,
+  f64: boolean,
+  la: { trans: number; ld: number },
+  lb: { trans: number; ld: number },
+  m: number,
+  n: number,
+  k: number,
+  a: View,
+  b: View,
+  c: View,
+): boolean {
+  const call = { transA: la.trans, transB: lb.trans, m, n, k, lda: la.ld, ldb: lb.ld, ldc: n };
+  return split.run({ ...call, a: split.address(a), b: split.address(b), c: split.address(c) }, f64);
 }
 
 /** A matmul kernel that runs large float products on `blas` and everything else on `fallback`. */
@@ -56,7 +84,10 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
         ? (out.data as Float32Array | Float64Array).subarray(out.offset, out.offset + count * m * n)
         : (allocate(outDtype, count * m * n, 'matmul') as Float32Array | Float64Array);
     const threads = blas.threads;
-    if (threads !== null) threads.use(m * n * k < threads.oneThreadWork ? 1 : threads.max);
+    const work = m * n * k;
+    const split = twoHalves(blas, work) ? blas.split : null;
+    if (threads !== null) threads.use(split !== null || work < threads.oneThreadWork ? 1 : threads.max);
+    const f64 = outDtype === 'float64';
     const index = new Array<number>(batch.length).fill(0);
     for (let i = 0; i < count; i++) {
       let oa = A.offset;
@@ -68,7 +99,8 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
       const av = A.data.subarray(oa) as Float32Array | Float64Array;
       const bv = B.data.subarray(ob) as Float32Array | Float64Array;
       const cv = data.subarray(i * m * n, (i + 1) * m * n);
-      gemm(ROW_MAJOR, la.trans, lb.trans, m, n, k, 1, av, la.ld, bv, lb.ld, 0, cv, n);
+      if (split === null || !runSplit(split, f64, la, lb, m, n, k, av, bv, cv))
+        gemm(ROW_MAJOR, la.trans, lb.trans, m, n, k, 1, av, la.ld, bv, lb.ld, 0, cv, n);
       for (let d = batch.length - 1; d >= 0; d--) {
         if (++index[d]! < batch[d]!) break;
         index[d] = 0;

@@ -1,0 +1,238 @@
+/**
+ * One native gemm on two threads: C's rows (or columns) cut in two, each half one single-threaded
+ * gemm, the second run by a helper worker thread while the calling thread runs the first. For BLIS
+ * 0.9, which starts its threads on each call and cuts a product into pieces that wait on each
+ * other, this is the faster way to use two cores. Measured here (2 cores, float32, `skx` kernels),
+ * head (halves) against the commit before (BLIS's own threads from 2²⁶ multiply-adds, one below),
+ * each in its own child process, interleaved: matmul 256³ 202 against 156 GFLOP/s, 512³ 266 / 233,
+ * 1024³ 284 / 278; compiled training steps, 784-256-256-10 at batch 128 125.8k against 87.6k
+ * samples/s, LeNet 10.5k / 8.3k, the LSTM the same. OpenBLAS keeps its threads up between calls
+ * and did better on its own (784-256-256-10: 94k split against 110k; 1024³ 163 / 203), so it is
+ * left to them.
+ *
+ * The halves depend on the shape alone, never on whether the helper is up: until it is (it starts
+ * on the first product that is split), and for good if it fails, the calling thread runs both. So
+ * a product's bits do not depend on timing. The helper spins for a moment after each half (gemms
+ * come in runs in a training step), then sleeps; the calling thread claims the second half back if
+ * the helper has not taken it by the time the first is done. Nothing here is reached in a browser.
+ */
+import type { Koffi, NodeRequire } from './ffi.js';
+import { LIBC } from './ffi.js';
+
+/**
+ * m·n·k above which a product is split in two (smaller ones run on one thread). Split from 2²¹ on,
+ * 128³ ran at 89 GFLOP/s against 119 whole, and the LSTM's 32×512×160 steps took 8% longer.
+ */
+export const SPLIT_MIN_WORK = 2 ** 22;
+
+/** The fewest rows or columns of C either half gets. */
+const MIN_HALF = 32;
+
+/**
+ * How long (ms) the helper spins for the next half after one, before it sleeps. 784-256-256-10
+ * compiled training steps, samples/s, by spin: 0.02 ms 96.7k, 0.1 109.5k, 0.5 113.8k, 2 about 0.5's.
+ */
+const HELPER_SPIN_MS = 0.5;
+
+const NO_TRANS = 111;
+const ROW_MAJOR = 101;
+
+/** One row-major `cblas_?gemm` on raw addresses: C ← op(A)·op(B) (alpha 1, beta 0). */
+export interface GemmCall {
+  transA: number;
+  transB: number;
+  m: number;
+  n: number;
+  k: number;
+  a: number;
+  lda: number;
+  b: number;
+  ldb: number;
+  c: number;
+  ldc: number;
+}
+
+/**
+ * The two halves of `call`: C's columns where it has more columns than rows, else its rows, cut
+ * at a multiple of 16; null where a half would have fewer than 32. Each element of C is the same
+ * sum of products in the same order as in the whole call; only which call computes it changes.
+ */
+export function gemmHalves(call: GemmCall, elementBytes: number): [GemmCall, GemmCall] | null {
+  const byColumns = call.n > call.m;
+  const size = byColumns ? call.n : call.m;
+  const h = Math.floor(size / 32) * 16;
+  if (h < MIN_HALF || size - h < MIN_HALF) return null;
+  if (byColumns) {
+    const b = call.b + (call.transB === NO_TRANS ? h : h * call.ldb) * elementBytes;
+    return [
+      { ...call, n: h },
+      { ...call, n: call.n - h, b, c: call.c + h * elementBytes },
+    ];
+  }
+  const a = call.a + (call.transA === NO_TRANS ? h * call.lda : h) * elementBytes;
+  return [
+    { ...call, m: h },
+    { ...call, m: call.m - h, a, c: call.c + h * call.ldc * elementBytes },
+  ];
+}
+
+/** A gemm on raw addresses (`uintptr_t` where cblas takes pointers). */
+type AddressGemm = (...args: number[]) => unknown;
+
+const SIGNATURE = (t: 's' | 'd') =>
+  `void cblas_${t}gemm(int, int, int, int, int, int, ${t === 's' ? 'float' : 'double'}, uintptr_t, int, ` +
+  `uintptr_t, int, ${t === 's' ? 'float' : 'double'}, uintptr_t, int)`;
+
+// Int32 control words shared with the helper: STATE holds the posted half's progress, READY is 1
+// once the helper has loaded the library; the half itself is in the Float64 words after them.
+const STATE = 0,
+  READY = 1,
+  IDLE = 0,
+  POSTED = 1,
+  TAKEN = 2,
+  DONE = 3,
+  FAILED = 4,
+  PARAMS = 2; // in Float64 words: [f64, transA, transB, m, n, k, a, lda, b, ldb, c, ldc]
+
+/** The helper's source (run with `eval: true`, CommonJS): claims posted halves forever. */
+const HELPER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { koffi, library, sab, spinMs } = workerData;
+const ctl = new Int32Array(sab, 0, 4);
+const p = new Float64Array(sab, ${PARAMS * 8}, 12);
+const lib = require(koffi).load(library);
+const gemm = [lib.func(workerData.sgemm), lib.func(workerData.dgemm)];
+Atomics.store(ctl, ${READY}, 1);
+for (;;) {
+  let s = Atomics.load(ctl, ${STATE});
+  if (s !== ${POSTED}) {
+    const start = performance.now();
+    for (let i = 0; s !== ${POSTED}; i++) {
+      if ((i & 63) === 0 && performance.now() - start > spinMs) break;
+      s = Atomics.load(ctl, ${STATE});
+    }
+    if (s !== ${POSTED}) Atomics.wait(ctl, ${STATE}, s);
+    continue;
+  }
+  if (Atomics.compareExchange(ctl, ${STATE}, ${POSTED}, ${TAKEN}) !== ${POSTED}) continue;
+  let outcome = ${DONE};
+  try {
+    gemm[p[0]](${ROW_MAJOR}, p[1], p[2], p[3], p[4], p[5], 1, p[6], p[7], p[8], p[9], 0, p[10], p[11]);
+  } catch {
+    outcome = ${FAILED};
+  }
+  Atomics.store(ctl, ${STATE}, outcome);
+  Atomics.notify(ctl, ${STATE});
+}
+`;
+
+interface NodeWorker {
+  unref(): void;
+  on(event: 'error', listener: (error: unknown) => void): void;
+}
+type WorkerCtor = new (
+  source: string,
+  options: { eval: true; execArgv: string[]; workerData: Record<string, unknown> },
+) => NodeWorker;
+
+/** Runs gemms as two halves, on the helper thread and here (see the file comment). */
+export interface SplitGemm {
+  /** Runs `call` on float64 (`f64`) or float32 data as `gemmHalves` cuts it; false where it does not cut. */
+  run(call: GemmCall, f64: boolean): boolean;
+  /** The address of a typed array's first element (what `GemmCall` takes). */
+  address(view: Float32Array | Float64Array): number;
+  /** Whether the helper thread takes halves now (false until it is up, and after it failed). */
+  helping(): boolean;
+}
+
+/**
+ * Two-thread gemms on `library` (loaded by koffi, as the caller loaded it), or null where the
+ * pieces are missing: worker threads, libc's memmove (for addresses), the library's cblas.
+ */
+export function createSplitGemm(require: NodeRequire, koffi: Koffi, library: string): SplitGemm | null {
+  let gemm: [AddressGemm, AddressGemm];
+  let address: (view: Float32Array | Float64Array) => number;
+  let Worker: WorkerCtor;
+  let koffiPath: string;
+  try {
+    const lib = koffi.load(library);
+    gemm = [lib.func(SIGNATURE('s')) as AddressGemm, lib.func(SIGNATURE('d')) as AddressGemm];
+    // memmove(p, p, 0) returns p: a typed array's address, with nothing moved
+    const memmove = koffi.load(LIBC).func('uintptr_t memmove(void *, void *, size_t)');
+    address = (view) => Number(memmove(view, view, 0));
+    const wt = require('node:worker_threads') as { Worker?: WorkerCtor };
+    if (wt.Worker === undefined) return null;
+    Worker = wt.Worker;
+    koffiPath = require.resolve('koffi');
+  } catch {
+    return null;
+  }
+  const sab = new SharedArrayBuffer((PARAMS + 12) * 8);
+  const ctl = new Int32Array(sab, 0, 4);
+  const params = new Float64Array(sab, PARAMS * 8, 12);
+  let started = false;
+  let broken = false;
+  const start = (): void => {
+    started = true;
+    try {
+      const helper = new Worker(HELPER_SOURCE, {
+        eval: true,
+        execArgv: [], // no loader hooks: the helper runs plain CommonJS
+        workerData: {
+          koffi: koffiPath,
+          library,
+          sab,
+          spinMs: HELPER_SPIN_MS,
+          sgemm: SIGNATURE('s'),
+          dgemm: SIGNATURE('d'),
+        },
+      });
+      helper.on('error', () => {
+        broken = true;
+      });
+      helper.unref();
+    } catch {
+      broken = true;
+    }
+  };
+  const call = (g: GemmCall, f64: boolean): void => {
+    gemm[f64 ? 1 : 0](ROW_MAJOR, g.transA, g.transB, g.m, g.n, g.k, 1, g.a, g.lda, g.b, g.ldb, 0, g.c, g.ldc);
+  };
+  const helping = (): boolean => !broken && Atomics.load(ctl, READY) === 1;
+  return {
+    address,
+    helping,
+    run(whole, f64) {
+      const halves = gemmHalves(whole, f64 ? 8 : 4);
+      if (halves === null) return false;
+      if (!started) start();
+      const [first, second] = halves;
+      if (!helping()) {
+        call(first, f64);
+        call(second, f64);
+        return true;
+      }
+      params.set([f64 ? 1 : 0, second.transA, second.transB, second.m, second.n, second.k]);
+      params.set([second.a, second.lda, second.b, second.ldb, second.c, second.ldc], 6);
+      Atomics.store(ctl, STATE, POSTED);
+      Atomics.notify(ctl, STATE, 1);
+      call(first, f64);
+      // not taken yet: run it here (the helper was asleep or busy elsewhere)
+      if (Atomics.compareExchange(ctl, STATE, POSTED, IDLE) === POSTED) {
+        call(second, f64);
+        return true;
+      }
+      let state = Atomics.load(ctl, STATE);
+      for (let spins = 0; state === TAKEN; spins++) {
+        if (spins > 1 << 16) Atomics.wait(ctl, STATE, TAKEN, 1000);
+        state = Atomics.load(ctl, STATE);
+      }
+      Atomics.store(ctl, STATE, IDLE);
+      if (state === FAILED) {
+        broken = true;
+        call(second, f64);
+      }
+      return true;
+    },
+  };
+}

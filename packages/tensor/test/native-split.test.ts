@@ -1,0 +1,262 @@
+/**
+ * Two-thread native gemms (backends/native/split.ts): where the halves are cut (checked against a
+ * reference gemm on a simulated memory, every layout), which products are cut, and, where BLIS
+ * loads, that a product cut in two has the bits of the whole product on one thread, before and
+ * after the helper thread is up, and when the helper cannot start.
+ */
+import { createRequire } from 'node:module';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type Blas, BLAS_ONE_THREAD_WORK, type Gemm, loadBlas } from '../src/backends/native/blas.js';
+import type { Koffi, NodeRequire } from '../src/backends/native/ffi.js';
+import { blasMatmul } from '../src/backends/native/matmul.js';
+import {
+  type GemmCall,
+  SPLIT_MIN_WORK,
+  type SplitGemm,
+  createSplitGemm,
+  gemmHalves,
+} from '../src/backends/native/split.js';
+import { type NDArray, Rng, full, jsBackend, randn } from '../src/index.js';
+
+const NO_TRANS = 111;
+const TRANS = 112;
+
+/** Row-major C ← op(A)·op(B) on `memory`, addresses counted in elements (elementBytes 1). */
+function referenceGemm(memory: Float64Array, g: GemmCall): void {
+  for (let i = 0; i < g.m; i++)
+    for (let j = 0; j < g.n; j++) {
+      let sum = 0;
+      for (let p = 0; p < g.k; p++) {
+        const a = memory[g.a + (g.transA === NO_TRANS ? i * g.lda + p : p * g.lda + i)]!;
+        const b = memory[g.b + (g.transB === NO_TRANS ? p * g.ldb + j : j * g.ldb + p)]!;
+        sum += a * b;
+      }
+      memory[g.c + i * g.ldc + j] = sum;
+    }
+}
+
+describe('gemmHalves', () => {
+  it('cuts C into two halves that together compute the whole product, on every layout', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 150 }),
+        fc.integer({ min: 1, max: 150 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 1000 }),
+        (m, n, k, ta, tb, pad, seed) => {
+          const transA = ta ? TRANS : NO_TRANS;
+          const transB = tb ? TRANS : NO_TRANS;
+          const lda = (ta ? m : k) + pad;
+          const ldb = (tb ? k : n) + pad;
+          const aSize = (ta ? k : m) * lda;
+          const bSize = (tb ? n : k) * ldb;
+          const whole: GemmCall = {
+            transA,
+            transB,
+            m,
+            n,
+            k,
+            a: 5,
+            lda,
+            b: 5 + aSize,
+            ldb,
+            c: 5 + aSize + bSize,
+            ldc: n,
+          };
+          const memory = new Float64Array(whole.c + m * n + 5);
+          const rng = new Rng(seed);
+          for (let i = 0; i < whole.c; i++) memory[i] = Math.round(rng.uniform() * 16 - 8);
+          const want = memory.slice();
+          referenceGemm(want, whole);
+          const halves = gemmHalves(whole, 1);
+          if (Math.max(m, n) < 64) {
+            expect(halves).toBeNull();
+            return;
+          }
+          expect(halves).not.toBeNull();
+          const [first, second] = halves!;
+          const byColumns = n > m;
+          expect(byColumns ? [first.n + second.n, first.m, second.m] : [first.m + second.m, first.n, second.n]).toEqual(
+            byColumns ? [n, m, m] : [m, n, n],
+          );
+          expect((byColumns ? first.n : first.m) % 16).toBe(0);
+          expect(Math.min(byColumns ? second.n : second.m, byColumns ? first.n : first.m)).toBeGreaterThanOrEqual(32);
+          memory.set(want.subarray(0, whole.c));
+          referenceGemm(memory, second);
+          referenceGemm(memory, first);
+          expect(memory).toEqual(want);
+        },
+      ),
+      { numRuns: 150, seed: 11 },
+    );
+  });
+
+  it('scales the offsets by the element size', () => {
+    const whole: GemmCall = {
+      transA: TRANS,
+      transB: NO_TRANS,
+      m: 128,
+      n: 64,
+      k: 10,
+      a: 0,
+      lda: 128,
+      b: 0,
+      ldb: 64,
+      c: 0,
+      ldc: 64,
+    };
+    const [, rows] = gemmHalves(whole, 8)!;
+    expect(rows).toMatchObject({ m: 64, a: 64 * 8, b: 0, c: 64 * 64 * 8 });
+    const [, cols] = gemmHalves({ ...whole, m: 40, n: 100, ldc: 100, transB: TRANS, ldb: 10 }, 4)!;
+    expect(cols).toMatchObject({ n: 52, a: 0, b: 48 * 10 * 4, c: 48 * 4 });
+  });
+});
+
+describe('which products are cut', () => {
+  const gemm: Gemm = () => {};
+  const record = () => {
+    const asked: number[] = [];
+    const cut: number[] = [];
+    const split: SplitGemm = {
+      run: (call) => {
+        cut.push(call.m * call.n * call.k);
+        return true;
+      },
+      address: () => 0,
+      helping: () => true,
+    };
+    return { asked, cut, split };
+  };
+  const product = (blas: Blas, m: number, n: number, k: number) =>
+    blasMatmul(blas, jsBackend.matmul.bind(jsBackend))(
+      full([m, k], 0, 'float32'),
+      full([k, n], 0, 'float32'),
+      'float32',
+    );
+
+  it('on two threads: every product above SPLIT_MIN_WORK, each matrix of a batch, on one library thread', () => {
+    const { asked, cut, split } = record();
+    const threads = { max: 2, oneThreadWork: 2 ** 26, use: (n: number) => asked.push(n) };
+    const blas: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads, kernels: null, split };
+    product(blas, 128, 128, 256); // 2²² exactly: whole
+    product(blas, 128, 256, 256);
+    product(blas, 512, 512, 512);
+    blasMatmul(blas, jsBackend.matmul.bind(jsBackend))(
+      full([3, 128, 256], 0, 'float32'),
+      full([256, 256], 0, 'float32').expand([3, 256, 256]),
+      'float32',
+    );
+    expect(cut).toEqual([2 ** 23, 2 ** 27, 2 ** 23, 2 ** 23, 2 ** 23]);
+    expect(asked).toEqual([1, 1, 1, 1]);
+  });
+
+  it("on more threads: only below the library's own threads, and never where one thread is asked for", () => {
+    const { asked, cut, split } = record();
+    const threads = { max: 4, oneThreadWork: BLAS_ONE_THREAD_WORK * 4, use: (n: number) => asked.push(n) };
+    const blas: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads, kernels: null, split };
+    product(blas, 128, 256, 256);
+    product(blas, 256, 256, 256);
+    expect(cut).toEqual([2 ** 23]);
+    expect(asked).toEqual([1, 4]);
+    const one: Blas = { ...blas, threads: { ...threads, max: 1 } };
+    product(one, 128, 256, 256);
+    expect(cut).toHaveLength(1);
+  });
+});
+
+const blis = process.platform === 'linux' ? loadBlas('libblis.so.4', process.platform) : { reason: 'not Linux' };
+const live = 'reason' in blis ? null : blis.split === null ? null : blis;
+const why = 'reason' in blis ? blis.reason : 'BLIS runs on one thread here (BLIS_NUM_THREADS or one core)';
+
+describe.skipIf(live === null)(live === null ? `BLIS in two halves (skipped: ${why})` : 'BLIS in two halves', () => {
+  const require = createRequire(import.meta.url) as unknown as NodeRequire;
+  const koffi = require('koffi') as Koffi;
+  /** The whole product on one BLIS thread: the bits every cut must reproduce. */
+  const whole = (a: NDArray, b: NDArray): number[] => {
+    const blas = live!;
+    blas.threads!.use(1);
+    const m = a.shape[0]!;
+    const k = a.shape[1]!;
+    const n = b.shape[1]!;
+    const c = new Float32Array(m * n);
+    const A = a.contiguous();
+    const B = b.contiguous();
+    blas.sgemm(101, NO_TRANS, NO_TRANS, m, n, k, 1, A.data as Float32Array, k, B.data as Float32Array, n, 0, c, n);
+    return Array.from(c);
+  };
+  const shapes: Array<[number, number, number]> = [
+    [160, 130, 300], // rows
+    [70, 300, 250], // columns
+    [512, 512, 512],
+  ];
+  const cases = shapes.map(([m, n, k], i) => {
+    const rng = new Rng(40 + i);
+    return { a: randn([m, k], { dtype: 'float32', rng }), b: randn([k, n], { dtype: 'float32', rng }) };
+  });
+  const waitFor = async (ready: () => boolean): Promise<void> => {
+    for (let i = 0; i < 200 && !ready(); i++) await new Promise((r) => setTimeout(r, 25));
+  };
+
+  it('gives the bits of the whole product on one thread, before and after the helper is up', async () => {
+    const split = createSplitGemm(require, koffi, live!.library)!;
+    const matmul = blasMatmul({ ...live!, split }, jsBackend.matmul.bind(jsBackend));
+    for (const { a, b } of cases) expect(a.shape[0]! * b.shape[1]! * a.shape[1]!).toBeGreaterThan(SPLIT_MIN_WORK);
+    expect(split.helping()).toBe(false);
+    const before = cases.map(({ a, b }) => Array.from(matmul(a, b, 'float32').data));
+    await waitFor(split.helping);
+    expect(split.helping()).toBe(true);
+    cases.forEach(({ a, b }, i) => {
+      const want = whole(a, b);
+      expect(before[i]).toEqual(want);
+      for (let r = 0; r < 3; r++) expect(Array.from(matmul(a, b, 'float32').data)).toEqual(want);
+      // transposed views, read in place
+      const at = a.transpose().contiguous().transpose();
+      const bt = b.transpose().contiguous().transpose();
+      expect(Array.from(matmul(at, bt, 'float32').data)).toEqual(want);
+    });
+    const rng = new Rng(9);
+    const a64 = randn([200, 300], { dtype: 'float64', rng });
+    const b64 = randn([300, 100], { dtype: 'float64', rng });
+    const got = matmul(a64, b64, 'float64');
+    const ref = jsBackend.matmul(a64, b64, 'float64');
+    for (let i = 0; i < ref.size; i++) expect(Math.abs(Number(got.data[i]) - Number(ref.data[i]))).toBeLessThan(1e-11);
+  });
+
+  it('runs both halves on the calling thread where the helper cannot start or never comes up', () => {
+    const broken = ((id: string) =>
+      id === 'node:worker_threads'
+        ? {
+            Worker: class {
+              constructor() {
+                throw new Error('no threads here');
+              }
+            },
+          }
+        : require(id)) as NodeRequire;
+    broken.resolve = require.resolve;
+    const silent = ((id: string) =>
+      id === 'node:worker_threads'
+        ? {
+            Worker: class {
+              unref(): void {}
+              on(): void {}
+            },
+          }
+        : require(id)) as NodeRequire;
+    silent.resolve = require.resolve;
+    for (const req of [broken, silent]) {
+      const split = createSplitGemm(req, koffi, live!.library)!;
+      const matmul = blasMatmul({ ...live!, split }, jsBackend.matmul.bind(jsBackend));
+      for (const { a, b } of cases) expect(Array.from(matmul(a, b, 'float32').data)).toEqual(whole(a, b));
+      expect(split.helping()).toBe(false);
+    }
+  });
+
+  it('is null where the library has no cblas', () => {
+    expect(createSplitGemm(require, koffi, '/nonexistent/libnothing.so')).toBeNull();
+  });
+});

@@ -82,8 +82,7 @@ for (const loaded of libraries) {
       expectWithinBound(a, b, matmul!(a, b, 'float32'));
     });
 
-    // BLIS on two cores runs large ones as two halves of one thread each (split.ts; native-split.test.ts)
-    it.skipIf(blas?.threads === null)('runs small gemms on one thread and large ones on all', () => {
+    it.skipIf(blas?.threads === null)('runs small gemms on one thread, large ones on all (BLIS on two: halves)', () => {
       const koffi = createRequire(import.meta.url)('koffi') as {
         load(p: string): { func(s: string): (...args: number[]) => number };
       };
@@ -108,6 +107,7 @@ for (const loaded of libraries) {
       matmul!(small, small, 'float32');
       expect(current()).toBe(1);
       matmul!(large, large, 'float32');
+      // BLIS on two threads runs it as two halves of one thread each (split.ts; native-split.test.ts)
       const halves = blas!.split !== null && blas!.threads!.max === 2;
       expect(current()).toBe(halves ? 1 : blas!.threads!.max);
       matmul!(small, small, 'float32');

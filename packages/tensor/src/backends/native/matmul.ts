@@ -4,14 +4,15 @@
  * describe (a broadcast row, a strided view) is copied first. Products smaller than
  * `BLAS_MIN_WORK` multiply-adds go to the WebAssembly kernel, which is faster below the call cost.
  * Where the library's thread count can be set (OpenBLAS, BLIS), gemms below its `oneThreadWork`
- * run on one thread, and above `SPLIT_MIN_WORK` as two halves on two threads (split.ts): on a
- * machine of two cores always, on more only below `oneThreadWork` (above it, the library's threads).
+ * run on one thread. BLIS products above `SPLIT_MIN_WORK` run as two halves on two threads instead
+ * (split.ts) where BLIS is to run on two (two cores, or `BLIS_NUM_THREADS=2`), and on more only
+ * below `oneThreadWork` (above it, BLIS's own threads); a C too narrow to cut runs whole.
  */
 import type { Backend } from '../../backend.js';
 import { type DType, allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { Blas } from './blas.js';
-import { SPLIT_MIN_WORK, type SplitGemm } from './split.js';
+import { SPLIT_MIN_WORK, type SplitGemm, canCut } from './split.js';
 
 /** m·n·k below which a product stays on the fallback kernel. */
 export const BLAS_MIN_WORK = 32 * 32 * 32;
@@ -27,10 +28,11 @@ function layout(rows: number, cols: number, rs: number, cs: number): { trans: nu
   return null;
 }
 
-/** Whether a product of `work` multiply-adds per matrix runs as two halves (see the file comment). */
-function twoHalves(blas: Blas, work: number): boolean {
+/** Whether a product with an m×n C, `work` multiply-adds per matrix, runs as two halves (see the file comment). */
+function twoHalves(blas: Blas, m: number, n: number, work: number): boolean {
   const threads = blas.threads;
   if (blas.split === null || threads === null || threads.max < 2 || work <= SPLIT_MIN_WORK) return false;
+  if (!canCut(m, n)) return false;
   return threads.max === 2 || work < threads.oneThreadWork;
 }
 
@@ -85,7 +87,7 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
         : (allocate(outDtype, count * m * n, 'matmul') as Float32Array | Float64Array);
     const threads = blas.threads;
     const work = m * n * k;
-    const split = twoHalves(blas, work) ? blas.split : null;
+    const split = twoHalves(blas, m, n, work) ? blas.split : null;
     if (threads !== null) threads.use(split !== null || work < threads.oneThreadWork ? 1 : threads.max);
     const f64 = outDtype === 'float64';
     const index = new Array<number>(batch.length).fill(0);

@@ -2,19 +2,23 @@
  * One native gemm on two threads: C's rows (or columns) cut in two, each half one single-threaded
  * gemm, the second run by a helper worker thread while the calling thread runs the first. For BLIS
  * 0.9, which starts its threads on each call and cuts a product into pieces that wait on each
- * other, this is the faster way to use two cores. Measured here (2 cores, float32, `skx` kernels),
- * head (halves) against the commit before (BLIS's own threads from 2²⁶ multiply-adds, one below),
- * each in its own child process, interleaved: matmul 256³ 202 against 156 GFLOP/s, 512³ 266 / 233,
- * 1024³ 284 / 278; compiled training steps, 784-256-256-10 at batch 128 125.8k against 87.6k
- * samples/s, LeNet 10.5k / 8.3k, the LSTM the same. OpenBLAS keeps its threads up between calls
- * and did better on its own (784-256-256-10: 94k split against 110k; 1024³ 163 / 203), so it is
- * left to them.
+ * other, this is the faster way to use two threads. Measured here (2 cores, float32, `skx`
+ * kernels) against the commit before (one thread below 2²⁶ multiply-adds, BLIS's own two from
+ * there on), each in its own child process, interleaved: matmul 256³ 202 against 156 GFLOP/s (one
+ * thread before), 512³ 266 / 233 and 1024³ 284 / 278 (BLIS's threads before); the five products
+ * of a 784-256-256-10 training step at batch 128, 0.72–0.82 ms against 0.95–1.17 on one thread.
+ * OpenBLAS keeps its threads up between calls and did better on its own (784-256-256-10: 110k
+ * samples/s on its threads against 94k in halves; 1024³ 203 / 163), so it is left to them.
  *
  * The halves depend on the shape alone, never on whether the helper is up: until it is (it starts
  * on the first product that is split), and for good if it fails, the calling thread runs both. So
- * a product's bits do not depend on timing. The helper spins for a moment after each half (gemms
- * come in runs in a training step), then sleeps; the calling thread claims the second half back if
- * the helper has not taken it by the time the first is done. Nothing here is reached in a browser.
+ * a product's bits never depend on timing. With BLIS's `skx` kernels (this machine's) they are the
+ * bits of the whole gemm on one thread too (a test checks it); other kernel sets (`haswell`,
+ * `zen3`) can run a half on another code path than the whole (BLIS's small-matrix kernels, below
+ * about 200 rows), and then the bits differ from the uncut product's, as they may between thread
+ * counts. The helper spins for a moment after each half (gemms come in runs in a training step),
+ * then sleeps; the calling thread takes the second half back if the helper has not taken it by the
+ * time the first is done. Nothing here is reached in a browser.
  */
 import type { Koffi, NodeRequire } from './ffi.js';
 import { LIBC } from './ffi.js';
@@ -27,6 +31,14 @@ export const SPLIT_MIN_WORK = 2 ** 22;
 
 /** The fewest rows or columns of C either half gets. */
 const MIN_HALF = 32;
+
+/** Whether `gemmHalves` cuts a product with an m×n C (C's longer side has room for two halves). */
+export function canCut(m: number, n: number): boolean {
+  return Math.max(m, n) >= 2 * MIN_HALF;
+}
+
+/** Seconds the calling thread waits on a half the helper took before it gives up on the helper. */
+const STALL_SECONDS = 60;
 
 /**
  * How long (ms) the helper spins for the next half after one, before it sleeps. 784-256-256-10
@@ -58,10 +70,10 @@ export interface GemmCall {
  * sum of products in the same order as in the whole call; only which call computes it changes.
  */
 export function gemmHalves(call: GemmCall, elementBytes: number): [GemmCall, GemmCall] | null {
+  if (!canCut(call.m, call.n)) return null;
   const byColumns = call.n > call.m;
   const size = byColumns ? call.n : call.m;
-  const h = Math.floor(size / 32) * 16;
-  if (h < MIN_HALF || size - h < MIN_HALF) return null;
+  const h = Math.floor(size / 32) * 16; // at least 32 and at most half: size − h ≥ 32 too
   if (byColumns) {
     const b = call.b + (call.transB === NO_TRANS ? h : h * call.ldb) * elementBytes;
     return [
@@ -84,9 +96,11 @@ const SIGNATURE = (t: 's' | 'd') =>
   `uintptr_t, int, ${t === 's' ? 'float' : 'double'}, uintptr_t, int)`;
 
 // Int32 control words shared with the helper: STATE holds the posted half's progress, READY is 1
-// once the helper has loaded the library; the half itself is in the Float64 words after them.
+// once the helper has loaded the library, HELPED counts the halves it ran; the half itself is in the
+// Float64 words after them.
 const STATE = 0,
   READY = 1,
+  HELPED = 2,
   IDLE = 0,
   POSTED = 1,
   TAKEN = 2,
@@ -121,6 +135,7 @@ for (;;) {
   } catch {
     outcome = ${FAILED};
   }
+  if (outcome === ${DONE}) Atomics.add(ctl, ${HELPED}, 1);
   Atomics.store(ctl, ${STATE}, outcome);
   Atomics.notify(ctl, ${STATE});
 }
@@ -143,6 +158,8 @@ export interface SplitGemm {
   address(view: Float32Array | Float64Array): number;
   /** Whether the helper thread takes halves now (false until it is up, and after it failed). */
   helping(): boolean;
+  /** How many halves the helper thread has run. */
+  helped(): number;
 }
 
 /**
@@ -199,9 +216,26 @@ export function createSplitGemm(require: NodeRequire, koffi: Koffi, library: str
     gemm[f64 ? 1 : 0](ROW_MAJOR, g.transA, g.transB, g.m, g.n, g.k, 1, g.a, g.lda, g.b, g.ldb, 0, g.c, g.ldc);
   };
   const helping = (): boolean => !broken && Atomics.load(ctl, READY) === 1;
+  /** Takes the posted half back, or waits until the helper has finished it; its outcome. */
+  const settle = (): number => {
+    if (Atomics.compareExchange(ctl, STATE, POSTED, IDLE) === POSTED) return IDLE;
+    let state = Atomics.load(ctl, STATE);
+    for (let spins = 0, waited = 0; state === TAKEN; spins++) {
+      if (spins > 1 << 16 && Atomics.wait(ctl, STATE, TAKEN, 1000) === 'timed-out' && ++waited >= STALL_SECONDS) {
+        broken = true; // the helper is gone mid-half (its thread was stopped): never post to it again
+        throw new Error(
+          `chainrule native BLAS: the helper thread stopped responding (a half gemm for ${STALL_SECONDS} s)`,
+        );
+      }
+      state = Atomics.load(ctl, STATE);
+    }
+    Atomics.store(ctl, STATE, IDLE);
+    return state;
+  };
   return {
     address,
     helping,
+    helped: () => Atomics.load(ctl, HELPED),
     run(whole, f64) {
       const halves = gemmHalves(whole, f64 ? 8 : 4);
       if (halves === null) return false;
@@ -216,20 +250,16 @@ export function createSplitGemm(require: NodeRequire, koffi: Koffi, library: str
       params.set([second.a, second.lda, second.b, second.ldb, second.c, second.ldc], 6);
       Atomics.store(ctl, STATE, POSTED);
       Atomics.notify(ctl, STATE, 1);
-      call(first, f64);
-      // not taken yet: run it here (the helper was asleep or busy elsewhere)
-      if (Atomics.compareExchange(ctl, STATE, POSTED, IDLE) === POSTED) {
-        call(second, f64);
-        return true;
+      let outcome: number;
+      try {
+        call(first, f64);
+      } finally {
+        // whatever happened here, the half is taken back or finished before C or the params change
+        outcome = settle();
       }
-      let state = Atomics.load(ctl, STATE);
-      for (let spins = 0; state === TAKEN; spins++) {
-        if (spins > 1 << 16) Atomics.wait(ctl, STATE, TAKEN, 1000);
-        state = Atomics.load(ctl, STATE);
-      }
-      Atomics.store(ctl, STATE, IDLE);
-      if (state === FAILED) {
-        broken = true;
+      // taken back (the helper was asleep), or failed there: run it here
+      if (outcome !== DONE) {
+        if (outcome === FAILED) broken = true;
         call(second, f64);
       }
       return true;

@@ -3,7 +3,7 @@
 // BLAS probe loads the library only; mallocNote reads backendInfo() from the package's import.
 import { BLAS_ONE_THREAD_WORK, loadBlas } from '../../packages/tensor/src/backends/native/blas.js';
 import { BLIS_ONE_THREAD_WORK } from '../../packages/tensor/src/backends/native/blis.js';
-import { SPLIT_MIN_WORK } from '../../packages/tensor/src/backends/native/split.js';
+import { SPLIT_MAX_WORK, SPLIT_MIN_WORK } from '../../packages/tensor/src/backends/native/split.js';
 import { backendInfo } from '../../packages/tensor/src/index.js';
 
 /** 2^n written with a superscript exponent, as the tables' notes write sizes. */
@@ -39,7 +39,7 @@ export function blisBlas(): NonNullable<typeof blisProbed> | null {
         : {
             library: b.library,
             kernels: b.kernels,
-            // split.ts: on two cores every product above SPLIT_MIN_WORK, on more only below BLIS's own threads
+            // split.ts: on two threads the products between SPLIT_MIN_WORK and SPLIT_MAX_WORK, on more below BLIS's own
             halves: b.split === null ? 'never' : b.threads?.max === 2 ? 'always' : 'below',
           };
   }
@@ -70,7 +70,7 @@ export function blasNote(): string {
           ? `one thread below ${powerOfTwo(BLIS_ONE_THREAD_WORK)} multiply-adds per matrix.`
           : `one thread up to ${powerOfTwo(SPLIT_MIN_WORK)} multiply-adds per matrix, above that two one-thread ` +
             `halves of C, the second on a helper thread (split.ts)` +
-            (blis.halves === 'always' ? '.' : `, from ${powerOfTwo(BLIS_ONE_THREAD_WORK)} on BLIS's own threads.`)))
+            `, from ${powerOfTwo(blis.halves === 'always' ? SPLIT_MAX_WORK : BLIS_ONE_THREAD_WORK)} on BLIS's own threads.`))
   );
 }
 

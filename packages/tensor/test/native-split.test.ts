@@ -13,6 +13,7 @@ import type { Koffi, NodeRequire } from '../src/backends/native/ffi.js';
 import { blasMatmul } from '../src/backends/native/matmul.js';
 import {
   type GemmCall,
+  SPLIT_MAX_WORK,
   SPLIT_MIN_WORK,
   type SplitGemm,
   createSplitGemm,
@@ -140,7 +141,7 @@ describe('which products are cut', () => {
       'float32',
     );
 
-  it('on two threads: every product above SPLIT_MIN_WORK, each matrix of a batch, on one library thread', () => {
+  it('on two threads: every product between SPLIT_MIN_WORK and SPLIT_MAX_WORK, each matrix of a batch', () => {
     const { asked, cut, split } = record();
     const threads = { max: 2, oneThreadWork: 2 ** 26, use: (n: number) => asked.push(n) };
     const blas: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads, kernels: null, split };
@@ -148,13 +149,15 @@ describe('which products are cut', () => {
     product(blas, 128, 256, 256);
     product(blas, 512, 512, 512);
     product(blas, 50, 60, 2 ** 15); // 2²⁶ and more, but C too narrow to cut: whole, on BLIS's two threads
+    product(blas, 1024, 1024, 256); // SPLIT_MAX_WORK: whole, on BLIS's two threads
     blasMatmul(blas, jsBackend.matmul.bind(jsBackend))(
       full([3, 128, 256], 0, 'float32'),
       full([256, 256], 0, 'float32').expand([3, 256, 256]),
       'float32',
     );
     expect(cut).toEqual([2 ** 23, 2 ** 27, 2 ** 23, 2 ** 23, 2 ** 23]);
-    expect(asked).toEqual([1, 1, 1, 2, 1]);
+    expect(asked).toEqual([1, 1, 1, 2, 2, 1]);
+    expect(1024 * 1024 * 256).toBe(SPLIT_MAX_WORK);
   });
 
   it("on more threads: only below the library's own threads, and never where one thread is asked for", () => {

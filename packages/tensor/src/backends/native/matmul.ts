@@ -5,14 +5,15 @@
  * `BLAS_MIN_WORK` multiply-adds go to the WebAssembly kernel, which is faster below the call cost.
  * Where the library's thread count can be set (OpenBLAS, BLIS), gemms below its `oneThreadWork`
  * run on one thread. BLIS products above `SPLIT_MIN_WORK` run as two halves on two threads instead
- * (split.ts) where BLIS is to run on two (two cores, or `BLIS_NUM_THREADS=2`), and on more only
- * below `oneThreadWork` (above it, BLIS's own threads); a C too narrow to cut runs whole.
+ * (split.ts): where BLIS is to run on two (two cores, or `BLIS_NUM_THREADS=2`) up to
+ * `SPLIT_MAX_WORK`, on more only below `oneThreadWork` (above either, BLIS's own threads); a C too
+ * narrow to cut runs whole.
  */
 import type { Backend } from '../../backend.js';
 import { type DType, allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { Blas } from './blas.js';
-import { SPLIT_MIN_WORK, type SplitGemm, canCut } from './split.js';
+import { SPLIT_MAX_WORK, SPLIT_MIN_WORK, type SplitGemm, canCut } from './split.js';
 
 /** m·n·k below which a product stays on the fallback kernel. */
 export const BLAS_MIN_WORK = 32 * 32 * 32;
@@ -33,7 +34,7 @@ function twoHalves(blas: Blas, m: number, n: number, work: number): boolean {
   const threads = blas.threads;
   if (blas.split === null || threads === null || threads.max < 2 || work <= SPLIT_MIN_WORK) return false;
   if (!canCut(m, n)) return false;
-  return threads.max === 2 || work < threads.oneThreadWork;
+  return work < (threads.max === 2 ? SPLIT_MAX_WORK : threads.oneThreadWork);
 }
 
 type View = Float32Array | Float64Array;

@@ -29,6 +29,15 @@ import { LIBC } from './ffi.js';
  */
 export const SPLIT_MIN_WORK = 2 ** 22;
 
+/**
+ * m·n·k from which, on two threads, a product runs on BLIS's own threads again: from there its
+ * thread start is small against the product, and its threads share the packed operands, which the
+ * halves each pack again. 1024³ (2³⁰) ran at 259 / 260, 284 / 278 GFLOP/s in halves / on BLIS's
+ * threads in interleaved pairs, and at 164 in halves in a full `npm run bench` (246 on BLIS's
+ * threads in the run before), 2048³ at 290–295 / 272–290.
+ */
+export const SPLIT_MAX_WORK = 2 ** 28;
+
 /** The fewest rows or columns of C either half gets. */
 const MIN_HALF = 32;
 

@@ -4,7 +4,7 @@
 import { type BenchSection, bestMeasured, machine, toMarkdown } from './lib/report.js';
 import { type ChildCandidate, timeInProcesses } from './lib/processes.js';
 import { ELEMENTWISE_CASES, MATMUL_CASES, MATMUL_LARGE } from './lib/kernel-cases.js';
-import { blasNote, blisBlas, mallocNote, nativeBlas } from './lib/blas-probe.js';
+import { BLIS_LIBRARY, blasNote, blisBlas, mallocNote, nativeBlas } from './lib/blas-probe.js';
 import { bestTorch, peerCandidates, peerNotes } from './lib/peers.js';
 
 const CHAINRULE = new URL('./lib/kernels-chainrule.ts', import.meta.url).href;
@@ -40,7 +40,14 @@ function candidates(kind: 'Matmul' | 'Elementwise', index: number): Record<strin
             : {}),
           ...(blisBlas() !== null
             ? {
-                'chainrule BLIS': { module: CHAINRULE, factory: `chainrule${kind}`, args: ['BLIS', index], env: PLAIN },
+                // BLIS as the process's only BLAS: loaded beside OpenBLAS, BLIS's own threads ran
+                // 256³ at 9–26 GFLOP/s against 90 alone (the training column does the same)
+                'chainrule BLIS': {
+                  module: CHAINRULE,
+                  factory: `chainrule${kind}`,
+                  args: ['BLIS', index],
+                  env: { ...PLAIN, CHAINRULE_BLAS: BLIS_LIBRARY },
+                },
               }
             : {}),
         }
@@ -127,7 +134,8 @@ async function matmulSection(): Promise<BenchSection> {
         'timed round by round in turn.',
       `From N = ${MATMUL_LARGE} on, chainrule js, the 1-thread wasm columns and tfjs-cpu are left out (–): ` +
         'at 1–2 GFLOP/s one 4096 product takes over a minute.',
-      `${blasNote()} The chainrule BLAS and BLIS columns are the wasm 2T backend with its matmul on that library. ` +
+      `${blasNote()} The chainrule BLAS and BLIS columns are the wasm 2T backend with its matmul on that library, ` +
+        'the only BLAS its process loads. ' +
         mallocNote(),
       'PyTorch: torch.matmul(A, B) (B.t() for A·Bᵀ), a new C per call; JAX: jax.jit of A @ B, ' +
         "block_until_ready; seeded operands in [-0.5, 0.5) from numpy (not the same bits as chainrule's).",

@@ -30,11 +30,10 @@ import { LIBC } from './ffi.js';
 export const SPLIT_MIN_WORK = 2 ** 22;
 
 /**
- * m·n·k from which, on two threads, a product runs on BLIS's own threads again: from there its
- * thread start is small against the product, and its threads share the packed operands, which the
- * halves each pack again. 1024³ (2³⁰) ran at 259 / 260, 284 / 278 GFLOP/s in halves / on BLIS's
- * threads in interleaved pairs, and at 164 in halves in a full `npm run bench` (246 on BLIS's
- * threads in the run before), 2048³ at 290–295 / 272–290.
+ * m·n·k from which, on two threads, a product runs on BLIS's own threads again: from there their
+ * start is small against the product, and they share the packed operands, which the halves each
+ * pack again. In a process with BLIS alone (GFLOP/s, halves / BLIS's threads): 512³ 318 / 298,
+ * 1024³ 311–327 / 310–327, 2048³ 288–296 / 296–316.
  */
 export const SPLIT_MAX_WORK = 2 ** 28;
 

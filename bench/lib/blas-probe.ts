@@ -70,7 +70,8 @@ export function blasNote(): string {
           ? `one thread below ${powerOfTwo(BLIS_ONE_THREAD_WORK)} multiply-adds per matrix.`
           : `one thread up to ${powerOfTwo(SPLIT_MIN_WORK)} multiply-adds per matrix, above that two one-thread ` +
             `halves of C, the second on a helper thread (split.ts)` +
-            `, from ${powerOfTwo(blis.halves === 'always' ? SPLIT_MAX_WORK : BLIS_ONE_THREAD_WORK)} on BLIS's own threads.`))
+            `, from ${powerOfTwo(blis.halves === 'always' ? SPLIT_MAX_WORK : BLIS_ONE_THREAD_WORK)} on ` +
+            "BLIS's own threads."))
   );
 }
 

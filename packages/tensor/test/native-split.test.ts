@@ -208,7 +208,9 @@ describe.skipIf(live === null)(live === null ? `BLIS in two halves (skipped: ${w
     const scale = jsBackend.matmul(f64(abs(a)), f64(abs(b)), 'float64').data;
     const eps = a.dtype === 'float32' ? 2 ** -24 : 2 ** -53;
     const k = a.shape[1]!;
-    got.forEach((v, i) => expect(Math.abs(v - Number(want[i]))).toBeLessThanOrEqual(2 * k * eps * Number(scale[i])));
+    got.forEach((v, i) => {
+      expect(Math.abs(v - Number(want[i]))).toBeLessThanOrEqual(2 * k * eps * Number(scale[i]));
+    });
   };
   const shapes: Array<[number, number, number, 'float32' | 'float64']> = [
     [160, 130, 300, 'float32'], // rows

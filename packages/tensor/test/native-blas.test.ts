@@ -82,41 +82,44 @@ for (const loaded of libraries) {
       expectWithinBound(a, b, matmul!(a, b, 'float32'));
     });
 
-    it.skipIf(blas?.threads === null)('runs small gemms on one thread, large ones on all (BLIS on two: halves)', () => {
-      const koffi = createRequire(import.meta.url)('koffi') as {
-        load(p: string): { func(s: string): (...args: number[]) => number };
-      };
-      const lib = koffi.load(blas!.library);
-      // the library's own count, read and set through a second handle (OpenBLAS's or BLIS's names)
-      const isBlis = ((): boolean => {
-        try {
-          lib.func('int64_t bli_thread_get_num_threads()');
-          return true;
-        } catch {
-          return false;
-        }
-      })();
-      const current = (): number =>
-        Number(lib.func(isBlis ? 'int64_t bli_thread_get_num_threads()' : 'int openblas_get_num_threads()')());
-      const setThreads = (n: number): unknown =>
-        lib.func(isBlis ? 'void bli_thread_set_num_threads(int64_t)' : 'void openblas_set_num_threads(int)')(n);
-      const rng = new Rng(6);
-      const small = randn([64, 64], { dtype: 'float32', rng });
-      const large = randn([512, 512], { dtype: 'float32', rng });
-      expect(512 ** 3).toBeGreaterThanOrEqual(blas!.threads!.oneThreadWork);
-      matmul!(small, small, 'float32');
-      expect(current()).toBe(1);
-      matmul!(large, large, 'float32');
-      // BLIS on two threads runs it as two halves of one thread each (split.ts; native-split.test.ts)
-      const halves = blas!.split !== null && blas!.threads!.max === 2;
-      expect(current()).toBe(halves ? 1 : blas!.threads!.max);
-      matmul!(small, small, 'float32');
-      expect(current()).toBe(1);
-      // the count is the process's: another handle setting it is seen, not assumed away
-      setThreads(blas!.threads!.max);
-      matmul!(small, small, 'float32');
-      expect(current()).toBe(1);
-    });
+    it.skipIf(blas?.threads === null)(
+      'runs small gemms on one thread, large ones on all (BLIS on two: one per half)',
+      () => {
+        const koffi = createRequire(import.meta.url)('koffi') as {
+          load(p: string): { func(s: string): (...args: number[]) => number };
+        };
+        const lib = koffi.load(blas!.library);
+        // the library's own count, read and set through a second handle (OpenBLAS's or BLIS's names)
+        const isBlis = ((): boolean => {
+          try {
+            lib.func('int64_t bli_thread_get_num_threads()');
+            return true;
+          } catch {
+            return false;
+          }
+        })();
+        const current = (): number =>
+          Number(lib.func(isBlis ? 'int64_t bli_thread_get_num_threads()' : 'int openblas_get_num_threads()')());
+        const setThreads = (n: number): unknown =>
+          lib.func(isBlis ? 'void bli_thread_set_num_threads(int64_t)' : 'void openblas_set_num_threads(int)')(n);
+        const rng = new Rng(6);
+        const small = randn([64, 64], { dtype: 'float32', rng });
+        const large = randn([512, 512], { dtype: 'float32', rng });
+        expect(512 ** 3).toBeGreaterThanOrEqual(blas!.threads!.oneThreadWork);
+        matmul!(small, small, 'float32');
+        expect(current()).toBe(1);
+        matmul!(large, large, 'float32');
+        // BLIS on two threads runs it as two halves of one thread each (split.ts; native-split.test.ts)
+        const halves = blas!.split !== null && blas!.threads!.max === 2;
+        expect(current()).toBe(halves ? 1 : blas!.threads!.max);
+        matmul!(small, small, 'float32');
+        expect(current()).toBe(1);
+        // the count is the process's: another handle setting it is seen, not assumed away
+        setThreads(blas!.threads!.max);
+        matmul!(small, small, 'float32');
+        expect(current()).toBe(1);
+      },
+    );
 
     it('leaves small products and int data to the fallback kernel, bit for bit', () => {
       const rng = new Rng(3);

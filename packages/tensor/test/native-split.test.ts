@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Blas, BLAS_ONE_THREAD_WORK, type Gemm, loadBlas } from '../src/backends/native/blas.js';
-import type { Koffi, NodeRequire } from '../src/backends/native/ffi.js';
+import { type Koffi, LIBC, type NodeRequire } from '../src/backends/native/ffi.js';
 import { blasMatmul } from '../src/backends/native/matmul.js';
 import {
   type GemmCall,
@@ -181,11 +181,11 @@ const why = 'reason' in blis ? blis.reason : 'BLIS runs on one thread here (BLIS
  * Kernel sets on which a half takes the whole product's code path, so the halves give the bits of
  * the uncut gemm (others, e.g. `haswell` and `zen3`, switch to small-matrix kernels for a half).
  */
-const SAME_PATH = new Set(['skx', 'generic']);
+const SAME_PATH = new Set(['skx', 'generic']); // the kernel sets the docs name
 
 describe.skipIf(live === null)(live === null ? `BLIS in two halves (skipped: ${why})` : 'BLIS in two halves', () => {
   const require = createRequire(import.meta.url) as unknown as NodeRequire;
-  const koffi = require('koffi') as Koffi;
+  const koffi = (live === null ? undefined : require('koffi')) as Koffi; // optional: absent where live is null
   const exact = SAME_PATH.has(live?.kernels ?? '');
   /** The whole product on one BLIS thread, uncut. */
   const whole = (a: NDArray, b: NDArray): number[] => {
@@ -226,13 +226,39 @@ describe.skipIf(live === null)(live === null ? `BLIS in two halves (skipped: ${w
     for (let i = 0; i < 200 && !ready(); i++) await new Promise((r) => setTimeout(r, 25));
   };
   const product = (mm: ReturnType<typeof blasMatmul>, a: NDArray, b: NDArray) => Array.from(mm(a, b, a.dtype).data);
+  // worker_threads whose Worker throws, and one whose Worker never comes up
+  const broken = ((id: string) =>
+    id === 'node:worker_threads'
+      ? {
+          Worker: class {
+            constructor() {
+              throw new Error('no threads here');
+            }
+          },
+        }
+      : require(id)) as NodeRequire;
+  broken.resolve = require.resolve;
+  const silent = ((id: string) =>
+    id === 'node:worker_threads'
+      ? {
+          Worker: class {
+            unref(): void {}
+            on(): void {}
+          },
+        }
+      : require(id)) as NodeRequire;
+  silent.resolve = require.resolve;
 
   it(`gives the same bits before and after the helper is up${exact ? ', those of the uncut gemm' : ''}`, async () => {
+    // before: a helper that never comes up, so the calling thread runs every half
+    const alone = createSplitGemm(silent, koffi, live!.library)!;
+    const withoutHelper = blasMatmul({ ...live!, split: alone }, jsBackend.matmul.bind(jsBackend));
+    for (const { a, b } of cases) expect(a.shape[0]! * b.shape[1]! * a.shape[1]!).toBeGreaterThan(SPLIT_MIN_WORK);
+    const before = cases.map(({ a, b }) => product(withoutHelper, a, b));
+    expect([alone.helping(), alone.helped()]).toEqual([false, 0]);
     const split = createSplitGemm(require, koffi, live!.library)!;
     const matmul = blasMatmul({ ...live!, split }, jsBackend.matmul.bind(jsBackend));
-    for (const { a, b } of cases) expect(a.shape[0]! * b.shape[1]! * a.shape[1]!).toBeGreaterThan(SPLIT_MIN_WORK);
-    expect(split.helping()).toBe(false);
-    const before = cases.map(({ a, b }) => product(matmul, a, b));
+    product(matmul, cases[2]!.a, cases[2]!.b); // starts the helper
     await waitFor(split.helping);
     expect(split.helping()).toBe(true);
     const helped = split.helped();
@@ -272,27 +298,6 @@ describe.skipIf(live === null)(live === null ? `BLIS in two halves (skipped: ${w
   });
 
   it('runs both halves on the calling thread where the helper cannot start or never comes up', () => {
-    const broken = ((id: string) =>
-      id === 'node:worker_threads'
-        ? {
-            Worker: class {
-              constructor() {
-                throw new Error('no threads here');
-              }
-            },
-          }
-        : require(id)) as NodeRequire;
-    broken.resolve = require.resolve;
-    const silent = ((id: string) =>
-      id === 'node:worker_threads'
-        ? {
-            Worker: class {
-              unref(): void {}
-              on(): void {}
-            },
-          }
-        : require(id)) as NodeRequire;
-    silent.resolve = require.resolve;
     const reference = createSplitGemm(require, koffi, live!.library)!;
     const cut = blasMatmul({ ...live!, split: reference }, jsBackend.matmul.bind(jsBackend));
     for (const req of [broken, silent]) {
@@ -332,7 +337,8 @@ describe.skipIf(live === null)(live === null ? `BLIS in two halves (skipped: ${w
     expect(split.helping()).toBe(true);
   });
 
-  it('is null where the library has no cblas', () => {
+  it('is null where the library does not load or has no cblas', () => {
     expect(createSplitGemm(require, koffi, '/nonexistent/libnothing.so')).toBeNull();
+    expect(createSplitGemm(require, koffi, LIBC)).toBeNull();
   });
 });

@@ -119,8 +119,8 @@ export function blisStartingThreads(procs: number, env: Readonly<Record<string, 
  * kernels: 256×512×512 takes 735 µs on one thread and 558 on two, 512³ 1402 and 997; a 784-256-256-10
  * training step (batch 128) whose two 128×784×256 products ran on two threads took 1.55 ms per step
  * against 1.27 on one. Where chainrule runs a product as two halves on threads of its own (split.ts:
- * where BLIS is to run on two threads, every product above `SPLIT_MIN_WORK`; where on more, those
- * between it and this threshold), BLIS runs each half on one thread.
+ * where BLIS is to run on two threads, the products between `SPLIT_MIN_WORK` and `SPLIT_MAX_WORK`;
+ * where on more, those between `SPLIT_MIN_WORK` and this threshold), BLIS runs each half on one thread.
  */
 export const BLIS_ONE_THREAD_WORK = 2 ** 26;
 

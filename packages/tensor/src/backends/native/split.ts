@@ -1,22 +1,23 @@
 /**
  * One native gemm on two threads: C's rows (or columns) cut in two, each half one single-threaded
- * gemm, the second run by a helper worker thread while the calling thread runs the first. For BLIS
- * 0.9, which starts its threads on each call and cuts a product into pieces that wait on each
- * other, this is the faster way to use two threads. Measured here (2 cores, float32, `skx`
- * kernels) against the commit before (one thread below 2²⁶ multiply-adds, BLIS's own two from
- * there on), each in its own child process, interleaved: matmul 256³ 202 against 156 GFLOP/s (one
- * thread before), 512³ 266 / 233 and 1024³ 284 / 278 (BLIS's threads before); the five products
- * of a 784-256-256-10 training step at batch 128, 0.72–0.82 ms against 0.95–1.17 on one thread.
+ * gemm, the second run by a helper worker thread while the calling thread runs the first. BLIS 0.9
+ * starts its threads on each call and cuts a product into pieces that wait on each other, so for
+ * its medium products (`SPLIT_MIN_WORK` to `SPLIT_MAX_WORK`) this is the faster way to use two
+ * threads. Measured here (2 cores, float32, `skx` kernels) against the commit before (one thread
+ * below 2²⁶ multiply-adds, BLIS's own two from there on), each in its own child process,
+ * interleaved: matmul 256³ 202 against 156 GFLOP/s (one thread before), 512³ 266 / 233 (BLIS's
+ * threads before); the five products of a 784-256-256-10 training step at batch 128, 0.72–0.82 ms
+ * against 0.95–1.17 on one thread. From 2²⁸ on BLIS's threads are as fast (`SPLIT_MAX_WORK`).
  * OpenBLAS keeps its threads up between calls and did better on its own (784-256-256-10: 110k
  * samples/s on its threads against 94k in halves; 1024³ 203 / 163), so it is left to them.
  *
  * The halves depend on the shape alone, never on whether the helper is up: until it is (it starts
  * on the first product that is split), and for good if it fails, the calling thread runs both. So
- * a product's bits never depend on timing. With BLIS's `skx` kernels (this machine's) they are the
- * bits of the whole gemm on one thread too (a test checks it); other kernel sets (`haswell`,
- * `zen3`) can run a half on another code path than the whole (BLIS's small-matrix kernels, below
- * about 200 rows), and then the bits differ from the uncut product's, as they may between thread
- * counts. The helper spins for a moment after each half (gemms come in runs in a training step),
+ * a product's bits never depend on timing. With BLIS's `skx` kernels (this machine's) and its
+ * generic C kernels they are the bits of the whole gemm on one thread too (a test checks it);
+ * other kernel sets (`haswell`, `zen3`) can run a half on another code path than the whole
+ * (BLIS's small-matrix kernels, below about 200 rows), and then the bits differ from the uncut
+ * product's, as they may between thread counts. The helper spins for a moment after each half (gemms come in runs in a training step),
  * then sleeps; the calling thread takes the second half back if the helper has not taken it by the
  * time the first is done. Nothing here is reached in a browser.
  */
@@ -44,9 +45,6 @@ const MIN_HALF = 32;
 export function canCut(m: number, n: number): boolean {
   return Math.max(m, n) >= 2 * MIN_HALF;
 }
-
-/** Seconds the calling thread waits on a half the helper took before it gives up on the helper. */
-const STALL_SECONDS = 60;
 
 /**
  * How long (ms) the helper spins for the next half after one, before it sleeps. 784-256-256-10
@@ -224,20 +222,19 @@ export function createSplitGemm(require: NodeRequire, koffi: Koffi, library: str
     gemm[f64 ? 1 : 0](ROW_MAJOR, g.transA, g.transB, g.m, g.n, g.k, 1, g.a, g.lda, g.b, g.ldb, 0, g.c, g.ldc);
   };
   const helping = (): boolean => !broken && Atomics.load(ctl, READY) === 1;
-  /** Takes the posted half back, or waits until the helper has finished it; its outcome. */
+  /**
+   * Takes the posted half back, or waits until the helper has finished it (however long: a half
+   * it took is a native call that will return, and until then it may write into C); its outcome.
+   */
   const settle = (): number => {
     if (Atomics.compareExchange(ctl, STATE, POSTED, IDLE) === POSTED) return IDLE;
     let state = Atomics.load(ctl, STATE);
-    for (let spins = 0, waited = 0; state === TAKEN; spins++) {
-      if (spins > 1 << 16 && Atomics.wait(ctl, STATE, TAKEN, 1000) === 'timed-out' && ++waited >= STALL_SECONDS) {
-        broken = true; // the helper is gone mid-half (its thread was stopped): never post to it again
-        throw new Error(
-          `chainrule native BLAS: the helper thread stopped responding (a half gemm for ${STALL_SECONDS} s)`,
-        );
-      }
+    for (let spins = 0; state === TAKEN; spins++) {
+      if (spins > 1 << 16) Atomics.wait(ctl, STATE, TAKEN, 1000);
       state = Atomics.load(ctl, STATE);
     }
     Atomics.store(ctl, STATE, IDLE);
+    if (state === FAILED) broken = true;
     return state;
   };
   return {
@@ -266,10 +263,7 @@ export function createSplitGemm(require: NodeRequire, koffi: Koffi, library: str
         outcome = settle();
       }
       // taken back (the helper was asleep), or failed there: run it here
-      if (outcome !== DONE) {
-        if (outcome === FAILED) broken = true;
-        call(second, f64);
-      }
+      if (outcome !== DONE) call(second, f64);
       return true;
     },
   };

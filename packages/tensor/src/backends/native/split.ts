@@ -17,9 +17,10 @@
  * generic C kernels they are the bits of the whole gemm on one thread too (a test checks it);
  * other kernel sets (`haswell`, `zen3`) can run a half on another code path than the whole
  * (BLIS's small-matrix kernels, below about 200 rows), and then the bits differ from the uncut
- * product's, as they may between thread counts. The helper spins for a moment after each half (gemms come in runs in a training step),
- * then sleeps; the calling thread takes the second half back if the helper has not taken it by the
- * time the first is done. Nothing here is reached in a browser.
+ * product's, as they may between thread counts. The helper spins for a moment after each half
+ * (gemms come in runs in a training step), then sleeps; the calling thread takes the second half
+ * back if the helper has not taken it by the time the first is done. Nothing here is reached in a
+ * browser.
  */
 import type { Koffi, NodeRequire } from './ffi.js';
 import { LIBC } from './ffi.js';

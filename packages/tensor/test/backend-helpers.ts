@@ -1,6 +1,6 @@
 /** Test helpers for comparing backends: run under a backend, read raw values, compare bit for bit. */
 import { expect } from 'vitest';
-import { type Backend, NDArray, getBackend, jsBackend, setBackend } from '../src/index.js';
+import { type Backend, NDArray, cast, getBackend, jsBackend, setBackend } from '../src/index.js';
 import { filler } from './helpers.js';
 
 /** Runs `f` with `b` as the current backend, then restores the previous one. */
@@ -65,4 +65,21 @@ export function randomArray(
   const r = filler(seed, 0.02);
   for (let i = 0; i < n; i++) data[i] = positive ? Math.abs(r()) + 0.25 : r();
   return new NDArray(data, [...shape]);
+}
+
+/**
+ * The stated bound of a native gemm: |got − A·B| ≤ 2·k·ε·(|A|·|B|) elementwise, ε the dtype's unit
+ * roundoff (a sum of k products rounded in some order), A·B and |A|·|B| computed in float64.
+ * `got` holds the product's row-major values (batches included).
+ */
+export function expectWithinGemmBound(a: NDArray, b: NDArray, got: readonly number[]): void {
+  const f64 = (x: NDArray) => cast(x, 'float64');
+  const abs = (x: NDArray) => jsBackend.unary('abs', x, x.dtype);
+  const want = rawValues(jsBackend.matmul(f64(a), f64(b), 'float64'));
+  const scale = rawValues(jsBackend.matmul(f64(abs(a)), f64(abs(b)), 'float64'));
+  const k = a.shape[a.ndim - 1]!;
+  const eps = a.dtype === 'float32' ? 2 ** -24 : 2 ** -53;
+  expect(got.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++)
+    expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(2 * k * eps * scale[i]! + 1e-300);
 }

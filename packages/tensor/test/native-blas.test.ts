@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { withNativeBlas } from '../src/backends/native/index.js';
+import { expectWithinGemmBound, rawValues } from './backend-helpers.js';
 import { BLAS_ONE_THREAD_WORK, type Blas, type Gemm, loadBlas, startingThreads } from '../src/backends/native/blas.js';
 import { blasMatmul } from '../src/backends/native/matmul.js';
 import { type NDArray, Rng, backendInfo, createWasmBackend, full, getBackend, jsBackend, randn } from '../src/index.js';
@@ -18,24 +19,10 @@ const blis = process.platform === 'linux' ? loadBlas('libblis.so.4', process.pla
 const libraries: Array<Blas | { reason: string }> = [first];
 if ('reason' in blis || 'reason' in first || blis.library !== first.library) libraries.push(blis);
 
-/**
- * The stated bound: |blas − reference| ≤ 2·k·ε·(|A|·|B|) elementwise, ε the dtype's unit roundoff
- * (each is a sum of k products, rounded in some order).
- */
+/** A native product's shape, and its values within the stated bound (backend-helpers.ts). */
 function expectWithinBound(a: NDArray, b: NDArray, got: NDArray): void {
-  const want = jsBackend.matmul(a, b, a.dtype);
-  const absA = jsBackend.unary('abs', a, a.dtype);
-  const absB = jsBackend.unary('abs', b, b.dtype);
-  const scale = jsBackend.matmul(absA, absB, a.dtype).contiguous();
-  const k = a.shape[a.ndim - 1]!;
-  const eps = a.dtype === 'float32' ? 2 ** -24 : 2 ** -53;
-  expect(got.shape).toEqual(want.shape);
-  const g = got.contiguous();
-  const w = want.contiguous();
-  for (let i = 0; i < w.size; i++) {
-    const diff = Math.abs(Number(g.data[g.offset + i]) - Number(w.data[w.offset + i]));
-    expect(diff).toBeLessThanOrEqual(2 * k * eps * Number(scale.data[scale.offset + i]) + 1e-300);
-  }
+  expect(got.shape).toEqual([...a.shape.slice(0, -1), b.shape[b.ndim - 1]]);
+  expectWithinGemmBound(a, b, rawValues(got));
 }
 
 for (const loaded of libraries) {

@@ -5,6 +5,7 @@
  * caller keeps the WebAssembly kernels.
  */
 
+import { gemmSignature } from './cblas.js';
 import { type BlisProbe, type CpuFacts, type SetEnv, blisThreads, parseCpuinfo, prepareBlis } from './blis.js';
 import {
   type Env,
@@ -165,11 +166,6 @@ function libcSetEnv(koffi: Koffi): SetEnv {
   };
 }
 
-const SIGNATURE = (t: string) =>
-  `void cblas_${t}gemm(int, int, int, int, int, int, ${t === 's' ? 'float' : 'double'}, ` +
-  `const ${t === 's' ? 'float' : 'double'} *, int, const ${t === 's' ? 'float' : 'double'} *, int, ` +
-  `${t === 's' ? 'float' : 'double'}, _Inout_ ${t === 's' ? 'float' : 'double'} *, int)`;
-
 /**
  * Loads a BLAS: `spec` is a path, or undefined to try `BLAS_CANDIDATES` for this platform.
  * Returns the BLAS, or the reason there is none (no Node, no koffi, no library).
@@ -186,8 +182,8 @@ export function loadBlas(spec: string | undefined, platform: string): Blas | { r
     if (known !== undefined) return known;
     try {
       const lib = koffi.load(library);
-      const sgemm = lib.func(SIGNATURE('s')) as Gemm;
-      const dgemm = lib.func(SIGNATURE('d')) as Gemm;
+      const sgemm = lib.func(gemmSignature('s', 'array')) as Gemm;
+      const dgemm = lib.func(gemmSignature('d', 'array')) as Gemm;
       const env = processEnv();
       const blis = prepareBlis(lib, () => cpuFacts(require), env, blisProbe(require, library), libcSetEnv(koffi));
       const procs = (require('node:os') as { availableParallelism(): number }).availableParallelism();

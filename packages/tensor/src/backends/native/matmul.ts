@@ -13,14 +13,11 @@ import type { Backend } from '../../backend.js';
 import { type DType, allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import type { Blas } from './blas.js';
+import { NO_TRANS, ROW_MAJOR, TRANS } from './cblas.js';
 import { SPLIT_MAX_WORK, SPLIT_MIN_WORK, type SplitGemm, canCut } from './split.js';
 
 /** m·n·k below which a product stays on the fallback kernel. */
 export const BLAS_MIN_WORK = 32 * 32 * 32;
-
-const ROW_MAJOR = 101;
-const NO_TRANS = 111;
-const TRANS = 112;
 
 /** How gemm reads one matrix view: transposed or not, and its leading dimension; null if it cannot. */
 function layout(rows: number, cols: number, rs: number, cs: number): { trans: number; ld: number } | null {

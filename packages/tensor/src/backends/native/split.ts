@@ -22,6 +22,7 @@
  * back if the helper has not taken it by the time the first is done. Nothing here is reached in a
  * browser.
  */
+import { NO_TRANS, ROW_MAJOR, gemmSignature } from './cblas.js';
 import type { Koffi, NodeRequire } from './ffi.js';
 import { LIBC } from './ffi.js';
 
@@ -52,9 +53,6 @@ export function canCut(m: number, n: number): boolean {
  * compiled training steps, samples/s, by spin: 0.02 ms 96.7k, 0.1 109.5k, 0.5 113.8k, 2 about 0.5's.
  */
 const HELPER_SPIN_MS = 0.5;
-
-const NO_TRANS = 111;
-const ROW_MAJOR = 101;
 
 /** One row-major `cblas_?gemm` on raw addresses: C ← op(A)·op(B) (alpha 1, beta 0). */
 export interface GemmCall {
@@ -97,10 +95,6 @@ export function gemmHalves(call: GemmCall, elementBytes: number): [GemmCall, Gem
 
 /** A gemm on raw addresses (`uintptr_t` where cblas takes pointers). */
 type AddressGemm = (...args: number[]) => unknown;
-
-const SIGNATURE = (t: 's' | 'd') =>
-  `void cblas_${t}gemm(int, int, int, int, int, int, ${t === 's' ? 'float' : 'double'}, uintptr_t, int, ` +
-  `uintptr_t, int, ${t === 's' ? 'float' : 'double'}, uintptr_t, int)`;
 
 // Int32 control words shared with the helper: STATE holds the posted half's progress, READY is 1
 // once the helper has loaded the library, HELPED counts the halves it ran; the half itself is in the
@@ -180,7 +174,10 @@ export function createSplitGemm(require: NodeRequire, koffi: Koffi, library: str
   let koffiPath: string;
   try {
     const lib = koffi.load(library);
-    gemm = [lib.func(SIGNATURE('s')) as AddressGemm, lib.func(SIGNATURE('d')) as AddressGemm];
+    gemm = [
+      lib.func(gemmSignature('s', 'address')) as AddressGemm,
+      lib.func(gemmSignature('d', 'address')) as AddressGemm,
+    ];
     // memmove(p, p, 0) returns p: a typed array's address, with nothing moved
     const memmove = koffi.load(LIBC).func('uintptr_t memmove(void *, void *, size_t)');
     address = (view) => Number(memmove(view, view, 0));
@@ -207,8 +204,8 @@ export function createSplitGemm(require: NodeRequire, koffi: Koffi, library: str
           library,
           sab,
           spinMs: HELPER_SPIN_MS,
-          sgemm: SIGNATURE('s'),
-          dgemm: SIGNATURE('d'),
+          sgemm: gemmSignature('s', 'address'),
+          dgemm: gemmSignature('d', 'address'),
         },
       });
       helper.on('error', () => {

@@ -31,3 +31,14 @@ const MAGIC: f64 = 6755399441055744.0;
 @inline export function toF64(k: v128): v128 {
   return f64x2.sub(i64x2.add(k, i64x2.splat(0x4338000000000000)), f64x2.splat(MAGIC));
 }
+
+/** f32 lanes 0–1 and 2–3 of v as two f64x2. */
+// @ts-expect-error: decorator
+@inline export function promoteLow(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
+// @ts-expect-error: decorator
+@inline export function promoteHigh(v: v128): v128 { return f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 0)); }
+/** Two f64x2 rounded to one f32x4. */
+// @ts-expect-error: decorator
+@inline export function demote2(a: v128, b: v128): v128 {
+  return i64x2.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 2);
+}

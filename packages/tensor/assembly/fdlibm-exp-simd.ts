@@ -26,7 +26,7 @@ import { INV_LN2, LN2_HI, LN2_LO, P1, P2, P3, P4, P5, Q1, Q2, Q3, Q4, Q5 } from 
 
 /** 2^k for integral f64 lanes -1022 ≤ k ≤ 1023: k's bits via 1.5·2^52 + k, moved into the exponent. */
 // @ts-expect-error: decorator
-@inline function pow2Lanes(k: v128): v128 {
+@inline export function pow2Lanes(k: v128): v128 {
   return i64x2.shl(i64x2.add(intBitsOf(k), i64x2.splat(1023)), 52); // the offset's bits shift out
 }
 

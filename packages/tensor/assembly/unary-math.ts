@@ -2,13 +2,16 @@
 // TypeScript backend (src/scalar-ops.ts, src/scalar-math.ts): each element is computed in
 // f64 with the fdlibm ports V8 uses for Math.* and, for f32, rounded once on the way out.
 // exp, expm1, tanh, sigmoid, log, log1p, softplus and erf run as f64x2 pairs (fdlibm-exp-simd.ts,
-// fdlibm-log-simd.ts, erf.ts) where all lanes are on the common path, and the scalar ports otherwise.
+// fdlibm-log-simd.ts, erf.ts) where all lanes are on the common path, and the scalar ports otherwise;
+// float32 tanh and sigmoid take f32-activations.ts's shorter polynomial where it vouches for the same bits.
 import { fdExp, fdExpm1, fdTanh } from './fdlibm-exp';
 import { fdLog, fdLog1p } from './fdlibm-log';
 import { fdCos, fdSin } from './fdlibm-trig';
 import { expCovers, expm1Covers, expm1Vec, expVec, sigmoidVec, tanhCovers, tanhVec } from './fdlibm-exp-simd';
 import { erf, erfCovers, erfVec4 } from './erf';
 import { log1pCovers, log1pVec, logCovers, logVec, softplusCovers, softplusVec } from './fdlibm-log-simd';
+import { FAST_SIGMOID, FAST_TANH, fastBlockF32 } from './f32-activations';
+import { demote2, promoteHigh, promoteLow } from './f64x2-ops';
 
 /** Unary op codes (keep in sync with UNARY_CODES in src/backends/wasm/ops.ts; 0–5 are elementwise.ts's). */
 export const EXP = 6, LOG = 7, LOG1P = 8, EXPM1 = 9, TANH = 10, SIGMOID = 11, SOFTPLUS = 12, ERF = 13,
@@ -72,16 +75,6 @@ function softplus(x: f64): f64 {
   store<T>(out + o, <T>scalarOp(op, <f64>load<T>(x + o), scratch));
 }
 
-/** f32 lanes 0–1 and 2–3 of v as two f64x2. */
-// @ts-expect-error: decorator
-@inline function promoteLow(v: v128): v128 { return f64x2.promote_low_f32x4(v); }
-// @ts-expect-error: decorator
-@inline function promoteHigh(v: v128): v128 { return f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 0)); }
-/** Two f64x2 rounded to one f32x4. */
-// @ts-expect-error: decorator
-@inline function demote2(a: v128, b: v128): v128 {
-  return i64x2.shuffle(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(b), 0, 2);
-}
 
 /**
  * Eight elements at a time as four f64x2 (four independent dependency chains keep the core busy:
@@ -117,6 +110,20 @@ function softplus(x: f64): f64 {
     }
   }
   for (; j < n; j++) scalarAt<T>(op, x, out, j, scratch);
+}
+
+/**
+ * float32 sigmoid (FAST_SIGMOID) or tanh (FAST_TANH, `op` its unary-math code): sixteen elements at a
+ * time through f32-activations.ts where it vouches for the bits, the scalar port elsewhere.
+ */
+// @ts-expect-error: decorator
+@inline function runFastF32(fast: i32, op: i32, n: i32, x: usize, out: usize, scratch: usize): void {
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
+    const o = <usize>j * 4;
+    if (!fastBlockF32(fast, x + o, out + o)) for (let i = 0; i < 16; i++) scalarAt<f32>(op, x, out, j + i, scratch);
+  }
+  for (; j < n; j++) scalarAt<f32>(op, x, out, j, scratch);
 }
 
 /** Every element through the scalar port. */
@@ -165,8 +172,14 @@ export function unaryMath<T>(op: i32, n: i32, x: usize, out: usize, scratch: usi
   switch (op) {
     case EXP: runVec<T>(EXP, n, x, out, scratch); break;
     case EXPM1: runVec<T>(EXPM1, n, x, out, scratch); break;
-    case TANH: runVec<T>(TANH, n, x, out, scratch); break;
-    case SIGMOID: runVec<T>(SIGMOID, n, x, out, scratch); break;
+    case TANH:
+      if (sizeof<T>() == 4) runFastF32(FAST_TANH, TANH, n, x, out, scratch);
+      else runVec<T>(TANH, n, x, out, scratch);
+      break;
+    case SIGMOID:
+      if (sizeof<T>() == 4) runFastF32(FAST_SIGMOID, SIGMOID, n, x, out, scratch);
+      else runVec<T>(SIGMOID, n, x, out, scratch);
+      break;
     case LOG: runVec<T>(LOG, n, x, out, scratch); break;
     case LOG1P: runVec<T>(LOG1P, n, x, out, scratch); break;
     case SOFTPLUS: runVec<T>(SOFTPLUS, n, x, out, scratch); break;

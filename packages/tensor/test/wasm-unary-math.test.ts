@@ -83,8 +83,9 @@ const THRESHOLDS: Record<string, number[]> = {
     56.5 * LN2,
     1023.5 * LN2,
   ],
-  tanh: [22, 1, 2 ** -28, 0.25 * LN2, 0.75 * LN2, 9.75 * LN2, 10 * LN2, 28.25 * LN2],
-  sigmoid: [0, 708, 745.1332191019411, 2 ** -28, 0.5 * LN2, 1.5 * LN2, 36.7],
+  // float32 fast path (f32-activations.ts): |x| < 40 (tanh), < 80 (sigmoid); k = 0 below ln2/4 (tanh)
+  tanh: [22, 1, 2 ** -28, 0.25 * LN2, 0.75 * LN2, 9.75 * LN2, 10 * LN2, 28.25 * LN2, 40],
+  sigmoid: [0, 708, 745.1332191019411, 2 ** -28, 0.5 * LN2, 1.5 * LN2, 36.7, 80],
   softplus: [0, 708, 745.1332191019411, 2 ** -28, 0.5 * LN2, 1.5 * LN2, 36.7, 2 ** -54],
   log: [
     1,

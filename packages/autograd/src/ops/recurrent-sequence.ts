@@ -47,10 +47,21 @@ function held(result: NDArray, target: NDArray): NDArray {
   return target;
 }
 
-/** h·W_hhᵀ + b_hh ([N, k·H]) as `linear` computes it, written into `out` when given. */
-function hiddenGates(h: NDArray, o: SequenceOperands, out?: NDArray): NDArray {
+/**
+ * W_hhᵀ [H, k·H] as a contiguous copy, made once per sequence: a BLAS packs B on every product,
+ * and reads a contiguous B faster than a transposed view (measured 32×128×512 on BLIS: 40 against
+ * 56 µs). The product's bits do not depend on B's layout (the kernels read the same values).
+ */
+function weightHhT(o: SequenceOperands): NDArray {
+  const w = o.weightHh.transpose();
+  const out = scratch([...w.shape], w.dtype);
+  return held(T.getBackend().copy(w, w.dtype, out), out);
+}
+
+/** h·W_hhᵀ + b_hh ([N, k·H]) as `linear` computes it (wT: weightHhT's), written into `out` when given. */
+function hiddenGates(h: NDArray, wT: NDArray, o: SequenceOperands, out?: NDArray): NDArray {
   const be = T.getBackend();
-  const product = be.matmul(h, o.weightHh.transpose(), h.dtype, out);
+  const product = be.matmul(h, wT, h.dtype, out);
   const y = out === undefined ? product : held(product, out);
   if (o.biasHh !== undefined) held(be.binary('add', y, o.biasHh.expand(y.shape), y.dtype, y), y);
   return y;
@@ -83,10 +94,11 @@ function workspace(o: SequenceOperands, op: string) {
 export function lstmSequenceForward(o: SequenceOperands): NDArray {
   const be = T.getBackend();
   const { steps, batch, hidden, plane, dtype, step, data } = workspace(o, 'fusedLstmSequence');
+  const wT = weightHhT(o);
   let h = o.h0,
     c = o.c0!;
   for (let t = 0; t < steps; t++) {
-    const gates = hiddenGates(h, o);
+    const gates = hiddenGates(h, wT, o);
     held(be.binary('add', o.xGates.select(0, t), gates, dtype, gates), gates);
     const target = at(data, [LSTM_CELL_PLANES, batch, hidden], t * step);
     const cell = held(be.fusedLstmCell(gates, c, target), target);
@@ -103,9 +115,10 @@ export function lstmSequenceForward(o: SequenceOperands): NDArray {
 export function gruSequenceForward(o: SequenceOperands): NDArray {
   const be = T.getBackend();
   const { steps, batch, hidden, plane, step, data } = workspace(o, 'fusedGruSequence');
+  const wT = weightHhT(o);
   let h = o.h0;
   for (let t = 0; t < steps; t++) {
-    const hGates = hiddenGates(h, o, at(data, [batch, 3 * hidden], t * step + GRU_CELL_PLANES * plane));
+    const hGates = hiddenGates(h, wT, o, at(data, [batch, 3 * hidden], t * step + GRU_CELL_PLANES * plane));
     const target = at(data, [GRU_CELL_PLANES, batch, hidden], t * step);
     h = held(be.fusedGruCell(o.xGates.select(0, t), hGates, h, target), target).select(0, 0);
   }

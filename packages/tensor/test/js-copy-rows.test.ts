@@ -1,7 +1,8 @@
 /**
  * The reference backend's copy and assign of float views whose rows are contiguous in both (outer
  * axes permuted, planes of larger arrays; the fast row path of backends/js/copy.ts, rows shorter and
- * longer than the 64 where it switches to one memcpy per row): every element lands where an
+ * longer than the 64 where it switches to one memcpy per row), and of float views with any inner
+ * stride (transposes, every other element: its strided path): every element lands where an
  * element-by-element walk puts it, and nothing outside the destination view changes.
  */
 import fc from 'fast-check';
@@ -89,6 +90,58 @@ describe('reference copy and assign of views with contiguous rows', () => {
         expect(Array.from(buffer)).toEqual(Array.from(want));
       }),
       { numRuns: 150, seed: 6 },
+    );
+  });
+});
+
+describe('reference copy and assign of float views with any inner stride', () => {
+  /** A permutation of an [a, b, c] buffer, or every other element of its last axis. */
+  const stridedView = fc.record({
+    shape: fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 2, max: 70 })),
+    perm: fc.constantFrom([2, 1, 0], [0, 2, 1], [1, 2, 0], [2, 0, 1]),
+    step: fc.boolean(),
+    dtype: fc.constantFrom<'float32' | 'float64'>('float32', 'float64'),
+  });
+  const make = (v: { shape: number[]; perm: number[]; step: boolean }, data: NDArray['data']) => {
+    const base = new NDArray(data, v.shape);
+    if (!v.step) return base.permute(v.perm);
+    const [a, b, c] = v.shape as [number, number, number];
+    return new NDArray(data, [a, b, Math.floor(c / 2)], [b * c, c, 2], 1);
+  };
+
+  it('copy gives the element-by-element walk', () => {
+    fc.assert(
+      fc.property(stridedView, (v) => {
+        const x = make(v, typed(v.dtype, v.shape[0] * v.shape[1] * v.shape[2], 4));
+        const got = jsBackend.copy(x, v.dtype);
+        expect(got.isContiguous).toBe(true);
+        expect(Array.from(got.data)).toEqual(walk(x));
+      }),
+      { numRuns: 150, seed: 7 },
+    );
+  });
+
+  it('assign through a transposed destination writes the view and nothing else', () => {
+    fc.assert(
+      fc.property(stridedView, (v) => {
+        const buffer = typed(v.dtype, v.shape[0] * v.shape[1] * v.shape[2], 5);
+        const dst = make(v, buffer);
+        const src = new NDArray(typed(v.dtype, dst.size, 6), [...dst.shape]);
+        const want = buffer.slice();
+        const mirror = new NDArray(want, dst.shape, dst.strides, dst.offset);
+        const values = walk(src);
+        const idx = new Array<number>(mirror.ndim).fill(0);
+        for (let n = 0; n < mirror.size; n++) {
+          want[mirror.offset + idx.reduce((p, i, d) => p + i * mirror.strides[d]!, 0)] = values[n]!;
+          for (let d = mirror.ndim - 1; d >= 0; d--) {
+            if (++idx[d]! < mirror.shape[d]!) break;
+            idx[d] = 0;
+          }
+        }
+        jsBackend.assign(dst, src);
+        expect(Array.from(buffer)).toEqual(Array.from(want));
+      }),
+      { numRuns: 150, seed: 8 },
     );
   });
 });

@@ -102,9 +102,9 @@ describe('reference copy and assign of float views with any inner stride', () =>
     step: fc.boolean(),
     dtype: fc.constantFrom<'float32' | 'float64'>('float32', 'float64'),
   });
-  const make = (v: { shape: number[]; perm: number[]; step: boolean }, data: NDArray['data']) => {
-    const base = new NDArray(data, v.shape);
-    if (!v.step) return base.permute(v.perm);
+  const make = (v: { shape: readonly number[]; perm: readonly number[]; step: boolean }, data: NDArray['data']) => {
+    const base = new NDArray(data, [...v.shape]);
+    if (!v.step) return base.permute([...v.perm]);
     const [a, b, c] = v.shape as [number, number, number];
     return new NDArray(data, [a, b, Math.floor(c / 2)], [b * c, c, 2], 1);
   };

@@ -1,19 +1,20 @@
 // float32 sigmoid and tanh, sixteen elements at a time, with the bits of unary-math.ts's fdlibm path
-// (each element computed in f64 by the fdlibm port, rounded once to f32) at a third to two thirds of
-// its cost. Each lane's y is computed in f64 through a degree-10 polynomial for e^r, with a relative
+// (each element computed in f64 by the fdlibm port, rounded once to f32) at about a third (tanh) and
+// three quarters (sigmoid) of its cost. Each lane's y is computed in f64 through a degree-10 polynomial for e^r, with a relative
 // error below 2^-42 (fdlibm's own is below 2^-51), and kept only where y·(1 − 2^-40) and
 // y·(1 + 2^-40) round to the same float32: fdlibm's f64 result lies between them, and rounding is
 // monotonic, so it rounds to that float32 too. Where the check fails (an element within 2^-40 of a
-// float32 rounding boundary: 1 input in 320,000 for sigmoid, 1 in 700,000 for tanh) or an input is
-// out of range (NaN, ±∞, |x| ≥ 80 for sigmoid, ≥ 40 for tanh), the block is left to the caller's
-// scalar ports. scripts/check-f32-activations.mjs compares the two on every float32 input.
+// float32 rounding boundary: over all float32 bit patterns 1 in 320,000 for sigmoid and 1 in 700,000
+// for tanh, more often among ordinary activations, see the README) or an input is out of range (NaN,
+// ±∞, |x| ≥ 80 for sigmoid, ≥ 40 for tanh), the block is left to the caller's fdlibm path. scripts/check-f32-activations.mjs compares the two on every float32 input.
 import { add, demote2, div, mul, pick, promoteHigh, promoteLow, sp, sub } from './f64x2-ops';
 import { INV_LN2, LN2_HI, LN2_LO } from './fdlibm-exp';
 import { pow2Lanes } from './fdlibm-exp-simd';
 
 // e^r ≈ 1 + Σ C_i·r^i on |r| ≤ 0.34658 (ln2/2, and rounding): the polynomial of degree 10 through
 // e^r at the 11 Chebyshev nodes of that interval (solved in 50-digit arithmetic, rounded to f64);
-// its relative error is below 2^-51 (2^-51.4 at most on a grid of 4,001 points)
+// its relative error as e^r is below 2^-51 (2^-51.4 at most on a grid of 4,001 points); as e^r − 1
+// (tanh where k = 0) it tends to C1 − 1 ≈ 2^-47 as r → 0, still far inside the 2^-42 budget
 const C2: f64 = 0.5000000000000006, C3: f64 = 0.1666666666655439, C4: f64 = 0.04166666666657313,
   C5: f64 = 0.008333333385673594, C6: f64 = 0.0013888888932493439, C7: f64 = 0.00019841170263067238,
   C8: f64 = 2.4801504340856006e-5, C9: f64 = 2.7640183865343144e-6, C10: f64 = 2.7626359798074195e-7;
@@ -55,11 +56,11 @@ export const FAST_SIGMOID = 0, FAST_TANH = 1;
   return mul(r, p);
 }
 
-/** e^-a lane-wise for 0 ≤ a < 88. */
+/** e^-a lane-wise for 0 ≤ a < 80 (k ≥ −116: 2^k and the product are normal). */
 // @ts-expect-error: decorator
 @inline function expNeg(a: v128): v128 {
   const k = powerOf(a);
-  return mul(add(sp(1.0), expm1Reduced(reduced(a, k))), pow2Lanes(k)); // exact scaling: −127 ≤ k ≤ 0
+  return mul(add(sp(1.0), expm1Reduced(reduced(a, k))), pow2Lanes(k)); // exact scaling: −116 ≤ k ≤ 0 here
 }
 
 /** σ(x) lane-wise for |x| < 80: 1/(1 + e) for x ≥ 0, e/(1 + e) below, e = e^-|x|. */

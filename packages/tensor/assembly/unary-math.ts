@@ -75,7 +75,6 @@ function softplus(x: f64): f64 {
   store<T>(out + o, <T>scalarOp(op, <f64>load<T>(x + o), scratch));
 }
 
-
 /**
  * Eight elements at a time as four f64x2 (four independent dependency chains keep the core busy:
  * about 1.6x faster than one) where all lanes are covered, the scalar port elsewhere.
@@ -114,16 +113,16 @@ function softplus(x: f64): f64 {
 
 /**
  * float32 sigmoid (FAST_SIGMOID) or tanh (FAST_TANH, `op` its unary-math code): sixteen elements at a
- * time through f32-activations.ts where it vouches for the bits, the scalar port elsewhere.
+ * time through f32-activations.ts where it vouches for the bits, the fdlibm path (runVec) elsewhere.
  */
 // @ts-expect-error: decorator
 @inline function runFastF32(fast: i32, op: i32, n: i32, x: usize, out: usize, scratch: usize): void {
   let j = 0;
   for (; j + 16 <= n; j += 16) {
     const o = <usize>j * 4;
-    if (!fastBlockF32(fast, x + o, out + o)) for (let i = 0; i < 16; i++) scalarAt<f32>(op, x, out, j + i, scratch);
+    if (!fastBlockF32(fast, x + o, out + o)) runVec<f32>(op, 16, x + o, out + o, scratch);
   }
-  for (; j < n; j++) scalarAt<f32>(op, x, out, j, scratch);
+  runVec<f32>(op, n - j, x + <usize>j * 4, out + <usize>j * 4, scratch);
 }
 
 /** Every element through the scalar port. */

@@ -2,7 +2,7 @@
  * The reference backend's copy and assign of float views whose rows are contiguous in both (outer
  * axes permuted, planes of larger arrays; the fast row path of backends/js/copy.ts, rows shorter and
  * longer than the 64 where it switches to one memcpy per row), and of float views with any inner
- * stride (transposes, every other element: its strided path): every element lands where an
+ * stride (transposes, reversed axes, every other element: its strided path): every element lands where an
  * element-by-element walk puts it, and nothing outside the destination view changes.
  */
 import fc from 'fast-check';
@@ -95,16 +95,18 @@ describe('reference copy and assign of views with contiguous rows', () => {
 });
 
 describe('reference copy and assign of float views with any inner stride', () => {
-  /** A permutation of an [a, b, c] buffer, or every other element of its last axis. */
+  /** A permutation of an [a, b, c] buffer; it reversed along its last axis; or every other element of that axis. */
   const stridedView = fc.record({
     shape: fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 2, max: 70 })),
     perm: fc.constantFrom([2, 1, 0], [0, 2, 1], [1, 2, 0], [2, 0, 1]),
-    step: fc.boolean(),
+    kind: fc.constantFrom('permute', 'flip', 'step'),
     dtype: fc.constantFrom<'float32' | 'float64'>('float32', 'float64'),
   });
-  const make = (v: { shape: readonly number[]; perm: readonly number[]; step: boolean }, data: NDArray['data']) => {
+  type Strided = { shape: readonly number[]; perm: readonly number[]; kind: string };
+  const make = (v: Strided, data: NDArray['data']) => {
     const base = new NDArray(data, [...v.shape]);
-    if (!v.step) return base.permute([...v.perm]);
+    if (v.kind === 'permute') return base.permute([...v.perm]);
+    if (v.kind === 'flip') return base.permute([...v.perm]).slice(2, undefined, undefined, -1); // negative stride
     const [a, b, c] = v.shape as [number, number, number];
     return new NDArray(data, [a, b, Math.floor(c / 2)], [b * c, c, 2], 1);
   };
@@ -121,12 +123,13 @@ describe('reference copy and assign of float views with any inner stride', () =>
     );
   });
 
-  it('assign through a transposed destination writes the view and nothing else', () => {
+  it('assign from a transposed source through a strided destination writes the view and nothing else', () => {
     fc.assert(
       fc.property(stridedView, (v) => {
         const buffer = typed(v.dtype, v.shape[0] * v.shape[1] * v.shape[2], 5);
         const dst = make(v, buffer);
-        const src = new NDArray(typed(v.dtype, dst.size, 6), [...dst.shape]);
+        // the source strided too: a transposed view of dst's shape
+        const src = new NDArray(typed(v.dtype, dst.size, 6), [...dst.shape].reverse()).permute([2, 1, 0]);
         const want = buffer.slice();
         const mirror = new NDArray(want, dst.shape, dst.strides, dst.offset);
         const values = walk(src);

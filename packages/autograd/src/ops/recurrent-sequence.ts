@@ -49,8 +49,10 @@ function held(result: NDArray, target: NDArray): NDArray {
 
 /**
  * W_hhᵀ [H, k·H] as a contiguous copy, made once per sequence: a BLAS packs B on every product,
- * and reads a contiguous B faster than a transposed view (measured 32×128×512 on BLIS: 40 against
- * 56 µs). The product's bits do not depend on B's layout (the kernels read the same values).
+ * and BLIS packs a contiguous B faster than a transposed view (32×128×512: 40 against 56 µs;
+ * OpenBLAS about the same either way). The wasm and TypeScript gemms and BLIS give the same bits
+ * either way (they pack or read the same values in the same order); another library's could differ
+ * in the last bits from the transposed view's, the same in eager and compiled runs.
  */
 function weightHhT(o: SequenceOperands): NDArray {
   const w = o.weightHh.transpose();

@@ -1,12 +1,13 @@
 // float32 sigmoid and tanh, sixteen elements at a time, with the bits of unary-math.ts's fdlibm path
 // (each element computed in f64 by the fdlibm port, rounded once to f32) at about a third (tanh) and
-// three quarters (sigmoid) of its cost. Each lane's y is computed in f64 through a degree-10 polynomial for e^r, with a relative
-// error below 2^-42 (fdlibm's own is below 2^-51), and kept only where y·(1 − 2^-40) and
-// y·(1 + 2^-40) round to the same float32: fdlibm's f64 result lies between them, and rounding is
-// monotonic, so it rounds to that float32 too. Where the check fails (an element within 2^-40 of a
-// float32 rounding boundary: over all float32 bit patterns 1 in 320,000 for sigmoid and 1 in 700,000
-// for tanh, more often among ordinary activations, see the README) or an input is out of range (NaN,
-// ±∞, |x| ≥ 80 for sigmoid, ≥ 40 for tanh), the block is left to the caller's fdlibm path. scripts/check-f32-activations.mjs compares the two on every float32 input.
+// three quarters (sigmoid) of its cost. Each lane's y is computed in f64 through a degree-10
+// polynomial for e^r, with a relative error below 2^-42 (fdlibm's own is below 2^-51), and kept only
+// where y·(1 − 2^-40) and y·(1 + 2^-40) round to the same float32: fdlibm's f64 result lies between
+// them, and rounding is monotonic, so it rounds to that float32 too. Where the check fails (an
+// element within 2^-40 of a float32 rounding boundary: over all float32 bit patterns 1 in 320,000
+// for sigmoid and 1 in 700,000 for tanh, more often among ordinary activations, see the README) or
+// an input is out of range (NaN, ±∞, |x| ≥ 80 for sigmoid, ≥ 40 for tanh), the block is left to the
+// caller's fdlibm path. scripts/check-f32-activations.mjs compares the two on every float32 input.
 import { add, demote2, div, mul, pick, promoteHigh, promoteLow, sp, sub } from './f64x2-ops';
 import { INV_LN2, LN2_HI, LN2_LO } from './fdlibm-exp';
 import { pow2Lanes } from './fdlibm-exp-simd';

@@ -23,6 +23,21 @@ function walk(x: NDArray): number[] {
   return out;
 }
 
+/** What writing src into the view dst of `buffer` element by element gives, on a copy of the buffer. */
+function assigned(buffer: NDArray['data'], dst: NDArray, src: NDArray): NDArray['data'] {
+  const want = buffer.slice();
+  const values = walk(src);
+  const idx = new Array<number>(dst.ndim).fill(0);
+  for (let n = 0; n < dst.size; n++) {
+    want[dst.offset + idx.reduce((p, i, d) => p + i * dst.strides[d]!, 0)] = values[n]!;
+    for (let d = dst.ndim - 1; d >= 0; d--) {
+      if (++idx[d]! < dst.shape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return want;
+}
+
 const typed = (dtype: 'float32' | 'float64', n: number, salt: number) => {
   const data = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = Math.sin(i * 12.9898 + salt) * 1e3;
@@ -74,18 +89,7 @@ describe('reference copy and assign of views with contiguous rows', () => {
         const buffer = typed(v.dtype, size, 2);
         const dst = make(v, buffer);
         const src = new NDArray(typed(v.dtype, dst.size, 3), [...dst.shape]);
-        // what an element-by-element write gives, on a copy of the buffer
-        const want = buffer.slice();
-        const mirror = new NDArray(want, dst.shape, dst.strides, dst.offset);
-        const values = walk(src);
-        const idx = new Array<number>(mirror.ndim).fill(0);
-        for (let n = 0; n < mirror.size; n++) {
-          want[mirror.offset + idx.reduce((p, i, d) => p + i * mirror.strides[d]!, 0)] = values[n]!;
-          for (let d = mirror.ndim - 1; d >= 0; d--) {
-            if (++idx[d]! < mirror.shape[d]!) break;
-            idx[d] = 0;
-          }
-        }
+        const want = assigned(buffer, dst, src);
         jsBackend.assign(dst, src);
         expect(Array.from(buffer)).toEqual(Array.from(want));
       }),
@@ -130,17 +134,7 @@ describe('reference copy and assign of float views with any inner stride', () =>
         const dst = make(v, buffer);
         // the source strided too: a transposed view of dst's shape
         const src = new NDArray(typed(v.dtype, dst.size, 6), [...dst.shape].reverse()).permute([2, 1, 0]);
-        const want = buffer.slice();
-        const mirror = new NDArray(want, dst.shape, dst.strides, dst.offset);
-        const values = walk(src);
-        const idx = new Array<number>(mirror.ndim).fill(0);
-        for (let n = 0; n < mirror.size; n++) {
-          want[mirror.offset + idx.reduce((p, i, d) => p + i * mirror.strides[d]!, 0)] = values[n]!;
-          for (let d = mirror.ndim - 1; d >= 0; d--) {
-            if (++idx[d]! < mirror.shape[d]!) break;
-            idx[d] = 0;
-          }
-        }
+        const want = assigned(buffer, dst, src);
         jsBackend.assign(dst, src);
         expect(Array.from(buffer)).toEqual(Array.from(want));
       }),

@@ -26,9 +26,6 @@ const DOWN: f64 = 0.9999999999990905, UP: f64 = 1.0000000000009095;
 /** The float32 sign bits. */
 const SIGN: i32 = 0x80000000;
 
-/** Op codes of unary-math.ts this file handles. */
-export const FAST_SIGMOID = 0, FAST_TANH = 1;
-
 /** k = round(−a/ln2): the power of two in e^-a = 2^k·e^r. */
 // @ts-expect-error: decorator
 @inline function powerOf(a: v128): v128 { return f64x2.nearest(mul(a, sp(-INV_LN2))); }
@@ -88,8 +85,8 @@ export const FAST_SIGMOID = 0, FAST_TANH = 1;
 }
 
 // @ts-expect-error: decorator
-@inline function lanes(op: i32, v: v128): v128 {
-  return op == FAST_TANH ? tanhMagnitude(v) : sigmoidLanes(v);
+@inline function lanes(tanh: bool, v: v128): v128 {
+  return tanh ? tanhMagnitude(v) : sigmoidLanes(v);
 }
 
 /** y0, y1 rounded down (lo: demoted y·(1 − 2^-40)) and up agree: all-ones lanes where they do. */
@@ -99,27 +96,27 @@ export const FAST_SIGMOID = 0, FAST_TANH = 1;
 }
 
 /**
- * Sixteen float32 elements of `op` (FAST_SIGMOID, FAST_TANH) from `x` to `out` (which may equal x).
+ * Sixteen float32 elements of tanh (`tanh`) or sigmoid from `x` to `out` (which may equal x).
  * Returns false, having written nothing, where the block is not covered (see the file comment).
  */
 // @ts-expect-error: decorator
-@inline export function fastBlockF32(op: i32, x: usize, out: usize): bool {
+@inline export function fastBlockF32(tanh: bool, x: usize, out: usize): bool {
   const a = v128.load(x),
     b = v128.load(x, 16),
     c = v128.load(x, 32),
     d = v128.load(x, 48);
-  const limit = f32x4.splat(op == FAST_TANH ? 40 : 80);
+  const limit = f32x4.splat(tanh ? 40 : 80);
   const inAB = v128.and(f32x4.lt(f32x4.abs(a), limit), f32x4.lt(f32x4.abs(b), limit));
   const inCD = v128.and(f32x4.lt(f32x4.abs(c), limit), f32x4.lt(f32x4.abs(d), limit));
   if (!i32x4.all_true(v128.and(inAB, inCD))) return false;
-  const y0 = lanes(op, promoteLow(a)),
-    y1 = lanes(op, promoteHigh(a)),
-    y2 = lanes(op, promoteLow(b)),
-    y3 = lanes(op, promoteHigh(b)),
-    y4 = lanes(op, promoteLow(c)),
-    y5 = lanes(op, promoteHigh(c)),
-    y6 = lanes(op, promoteLow(d)),
-    y7 = lanes(op, promoteHigh(d));
+  const y0 = lanes(tanh, promoteLow(a)),
+    y1 = lanes(tanh, promoteHigh(a)),
+    y2 = lanes(tanh, promoteLow(b)),
+    y3 = lanes(tanh, promoteHigh(b)),
+    y4 = lanes(tanh, promoteLow(c)),
+    y5 = lanes(tanh, promoteHigh(c)),
+    y6 = lanes(tanh, promoteLow(d)),
+    y7 = lanes(tanh, promoteHigh(d));
   let lo0 = demote2(mul(y0, sp(DOWN)), mul(y1, sp(DOWN))),
     lo1 = demote2(mul(y2, sp(DOWN)), mul(y3, sp(DOWN))),
     lo2 = demote2(mul(y4, sp(DOWN)), mul(y5, sp(DOWN))),
@@ -127,7 +124,7 @@ export const FAST_SIGMOID = 0, FAST_TANH = 1;
   const ok01 = v128.and(agrees(lo0, y0, y1), agrees(lo1, y2, y3));
   const ok23 = v128.and(agrees(lo2, y4, y5), agrees(lo3, y6, y7));
   if (!i32x4.all_true(v128.and(ok01, ok23))) return false;
-  if (op == FAST_TANH) {
+  if (tanh) {
     const sign = i32x4.splat(SIGN);
     lo0 = v128.or(lo0, v128.and(a, sign));
     lo1 = v128.or(lo1, v128.and(b, sign));

@@ -10,7 +10,7 @@ import { fdCos, fdSin } from './fdlibm-trig';
 import { expCovers, expm1Covers, expm1Vec, expVec, sigmoidVec, tanhCovers, tanhVec } from './fdlibm-exp-simd';
 import { erf, erfCovers, erfVec4 } from './erf';
 import { log1pCovers, log1pVec, logCovers, logVec, softplusCovers, softplusVec } from './fdlibm-log-simd';
-import { FAST_SIGMOID, FAST_TANH, fastBlockF32 } from './f32-activations';
+import { fastBlockF32 } from './f32-activations';
 import { demote2, promoteHigh, promoteLow } from './f64x2-ops';
 
 /** Unary op codes (keep in sync with UNARY_CODES in src/backends/wasm/ops.ts; 0–5 are elementwise.ts's). */
@@ -112,15 +112,15 @@ function softplus(x: f64): f64 {
 }
 
 /**
- * float32 sigmoid (FAST_SIGMOID) or tanh (FAST_TANH, `op` its unary-math code): sixteen elements at a
- * time through f32-activations.ts where it vouches for the bits, the fdlibm path (runVec) elsewhere.
+ * float32 sigmoid or tanh (`op`: SIGMOID or TANH): sixteen elements at a time through
+ * f32-activations.ts where it vouches for the bits, the fdlibm path (runVec) elsewhere.
  */
 // @ts-expect-error: decorator
-@inline function runFastF32(fast: i32, op: i32, n: i32, x: usize, out: usize, scratch: usize): void {
+@inline function runFastF32(op: i32, n: i32, x: usize, out: usize, scratch: usize): void {
   let j = 0;
   for (; j + 16 <= n; j += 16) {
     const o = <usize>j * 4;
-    if (!fastBlockF32(fast, x + o, out + o)) runVec<f32>(op, 16, x + o, out + o, scratch);
+    if (!fastBlockF32(op == TANH, x + o, out + o)) runVec<f32>(op, 16, x + o, out + o, scratch);
   }
   runVec<f32>(op, n - j, x + <usize>j * 4, out + <usize>j * 4, scratch);
 }
@@ -172,11 +172,11 @@ export function unaryMath<T>(op: i32, n: i32, x: usize, out: usize, scratch: usi
     case EXP: runVec<T>(EXP, n, x, out, scratch); break;
     case EXPM1: runVec<T>(EXPM1, n, x, out, scratch); break;
     case TANH:
-      if (sizeof<T>() == 4) runFastF32(FAST_TANH, TANH, n, x, out, scratch);
+      if (sizeof<T>() == 4) runFastF32(TANH, n, x, out, scratch);
       else runVec<T>(TANH, n, x, out, scratch);
       break;
     case SIGMOID:
-      if (sizeof<T>() == 4) runFastF32(FAST_SIGMOID, SIGMOID, n, x, out, scratch);
+      if (sizeof<T>() == 4) runFastF32(SIGMOID, n, x, out, scratch);
       else runVec<T>(SIGMOID, n, x, out, scratch);
       break;
     case LOG: runVec<T>(LOG, n, x, out, scratch); break;

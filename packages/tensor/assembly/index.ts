@@ -202,17 +202,55 @@ export function unaryMath_f32(op: i32, n: i32, x: usize, out: usize, scratch: us
 export function unaryMath_f64(op: i32, n: i32, x: usize, out: usize, scratch: usize): void {
   unaryMath<f64>(op, n, x, out, scratch);
 }
-export function lstmCell_f32(rows: i32, hidden: i32, gates: usize, c: usize, out: usize, scratch: usize): void {
-  lstmCell<f32>(rows, hidden, gates, c, out, scratch);
+export function lstmCell_f32(
+  rows: i32,
+  hidden: i32,
+  gates: usize,
+  hGates: usize,
+  bias: usize,
+  c: usize,
+  out: usize,
+  scratch: usize,
+  pre: usize,
+): void {
+  lstmCell<f32>(rows, hidden, gates, hGates, bias, c, out, scratch, pre);
 }
-export function lstmCell_f64(rows: i32, hidden: i32, gates: usize, c: usize, out: usize, scratch: usize): void {
-  lstmCell<f64>(rows, hidden, gates, c, out, scratch);
+export function lstmCell_f64(
+  rows: i32,
+  hidden: i32,
+  gates: usize,
+  hGates: usize,
+  bias: usize,
+  c: usize,
+  out: usize,
+  scratch: usize,
+  pre: usize,
+): void {
+  lstmCell<f64>(rows, hidden, gates, hGates, bias, c, out, scratch, pre);
 }
-export function lstmCellBackward_f32(rows: i32, hidden: i32, g: usize, s: usize, c: usize, dg: usize, dc: usize): void {
-  lstmCellBackward<f32>(rows, hidden, g, s, c, dg, dc);
+export function lstmCellBackward_f32(
+  rows: i32,
+  hidden: i32,
+  g: usize,
+  gn: usize,
+  s: usize,
+  c: usize,
+  dg: usize,
+  dc: usize,
+): void {
+  lstmCellBackward<f32>(rows, hidden, g, gn, s, c, dg, dc);
 }
-export function lstmCellBackward_f64(rows: i32, hidden: i32, g: usize, s: usize, c: usize, dg: usize, dc: usize): void {
-  lstmCellBackward<f64>(rows, hidden, g, s, c, dg, dc);
+export function lstmCellBackward_f64(
+  rows: i32,
+  hidden: i32,
+  g: usize,
+  gn: usize,
+  s: usize,
+  c: usize,
+  dg: usize,
+  dc: usize,
+): void {
+  lstmCellBackward<f64>(rows, hidden, g, gn, s, c, dg, dc);
 }
 export function unaryMathScratchBytes(): i32 {
   return TRIG_SCRATCH_BYTES;

@@ -5,17 +5,55 @@
 import { SIGMOID, TANH, unaryMath } from './unary-math';
 
 /**
- * [h', c', σ(i), σ(f), tanh(g), σ(o), tanh(c')] planes of rows·hidden elements each at `out`, from
- * gates [rows, 4·hidden] (i, f, g, o) and c [rows, hidden], all contiguous. `scratch`: unary-math's.
+ * One row of pre-activations at `pre`: x + (h + bias) over `count` elements, each sum rounded to T
+ * (what two binary adds store); x + h where `bias` is 0.
  */
-export function lstmCell<T>(rows: i32, hidden: i32, gates: usize, c: usize, out: usize, scratch: usize): void {
+function addRow<T>(count: i32, x: usize, h: usize, bias: usize, pre: usize): void {
+  const sz = <usize>sizeof<T>();
+  const L = 16 / <i32>sz;
+  let j = 0;
+  for (; j + L <= count; j += L) {
+    const o = <usize>j * sz;
+    let hv = v128.load(h + o);
+    if (bias != 0) hv = v128.add<T>(hv, v128.load(bias + o));
+    v128.store(pre + o, v128.add<T>(v128.load(x + o), hv));
+  }
+  for (; j < count; j++) {
+    const o = <usize>j * sz;
+    let hs: T = load<T>(h + o);
+    if (bias != 0) hs = hs + load<T>(bias + o);
+    store<T>(pre + o, load<T>(x + o) + hs);
+  }
+}
+
+/**
+ * [h', c', σ(i), σ(f), tanh(g), σ(o), tanh(c')] planes of rows·hidden elements each at `out`, from
+ * gates [rows, 4·hidden] (i, f, g, o) and c [rows, hidden], all contiguous. Where `hGates` is not 0
+ * (also [rows, 4·hidden]), the pre-activations are gates + (hGates + bias) (`bias` [4·hidden], or 0
+ * for none), made a row at a time at `pre` (4·hidden elements). `scratch`: unary-math's.
+ */
+export function lstmCell<T>(
+  rows: i32,
+  hidden: i32,
+  gates: usize,
+  hGates: usize,
+  bias: usize,
+  c: usize,
+  out: usize,
+  scratch: usize,
+  pre: usize,
+): void {
   const sz = <usize>sizeof<T>();
   const n = rows * hidden;
   const P = <usize>n * sz,
     H = <usize>hidden * sz;
   for (let b = 0; b < rows; b++) {
-    const g = gates + <usize>b * 4 * H,
-      r = <usize>b * H;
+    let g = gates + <usize>b * 4 * H;
+    const r = <usize>b * H;
+    if (hGates != 0) {
+      addRow<T>(4 * hidden, g, hGates + <usize>b * 4 * H, bias, pre);
+      g = pre;
+    }
     unaryMath<T>(SIGMOID, hidden, g, out + 2 * P + r, scratch);
     unaryMath<T>(SIGMOID, hidden, g + H, out + 3 * P + r, scratch);
     unaryMath<T>(TANH, hidden, g + 2 * H, out + 4 * P + r, scratch);
@@ -40,16 +78,31 @@ export function lstmCell<T>(rows: i32, hidden: i32, gates: usize, c: usize, out:
 // ∂g = ∂c'·σ(i)·(1 − tanh²g), ∂o = G_h'·tanh(c')·σ(o)(1 − σ(o)), ∂c = ∂c'·σ(f): each product,
 // difference and sum rounded to T in the TypeScript kernel's order (no fused multiply-add)
 // @ts-expect-error: decorator
-@inline function backVec<T>(g: usize, s: usize, c: usize, dg: usize, dc: usize, k: usize, P: usize, H: usize): void {
+@inline function backVec<T>(
+  g: usize,
+  n: usize,
+  s: usize,
+  c: usize,
+  dg: usize,
+  dc: usize,
+  k: usize,
+  P: usize,
+  H: usize,
+): void {
   const one = v128.splat<T>(<T>1);
-  const gh = v128.load(g + k),
-    si = v128.load(s + 2 * P + k),
+  let gh = v128.load(g + k),
+    gc = v128.load(g + P + k);
+  if (n != 0) {
+    gh = v128.add<T>(gh, v128.load(n + k));
+    gc = v128.add<T>(gc, v128.load(n + P + k));
+  }
+  const si = v128.load(s + 2 * P + k),
     sf = v128.load(s + 3 * P + k),
     tg = v128.load(s + 4 * P + k),
     so = v128.load(s + 5 * P + k),
     tc = v128.load(s + 6 * P + k);
   const slopeC = v128.sub<T>(one, v128.mul<T>(tc, tc));
-  const gC2 = v128.add<T>(v128.mul<T>(v128.mul<T>(gh, so), slopeC), v128.load(g + P + k));
+  const gC2 = v128.add<T>(v128.mul<T>(v128.mul<T>(gh, so), slopeC), gc);
   v128.store(dg, v128.mul<T>(v128.mul<T>(gC2, tg), v128.mul<T>(si, v128.sub<T>(one, si))));
   v128.store(dg + H, v128.mul<T>(v128.mul<T>(gC2, v128.load(c + k)), v128.mul<T>(sf, v128.sub<T>(one, sf))));
   v128.store(dg + 2 * H, v128.mul<T>(v128.mul<T>(gC2, si), v128.sub<T>(one, v128.mul<T>(tg, tg))));
@@ -58,14 +111,29 @@ export function lstmCell<T>(rows: i32, hidden: i32, gates: usize, c: usize, out:
 }
 
 // @ts-expect-error: decorator
-@inline function backSca<T>(g: usize, s: usize, c: usize, dg: usize, dc: usize, k: usize, P: usize, H: usize): void {
-  const gh = load<T>(g + k),
-    si = load<T>(s + 2 * P + k),
+@inline function backSca<T>(
+  g: usize,
+  n: usize,
+  s: usize,
+  c: usize,
+  dg: usize,
+  dc: usize,
+  k: usize,
+  P: usize,
+  H: usize,
+): void {
+  let gh: T = load<T>(g + k),
+    gc: T = load<T>(g + P + k);
+  if (n != 0) {
+    gh = gh + load<T>(n + k);
+    gc = gc + load<T>(n + P + k);
+  }
+  const si = load<T>(s + 2 * P + k),
     sf = load<T>(s + 3 * P + k),
     tg = load<T>(s + 4 * P + k),
     so = load<T>(s + 5 * P + k),
     tc = load<T>(s + 6 * P + k);
-  const gC2: T = gh * so * (<T>1 - tc * tc) + load<T>(g + P + k);
+  const gC2: T = gh * so * (<T>1 - tc * tc) + gc;
   store<T>(dg, gC2 * tg * (si * (<T>1 - si)));
   store<T>(dg + H, gC2 * load<T>(c + k) * (sf * (<T>1 - sf)));
   store<T>(dg + 2 * H, gC2 * si * (<T>1 - tg * tg));
@@ -75,13 +143,15 @@ export function lstmCell<T>(rows: i32, hidden: i32, gates: usize, c: usize, out:
 
 /**
  * The cell's backward (Backend.fusedLstmCellBackward), bit-identical to the TypeScript kernel: from
- * grad [2, rows, hidden] (of h' and c'), the forward's seven planes `cell` and c [rows, hidden], the
- * gates' gradients [rows, 4·hidden] at `dGates` and c's [rows, hidden] at `dc`; all contiguous.
+ * grad [2, rows, hidden] (of h' and c'; plus `gradNext`, of that shape, where it is not 0), the
+ * forward's seven planes `cell` and c [rows, hidden], the gates' gradients [rows, 4·hidden] at
+ * `dGates` and c's [rows, hidden] at `dc`; all contiguous.
  */
 export function lstmCellBackward<T>(
   rows: i32,
   hidden: i32,
   grad: usize,
+  gradNext: usize,
   cell: usize,
   c: usize,
   dGates: usize,
@@ -97,11 +167,11 @@ export function lstmCellBackward<T>(
     let j = 0;
     for (; j + L <= hidden; j += L) {
       const o = <usize>j * sz;
-      backVec<T>(grad, cell, c, dg + o, dc, row + o, P, H);
+      backVec<T>(grad, gradNext, cell, c, dg + o, dc, row + o, P, H);
     }
     for (; j < hidden; j++) {
       const o = <usize>j * sz;
-      backSca<T>(grad, cell, c, dg + o, dc, row + o, P, H);
+      backSca<T>(grad, gradNext, cell, c, dg + o, dc, row + o, P, H);
     }
   }
 }

@@ -157,15 +157,26 @@ export interface Backend {
    * The LSTM cell's pointwise part: gates [..., 4H] (i, f, g, o pre-activations) and c [..., H], of one
    * float dtype, to [7, ..., H] planes h', c', σ(i), σ(f), tanh(g), σ(o), tanh(c') (the rest are what
    * the backward reads), with the unfused ops' bits (see `fusedLstmCell`). Written into `out` when
-   * given (contiguous, [7, ..., H] of c's dtype, not overlapping the operands).
+   * given (contiguous, [7, ..., H] of c's dtype, not overlapping the operands). Where `hGates`
+   * [..., 4H] is given (any layout), the pre-activations are gates + (hGates + bias), each sum
+   * rounded as `binary('add')` rounds it (`bias` [4H], optional, added to every row): an LSTM
+   * layer's x·W_ihᵀ + b_ih and h·W_hhᵀ + b_hh added in the kernel instead of in two passes.
    */
-  fusedLstmCell(gates: NDArray, c: NDArray, out?: NDArray): NDArray;
+  fusedLstmCell(gates: NDArray, c: NDArray, out?: NDArray, hGates?: NDArray, bias?: NDArray): NDArray;
   /**
    * The gradients of the gates and c from `grad` [2, ..., H] (of h' and c'), `cell` (the forward's
    * planes) and c. Written into `into`'s arrays when given (each contiguous, of its result's shape
-   * and c's dtype, not overlapping the operands).
+   * and c's dtype, not overlapping the operands). Where `gradNext` [2, ..., H] is given, the
+   * gradient taken is grad + gradNext, rounded as `binary('add')` rounds it (a layer's gradient of
+   * h' and c' from its output plus the one from the next time step).
    */
-  fusedLstmCellBackward(grad: NDArray, cell: NDArray, c: NDArray, into?: LstmCellGrads): LstmCellGrads;
+  fusedLstmCellBackward(
+    grad: NDArray,
+    cell: NDArray,
+    c: NDArray,
+    into?: LstmCellGrads,
+    gradNext?: NDArray,
+  ): LstmCellGrads;
   /**
    * The GRU cell's pointwise part: the input part xGates and hidden part hGates [..., 3H] (r, z, n)
    * and h [..., H], of one float dtype, to [4, ..., H] planes h', r, z, n, with the unfused ops' bits.

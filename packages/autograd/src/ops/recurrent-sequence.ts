@@ -60,11 +60,10 @@ function weightHhT(o: SequenceOperands): NDArray {
   return held(T.getBackend().copy(w, w.dtype, out), out);
 }
 
-/** h·W_hhᵀ + b_hh ([N, k·H]) as `linear` computes it (wT: weightHhT's), written into `out` when given. */
-function hiddenGates(h: NDArray, wT: NDArray, o: SequenceOperands, out?: NDArray): NDArray {
+/** h·W_hhᵀ + b_hh ([N, k·H]) as `linear` computes it (wT: weightHhT's), written into `out`. */
+function hiddenGates(h: NDArray, wT: NDArray, o: SequenceOperands, out: NDArray): NDArray {
   const be = T.getBackend();
-  const product = be.matmul(h, wT, h.dtype, out);
-  const y = out === undefined ? product : held(product, out);
+  const y = held(be.matmul(h, wT, h.dtype, out), out);
   if (o.biasHh !== undefined) held(be.binary('add', y, o.biasHh.expand(y.shape), y.dtype, y), y);
   return y;
 }
@@ -90,20 +89,21 @@ function workspace(o: SequenceOperands, op: string) {
 }
 
 /**
- * The LSTM layer: for t = 0..T−1, gates = xGates[t] + (h·W_hhᵀ + b_hh) and the fused cell. Returns
- * [h_t, c_t] of every step as a view [T, 2, N, H] of the workspace [T, 7, N, H].
+ * The LSTM layer: for t = 0..T−1, the gemm h·W_hhᵀ and the fused cell, which adds xGates[t] and b_hh
+ * to it (gates = xGates[t] + (h·W_hhᵀ + b_hh), as two adds would). Returns [h_t, c_t] of every step
+ * as a view [T, 2, N, H] of the workspace [T, 7, N, H].
  */
 export function lstmSequenceForward(o: SequenceOperands): NDArray {
   const be = T.getBackend();
   const { steps, batch, hidden, plane, dtype, step, data } = workspace(o, 'fusedLstmSequence');
   const wT = weightHhT(o);
+  const product = scratch([batch, 4 * hidden], dtype);
   let h = o.h0,
     c = o.c0!;
   for (let t = 0; t < steps; t++) {
-    const gates = hiddenGates(h, wT, o);
-    held(be.binary('add', o.xGates.select(0, t), gates, dtype, gates), gates);
+    held(be.matmul(h, wT, dtype, product), product);
     const target = at(data, [LSTM_CELL_PLANES, batch, hidden], t * step);
-    const cell = held(be.fusedLstmCell(gates, c, target), target);
+    const cell = held(be.fusedLstmCell(o.xGates.select(0, t), c, target, product, o.biasHh), target);
     h = cell.select(0, 0);
     c = cell.select(0, 1);
   }
@@ -184,30 +184,32 @@ function plus(g: NDArray, next: NDArray | null, into: NDArray): NDArray {
 
 /**
  * The LSTM layer's gradients from g [T, 2, N, H] (of every h_t and c_t) and the workspace `data`:
- * steps back from T−1, the incoming [∂h, ∂c] of step t is g[t] + [∂gates_{t+1}·W_hh, ∂c_{t+1}].
+ * steps back from T−1, the incoming [∂h, ∂c] of step t is g[t] + [∂gates_{t+1}·W_hh, ∂c_{t+1}] (the
+ * sum made by the cell's backward kernel).
  */
 export function lstmSequenceBackward(g: NDArray, data: T.TypedArray, o: SequenceOperands, need: SequenceNeeds) {
   const be = T.getBackend();
   const s = layoutOf(o);
   const { dtype, step } = s;
   const dGates = scratch([s.steps, s.batch, 4 * s.hidden], dtype);
-  // [∂h, ∂c] into step t from step t + 1, and the sum with g[t]: written again each step
-  const next = scratch([2, s.batch, s.hidden], dtype);
-  const sum = scratch([2, s.batch, s.hidden], dtype);
+  // [∂h, ∂c] out of step t (into step t − 1), in turns: step t reads step t + 1's from the other one
+  const turns = [scratch([2, s.batch, s.hidden], dtype), scratch([2, s.batch, s.hidden], dtype)] as const;
   for (let t = s.steps - 1; t >= 0; t--) {
     const cell = at(data, [LSTM_CELL_PLANES, s.batch, s.hidden], t * step);
     const cPrev = t > 0 ? at(data, [s.batch, s.hidden], (t - 1) * step + s.plane) : o.c0!;
-    const grad = plus(g.select(0, t), t < s.steps - 1 ? next : null, sum);
-    const into = { gates: dGates.select(0, t), c: next.select(0, 1) };
-    const d = be.fusedLstmCellBackward(grad, cell, cPrev, into);
+    const out = turns[t % 2]!;
+    const into = { gates: dGates.select(0, t), c: out.select(0, 1) };
+    const fromNext = t < s.steps - 1 ? turns[(t + 1) % 2] : undefined;
+    const d = be.fusedLstmCellBackward(g.select(0, t), cell, cPrev, into, fromNext);
     const gates = held(d.gates, into.gates);
     held(d.c, into.c);
-    if (t > 0 || need.h0) held(be.matmul(gates, o.weightHh, dtype, next.select(0, 0)), next.select(0, 0));
+    if (t > 0 || need.h0) held(be.matmul(gates, o.weightHh, dtype, out.select(0, 0)), out.select(0, 0));
   }
+  const first = turns[0];
   const grads: SequenceGrads = {
     xGates: need.xGates ? dGates : null,
-    h0: need.h0 ? next.select(0, 0) : null,
-    c0: need.c0 ? next.select(0, 1) : null,
+    h0: need.h0 ? first.select(0, 0) : null,
+    c0: need.c0 ? first.select(0, 1) : null,
     ...weightGrads(dGates, data, o, s, need),
   };
   return grads;

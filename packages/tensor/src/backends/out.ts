@@ -33,3 +33,25 @@ export function checkOut(
     );
   return out;
 }
+
+/**
+ * Throws unless the optional operand `x` (named `name`) of `kernel` is absent or of `shape` and
+ * `dtype` (any layout): a ShapeError or DTypeError naming the kernel, the operand, and what was
+ * expected.
+ * @example
+ * ```ts
+ * checkOperand('fusedLstmCell', 'hGates', hGates, gates.shape, gates.dtype); // or throws
+ * ```
+ */
+export function checkOperand(
+  kernel: string,
+  name: string,
+  x: NDArray | undefined,
+  shape: readonly number[],
+  dtype: DType,
+): void {
+  if (x === undefined) return;
+  if (x.dtype !== dtype) throw new DTypeError(kernel, `${name} has dtype ${x.dtype}, expected ${dtype}`);
+  if (!shapesEqual(x.shape, shape))
+    throw new ShapeError(kernel, `${name} has shape ${fmtShape(x.shape)}, expected ${fmtShape(shape)}`);
+}

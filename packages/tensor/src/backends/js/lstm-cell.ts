@@ -10,7 +10,7 @@
 import { type Backend, type LstmCellGrads, getBackend } from '../../backend.js';
 import type { NDArray } from '../../ndarray.js';
 import { LSTM_CELL_PLANES as PLANES } from '../../ops/recurrent.js';
-import { checkOut } from '../out.js';
+import { checkOperand, checkOut } from '../out.js';
 import { copy } from './copy.js';
 import {
   type F32,
@@ -25,15 +25,30 @@ import {
 } from './recurrent-arrays.js';
 
 /**
- * [h', c', σ(i), σ(f), tanh(g), σ(o), tanh(c')] from gates [..., 4H] and c [..., H]: σ of all four
- * parts in one unary call (σ(g) unused), tanh of the g part, the state in one loop, tanh(c') into its
- * plane, and h' = σ(o)·tanh(c') as the binary kernel multiplies. Written into `into` when given.
+ * gates + (hGates + bias) as the binary kernel adds (bias [4H] broadcast over the rows; gates
+ * itself without hGates), checked against gates' shape and dtype.
  */
-export function fusedLstmCell(gates: NDArray, c: NDArray, into?: NDArray): NDArray {
+function preActivations(gates: NDArray, hGates?: NDArray, bias?: NDArray): NDArray {
+  if (hGates === undefined) return gates;
+  const kernels = getBackend();
+  const dtype = gates.dtype;
+  checkOperand('fusedLstmCell', 'hGates', hGates, gates.shape, dtype);
+  checkOperand('fusedLstmCell', 'bias', bias, gates.shape.slice(-1), dtype);
+  const h = bias === undefined ? hGates : kernels.binary('add', hGates, bias.expand(gates.shape), dtype);
+  return kernels.binary('add', gates, h, dtype);
+}
+
+/**
+ * [h', c', σ(i), σ(f), tanh(g), σ(o), tanh(c')] from gates [..., 4H] (plus hGates + bias where
+ * given) and c [..., H]: σ of all four parts in one unary call (σ(g) unused), tanh of the g part,
+ * the state in one loop, tanh(c') into its plane, and h' = σ(o)·tanh(c') as the binary kernel
+ * multiplies. Written into `into` when given.
+ */
+export function fusedLstmCell(gates: NDArray, c: NDArray, into?: NDArray, hGates?: NDArray, bias?: NDArray): NDArray {
   const kernels = getBackend();
   const dtype = c.dtype;
   const hidden = c.shape[c.ndim - 1]!;
-  const g = contiguous(gates),
+  const g = contiguous(preActivations(gates, hGates, bias)),
     cc = contiguous(c);
   const out = checkOut('fusedLstmCell', into, [PLANES, ...c.shape], dtype) ?? planesLike(c, PLANES);
   const plane = (k: number): NDArray => out.select(0, k);
@@ -107,12 +122,20 @@ function lstmStateF64(o: F64, o0: number, ops: StateOperands<F64>, rows: number,
 }
 
 /**
- * The gradients of the gates and of c from `grad` [2, ..., H] (of h' and c'), `cell` (the forward's
- * planes, whose activations it reads) and c: the unfused chain's backward. Written into `into`'s
- * arrays when given.
+ * The gradients of the gates and of c from `grad` [2, ..., H] (of h' and c'; plus `gradNext` where
+ * given, as the binary kernel adds), `cell` (the forward's planes, whose activations it reads) and
+ * c: the unfused chain's backward. Written into `into`'s arrays when given.
  */
-export function fusedLstmCellBackward(grad: NDArray, cell: NDArray, c: NDArray, into?: LstmCellGrads): LstmCellGrads {
-  const gr = contiguous(grad),
+export function fusedLstmCellBackward(
+  grad: NDArray,
+  cell: NDArray,
+  c: NDArray,
+  into?: LstmCellGrads,
+  gradNext?: NDArray,
+): LstmCellGrads {
+  checkOperand('fusedLstmCellBackward', 'gradNext', gradNext, grad.shape, grad.dtype);
+  const sum = gradNext === undefined ? grad : getBackend().binary('add', grad, gradNext, grad.dtype);
+  const gr = contiguous(sum),
     s = contiguous(cell),
     cc = contiguous(c);
   const hidden = c.shape[c.ndim - 1]!;

@@ -237,17 +237,20 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
         if (x.ndim === 4) checkOut('maxPool', out, [x.shape[0]!, x.shape[1]!, ...geometry.output], x.dtype);
         return attempt(ctx, () => wasmMaxPool(ctx, x, geometry, out)) ?? fallback.maxPool(x, geometry, out);
       },
-      fusedLstmCell: (gates, c, into) => {
+      fusedLstmCell: (gates, c, into, hGates, bias) => {
         checkOut('fusedLstmCell', into, [LSTM_CELL_PLANES, ...c.shape], c.dtype);
-        return attempt(ctx, () => wasmLstmCell(ctx, gates, c, into)) ?? fallback.fusedLstmCell(gates, c, into);
+        return (
+          attempt(ctx, () => wasmLstmCell(ctx, gates, c, into, hGates, bias)) ??
+          fallback.fusedLstmCell(gates, c, into, hGates, bias)
+        );
       },
-      fusedLstmCellBackward: (grad, cell, c, into) => {
+      fusedLstmCellBackward: (grad, cell, c, into, gradNext) => {
         const hidden = c.shape[c.ndim - 1] ?? 0;
         checkOut('fusedLstmCellBackward', into?.gates, [...c.shape.slice(0, -1), 4 * hidden], c.dtype);
         checkOut('fusedLstmCellBackward', into?.c, c.shape, c.dtype);
         return (
-          attempt(ctx, () => wasmLstmCellBackward(ctx, grad, cell, c, into)) ??
-          fallback.fusedLstmCellBackward(grad, cell, c, into)
+          attempt(ctx, () => wasmLstmCellBackward(ctx, grad, cell, c, into, gradNext)) ??
+          fallback.fusedLstmCellBackward(grad, cell, c, into, gradNext)
         );
       },
     },

@@ -1,6 +1,6 @@
 /**
  * The LSTM cell's pointwise part and its backward, each in one wasm call (assembly/lstm-cell.ts).
- * The forward: gates and c copied in,
+ * The forward: gates (and the hidden part and bias added to them, where given) and c copied in,
  * the seven planes out, with the TypeScript kernel's bits (its activations are the same math
  * kernels, its products and sums rounded alike). Declined where the math kernels disagree with
  * Math.* on this engine (see unary-math.ts), for small or non-contiguous operands, and past the
@@ -16,24 +16,50 @@ import { MIN_SIZE } from './elementwise.js';
 import { beginCall, finish, stageContiguous, target } from './stage.js';
 import { mathKernelAgrees } from './unary-math.js';
 
-/** [7, ..., H] planes from gates [..., 4H] and c [..., H] (of one float dtype), or undefined when declined. */
-export function wasmLstmCell(ctx: WasmContext, gates: NDArray, c: NDArray, out?: NDArray): NDArray | undefined {
+/**
+ * [7, ..., H] planes from gates [..., 4H] (plus hGates + bias where given) and c [..., H], of one
+ * float dtype, or undefined when declined.
+ */
+export function wasmLstmCell(
+  ctx: WasmContext,
+  gates: NDArray,
+  c: NDArray,
+  out?: NDArray,
+  hGates?: NDArray,
+  bias?: NDArray,
+): NDArray | undefined {
   const dtype = c.dtype;
   if (!isFloat(dtype) || gates.dtype !== dtype || gates.size < MIN_SIZE || c.ndim === 0) return undefined;
-  // staged: the gates (4 planes), c (1) and the result (7)
-  if (!gates.isContiguous || !c.isContiguous || (4 + 1 + PLANES) * c.size > ctx.chunkElements) return undefined;
+  if (!gates.isContiguous || !c.isContiguous) return undefined;
+  const hidden = c.shape[c.ndim - 1]!;
+  if (hGates !== undefined && !addendsFit(gates, hGates, bias, hidden)) return undefined;
+  // staged: the gates and hGates (4 planes each), c (1) and the result (7)
+  if ((8 + 1 + PLANES) * c.size > ctx.chunkElements) return undefined;
   // (probing resets the heap on first use: before anything is staged)
   if (!mathKernelAgrees(ctx.heap, 'sigmoid') || !mathKernelAgrees(ctx.heap, 'tanh')) return undefined;
   const f64 = dtype === 'float64';
-  const hidden = c.shape[c.ndim - 1]!;
-  const heap = beginCall(ctx.heap, [gates, c, out]);
+  const bytes = f64 ? 8 : 4;
+  const heap = beginCall(ctx.heap, [gates, c, out, hGates, bias]);
   const G = stageContiguous(heap, gates),
-    C = stageContiguous(heap, c);
+    C = stageContiguous(heap, c),
+    HG = hGates === undefined ? 0 : stageContiguous(heap, hGates),
+    B = bias === undefined ? 0 : stageContiguous(heap, bias);
   const n = PLANES * c.size;
-  const O = target(heap, out, n * (f64 ? 8 : 4), [gates, c]);
+  const O = target(heap, out, n * bytes, present([gates, c, hGates, bias]));
   const scratch = heap.alloc(heap.exports.unaryMathScratchBytes());
-  (f64 ? heap.exports.lstmCell_f64 : heap.exports.lstmCell_f32)(c.size / hidden, hidden, G, C, O, scratch);
+  const pre = hGates === undefined ? 0 : heap.alloc(4 * hidden * bytes);
+  (f64 ? heap.exports.lstmCell_f64 : heap.exports.lstmCell_f32)(c.size / hidden, hidden, G, HG, B, C, O, scratch, pre);
   return finish(heap, f64, O, n, [PLANES, ...c.shape], out);
+}
+
+/** The arrays among `xs` (what a kernel reads, optional operands included). */
+const present = (xs: readonly (NDArray | undefined)[]): NDArray[] => xs.filter((x): x is NDArray => x !== undefined);
+
+/** Whether the kernel takes these addends as they are: contiguous, of gates' shape and dtype (bias [4H]). */
+function addendsFit(gates: NDArray, hGates: NDArray, bias: NDArray | undefined, hidden: number): boolean {
+  const fits = (x: NDArray, shape: readonly number[]) =>
+    x.dtype === gates.dtype && x.isContiguous && shapesEqual(x.shape, shape);
+  return fits(hGates, gates.shape) && (bias === undefined || fits(bias, [4 * hidden]));
 }
 
 /**
@@ -49,26 +75,34 @@ export function wasmLstmCellBackward(
   cell: NDArray,
   c: NDArray,
   into?: LstmCellGrads,
+  gradNext?: NDArray,
 ): LstmCellGrads | undefined {
   const dtype = c.dtype;
   if (!isFloat(dtype) || grad.dtype !== dtype || cell.dtype !== dtype || c.size < MIN_SIZE || c.ndim === 0)
     return undefined;
   if (!shapesEqual(grad.shape, [2, ...c.shape]) || !shapesEqual(cell.shape, [PLANES, ...c.shape])) return undefined;
   if (!grad.isContiguous || !cell.isContiguous || !c.isContiguous) return undefined;
+  if (
+    gradNext !== undefined &&
+    !(gradNext.dtype === dtype && gradNext.isContiguous && shapesEqual(gradNext.shape, grad.shape))
+  )
+    return undefined;
   const hidden = c.shape[c.ndim - 1]!;
   const gateShape = [...c.shape.slice(0, -1), 4 * hidden];
-  // staged: grad (2 planes), cell (7), c (1), and the results (4 + 1)
-  if ((2 + PLANES + 1 + 5) * c.size > ctx.chunkElements) return undefined;
+  // staged: grad and gradNext (2 planes each), cell (7), c (1), and the results (4 + 1)
+  if ((4 + PLANES + 1 + 5) * c.size > ctx.chunkElements) return undefined;
   const f64 = dtype === 'float64';
   const bytes = f64 ? 8 : 4;
-  const heap = beginCall(ctx.heap, [grad, cell, c, into?.gates, into?.c]);
+  const heap = beginCall(ctx.heap, [grad, cell, c, into?.gates, into?.c, gradNext]);
   const G = stageContiguous(heap, grad),
+    N = gradNext === undefined ? 0 : stageContiguous(heap, gradNext),
     S = stageContiguous(heap, cell),
     C = stageContiguous(heap, c);
-  const DG = target(heap, into?.gates, 4 * c.size * bytes, [grad, cell, c]),
-    DC = target(heap, into?.c, c.size * bytes, [grad, cell, c]);
+  const read = present([grad, cell, c, gradNext]);
+  const DG = target(heap, into?.gates, 4 * c.size * bytes, read),
+    DC = target(heap, into?.c, c.size * bytes, read);
   const run = f64 ? heap.exports.lstmCellBackward_f64 : heap.exports.lstmCellBackward_f32;
-  run(c.size / hidden, hidden, G, S, C, DG, DC);
+  run(c.size / hidden, hidden, G, N, S, C, DG, DC);
   return {
     gates: finish(heap, f64, DG, 4 * c.size, gateShape, into?.gates),
     c: finish(heap, f64, DC, c.size, c.shape, into?.c),

@@ -9,6 +9,30 @@ const { KERNELS_BASE64 } = KERNELS_FUSED
   ? await import('./kernels-relaxed.generated.js')
   : await import('./kernels-simd.generated.js');
 
+/** assembly/lstm-cell.ts's forward (0 for an absent hGates or bias). */
+type LstmCellKernel = (
+  rows: number,
+  hidden: number,
+  gates: number,
+  hGates: number,
+  bias: number,
+  c: number,
+  out: number,
+  scratch: number,
+  pre: number,
+) => void;
+/** assembly/lstm-cell.ts's backward (0 for no gradNext). */
+type LstmCellBackwardKernel = (
+  rows: number,
+  hidden: number,
+  grad: number,
+  gradNext: number,
+  cell: number,
+  c: number,
+  dGates: number,
+  dc: number,
+) => void;
+
 /** The functions the AssemblyScript kernels export (pointers are byte offsets into linear memory). */
 export interface KernelExports {
   packB_f32(k: number, n: number, b: number, rs: number, cs: number, dst: number): void;
@@ -99,10 +123,10 @@ export interface KernelExports {
   ): void;
   convert_run(code: number, n: number, x: number, out: number): void;
   activationGrad_f32(op: number, n: number, g: number, s: number, out: number): void;
-  lstmCell_f32(rows: number, hidden: number, gates: number, c: number, out: number, scratch: number): void;
-  lstmCell_f64(rows: number, hidden: number, gates: number, c: number, out: number, scratch: number): void;
-  lstmCellBackward_f32(rows: number, hidden: number, g: number, s: number, c: number, dg: number, dc: number): void;
-  lstmCellBackward_f64(rows: number, hidden: number, g: number, s: number, c: number, dg: number, dc: number): void;
+  lstmCell_f32: LstmCellKernel;
+  lstmCell_f64: LstmCellKernel;
+  lstmCellBackward_f32: LstmCellBackwardKernel;
+  lstmCellBackward_f64: LstmCellBackwardKernel;
   activationGrad_f64(op: number, n: number, g: number, s: number, out: number): void;
   unaryMath_f32(op: number, n: number, x: number, out: number, scratch: number): void;
   unaryMath_f64(op: number, n: number, x: number, out: number, scratch: number): void;

@@ -1,0 +1,114 @@
+// The LSTM cell kernels' optional addends (what an LSTM layer hands them so that no separate pass adds
+// them): the forward's hGates and bias (pre-activations gates + (hGates + bias)) and the backward's
+// gradNext (gradient grad + gradNext) must give bit for bit what the kernel gives on the sums the
+// binary kernel makes, on the TypeScript and WebAssembly backends, float32 and float64, any layout;
+// the wasm kernels must run them themselves, and operands that do not fit get typed errors.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { type Backend, DTypeError, NDArray, ShapeError, jsBackend } from '../src/index.js';
+import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
+import { countingFallback, expectBitIdentical } from './backend-helpers.js';
+import { spikyValues } from './helpers.js';
+
+type FloatDType = 'float32' | 'float64';
+
+const fallback = countingFallback();
+const backends: [string, Backend][] = [['js', jsBackend]];
+if (wasmSupported()) backends.push(['wasm', createWasmBackend(fallback.backend, { threads: 1 })]);
+
+const SPECIALS = [0, -0, NaN, Infinity, -Infinity, 1e-30, -1e30, 20, -20, 3.4e38];
+
+/** An array of `shape` with values in [-4, 4) (a tenth special), contiguous or as a transposed copy's view. */
+function array(dtype: FloatDType, shape: number[], seed: number, strided = false): NDArray {
+  const v = spikyValues(
+    shape.reduce((p, d) => p * d, 1),
+    seed,
+    4,
+    SPECIALS,
+  );
+  const x = new NDArray(dtype === 'float32' ? Float32Array.from(v) : Float64Array.from(v), shape);
+  if (!strided || shape.length < 2) return x;
+  const order = shape.map((_, i) => shape.length - 1 - i);
+  return jsBackend.copy(x.permute(order), dtype).permute(order);
+}
+
+/** The binary kernel's a + b (b broadcast to a's shape). */
+const plus = (a: NDArray, b: NDArray): NDArray => jsBackend.binary('add', a, b.expand(a.shape), a.dtype);
+
+const caseArb = fc.record({
+  rows: fc.integer({ min: 1, max: 40 }),
+  hidden: fc.integer({ min: 1, max: 24 }),
+  strided: fc.boolean(),
+  withBias: fc.boolean(),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+
+describe('LSTM cell kernels: the addends they take', () => {
+  for (const [name, backend] of backends) {
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`${name} ${dtype}: gates + (hGates + bias) and grad + gradNext, as the binary kernel adds them`, () => {
+        fc.assert(
+          fc.property(caseArb, ({ rows, hidden, strided, withBias, seed }) => {
+            const gates = array(dtype, [rows, 4 * hidden], seed);
+            const hGates = array(dtype, [rows, 4 * hidden], seed + 1, strided);
+            const bias = withBias ? array(dtype, [4 * hidden], seed + 2) : undefined;
+            const c = array(dtype, [rows, hidden], seed + 3);
+            const pre = plus(gates, bias === undefined ? hGates : plus(hGates, bias));
+            const cell = backend.fusedLstmCell(gates, c, undefined, hGates, bias);
+            expectBitIdentical(cell, jsBackend.fusedLstmCell(pre, c));
+            const grad = array(dtype, [2, rows, hidden], seed + 4);
+            const gradNext = array(dtype, [2, rows, hidden], seed + 5, strided);
+            const got = backend.fusedLstmCellBackward(grad, cell, c, undefined, gradNext);
+            const want = jsBackend.fusedLstmCellBackward(plus(grad, gradNext), cell, c);
+            expectBitIdentical(got.gates, want.gates);
+            expectBitIdentical(got.c, want.c);
+          }),
+          { numRuns: 80 },
+        );
+      });
+    }
+  }
+
+  it.skipIf(!wasmSupported())('wasm: computes them itself, into given arrays (no call reaches its fallback)', () => {
+    const wasm = backends[1]![1];
+    for (const dtype of ['float32', 'float64'] as const) {
+      // 48 rows of hidden 13: past the kernels' 512 elements of c, with a tail in every row
+      const [rows, hidden] = [48, 13];
+      const gates = array(dtype, [rows, 4 * hidden], 1);
+      const hGates = array(dtype, [rows, 4 * hidden], 2);
+      const bias = array(dtype, [4 * hidden], 3);
+      const c = array(dtype, [rows, hidden], 4);
+      const before = { ...fallback.calls };
+      const size = 7 * rows * hidden;
+      const out = new NDArray(dtype === 'float32' ? new Float32Array(size) : new Float64Array(size), [7, rows, hidden]);
+      expect(wasm.fusedLstmCell(gates, c, out, hGates, bias)).toBe(out);
+      expectBitIdentical(out, jsBackend.fusedLstmCell(plus(gates, plus(hGates, bias)), c));
+      const grad = array(dtype, [2, rows, hidden], 5);
+      const gradNext = array(dtype, [2, rows, hidden], 6);
+      const got = wasm.fusedLstmCellBackward(grad, out, c, undefined, gradNext);
+      expectBitIdentical(got.gates, jsBackend.fusedLstmCellBackward(plus(grad, gradNext), out, c).gates);
+      expect(fallback.calls.fusedLstmCell ?? 0).toBe(before.fusedLstmCell ?? 0);
+      expect(fallback.calls.fusedLstmCellBackward ?? 0).toBe(before.fusedLstmCellBackward ?? 0);
+    }
+  });
+
+  for (const [name, backend] of backends) {
+    it(`${name}: refuses addends that do not fit, naming the kernel and the operand`, () => {
+      const f32 = (shape: number[]): NDArray => array('float32', shape, 9);
+      const [gates, c] = [f32([40, 32]), f32([40, 8])];
+      expect(() => backend.fusedLstmCell(gates, c, undefined, f32([40, 24]))).toThrow(
+        new ShapeError('fusedLstmCell', 'hGates has shape [40,24], expected [40,32]'),
+      );
+      expect(() => backend.fusedLstmCell(gates, c, undefined, f32([40, 32]), f32([8]))).toThrow(
+        new ShapeError('fusedLstmCell', 'bias has shape [8], expected [32]'),
+      );
+      expect(() => backend.fusedLstmCell(gates, c, undefined, array('float64', [40, 32], 1))).toThrow(
+        new DTypeError('fusedLstmCell', 'hGates has dtype float64, expected float32'),
+      );
+      const cell = backend.fusedLstmCell(gates, c);
+      expect(() => backend.fusedLstmCellBackward(f32([2, 40, 8]), cell, c, undefined, f32([1, 40, 8]))).toThrow(
+        new ShapeError('fusedLstmCellBackward', 'gradNext has shape [1,40,8], expected [2,40,8]'),
+      );
+    });
+  }
+});

@@ -9,6 +9,7 @@ import { convert } from './convert';
 import { activationGrad } from './activation-grad';
 import { unaryMath } from './unary-math';
 import { lstmCell, lstmCellBackward } from './lstm-cell';
+import { stridedCopy } from './strided-copy';
 import { TRIG_SCRATCH_BYTES } from './fdlibm-trig';
 import { argReduce } from './arg-reduce';
 import { where, clamp } from './select';
@@ -278,4 +279,34 @@ export function maxPool_f32(geo: usize, x: usize, out: usize): void {
 }
 export function maxPool_f64(geo: usize, x: usize, out: usize): void {
   maxPool<f64>(geo, x, out);
+}
+
+// A same-dtype copy of a strided view (up to four merged dimensions) into a contiguous block.
+export function stridedCopy_f32(
+  n0: i32,
+  n1: i32,
+  n2: i32,
+  n3: i32,
+  s0: i32,
+  s1: i32,
+  s2: i32,
+  s3: i32,
+  src: usize,
+  dst: usize,
+): void {
+  stridedCopy<f32>(n0, n1, n2, n3, s0, s1, s2, s3, src, dst);
+}
+export function stridedCopy_f64(
+  n0: i32,
+  n1: i32,
+  n2: i32,
+  n3: i32,
+  s0: i32,
+  s1: i32,
+  s2: i32,
+  s3: i32,
+  src: usize,
+  dst: usize,
+): void {
+  stridedCopy<f64>(n0, n1, n2, n3, s0, s1, s2, s3, src, dst);
 }

@@ -31,6 +31,7 @@ import { wasmClamp } from './clamp.js';
 import { wasmWhere } from './where.js';
 import { wasmCol2im, wasmIm2col } from './conv.js';
 import { wasmMaxPool, wasmMaxPoolGrad } from './max-pool.js';
+import { wasmStridedCopy } from './strided-copy.js';
 import { wasmLstmCell, wasmLstmCellBackward } from './lstm-cell.js';
 import { LSTM_CELL_PLANES } from '../../ops/recurrent.js';
 import { wasmResidentMemory } from './resident.js';
@@ -177,7 +178,11 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
             ([p], o) => wasmConvert(ctx, p!, dtype, o) !== undefined,
             into(([p], o) => fallback.copy(p!, dtype, o)),
           );
-        return attempt(ctx, () => wasmConvert(ctx, x, dtype, out)) ?? fallback.copy(x, dtype, out);
+        return (
+          attempt(ctx, () => wasmConvert(ctx, x, dtype, out)) ??
+          attempt(ctx, () => wasmStridedCopy(ctx, x, dtype, out)) ??
+          fallback.copy(x, dtype, out)
+        );
       },
       addScaledInPlace: (y, x, alpha) => {
         if (y.size > limit && y.isContiguous && x.isContiguous && isFloat(y.dtype)) {

@@ -33,6 +33,20 @@ type LstmCellBackwardKernel = (
   dc: number,
 ) => void;
 
+/** assembly/strided-copy.ts's copy: sizes n0..n3, element strides s0..s3, source and destination addresses. */
+type StridedCopyKernel = (
+  n0: number,
+  n1: number,
+  n2: number,
+  n3: number,
+  s0: number,
+  s1: number,
+  s2: number,
+  s3: number,
+  src: number,
+  dst: number,
+) => void;
+
 /** The functions the AssemblyScript kernels export (pointers are byte offsets into linear memory). */
 export interface KernelExports {
   packB_f32(k: number, n: number, b: number, rs: number, cs: number, dst: number): void;
@@ -127,6 +141,8 @@ export interface KernelExports {
   lstmCell_f64: LstmCellKernel;
   lstmCellBackward_f32: LstmCellBackwardKernel;
   lstmCellBackward_f64: LstmCellBackwardKernel;
+  stridedCopy_f32: StridedCopyKernel;
+  stridedCopy_f64: StridedCopyKernel;
   activationGrad_f64(op: number, n: number, g: number, s: number, out: number): void;
   unaryMath_f32(op: number, n: number, x: number, out: number, scratch: number): void;
   unaryMath_f64(op: number, n: number, x: number, out: number, scratch: number): void;

@@ -1,0 +1,104 @@
+// The wasm backend's copy of strided float views (assembly/strided-copy.ts): any permutation,
+// transpose (in 4×4 or 2×2 tiles, with edges), strided or reversed slice and broadcast, float32 and
+// float64, from ordinary and resident storage, into a new array or a given `out`: the same bits as
+// the TypeScript backend's copy, computed in wasm (no call reaches its fallback) wherever the view
+// merges into at most four dimensions, and handed to the fallback beyond that.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { type Backend, NDArray, jsBackend, residentMemory } from '../src/index.js';
+import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
+import { mergeDims } from '../src/backends/wasm/strided-copy.js';
+import { countingFallback, expectBitIdentical } from './backend-helpers.js';
+import { spikyValues } from './helpers.js';
+
+type FloatDType = 'float32' | 'float64';
+
+const SPECIALS = [0, -0, NaN, Infinity, -Infinity, 1e-45, 3.4e38, 5e-324];
+
+/** A contiguous array of `shape` (values from `seed`, a tenth special), in resident memory when asked. */
+function array(backend: Backend, dtype: FloatDType, shape: number[], seed: number, resident = false): NDArray {
+  const n = shape.reduce((p, d) => p * d, 1);
+  const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
+  const block = resident ? residentMemory(backend)?.allocate(n * Ctor.BYTES_PER_ELEMENT) : undefined;
+  const data = block === undefined ? new Ctor(n) : new Ctor(block.buffer() as ArrayBuffer, block.byteOffset, n);
+  data.set(spikyValues(n, seed, 100, SPECIALS));
+  return new NDArray(data, shape);
+}
+
+/** A view of `x` made by `steps` (permute, transpose, flip, stride, broadcast), from fast-check's choices. */
+function viewOf(x: NDArray, steps: readonly number[]): NDArray {
+  let v = x;
+  for (const s of steps) {
+    const axis = s % v.ndim;
+    if (s % 5 === 0) v = v.permute([...v.shape.keys()].reverse());
+    else if (s % 5 === 1 && v.ndim >= 2) v = v.transpose();
+    else if (s % 5 === 2) v = v.slice(axis, undefined, undefined, -1);
+    else if (s % 5 === 3 && v.shape[axis]! >= 4) v = v.slice(axis, 1, undefined, 2);
+    else if (s % 5 === 4) v = v.unsqueeze(0).expand([2, ...v.shape]);
+  }
+  return v;
+}
+
+describe.skipIf(!wasmSupported())('wasm copy of strided float views', () => {
+  const fallback = countingFallback();
+  const wasm = createWasmBackend(fallback.backend, { threads: 1 });
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`${dtype}: any view equals the TypeScript copy bit for bit, and runs in wasm up to four merged dimensions`, () => {
+      fc.assert(
+        fc.property(
+          fc.array(fc.integer({ min: 1, max: 13 }), { minLength: 1, maxLength: 4 }),
+          fc.array(fc.nat(99), { minLength: 1, maxLength: 4 }),
+          fc.boolean(),
+          fc.nat(1000),
+          (shape, steps, resident, seed) => {
+            const x = array(wasm, dtype, [...shape, 40], seed, resident);
+            const v = viewOf(x, steps);
+            const before = fallback.calls.copy ?? 0;
+            const got = wasm.copy(v, dtype);
+            expectBitIdentical(got, jsBackend.copy(v, dtype));
+            // (a call that reads resident storage may not grow the memory for a new result: it may
+            // go to the fallback, as may a view of more than a block of elements)
+            const merged = mergeDims(v.shape, v.strides).length;
+            const inWasm = !v.isContiguous && v.size >= 512 && v.size <= 2 ** 21 && merged <= 4 && !resident;
+            if (inWasm) expect(fallback.calls.copy ?? 0).toBe(before);
+          },
+        ),
+        { numRuns: 150 },
+      );
+    });
+
+    it(`${dtype}: transposes of every size around the tiles, into a given out (plain and resident)`, () => {
+      for (const [rows, cols] of [
+        [37, 23],
+        [64, 64],
+        [128, 513],
+        [5, 300],
+      ] as const) {
+        for (const resident of [false, true]) {
+          const x = array(wasm, dtype, [rows, cols], rows + cols, resident);
+          const out = array(wasm, dtype, [cols, rows], 1, resident);
+          const before = fallback.calls.copy ?? 0;
+          expect(wasm.copy(x.transpose(), dtype, out)).toBe(out);
+          expectBitIdentical(out, jsBackend.copy(x.transpose(), dtype));
+          expect(fallback.calls.copy ?? 0).toBe(before);
+        }
+      }
+    });
+  }
+
+  it('merges dimensions where the strides allow, and hands views of more than four to the fallback', () => {
+    expect(mergeDims([4, 1, 8, 16], [128, 5, 16, 1])).toEqual([[512, 1]]);
+    expect(mergeDims([8, 16], [1, 8])).toEqual([
+      [8, 1],
+      [16, 8],
+    ]);
+    // five dimensions that no stride joins (every other one reversed)
+    const x = array(wasm, 'float32', [3, 4, 5, 6, 7], 3);
+    const v = x.permute([4, 3, 2, 1, 0]).slice(2, undefined, undefined, -1);
+    expect(mergeDims(v.shape, v.strides).length).toBe(5);
+    const before = fallback.calls.copy ?? 0;
+    expectBitIdentical(wasm.copy(v, 'float32'), jsBackend.copy(v, 'float32'));
+    expect(fallback.calls.copy ?? 0).toBe(before + 1);
+  });
+});

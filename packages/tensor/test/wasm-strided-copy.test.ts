@@ -44,7 +44,7 @@ describe.skipIf(!wasmSupported())('wasm copy of strided float views', () => {
   const wasm = createWasmBackend(fallback.backend, { threads: 1 });
 
   for (const dtype of ['float32', 'float64'] as const) {
-    it(`${dtype}: any view equals the TypeScript copy bit for bit, and runs in wasm up to four merged dimensions`, () => {
+    it(`${dtype}: any view equals the TypeScript copy bit for bit (in wasm up to four merged dimensions)`, () => {
       fc.assert(
         fc.property(
           fc.array(fc.integer({ min: 1, max: 13 }), { minLength: 1, maxLength: 4 }),

@@ -59,8 +59,16 @@ export function lstmCell<T>(
     unaryMath<T>(TANH, hidden, g + 2 * H, out + 4 * P + r, scratch);
     unaryMath<T>(SIGMOID, hidden, g + 3 * H, out + 5 * P + r, scratch);
   }
-  // c' = σ(f)·c + σ(i)·tanh(g)
-  for (let k = 0; k < n; k++) {
+  // c' = σ(f)·c + σ(i)·tanh(g), L lanes at a time (each lane's product and sum rounded as alone)
+  const L = 16 / <i32>sz;
+  const nv = n - (n % L);
+  for (let k = 0; k < nv; k += L) {
+    const o = <usize>k * sz;
+    const fc = v128.mul<T>(v128.load(out + 3 * P + o), v128.load(c + o));
+    const ig = v128.mul<T>(v128.load(out + 2 * P + o), v128.load(out + 4 * P + o));
+    v128.store(out + P + o, v128.add<T>(fc, ig));
+  }
+  for (let k = nv; k < n; k++) {
     const o = <usize>k * sz;
     const fc: T = load<T>(out + 3 * P + o) * load<T>(c + o);
     const ig: T = load<T>(out + 2 * P + o) * load<T>(out + 4 * P + o);
@@ -68,7 +76,11 @@ export function lstmCell<T>(
   }
   unaryMath<T>(TANH, n, out + P, out + 6 * P, scratch);
   // h' = σ(o)·tanh(c')
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < nv; k += L) {
+    const o = <usize>k * sz;
+    v128.store(out + o, v128.mul<T>(v128.load(out + 5 * P + o), v128.load(out + 6 * P + o)));
+  }
+  for (let k = nv; k < n; k++) {
     const o = <usize>k * sz;
     store<T>(out + o, load<T>(out + 5 * P + o) * load<T>(out + 6 * P + o));
   }

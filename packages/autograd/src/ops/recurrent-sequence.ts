@@ -157,13 +157,20 @@ export interface SequenceNeeds {
   readonly biasHh: boolean;
 }
 
-/** [h0, h_0, ..., h_{T−2}]: each step's incoming hidden state, stacked [T, N, H] (a copy). */
+/**
+ * [h0, h_0, ..., h_{T−2}]: each step's incoming hidden state, stacked [T, N, H] (a copy): h0, then
+ * the workspace's first plane of steps 0..T−2 in one strided copy.
+ */
 function incomingStates(data: T.TypedArray, o: SequenceOperands, s: Layout): NDArray {
+  const be = T.getBackend();
   const out = scratch([s.steps, s.batch, s.hidden], s.dtype);
-  const copyTo = (x: NDArray, t: number): NDArray =>
-    held(T.getBackend().copy(x, s.dtype, out.select(0, t)), out.select(0, t));
-  copyTo(o.h0, 0);
-  for (let t = 1; t < s.steps; t++) copyTo(at(data, [s.batch, s.hidden], (t - 1) * s.step), t);
+  const first = out.select(0, 0);
+  held(be.copy(o.h0, s.dtype, first), first);
+  if (s.steps > 1) {
+    const rest = out.slice(0, 1);
+    const states = new T.NDArray(data, [s.steps - 1, s.batch, s.hidden], [s.step, s.hidden, 1], 0);
+    held(be.copy(states, s.dtype, rest), rest);
+  }
   return out;
 }
 
@@ -203,7 +210,8 @@ export function lstmSequenceBackward(g: NDArray, data: T.TypedArray, o: Sequence
     const d = be.fusedLstmCellBackward(g.select(0, t), cell, cPrev, into, fromNext);
     const gates = held(d.gates, into.gates);
     held(d.c, into.c);
-    if (t > 0 || need.h0) held(be.matmul(gates, o.weightHh, dtype, out.select(0, 0)), out.select(0, 0));
+    const dh = out.select(0, 0);
+    if (t > 0 || need.h0) held(be.matmul(gates, o.weightHh, dtype, dh), dh);
   }
   const first = turns[0];
   const grads: SequenceGrads = {

@@ -1,7 +1,7 @@
 // compile never freezes a value computed from the inputs: copies made by reshape and contiguous(),
 // determinants walked on the host, and checks of values (singular matrices, casts to int32) are
 // all redone on each replay, even when the two recorded calls saw the same inputs.
-import { type Tensor, cholesky, compile, det, inv, noGrad, slogdet, tensor } from '@chainrule/autograd';
+import { Tensor, cholesky, compile, det, inv, noGrad, slogdet, tensor } from '@chainrule/autograd';
 import * as T from '@chainrule/tensor';
 import { describe, expect, it } from 'vitest';
 
@@ -118,6 +118,17 @@ describe('compile recomputes values made from the inputs', () => {
     const f = compile(body);
     for (const v of [1, 1, 2]) expect(bits(f(m([[v, v]])))).toEqual(bits(body(m([[v, v]]))));
     expect(f.eagerReason(m([[1, 1]]))).toMatch(/JavaScript wrote values/);
+  });
+
+  it("passes a kernel's arguments after its out slot on every replay (the LSTM cell's addends)", () => {
+    const bias = T.fromTypedArray(Float64Array.from([0.5, -1, 2, 0.25, 1, -0.5, 0.125, 3]), [8]);
+    const c = T.fromTypedArray(Float64Array.from([1, -2]), [1, 2]);
+    const f = (x: Tensor): Tensor => {
+      const h = x.mul(3).value; // a kernel's result: new values on each call
+      return new Tensor(T.getBackend().fusedLstmCell(x.value, c, undefined, h, bias));
+    };
+    const row = (v: number) => m([[v, -v, 2 * v, 0.5, -1, v / 2, 3, -v]]);
+    agreesAfterSameRecordings(f, row(1), [row(2), row(-0.75)]);
   });
 
   it('refuses options of the wrong type or range with typed errors', () => {

@@ -137,6 +137,40 @@ describe('sequence layers against the fused cells step by step, and the fused ru
     }
   }
 
+  it('equal the cells step by step at the sizes the wasm kernels take, views and broadcast gradients included', () => {
+    // batch 16, hidden 32: past the wasm cell kernels' 512 elements; 1 and 3 steps; xGates stored
+    // batch-first (a permuted view); h0 held constant; the gradient of sum (a broadcast view)
+    for (const [, backend] of BACKENDS) {
+      for (const dtype of ['float32', 'float64'] as const) {
+        for (const kind of ['lstm', 'gru'] as const) {
+          for (const steps of [1, 3]) {
+            withBackend(backend, () => {
+              const l = layer(kind, [steps, 16, 32], steps === 3, dtype, steps);
+              const k = kind === 'lstm' ? 4 : 3;
+              const batchFirst = randomArray([16, steps, k * 32], dtype, new Rng(7), 3).permute([1, 0, 2]);
+              const v = { ...l, xGates: new Tensor(batchFirst, { requiresGrad: true }), h0: l.h0.detach() };
+              expect(values(sequence(v))).toEqual(values(stepByStep(v)));
+              const grads = (f: (l: Layer) => Tensor): Tensor[] => {
+                const xs = leaves(v).filter((x) => x.requiresGrad);
+                for (const x of xs) x.grad = null;
+                sum(f(v)).backward();
+                return xs.map((x) => x.grad!.detach());
+              };
+              const [fused, steps1] = [grads(sequence), grads(stepByStep)];
+              // xGates (and the LSTM's c0) bit for bit; W_hh and b_hh within rounding (one gemm over every step)
+              expect(values(fused[0]!)).toEqual(values(steps1[0]!));
+              if (kind === 'lstm') expect(values(fused[2]!)).toEqual(values(steps1[2]!));
+              const tol = dtype === 'float32' ? 2e-5 : 1e-12;
+              const [a, b] = [values(fused[1]!), values(steps1[1]!)];
+              const scale = Math.max(1, ...b.map(Math.abs));
+              for (let j = 0; j < a.length; j++) expect(Math.abs(a[j]! - b[j]!)).toBeLessThanOrEqual(tol * scale);
+            });
+          }
+        }
+      }
+    }
+  });
+
   it('leaves out the gradients of inputs that do not require grad, in both paths', () => {
     for (const kind of ['lstm', 'gru'] as const) {
       const l = layer(kind, [3, 2, 2], true, 'float64', 5);

@@ -11,18 +11,26 @@ import { SIGMOID, TANH, unaryMath } from './unary-math';
 function addRow<T>(count: i32, x: usize, h: usize, bias: usize, pre: usize): void {
   const sz = <usize>sizeof<T>();
   const L = 16 / <i32>sz;
-  let j = 0;
-  for (; j + L <= count; j += L) {
-    const o = <usize>j * sz;
-    let hv = v128.load(h + o);
-    if (bias != 0) hv = v128.add<T>(hv, v128.load(bias + o));
-    v128.store(pre + o, v128.add<T>(v128.load(x + o), hv));
+  const cv = count - (count % L);
+  if (bias != 0) {
+    for (let j = 0; j < cv; j += L) {
+      const o = <usize>j * sz;
+      const hb = v128.add<T>(v128.load(h + o), v128.load(bias + o));
+      v128.store(pre + o, v128.add<T>(v128.load(x + o), hb));
+    }
+    for (let j = cv; j < count; j++) {
+      const o = <usize>j * sz;
+      store<T>(pre + o, load<T>(x + o) + (load<T>(h + o) + load<T>(bias + o)));
+    }
+    return;
   }
-  for (; j < count; j++) {
+  for (let j = 0; j < cv; j += L) {
     const o = <usize>j * sz;
-    let hs: T = load<T>(h + o);
-    if (bias != 0) hs = hs + load<T>(bias + o);
-    store<T>(pre + o, load<T>(x + o) + hs);
+    v128.store(pre + o, v128.add<T>(v128.load(x + o), v128.load(h + o)));
+  }
+  for (let j = cv; j < count; j++) {
+    const o = <usize>j * sz;
+    store<T>(pre + o, load<T>(x + o) + load<T>(h + o));
   }
 }
 

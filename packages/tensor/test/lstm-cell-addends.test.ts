@@ -86,7 +86,9 @@ describe('LSTM cell kernels: the addends they take', () => {
       const grad = array(dtype, [2, rows, hidden], 5);
       const gradNext = array(dtype, [2, rows, hidden], 6);
       const got = wasm.fusedLstmCellBackward(grad, out, c, undefined, gradNext);
-      expectBitIdentical(got.gates, jsBackend.fusedLstmCellBackward(plus(grad, gradNext), out, c).gates);
+      const want = jsBackend.fusedLstmCellBackward(plus(grad, gradNext), out, c);
+      expectBitIdentical(got.gates, want.gates);
+      expectBitIdentical(got.c, want.c);
       expect(fallback.calls.fusedLstmCell ?? 0).toBe(before.fusedLstmCell ?? 0);
       expect(fallback.calls.fusedLstmCellBackward ?? 0).toBe(before.fusedLstmCellBackward ?? 0);
     }
@@ -94,20 +96,24 @@ describe('LSTM cell kernels: the addends they take', () => {
 
   for (const [name, backend] of backends) {
     it(`${name}: refuses addends that do not fit, naming the kernel and the operand`, () => {
+      // (c of 512 elements: sizes the wasm kernels take, so their own checks decline these)
       const f32 = (shape: number[]): NDArray => array('float32', shape, 9);
-      const [gates, c] = [f32([40, 32]), f32([40, 8])];
-      expect(() => backend.fusedLstmCell(gates, c, undefined, f32([40, 24]))).toThrow(
-        new ShapeError('fusedLstmCell', 'hGates has shape [40,24], expected [40,32]'),
+      const [gates, c] = [f32([64, 32]), f32([64, 8])];
+      expect(() => backend.fusedLstmCell(gates, c, undefined, f32([64, 24]))).toThrow(
+        new ShapeError('fusedLstmCell', 'hGates has shape [64,24], expected [64,32]'),
       );
-      expect(() => backend.fusedLstmCell(gates, c, undefined, f32([40, 32]), f32([8]))).toThrow(
+      expect(() => backend.fusedLstmCell(gates, c, undefined, f32([64, 32]), f32([8]))).toThrow(
         new ShapeError('fusedLstmCell', 'bias has shape [8], expected [32]'),
       );
-      expect(() => backend.fusedLstmCell(gates, c, undefined, array('float64', [40, 32], 1))).toThrow(
+      expect(() => backend.fusedLstmCell(gates, c, undefined, array('float64', [64, 32], 1))).toThrow(
         new DTypeError('fusedLstmCell', 'hGates has dtype float64, expected float32'),
       );
+      expect(() => backend.fusedLstmCell(gates, c, undefined, undefined, f32([32]))).toThrow(
+        new ShapeError('fusedLstmCell', 'bias is added to hGates: give hGates too'),
+      );
       const cell = backend.fusedLstmCell(gates, c);
-      expect(() => backend.fusedLstmCellBackward(f32([2, 40, 8]), cell, c, undefined, f32([1, 40, 8]))).toThrow(
-        new ShapeError('fusedLstmCellBackward', 'gradNext has shape [1,40,8], expected [2,40,8]'),
+      expect(() => backend.fusedLstmCellBackward(f32([2, 64, 8]), cell, c, undefined, f32([1, 64, 8]))).toThrow(
+        new ShapeError('fusedLstmCellBackward', 'gradNext has shape [1,64,8], expected [2,64,8]'),
       );
     });
   }

@@ -114,8 +114,9 @@ function stepOf(backend: Backend, call: TapeCall): Step {
   const targets = resultArrays(result);
   if (slot !== undefined && targets.length > 0 && args[slot] === undefined) {
     // written straight into the recorded result, an array or an object of arrays (a backend that
-    // ignores `out` is copied from)
-    const withOut = [...args.slice(0, slot), result];
+    // ignores `out` is copied from); arguments after the `out` slot are passed as recorded
+    const withOut = [...args];
+    withOut[slot] = result;
     if (result instanceof T.NDArray) {
       return () => {
         if (guard !== undefined) checkIndex(method, args, guard);

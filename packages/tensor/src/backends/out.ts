@@ -23,9 +23,7 @@ export function checkOut(
   dtype: DType,
 ): NDArray | undefined {
   if (out === undefined) return undefined;
-  if (out.dtype !== dtype) throw new DTypeError(kernel, `out has dtype ${out.dtype}, expected ${dtype}`);
-  if (!shapesEqual(out.shape, shape))
-    throw new ShapeError(kernel, `out has shape ${fmtShape(out.shape)}, expected ${fmtShape(shape)}`);
+  checkOperand(kernel, 'out', out, shape, dtype);
   if (!out.isContiguous)
     throw new ShapeError(
       kernel,

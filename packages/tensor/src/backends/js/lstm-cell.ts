@@ -8,6 +8,7 @@
  * are not contiguous are copied first.
  */
 import { type Backend, type LstmCellGrads, getBackend } from '../../backend.js';
+import { ShapeError } from '../../errors.js';
 import type { NDArray } from '../../ndarray.js';
 import { LSTM_CELL_PLANES as PLANES } from '../../ops/recurrent.js';
 import { checkOperand, checkOut } from '../out.js';
@@ -26,16 +27,20 @@ import {
 
 /**
  * gates + (hGates + bias) as the binary kernel adds (bias [4H] broadcast over the rows; gates
- * itself without hGates), checked against gates' shape and dtype.
+ * itself without hGates), checked against gates' shape and dtype (a bias needs hGates).
  */
 function preActivations(gates: NDArray, hGates?: NDArray, bias?: NDArray): NDArray {
-  if (hGates === undefined) return gates;
+  if (hGates === undefined) {
+    if (bias !== undefined) throw new ShapeError('fusedLstmCell', 'bias is added to hGates: give hGates too');
+    return gates;
+  }
   const kernels = getBackend();
   const dtype = gates.dtype;
   checkOperand('fusedLstmCell', 'hGates', hGates, gates.shape, dtype);
   checkOperand('fusedLstmCell', 'bias', bias, gates.shape.slice(-1), dtype);
-  const h = bias === undefined ? hGates : kernels.binary('add', hGates, bias.expand(gates.shape), dtype);
-  return kernels.binary('add', gates, h, dtype);
+  if (bias === undefined) return kernels.binary('add', gates, hGates, dtype);
+  const h = kernels.binary('add', hGates, bias.expand(gates.shape), dtype);
+  return kernels.binary('add', gates, h, dtype, h); // (h is this call's own: the sum goes into it)
 }
 
 /**

@@ -3,9 +3,9 @@
  * elementwise + − × ÷ max min with broadcasting, every unary op (the transcendental ones as fdlibm
  * ports, probed against Math.* on first use: see unary-math.ts), comparisons, dtype conversions,
  * sum/max/min/prod reductions, argmax/argmin, where (with broadcasting), clamp, im2col / col2im, max
- * pooling's gradient and the fused training kernels, in float32 and float64. Everything else
- * (copies into views, gathers), and every case these kernels do not cover (other dtypes, small
- * arrays, unusual layouts), goes to the fallback backend.
+ * pooling's gradient, copies of strided views into new arrays and the fused training kernels, in
+ * float32 and float64. Everything else (copies into views, gathers), and every case these kernels do
+ * not cover (other dtypes, small arrays, unusual layouts), goes to the fallback backend.
  *
  * @example
  * ```ts

@@ -32,9 +32,11 @@ export function wasmLstmCell(
   if (!isFloat(dtype) || gates.dtype !== dtype || gates.size < MIN_SIZE || c.ndim === 0) return undefined;
   if (!gates.isContiguous || !c.isContiguous) return undefined;
   const hidden = c.shape[c.ndim - 1]!;
-  if (hGates !== undefined && !addendsFit(gates, hGates, bias, hidden)) return undefined;
+  // (a bias without hGates is the reference's error to raise)
+  if (hGates === undefined ? bias !== undefined : !fits(hGates, gates)) return undefined;
+  if (bias !== undefined && !fits(bias, gates, [4 * hidden])) return undefined;
   // staged: the gates and hGates (4 planes each), c (1) and the result (7)
-  if ((8 + 1 + PLANES) * c.size > ctx.chunkElements) return undefined;
+  if (((hGates === undefined ? 4 : 8) + 1 + PLANES) * c.size > ctx.chunkElements) return undefined;
   // (probing resets the heap on first use: before anything is staged)
   if (!mathKernelAgrees(ctx.heap, 'sigmoid') || !mathKernelAgrees(ctx.heap, 'tanh')) return undefined;
   const f64 = dtype === 'float64';
@@ -55,19 +57,18 @@ export function wasmLstmCell(
 /** The arrays among `xs` (what a kernel reads, optional operands included). */
 const present = (xs: readonly (NDArray | undefined)[]): NDArray[] => xs.filter((x): x is NDArray => x !== undefined);
 
-/** Whether the kernel takes these addends as they are: contiguous, of gates' shape and dtype (bias [4H]). */
-function addendsFit(gates: NDArray, hGates: NDArray, bias: NDArray | undefined, hidden: number): boolean {
-  const fits = (x: NDArray, shape: readonly number[]) =>
-    x.dtype === gates.dtype && x.isContiguous && shapesEqual(x.shape, shape);
-  return fits(hGates, gates.shape) && (bias === undefined || fits(bias, [4 * hidden]));
+/** Whether the kernel takes optional operand `x` as it is: contiguous, `like`'s dtype, `shape` (default `like`'s). */
+function fits(x: NDArray, like: NDArray, shape: readonly number[] = like.shape): boolean {
+  return x.dtype === like.dtype && x.isContiguous && shapesEqual(x.shape, shape);
 }
 
 /**
  * The cell's backward in one wasm call (assembly/lstm-cell.ts), with the TypeScript kernel's bits:
- * grad [2, ..., H], the forward's planes [7, ..., H] and c [..., H] copied in (read in place when
- * resident), the gates' gradients [..., 4H] and c's out (into `into`'s arrays when given, checked by
- * the caller). Declined, for the TypeScript kernel to compute or reject, where the dtypes or shapes
- * are not what it takes, for small or non-contiguous operands, and past the heap's block size.
+ * grad [2, ..., H] (and gradNext, added to it, where given), the forward's planes [7, ..., H] and c
+ * [..., H] copied in (read in place when resident), the gates' gradients [..., 4H] and c's out (into
+ * `into`'s arrays when given, checked by the caller). Declined, for the TypeScript kernel to compute
+ * or reject, where the dtypes or shapes are not what it takes, for small or non-contiguous operands,
+ * and past the heap's block size.
  */
 export function wasmLstmCellBackward(
   ctx: WasmContext,
@@ -82,15 +83,11 @@ export function wasmLstmCellBackward(
     return undefined;
   if (!shapesEqual(grad.shape, [2, ...c.shape]) || !shapesEqual(cell.shape, [PLANES, ...c.shape])) return undefined;
   if (!grad.isContiguous || !cell.isContiguous || !c.isContiguous) return undefined;
-  if (
-    gradNext !== undefined &&
-    !(gradNext.dtype === dtype && gradNext.isContiguous && shapesEqual(gradNext.shape, grad.shape))
-  )
-    return undefined;
+  if (gradNext !== undefined && !fits(gradNext, grad)) return undefined;
   const hidden = c.shape[c.ndim - 1]!;
   const gateShape = [...c.shape.slice(0, -1), 4 * hidden];
   // staged: grad and gradNext (2 planes each), cell (7), c (1), and the results (4 + 1)
-  if ((4 + PLANES + 1 + 5) * c.size > ctx.chunkElements) return undefined;
+  if (((gradNext === undefined ? 2 : 4) + PLANES + 1 + 5) * c.size > ctx.chunkElements) return undefined;
   const f64 = dtype === 'float64';
   const bytes = f64 ? 8 : 4;
   const heap = beginCall(ctx.heap, [grad, cell, c, into?.gates, into?.c, gradNext]);

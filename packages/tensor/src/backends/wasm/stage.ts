@@ -163,10 +163,19 @@ export function span(x: NDArray): { lo: number; hi: number } {
 }
 
 /**
+ * Whether `stage` copies a non-resident `x` in by its span (one memcpy of the buffer it covers: the
+ * span is not much larger than the view, as for dense views, transposes and broadcasts) rather than
+ * element by element.
+ */
+export function stagedBySpan(x: NDArray): boolean {
+  const { lo, hi } = span(x);
+  return hi - lo + 1 <= 2 * x.size + 1024;
+}
+
+/**
  * A float view in wasm memory, to be read: where it is when resident, else copied in with as little
- * work as possible: the span of the buffer it covers, in one `set` (a memcpy), when that span is
- * not much larger than the view (dense views, transposes, broadcasts); otherwise an
- * element-by-element gather into a contiguous block. Must be called with x.size > 0.
+ * work as possible: by its span when `stagedBySpan`, otherwise an element-by-element gather into a
+ * contiguous block. Must be called with x.size > 0.
  */
 export function stage(heap: WasmHeap, x: NDArray): Staged {
   if (isResident(heap, x)) return { ptr: x.data.byteOffset, base: x.offset, strides: x.strides };
@@ -175,7 +184,7 @@ export function stage(heap: WasmHeap, x: NDArray): Staged {
   const data = x.data as FloatArray;
   const { lo, hi } = span(x);
   const n = hi - lo + 1;
-  if (n <= 2 * x.size + 1024) {
+  if (stagedBySpan(x)) {
     const ptr = heap.alloc(n * bytes);
     const view = f64 ? heap.viewF64() : heap.viewF32();
     view.set(data.subarray(lo, hi + 1), ptr / bytes);

@@ -1,0 +1,182 @@
+// The functions the AssemblyScript kernels (assembly/index.ts) export, as the TypeScript side calls
+// them: pointers are byte offsets into the kernels' linear memory.
+
+/** assembly/lstm-cell.ts's forward (0 for an absent hGates or bias). */
+type LstmCellKernel = (
+  rows: number,
+  hidden: number,
+  gates: number,
+  hGates: number,
+  bias: number,
+  c: number,
+  out: number,
+  scratch: number,
+  pre: number,
+) => void;
+/** assembly/lstm-cell.ts's backward (0 for no gradNext). */
+type LstmCellBackwardKernel = (
+  rows: number,
+  hidden: number,
+  grad: number,
+  gradNext: number,
+  cell: number,
+  c: number,
+  dGates: number,
+  dc: number,
+) => void;
+
+/** assembly/strided-copy.ts's copy: sizes n0..n3, element strides s0..s3, source and destination addresses. */
+type StridedCopyKernel = (
+  n0: number,
+  n1: number,
+  n2: number,
+  n3: number,
+  s0: number,
+  s1: number,
+  s2: number,
+  s3: number,
+  src: number,
+  dst: number,
+) => void;
+
+/** The functions the AssemblyScript kernels export (pointers are byte offsets into linear memory). */
+export interface KernelExports {
+  packB_f32(k: number, n: number, b: number, rs: number, cs: number, dst: number): void;
+  packB_f64(k: number, n: number, b: number, rs: number, cs: number, dst: number): void;
+  gemmRows_f32(
+    i0: number,
+    i1: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    bp: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  gemmRows_f64(
+    i0: number,
+    i1: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    bp: number,
+    c: number,
+    ldc: number,
+    scratch: number,
+  ): void;
+  gemmScratchBytes_f32(): number;
+  gemmScratchBytes_f64(): number;
+  binary_f32(
+    op: number,
+    rows: number,
+    cols: number,
+    a: number,
+    ars: number,
+    ac: number,
+    b: number,
+    brs: number,
+    bc: number,
+    out: number,
+  ): void;
+  binary_f64(
+    op: number,
+    rows: number,
+    cols: number,
+    a: number,
+    ars: number,
+    ac: number,
+    b: number,
+    brs: number,
+    bc: number,
+    out: number,
+  ): void;
+  unary_f32(op: number, n: number, x: number, out: number): void;
+  axpy_f32(n: number, y: number, x: number, alpha: number): void;
+  axpy_f64(n: number, y: number, x: number, alpha: number): void;
+  unary_f64(op: number, n: number, x: number, out: number): void;
+  reduce_f32(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
+  reduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
+  sumOuterInner_f32(n: number, k: number, s: number, x: number, out: number, acc: number): void;
+  sumOuterInner_f64(n: number, k: number, s: number, x: number, out: number, acc: number): void;
+  compare_f32(
+    op: number,
+    rows: number,
+    cols: number,
+    a: number,
+    ars: number,
+    ac: number,
+    b: number,
+    brs: number,
+    bc: number,
+    out: number,
+  ): void;
+  compare_f64(
+    op: number,
+    rows: number,
+    cols: number,
+    a: number,
+    ars: number,
+    ac: number,
+    b: number,
+    brs: number,
+    bc: number,
+    out: number,
+  ): void;
+  convert_run(code: number, n: number, x: number, out: number): void;
+  activationGrad_f32(op: number, n: number, g: number, s: number, out: number): void;
+  lstmCell_f32: LstmCellKernel;
+  lstmCell_f64: LstmCellKernel;
+  lstmCellBackward_f32: LstmCellBackwardKernel;
+  lstmCellBackward_f64: LstmCellBackwardKernel;
+  stridedCopy_f32: StridedCopyKernel;
+  stridedCopy_f64: StridedCopyKernel;
+  activationGrad_f64(op: number, n: number, g: number, s: number, out: number): void;
+  unaryMath_f32(op: number, n: number, x: number, out: number, scratch: number): void;
+  unaryMath_f64(op: number, n: number, x: number, out: number, scratch: number): void;
+  unaryMathScratchBytes(): number;
+  argReduce_f32(op: number, outer: number, r: number, inner: number, x: number, out: number, best: number): void;
+  argReduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, best: number): void;
+  where_f32(
+    rows: number,
+    cols: number,
+    c: number,
+    crs: number,
+    cc: number,
+    a: number,
+    ars: number,
+    ac: number,
+    b: number,
+    brs: number,
+    bc: number,
+    out: number,
+  ): void;
+  where_f64(
+    rows: number,
+    cols: number,
+    c: number,
+    crs: number,
+    cc: number,
+    a: number,
+    ars: number,
+    ac: number,
+    b: number,
+    brs: number,
+    bc: number,
+    out: number,
+  ): void;
+  clamp_f32(n: number, x: number, out: number, lo: number, hi: number): void;
+  clamp_f64(n: number, x: number, out: number, lo: number, hi: number): void;
+  im2col_f32(geo: number, x: number, pad: number, out: number): void;
+  im2col_f64(geo: number, x: number, pad: number, out: number): void;
+  col2im_f32(geo: number, cols: number, out: number): void;
+  col2im_f64(geo: number, cols: number, out: number): void;
+  maxPoolGrad_f32(geo: number, x: number, m: number, g: number, counts: number, out: number): void;
+  maxPoolGrad_f64(geo: number, x: number, m: number, g: number, counts: number, out: number): void;
+  maxPool_f32(geo: number, x: number, out: number): void;
+  maxPool_f64(geo: number, x: number, out: number): void;
+}

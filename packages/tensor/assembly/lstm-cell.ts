@@ -5,32 +5,23 @@
 import { SIGMOID, TANH, unaryMath } from './unary-math';
 
 /**
- * One row of pre-activations at `pre`: x + (h + bias) over `count` elements, each sum rounded to T
- * (what two binary adds store); x + h where `bias` is 0.
+ * One row of pre-activations at `pre`: x + (h + bias) over `count` elements (4·hidden: a whole
+ * number of vectors), each sum rounded to T (what two binary adds store); x + h where `bias` is 0.
  */
 function addRow<T>(count: i32, x: usize, h: usize, bias: usize, pre: usize): void {
   const sz = <usize>sizeof<T>();
   const L = 16 / <i32>sz;
-  const cv = count - (count % L);
   if (bias != 0) {
-    for (let j = 0; j < cv; j += L) {
+    for (let j = 0; j < count; j += L) {
       const o = <usize>j * sz;
       const hb = v128.add<T>(v128.load(h + o), v128.load(bias + o));
       v128.store(pre + o, v128.add<T>(v128.load(x + o), hb));
     }
-    for (let j = cv; j < count; j++) {
-      const o = <usize>j * sz;
-      store<T>(pre + o, load<T>(x + o) + (load<T>(h + o) + load<T>(bias + o)));
-    }
     return;
   }
-  for (let j = 0; j < cv; j += L) {
+  for (let j = 0; j < count; j += L) {
     const o = <usize>j * sz;
     v128.store(pre + o, v128.add<T>(v128.load(x + o), v128.load(h + o)));
-  }
-  for (let j = cv; j < count; j++) {
-    const o = <usize>j * sz;
-    store<T>(pre + o, load<T>(x + o) + load<T>(h + o));
   }
 }
 

@@ -159,8 +159,9 @@ export interface Backend {
    * the backward reads), with the unfused ops' bits (see `fusedLstmCell`). Written into `out` when
    * given (contiguous, [7, ..., H] of c's dtype, not overlapping the operands). Where `hGates`
    * [..., 4H] is given (any layout), the pre-activations are gates + (hGates + bias), each sum
-   * rounded as `binary('add')` rounds it (`bias` [4H], optional, added to every row): an LSTM
-   * layer's x·W_ihᵀ + b_ih and h·W_hhᵀ + b_hh added in the kernel instead of in two passes.
+   * rounded as `binary('add')` rounds it (`bias` [4H], optional, added to every row; a bias without
+   * hGates is a ShapeError): an LSTM layer's x·W_ihᵀ + b_ih and h·W_hhᵀ + b_hh added in the kernel
+   * instead of in two passes.
    */
   fusedLstmCell(gates: NDArray, c: NDArray, out?: NDArray, hGates?: NDArray, bias?: NDArray): NDArray;
   /**

@@ -204,52 +204,22 @@ export function unaryMath_f64(op: i32, n: i32, x: usize, out: usize, scratch: us
   unaryMath<f64>(op, n, x, out, scratch);
 }
 export function lstmCell_f32(
-  rows: i32,
-  hidden: i32,
-  gates: usize,
-  hGates: usize,
-  bias: usize,
-  c: usize,
-  out: usize,
-  scratch: usize,
-  pre: usize,
+  rows: i32, hidden: i32, gates: usize, hGates: usize, bias: usize, c: usize, out: usize, scratch: usize, pre: usize,
 ): void {
   lstmCell<f32>(rows, hidden, gates, hGates, bias, c, out, scratch, pre);
 }
 export function lstmCell_f64(
-  rows: i32,
-  hidden: i32,
-  gates: usize,
-  hGates: usize,
-  bias: usize,
-  c: usize,
-  out: usize,
-  scratch: usize,
-  pre: usize,
+  rows: i32, hidden: i32, gates: usize, hGates: usize, bias: usize, c: usize, out: usize, scratch: usize, pre: usize,
 ): void {
   lstmCell<f64>(rows, hidden, gates, hGates, bias, c, out, scratch, pre);
 }
 export function lstmCellBackward_f32(
-  rows: i32,
-  hidden: i32,
-  g: usize,
-  gn: usize,
-  s: usize,
-  c: usize,
-  dg: usize,
-  dc: usize,
+  rows: i32, hidden: i32, g: usize, gn: usize, s: usize, c: usize, dg: usize, dc: usize,
 ): void {
   lstmCellBackward<f32>(rows, hidden, g, gn, s, c, dg, dc);
 }
 export function lstmCellBackward_f64(
-  rows: i32,
-  hidden: i32,
-  g: usize,
-  gn: usize,
-  s: usize,
-  c: usize,
-  dg: usize,
-  dc: usize,
+  rows: i32, hidden: i32, g: usize, gn: usize, s: usize, c: usize, dg: usize, dc: usize,
 ): void {
   lstmCellBackward<f64>(rows, hidden, g, gn, s, c, dg, dc);
 }
@@ -283,30 +253,12 @@ export function maxPool_f64(geo: usize, x: usize, out: usize): void {
 
 // A same-dtype copy of a strided view (up to four merged dimensions) into a contiguous block.
 export function stridedCopy_f32(
-  n0: i32,
-  n1: i32,
-  n2: i32,
-  n3: i32,
-  s0: i32,
-  s1: i32,
-  s2: i32,
-  s3: i32,
-  src: usize,
-  dst: usize,
+  n0: i32, n1: i32, n2: i32, n3: i32, s0: i32, s1: i32, s2: i32, s3: i32, src: usize, dst: usize,
 ): void {
   stridedCopy<f32>(n0, n1, n2, n3, s0, s1, s2, s3, src, dst);
 }
 export function stridedCopy_f64(
-  n0: i32,
-  n1: i32,
-  n2: i32,
-  n3: i32,
-  s0: i32,
-  s1: i32,
-  s2: i32,
-  s3: i32,
-  src: usize,
-  dst: usize,
+  n0: i32, n1: i32, n2: i32, n3: i32, s0: i32, s1: i32, s2: i32, s3: i32, src: usize, dst: usize,
 ): void {
   stridedCopy<f64>(n0, n1, n2, n3, s0, s1, s2, s3, src, dst);
 }

@@ -32,15 +32,8 @@ function addRow<T>(count: i32, x: usize, h: usize, bias: usize, pre: usize): voi
  * for none), made a row at a time at `pre` (4·hidden elements). `scratch`: unary-math's.
  */
 export function lstmCell<T>(
-  rows: i32,
-  hidden: i32,
-  gates: usize,
-  hGates: usize,
-  bias: usize,
-  c: usize,
-  out: usize,
-  scratch: usize,
-  pre: usize,
+  rows: i32, hidden: i32, gates: usize, hGates: usize, bias: usize, c: usize, out: usize,
+  scratch: usize, pre: usize,
 ): void {
   const sz = <usize>sizeof<T>();
   const n = rows * hidden;
@@ -90,15 +83,7 @@ export function lstmCell<T>(
 // difference and sum rounded to T in the TypeScript kernel's order (no fused multiply-add)
 // @ts-expect-error: decorator
 @inline function backVec<T>(
-  g: usize,
-  n: usize,
-  s: usize,
-  c: usize,
-  dg: usize,
-  dc: usize,
-  k: usize,
-  P: usize,
-  H: usize,
+  g: usize, n: usize, s: usize, c: usize, dg: usize, dc: usize, k: usize, P: usize, H: usize,
 ): void {
   const one = v128.splat<T>(<T>1);
   let gh = v128.load(g + k),
@@ -123,15 +108,7 @@ export function lstmCell<T>(
 
 // @ts-expect-error: decorator
 @inline function backSca<T>(
-  g: usize,
-  n: usize,
-  s: usize,
-  c: usize,
-  dg: usize,
-  dc: usize,
-  k: usize,
-  P: usize,
-  H: usize,
+  g: usize, n: usize, s: usize, c: usize, dg: usize, dc: usize, k: usize, P: usize, H: usize,
 ): void {
   let gh: T = load<T>(g + k),
     gc: T = load<T>(g + P + k);
@@ -159,13 +136,7 @@ export function lstmCell<T>(
  * `dGates` and c's [rows, hidden] at `dc`; all contiguous.
  */
 export function lstmCellBackward<T>(
-  rows: i32,
-  hidden: i32,
-  grad: usize,
-  gradNext: usize,
-  cell: usize,
-  c: usize,
-  dGates: usize,
+  rows: i32, hidden: i32, grad: usize, gradNext: usize, cell: usize, c: usize, dGates: usize,
   dc: usize,
 ): void {
   const sz = <usize>sizeof<T>();

@@ -9,16 +9,7 @@
  * in row-major order. `src` is the byte address of the view's element (0, 0, 0, 0).
  */
 export function stridedCopy<T>(
-  n0: i32,
-  n1: i32,
-  n2: i32,
-  n3: i32,
-  s0: i32,
-  s1: i32,
-  s2: i32,
-  s3: i32,
-  src: usize,
-  dst: usize,
+  n0: i32, n1: i32, n2: i32, n3: i32, s0: i32, s1: i32, s2: i32, s3: i32, src: usize, dst: usize,
 ): void {
   const sz = <i32>sizeof<T>();
   const rowBytes = n3 * sz;

@@ -5,7 +5,7 @@
 // merges into at most four dimensions, and handed to the fallback beyond that.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { type Backend, NDArray, jsBackend, residentMemory } from '../src/index.js';
+import { type Backend, NDArray, type ResidentBlock, jsBackend, residentMemory } from '../src/index.js';
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
 import { mergeDims } from '../src/backends/wasm/strided-copy.js';
 import { countingFallback, expectBitIdentical } from './backend-helpers.js';
@@ -15,11 +15,19 @@ type FloatDType = 'float32' | 'float64';
 
 const SPECIALS = [0, -0, NaN, Infinity, -Infinity, 1e-45, 3.4e38, 5e-324];
 
+/** The resident blocks the arrays below live in, given back by `freeBlocks` after each case. */
+const blocks: ResidentBlock[] = [];
+const freeBlocks = (): void => {
+  for (const b of blocks.splice(0)) b.free();
+};
+
 /** A contiguous array of `shape` (values from `seed`, a tenth special), in resident memory when asked. */
 function array(backend: Backend, dtype: FloatDType, shape: number[], seed: number, resident = false): NDArray {
   const n = shape.reduce((p, d) => p * d, 1);
   const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
   const block = resident ? residentMemory(backend)?.allocate(n * Ctor.BYTES_PER_ELEMENT) : undefined;
+  if (resident) expect(block).toBeDefined(); // (a block missing would move the call to the fallback)
+  if (block !== undefined) blocks.push(block);
   const data = block === undefined ? new Ctor(n) : new Ctor(block.buffer() as ArrayBuffer, block.byteOffset, n);
   data.set(spikyValues(n, seed, 100, SPECIALS));
   return new NDArray(data, shape);
@@ -63,6 +71,7 @@ describe.skipIf(!wasmSupported())('wasm copy of strided float views', () => {
             const spanned = v.data.length <= 2 * v.size + 1024; // (a view of most of its buffer is staged whole)
             const inWasm = !v.isContiguous && v.size >= 512 && v.size <= 2 ** 21 && merged <= 4 && !resident && spanned;
             if (inWasm) expect(fallback.calls.copy ?? 0).toBe(before);
+            freeBlocks();
           },
         ),
         { numRuns: 150 },
@@ -83,6 +92,7 @@ describe.skipIf(!wasmSupported())('wasm copy of strided float views', () => {
           expect(wasm.copy(x.transpose(), dtype, out)).toBe(out);
           expectBitIdentical(out, jsBackend.copy(x.transpose(), dtype));
           expect(fallback.calls.copy ?? 0).toBe(before);
+          freeBlocks();
         }
       }
     });

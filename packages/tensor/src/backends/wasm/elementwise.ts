@@ -2,6 +2,7 @@ import type { BinaryOp, UnaryOp } from '../../backend.js';
 import { type DType, isFloat } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
+import type { RowsKernel } from './kernel-exports.js';
 import { BINARY_CODES, UNARY_CODES } from './ops.js';
 import type { WasmHeap } from './runtime.js';
 import {
@@ -26,18 +27,7 @@ function isFloatOut(outDtype: DType, out: NDArray | undefined): outDtype is 'flo
   return out === undefined || (out.dtype === outDtype && out.isContiguous);
 }
 
-/** A kernel over rows × cols (see assembly/elementwise.ts): byte offsets, element strides, contiguous output. */
-export type RowsKernel = (
-  rows: number,
-  cols: number,
-  a: number,
-  ars: number,
-  ac: number,
-  b: number,
-  brs: number,
-  bc: number,
-  out: number,
-) => void;
+export type { RowsKernel } from './kernel-exports.js';
 
 /**
  * Stages `a` and `b` and runs `kernel` on every rows × cols slab of `dims` (from slabLayout),

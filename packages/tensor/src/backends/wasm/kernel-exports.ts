@@ -39,62 +39,63 @@ type StridedCopyKernel = (
   dst: number,
 ) => void;
 
+/** assembly/gemm.ts's rows [i0, i1) of C = A·B with B packed (`packB`) at `bp`; `scratch` its thread's. */
+export type GemmRowsKernel = (
+  i0: number,
+  i1: number,
+  n: number,
+  k: number,
+  a: number,
+  ars: number,
+  acs: number,
+  bp: number,
+  c: number,
+  ldc: number,
+  scratch: number,
+) => void;
+
+/** A kernel over rows × cols (see assembly/elementwise.ts): byte offsets, element strides, contiguous output. */
+export type RowsKernel = (
+  rows: number,
+  cols: number,
+  a: number,
+  ars: number,
+  ac: number,
+  b: number,
+  brs: number,
+  bc: number,
+  out: number,
+) => void;
+
+/** assembly/elementwise.ts's binary op (and compare.ts's comparison) `op` over rows × cols (see RowsKernel). */
+export type BinaryRowsKernel = (op: number, ...rows: Parameters<RowsKernel>) => void;
+
+/** assembly/select.ts's where over rows × cols: the condition `c`, then a and b as in RowsKernel. */
+type WhereKernel = (
+  rows: number,
+  cols: number,
+  c: number,
+  crs: number,
+  cc: number,
+  a: number,
+  ars: number,
+  ac: number,
+  b: number,
+  brs: number,
+  bc: number,
+  out: number,
+) => void;
+
 /** The functions the AssemblyScript kernels export (pointers are byte offsets into linear memory). */
 export interface KernelExports {
   packB_f32(k: number, n: number, b: number, rs: number, cs: number, dst: number): void;
   packB_f64(k: number, n: number, b: number, rs: number, cs: number, dst: number): void;
-  gemmRows_f32(
-    i0: number,
-    i1: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    bp: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-  ): void;
-  gemmRows_f64(
-    i0: number,
-    i1: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    bp: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-  ): void;
+  gemmRows_f32: GemmRowsKernel;
+  gemmRows_f64: GemmRowsKernel;
   gemmScratchBytes_f32(): number;
   gemmScratchBytes_f64(): number;
-  binary_f32(
-    op: number,
-    rows: number,
-    cols: number,
-    a: number,
-    ars: number,
-    ac: number,
-    b: number,
-    brs: number,
-    bc: number,
-    out: number,
-  ): void;
-  binary_f64(
-    op: number,
-    rows: number,
-    cols: number,
-    a: number,
-    ars: number,
-    ac: number,
-    b: number,
-    brs: number,
-    bc: number,
-    out: number,
-  ): void;
+  binary_f32: BinaryRowsKernel;
+  binary_f64: BinaryRowsKernel;
   unary_f32(op: number, n: number, x: number, out: number): void;
   axpy_f32(n: number, y: number, x: number, alpha: number): void;
   axpy_f64(n: number, y: number, x: number, alpha: number): void;
@@ -103,30 +104,8 @@ export interface KernelExports {
   reduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
   sumOuterInner_f32(n: number, k: number, s: number, x: number, out: number, acc: number): void;
   sumOuterInner_f64(n: number, k: number, s: number, x: number, out: number, acc: number): void;
-  compare_f32(
-    op: number,
-    rows: number,
-    cols: number,
-    a: number,
-    ars: number,
-    ac: number,
-    b: number,
-    brs: number,
-    bc: number,
-    out: number,
-  ): void;
-  compare_f64(
-    op: number,
-    rows: number,
-    cols: number,
-    a: number,
-    ars: number,
-    ac: number,
-    b: number,
-    brs: number,
-    bc: number,
-    out: number,
-  ): void;
+  compare_f32: BinaryRowsKernel;
+  compare_f64: BinaryRowsKernel;
   convert_run(code: number, n: number, x: number, out: number): void;
   activationGrad_f32(op: number, n: number, g: number, s: number, out: number): void;
   lstmCell_f32: LstmCellKernel;
@@ -141,34 +120,8 @@ export interface KernelExports {
   unaryMathScratchBytes(): number;
   argReduce_f32(op: number, outer: number, r: number, inner: number, x: number, out: number, best: number): void;
   argReduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, best: number): void;
-  where_f32(
-    rows: number,
-    cols: number,
-    c: number,
-    crs: number,
-    cc: number,
-    a: number,
-    ars: number,
-    ac: number,
-    b: number,
-    brs: number,
-    bc: number,
-    out: number,
-  ): void;
-  where_f64(
-    rows: number,
-    cols: number,
-    c: number,
-    crs: number,
-    cc: number,
-    a: number,
-    ars: number,
-    ac: number,
-    b: number,
-    brs: number,
-    bc: number,
-    out: number,
-  ): void;
+  where_f32: WhereKernel;
+  where_f64: WhereKernel;
   clamp_f32(n: number, x: number, out: number, lo: number, hi: number): void;
   clamp_f64(n: number, x: number, out: number, lo: number, hi: number): void;
   im2col_f32(geo: number, x: number, pad: number, out: number): void;

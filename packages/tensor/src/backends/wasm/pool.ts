@@ -1,4 +1,5 @@
 import { CONTROL_BYTES, type WasmHeap } from './runtime.js';
+import type { KernelExports } from './kernel-exports.js';
 import type { WasmModule } from './wasm-api.js';
 import { webWorkerCores } from './web-env.js';
 
@@ -78,34 +79,7 @@ for (;;) {
 `;
 
 /** The gemm entry points a chunk calls (the kernels' exports). */
-interface GemmExports {
-  gemmRows_f32(
-    i0: number,
-    i1: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    bp: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-  ): void;
-  gemmRows_f64(
-    i0: number,
-    i1: number,
-    n: number,
-    k: number,
-    a: number,
-    ars: number,
-    acs: number,
-    bp: number,
-    c: number,
-    ldc: number,
-    scratch: number,
-  ): void;
-}
+type GemmExports = Pick<KernelExports, 'gemmRows_f32' | 'gemmRows_f64'>;
 
 /**
  * Claims and computes chunks until none is left (`id` 0 is the calling thread, workers are 1, 2,

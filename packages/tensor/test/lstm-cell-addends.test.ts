@@ -69,28 +69,37 @@ describe('LSTM cell kernels: the addends they take', () => {
     }
   }
 
-  it.skipIf(!wasmSupported())('wasm: computes them itself, into given arrays (no call reaches its fallback)', () => {
+  it.skipIf(!wasmSupported())('wasm: computes them itself, views included, into given arrays (no fallback)', () => {
     const wasm = backends[1]![1];
     for (const dtype of ['float32', 'float64'] as const) {
-      // 48 rows of hidden 13: past the kernels' 512 elements of c, with a tail in every row
-      const [rows, hidden] = [48, 13];
-      const gates = array(dtype, [rows, 4 * hidden], 1);
-      const hGates = array(dtype, [rows, 4 * hidden], 2);
-      const bias = array(dtype, [4 * hidden], 3);
-      const c = array(dtype, [rows, hidden], 4);
-      const before = { ...fallback.calls };
-      const size = 7 * rows * hidden;
-      const out = new NDArray(dtype === 'float32' ? new Float32Array(size) : new Float64Array(size), [7, rows, hidden]);
-      expect(wasm.fusedLstmCell(gates, c, out, hGates, bias)).toBe(out);
-      expectBitIdentical(out, jsBackend.fusedLstmCell(plus(gates, plus(hGates, bias)), c));
-      const grad = array(dtype, [2, rows, hidden], 5);
-      const gradNext = array(dtype, [2, rows, hidden], 6);
-      const got = wasm.fusedLstmCellBackward(grad, out, c, undefined, gradNext);
-      const want = jsBackend.fusedLstmCellBackward(plus(grad, gradNext), out, c);
-      expectBitIdentical(got.gates, want.gates);
-      expectBitIdentical(got.c, want.c);
-      expect(fallback.calls.fusedLstmCell ?? 0).toBe(before.fusedLstmCell ?? 0);
-      expect(fallback.calls.fusedLstmCellBackward ?? 0).toBe(before.fusedLstmCellBackward ?? 0);
+      for (const strided of [false, true]) {
+        // 48 rows of hidden 13: past the kernels' 512 elements of c, with a tail in every row; every
+        // operand contiguous, or every one a view of a transposed copy (staged in row-major order)
+        const [rows, hidden] = [48, 13];
+        const gates = array(dtype, [rows, 4 * hidden], 1, strided);
+        const hGates = array(dtype, [rows, 4 * hidden], 2, strided);
+        const bias = array(dtype, [4 * hidden], 3);
+        const c = array(dtype, [rows, hidden], 4, strided);
+        const before = { ...fallback.calls };
+        const size = 7 * rows * hidden;
+        const out = new NDArray(dtype === 'float32' ? new Float32Array(size) : new Float64Array(size), [
+          7,
+          rows,
+          hidden,
+        ]);
+        expect(wasm.fusedLstmCell(gates, c, out, hGates, bias)).toBe(out);
+        expectBitIdentical(out, jsBackend.fusedLstmCell(plus(gates, plus(hGates, bias)), c));
+        const grad = array(dtype, [2, rows, hidden], 5, strided);
+        const gradNext = array(dtype, [2, rows, hidden], 6, strided);
+        const cell = strided ? out.permute([1, 0, 2]).contiguous().permute([1, 0, 2]) : out;
+        expect(cell.isContiguous).toBe(!strided);
+        const got = wasm.fusedLstmCellBackward(grad, cell, c, undefined, gradNext);
+        const want = jsBackend.fusedLstmCellBackward(plus(grad, gradNext), out, c);
+        expectBitIdentical(got.gates, want.gates);
+        expectBitIdentical(got.c, want.c);
+        expect(fallback.calls.fusedLstmCell ?? 0).toBe(before.fusedLstmCell ?? 0);
+        expect(fallback.calls.fusedLstmCellBackward ?? 0).toBe(before.fusedLstmCellBackward ?? 0);
+      }
     }
   });
 

@@ -48,16 +48,6 @@ function held(result: NDArray, target: NDArray): NDArray {
 }
 
 /**
- * `x` itself where contiguous, else a contiguous copy (scratch): what the fused cell kernels read a
- * step at a time (they take a view that is not contiguous through the reference backend).
- */
-function contiguous(x: NDArray): NDArray {
-  if (x.isContiguous) return x;
-  const out = scratch([...x.shape], x.dtype);
-  return held(T.getBackend().copy(x, x.dtype, out), out);
-}
-
-/**
  * W_hhᵀ [H, k·H] as a contiguous copy, made once per sequence: a BLAS packs B on every product,
  * and BLIS packs a contiguous B faster than a transposed view (32×128×512: 40 against 56 µs;
  * OpenBLAS about the same either way). The wasm and TypeScript gemms and BLIS give the same bits
@@ -108,13 +98,12 @@ export function lstmSequenceForward(o: SequenceOperands): NDArray {
   const { steps, batch, hidden, plane, dtype, step, data } = workspace(o, 'fusedLstmSequence');
   const wT = weightHhT(o);
   const product = scratch([batch, 4 * hidden], dtype);
-  const xGates = contiguous(o.xGates);
   let h = o.h0,
     c = o.c0!;
   for (let t = 0; t < steps; t++) {
     held(be.matmul(h, wT, dtype, product), product);
     const target = at(data, [LSTM_CELL_PLANES, batch, hidden], t * step);
-    const cell = held(be.fusedLstmCell(xGates.select(0, t), c, target, product, o.biasHh), target);
+    const cell = held(be.fusedLstmCell(o.xGates.select(0, t), c, target, product, o.biasHh), target);
     h = cell.select(0, 0);
     c = cell.select(0, 1);
   }
@@ -212,14 +201,13 @@ export function lstmSequenceBackward(g: NDArray, data: T.TypedArray, o: Sequence
   const dGates = scratch([s.steps, s.batch, 4 * s.hidden], dtype);
   // [∂h, ∂c] out of step t (into step t − 1), in turns: step t reads step t + 1's from the other one
   const turns = [scratch([2, s.batch, s.hidden], dtype), scratch([2, s.batch, s.hidden], dtype)] as const;
-  const incoming = contiguous(g);
   for (let t = s.steps - 1; t >= 0; t--) {
     const cell = at(data, [LSTM_CELL_PLANES, s.batch, s.hidden], t * step);
     const cPrev = t > 0 ? at(data, [s.batch, s.hidden], (t - 1) * step + s.plane) : o.c0!;
     const out = turns[t % 2]!;
     const into = { gates: dGates.select(0, t), c: out.select(0, 1) };
     const fromNext = t < s.steps - 1 ? turns[(t + 1) % 2] : undefined;
-    const d = be.fusedLstmCellBackward(incoming.select(0, t), cell, cPrev, into, fromNext);
+    const d = be.fusedLstmCellBackward(g.select(0, t), cell, cPrev, into, fromNext);
     const gates = held(d.gates, into.gates);
     held(d.c, into.c);
     const dh = out.select(0, 0);

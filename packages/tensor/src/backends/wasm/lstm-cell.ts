@@ -1,10 +1,11 @@
 /**
  * The LSTM cell's pointwise part and its backward, each in one wasm call (assembly/lstm-cell.ts).
- * The forward: gates (and the hidden part and bias added to them, where given) and c copied in,
- * the seven planes out, with the TypeScript kernel's bits (its activations are the same math
- * kernels, its products and sums rounded alike). Declined where the math kernels disagree with
- * Math.* on this engine (see unary-math.ts), for small or non-contiguous operands, and past the
- * heap's block size; the caller then runs the TypeScript kernel.
+ * The forward: gates (and the hidden part and bias added to them, where given) and c copied in
+ * (views put in row-major order by the strided copy: `stageDense`), the seven planes out, with the
+ * TypeScript kernel's bits (its activations are the same math kernels, its products and sums rounded
+ * alike). Declined where the math kernels disagree with Math.* on this engine (see unary-math.ts),
+ * for small operands or views of more than four merged dimensions, and past the heap's block size;
+ * the caller then runs the TypeScript kernel.
  */
 import type { LstmCellGrads } from '../../backend.js';
 import { isFloat } from '../../dtype.js';
@@ -13,7 +14,8 @@ import { shapesEqual } from '../../shape.js';
 import { LSTM_CELL_PLANES as PLANES } from '../../ops/recurrent.js';
 import type { WasmContext } from './context.js';
 import { MIN_SIZE } from './elementwise.js';
-import { beginCall, finish, stageContiguous, target } from './stage.js';
+import { beginCall, finish, target } from './stage.js';
+import { stageDense } from './strided-copy.js';
 import { mathKernelAgrees } from './unary-math.js';
 
 /**
@@ -30,7 +32,6 @@ export function wasmLstmCell(
 ): NDArray | undefined {
   const dtype = c.dtype;
   if (!isFloat(dtype) || gates.dtype !== dtype || gates.size < MIN_SIZE || c.ndim === 0) return undefined;
-  if (!gates.isContiguous || !c.isContiguous) return undefined;
   const hidden = c.shape[c.ndim - 1]!;
   // (a bias without hGates is the reference's error to raise)
   if (hGates === undefined ? bias !== undefined : !fits(hGates, gates)) return undefined;
@@ -42,10 +43,11 @@ export function wasmLstmCell(
   const f64 = dtype === 'float64';
   const bytes = f64 ? 8 : 4;
   const heap = beginCall(ctx.heap, [gates, c, out, hGates, bias]);
-  const G = stageContiguous(heap, gates),
-    C = stageContiguous(heap, c),
-    HG = hGates === undefined ? 0 : stageContiguous(heap, hGates),
-    B = bias === undefined ? 0 : stageContiguous(heap, bias);
+  const G = stageDense(heap, gates),
+    C = stageDense(heap, c),
+    HG = hGates === undefined ? 0 : stageDense(heap, hGates),
+    B = bias === undefined ? 0 : stageDense(heap, bias);
+  if (G === undefined || C === undefined || HG === undefined || B === undefined) return undefined;
   const n = PLANES * c.size;
   const O = target(heap, out, n * bytes, present([gates, c, hGates, bias]));
   const scratch = heap.alloc(heap.exports.unaryMathScratchBytes());
@@ -57,18 +59,18 @@ export function wasmLstmCell(
 /** The arrays among `xs` (what a kernel reads, optional operands included). */
 const present = (xs: readonly (NDArray | undefined)[]): NDArray[] => xs.filter((x): x is NDArray => x !== undefined);
 
-/** Whether the kernel takes optional operand `x` as it is: contiguous, `like`'s dtype, `shape` (default `like`'s). */
+/** Whether the kernel takes optional operand `x`: of `like`'s dtype and of `shape` (`like`'s by default), any layout. */
 function fits(x: NDArray, like: NDArray, shape: readonly number[] = like.shape): boolean {
-  return x.dtype === like.dtype && x.isContiguous && shapesEqual(x.shape, shape);
+  return x.dtype === like.dtype && shapesEqual(x.shape, shape);
 }
 
 /**
  * The cell's backward in one wasm call (assembly/lstm-cell.ts), with the TypeScript kernel's bits:
  * grad [2, ..., H] (and gradNext, added to it, where given), the forward's planes [7, ..., H] and c
- * [..., H] copied in (read in place when resident), the gates' gradients [..., 4H] and c's out (into
- * `into`'s arrays when given, checked by the caller). Declined, for the TypeScript kernel to compute
- * or reject, where the dtypes or shapes are not what it takes, for small or non-contiguous operands,
- * and past the heap's block size.
+ * [..., H] copied in (read in place when resident and contiguous; views as `stageDense` stages them),
+ * the gates' gradients [..., 4H] and c's out (into `into`'s arrays when given, checked by the
+ * caller). Declined, for the TypeScript kernel to compute or reject, where the dtypes or shapes are
+ * not what it takes, for small operands, and past the heap's block size.
  */
 export function wasmLstmCellBackward(
   ctx: WasmContext,
@@ -82,7 +84,6 @@ export function wasmLstmCellBackward(
   if (!isFloat(dtype) || grad.dtype !== dtype || cell.dtype !== dtype || c.size < MIN_SIZE || c.ndim === 0)
     return undefined;
   if (!shapesEqual(grad.shape, [2, ...c.shape]) || !shapesEqual(cell.shape, [PLANES, ...c.shape])) return undefined;
-  if (!grad.isContiguous || !cell.isContiguous || !c.isContiguous) return undefined;
   if (gradNext !== undefined && !fits(gradNext, grad)) return undefined;
   const hidden = c.shape[c.ndim - 1]!;
   const gateShape = [...c.shape.slice(0, -1), 4 * hidden];
@@ -91,10 +92,11 @@ export function wasmLstmCellBackward(
   const f64 = dtype === 'float64';
   const bytes = f64 ? 8 : 4;
   const heap = beginCall(ctx.heap, [grad, cell, c, into?.gates, into?.c, gradNext]);
-  const G = stageContiguous(heap, grad),
-    N = gradNext === undefined ? 0 : stageContiguous(heap, gradNext),
-    S = stageContiguous(heap, cell),
-    C = stageContiguous(heap, c);
+  const G = stageDense(heap, grad),
+    N = gradNext === undefined ? 0 : stageDense(heap, gradNext),
+    S = stageDense(heap, cell),
+    C = stageDense(heap, c);
+  if (G === undefined || N === undefined || S === undefined || C === undefined) return undefined;
   const read = present([grad, cell, c, gradNext]);
   const DG = target(heap, into?.gates, 4 * c.size * bytes, read),
     DC = target(heap, into?.c, c.size * bytes, read);

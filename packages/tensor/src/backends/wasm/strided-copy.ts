@@ -9,7 +9,8 @@ import type { DType } from '../../dtype.js';
 import type { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { MIN_SIZE } from './elementwise.js';
-import { beginCall, finish, isResident, stage, stagedBySpan, target } from './stage.js';
+import type { WasmHeap } from './runtime.js';
+import { beginCall, finish, isResident, stage, stageContiguous, stagedBySpan, target } from './stage.js';
 
 /** The most dimensions the kernel walks (after merging). */
 const MAX_DIMS = 4;
@@ -32,6 +33,39 @@ export function mergeDims(shape: readonly number[], strides: readonly number[]):
   return dims;
 }
 
+/** Copies the view at byte address `src` with merged `dims` (at most four) into row-major order at `dst`. */
+function runCopy(heap: WasmHeap, f64: boolean, merged: readonly [number, number][], src: number, dst: number): void {
+  const dims = [...merged];
+  while (dims.length < MAX_DIMS) dims.unshift([1, 0]);
+  const [[n0, s0], [n1, s1], [n2, s2], [n3, s3]] = dims as [
+    [number, number],
+    [number, number],
+    [number, number],
+    [number, number],
+  ];
+  const run = f64 ? heap.exports.stridedCopy_f64 : heap.exports.stridedCopy_f32;
+  run(n0, n1, n2, n3, s0, s1, s2, s3, src, dst);
+}
+
+/**
+ * Any float view (x.size > 0) as a contiguous block in wasm memory, to be read: stageContiguous's
+ * where it is contiguous, else staged and put in row-major order by the strided copy (a gathered
+ * view is already); undefined for a view of more than four dimensions after merging. For kernels
+ * that read their operands row-major (the fused cells), so that views need no trip through
+ * TypeScript.
+ */
+export function stageDense(heap: WasmHeap, x: NDArray): number | undefined {
+  if (x.isContiguous) return stageContiguous(heap, x);
+  const bytes = x.dtype === 'float64' ? 8 : 4;
+  const X = stage(heap, x);
+  if (X.strides !== x.strides) return X.ptr + X.base * bytes; // gathered: row-major already
+  const merged = mergeDims(x.shape, X.strides);
+  if (merged.length > MAX_DIMS) return undefined;
+  const dst = heap.alloc(x.size * bytes);
+  runCopy(heap, bytes === 8, merged, X.ptr + X.base * bytes, dst);
+  return dst;
+}
+
 /**
  * A contiguous copy of the float view `x` (into `out` when given), or undefined when not handled:
  * another dtype or a conversion, a contiguous or small view (a memcpy or a short loop does those),
@@ -49,16 +83,7 @@ export function wasmStridedCopy(ctx: WasmContext, x: NDArray, dtype: DType, out?
   const heap = beginCall(ctx.heap, [x, out]);
   if (!isResident(heap, x) && !stagedBySpan(x)) return undefined;
   const X = stage(heap, x); // in place, or by its span: the view's own strides
-  const dims = merged;
-  while (dims.length < MAX_DIMS) dims.unshift([1, 0]);
   const O = target(heap, out, x.size * bytes, [x]);
-  const [[n0, s0], [n1, s1], [n2, s2], [n3, s3]] = dims as [
-    [number, number],
-    [number, number],
-    [number, number],
-    [number, number],
-  ];
-  const run = f64 ? heap.exports.stridedCopy_f64 : heap.exports.stridedCopy_f32;
-  run(n0, n1, n2, n3, s0, s1, s2, s3, X.ptr + X.base * bytes, O);
+  runCopy(heap, f64, merged, X.ptr + X.base * bytes, O);
   return finish(heap, f64, O, x.size, x.shape, out);
 }

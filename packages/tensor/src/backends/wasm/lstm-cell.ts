@@ -59,7 +59,7 @@ export function wasmLstmCell(
 /** The arrays among `xs` (what a kernel reads, optional operands included). */
 const present = (xs: readonly (NDArray | undefined)[]): NDArray[] => xs.filter((x): x is NDArray => x !== undefined);
 
-/** Whether the kernel takes optional operand `x`: of `like`'s dtype and of `shape` (`like`'s by default), any layout. */
+/** Whether the kernel takes optional operand `x`: `like`'s dtype and `shape` (`like`'s by default), any layout. */
 function fits(x: NDArray, like: NDArray, shape: readonly number[] = like.shape): boolean {
   return x.dtype === like.dtype && shapesEqual(x.shape, shape);
 }

@@ -39,13 +39,18 @@ function sizesOf(xGates: NDArray, h0: NDArray): Sizes {
 }
 
 /**
- * `target`, holding `result`: a kernel given `target` as its `out` returns it; what a backend that
- * ignores `out` returned instead is copied there (the workspace and the buffers are what is read).
+ * `target`, holding `result`: a kernel given `target` (or another view of the same elements) as its
+ * `out` returns it; what a backend that ignores `out` returned instead is copied there (the
+ * workspace and the buffers are what is read).
  */
 function held(result: NDArray, target: NDArray): NDArray {
-  if (result !== target) T.getBackend().copy(result, result.dtype, target);
+  if (!sameElements(result, target)) T.getBackend().copy(result, result.dtype, target);
   return target;
 }
+
+/** Whether two contiguous views of one shape are the same elements of the same storage. */
+const sameElements = (a: NDArray, b: NDArray): boolean =>
+  a === b || (a.data === b.data && a.offset === b.offset && a.isContiguous && b.isContiguous);
 
 /**
  * W_hhᵀ [H, k·H] as a contiguous copy, made once per sequence: a BLAS packs B on every product,

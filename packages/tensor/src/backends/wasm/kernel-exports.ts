@@ -70,21 +70,11 @@ export type RowsKernel = (
 /** assembly/elementwise.ts's binary op (and compare.ts's comparison) `op` over rows × cols (see RowsKernel). */
 export type BinaryRowsKernel = (op: number, ...rows: Parameters<RowsKernel>) => void;
 
-/** assembly/select.ts's where over rows × cols: the condition `c`, then a and b as in RowsKernel. */
-type WhereKernel = (
-  rows: number,
-  cols: number,
-  c: number,
-  crs: number,
-  cc: number,
-  a: number,
-  ars: number,
-  ac: number,
-  b: number,
-  brs: number,
-  bc: number,
-  out: number,
-) => void;
+/** RowsKernel's operands after rows and cols: a, its strides, b, its strides, out. */
+type RowsOperands = Parameters<RowsKernel> extends [number, number, ...infer R] ? R : never;
+
+/** assembly/select.ts's where over rows × cols: the condition `c` and its strides, then as RowsKernel. */
+type WhereKernel = (rows: number, cols: number, c: number, crs: number, cc: number, ...operands: RowsOperands) => void;
 
 /** The functions the AssemblyScript kernels export (pointers are byte offsets into linear memory). */
 export interface KernelExports {

@@ -57,32 +57,41 @@ import { Geometry } from './geometry';
   }
 }
 
-/** out[j·step] += src[j·sstep] for j < n, one rounded add each (lanes are distinct elements). */
+/**
+ * `rows` rows of `outW` elements at dst (one after another): columns [lo, hi) from src, read with an
+ * element step of `step`, the source rows `rowStep` elements apart; `pv` in the other columns.
+ */
 // @ts-expect-error: decorator
-@inline function addRun<T>(out: usize, step: i32, src: usize, sstep: i32, n: i32): void {
+@inline function copyRows<T>(dst: usize, outW: i32, src: usize, rowStep: i32, rows: i32, lo: i32, hi: i32, step: i32, pv: T): void {
   const sz = <usize>sizeof<T>();
-  let j = 0;
-  if (step == 1 && sstep == 1) {
+  const rowBytes = <usize>outW * sz;
+  const srcBytes = <usize>rowStep * sz; // (a negative step wraps, as the addresses do)
+  const n = hi - lo;
+  let d = dst,
+    s = src;
+  if (lo == 0 && hi == outW && step == 1) {
+    // whole rows of contiguous elements (no padding, stride 1): the loop with nothing else in it
     const L = 16 / <i32>sz;
-    for (; j + L <= n; j += L) {
-      const o = out + <usize>j * sz;
-      v128.store(o, v128.add<T>(v128.load(o), v128.load(src + <usize>j * sz)));
+    const vec = n & ~(L - 1);
+    for (let r = 0; r < rows; r++, d += rowBytes, s += srcBytes) {
+      let j = 0;
+      for (; j < vec; j += L) v128.store(d + <usize>j * sz, v128.load(s + <usize>j * sz));
+      for (; j < n; j++) store<T>(d + <usize>j * sz, load<T>(s + <usize>j * sz));
     }
-    for (; j < n; j++) {
-      const o = out + <usize>j * sz;
-      store<T>(o, load<T>(o) + load<T>(src + <usize>j * sz));
-    }
-  } else {
-    let o = out,
-      p = src;
-    for (; j < n; j++, o += <usize>step * sz, p += <usize>sstep * sz) store<T>(o, load<T>(o) + load<T>(p));
+    return;
+  }
+  for (let r = 0; r < rows; r++, d += rowBytes, s += srcBytes) {
+    if (lo > 0) fillRun<T>(d, lo, pv);
+    copyRun<T>(d + <usize>lo * sz, s, n, step);
+    if (hi < outW) fillRun<T>(d + <usize>hi * sz, outW - hi, pv);
   }
 }
 
 /**
  * im2col: x [n, c, h, w] (strided) → out [n, c·kh·kw, outH·outW] (contiguous) with
  * out[b, (ch·kh + i)·kw + j, oy·outW + ox] = x[b, ch, oy·sh − ph + i·dh, ox·sw − pw + j·dw], `pad`
- * (rounded to T) outside the input.
+ * (rounded to T) outside the input. Each (ch, i, j) block is its rows above the input (padding),
+ * the rows inside it, and the rows below (padding).
  */
 export function im2col<T>(geo: usize, x: usize, pad: f64, out: usize): void {
   const G = changetype<Geometry>(geo);
@@ -92,30 +101,62 @@ export function im2col<T>(geo: usize, x: usize, pad: f64, out: usize): void {
   const outH = G.outH, outW = G.outW;
   const sz = <usize>sizeof<T>();
   const pv = <T>pad;
-  const rowBytes = <usize>outW * sz;
+  const blockBytes = <usize>(outH * outW) * sz;
   let dst = out;
   for (let b = 0; b < n; b++) {
     for (let ch = 0; ch < c; ch++) {
       const plane = b * xn + ch * xc;
       for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
+        // output rows [ylo, yhi) read input rows top + oy·sh inside [0, h)
+        const top = i * dh - ph;
+        const ylo = validLo(top, sh, outH);
+        const yhi = validHi(top, sh, h, outH, ylo);
+        for (let j = 0; j < kw; j++, dst += blockBytes) {
           const start = j * dw - pw;
           const lo = validLo(start, sw, outW);
           const hi = validHi(start, sw, w, outW, lo);
-          for (let oy = 0; oy < outH; oy++, dst += rowBytes) {
-            const iy = oy * sh - ph + i * dh;
-            if (iy < 0 || iy >= h) {
-              fillRun<T>(dst, outW, pv);
-              continue;
-            }
-            if (lo > 0) fillRun<T>(dst, lo, pv);
-            const p = plane + iy * xh + (lo * sw + start) * xw;
-            copyRun<T>(dst + <usize>lo * sz, x + <usize>p * sz, hi - lo, sw * xw);
-            if (hi < outW) fillRun<T>(dst + <usize>hi * sz, outW - hi, pv);
-          }
+          if (ylo > 0) fillRun<T>(dst, ylo * outW, pv);
+          const p = plane + (ylo * sh + top) * xh + (lo * sw + start) * xw;
+          const first = dst + <usize>(ylo * outW) * sz;
+          copyRows<T>(first, outW, x + <usize>p * sz, sh * xh, yhi - ylo, lo, hi, sw * xw, pv);
+          if (yhi < outH) fillRun<T>(dst + <usize>(yhi * outW) * sz, (outH - yhi) * outW, pv);
         }
       }
     }
+  }
+}
+
+/**
+ * out[r·rowStep + j·step] += src[r·srcRowStep + j·sstep] for r < rows, j < n: one rounded add each,
+ * row by row (lanes are distinct elements).
+ */
+// @ts-expect-error: decorator
+@inline function addRows<T>(out: usize, rowStep: i32, step: i32, src: usize, srcRowStep: i32, sstep: i32, rows: i32, n: i32): void {
+  const sz = <usize>sizeof<T>();
+  const outBytes = <usize>rowStep * sz;
+  const srcBytes = <usize>srcRowStep * sz; // (a negative step wraps, as the addresses do)
+  let o = out,
+    s = src;
+  if (step == 1 && sstep == 1) {
+    const L = 16 / <i32>sz;
+    const vec = n & ~(L - 1);
+    for (let r = 0; r < rows; r++, o += outBytes, s += srcBytes) {
+      let j = 0;
+      for (; j < vec; j += L) {
+        const q = o + <usize>j * sz;
+        v128.store(q, v128.add<T>(v128.load(q), v128.load(s + <usize>j * sz)));
+      }
+      for (; j < n; j++) {
+        const q = o + <usize>j * sz;
+        store<T>(q, load<T>(q) + load<T>(s + <usize>j * sz));
+      }
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r++, o += outBytes, s += srcBytes) {
+    let q = o,
+      p = s;
+    for (let j = 0; j < n; j++, q += <usize>step * sz, p += <usize>sstep * sz) store<T>(q, load<T>(q) + load<T>(p));
   }
 }
 
@@ -135,18 +176,17 @@ export function col2im<T>(geo: usize, cols: usize, out: usize): void {
     for (let ch = 0; ch < c; ch++) {
       const plane = out + <usize>((b * c + ch) * h * w) * sz;
       for (let i = 0; i < kh; i++) {
+        const top = i * dh - ph;
+        const ylo = validLo(top, sh, outH);
+        const yhi = validHi(top, sh, h, outH, ylo);
         for (let j = 0; j < kw; j++) {
           const row = b * cn + ((ch * kh + i) * kw + j) * cr;
           const start = j * dw - pw;
           const lo = validLo(start, sw, outW);
           const hi = validHi(start, sw, w, outW, lo);
-          for (let oy = 0; oy < outH; oy++) {
-            const iy = oy * sh - ph + i * dh;
-            if (iy < 0 || iy >= h) continue;
-            const q = plane + <usize>(iy * w + lo * sw + start) * sz;
-            const a = cols + <usize>(row + (oy * outW + lo) * cl) * sz;
-            addRun<T>(q, sw, a, cl, hi - lo);
-          }
+          const q = plane + <usize>((ylo * sh + top) * w + lo * sw + start) * sz;
+          const a = cols + <usize>(row + (ylo * outW + lo) * cl) * sz;
+          addRows<T>(q, sh * w, sw, a, outW * cl, cl, yhi - ylo, hi - lo);
         }
       }
     }

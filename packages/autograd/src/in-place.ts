@@ -119,6 +119,36 @@ export function addScaledInPlace(t: Tensor, x: Tensor, alpha: number): Tensor {
   return t;
 }
 
+/**
+ * One Adam step in place on tensors (see `T.adamUpdate` in the tensor package): p, m, v and vmax
+ * (AMSGrad's running max, or undefined) are written and their versions bumped, as an optimizer
+ * does under `noGrad`. `coefficients` holds [√(1 − β₂ᵗ), −η/(1 − β₁ᵗ)] in p's dtype.
+ * @throws AutogradError for a written tensor that requires grad while grad mode is on; the tensor
+ * package's DTypeError or ShapeError for operands that do not fit. Nothing is written then.
+ * @example
+ * ```ts
+ * const p = tensor([1, 2]), m = zeros([2]), v = zeros([2]);
+ * const coefficients = T.array([Math.sqrt(1 - 0.999), -0.001 / (1 - 0.9)]); // step 1, lr 0.001
+ * noGrad(() => adamUpdateInPlace(p, tensor([0.5, -0.5]), m, v, undefined, coefficients, {
+ *   beta1: 0.9, beta2: 0.999, eps: 1e-8,
+ * })); // p ≈ [0.999, 2.001]
+ * ```
+ */
+export function adamUpdateInPlace(
+  p: Tensor,
+  g: Tensor,
+  m: Tensor,
+  v: Tensor,
+  vmax: Tensor | undefined,
+  coefficients: T.NDArray,
+  constants: T.AdamConstants,
+): void {
+  const written = vmax === undefined ? [p, m, v] : [p, m, v, vmax];
+  for (const t of written) checkWritable('adamUpdate', t);
+  T.adamUpdate(p.value, g.value, m.value, v.value, vmax?.value, coefficients, constants);
+  for (const t of written) bumpVersion(t);
+}
+
 /** Bumps t's version after an in-place write (and tells a recording `compile`, which repeats it). */
 function bumpVersion(t: Tensor): void {
   t.versionCounter.value++;

@@ -17,6 +17,7 @@ import './methods.js';
 export { Tensor, Node, type TensorInit, type VersionCounter } from './tensor.js';
 export { AutogradError } from './errors.js';
 export { noGrad, enableGrad, isGradEnabled } from './grad-mode.js';
+export { adamUpdateInPlace } from './in-place.js';
 export { backward, runBackward, type BackwardOptions, type BackwardStep, type EngineOptions } from './engine.js';
 export {
   type TensorOptions,

@@ -62,7 +62,9 @@ import { Geometry } from './geometry';
  * element step of `step`, the source rows `rowStep` elements apart; `pv` in the other columns.
  */
 // @ts-expect-error: decorator
-@inline function copyRows<T>(dst: usize, outW: i32, src: usize, rowStep: i32, rows: i32, lo: i32, hi: i32, step: i32, pv: T): void {
+@inline function copyRows<T>(
+  dst: usize, outW: i32, src: usize, rowStep: i32, rows: i32, lo: i32, hi: i32, step: i32, pv: T,
+): void {
   const sz = <usize>sizeof<T>();
   const rowBytes = <usize>outW * sz;
   const srcBytes = <usize>rowStep * sz; // (a negative step wraps, as the addresses do)
@@ -131,7 +133,9 @@ export function im2col<T>(geo: usize, x: usize, pad: f64, out: usize): void {
  * row by row (lanes are distinct elements).
  */
 // @ts-expect-error: decorator
-@inline function addRows<T>(out: usize, rowStep: i32, step: i32, src: usize, srcRowStep: i32, sstep: i32, rows: i32, n: i32): void {
+@inline function addRows<T>(
+  out: usize, rowStep: i32, step: i32, src: usize, srcRowStep: i32, sstep: i32, rows: i32, n: i32,
+): void {
   const sz = <usize>sizeof<T>();
   const outBytes = <usize>rowStep * sz;
   const srcBytes = <usize>srcRowStep * sz; // (a negative step wraps, as the addresses do)

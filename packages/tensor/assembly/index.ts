@@ -16,6 +16,7 @@ import { where, clamp } from './select';
 import { im2col, col2im } from './conv';
 import { maxPoolGrad } from './max-pool';
 import { maxPool } from './max-pool-forward';
+import { adamUpdate } from './adam';
 
 export function packB_f32(k: i32, n: i32, b: usize, rs: i32, cs: i32, dst: usize): void {
   packB<f32>(k, n, b, rs, cs, dst);
@@ -93,6 +94,18 @@ export function axpy_f32(n: i32, y: usize, x: usize, alpha: f32): void {
 }
 export function axpy_f64(n: i32, y: usize, x: usize, alpha: f64): void {
   axpy<f64>(n, y, x, alpha);
+}
+export function adam_f32(
+  n: i32, p: usize, g: usize, m: usize, v: usize, vmax: usize,
+  beta1: f32, keep1: f32, beta2: f32, keep2: f32, eps: f32, bc: f32, step: f32,
+): void {
+  adamUpdate<f32>(n, p, g, m, v, vmax, beta1, keep1, beta2, keep2, eps, bc, step);
+}
+export function adam_f64(
+  n: i32, p: usize, g: usize, m: usize, v: usize, vmax: usize,
+  beta1: f64, keep1: f64, beta2: f64, keep2: f64, eps: f64, bc: f64, step: f64,
+): void {
+  adamUpdate<f64>(n, p, g, m, v, vmax, beta1, keep1, beta2, keep2, eps, bc, step);
 }
 export function unary_f32(op: i32, n: i32, x: usize, out: usize): void {
   unary<f32>(op, n, x, out);

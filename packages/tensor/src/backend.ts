@@ -46,6 +46,16 @@ export interface GruCellGrads {
   readonly h: NDArray;
 }
 
+/**
+ * The fixed numbers of an Adam step (PyTorch's names: betas, eps), as plain numbers; the kernel
+ * rounds β₁, 1 − β₁, β₂, 1 − β₂ and ε to the arrays' dtype as a scalar operand of that dtype is.
+ */
+export interface AdamConstants {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+}
+
 /** A resolved window: kernel, stride, padding, dilation and the output's (height, width). */
 export interface ConvGeometry {
   readonly kernel: readonly [number, number];
@@ -147,6 +157,22 @@ export interface Backend {
    * `binary('add', y, binary('mul', x, α))` gives, as `composedAddScaledInPlace` computes it).
    */
   addScaledInPlace(y: NDArray, x: NDArray, alpha: number): void;
+  /**
+   * One Adam step in place, on contiguous float arrays of one shape and dtype, none overlapping
+   * another: m ← m·β₁ + g·(1 − β₁), v ← v·β₂ + (g·g)·(1 − β₂); with `vmax` (AMSGrad) vmax ←
+   * max(vmax, v), read instead of v; p ← p + (m / (√v / bc + ε))·step, where [bc, step] are the two
+   * elements of `coefficients` (of the dtype: √(1 − β₂ᵗ) and −η/(1 − β₁ᵗ)). Every product, sum,
+   * quotient, root and maximum rounded to the dtype in that order: the bits of the unfused ops.
+   */
+  adamUpdate(
+    p: NDArray,
+    g: NDArray,
+    m: NDArray,
+    v: NDArray,
+    vmax: NDArray | undefined,
+    coefficients: NDArray,
+    constants: AdamConstants,
+  ): void;
   /**
    * g·f′ of an activation (see `activationGrad`): g and `saved` (the output y of sigmoid and tanh,
    * the input x of relu) of one shape and float dtype; a new contiguous result (or `out`: contiguous,

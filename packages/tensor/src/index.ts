@@ -93,6 +93,7 @@ export {
   type LstmCellGrads,
   type GruCellGrads,
   type ConvGeometry,
+  type AdamConstants,
   type LuFactors,
   type CholeskyFactor,
   type ScatterReduce,
@@ -162,6 +163,7 @@ export {
   solveTriangularShapes,
 } from './ops/triangular.js';
 export { addScaledInPlace } from './ops/axpy.js';
+export { adamUpdate, adamUpdateFits } from './ops/adam.js';
 export { activationGrad } from './ops/activation-grad.js';
 export {
   LSTM_CELL_PLANES,

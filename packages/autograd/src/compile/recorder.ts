@@ -47,8 +47,12 @@ export const OUT_SLOT: Partial<Record<KernelName, number>> = {
   indexSelect: 3,
 };
 
-/** The arguments a kernel writes: an `out` argument (see OUT_SLOT), the target of addScaledInPlace and assign. */
+/**
+ * The arguments a kernel writes: an `out` argument (see OUT_SLOT), the target of addScaledInPlace
+ * and assign, and adamUpdate's p, m, v (and vmax).
+ */
 export function writtenArgs(method: TapeCall['method'], args: readonly unknown[]): NDArray[] {
+  if (method === 'adamUpdate') return [0, 2, 3, 4].flatMap((i) => resultArrays(args[i]));
   const at = method === 'addScaledInPlace' || method === 'assign' ? 0 : OUT_SLOT[method as KernelName];
   return at === undefined ? [] : resultArrays(args[at]);
 }

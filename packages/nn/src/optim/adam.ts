@@ -1,5 +1,5 @@
 import * as T from '@chainrule/tensor';
-import { type Tensor, add, div, maximum, mul, sqrt, square } from '@chainrule/autograd';
+import { type Tensor, adamUpdateInPlace, add, div, maximum, mul, sqrt, square } from '@chainrule/autograd';
 import {
   type Hyperparameters,
   type LiveState,
@@ -8,7 +8,7 @@ import {
   type ParamGroupInput,
   zerosState,
 } from './optimizer.js';
-import { advanceStep, stepCoefficients } from './host-step.js';
+import { advanceStep, coefficientTensors, stepCoefficientArray } from './host-step.js';
 import type { StateSchema } from './state-check.js';
 
 /** Hyperparameters of Adam and AdamW (PyTorch's). */
@@ -57,17 +57,23 @@ function adamStep(name: string, p: Tensor, g: Tensor, state: LiveState, h: AdamO
   advanceStep(name, state);
   const m = state.exp_avg as Tensor,
     v = state.exp_avg_sq as Tensor;
-  m.mulInPlace(h.beta1).addScaledInPlace(g, 1 - h.beta1);
-  v.mulInPlace(h.beta2).addInPlace(mul(square(g), 1 - h.beta2));
+  if (h.amsgrad) state.max_exp_avg_sq ??= zerosState(p);
+  const vmax = h.amsgrad ? (state.max_exp_avg_sq as Tensor) : undefined;
   // √(1 − β₂ᵗ) and −η/(1 − β₁ᵗ), recomputed from the count on each replay of a compiled step
-  const [bc2Sqrt, stepSize] = stepCoefficients(name, p.dtype, () => [
+  const coefficients = stepCoefficientArray(name, p.dtype, () => [
     Math.sqrt(1 - h.beta2 ** (state.step as number)),
     -(h.lr / (1 - h.beta1 ** (state.step as number))),
   ]);
+  if (T.adamUpdateFits(p.value, g.value, m.value, v.value, vmax?.value, coefficients)) {
+    // one pass with the bits of the ops below
+    adamUpdateInPlace(p, g, m, v, vmax, coefficients, { beta1: h.beta1, beta2: h.beta2, eps: h.eps });
+    return;
+  }
+  m.mulInPlace(h.beta1).addScaledInPlace(g, 1 - h.beta1);
+  v.mulInPlace(h.beta2).addInPlace(mul(square(g), 1 - h.beta2));
+  const [bc2Sqrt, stepSize] = coefficientTensors(coefficients);
   let second = v;
-  if (h.amsgrad) {
-    state.max_exp_avg_sq ??= zerosState(p);
-    const vmax = state.max_exp_avg_sq as Tensor;
+  if (vmax !== undefined) {
     vmax.copyInPlace(maximum(vmax, v));
     second = vmax;
   }

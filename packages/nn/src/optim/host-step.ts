@@ -19,13 +19,22 @@ function countOne(state: LiveState): void {
 }
 
 /**
- * The numbers `compute()` gives (read from host state such as state.step), each as a 0-d tensor of
- * `dtype` (rounded as a plain number beside a tensor of that dtype would be), from one host kernel.
+ * The numbers `compute()` gives (read from host state such as state.step) as one array of `dtype`
+ * (each rounded as a plain number beside a tensor of that dtype would be), from one host kernel.
  */
-export function stepCoefficients(name: string, dtype: T.DType, compute: () => readonly number[]): Tensor[] {
-  const values = T.hostKernel(`${name}.coefficients`, () => {
+export function stepCoefficientArray(name: string, dtype: T.DType, compute: () => readonly number[]): T.NDArray {
+  return T.hostKernel(`${name}.coefficients`, () => {
     const v = compute();
     return new T.NDArray(dtype === 'float64' ? Float64Array.from(v) : Float32Array.from(v), [v.length]);
   });
+}
+
+/** The elements of an array of coefficients (`stepCoefficientArray`'s), each as a 0-d tensor. */
+export function coefficientTensors(values: T.NDArray): Tensor[] {
   return Array.from({ length: values.size }, (_, i) => new Tensor(values.select(0, i)));
+}
+
+/** `stepCoefficientArray`'s numbers, each as a 0-d tensor. */
+export function stepCoefficients(name: string, dtype: T.DType, compute: () => readonly number[]): Tensor[] {
+  return coefficientTensors(stepCoefficientArray(name, dtype, compute));
 }

@@ -1,5 +1,6 @@
 import type { Backend } from '../../backend.js';
 import { activationGradFamily } from './activation-grad.js';
+import { adamFamily } from './adam.js';
 import { axpyFamily } from './axpy.js';
 import { convFamily } from './conv.js';
 import { copyFamily } from './copy.js';
@@ -29,6 +30,7 @@ export const jsBackend: Backend = {
   ...copyFamily,
   ...selectFamily,
   ...axpyFamily,
+  ...adamFamily,
   ...activationGradFamily,
   ...lstmCellFamily,
   ...gruCellFamily,

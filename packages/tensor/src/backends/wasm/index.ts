@@ -22,6 +22,7 @@ import { composeBackend } from '../compose.js';
 import { WasmContext, type WasmBackendOptions } from './context.js';
 import { wasmActivationGrad } from './activation-grad.js';
 import { wasmAddScaledInPlace, wasmBinary, wasmUnary } from './elementwise.js';
+import { wasmAdamUpdate } from './adam.js';
 import { wasmCompare } from './compare.js';
 import { wasmConvert } from './convert.js';
 import { wasmMatmul } from './matmul.js';
@@ -204,6 +205,9 @@ export function createWasmBackend(fallback: Backend, options: WasmBackendOptions
         }
         if (!done) fallback.addScaledInPlace(y, x, alpha);
         else settled(ctx, y);
+      },
+      adamUpdate: (...args) => {
+        if (!wasmAdamUpdate(ctx, fallback, args)) fallback.adamUpdate(...args);
       },
       activationGrad: (op, g, saved, out) => {
         checkOut('activationGrad', out, g.shape, g.dtype);

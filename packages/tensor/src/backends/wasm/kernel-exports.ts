@@ -25,6 +25,20 @@ type LstmCellBackwardKernel = (
   dc: number,
 ) => void;
 
+/**
+ * assembly/adam.ts's step: n, the addresses of p, g, m, v and vmax (0 for none), then β₁, 1 − β₁,
+ * β₂, 1 − β₂, ε, the bias correction √(1 − β₂ᵗ) and the step −η/(1 − β₁ᵗ).
+ */
+type AdamKernel = (
+  n: number,
+  p: number,
+  g: number,
+  m: number,
+  v: number,
+  vmax: number,
+  ...scalars: [number, number, number, number, number, number, number]
+) => void;
+
 /** assembly/strided-copy.ts's copy: sizes n0..n3, element strides s0..s3, source and destination addresses. */
 type StridedCopyKernel = (
   n0: number,
@@ -89,6 +103,8 @@ export interface KernelExports {
   unary_f32(op: number, n: number, x: number, out: number): void;
   axpy_f32(n: number, y: number, x: number, alpha: number): void;
   axpy_f64(n: number, y: number, x: number, alpha: number): void;
+  adam_f32: AdamKernel;
+  adam_f64: AdamKernel;
   unary_f64(op: number, n: number, x: number, out: number): void;
   reduce_f32(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;
   reduce_f64(op: number, outer: number, r: number, inner: number, x: number, out: number, acc: number): void;

@@ -266,12 +266,12 @@ export function maxPool_f64(geo: usize, x: usize, out: usize): void {
 
 // A same-dtype copy of a strided view (up to four merged dimensions) into a contiguous block.
 export function stridedCopy_f32(
-  n0: i32, n1: i32, n2: i32, n3: i32, s0: i32, s1: i32, s2: i32, s3: i32, src: usize, dst: usize,
+  n0: i32, n1: i32, n2: i32, n3: i32, s0: i32, s1: i32, s2: i32, s3: i32, src: usize, dst: usize, scratch: usize,
 ): void {
-  stridedCopy<f32>(n0, n1, n2, n3, s0, s1, s2, s3, src, dst);
+  stridedCopy<f32>(n0, n1, n2, n3, s0, s1, s2, s3, src, dst, scratch);
 }
 export function stridedCopy_f64(
-  n0: i32, n1: i32, n2: i32, n3: i32, s0: i32, s1: i32, s2: i32, s3: i32, src: usize, dst: usize,
+  n0: i32, n1: i32, n2: i32, n3: i32, s0: i32, s1: i32, s2: i32, s3: i32, src: usize, dst: usize, scratch: usize,
 ): void {
-  stridedCopy<f64>(n0, n1, n2, n3, s0, s1, s2, s3, src, dst);
+  stridedCopy<f64>(n0, n1, n2, n3, s0, s1, s2, s3, src, dst, scratch);
 }

@@ -92,11 +92,15 @@ describe.skipIf(!wasmSupported())('wasm copy of strided float views', () => {
     });
 
     it(`${dtype}: transposes of every size around the tiles, into a given out (plain and resident)`, () => {
+      // (output rows of 4096 and 8192 bytes: the tiles go through the kernel's scratch)
+      const perPage = dtype === 'float32' ? 1024 : 512;
       for (const [rows, cols] of [
         [37, 23],
         [64, 64],
         [128, 513],
         [5, 300],
+        [perPage, 37],
+        [2 * perPage, 70],
       ] as const) {
         for (const resident of [false, true]) {
           const made = array(wasm, dtype, [rows, cols], rows + cols, resident);

@@ -51,6 +51,7 @@ type StridedCopyKernel = (
   s3: number,
   src: number,
   dst: number,
+  scratch: number,
 ) => void;
 
 /** assembly/gemm.ts's rows [i0, i1) of C = A·B with B packed (`packB`) at `bp`; `scratch` its thread's. */

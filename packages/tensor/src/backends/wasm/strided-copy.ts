@@ -33,6 +33,9 @@ export function mergeDims(shape: readonly number[], strides: readonly number[]):
   return dims;
 }
 
+/** Bytes of scratch the wasm transposes may use (assembly/strided-copy.ts's SCRATCH_BYTES). */
+const TRANSPOSE_SCRATCH_BYTES = 4096;
+
 /** Copies the view at byte address `src` with merged `dims` (at most four) into row-major order at `dst`. */
 function runCopy(heap: WasmHeap, f64: boolean, merged: readonly [number, number][], src: number, dst: number): void {
   const dims = [...merged];
@@ -44,7 +47,7 @@ function runCopy(heap: WasmHeap, f64: boolean, merged: readonly [number, number]
     [number, number],
   ];
   const run = f64 ? heap.exports.stridedCopy_f64 : heap.exports.stridedCopy_f32;
-  run(n0, n1, n2, n3, s0, s1, s2, s3, src, dst);
+  run(n0, n1, n2, n3, s0, s1, s2, s3, src, dst, heap.alloc(TRANSPOSE_SCRATCH_BYTES));
 }
 
 /**

@@ -121,10 +121,12 @@ export function addScaledInPlace(t: Tensor, x: Tensor, alpha: number): Tensor {
 
 /**
  * One Adam step in place on tensors (see `T.adamUpdate` in the tensor package): p, m, v and vmax
- * (AMSGrad's running max, or undefined) are written and their versions bumped, as an optimizer
- * does under `noGrad`. `coefficients` holds [√(1 − β₂ᵗ), −η/(1 − β₁ᵗ)] in p's dtype.
- * @throws AutogradError for a written tensor that requires grad while grad mode is on; the tensor
- * package's DTypeError or ShapeError for operands that do not fit. Nothing is written then.
+ * (AMSGrad's running max, or undefined) are written and each one's version bumped once, as an
+ * optimizer does under `noGrad`. `coefficients` holds [√(1 − β₂ᵗ), −η/(1 − β₁ᵗ)] in p's dtype.
+ * @throws DTypeError for an operand that is not a Tensor, coefficients that are not an NDArray or
+ * constants that are not numbers; AutogradError for a written tensor that requires grad while grad
+ * mode is on; the tensor package's DTypeError or ShapeError for arrays that do not fit (see
+ * `T.adamUpdateFits`). Nothing is written then.
  * @example
  * ```ts
  * const p = tensor([1, 2]), m = zeros([2]), v = zeros([2]);
@@ -143,6 +145,20 @@ export function adamUpdateInPlace(
   coefficients: T.NDArray,
   constants: T.AdamConstants,
 ): void {
+  const named: [string, unknown][] = [
+    ['p', p],
+    ['g', g],
+    ['m', m],
+    ['v', v],
+  ];
+  if (vmax !== undefined) named.push(['vmax', vmax]);
+  for (const [name, t] of named) checkOperand('adamUpdate', t, name, false);
+  if (!(coefficients instanceof T.NDArray))
+    throw new T.DTypeError('adamUpdate', 'expected an NDArray of coefficients ([bias correction, step])');
+  for (const key of ['beta1', 'beta2', 'eps'] as const) {
+    if (typeof constants[key] !== 'number')
+      throw new T.DTypeError('adamUpdate', `${key} must be a number, got ${typeof constants[key]}`);
+  }
   const written = vmax === undefined ? [p, m, v] : [p, m, v, vmax];
   for (const t of written) checkWritable('adamUpdate', t);
   T.adamUpdate(p.value, g.value, m.value, v.value, vmax?.value, coefficients, constants);

@@ -3,8 +3,8 @@
 // with AMSGrad, L2 and decoupled weight decay, on arrays long enough for the wasm kernel and short.
 import { describe, expect, it } from 'vitest';
 import * as T from '@chainrule/tensor';
-import { Tensor } from '@chainrule/autograd';
-import { Adam, AdamW, type Optimizer, Parameter } from '@chainrule/nn';
+import { Tensor, randn } from '@chainrule/autograd';
+import { Adam, AdamW, Linear, type Optimizer, Parameter, Sequential, Tanh, compileStep, mseLoss } from '@chainrule/nn';
 
 type FloatDType = 'float32' | 'float64';
 
@@ -43,6 +43,28 @@ function train(dtype: FloatDType, strided: boolean, make: (ps: Tensor[]) => Opti
   return [w, bias].map((p) => Array.from(T.getBackend().copy(p.value, dtype).data));
 }
 
+/** Runs `f` with the backend's adamUpdate counted (the count of fused steps it took). */
+function countingFused<R>(f: () => R): [R, number] {
+  const inner = T.getBackend();
+  let calls = 0;
+  const counting = T.composeBackend(
+    {
+      name: inner.name,
+      adamUpdate: (...args) => {
+        calls++;
+        inner.adamUpdate(...args);
+      },
+    },
+    inner,
+  );
+  T.setBackend(T.attachResidentMemory(counting, T.residentMemory(inner)));
+  try {
+    return [f(), calls];
+  } finally {
+    T.setBackend(inner);
+  }
+}
+
 describe('Adam: the fused step against the unfused ops', () => {
   const optimizers: [string, (ps: Tensor[]) => Optimizer][] = [
     ['Adam', (ps) => new Adam(ps, { lr: 0.05 })],
@@ -52,8 +74,9 @@ describe('Adam: the fused step against the unfused ops', () => {
   for (const [name, make] of optimizers) {
     for (const dtype of ['float32', 'float64'] as const) {
       it(`${name}, ${dtype}: contiguous (fused) and strided (unfused) parameters end bit for bit equal`, () => {
-        const fused = train(dtype, false, make);
-        const unfused = train(dtype, true, make);
+        const [fused, fusedSteps] = countingFused(() => train(dtype, false, make));
+        const [unfused, unfusedSteps] = countingFused(() => train(dtype, true, make));
+        expect([fusedSteps, unfusedSteps]).toEqual([12, 0]); // two parameters, six steps
         for (const [i, p] of fused.entries()) {
           p.forEach((v, j) => {
             if (!Object.is(v, unfused[i]![j]))
@@ -61,8 +84,42 @@ describe('Adam: the fused step against the unfused ops', () => {
           });
         }
         // the parameters moved: the comparison is not vacuous
-        expect(fused[0]!.some((v, j) => v !== train(dtype, false, make, 0)[0]![j])).toBe(true);
+        const start = train(dtype, false, make, 0)[0]!;
+        expect(fused[0]!.some((v, j) => v !== start[j])).toBe(true);
       });
     }
   }
+});
+
+describe('Adam: the fused step inside a compiled training step', () => {
+  it.each([
+    ['AdamW, amsgrad', (ps: Tensor[]) => new AdamW(ps, { lr: 1e-2, weightDecay: 0.1, amsgrad: true })],
+    ['Adam, L2, amsgrad', (ps: Tensor[]) => new Adam(ps, { lr: 1e-2, weightDecay: 1e-2, amsgrad: true })],
+  ])("%s: compiled and eager weights bit for bit (the wasm kernel on the plan's gradients)", (_name, makeOpt) => {
+    T.manualSeed(3);
+    const data = Array.from({ length: 3 }, () => [randn([16, 40]), randn([16, 33])] as const);
+    const make = () => {
+      T.manualSeed(4);
+      const model = new Sequential(new Linear(40, 33), new Tanh(), new Linear(33, 33));
+      return { model, opt: makeOpt(model.parameters()) };
+    };
+    const eager = make(),
+      compiled = make();
+    const [step, fused] = countingFused(() => {
+      const s = compileStep(compiled.model, mseLoss, compiled.opt);
+      for (let i = 0; i < 8; i++) s(...data[i % 3]!);
+      return s;
+    });
+    expect(step.mode).toBe('whole');
+    expect(fused).toBeGreaterThan(0);
+    for (let i = 0; i < 8; i++) {
+      const [x, y] = data[i % 3]!;
+      eager.opt.zeroGrad();
+      mseLoss(eager.model.forward(x), y).backward();
+      eager.opt.step();
+    }
+    const bits = (t: Tensor) => Array.from(T.getBackend().copy(t.value, t.dtype).data);
+    for (const [i, p] of compiled.model.parameters().entries())
+      expect(bits(p)).toEqual(bits(eager.model.parameters()[i]!));
+  });
 });

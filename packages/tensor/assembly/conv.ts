@@ -73,13 +73,7 @@ import { Geometry } from './geometry';
     s = src;
   if (lo == 0 && hi == outW && step == 1) {
     // whole rows of contiguous elements (no padding, stride 1): the loop with nothing else in it
-    const L = 16 / <i32>sz;
-    const vec = n & ~(L - 1);
-    for (let r = 0; r < rows; r++, d += rowBytes, s += srcBytes) {
-      let j = 0;
-      for (; j < vec; j += L) v128.store(d + <usize>j * sz, v128.load(s + <usize>j * sz));
-      for (; j < n; j++) store<T>(d + <usize>j * sz, load<T>(s + <usize>j * sz));
-    }
+    for (let r = 0; r < rows; r++, d += rowBytes, s += srcBytes) copyRun<T>(d, s, n, 1);
     return;
   }
   for (let r = 0; r < rows; r++, d += rowBytes, s += srcBytes) {

@@ -4,15 +4,17 @@
 // before it has stride 1 instead, element by element otherwise. Copies are exact, so the bits are
 // those of any other copy.
 
-/** Bytes of the scratch a transpose may use (TRANSPOSE_SCRATCH_BYTES in src/backends/wasm/strided-copy.ts). */
-const SCRATCH_BYTES: i32 = 4096;
-/** Bytes of one scratch row: the output columns one pass through the scratch covers. */
+/**
+ * Bytes of one scratch row: the output columns one pass through the scratch covers. A band is 64
+ * bytes of rows (16 float32, 8 float64), so the scratch holds at most 16·256 = 4096 bytes, what the
+ * caller gives (TRANSPOSE_SCRATCH_BYTES in src/backends/wasm/strided-copy.ts).
+ */
 const SCRATCH_ROW: i32 = 256;
 
 /**
  * Writes the n0×n1×n2×n3 elements of the view at `src` (element strides s0..s3, any sign) to `dst`
- * in row-major order. `src` is the byte address of the view's element (0, 0, 0, 0); `scratch`,
- * SCRATCH_BYTES that transposes may use.
+ * in row-major order. `src` is the byte address of the view's element (0, 0, 0, 0); `scratch`, 4096
+ * bytes that transposes into rows a multiple of 4096 bytes apart use (0 where the copy has none).
  */
 export function stridedCopy<T>(
   n0: i32, n1: i32, n2: i32, n3: i32, s0: i32, s1: i32, s2: i32, s3: i32, src: usize, dst: usize, scratch: usize,

@@ -12,7 +12,9 @@ import {
   NDArray,
   ShapeError,
   adamUpdate,
+  adamUpdateFits,
   jsBackend,
+  residentMemory,
 } from '../src/index.js';
 import { createWasmBackend, wasmSupported } from '../src/backends/wasm/index.js';
 import { countingFallback, expectBitIdentical, withBackend } from './backend-helpers.js';
@@ -164,4 +166,52 @@ describe('adamUpdate: operands that do not fit', () => {
       for (const [i, x] of [p, g, m, v].entries()) expectBitIdentical(x, before[i]!);
     });
   }
+});
+
+describe.skipIf(!wasmSupported())('adamUpdate: resident operands', () => {
+  it('updates p, m, v and vmax where they are in wasm memory, with the bits of the reference', () => {
+    const wasm = backends[1]![1];
+    const memory = residentMemory(wasm)!;
+    for (const dtype of ['float32', 'float64'] as const) {
+      const n = 1000;
+      const bytes = dtype === 'float32' ? 4 : 8;
+      const blocks = Array.from({ length: 5 }, () => memory.allocate(n * bytes)!);
+      // views made after every block is allocated (a later allocation may grow the memory)
+      const resident = blocks.map((b, k) => {
+        const buffer = b.buffer() as ArrayBuffer;
+        const data =
+          dtype === 'float32' ? new Float32Array(buffer, b.byteOffset, n) : new Float64Array(buffer, b.byteOffset, n);
+        data.set(spikyValues(n, 40 + k, 2, [0, -0]).map((v) => (k >= 3 ? Math.abs(v) : v)));
+        return new NDArray(data, [n]);
+      });
+      const [p, g, m, v, vmax] = resident as [NDArray, NDArray, NDArray, NDArray, NDArray];
+      const coef = array(dtype, [0.3, -0.01]);
+      const c = { beta1: 0.9, beta2: 0.99, eps: 1e-8 };
+      const [p2, m2, v2, x2] = [p, m, v, vmax].map(copy) as [NDArray, NDArray, NDArray, NDArray];
+      jsBackend.adamUpdate(p2, g, m2, v2, x2, coef, c);
+      const calls = fallback.calls.adamUpdate ?? 0;
+      wasm.adamUpdate(p, g, m, v, vmax, coef, c);
+      expect(fallback.calls.adamUpdate ?? 0).toBe(calls);
+      for (const [got, want] of [
+        [p, p2],
+        [m, m2],
+        [v, v2],
+        [vmax, x2],
+      ] as const)
+        expectBitIdentical(got, want);
+      for (const b of blocks) b.free();
+    }
+  });
+
+  it('adamUpdateFits says whether adamUpdate takes the operands', () => {
+    const z = (shape: number[], dtype: FloatDType = 'float32') =>
+      array(dtype, Array(shape[0]! * (shape[1] ?? 1)).fill(0), shape);
+    expect(adamUpdateFits(z([3, 2]), z([3, 2]), z([3, 2]), z([3, 2]), undefined, z([2]))).toBe(true);
+    expect(adamUpdateFits(z([3, 2]), z([3, 2]), z([3, 2]), z([3, 2]), z([3, 2]), z([2]))).toBe(true);
+    expect(adamUpdateFits(z([2, 3]).transpose(), z([3, 2]), z([3, 2]), z([3, 2]), undefined, z([2]))).toBe(false);
+    expect(adamUpdateFits(z([3, 2]), z([3, 2], 'float64'), z([3, 2]), z([3, 2]), undefined, z([2]))).toBe(false);
+    const m = z([3, 2]);
+    expect(adamUpdateFits(z([3, 2]), z([3, 2]), m, m, undefined, z([2]))).toBe(false);
+    expect(adamUpdateFits(z([3, 2]), z([3, 2]), z([3, 2]), z([3, 2]), undefined, z([3]))).toBe(false);
+  });
 });

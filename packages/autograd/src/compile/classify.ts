@@ -102,7 +102,8 @@ function sameOrigin(a: Origin | undefined, b: Origin | undefined): boolean {
   return false;
 }
 
-const show = (v: unknown): string => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+const show = (v: unknown): string =>
+  Array.isArray(v) ? `[${v.join(', ')}]` : v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 /**
  * Classifies the storages `cur` read against `prev` (see the file comment).

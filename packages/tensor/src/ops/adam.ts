@@ -14,6 +14,12 @@ function shares(a: NDArray, b: NDArray): boolean {
  * Whether `adamUpdate` takes these operands: contiguous float arrays of one dtype and shape, none
  * sharing storage with another, and two coefficients of that dtype. (An optimizer runs the unfused
  * ops where it does not.)
+ * @example
+ * ```ts
+ * const p = zeros([3, 2]);
+ * adamUpdateFits(p, zeros([3, 2]), zeros([3, 2]), zeros([3, 2]), undefined, zeros([2])); // true
+ * adamUpdateFits(p.transpose(), zeros([2, 3]), zeros([2, 3]), zeros([2, 3]), undefined, zeros([2])); // false
+ * ```
  */
 export function adamUpdateFits(
   p: NDArray,

@@ -12,9 +12,16 @@ function part(x: NDArray, start: number, n: number): NDArray {
   return new NDArray(x.data, [n], [1], x.offset + start);
 }
 
+/** Whether the kernel takes these operands: contiguous floats of p's dtype and size (ops/adam.ts checks the rest). */
+function fits(p: NDArray, operands: readonly (NDArray | undefined)[]): boolean {
+  if (p.dtype !== 'float32' && p.dtype !== 'float64') return false;
+  return operands.every((x) => x === undefined || (x.dtype === p.dtype && x.size === p.size && x.isContiguous));
+}
+
 /**
  * One Adam step in wasm (see Backend.adamUpdate), or false when not handled (fewer than
- * ADAM_MIN_SIZE elements: the fallback's loop). The operands were checked by ops/adam.ts. Runs in
+ * ADAM_MIN_SIZE elements: the fallback's loop; operands that are not contiguous floats of one
+ * dtype and size, which the fallback reads as they are). Runs in
  * parts of at most half the context's `chunkElements` elements; per part g is read where it is
  * (resident) or copied in, and p, m, v (and vmax) are updated where they are or copied in and back
  * out after the kernel. A part the memory cannot hold is computed by `fallback`, so a part is either
@@ -27,12 +34,14 @@ export function wasmAdamUpdate(
 ): boolean {
   const [p, g, m, v, vmax, coefficients, c] = args;
   const size = p.size;
-  if (size < ADAM_MIN_SIZE) return false;
+  if (size < ADAM_MIN_SIZE || !fits(p, [p, g, m, v, vmax]) || coefficients.dtype !== p.dtype) return false;
   const f64 = p.dtype === 'float64';
   const bytes = f64 ? 8 : 4;
   const cd = coefficients.data as Float32Array | Float64Array;
   const bc = cd[coefficients.offset]!;
   const step = cd[coefficients.offset + coefficients.strides[0]!]!;
+  // the numbers as read now, for a part the fallback computes (a resident array's view could be stale)
+  const coef = new NDArray(f64 ? Float64Array.of(bc, step) : Float32Array.of(bc, step), [2]);
   const run = f64 ? ctx.heap.exports.adam_f64 : ctx.heap.exports.adam_f32;
   const chunk = Math.max(ADAM_MIN_SIZE, Math.floor(ctx.chunkElements / 2));
   for (let start = 0; start < size; start += chunk) {
@@ -48,7 +57,7 @@ export function wasmAdamUpdate(
       for (const [i, x] of written.entries()) finish(heap, f64, at[i]!, n, x.shape, x);
     } catch (e) {
       if (!(e instanceof WasmMemoryFull)) throw e;
-      fallback.adamUpdate(pp, gp, mp, vp, xp, coefficients, c); // nothing of this part was written
+      fallback.adamUpdate(pp, gp, mp, vp, xp, coef, c); // nothing of this part was written
     } finally {
       ctx.settle();
     }

@@ -39,7 +39,10 @@ type AdamKernel = (
   ...scalars: [number, number, number, number, number, number, number]
 ) => void;
 
-/** assembly/strided-copy.ts's copy: sizes n0..n3, element strides s0..s3, source and destination addresses. */
+/**
+ * assembly/strided-copy.ts's copy: sizes n0..n3, element strides s0..s3, source and destination
+ * addresses, and 4 KiB of scratch for transposes into rows a multiple of 4096 bytes apart (0 otherwise).
+ */
 type StridedCopyKernel = (
   n0: number,
   n1: number,

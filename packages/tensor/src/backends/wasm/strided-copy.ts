@@ -47,7 +47,9 @@ function runCopy(heap: WasmHeap, f64: boolean, merged: readonly [number, number]
     [number, number],
   ];
   const run = f64 ? heap.exports.stridedCopy_f64 : heap.exports.stridedCopy_f32;
-  run(n0, n1, n2, n3, s0, s1, s2, s3, src, dst, heap.alloc(TRANSPOSE_SCRATCH_BYTES));
+  // the scratch only for what uses it: a transpose into rows a multiple of 4096 bytes apart
+  const tiles = s2 === 1 && s3 !== 1 && (n3 * (f64 ? 8 : 4)) % 4096 === 0;
+  run(n0, n1, n2, n3, s0, s1, s2, s3, src, dst, tiles ? heap.alloc(TRANSPOSE_SCRATCH_BYTES) : 0);
 }
 
 /**

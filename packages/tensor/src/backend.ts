@@ -56,6 +56,19 @@ export interface AdamConstants {
   readonly eps: number;
 }
 
+/**
+ * The arrays of an Adam step (Backend.adamUpdate): the parameter, its gradient, the two moments,
+ * AMSGrad's running max (or undefined), and [√(1 − β₂ᵗ), −η/(1 − β₁ᵗ)] in their dtype.
+ */
+export type AdamArrays = [
+  p: NDArray,
+  g: NDArray,
+  m: NDArray,
+  v: NDArray,
+  vmax: NDArray | undefined,
+  coefficients: NDArray,
+];
+
 /** A resolved window: kernel, stride, padding, dilation and the output's (height, width). */
 export interface ConvGeometry {
   readonly kernel: readonly [number, number];
@@ -164,15 +177,7 @@ export interface Backend {
    * elements of `coefficients` (of the dtype: √(1 − β₂ᵗ) and −η/(1 − β₁ᵗ)). Every product, sum,
    * quotient, root and maximum rounded to the dtype in that order: the bits of the unfused ops.
    */
-  adamUpdate(
-    p: NDArray,
-    g: NDArray,
-    m: NDArray,
-    v: NDArray,
-    vmax: NDArray | undefined,
-    coefficients: NDArray,
-    constants: AdamConstants,
-  ): void;
+  adamUpdate(...args: [...AdamArrays, constants: AdamConstants]): void;
   /**
    * g·f′ of an activation (see `activationGrad`): g and `saved` (the output y of sigmoid and tanh,
    * the input x of relu) of one shape and float dtype; a new contiguous result (or `out`: contiguous,

@@ -94,6 +94,7 @@ export {
   type GruCellGrads,
   type ConvGeometry,
   type AdamConstants,
+  type AdamArrays,
   type LuFactors,
   type CholeskyFactor,
   type ScatterReduce,

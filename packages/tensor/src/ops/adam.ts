@@ -1,4 +1,4 @@
-import { type AdamConstants, getBackend } from '../backend.js';
+import { type AdamArrays, type AdamConstants, getBackend } from '../backend.js';
 import { isFloat } from '../dtype.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import type { NDArray } from '../ndarray.js';
@@ -21,25 +21,11 @@ function shares(a: NDArray, b: NDArray): boolean {
  * adamUpdateFits(p.transpose(), zeros([2, 3]), zeros([2, 3]), zeros([2, 3]), undefined, zeros([2])); // false
  * ```
  */
-export function adamUpdateFits(
-  p: NDArray,
-  g: NDArray,
-  m: NDArray,
-  v: NDArray,
-  vmax: NDArray | undefined,
-  coefficients: NDArray,
-): boolean {
-  return adamProblem(p, g, m, v, vmax, coefficients) === null;
+export function adamUpdateFits(...arrays: AdamArrays): boolean {
+  return adamProblem(...arrays) === null;
 }
 
-function adamProblem(
-  p: NDArray,
-  g: NDArray,
-  m: NDArray,
-  v: NDArray,
-  vmax: NDArray | undefined,
-  coefficients: NDArray,
-): ShapeError | DTypeError | null {
+function adamProblem(...[p, g, m, v, vmax, coefficients]: AdamArrays): ShapeError | DTypeError | null {
   const named: [string, NDArray][] = [
     ['p', p],
     ['g', g],
@@ -87,16 +73,8 @@ function adamProblem(
  * }); // p ≈ [0.999, 2.001]
  * ```
  */
-export function adamUpdate(
-  p: NDArray,
-  g: NDArray,
-  m: NDArray,
-  v: NDArray,
-  vmax: NDArray | undefined,
-  coefficients: NDArray,
-  constants: AdamConstants,
-): void {
-  const problem = adamProblem(p, g, m, v, vmax, coefficients);
+export function adamUpdate(...args: [...AdamArrays, constants: AdamConstants]): void {
+  const problem = adamProblem(...(args.slice(0, 6) as AdamArrays));
   if (problem !== null) throw problem;
-  getBackend().adamUpdate(p, g, m, v, vmax, coefficients, constants);
+  getBackend().adamUpdate(...args);
 }

@@ -21,21 +21,13 @@ interface Operands<A> {
  * op: float64 arithmetic on float32 values, rounded once, is the float32 op), Math.max as `maximum`.
  * The caller (ops/adam.ts) has checked the operands: contiguous floats of one shape and dtype.
  */
-export function adamUpdate(
-  p: NDArray,
-  g: NDArray,
-  m: NDArray,
-  v: NDArray,
-  vmax: NDArray | undefined,
-  coefficients: NDArray,
-  constants: AdamConstants,
-): void {
+export const adamUpdate: Backend['adamUpdate'] = (p, g, m, v, vmax, coefficients, constants) => {
   const c = coefficients.data as Float32Array | Float64Array;
   const bc = c[coefficients.offset]!;
   const step = c[coefficients.offset + coefficients.strides[0]!]!;
   if (p.dtype === 'float32') adamF32(operands(p, g, m, v, vmax), p.size, constants, bc, step);
   else adamF64(operands(p, g, m, v, vmax), p.size, constants, bc, step);
-}
+};
 
 /** The arrays' data (of element type A) and offsets. */
 function operands<A>(p: NDArray, g: NDArray, m: NDArray, v: NDArray, vmax: NDArray | undefined): Operands<A> {

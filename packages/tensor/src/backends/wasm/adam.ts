@@ -1,4 +1,4 @@
-import type { AdamConstants, Backend } from '../../backend.js';
+import type { Backend } from '../../backend.js';
 import { NDArray } from '../../ndarray.js';
 import type { WasmContext } from './context.js';
 import { WasmMemoryFull } from './runtime.js';
@@ -27,11 +27,7 @@ function fits(p: NDArray, operands: readonly (NDArray | undefined)[]): boolean {
  * out after the kernel. A part the memory cannot hold is computed by `fallback`, so a part is either
  * written whole or not at all.
  */
-export function wasmAdamUpdate(
-  ctx: WasmContext,
-  fallback: Backend,
-  args: [NDArray, NDArray, NDArray, NDArray, NDArray | undefined, NDArray, AdamConstants],
-): boolean {
+export function wasmAdamUpdate(ctx: WasmContext, fallback: Backend, args: Parameters<Backend['adamUpdate']>): boolean {
   const [p, g, m, v, vmax, coefficients, c] = args;
   const size = p.size;
   if (size < ADAM_MIN_SIZE || !fits(p, [p, g, m, v, vmax]) || coefficients.dtype !== p.dtype) return false;

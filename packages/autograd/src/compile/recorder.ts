@@ -47,14 +47,18 @@ export const OUT_SLOT: Partial<Record<KernelName, number>> = {
   indexSelect: 3,
 };
 
-/**
- * The arguments a kernel writes: an `out` argument (see OUT_SLOT), the target of addScaledInPlace
- * and assign, and adamUpdate's p, m, v (and vmax).
- */
+/** The kernels that write arguments in place (not through an `out`), and those arguments' positions. */
+const IN_PLACE_SLOTS: Partial<Record<KernelName, readonly number[]>> = {
+  addScaledInPlace: [0],
+  assign: [0],
+  adamUpdate: [0, 2, 3, 4], // p, m, v and AMSGrad's vmax (undefined without it)
+};
+
+/** The arguments a kernel writes: an `out` argument (see OUT_SLOT) and those of IN_PLACE_SLOTS. */
 export function writtenArgs(method: TapeCall['method'], args: readonly unknown[]): NDArray[] {
-  if (method === 'adamUpdate') return [0, 2, 3, 4].flatMap((i) => resultArrays(args[i]));
-  const at = method === 'addScaledInPlace' || method === 'assign' ? 0 : OUT_SLOT[method as KernelName];
-  return at === undefined ? [] : resultArrays(args[at]);
+  const out = OUT_SLOT[method as KernelName];
+  const slots = out === undefined ? (IN_PLACE_SLOTS[method as KernelName] ?? []) : [out];
+  return slots.flatMap((i) => resultArrays(args[i]));
 }
 
 /** Whether `r` is stored in one of `args` (a kernel that returns its `out` argument made no new storage). */

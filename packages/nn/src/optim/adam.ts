@@ -52,12 +52,11 @@ function adamStep(name: string, p: Tensor, g: Tensor, state: LiveState, h: AdamO
     state.step = 0;
     state.exp_avg = zerosState(p);
     state.exp_avg_sq = zerosState(p);
-    if (h.amsgrad) state.max_exp_avg_sq = zerosState(p);
   }
   advanceStep(name, state);
   const m = state.exp_avg as Tensor,
     v = state.exp_avg_sq as Tensor;
-  if (h.amsgrad) state.max_exp_avg_sq ??= zerosState(p);
+  if (h.amsgrad) state.max_exp_avg_sq ??= zerosState(p); // (also when a loaded state lacks it)
   const vmax = h.amsgrad ? (state.max_exp_avg_sq as Tensor) : undefined;
   // √(1 − β₂ᵗ) and −η/(1 − β₁ᵗ), recomputed from the count on each replay of a compiled step
   const coefficients = stepCoefficientArray(name, p.dtype, () => [

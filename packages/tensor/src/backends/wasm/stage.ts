@@ -169,8 +169,11 @@ export function span(x: NDArray): { lo: number; hi: number } {
  */
 export function stagedBySpan(x: NDArray): boolean {
   const { lo, hi } = span(x);
-  return hi - lo + 1 <= 2 * x.size + 1024;
+  return spanWorthCopying(hi - lo + 1, x.size);
 }
+
+/** Whether a span of n elements is not much larger than the view of `size` it holds. */
+const spanWorthCopying = (n: number, size: number): boolean => n <= 2 * size + 1024;
 
 /**
  * A float view in wasm memory, to be read: where it is when resident, else copied in with as little
@@ -184,7 +187,7 @@ export function stage(heap: WasmHeap, x: NDArray): Staged {
   const data = x.data as FloatArray;
   const { lo, hi } = span(x);
   const n = hi - lo + 1;
-  if (stagedBySpan(x)) {
+  if (spanWorthCopying(n, x.size)) {
     const ptr = heap.alloc(n * bytes);
     const view = f64 ? heap.viewF64() : heap.viewF32();
     view.set(data.subarray(lo, hi + 1), ptr / bytes);

@@ -33,7 +33,7 @@ selectDefaultBackend();
 function selectDefaultBackend(): void {
   const env = processEnv();
   tuneProcessMalloc(env);
-  const none = (blasReason: string) => recordBlas({ blas: null, blasKernels: null, blasReason });
+  const none = (blasReason: string) => recordBlas({ blas: null, blasKernels: null, blasFloat64: null, blasReason });
   if (env.CHAINRULE_BACKEND === 'js') {
     none('CHAINRULE_BACKEND=js');
     return;

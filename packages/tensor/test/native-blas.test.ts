@@ -13,11 +13,16 @@ import { BLAS_ONE_THREAD_WORK, type Blas, type Gemm, loadBlas, startingThreads }
 import { blasMatmul } from '../src/backends/native/matmul.js';
 import { type NDArray, Rng, backendInfo, createWasmBackend, full, getBackend, jsBackend, randn } from '../src/index.js';
 
-/** The library the suite runs on: `CHAINRULE_BLAS_TEST`, else the default selection; then BLIS where it loads. */
+/**
+ * The library the suite runs on: `CHAINRULE_BLAS_TEST`, else the default selection (oneDNN with its
+ * float64 library where it loads); then OpenBLAS and BLIS alone where they load.
+ */
 const first = loadBlas(process.env.CHAINRULE_BLAS_TEST, process.platform);
-const blis = process.platform === 'linux' ? loadBlas('libblis.so.4', process.platform) : { reason: 'not Linux' };
 const libraries: Array<Blas | { reason: string }> = [first];
-if ('reason' in blis || 'reason' in first || blis.library !== first.library) libraries.push(blis);
+for (const name of ['libopenblas.so.0', 'libblis.so.4']) {
+  const other = process.platform === 'linux' ? loadBlas(name, process.platform) : { reason: 'not Linux' };
+  if ('reason' in other || 'reason' in first || other.library !== first.library) libraries.push(other);
+}
 
 /** A native product's shape, and its values within the stated bound (backend-helpers.ts). */
 function expectWithinBound(a: NDArray, b: NDArray, got: NDArray): void {
@@ -75,20 +80,23 @@ for (const loaded of libraries) {
         const koffi = createRequire(import.meta.url)('koffi') as {
           load(p: string): { func(s: string): (...args: number[]) => number };
         };
-        const lib = koffi.load(blas!.library);
-        // the library's own count, read and set through a second handle (OpenBLAS's or BLIS's names)
-        const isBlis = ((): boolean => {
+        // the library's own count, read and set through a second handle (OpenBLAS's, BLIS's or OpenMP's names)
+        const has = (library: string, signature: string): boolean => {
           try {
-            lib.func('int64_t bli_thread_get_num_threads()');
+            koffi.load(library).func(signature);
             return true;
           } catch {
             return false;
           }
-        })();
-        const current = (): number =>
-          Number(lib.func(isBlis ? 'int64_t bli_thread_get_num_threads()' : 'int openblas_get_num_threads()')());
-        const setThreads = (n: number): unknown =>
-          lib.func(isBlis ? 'void bli_thread_set_num_threads(int64_t)' : 'void openblas_set_num_threads(int)')(n);
+        };
+        const [library, get, set] = has(blas!.library, 'int64_t bli_thread_get_num_threads()')
+          ? [blas!.library, 'int64_t bli_thread_get_num_threads()', 'void bli_thread_set_num_threads(int64_t)']
+          : has(blas!.library, 'int openblas_get_num_threads()')
+            ? [blas!.library, 'int openblas_get_num_threads()', 'void openblas_set_num_threads(int)']
+            : ['libgomp.so.1', 'int omp_get_max_threads()', 'void omp_set_num_threads(int)']; // oneDNN
+        const lib = koffi.load(library);
+        const current = (): number => Number(lib.func(get)());
+        const setThreads = (n: number): unknown => lib.func(set)(n);
         const rng = new Rng(6);
         const small = randn([64, 64], { dtype: 'float32', rng });
         const large = randn([512, 512], { dtype: 'float32', rng });
@@ -122,7 +130,7 @@ for (const loaded of libraries) {
         expect(chosen.blas).toBe(blas!.library);
         // OpenBLAS and BLIS both say which kernels they run (OpenBLAS's core, BLIS's configuration)
         expect(chosen.blasKernels).toBe(blas!.kernels);
-        if (/openblas|blis/.test(blas!.library)) expect(blas!.kernels).toMatch(/^\w+$/);
+        if (/openblas|blis|dnnl/.test(blas!.library)) expect(blas!.kernels).toMatch(/^\w+$/);
         expect(chosen.backend.name).toBe('wasm+blas');
         // the suite itself runs with CHAINRULE_BLAS=off (vitest.aliases.ts): backendInfo says why
         const info = backendInfo();
@@ -130,6 +138,7 @@ for (const loaded of libraries) {
           backend: getBackend().name,
           blas: null,
           blasKernels: null,
+          blasFloat64: null,
           blasReason: 'CHAINRULE_BLAS=off',
         });
         // malloc's tuning is reported apart from the BLAS (native-malloc.test.ts): one of the two fields
@@ -169,7 +178,15 @@ describe('thread count per product', () => {
     const asked: number[] = [];
     const gemm: Gemm = () => {};
     const threads = { max: 4, oneThreadWork: BLAS_ONE_THREAD_WORK, use: (n: number) => asked.push(n) };
-    const fake: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads, kernels: null, split: null };
+    const fake: Blas = {
+      sgemm: gemm,
+      dgemm: gemm,
+      library: 'fake',
+      threads,
+      kernels: null,
+      split: null,
+      float64: null,
+    };
     const mm = blasMatmul(fake, jsBackend.matmul.bind(jsBackend));
     const side = Math.ceil(Math.cbrt(BLAS_ONE_THREAD_WORK));
     const at = (m: number, dtype: 'float32' | 'float64' = 'float32') =>
@@ -193,7 +210,8 @@ describe('thread count per product', () => {
   it('loads each library once', () => {
     if ('reason' in first)
       return expect(loadBlas('/nonexistent/libnothing.so', process.platform)).toHaveProperty('reason');
-    expect(loadBlas(first.library, process.platform)).toBe(first);
+    expect(loadBlas(first.library, process.platform)).toBe(loadBlas(first.library, process.platform));
+    expect(loadBlas(process.env.CHAINRULE_BLAS_TEST, process.platform)).toBe(first);
   });
 });
 
@@ -203,6 +221,7 @@ describe('switches', () => {
       backend: jsBackend,
       blas: null,
       blasKernels: null,
+      blasFloat64: null,
       blasReason: 'CHAINRULE_BLAS=off',
     });
   });

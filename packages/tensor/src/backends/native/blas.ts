@@ -1,11 +1,11 @@
 /**
  * A system BLAS for Node, found at run time and called through the FFI package `koffi` (an
- * optional dependency: nothing is compiled or downloaded at install). Linux: OpenBLAS, BLIS or
- * MKL; macOS: Accelerate. Nothing here is reached in a browser, and when no library loads the
+ * optional dependency: nothing is compiled or downloaded at install). Linux: oneDNN (float32 only,
+ * onednn.ts), OpenBLAS, BLIS or MKL; macOS: Accelerate. Nothing here is reached in a browser, and when no library loads the
  * caller keeps the WebAssembly kernels.
  */
 
-import { gemmSignature } from './cblas.js';
+import { type Gemm, gemmSignature } from './cblas.js';
 import { type BlisProbe, type CpuFacts, type SetEnv, blisThreads, parseCpuinfo, prepareBlis } from './blis.js';
 import {
   type Env,
@@ -17,28 +17,13 @@ import {
   nodeRequire,
   processEnv,
 } from './ffi.js';
+import { ONEDNN_CANDIDATES, onednn } from './onednn.js';
 import { type SplitGemm, createSplitGemm } from './split.js';
 import { type BlasThreads, envThreads, threadControl } from './threads.js';
 
 export type { BlasThreads } from './threads.js';
 
-/** C's `cblas_?gemm` as called here: row-major, C ← A·B with A and B each transposed or not. */
-export type Gemm = (
-  order: number,
-  transA: number,
-  transB: number,
-  m: number,
-  n: number,
-  k: number,
-  alpha: number,
-  a: Float32Array | Float64Array,
-  lda: number,
-  b: Float32Array | Float64Array,
-  ldb: number,
-  beta: number,
-  c: Float32Array | Float64Array,
-  ldc: number,
-) => void;
+export type { Gemm } from './cblas.js';
 
 /**
  * m·n·k below which one gemm runs on one OpenBLAS thread. Measured here (2 cores, float32): a
@@ -50,26 +35,43 @@ export const BLAS_ONE_THREAD_WORK = 2 ** 22;
 /** A loaded BLAS: its gemm functions and where it came from. */
 export interface Blas {
   sgemm: Gemm;
-  dgemm: Gemm;
+  /** The float64 gemm, or null where the library has none (oneDNN): see `float64`. */
+  dgemm: Gemm | null;
   /** The file name or path that was loaded, e.g. `libopenblas.so.0`. */
   library: string;
-  /** The library's thread count where it can be set per call (OpenBLAS, BLIS), else null. */
+  /** The library's thread count where it can be set per call (OpenBLAS, BLIS, oneDNN's OpenMP), else null. */
   threads: BlasThreads | null;
-  /** The kernel set the library runs where it says (OpenBLAS's core, BLIS's configuration), else null. */
+  /** The kernel set the library runs where it says (OpenBLAS's core, BLIS's configuration, oneDNN's ISA), else null. */
   kernels: string | null;
   /** Two-thread gemms (split.ts) for BLIS on two or more threads where a helper thread can run, else null. */
   split: SplitGemm | null;
+  /**
+   * Where `dgemm` is null, the library float64 products go through instead (the default selection's
+   * next one with a `cblas_dgemm`), or null: they stay on the fallback kernel.
+   */
+  float64: Blas | null;
 }
 
 /** The libraries tried, in order, when `CHAINRULE_BLAS` names none. */
 export const BLAS_CANDIDATES: Readonly<Record<string, readonly string[]>> = {
-  linux: ['libopenblas.so.0', 'libopenblas.so', 'libblis.so.4', 'libblis.so', 'libmkl_rt.so.2', 'libmkl_rt.so'],
+  linux: [
+    ...ONEDNN_CANDIDATES,
+    'libopenblas.so.0',
+    'libopenblas.so',
+    'libblis.so.4',
+    'libblis.so',
+    'libmkl_rt.so.2',
+    'libmkl_rt.so',
+  ],
   darwin: ['/System/Library/Frameworks/Accelerate.framework/Accelerate'],
   win32: ['libopenblas.dll', 'openblas.dll'],
 };
 
-/** Each library once, by the name or path it was loaded as. */
+/** Each library once, alone, by the name or path it was loaded as. */
 const loaded = new Map<string, Blas>();
+
+/** The default selection once per platform (a library alone, or oneDNN with its float64 library). */
+const selected = new Map<string, Blas>();
 
 /**
  * The thread count OpenBLAS starts with, by its own rule: `OPENBLAS_NUM_THREADS`, else
@@ -168,42 +170,80 @@ function libcSetEnv(koffi: Koffi): SetEnv {
 
 /**
  * Loads a BLAS: `spec` is a path, or undefined to try `BLAS_CANDIDATES` for this platform.
- * Returns the BLAS, or the reason there is none (no Node, no koffi, no library).
+ * Returns the BLAS, or the reason there is none (no Node, no koffi, no library). A library named
+ * by `spec` runs alone; the default selection gives a library without a float64 gemm (oneDNN) the
+ * next candidate that has one for those products.
  */
 export function loadBlas(spec: string | undefined, platform: string): Blas | { reason: string } {
   const require = nodeRequire();
   if (require === null) return { reason: 'not in Node' };
   const koffi = loadKoffi(require);
   if ('reason' in koffi) return koffi;
-  const candidates = spec !== undefined ? [spec] : (BLAS_CANDIDATES[platform] ?? []);
+  if (spec !== undefined) {
+    const alone = loadCached(require, koffi, spec);
+    return 'reason' in alone ? { reason: `none loaded (${alone.reason})` } : alone;
+  }
+  const known = selected.get(platform);
+  if (known !== undefined) return known;
+  const candidates = BLAS_CANDIDATES[platform] ?? [];
   const failures: string[] = [];
-  for (const library of candidates) {
-    const known = loaded.get(library);
-    if (known !== undefined) return known;
-    try {
-      const lib = koffi.load(library);
-      const sgemm = lib.func(gemmSignature('s', 'array')) as Gemm;
-      const dgemm = lib.func(gemmSignature('d', 'array')) as Gemm;
-      const env = processEnv();
-      const blis = prepareBlis(lib, () => cpuFacts(require), env, blisProbe(require, library), libcSetEnv(koffi));
-      const procs = (require('node:os') as { availableParallelism(): number }).availableParallelism();
-      const threads = openblasThreads(lib, env) ?? blisThreads(lib, procs, env);
-      const blas: Blas = {
-        sgemm,
-        dgemm,
-        library,
-        threads,
-        kernels: openblasCore(lib) ?? blis,
-        // BLIS only: OpenBLAS's own threads, which stay up between calls, did better in training (split.ts)
-        split: blis !== null && threads !== null && threads.max >= 2 ? createSplitGemm(require, koffi, library) : null,
-      };
-      loaded.set(library, blas);
-      return blas;
-    } catch (e) {
-      failures.push(`${library}: ${(e as Error).message.split('\n')[0]}`);
+  for (const [i, library] of candidates.entries()) {
+    const blas = loadCached(require, koffi, library);
+    if ('reason' in blas) {
+      failures.push(blas.reason);
+      continue;
     }
+    const chosen =
+      blas.dgemm !== null ? blas : { ...blas, float64: firstWithDgemm(require, koffi, candidates.slice(i + 1)) };
+    selected.set(platform, chosen);
+    return chosen;
   }
   return {
     reason: failures.length === 0 ? `no BLAS is known for ${platform}` : `none loaded (${failures.join('; ')})`,
+  };
+}
+
+/** `library` alone, loaded once; the reason where it does not load. */
+function loadCached(require: NodeRequire, koffi: Koffi, library: string): Blas | { reason: string } {
+  const known = loaded.get(library);
+  if (known !== undefined) return known;
+  try {
+    const blas = loadLibrary(require, koffi, library);
+    loaded.set(library, blas);
+    return blas;
+  } catch (e) {
+    return { reason: `${library}: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+/** The first of `candidates` that loads with a float64 gemm, or null. */
+function firstWithDgemm(require: NodeRequire, koffi: Koffi, candidates: readonly string[]): Blas | null {
+  for (const library of candidates) {
+    const blas = loadCached(require, koffi, library);
+    if (!('reason' in blas) && blas.dgemm !== null) return blas;
+  }
+  return null;
+}
+
+/** One library as a `Blas` (oneDNN's `dnnl_sgemm`, else cblas); throws where it does not load or lacks them. */
+function loadLibrary(require: NodeRequire, koffi: Koffi, library: string): Blas {
+  const lib = koffi.load(library);
+  const env = processEnv();
+  const procs = (require('node:os') as { availableParallelism(): number }).availableParallelism();
+  const dnnl = onednn(lib, koffi, procs, env);
+  if (dnnl !== null) return { ...dnnl, dgemm: null, library, split: null, float64: null };
+  const sgemm = lib.func(gemmSignature('s', 'array')) as Gemm;
+  const dgemm = lib.func(gemmSignature('d', 'array')) as Gemm;
+  const blis = prepareBlis(lib, () => cpuFacts(require), env, blisProbe(require, library), libcSetEnv(koffi));
+  const threads = openblasThreads(lib, env) ?? blisThreads(lib, procs, env);
+  return {
+    sgemm,
+    dgemm,
+    library,
+    threads,
+    kernels: openblasCore(lib) ?? blis,
+    // BLIS only: OpenBLAS's own threads, which stay up between calls, did better in training (split.ts)
+    split: blis !== null && threads !== null && threads.max >= 2 ? createSplitGemm(require, koffi, library) : null,
+    float64: null,
   };
 }

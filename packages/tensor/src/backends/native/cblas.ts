@@ -19,3 +19,21 @@ export function gemmSignature(t: 's' | 'd', matrices: 'array' | 'address'): stri
   const [a, c] = matrices === 'array' ? [`const ${real} *`, `_Inout_ ${real} *`] : ['uintptr_t', 'uintptr_t'];
   return `void cblas_${t}gemm(int, int, int, int, int, int, ${real}, ${a}, int, ${a}, int, ${real}, ${c}, int)`;
 }
+
+/** C's `cblas_?gemm` as called here: row-major, C ← A·B with A and B each transposed or not. */
+export type Gemm = (
+  order: number,
+  transA: number,
+  transB: number,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array | Float64Array,
+  lda: number,
+  b: Float32Array | Float64Array,
+  ldb: number,
+  beta: number,
+  c: Float32Array | Float64Array,
+  ldc: number,
+) => void;

@@ -18,8 +18,14 @@ export interface BackendInfo {
   backend: string;
   /** The BLAS library matmuls go through, or null. */
   blas: string | null;
-  /** The kernels the library runs where it says (OpenBLAS's core, e.g. `Haswell`; BLIS's configuration), else null. */
+  /** The kernels the library runs where it says (OpenBLAS's core, e.g. `Haswell`; BLIS's configuration; oneDNN's ISA), else null. */
   blasKernels: string | null;
+  /**
+   * The library float64 matmuls go through: `blas` itself, except with oneDNN (no float64 gemm),
+   * whose float64 products go to the next library the default selection finds; null where they run
+   * on the backend's own kernels.
+   */
+  blasFloat64: string | null;
   /** Why there is no BLAS (`CHAINRULE_BLAS=off`, not Node, no library found...), or null. */
   blasReason: string | null;
   /** How glibc's malloc was tuned for tensor buffers, for the whole process (native/malloc.ts), or null. */
@@ -32,10 +38,13 @@ export interface BackendInfo {
 export interface BlasFound {
   blas: string | null;
   blasKernels: string | null;
+  blasFloat64: string | null;
   blasReason: string | null;
 }
 
-let blasInfo: BlasFound = { blas: null, blasKernels: null, blasReason: 'not tried' };
+const NONE = { blas: null, blasKernels: null, blasFloat64: null } as const;
+
+let blasInfo: BlasFound = { ...NONE, blasReason: 'not tried' };
 
 /** A backend with or without a native BLAS, and what happened. */
 export interface WithBlas extends BlasFound {
@@ -49,11 +58,10 @@ export interface WithBlas extends BlasFound {
  */
 export function withNativeBlas(backend: Backend, env: Readonly<Record<string, string | undefined>>): WithBlas {
   const setting = env.CHAINRULE_BLAS;
-  if (setting === 'off' || setting === '0')
-    return { backend, blas: null, blasKernels: null, blasReason: 'CHAINRULE_BLAS=off' };
+  if (setting === 'off' || setting === '0') return { backend, ...NONE, blasReason: 'CHAINRULE_BLAS=off' };
   const spec = setting === undefined || setting === '' || setting === 'on' ? undefined : setting;
   const blas = loadBlas(spec, runtimePlatform());
-  if ('reason' in blas) return { backend, blas: null, blasKernels: null, blasReason: blas.reason };
+  if ('reason' in blas) return { backend, ...NONE, blasReason: blas.reason };
   const matmul = blasMatmul(blas, backend.matmul.bind(backend));
   return {
     backend: attachResidentMemory(
@@ -62,13 +70,19 @@ export function withNativeBlas(backend: Backend, env: Readonly<Record<string, st
     ),
     blas: blas.library,
     blasKernels: blas.kernels,
+    blasFloat64: blas.dgemm !== null ? blas.library : (blas.float64?.library ?? null),
     blasReason: null,
   };
 }
 
 /** Records what the default backend's selection found (index.ts, once). */
 export function recordBlas(found: BlasFound): void {
-  blasInfo = { blas: found.blas, blasKernels: found.blasKernels, blasReason: found.blasReason };
+  blasInfo = {
+    blas: found.blas,
+    blasKernels: found.blasKernels,
+    blasFloat64: found.blasFloat64,
+    blasReason: found.blasReason,
+  };
 }
 
 /** The BLAS part of `backendInfo()`. */
@@ -83,22 +97,24 @@ export function blasStatus(): BlasFound {
  * ```ts
  * import { backendInfo } from '@chainrule/tensor';
  * console.log(backendInfo());
- * // { backend: 'wasm+blas', blas: 'libopenblas.so.0', blasKernels: 'Haswell', blasReason: null,
+ * // { backend: 'wasm+blas', blas: 'libdnnl.so.2', blasKernels: 'avx512_core_bf16',
+ * //   blasFloat64: 'libopenblas.so.0', blasReason: null,
  * //   malloc: 'glibc 2.36: mmap threshold 32 MiB, trim threshold 64 MiB', mallocReason: null }
  * ```
  */
 export function backendInfo(): BackendInfo {
   const name = getBackend().name;
-  const { blas, blasKernels, blasReason } = blasInfo;
+  const { blas, blasKernels, blasFloat64, blasReason } = blasInfo;
   const tuning = mallocOutcome() ?? { reason: 'not tried' };
   const mallocInfo =
     'tuned' in tuning ? { malloc: tuning.tuned, mallocReason: null } : { malloc: null, mallocReason: tuning.reason };
   return name.endsWith('+blas')
-    ? { backend: name, blas, blasKernels, blasReason, ...mallocInfo }
+    ? { backend: name, blas, blasKernels, blasFloat64, blasReason, ...mallocInfo }
     : {
         backend: name,
         blas: null,
         blasKernels: null,
+        blasFloat64: null,
         blasReason: blasReason ?? 'another backend was set',
         ...mallocInfo,
       };

@@ -64,9 +64,12 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
     const batch = a.shape.slice(0, -2);
     const count = batch.reduce((p, d) => p * d, 1);
     // the whole call decides (not each matrix), so a batch and the same rows in one product agree
+    // a library without a float64 gemm (oneDNN) hands those products to its `float64` library
+    const lib = outDtype === 'float64' && blas.dgemm === null ? blas.float64 : blas;
+    const gemm = lib === null ? null : outDtype === 'float32' ? lib.sgemm : lib.dgemm;
     if (!float || a.dtype !== outDtype || b.dtype !== outDtype || count * m * n * k < BLAS_MIN_WORK)
       return fallback(a, b, outDtype, out);
-    const gemm = outDtype === 'float32' ? blas.sgemm : blas.dgemm;
+    if (lib === null || gemm === null) return fallback(a, b, outDtype, out);
     let A = a;
     let B = b;
     let la = layout(m, k, a.strides[r - 2]!, a.strides[r - 1]!);
@@ -83,9 +86,9 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
       out !== undefined
         ? (out.data as Float32Array | Float64Array).subarray(out.offset, out.offset + count * m * n)
         : (allocate(outDtype, count * m * n, 'matmul') as Float32Array | Float64Array);
-    const threads = blas.threads;
+    const threads = lib.threads;
     const work = m * n * k;
-    const split = twoHalves(blas, m, n, work) ? blas.split : null;
+    const split = twoHalves(lib, m, n, work) ? lib.split : null;
     if (threads !== null) threads.use(split !== null || work < threads.oneThreadWork ? 1 : threads.max);
     const f64 = outDtype === 'float64';
     const index = new Array<number>(batch.length).fill(0);

@@ -5,7 +5,9 @@
 // the inputs in one gemm too: a gemm's rows may depend on how many rows it has), float32 and
 // float64, stacked layers, with and without the final cell state in the loss; W_hh's and b_hh's
 // gradients, summed over the steps in one gemm and one reduction instead of step by step, within
-// rounding; and inference without gradients as well.
+// rounding; and inference without gradients as well. The LSTM adds b_ih + b_hh (summed first) in the
+// cell kernel rather than b_ih to the projection, so its reference does the same, and b_ih's gradient
+// is b_hh's (one reduction over the steps), within rounding of the step-by-step sum.
 import { describe, expect, it } from 'vitest';
 import * as T from '@chainrule/tensor';
 import { Rng } from '@chainrule/tensor';
@@ -14,9 +16,9 @@ import { type CellWeights, GRU, LSTM, gruCell, lstmCell } from '@chainrule/nn';
 
 type FloatDType = 'float32' | 'float64';
 
-/** nn's LSTM step as it was written before the fused op, from the input's projection xp. */
+/** nn's LSTM step as it was written before the fused op, from the input's projection xp (no bias). */
 function lstmStep(xp: Tensor, h: Tensor, c: Tensor, w: CellWeights): [Tensor, Tensor] {
-  const gates = add(xp, linear(h, w.weightHh, w.biasHh));
+  const gates = add(xp, linear(h, w.weightHh, add(w.biasIh!, w.biasHh!)));
   const [i, f, g, o] = split(gates, w.weightHh.shape[1]!, -1) as [Tensor, Tensor, Tensor, Tensor];
   const c2 = add(mul(sigmoid(f), c), mul(sigmoid(i), tanh(g)));
   return [mul(sigmoid(o), tanh(c2)), c2];
@@ -39,7 +41,7 @@ function unfused(layer: LSTM | GRU, x: Tensor, h0: Tensor, c0: Tensor): [Tensor,
   const cs = layer.layers.map((_, l) => select(c0, 0, l));
   let inputs = Array.from({ length: x.shape[0]! }, (_, t) => select(x, 0, t));
   layer.layers.forEach((w, l) => {
-    const projected = linear(stack(inputs, 0), w.weightIh, w.biasIh);
+    const projected = linear(stack(inputs, 0), w.weightIh, layer instanceof LSTM ? null : w.biasIh);
     inputs = inputs.map((_, t) => {
       const xt = select(projected, 0, t);
       if (layer instanceof LSTM) [hs[l], cs[l]] = lstmStep(xt, hs[l]!, cs[l]!, w);
@@ -88,10 +90,13 @@ function run(
   return { outputs: [out, hN, cN].map(bits), grads: leaves.map((t) => bits(t.grad!)) };
 }
 
-/** Whether leaf `i` of run's list is a W_hh or b_hh (per layer: weight_ih, weight_hh, bias_ih, bias_hh). */
+/**
+ * Whether leaf `i` of run's list is a W_hh or b_hh, or the LSTM's b_ih (per layer: weight_ih,
+ * weight_hh, bias_ih, bias_hh).
+ */
 const summedOverSteps = (layer: LSTM | GRU, i: number): boolean => {
   const p = i - (layer instanceof LSTM ? 3 : 2);
-  return p >= 0 && (p % 4 === 1 || p % 4 === 3);
+  return p >= 0 && (p % 4 === 1 || p % 4 === 3 || (layer instanceof LSTM && p % 4 === 2));
 };
 
 describe('recurrent layers on the fused cells', () => {

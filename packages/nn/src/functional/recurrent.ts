@@ -70,7 +70,8 @@ export function gruCell(x: Tensor, h: Tensor, w: CellWeights): Tensor {
  * unlike lstmCell's): the input's
  * projections for every step in one gemm, then `fusedLstmSequence` (per step one gemm for all four
  * gates and one fused kernel, forward and backward). Returns [h, c], each [T, N, H]; the bits of
- * `lstmCell` applied step by step, up to the projection's gemm over T·N rows instead of N.
+ * `lstmCell` applied step by step up to rounding: the projection's gemm runs over T·N rows instead of N,
+ * and b_ih + b_hh is summed first and added in the cell kernel.
  * @example
  * ```ts
  * import { randn, zeros } from '@chainrule/autograd';
@@ -80,7 +81,11 @@ export function gruCell(x: Tensor, h: Tensor, w: CellWeights): Tensor {
  * ```
  */
 export function lstmLayer(x: Tensor, h0: Tensor, c0: Tensor, w: CellWeights): [Tensor, Tensor] {
-  return fusedLstmSequence(linear(x, w.weightIh, w.biasIh), w.weightHh, w.biasHh, h0, c0);
+  // b_ih + b_hh ([4H], one sum) goes into the cell kernel with the step's h·W_hhᵀ, instead of an add of
+  // b_ih over every row of the [T·N, 4H] projection; their gradients are then one reduction, not two
+  const { biasIh, biasHh } = w;
+  const bias = biasIh === null ? biasHh : biasHh === null ? biasIh : add(biasIh, biasHh);
+  return fusedLstmSequence(linear(x, w.weightIh, null), w.weightHh, bias, h0, c0);
 }
 
 /**

@@ -132,7 +132,15 @@ describe('BLIS threads', () => {
     const asked: number[] = [];
     const gemm: Gemm = () => {};
     const threads = { max: 2, oneThreadWork: BLIS_ONE_THREAD_WORK, use: (n: number) => asked.push(n) };
-    const fake: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads, kernels: 'skx', split: null };
+    const fake: Blas = {
+      sgemm: gemm,
+      dgemm: gemm,
+      library: 'fake',
+      threads,
+      kernels: 'skx',
+      split: null,
+      float64: null,
+    };
     const mm = blasMatmul(fake, jsBackend.matmul.bind(jsBackend));
     expect(BLIS_ONE_THREAD_WORK).toBe(256 * 512 * 512);
     mm(full([256, 512], 0, 'float32'), full([512, 511], 0, 'float32'), 'float32'); // just below: one thread

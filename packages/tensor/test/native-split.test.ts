@@ -145,7 +145,7 @@ describe('which products are cut', () => {
   it('on two threads: every product between SPLIT_MIN_WORK and SPLIT_MAX_WORK, each matrix of a batch', () => {
     const { asked, cut, split } = record();
     const threads = { max: 2, oneThreadWork: 2 ** 26, use: (n: number) => asked.push(n) };
-    const blas: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads, kernels: null, split };
+    const blas: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads, kernels: null, split, float64: null };
     product(blas, 128, 128, 256); // 2²² exactly: whole
     product(blas, 128, 256, 256);
     product(blas, 512, 512, 512);
@@ -164,7 +164,7 @@ describe('which products are cut', () => {
   it("on more threads: only below the library's own threads, and never where one thread is asked for", () => {
     const { asked, cut, split } = record();
     const threads = { max: 4, oneThreadWork: BLAS_ONE_THREAD_WORK * 4, use: (n: number) => asked.push(n) };
-    const blas: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads, kernels: null, split };
+    const blas: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads, kernels: null, split, float64: null };
     product(blas, 128, 256, 256);
     product(blas, 256, 256, 256);
     expect(cut).toEqual([2 ** 23]);
@@ -198,7 +198,7 @@ describe.skipIf(live === null)(live === null ? `BLIS in two halves (skipped: ${w
     const c = f64 ? new Float64Array(m * n) : new Float32Array(m * n);
     const A = a.contiguous().data as Float32Array | Float64Array;
     const B = b.contiguous().data as Float32Array | Float64Array;
-    (f64 ? blas.dgemm : blas.sgemm)(101, NO_TRANS, NO_TRANS, m, n, k, 1, A, k, B, n, 0, c, n);
+    (f64 ? blas.dgemm! : blas.sgemm)(101, NO_TRANS, NO_TRANS, m, n, k, 1, A, k, B, n, 0, c, n);
     return Array.from(c);
   };
   const shapes: Array<[number, number, number, 'float32' | 'float64']> = [

@@ -1,8 +1,8 @@
 /**
  * A system BLAS for Node, found at run time and called through the FFI package `koffi` (an
  * optional dependency: nothing is compiled or downloaded at install). Linux: oneDNN (float32 only,
- * onednn.ts), OpenBLAS, BLIS or MKL; macOS: Accelerate. Nothing here is reached in a browser, and when no library loads the
- * caller keeps the WebAssembly kernels.
+ * onednn.ts), OpenBLAS, BLIS or MKL; macOS: Accelerate. Nothing here is reached in a browser, and
+ * when no library loads the caller keeps the WebAssembly kernels.
  */
 
 import { type Gemm, gemmSignature } from './cblas.js';

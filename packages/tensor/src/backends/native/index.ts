@@ -18,7 +18,10 @@ export interface BackendInfo {
   backend: string;
   /** The BLAS library matmuls go through, or null. */
   blas: string | null;
-  /** The kernels the library runs where it says (OpenBLAS's core, e.g. `Haswell`; BLIS's configuration; oneDNN's ISA), else null. */
+  /**
+   * The kernels the library runs where it says (OpenBLAS's core, e.g. `Haswell`; BLIS's configuration;
+   * oneDNN's instruction set), else null.
+   */
   blasKernels: string | null;
   /**
    * The library float64 matmuls go through: `blas` itself, except with oneDNN (no float64 gemm),

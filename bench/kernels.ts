@@ -135,7 +135,7 @@ async function matmulSection(): Promise<BenchSection> {
       `From N = ${MATMUL_LARGE} on, chainrule js, the 1-thread wasm columns and tfjs-cpu are left out (–): ` +
         'at 1–2 GFLOP/s one 4096 product takes over a minute.',
       `${blasNote()} The chainrule BLAS and BLIS columns are the wasm 2T backend with its matmul on that library, ` +
-        'the only BLAS its process loads. ' +
+        'the only one its float32 products reach. ' +
         mallocNote(),
       'PyTorch: torch.matmul(A, B) (B.t() for A·Bᵀ), a new C per call; JAX: jax.jit of A @ B, ' +
         "block_until_ready; seeded operands in [-0.5, 0.5) from numpy (not the same bits as chainrule's).",

@@ -1,7 +1,7 @@
 // Whether a native BLAS loads here (the parent asks before adding the "chainrule BLAS" candidates;
 // the children themselves choose by CHAINRULE_BLAS=on or off), and how chainrule set malloc up. The
 // BLAS probe loads the library only; mallocNote reads backendInfo() from the package's import.
-import { BLAS_ONE_THREAD_WORK, loadBlas } from '../../packages/tensor/src/backends/native/blas.js';
+import { BLAS_ONE_THREAD_WORK, float64Library, loadBlas } from '../../packages/tensor/src/backends/native/blas.js';
 import { BLIS_ONE_THREAD_WORK } from '../../packages/tensor/src/backends/native/blis.js';
 import { SPLIT_MAX_WORK, SPLIT_MIN_WORK } from '../../packages/tensor/src/backends/native/split.js';
 import { backendInfo } from '../../packages/tensor/src/index.js';
@@ -50,14 +50,20 @@ export function blisBlas(): NonNullable<typeof blisProbed> | null {
 export function blasNote(): string {
   const b = nativeBlas();
   const blis = blisBlas();
-  const loaded = b.library === null ? null : loadBlas(undefined, process.platform);
-  const kernels = loaded === null || 'reason' in loaded ? null : loaded.kernels;
-  const oneThread = loaded === null || 'reason' in loaded ? BLAS_ONE_THREAD_WORK : loaded.threads?.oneThreadWork;
+  const found = b.library === null ? null : loadBlas(undefined, process.platform);
+  const loaded = found === null || 'reason' in found ? null : found;
+  const kernels = loaded?.kernels ?? null;
+  const oneThread = loaded === null ? BLAS_ONE_THREAD_WORK : loaded.threads?.oneThreadWork;
+  // named only where it is another library than the float32 one (oneDNN's)
+  const doubles = loaded === null ? null : float64Library(loaded);
+  const float64 = doubles === loaded ? null : doubles;
   return (
     (b.library === null
       ? `chainrule BLAS: skipped (no native BLAS: ${b.reason}).`
       : `chainrule BLAS: CHAINRULE_BLAS=on, matmuls of at least 32³ multiply-adds through ${b.library}` +
-        `${kernels === null ? '' : ` (${kernels} kernels)`}, ` +
+        (kernels === null ? '' : ` (${kernels} kernels${float64 === null ? '' : '; float32 only'})`) +
+        (float64 === null ? '' : `, its float64 products (none here) through ${float64.library}, loaded beside it`) +
+        ', ' +
         (oneThread === undefined
           ? 'on its own threads'
           : `on one thread below ${powerOfTwo(oneThread)} multiply-adds per matrix and on the cores above`) +

@@ -104,7 +104,7 @@ describe('recurrent layers on the fused cells', () => {
     for (const Kind of [LSTM, GRU]) {
       for (const useCellState of Kind === LSTM ? [true, false] : [false]) {
         const what = `${Kind.name} ${dtype}${Kind === LSTM ? (useCellState ? ', cN in the loss' : ', cN unused') : ''}`;
-        it(`${what}: outputs and gradients equal the unfused ops (bit for bit; W_hh, b_hh within rounding)`, () => {
+        it(`${what}: outputs and gradients equal the unfused ops (bit for bit; W_hh, biases within rounding)`, () => {
           const layer = new Kind(4, 6, { numLayers: 2, dtype, rng: new Rng(7) });
           const want = run(unfused, layer, dtype, useCellState);
           const got = run(fused, layer, dtype, useCellState);

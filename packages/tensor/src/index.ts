@@ -12,7 +12,7 @@
 import { getBackend, registerFallbackBackend, setBackend } from './backend.js';
 import { jsBackend } from './backends/js/index.js';
 import { processEnv } from './backends/native/ffi.js';
-import { recordBlas, withNativeBlas } from './backends/native/index.js';
+import { NO_BLAS, recordBlas, withNativeBlas } from './backends/native/index.js';
 import { tuneProcessMalloc } from './backends/native/malloc.js';
 import { createWasmBackend, wasmSupported } from './backends/wasm/index.js';
 import { installCopy } from './ndarray.js';
@@ -33,7 +33,7 @@ selectDefaultBackend();
 function selectDefaultBackend(): void {
   const env = processEnv();
   tuneProcessMalloc(env);
-  const none = (blasReason: string) => recordBlas({ blas: null, blasKernels: null, blasFloat64: null, blasReason });
+  const none = (blasReason: string) => recordBlas({ ...NO_BLAS, blasReason });
   if (env.CHAINRULE_BACKEND === 'js') {
     none('CHAINRULE_BACKEND=js');
     return;

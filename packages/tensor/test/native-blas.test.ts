@@ -19,10 +19,12 @@ import { type NDArray, Rng, backendInfo, createWasmBackend, full, getBackend, js
  */
 const first = loadBlas(process.env.CHAINRULE_BLAS_TEST, process.platform);
 const libraries: Array<Blas | { reason: string }> = [first];
-for (const name of ['libopenblas.so.0', 'libblis.so.4']) {
-  const other = process.platform === 'linux' ? loadBlas(name, process.platform) : { reason: 'not Linux' };
-  if ('reason' in other || 'reason' in first || other.library !== first.library) libraries.push(other);
-}
+if (process.platform !== 'linux') libraries.push({ reason: 'OpenBLAS and BLIS alone: not Linux' });
+else
+  for (const name of ['libopenblas.so.0', 'libblis.so.4']) {
+    const other = loadBlas(name, process.platform);
+    if ('reason' in other || 'reason' in first || other.library !== first.library) libraries.push(other);
+  }
 
 /** A native product's shape, and its values within the stated bound (backend-helpers.ts). */
 function expectWithinBound(a: NDArray, b: NDArray, got: NDArray): void {
@@ -128,7 +130,7 @@ for (const loaded of libraries) {
       it('is what the default selection picks where it loads, and backendInfo says what runs', () => {
         const chosen = withNativeBlas(createWasmBackend(jsBackend), {});
         expect(chosen.blas).toBe(blas!.library);
-        // OpenBLAS and BLIS both say which kernels they run (OpenBLAS's core, BLIS's configuration)
+        // oneDNN, OpenBLAS and BLIS say which kernels they run (its instruction set, the core, the configuration)
         expect(chosen.blasKernels).toBe(blas!.kernels);
         if (/openblas|blis|dnnl/.test(blas!.library)) expect(blas!.kernels).toMatch(/^\w+$/);
         expect(chosen.backend.name).toBe('wasm+blas');
@@ -212,6 +214,8 @@ describe('thread count per product', () => {
       return expect(loadBlas('/nonexistent/libnothing.so', process.platform)).toHaveProperty('reason');
     expect(loadBlas(first.library, process.platform)).toBe(loadBlas(first.library, process.platform));
     expect(loadBlas(process.env.CHAINRULE_BLAS_TEST, process.platform)).toBe(first);
+    // a library with a float64 gemm is the same object alone and as the default selection
+    if (first.dgemm !== null) expect(loadBlas(first.library, process.platform)).toBe(first);
   });
 });
 

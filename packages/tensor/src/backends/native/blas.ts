@@ -21,9 +21,8 @@ import { ONEDNN_CANDIDATES, onednn } from './onednn.js';
 import { type SplitGemm, createSplitGemm } from './split.js';
 import { type BlasThreads, envThreads, threadControl } from './threads.js';
 
-export type { BlasThreads } from './threads.js';
-
 export type { Gemm } from './cblas.js';
+export type { BlasThreads } from './threads.js';
 
 /**
  * m·n·k below which one gemm runs on one OpenBLAS thread. Measured here (2 cores, float32): a
@@ -216,9 +215,10 @@ function loadCached(require: NodeRequire, koffi: Koffi, library: string): Blas |
   }
 }
 
-/** The first of `candidates` that loads with a float64 gemm, or null. */
+/** The first of `candidates` (oneDNN's other names left out) that loads with a float64 gemm, or null. */
 function firstWithDgemm(require: NodeRequire, koffi: Koffi, candidates: readonly string[]): Blas | null {
   for (const library of candidates) {
+    if (ONEDNN_CANDIDATES.includes(library)) continue;
     const blas = loadCached(require, koffi, library);
     if (!('reason' in blas) && blas.dgemm !== null) return blas;
   }
@@ -246,4 +246,12 @@ function loadLibrary(require: NodeRequire, koffi: Koffi, library: string): Blas 
     split: blis !== null && threads !== null && threads.max >= 2 ? createSplitGemm(require, koffi, library) : null,
     float64: null,
   };
+}
+
+/**
+ * The library `blas`'s float64 products go through: itself where it has a float64 gemm, else its
+ * `float64` library; null where they stay on the fallback kernel.
+ */
+export function float64Library(blas: Blas): Blas | null {
+  return blas.dgemm !== null ? blas : blas.float64;
 }

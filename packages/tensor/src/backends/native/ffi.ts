@@ -12,9 +12,11 @@ export interface ForeignLibrary {
   func(signature: string): (...args: unknown[]) => unknown;
 }
 
-/** What the native layer needs of koffi. */
+/** What the native layer needs of koffi: loading libraries, and declaring and reading a C struct. */
 export interface Koffi {
   load(path: string): ForeignLibrary;
+  struct(name: string, members: Record<string, string>): unknown;
+  decode(value: unknown, type: unknown): unknown;
 }
 
 /** Node's `require` (with `resolve`), as `createRequire` makes it. */

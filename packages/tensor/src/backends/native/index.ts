@@ -7,7 +7,7 @@
 import { type Backend, getBackend } from '../../backend.js';
 import { attachResidentMemory, residentMemory } from '../../resident.js';
 import { composeBackend } from '../compose.js';
-import { loadBlas } from './blas.js';
+import { float64Library, loadBlas } from './blas.js';
 import { runtimePlatform } from './ffi.js';
 import { mallocOutcome } from './malloc.js';
 import { blasMatmul } from './matmul.js';
@@ -45,9 +45,10 @@ export interface BlasFound {
   blasReason: string | null;
 }
 
-const NONE = { blas: null, blasKernels: null, blasFloat64: null } as const;
+/** `BlasFound`'s fields where no library runs (the reason apart). */
+export const NO_BLAS = { blas: null, blasKernels: null, blasFloat64: null } as const;
 
-let blasInfo: BlasFound = { ...NONE, blasReason: 'not tried' };
+let blasInfo: BlasFound = { ...NO_BLAS, blasReason: 'not tried' };
 
 /** A backend with or without a native BLAS, and what happened. */
 export interface WithBlas extends BlasFound {
@@ -57,14 +58,14 @@ export interface WithBlas extends BlasFound {
 /**
  * `backend` with its matmul on a native BLAS when one loads (per `env.CHAINRULE_BLAS`), else
  * `backend` itself, with the library or the reason there is none. Changes no global state when
- * called; its matmuls set OpenBLAS's thread count (the process's) per product (see matmul.ts).
+ * called; its matmuls set the library's thread count per product (see matmul.ts).
  */
 export function withNativeBlas(backend: Backend, env: Readonly<Record<string, string | undefined>>): WithBlas {
   const setting = env.CHAINRULE_BLAS;
-  if (setting === 'off' || setting === '0') return { backend, ...NONE, blasReason: 'CHAINRULE_BLAS=off' };
+  if (setting === 'off' || setting === '0') return { backend, ...NO_BLAS, blasReason: 'CHAINRULE_BLAS=off' };
   const spec = setting === undefined || setting === '' || setting === 'on' ? undefined : setting;
   const blas = loadBlas(spec, runtimePlatform());
-  if ('reason' in blas) return { backend, ...NONE, blasReason: blas.reason };
+  if ('reason' in blas) return { backend, ...NO_BLAS, blasReason: blas.reason };
   const matmul = blasMatmul(blas, backend.matmul.bind(backend));
   return {
     backend: attachResidentMemory(
@@ -73,7 +74,7 @@ export function withNativeBlas(backend: Backend, env: Readonly<Record<string, st
     ),
     blas: blas.library,
     blasKernels: blas.kernels,
-    blasFloat64: blas.dgemm !== null ? blas.library : (blas.float64?.library ?? null),
+    blasFloat64: float64Library(blas)?.library ?? null,
     blasReason: null,
   };
 }

@@ -1,10 +1,11 @@
 /**
- * The matmul kernel on a native BLAS: each matrix of a (broadcast) batch is one `cblas_?gemm`
- * call on the arrays' own storage, transposed views included, with no copy; a layout gemm cannot
- * describe (a broadcast row, a strided view) is copied first. Products smaller than
- * `BLAS_MIN_WORK` multiply-adds go to the WebAssembly kernel, which is faster below the call cost.
- * Where the library's thread count can be set (OpenBLAS, BLIS), gemms below its `oneThreadWork`
- * run on one thread. BLIS products above `SPLIT_MIN_WORK` run as two halves on two threads instead
+ * The matmul kernel on a native BLAS: each matrix of a (broadcast) batch is one gemm call
+ * (`cblas_?gemm`, oneDNN's `dnnl_sgemm`) on the arrays' own storage, transposed views included,
+ * with no copy; a layout gemm cannot describe (a broadcast row, a strided view) is copied first.
+ * Products smaller than `BLAS_MIN_WORK` multiply-adds go to the WebAssembly kernel, which is faster
+ * below the call cost, and so do float64 products where the library has no float64 gemm and no
+ * `float64` library to hand them to (`float64Library`). Where the library's thread count can be set
+ * (OpenBLAS, BLIS, oneDNN's OpenMP threads), gemms below its `oneThreadWork` run on one thread. BLIS products above `SPLIT_MIN_WORK` run as two halves on two threads instead
  * (split.ts): where BLIS is to run on two (two cores, or `BLIS_NUM_THREADS=2`) up to
  * `SPLIT_MAX_WORK`, on more only below `oneThreadWork` (above either, BLIS's own threads); a C too
  * narrow to cut runs whole.
@@ -12,7 +13,7 @@
 import type { Backend } from '../../backend.js';
 import { type DType, allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
-import type { Blas } from './blas.js';
+import { type Blas, float64Library } from './blas.js';
 import { NO_TRANS, ROW_MAJOR, TRANS } from './cblas.js';
 import { SPLIT_MAX_WORK, SPLIT_MIN_WORK, type SplitGemm, canCut } from './split.js';
 
@@ -55,21 +56,19 @@ function runSplit(
 
 /** A matmul kernel that runs large float products on `blas` and everything else on `fallback`. */
 export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['matmul'] {
+  const doubles = float64Library(blas);
   return (a: NDArray, b: NDArray, outDtype: DType, out?: NDArray): NDArray => {
     const r = a.ndim;
     const m = a.shape[r - 2]!;
     const k = a.shape[r - 1]!;
     const n = b.shape[r - 1]!;
-    const float = outDtype === 'float32' || outDtype === 'float64';
+    const lib = outDtype === 'float32' ? blas : outDtype === 'float64' ? doubles : null;
     const batch = a.shape.slice(0, -2);
     const count = batch.reduce((p, d) => p * d, 1);
     // the whole call decides (not each matrix), so a batch and the same rows in one product agree
-    // a library without a float64 gemm (oneDNN) hands those products to its `float64` library
-    const lib = outDtype === 'float64' && blas.dgemm === null ? blas.float64 : blas;
-    const gemm = lib === null ? null : outDtype === 'float32' ? lib.sgemm : lib.dgemm;
-    if (!float || a.dtype !== outDtype || b.dtype !== outDtype || count * m * n * k < BLAS_MIN_WORK)
+    if (lib === null || a.dtype !== outDtype || b.dtype !== outDtype || count * m * n * k < BLAS_MIN_WORK)
       return fallback(a, b, outDtype, out);
-    if (lib === null || gemm === null) return fallback(a, b, outDtype, out);
+    const gemm = outDtype === 'float32' ? lib.sgemm : lib.dgemm!; // float64Library's has a dgemm
     let A = a;
     let B = b;
     let la = layout(m, k, a.strides[r - 2]!, a.strides[r - 1]!);

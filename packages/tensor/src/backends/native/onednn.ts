@@ -2,8 +2,9 @@
  * oneDNN (Intel's deep-learning kernels, `apt install libdnnl2`) as the native library for float32
  * matmuls: its `dnnl_sgemm` picks JIT-generated kernels for the CPU it runs on (AVX-512 on this
  * machine's AMD cores, where BLIS has no kernel set of its own and OpenBLAS runs Haswell's). It has
- * no float64 gemm, so float64 products go to a second library (blas.ts). Its threads are OpenMP's
- * (libgomp), whose count is set per product like OpenBLAS's. Nothing here is reached in a browser.
+ * no float64 gemm, so float64 products go to a second library (blas.ts). Where its threads are
+ * OpenMP's (libgomp; Debian's build), their count is set per product like OpenBLAS's, on the
+ * calling thread (OpenMP's count is each thread's own). Nothing here is reached in a browser.
  */
 import { type Gemm, NO_TRANS, ROW_MAJOR } from './cblas.js';
 import type { Env, ForeignLibrary, Koffi } from './ffi.js';
@@ -17,8 +18,9 @@ const LIBGOMP = 'libgomp.so.1';
 
 /**
  * m·n·k below which one oneDNN gemm runs on one thread. Measured here (2 cores, float32, AVX-512
- * kernels), one thread against two: 128×256×256 92 µs / 84, 32×512×1024 182 / 148, 128×256×784
- * 266 / 197, 512³ 1358 / 1016.
+ * kernels), µs on one thread against two: below, 10×30×784 11 / 24, 64³ 11 / 17, 32×512×128 29 / 29,
+ * 128×30×784 40 / 39; from 2²³ on, 128×256×256 92 / 84, 32×512×1024 182 / 148, 128×256×784
+ * 266 / 197, 512³ 1358 / 1016. Compiled training steps moved by less than the noise between 2²² and 2²⁴.
  */
 export const ONEDNN_ONE_THREAD_WORK = 2 ** 23;
 
@@ -35,19 +37,34 @@ const STATUS: Readonly<Record<number, string>> = {
   5: 'runtime error',
 };
 
-/** `dnnl_cpu_isa_t`'s names (oneDNN 2.6's header) for the kernels `dnnl_get_effective_cpu_isa` reports. */
+/** `dnnl_cpu_isa_t`'s names shared by oneDNN 2 and 3, for the kernels `dnnl_get_effective_cpu_isa` reports. */
 const ISA: Readonly<Record<number, string>> = {
   1: 'sse41',
   3: 'avx',
   7: 'avx2',
-  15: 'avx512_mic',
-  31: 'avx512_mic_4ops',
-  1031: 'avx2_vnni',
   39: 'avx512_core',
   103: 'avx512_core_vnni',
   231: 'avx512_core_bf16',
-  999: 'avx512_core_amx',
 };
+
+/** The names each major version gives its other values (version 3 renumbered them). */
+const ISA_BY_MAJOR: Readonly<Record<number, Readonly<Record<number, string>>>> = {
+  2: { 15: 'avx512_mic', 31: 'avx512_mic_4ops', 999: 'avx512_core_amx', 1031: 'avx2_vnni' },
+  3: {
+    15: 'avx2_vnni',
+    31: 'avx2_vnni_2',
+    495: 'avx512_core_fp16',
+    4079: 'avx512_core_amx',
+    8175: 'avx512_core_amx_fp16',
+  },
+};
+
+/** `DNNL_RUNTIME_OMP`: `dnnl_version()->cpu_runtime` of a build whose threads are OpenMP's. */
+const RUNTIME_OMP = 2;
+
+/** `dnnl_version_t`'s fields, declared to koffi once per process (as `VERSION_STRUCT`). */
+const VERSION_STRUCT = 'chainrule_dnnl_version_t';
+let versionType: unknown;
 
 /** What oneDNN gives the native layer: its gemm, its threads where libgomp answers, its kernels. */
 export interface Onednn {
@@ -59,7 +76,9 @@ export interface Onednn {
 
 /**
  * oneDNN's float32 gemm, threads and kernels where `lib` is oneDNN, else null (no `dnnl_sgemm`).
- * A call that oneDNN refuses raises an Error naming its status; C is then as it was.
+ * A call that oneDNN refuses raises an Error naming its status. Its arguments are checked before
+ * anything is written, and they are the same for every matrix of a batch, so a refused batch is
+ * refused at its first matrix with C as it was.
  */
 export function onednn(lib: ForeignLibrary, koffi: Koffi, procs: number, env: Env): Onednn | null {
   let raw: (...args: unknown[]) => unknown;
@@ -75,7 +94,31 @@ export function onednn(lib: ForeignLibrary, koffi: Koffi, procs: number, env: En
     const status = Number(raw(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
     if (status !== 0) throw new Error(`oneDNN sgemm ${m}×${n}×${k}: ${STATUS[status] ?? `status ${status}`}`);
   };
-  return { sgemm, threads: openmpThreads(koffi, procs, env), kernels: effectiveIsa(lib) };
+  const version = dnnlVersion(lib, koffi);
+  // the thread count is OpenMP's only where oneDNN's threads are (not TBB, a threadpool or none)
+  const threads = version?.cpuRuntime === RUNTIME_OMP ? openmpThreads(koffi, procs, env) : null;
+  return { sgemm, threads, kernels: effectiveIsa(lib, version?.major ?? null) };
+}
+
+/** oneDNN's major version and CPU threading runtime (`dnnl_version()`), or null where it does not say. */
+function dnnlVersion(lib: ForeignLibrary, koffi: Koffi): { major: number; cpuRuntime: number } | null {
+  try {
+    versionType ??= koffi.struct(VERSION_STRUCT, {
+      major: 'int',
+      minor: 'int',
+      patch: 'int',
+      hash: 'const char *',
+      cpu_runtime: 'unsigned int',
+      gpu_runtime: 'unsigned int',
+    });
+    const v = koffi.decode(lib.func(`const ${VERSION_STRUCT} *dnnl_version()`)(), versionType) as {
+      major: number;
+      cpu_runtime: number;
+    };
+    return { major: v.major, cpuRuntime: v.cpu_runtime };
+  } catch {
+    return null;
+  }
 }
 
 /** OpenMP's per-product thread count (the calling thread's), or null where libgomp does not answer. */
@@ -90,11 +133,14 @@ function openmpThreads(koffi: Koffi, procs: number, env: Env): BlasThreads | nul
   }
 }
 
-/** The instruction set oneDNN's kernels use here (`avx512_core`...), or null where it does not say. */
-function effectiveIsa(lib: ForeignLibrary): string | null {
+/**
+ * The instruction set oneDNN's kernels use here (`avx512_core`...), named as `major`'s header names
+ * it (`isa_0x…` where no table knows it), or null where it does not say.
+ */
+function effectiveIsa(lib: ForeignLibrary, major: number | null): string | null {
   try {
     const isa = Number(lib.func('int dnnl_get_effective_cpu_isa()')());
-    return ISA[isa] ?? `isa 0x${isa.toString(16)}`;
+    return ISA[isa] ?? ISA_BY_MAJOR[major ?? 0]?.[isa] ?? `isa_0x${isa.toString(16)}`;
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 /**
- * A native BLAS's thread count, set per product (OpenBLAS, BLIS): what the count for large
- * products is, and the control both libraries get through their own get/set functions.
+ * A native BLAS's thread count, set per product (OpenBLAS, BLIS, oneDNN's OpenMP threads): what
+ * the count for large products is, and the control each library gets through its own get/set
+ * functions.
  */
 
 /**
@@ -34,8 +35,8 @@ export function envThreads(
 
 /**
  * The per-product control over a library's `get`/`set` count functions. `use` asks the library for
- * its count before setting it (a few hundred nanoseconds), since the count is the process's, not
- * this handle's.
+ * its count before setting it (a few hundred nanoseconds), since the count is not this handle's: it
+ * is the process's (OpenBLAS, BLIS) or the calling thread's (OpenMP), which other code may set too.
  */
 export function threadControl(
   get: () => unknown,

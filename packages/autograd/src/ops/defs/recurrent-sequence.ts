@@ -2,7 +2,8 @@
  * Whole-sequence LSTM and GRU layers as one op each (what nn's LSTM and GRU run per layer): every
  * time step one gemm for all the gates and one fused cell kernel, the backward likewise, and the
  * recurrent weight's gradient in one gemm over all steps (ops/recurrent-sequence.ts). The input's
- * projections x·W_ihᵀ + b_ih arrive precomputed for all steps (one `linear` over [T, N, I]). A
+ * projections x·W_ihᵀ (+ b_ih) arrive precomputed for all steps (one `linear` over [T, N, I]; nn's
+ * LSTM passes x·W_ihᵀ and b_ih + b_hh as the bias, which the cell kernel adds). A
  * recorded backward (gradients of gradients) composes differentiable ops step by step, with the
  * same kernels and so the same bits.
  */
@@ -225,7 +226,7 @@ function checkSequence(op: string, k: number, xs: readonly (readonly [string, Te
 
 /**
  * An LSTM layer over a whole sequence as one recorded op (PyTorch's equations and gate order
- * i, f, g, o): from the input's projections xGates = x·W_ihᵀ + b_ih [T, N, 4H], the recurrent weight
+ * i, f, g, o): from the input's projections xGates = x·W_ihᵀ (+ b_ih) [T, N, 4H], the recurrent weight
  * W_hh [4H, H] and bias b_hh [4H] (or null) and the initial states h0, c0 [N, H], every step's
  * [h_t, c_t] = lstmCell(xGates[t] + h_{t−1}·W_hhᵀ + b_hh, c_{t−1}). Returns [h, c], each [T, N, H]:
  * the states after every step. Each step is one gemm and one fused kernel, forward and backward;

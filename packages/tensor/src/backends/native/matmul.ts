@@ -6,9 +6,9 @@
  * below the call cost, and so do float64 products where the library has no float64 gemm and no
  * `float64` library to hand them to (`float64Library`). Where the library's thread count can be set
  * (OpenBLAS, BLIS, oneDNN's OpenMP threads), gemms below its `oneThreadWork` run on one thread.
- * BLIS products above `SPLIT_MIN_WORK` run as two halves on two threads instead (split.ts): where BLIS is to run on two (two cores, or `BLIS_NUM_THREADS=2`) up to
- * `SPLIT_MAX_WORK`, on more only below `oneThreadWork` (above either, BLIS's own threads); a C too
- * narrow to cut runs whole.
+ * BLIS products above `SPLIT_MIN_WORK` run as two halves on two threads instead (split.ts): where
+ * BLIS is to run on two (two cores, or `BLIS_NUM_THREADS=2`) up to `SPLIT_MAX_WORK`, on more only
+ * below `oneThreadWork` (above either, BLIS's own threads); a C too narrow to cut runs whole.
  */
 import type { Backend } from '../../backend.js';
 import { type DType, allocate } from '../../dtype.js';

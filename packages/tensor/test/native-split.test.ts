@@ -301,7 +301,7 @@ describe.skipIf(live === null)(live === null ? `BLIS in two halves (skipped: ${w
     let fail = false;
     // koffi as the package loads it, but the calling thread's gemm throws while `fail` is set
     const failing: Koffi = {
-      struct: (name, members) => koffi.struct(name, members),
+      struct: (members) => koffi.struct(members),
       decode: (value, type) => koffi.decode(value, type),
       load(path) {
         const lib = koffi.load(path);

@@ -15,7 +15,7 @@ export interface ForeignLibrary {
 /** What the native layer needs of koffi: loading libraries, and declaring and reading a C struct. */
 export interface Koffi {
   load(path: string): ForeignLibrary;
-  struct(name: string, members: Record<string, string>): unknown;
+  struct(members: Record<string, string>): unknown;
   decode(value: unknown, type: unknown): unknown;
 }
 

@@ -16,7 +16,7 @@ import { blasMatmul } from './matmul.js';
 export interface BackendInfo {
   /** The backend's name: `wasm-simd`, `js`, or one of them with `+blas`. */
   backend: string;
-  /** The BLAS library matmuls go through, or null. */
+  /** The library float32 matmuls go through (float64 ones: `blasFloat64`), or null. */
   blas: string | null;
   /**
    * The kernels the library runs where it says (OpenBLAS's core, e.g. `Haswell`; BLIS's configuration;
@@ -58,7 +58,7 @@ export interface WithBlas extends BlasFound {
 /**
  * `backend` with its matmul on a native BLAS when one loads (per `env.CHAINRULE_BLAS`), else
  * `backend` itself, with the library or the reason there is none. Changes no global state when
- * called; its matmuls set the library's thread count per product (see matmul.ts).
+ * called; its matmuls set the thread count of the library each runs on, per product (see matmul.ts).
  */
 export function withNativeBlas(backend: Backend, env: Readonly<Record<string, string | undefined>>): WithBlas {
   const setting = env.CHAINRULE_BLAS;

@@ -38,32 +38,46 @@ const STATUS: Readonly<Record<number, string>> = {
 };
 
 /** `dnnl_cpu_isa_t`'s names shared by oneDNN 2 and 3, for the kernels `dnnl_get_effective_cpu_isa` reports. */
-const ISA: Readonly<Record<number, string>> = {
-  1: 'sse41',
-  3: 'avx',
-  7: 'avx2',
-  39: 'avx512_core',
-  103: 'avx512_core_vnni',
-  231: 'avx512_core_bf16',
-};
+const ISA = new Map<number, string>([
+  [0x1, 'sse41'],
+  [0x3, 'avx'],
+  [0x7, 'avx2'],
+  [0x27, 'avx512_core'],
+  [0x67, 'avx512_core_vnni'],
+  [0xe7, 'avx512_core_bf16'],
+]);
 
 /** The names each major version gives its other values (version 3 renumbered them). */
-const ISA_BY_MAJOR: Readonly<Record<number, Readonly<Record<number, string>>>> = {
-  2: { 15: 'avx512_mic', 31: 'avx512_mic_4ops', 999: 'avx512_core_amx', 1031: 'avx2_vnni' },
-  3: {
-    15: 'avx2_vnni',
-    31: 'avx2_vnni_2',
-    495: 'avx512_core_fp16',
-    4079: 'avx512_core_amx',
-    8175: 'avx512_core_amx_fp16',
-  },
-};
+const ISA_BY_MAJOR = new Map<number, ReadonlyMap<number, string>>([
+  [
+    2,
+    new Map([
+      [0xf, 'avx512_mic'],
+      [0x1f, 'avx512_mic_4ops'],
+      [0x1e7, 'avx512_core_fp16'],
+      [0x3e7, 'avx512_core_amx'],
+      [0x407, 'avx2_vnni'],
+    ]),
+  ],
+  [
+    3,
+    new Map([
+      [0xf, 'avx2_vnni'],
+      [0x1f, 'avx2_vnni_2'],
+      [0x1ef, 'avx512_core_fp16'],
+      [0xfef, 'avx512_core_amx'],
+      [0x1fef, 'avx512_core_amx_fp16'],
+    ]),
+  ],
+]);
 
 /** `DNNL_RUNTIME_OMP`: `dnnl_version()->cpu_runtime` of a build whose threads are OpenMP's. */
 const RUNTIME_OMP = 2;
 
-/** `dnnl_version_t`'s fields, declared to koffi once per process (as `VERSION_STRUCT`). */
-const VERSION_STRUCT = 'chainrule_dnnl_version_t';
+/**
+ * `dnnl_version_t`'s fields, declared to koffi on first use as an anonymous struct (a named one would
+ * clash with a second copy of this package sharing koffi).
+ */
 let versionType: unknown;
 
 /** What oneDNN gives the native layer: its gemm, its threads where libgomp answers, its kernels. */
@@ -96,14 +110,14 @@ export function onednn(lib: ForeignLibrary, koffi: Koffi, procs: number, env: En
   };
   const version = dnnlVersion(lib, koffi);
   // the thread count is OpenMP's only where oneDNN's threads are (not TBB, a threadpool or none)
-  const threads = version?.cpuRuntime === RUNTIME_OMP ? openmpThreads(koffi, procs, env) : null;
+  const threads = version?.cpuRuntime === RUNTIME_OMP ? openmpThreads(lib, koffi, procs, env) : null;
   return { sgemm, threads, kernels: effectiveIsa(lib, version?.major ?? null) };
 }
 
 /** oneDNN's major version and CPU threading runtime (`dnnl_version()`), or null where it does not say. */
 function dnnlVersion(lib: ForeignLibrary, koffi: Koffi): { major: number; cpuRuntime: number } | null {
   try {
-    versionType ??= koffi.struct(VERSION_STRUCT, {
+    versionType ??= koffi.struct({
       major: 'int',
       minor: 'int',
       patch: 'int',
@@ -111,7 +125,7 @@ function dnnlVersion(lib: ForeignLibrary, koffi: Koffi): { major: number; cpuRun
       cpu_runtime: 'unsigned int',
       gpu_runtime: 'unsigned int',
     });
-    const v = koffi.decode(lib.func(`const ${VERSION_STRUCT} *dnnl_version()`)(), versionType) as {
+    const v = koffi.decode(lib.func('const void *dnnl_version()')(), versionType) as {
       major: number;
       cpu_runtime: number;
     };
@@ -121,16 +135,22 @@ function dnnlVersion(lib: ForeignLibrary, koffi: Koffi): { major: number; cpuRun
   }
 }
 
-/** OpenMP's per-product thread count (the calling thread's), or null where libgomp does not answer. */
-function openmpThreads(koffi: Koffi, procs: number, env: Env): BlasThreads | null {
-  try {
-    const gomp = koffi.load(LIBGOMP);
-    const get = gomp.func('int omp_get_max_threads()');
-    const set = gomp.func('void omp_set_num_threads(int)');
-    return threadControl(get, set, envThreads(['OMP_NUM_THREADS'], Math.max(1, procs), env), ONEDNN_ONE_THREAD_WORK);
-  } catch {
-    return null;
+/**
+ * OpenMP's per-product thread count (the calling thread's), through the runtime oneDNN links (its
+ * symbols looked up through oneDNN's own handle: libgomp, or Intel's libiomp5), else libgomp loaded
+ * by name; null where neither answers.
+ */
+function openmpThreads(lib: ForeignLibrary, koffi: Koffi, procs: number, env: Env): BlasThreads | null {
+  for (const runtime of [() => lib, () => koffi.load(LIBGOMP)]) {
+    try {
+      const omp = runtime();
+      const get = omp.func('int omp_get_max_threads()');
+      const set = omp.func('void omp_set_num_threads(int)');
+      const max = envThreads(['OMP_NUM_THREADS'], Math.max(1, procs), env);
+      return threadControl(get, set, max, ONEDNN_ONE_THREAD_WORK);
+    } catch {}
   }
+  return null;
 }
 
 /**
@@ -140,7 +160,7 @@ function openmpThreads(koffi: Koffi, procs: number, env: Env): BlasThreads | nul
 function effectiveIsa(lib: ForeignLibrary, major: number | null): string | null {
   try {
     const isa = Number(lib.func('int dnnl_get_effective_cpu_isa()')());
-    return ISA[isa] ?? ISA_BY_MAJOR[major ?? 0]?.[isa] ?? `isa_0x${isa.toString(16)}`;
+    return ISA.get(isa) ?? ISA_BY_MAJOR.get(major ?? 0)?.get(isa) ?? `isa_0x${isa.toString(16)}`;
   } catch {
     return null;
   }

@@ -145,14 +145,8 @@ export function adamUpdateInPlace(
   coefficients: T.NDArray,
   constants: T.AdamConstants,
 ): void {
-  const named: [string, unknown][] = [
-    ['p', p],
-    ['g', g],
-    ['m', m],
-    ['v', v],
-  ];
-  if (vmax !== undefined) named.push(['vmax', vmax]);
-  for (const [name, t] of named) checkOperand('adamUpdate', t, name, false);
+  for (const [name, t] of Object.entries({ p, g, m, v, vmax }))
+    if (name !== 'vmax' || t !== undefined) checkOperand('adamUpdate', t, name, false);
   if (!(coefficients instanceof T.NDArray))
     throw new T.DTypeError('adamUpdate', 'expected an NDArray of coefficients ([bias correction, step])');
   for (const key of ['beta1', 'beta2', 'eps'] as const) {

@@ -26,13 +26,8 @@ export function adamUpdateFits(...arrays: AdamArrays): boolean {
 }
 
 function adamProblem(...[p, g, m, v, vmax, coefficients]: AdamArrays): ShapeError | DTypeError | null {
-  const named: [string, NDArray][] = [
-    ['p', p],
-    ['g', g],
-    ['m', m],
-    ['v', v],
-  ];
-  if (vmax !== undefined) named.push(['vmax', vmax]);
+  // the operands by name, in order (vmax where given)
+  const named = Object.entries({ p, g, m, v, vmax }).filter((e): e is [string, NDArray] => e[1] !== undefined);
   if (!isFloat(p.dtype)) return new DTypeError('adamUpdate', `expected float arrays, got p of ${p.dtype}`);
   for (const [name, x] of named) {
     if (x.dtype !== p.dtype)

@@ -80,7 +80,7 @@ const RUNTIME_OMP = 2;
  */
 let versionType: unknown;
 
-/** What oneDNN gives the native layer: its gemm, its threads where libgomp answers, its kernels. */
+/** What oneDNN gives the native layer: its gemm, its threads where its OpenMP runtime answers, its kernels. */
 export interface Onednn {
   /** cblas's argument order, row-major and float32 only. */
   sgemm: Gemm;

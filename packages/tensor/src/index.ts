@@ -54,7 +54,7 @@ function selectDefaultBackend(): void {
 }
 
 export { type BackendInfo, backendInfo } from './backends/native/index.js';
-export { NDArray } from './ndarray.js';
+export { NDArray, inferReshape } from './ndarray.js';
 export { mayOverlap, sameView } from './overlap.js';
 export {
   type DType,

@@ -91,7 +91,7 @@ export class NDArray {
 
   /** A view with a new shape where the strides allow it, otherwise a copy. One dimension may be -1. */
   reshape(shape: readonly number[]): NDArray {
-    const target = inferShape(shape, this.size);
+    const target = inferReshape(shape, this.size);
     if (shapesEqual(target, this.shape)) return this;
     if (this.isContiguous || this.size === 0)
       return new NDArray(this.data, target, contiguousStrides(target), this.offset);
@@ -250,8 +250,15 @@ function isRowMajor(shape: Shape, strides: Shape): boolean {
   return true;
 }
 
-/** Resolves one -1 and checks that the element count is kept. */
-function inferShape(shape: readonly number[], size: number): number[] {
+/**
+ * The shape `reshape(shape)` gives an array of `size` elements, without making the array: one -1
+ * resolved, the element count checked (a ShapeError naming reshape where it is not kept).
+ * @example
+ * ```ts
+ * inferReshape([2, -1], 6); // [2, 3]
+ * ```
+ */
+export function inferReshape(shape: readonly number[], size: number): number[] {
   const out = [...shape];
   const unknown = out.indexOf(-1);
   if (unknown !== out.lastIndexOf(-1))

@@ -12,6 +12,7 @@ import {
   fusedLstmSequence,
   linear,
   relu,
+  reshape,
   tanh,
 } from '@chainrule/autograd';
 
@@ -85,7 +86,17 @@ export function lstmLayer(x: Tensor, h0: Tensor, c0: Tensor, w: CellWeights): [T
   // b_ih over every row of the [T·N, 4H] projection; their gradients are then one reduction, not two
   const { biasIh, biasHh } = w;
   const bias = biasIh === null ? biasHh : biasHh === null ? biasIh : add(biasIh, biasHh);
-  return fusedLstmSequence(linear(x, w.weightIh, null), w.weightHh, bias, h0, c0);
+  return fusedLstmSequence(projection(x, w.weightIh, null), w.weightHh, bias, h0, c0);
+}
+
+/**
+ * x W_ihᵀ (+ b_ih) for every step, [T, N, G·H]: one gemm over x's T·N rows, flattened first, so a
+ * time-major view of a batch-first input is copied once (linear's backward reads the copy).
+ */
+function projection(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  if (x.ndim !== 3) return linear(x, weight, bias); // the sequence op names what it expected
+  const [steps, batch, features] = x.shape as [number, number, number];
+  return reshape(linear(reshape(x, [steps * batch, features]), weight, bias), [steps, batch, weight.shape[0]!]);
 }
 
 /**
@@ -100,5 +111,5 @@ export function lstmLayer(x: Tensor, h0: Tensor, c0: Tensor, w: CellWeights): [T
  * ```
  */
 export function gruLayer(x: Tensor, h0: Tensor, w: CellWeights): Tensor {
-  return fusedGruSequence(linear(x, w.weightIh, w.biasIh), w.weightHh, w.biasHh, h0);
+  return fusedGruSequence(projection(x, w.weightIh, w.biasIh), w.weightHh, w.biasHh, h0);
 }

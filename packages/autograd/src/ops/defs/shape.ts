@@ -172,7 +172,7 @@ function shapeArgument(op: string, args: readonly unknown[]): readonly number[] 
  * ```
  */
 export function reshape(x: Tensor, ...shape: [readonly number[]] | number[]): Tensor {
-  const target = x.value.reshape(shapeArgument('reshape', shape)).shape; // validates and resolves -1
+  const target = T.inferReshape(shapeArgument('reshape', shape), x.value.size); // validates, resolves -1, copies nothing
   if (T.shapesEqual(target, x.shape)) return x;
   return apply(SHAPE_OPS.reshape, [x], { shape: [...target] });
 }

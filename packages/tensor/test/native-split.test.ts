@@ -11,10 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { type Blas, BLAS_ONE_THREAD_WORK, type Gemm, loadBlas } from '../src/backends/native/blas.js';
 import { type Koffi, LIBC, type NodeRequire } from '../src/backends/native/ffi.js';
 import { blasMatmul } from '../src/backends/native/matmul.js';
+import { ONEDNN_SPLIT_MIN_WORK } from '../src/backends/native/onednn.js';
 import {
   type GemmCall,
   SPLIT_MAX_WORK,
   SPLIT_MIN_WORK,
+  type SplitDialect,
   type SplitGemm,
   createSplitGemm,
   gemmHalves,
@@ -121,10 +123,11 @@ describe('gemmHalves', () => {
 
 describe('which products are cut', () => {
   const gemm: Gemm = () => {};
-  const record = () => {
+  const record = (dialect: SplitDialect = 'cblas') => {
     const asked: number[] = [];
     const cut: number[] = [];
     const split: SplitGemm = {
+      dialect,
       run: (call) => {
         cut.push(call.m * call.n * call.k);
         return true;
@@ -159,6 +162,30 @@ describe('which products are cut', () => {
     expect(cut).toEqual([2 ** 23, 2 ** 27, 2 ** 23, 2 ** 23, 2 ** 23]);
     expect(asked).toEqual([1, 1, 1, 2, 2, 1]);
     expect(1024 * 1024 * 256).toBe(SPLIT_MAX_WORK);
+  });
+
+  it('oneDNN on two threads: products with B transposed from ONEDNN_SPLIT_MIN_WORK on, no others', () => {
+    const { asked, cut, split } = record('dnnl');
+    const threads = { max: 2, oneThreadWork: 2 ** 23, use: (n: number) => asked.push(n) };
+    const blas: Blas = { sgemm: gemm, dgemm: null, library: 'fake', threads, kernels: null, split, float64: null };
+    const matmul = blasMatmul(blas, jsBackend.matmul.bind(jsBackend));
+    const abT = (m: number, n: number, k: number) =>
+      matmul(full([m, k], 0, 'float32'), full([n, k], 0, 'float32').transpose(), 'float32');
+    abT(256, 512, 512); // 2²⁶: whole, on oneDNN's two threads
+    abT(512, 512, 512); // 2²⁷: halves
+    abT(1024, 1024, 1024); // 2³⁰: halves
+    product(blas, 512, 512, 512); // B not transposed: whole
+    matmul(full([512, 512], 0, 'float32').transpose(), full([512, 512], 0, 'float32'), 'float32'); // Aᵀ·B: whole
+    expect(cut).toEqual([2 ** 27, 2 ** 30]);
+    expect(asked).toEqual([2, 1, 1, 2, 2]);
+    expect(512 ** 3).toBe(ONEDNN_SPLIT_MIN_WORK);
+    const four: Blas = { ...blas, threads: { ...threads, max: 4 } };
+    blasMatmul(four, jsBackend.matmul.bind(jsBackend))(
+      full([512, 512], 0, 'float32'),
+      full([512, 512], 0, 'float32').transpose(),
+      'float32',
+    );
+    expect(cut).toHaveLength(2); // on more threads, oneDNN's own
   });
 
   it("on more threads: only below the library's own threads, and never where one thread is asked for", () => {

@@ -172,7 +172,8 @@ function shapeArgument(op: string, args: readonly unknown[]): readonly number[] 
  * ```
  */
 export function reshape(x: Tensor, ...shape: [readonly number[]] | number[]): Tensor {
-  const target = T.inferReshape(shapeArgument('reshape', shape), x.value.size); // validates, resolves -1, copies nothing
+  // validates and resolves -1 without copying anything
+  const target = T.inferReshape(shapeArgument('reshape', shape), x.value.size);
   if (T.shapesEqual(target, x.shape)) return x;
   return apply(SHAPE_OPS.reshape, [x], { shape: [...target] });
 }

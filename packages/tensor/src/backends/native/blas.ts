@@ -42,7 +42,10 @@ export interface Blas {
   threads: BlasThreads | null;
   /** The kernel set the library runs where it says (OpenBLAS's core, BLIS's configuration, oneDNN's ISA), else null. */
   kernels: string | null;
-  /** Two-thread gemms (split.ts) for BLIS on two or more threads where a helper thread can run, else null. */
+  /**
+   * Two-thread gemms (split.ts) for BLIS, or oneDNN on OpenMP's threads, on two or more threads
+   * where a helper thread can run, else null (matmul.ts decides which products are cut).
+   */
   split: SplitGemm | null;
   /**
    * Where `dgemm` is null, the library float64 products go through instead (the default selection's
@@ -231,7 +234,11 @@ function loadLibrary(require: NodeRequire, koffi: Koffi, library: string): Blas 
   const env = processEnv();
   const procs = (require('node:os') as { availableParallelism(): number }).availableParallelism();
   const dnnl = onednn(lib, koffi, procs, env);
-  if (dnnl !== null) return { ...dnnl, dgemm: null, library, split: null, float64: null };
+  if (dnnl !== null) {
+    const split =
+      dnnl.threads !== null && dnnl.threads.max >= 2 ? createSplitGemm(require, koffi, library, 'dnnl') : null;
+    return { ...dnnl, dgemm: null, library, split, float64: null };
+  }
   const sgemm = lib.func(gemmSignature('s', 'array')) as Gemm;
   const dgemm = lib.func(gemmSignature('d', 'array')) as Gemm;
   const blis = prepareBlis(lib, () => cpuFacts(require), env, blisProbe(require, library), libcSetEnv(koffi));

@@ -9,12 +9,15 @@
  * BLIS products above `SPLIT_MIN_WORK` run as two halves on two threads instead (split.ts): where
  * BLIS is to run on two (two cores, or `BLIS_NUM_THREADS=2`) up to `SPLIT_MAX_WORK`, on more only
  * below `oneThreadWork` (above either, BLIS's own threads); a C too narrow to cut runs whole.
+ * oneDNN products with B transposed from `ONEDNN_SPLIT_MIN_WORK` on run as halves where its OpenMP
+ * threads are two (onednn.ts says why).
  */
 import type { Backend } from '../../backend.js';
 import { type DType, allocate } from '../../dtype.js';
 import { NDArray } from '../../ndarray.js';
 import { type Blas, float64Library } from './blas.js';
 import { NO_TRANS, ROW_MAJOR, TRANS } from './cblas.js';
+import { ONEDNN_SPLIT_MIN_WORK } from './onednn.js';
 import { SPLIT_MAX_WORK, SPLIT_MIN_WORK, type SplitGemm, canCut } from './split.js';
 
 /** m·n·k below which a product stays on the fallback kernel. */
@@ -27,11 +30,15 @@ function layout(rows: number, cols: number, rs: number, cs: number): { trans: nu
   return null;
 }
 
-/** Whether a product with an m×n C, `work` multiply-adds per matrix, runs as two halves (see the file comment). */
-function twoHalves(blas: Blas, m: number, n: number, work: number): boolean {
+/**
+ * Whether a product with an m×n C, `work` multiply-adds per matrix, B read transposed or not
+ * (`transB`), runs as two halves (see the file comment).
+ */
+function twoHalves(blas: Blas, m: number, n: number, work: number, transB: number): boolean {
   const threads = blas.threads;
-  if (blas.split === null || threads === null || threads.max < 2 || work <= SPLIT_MIN_WORK) return false;
-  if (!canCut(m, n)) return false;
+  if (blas.split === null || threads === null || threads.max < 2 || !canCut(m, n)) return false;
+  if (blas.split.dialect === 'dnnl') return threads.max === 2 && transB === TRANS && work >= ONEDNN_SPLIT_MIN_WORK;
+  if (work <= SPLIT_MIN_WORK) return false;
   return work < (threads.max === 2 ? SPLIT_MAX_WORK : threads.oneThreadWork);
 }
 
@@ -87,7 +94,7 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
         : (allocate(outDtype, count * m * n, 'matmul') as Float32Array | Float64Array);
     const threads = lib.threads;
     const work = m * n * k;
-    const split = twoHalves(lib, m, n, work) ? lib.split : null;
+    const split = twoHalves(lib, m, n, work, lb.trans) ? lib.split : null;
     if (threads !== null) threads.use(split !== null || work < threads.oneThreadWork ? 1 : threads.max);
     const f64 = outDtype === 'float64';
     const index = new Array<number>(batch.length).fill(0);

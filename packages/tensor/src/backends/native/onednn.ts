@@ -14,7 +14,7 @@ import { type BlasThreads, envThreads, threadControl } from './threads.js';
 export const ONEDNN_CANDIDATES: readonly string[] = ['libdnnl.so.3', 'libdnnl.so.2'];
 
 /** The OpenMP runtime oneDNN's Linux packages are built with, as its loader knows it. */
-const LIBGOMP = 'libgomp.so.1';
+export const LIBGOMP = 'libgomp.so.1';
 
 /**
  * m·n·k below which one oneDNN gemm runs on one thread. Measured here (2 cores, float32, AVX-512
@@ -24,10 +24,34 @@ const LIBGOMP = 'libgomp.so.1';
  */
 export const ONEDNN_ONE_THREAD_WORK = 2 ** 23;
 
-/** oneDNN's `dnnl_sgemm`, row-major: C ← alpha·op(A)·op(B) + beta·C. */
-const SGEMM_SIGNATURE =
-  'int dnnl_sgemm(char, char, int64_t, int64_t, int64_t, float, const float *, int64_t, ' +
-  'const float *, int64_t, float, _Inout_ float *, int64_t)';
+/**
+ * m·n·k from which a oneDNN product with B transposed (A·Bᵀ: a linear layer's x·Wᵀ) runs as two
+ * one-thread halves (split.ts) where its OpenMP threads are two. oneDNN's own two threads run A·Bᵀ
+ * slower than A·B (512³: 906–962 µs against 730), the halves as fast as A·B (715–762 µs); below
+ * 2²⁷ (256×512×512) the halves lose where the helper thread has to be woken first (a sleeping
+ * thread takes 50–100 µs to wake on this machine), and A·B, Aᵀ·B gain nothing from them.
+ */
+export const ONEDNN_SPLIT_MIN_WORK = 2 ** 27;
+
+/**
+ * koffi's declaration of oneDNN's `dnnl_sgemm` (row-major: C ← alpha·op(A)·op(B) + beta·C), with the
+ * matrices as typed arrays (`array`) or as `uintptr_t` addresses (`address`, split.ts).
+ */
+export function dnnlSgemmSignature(matrices: 'array' | 'address'): string {
+  const [a, c] = matrices === 'array' ? ['const float *', '_Inout_ float *'] : ['uintptr_t', 'uintptr_t'];
+  const sizes = 'char, char, int64_t, int64_t, int64_t, float';
+  return `int dnnl_sgemm(${sizes}, ${a}, int64_t, ${a}, int64_t, float, ${c}, int64_t)`;
+}
+
+/** Throws, naming the shape and the status, where a `dnnl_sgemm` call returned other than success (0). */
+export function checkStatus(status: number, m: number, n: number, k: number): void {
+  if (status !== 0) throw new Error(`oneDNN sgemm ${m}×${n}×${k}: ${STATUS[status] ?? `status ${status}`}`);
+}
+
+/** oneDNN's transpose flag ('N' or 'T' as a char code) for cblas's. */
+export function dnnlTrans(trans: number): number {
+  return trans === NO_TRANS ? 78 : 84;
+}
 
 /** `dnnl_status_t`'s names, for the error a failed call raises. */
 const STATUS: Readonly<Record<number, string>> = {
@@ -97,16 +121,18 @@ export interface Onednn {
 export function onednn(lib: ForeignLibrary, koffi: Koffi, procs: number, env: Env): Onednn | null {
   let raw: (...args: unknown[]) => unknown;
   try {
-    raw = lib.func(SGEMM_SIGNATURE);
+    raw = lib.func(dnnlSgemmSignature('array'));
   } catch {
     return null;
   }
   const sgemm: Gemm = (order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
     if (order !== ROW_MAJOR) throw new Error('oneDNN sgemm: only row-major products are supported');
-    const ta = transA === NO_TRANS ? 78 : 84; // 'N' or 'T'
-    const tb = transB === NO_TRANS ? 78 : 84;
-    const status = Number(raw(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
-    if (status !== 0) throw new Error(`oneDNN sgemm ${m}×${n}×${k}: ${STATUS[status] ?? `status ${status}`}`);
+    checkStatus(
+      Number(raw(dnnlTrans(transA), dnnlTrans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)),
+      m,
+      n,
+      k,
+    );
   };
   const version = dnnlVersion(lib, koffi);
   // the thread count is OpenMP's only where oneDNN's threads are (not TBB, a threadpool or none)

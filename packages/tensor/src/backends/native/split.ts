@@ -10,6 +10,8 @@
  * against 0.95–1.17 on one thread. From 2²⁸ on BLIS's threads are as fast (`SPLIT_MAX_WORK`).
  * OpenBLAS keeps its threads up between calls and did better on its own (784-256-256-10: 110k
  * samples/s on its threads against 94k in halves; 1024³ 203 / 163), so it is left to them.
+ * oneDNN's float32 gemm runs its large A·Bᵀ products here too (`SplitDialect` 'dnnl'; onednn.ts's
+ * `ONEDNN_SPLIT_MIN_WORK` says which and why).
  *
  * The halves depend on the shape alone, never on whether the helper is up: until it is (it starts
  * on the first product that is split), and for good if it fails, the calling thread runs both. So
@@ -23,8 +25,9 @@
  * browser.
  */
 import { NO_TRANS, ROW_MAJOR, gemmSignature } from './cblas.js';
-import type { Koffi, NodeRequire } from './ffi.js';
+import type { ForeignLibrary, Koffi, NodeRequire } from './ffi.js';
 import { LIBC } from './ffi.js';
+import { LIBGOMP, checkStatus, dnnlSgemmSignature, dnnlTrans } from './onednn.js';
 
 /**
  * m·n·k above which a product is split in two (smaller ones run on one thread). Split from 2²¹ on,
@@ -93,12 +96,34 @@ export function gemmHalves(call: GemmCall, elementBytes: number): [GemmCall, Gem
   ];
 }
 
-/** A gemm on raw addresses (`uintptr_t` where cblas takes pointers). */
+/** A gemm on raw addresses (`uintptr_t` where cblas takes pointers), in cblas's argument order. */
 type AddressGemm = (...args: number[]) => unknown;
+
+/**
+ * Which gemm the halves call: cblas's `cblas_sgemm` and `cblas_dgemm`, or oneDNN's `dnnl_sgemm`
+ * (float32 only; each half on one OpenMP thread).
+ */
+export type SplitDialect = 'cblas' | 'dnnl';
+
+/** cblas's float32 and float64 gemms on addresses. */
+function cblasAddressGemms(lib: ForeignLibrary): [AddressGemm, AddressGemm] {
+  return [
+    lib.func(gemmSignature('s', 'address')) as AddressGemm,
+    lib.func(gemmSignature('d', 'address')) as AddressGemm,
+  ];
+}
+
+/** oneDNN's float32 gemm on addresses, called as cblas's; a refused call throws, naming its status. */
+function dnnlAddressGemm(lib: ForeignLibrary): AddressGemm {
+  const raw = lib.func(dnnlSgemmSignature('address'));
+  return (_order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) =>
+    checkStatus(Number(raw(dnnlTrans(ta!), dnnlTrans(tb!), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)), m!, n!, k!);
+}
 
 // Int32 control words shared with the helper: STATE holds the posted half's progress, READY is 1
 // once the helper has loaded the library, HELPED counts the halves it ran; the half itself is in the
-// Float64 words after them.
+// Float64 words after them. A half oneDNN refuses (its status) comes back REFUSED, and the calling
+// thread runs it again to raise that status; any other failure there gives the helper up (FAILED).
 const STATE = 0,
   READY = 1,
   HELPED = 2,
@@ -107,6 +132,7 @@ const STATE = 0,
   TAKEN = 2,
   DONE = 3,
   FAILED = 4,
+  REFUSED = 5,
   PARAMS = 2; // in Float64 words: [f64, transA, transB, m, n, k, a, lda, b, ldb, c, ldc]
 
 /** The helper's source (run with `eval: true`, CommonJS): claims posted halves forever. */
@@ -115,8 +141,23 @@ const { workerData } = require('node:worker_threads');
 const { koffi, library, sab, spinMs } = workerData;
 const ctl = new Int32Array(sab, 0, 4);
 const p = new Float64Array(sab, ${PARAMS * 8}, 12);
-const lib = require(koffi).load(library);
-const gemm = [lib.func(workerData.sgemm), lib.func(workerData.dgemm)];
+const koffiModule = require(koffi);
+const lib = koffiModule.load(library);
+let gemm;
+if (workerData.dialect === 'dnnl') {
+  const raw = lib.func(workerData.sgemm);
+  const t = (x) => (x === ${NO_TRANS} ? 78 : 84);
+  gemm = [(o, ta, tb, m, n, k, al, a, lda, b, ldb, be, c, ldc) => {
+    if (raw(t(ta), t(tb), m, n, k, al, a, lda, b, ldb, be, c, ldc) !== 0) throw { refused: true };
+  }];
+  // each half on one OpenMP thread: this thread's count, through oneDNN's runtime or libgomp
+  for (const open of [() => lib, () => koffiModule.load(workerData.libgomp)]) {
+    try {
+      open().func('void omp_set_num_threads(int)')(1);
+      break;
+    } catch {}
+  }
+} else gemm = [lib.func(workerData.sgemm), lib.func(workerData.dgemm)];
 Atomics.store(ctl, ${READY}, 1);
 for (;;) {
   let s = Atomics.load(ctl, ${STATE});
@@ -133,8 +174,8 @@ for (;;) {
   let outcome = ${DONE};
   try {
     gemm[p[0]](${ROW_MAJOR}, p[1], p[2], p[3], p[4], p[5], 1, p[6], p[7], p[8], p[9], 0, p[10], p[11]);
-  } catch {
-    outcome = ${FAILED};
+  } catch (e) {
+    outcome = e !== null && typeof e === 'object' && e.refused === true ? ${REFUSED} : ${FAILED};
   }
   if (outcome === ${DONE}) Atomics.add(ctl, ${HELPED}, 1);
   Atomics.store(ctl, ${STATE}, outcome);
@@ -153,6 +194,8 @@ type WorkerCtor = new (
 
 /** Runs gemms as two halves, on the helper thread and here (see the file comment). */
 export interface SplitGemm {
+  /** Which gemm the halves call. */
+  readonly dialect: SplitDialect;
   /** Runs `call` on float64 (`f64`) or float32 data as `gemmHalves` cuts it; false where it does not cut. */
   run(call: GemmCall, f64: boolean): boolean;
   /** The address of a typed array's first element (what `GemmCall` takes). */
@@ -167,17 +210,19 @@ export interface SplitGemm {
  * Two-thread gemms on `library` (loaded by koffi, as the caller loaded it), or null where the
  * pieces are missing: worker threads, libc's memmove (for addresses), the library's cblas.
  */
-export function createSplitGemm(require: NodeRequire, koffi: Koffi, library: string): SplitGemm | null {
-  let gemm: [AddressGemm, AddressGemm];
+export function createSplitGemm(
+  require: NodeRequire,
+  koffi: Koffi,
+  library: string,
+  dialect: SplitDialect = 'cblas',
+): SplitGemm | null {
+  let gemm: [AddressGemm, AddressGemm | null];
   let address: (view: Float32Array | Float64Array) => number;
   let Worker: WorkerCtor;
   let koffiPath: string;
   try {
     const lib = koffi.load(library);
-    gemm = [
-      lib.func(gemmSignature('s', 'address')) as AddressGemm,
-      lib.func(gemmSignature('d', 'address')) as AddressGemm,
-    ];
+    gemm = dialect === 'dnnl' ? [dnnlAddressGemm(lib), null] : cblasAddressGemms(lib);
     // memmove(p, p, 0) returns p: a typed array's address, with nothing moved
     const memmove = koffi.load(LIBC).func('uintptr_t memmove(void *, void *, size_t)');
     address = (view) => Number(memmove(view, view, 0));
@@ -204,7 +249,9 @@ export function createSplitGemm(require: NodeRequire, koffi: Koffi, library: str
           library,
           sab,
           spinMs: HELPER_SPIN_MS,
-          sgemm: gemmSignature('s', 'address'),
+          dialect,
+          libgomp: LIBGOMP,
+          sgemm: dialect === 'dnnl' ? dnnlSgemmSignature('address') : gemmSignature('s', 'address'),
           dgemm: gemmSignature('d', 'address'),
         },
       });
@@ -217,7 +264,7 @@ export function createSplitGemm(require: NodeRequire, koffi: Koffi, library: str
     }
   };
   const call = (g: GemmCall, f64: boolean): void => {
-    gemm[f64 ? 1 : 0](ROW_MAJOR, g.transA, g.transB, g.m, g.n, g.k, 1, g.a, g.lda, g.b, g.ldb, 0, g.c, g.ldc);
+    (f64 ? gemm[1]! : gemm[0])(ROW_MAJOR, g.transA, g.transB, g.m, g.n, g.k, 1, g.a, g.lda, g.b, g.ldb, 0, g.c, g.ldc);
   };
   const helping = (): boolean => !broken && Atomics.load(ctl, READY) === 1;
   /**
@@ -236,11 +283,12 @@ export function createSplitGemm(require: NodeRequire, koffi: Koffi, library: str
     return state;
   };
   return {
+    dialect,
     address,
     helping,
     helped: () => Atomics.load(ctl, HELPED),
     run(whole, f64) {
-      const halves = gemmHalves(whole, f64 ? 8 : 4);
+      const halves = f64 && gemm[1] === null ? null : gemmHalves(whole, f64 ? 8 : 4);
       if (halves === null) return false;
       if (!started) start();
       const [first, second] = halves;

@@ -119,6 +119,25 @@ for (const loaded of libraries) {
       },
     );
 
+    it('writes every element of a new result (storage not zero-filled), an array of its own', () => {
+      const rng = new Rng(8);
+      for (const dtype of ['float32', 'float64'] as const) {
+        for (let i = 0; i < 4; i++) {
+          // freed buffers of the same size come back from malloc as they were left
+          const a = randn([96, 80], { dtype, rng });
+          const b = randn([80, 112], { dtype, rng });
+          const c = matmul!(a, b, dtype);
+          expect([c.data.length, c.data.byteOffset, c.data.buffer.byteLength]).toEqual([
+            96 * 112,
+            0,
+            96 * 112 * (dtype === 'float32' ? 4 : 8),
+          ]);
+          expect(Array.from(c.data).every(Number.isFinite)).toBe(true);
+          expectWithinGemmBound(a, b, rawValues(c));
+        }
+      }
+    });
+
     it('leaves small products and int data to the fallback kernel, bit for bit', () => {
       const rng = new Rng(3);
       const a = randn([4, 5], { dtype: 'float32', rng });

@@ -255,6 +255,7 @@ function isRowMajor(shape: Shape, strides: Shape): boolean {
  * resolved, the element count checked (a ShapeError naming reshape where it is not kept).
  * @example
  * ```ts
+ * import { inferReshape } from '@chainrule/tensor';
  * inferReshape([2, -1], 6); // [2, 3]
  * ```
  */

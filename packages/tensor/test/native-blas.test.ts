@@ -134,6 +134,11 @@ for (const loaded of libraries) {
           ]);
           expect(Array.from(c.data).every(Number.isFinite)).toBe(true);
           expectWithinGemmBound(a, b, rawValues(c));
+          // gemm with beta 0 never reads C: a result array full of NaN comes back without one
+          const out = full([96, 112], Number.NaN, dtype);
+          matmul!(a, b, dtype, out);
+          expect(Array.from(out.data).every(Number.isFinite)).toBe(true);
+          expectWithinGemmBound(a, b, rawValues(out));
         }
       }
     });

@@ -1,8 +1,8 @@
 /**
  * oneDNN's A·Bᵀ products in two halves (split.ts with `dnnl_sgemm`, matmul.ts's rule): the same
  * bits whether the helper thread or the calling thread runs the second half, within the gemm bound,
- * and a call oneDNN refuses raises its status with C as it was. Where oneDNN does not load, or its
- * threads are not OpenMP's two or more, the suite reports itself skipped with the reason.
+ * and a half oneDNN refuses raises its status for the whole product. Where oneDNN does not load, or
+ * its threads are not two OpenMP threads, the suite reports itself skipped with the reason.
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,6 @@ import { type NDArray, Rng, jsBackend, randn } from '../src/index.js';
 import { expectWithinGemmBound } from './backend-helpers.js';
 
 const NO_TRANS = 111;
-const TRANS = 112;
 
 /** The first oneDNN that loads alone with its halves, or why there is none. */
 const found = ((): Blas | { reason: string } => {
@@ -24,7 +23,7 @@ const found = ((): Blas | { reason: string } => {
   for (const name of ONEDNN_CANDIDATES) {
     const b = loadBlas(name, process.platform);
     if ('reason' in b) reasons.push(b.reason);
-    else if (b.split === null) reasons.push(`${name}: its threads are not OpenMP's two or more`);
+    else if (b.split === null) reasons.push(`${name}: its threads are not two OpenMP threads`);
     else return b;
   }
   return { reason: reasons.join('; ') };
@@ -78,20 +77,37 @@ describe.skipIf(live === null)(title, () => {
     expect(split.helped()).toBeGreaterThan(helped);
   });
 
-  it('raises oneDNN status where it refuses a half, with C as it was', async () => {
+  it("raises oneDNN's status for the whole product where it refuses the helper's half", async () => {
     const split = createSplitGemm(require, koffi, live!.library, 'dnnl')!;
-    const c = new Float32Array(128 * 128).fill(7);
-    const a = new Float32Array(128 * 128);
-    const call = { transA: NO_TRANS, transB: TRANS, m: 128, n: 128, k: 128, lda: 128, ldb: 128, ldc: 128 };
-    const at = { a: split.address(a), b: split.address(a), c: split.address(c) };
-    expect(split.run({ ...call, ...at }, false)).toBe(true); // starts the helper
+    // 64×176×32768, cut by columns into 80 and 96: with ldb 80 only the second half is refused (the
+    // first runs long enough, about 1 ms, for the helper to have taken the second)
+    const [m, n, k] = [64, 176, 32768];
+    const a = new Float32Array(m * k);
+    const b = new Float32Array(k * n);
+    const c = new Float32Array(m * n);
+    const at = { a: split.address(a), b: split.address(b), c: split.address(c) };
+    const call = { transA: NO_TRANS, transB: NO_TRANS, m, n, k, lda: k, ldb: n, ldc: n, ...at };
+    expect(split.run(call, false)).toBe(true); // starts the helper
     await waitFor(split.helping);
+    expect(split.helping()).toBe(true);
+    const scratch = { ...call, c: split.address(new Float32Array(m * n)) };
+    // until the helper has taken a refused half (it has to be awake when one is posted: products
+    // until it has run a half, then it spins for the next)
+    for (let trial = 0; trial < 20 && split.refusedThere() === 0; trial++) {
+      const before = split.helped();
+      for (let i = 0; i < 200 && split.helped() === before; i++) split.run(scratch, false);
+      c.fill(7);
+      expect(() => split.run({ ...call, ldb: 80 }, false)).toThrow(/^oneDNN sgemm 64×176×32768: invalid arguments$/);
+      // the first half (columns 0–79) was written, the refused one left as it was
+      for (let r = 0; r < m; r++) {
+        expect(c.subarray(r * n, r * n + 80).every((x) => x === 0)).toBe(true);
+        expect(c.subarray(r * n + 80, (r + 1) * n).every((x) => x === 7)).toBe(true);
+      }
+    }
+    expect(split.refusedThere()).toBeGreaterThan(0);
+    expect(split.helping()).toBe(true); // a refused half is not the helper's failure: it stays up
     c.fill(7);
-    // lda below k: refused by both halves before anything is written
-    expect(() => split.run({ ...call, ...at, lda: 1 }, false)).toThrow(/^oneDNN sgemm 64×128×128: invalid arguments$/);
-    expect(c.every((x) => x === 7)).toBe(true);
-    expect(split.helping()).toBe(true); // a refused call is not the helper's failure
-    expect(split.run({ ...call, ...at }, false)).toBe(true); // nothing was left posted
+    expect(split.run(call, false)).toBe(true); // nothing was left posted
     expect(c.every((x) => x === 0)).toBe(true);
   });
 

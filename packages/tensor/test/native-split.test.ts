@@ -135,6 +135,7 @@ describe('which products are cut', () => {
       address: () => 0,
       helping: () => true,
       helped: () => 0,
+      refusedThere: () => 0,
     };
     return { asked, cut, split };
   };

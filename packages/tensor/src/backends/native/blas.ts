@@ -43,7 +43,7 @@ export interface Blas {
   /** The kernel set the library runs where it says (OpenBLAS's core, BLIS's configuration, oneDNN's ISA), else null. */
   kernels: string | null;
   /**
-   * Two-thread gemms (split.ts) for BLIS, or oneDNN on OpenMP's threads, on two or more threads
+   * Two-thread gemms (split.ts) for BLIS on two or more threads, or oneDNN on two OpenMP threads,
    * where a helper thread can run, else null (matmul.ts decides which products are cut).
    */
   split: SplitGemm | null;
@@ -235,8 +235,8 @@ function loadLibrary(require: NodeRequire, koffi: Koffi, library: string): Blas 
   const procs = (require('node:os') as { availableParallelism(): number }).availableParallelism();
   const dnnl = onednn(lib, koffi, procs, env);
   if (dnnl !== null) {
-    const split =
-      dnnl.threads !== null && dnnl.threads.max >= 2 ? createSplitGemm(require, koffi, library, 'dnnl') : null;
+    // halves only where oneDNN's threads are two (matmul.ts): on more, its own threads
+    const split = dnnl.threads?.max === 2 ? createSplitGemm(require, koffi, library, 'dnnl') : null;
     return { ...dnnl, dgemm: null, library, split, float64: null };
   }
   const sgemm = lib.func(gemmSignature('s', 'array')) as Gemm;

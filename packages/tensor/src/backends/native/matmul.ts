@@ -62,7 +62,8 @@ function unfilled(dtype: 'float32' | 'float64', size: number): View {
   } catch {
     return allocate(dtype, size, 'matmul') as View; // its error, naming the size
   }
-  return dtype === 'float32' ? new Float32Array(storage.buffer, 0, size) : new Float64Array(storage.buffer, 0, size);
+  const { buffer, byteOffset } = storage;
+  return dtype === 'float32' ? new Float32Array(buffer, byteOffset, size) : new Float64Array(buffer, byteOffset, size);
 }
 
 /** One matrix's gemm through `split`; false where it is too narrow to cut (the caller runs it whole). */

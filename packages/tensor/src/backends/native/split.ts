@@ -113,20 +113,29 @@ function cblasAddressGemms(lib: ForeignLibrary): [AddressGemm, AddressGemm] {
   ];
 }
 
-/** oneDNN's float32 gemm on addresses, called as cblas's; a refused call throws, naming its status. */
+/** oneDNN's float32 gemm on addresses, called as cblas's; a refused call throws `Refused`. */
 function dnnlAddressGemm(lib: ForeignLibrary): AddressGemm {
   const raw = lib.func(dnnlSgemmSignature('address'));
-  return (_order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) =>
-    checkStatus(Number(raw(dnnlTrans(ta!), dnnlTrans(tb!), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)), m!, n!, k!);
+  return (_order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
+    const status = Number(raw(dnnlTrans(ta!), dnnlTrans(tb!), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
+    if (status !== 0) throw new Refused(status);
+  };
+}
+
+/** A half oneDNN refused, with its status: `run` raises it naming the whole product's shape. */
+class Refused {
+  constructor(readonly status: number) {}
 }
 
 // Int32 control words shared with the helper: STATE holds the posted half's progress, READY is 1
-// once the helper has loaded the library, HELPED counts the halves it ran; the half itself is in the
+// once the helper has loaded the library, HELPED counts the halves it ran (REFUSALS those oneDNN
+// refused there); the half itself is in the
 // Float64 words after them. A half oneDNN refuses (its status) comes back REFUSED, and the calling
 // thread runs it again to raise that status; any other failure there gives the helper up (FAILED).
 const STATE = 0,
   READY = 1,
   HELPED = 2,
+  REFUSALS = 3,
   IDLE = 0,
   POSTED = 1,
   TAKEN = 2,
@@ -150,13 +159,17 @@ if (workerData.dialect === 'dnnl') {
   gemm = [(o, ta, tb, m, n, k, al, a, lda, b, ldb, be, c, ldc) => {
     if (raw(t(ta), t(tb), m, n, k, al, a, lda, b, ldb, be, c, ldc) !== 0) throw { refused: true };
   }];
-  // each half on one OpenMP thread: this thread's count, through oneDNN's runtime or libgomp
+  // each half on one OpenMP thread: this thread's count, through oneDNN's runtime or libgomp;
+  // without it the halves would run on OpenMP's default count, so the helper gives up (its error)
+  let one = false;
   for (const open of [() => lib, () => koffiModule.load(workerData.libgomp)]) {
     try {
       open().func('void omp_set_num_threads(int)')(1);
+      one = true;
       break;
     } catch {}
   }
+  if (!one) throw new Error('split helper: no OpenMP thread count to set');
 } else gemm = [lib.func(workerData.sgemm), lib.func(workerData.dgemm)];
 Atomics.store(ctl, ${READY}, 1);
 for (;;) {
@@ -178,6 +191,7 @@ for (;;) {
     outcome = e !== null && typeof e === 'object' && e.refused === true ? ${REFUSED} : ${FAILED};
   }
   if (outcome === ${DONE}) Atomics.add(ctl, ${HELPED}, 1);
+  if (outcome === ${REFUSED}) Atomics.add(ctl, ${REFUSALS}, 1);
   Atomics.store(ctl, ${STATE}, outcome);
   Atomics.notify(ctl, ${STATE});
 }
@@ -204,6 +218,8 @@ export interface SplitGemm {
   helping(): boolean;
   /** How many halves the helper thread has run. */
   helped(): number;
+  /** How many halves oneDNN refused on the helper thread (each then raised here). */
+  refusedThere(): number;
 }
 
 /**
@@ -287,30 +303,40 @@ export function createSplitGemm(
     address,
     helping,
     helped: () => Atomics.load(ctl, HELPED),
+    refusedThere: () => Atomics.load(ctl, REFUSALS),
     run(whole, f64) {
       const halves = f64 && gemm[1] === null ? null : gemmHalves(whole, f64 ? 8 : 4);
       if (halves === null) return false;
       if (!started) start();
-      const [first, second] = halves;
-      if (!helping()) {
-        call(first, f64);
-        call(second, f64);
-        return true;
-      }
-      params.set([f64 ? 1 : 0, second.transA, second.transB, second.m, second.n, second.k]);
-      params.set([second.a, second.lda, second.b, second.ldb, second.c, second.ldc], 6);
-      Atomics.store(ctl, STATE, POSTED);
-      Atomics.notify(ctl, STATE, 1);
-      let outcome: number;
       try {
-        call(first, f64);
-      } finally {
-        // whatever happened here, the half is taken back or finished before C or the params change
-        outcome = settle();
+        runHalves(halves, f64);
+      } catch (e) {
+        if (e instanceof Refused) checkStatus(e.status, whole.m, whole.n, whole.k); // throws
+        throw e;
       }
-      // taken back (the helper was asleep), or failed there: run it here
-      if (outcome !== DONE) call(second, f64);
       return true;
     },
   };
+
+  /** The two halves: the second posted to the helper while this thread runs the first. */
+  function runHalves([first, second]: [GemmCall, GemmCall], f64: boolean): void {
+    if (!helping()) {
+      call(first, f64);
+      call(second, f64);
+      return;
+    }
+    params.set([f64 ? 1 : 0, second.transA, second.transB, second.m, second.n, second.k]);
+    params.set([second.a, second.lda, second.b, second.ldb, second.c, second.ldc], 6);
+    Atomics.store(ctl, STATE, POSTED);
+    Atomics.notify(ctl, STATE, 1);
+    let outcome: number;
+    try {
+      call(first, f64);
+    } finally {
+      // whatever happened here, the half is taken back or finished before C or the params change
+      outcome = settle();
+    }
+    // taken back (the helper was asleep), or failed there: run it here
+    if (outcome !== DONE) call(second, f64);
+  }
 }

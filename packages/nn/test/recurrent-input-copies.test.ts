@@ -4,23 +4,7 @@ import * as T from '@chainrule/tensor';
 import { Rng } from '@chainrule/tensor';
 import { randn } from '@chainrule/autograd';
 import { GRU, LSTM } from '@chainrule/nn';
-
-/** The backend copies `run` makes of arrays with `shape`. */
-function copiesOf(shape: readonly number[], run: () => void): number {
-  const backend = T.getBackend();
-  const copy = backend.copy;
-  let count = 0;
-  backend.copy = (...args: Parameters<typeof copy>) => {
-    if (T.shapesEqual(args[0].shape, shape)) count++;
-    return copy.apply(backend, args);
-  };
-  try {
-    run();
-  } finally {
-    backend.copy = copy;
-  }
-  return count;
-}
+import { countCopies } from '../../../tooling/count-copies.js';
 
 describe('recurrent layers copy a batch-first input once', () => {
   for (const [name, make] of [
@@ -30,10 +14,10 @@ describe('recurrent layers copy a batch-first input once', () => {
     it(`${name}: forward and backward`, () => {
       const net = make();
       const x = randn([3, 4, 5], { rng: new T.Rng(3) }); // [N, T, I]
-      const copies = copiesOf([4, 3, 5], () => {
+      const copies = countCopies(() => {
         const [out] = net.forward(x);
         out.sum().backward();
-      });
+      }, [4, 3, 5]);
       expect(copies).toBe(1);
       expect(net.parameters().every((p) => p.grad !== null)).toBe(true);
     });

@@ -13,6 +13,7 @@ import { ONEDNN_CANDIDATES, ONEDNN_SPLIT_MIN_WORK } from '../src/backends/native
 import { createSplitGemm } from '../src/backends/native/split.js';
 import { type NDArray, Rng, jsBackend, randn } from '../src/index.js';
 import { expectWithinGemmBound } from './backend-helpers.js';
+import { fakeWorkers, waitFor } from './split-helpers.js';
 
 const NO_TRANS = 111;
 
@@ -35,16 +36,7 @@ describe.skipIf(live === null)(title, () => {
   const require = createRequire(import.meta.url) as unknown as NodeRequire;
   const koffi = (live === null ? undefined : require('koffi')) as Koffi; // optional: absent where live is null
   // worker_threads whose Worker never comes up: the calling thread runs both halves
-  const silent = ((id: string) =>
-    id === 'node:worker_threads'
-      ? {
-          Worker: class {
-            unref(): void {}
-            on(): void {}
-          },
-        }
-      : require(id)) as NodeRequire;
-  silent.resolve = require.resolve;
+  const silent = fakeWorkers(require, 'silent');
   const cases = [
     [512, 512, 512], // rows
     [300, 700, 640], // columns, uneven halves
@@ -53,9 +45,6 @@ describe.skipIf(live === null)(title, () => {
     return { a: randn([m!, k!], { rng }), b: randn([n!, k!], { rng }).transpose() }; // B read transposed
   });
   const product = (mm: ReturnType<typeof blasMatmul>, a: NDArray, b: NDArray) => Array.from(mm(a, b, 'float32').data);
-  const waitFor = async (ready: () => boolean): Promise<void> => {
-    for (let i = 0; i < 200 && !ready(); i++) await new Promise((r) => setTimeout(r, 25));
-  };
 
   it('gives the same bits before and after the helper is up, within the gemm bound', async () => {
     const alone = createSplitGemm(silent, koffi, live!.library, 'dnnl')!;

@@ -23,6 +23,7 @@ import {
 } from '../src/backends/native/split.js';
 import { type NDArray, Rng, full, jsBackend, randn } from '../src/index.js';
 import { expectWithinGemmBound } from './backend-helpers.js';
+import { fakeWorkers, waitFor } from './split-helpers.js';
 
 const NO_TRANS = 111;
 const TRANS = 112;
@@ -239,32 +240,10 @@ describe.skipIf(live === null)(live === null ? `BLIS in two halves (skipped: ${w
     const rng = new Rng(40 + i);
     return { a: randn([m, k], { dtype, rng }), b: randn([k, n], { dtype, rng }) };
   });
-  const waitFor = async (ready: () => boolean): Promise<void> => {
-    for (let i = 0; i < 200 && !ready(); i++) await new Promise((r) => setTimeout(r, 25));
-  };
   const product = (mm: ReturnType<typeof blasMatmul>, a: NDArray, b: NDArray) => Array.from(mm(a, b, a.dtype).data);
   // worker_threads whose Worker throws, and one whose Worker never comes up
-  const broken = ((id: string) =>
-    id === 'node:worker_threads'
-      ? {
-          Worker: class {
-            constructor() {
-              throw new Error('no threads here');
-            }
-          },
-        }
-      : require(id)) as NodeRequire;
-  broken.resolve = require.resolve;
-  const silent = ((id: string) =>
-    id === 'node:worker_threads'
-      ? {
-          Worker: class {
-            unref(): void {}
-            on(): void {}
-          },
-        }
-      : require(id)) as NodeRequire;
-  silent.resolve = require.resolve;
+  const broken = fakeWorkers(require, 'broken');
+  const silent = fakeWorkers(require, 'silent');
 
   it(`gives the same bits before and after the helper is up${exact ? ', those of the uncut gemm' : ''}`, async () => {
     // before: a helper that never comes up, so the calling thread runs every half

@@ -24,7 +24,7 @@
  * back if the helper has not taken it by the time the first is done. Nothing here is reached in a
  * browser.
  */
-import { NO_TRANS, ROW_MAJOR, gemmSignature } from './cblas.js';
+import { NO_TRANS, ROW_MAJOR, TRANS, gemmSignature } from './cblas.js';
 import type { ForeignLibrary, Koffi, NodeRequire } from './ffi.js';
 import { LIBC } from './ffi.js';
 import { LIBGOMP, checkStatus, dnnlSgemmSignature, dnnlTrans } from './onednn.js';
@@ -129,9 +129,9 @@ class Refused {
 
 // Int32 control words shared with the helper: STATE holds the posted half's progress, READY is 1
 // once the helper has loaded the library, HELPED counts the halves it ran (REFUSALS those oneDNN
-// refused there); the half itself is in the
-// Float64 words after them. A half oneDNN refuses (its status) comes back REFUSED, and the calling
-// thread runs it again to raise that status; any other failure there gives the helper up (FAILED).
+// refused there); the half itself is in the Float64 words after them. A half oneDNN refuses (its
+// status) comes back REFUSED, and the calling thread runs it again to raise that status; any other
+// failure there gives the helper up (FAILED).
 const STATE = 0,
   READY = 1,
   HELPED = 2,
@@ -155,7 +155,7 @@ const lib = koffiModule.load(library);
 let gemm;
 if (workerData.dialect === 'dnnl') {
   const raw = lib.func(workerData.sgemm);
-  const t = (x) => (x === ${NO_TRANS} ? 78 : 84);
+  const t = (x) => (x === ${NO_TRANS} ? ${dnnlTrans(NO_TRANS)} : ${dnnlTrans(TRANS)});
   gemm = [(o, ta, tb, m, n, k, al, a, lda, b, ldb, be, c, ldc) => {
     if (raw(t(ta), t(tb), m, n, k, al, a, lda, b, ldb, be, c, ldc) !== 0) throw { refused: true };
   }];
@@ -224,7 +224,8 @@ export interface SplitGemm {
 
 /**
  * Two-thread gemms on `library` (loaded by koffi, as the caller loaded it), or null where the
- * pieces are missing: worker threads, libc's memmove (for addresses), the library's cblas.
+ * pieces are missing: worker threads, libc's memmove (for addresses), the library's gemm (cblas's,
+ * or oneDNN's for `dialect` 'dnnl').
  */
 export function createSplitGemm(
   require: NodeRequire,

@@ -213,6 +213,7 @@ describe('thread count per product', () => {
       kernels: null,
       split: null,
       float64: null,
+      hold: null,
     };
     const mm = blasMatmul(fake, jsBackend.matmul.bind(jsBackend));
     const side = Math.ceil(Math.cbrt(BLAS_ONE_THREAD_WORK));

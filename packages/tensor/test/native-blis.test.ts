@@ -140,6 +140,7 @@ describe('BLIS threads', () => {
       kernels: 'skx',
       split: null,
       float64: null,
+      hold: null,
     };
     const mm = blasMatmul(fake, jsBackend.matmul.bind(jsBackend));
     expect(BLIS_ONE_THREAD_WORK).toBe(256 * 512 * 512);

@@ -150,7 +150,16 @@ describe('which products are cut', () => {
   it('on two threads: every product between SPLIT_MIN_WORK and SPLIT_MAX_WORK, each matrix of a batch', () => {
     const { asked, cut, split } = record();
     const threads = { max: 2, oneThreadWork: 2 ** 26, use: (n: number) => asked.push(n) };
-    const blas: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads, kernels: null, split, float64: null };
+    const blas: Blas = {
+      sgemm: gemm,
+      dgemm: gemm,
+      library: 'fake',
+      threads,
+      kernels: null,
+      split,
+      float64: null,
+      hold: null,
+    };
     product(blas, 128, 128, 256); // 2²² exactly: whole
     product(blas, 128, 256, 256);
     product(blas, 512, 512, 512);
@@ -169,7 +178,16 @@ describe('which products are cut', () => {
   it('oneDNN on two threads: products with B transposed from ONEDNN_SPLIT_MIN_WORK on, no others', () => {
     const { asked, cut, split } = record('dnnl');
     const threads = { max: 2, oneThreadWork: 2 ** 23, use: (n: number) => asked.push(n) };
-    const blas: Blas = { sgemm: gemm, dgemm: null, library: 'fake', threads, kernels: null, split, float64: null };
+    const blas: Blas = {
+      sgemm: gemm,
+      dgemm: null,
+      library: 'fake',
+      threads,
+      kernels: null,
+      split,
+      float64: null,
+      hold: null,
+    };
     const matmul = blasMatmul(blas, jsBackend.matmul.bind(jsBackend));
     const abT = (m: number, n: number, k: number) =>
       matmul(full([m, k], 0, 'float32'), full([n, k], 0, 'float32').transpose(), 'float32');
@@ -193,7 +211,16 @@ describe('which products are cut', () => {
   it("on more threads: only below the library's own threads, and never where one thread is asked for", () => {
     const { asked, cut, split } = record();
     const threads = { max: 4, oneThreadWork: BLAS_ONE_THREAD_WORK * 4, use: (n: number) => asked.push(n) };
-    const blas: Blas = { sgemm: gemm, dgemm: gemm, library: 'fake', threads, kernels: null, split, float64: null };
+    const blas: Blas = {
+      sgemm: gemm,
+      dgemm: gemm,
+      library: 'fake',
+      threads,
+      kernels: null,
+      split,
+      float64: null,
+      hold: null,
+    };
     product(blas, 128, 256, 256);
     product(blas, 256, 256, 256);
     expect(cut).toEqual([2 ** 23]);

@@ -18,6 +18,7 @@ import {
   processEnv,
 } from './ffi.js';
 import { ONEDNN_CANDIDATES, onednn } from './onednn.js';
+import type { SignalHold } from './signals.js';
 import { type SplitGemm, createSplitGemm } from './split.js';
 import { type BlasThreads, envThreads, threadControl } from './threads.js';
 
@@ -52,6 +53,11 @@ export interface Blas {
    * next one with a `cblas_dgemm`), or null: they stay on the fallback kernel.
    */
   float64: Blas | null;
+  /**
+   * The signal hold its calls need (oneDNN: signals.ts), which a run of calls can take once for
+   * all of them (a compiled plan's replay: native/index.ts); null where the library needs none.
+   */
+  hold: SignalHold | null;
 }
 
 /** The libraries tried, in order, when `CHAINRULE_BLAS` names none. */
@@ -252,6 +258,7 @@ function loadLibrary(require: NodeRequire, koffi: Koffi, library: string): Blas 
     // BLIS only: OpenBLAS's own threads, which stay up between calls, did better in training (split.ts)
     split: blis !== null && threads !== null && threads.max >= 2 ? createSplitGemm(require, koffi, library) : null,
     float64: null,
+    hold: null,
   };
 }
 

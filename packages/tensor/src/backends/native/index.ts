@@ -5,12 +5,13 @@
  * (malloc.ts; `CHAINRULE_MALLOC=off` prevents it). `backendInfo()` says what runs and what was set.
  */
 import { type Backend, getBackend } from '../../backend.js';
-import { attachResidentMemory, residentMemory } from '../../resident.js';
+import { type ResidentMemory, attachResidentMemory, residentMemory } from '../../resident.js';
 import { composeBackend } from '../compose.js';
 import { float64Library, loadBlas } from './blas.js';
 import { runtimePlatform } from './ffi.js';
 import { mallocOutcome } from './malloc.js';
 import { blasMatmul } from './matmul.js';
+import type { SignalHold } from './signals.js';
 
 /** What runs the kernels, as `backendInfo()` reports it. */
 export interface BackendInfo {
@@ -70,12 +71,31 @@ export function withNativeBlas(backend: Backend, env: Readonly<Record<string, st
   return {
     backend: attachResidentMemory(
       composeBackend({ name: `${backend.name}+blas`, matmul }, backend),
-      residentMemory(backend),
+      heldDuringRuns(residentMemory(backend), blas.hold),
     ),
     blas: blas.library,
     blasKernels: blas.kernels,
     blasFloat64: float64Library(blas)?.library ?? null,
     blasReason: null,
+  };
+}
+
+/**
+ * `memory` with its runs (`withoutGrowth`: a compiled plan's replay) taking `hold` once for all their
+ * calls, so that each oneDNN call inside costs no system calls of its own (signals.ts).
+ */
+function heldDuringRuns(memory: ResidentMemory | undefined, hold: SignalHold | null): ResidentMemory | undefined {
+  if (memory === undefined || hold === null) return memory;
+  return {
+    allocate: (bytes) => memory.allocate(bytes),
+    withoutGrowth<R>(f: () => R): R {
+      hold.hold();
+      try {
+        return memory.withoutGrowth(f);
+      } finally {
+        hold.release();
+      }
+    },
   };
 }
 

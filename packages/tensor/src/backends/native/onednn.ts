@@ -8,6 +8,7 @@
  */
 import { type Gemm, NO_TRANS, ROW_MAJOR } from './cblas.js';
 import type { Env, ForeignLibrary, Koffi } from './ffi.js';
+import { type SignalHold, signalHold } from './signals.js';
 import { type BlasThreads, envThreads, threadControl } from './threads.js';
 
 /** The libraries tried, in order, for oneDNN on Linux (version 3, then 2). */
@@ -111,10 +112,17 @@ export interface Onednn {
   sgemm: Gemm;
   threads: BlasThreads | null;
   kernels: string | null;
+  /** The signal hold each call takes (signals.ts). */
+  hold: SignalHold;
 }
+
+/** Why a oneDNN that cannot be called safely is not used (signals.ts). */
+export const NO_HOLD =
+  "oneDNN's gemm runs only with signals held off (oneDNN issue #4845), and libc's pthread_sigmask is missing";
 
 /**
  * oneDNN's float32 gemm, threads and kernels where `lib` is oneDNN, else null (no `dnnl_sgemm`).
+ * Each call holds signals off on its thread (signals.ts); where that cannot be done, throws NO_HOLD.
  * A call that oneDNN refuses raises an Error naming its status. Its arguments are checked before
  * anything is written, and they are the same for every matrix of a batch, so a refused batch is
  * refused at its first matrix with C as it was.
@@ -126,19 +134,23 @@ export function onednn(lib: ForeignLibrary, koffi: Koffi, procs: number, env: En
   } catch {
     return null;
   }
+  const held = signalHold(koffi);
+  if (held === null) throw new Error(NO_HOLD);
   const sgemm: Gemm = (order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
     if (order !== ROW_MAJOR) throw new Error('oneDNN sgemm: only row-major products are supported');
-    checkStatus(
-      Number(raw(dnnlTrans(transA), dnnlTrans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)),
-      m,
-      n,
-      k,
-    );
+    let status: number;
+    held.hold();
+    try {
+      status = Number(raw(dnnlTrans(transA), dnnlTrans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
+    } finally {
+      held.release();
+    }
+    checkStatus(status, m, n, k);
   };
   const version = dnnlVersion(lib, koffi);
   // the thread count is OpenMP's only where oneDNN's threads are (not TBB, a threadpool or none)
   const threads = version?.cpuRuntime === RUNTIME_OMP ? openmpThreads(lib, koffi, procs, env) : null;
-  return { sgemm, threads, kernels: effectiveIsa(lib, version?.major ?? null) };
+  return { sgemm, threads, kernels: effectiveIsa(lib, version?.major ?? null), hold: held };
 }
 
 /** oneDNN's major version and CPU threading runtime (`dnnl_version()`), or null where it does not say. */

@@ -27,7 +27,8 @@
 import { NO_TRANS, ROW_MAJOR, TRANS, gemmSignature } from './cblas.js';
 import type { ForeignLibrary, Koffi, NodeRequire } from './ffi.js';
 import { LIBC } from './ffi.js';
-import { LIBGOMP, checkStatus, dnnlSgemmSignature, dnnlTrans } from './onednn.js';
+import { LIBGOMP, NO_HOLD, checkStatus, dnnlSgemmSignature, dnnlTrans } from './onednn.js';
+import { BLOCKED_SIGNALS_SOURCE, signalHold } from './signals.js';
 
 /**
  * m·n·k above which a product is split in two (smaller ones run on one thread). Split from 2²¹ on,
@@ -113,11 +114,22 @@ function cblasAddressGemms(lib: ForeignLibrary): [AddressGemm, AddressGemm] {
   ];
 }
 
-/** oneDNN's float32 gemm on addresses, called as cblas's; a refused call throws `Refused`. */
-function dnnlAddressGemm(lib: ForeignLibrary): AddressGemm {
+/**
+ * oneDNN's float32 gemm on addresses, called as cblas's, signals held off (signals.ts); a refused
+ * call throws `Refused`.
+ */
+function dnnlAddressGemm(lib: ForeignLibrary, koffi: Koffi): AddressGemm {
   const raw = lib.func(dnnlSgemmSignature('address'));
+  const held = signalHold(koffi);
+  if (held === null) throw new Error(NO_HOLD);
   return (_order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
-    const status = Number(raw(dnnlTrans(ta!), dnnlTrans(tb!), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
+    let status: number;
+    held.hold();
+    try {
+      status = Number(raw(dnnlTrans(ta!), dnnlTrans(tb!), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
+    } finally {
+      held.release();
+    }
     if (status !== 0) throw new Refused(status);
   };
 }
@@ -145,7 +157,7 @@ const STATE = 0,
   PARAMS = 2; // in Float64 words: [f64, transA, transB, m, n, k, a, lda, b, ldb, c, ldc]
 
 /** The helper's source (run with `eval: true`, CommonJS): claims posted halves forever. */
-const HELPER_SOURCE = `
+const HELPER_SOURCE = `${BLOCKED_SIGNALS_SOURCE}
 const { workerData } = require('node:worker_threads');
 const { koffi, library, sab, spinMs } = workerData;
 const ctl = new Int32Array(sab, 0, 4);
@@ -154,6 +166,7 @@ const koffiModule = require(koffi);
 const lib = koffiModule.load(library);
 let gemm;
 if (workerData.dialect === 'dnnl') {
+  blockSignalsForGood(koffiModule); // this thread runs nothing but oneDNN's gemms (signals.ts)
   const raw = lib.func(workerData.sgemm);
   const t = (x) => (x === ${NO_TRANS} ? ${dnnlTrans(NO_TRANS)} : ${dnnlTrans(TRANS)});
   gemm = [(o, ta, tb, m, n, k, al, a, lda, b, ldb, be, c, ldc) => {
@@ -239,7 +252,7 @@ export function createSplitGemm(
   let koffiPath: string;
   try {
     const lib = koffi.load(library);
-    gemm = dialect === 'dnnl' ? [dnnlAddressGemm(lib), null] : cblasAddressGemms(lib);
+    gemm = dialect === 'dnnl' ? [dnnlAddressGemm(lib, koffi), null] : cblasAddressGemms(lib);
     // memmove(p, p, 0) returns p: a typed array's address, with nothing moved
     const memmove = koffi.load(LIBC).func('uintptr_t memmove(void *, void *, size_t)');
     address = (view) => Number(memmove(view, view, 0));

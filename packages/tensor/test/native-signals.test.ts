@@ -1,23 +1,24 @@
 /**
  * Signals held off around oneDNN's gemm (signals.ts, oneDNN issue #4845): the hold blocks the
- * asynchronous signals on the calling thread and puts the mask back, nested holds count, and a
- * process profiled with `node --cpu-prof` (SIGPROF every millisecond) survives seconds of oneDNN
- * products, which aborted with glibc's "corrupted size vs. prev_size" before. The live parts need
- * koffi and glibc (else skipped, with the reason), the last one oneDNN too.
+ * asynchronous signals on the calling thread and puts the mask back, nested holds count, a run
+ * (a compiled replay) holds them from its first oneDNN call to its end, OpenMP's threads start with
+ * them blocked, and a process profiled with `node --cpu-prof` (SIGPROF every millisecond) survives
+ * seconds of oneDNN products, which aborted with glibc's "corrupted size vs. prev_size" before, with
+ * its samples taken during the products. The live parts need koffi and glibc (else skipped, with the
+ * reason), the last three oneDNN too.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadBlas } from '../src/backends/native/blas.js';
 import { type ForeignLibrary, type Koffi, LIBC } from '../src/backends/native/ffi.js';
 import { withNativeBlas } from '../src/backends/native/index.js';
 import { ONEDNN_CANDIDATES } from '../src/backends/native/onednn.js';
 import { signalHold } from '../src/backends/native/signals.js';
-import { getBackend, residentMemory } from '../src/index.js';
+import { getBackend, ones, residentMemory } from '../src/index.js';
 
 const require = createRequire(import.meta.url);
 
@@ -54,33 +55,69 @@ const SIGINT = 2,
 const libcReason = live === null ? (libc as { reason: string }).reason : null;
 
 describe.skipIf(live === null)(skipped('signalHold', libcReason), () => {
-  it('blocks asynchronous signals, leaves faults and (with an alternate stack) SIGPROF open, and restores', () => {
-    const { koffi, lib } = live!;
+  const { koffi, lib } = live ?? ({} as { koffi: Koffi; lib: ForeignLibrary });
+  const ASYNC = [SIGINT, SIGUSR2, SIGTERM, SIGCHLD];
+  const none = ASYNC.map(() => false),
+    all = ASYNC.map(() => true);
+
+  it('blocks asynchronous signals, leaves faults open, counts nested holds and restores', () => {
     const hold = signalHold(koffi)!;
     expect(hold).not.toBeNull();
-    expect([SIGINT, SIGUSR2, SIGTERM, SIGCHLD].map((s) => blockedNow(lib, s))).toEqual([false, false, false, false]);
+    expect(ASYNC.map((s) => blockedNow(lib, s))).toEqual(none);
     hold.hold();
     try {
-      expect([SIGINT, SIGUSR2, SIGTERM, SIGCHLD].map((s) => blockedNow(lib, s))).toEqual([true, true, true, true]);
+      expect(ASYNC.map((s) => blockedNow(lib, s))).toEqual(all);
       expect([SIGSEGV, SIGBUS].map((s) => blockedNow(lib, s))).toEqual([false, false]);
-      // the hold gave this thread an alternate signal stack, so V8's profiler signal stays open
-      const stack = new Uint8Array(24);
-      expect(lib.func('int sigaltstack(void *, void *)')(null, stack)).toBe(0);
-      expect(new DataView(stack.buffer).getInt32(8, true) & 2).toBe(0); // not SS_DISABLE
-      expect(blockedNow(lib, SIGPROF)).toBe(false);
       hold.hold(); // nested: the inner release must not reopen
       hold.release();
       expect(blockedNow(lib, SIGINT)).toBe(true);
     } finally {
       hold.release();
     }
-    expect([SIGINT, SIGUSR2, SIGTERM, SIGCHLD].map((s) => blockedNow(lib, s))).toEqual([false, false, false, false]);
+    expect(ASYNC.map((s) => blockedNow(lib, s))).toEqual(none);
     hold.release(); // one too many: a no-op
     expect(blockedNow(lib, SIGINT)).toBe(false);
   });
 
+  it('keeps them blocked from the first hold of a run to its end, and blocks nothing in a run without one', () => {
+    const hold = signalHold(koffi)!;
+    expect(hold.during(() => blockedNow(lib, SIGINT))).toBe(false);
+    const inside = hold.during(() => {
+      hold.hold();
+      hold.release();
+      return blockedNow(lib, SIGINT); // still held: the run holds it to its end
+    });
+    expect(inside).toBe(true);
+    expect(blockedNow(lib, SIGINT)).toBe(false);
+    expect(() =>
+      hold.during(() => {
+        hold.hold();
+        hold.release();
+        throw new Error('inside');
+      }),
+    ).toThrow('inside');
+    expect(blockedNow(lib, SIGINT)).toBe(false);
+  });
+
+  it('opens SIGPROF only with an alternate signal stack of 64 KiB or more on the thread', () => {
+    const hold = signalHold(koffi)!;
+    expect(hold.openProfiler()).toBe(true);
+    const stack = new DataView(new ArrayBuffer(24));
+    expect(lib.func('int sigaltstack(void *, void *)')(null, new Uint8Array(stack.buffer))).toBe(0);
+    expect(stack.getInt32(8, true) & 2).toBe(0); // not SS_DISABLE
+    expect(stack.getBigUint64(16, true)).toBeGreaterThanOrEqual(64n * 1024n);
+    hold.hold();
+    try {
+      expect([blockedNow(lib, SIGPROF), blockedNow(lib, SIGINT)]).toEqual([false, true]);
+    } finally {
+      hold.release();
+    }
+  });
+
   it('is one hold per thread, so that nesting counts across callers', () => {
-    expect(signalHold(live!.koffi)).toBe(signalHold(live!.koffi));
+    const hold = signalHold(koffi);
+    expect(hold).not.toBeNull();
+    expect(signalHold(koffi)).toBe(hold);
   });
 });
 
@@ -99,49 +136,91 @@ const dnnl = typeof onednn === 'string' ? onednn : null;
 
 const dnnlReason = dnnl === null ? (onednn as { reason: string }).reason : null;
 
-describe.skipIf(dnnl === null)(skipped('oneDNN under a profiler', dnnlReason), () => {
-  it("holds them once around a compiled plan's run (the resident memory's withoutGrowth)", () => {
+/** Threads of this process whose mask blocks SIGINT and SIGPROF but not SIGSEGV (what OpenMP's threads are given). */
+function threadsBlockingAll(): number {
+  let n = 0;
+  for (const task of readdirSync('/proc/self/task')) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/self/task/${task}/status`, 'utf8');
+    } catch {
+      continue; // a thread that ended meanwhile
+    }
+    const blocked = BigInt(`0x${/SigBlk:\s*([0-9a-f]+)/.exec(status)?.[1] ?? '0'}`);
+    const bit = (s: number) => (blocked >> BigInt(s - 1)) & 1n;
+    if (bit(SIGINT) === 1n && bit(SIGPROF) === 1n && bit(SIGSEGV) === 0n) n++;
+  }
+  return n;
+}
+
+describe.skipIf(dnnl === null)(skipped('oneDNN with signals held off', dnnlReason), () => {
+  it("blocks them from a compiled run's first oneDNN product to the run's end, and not in a run without one", () => {
     const { backend } = withNativeBlas(getBackend(), { CHAINRULE_BLAS: dnnl! });
     const memory = residentMemory(backend);
-    if (memory === undefined) return expect(getBackend().name).toBe('js'); // no resident memory: nothing to hold
-    expect(blockedNow(live!.lib, SIGINT)).toBe(false);
-    expect(memory.withoutGrowth(() => blockedNow(live!.lib, SIGINT))).toBe(true);
-    expect(blockedNow(live!.lib, SIGINT)).toBe(false);
+    if (memory === undefined) return expect(getBackend().name).toBe('js'); // no resident memory: no runs
+    const a = ones([64, 64]);
+    const lib = live!.lib;
+    expect(memory.withoutGrowth(() => blockedNow(lib, SIGINT))).toBe(false); // no oneDNN call: no system call
+    const after = memory.withoutGrowth(() => {
+      backend.matmul(a, a, 'float32'); // 64³ multiply-adds: oneDNN's
+      return blockedNow(lib, SIGINT);
+    });
+    expect(after).toBe(true);
+    expect(blockedNow(lib, SIGINT)).toBe(false);
     expect(() =>
       memory.withoutGrowth(() => {
+        backend.matmul(a, a, 'float32');
         throw new Error('inside');
       }),
     ).toThrow('inside');
-    expect(blockedNow(live!.lib, SIGINT)).toBe(false);
+    expect(blockedNow(lib, SIGINT)).toBe(false);
   });
 
-  it('survives node --cpu-prof (SIGPROF every millisecond) through seconds of products', () => {
+  it("starts OpenMP's threads with every asynchronous signal blocked", () => {
+    const blas = loadBlas(dnnl!, process.platform);
+    if ('reason' in blas) throw new Error(blas.reason);
+    const max = blas.threads?.max ?? 1;
+    expect(threadsBlockingAll()).toBeGreaterThanOrEqual(max - 1);
+  });
+
+  it('survives node --cpu-prof (SIGPROF every millisecond) through seconds of products, with samples all along', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chainrule-sigprof-'));
     try {
-      const script = join(dir, 'products.mjs');
-      const entry = fileURLToPath(new URL('../dist/index.js', import.meta.url));
-      writeFileSync(
-        script,
-        `import { NDArray, matmul, backendInfo } from ${JSON.stringify(entry)};
-const a = new NDArray(new Float32Array(512 * 512).fill(0.5), [512, 512]);
-const start = Date.now();
-let n = 0, bad = 0;
-while (Date.now() - start < 3000) { const c = matmul(a, a); if (c.data[12345] !== 128) bad++; n++; }
-console.log(JSON.stringify({ blas: backendInfo().blas, n, bad }));
-`,
-      );
-      const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, script], {
+      const source = JSON.stringify(new URL('../src/index.ts', import.meta.url).pathname);
+      const script = `
+        const { NDArray, matmul, backendInfo } = await import(${source});
+        const a = new NDArray(new Float32Array(1024 * 1024).fill(0.5), [1024, 1024]);
+        const start = Date.now();
+        let n = 0, bad = 0;
+        while (Date.now() - start < 3000) { const c = matmul(a, a); if (c.data[12345] !== 256) bad++; n++; }
+        const info = backendInfo();
+        console.log(JSON.stringify({ blas: info.blas, kernels: info.blasKernels, n, bad }));
+      `;
+      const args = ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', '--input-type=module', '-e', script];
+      const run = spawnSync(process.execPath, args, {
+        cwd: new URL('..', import.meta.url).pathname,
         env: { ...process.env, CHAINRULE_BLAS: dnnl! },
         encoding: 'utf8',
         timeout: 60_000,
       });
       expect(run.stderr).not.toMatch(/corrupted|invalid pointer|double free/);
       expect(run.status).toBe(0);
-      const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as { blas: string; n: number; bad: number };
-      expect(report.blas).toBe(dnnl);
-      expect(report.n).toBeGreaterThan(100);
-      expect(report.bad).toBe(0);
-      expect(readdirSync(dir).some((f) => f.endsWith('.cpuprofile'))).toBe(true);
+      const report = JSON.parse(run.stdout.trim().split('\n').pop()!) as {
+        blas: string;
+        kernels: string;
+        n: number;
+        bad: number;
+      };
+      // the abort needs oneDNN's JIT gemm (AVX-512 or AVX2 kernels); `kernels` says which ran
+      expect({ blas: report.blas, bad: report.bad }).toEqual({ blas: dnnl, bad: 0 });
+      expect(report.n).toBeGreaterThan(50);
+      // SIGPROF was taken during the products (on the alternate stack): held off, each product of
+      // 3–7 ms would have given about one sample (about 1,000 in all), not one a millisecond
+      // (the main thread's profile: CPU.<date>.<time>.<pid>.<thread id 0>.<n>.cpuprofile)
+      const main = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && f.split('.')[4] === '0');
+      expect(main).toHaveLength(1);
+      const { samples } = JSON.parse(readFileSync(join(dir, main[0]!), 'utf8')) as { samples: number[] };
+      expect(samples.length).toBeGreaterThan(1800);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

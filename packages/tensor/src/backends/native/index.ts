@@ -81,21 +81,15 @@ export function withNativeBlas(backend: Backend, env: Readonly<Record<string, st
 }
 
 /**
- * `memory` with its runs (`withoutGrowth`: a compiled plan's replay) taking `hold` once for all their
- * calls, so that each oneDNN call inside costs no system calls of its own (signals.ts).
+ * `memory` with its runs (`withoutGrowth`: a compiled plan's replay) as one run of `hold`: the
+ * signals, once blocked by the run's first oneDNN call, stay blocked to its end, so that the calls
+ * after it cost no system calls of their own, and a run without one costs none (signals.ts).
  */
 function heldDuringRuns(memory: ResidentMemory | undefined, hold: SignalHold | null): ResidentMemory | undefined {
   if (memory === undefined || hold === null) return memory;
   return {
     allocate: (bytes) => memory.allocate(bytes),
-    withoutGrowth<R>(f: () => R): R {
-      hold.hold();
-      try {
-        return memory.withoutGrowth(f);
-      } finally {
-        hold.release();
-      }
-    },
+    withoutGrowth: (f) => hold.during(() => memory.withoutGrowth(f)),
   };
 }
 

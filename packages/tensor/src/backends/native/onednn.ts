@@ -134,7 +134,7 @@ export function onednn(lib: ForeignLibrary, koffi: Koffi, procs: number, env: En
   } catch {
     return null;
   }
-  const held = signalHold(koffi);
+  const held = signalHold(koffi, lib);
   if (held === null) throw new Error(NO_HOLD);
   const sgemm: Gemm = (order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
     if (order !== ROW_MAJOR) throw new Error('oneDNN sgemm: only row-major products are supported');
@@ -150,7 +150,36 @@ export function onednn(lib: ForeignLibrary, koffi: Koffi, procs: number, env: En
   const version = dnnlVersion(lib, koffi);
   // the thread count is OpenMP's only where oneDNN's threads are (not TBB, a threadpool or none)
   const threads = version?.cpuRuntime === RUNTIME_OMP ? openmpThreads(lib, koffi, procs, env) : null;
+  // SIGPROF may open on this thread once no other thread running oneDNN can take it
+  if (startThreadsBlocked(lib, held, threads)) held.openProfiler();
   return { sgemm, threads, kernels: effectiveIsa(lib, version?.major ?? null), hold: held };
+}
+
+/**
+ * Starts OpenMP's threads (all `threads.max` of them, each running libc's `free(NULL)`) with every
+ * asynchronous signal blocked, which they keep for good (signals.ts): true where they are up so, or
+ * where there are none to start; false where the threads are not OpenMP's or this fails (SIGPROF
+ * then stays blocked in every hold). Through oneDNN's handle: `GOMP_parallel` (libgomp's, also
+ * Intel's libiomp5's) and `dlsym` for `free`'s address.
+ */
+function startThreadsBlocked(lib: ForeignLibrary, held: SignalHold, threads: BlasThreads | null): boolean {
+  if (threads === null) return false;
+  if (threads.max < 2) return true;
+  try {
+    const parallel = lib.func('void GOMP_parallel(uintptr_t, uintptr_t, unsigned int, unsigned int)');
+    const free = lib.func('uintptr_t dlsym(uintptr_t, const char *)')(0, 'free') as number | bigint; // RTLD_DEFAULT
+    if (BigInt(free) === 0n) return false;
+    held.hold();
+    try {
+      threads.use(threads.max);
+      parallel(free, 0, threads.max, 0);
+    } finally {
+      held.release();
+    }
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** oneDNN's major version and CPU threading runtime (`dnnl_version()`), or null where it does not say. */

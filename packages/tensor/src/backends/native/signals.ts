@@ -9,22 +9,34 @@
  *
  * So oneDNN runs with every asynchronous signal blocked on its thread (`pthread_sigmask`), the
  * thread's mask put back after; a signal sent meanwhile waits and is delivered then. Each call holds
- * them, and a compiled plan's replay holds them once for all its calls (native/index.ts): a hold
- * costs two system calls, 3–4 µs on this machine's VM. The faults a thread raises itself (SIGSEGV,
- * SIGBUS, SIGFPE, SIGILL, SIGTRAP) stay open, and so does SIGPROF where the thread has an alternate
- * signal stack: V8's profiler handler asks to run there (SA_ONSTACK), never on the stack oneDNN moved,
- * so the hold gives the thread one (64 KiB, for good) where it has none, and profiles stay as fine-
- * grained as without oneDNN. OpenMP starts its threads inside the first call that uses them, and they
- * keep the mask they inherit. The split helper (split.ts) blocks them for good.
+ * them, and a compiled plan's replay holds them from its first oneDNN call to its end (`during`,
+ * native/index.ts): a hold costs two system calls, 3–4 µs on this machine's VM. The faults a thread
+ * raises itself (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) stay open. OpenMP's threads are started
+ * once, with every other signal blocked, which they keep for good (`startThreadsBlocked`, onednn.ts);
+ * the split helper (split.ts) blocks them for good too. After that SIGPROF opens on the calling
+ * thread (`openProfiler`) where it has an alternate signal stack of 64 KiB or more (given here, with
+ * a guard page, where it has none): V8's profiler handler asks to run there (SA_ONSTACK), never on
+ * the stack oneDNN moved, so profiles stay as fine-grained as without oneDNN.
  */
 import { type ForeignLibrary, type Koffi, LIBC } from './ffi.js';
 
 /** Blocks asynchronous signals on the calling thread and puts its mask back (see the file comment). */
 export interface SignalHold {
-  /** Blocks them (nested holds count: only the outermost one saves and restores the mask). */
+  /** Blocks them (nested holds count: only the outermost one blocks and restores). */
   hold(): void;
-  /** Ends a hold: the outermost one restores the mask as it was, and pending signals arrive. */
+  /** Ends a hold: the outermost one, outside `during`, restores the mask as it was. */
   release(): void;
+  /**
+   * Runs `f` as one run of calls: the first hold inside blocks, and the signals stay blocked until
+   * `f` returns (two system calls for all its oneDNN calls, none where it makes none).
+   */
+  during<R>(f: () => R): R;
+  /**
+   * Leaves SIGPROF open from now on where this thread has (or is given) an alternate signal stack;
+   * false, leaving it blocked, where it has none. Only once no other thread that runs oneDNN can
+   * take it (OpenMP's threads started with it blocked).
+   */
+  openProfiler(): boolean;
 }
 
 /** glibc's sigset_t: 1024 bits. */
@@ -37,85 +49,134 @@ const SIG_BLOCK = 0,
 /** Signals a thread raises by faulting, never blocked: SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV. */
 const SYNCHRONOUS = [4, 5, 7, 8, 11] as const;
 
-/** V8's profiler signal, left open on a thread with an alternate signal stack. */
+/** V8's profiler signal. */
 const SIGPROF = 27;
 
-/** `stack_t` (ss_sp, ss_flags and its padding, ss_size), `SS_DISABLE`, and the stack given where there is none. */
+/** `stack_t` (ss_sp, ss_flags and its padding, ss_size), `SS_DISABLE`, the stack size wanted and its guard page. */
 const STACK_T_BYTES = 24,
   SS_DISABLE = 2,
-  ALT_STACK_BYTES = 64 * 1024;
+  ALT_STACK_BYTES = 64 * 1024,
+  GUARD_BYTES = 4096;
+
+/** mmap's and mprotect's constants: PROT_NONE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, MAP_FAILED. */
+const PROT_NONE = 0,
+  PROT_RW = 3,
+  MAP_ANON_PRIVATE = 0x22,
+  MAP_FAILED = 2n ** 64n - 1n;
 
 /**
- * Whether the calling thread has an alternate signal stack now: its own, or one made here (malloc'd,
- * never freed: the thread may take a signal on it at any time).
+ * Whether the calling thread has an alternate signal stack of ALT_STACK_BYTES or more now: its own,
+ * or one mapped here with a guard page below it (never unmapped: the thread may take a signal on it
+ * at any time, and a thread that ends leaves it behind).
  */
 function ensureAltStack(libc: ForeignLibrary): boolean {
   const altstack = libc.func('int sigaltstack(void *, void *)');
-  const now = new Uint8Array(STACK_T_BYTES);
-  if (altstack(null, now) !== 0) return false;
-  if ((new DataView(now.buffer).getInt32(8, true) & SS_DISABLE) === 0) return true;
-  const sp = libc.func('uintptr_t malloc(size_t)')(ALT_STACK_BYTES) as number | bigint;
-  if (Number(sp) === 0) return false;
+  const now = new DataView(new ArrayBuffer(STACK_T_BYTES));
+  if (altstack(null, new Uint8Array(now.buffer)) !== 0) return false;
+  if ((now.getInt32(8, true) & SS_DISABLE) === 0) return now.getBigUint64(16, true) >= BigInt(ALT_STACK_BYTES);
+  const mmap = libc.func('uintptr_t mmap(uintptr_t, size_t, int, int, int, intptr_t)');
+  const base = BigInt(mmap(0, GUARD_BYTES + ALT_STACK_BYTES, PROT_RW, MAP_ANON_PRIVATE, -1, 0) as number | bigint);
+  if (base === MAP_FAILED) return false;
+  if (libc.func('int mprotect(uintptr_t, size_t, int)')(base, GUARD_BYTES, PROT_NONE) !== 0) return false;
   const ss = new DataView(new ArrayBuffer(STACK_T_BYTES));
-  ss.setBigUint64(0, BigInt(sp), true);
+  ss.setBigUint64(0, base + BigInt(GUARD_BYTES), true);
   ss.setInt32(8, 0, true);
   ss.setBigUint64(16, BigInt(ALT_STACK_BYTES), true);
   return altstack(new Uint8Array(ss.buffer), null) === 0;
 }
 
 /**
- * The calling thread's signal hold through libc, or null where libc's `sigfillset`, `sigdelset` or
- * `pthread_sigmask` cannot be had.
+ * The calling thread's signal hold, through libc (by name, else through `lib`, a library linked
+ * against it: oneDNN's handle, for a libc not named `libc.so.6`), or null where `sigfillset`,
+ * `sigdelset` or `pthread_sigmask` cannot be had. One per thread, so that nested holds count.
  * @example
  * ```ts
- * const held = signalHold(koffi);
+ * const held = signalHold(koffi, lib);
  * held?.hold();
  * try { sgemm(...); } finally { held?.release(); }
  * ```
  */
-export function signalHold(koffi: Koffi): SignalHold | null {
-  if (!holds.has(koffi)) holds.set(koffi, makeHold(koffi));
+export function signalHold(koffi: Koffi, lib?: ForeignLibrary): SignalHold | null {
+  if (!holds.has(koffi)) holds.set(koffi, makeHold(koffi, lib));
   return holds.get(koffi) ?? null;
 }
 
-/** One hold per koffi (per thread: each thread has its own module state), so that nested holds count. */
+/** One hold per koffi (per thread: each thread has its own module state). */
 const holds = new WeakMap<Koffi, SignalHold | null>();
 
-function makeHold(koffi: Koffi): SignalHold | null {
+/** libc through koffi: by name, else through `lib`'s handle (dlsym searches its dependencies). */
+function libcOf(koffi: Koffi, lib: ForeignLibrary | undefined): ForeignLibrary | null {
+  for (const open of [() => koffi.load(LIBC), () => lib]) {
+    try {
+      const l = open();
+      if (l !== undefined) {
+        l.func('int pthread_sigmask(int, void *, void *)');
+        return l;
+      }
+    } catch {}
+  }
+  return null;
+}
+
+function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | null {
+  const libc = libcOf(koffi, lib);
+  if (libc === null) return null;
   let mask: (...args: unknown[]) => unknown;
+  let remove: (...args: unknown[]) => unknown;
   const blocked = new Uint8Array(SIGSET_BYTES);
   try {
-    const libc = koffi.load(LIBC);
-    const fill = libc.func('int sigfillset(void *)');
-    const remove = libc.func('int sigdelset(void *, int)');
     mask = libc.func('int pthread_sigmask(int, void *, void *)');
-    if (fill(blocked) !== 0) return null;
-    const open = ensureAltStack(libc) ? [...SYNCHRONOUS, SIGPROF] : SYNCHRONOUS;
-    for (const s of open) if (remove(blocked, s) !== 0) return null;
+    remove = libc.func('int sigdelset(void *, int)');
+    if (libc.func('int sigfillset(void *)')(blocked) !== 0) return null;
+    for (const s of SYNCHRONOUS) if (remove(blocked, s) !== 0) return null;
   } catch {
     return null;
   }
   const saved = new Uint8Array(SIGSET_BYTES);
-  let depth = 0;
+  let depth = 0,
+    runs = 0,
+    on = false;
+  const restore = (): void => {
+    on = false;
+    if (mask(SIG_SETMASK, saved, null) !== 0)
+      throw new Error('chainrule native BLAS: pthread_sigmask refused to restore the signal mask after oneDNN');
+  };
   return {
     hold() {
-      if (depth++ > 0) return;
+      depth++;
+      if (on) return;
       if (mask(SIG_BLOCK, blocked, saved) !== 0) {
-        depth = 0;
+        depth--;
         throw new Error('chainrule native BLAS: pthread_sigmask refused to block signals around a oneDNN call');
       }
+      on = true;
     },
     release() {
-      if (depth === 0 || --depth > 0) return;
-      mask(SIG_SETMASK, saved, null);
+      if (depth === 0) return;
+      depth--;
+      if (depth === 0 && runs === 0 && on) restore();
+    },
+    during<R>(f: () => R): R {
+      runs++;
+      try {
+        return f();
+      } finally {
+        runs--;
+        if (depth === 0 && runs === 0 && on) restore();
+      }
+    },
+    openProfiler() {
+      if (on || !ensureAltStack(libc)) return false;
+      return remove(blocked, SIGPROF) === 0;
     },
   };
 }
 
 /** The mask `signalHold` blocks, as libc sets it (for a thread that blocks it for good: split.ts's helper). */
 export const BLOCKED_SIGNALS_SOURCE = `
-function blockSignalsForGood(koffiModule) {
-  const libc = koffiModule.load(${JSON.stringify(LIBC)});
+function blockSignalsForGood(koffiModule, lib) {
+  let libc;
+  try { libc = koffiModule.load(${JSON.stringify(LIBC)}); } catch { libc = lib; }
   const set = new Uint8Array(${SIGSET_BYTES});
   if (libc.func('int sigfillset(void *)')(set) !== 0) throw new Error('sigfillset failed');
   const remove = libc.func('int sigdelset(void *, int)');

@@ -120,7 +120,7 @@ function cblasAddressGemms(lib: ForeignLibrary): [AddressGemm, AddressGemm] {
  */
 function dnnlAddressGemm(lib: ForeignLibrary, koffi: Koffi): AddressGemm {
   const raw = lib.func(dnnlSgemmSignature('address'));
-  const held = signalHold(koffi);
+  const held = signalHold(koffi, lib);
   if (held === null) throw new Error(NO_HOLD);
   return (_order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
     let status: number;
@@ -166,7 +166,7 @@ const koffiModule = require(koffi);
 const lib = koffiModule.load(library);
 let gemm;
 if (workerData.dialect === 'dnnl') {
-  blockSignalsForGood(koffiModule); // this thread runs nothing but oneDNN's gemms (signals.ts)
+  blockSignalsForGood(koffiModule, lib); // this thread runs nothing but oneDNN's gemms (signals.ts)
   const raw = lib.func(workerData.sgemm);
   const t = (x) => (x === ${NO_TRANS} ? ${dnnlTrans(NO_TRANS)} : ${dnnlTrans(TRANS)});
   gemm = [(o, ta, tb, m, n, k, al, a, lda, b, ldb, be, c, ldc) => {

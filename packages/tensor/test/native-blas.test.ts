@@ -11,6 +11,7 @@ import { withNativeBlas } from '../src/backends/native/index.js';
 import { expectWithinGemmBound, rawValues } from './backend-helpers.js';
 import { BLAS_ONE_THREAD_WORK, type Blas, type Gemm, loadBlas, startingThreads } from '../src/backends/native/blas.js';
 import { blasMatmul } from '../src/backends/native/matmul.js';
+import type { SignalHold } from '../src/backends/native/signals.js';
 import { type NDArray, Rng, backendInfo, createWasmBackend, full, getBackend, jsBackend, randn } from '../src/index.js';
 
 /**
@@ -224,6 +225,43 @@ describe('thread count per product', () => {
     // a batch of small matrices stays on one thread, however large the batch
     mm(full([64, 40, 40], 0, 'float32'), full([40, 40], 0, 'float32').expand([64, 40, 40]), 'float32');
     expect(asked).toEqual([4, 1, 1]);
+  });
+
+  it("runs a batch's gemms as one run of the library's signal hold, a single matrix without one", () => {
+    const events: string[] = [];
+    let inRun = false;
+    const gemm: Gemm = () => {
+      events.push(inRun ? 'gemm in run' : 'gemm');
+    };
+    const hold: SignalHold = {
+      hold: () => {},
+      release: () => {},
+      during: <R>(f: () => R): R => {
+        inRun = true;
+        try {
+          return f();
+        } finally {
+          inRun = false;
+        }
+      },
+      openProfiler: () => false,
+    };
+    const fake: Blas = {
+      sgemm: gemm,
+      dgemm: gemm,
+      library: 'fake',
+      threads: null,
+      kernels: null,
+      split: null,
+      float64: null,
+      hold,
+    };
+    const mm = blasMatmul(fake, jsBackend.matmul.bind(jsBackend));
+    mm(full([3, 40, 40], 0, 'float32'), full([40, 40], 0, 'float32').expand([3, 40, 40]), 'float32');
+    expect(events).toEqual(['gemm in run', 'gemm in run', 'gemm in run']);
+    events.length = 0;
+    mm(full([40, 40], 0, 'float32'), full([40, 40], 0, 'float32'), 'float32');
+    expect(events).toEqual(['gemm']);
   });
 
   it("starts from OpenBLAS's own count: OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS, OMP_NUM_THREADS, the cores", () => {

@@ -120,23 +120,28 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
     if (threads !== null) threads.use(split !== null || work < threads.oneThreadWork ? 1 : threads.max);
     const f64 = outDtype === 'float64';
     const index = new Array<number>(batch.length).fill(0);
-    for (let i = 0; i < count; i++) {
-      let oa = A.offset;
-      let ob = B.offset;
-      for (let d = 0; d < batch.length; d++) {
-        oa += index[d]! * A.strides[d]!;
-        ob += index[d]! * B.strides[d]!;
+    const each = (): void => {
+      for (let i = 0; i < count; i++) {
+        let oa = A.offset;
+        let ob = B.offset;
+        for (let d = 0; d < batch.length; d++) {
+          oa += index[d]! * A.strides[d]!;
+          ob += index[d]! * B.strides[d]!;
+        }
+        const av = A.data.subarray(oa) as Float32Array | Float64Array;
+        const bv = B.data.subarray(ob) as Float32Array | Float64Array;
+        const cv = data.subarray(i * m * n, (i + 1) * m * n);
+        if (split === null || !runSplit(split, f64, la, lb, m, n, k, av, bv, cv))
+          gemm(ROW_MAJOR, la.trans, lb.trans, m, n, k, 1, av, la.ld, bv, lb.ld, 0, cv, n);
+        for (let d = batch.length - 1; d >= 0; d--) {
+          if (++index[d]! < batch[d]!) break;
+          index[d] = 0;
+        }
       }
-      const av = A.data.subarray(oa) as Float32Array | Float64Array;
-      const bv = B.data.subarray(ob) as Float32Array | Float64Array;
-      const cv = data.subarray(i * m * n, (i + 1) * m * n);
-      if (split === null || !runSplit(split, f64, la, lb, m, n, k, av, bv, cv))
-        gemm(ROW_MAJOR, la.trans, lb.trans, m, n, k, 1, av, la.ld, bv, lb.ld, 0, cv, n);
-      for (let d = batch.length - 1; d >= 0; d--) {
-        if (++index[d]! < batch[d]!) break;
-        index[d] = 0;
-      }
-    }
+    };
+    // a batch's gemms as one run of the library's signal hold (oneDNN's: signals.ts), two system calls for all
+    if (count > 1 && lib.hold !== null) lib.hold.during(each);
+    else each();
     return out ?? new NDArray(data, [...batch, m, n]);
   };
 }

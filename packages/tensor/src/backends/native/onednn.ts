@@ -117,8 +117,7 @@ export interface Onednn {
 }
 
 /** Why a oneDNN that cannot be called safely is not used (signals.ts). */
-export const NO_HOLD =
-  "oneDNN's gemm runs only with signals held off (oneDNN issue #4845), and libc's pthread_sigmask is missing";
+export const NO_HOLD = 'oneDNN runs only with signals held off (its issue #4845): no pthread_sigmask';
 
 /**
  * oneDNN's float32 gemm, threads and kernels where `lib` is oneDNN, else null (no `dnnl_sgemm`).

@@ -136,10 +136,10 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
   let depth = 0,
     runs = 0,
     on = false;
+  const refused = (what: string): Error => new Error(`oneDNN: pthread_sigmask refused to ${what} signals`);
   const restore = (): void => {
     on = false;
-    if (mask(SIG_SETMASK, saved, null) !== 0)
-      throw new Error('chainrule native BLAS: pthread_sigmask refused to restore the signal mask after oneDNN');
+    if (mask(SIG_SETMASK, saved, null) !== 0) throw refused('restore');
   };
   return {
     hold() {
@@ -147,7 +147,7 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
       if (on) return;
       if (mask(SIG_BLOCK, blocked, saved) !== 0) {
         depth--;
-        throw new Error('chainrule native BLAS: pthread_sigmask refused to block signals around a oneDNN call');
+        throw refused('block');
       }
       on = true;
     },
@@ -178,10 +178,8 @@ function blockSignalsForGood(koffiModule, lib) {
   let libc;
   try { libc = koffiModule.load(${JSON.stringify(LIBC)}); } catch { libc = lib; }
   const set = new Uint8Array(${SIGSET_BYTES});
-  if (libc.func('int sigfillset(void *)')(set) !== 0) throw new Error('sigfillset failed');
-  const remove = libc.func('int sigdelset(void *, int)');
-  for (const s of ${JSON.stringify(SYNCHRONOUS)}) remove(set, s);
-  if (libc.func('int pthread_sigmask(int, void *, void *)')(${SIG_BLOCK}, set, null) !== 0)
-    throw new Error('pthread_sigmask failed');
+  libc.func('int sigfillset(void *)')(set);
+  for (const s of ${JSON.stringify(SYNCHRONOUS)}) libc.func('int sigdelset(void *, int)')(set, s);
+  if (libc.func('int pthread_sigmask(int, void *, void *)')(${SIG_BLOCK}, set, null)) throw new Error('sigmask');
 }
 `;

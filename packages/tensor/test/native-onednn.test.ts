@@ -13,18 +13,10 @@ import { blasMatmul } from '../src/backends/native/matmul.js';
 import { ONEDNN_CANDIDATES, ONEDNN_ONE_THREAD_WORK } from '../src/backends/native/onednn.js';
 import { Rng, createWasmBackend, jsBackend, randn } from '../src/index.js';
 import { expectBitIdentical, expectWithinGemmBound, rawValues } from './backend-helpers.js';
+import { firstOnednn } from './onednn-helpers.js';
 
 /** The first oneDNN that loads alone, or why none does. */
-const found = ((): Blas | { reason: string } => {
-  if (process.platform !== 'linux') return { reason: 'not Linux' };
-  const reasons: string[] = [];
-  for (const name of ONEDNN_CANDIDATES) {
-    const b = loadBlas(name, process.platform);
-    if (!('reason' in b)) return b;
-    reasons.push(b.reason);
-  }
-  return { reason: reasons.join('; ') };
-})();
+const found = firstOnednn();
 const dnnl = 'reason' in found ? null : found;
 /** The default selection where it is oneDNN with a float64 library, else why the test of that case is skipped. */
 const chosen = loadBlas(undefined, process.platform);

@@ -16,9 +16,9 @@ import { describe, expect, it } from 'vitest';
 import { loadBlas } from '../src/backends/native/blas.js';
 import { type ForeignLibrary, type Koffi, LIBC } from '../src/backends/native/ffi.js';
 import { withNativeBlas } from '../src/backends/native/index.js';
-import { ONEDNN_CANDIDATES } from '../src/backends/native/onednn.js';
 import { signalHold } from '../src/backends/native/signals.js';
 import { getBackend, ones, residentMemory } from '../src/index.js';
+import { firstOnednn } from './onednn-helpers.js';
 
 const require = createRequire(import.meta.url);
 
@@ -122,19 +122,10 @@ describe.skipIf(live === null)(skipped('signalHold', libcReason), () => {
 });
 
 /** The first oneDNN that loads, or why none does. */
-const onednn = ((): string | { reason: string } => {
-  if (libcReason !== null) return { reason: libcReason };
-  const reasons: string[] = [];
-  for (const name of ONEDNN_CANDIDATES) {
-    const b = loadBlas(name, process.platform);
-    if (!('reason' in b)) return name;
-    reasons.push(b.reason);
-  }
-  return { reason: reasons.join('; ') };
-})();
-const dnnl = typeof onednn === 'string' ? onednn : null;
+const onednn = libcReason !== null ? { reason: libcReason } : firstOnednn();
+const dnnl = 'reason' in onednn ? null : onednn.library;
 
-const dnnlReason = dnnl === null ? (onednn as { reason: string }).reason : null;
+const dnnlReason = 'reason' in onednn ? onednn.reason : null;
 
 /** Threads of this process whose mask blocks SIGINT and SIGPROF but not SIGSEGV (what OpenMP's threads are given). */
 function threadsBlockingAll(): number {

@@ -124,6 +124,17 @@ describe('gemmHalves', () => {
 
 describe('which products are cut', () => {
   const gemm: Gemm = () => {};
+  /** A library that computes nothing, with `threads` and `split` (and `dgemm`, the same no-op unless null). */
+  const fakeBlas = (threads: Blas['threads'], split: Blas['split'], dgemm: Gemm | null = gemm): Blas => ({
+    sgemm: gemm,
+    dgemm,
+    library: 'fake',
+    threads,
+    kernels: null,
+    split,
+    float64: null,
+    hold: null,
+  });
   const record = (dialect: SplitDialect = 'cblas') => {
     const asked: number[] = [];
     const cut: number[] = [];
@@ -150,16 +161,7 @@ describe('which products are cut', () => {
   it('on two threads: every product between SPLIT_MIN_WORK and SPLIT_MAX_WORK, each matrix of a batch', () => {
     const { asked, cut, split } = record();
     const threads = { max: 2, oneThreadWork: 2 ** 26, use: (n: number) => asked.push(n) };
-    const blas: Blas = {
-      sgemm: gemm,
-      dgemm: gemm,
-      library: 'fake',
-      threads,
-      kernels: null,
-      split,
-      float64: null,
-      hold: null,
-    };
+    const blas = fakeBlas(threads, split);
     product(blas, 128, 128, 256); // 2²² exactly: whole
     product(blas, 128, 256, 256);
     product(blas, 512, 512, 512);
@@ -178,16 +180,7 @@ describe('which products are cut', () => {
   it('oneDNN on two threads: products with B transposed from ONEDNN_SPLIT_MIN_WORK on, no others', () => {
     const { asked, cut, split } = record('dnnl');
     const threads = { max: 2, oneThreadWork: 2 ** 23, use: (n: number) => asked.push(n) };
-    const blas: Blas = {
-      sgemm: gemm,
-      dgemm: null,
-      library: 'fake',
-      threads,
-      kernels: null,
-      split,
-      float64: null,
-      hold: null,
-    };
+    const blas = fakeBlas(threads, split, null);
     const matmul = blasMatmul(blas, jsBackend.matmul.bind(jsBackend));
     const abT = (m: number, n: number, k: number) =>
       matmul(full([m, k], 0, 'float32'), full([n, k], 0, 'float32').transpose(), 'float32');
@@ -211,16 +204,7 @@ describe('which products are cut', () => {
   it("on more threads: only below the library's own threads, and never where one thread is asked for", () => {
     const { asked, cut, split } = record();
     const threads = { max: 4, oneThreadWork: BLAS_ONE_THREAD_WORK * 4, use: (n: number) => asked.push(n) };
-    const blas: Blas = {
-      sgemm: gemm,
-      dgemm: gemm,
-      library: 'fake',
-      threads,
-      kernels: null,
-      split,
-      float64: null,
-      hold: null,
-    };
+    const blas = fakeBlas(threads, split);
     product(blas, 128, 256, 256);
     product(blas, 256, 256, 256);
     expect(cut).toEqual([2 ** 23]);

@@ -174,6 +174,18 @@ describe.skipIf(dnnl === null)(skipped('oneDNN with signals held off', dnnlReaso
     expect(threadsBlockingAll()).toBeGreaterThanOrEqual(max - 1);
   });
 
+  it("holds them around the float64 library's gemms where the default selection pairs it with oneDNN", () => {
+    const chosen = loadBlas(undefined, process.platform);
+    // another selection here: nothing paired
+    if ('reason' in chosen || chosen.library !== dnnl || chosen.float64 === null) return expect(chosen).toBeDefined();
+    expect(chosen.hold).not.toBeNull();
+    expect(chosen.float64.hold).toBe(chosen.hold);
+    const { backend } = withNativeBlas(getBackend(), {});
+    const a = ones([64, 64], 'float64');
+    expect(backend.matmul(a, a, 'float64').data[0]).toBe(64);
+    expect(blockedNow(live!.lib, SIGINT)).toBe(false);
+  });
+
   it('survives node --cpu-prof (SIGPROF every millisecond) through seconds of products, with samples all along', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chainrule-sigprof-'));
     try {
@@ -181,11 +193,14 @@ describe.skipIf(dnnl === null)(skipped('oneDNN with signals held off', dnnlReaso
       const script = `
         const { NDArray, matmul, backendInfo } = await import(${source});
         const a = new NDArray(new Float32Array(1024 * 1024).fill(0.5), [1024, 1024]);
-        const start = Date.now();
+        matmul(a, a);
+        const start = Date.now(), from = process.hrtime.bigint();
         let n = 0, bad = 0;
         while (Date.now() - start < 3000) { const c = matmul(a, a); if (c.data[12345] !== 256) bad++; n++; }
-        const info = backendInfo();
-        console.log(JSON.stringify({ blas: info.blas, kernels: info.blasKernels, n, bad }));
+        const to = process.hrtime.bigint(), info = backendInfo();
+        // the loop's window in µs of CLOCK_MONOTONIC, the profile's clock
+        const window = [Number(from / 1000n), Number(to / 1000n)];
+        console.log(JSON.stringify({ blas: info.blas, kernels: info.blasKernels, n, bad, window }));
       `;
       const args = ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', '--input-type=module', '-e', script];
       const run = spawnSync(process.execPath, args, {
@@ -201,17 +216,30 @@ describe.skipIf(dnnl === null)(skipped('oneDNN with signals held off', dnnlReaso
         kernels: string;
         n: number;
         bad: number;
+        window: [number, number];
       };
       // the abort needs oneDNN's JIT gemm (AVX-512 or AVX2 kernels); `kernels` says which ran
       expect({ blas: report.blas, bad: report.bad }).toEqual({ blas: dnnl, bad: 0 });
       expect(report.n).toBeGreaterThan(50);
-      // SIGPROF was taken during the products (on the alternate stack): held off, each product of
-      // 3–7 ms would have given about one sample (about 1,000 in all), not one a millisecond
+      // SIGPROF was taken during the products (on the alternate stack): samples inside the loop,
+      // at least one every 2 ms and two a product
       // (the main thread's profile: CPU.<date>.<time>.<pid>.<thread id 0>.<n>.cpuprofile)
       const main = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile') && f.split('.')[4] === '0');
       expect(main).toHaveLength(1);
-      const { samples } = JSON.parse(readFileSync(join(dir, main[0]!), 'utf8')) as { samples: number[] };
-      expect(samples.length).toBeGreaterThan(1800);
+      const profile = JSON.parse(readFileSync(join(dir, main[0]!), 'utf8')) as {
+        startTime: number;
+        timeDeltas: number[];
+      };
+      let at = profile.startTime,
+        inLoop = 0;
+      for (const d of profile.timeDeltas) {
+        at += d;
+        if (at >= report.window[0] && at <= report.window[1]) inLoop++;
+      }
+      const ms = (report.window[1] - report.window[0]) / 1000;
+      // held off during each product, there would be about one sample a product
+      const seen = `${inLoop} samples in ${ms.toFixed(0)} ms of ${report.n} products (${report.kernels})`;
+      expect(inLoop, seen).toBeGreaterThan(Math.max(2 * report.n, ms / 2));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

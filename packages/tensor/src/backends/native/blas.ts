@@ -18,7 +18,7 @@ import {
   processEnv,
 } from './ffi.js';
 import { ONEDNN_CANDIDATES, onednn } from './onednn.js';
-import type { SignalHold } from './signals.js';
+import { type SignalHold, heldCalls } from './signals.js';
 import { type SplitGemm, createSplitGemm } from './split.js';
 import { type BlasThreads, envThreads, threadControl } from './threads.js';
 
@@ -201,14 +201,25 @@ export function loadBlas(spec: string | undefined, platform: string): Blas | { r
       failures.push(blas.reason);
       continue;
     }
-    const chosen =
-      blas.dgemm !== null ? blas : { ...blas, float64: firstWithDgemm(require, koffi, candidates.slice(i + 1)) };
+    const float64 = () => heldBy(firstWithDgemm(require, koffi, candidates.slice(i + 1)), blas.hold);
+    const chosen = blas.dgemm !== null ? blas : { ...blas, float64: float64() };
     selected.set(platform, chosen);
     return chosen;
   }
   return {
     reason: failures.length === 0 ? `no BLAS is known for ${platform}` : `none loaded (${failures.join('; ')})`,
   };
+}
+
+/**
+ * `blas` with its calls inside `hold` (oneDNN's, for the library beside it: an OpenMP build shares
+ * libgomp's threads with oneDNN, and may start new ones for them, which take the calling thread's
+ * mask), or `blas` itself where either is null.
+ */
+function heldBy(blas: Blas | null, hold: SignalHold | null): Blas | null {
+  if (blas === null || hold === null) return blas;
+  const { sgemm, dgemm } = blas;
+  return { ...blas, sgemm: heldCalls(hold, sgemm), dgemm: dgemm === null ? null : heldCalls(hold, dgemm), hold };
 }
 
 /** `library` alone, loaded once; the reason where it does not load. */

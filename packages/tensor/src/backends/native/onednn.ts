@@ -8,7 +8,7 @@
  */
 import { type Gemm, NO_TRANS, ROW_MAJOR } from './cblas.js';
 import type { Env, ForeignLibrary, Koffi } from './ffi.js';
-import { type SignalHold, signalHold } from './signals.js';
+import { type SignalHold, heldCalls, signalHold } from './signals.js';
 import { type BlasThreads, envThreads, threadControl } from './threads.js';
 
 /** The libraries tried, in order, for oneDNN on Linux (version 3, then 2). */
@@ -135,15 +135,10 @@ export function onednn(lib: ForeignLibrary, koffi: Koffi, procs: number, env: En
   }
   const held = signalHold(koffi, lib);
   if (held === null) throw new Error(NO_HOLD);
+  const call = heldCalls(held, raw);
   const sgemm: Gemm = (order, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
     if (order !== ROW_MAJOR) throw new Error('oneDNN sgemm: only row-major products are supported');
-    let status: number;
-    held.hold();
-    try {
-      status = Number(raw(dnnlTrans(transA), dnnlTrans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
-    } finally {
-      held.release();
-    }
+    const status = Number(call(dnnlTrans(transA), dnnlTrans(transB), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
     checkStatus(status, m, n, k);
   };
   const version = dnnlVersion(lib, koffi);
@@ -156,25 +151,24 @@ export function onednn(lib: ForeignLibrary, koffi: Koffi, procs: number, env: En
 
 /**
  * Starts OpenMP's threads (all `threads.max` of them, each running libc's `free(NULL)`) with every
- * asynchronous signal blocked, which they keep for good (signals.ts): true where they are up so, or
- * where there are none to start; false where the threads are not OpenMP's or this fails (SIGPROF
- * then stays blocked in every hold). Through oneDNN's handle: `GOMP_parallel` (libgomp's, also
- * Intel's libiomp5's) and `dlsym` for `free`'s address.
+ * asynchronous signal blocked, which they keep (signals.ts): true where they are up so, or where
+ * there are none to start; false where the threads are not OpenMP's, where there may be more than
+ * two (libgomp lets the threads a smaller team leaves out exit, and starts new ones for a larger
+ * team later, in whatever mask the calling thread has then), or where this fails: SIGPROF then
+ * stays blocked in every hold. Through oneDNN's handle: `GOMP_parallel` (libgomp's, also Intel's
+ * libiomp5's) and `dlsym` for `free`'s address.
  */
 function startThreadsBlocked(lib: ForeignLibrary, held: SignalHold, threads: BlasThreads | null): boolean {
-  if (threads === null) return false;
+  if (threads === null || threads.max > 2) return false;
   if (threads.max < 2) return true;
   try {
     const parallel = lib.func('void GOMP_parallel(uintptr_t, uintptr_t, unsigned int, unsigned int)');
     const free = lib.func('uintptr_t dlsym(uintptr_t, const char *)')(0, 'free') as number | bigint; // RTLD_DEFAULT
     if (BigInt(free) === 0n) return false;
-    held.hold();
-    try {
+    heldCalls(held, () => {
       threads.use(threads.max);
       parallel(free, 0, threads.max, 0);
-    } finally {
-      held.release();
-    }
+    })();
     return true;
   } catch {
     return false;

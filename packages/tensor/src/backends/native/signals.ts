@@ -11,12 +11,12 @@
  * thread's mask put back after; a signal sent meanwhile waits and is delivered then. Each call holds
  * them, and a compiled plan's replay holds them from its first oneDNN call to its end (`during`,
  * native/index.ts): a hold costs two system calls, 3–4 µs on this machine's VM. The faults a thread
- * raises itself (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) stay open. OpenMP's threads are started
- * once, with every other signal blocked, which they keep for good (`startThreadsBlocked`, onednn.ts);
- * the split helper (split.ts) blocks them for good too. After that SIGPROF opens on the calling
- * thread (`openProfiler`) where it has an alternate signal stack of 64 KiB or more (given here, with
- * a guard page, where it has none): V8's profiler handler asks to run there (SA_ONSTACK), never on
- * the stack oneDNN moved, so profiles stay as fine-grained as without oneDNN.
+ * raises itself (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) stay open. OpenMP's threads (two at
+ * most) are started once, with every other signal blocked, which they keep (`startThreadsBlocked`,
+ * onednn.ts); the split helper (split.ts) blocks them for good. After that SIGPROF opens on the
+ * calling thread (`openProfiler`) where it has an alternate signal stack of 64 KiB or more (given
+ * here where it has none): V8's profiler handler asks to run there (SA_ONSTACK), never on the stack
+ * oneDNN moved, so profiles stay as fine-grained as without oneDNN.
  */
 import { type ForeignLibrary, type Koffi, LIBC } from './ffi.js';
 
@@ -52,34 +52,24 @@ const SYNCHRONOUS = [4, 5, 7, 8, 11] as const;
 /** V8's profiler signal. */
 const SIGPROF = 27;
 
-/** `stack_t` (ss_sp, ss_flags and its padding, ss_size), `SS_DISABLE`, the stack size wanted and its guard page. */
+/** `stack_t` (ss_sp, ss_flags and its padding, ss_size), `SS_DISABLE`, and the stack size wanted. */
 const STACK_T_BYTES = 24,
   SS_DISABLE = 2,
-  ALT_STACK_BYTES = 64 * 1024,
-  GUARD_BYTES = 4096;
-
-/** mmap's and mprotect's constants: PROT_NONE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, MAP_FAILED. */
-const PROT_NONE = 0,
-  PROT_RW = 3,
-  MAP_ANON_PRIVATE = 0x22,
-  MAP_FAILED = 2n ** 64n - 1n;
+  ALT_STACK_BYTES = 64 * 1024;
 
 /**
  * Whether the calling thread has an alternate signal stack of ALT_STACK_BYTES or more now: its own,
- * or one mapped here with a guard page below it (never unmapped: the thread may take a signal on it
- * at any time, and a thread that ends leaves it behind).
+ * or one malloc'd here (never freed: the thread may take a signal on it at any time, and a thread
+ * that ends leaves it behind).
  */
 function ensureAltStack(libc: ForeignLibrary): boolean {
   const altstack = libc.func('int sigaltstack(void *, void *)');
-  const now = new DataView(new ArrayBuffer(STACK_T_BYTES));
-  if (altstack(null, new Uint8Array(now.buffer)) !== 0) return false;
-  if ((now.getInt32(8, true) & SS_DISABLE) === 0) return now.getBigUint64(16, true) >= BigInt(ALT_STACK_BYTES);
-  const mmap = libc.func('uintptr_t mmap(uintptr_t, size_t, int, int, int, intptr_t)');
-  const base = BigInt(mmap(0, GUARD_BYTES + ALT_STACK_BYTES, PROT_RW, MAP_ANON_PRIVATE, -1, 0) as number | bigint);
-  if (base === MAP_FAILED) return false;
-  if (libc.func('int mprotect(uintptr_t, size_t, int)')(base, GUARD_BYTES, PROT_NONE) !== 0) return false;
   const ss = new DataView(new ArrayBuffer(STACK_T_BYTES));
-  ss.setBigUint64(0, base + BigInt(GUARD_BYTES), true);
+  if (altstack(null, new Uint8Array(ss.buffer)) !== 0) return false;
+  if ((ss.getInt32(8, true) & SS_DISABLE) === 0) return ss.getBigUint64(16, true) >= BigInt(ALT_STACK_BYTES);
+  const sp = BigInt(libc.func('uintptr_t malloc(size_t)')(ALT_STACK_BYTES) as number | bigint);
+  if (sp === 0n) return false;
+  ss.setBigUint64(0, sp, true);
   ss.setInt32(8, 0, true);
   ss.setBigUint64(16, BigInt(ALT_STACK_BYTES), true);
   return altstack(new Uint8Array(ss.buffer), null) === 0;
@@ -157,6 +147,7 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
       if (depth === 0 && runs === 0 && on) restore();
     },
     during<R>(f: () => R): R {
+      // (a run ended by V8's TerminateExecution skips this finally: the signals then stay blocked)
       runs++;
       try {
         return f();
@@ -166,8 +157,7 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
       }
     },
     openProfiler() {
-      if (on || !ensureAltStack(libc)) return false;
-      return remove(blocked, SIGPROF) === 0;
+      return !on && ensureAltStack(libc) && remove(blocked, SIGPROF) === 0;
     },
   };
 }
@@ -183,3 +173,21 @@ function blockSignalsForGood(koffiModule, lib) {
   if (libc.func('int pthread_sigmask(int, void *, void *)')(${SIG_BLOCK}, set, null)) throw new Error('sigmask');
 }
 `;
+
+/**
+ * `f` with each call inside `hold`.
+ * @example
+ * ```ts
+ * const sgemm = heldCalls(signalHold(koffi)!, lib.func(dnnlSgemmSignature('array')));
+ * ```
+ */
+export function heldCalls<A extends unknown[], R>(hold: SignalHold, f: (...args: A) => R): (...args: A) => R {
+  return (...args) => {
+    hold.hold();
+    try {
+      return f(...args);
+    } finally {
+      hold.release();
+    }
+  };
+}

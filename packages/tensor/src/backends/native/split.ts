@@ -28,7 +28,7 @@ import { NO_TRANS, ROW_MAJOR, TRANS, gemmSignature } from './cblas.js';
 import type { ForeignLibrary, Koffi, NodeRequire } from './ffi.js';
 import { LIBC } from './ffi.js';
 import { LIBGOMP, NO_HOLD, checkStatus, dnnlSgemmSignature, dnnlTrans } from './onednn.js';
-import { BLOCKED_SIGNALS_SOURCE, signalHold } from './signals.js';
+import { BLOCKED_SIGNALS_SOURCE, heldCalls, signalHold } from './signals.js';
 
 /**
  * m·n·k above which a product is split in two (smaller ones run on one thread). Split from 2²¹ on,
@@ -122,14 +122,9 @@ function dnnlAddressGemm(lib: ForeignLibrary, koffi: Koffi): AddressGemm {
   const raw = lib.func(dnnlSgemmSignature('address'));
   const held = signalHold(koffi, lib);
   if (held === null) throw new Error(NO_HOLD);
+  const call = heldCalls(held, raw);
   return (_order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) => {
-    let status: number;
-    held.hold();
-    try {
-      status = Number(raw(dnnlTrans(ta!), dnnlTrans(tb!), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
-    } finally {
-      held.release();
-    }
+    const status = Number(call(dnnlTrans(ta!), dnnlTrans(tb!), m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
     if (status !== 0) throw new Refused(status);
   };
 }

@@ -227,23 +227,20 @@ describe('thread count per product', () => {
     expect(asked).toEqual([4, 1, 1]);
   });
 
-  it("runs a batch's gemms as one run of the library's signal hold, a single matrix without one", () => {
+  it("holds the library's signal hold once around all of a product's gemms, a batch's included", () => {
     const events: string[] = [];
-    let inRun = false;
+    let depth = 0;
     const gemm: Gemm = () => {
-      events.push(inRun ? 'gemm in run' : 'gemm');
+      events.push(`gemm at depth ${depth}`);
     };
     const hold: SignalHold = {
-      hold: () => {},
-      release: () => {},
-      during: <R>(f: () => R): R => {
-        inRun = true;
-        try {
-          return f();
-        } finally {
-          inRun = false;
-        }
+      hold: () => {
+        events.push(`hold at depth ${depth++}`);
       },
+      release: () => {
+        depth--;
+      },
+      during: (f) => f(),
       openProfiler: () => false,
     };
     const fake: Blas = {
@@ -258,10 +255,19 @@ describe('thread count per product', () => {
     };
     const mm = blasMatmul(fake, jsBackend.matmul.bind(jsBackend));
     mm(full([3, 40, 40], 0, 'float32'), full([40, 40], 0, 'float32').expand([3, 40, 40]), 'float32');
-    expect(events).toEqual(['gemm in run', 'gemm in run', 'gemm in run']);
+    expect(events).toEqual(['hold at depth 0', 'gemm at depth 1', 'gemm at depth 1', 'gemm at depth 1']);
+    expect(depth).toBe(0);
     events.length = 0;
-    mm(full([40, 40], 0, 'float32'), full([40, 40], 0, 'float32'), 'float32');
-    expect(events).toEqual(['gemm']);
+    const failing: Blas = {
+      ...fake,
+      sgemm: () => {
+        throw new Error('refused');
+      },
+    };
+    expect(() =>
+      blasMatmul(failing, jsBackend.matmul.bind(jsBackend))(full([40, 40], 0), full([40, 40], 0), 'float32'),
+    ).toThrow('refused');
+    expect(depth).toBe(0); // released after a failed gemm too
   });
 
   it("starts from OpenBLAS's own count: OPENBLAS_NUM_THREADS, GOTO_NUM_THREADS, OMP_NUM_THREADS, the cores", () => {

@@ -6,28 +6,22 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { type Blas, loadBlas } from '../src/backends/native/blas.js';
+import type { Blas } from '../src/backends/native/blas.js';
 import type { Koffi, NodeRequire } from '../src/backends/native/ffi.js';
-import { blasMatmul } from '../src/backends/native/matmul.js';
-import { ONEDNN_CANDIDATES, ONEDNN_SPLIT_MIN_WORK } from '../src/backends/native/onednn.js';
+import type { blasMatmul } from '../src/backends/native/matmul.js';
+import { ONEDNN_SPLIT_MIN_WORK } from '../src/backends/native/onednn.js';
 import { createSplitGemm } from '../src/backends/native/split.js';
-import { type NDArray, Rng, jsBackend, randn } from '../src/index.js';
+import { type NDArray, Rng, randn } from '../src/index.js';
 import { expectWithinGemmBound } from './backend-helpers.js';
-import { fakeWorkers, waitFor } from './split-helpers.js';
+import { firstOnednn } from './onednn-helpers.js';
+import { beforeAndAfterHelper, fakeWorkers, waitFor } from './split-helpers.js';
 
 const NO_TRANS = 111;
 
-/** The first oneDNN that loads alone with its halves, or why there is none. */
+/** The first oneDNN that loads alone, with its halves, or why there is none. */
 const found = ((): Blas | { reason: string } => {
-  if (process.platform !== 'linux') return { reason: 'not Linux' };
-  const reasons: string[] = [];
-  for (const name of ONEDNN_CANDIDATES) {
-    const b = loadBlas(name, process.platform);
-    if ('reason' in b) reasons.push(b.reason);
-    else if (b.split === null) reasons.push(`${name}: its threads are not two OpenMP threads`);
-    else return b;
-  }
-  return { reason: reasons.join('; ') };
+  const b = firstOnednn();
+  return 'reason' in b || b.split !== null ? b : { reason: `${b.library}: its threads are not two OpenMP threads` };
 })();
 const live = 'reason' in found ? null : found;
 const title = live === null ? `oneDNN halves (skipped: ${(found as { reason: string }).reason})` : 'oneDNN halves';
@@ -47,17 +41,9 @@ describe.skipIf(live === null)(title, () => {
   const product = (mm: ReturnType<typeof blasMatmul>, a: NDArray, b: NDArray) => Array.from(mm(a, b, 'float32').data);
 
   it('gives the same bits before and after the helper is up, within the gemm bound', async () => {
-    const alone = createSplitGemm(silent, koffi, live!.library, 'dnnl')!;
-    const withoutHelper = blasMatmul({ ...live!, split: alone }, jsBackend.matmul.bind(jsBackend));
     for (const { a, b } of cases)
       expect(a.shape[0]! * b.shape[1]! * a.shape[1]!).toBeGreaterThanOrEqual(ONEDNN_SPLIT_MIN_WORK);
-    const before = cases.map(({ a, b }) => product(withoutHelper, a, b));
-    expect([alone.helping(), alone.helped()]).toEqual([false, 0]);
-    const split = createSplitGemm(require, koffi, live!.library, 'dnnl')!;
-    const matmul = blasMatmul({ ...live!, split }, jsBackend.matmul.bind(jsBackend));
-    product(matmul, cases[0]!.a, cases[0]!.b); // starts the helper
-    await waitFor(split.helping);
-    expect(split.helping()).toBe(true);
+    const { before, matmul, split } = await beforeAndAfterHelper(require, koffi, live!, 'dnnl', cases, product, 0);
     const helped = split.helped();
     cases.forEach(({ a, b }, i) => {
       for (let r = 0; r < 3; r++) expect(product(matmul, a, b)).toEqual(before[i]);

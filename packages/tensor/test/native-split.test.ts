@@ -23,7 +23,7 @@ import {
 } from '../src/backends/native/split.js';
 import { type NDArray, Rng, full, jsBackend, randn } from '../src/index.js';
 import { expectWithinGemmBound } from './backend-helpers.js';
-import { fakeWorkers, waitFor } from './split-helpers.js';
+import { beforeAndAfterHelper, fakeWorkers, waitFor } from './split-helpers.js';
 
 const NO_TRANS = 111;
 const TRANS = 112;
@@ -257,17 +257,8 @@ describe.skipIf(live === null)(live === null ? `BLIS in two halves (skipped: ${w
   const silent = fakeWorkers(require, 'silent');
 
   it(`gives the same bits before and after the helper is up${exact ? ', those of the uncut gemm' : ''}`, async () => {
-    // before: a helper that never comes up, so the calling thread runs every half
-    const alone = createSplitGemm(silent, koffi, live!.library)!;
-    const withoutHelper = blasMatmul({ ...live!, split: alone }, jsBackend.matmul.bind(jsBackend));
     for (const { a, b } of cases) expect(a.shape[0]! * b.shape[1]! * a.shape[1]!).toBeGreaterThan(SPLIT_MIN_WORK);
-    const before = cases.map(({ a, b }) => product(withoutHelper, a, b));
-    expect([alone.helping(), alone.helped()]).toEqual([false, 0]);
-    const split = createSplitGemm(require, koffi, live!.library)!;
-    const matmul = blasMatmul({ ...live!, split }, jsBackend.matmul.bind(jsBackend));
-    product(matmul, cases[2]!.a, cases[2]!.b); // starts the helper
-    await waitFor(split.helping);
-    expect(split.helping()).toBe(true);
+    const { before, matmul, split } = await beforeAndAfterHelper(require, koffi, live!, 'cblas', cases, product, 2);
     const helped = split.helped();
     cases.forEach(({ a, b }, i) => {
       for (let r = 0; r < 3; r++) expect(product(matmul, a, b)).toEqual(before[i]);

@@ -201,8 +201,10 @@ export function loadBlas(spec: string | undefined, platform: string): Blas | { r
       failures.push(blas.reason);
       continue;
     }
-    const float64 = () => heldBy(firstWithDgemm(require, koffi, candidates.slice(i + 1)), blas.hold);
-    const chosen = blas.dgemm !== null ? blas : { ...blas, float64: float64() };
+    const chosen =
+      blas.dgemm !== null
+        ? blas
+        : { ...blas, float64: heldBy(firstWithDgemm(require, koffi, candidates.slice(i + 1)), blas.hold) };
     selected.set(platform, chosen);
     return chosen;
   }

@@ -120,7 +120,9 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
     if (threads !== null) threads.use(split !== null || work < threads.oneThreadWork ? 1 : threads.max);
     const f64 = outDtype === 'float64';
     const index = new Array<number>(batch.length).fill(0);
-    const each = (): void => {
+    // one hold of the library's signal hold (oneDNN's: signals.ts) for all of a batch's gemms
+    lib.hold?.hold();
+    try {
       for (let i = 0; i < count; i++) {
         let oa = A.offset;
         let ob = B.offset;
@@ -138,10 +140,9 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
           index[d] = 0;
         }
       }
-    };
-    // a batch's gemms as one run of the library's signal hold (oneDNN's: signals.ts), two system calls for all
-    if (count > 1 && lib.hold !== null) lib.hold.during(each);
-    else each();
+    } finally {
+      lib.hold?.release();
+    }
     return out ?? new NDArray(data, [...batch, m, n]);
   };
 }

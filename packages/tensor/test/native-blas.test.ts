@@ -241,6 +241,7 @@ describe('thread count per product', () => {
         depth--;
       },
       during: (f) => f(),
+      settle: () => {},
       openProfiler: () => false,
     };
     const fake: Blas = {

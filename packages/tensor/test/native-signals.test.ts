@@ -16,7 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { loadBlas } from '../src/backends/native/blas.js';
 import { type ForeignLibrary, type Koffi, LIBC } from '../src/backends/native/ffi.js';
 import { withNativeBlas } from '../src/backends/native/index.js';
-import { signalHold } from '../src/backends/native/signals.js';
+import { LINGER_MS, signalHold } from '../src/backends/native/signals.js';
 import { getBackend, ones, residentMemory } from '../src/index.js';
 import { firstOnednn } from './onednn-helpers.js';
 
@@ -34,6 +34,18 @@ const libc = ((): { koffi: Koffi; lib: ForeignLibrary } | { reason: string } => 
 })();
 const live = 'reason' in libc ? null : libc;
 const skipped = (what: string, reason: string | null) => (reason === null ? what : `${what} (skipped: ${reason})`);
+
+/** Whether signal `s` is pending for this thread alone (its SigPnd in /proc). */
+function pendingHere(s: number): boolean {
+  const status = readFileSync('/proc/thread-self/status', 'utf8');
+  return ((BigInt(`0x${/SigPnd:\s*([0-9a-f]+)/.exec(status)?.[1] ?? '0'}`) >> BigInt(s - 1)) & 1n) === 1n;
+}
+
+/** Busy-waits `ms` milliseconds (no task boundary, so no microtask runs). */
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {}
+}
 
 /** Whether signal `s` is blocked on this thread now (its mask read through pthread_sigmask). */
 function blockedNow(lib: ForeignLibrary, s: number): boolean {
@@ -74,9 +86,45 @@ describe.skipIf(live === null)(skipped('signalHold', libcReason), () => {
     } finally {
       hold.release();
     }
+    expect(ASYNC.map((s) => blockedNow(lib, s))).toEqual(all); // lingering
+    hold.settle();
     expect(ASYNC.map((s) => blockedNow(lib, s))).toEqual(none);
     hold.release(); // one too many: a no-op
     expect(blockedNow(lib, SIGINT)).toBe(false);
+  });
+
+  it('lets the mask linger until the task ends, or until a hold or release LINGER_MS after it was blocked', async () => {
+    const hold = signalHold(koffi)!;
+    hold.hold();
+    hold.release();
+    expect(blockedNow(lib, SIGINT)).toBe(true);
+    await Promise.resolve(); // the task's end (a microtask queued before this one) restores it
+    expect(blockedNow(lib, SIGINT)).toBe(false);
+    hold.hold();
+    spin(LINGER_MS + 0.5);
+    hold.release(); // blocked long enough: restored at once
+    expect(blockedNow(lib, SIGINT)).toBe(false);
+    // a signal sent to this thread alone while the mask lingers waits, and the first hold after
+    // LINGER_MS lets it through before blocking again
+    const seen: string[] = [];
+    const listener = () => seen.push('SIGUSR2');
+    process.on('SIGUSR2', listener);
+    try {
+      hold.hold();
+      hold.release();
+      expect(lib.func('int raise(int)')(SIGUSR2)).toBe(0);
+      expect(pendingHere(SIGUSR2)).toBe(true);
+      spin(LINGER_MS + 0.5);
+      hold.hold();
+      expect([pendingHere(SIGUSR2), blockedNow(lib, SIGINT)]).toEqual([false, true]);
+      hold.release();
+      hold.settle();
+      await new Promise((resolve) => setTimeout(resolve, 20)); // libuv hands it to the listener
+      expect(seen).toEqual(['SIGUSR2']);
+    } finally {
+      process.off('SIGUSR2', listener);
+      hold.settle();
+    }
   });
 
   it('keeps them blocked from the first hold of a run to its end, and blocks nothing in a run without one', () => {
@@ -88,6 +136,7 @@ describe.skipIf(live === null)(skipped('signalHold', libcReason), () => {
       return blockedNow(lib, SIGINT); // still held: the run holds it to its end
     });
     expect(inside).toBe(true);
+    hold.settle();
     expect(blockedNow(lib, SIGINT)).toBe(false);
     expect(() =>
       hold.during(() => {
@@ -96,6 +145,7 @@ describe.skipIf(live === null)(skipped('signalHold', libcReason), () => {
         throw new Error('inside');
       }),
     ).toThrow('inside');
+    hold.settle();
     expect(blockedNow(lib, SIGINT)).toBe(false);
   });
 
@@ -157,6 +207,8 @@ describe.skipIf(dnnl === null)(skipped('oneDNN with signals held off', dnnlReaso
       return blockedNow(lib, SIGINT);
     });
     expect(after).toBe(true);
+    const hold = signalHold(live!.koffi)!;
+    hold.settle();
     expect(blockedNow(lib, SIGINT)).toBe(false);
     expect(() =>
       memory.withoutGrowth(() => {
@@ -164,6 +216,7 @@ describe.skipIf(dnnl === null)(skipped('oneDNN with signals held off', dnnlReaso
         throw new Error('inside');
       }),
     ).toThrow('inside');
+    hold.settle();
     expect(blockedNow(lib, SIGINT)).toBe(false);
   });
 
@@ -183,6 +236,8 @@ describe.skipIf(dnnl === null)(skipped('oneDNN with signals held off', dnnlReaso
     const { backend } = withNativeBlas(getBackend(), {});
     const a = ones([64, 64], 'float64');
     expect(backend.matmul(a, a, 'float64').data[0]).toBe(64);
+    expect(blockedNow(live!.lib, SIGINT)).toBe(true); // lingering after the held dgemm
+    chosen.hold?.settle();
     expect(blockedNow(live!.lib, SIGINT)).toBe(false);
   });
 

@@ -7,10 +7,14 @@
  * millisecond, and Debian's oneDNN 2.6.3 aborted within seconds of 512³ products (a C program with an
  * ITIMER_PROF handler too; with the mask below, neither did).
  *
- * So oneDNN runs with every asynchronous signal blocked on its thread (`pthread_sigmask`), the
- * thread's mask put back after; a signal sent meanwhile waits and is delivered then. Each call holds
- * them, and a compiled plan's replay holds them from its first oneDNN call to its end (`during`,
- * native/index.ts): a hold costs two system calls, 3–4 µs on this machine's VM. The faults a thread
+ * So oneDNN runs with every asynchronous signal blocked on its thread (`pthread_sigmask`). Each call
+ * holds them, and a compiled plan's replay holds them from its first oneDNN call to its end (`during`,
+ * native/index.ts). Blocking and restoring cost two system calls, 3–4 µs on this machine's VM (an
+ * eager 64³ product takes 5), so the mask lingers after a hold ends: it is put back when the current
+ * JavaScript task ends (a microtask), or by the first hold or release `LINGER_MS` after it was
+ * blocked, whichever comes first. A process-directed signal (Ctrl-C's SIGINT, SIGTERM, SIGCHLD) is
+ * meanwhile delivered to another of Node's threads, which block none of these; one sent to this
+ * thread alone waits and is delivered then. The faults a thread
  * raises itself (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) stay open. OpenMP's threads (two at
  * most) are started once, with every other signal blocked, which they keep (`startThreadsBlocked`,
  * onednn.ts); the split helper (split.ts) blocks them for good. After that SIGPROF opens on the
@@ -24,13 +28,19 @@ import { type ForeignLibrary, type Koffi, LIBC } from './ffi.js';
 export interface SignalHold {
   /** Blocks them (nested holds count: only the outermost one blocks and restores). */
   hold(): void;
-  /** Ends a hold: the outermost one, outside `during`, restores the mask as it was. */
+  /**
+   * Ends a hold: the outermost one, outside `during`, lets the mask linger (see the file comment)
+   * or, `LINGER_MS` after it was blocked, restores it as it was.
+   */
   release(): void;
   /**
    * Runs `f` as one run of calls: the first hold inside blocks, and the signals stay blocked until
-   * `f` returns (two system calls for all its oneDNN calls, none where it makes none).
+   * `f` returns, then linger as after a release (two system calls for all its oneDNN calls, none
+   * where it makes none).
    */
   during<R>(f: () => R): R;
+  /** Restores the mask now where it lingers (nothing holds it): for a caller that cannot wait. */
+  settle(): void;
   /**
    * Leaves SIGPROF open from now on where this thread has (or is given) an alternate signal stack;
    * false, leaving it blocked, where it has none. Only once no other thread that runs oneDNN can
@@ -48,6 +58,13 @@ const SIG_BLOCK = 0,
 
 /** Signals a thread raises by faulting, never blocked: SIGILL, SIGTRAP, SIGBUS, SIGFPE, SIGSEGV. */
 const SYNCHRONOUS = [4, 5, 7, 8, 11] as const;
+
+/**
+ * How long, in milliseconds, the signals may stay blocked before a hold or release lets through the
+ * ones sent meanwhile: the longest a signal sent to this thread alone waits while oneDNN products
+ * follow each other, against two system calls per product (see the file comment).
+ */
+export const LINGER_MS = 1;
 
 /** V8's profiler signal. */
 const SIGPROF = 27;
@@ -125,26 +142,53 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
   const saved = new Uint8Array(SIGSET_BYTES);
   let depth = 0,
     runs = 0,
-    on = false;
+    on = false,
+    since = 0,
+    queued = false;
   const refused = (what: string): Error => new Error(`oneDNN: pthread_sigmask refused to ${what} signals`);
+  const block = (): void => {
+    if (mask(SIG_BLOCK, blocked, saved) !== 0) throw refused('block');
+    on = true;
+    since = performance.now();
+  };
   const restore = (): void => {
     on = false;
     if (mask(SIG_SETMASK, saved, null) !== 0) throw refused('restore');
   };
+  const idle = (): boolean => depth === 0 && runs === 0 && on;
+  const settle = (): void => {
+    if (idle()) restore();
+  };
+  // the last hold or run has ended: restore now if the mask is old, else when the task ends
+  const ended = (): void => {
+    if (!idle()) return;
+    if (performance.now() - since >= LINGER_MS) {
+      restore();
+      return;
+    }
+    if (queued) return;
+    queued = true;
+    queueMicrotask(() => {
+      queued = false;
+      settle();
+    });
+  };
   return {
     hold() {
+      if (depth === 0 && runs === 0 && on && performance.now() - since >= LINGER_MS) restore(); // let them through
       depth++;
       if (on) return;
-      if (mask(SIG_BLOCK, blocked, saved) !== 0) {
+      try {
+        block();
+      } catch (e) {
         depth--;
-        throw refused('block');
+        throw e;
       }
-      on = true;
     },
     release() {
       if (depth === 0) return;
       depth--;
-      if (depth === 0 && runs === 0 && on) restore();
+      ended();
     },
     during<R>(f: () => R): R {
       // (a run ended by V8's TerminateExecution skips this finally: the signals then stay blocked)
@@ -153,10 +197,12 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
         return f();
       } finally {
         runs--;
-        if (depth === 0 && runs === 0 && on) restore();
+        ended();
       }
     },
+    settle,
     openProfiler() {
+      settle();
       return !on && ensureAltStack(libc) && remove(blocked, SIGPROF) === 0;
     },
   };

@@ -2,7 +2,9 @@
  * The size a browser downloads for a minimal chainrule app (tensor + autograd + nn: one Linear layer
  * trained by SGD), bundled with esbuild (ESM, minified, chunks split) from the packages' sources and
  * gzipped: the JavaScript, and the one wasm kernel build the page loads (each build is its own
- * chunk, imported dynamically; the page fetches only the one its engine runs).
+ * chunk, imported dynamically; the page fetches only the one its engine runs). The native layer
+ * (BLAS, malloc tuning: Node alone loads it) is a chunk of its own too, `node-*.js`, which no chunk
+ * imports statically, so a page never fetches it: it is measured apart.
  *
  * Run: npx tsx scripts/bundle-size.ts        (prints a table; --json prints the numbers as JSON)
  */
@@ -40,6 +42,8 @@ export interface BundleSize {
   jsRaw: number;
   /** Each kernel build's chunk, gzipped (the page loads one). */
   kernelsGzip: { simd: number; relaxed: number };
+  /** The Node-only chunk, gzipped, and whether another chunk imports it statically (a page would fetch it then). */
+  nodeOnly: { gzip: number; staticallyImported: boolean };
   /** The chunks esbuild wrote. */
   chunks: string[];
 }
@@ -71,17 +75,21 @@ export async function measureBundle(): Promise<BundleSize> {
     let jsGzip = 0;
     let jsRaw = 0;
     const kernelsGzip = { simd: 0, relaxed: 0 };
+    const nodeOnly = { gzip: 0, staticallyImported: false };
     for (const name of chunks) {
       const bytes = readFileSync(join(out, name));
       const gz = gzipSync(bytes, { level: 9 }).length;
-      if (name.startsWith('kernels-simd.generated')) kernelsGzip.simd = gz;
+      // esbuild's static imports: import"./x.js" or ...from"./x.js" (a dynamic one is import("./x.js"))
+      if (/(?:import|from)\s*"\.\/node-/.test(bytes.toString('utf8'))) nodeOnly.staticallyImported = true;
+      if (name.startsWith('node-')) nodeOnly.gzip = gz;
+      else if (name.startsWith('kernels-simd.generated')) kernelsGzip.simd = gz;
       else if (name.startsWith('kernels-relaxed.generated')) kernelsGzip.relaxed = gz;
       else {
         jsGzip += gz;
         jsRaw += bytes.length;
       }
     }
-    return { jsGzip, jsRaw, kernelsGzip, chunks };
+    return { jsGzip, jsRaw, kernelsGzip, nodeOnly, chunks };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -97,6 +105,7 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
     console.log(`JavaScript:              ${kb(s.jsGzip)} gzipped (${kb(s.jsRaw)} raw)`);
     console.log(`kernels, simd build:     ${kb(s.kernelsGzip.simd)} gzipped`);
     console.log(`kernels, relaxed build:  ${kb(s.kernelsGzip.relaxed)} gzipped`);
+    console.log(`Node only (not fetched): ${kb(s.nodeOnly.gzip)} gzipped`);
     console.log(
       `a page loads:            ${kb(s.jsGzip + Math.max(s.kernelsGzip.simd, s.kernelsGzip.relaxed))} at most`,
     );

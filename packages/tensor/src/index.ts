@@ -11,12 +11,14 @@
  */
 import { getBackend, registerFallbackBackend, setBackend } from './backend.js';
 import { jsBackend } from './backends/js/index.js';
-import { processEnv } from './backends/native/ffi.js';
-import { NO_BLAS, recordBlas, withNativeBlas } from './backends/native/index.js';
-import { tuneProcessMalloc } from './backends/native/malloc.js';
+import { inNode, processEnv } from './backends/native/ffi.js';
+import { NO_BLAS, mallocOutcome, recordBlas } from './backends/native/info.js';
 import { createWasmBackend, wasmSupported } from './backends/wasm/index.js';
 import { installCopy } from './ndarray.js';
 import './methods.js';
+
+/** The native layer (a system BLAS, malloc tuning), loaded in Node alone: a page never fetches its chunk. */
+const native = inNode() ? await import('./backends/native/node.js') : null;
 
 registerFallbackBackend(jsBackend);
 // through the backend in use, so a tracing compiler sees every copy `contiguous()` and `reshape` make
@@ -32,7 +34,8 @@ selectDefaultBackend();
  */
 function selectDefaultBackend(): void {
   const env = processEnv();
-  tuneProcessMalloc(env);
+  if (native === null) mallocOutcome(() => ({ reason: 'not in Node' }));
+  else native.tuneProcessMalloc(env);
   const none = (blasReason: string) => recordBlas({ ...NO_BLAS, blasReason });
   if (env.CHAINRULE_BACKEND === 'js') {
     none('CHAINRULE_BACKEND=js');
@@ -43,7 +46,8 @@ function selectDefaultBackend(): void {
     return;
   }
   try {
-    const chosen = withNativeBlas(createWasmBackend(jsBackend), env);
+    const wasm = createWasmBackend(jsBackend);
+    const chosen = native?.withNativeBlas(wasm, env) ?? { backend: wasm, ...NO_BLAS, blasReason: 'not in Node' };
     setBackend(chosen.backend);
     recordBlas(chosen);
   } catch {
@@ -53,7 +57,7 @@ function selectDefaultBackend(): void {
   }
 }
 
-export { type BackendInfo, backendInfo } from './backends/native/index.js';
+export { type BackendInfo, backendInfo } from './backends/native/info.js';
 export { NDArray, inferReshape } from './ndarray.js';
 export { mayOverlap, sameView } from './overlap.js';
 export {

@@ -93,7 +93,7 @@ describe.skipIf(live === null)(skipped('signalHold', libcReason), () => {
     expect(blockedNow(lib, SIGINT)).toBe(false);
   });
 
-  it('lets the mask linger until the task ends, or until a hold or release LINGER_MS after it was blocked', async () => {
+  it('lets the mask linger until the task ends, or a hold or release LINGER_MS after blocking', async () => {
     const hold = signalHold(koffi)!;
     hold.hold();
     hold.release();

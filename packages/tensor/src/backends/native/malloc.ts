@@ -18,6 +18,9 @@
  */
 
 import { type Env, type ForeignLibrary, LIBC, loadKoffi, nodeRequire, runtimePlatform } from './ffi.js';
+import { type MallocTuning, mallocOutcome } from './info.js';
+
+export { type MallocTuning, mallocOutcome } from './info.js';
 
 /** mallopt's parameters, from glibc's malloc.h. */
 const M_TRIM_THRESHOLD = -1;
@@ -27,9 +30,6 @@ const M_MMAP_THRESHOLD = -3;
 export function mmapThreshold(longBytes: number): number {
   return 4 * 2 ** 20 * longBytes;
 }
-
-/** What the tuning did: a description, or the reason malloc was left alone. */
-export type MallocTuning = { tuned: string } | { reason: string };
 
 /** Allocators that replace glibc's malloc when preloaded. */
 const PRELOADED_MALLOC = /jemalloc|tcmalloc|mimalloc|hoard|snmalloc|scudo/i;
@@ -73,23 +73,13 @@ export function tuneMalloc(load: () => ForeignLibrary, longBytes = 8): MallocTun
   return { tuned: `glibc ${version}: mmap threshold ${mib(mmap)}, trim threshold ${mib(2 * mmap)}` };
 }
 
-/** The outcome for the whole process, kept where every copy of this package in the thread finds it. */
-const OUTCOME = Symbol.for('@chainrule/tensor malloc tuning');
-
 /**
  * Tunes this process's malloc once, from Node's main thread (index.ts calls it at import): a second
  * copy of the package reports the first one's outcome, and a worker thread leaves malloc to the
  * main thread (the setting is the process's). `env` is the process's environment.
  */
 export function tuneProcessMalloc(env: Readonly<Env>): MallocTuning {
-  const holder = globalThis as { [OUTCOME]?: MallocTuning };
-  holder[OUTCOME] ??= decide(env);
-  return holder[OUTCOME];
-}
-
-/** The outcome `tuneProcessMalloc` recorded in this thread, or undefined before it ran. */
-export function mallocOutcome(): MallocTuning | undefined {
-  return (globalThis as { [OUTCOME]?: MallocTuning })[OUTCOME];
+  return mallocOutcome(() => decide(env))!;
 }
 
 function decide(env: Readonly<Env>): MallocTuning {

@@ -175,7 +175,8 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
   };
   return {
     hold() {
-      if (depth === 0 && runs === 0 && on && performance.now() - since >= LINGER_MS) restore(); // let them through
+      // lingering since LINGER_MS or more: let the signals sent meanwhile through first
+      if (idle() && performance.now() - since >= LINGER_MS) restore();
       depth++;
       if (on) return;
       try {

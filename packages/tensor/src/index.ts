@@ -57,7 +57,7 @@ function selectDefaultBackend(): void {
   }
 }
 
-export { type BackendInfo, backendInfo } from './backends/native/info.js';
+export { type BackendInfo, backendInfo, settleSignals } from './backends/native/info.js';
 export { NDArray, inferReshape } from './ndarray.js';
 export { mayOverlap, sameView } from './overlap.js';
 export {

@@ -100,3 +100,30 @@ export function backendInfo(): BackendInfo {
         ...mallocInfo,
       };
 }
+
+/** The signal holds of this thread (native/signals.ts), each settled before a thread starts. */
+const settlers: (() => void)[] = [];
+
+/** Registers a hold's `settle` (native/signals.ts: one per hold, so per thread). */
+export function beforeThreadStart(settle: () => void): void {
+  settlers.push(settle);
+}
+
+/**
+ * Puts back the calling thread's signal mask where a oneDNN product left it blocked (it lingers up to
+ * a millisecond, or to the end of the current task: see the tensor README). A thread started while it
+ * lingers inherits it for good (its own signals, SIGPROF included, stay blocked), so call this before
+ * `new Worker(...)` right after a product; chainrule's own thread pool does. A no-op where nothing
+ * lingers, in a browser, or without oneDNN.
+ * @example
+ * ```ts
+ * import { Worker } from 'node:worker_threads';
+ * import { matmul, ones, settleSignals } from '@chainrule/tensor';
+ * matmul(ones([64, 64]), ones([64, 64]));
+ * settleSignals();
+ * const worker = new Worker('postMessage(1)', { eval: true });
+ * ```
+ */
+export function settleSignals(): void {
+  for (const settle of settlers) settle();
+}

@@ -10,10 +10,13 @@
  * So oneDNN runs with every asynchronous signal blocked on its thread (`pthread_sigmask`). Each call
  * holds them, and a compiled plan's replay holds them from its first oneDNN call to its end (`during`,
  * native/index.ts). Blocking and restoring cost two system calls, 3–4 µs on this machine's VM (an
- * eager 64³ product takes 5), so the mask lingers after a hold ends: it is put back when the current
- * JavaScript task ends (a microtask), or by the first hold or release `LINGER_MS` after it was
- * blocked, whichever comes first. A process-directed signal (Ctrl-C's SIGINT, SIGTERM, SIGCHLD) is
- * meanwhile delivered to another of Node's threads, which block none of these; one sent to this
+ * eager 64³ product takes 5), so once SIGPROF is open (`openProfiler`, below) the mask lingers after
+ * a hold or run ends: it is put back when the current JavaScript task ends (a microtask), or by the
+ * first hold or release `LINGER_MS` after it was blocked, whichever comes first (a synchronous loop
+ * of products pays two system calls a millisecond). A process-directed signal (Ctrl-C's SIGINT,
+ * SIGTERM, SIGCHLD) is meanwhile delivered to another of Node's threads, which block none of these; one
+ * sent to this thread alone waits and is delivered then. A thread started meanwhile would inherit
+ * the blocked mask for good: `settleSignals()` (info.ts) puts it back first, as the wasm pool does.
  * thread alone waits and is delivered then. The faults a thread
  * raises itself (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) stay open. OpenMP's threads (two at
  * most) are started once, with every other signal blocked, which they keep (`startThreadsBlocked`,
@@ -23,6 +26,7 @@
  * oneDNN moved, so profiles stay as fine-grained as without oneDNN.
  */
 import { type ForeignLibrary, type Koffi, LIBC } from './ffi.js';
+import { beforeThreadStart } from './info.js';
 
 /** Blocks asynchronous signals on the calling thread and puts its mask back (see the file comment). */
 export interface SignalHold {
@@ -30,7 +34,7 @@ export interface SignalHold {
   hold(): void;
   /**
    * Ends a hold: the outermost one, outside `during`, lets the mask linger (see the file comment)
-   * or, `LINGER_MS` after it was blocked, restores it as it was.
+   * or, `LINGER_MS` after it was blocked or where SIGPROF is not open, restores it as it was.
    */
   release(): void;
   /**
@@ -39,12 +43,16 @@ export interface SignalHold {
    * where it makes none).
    */
   during<R>(f: () => R): R;
-  /** Restores the mask now where it lingers (nothing holds it): for a caller that cannot wait. */
+  /**
+   * Restores the mask now where no call holds it: where it lingers, or between the calls of a run
+   * (whose next call blocks again). For a thread about to start, which would inherit it.
+   */
   settle(): void;
   /**
-   * Leaves SIGPROF open from now on where this thread has (or is given) an alternate signal stack;
-   * false, leaving it blocked, where it has none. Only once no other thread that runs oneDNN can
-   * take it (OpenMP's threads started with it blocked).
+   * Leaves SIGPROF open from now on where this thread has (or is given) an alternate signal stack,
+   * and lets the mask linger from then on; false, leaving SIGPROF blocked and the mask restored at
+   * each hold's end, where it has none. Only once no other thread that runs oneDNN can take it
+   * (OpenMP's threads started with it blocked).
    */
   openProfiler(): boolean;
 }
@@ -60,9 +68,10 @@ const SIG_BLOCK = 0,
 const SYNCHRONOUS = [4, 5, 7, 8, 11] as const;
 
 /**
- * How long, in milliseconds, the signals may stay blocked before a hold or release lets through the
- * ones sent meanwhile: the longest a signal sent to this thread alone waits while oneDNN products
- * follow each other, against two system calls per product (see the file comment).
+ * How long, in milliseconds, the mask may linger blocked before a hold or release lets through the
+ * signals sent to this thread meanwhile (see the file comment). Inside a run, and during a product,
+ * they wait to its end; in a task that never ends (a synchronous script), to its next hold or
+ * release after this bound.
  */
 export const LINGER_MS = 1;
 
@@ -144,7 +153,8 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
     runs = 0,
     on = false,
     since = 0,
-    queued = false;
+    queued = false,
+    lingers = false; // only once SIGPROF is open: a lingering mask would delay the profiler's samples
   const refused = (what: string): Error => new Error(`oneDNN: pthread_sigmask refused to ${what} signals`);
   const block = (): void => {
     if (mask(SIG_BLOCK, blocked, saved) !== 0) throw refused('block');
@@ -156,13 +166,14 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
     if (mask(SIG_SETMASK, saved, null) !== 0) throw refused('restore');
   };
   const idle = (): boolean => depth === 0 && runs === 0 && on;
+  // between calls, inside a run too (its next call blocks again): for a thread about to start
   const settle = (): void => {
-    if (idle()) restore();
+    if (on && depth === 0) restore();
   };
   // the last hold or run has ended: restore now if the mask is old, else when the task ends
   const ended = (): void => {
     if (!idle()) return;
-    if (performance.now() - since >= LINGER_MS) {
+    if (!lingers || performance.now() - since >= LINGER_MS) {
       restore();
       return;
     }
@@ -170,9 +181,10 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
     queued = true;
     queueMicrotask(() => {
       queued = false;
-      settle();
+      if (idle()) restore();
     });
   };
+  beforeThreadStart(settle);
   return {
     hold() {
       // lingering since LINGER_MS or more: let the signals sent meanwhile through first
@@ -204,7 +216,8 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
     settle,
     openProfiler() {
       settle();
-      return !on && ensureAltStack(libc) && remove(blocked, SIGPROF) === 0;
+      lingers = !on && ensureAltStack(libc) && remove(blocked, SIGPROF) === 0;
+      return lingers;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { CONTROL_BYTES, type WasmHeap } from './runtime.js';
 import type { KernelExports } from './kernel-exports.js';
 import type { WasmModule } from './wasm-api.js';
+import { settleSignals } from '../native/info.js';
 import { webWorkerCores } from './web-env.js';
 
 // A pool of worker threads sharing the wasm memory, for splitting the rows of large matmuls.
@@ -279,6 +280,7 @@ export class ThreadPool extends GemmPoolBase {
     const node = nodeWorkers();
     const workers = node === undefined || !heap.shared ? 0 : Math.max(0, threads - 1);
     super(heap, workers);
+    if (workers > 0) settleSignals(); // a lingering oneDNN mask would stay blocked in the workers for good
     for (let id = 1; id <= workers; id++) {
       const w = new node!.Worker(WORKER_SOURCE, {
         eval: true,

@@ -11,14 +11,14 @@
  */
 import { getBackend, registerFallbackBackend, setBackend } from './backend.js';
 import { jsBackend } from './backends/js/index.js';
-import { inNode, processEnv } from './backends/native/ffi.js';
+import { nodeRequire, processEnv } from './backends/native/ffi.js';
 import { NO_BLAS, mallocOutcome, recordBlas } from './backends/native/info.js';
 import { createWasmBackend, wasmSupported } from './backends/wasm/index.js';
 import { installCopy } from './ndarray.js';
 import './methods.js';
 
 /** The native layer (a system BLAS, malloc tuning), loaded in Node alone: a page never fetches its chunk. */
-const native = inNode() ? await import('./backends/native/node.js') : null;
+const native = nodeRequire() !== null ? await import('./backends/native/node.js') : null;
 
 registerFallbackBackend(jsBackend);
 // through the backend in use, so a tracing compiler sees every copy `contiguous()` and `reshape` make

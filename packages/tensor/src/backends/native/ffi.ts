@@ -42,11 +42,6 @@ export function loadKoffi(require: NodeRequire | null): Koffi | { reason: string
   }
 }
 
-/** Whether this runs in Node (or a runtime that says it is Node-compatible): where the native layer loads. */
-export function inNode(): boolean {
-  return typeof (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node === 'string';
-}
-
 /** The process's platform (`linux`, `darwin`, ...), or `browser` outside Node. */
 export function runtimePlatform(): string {
   return (globalThis as { process?: { platform?: string } }).process?.platform ?? 'browser';

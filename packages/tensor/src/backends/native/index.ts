@@ -13,8 +13,6 @@ import { type BlasFound, NO_BLAS } from './info.js';
 import { blasMatmul } from './matmul.js';
 import type { SignalHold } from './signals.js';
 
-export { type BackendInfo, type BlasFound, NO_BLAS, backendInfo, blasStatus, recordBlas } from './info.js';
-
 /** A backend with or without a native BLAS, and what happened. */
 export interface WithBlas extends BlasFound {
   backend: Backend;

@@ -20,8 +20,6 @@
 import { type Env, type ForeignLibrary, LIBC, loadKoffi, nodeRequire, runtimePlatform } from './ffi.js';
 import { type MallocTuning, mallocOutcome } from './info.js';
 
-export { type MallocTuning, mallocOutcome } from './info.js';
-
 /** mallopt's parameters, from glibc's malloc.h. */
 const M_TRIM_THRESHOLD = -1;
 const M_MMAP_THRESHOLD = -3;

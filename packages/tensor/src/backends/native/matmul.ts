@@ -133,7 +133,7 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
         // (views only where needed: each costs a typed array, a tenth of a 64³ product's time here)
         const av = (oa === 0 ? A.data : A.data.subarray(oa)) as View;
         const bv = (ob === 0 ? B.data : B.data.subarray(ob)) as View;
-        const cv = count === 1 && data.length === m * n ? data : data.subarray(i * m * n, (i + 1) * m * n);
+        const cv = count === 1 ? data : data.subarray(i * m * n, (i + 1) * m * n); // data: exactly count·m·n
         if (split === null || !runSplit(split, f64, la, lb, m, n, k, av, bv, cv))
           gemm(ROW_MAJOR, la.trans, lb.trans, m, n, k, 1, av, la.ld, bv, lb.ld, 0, cv, n);
         for (let d = batch.length - 1; d >= 0; d--) {

@@ -17,8 +17,7 @@
  * SIGTERM, SIGCHLD) is meanwhile delivered to another of Node's threads, which block none of these; one
  * sent to this thread alone waits and is delivered then. A thread started meanwhile would inherit
  * the blocked mask for good: `settleSignals()` (info.ts) puts it back first, as the wasm pool does.
- * thread alone waits and is delivered then. The faults a thread
- * raises itself (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) stay open. OpenMP's threads (two at
+ * The faults a thread raises itself (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP) stay open. OpenMP's threads (two at
  * most) are started once, with every other signal blocked, which they keep (`startThreadsBlocked`,
  * onednn.ts); the split helper (split.ts) blocks them for good. After that SIGPROF opens on the
  * calling thread (`openProfiler`) where it has an alternate signal stack of 64 KiB or more (given
@@ -165,14 +164,15 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
     on = false;
     if (mask(SIG_SETMASK, saved, null) !== 0) throw refused('restore');
   };
-  const idle = (): boolean => depth === 0 && runs === 0 && on;
+  // blocked with no call or run holding it
+  const lingering = (): boolean => depth === 0 && runs === 0 && on;
   // between calls, inside a run too (its next call blocks again): for a thread about to start
   const settle = (): void => {
     if (on && depth === 0) restore();
   };
   // the last hold or run has ended: restore now if the mask is old, else when the task ends
   const ended = (): void => {
-    if (!idle()) return;
+    if (!lingering()) return;
     if (!lingers || performance.now() - since >= LINGER_MS) {
       restore();
       return;
@@ -181,14 +181,14 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
     queued = true;
     queueMicrotask(() => {
       queued = false;
-      if (idle()) restore();
+      if (lingering()) restore();
     });
   };
   beforeThreadStart(settle);
   return {
     hold() {
       // lingering since LINGER_MS or more: let the signals sent meanwhile through first
-      if (idle() && performance.now() - since >= LINGER_MS) restore();
+      if (lingering() && performance.now() - since >= LINGER_MS) restore();
       depth++;
       if (on) return;
       try {
@@ -216,7 +216,7 @@ function makeHold(koffi: Koffi, lib: ForeignLibrary | undefined): SignalHold | n
     settle,
     openProfiler() {
       settle();
-      lingers = !on && ensureAltStack(libc) && remove(blocked, SIGPROF) === 0;
+      if (!lingers) lingers = !on && ensureAltStack(libc) && remove(blocked, SIGPROF) === 0;
       return lingers;
     },
   };

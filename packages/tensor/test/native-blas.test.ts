@@ -213,6 +213,7 @@ describe('thread count per product', () => {
       threads,
       kernels: null,
       split: null,
+      primitive: null,
       float64: null,
       hold: null,
     };
@@ -251,6 +252,7 @@ describe('thread count per product', () => {
       threads: null,
       kernels: null,
       split: null,
+      primitive: null,
       float64: null,
       hold,
     };

@@ -139,6 +139,7 @@ describe('BLIS threads', () => {
       threads,
       kernels: 'skx',
       split: null,
+      primitive: null,
       float64: null,
       hold: null,
     };

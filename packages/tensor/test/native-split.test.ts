@@ -134,6 +134,7 @@ describe('which products are cut', () => {
     split,
     float64: null,
     hold: null,
+    primitive: null,
   });
   const record = (dialect: SplitDialect = 'cblas') => {
     const asked: number[] = [];

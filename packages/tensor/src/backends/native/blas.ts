@@ -18,6 +18,7 @@ import {
   processEnv,
 } from './ffi.js';
 import { ONEDNN_CANDIDATES, onednn } from './onednn.js';
+import { type MatmulPrimitive, onednnMatmul } from './onednn-matmul.js';
 import { type SignalHold, heldCalls } from './signals.js';
 import { type SplitGemm, createSplitGemm } from './split.js';
 import { type BlasThreads, envThreads, threadControl } from './threads.js';
@@ -44,10 +45,16 @@ export interface Blas {
   /** The kernel set the library runs where it says (OpenBLAS's core, BLIS's configuration, oneDNN's ISA), else null. */
   kernels: string | null;
   /**
-   * Two-thread gemms (split.ts) for BLIS on two or more threads, or oneDNN on two OpenMP threads,
-   * where a helper thread can run, else null (matmul.ts decides which products are cut).
+   * Two-thread gemms (split.ts) for BLIS on two or more threads, or oneDNN on two OpenMP threads
+   * where it has no matmul primitive, where a helper thread can run, else null (matmul.ts decides
+   * which products are cut).
    */
   split: SplitGemm | null;
+  /**
+   * oneDNN's matmul primitive (onednn-matmul.ts), which matmul.ts gives the A·Bᵀ products it runs
+   * better than `sgemm` on two or more threads (`primitiveTakes`); null for other libraries.
+   */
+  primitive: MatmulPrimitive | null;
   /**
    * Where `dgemm` is null, the library float64 products go through instead (the default selection's
    * next one with a `cblas_dgemm`), or null: they stay on the fallback kernel.
@@ -254,9 +261,12 @@ function loadLibrary(require: NodeRequire, koffi: Koffi, library: string): Blas 
   const procs = (require('node:os') as { availableParallelism(): number }).availableParallelism();
   const dnnl = onednn(lib, koffi, procs, env);
   if (dnnl !== null) {
-    // halves only where oneDNN's threads are two (matmul.ts): on more, its own threads
-    const split = dnnl.threads?.max === 2 ? createSplitGemm(require, koffi, library, 'dnnl') : null;
-    return { ...dnnl, dgemm: null, library, split, float64: null };
+    // its matmul primitive where its threads are OpenMP's (null in version 3: onednn-matmul.ts);
+    // halves only where they are two and it has none (matmul.ts)
+    const primitive = dnnl.threads === null ? null : onednnMatmul(lib);
+    const halves = dnnl.threads?.max === 2 && primitive === null;
+    const split = halves ? createSplitGemm(require, koffi, library, 'dnnl') : null;
+    return { ...dnnl, dgemm: null, library, split, float64: null, primitive };
   }
   const sgemm = lib.func(gemmSignature('s', 'array')) as Gemm;
   const dgemm = lib.func(gemmSignature('d', 'array')) as Gemm;
@@ -272,6 +282,7 @@ function loadLibrary(require: NodeRequire, koffi: Koffi, library: string): Blas 
     split: blis !== null && threads !== null && threads.max >= 2 ? createSplitGemm(require, koffi, library) : null,
     float64: null,
     hold: null,
+    primitive: null,
   };
 }
 

@@ -9,8 +9,9 @@
  * BLIS products above `SPLIT_MIN_WORK` run as two halves on two threads instead (split.ts): where
  * BLIS is to run on two (two cores, or `BLIS_NUM_THREADS=2`) up to `SPLIT_MAX_WORK`, on more only
  * below `oneThreadWork` (above either, BLIS's own threads); a C too narrow to cut runs whole.
- * oneDNN products with B transposed from `ONEDNN_SPLIT_MIN_WORK` on run as halves where its OpenMP
- * threads are two (onednn.ts says why).
+ * oneDNN products with B transposed on two or more of its OpenMP threads run on its matmul primitive
+ * where it runs them faster (`primitiveTakes`, onednn-matmul.ts); where it has none (version 3),
+ * from `ONEDNN_SPLIT_MIN_WORK` on, as halves where its threads are two (onednn.ts says why).
  */
 import type { Backend } from '../../backend.js';
 import { type DType, allocate, checkAllocation } from '../../dtype.js';
@@ -18,6 +19,7 @@ import { NDArray } from '../../ndarray.js';
 import { type Blas, float64Library } from './blas.js';
 import { NO_TRANS, ROW_MAJOR, TRANS } from './cblas.js';
 import { ONEDNN_SPLIT_MIN_WORK } from './onednn.js';
+import { primitiveTakes } from './onednn-matmul.js';
 import { SPLIT_MAX_WORK, SPLIT_MIN_WORK, type SplitGemm, canCut } from './split.js';
 
 /** m·n·k below which a product stays on the fallback kernel. */
@@ -117,8 +119,11 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
     const threads = lib.threads;
     const work = m * n * k;
     const split = twoHalves(lib, m, n, work, lb.trans) ? lib.split : null;
-    if (threads !== null) threads.use(split !== null || work < threads.oneThreadWork ? 1 : threads.max);
+    const used = threads === null || split !== null || work < threads.oneThreadWork ? 1 : threads.max;
+    threads?.use(used);
     const f64 = outDtype === 'float64';
+    const abt = !f64 && used >= 2 && la.trans === NO_TRANS && lb.trans === TRANS && primitiveTakes(m, n, k);
+    const primitive = abt ? lib.primitive : null;
     const index = new Array<number>(batch.length).fill(0);
     // one hold of the library's signal hold (oneDNN's: signals.ts) for all of a batch's gemms
     lib.hold?.hold();
@@ -134,7 +139,8 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
         const av = (oa === 0 ? A.data : A.data.subarray(oa)) as View;
         const bv = (ob === 0 ? B.data : B.data.subarray(ob)) as View;
         const cv = count === 1 ? data : data.subarray(i * m * n, (i + 1) * m * n); // data: exactly count·m·n
-        if (split === null || !runSplit(split, f64, la, lb, m, n, k, av, bv, cv))
+        const ran = primitive?.abt(m, n, k, av, la.ld, bv, lb.ld, cv, n, used) === true;
+        if (!ran && (split === null || !runSplit(split, f64, la, lb, m, n, k, av, bv, cv)))
           gemm(ROW_MAJOR, la.trans, lb.trans, m, n, k, 1, av, la.ld, bv, lb.ld, 0, cv, n);
         for (let d = batch.length - 1; d >= 0; d--) {
           if (++index[d]! < batch[d]!) break;

@@ -47,7 +47,12 @@ export function dnnlSgemmSignature(matrices: 'array' | 'address'): string {
 
 /** Throws, naming the shape and the status, where a `dnnl_sgemm` call returned other than success (0). */
 export function checkStatus(status: number, m: number, n: number, k: number): void {
-  if (status !== 0) throw new Error(`oneDNN sgemm ${m}×${n}×${k}: ${STATUS[status] ?? `status ${status}`}`);
+  if (status !== 0) throw new Error(`oneDNN sgemm ${m}×${n}×${k}: ${statusName(status)}`);
+}
+
+/** A `dnnl_status_t` by its name (`invalid arguments`...), or `status N` where it has none here. */
+export function statusName(status: number): string {
+  return STATUS[status] ?? `status ${status}`;
 }
 
 /** oneDNN's transpose flag ('N' or 'T' as a char code) for cblas's. */

@@ -1,15 +1,19 @@
 /**
  * oneDNN's matmul primitive (onednn-matmul.ts) and matmul.ts's rule for it: the A·Bᵀ products it
- * takes run on it, within the gemm bound and with the same bits each time, strided views and
- * batches included; the others stay on `dnnl_sgemm`; shapes it makes no primitive for write
- * nothing; it keeps a bounded number of shapes. Where oneDNN does not load, has no primitive
- * (version 3) or runs on one thread, the suite reports itself skipped with the reason.
+ * takes run on it, within the gemm bound and with the same bits each time, strided views, batches
+ * and an `out` inside a larger array included; the others (float64 ones too) stay on `dnnl_sgemm`;
+ * shapes it makes no primitive for write nothing; each product runs inside the signal hold; it
+ * keeps the primitives of a bounded number of shapes, the least recently used let go first. Where
+ * oneDNN does not load, has no primitive (version 3) or runs on one thread, the suite reports
+ * itself skipped with the reason.
  */
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import type { Blas } from '../src/backends/native/blas.js';
+import type { ForeignLibrary, Koffi } from '../src/backends/native/ffi.js';
 import { blasMatmul } from '../src/backends/native/matmul.js';
-import { KEPT_SHAPES, PRIMITIVE_MAX_C, primitiveTakes } from '../src/backends/native/onednn-matmul.js';
-import { type NDArray, Rng, jsBackend, randn } from '../src/index.js';
+import { KEPT_SHAPES, PRIMITIVE_MAX_C, onednnMatmul, primitiveTakes } from '../src/backends/native/onednn-matmul.js';
+import { NDArray, Rng, jsBackend, randn } from '../src/index.js';
 import { expectWithinGemmBound } from './backend-helpers.js';
 import { firstOnednn } from './onednn-helpers.js';
 
@@ -95,6 +99,27 @@ describe.skipIf(live === null)(title, () => {
     expectWithinGemmBound(wide.a, wide.b, got);
   });
 
+  it('writes an `out` view inside a larger array and nothing around it', () => {
+    const { a, b } = abt(128, 256, 512);
+    const whole = new Float32Array(2 + 128 * 256 + 3).fill(Number.NaN);
+    const out = new NDArray(whole, [128, 256], undefined, 2);
+    const before = primitive.runs();
+    matmul(a, b, 'float32', out);
+    expect(primitive.runs()).toBe(before + 1);
+    expectWithinGemmBound(a, b, values(out.contiguous()));
+    expect([...whole.subarray(0, 2), ...whole.subarray(2 + 128 * 256)].every(Number.isNaN)).toBe(true);
+  });
+
+  it('leaves float64 A·Bᵀ to the float64 library or the fallback kernel', () => {
+    const f64 = (x: NDArray) => jsBackend.copy(x, 'float64');
+    const { a, b } = abt(256, 256, 384);
+    const before = primitive.runs();
+    const got = matmul(f64(a), f64(b), 'float64');
+    expect(primitive.runs()).toBe(before);
+    expect(got.dtype).toBe('float64');
+    expectWithinGemmBound(f64(a), f64(b), Array.from(got.data as Float64Array));
+  });
+
   it('writes nothing and says false for an empty product or strides that overlap', () => {
     const a = new Float32Array(64).fill(1);
     const c = new Float32Array(64).fill(7);
@@ -106,13 +131,68 @@ describe.skipIf(live === null)(title, () => {
     expect(c.every((x) => x === 8)).toBe(true);
   });
 
-  it(`keeps the primitives of at most ${KEPT_SHAPES} shapes, remaking one it let go`, () => {
-    const a = new Float32Array(40 * 40).fill(1);
-    const c = new Float32Array(40 * 40);
-    for (let n = 1; n <= KEPT_SHAPES + 8; n++) expect(primitive.abt(4, n, 40, a, 40, a, 40, c, n, 2)).toBe(true);
-    expect(primitive.shapes()).toBe(KEPT_SHAPES);
+  // a primitive of its own on oneDNN's handle, its primitives counted as made, its holds as taken
+  const require = createRequire(import.meta.url);
+  const counted = () => {
+    const lib = (require('koffi') as Koffi).load(blas.library);
+    const counts = { made: 0, held: 0, holding: 0, ranHeld: 0 };
+    const counting: ForeignLibrary = {
+      func: (signature) => {
+        const fn = lib.func(signature);
+        if (signature.includes('dnnl_primitive_create'))
+          return (...args) => {
+            counts.made++;
+            return fn(...args);
+          };
+        if (!signature.includes('dnnl_primitive_execute')) return fn;
+        return (...args) => {
+          if (counts.holding > 0) counts.ranHeld++;
+          return fn(...args);
+        };
+      },
+    };
+    const hold = blas.hold!;
+    const countingHold = {
+      ...hold,
+      hold: () => {
+        counts.held++;
+        counts.holding++;
+        hold.hold();
+      },
+      release: () => {
+        counts.holding--;
+        hold.release();
+      },
+    };
+    return { p: onednnMatmul(counting, blas.threads!, countingHold)!, counts };
+  };
+
+  it('runs each product inside the signal hold', () => {
+    const { p, counts } = counted();
+    const a = new Float32Array(64 * 64).fill(1);
+    const c = new Float32Array(64 * 64);
+    for (let i = 0; i < 3; i++) expect(p.abt(64, 64, 64, a, 64, a, 64, c, 64, 2)).toBe(true);
+    expect(counts).toEqual({ made: 1, held: 3, holding: 0, ranHeld: 3 });
+    expect(c.every((x) => x === 64)).toBe(true);
+  });
+
+  it(`keeps the primitives of at most ${KEPT_SHAPES} shapes, letting the least recently used go`, () => {
+    const { p, counts } = counted();
+    const n = KEPT_SHAPES + 1;
+    const a = new Float32Array(n * 40).fill(1); // A (4×40) and B (up to n×40)
+    const c = new Float32Array(4 * n);
+    const run = (cols: number) => expect(p.abt(4, cols, 40, a, 40, a, 40, c, cols, 2)).toBe(true);
+    for (let cols = 1; cols <= KEPT_SHAPES; cols++) run(cols);
+    expect([counts.made, p.shapes()]).toEqual([KEPT_SHAPES, KEPT_SHAPES]);
+    run(1); // used again: the most recent now
+    expect(counts.made).toBe(KEPT_SHAPES);
+    run(n); // one shape more: the least recently used (2 columns) goes
+    expect([counts.made, p.shapes()]).toEqual([KEPT_SHAPES + 1, KEPT_SHAPES]);
+    run(1);
+    expect(counts.made).toBe(KEPT_SHAPES + 1); // kept
     c.fill(0);
-    expect(primitive.abt(4, 1, 40, a, 40, a, 40, c, 1, 2)).toBe(true); // let go above, made again
-    expect(Array.from(c.subarray(0, 4))).toEqual([40, 40, 40, 40]);
+    run(2); // let go above, made again
+    expect(counts.made).toBe(KEPT_SHAPES + 2);
+    expect(Array.from(c.subarray(0, 8))).toEqual(new Array(8).fill(40));
   });
 });

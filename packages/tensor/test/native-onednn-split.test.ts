@@ -1,6 +1,7 @@
 /**
- * oneDNN's A·Bᵀ products in two halves (split.ts with `dnnl_sgemm`, matmul.ts's rule where oneDNN
- * has no matmul primitive: version 3; here the primitive is left out): the same bits whether the
+ * oneDNN's A·Bᵀ products in two halves (split.ts with `dnnl_sgemm`, matmul.ts's rule for those its
+ * matmul primitive does not take, all of them with oneDNN 3; here the primitive is left out, so
+ * that the halves take the cases below too): the same bits whether the
  * helper thread or the calling thread runs the second half, within the gemm bound, and a half
  * oneDNN refuses raises its status for the whole product. Where oneDNN does not load, or its
  * threads are not two OpenMP threads, the suite reports itself skipped with the reason.
@@ -19,11 +20,11 @@ import { beforeAndAfterHelper, fakeWorkers, waitFor } from './split-helpers.js';
 
 const NO_TRANS = 111;
 
-/** The first oneDNN that loads alone, on two OpenMP threads, without its primitive, or why there is none. */
+/** The first oneDNN that loads alone, with its halves (its matmul primitive left out), or why there is none. */
 const found = ((): Blas | { reason: string } => {
   const b = firstOnednn();
   if ('reason' in b) return b;
-  return b.threads?.max === 2
+  return b.split !== null
     ? { ...b, primitive: null }
     : { reason: `${b.library}: its threads are not two OpenMP threads` };
 })();

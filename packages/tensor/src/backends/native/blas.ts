@@ -45,9 +45,8 @@ export interface Blas {
   /** The kernel set the library runs where it says (OpenBLAS's core, BLIS's configuration, oneDNN's ISA), else null. */
   kernels: string | null;
   /**
-   * Two-thread gemms (split.ts) for BLIS on two or more threads, or oneDNN on two OpenMP threads
-   * where it has no matmul primitive, where a helper thread can run, else null (matmul.ts decides
-   * which products are cut).
+   * Two-thread gemms (split.ts) for BLIS on two or more threads, or oneDNN on two OpenMP threads,
+   * where a helper thread can run, else null (matmul.ts decides which products are cut).
    */
   split: SplitGemm | null;
   /**
@@ -261,11 +260,11 @@ function loadLibrary(require: NodeRequire, koffi: Koffi, library: string): Blas 
   const procs = (require('node:os') as { availableParallelism(): number }).availableParallelism();
   const dnnl = onednn(lib, koffi, procs, env);
   if (dnnl !== null) {
-    // its matmul primitive where its threads are OpenMP's (null in version 3: onednn-matmul.ts);
-    // halves only where they are two and it has none (matmul.ts)
-    const primitive = dnnl.threads === null ? null : onednnMatmul(lib);
-    const halves = dnnl.threads?.max === 2 && primitive === null;
-    const split = halves ? createSplitGemm(require, koffi, library, 'dnnl') : null;
+    // its matmul primitive where its OpenMP threads are two or more (null in version 3:
+    // onednn-matmul.ts); halves only where they are two (matmul.ts), on more its own threads
+    const { threads, hold } = dnnl;
+    const primitive = threads !== null && threads.max >= 2 ? onednnMatmul(lib, threads, hold) : null;
+    const split = threads?.max === 2 ? createSplitGemm(require, koffi, library, 'dnnl') : null;
     return { ...dnnl, dgemm: null, library, split, float64: null, primitive };
   }
   const sgemm = lib.func(gemmSignature('s', 'array')) as Gemm;

@@ -10,8 +10,9 @@
  * BLIS is to run on two (two cores, or `BLIS_NUM_THREADS=2`) up to `SPLIT_MAX_WORK`, on more only
  * below `oneThreadWork` (above either, BLIS's own threads); a C too narrow to cut runs whole.
  * oneDNN products with B transposed on two or more of its OpenMP threads run on its matmul primitive
- * where it runs them faster (`primitiveTakes`, onednn-matmul.ts); where it has none (version 3),
- * from `ONEDNN_SPLIT_MIN_WORK` on, as halves where its threads are two (onednn.ts says why).
+ * where it runs them faster (`primitiveTakes`, onednn-matmul.ts); the others (all of them with
+ * oneDNN 3, which has none) from `ONEDNN_SPLIT_MIN_WORK` on as halves where its threads are two
+ * (onednn.ts says why).
  */
 import type { Backend } from '../../backend.js';
 import { type DType, allocate, checkAllocation } from '../../dtype.js';
@@ -118,12 +119,13 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
         : unfilled(outDtype as 'float32' | 'float64', count * m * n); // a float: lib is null otherwise
     const threads = lib.threads;
     const work = m * n * k;
-    const split = twoHalves(lib, m, n, work, lb.trans) ? lib.split : null;
+    const f64 = outDtype === 'float64';
+    // A·Bᵀ on two or more of oneDNN's threads: its matmul primitive where it runs it faster
+    const abt = !f64 && la.trans === NO_TRANS && lb.trans === TRANS && primitiveTakes(m, n, k);
+    const primitive = abt && threads !== null && work >= threads.oneThreadWork ? lib.primitive : null;
+    const split = primitive === null && twoHalves(lib, m, n, work, lb.trans) ? lib.split : null;
     const used = threads === null || split !== null || work < threads.oneThreadWork ? 1 : threads.max;
     threads?.use(used);
-    const f64 = outDtype === 'float64';
-    const abt = !f64 && used >= 2 && la.trans === NO_TRANS && lb.trans === TRANS && primitiveTakes(m, n, k);
-    const primitive = abt ? lib.primitive : null;
     const index = new Array<number>(batch.length).fill(0);
     // one hold of the library's signal hold (oneDNN's: signals.ts) for all of a batch's gemms
     lib.hold?.hold();
@@ -139,7 +141,9 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
         const av = (oa === 0 ? A.data : A.data.subarray(oa)) as View;
         const bv = (ob === 0 ? B.data : B.data.subarray(ob)) as View;
         const cv = count === 1 ? data : data.subarray(i * m * n, (i + 1) * m * n); // data: exactly count·m·n
-        const ran = primitive?.abt(m, n, k, av, la.ld, bv, lb.ld, cv, n, used) === true;
+        const ran =
+          primitive?.abt(m, n, k, av as Float32Array, la.ld, bv as Float32Array, lb.ld, cv as Float32Array, n, used) ===
+          true;
         if (!ran && (split === null || !runSplit(split, f64, la, lb, m, n, k, av, bv, cv)))
           gemm(ROW_MAJOR, la.trans, lb.trans, m, n, k, 1, av, la.ld, bv, lb.ld, 0, cv, n);
         for (let d = batch.length - 1; d >= 0; d--) {

@@ -1,17 +1,20 @@
 /**
  * oneDNN's matmul primitive (its version-2 C API), for the float32 products its `dnnl_sgemm` runs
- * slowly: A·Bᵀ (a linear layer's x·Wᵀ) on two OpenMP threads, up to 1.5x slower than A·B, where the
- * primitive (oneDNN's `brg:avx512_core` kernels here) runs it as fast as A·B. Measured here (oneDNN
- * 2.6.3, two threads, a C loop, µs, sgemm / primitive): 512³ 805–1247 / 663–832, 256×512×512
- * 504 / 364, 128×256×784 213 / 154, 128×256×256 73 / 59 (`primitiveTakes` says which shapes). A·B
- * and Aᵀ·B gained nothing (0.84–1.06x), nor did A·Bᵀ on one thread (0.73–1.24x, mostly within 8%).
- * Each shape's primitive (with its strides and thread count) is made once, on its first product,
- * and kept; its memory objects are pointed at the operands before each run. Version 3 replaced this
- * API (its `dnnl_matmul_desc_init` is gone): there, and wherever a piece is missing, `onednnMatmul`
- * gives null. Nothing here is reached in a browser.
+ * slowly: A·Bᵀ (a linear layer's x·Wᵀ) on two OpenMP threads, up to 1.5x slower than A·B, where
+ * the primitive (oneDNN's `brg:avx512_core` kernels here) runs it as fast as A·B. Measured here
+ * (oneDNN 2.6.3, two threads, a C loop, µs, sgemm / primitive): 512³ 805–1247 / 663–832,
+ * 256×512×512 504 / 364, 128×256×784 213 / 154, 128×256×256 52–73 / 56–59 (`primitiveTakes` says
+ * which shapes). A·B and Aᵀ·B gained nothing (0.84–1.06x), nor did A·Bᵀ on one thread (0.73–1.24x,
+ * mostly within 8%). Each shape's primitive (with its strides and thread count) is made once, on
+ * its first product, and kept (up to `KEPT_SHAPES`); its memory objects are pointed at the
+ * operands before each run. Version 3 replaced this API (its `dnnl_matmul_desc_init` is gone):
+ * there, and wherever a piece is missing, `onednnMatmul` gives null. Nothing here is reached in a
+ * browser.
  */
 import type { ForeignLibrary } from './ffi.js';
 import { statusName } from './onednn.js';
+import type { SignalHold } from './signals.js';
+import type { BlasThreads } from './threads.js';
 
 /**
  * The A·Bᵀ products (C m×n, inner size k) on two or more threads that the primitive runs faster than
@@ -32,26 +35,26 @@ export const PRIMITIVE_MAX_C = 2 ** 20;
 export interface MatmulPrimitive {
   /**
    * C ← A·Bᵀ (row-major: A m×k, B n×k, C m×n, leading dimensions `lda`, `ldb`, `ldc`) on `threads`
-   * OpenMP threads, the count the caller set (the primitive is made for it). False, with nothing
-   * written, for an empty product or where oneDNN makes no primitive for this shape (strides that
-   * overlap: a leading dimension below the row's length); throws, naming the shape and oneDNN's
-   * status, where it refuses to run one it made.
+   * OpenMP threads (it sets the count: the primitive is made for it), inside oneDNN's signal hold.
+   * False, with nothing written, for an empty product or where oneDNN makes no primitive for this
+   * shape (strides that overlap: a leading dimension below the row's length); throws, naming the
+   * shape and oneDNN's status, where it refuses to run one it made.
    */
   abt(
     m: number,
     n: number,
     k: number,
-    a: Float32Array | Float64Array,
+    a: Float32Array,
     lda: number,
-    b: Float32Array | Float64Array,
+    b: Float32Array,
     ldb: number,
-    c: Float32Array | Float64Array,
+    c: Float32Array,
     ldc: number,
     threads: number,
   ): boolean;
   /** How many products it has run. */
   runs(): number;
-  /** How many shapes' primitives it keeps (at most `KEPT_SHAPES`). */
+  /** How many shapes it keeps (at most `KEPT_SHAPES`; those oneDNN made no primitive for included). */
   shapes(): number;
 }
 
@@ -71,7 +74,7 @@ const F32 = 3,
   ARG_WEIGHTS = 33,
   ARG_DST = 17;
 
-/** How many shapes' primitives are kept (the earliest made goes first). */
+/** How many shapes' primitives are kept (the least recently used goes first). */
 export const KEPT_SHAPES = 64;
 
 /** `dnnl_exec_arg_t`: an int and a memory handle, 16 bytes. */
@@ -80,31 +83,35 @@ const EXEC_ARG_BYTES = 16;
 /** One shape's primitive: its handle, its three memory objects, and `dnnl_primitive_execute`'s arguments. */
 interface Made {
   primitive: number;
-  memories: [number, number, number];
+  memories: number[];
   args: Uint8Array;
 }
 
 type Call = (...args: unknown[]) => unknown;
 
-/** oneDNN's functions the primitive needs (handles as `uintptr_t`), or null where one is missing. */
-function declare(lib: ForeignLibrary): Record<string, Call> | null {
-  const signatures: Record<string, string> = {
-    engine: 'int dnnl_engine_create(uint64_t *, int, size_t)',
-    stream: 'int dnnl_stream_create(uint64_t *, uintptr_t, unsigned int)',
-    strides: 'int dnnl_memory_desc_init_by_strides(void *, int, const int64_t *, int, const int64_t *)',
-    matmul: 'int dnnl_matmul_desc_init(void *, const void *, const void *, const void *, const void *)',
-    describe: 'int dnnl_primitive_desc_create(uint64_t *, const void *, uintptr_t, uintptr_t, uintptr_t)',
-    create: 'int dnnl_primitive_create(uint64_t *, uintptr_t)',
-    forget: 'int dnnl_primitive_desc_destroy(uintptr_t)',
-    destroy: 'int dnnl_primitive_destroy(uintptr_t)',
-    free: 'int dnnl_memory_destroy(uintptr_t)',
-    memory: 'int dnnl_memory_create(uint64_t *, const void *, uintptr_t, uintptr_t)',
-    point: 'int dnnl_memory_set_data_handle(uintptr_t, void *)',
-    execute: 'int dnnl_primitive_execute(uintptr_t, uintptr_t, int, const void *)',
-    wait: 'int dnnl_stream_wait(uintptr_t)',
-  };
+/** oneDNN's functions the primitive needs, by what they do (handles as `uintptr_t`). */
+const SIGNATURES = {
+  engine: 'int dnnl_engine_create(uint64_t *, int, size_t)',
+  stream: 'int dnnl_stream_create(uint64_t *, uintptr_t, unsigned int)',
+  memoryDesc: 'int dnnl_memory_desc_init_by_strides(void *, int, const int64_t *, int, const int64_t *)',
+  matmulDesc: 'int dnnl_matmul_desc_init(void *, const void *, const void *, const void *, const void *)',
+  primitiveDesc: 'int dnnl_primitive_desc_create(uint64_t *, const void *, uintptr_t, uintptr_t, uintptr_t)',
+  forgetDesc: 'int dnnl_primitive_desc_destroy(uintptr_t)',
+  primitive: 'int dnnl_primitive_create(uint64_t *, uintptr_t)',
+  destroy: 'int dnnl_primitive_destroy(uintptr_t)',
+  memory: 'int dnnl_memory_create(uint64_t *, const void *, uintptr_t, uintptr_t)',
+  free: 'int dnnl_memory_destroy(uintptr_t)',
+  point: 'int dnnl_memory_set_data_handle(uintptr_t, void *)',
+  execute: 'int dnnl_primitive_execute(uintptr_t, uintptr_t, int, const void *)',
+  wait: 'int dnnl_stream_wait(uintptr_t)',
+} as const;
+
+type Functions = Record<keyof typeof SIGNATURES, Call>;
+
+/** The functions of SIGNATURES in `lib`, or null where one is missing (oneDNN 3). */
+function declare(lib: ForeignLibrary): Functions | null {
   try {
-    return Object.fromEntries(Object.entries(signatures).map(([name, s]) => [name, lib.func(s)]));
+    return Object.fromEntries(Object.entries(SIGNATURES).map(([name, s]) => [name, lib.func(s)])) as Functions;
   } catch {
     return null;
   }
@@ -112,9 +119,9 @@ function declare(lib: ForeignLibrary): Record<string, Call> | null {
 
 /**
  * oneDNN's matmul primitive where `lib` is oneDNN 2 (with the functions above, and a CPU engine and
- * stream it makes), else null.
+ * stream it makes), on its OpenMP `threads`, holding `hold` around each product; else null.
  */
-export function onednnMatmul(lib: ForeignLibrary): MatmulPrimitive | null {
+export function onednnMatmul(lib: ForeignLibrary, threads: BlasThreads, hold: SignalHold): MatmulPrimitive | null {
   const f = declare(lib);
   if (f === null) return null;
   const out = new BigUint64Array(1);
@@ -125,8 +132,8 @@ export function onednnMatmul(lib: ForeignLibrary): MatmulPrimitive | null {
   let engine: number;
   let stream: number;
   try {
-    engine = make(f.engine!, CPU, 0);
-    stream = engine === 0 ? 0 : make(f.stream!, engine, STREAM_DEFAULT);
+    engine = make(f.engine, CPU, 0);
+    stream = engine === 0 ? 0 : make(f.stream, engine, STREAM_DEFAULT);
   } catch {
     return null;
   }
@@ -134,65 +141,85 @@ export function onednnMatmul(lib: ForeignLibrary): MatmulPrimitive | null {
   const made = new Map<string, Made | null>();
   /** Destroys a primitive and its memory objects (those made: not 0). */
   const release = ({ primitive, memories }: Omit<Made, 'args'>): void => {
-    f.destroy!(primitive);
-    for (const m of memories) if (m !== 0) f.free!(m);
+    if (primitive !== 0) f.destroy(primitive);
+    for (const m of memories) if (m !== 0) f.free(m);
   };
 
   /** A 2-d float32 memory descriptor: rows × cols, `rowStride` and `colStride` elements apart. */
-  const describe = (rows: number, cols: number, rowStride: number, colStride: number): Uint8Array | null => {
+  const memoryDesc = (rows: number, cols: number, rowStride: number, colStride: number): Uint8Array | null => {
     const desc = new Uint8Array(MEMORY_DESC_BYTES);
     const dims = new BigInt64Array([BigInt(rows), BigInt(cols)]);
     const strides = new BigInt64Array([BigInt(rowStride), BigInt(colStride)]);
-    return ok(f.strides!, desc, 2, dims, F32, strides) ? desc : null;
+    return ok(f.memoryDesc, desc, 2, dims, F32, strides) ? desc : null;
   };
 
-  /** The primitive for one shape, or null where oneDNN makes none. */
+  /** The primitive for one shape, or null where oneDNN makes none (what it made meanwhile destroyed). */
   const makePrimitive = (m: number, n: number, k: number, lda: number, ldb: number, ldc: number): Made | null => {
-    const descs = [describe(m, k, lda, 1), describe(k, n, 1, ldb), describe(m, n, ldc, 1)];
+    const descs = [memoryDesc(m, k, lda, 1), memoryDesc(k, n, 1, ldb), memoryDesc(m, n, ldc, 1)];
     if (descs.some((d) => d === null)) return null;
-    const [a, b, c] = descs as [Uint8Array, Uint8Array, Uint8Array];
     const op = new Uint8Array(MATMUL_DESC_BYTES);
-    if (!ok(f.matmul!, op, a, b, null, c)) return null;
-    const pd = make(f.describe!, op, 0, engine, 0);
+    if (!ok(f.matmulDesc, op, descs[0], descs[1], null, descs[2])) return null;
+    const pd = make(f.primitiveDesc, op, 0, engine, 0);
     if (pd === 0) return null;
-    const primitive = make(f.create!, pd);
-    f.forget!(pd); // the primitive keeps its own copy
-    if (primitive === 0) return null;
-    const memories = [a, b, c].map((desc) => make(f.memory!, desc, engine, 0)) as [number, number, number];
-    if (memories.includes(0)) {
-      release({ primitive, memories });
+    const kept: Omit<Made, 'args'> = { primitive: 0, memories: [] };
+    try {
+      kept.primitive = make(f.primitive, pd);
+      if (kept.primitive === 0) return null;
+      for (const desc of descs) {
+        kept.memories.push(make(f.memory, desc, engine, 0));
+        if (kept.memories.at(-1) === 0) throw new Error('no memory object');
+      }
+    } catch {
+      release(kept);
       return null;
+    } finally {
+      f.forgetDesc(pd); // the primitive keeps its own copy
     }
     const args = new Uint8Array(3 * EXEC_ARG_BYTES);
     const view = new DataView(args.buffer);
     [ARG_SRC, ARG_WEIGHTS, ARG_DST].forEach((arg, i) => {
       view.setInt32(i * EXEC_ARG_BYTES, arg, true);
-      view.setBigUint64(i * EXEC_ARG_BYTES + 8, BigInt(memories[i]!), true);
+      view.setBigUint64(i * EXEC_ARG_BYTES + 8, BigInt(kept.memories[i]!), true);
     });
-    return { primitive, memories, args };
+    return { ...kept, args };
+  };
+
+  /** The primitive for `key` (made on first use, the least recently used let go past KEPT_SHAPES). */
+  const primitiveFor = (key: string, shape: () => Made | null): Made | null => {
+    let p = made.get(key);
+    if (p !== undefined) {
+      made.delete(key); // most recently used last
+      made.set(key, p);
+      return p;
+    }
+    p = shape();
+    made.set(key, p);
+    if (made.size > KEPT_SHAPES) {
+      const [oldest, first] = made.entries().next().value as [string, Made | null];
+      made.delete(oldest);
+      if (first !== null) release(first);
+    }
+    return p;
   };
 
   let runs = 0;
   return {
-    abt(m, n, k, a, lda, b, ldb, c, ldc, threads) {
+    abt(m, n, k, a, lda, b, ldb, c, ldc, count) {
       if (!(m >= 1 && n >= 1 && k >= 1)) return false; // (oneDNN 2.6 crashes on an empty product)
-      const key = `${m},${n},${k},${lda},${ldb},${ldc},${threads}`;
-      let p = made.get(key);
-      if (p === undefined) {
-        p = makePrimitive(m, n, k, lda, ldb, ldc);
-        made.set(key, p);
-        // the oldest shape's primitive goes where there are more than KEPT_SHAPES
-        const [oldest, first] = made.entries().next().value as [string, Made | null];
-        if (made.size > KEPT_SHAPES) {
-          made.delete(oldest);
-          if (first !== null) release(first);
-        }
+      hold.hold();
+      try {
+        threads.use(count);
+        const p = primitiveFor(`${m},${n},${k},${lda},${ldb},${ldc},${count}`, () =>
+          makePrimitive(m, n, k, lda, ldb, ldc),
+        );
+        if (p === null) return false;
+        const [ma, mb, mc] = p.memories;
+        let status = Number(f.point(ma, a)) || Number(f.point(mb, b)) || Number(f.point(mc, c));
+        if (status === 0) status = Number(f.execute(p.primitive, stream, 3, p.args)) || Number(f.wait(stream));
+        if (status !== 0) throw new Error(`oneDNN matmul ${m}×${n}×${k}: ${statusName(status)}`);
+      } finally {
+        hold.release();
       }
-      if (p === null) return false;
-      const [ma, mb, mc] = p.memories;
-      let status = Number(f.point!(ma, a)) || Number(f.point!(mb, b)) || Number(f.point!(mc, c));
-      if (status === 0) status = Number(f.execute!(p.primitive, stream, 3, p.args)) || Number(f.wait!(stream));
-      if (status !== 0) throw new Error(`oneDNN matmul ${m}×${n}×${k}: ${statusName(status)}`);
       runs++;
       return true;
     },

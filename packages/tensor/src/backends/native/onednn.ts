@@ -26,8 +26,9 @@ export const LIBGOMP = 'libgomp.so.1';
 export const ONEDNN_ONE_THREAD_WORK = 2 ** 23;
 
 /**
- * m·n·k from which a oneDNN product with B transposed (A·Bᵀ: a linear layer's x·Wᵀ) runs as two
- * one-thread halves (split.ts) where its OpenMP threads are two. oneDNN's own two threads run A·Bᵀ
+ * m·n·k from which a oneDNN product with B transposed (A·Bᵀ: a linear layer's x·Wᵀ) that its
+ * matmul primitive does not take (onednn-matmul.ts's `primitiveTakes`; with oneDNN 3, none) runs as
+ * two one-thread halves (split.ts) where its OpenMP threads are two. oneDNN's own two threads run A·Bᵀ
  * slower than A·B (512³: 906–962 µs against 730), the halves as fast as A·B (715–762 µs); below
  * 2²⁷ (512³) they lose where the helper thread has to be woken first (a sleeping thread takes
  * 50–100 µs to wake on this machine): 256×512×512 (2²⁶) took 840–950 µs in halves after a pause,

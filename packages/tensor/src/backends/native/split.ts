@@ -10,8 +10,8 @@
  * against 0.95–1.17 on one thread. From 2²⁸ on BLIS's threads are as fast (`SPLIT_MAX_WORK`).
  * OpenBLAS keeps its threads up between calls and did better on its own (784-256-256-10: 110k
  * samples/s on its threads against 94k in halves; 1024³ 203 / 163), so it is left to them.
- * oneDNN's float32 gemm runs its large A·Bᵀ products here too (`SplitDialect` 'dnnl'; onednn.ts's
- * `ONEDNN_SPLIT_MIN_WORK` says which and why).
+ * oneDNN's float32 gemm runs its large A·Bᵀ products here too where its matmul primitive does not
+ * take them (`SplitDialect` 'dnnl'; onednn.ts's `ONEDNN_SPLIT_MIN_WORK` says which and why).
  *
  * The halves depend on the shape alone, never on whether the helper is up: until it is (it starts
  * on the first product that is split), and for good if it fails, the calling thread runs both. So

@@ -125,7 +125,7 @@ export function blasMatmul(blas: Blas, fallback: Backend['matmul']): Backend['ma
     const primitive = abt && threads !== null && work >= threads.oneThreadWork ? lib.primitive : null;
     const split = primitive === null && twoHalves(lib, m, n, work, lb.trans) ? lib.split : null;
     const used = threads === null || split !== null || work < threads.oneThreadWork ? 1 : threads.max;
-    threads?.use(used);
+    if (primitive === null) threads?.use(used); // (the primitive sets it itself)
     const index = new Array<number>(batch.length).fill(0);
     // one hold of the library's signal hold (oneDNN's: signals.ts) for all of a batch's gemms
     lib.hold?.hold();

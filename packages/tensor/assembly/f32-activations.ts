@@ -1,6 +1,6 @@
 // float32 sigmoid and tanh, sixteen elements at a time, with the bits of unary-math.ts's fdlibm path
-// (each element computed in f64 by the fdlibm port, rounded once to f32) at about a third (tanh) and
-// three quarters (sigmoid) of its cost. Each lane's y is computed in f64 through a degree-10
+// (each element computed in f64 by the fdlibm port, rounded once to f32) at about a quarter (tanh)
+// and two thirds (sigmoid) of its cost. Each lane's y is computed in f64 through a degree-9
 // polynomial for e^r, with a relative error below 2^-42 (fdlibm's own is below 2^-51), and kept only
 // where y·(1 − 2^-40) and y·(1 + 2^-40) round to the same float32: fdlibm's f64 result lies between
 // them, and rounding is monotonic, so it rounds to that float32 too. Where the check fails (an
@@ -8,80 +8,93 @@
 // for sigmoid and 1 in 700,000 for tanh, more often among ordinary activations, see the README) or
 // an input is out of range (NaN, ±∞, |x| ≥ 80 for sigmoid, ≥ 40 for tanh), the block is left to the
 // caller's fdlibm path. scripts/check-f32-activations.mjs compares the two on every float32 input.
-import { add, demote2, div, mul, pick, promoteHigh, promoteLow, sp, sub } from './f64x2-ops';
+import { add, demote2, div, mul, promoteHigh, promoteLow, sp, sub } from './f64x2-ops';
 import { INV_LN2, LN2_HI, LN2_LO } from './fdlibm-exp';
-import { pow2Lanes } from './fdlibm-exp-simd';
 
-// e^r ≈ 1 + Σ C_i·r^i on |r| ≤ 0.34658 (ln2/2, and rounding): the polynomial of degree 10 through
-// e^r at the 11 Chebyshev nodes of that interval (solved in 50-digit arithmetic, rounded to f64);
-// its relative error as e^r is below 2^-51 (2^-51.4 at most on a grid of 4,001 points); as e^r − 1
-// (tanh where k = 0) it tends to C1 − 1 ≈ 2^-47 as r → 0, still far inside the 2^-42 budget
-const C2: f64 = 0.5000000000000006, C3: f64 = 0.1666666666655439, C4: f64 = 0.04166666666657313,
-  C5: f64 = 0.008333333385673594, C6: f64 = 0.0013888888932493439, C7: f64 = 0.00019841170263067238,
-  C8: f64 = 2.4801504340856006e-5, C9: f64 = 2.7640183865343144e-6, C10: f64 = 2.7626359798074195e-7;
-const C1: f64 = 1.0000000000000067;
+// e^r ≈ 1 + Σ C_i·r^i on |r| ≤ 0.34658 (ln2/2, and rounding), degree 9: (e^r − 1)/r interpolated
+// at the 9 Chebyshev nodes of that interval (solved in 60-digit arithmetic, rounded to f64; C1
+// came out exactly 1). On a grid of 4,001 points its relative error is below 2^-44.6 as e^r and
+// 2^-43.3 as e^r − 1 (tanh where k = 0), inside the 2^-42 budget. It is evaluated at s = −r, so the
+// lanes below never negate: e^r − 1 = −s·P(s), P(s) = Σ (−1)^(i−1)·C_i·s^(i−1).
+const C1: f64 = 1.0, C2: f64 = 0.49999999999797906, C3: f64 = 0.166666666666483, C4: f64 = 0.041666666890981904,
+  C5: f64 = 0.00833333335371942, C6: f64 = 0.0013888821672653597, C7: f64 = 0.0001984120875246986,
+  C8: f64 = 2.4876166784942655e-5, C9: f64 = 2.7625104515531025e-6;
 
 /** 1 ∓ 2^-40: the interval that must round to one float32. */
 const DOWN: f64 = 0.9999999999990905, UP: f64 = 1.0000000000009095;
 /** The float32 sign bits. */
 const SIGN: i32 = 0x80000000;
 
-/** k = round(−a/ln2): the power of two in e^-a = 2^k·e^r. */
-// @ts-expect-error: decorator
-@inline function powerOf(a: v128): v128 { return f64x2.nearest(mul(a, sp(-INV_LN2))); }
+/** 1.5·2^52 + 1023: adding it to a product rounds it to an integer k, held in the low bits as k + 1023. */
+const K_BIAS: f64 = 6755399441056767.0;
 
 /**
- * r = −a − k·ln2 (|r| ≤ ln2/2), with fdlibm's two-part ln2: k·LN2_HI and the difference are exact,
- * the error is below 2^-54 (and r = −a exactly where k = 0).
+ * k + 1023 in the low bits, for k = round(c·v) (c = −1/ln2 for e^-v, −2/ln2 for e^-2v): the sum
+ * with K_BIAS rounds the product to an integer (at an exact tie either neighbour, both of which
+ * keep |s| within the polynomial's interval).
+ */
+// @ts-expect-error: decorator
+@inline function biased(v: v128, c: f64): v128 { return add(mul(v, sp(c)), sp(K_BIAS)); }
+
+/** k as an f64 lane (exact). */
+// @ts-expect-error: decorator
+@inline function powerOf(kb: v128): v128 { return sub(kb, sp(K_BIAS)); }
+
+/** 2^k from the biased k: k + 1023 shifted into the exponent, the rest shifted out (−1022 ≤ k ≤ 1023). */
+// @ts-expect-error: decorator
+@inline function scaleOf(kb: v128): v128 { return i64x2.shl(kb, 52); }
+
+/**
+ * s·P(s) for |s| ≤ 0.34658 (see C1..C9): e^r − 1 = −s·P(s) at r = −s, no cancellation (its
+ * leading term is s).
+ */
+// @ts-expect-error: decorator
+@inline function expm1Neg(s: v128): v128 {
+  let p = sub(sp(C8), mul(s, sp(C9)));
+  p = sub(sp(C7), mul(s, p));
+  p = sub(sp(C6), mul(s, p));
+  p = sub(sp(C5), mul(s, p));
+  p = sub(sp(C4), mul(s, p));
+  p = sub(sp(C3), mul(s, p));
+  p = sub(sp(C2), mul(s, p));
+  p = sub(sp(C1), mul(s, p));
+  return mul(s, p);
+}
+
+/**
+ * s = a + k·ln2 = −r for e^-a = 2^k·e^r (k = round(−a/ln2), |s| ≤ ln2/2 and rounding), with
+ * fdlibm's two-part ln2: k·LN2_HI and a + k·LN2_HI are exact, the error is below 2^-54.
  */
 // @ts-expect-error: decorator
 @inline function reduced(a: v128, k: v128): v128 {
-  return sub(sub(f64x2.neg(a), mul(k, sp(LN2_HI))), mul(k, sp(LN2_LO)));
-}
-
-/** e^r − 1 for |r| ≤ 0.34658, by the polynomial above (no cancellation: its leading term is r). */
-// @ts-expect-error: decorator
-@inline function expm1Reduced(r: v128): v128 {
-  let p = add(sp(C9), mul(r, sp(C10)));
-  p = add(sp(C8), mul(r, p));
-  p = add(sp(C7), mul(r, p));
-  p = add(sp(C6), mul(r, p));
-  p = add(sp(C5), mul(r, p));
-  p = add(sp(C4), mul(r, p));
-  p = add(sp(C3), mul(r, p));
-  p = add(sp(C2), mul(r, p));
-  p = add(sp(C1), mul(r, p));
-  return mul(r, p);
-}
-
-/** e^-a lane-wise for 0 ≤ a < 80 (k ≥ −116: 2^k and the product are normal). */
-// @ts-expect-error: decorator
-@inline function expNeg(a: v128): v128 {
-  const k = powerOf(a);
-  return mul(add(sp(1.0), expm1Reduced(reduced(a, k))), pow2Lanes(k)); // exact scaling: −116 ≤ k ≤ 0 here
-}
-
-/** σ(x) lane-wise for |x| < 80: 1/(1 + e) for x ≥ 0, e/(1 + e) below, e = e^-|x|. */
-// @ts-expect-error: decorator
-@inline function sigmoidLanes(x: v128): v128 {
-  const e = expNeg(f64x2.abs(x));
-  const q = div(sp(1.0), add(sp(1.0), e));
-  return pick(f64x2.ge(x, sp(0.0)), q, mul(e, q));
+  return add(add(a, mul(k, sp(LN2_HI))), mul(k, sp(LN2_LO)));
 }
 
 /**
- * |tanh x| lane-wise for |x| < 40: |m/(2 + m)| with m = e^-2|x| − 1, taken straight from the polynomial
- * where k = 0 (|x| < ln2/4) and as 2^k·e^r − 1 elsewhere (e^-2|x| ≤ 0.71 there, so the subtraction
- * loses under 2 bits).
+ * σ(x) lane-wise for |x| < 80: 1/(1 + e^-x), e^-x = 2^k·e^r with −116 ≤ k ≤ 116 (2^k and the
+ * product are normal); its relative error is at most e^-x's, as e^-x/(1 + e^-x) < 1.
+ */
+// @ts-expect-error: decorator
+@inline function sigmoidLanes(x: v128): v128 {
+  const kb = biased(x, -INV_LN2);
+  const e = mul(sub(sp(1.0), expm1Neg(reduced(x, powerOf(kb)))), scaleOf(kb));
+  return div(sp(1.0), add(sp(1.0), e));
+}
+
+/**
+ * |tanh x| lane-wise for |x| < 40: m/(2 − m) with m = 1 − e^-2|x| = 2^k·(1 − e^r) − (2^k − 1):
+ * where k = 0 that is the polynomial's 1 − e^r itself (|x| < ln2/4, no cancellation); elsewhere
+ * 2^k − 1 is exact and e^-2|x| ≤ 0.71, so the difference loses under 2 bits. m is +0 for x = ±0
+ * (0·1 − 0), so the result is +0 there and the sign is put back later.
  */
 // @ts-expect-error: decorator
 @inline function tanhMagnitude(x: v128): v128 {
   const ax = f64x2.abs(x);
-  const a = add(ax, ax);
-  const k = powerOf(a);
-  const q = expm1Reduced(reduced(a, k));
-  const m = pick(f64x2.eq(k, sp(0.0)), q, sub(mul(add(sp(1.0), q), pow2Lanes(k)), sp(1.0)));
-  return f64x2.abs(div(m, add(sp(2.0), m))); // abs: +0 (not −0) for x = ±0, the sign is put back later
+  const kb = biased(ax, -2 * INV_LN2); // −2/ln2: an exact scaling of the f64 constant
+  const u = expm1Neg(reduced(add(ax, ax), powerOf(kb)));
+  const p = scaleOf(kb);
+  const m = sub(mul(u, p), sub(p, sp(1.0)));
+  return div(m, sub(sp(2.0), m));
 }
 
 // @ts-expect-error: decorator

@@ -61,7 +61,7 @@ describe('wasm float32 sigmoid and tanh', () => {
         0x00000000, // +0 and subnormals
         0x3c000000, // |x| ≈ 2^-7: k = 0 (no reduction)
         0x3e316000, // ≈ 0.173, across ln2/4 (tanh's k = 0 → −1)
-        0x3eb17000, // ≈ 0.347, across ln2/2 (sigmoid's k = 0 → −1)
+        0x3eb17000, // ≈ 0.347, across ln2/2 (sigmoid's k = 0 → ∓1 for ±x)
         0x3f800000, // [1, 2)
         0x41000000, // [8, 16)
         0x421fc000, // 39.94 … 40.06, across tanh's limit

@@ -85,8 +85,9 @@ const K_BIAS: f64 = 6755399441056767.0;
 /**
  * |tanh x| lane-wise for |x| < 40: m/(2 − m) with m = 1 − e^-2|x| = 2^k·(1 − e^r) − (2^k − 1):
  * where k = 0 that is the polynomial's 1 − e^r itself (|x| < ln2/4, no cancellation); elsewhere
- * 2^k − 1 is exact and e^-2|x| ≤ 0.71, so the difference loses under 2 bits. m is +0 for x = ±0
- * (0·1 − 0), so the result is +0 there and the sign is put back later.
+ * e^-2|x| ≤ 0.71, so the difference loses under 2 bits, and 2^k − 1 is exact for k ≥ −53 (below,
+ * |x| > 18.5, it is within 2^-54 of it, where m ≈ 1 and tanh rounds to 1 in float32). m is +0 for
+ * x = ±0 (0·1 − 0), so the result is +0 there and the sign is put back later.
  */
 // @ts-expect-error: decorator
 @inline function tanhMagnitude(x: v128): v128 {

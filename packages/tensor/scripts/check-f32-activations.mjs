@@ -3,7 +3,7 @@
 // float32 input: the float32 kernel's bits must equal the float64 kernel's result (fdlibm, the bits
 // of Math.tanh and of scalar-math.ts's sigmoid) rounded to float32, NaN for NaN. Also counts the
 // inputs whose value lies within the margin of a rounding boundary (those blocks take the scalar
-// ports). Run after `npm run build`, for about a minute per op:
+// ports). Run after `npm run build`, for one to two minutes per op (sigmoid about one, tanh two):
 //   node packages/tensor/scripts/check-f32-activations.mjs [tanh|sigmoid ...] [--chunks N]
 // (--chunks N: only the first N of the 4096 chunks of 2^20 inputs, spread over the whole range).
 import { UNARY_CODES } from '../dist/backends/wasm/ops.js';

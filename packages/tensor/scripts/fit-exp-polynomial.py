@@ -2,9 +2,9 @@
 """The coefficients of assembly/f32-activations.ts's polynomial for e^r, and its error.
 
 (e^r - 1)/r is interpolated at the DEGREE Chebyshev nodes of [-R, R] (R = 0.34658: ln2/2 and the
-rounding of k) in 60-digit arithmetic; the coefficients C1..C9 are rounded to float64 and printed
+rounding of k) in 60-digit arithmetic; the coefficients C1..C_DEGREE are rounded to float64 and printed
 with the largest relative error, over a grid of 4,001 points, of 1 + r*P(r) as e^r and of r*P(r)
-as e^r - 1. Needs mpmath (installed with the Python oracles: .venv/bin/python).
+as e^r - 1 (C1..C9 for the default degree). Needs mpmath (installed with the Python oracles: .venv/bin/python).
 Usage: .venv/bin/python packages/tensor/scripts/fit-exp-polynomial.py [DEGREE]  (default 9)
 """
 import sys

@@ -64,6 +64,8 @@ describe('wasm float32 sigmoid and tanh', () => {
         0x3eb17000, // ≈ 0.347, across ln2/2 (sigmoid's k = 0 → ∓1 for ±x)
         0x3f800000, // [1, 2)
         0x41000000, // [8, 16)
+        0x4193f000, // ≈ 18.5, across tanh's k = −53 → −54 (2^k − 1 no longer exact)
+        0x41c00000, // [24, 24.1): sigmoid's k ≈ ∓35
         0x421fc000, // 39.94 … 40.06, across tanh's limit
         0x429fc000, // 79.88 … 80.13, across sigmoid's limit
         0x7f7ff000, // the largest finite, ∞ and NaNs

@@ -46,11 +46,11 @@ const K_BIAS: f64 = 6755399441056767.0;
 @inline function scaleOf(kb: v128): v128 { return i64x2.shl(kb, 52); }
 
 /**
- * s·P(s) for |s| ≤ 0.34658 (see C1..C9): e^r − 1 = −s·P(s) at r = −s, no cancellation (its
- * leading term is s).
+ * 1 − e^-s = s·P(s) for |s| ≤ 0.34658 (see C1..C9; e^r − 1 = −s·P(s) at r = −s), no cancellation
+ * (its leading term is s).
  */
 // @ts-expect-error: decorator
-@inline function expm1Neg(s: v128): v128 {
+@inline function oneMinusExpNeg(s: v128): v128 {
   let p = sub(sp(C8), mul(s, sp(C9)));
   p = sub(sp(C7), mul(s, p));
   p = sub(sp(C6), mul(s, p));
@@ -78,7 +78,7 @@ const K_BIAS: f64 = 6755399441056767.0;
 // @ts-expect-error: decorator
 @inline function sigmoidLanes(x: v128): v128 {
   const kb = biased(x, -INV_LN2);
-  const e = mul(sub(sp(1.0), expm1Neg(reduced(x, powerOf(kb)))), scaleOf(kb));
+  const e = mul(sub(sp(1.0), oneMinusExpNeg(reduced(x, powerOf(kb)))), scaleOf(kb));
   return div(sp(1.0), add(sp(1.0), e));
 }
 
@@ -93,7 +93,7 @@ const K_BIAS: f64 = 6755399441056767.0;
 @inline function tanhMagnitude(x: v128): v128 {
   const ax = f64x2.abs(x);
   const kb = biased(ax, -2 * INV_LN2); // −2/ln2: an exact scaling of the f64 constant
-  const u = expm1Neg(reduced(add(ax, ax), powerOf(kb)));
+  const u = oneMinusExpNeg(reduced(add(ax, ax), powerOf(kb)));
   const p = scaleOf(kb);
   const m = sub(mul(u, p), sub(p, sp(1.0)));
   return div(m, sub(sp(2.0), m));

@@ -3,9 +3,10 @@
  * the backend's resident memory (its kernels read and write them there, no copies): replays give
  * eager execution's bits, also after the memory grew between replays (the plan makes its views
  * again) or the backend replaced its memory (the plan takes a new block); a plan forgotten gives its
- * block back; the sequence layers' workspaces are scratch (neither kept as constants nor restored).
+ * block back; the sequence layers' workspaces are scratch (neither kept as constants nor restored);
+ * constants (the zeros a slice's gradient is placed into) move into the block with their contents.
  */
-import { type Tensor, compile, fusedLstmSequence, randn } from '@chainrule/autograd';
+import { type Tensor, compile, fusedLstmSequence, randn, zeros } from '@chainrule/autograd';
 import * as T from '@chainrule/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -159,5 +160,54 @@ describe('compiled plans in resident wasm memory', () => {
     // kept and restored, the workspace alone would count twice (its storage and its snapshot)
     expect(memory.constants).toBeLessThan(2 * workspace);
     expect(memory.resident).toBeGreaterThan(workspace);
+  });
+
+  it('move constants into the block: a slice gradient placed into zeros there, eager bits across growth and a new block', async () => {
+    const memory = useWasm({ retainBytes: 4 << 20 });
+    const probe = memory.allocate(64)!;
+    const n = 64;
+    const twin = () => randn([n, n], { rng: new T.Rng(6) }).requiresGrad_(true);
+    const [we, wc] = [twin(), twin()];
+    // the slice's backward places its gradient into zeros [n, n] (a constant the assign writes)
+    const step = (w: Tensor) => (x: Tensor) => {
+      w.grad = null;
+      const loss = x.matmul(w).slice(0, 0, 4).tanh().sum();
+      loss.backward();
+      return loss;
+    };
+    const f = compile(step(wc));
+    for (let i = 0; i < 7; i++) {
+      if (i === 3) T.add(T.ones([3 << 20], 'float32'), T.ones([3 << 20], 'float32')); // grows past 4 MiB
+      if (i === 5) {
+        await new Promise((r) => setTimeout(r, 5)); // the backend drops that memory when the loop turns
+        expect(probe.buffer()).toBeUndefined();
+      }
+      const x = randn([n, n], { rng: new T.Rng(40 + i) });
+      expect(bytesOf(f(x))).toEqual(bytesOf(step(we)(x)));
+      expect(bytesOf(wc.grad!), `call ${i}`).toEqual(bytesOf(we.grad!));
+    }
+    expect(f.stats.replayed).toBe(5);
+    // x's copy, x·w and the zeros [n, n] at least (w's gradient is bound to w.grad: not in the block)
+    const plan = f.plan(randn([n, n]))!.memory();
+    expect(plan.constants).toBeGreaterThanOrEqual(n * n * 4);
+    expect(plan.resident).toBeGreaterThanOrEqual(3 * n * n * 4);
+  });
+
+  it('put a constant a kernel writes back in the block at each replay', () => {
+    useWasm();
+    const n = 64;
+    // zeros made inside the call (a constant), added to in place: a replay must start it from zeros again
+    const step = (x: Tensor): Tensor => {
+      const acc = zeros([n, n]);
+      acc.addInPlace(x);
+      return acc.tanh().sum();
+    };
+    const f = compile(step);
+    for (let i = 0; i < 6; i++) {
+      const x = randn([n, n], { rng: new T.Rng(60 + i) });
+      expect(bytesOf(f(x)), `call ${i}`).toEqual(bytesOf(step(x)));
+    }
+    expect(f.stats.replayed).toBe(4);
+    expect(f.plan(randn([n, n]))!.memory().resident).toBeGreaterThanOrEqual(2 * n * n * 4);
   });
 });

@@ -14,7 +14,7 @@ import type { Tensor } from '../tensor.js';
 import type { Origin, RecordedRun } from './classify.js';
 import { fuseElementwise, maxFusedElements } from './fuse.js';
 import { OUT_SLOT, type Snapshot, type TapeCall, resultArrays } from './recorder.js';
-import { type ResidentLayout, residentLayout, residentRun } from './resident.js';
+import { type ResidentLayout, residentLayout, residentRun, residentViews } from './resident.js';
 
 type Storage = NDArray['data'];
 
@@ -157,6 +157,8 @@ function stepOf(backend: Backend, call: TapeCall): Step {
 export class Plan {
   private readonly carried: [Storage, Storage][] = [];
   private readonly restores: Snapshot[] = [];
+  /** Storage made outside the kernels (see classify.ts): moved into the resident block with its contents. */
+  private readonly constants: Storage[] = [];
   private readonly grads: [Tensor, Tensor | null][];
   /** Storage whose contents outlive a replay: the `.grad` bindings and the carried state's sources. */
   private readonly kept: ReadonlySet<Storage>;
@@ -188,6 +190,7 @@ export class Plan {
       else if (origin.kind === 'state') add('state', data);
       else if (origin.kind === 'constant') {
         add('constants', data);
+        this.constants.push(data);
         const snap = run.rec.snapshots.get(data);
         if (snap !== undefined) {
           this.restores.push(snap);
@@ -223,10 +226,17 @@ export class Plan {
     if (this.block !== undefined) blocks.register(this, this.block, this);
   }
 
-  /** The steps on the recorded storage, or on views of the resident block where the plan has one. */
+  /**
+   * The steps on the recorded storage, or on views of the resident block where the plan has one
+   * (its constants copied in: a written one is put back from its snapshot at each replay).
+   */
   private build(): Built {
     const buffer = this.block?.buffer();
-    const run = buffer === undefined ? this.run : residentRun(this.run, this.layout!, this.block!);
+    const views = buffer === undefined ? undefined : residentViews(this.layout!, this.block!);
+    const run = views === undefined ? this.run : residentRun(this.run, views);
+    if (views !== undefined)
+      for (const data of this.constants) (views.get(data) as Float64Array | undefined)?.set(data as Float64Array);
+    const restores = this.restores.map((s) => ({ data: views?.get(s.data) ?? s.data, values: s.values }));
     const calls = run.rec.calls;
     const backend = this.backend;
     const runs = this.fuse ? fuseElementwise(calls, neededOutside(run, this.kept), maxFusedElements(backend.name)) : [];
@@ -240,7 +250,7 @@ export class Plan {
       next = r.end;
     }
     for (; next < calls.length; next++) steps.push(stepOf(backend, calls[next]!));
-    return { steps, fused, inputs: run.inputs, outputs: run.outputs, buffer };
+    return { steps, fused, inputs: run.inputs, outputs: run.outputs, buffer, restores };
   }
 
   /**
@@ -307,7 +317,7 @@ export class Plan {
     const { inputs, outputs, steps } = this.built;
     for (let i = 0; i < inputs.length; i++) copyInto(backend, inputs[i]!, args[i]!);
     for (const [from, to] of this.carried) (to as Float64Array).set(from as Float64Array);
-    for (const s of this.restores) (s.data as Float64Array).set(s.values as Float64Array);
+    for (const s of this.built.restores) (s.data as Float64Array).set(s.values as Float64Array);
     if (this.block !== undefined) this.resident!.withoutGrowth(() => runSteps(steps));
     else runSteps(steps);
     for (const [t, g] of this.grads) t.grad = g;
@@ -328,6 +338,8 @@ interface Built {
   readonly outputs: readonly NDArray[];
   /** The resident memory's buffer the steps' views were made on, or undefined. */
   readonly buffer: ArrayBufferLike | undefined;
+  /** The storages a replay puts back before its steps (resident views where the plan has a block). */
+  readonly restores: readonly Snapshot[];
 }
 
 /** Gives a resident block back when its plan is garbage collected without `dispose`. */

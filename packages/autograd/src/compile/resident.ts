@@ -1,7 +1,8 @@
 /**
  * A plan's buffers in the backend's resident memory (the wasm backend's linear memory, see
  * `residentMemory` in the tensor package): every float storage the plan's kernels make (results,
- * and workspaces made for them: scratch) and its copies of the arguments (inputs) get a place in
+ * and workspaces made for them: scratch), its copies of the arguments (inputs) and its constants
+ * (storage made outside the kernels, such as the zeros a gradient is placed into) get a place in
  * one block, and the recorded tape is restated on views of it, so that the wasm kernels read their
  * operands and write their results where they are, with no copy in or out. Storage whose contents
  * must outlive a replay stays where it is: a `.grad` the plan binds, and a result carried to the
@@ -24,8 +25,8 @@ export interface ResidentLayout {
 
 /**
  * The storages to keep resident and their places, or undefined when there are none: the float
- * results, scratch and argument copies among `origins`, except `kept` (storage whose contents
- * outlive a replay: the `.grad` bindings and carried state's sources).
+ * results, scratch, argument copies and constants among `origins`, except `kept` (storage whose
+ * contents outlive a replay: the `.grad` bindings and carried state's sources).
  */
 export function residentLayout(
   origins: ReadonlyMap<Storage, Origin>,
@@ -34,7 +35,7 @@ export function residentLayout(
   const places = new Map<Storage, number>();
   let bytes = 0;
   for (const [data, origin] of origins) {
-    if (origin.kind !== 'result' && origin.kind !== 'input' && origin.kind !== 'scratch') continue;
+    if (origin.kind === 'state' || origin.kind === 'carried') continue;
     if (kept.has(data) || !(data instanceof Float32Array || data instanceof Float64Array)) continue;
     places.set(data, bytes);
     bytes += Math.ceil(data.byteLength / 64) * 64;
@@ -42,14 +43,19 @@ export function residentLayout(
   return places.size === 0 ? undefined : { places, bytes };
 }
 
-/** `run` restated on views of `block` (see the file comment); storages not in `layout` stay as they are. */
-export function residentRun(run: RecordedRun, layout: ResidentLayout, block: ResidentBlock): RecordedRun {
+/** Views of `block` (on its buffer now) at `layout`'s places, by the storage each stands for. */
+export function residentViews(layout: ResidentLayout, block: ResidentBlock): Map<Storage, Storage> {
   const buffer = block.buffer()!;
   const views = new Map<Storage, Storage>();
   for (const [data, at] of layout.places) {
     const View = data instanceof Float64Array ? Float64Array : Float32Array;
     views.set(data, new View(buffer as ArrayBuffer, block.byteOffset + at, data.length));
   }
+  return views;
+}
+
+/** `run` restated on `views` (residentViews'; see the file comment); storages without one stay as they are. */
+export function residentRun(run: RecordedRun, views: ReadonlyMap<Storage, Storage>): RecordedRun {
   const arrays = new Map<NDArray, NDArray>();
   const array = (x: NDArray): NDArray => {
     const data = views.get(x.data);

@@ -4,7 +4,8 @@
 // memory), so the gemms leave the critical path. Prints µs a call for the pieces and ms a 32-step
 // forward, whole batch against halves, and how far the halves' h_T is from the whole batch's.
 //
-//   CHAINRULE_BLAS=on npx tsx bench/lstm-halves.ts      (needs oneDNN: apt install libdnnl2)
+//   CHAINRULE_BLAS=on npx tsx bench/lstm-halves.ts
+// (needs oneDNN built with GNU OpenMP, as Debian's: apt install libdnnl2)
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { NDArray, backendInfo, getBackend, residentMemory } from '@chainrule/tensor';
@@ -24,7 +25,7 @@ const be = getBackend();
 const memory = residentMemory(be);
 if (memory === undefined) throw new Error('lstm-halves: the backend has no resident memory');
 
-// one call of each kernel first: the heap's first use resets it, before any block is handed out
+// one cell call first: the heap's first use resets it, before any block is handed out
 be.fusedLstmCell(
   new NDArray(new Float32Array(BATCH * GATES), [BATCH, GATES]),
   new NDArray(new Float32Array(BATCH * HIDDEN), [BATCH, HIDDEN]),
@@ -58,7 +59,9 @@ const koffi = require('koffi') as {
   load(path: string): { func(signature: string): (...args: unknown[]) => unknown };
 };
 const memmove = koffi.load('libc.so.6').func('uintptr_t memmove(void *, void *, size_t)');
-const address = (x: NDArray): number => Number(memmove(x.data, x.data, 0)) + 4 * x.offset;
+// every array is a view of the one wasm memory: its address is the memory's plus its byte offset
+const memoryAddress = Number(memmove(xGates.data, xGates.data, 0)) - xGates.data.byteOffset;
+const address = (x: NDArray): number => memoryAddress + x.data.byteOffset + 4 * x.offset;
 const shared = new SharedArrayBuffer(16 + 8 * 9);
 const state = new Int32Array(shared, 0, 4);
 const params = new Float64Array(shared, 16, 9);
@@ -80,6 +83,10 @@ for (;;) {
   Atomics.store(state, 0, ${DONE});
 }`;
 const worker = new Worker(source, { eval: true, workerData: { shared, koffi: require.resolve('koffi') } });
+worker.on('error', (e) => {
+  console.error('lstm-halves: the worker failed', e);
+  process.exit(1);
+});
 worker.unref();
 while (Atomics.load(state, 1) !== 1) await new Promise((resolve) => setTimeout(resolve, 10));
 /** Posts c ← h·W_hhᵀ for `rows` rows to the worker. */
@@ -87,9 +94,11 @@ function post(h: NDArray, c: NDArray, rows: number): void {
   params.set([rows, GATES, HIDDEN, address(h), HIDDEN, address(weightT), GATES, address(c), GATES]);
   Atomics.store(state, 0, POSTED);
 }
-/** Waits for the posted gemm. */
+/** Waits for the posted gemm (a worker that failed meanwhile ends the probe after 5 s). */
 function wait(): void {
-  while (Atomics.load(state, 0) !== DONE) {}
+  const start = performance.now();
+  for (let i = 1; Atomics.load(state, 0) !== DONE; i++)
+    if ((i & 0xffff) === 0 && performance.now() - start > 5000) throw new Error('lstm-halves: the worker stopped');
   Atomics.store(state, 0, IDLE);
 }
 

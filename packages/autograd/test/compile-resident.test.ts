@@ -6,7 +6,7 @@
  * block back; the sequence layers' workspaces are scratch (neither kept as constants nor restored);
  * constants (the zeros a slice's gradient is placed into) move into the block with their contents.
  */
-import { type Tensor, compile, fusedLstmSequence, randn, zeros } from '@chainrule/autograd';
+import { type Tensor, compile, full, fusedLstmSequence, randn, zeros } from '@chainrule/autograd';
 import * as T from '@chainrule/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -162,16 +162,22 @@ describe('compiled plans in resident wasm memory', () => {
     expect(memory.resident).toBeGreaterThan(workspace);
   });
 
-  it('move constants into the block: a slice gradient placed into zeros there, eager bits across growth and a new block', async () => {
+  it('move constants into the block with their contents, across growth and a new block', async () => {
     const memory = useWasm({ retainBytes: 4 << 20 });
     const probe = memory.allocate(64)!;
     const n = 64;
     const twin = () => randn([n, n], { rng: new T.Rng(6) }).requiresGrad_(true);
     const [we, wc] = [twin(), twin()];
-    // the slice's backward places its gradient into zeros [n, n] (a constant the assign writes)
+    // the slice's backward places its gradient into zeros [n, n] (a constant the assign writes); the
+    // scale is a constant no kernel writes, copied into each new block (a fresh one is zero-filled)
     const step = (w: Tensor) => (x: Tensor) => {
       w.grad = null;
-      const loss = x.matmul(w).slice(0, 0, 4).tanh().sum();
+      const loss = x
+        .mul(full([n, n], 0.75))
+        .matmul(w)
+        .slice(0, 0, 4)
+        .tanh()
+        .sum();
       loss.backward();
       return loss;
     };
@@ -187,10 +193,11 @@ describe('compiled plans in resident wasm memory', () => {
       expect(bytesOf(wc.grad!), `call ${i}`).toEqual(bytesOf(we.grad!));
     }
     expect(f.stats.replayed).toBe(5);
-    // x's copy, x·w and the zeros [n, n] at least (w's gradient is bound to w.grad: not in the block)
+    // x's copy, the scale, x·0.75, (x·0.75)·w and the zeros [n, n] at least (w's gradient is bound
+    // to w.grad: not in the block)
     const plan = f.plan(randn([n, n]))!.memory();
-    expect(plan.constants).toBeGreaterThanOrEqual(n * n * 4);
-    expect(plan.resident).toBeGreaterThanOrEqual(3 * n * n * 4);
+    expect(plan.constants).toBeGreaterThanOrEqual(2 * n * n * 4);
+    expect(plan.resident).toBeGreaterThanOrEqual(5 * n * n * 4);
   });
 
   it('put a constant a kernel writes back in the block at each replay', () => {
@@ -208,6 +215,7 @@ describe('compiled plans in resident wasm memory', () => {
       expect(bytesOf(f(x)), `call ${i}`).toEqual(bytesOf(step(x)));
     }
     expect(f.stats.replayed).toBe(4);
-    expect(f.plan(randn([n, n]))!.memory().resident).toBeGreaterThanOrEqual(2 * n * n * 4);
+    // x's copy, tanh(acc) and acc itself
+    expect(f.plan(randn([n, n]))!.memory().resident).toBeGreaterThanOrEqual(3 * n * n * 4);
   });
 });

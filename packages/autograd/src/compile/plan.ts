@@ -5,8 +5,9 @@
  * kernels run in the same order on the same values, so a replay gives eager execution's bits.
  * Runs of elementwise kernels are fused into one loop (fuse.ts) that skips writing results nothing
  * reads, with the same bits. No Tensor, graph node or intermediate array is made per replay, only
- * the results handed back. On a backend with resident memory (wasm), the intermediates and the
- * argument copies live there (resident.ts), so its kernels neither copy operands in nor results out.
+ * the results handed back. On a backend with resident memory (wasm), the intermediates, workspaces,
+ * argument copies and float constants live there (resident.ts), so its kernels neither copy operands
+ * in nor results out.
  */
 import * as T from '@chainrule/tensor';
 import type { Backend, KernelName, NDArray, ResidentBlock, ResidentMemory } from '@chainrule/tensor';
@@ -33,9 +34,9 @@ export interface PlanMemory {
   /** How many distinct storages the plan touches. */
   readonly buffers: number;
   /**
-   * Bytes of the backend's resident memory the plan keeps its intermediates and argument copies in now
-   * (the wasm backend's memory, read and written there with no copies; 0 on other backends). Counted
-   * in the roles above too.
+   * Bytes of the backend's resident memory the plan keeps its intermediates, workspaces, argument
+   * copies and float constants in now (the wasm backend's memory, read and written there with no
+   * copies; 0 on other backends). Counted in the roles above too (each array padded to 64 bytes).
    */
   readonly resident: number;
 }
@@ -157,8 +158,13 @@ function stepOf(backend: Backend, call: TapeCall): Step {
 export class Plan {
   private readonly carried: [Storage, Storage][] = [];
   private readonly restores: Snapshot[] = [];
-  /** Storage made outside the kernels (see classify.ts): moved into the resident block with its contents. */
+  /**
+   * Storage made outside the kernels that no kernel writes (see classify.ts): copied into the
+   * resident block, where it has a place (a float array, not a bound `.grad`), when the block is new.
+   */
   private readonly constants: Storage[] = [];
+  /** The block the constants were last copied into. */
+  private filled: ResidentBlock | undefined;
   private readonly grads: [Tensor, Tensor | null][];
   /** Storage whose contents outlive a replay: the `.grad` bindings and the carried state's sources. */
   private readonly kept: ReadonlySet<Storage>;
@@ -190,12 +196,11 @@ export class Plan {
       else if (origin.kind === 'state') add('state', data);
       else if (origin.kind === 'constant') {
         add('constants', data);
-        this.constants.push(data);
         const snap = run.rec.snapshots.get(data);
         if (snap !== undefined) {
           this.restores.push(snap);
           bytes.constants += snap.values.byteLength;
-        }
+        } else this.constants.push(data);
       } else {
         const source = resultArrays(calls[origin.call]!.result)[origin.field]!;
         this.carried.push([source.data, data]);
@@ -228,14 +233,17 @@ export class Plan {
 
   /**
    * The steps on the recorded storage, or on views of the resident block where the plan has one
-   * (its constants copied in: a written one is put back from its snapshot at each replay).
+   * (the constants copied in when the block is new: after the memory grew they are where they were;
+   * a constant a kernel writes is put back from its snapshot at each replay instead).
    */
   private build(): Built {
     const buffer = this.block?.buffer();
     const views = buffer === undefined ? undefined : residentViews(this.layout!, this.block!);
     const run = views === undefined ? this.run : residentRun(this.run, views);
-    if (views !== undefined)
+    if (views !== undefined && this.filled !== this.block) {
       for (const data of this.constants) (views.get(data) as Float64Array | undefined)?.set(data as Float64Array);
+      this.filled = this.block;
+    }
     const restores = this.restores.map((s) => ({ data: views?.get(s.data) ?? s.data, values: s.values }));
     const calls = run.rec.calls;
     const backend = this.backend;

@@ -35,7 +35,8 @@ export function residentLayout(
   const places = new Map<Storage, number>();
   let bytes = 0;
   for (const [data, origin] of origins) {
-    if (origin.kind === 'state' || origin.kind === 'carried') continue;
+    const { kind } = origin;
+    if (kind !== 'result' && kind !== 'input' && kind !== 'scratch' && kind !== 'constant') continue;
     if (kept.has(data) || !(data instanceof Float32Array || data instanceof Float64Array)) continue;
     places.set(data, bytes);
     bytes += Math.ceil(data.byteLength / 64) * 64;

@@ -2,7 +2,10 @@
 // pipelined batch halves would save. While this thread runs one half's fused cell, a worker thread
 // runs the other half's per-step gemm (h·W_hhᵀ, oneDNN's `dnnl_sgemm` on addresses in WebAssembly
 // memory), so the gemms leave the critical path. Prints µs a call for the pieces and ms a 32-step
-// forward, whole batch against halves, and how far the halves' h_T is from the whole batch's.
+// forward, whole batch against halves, and whether the halves' h and c of every step have the whole
+// batch's bits. The worker spins only while the halves run (it sleeps otherwise, leaving the second
+// core free for the rest), and calls oneDNN without chainrule's signal hold: do not profile this
+// script with `--cpu-prof` (see native/signals.ts).
 //
 //   CHAINRULE_BLAS=on npx tsx bench/lstm-halves.ts
 // (needs oneDNN built with GNU OpenMP, as Debian's: apt install libdnnl2)
@@ -78,7 +81,9 @@ const gemm = lib.func('int dnnl_sgemm(char, char, int64_t, int64_t, int64_t, flo
 const state = new Int32Array(workerData.shared, 0, 4), p = new Float64Array(workerData.shared, 16, 9);
 Atomics.store(state, 1, 1);
 for (;;) {
-  while (Atomics.load(state, 0) !== ${POSTED}) {}
+  Atomics.wait(state, 2, 0); // asleep until the halves run (word 2 set to 1)
+  while (Atomics.load(state, 0) !== ${POSTED}) if (Atomics.load(state, 2) === 0) break;
+  if (Atomics.load(state, 0) !== ${POSTED}) continue;
   gemm(78, 78, p[0], p[1], p[2], 1, p[3], p[4], p[5], p[6], 0, p[7], p[8]);
   Atomics.store(state, 0, ${DONE});
 }`;
@@ -89,6 +94,11 @@ worker.on('error', (e) => {
 });
 worker.unref();
 while (Atomics.load(state, 1) !== 1) await new Promise((resolve) => setTimeout(resolve, 10));
+/** Wakes the worker to spin for gemms (`on`), or lets it sleep. */
+function spinning(on: boolean): void {
+  Atomics.store(state, 2, on ? 1 : 0);
+  if (on) Atomics.notify(state, 2);
+}
 /** Posts c ← h·W_hhᵀ for `rows` rows to the worker. */
 function post(h: NDArray, c: NDArray, rows: number): void {
   params.set([rows, GATES, HIDDEN, address(h), HIDDEN, address(weightT), GATES, address(c), GATES]);
@@ -161,6 +171,7 @@ memory.withoutGrowth(() => {
     [
       `gemm ${HALF}×${HIDDEN}×${GATES}, posted to the worker and waited for`,
       () => {
+        spinning(true);
         post(rowsA, productB, HALF);
         wait();
       },
@@ -174,23 +185,30 @@ memory.withoutGrowth(() => {
       () => be.fusedLstmCell(xGates.select(0, 0).slice(0, 0, HALF), rowsA, halfA.select(0, 0), productA, bias),
     ],
   ];
-  for (const [name, f] of pieces) console.log(`${name}: ${microseconds(f, 2000).toFixed(1)} µs`);
+  for (const [name, f] of pieces) {
+    const us = microseconds(f, 2000);
+    spinning(false);
+    console.log(`${name}: ${us.toFixed(1)} µs`);
+  }
   for (let round = 0; round < 3; round++) {
     const w = microseconds(wholeForward, 100) / 1000;
+    spinning(true);
     const h = microseconds(halvesForward, 100) / 1000;
+    spinning(false);
     console.log(`${STEPS}-step forward: whole batch ${w.toFixed(3)} ms, pipelined halves ${h.toFixed(3)} ms`);
   }
-  let diff = 0;
-  const lastH = (x: NDArray, row: number): NDArray =>
-    x
-      .select(0, STEPS - 1)
-      .select(0, 0)
-      .select(0, row);
-  for (let r = 0; r < BATCH; r++) {
-    const mine = lastH(r < HALF ? halfA : halfB, r % HALF),
-      theirs = lastH(wholeOut, r);
-    for (let j = 0; j < HIDDEN; j++)
-      diff = Math.max(diff, Math.abs(mine.data[mine.offset + j]! - theirs.data[theirs.offset + j]!));
-  }
-  console.log(`largest |h_T(halves) − h_T(whole)|: ${diff}`);
+  // h and c of every step, bit for bit: row r of the whole batch against row r mod 16 of its half
+  const bits = (x: NDArray): Uint32Array => new Uint32Array(x.data.buffer, x.data.byteOffset, x.data.length);
+  const [whole, a, b] = [bits(wholeOut), bits(halfA), bits(halfB)];
+  let differ = 0;
+  for (let t = 0; t < STEPS; t++)
+    for (let plane = 0; plane < 2; plane++)
+      for (let r = 0; r < BATCH; r++)
+        for (let j = 0; j < HIDDEN; j++) {
+          const mine = (r < HALF ? a : b)[((t * 7 + plane) * HALF + (r % HALF)) * HIDDEN + j];
+          if (mine !== whole[((t * 7 + plane) * BATCH + r) * HIDDEN + j]) differ++;
+        }
+  console.log(
+    `h and c of all ${STEPS} steps: ${differ} of ${2 * STEPS * BATCH * HIDDEN} elements differ in their bits`,
+  );
 });

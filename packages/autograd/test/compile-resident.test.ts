@@ -169,7 +169,7 @@ describe('compiled plans in resident wasm memory', () => {
     const twin = () => randn([n, n], { rng: new T.Rng(6) }).requiresGrad_(true);
     const [we, wc] = [twin(), twin()];
     // the slice's backward places its gradient into zeros [n, n] (a constant the assign writes); the
-    // scale is a constant no kernel writes, copied into each new block (a fresh one is zero-filled)
+    // scale is a constant no kernel writes, copied into each new block (a new memory is zero-filled)
     const step = (w: Tensor) => (x: Tensor) => {
       w.grad = null;
       const loss = x

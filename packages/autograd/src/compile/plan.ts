@@ -240,10 +240,9 @@ export class Plan {
     const buffer = this.block?.buffer();
     const views = buffer === undefined ? undefined : residentViews(this.layout!, this.block!);
     const run = views === undefined ? this.run : residentRun(this.run, views);
-    if (views !== undefined && this.filled !== this.block) {
+    if (views !== undefined && this.filled !== this.block)
       for (const data of this.constants) (views.get(data) as Float64Array | undefined)?.set(data as Float64Array);
-      this.filled = this.block;
-    }
+    this.filled = this.block; // (undefined with no block: a dropped memory is not kept alive through it)
     const restores = this.restores.map((s) => ({ data: views?.get(s.data) ?? s.data, values: s.values }));
     const calls = run.rec.calls;
     const backend = this.backend;

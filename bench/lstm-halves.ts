@@ -4,14 +4,18 @@
 // memory), so the gemms leave the critical path. Prints µs a call for the pieces and ms a 32-step
 // forward, whole batch against halves, and whether the halves' h and c of every step have the whole
 // batch's bits. The worker spins only while the halves run (it sleeps otherwise, leaving the second
-// core free for the rest), and calls oneDNN without chainrule's signal hold: do not profile this
-// script with `--cpu-prof` (see native/signals.ts).
+// core free for the rest); like split.ts's helper, it runs oneDNN with every asynchronous signal
+// blocked (native/signals.ts).
 //
 //   CHAINRULE_BLAS=on npx tsx bench/lstm-halves.ts
 // (needs oneDNN built with GNU OpenMP, as Debian's: apt install libdnnl2)
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { NDArray, backendInfo, getBackend, residentMemory } from '@chainrule/tensor';
+import { NO_TRANS } from '../packages/tensor/src/backends/native/cblas.js';
+import { LIBC } from '../packages/tensor/src/backends/native/ffi.js';
+import { LIBGOMP, dnnlSgemmSignature, dnnlTrans } from '../packages/tensor/src/backends/native/onednn.js';
+import { BLOCKED_SIGNALS_SOURCE } from '../packages/tensor/src/backends/native/signals.js';
 
 const STEPS = 32,
   BATCH = 32,
@@ -61,7 +65,7 @@ const require = createRequire(import.meta.url);
 const koffi = require('koffi') as {
   load(path: string): { func(signature: string): (...args: unknown[]) => unknown };
 };
-const memmove = koffi.load('libc.so.6').func('uintptr_t memmove(void *, void *, size_t)');
+const memmove = koffi.load(LIBC).func('uintptr_t memmove(void *, void *, size_t)');
 // every array is a view of the one wasm memory: its address is the memory's plus its byte offset
 const memoryAddress = Number(memmove(xGates.data, xGates.data, 0)) - xGates.data.byteOffset;
 const address = (x: NDArray): number => memoryAddress + x.data.byteOffset + 4 * x.offset;
@@ -71,20 +75,21 @@ const params = new Float64Array(shared, 16, 9);
 const IDLE = 0,
   POSTED = 1,
   DONE = 2;
-const source = `
+const N = dnnlTrans(NO_TRANS);
+const source = `${BLOCKED_SIGNALS_SOURCE}
 const { workerData } = require('node:worker_threads');
 const koffi = require(workerData.koffi);
 const lib = koffi.load('${info.blas}');
-koffi.load('libgomp.so.1').func('void omp_set_num_threads(int)')(1);
-const gemm = lib.func('int dnnl_sgemm(char, char, int64_t, int64_t, int64_t, float, uintptr_t, int64_t, ' +
-  'uintptr_t, int64_t, float, uintptr_t, int64_t)');
+blockSignalsForGood(koffi, lib);
+koffi.load('${LIBGOMP}').func('void omp_set_num_threads(int)')(1);
+const gemm = lib.func('${dnnlSgemmSignature('address')}');
 const state = new Int32Array(workerData.shared, 0, 4), p = new Float64Array(workerData.shared, 16, 9);
 Atomics.store(state, 1, 1);
 for (;;) {
   Atomics.wait(state, 2, 0); // asleep until the halves run (word 2 set to 1)
   while (Atomics.load(state, 0) !== ${POSTED}) if (Atomics.load(state, 2) === 0) break;
   if (Atomics.load(state, 0) !== ${POSTED}) continue;
-  gemm(78, 78, p[0], p[1], p[2], 1, p[3], p[4], p[5], p[6], 0, p[7], p[8]);
+  gemm(${N}, ${N}, p[0], p[1], p[2], 1, p[3], p[4], p[5], p[6], 0, p[7], p[8]);
   Atomics.store(state, 0, ${DONE});
 }`;
 const worker = new Worker(source, { eval: true, workerData: { shared, koffi: require.resolve('koffi') } });
